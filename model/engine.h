@@ -1,0 +1,163 @@
+/* engine.h: the discrete-event engine that every model runs on.
+ *
+ * An event is (time, sequence number, callback, argument).  Events run in
+ * time order; events at equal times run in the order they were scheduled,
+ * so a run is deterministic.  An event can be cancelled by its handle until
+ * it has run.
+ *
+ * The engine is reached through one small ops table so that the same models
+ * run on two backends:
+ *   native  a 4-ary heap with pooled event records (engine_native.c);
+ *   ns3     ns-3's Simulator through libns3c (ns3/engine_ns3.c).
+ *
+ * Models call the nvo_engine_*() inline wrappers, never the ops directly. */
+#ifndef NVO_ENGINE_H
+#define NVO_ENGINE_H
+
+#include "nvo.h"
+#include "units.h"
+
+struct nvo_engine;
+
+/* An event callback.  'arg' is whatever was passed to schedule. */
+typedef void nvo_event_fn(void *arg);
+
+/* A handle to a scheduled event; NVO_EVENT_NONE is never a valid handle.
+ * A handle stays safe to cancel after the event ran or was cancelled (the
+ * cancel then returns false). */
+typedef uint64_t nvo_event_id;
+#define NVO_EVENT_NONE ((nvo_event_id) 0)
+
+struct nvo_engine_ops {
+    const char *name;           /* "native", "ns3" */
+
+    /* Creates the backend.  'scheduler' selects the backend's queue
+     * (NULL or "" means the backend's default; the native backend has one
+     * queue, "heap4").  Returns 0 and sets *out, or a positive errno:
+     * ENOENT for an unknown scheduler name, ENOMEM. */
+    int (*create)(const char *scheduler, struct nvo_engine **out);
+
+    /* Frees the engine and every event still pending. May not be NULL. */
+    void (*destroy)(struct nvo_engine *);
+
+    /* Schedules 'fn(arg)' at absolute time 'at' (>= now).  Cannot fail
+     * (an allocation failure aborts).  Returns the event's handle. */
+    nvo_event_id (*schedule)(struct nvo_engine *, nvo_time_t at,
+                             nvo_event_fn *fn, void *arg);
+
+    /* Cancels a pending event.  Returns true if it was pending, false if it
+     * had already run or been cancelled. */
+    bool (*cancel)(struct nvo_engine *, nvo_event_id);
+
+    /* Runs events until none is left, stop() is called, or the next event
+     * is later than 'until' (then now becomes 'until').  Updates the base
+     * struct's 'now', 'n_executed' and 'fingerprint' as each event runs.
+     * Returns the number of events executed by this call. */
+    uint64_t (*run)(struct nvo_engine *, nvo_time_t until);
+
+    /* Asks run() to return after the event that is running now. */
+    void (*stop)(struct nvo_engine *);
+
+    /* Number of events pending (cancelled ones may still count until their
+     * time comes, as in ns-3). */
+    uint64_t (*n_pending)(const struct nvo_engine *);
+};
+
+/* The base of every backend's engine struct (embedded as first member). */
+struct nvo_engine {
+    const struct nvo_engine_ops *ops;
+    nvo_time_t now;             /* time of the event running or last run */
+    uint64_t n_executed;        /* events executed so far */
+    uint64_t n_scheduled;       /* events scheduled so far */
+    uint64_t n_cancelled;       /* successful cancels */
+    uint64_t fingerprint;       /* hash of the executed events' times, in
+                                 * order; equal runs give equal values */
+};
+
+extern const struct nvo_engine_ops nvo_engine_native_ops;
+#ifdef NVO_HAVE_NS3
+extern const struct nvo_engine_ops nvo_engine_ns3_ops;
+#endif
+
+/* Looks up a backend by name ("native", "ns3").  NULL if unknown or not
+ * built into this binary. */
+const struct nvo_engine_ops *nvo_engine_lookup(const char *name);
+
+/* Names of the backends built in, separated by ", " (for --help). */
+const char *nvo_engine_names(void);
+
+/* Creates an engine: backend 'name' (NULL = "native") with 'scheduler'
+ * (NULL = the backend's default).  Returns 0 or ENOENT (unknown backend or
+ * scheduler), ENOMEM. */
+int nvo_engine_create(const char *name, const char *scheduler,
+                      struct nvo_engine **out);
+
+static inline void
+nvo_engine_destroy(struct nvo_engine *e)
+{
+    if (e) {
+        e->ops->destroy(e);
+    }
+}
+
+static inline nvo_time_t
+nvo_engine_now(const struct nvo_engine *e)
+{
+    return e->now;
+}
+
+/* Schedules fn(arg) after 'delay' (>= 0) from now. */
+static inline nvo_event_id
+nvo_engine_schedule(struct nvo_engine *e, nvo_time_t delay,
+                    nvo_event_fn *fn, void *arg)
+{
+    return e->ops->schedule(e, e->now + delay, fn, arg);
+}
+
+/* Schedules fn(arg) at absolute time 'at' (>= now). */
+static inline nvo_event_id
+nvo_engine_schedule_at(struct nvo_engine *e, nvo_time_t at,
+                       nvo_event_fn *fn, void *arg)
+{
+    return e->ops->schedule(e, at, fn, arg);
+}
+
+static inline bool
+nvo_engine_cancel(struct nvo_engine *e, nvo_event_id id)
+{
+    return id != NVO_EVENT_NONE && e->ops->cancel(e, id);
+}
+
+static inline uint64_t
+nvo_engine_run(struct nvo_engine *e, nvo_time_t until)
+{
+    return e->ops->run(e, until);
+}
+
+static inline void
+nvo_engine_stop(struct nvo_engine *e)
+{
+    e->ops->stop(e);
+}
+
+static inline uint64_t
+nvo_engine_n_pending(const struct nvo_engine *e)
+{
+    return e->ops->n_pending(e);
+}
+
+/* For backends: account one executed event at time 't' (sets now, counts
+ * it, folds 't' into the fingerprint).  Call just before the callback. */
+static inline void
+nvo_engine_account__(struct nvo_engine *e, nvo_time_t t)
+{
+    uint64_t h = (e->fingerprint ^ (uint64_t) t) * 0x100000001b3ull;
+    e->fingerprint = h ^ (h >> 29);
+    e->now = t;
+    e->n_executed++;
+}
+
+/* For backends: the initial fingerprint value. */
+#define NVO_ENGINE_FINGERPRINT_INIT 0xcbf29ce484222325ull
+
+#endif /* NVO_ENGINE_H */

@@ -1,0 +1,59 @@
+/* units.h: simulated time, link rates and byte sizes, with their units.
+ *
+ * Simulated time is a signed 64-bit count of picoseconds: one bit at
+ * 400 Gb/s is 2.5 ps and 2^63 ps is about 106 days.  Every parser here
+ * requires an explicit unit: "1.5us", "200ms", "10Gbps", "9KiB". */
+#ifndef NVO_UNITS_H
+#define NVO_UNITS_H
+
+#include "nvo.h"
+
+typedef int64_t nvo_time_t;
+
+#define NVO_PS ((nvo_time_t) 1)
+#define NVO_NS ((nvo_time_t) 1000)
+#define NVO_US ((nvo_time_t) 1000000)
+#define NVO_MS ((nvo_time_t) 1000000000)
+#define NVO_SEC ((nvo_time_t) 1000000000000)
+#define NVO_TIME_MAX INT64_MAX
+
+/* Longest string nvo_time_format() writes, with its NUL. */
+#define NVO_TIME_STRLEN 32
+
+/* Parses a time with a unit (ps, ns, us, ms, s), a decimal number with an
+ * optional fraction: "1.5us", "0s", "250ns".  The value must be a whole
+ * number of picoseconds and fit in nvo_time_t.  Returns 0, EINVAL for bad
+ * syntax or unit, ERANGE when out of range or not a whole picosecond. */
+int nvo_time_parse(const char *s, nvo_time_t *out);
+
+/* Formats 't' exactly, in the largest unit that keeps it short:
+ * 1500000 -> "1.5us", 0 -> "0s", 1000 -> "1ns".  Returns 'buf'. */
+char *nvo_time_format(nvo_time_t t, char *buf, size_t size);
+
+/* Formats 't' as seconds with 12 decimals ("0.000001500000"), the form the
+ * ASCII trace and results use. */
+char *nvo_time_format_sec(nvo_time_t t, char *buf, size_t size);
+
+/* Parses a rate in bits per second with a unit: bps, kbps, Mbps, Gbps,
+ * Tbps (decimal prefixes, case of the prefix as written here, also "Kbps").
+ * Returns 0, EINVAL, or ERANGE (zero, or does not fit in 64 bits). */
+int nvo_rate_parse(const char *s, uint64_t *bps_out);
+
+/* Formats a rate: 10000000000 -> "10Gbps". */
+char *nvo_rate_format(uint64_t bps, char *buf, size_t size);
+
+/* Parses a byte size: "1500", "1500B", "64KiB", "1MiB", "100KB", "2MB".
+ * KiB/MiB/GiB are powers of two, KB/MB/GB powers of ten; a bare number is
+ * bytes.  Returns 0, EINVAL or ERANGE. */
+int nvo_size_parse(const char *s, uint64_t *bytes_out);
+
+/* Time to serialize 'bytes' at 'bps', rounded up to a whole picosecond. */
+static inline nvo_time_t
+nvo_tx_time(uint64_t bytes, uint64_t bps)
+{
+    /* bytes * 8e12 overflows 64 bits past 2.3 MB; use 128-bit math. */
+    unsigned __int128 num = (unsigned __int128) bytes * 8u * 1000000000000u;
+    return (nvo_time_t) ((num + bps - 1) / bps);
+}
+
+#endif /* NVO_UNITS_H */

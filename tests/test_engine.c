@@ -1,0 +1,305 @@
+/* test_engine.c: the event engine, on the backend named by
+ * $NVO_TEST_ENGINE (ctest runs this suite once per backend): ordering,
+ * equal-time ties, cancel, run-until, stop, determinism, and that the
+ * backend executes exactly the event sequence of the native one. */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "engine.h"
+#include "rng.h"
+#include "testutil.h"
+
+static struct nvo_engine *
+make_engine(void)
+{
+    struct nvo_engine *e = NULL;
+    int error = nvo_engine_create(nvo_test_engine(), NULL, &e);
+    ck_assert_msg(!error && e, "cannot create engine %s: %d",
+                  nvo_test_engine(), error);
+    ck_assert_str_eq(e->ops->name, nvo_test_engine());
+    return e;
+}
+
+/* A log of which events ran, in order. */
+struct log {
+    struct nvo_engine *e;
+    int order[4096];
+    nvo_time_t when[4096];
+    int n;
+};
+
+struct tag {
+    struct log *log;
+    int id;
+};
+
+static void
+record(void *arg)
+{
+    struct tag *t = arg;
+    struct log *l = t->log;
+    l->when[l->n] = nvo_engine_now(l->e);
+    l->order[l->n++] = t->id;
+}
+
+START_TEST(order_and_ties)
+{
+    struct nvo_engine *e = make_engine();
+    static struct log log;
+    static struct tag tags[1000];
+    memset(&log, 0, sizeof log);
+    log.e = e;
+    struct nvo_rng rng;
+    nvo_rng_init(&rng, 1, 1, "order");
+    /* 1000 events at 50 distinct times, so many ties. */
+    nvo_time_t at[1000];
+    for (int i = 0; i < 1000; i++) {
+        tags[i] = (struct tag) { &log, i };
+        at[i] = (nvo_time_t) nvo_rng_below(&rng, 50) * NVO_NS;
+        nvo_engine_schedule_at(e, at[i], record, &tags[i]);
+    }
+    ck_assert_uint_eq(nvo_engine_n_pending(e), 1000);
+    ck_assert_uint_eq(nvo_engine_run(e, NVO_TIME_MAX), 1000);
+    ck_assert_int_eq(log.n, 1000);
+    for (int k = 1; k < 1000; k++) {
+        int a = log.order[k - 1], b = log.order[k];
+        ck_assert_int_le(at[a], at[b]);
+        if (at[a] == at[b]) {
+            ck_assert_int_lt(a, b);     /* scheduling order */
+        }
+        ck_assert_int_eq(log.when[k], at[b]);
+    }
+    ck_assert_uint_eq(e->n_executed, 1000);
+    ck_assert_uint_eq(nvo_engine_n_pending(e), 0);
+    nvo_engine_destroy(e);
+}
+END_TEST
+
+/* An event scheduled at 'now' from inside an event runs after the events
+ * already scheduled for that time. */
+static struct log now_log;
+static struct tag now_tags[4];
+
+static void
+schedule_now(void *arg)
+{
+    record(arg);
+    nvo_engine_schedule(now_log.e, 0, record, &now_tags[3]);
+}
+
+START_TEST(schedule_at_now)
+{
+    struct nvo_engine *e = make_engine();
+    memset(&now_log, 0, sizeof now_log);
+    now_log.e = e;
+    for (int i = 0; i < 4; i++) {
+        now_tags[i] = (struct tag) { &now_log, i };
+    }
+    nvo_engine_schedule(e, 5 * NVO_US, schedule_now, &now_tags[0]);
+    nvo_engine_schedule(e, 5 * NVO_US, record, &now_tags[1]);
+    nvo_engine_schedule(e, 5 * NVO_US + 1, record, &now_tags[2]);
+    nvo_engine_run(e, NVO_TIME_MAX);
+    ck_assert_int_eq(now_log.n, 4);
+    ck_assert_int_eq(now_log.order[0], 0);
+    ck_assert_int_eq(now_log.order[1], 1);
+    ck_assert_int_eq(now_log.order[2], 3);
+    ck_assert_int_eq(now_log.order[3], 2);
+    ck_assert_int_eq(now_log.when[2], 5 * NVO_US);
+    ck_assert_int_eq(now_log.when[3], 5 * NVO_US + 1);
+    nvo_engine_destroy(e);
+}
+END_TEST
+
+START_TEST(cancel)
+{
+    struct nvo_engine *e = make_engine();
+    static struct log log;
+    static struct tag tags[100];
+    memset(&log, 0, sizeof log);
+    log.e = e;
+    nvo_event_id ids[100];
+    for (int i = 0; i < 100; i++) {
+        tags[i] = (struct tag) { &log, i };
+        ids[i] = nvo_engine_schedule(e, (i + 1) * NVO_NS, record, &tags[i]);
+        ck_assert(ids[i] != NVO_EVENT_NONE);
+    }
+    for (int i = 0; i < 100; i += 2) {
+        ck_assert(nvo_engine_cancel(e, ids[i]));
+        ck_assert(!nvo_engine_cancel(e, ids[i]));   /* twice: no */
+    }
+    ck_assert(!nvo_engine_cancel(e, NVO_EVENT_NONE));
+    ck_assert_uint_eq(e->n_cancelled, 50);
+    nvo_engine_run(e, NVO_TIME_MAX);
+    ck_assert_int_eq(log.n, 50);
+    for (int k = 0; k < 50; k++) {
+        ck_assert_int_eq(log.order[k], 2 * k + 1);
+    }
+    /* Handles of events that ran are stale: cancel says no, even after
+     * their slots were reused by new events. */
+    nvo_event_id fresh = nvo_engine_schedule(e, NVO_NS, record, &tags[0]);
+    for (int i = 1; i < 100; i += 2) {
+        ck_assert(!nvo_engine_cancel(e, ids[i]));
+    }
+    ck_assert(nvo_engine_cancel(e, fresh));
+    ck_assert_uint_eq(nvo_engine_run(e, NVO_TIME_MAX), 0);
+    ck_assert_int_eq(log.n, 50);
+    nvo_engine_destroy(e);
+}
+END_TEST
+
+START_TEST(run_until)
+{
+    struct nvo_engine *e = make_engine();
+    static struct log log;
+    static struct tag tags[10];
+    memset(&log, 0, sizeof log);
+    log.e = e;
+    for (int i = 0; i < 10; i++) {
+        tags[i] = (struct tag) { &log, i };
+        nvo_engine_schedule(e, (i + 1) * NVO_US, record, &tags[i]);
+    }
+    /* Events at exactly 'until' run; now becomes 'until'. */
+    ck_assert_uint_eq(nvo_engine_run(e, 4 * NVO_US), 4);
+    ck_assert_int_eq(nvo_engine_now(e), 4 * NVO_US);
+    ck_assert_uint_eq(nvo_engine_run(e, 4500 * NVO_NS), 0);
+    ck_assert_int_eq(nvo_engine_now(e), 4500 * NVO_NS);
+    ck_assert_uint_eq(nvo_engine_run(e, NVO_TIME_MAX), 6);
+    ck_assert_int_eq(nvo_engine_now(e), 10 * NVO_US);
+    /* With nothing left, running until a later time advances now. */
+    ck_assert_uint_eq(nvo_engine_run(e, 20 * NVO_US), 0);
+    ck_assert_int_eq(nvo_engine_now(e), 20 * NVO_US);
+    nvo_engine_destroy(e);
+}
+END_TEST
+
+static int stop_count;
+static struct nvo_engine *stop_engine;
+
+static void
+count_and_stop(void *arg)
+{
+    (void) arg;
+    if (++stop_count == 3) {
+        nvo_engine_stop(stop_engine);
+    }
+}
+
+START_TEST(stop)
+{
+    struct nvo_engine *e = make_engine();
+    stop_engine = e;
+    stop_count = 0;
+    for (int i = 0; i < 10; i++) {
+        nvo_engine_schedule(e, i * NVO_US, count_and_stop, NULL);
+    }
+    ck_assert_uint_eq(nvo_engine_run(e, NVO_TIME_MAX), 3);
+    ck_assert_int_eq(stop_count, 3);
+    ck_assert_int_eq(nvo_engine_now(e), 2 * NVO_US);
+    ck_assert_uint_eq(nvo_engine_run(e, NVO_TIME_MAX), 7);
+    ck_assert_int_eq(stop_count, 10);
+    nvo_engine_destroy(e);
+}
+END_TEST
+
+/* The hold model with cancels: each event schedules one new event at
+ * now + Exp(1 us), and every tenth also schedules and cancels one. */
+struct hold {
+    struct nvo_engine *e;
+    struct nvo_rng rng;
+    uint64_t left;
+};
+
+static void
+hold_event(void *arg)
+{
+    struct hold *h = arg;
+    if (h->left == 0) {
+        return;
+    }
+    h->left--;
+    nvo_time_t d = (nvo_time_t) (nvo_rng_exponential(&h->rng, 1e6));
+    nvo_engine_schedule(h->e, d, hold_event, h);
+    if (h->left % 10 == 0) {
+        nvo_event_id id = nvo_engine_schedule(h->e, d / 2, hold_event, h);
+        nvo_engine_cancel(h->e, id);
+    }
+}
+
+static uint64_t
+hold_fingerprint(const char *engine, uint64_t seed, uint64_t *n_exec,
+                 nvo_time_t *end)
+{
+    struct nvo_engine *e = NULL;
+    ck_assert_int_eq(nvo_engine_create(engine, NULL, &e), 0);
+    struct hold h = { .e = e, .left = 20000 };
+    nvo_rng_init(&h.rng, seed, 1, "hold");
+    for (int i = 0; i < 1000; i++) {
+        nvo_engine_schedule(e, (nvo_time_t) nvo_rng_exponential(&h.rng, 1e6),
+                            hold_event, &h);
+    }
+    nvo_engine_run(e, NVO_TIME_MAX);
+    uint64_t fp = e->fingerprint;
+    *n_exec = e->n_executed;
+    *end = nvo_engine_now(e);
+    nvo_engine_destroy(e);
+    return fp;
+}
+
+START_TEST(determinism)
+{
+    uint64_t n1, n2, n3;
+    nvo_time_t t1, t2, t3;
+    uint64_t f1 = hold_fingerprint(nvo_test_engine(), 7, &n1, &t1);
+    uint64_t f2 = hold_fingerprint(nvo_test_engine(), 7, &n2, &t2);
+    uint64_t f3 = hold_fingerprint(nvo_test_engine(), 8, &n3, &t3);
+    ck_assert_uint_eq(f1, f2);
+    ck_assert_uint_eq(n1, n2);
+    ck_assert_int_eq(t1, t2);
+    ck_assert_uint_ne(f1, f3);
+    /* 1000 initial events + 20000 rescheduled, none of the cancelled. */
+    ck_assert_uint_eq(n1, 21000);
+    ck_assert_uint_eq(n3, 21000);
+}
+END_TEST
+
+START_TEST(same_as_native)
+{
+    uint64_t n1, n2;
+    nvo_time_t t1, t2;
+    uint64_t f1 = hold_fingerprint(nvo_test_engine(), 42, &n1, &t1);
+    uint64_t f2 = hold_fingerprint("native", 42, &n2, &t2);
+    ck_assert_uint_eq(f1, f2);
+    ck_assert_uint_eq(n1, n2);
+    ck_assert_int_eq(t1, t2);
+}
+END_TEST
+
+START_TEST(lookup)
+{
+    struct nvo_engine *e = NULL;
+    ck_assert_int_eq(nvo_engine_create("no-such-engine", NULL, &e), ENOENT);
+    ck_assert_ptr_null(e);
+    ck_assert_int_eq(nvo_engine_create(nvo_test_engine(), "no-such-sched",
+                                       &e), ENOENT);
+    ck_assert_ptr_nonnull(nvo_engine_lookup("native"));
+    ck_assert_ptr_null(nvo_engine_lookup("ns2"));
+}
+END_TEST
+
+int
+main(void)
+{
+    Suite *s = suite_create("engine");
+    TCase *tc = tcase_create(nvo_test_engine());
+    tcase_add_test(tc, order_and_ties);
+    tcase_add_test(tc, schedule_at_now);
+    tcase_add_test(tc, cancel);
+    tcase_add_test(tc, run_until);
+    tcase_add_test(tc, stop);
+    tcase_add_test(tc, determinism);
+    tcase_add_test(tc, same_as_native);
+    tcase_add_test(tc, lookup);
+    tcase_set_timeout(tc, 60);
+    suite_add_tcase(s, tc);
+    return nvo_test_run(s);
+}

@@ -1,0 +1,335 @@
+/* test_link.c: ports and links (link.c): serialization and propagation
+ * times, MTU and queue drops, strict priority for control, link down, and
+ * the mean queueing delay of an M/D/1 queue against Pollaczek-Khinchine. */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "engine.h"
+#include "link.h"
+#include "rng.h"
+#include "testutil.h"
+
+/* A two-port bench: a sender port and a receiver port that logs arrivals. */
+struct bench {
+    struct nvo_engine *e;
+    struct nvo_pkt_pool pool;
+    struct nvo_port tx, rx;
+    struct nvo_link link;
+    uint64_t n_rx;
+    nvo_time_t last_rx;
+    uint64_t order[64];         /* flow_id of arrivals, in order */
+    nvo_time_t rx_time[64];
+};
+
+static void
+on_rx(struct nvo_port *port, struct nvo_pkt *p)
+{
+    struct bench *b = port->owner;
+    if (b->n_rx < 64) {
+        b->order[b->n_rx] = p->flow_id;
+        b->rx_time[b->n_rx] = nvo_engine_now(b->e);
+    }
+    b->n_rx++;
+    b->last_rx = nvo_engine_now(b->e);
+    nvo_pkt_free(p);
+}
+
+static void
+on_tx_side_rx(struct nvo_port *port, struct nvo_pkt *p)
+{
+    (void) port;
+    nvo_pkt_free(p);
+}
+
+static void
+bench_init(struct bench *b, const struct nvo_link_cfg *cfg)
+{
+    memset(b, 0, sizeof *b);
+    ck_assert_int_eq(nvo_engine_create(nvo_test_engine(), NULL, &b->e), 0);
+    nvo_pkt_pool_init(&b->pool);
+    nvo_port_init(&b->tx, b->e, b, "a", 0, on_tx_side_rx);
+    nvo_port_init(&b->rx, b->e, b, "b", 0, on_rx);
+    ck_assert_int_eq(nvo_link_connect(&b->link, &b->tx, &b->rx, cfg), 0);
+}
+
+static void
+bench_destroy(struct bench *b)
+{
+    nvo_port_destroy(&b->tx);
+    nvo_port_destroy(&b->rx);
+    ck_assert_uint_eq(b->pool.n_live, 0);
+    nvo_pkt_pool_destroy(&b->pool);
+    nvo_engine_destroy(b->e);
+}
+
+/* A frame whose wire length is 'len': an Ethernet header (with 'vlan'
+ * 802.1Q tags) for IPv4 and a virtual payload. */
+static struct nvo_pkt *
+frame(struct bench *b, uint32_t len, int vlan, enum nvo_tclass tc,
+      uint64_t id)
+{
+    struct nvo_pkt *p = nvo_pkt_alloc(&b->pool, NVO_PKT_HEADROOM, 64);
+    uint32_t hl = 14 + 4 * (uint32_t) vlan;
+    uint8_t *h = nvo_pkt_put(p, hl);
+    memset(h, 0, hl);
+    for (int i = 0; i < vlan; i++) {
+        nvo_wr16(h + 12 + 4 * i, 0x8100);
+    }
+    nvo_wr16(h + hl - 2, 0x0800);
+    p->l2_ofs = nvo_pkt_data_ofs(p);
+    p->payload_size = len - hl;
+    p->tclass = tc;
+    p->flow_id = id;
+    return p;
+}
+
+START_TEST(timing)
+{
+    struct nvo_link_cfg cfg;
+    nvo_link_cfg_default(&cfg);     /* 10 Gb/s, 1 us, 24 bytes framing */
+    struct bench b;
+    bench_init(&b, &cfg);
+    ck_assert(nvo_port_send(&b.tx, frame(&b, 1500, 0, NVO_TC_DATA, 1)));
+    ck_assert(nvo_port_send(&b.tx, frame(&b, 64, 0, NVO_TC_DATA, 2)));
+    nvo_engine_run(b.e, NVO_TIME_MAX);
+    ck_assert_uint_eq(b.n_rx, 2);
+    /* (1500 + 24) * 8 / 10 Gb/s = 1219.2 ns, then 1 us on the wire. */
+    ck_assert_int_eq(b.rx_time[0], 1219200 + NVO_US);
+    /* The second starts when the first ends: + (64 + 24) * 8 / 10G. */
+    ck_assert_int_eq(b.rx_time[1], 1219200 + 70400 + NVO_US);
+    ck_assert_uint_eq(b.tx.st.tx_frames[NVO_TC_DATA], 2);
+    ck_assert_uint_eq(b.tx.st.tx_bytes[NVO_TC_DATA], 1564);
+    ck_assert_uint_eq(b.rx.st.rx_frames[NVO_TC_DATA], 2);
+    ck_assert_uint_eq(b.rx.st.rx_bytes[NVO_TC_DATA], 1564);
+    ck_assert_int_eq(b.tx.st.busy_time, 1219200 + 70400);
+    /* The second frame waited for the first's serialization. */
+    ck_assert_int_eq(b.tx.st.qdelay_sum, 1219200);
+    bench_destroy(&b);
+}
+END_TEST
+
+START_TEST(mtu)
+{
+    struct nvo_link_cfg cfg;
+    nvo_link_cfg_default(&cfg);
+    struct bench b;
+    bench_init(&b, &cfg);
+    /* MTU 1500 limits the IP packet: 1514-byte frames pass, 1515 do not;
+     * with an 802.1Q tag the frame may be 1518. */
+    ck_assert(nvo_port_send(&b.tx, frame(&b, 1514, 0, NVO_TC_DATA, 1)));
+    ck_assert(!nvo_port_send(&b.tx, frame(&b, 1515, 0, NVO_TC_DATA, 2)));
+    ck_assert(nvo_port_send(&b.tx, frame(&b, 1518, 1, NVO_TC_DATA, 3)));
+    ck_assert(!nvo_port_send(&b.tx, frame(&b, 1519, 1, NVO_TC_DATA, 4)));
+    nvo_engine_run(b.e, NVO_TIME_MAX);
+    ck_assert_uint_eq(b.n_rx, 2);
+    ck_assert_uint_eq(b.tx.st.drop_frames[NVO_DROP_MTU], 2);
+    ck_assert_uint_eq(b.tx.st.drop_bytes[NVO_DROP_MTU], 1515 + 1519);
+    bench_destroy(&b);
+}
+END_TEST
+
+START_TEST(drop_tail)
+{
+    struct nvo_link_cfg cfg;
+    nvo_link_cfg_default(&cfg);
+    cfg.queue_bytes = 3100;
+    cfg.mtu = 1000;
+    struct bench b;
+    bench_init(&b, &cfg);
+    /* The first goes straight onto the wire; three fill the queue
+     * (3000 bytes); the fifth and sixth do not fit. */
+    int accepted = 0;
+    for (int i = 0; i < 6; i++) {
+        accepted += nvo_port_send(&b.tx, frame(&b, 1000, 0, NVO_TC_DATA, i));
+    }
+    ck_assert_int_eq(accepted, 4);
+    ck_assert_uint_eq(nvo_port_queued_frames(&b.tx), 4);
+    ck_assert_uint_eq(b.tx.st.max_queue_bytes, 3000);
+    nvo_engine_run(b.e, NVO_TIME_MAX);
+    ck_assert_uint_eq(b.n_rx, 4);
+    ck_assert_uint_eq(b.tx.st.drop_frames[NVO_DROP_QUEUE], 2);
+    for (int i = 0; i < 4; i++) {
+        ck_assert_uint_eq(b.order[i], (uint64_t) i);
+    }
+    bench_destroy(&b);
+}
+END_TEST
+
+START_TEST(control_priority)
+{
+    struct nvo_link_cfg cfg;
+    nvo_link_cfg_default(&cfg);
+    struct bench b;
+    bench_init(&b, &cfg);
+    nvo_port_send(&b.tx, frame(&b, 1500, 0, NVO_TC_DATA, 1));
+    nvo_port_send(&b.tx, frame(&b, 1500, 0, NVO_TC_DATA, 2));
+    nvo_port_send(&b.tx, frame(&b, 1500, 0, NVO_TC_BUM, 3));
+    nvo_port_send(&b.tx, frame(&b, 100, 0, NVO_TC_CONTROL, 4));
+    nvo_engine_run(b.e, NVO_TIME_MAX);
+    /* 1 was already on the wire; the control frame overtakes 2 and 3. */
+    ck_assert_uint_eq(b.n_rx, 4);
+    ck_assert_uint_eq(b.order[0], 1);
+    ck_assert_uint_eq(b.order[1], 4);
+    ck_assert_uint_eq(b.order[2], 2);
+    ck_assert_uint_eq(b.order[3], 3);
+    ck_assert_uint_eq(b.rx.st.rx_frames[NVO_TC_DATA], 2);
+    ck_assert_uint_eq(b.rx.st.rx_frames[NVO_TC_BUM], 1);
+    ck_assert_uint_eq(b.rx.st.rx_frames[NVO_TC_CONTROL], 1);
+    ck_assert_uint_eq(b.rx.st.rx_bytes[NVO_TC_CONTROL], 100);
+    bench_destroy(&b);
+}
+END_TEST
+
+static struct bench *down_bench;
+
+static void
+take_down(void *arg)
+{
+    nvo_link_set_up(arg, false);
+}
+
+static void
+bring_up(void *arg)
+{
+    nvo_link_set_up(arg, true);
+    nvo_port_send(&down_bench->tx, frame(down_bench, 1000, 0, NVO_TC_DATA, 99));
+}
+
+START_TEST(link_down)
+{
+    struct nvo_link_cfg cfg;
+    nvo_link_cfg_default(&cfg);
+    cfg.delay = 10 * NVO_US;
+    struct bench b;
+    bench_init(&b, &cfg);
+    down_bench = &b;
+    /* 1000 + 24 bytes at 10G: 819.2 ns each.  At 2 us, frames 0 and 1 are
+     * on the wire, frame 2 is being serialized, 3 and 4 are queued. */
+    for (int i = 0; i < 5; i++) {
+        nvo_port_send(&b.tx, frame(&b, 1000, 0, NVO_TC_DATA, i));
+    }
+    nvo_engine_schedule(b.e, 2 * NVO_US, take_down, &b.link);
+    nvo_engine_schedule(b.e, 5 * NVO_US, bring_up, &b.link);
+    nvo_engine_run(b.e, NVO_TIME_MAX);
+    ck_assert_uint_eq(b.tx.st.drop_frames[NVO_DROP_LINK_DOWN], 5);
+    ck_assert_uint_eq(b.n_rx, 1);
+    ck_assert_uint_eq(b.order[0], 99);
+    ck_assert_int_eq(b.rx_time[0], 5 * NVO_US + 819200 + 10 * NVO_US);
+    /* Sending into a down link drops too. */
+    nvo_link_set_up(&b.link, false);
+    ck_assert(!nvo_port_send(&b.tx, frame(&b, 1000, 0, NVO_TC_DATA, 7)));
+    ck_assert_uint_eq(b.tx.st.drop_frames[NVO_DROP_LINK_DOWN], 6);
+    bench_destroy(&b);
+}
+END_TEST
+
+START_TEST(bad_cfg)
+{
+    struct nvo_link_cfg cfg;
+    struct nvo_port a, c;
+    struct nvo_link l;
+    nvo_port_init(&a, NULL, NULL, "a", 0, on_rx);
+    nvo_port_init(&c, NULL, NULL, "c", 0, on_rx);
+    nvo_link_cfg_default(&cfg);
+    cfg.rate_bps = 0;
+    ck_assert_int_eq(nvo_link_connect(&l, &a, &c, &cfg), EINVAL);
+    nvo_link_cfg_default(&cfg);
+    cfg.mtu = 0;
+    ck_assert_int_eq(nvo_link_connect(&l, &a, &c, &cfg), EINVAL);
+    nvo_link_cfg_default(&cfg);
+    cfg.queue_bytes = 1000;         /* smaller than one MTU frame */
+    ck_assert_int_eq(nvo_link_connect(&l, &a, &c, &cfg), EINVAL);
+    nvo_link_cfg_default(&cfg);
+    cfg.delay = -1;
+    ck_assert_int_eq(nvo_link_connect(&l, &a, &c, &cfg), EINVAL);
+    nvo_link_cfg_default(&cfg);
+    ck_assert_int_eq(nvo_link_connect(&l, &a, &a, &cfg), EINVAL);
+    ck_assert_int_eq(nvo_link_connect(&l, &a, &c, &cfg), 0);
+    ck_assert_int_eq(nvo_link_connect(&l, &a, &c, &cfg), EINVAL);
+}
+END_TEST
+
+/* M/D/1: Poisson arrivals of fixed-size frames at one port. */
+struct md1 {
+    struct bench b;
+    struct nvo_rng rng;
+    double mean_gap_ps;
+    uint64_t left, sent;
+};
+
+static void
+md1_arrival(void *arg)
+{
+    struct md1 *m = arg;
+    nvo_port_send(&m->b.tx, frame(&m->b, 1000, 0, NVO_TC_DATA, m->sent++));
+    if (--m->left) {
+        nvo_time_t gap = (nvo_time_t) llround(
+            nvo_rng_exponential(&m->rng, m->mean_gap_ps));
+        nvo_engine_schedule(m->b.e, gap, md1_arrival, m);
+    }
+}
+
+static void
+check_md1(double rho, uint64_t n)
+{
+    struct nvo_link_cfg cfg;
+    nvo_link_cfg_default(&cfg);
+    cfg.queue_bytes = 1ull << 30;   /* effectively infinite */
+    static struct md1 m;
+    memset(&m, 0, sizeof m);
+    bench_init(&m.b, &cfg);
+    /* Service time: (1000 + 24) * 8 bits at 10 Gb/s = 819.2 ns. */
+    double service = (double) nvo_tx_time(1024, cfg.rate_bps);
+    ck_assert_double_eq(service, 819200.0);
+    m.mean_gap_ps = service / rho;
+    m.left = n;
+    nvo_rng_init(&m.rng, 1, 1, rho < 0.6 ? "md1-low" : "md1-high");
+    nvo_engine_schedule(m.b.e, 0, md1_arrival, &m);
+    nvo_engine_run(m.b.e, NVO_TIME_MAX);
+
+    /* Conservation: every frame generated was delivered (no drops). */
+    ck_assert_uint_eq(m.b.n_rx, n);
+    ck_assert_uint_eq(m.b.tx.st.n_qdelay, n);
+
+    /* Pollaczek-Khinchine for M/D/1: Wq = rho * S / (2 (1 - rho)). */
+    double wq_theory = rho * service / (2 * (1 - rho));
+    double wq = nvo_port_mean_qdelay(&m.b.tx);
+    double rel = fabs(wq - wq_theory) / wq_theory;
+    ck_assert_msg(rel < 0.03, "rho %.2f: Wq %.1f ps, theory %.1f ps (%.2f%%)",
+                  rho, wq, wq_theory, 100 * rel);
+    /* Utilization: busy time / elapsed ~ rho. */
+    double util = (double) m.b.tx.st.busy_time / (double) m.b.last_rx;
+    ck_assert_double_eq_tol(util, rho, 0.02);
+    bench_destroy(&m.b);
+}
+
+START_TEST(md1_rho_05)
+{
+    check_md1(0.5, 400000);
+}
+END_TEST
+
+START_TEST(md1_rho_08)
+{
+    check_md1(0.8, 1000000);
+}
+END_TEST
+
+int
+main(void)
+{
+    Suite *s = suite_create("link");
+    TCase *tc = tcase_create(nvo_test_engine());
+    tcase_add_test(tc, timing);
+    tcase_add_test(tc, mtu);
+    tcase_add_test(tc, drop_tail);
+    tcase_add_test(tc, control_priority);
+    tcase_add_test(tc, link_down);
+    tcase_add_test(tc, bad_cfg);
+    tcase_add_test(tc, md1_rho_05);
+    tcase_add_test(tc, md1_rho_08);
+    tcase_set_timeout(tc, 300);
+    suite_add_tcase(s, tc);
+    return nvo_test_run(s);
+}

@@ -1,0 +1,50 @@
+/* testutil.c: helpers shared by the Check suites.  See testutil.h. */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+int
+nvo_test_run(Suite *suite)
+{
+    SRunner *sr = srunner_create(suite);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+const char *
+nvo_test_engine(void)
+{
+    const char *e = getenv("NVO_TEST_ENGINE");
+    return e && *e ? e : "native";
+}
+
+char *
+nvo_test_tmpdir(const char *tag)
+{
+    const char *base = getenv("TMPDIR");
+    char tmpl[4096];
+    snprintf(tmpl, sizeof tmpl, "%s/nvosim-%s-XXXXXX",
+             base && *base ? base : "/tmp", tag);
+    char *d = mkdtemp(tmpl);
+    if (!d) {
+        perror("mkdtemp");
+        abort();
+    }
+    char *copy = malloc(strlen(d) + 1);
+    if (!copy) {
+        abort();
+    }
+    strcpy(copy, d);
+    return copy;
+}
+
+const char *
+nvo_test_src(const char *rel)
+{
+    static char buf[4096];
+    snprintf(buf, sizeof buf, "%s/%s", NVO_SOURCE_DIR, rel);
+    return buf;
+}

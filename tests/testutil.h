@@ -1,0 +1,22 @@
+/* testutil.h: helpers shared by the Check suites. */
+#ifndef NVO_TESTUTIL_H
+#define NVO_TESTUTIL_H
+
+#include <check.h>
+#include "nvo.h"
+
+/* Runs 'suite' with Check and returns the process exit status (0 when
+ * every test passed). */
+int nvo_test_run(Suite *suite);
+
+/* The engine backend the suite should use: $NVO_TEST_ENGINE, or "native". */
+const char *nvo_test_engine(void);
+
+/* A fresh temporary directory for the test's outputs (under $TMPDIR or
+ * /tmp); the caller frees the string.  Never NULL. */
+char *nvo_test_tmpdir(const char *tag);
+
+/* Path of a source file: NVO_SOURCE_DIR "/" rel; static buffer. */
+const char *nvo_test_src(const char *rel);
+
+#endif

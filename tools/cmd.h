@@ -1,0 +1,8 @@
+/* cmd.h: entry points of the nvosim commands (one file each). */
+#ifndef NVO_CMD_H
+#define NVO_CMD_H
+
+/* argv[0] is the command's name; returns the exit status. */
+int nvo_cmd_tunnel_main(int argc, char **argv);
+
+#endif

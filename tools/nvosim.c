@@ -1,0 +1,79 @@
+/* nvosim.c: the nvosim command.  "nvosim COMMAND [OPTIONS]"; each command
+ * lives in its own file (cmd_*.c) or, for benchmarks, in bench/. */
+#include <stdio.h>
+#include <string.h>
+
+#include "bench.h"
+#include "cmd.h"
+#include "engine.h"
+#include "nvo.h"
+
+static int
+cmd_bench(int argc, char **argv)
+{
+    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        printf("usage: nvosim bench BENCHMARK [OPTIONS]\n\n"
+               "Benchmarks (see docs/performance.md):\n"
+               "  hold    the classic hold model on the event engines\n\n"
+               "\"nvosim bench BENCHMARK --help\" describes its options.\n");
+        return argc < 2 ? 2 : 0;
+    }
+    if (!strcmp(argv[1], "hold")) {
+        return nvo_bench_hold_main(argc - 1, argv + 1);
+    }
+    fprintf(stderr, "nvosim bench: unknown benchmark \"%s\" (try: hold)\n",
+            argv[1]);
+    return 2;
+}
+
+struct command {
+    const char *name;
+    int (*main)(int argc, char **argv);
+    const char *help;
+};
+
+static const struct command commands[] = {
+    { "tunnel", nvo_cmd_tunnel_main,
+      "send tenant traffic between two hypervisor PEs over one tunnel" },
+    { "bench", cmd_bench, "run a benchmark (hold)" },
+};
+
+static void
+usage(FILE *f)
+{
+    fprintf(f, "usage: nvosim COMMAND [OPTIONS]\n\n"
+            "nvosim %s: a discrete-event simulator of network-virtualization "
+            "overlays.\n\nCommands:\n", NVO_VERSION);
+    for (size_t i = 0; i < NVO_ARRAY_SIZE(commands); i++) {
+        fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].help);
+    }
+    fprintf(f, "\nEngines built in: %s.\n"
+            "\"nvosim COMMAND --help\" describes a command's options.\n",
+            nvo_engine_names());
+}
+
+int
+main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")
+        || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return 0;
+    }
+    if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+        printf("nvosim %s\n", NVO_VERSION);
+        return 0;
+    }
+    for (size_t i = 0; i < NVO_ARRAY_SIZE(commands); i++) {
+        if (!strcmp(argv[1], commands[i].name)) {
+            return commands[i].main(argc - 1, argv + 1);
+        }
+    }
+    fprintf(stderr, "nvosim: unknown command \"%s\"; \"nvosim --help\" "
+            "lists the commands\n", argv[1]);
+    return 2;
+}
