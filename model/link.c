@@ -158,6 +158,9 @@ tx_start__(struct nvo_port *port)
         p = fifo_pop(&port->q_data);
     }
     if (!p) {
+        if (port->on_idle && port->link->up) {
+            port->on_idle(port);    /* may send: re-enters tx_start__ */
+        }
         return;
     }
     nvo_time_t now = nvo_engine_now(port->engine);
@@ -283,6 +286,14 @@ nvo_link_set_up(struct nvo_link *link, bool up)
     if (!up) {
         port_down__(link->a);
         port_down__(link->b);
+    } else {
+        /* Sources that feed a port at line rate resume. */
+        if (link->a->on_idle && nvo_port_is_idle(link->a)) {
+            link->a->on_idle(link->a);
+        }
+        if (link->b->on_idle && nvo_port_is_idle(link->b)) {
+            link->b->on_idle(link->b);
+        }
     }
 }
 

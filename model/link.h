@@ -50,6 +50,11 @@ void nvo_link_cfg_default(struct nvo_link_cfg *);
 /* Called when a frame arrives at a port; the callee owns 'p'. */
 typedef void nvo_port_rx_fn(struct nvo_port *port, struct nvo_pkt *p);
 
+/* Called when a port has sent everything it had and goes idle; a source
+ * that feeds the port at line rate (a host NIC) sends its next frame from
+ * here. */
+typedef void nvo_port_idle_fn(struct nvo_port *port);
+
 struct nvo_fifo {
     struct nvo_pkt *head, *tail;
     uint64_t n, bytes;
@@ -71,6 +76,8 @@ struct nvo_port {
     uint32_t index;             /* port number on the node */
     void *owner;                /* the node */
     nvo_port_rx_fn *rx;
+    nvo_port_idle_fn *on_idle;  /* may be NULL */
+    void *idle_ctx;             /* for on_idle's use */
     struct nvo_engine *engine;
 
     struct nvo_link *link;      /* NULL until connected */
@@ -114,7 +121,14 @@ void nvo_link_set_up(struct nvo_link *, bool up);
  * or drops it (counting the drop) and frees it.  Returns true if queued. */
 bool nvo_port_send(struct nvo_port *, struct nvo_pkt *p);
 
-/* Frames (and bytes) queued at the port, including the one being sent. */
+/* True if the port is sending nothing and has nothing queued. */
+static inline bool
+nvo_port_is_idle(const struct nvo_port *port)
+{
+    return !port->tx_pkt && !port->q_ctrl.head && !port->q_data.head;
+}
+
+/* Frames queued at the port, including the one being sent. */
 uint64_t nvo_port_queued_frames(const struct nvo_port *);
 
 /* Mean queueing delay of the frames the port has sent (0 if none). */

@@ -1,0 +1,615 @@
+/* net.c: the underlay network: building it, addresses, shortest-path
+ * routes with every equal-cost next hop, IP forwarding with ECMP, and
+ * link / node failures with a convergence delay.  See net.h. */
+#include "net.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+#include "wire.h"
+
+static const char *const role_names[NVO_ROLE_N] = {
+    [NVO_ROLE_HYPERVISOR] = "hypervisor",
+    [NVO_ROLE_LEAF] = "leaf",
+    [NVO_ROLE_SPINE] = "spine",
+    [NVO_ROLE_SUPER_SPINE] = "super-spine",
+    [NVO_ROLE_RR] = "route-reflector",
+    [NVO_ROLE_ROUTER] = "router",
+};
+
+const char *
+nvo_role_name(enum nvo_role r)
+{
+    return r < NVO_ROLE_N ? role_names[r] : "?";
+}
+
+bool
+nvo_role_from_name(const char *name, enum nvo_role *role)
+{
+    for (int i = 0; i < NVO_ROLE_N; i++) {
+        if (!strcmp(name, role_names[i])) {
+            *role = (enum nvo_role) i;
+            return true;
+        }
+    }
+    return false;
+}
+
+int
+nvo_role_tier(enum nvo_role r)
+{
+    switch (r) {
+    case NVO_ROLE_HYPERVISOR: return 0;
+    case NVO_ROLE_LEAF: return 1;
+    case NVO_ROLE_SPINE: return 2;
+    case NVO_ROLE_SUPER_SPINE: return 3;
+    case NVO_ROLE_RR: return 1;
+    case NVO_ROLE_ROUTER: return 1;
+    case NVO_ROLE_N: break;
+    }
+    return 0;
+}
+
+const char *
+nvo_node_drop_name(enum nvo_node_drop d)
+{
+    switch (d) {
+    case NVO_NODE_DROP_NO_ROUTE: return "no-route";
+    case NVO_NODE_DROP_TTL: return "ttl";
+    case NVO_NODE_DROP_NODE_DOWN: return "node-down";
+    case NVO_NODE_DROP_NOT_IP: return "not-ip";
+    case NVO_NODE_DROP_N: break;
+    }
+    return "?";
+}
+
+struct nvo_net *
+nvo_net_create(struct nvo_engine *e, const struct nvo_net_cfg *cfg)
+{
+    struct nvo_net *net = g_new0(struct nvo_net, 1);
+    net->cfg = *cfg;
+    net->engine = e;
+    nvo_pkt_pool_init(&net->pool);
+    net->nodes = g_ptr_array_new();
+    net->links = g_array_new(FALSE, TRUE, sizeof(struct nvo_net_link));
+    net->by_name = g_hash_table_new(g_str_hash, g_str_equal);
+    return net;
+}
+
+static void
+node_free__(struct nvo_node *n)
+{
+    for (uint32_t i = 0; i < n->n_ports; i++) {
+        nvo_port_destroy(&n->ports[i]);
+    }
+    g_free(n->ports);
+    g_free(n->peer);
+    g_free(n->link);
+    g_free(n->fib_off);
+    g_free(n->fib_n);
+    g_free(n->fib_nh);
+    g_free(n->port_flows);
+    if (n->flow_port) {
+        g_hash_table_destroy(n->flow_port);
+    }
+    g_free(n->name);
+    g_free(n);
+}
+
+void
+nvo_net_destroy(struct nvo_net *net)
+{
+    if (!net) {
+        return;
+    }
+    if (net->converge_event) {
+        nvo_engine_cancel(net->engine, net->converge_event);
+    }
+    for (uint32_t i = 0; i < net->nodes->len; i++) {
+        node_free__(nvo_net_node(net, i));
+    }
+    g_ptr_array_free(net->nodes, TRUE);
+    g_array_free(net->links, TRUE);
+    g_hash_table_destroy(net->by_name);
+    nvo_pkt_pool_destroy(&net->pool);
+    g_free(net);
+}
+
+int
+nvo_net_add_node(struct nvo_net *net, const char *name, enum nvo_role role)
+{
+    if (net->finalized || g_hash_table_contains(net->by_name, name)) {
+        errno = EEXIST;
+        return -1;
+    }
+    struct nvo_node *n = g_new0(struct nvo_node, 1);
+    n->name = g_strdup(name);
+    n->role = role;
+    n->index = net->nodes->len;
+    n->net = net;
+    n->up = true;
+    g_ptr_array_add(net->nodes, n);
+    g_hash_table_insert(net->by_name, n->name,
+                        GUINT_TO_POINTER(n->index + 1));
+    return (int) n->index;
+}
+
+int
+nvo_net_find(const struct nvo_net *net, const char *name)
+{
+    gpointer v = g_hash_table_lookup(net->by_name, name);
+    return v ? (int) GPOINTER_TO_UINT(v) - 1 : -1;
+}
+
+int
+nvo_net_find_link(const struct nvo_net *net, uint32_t a, uint32_t b)
+{
+    for (uint32_t i = 0; i < net->links->len; i++) {
+        const struct nvo_net_link *l = nvo_net_link(net, i);
+        if ((l->a == a && l->b == b) || (l->a == b && l->b == a)) {
+            return (int) i;
+        }
+    }
+    return -1;
+}
+
+int
+nvo_net_add_link(struct nvo_net *net, uint32_t a, uint32_t b,
+                 const struct nvo_link_cfg *cfg)
+{
+    if (net->finalized || a == b || a >= net->nodes->len
+        || b >= net->nodes->len) {
+        return EINVAL;
+    }
+    if (nvo_net_find_link(net, a, b) >= 0) {
+        return EEXIST;
+    }
+    struct nvo_net_link l;
+    memset(&l, 0, sizeof l);
+    l.a = a;
+    l.b = b;
+    l.cfg = *cfg;
+    g_array_append_val(net->links, l);
+    nvo_net_node(net, a)->n_ports++;
+    nvo_net_node(net, b)->n_ports++;
+    return 0;
+}
+
+/* ---- Addresses ---------------------------------------------------------- */
+
+#define LOOPBACK4_BASE 0x0a000000u      /* 10.0.0.0/8: node i is base+i+1 */
+#define LINK4_BASE 0xac100000u          /* 172.16.0.0/12: a /31 per link */
+
+int
+nvo_net_addr4_node(const struct nvo_net *net, uint32_t addr)
+{
+    uint32_t i = addr - LOOPBACK4_BASE - 1;
+    return i < net->nodes->len ? (int) i : -1;
+}
+
+int
+nvo_net_addr6_node(const struct nvo_net *net, const uint8_t addr[16])
+{
+    /* fd00::/64, interface id = node index + 1. */
+    static const uint8_t prefix[12] = { 0xfd };
+    if (memcmp(addr, prefix, 12)) {
+        return -1;
+    }
+    uint32_t i = nvo_rd32(addr + 12) - 1;
+    return i < net->nodes->len ? (int) i : -1;
+}
+
+static void rx__(struct nvo_port *port, struct nvo_pkt *p);
+
+int
+nvo_net_finalize(struct nvo_net *net)
+{
+    if (net->finalized) {
+        return EINVAL;
+    }
+    uint32_t n_nodes = net->nodes->len;
+    if (n_nodes >= (1u << 24) - 2 || net->links->len >= (1u << 19)) {
+        return E2BIG;
+    }
+    for (uint32_t i = 0; i < n_nodes; i++) {
+        struct nvo_node *n = nvo_net_node(net, i);
+        if (n->n_ports > UINT16_MAX) {
+            return E2BIG;
+        }
+        n->ports = g_new0(struct nvo_port, n->n_ports ? n->n_ports : 1);
+        n->peer = g_new0(uint32_t, n->n_ports ? n->n_ports : 1);
+        n->link = g_new0(uint32_t, n->n_ports ? n->n_ports : 1);
+        n->port_flows = g_new0(uint64_t, n->n_ports ? n->n_ports : 1);
+        for (uint32_t p = 0; p < n->n_ports; p++) {
+            nvo_port_init(&n->ports[p], net->engine, n, n->name, p, rx__);
+        }
+        n->addr4 = LOOPBACK4_BASE + i + 1;
+        memset(n->addr6, 0, 16);
+        n->addr6[0] = 0xfd;
+        nvo_wr32(n->addr6 + 12, i + 1);
+        n->mac[0] = 0x02;               /* locally administered, unicast */
+        n->mac[1] = 0xfe;
+        nvo_wr32(n->mac + 2, i + 1);
+        n->fib_off = g_new0(uint32_t, n_nodes);
+        n->fib_n = g_new0(uint16_t, n_nodes);
+        if (n->role != NVO_ROLE_HYPERVISOR) {
+            n->flow_port = g_hash_table_new_full(g_int64_hash, g_int64_equal,
+                                                  g_free, NULL);
+        }
+
+        /* ECMP seed: one for the fabric, or one per switch derived from
+         * the run's seed and the switch's name. */
+        char rname[256];
+        g_snprintf(rname, sizeof rname, "%s/ecmp", n->name);
+        nvo_rng_init(&n->rng, net->cfg.seed, net->cfg.run, rname);
+        uint32_t seed = net->cfg.fabric_seed;
+        if (net->cfg.seed_mode == NVO_SEED_PER_SWITCH) {
+            struct nvo_rng r;
+            g_snprintf(rname, sizeof rname, "%s/ecmp-seed", n->name);
+            nvo_rng_init(&r, net->cfg.seed, net->cfg.run, rname);
+            seed = (uint32_t) nvo_rng_next(&r);
+        }
+        nvo_ecmp_init(&n->ecmp, &net->cfg.ecmp, seed);
+        n->n_ports = 0;                 /* counted again below */
+    }
+    for (uint32_t li = 0; li < net->links->len; li++) {
+        struct nvo_net_link *l = nvo_net_link(net, li);
+        struct nvo_node *a = nvo_net_node(net, l->a);
+        struct nvo_node *b = nvo_net_node(net, l->b);
+        l->a_port = a->n_ports++;
+        l->b_port = b->n_ports++;
+        a->peer[l->a_port] = l->b;
+        b->peer[l->b_port] = l->a;
+        a->link[l->a_port] = li;
+        b->link[l->b_port] = li;
+        l->subnet4 = LINK4_BASE + 2 * li;
+        int error = nvo_link_connect(&l->link, &a->ports[l->a_port],
+                                     &b->ports[l->b_port], &l->cfg);
+        if (error) {
+            return error;
+        }
+    }
+    net->finalized = true;
+    nvo_net_compute_routes(net);
+    return 0;
+}
+
+/* ---- Routes ------------------------------------------------------------- */
+
+static bool
+link_usable__(const struct nvo_net *net, const struct nvo_node *n,
+              uint32_t port)
+{
+    const struct nvo_net_link *l = nvo_net_link(net, n->link[port]);
+    return l->link.up && nvo_net_node(net, n->peer[port])->up;
+}
+
+void
+nvo_net_compute_routes(struct nvo_net *net)
+{
+    uint32_t n_nodes = net->nodes->len;
+    int32_t *dist = g_new(int32_t, n_nodes);
+    uint32_t *queue = g_new(uint32_t, n_nodes);
+    /* Next hops are collected per node, then packed. */
+    GArray **nh = g_new(GArray *, n_nodes);
+    for (uint32_t v = 0; v < n_nodes; v++) {
+        nh[v] = g_array_new(FALSE, FALSE, sizeof(uint16_t));
+    }
+    for (uint32_t d = 0; d < n_nodes; d++) {
+        /* Breadth-first from d over up nodes and links; only d itself
+         * and switches/routers relay (hypervisors never carry transit). */
+        for (uint32_t v = 0; v < n_nodes; v++) {
+            dist[v] = -1;
+        }
+        uint32_t head = 0, tail = 0;
+        if (nvo_net_node(net, d)->up) {
+            dist[d] = 0;
+            queue[tail++] = d;
+        }
+        while (head < tail) {
+            uint32_t u = queue[head++];
+            const struct nvo_node *un = nvo_net_node(net, u);
+            if (u != d && un->role == NVO_ROLE_HYPERVISOR) {
+                continue;
+            }
+            for (uint32_t p = 0; p < un->n_ports; p++) {
+                uint32_t v = un->peer[p];
+                if (dist[v] < 0 && link_usable__(net, un, p)) {
+                    dist[v] = dist[u] + 1;
+                    queue[tail++] = v;
+                }
+            }
+        }
+        for (uint32_t v = 0; v < n_nodes; v++) {
+            struct nvo_node *vn = nvo_net_node(net, v);
+            vn->fib_off[d] = nh[v]->len;
+            uint16_t count = 0;
+            if (dist[v] > 0 && vn->up) {
+                for (uint32_t p = 0; p < vn->n_ports; p++) {
+                    uint32_t u = vn->peer[p];
+                    if (dist[u] == dist[v] - 1 && link_usable__(net, vn, p)
+                        && (u == d || nvo_net_node(net, u)->role
+                                      != NVO_ROLE_HYPERVISOR)) {
+                        uint16_t port = (uint16_t) p;
+                        g_array_append_val(nh[v], port);
+                        count++;
+                    }
+                }
+            }
+            vn->fib_n[d] = count;
+        }
+    }
+    for (uint32_t v = 0; v < n_nodes; v++) {
+        struct nvo_node *vn = nvo_net_node(net, v);
+        g_free(vn->fib_nh);
+        vn->fib_nh = (uint16_t *) (void *) g_array_free(nh[v], FALSE);
+    }
+    g_free(nh);
+    g_free(dist);
+    g_free(queue);
+    net->n_route_computations++;
+    net->last_convergence = nvo_engine_now(net->engine);
+}
+
+int
+nvo_net_hops(const struct nvo_net *net, uint32_t a, uint32_t b)
+{
+    /* Follow the first next hop; all equal-cost paths have one length. */
+    int hops = 0;
+    uint32_t v = a;
+    while (v != b) {
+        const struct nvo_node *n = nvo_net_node(net, v);
+        if (!n->fib_n[b] || hops > (int) net->nodes->len) {
+            return -1;
+        }
+        v = n->peer[n->fib_nh[n->fib_off[b]]];
+        hops++;
+    }
+    return hops;
+}
+
+static void
+converge__(void *net_)
+{
+    struct nvo_net *net = net_;
+    net->converge_event = NVO_EVENT_NONE;
+    nvo_net_compute_routes(net);
+}
+
+static void
+schedule_convergence__(struct nvo_net *net)
+{
+    /* Routing converges 'convergence_delay' after the latest change. */
+    if (net->converge_event) {
+        nvo_engine_cancel(net->engine, net->converge_event);
+    }
+    net->converge_event = nvo_engine_schedule(net->engine,
+                                              net->cfg.convergence_delay,
+                                              converge__, net);
+}
+
+void
+nvo_net_set_link_up(struct nvo_net *net, uint32_t li, bool up)
+{
+    struct nvo_net_link *l = nvo_net_link(net, li);
+    if (l->link.up == up) {
+        return;
+    }
+    nvo_link_set_up(&l->link, up);
+    schedule_convergence__(net);
+}
+
+void
+nvo_net_set_node_up(struct nvo_net *net, uint32_t ni, bool up)
+{
+    struct nvo_node *n = nvo_net_node(net, ni);
+    if (n->up == up) {
+        return;
+    }
+    n->up = up;
+    /* A dead node's links carry nothing; they come back with the node
+     * (links that were down on their own before stay down only if a
+     * link-down event said so after; this model keeps it simple: all). */
+    for (uint32_t p = 0; p < n->n_ports; p++) {
+        nvo_link_set_up(&nvo_net_link(net, n->link[p])->link, up);
+    }
+    schedule_convergence__(net);
+}
+
+/* ---- Forwarding --------------------------------------------------------- */
+
+static void
+node_drop__(struct nvo_node *n, struct nvo_pkt *p, enum nvo_node_drop why)
+{
+    n->drops[why]++;
+    nvo_pkt_free(p);
+}
+
+/* Finds the outer IP header of the frame at p->data.  Returns its offset
+ * from p->data and the IP version (4 or 6), or 0 if not IP. */
+static inline uint32_t
+outer_l3__(const struct nvo_pkt *p, int *version)
+{
+    uint32_t off = 12;
+    for (;;) {
+        if (p->size < off + 2) {
+            return 0;
+        }
+        uint16_t type = nvo_rd16(p->data + off);
+        if (type == NVO_ETH_TYPE_VLAN || type == NVO_ETH_TYPE_QINQ) {
+            off += 4;
+            continue;
+        }
+        off += 2;
+        if (type == NVO_ETH_TYPE_IPV4 && p->size >= off + 20) {
+            *version = 4;
+            return off;
+        }
+        if (type == NVO_ETH_TYPE_IPV6 && p->size >= off + 40) {
+            *version = 6;
+            return off;
+        }
+        return 0;
+    }
+}
+
+/* Forwards 'p' out of node 'n' toward node 'dst'; 'ip' is its IP header
+ * (TTL already handled). */
+static void
+forward__(struct nvo_node *n, struct nvo_pkt *p, uint32_t dst)
+{
+    uint32_t n_nh = n->fib_n[dst];
+    if (!n_nh) {
+        node_drop__(n, p, NVO_NODE_DROP_NO_ROUTE);
+        return;
+    }
+    const uint16_t *nh = &n->fib_nh[n->fib_off[dst]];
+    uint32_t port = nh[n_nh == 1 ? 0
+                       : nvo_ecmp_select(&n->ecmp, p, n_nh, &n->rng)];
+    if (n->flow_port && p->flow_id) {
+        gint64 key = (gint64) p->flow_id;
+        gpointer v = g_hash_table_lookup(n->flow_port, &key);
+        if (GPOINTER_TO_UINT(v) != port + 1) {
+            if (!v) {
+                gint64 *k = g_new(gint64, 1);
+                *k = key;
+                g_hash_table_insert(n->flow_port, k,
+                                    GUINT_TO_POINTER(port + 1));
+            } else {
+                /* A flow that moved (sprayed, or rerouted) counts on
+                 * every next hop it used. */
+                g_hash_table_replace(n->flow_port,
+                                     g_memdup2(&key, sizeof key),
+                                     GUINT_TO_POINTER(port + 1));
+            }
+            n->port_flows[port]++;
+        }
+    }
+    /* Ethernet: from this node to the next hop. */
+    memcpy(p->data, nvo_net_node(n->net, n->peer[port])->mac, 6);
+    memcpy(p->data + 6, n->mac, 6);
+    n->n_forwarded++;
+    nvo_port_send(&n->ports[port], p);
+}
+
+static inline int
+dst_node__(const struct nvo_net *net, const uint8_t *ip, int version)
+{
+    return version == 4 ? nvo_net_addr4_node(net, nvo_rd32(ip + 16))
+                        : nvo_net_addr6_node(net, ip + 24);
+}
+
+static void
+rx__(struct nvo_port *port, struct nvo_pkt *p)
+{
+    struct nvo_node *n = port->owner;
+    if (!n->up) {
+        node_drop__(n, p, NVO_NODE_DROP_NODE_DOWN);
+        return;
+    }
+    int version;
+    uint32_t l3 = outer_l3__(p, &version);
+    if (!l3) {
+        node_drop__(n, p, NVO_NODE_DROP_NOT_IP);
+        return;
+    }
+    uint8_t *ip = p->data + l3;
+    int dst = dst_node__(n->net, ip, version);
+    if (dst == (int) n->index) {
+        n->n_local++;
+        if (n->local) {
+            n->local(n, p);
+        } else {
+            nvo_pkt_free(p);
+        }
+        return;
+    }
+    if (dst < 0) {
+        node_drop__(n, p, NVO_NODE_DROP_NO_ROUTE);
+        return;
+    }
+    /* Routers decrement the TTL (RFC 791) / hop limit (RFC 8200). */
+    if (version == 4) {
+        if (ip[8] <= 1) {
+            node_drop__(n, p, NVO_NODE_DROP_TTL);
+            return;
+        }
+        ip[8]--;
+        uint32_t ihl = (ip[0] & 0x0f) * 4u;
+        nvo_wr16(ip + 10, 0);
+        nvo_wr16(ip + 10, nvo_inet_csum(ip, ihl));
+    } else {
+        if (ip[7] <= 1) {
+            node_drop__(n, p, NVO_NODE_DROP_TTL);
+            return;
+        }
+        ip[7]--;
+    }
+    forward__(n, p, (uint32_t) dst);
+}
+
+void
+nvo_net_send(struct nvo_node *n, struct nvo_pkt *p)
+{
+    if (!n->up) {
+        node_drop__(n, p, NVO_NODE_DROP_NODE_DOWN);
+        return;
+    }
+    int version;
+    uint32_t l3 = outer_l3__(p, &version);
+    int dst = l3 ? dst_node__(n->net, p->data + l3, version) : -1;
+    if (dst < 0 || dst == (int) n->index) {
+        node_drop__(n, p, l3 ? NVO_NODE_DROP_NO_ROUTE : NVO_NODE_DROP_NOT_IP);
+        return;
+    }
+    forward__(n, p, (uint32_t) dst);
+}
+
+/* ---- Accounting --------------------------------------------------------- */
+
+uint64_t
+nvo_net_in_flight(const struct nvo_net *net)
+{
+    uint64_t n = 0;
+    for (uint32_t i = 0; i < net->nodes->len; i++) {
+        const struct nvo_node *node = nvo_net_node(net, i);
+        for (uint32_t p = 0; p < node->n_ports; p++) {
+            /* Frames lost at a link-down already left the wire FIFO. */
+            n += nvo_port_queued_frames(&node->ports[p])
+                 + node->ports[p].wire.n;
+        }
+    }
+    return n;
+}
+
+uint64_t
+nvo_net_drops(const struct nvo_net *net, uint64_t *port_drops,
+              uint64_t *node_drops)
+{
+    uint64_t total = 0;
+    if (port_drops) {
+        memset(port_drops, 0, NVO_DROP_N * sizeof *port_drops);
+    }
+    if (node_drops) {
+        memset(node_drops, 0, NVO_NODE_DROP_N * sizeof *node_drops);
+    }
+    for (uint32_t i = 0; i < net->nodes->len; i++) {
+        const struct nvo_node *node = nvo_net_node(net, i);
+        for (uint32_t p = 0; p < node->n_ports; p++) {
+            for (int r = 0; r < NVO_DROP_N; r++) {
+                uint64_t d = node->ports[p].st.drop_frames[r];
+                total += d;
+                if (port_drops) {
+                    port_drops[r] += d;
+                }
+            }
+        }
+        for (int r = 0; r < NVO_NODE_DROP_N; r++) {
+            total += node->drops[r];
+            if (node_drops) {
+                node_drops[r] += node->drops[r];
+            }
+        }
+    }
+    return total;
+}

@@ -1,0 +1,214 @@
+/* net.h: the underlay network: nodes, links, addresses, routes, and IP
+ * forwarding with ECMP.
+ *
+ * Build a network by adding nodes and links, then nvo_net_finalize():
+ * it gives every node its ports, a loopback address (IPv4 10.0.0.0/8 or
+ * IPv6 fd00::/64, from the node's index) and MAC, every link a /31 (or
+ * /127) subnet, and computes the routes: shortest paths in hops with every
+ * equal-cost next hop (the multipath a BGP or IS-IS fabric installs).
+ * Hypervisors never carry transit traffic.
+ *
+ * A switch forwards on the outer destination address: it decrements the
+ * TTL / hop limit (fixing the IPv4 checksum), rewrites the Ethernet
+ * addresses, and picks among the equal-cost next hops with its ECMP hasher
+ * (ecmp.h).  A frame for the node itself goes to the node's local handler
+ * (a hypervisor's traffic sink).
+ *
+ * Link and node down/up events change the topology at once (frames in
+ * flight on a downed link are lost, frames sent into it are dropped and
+ * counted); routes are recomputed only after the convergence delay, as a
+ * routing protocol would take time to converge. */
+#ifndef NVO_NET_H
+#define NVO_NET_H
+
+#include <glib.h>
+
+#include "ecmp.h"
+#include "engine.h"
+#include "link.h"
+#include "nvo.h"
+#include "pkt.h"
+#include "rng.h"
+
+enum nvo_role {
+    NVO_ROLE_HYPERVISOR,
+    NVO_ROLE_LEAF,
+    NVO_ROLE_SPINE,
+    NVO_ROLE_SUPER_SPINE,
+    NVO_ROLE_RR,                /* route reflector (hangs off a switch) */
+    NVO_ROLE_ROUTER,            /* generic router (provider topologies) */
+    NVO_ROLE_N
+};
+
+const char *nvo_role_name(enum nvo_role);
+bool nvo_role_from_name(const char *name, enum nvo_role *role);
+
+/* Drops a node counts (ports count theirs in struct nvo_port_stats). */
+enum nvo_node_drop {
+    NVO_NODE_DROP_NO_ROUTE,     /* no route to the destination */
+    NVO_NODE_DROP_TTL,          /* TTL / hop limit exhausted */
+    NVO_NODE_DROP_NODE_DOWN,    /* arrived at a node that is down */
+    NVO_NODE_DROP_NOT_IP,       /* not an IP frame, or truncated */
+    NVO_NODE_DROP_N
+};
+
+const char *nvo_node_drop_name(enum nvo_node_drop);
+
+struct nvo_node;
+struct nvo_net;
+
+/* Called with frames addressed to the node itself; the callee owns 'p'. */
+typedef void nvo_node_local_fn(struct nvo_node *, struct nvo_pkt *p);
+
+struct nvo_node {
+    char *name;
+    enum nvo_role role;
+    uint32_t index;
+    struct nvo_net *net;
+    bool up;
+
+    uint32_t n_ports;
+    struct nvo_port *ports;
+    uint32_t *peer;             /* peer node index per port */
+    uint32_t *link;             /* link index per port */
+
+    uint32_t addr4;             /* loopback, host order */
+    uint8_t addr6[16];
+    uint8_t mac[6];
+
+    struct nvo_ecmp ecmp;
+    struct nvo_rng rng;         /* "<name>/ecmp": random spraying */
+
+    /* FIB: for destination node d, fib_n[d] next-hop ports starting at
+     * fib_nh[fib_off[d]]. */
+    uint32_t *fib_off;
+    uint16_t *fib_n;
+    uint16_t *fib_nh;
+
+    nvo_node_local_fn *local;   /* NULL: frames for the node are dropped */
+    void *local_ctx;
+
+    uint64_t n_forwarded;
+    uint64_t n_local;
+    uint64_t drops[NVO_NODE_DROP_N];
+    GHashTable *flow_port;      /* flow id -> egress port + 1 (switches) */
+    uint64_t *port_flows;       /* distinct flows seen per egress port */
+};
+
+struct nvo_net_link {
+    uint32_t a, b;              /* node indices */
+    uint32_t a_port, b_port;
+    struct nvo_link_cfg cfg;
+    struct nvo_link link;
+    uint32_t subnet4;           /* a's address; b's is subnet4 + 1 */
+};
+
+enum nvo_seed_mode {
+    NVO_SEED_FABRIC,            /* one seed for every switch */
+    NVO_SEED_PER_SWITCH,        /* a seed per switch, from its name */
+};
+
+struct nvo_net_cfg {
+    bool ipv6;
+    nvo_time_t convergence_delay;
+    struct nvo_ecmp_cfg ecmp;
+    enum nvo_seed_mode seed_mode;
+    uint32_t fabric_seed;       /* NVO_SEED_FABRIC */
+    uint64_t seed, run;         /* the run's master seed and run number */
+};
+
+struct nvo_net {
+    struct nvo_net_cfg cfg;
+    struct nvo_engine *engine;
+    struct nvo_pkt_pool pool;
+    GPtrArray *nodes;           /* struct nvo_node * */
+    GArray *links;              /* struct nvo_net_link */
+    GHashTable *by_name;        /* name -> node index + 1 */
+    bool finalized;
+
+    uint64_t n_route_computations;
+    nvo_time_t last_convergence;
+    nvo_event_id converge_event;
+    uint64_t n_generated;       /* frames the traffic sources made */
+};
+
+/* Creates an empty network on engine 'e'. */
+struct nvo_net *nvo_net_create(struct nvo_engine *e,
+                               const struct nvo_net_cfg *cfg);
+/* Frees the network and every frame it holds.  Accepts NULL. */
+void nvo_net_destroy(struct nvo_net *);
+
+/* Adds a node; returns its index, or -1 with errno EEXIST (name taken). */
+int nvo_net_add_node(struct nvo_net *, const char *name, enum nvo_role);
+
+/* Adds a link between nodes a and b.  Returns 0, or EINVAL (same node,
+ * bad index, impossible cfg), EEXIST (already linked). */
+int nvo_net_add_link(struct nvo_net *, uint32_t a, uint32_t b,
+                     const struct nvo_link_cfg *cfg);
+
+/* Allocates ports, connects links, assigns addresses, computes routes. */
+int nvo_net_finalize(struct nvo_net *);
+
+static inline struct nvo_node *
+nvo_net_node(const struct nvo_net *net, uint32_t i)
+{
+    return g_ptr_array_index(net->nodes, i);
+}
+
+static inline uint32_t
+nvo_net_n_nodes(const struct nvo_net *net)
+{
+    return net->nodes->len;
+}
+
+static inline struct nvo_net_link *
+nvo_net_link(const struct nvo_net *net, uint32_t i)
+{
+    return &g_array_index(net->links, struct nvo_net_link, i);
+}
+
+/* Index of node 'name', or -1. */
+int nvo_net_find(const struct nvo_net *, const char *name);
+
+/* Index of the link between nodes a and b, or -1. */
+int nvo_net_find_link(const struct nvo_net *, uint32_t a, uint32_t b);
+
+/* Node index of an underlay address (IPv4 host order, or IPv6), or -1. */
+int nvo_net_addr4_node(const struct nvo_net *, uint32_t addr);
+int nvo_net_addr6_node(const struct nvo_net *, const uint8_t addr[16]);
+
+/* Recomputes every FIB from the current link and node states now. */
+void nvo_net_compute_routes(struct nvo_net *);
+
+/* Link / node state changes; routes follow after the convergence delay. */
+void nvo_net_set_link_up(struct nvo_net *, uint32_t link, bool up);
+void nvo_net_set_node_up(struct nvo_net *, uint32_t node, bool up);
+
+/* Sends 'p' (an IP frame, data at its Ethernet header) from node 'n'
+ * toward its destination as the node's forwarding would: used by traffic
+ * sources.  The network owns 'p'. */
+void nvo_net_send(struct nvo_node *n, struct nvo_pkt *p);
+
+/* Number of next hops node 'n' has toward node 'dst'. */
+static inline uint32_t
+nvo_node_n_next_hops(const struct nvo_node *n, uint32_t dst)
+{
+    return n->fib_n[dst];
+}
+
+/* Hop count from node 'a' to node 'b' over the current routes, or -1. */
+int nvo_net_hops(const struct nvo_net *, uint32_t a, uint32_t b);
+
+/* Frames held anywhere in the network: queued, being sent, on a wire. */
+uint64_t nvo_net_in_flight(const struct nvo_net *);
+
+/* Sum of all drops: ports by reason (into port_drops[NVO_DROP_N]) and
+ * nodes by reason (node_drops[NVO_NODE_DROP_N]); returns the total. */
+uint64_t nvo_net_drops(const struct nvo_net *, uint64_t *port_drops,
+                       uint64_t *node_drops);
+
+/* Tier of a role for "up"/"down": hypervisor 0, leaf 1, spine 2, super 3;
+ * route reflectors and routers 1 (they hang off leaves or spines). */
+int nvo_role_tier(enum nvo_role);
+
+#endif /* NVO_NET_H */

@@ -1,0 +1,720 @@
+/* cmd_tunnel.c: "nvosim tunnel", a real packet exchange between two
+ * hypervisor PEs over one underlay link.
+ *
+ * pe1 hosts VMs of several tenants; each tenant's VM sends UDP flows to a
+ * VM of the same tenant on pe2.  pe1 encapsulates every tenant frame with
+ * the chosen encapsulation (VNI / VSID / label per tenant), pe2 checks and
+ * strips the outer headers and delivers the frame to the tenant the VNI
+ * names.  Frames arrive as a Poisson process at a chosen load of the link,
+ * all of one size, so the link is an M/D/1 queue: the command prints the
+ * measured queueing delay next to Pollaczek-Khinchine's.  It writes a pcap
+ * of pe1's port and an ASCII trace when asked. */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "cmd.h"
+#include "encap.h"
+#include "engine.h"
+#include "link.h"
+#include "pcap_out.h"
+#include "progress.h"
+#include "rng.h"
+#include "trace.h"
+#include "wire.h"
+
+#define MAX_TENANTS 4096
+
+struct tunnel_opts {
+    const struct nvo_encap_ops *encap;
+    const char *engine;
+    uint32_t tenants;
+    uint32_t flows;
+    uint32_t frame_size;        /* tenant frame, bytes on the wire */
+    double load;                /* offered load / link rate, with overhead */
+    uint64_t frames;
+    struct nvo_link_cfg link;
+    uint64_t seed, run;
+    bool ipv6;
+    bool entropy_label;
+    const char *out_dir;
+    bool pcap, trace;
+};
+
+struct pe {
+    const char *name;
+    struct nvo_port port;
+};
+
+struct sim {
+    struct tunnel_opts o;
+    struct nvo_engine *e;
+    struct nvo_pkt_pool pool;
+    struct pe pe1, pe2;
+    struct nvo_link link;
+    struct nvo_tunnel *tunnels;         /* one per tenant, pe1 -> pe2 */
+    struct nvo_rng rng;
+    double mean_gap_ps;
+    uint64_t n_sent, n_frames_out, n_delivered, n_decap_errors,
+             n_wrong_tenant;
+    uint64_t tenant_bytes_delivered;
+    double latency_sum;                 /* ps */
+    nvo_time_t latency_max;
+    uint64_t *rx_per_tenant;
+    uint8_t *sport_seen;                /* bitmap of 65536 outer sports */
+    uint32_t n_sports;
+};
+
+static void
+usage(FILE *f)
+{
+    fprintf(f,
+"usage: nvosim tunnel [OPTIONS]\n"
+"\n"
+"Sends tenant traffic from hypervisor PE pe1 to pe2 over one underlay link,\n"
+"encapsulated, and reports what arrived, the overhead, and the queueing delay\n"
+"against the M/D/1 formula.\n"
+"\n"
+"Options (defaults in brackets):\n"
+"  --encap NAME       vxlan, nvgre, stt, geneve, mpls-gre, mpls-ip, mpls-udp\n"
+"                     [vxlan]\n"
+"  --tenants N        tenants (VNIs 5001.., labels 1001..) [4]\n"
+"  --flows N          UDP flows, spread over the tenants [64]\n"
+"  --frame-size B     tenant Ethernet frame length, bytes, 64-9018 [1000]\n"
+"  --load X           offered load on the link, 0 < X < 1, counting the\n"
+"                     encapsulation and framing overhead [0.5]\n"
+"  --frames N         tenant frames to send [100000]\n"
+"  --rate R           link rate [10Gbps]\n"
+"  --delay T          link propagation delay [1us]\n"
+"  --mtu B            underlay link MTU (IP packet), bytes [9000]\n"
+"  --queue B          data queue per port [1MiB]\n"
+"  --ipv6             IPv6 underlay (outer header) [IPv4]\n"
+"  --entropy-label    MPLS encapsulations: add ELI + entropy label\n"
+"  --seed N, --run N  random seed and run number [1, 1]\n"
+"  --engine NAME      event engine: %s [native]\n"
+"  --out DIR          write DIR/summary.csv, and with --pcap DIR/pe1-0.pcap,\n"
+"                     with --trace DIR/trace.txt [results/tunnel]\n"
+"  --pcap             write a pcap of pe1's port (both directions)\n"
+"  --trace            write an ASCII trace of both ports\n"
+"  -h, --help         this help\n", nvo_engine_names());
+}
+
+static int
+parse_u64(const char *opt, const char *s, uint64_t min, uint64_t max,
+          uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s || *end || v < min || v > max || *s == '-') {
+        fprintf(stderr, "nvosim tunnel: %s: \"%s\" is not a whole number "
+                "from %" PRIu64 " to %" PRIu64 "\n", opt, s, min, max);
+        return 2;
+    }
+    *out = v;
+    return 0;
+}
+
+static int
+parse_opts(int argc, char **argv, struct tunnel_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->encap = &nvo_encap_vxlan_ops;
+    o->engine = "native";
+    o->tenants = 4;
+    o->flows = 64;
+    o->frame_size = 1000;
+    o->load = 0.5;
+    o->frames = 100000;
+    nvo_link_cfg_default(&o->link);
+    o->link.mtu = 9000;
+    o->seed = o->run = 1;
+    o->out_dir = "results/tunnel";
+
+    static const struct option longopts[] = {
+        { "encap", required_argument, NULL, 'E' },
+        { "tenants", required_argument, NULL, 'T' },
+        { "flows", required_argument, NULL, 'F' },
+        { "frame-size", required_argument, NULL, 'S' },
+        { "load", required_argument, NULL, 'L' },
+        { "frames", required_argument, NULL, 'N' },
+        { "rate", required_argument, NULL, 'R' },
+        { "delay", required_argument, NULL, 'D' },
+        { "mtu", required_argument, NULL, 'M' },
+        { "queue", required_argument, NULL, 'Q' },
+        { "ipv6", no_argument, NULL, '6' },
+        { "entropy-label", no_argument, NULL, 'e' },
+        { "seed", required_argument, NULL, 's' },
+        { "run", required_argument, NULL, 'r' },
+        { "engine", required_argument, NULL, 'g' },
+        { "out", required_argument, NULL, 'o' },
+        { "pcap", no_argument, NULL, 'p' },
+        { "trace", no_argument, NULL, 't' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    int c;
+    uint64_t v;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'E':
+            o->encap = nvo_encap_lookup(optarg);
+            if (!o->encap) {
+                fprintf(stderr, "nvosim tunnel: --encap: unknown "
+                        "encapsulation \"%s\" (vxlan, nvgre, stt, geneve, "
+                        "mpls-gre, mpls-ip, mpls-udp)\n", optarg);
+                return 2;
+            }
+            break;
+        case 'T':
+            if (parse_u64("--tenants", optarg, 1, MAX_TENANTS, &v)) {
+                return 2;
+            }
+            o->tenants = (uint32_t) v;
+            break;
+        case 'F':
+            if (parse_u64("--flows", optarg, 1, 1000000, &v)) {
+                return 2;
+            }
+            o->flows = (uint32_t) v;
+            break;
+        case 'S':
+            if (parse_u64("--frame-size", optarg, 64, 9018, &v)) {
+                return 2;
+            }
+            o->frame_size = (uint32_t) v;
+            break;
+        case 'L': {
+            char *end;
+            o->load = strtod(optarg, &end);
+            if (end == optarg || *end || !(o->load > 0 && o->load < 1)) {
+                fprintf(stderr, "nvosim tunnel: --load: \"%s\" must be a "
+                        "number between 0 and 1, exclusive\n", optarg);
+                return 2;
+            }
+            break;
+        }
+        case 'N':
+            if (parse_u64("--frames", optarg, 1, UINT64_MAX / 2, &o->frames)) {
+                return 2;
+            }
+            break;
+        case 'R':
+            if (nvo_rate_parse(optarg, &o->link.rate_bps)) {
+                fprintf(stderr, "nvosim tunnel: --rate: \"%s\" is not a "
+                        "rate with a unit (e.g. 10Gbps)\n", optarg);
+                return 2;
+            }
+            break;
+        case 'D':
+            if (nvo_time_parse(optarg, &o->link.delay) || o->link.delay < 0) {
+                fprintf(stderr, "nvosim tunnel: --delay: \"%s\" is not a "
+                        "time with a unit (e.g. 1us)\n", optarg);
+                return 2;
+            }
+            break;
+        case 'M':
+            if (parse_u64("--mtu", optarg, 68, 65535, &v)) {
+                return 2;
+            }
+            o->link.mtu = (uint32_t) v;
+            break;
+        case 'Q':
+            if (nvo_size_parse(optarg, &o->link.queue_bytes)) {
+                fprintf(stderr, "nvosim tunnel: --queue: \"%s\" is not a "
+                        "size (e.g. 1MiB)\n", optarg);
+                return 2;
+            }
+            break;
+        case '6':
+            o->ipv6 = true;
+            break;
+        case 'e':
+            o->entropy_label = true;
+            break;
+        case 's':
+            if (parse_u64("--seed", optarg, 0, UINT64_MAX, &o->seed)) {
+                return 2;
+            }
+            break;
+        case 'r':
+            if (parse_u64("--run", optarg, 0, UINT64_MAX, &o->run)) {
+                return 2;
+            }
+            break;
+        case 'g':
+            if (!nvo_engine_lookup(optarg)) {
+                fprintf(stderr, "nvosim tunnel: --engine: unknown engine "
+                        "\"%s\" (built in: %s)\n", optarg, nvo_engine_names());
+                return 2;
+            }
+            o->engine = optarg;
+            break;
+        case 'o':
+            o->out_dir = optarg;
+            break;
+        case 'p':
+            o->pcap = true;
+            break;
+        case 't':
+            o->trace = true;
+            break;
+        case 'h':
+            usage(stdout);
+            return -1;
+        default:
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "nvosim tunnel: unexpected argument \"%s\"\n",
+                argv[optind]);
+        return 2;
+    }
+    if (o->link.queue_bytes < (uint64_t) o->link.mtu + 18) {
+        fprintf(stderr, "nvosim tunnel: --queue must hold at least one "
+                "frame of the MTU (%" PRIu32 " bytes + 18)\n", o->link.mtu);
+        return 2;
+    }
+    return 0;
+}
+
+/* Tenant t's identifier: a VNI for VXLAN/Geneve/NVGRE/STT, an MPLS label
+ * for the MPLS encapsulations. */
+static uint32_t
+tenant_id(const struct sim *s, uint32_t t)
+{
+    return strncmp(s->o.encap->name, "mpls", 4) ? 5001 + t : 1001 + t;
+}
+
+static void
+mac_for(uint8_t mac[6], uint32_t host, uint32_t vm)
+{
+    mac[0] = 0x02;              /* locally administered */
+    mac[1] = (uint8_t) host;
+    nvo_wr32(mac + 2, vm);
+}
+
+static int
+build_tunnels(struct sim *s)
+{
+    s->tunnels = calloc(s->o.tenants, sizeof *s->tunnels);
+    if (!s->tunnels) {
+        return ENOMEM;
+    }
+    for (uint32_t t = 0; t < s->o.tenants; t++) {
+        struct nvo_tunnel_cfg cfg;
+        memset(&cfg, 0, sizeof cfg);
+        cfg.ipv6 = s->o.ipv6;
+        cfg.src_ip4 = 0x0a000001;               /* 10.0.0.1, pe1 loopback */
+        cfg.dst_ip4 = 0x0a000002;
+        cfg.src_ip6[0] = cfg.dst_ip6[0] = 0xfd;
+        cfg.src_ip6[15] = 1;
+        cfg.dst_ip6[15] = 2;
+        mac_for(cfg.src_mac, 0xf1, 0);
+        mac_for(cfg.dst_mac, 0xf2, 0);
+        cfg.vni = tenant_id(s, t);
+        cfg.labels[0] = tenant_id(s, t);
+        cfg.n_labels = 1;
+        cfg.entropy_label = s->o.entropy_label;
+        int error = nvo_tunnel_build(&s->tunnels[t], s->o.encap, &cfg);
+        if (error) {
+            fprintf(stderr, "nvosim tunnel: cannot build the %s tunnel for "
+                    "tenant %" PRIu32 ": %s\n", s->o.encap->name, t,
+                    strerror(error));
+            return error;
+        }
+    }
+    return 0;
+}
+
+static void send_frame(void *s_);
+
+static void
+send_frame(void *s_)
+{
+    struct sim *s = s_;
+    uint32_t flow = (uint32_t) nvo_rng_below(&s->rng, s->o.flows);
+    uint32_t tenant = flow % s->o.tenants;
+
+    struct nvo_pkt *p = nvo_pkt_alloc(&s->pool, NVO_PKT_HEADROOM, 128);
+    struct nvo_frame_spec f;
+    memset(&f, 0, sizeof f);
+    mac_for(f.src_mac, 1, tenant);
+    mac_for(f.dst_mac, 2, tenant);
+    f.src_ip4 = 0xc0a80000 | (tenant << 8) | 1;   /* 192.168.t.1 */
+    f.dst_ip4 = 0xc0a80000 | (tenant << 8) | 2;
+    f.proto = 17;
+    f.sport = (uint16_t) (10000 + flow);
+    f.dport = 5001;
+    /* Ethernet 14 + IPv4 20 + UDP 8 = 42 real bytes; the rest is virtual. */
+    p->payload_size = s->o.frame_size - 42;
+    int error = nvo_wire_build_frame(p, &f);
+    if (error) {
+        abort();                /* sizes were checked in parse_opts() */
+    }
+    p->flow_id = flow + 1;
+    p->created = nvo_engine_now(s->e);
+
+    const struct nvo_tunnel *t = &s->tunnels[tenant];
+    t->ops->push(t, p);
+    if (p->l4_ofs != NVO_PKT_OFS_NONE
+        && (t->ops->entropy == NVO_ENTROPY_UDP_SPORT
+            || t->ops->entropy == NVO_ENTROPY_TCP_SPORT)) {
+        uint16_t sport = nvo_rd16(nvo_pkt_at(p, p->l4_ofs));
+        if (!(s->sport_seen[sport / 8] & (1u << (sport % 8)))) {
+            s->sport_seen[sport / 8] |= (uint8_t) (1u << (sport % 8));
+            s->n_sports++;
+        }
+    }
+    s->n_sent++;
+    if (t->ops == &nvo_encap_stt_ops) {
+        struct nvo_pkt *segs[64];
+        size_t n = nvo_stt_segment(p, s->o.link.mtu, segs, NVO_ARRAY_SIZE(segs));
+        if (!n) {
+            abort();            /* 9018 / (68 - 40) < 64 segments */
+        }
+        for (size_t i = 0; i < n; i++) {
+            s->n_frames_out++;
+            nvo_port_send(&s->pe1.port, segs[i]);
+        }
+    } else {
+        s->n_frames_out++;
+        nvo_port_send(&s->pe1.port, p);
+    }
+
+    if (s->n_sent < s->o.frames) {
+        nvo_time_t gap = (nvo_time_t) llround(
+            nvo_rng_exponential(&s->rng, s->mean_gap_ps));
+        nvo_engine_schedule(s->e, gap, send_frame, s);
+    }
+}
+
+static void
+pe1_rx(struct nvo_port *port, struct nvo_pkt *p)
+{
+    (void) port;
+    nvo_pkt_free(p);            /* nothing flows back in this exchange */
+}
+
+static void
+pe2_rx(struct nvo_port *port, struct nvo_pkt *p)
+{
+    struct sim *s = port->owner;
+    if (p->stt_segment > 1) {
+        /* A later STT segment carries only payload; the frame was counted
+         * with its first segment (reassembly is not modelled). */
+        nvo_pkt_free(p);
+        return;
+    }
+    uint32_t id;
+    int error = s->o.encap->pop(p, &id);
+    if (error) {
+        s->n_decap_errors++;
+        nvo_pkt_free(p);
+        return;
+    }
+    /* The VNI / label names the tenant; the inner IPv4 destination
+     * (192.168.TENANT.2) says which tenant the frame really belongs to. */
+    uint32_t tenant = id - tenant_id(s, 0);
+    const uint8_t *ip = nvo_pkt_at(p, p->l3_ofs);
+    if (tenant >= s->o.tenants || !ip || nvo_rd32(ip + 16)
+        != (0xc0a80000 | (tenant << 8) | 2)) {
+        s->n_wrong_tenant++;
+        nvo_pkt_free(p);
+        return;
+    }
+    s->rx_per_tenant[tenant]++;
+    s->n_delivered++;
+    s->tenant_bytes_delivered += nvo_pkt_len(p);
+    nvo_time_t lat = nvo_engine_now(s->e) - p->created;
+    s->latency_sum += (double) lat;
+    if (lat > s->latency_max) {
+        s->latency_max = lat;
+    }
+    nvo_pkt_free(p);
+}
+
+/* Wire bytes (with framing) that one tenant frame costs on the link, and
+ * the number of frames it becomes (STT may cut it into segments). */
+static uint64_t
+wire_cost(struct sim *s, uint32_t *n_frames)
+{
+    struct nvo_pkt *p = nvo_pkt_alloc(&s->pool, NVO_PKT_HEADROOM, 128);
+    struct nvo_frame_spec f;
+    memset(&f, 0, sizeof f);
+    f.proto = 17;
+    p->payload_size = s->o.frame_size - 42;
+    nvo_wire_build_frame(p, &f);
+    s->tunnels[0].ops->push(&s->tunnels[0], p);
+    struct nvo_pkt *segs[64] = { p };
+    size_t n = 1;
+    if (s->tunnels[0].ops == &nvo_encap_stt_ops) {
+        n = nvo_stt_segment(p, s->o.link.mtu, segs, NVO_ARRAY_SIZE(segs));
+    }
+    uint64_t bytes = 0;
+    for (size_t i = 0; i < n; i++) {
+        bytes += nvo_pkt_len(segs[i]) + s->o.link.framing;
+        nvo_pkt_free(segs[i]);
+    }
+    *n_frames = (uint32_t) n;
+    return bytes;
+}
+
+static int
+mkdir_p(const char *path)
+{
+    char buf[4096];
+    if (strlen(path) >= sizeof buf) {
+        return ENAMETOOLONG;
+    }
+    strcpy(buf, path);
+    for (char *q = buf + 1; *q; q++) {
+        if (*q == '/') {
+            *q = '\0';
+            if (mkdir(buf, 0777) && errno != EEXIST) {
+                return errno;
+            }
+            *q = '/';
+        }
+    }
+    if (mkdir(buf, 0777) && errno != EEXIST) {
+        return errno;
+    }
+    return 0;
+}
+
+static int
+write_summary_csv(const struct sim *s, const char *path, double wq,
+                  double wq_theory, double wall)
+{
+    char tmp[4300];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+        return errno;
+    }
+    const struct nvo_port_stats *st = &s->pe1.port.st;
+    uint64_t drops = 0;
+    for (int r = 0; r < NVO_DROP_N; r++) {
+        drops += st->drop_frames[r];
+    }
+    fprintf(f, "encap,ipv6,tenants,flows,frame_size_B,overhead_B,load,"
+            "rate_bps,mtu_B,seed,run,frames_sent,frames_delivered,"
+            "frames_dropped,drop_queue,drop_mtu,decap_errors,wrong_tenant,"
+            "mean_latency_ps,max_latency_ps,mean_qdelay_ps,"
+            "md1_qdelay_ps,distinct_outer_sports,events,fingerprint,"
+            "wall_s\n");
+    fprintf(f, "%s,%d,%" PRIu32 ",%" PRIu32 ",%" PRIu32 ",%u,%.4f,%" PRIu64
+            ",%" PRIu32 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
+            ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
+            ",%.1f,%" PRId64 ",%.1f,%.1f,%" PRIu32 ",%" PRIu64
+            ",%016" PRIx64 ",%.3f\n",
+            s->o.encap->name, s->o.ipv6, s->o.tenants, s->o.flows,
+            s->o.frame_size, (unsigned) nvo_tunnel_overhead(&s->tunnels[0]),
+            s->o.load, s->o.link.rate_bps, s->o.link.mtu, s->o.seed,
+            s->o.run, s->n_sent, s->n_delivered, drops,
+            st->drop_frames[NVO_DROP_QUEUE], st->drop_frames[NVO_DROP_MTU],
+            s->n_decap_errors, s->n_wrong_tenant,
+            s->n_delivered ? s->latency_sum / (double) s->n_delivered : 0.0,
+            s->latency_max, wq, wq_theory, s->n_sports, s->e->n_executed,
+            s->e->fingerprint, wall);
+    int error = ferror(f) ? EIO : 0;
+    if (fclose(f) && !error) {
+        error = errno;
+    }
+    if (!error && rename(tmp, path)) {
+        error = errno;
+    }
+    if (error) {
+        remove(tmp);
+    }
+    return error;
+}
+
+int
+nvo_cmd_tunnel_main(int argc, char **argv)
+{
+    static struct sim sim;
+    struct sim *s = &sim;
+    memset(s, 0, sizeof *s);
+    int rc = parse_opts(argc, argv, &s->o);
+    if (rc) {
+        return rc < 0 ? 0 : rc;
+    }
+    int error = nvo_engine_create(s->o.engine, NULL, &s->e);
+    if (error) {
+        fprintf(stderr, "nvosim tunnel: cannot create the %s engine: %s\n",
+                s->o.engine, strerror(error));
+        return 1;
+    }
+    nvo_pkt_pool_init(&s->pool);
+    s->rx_per_tenant = calloc(s->o.tenants, sizeof *s->rx_per_tenant);
+    s->sport_seen = calloc(65536 / 8, 1);
+    if (!s->rx_per_tenant || !s->sport_seen || build_tunnels(s)) {
+        return 1;
+    }
+    s->pe1.name = "pe1";
+    s->pe2.name = "pe2";
+    nvo_port_init(&s->pe1.port, s->e, s, "pe1", 0, pe1_rx);
+    nvo_port_init(&s->pe2.port, s->e, s, "pe2", 0, pe2_rx);
+    error = nvo_link_connect(&s->link, &s->pe1.port, &s->pe2.port,
+                             &s->o.link);
+    if (error) {
+        fprintf(stderr, "nvosim tunnel: impossible link settings\n");
+        return 2;
+    }
+
+    error = mkdir_p(s->o.out_dir);
+    if (error) {
+        fprintf(stderr, "nvosim tunnel: %s: %s\n", s->o.out_dir,
+                strerror(error));
+        return 1;
+    }
+    char path[4200];
+    struct nvo_trace *trace = NULL;
+    struct nvo_pcap_out *pcap = NULL;
+    if (s->o.trace) {
+        snprintf(path, sizeof path, "%s/trace.txt", s->o.out_dir);
+        error = nvo_trace_open(path, &trace);
+        if (error) {
+            fprintf(stderr, "nvosim tunnel: %s: %s\n", path, strerror(error));
+            return 1;
+        }
+        s->pe1.port.trace = s->pe2.port.trace = trace;
+    }
+    if (s->o.pcap) {
+        snprintf(path, sizeof path, "%s/pe1-0.pcap", s->o.out_dir);
+        char err[512];
+        error = nvo_pcap_out_open(path, 65535, &pcap, err, sizeof err);
+        if (error) {
+            fprintf(stderr, "nvosim tunnel: %s\n", err);
+            nvo_trace_abort(trace);
+            return 1;
+        }
+        s->pe1.port.pcap = pcap;
+    }
+
+    uint32_t n_segs;
+    uint64_t cost = wire_cost(s, &n_segs);
+    double service = (double) nvo_tx_time(cost, s->o.link.rate_bps);
+    s->mean_gap_ps = service / s->o.load;
+    nvo_rng_init(&s->rng, s->o.seed, s->o.run, "pe1/traffic");
+    nvo_engine_schedule(s->e, 0, send_frame, s);
+
+    /* The expected duration paces the progress line; the run then drains
+     * whatever is still queued or on the wire. */
+    nvo_time_t expected = (nvo_time_t) ((double) s->o.frames
+                                        * s->mean_gap_ps);
+    double t0 = nvo_wall_seconds();
+    nvo_run_with_progress(s->e, expected, "tunnel", true);
+    nvo_engine_run(s->e, NVO_TIME_MAX);
+    double wall = nvo_wall_seconds() - t0;
+
+    /* Conservation: every frame sent is delivered, dropped, or rejected. */
+    const struct nvo_port_stats *st = &s->pe1.port.st;
+    uint64_t dropped = 0;
+    for (int r = 0; r < NVO_DROP_N; r++) {
+        dropped += st->drop_frames[r];
+    }
+    uint64_t out_frames_ok = s->n_frames_out - dropped;
+    bool conserved = s->pe2.port.st.rx_frames[NVO_TC_DATA] == out_frames_ok
+                     && nvo_port_queued_frames(&s->pe1.port) == 0
+                     && s->pool.n_live == 0;
+
+    double wq = nvo_port_mean_qdelay(&s->pe1.port);
+    double wq_theory = n_segs == 1
+        ? s->o.load * service / (2 * (1 - s->o.load)) : NAN;
+    char b1[NVO_TIME_STRLEN], b2[64];
+    printf("nvosim tunnel: %s over %s, %s link, MTU %" PRIu32 ", load %.2f\n",
+           s->o.encap->name, s->o.ipv6 ? "IPv6" : "IPv4",
+           nvo_rate_format(s->o.link.rate_bps, b2, sizeof b2), s->o.link.mtu,
+           s->o.load);
+    printf("  tenant frames sent      %" PRIu64 " (%" PRIu32 " bytes each, "
+           "%" PRIu32 " tenants, %" PRIu32 " flows)\n", s->n_sent,
+           s->o.frame_size, s->o.tenants, s->o.flows);
+    printf("  encapsulation overhead  %u bytes per frame%s (%.1f%% of the "
+           "tenant frame)\n", (unsigned) nvo_tunnel_overhead(&s->tunnels[0]),
+           n_segs > 1 ? " (first STT segment)" : "",
+           100.0 * nvo_tunnel_overhead(&s->tunnels[0]) / s->o.frame_size);
+    printf("  underlay frames         %" PRIu64 " sent, %" PRIu64 " dropped "
+           "(queue %" PRIu64 ", mtu %" PRIu64 ")\n", s->n_frames_out,
+           dropped, st->drop_frames[NVO_DROP_QUEUE],
+           st->drop_frames[NVO_DROP_MTU]);
+    printf("  delivered to tenants    %" PRIu64 " (decap errors %" PRIu64
+           ", wrong tenant %" PRIu64 ")\n", s->n_delivered,
+           s->n_decap_errors, s->n_wrong_tenant);
+    printf("  latency                 mean %s, max %s\n",
+           nvo_time_format(s->n_delivered
+                           ? (nvo_time_t) (s->latency_sum
+                                           / (double) s->n_delivered) : 0,
+                           b1, sizeof b1),
+           nvo_time_format(s->latency_max, b2, sizeof b2));
+    printf("  queueing delay (pe1)    mean %.1f ns", wq / 1000);
+    if (n_segs == 1) {
+        printf(", M/D/1 theory %.1f ns (%+.1f%%)\n", wq_theory / 1000,
+               100 * (wq - wq_theory) / wq_theory);
+    } else {
+        printf(" (frames cut into %" PRIu32 " STT segments: not M/D/1)\n",
+               n_segs);
+    }
+    if (s->o.encap->entropy == NVO_ENTROPY_UDP_SPORT
+        || s->o.encap->entropy == NVO_ENTROPY_TCP_SPORT) {
+        printf("  outer source ports      %" PRIu32 " distinct for %" PRIu32
+               " flows (entropy for ECMP)\n", s->n_sports, s->o.flows);
+    } else {
+        printf("  outer entropy           %s\n",
+               nvo_entropy_name(s->o.encap->entropy));
+    }
+    printf("  events                  %" PRIu64 " in %.2f s (%.2f M/s), "
+           "fingerprint %016" PRIx64 "\n", s->e->n_executed, wall,
+           wall > 0 ? (double) s->e->n_executed / wall / 1e6 : 0.0,
+           s->e->fingerprint);
+
+    rc = 0;
+    if (!conserved) {
+        fprintf(stderr, "nvosim tunnel: conservation check failed: %" PRIu64
+                " frames left pe1, %" PRIu64 " arrived at pe2\n",
+                out_frames_ok, s->pe2.port.st.rx_frames[NVO_TC_DATA]);
+        rc = 1;
+    }
+    if (trace) {
+        error = nvo_trace_close(trace);
+        if (error) {
+            fprintf(stderr, "nvosim tunnel: trace: %s\n", strerror(error));
+            rc = 1;
+        }
+    }
+    if (pcap) {
+        char err[512];
+        error = nvo_pcap_out_close(pcap, err, sizeof err);
+        if (error) {
+            fprintf(stderr, "nvosim tunnel: %s\n", err);
+            rc = 1;
+        }
+    }
+    snprintf(path, sizeof path, "%s/summary.csv", s->o.out_dir);
+    error = write_summary_csv(s, path, wq, wq_theory, wall);
+    if (error) {
+        fprintf(stderr, "nvosim tunnel: %s: %s\n", path, strerror(error));
+        rc = 1;
+    } else {
+        printf("  wrote                   %s%s%s\n", path,
+               s->o.pcap ? ", pe1-0.pcap" : "", s->o.trace ? ", trace.txt" : "");
+    }
+
+    nvo_port_destroy(&s->pe1.port);
+    nvo_port_destroy(&s->pe2.port);
+    nvo_pkt_pool_destroy(&s->pool);
+    nvo_engine_destroy(s->e);
+    free(s->tunnels);
+    free(s->rx_per_tenant);
+    free(s->sport_seen);
+    return rc;
+}
