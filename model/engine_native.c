@@ -193,6 +193,14 @@ heap_pop(struct native_engine *ne)
         if (c >= n) {
             break;
         }
+        /* The next level's groups are far away in a big heap: fetch them
+         * while this level is compared. */
+        if (4 * c + 16 <= ne->heap_cap) {
+            __builtin_prefetch(&h[4 * c + 1]);
+            __builtin_prefetch(&h[4 * c + 5]);
+            __builtin_prefetch(&h[4 * c + 9]);
+            __builtin_prefetch(&h[4 * c + 13]);
+        }
         size_t best = c;
         size_t end = c + 4 < n ? c + 4 : n;
         for (size_t k = c + 1; k < end; k++) {
@@ -214,6 +222,9 @@ native_run(struct nvo_engine *e, nvo_time_t until)
 {
     struct native_engine *ne = native_cast(e);
     uint64_t n0 = e->n_executed;
+    if (until < e->now) {
+        return 0;               /* the clock never goes back */
+    }
     ne->stop_requested = false;
     while (ne->n_heap > 0 && !ne->stop_requested) {
         struct heap_entry top = ne->heap[0];

@@ -278,7 +278,8 @@ arrival__(void *s_)
     f->id = tr->flows->len;
     f->src = h;
     f->dst = tr->hosts[pick_dst__(s)].node->index;
-    f->sport = (uint16_t) (49152 + nvo_rng_below(&s->rng, 16384));
+    f->sport = g->cfg.sport ? g->cfg.sport
+                            : (uint16_t) (49152 + nvo_rng_below(&s->rng, 16384));
     f->dport = g->cfg.dport;
     f->proto = g->cfg.proto;
     f->size = pick_size__(s);

@@ -61,6 +61,7 @@ struct nvo_traffic_cfg {
     enum nvo_pktsize_dist pkt_dist;
     uint32_t pkt_size;          /* IP packet bytes (FIXED) */
     uint8_t proto;              /* 17 UDP or 6 TCP */
+    uint16_t sport;             /* 0: a random ephemeral port per flow */
     uint16_t dport;
 
     nvo_time_t start, stop;     /* flows arrive in [start, stop) */

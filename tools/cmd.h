@@ -3,6 +3,8 @@
 #define NVO_CMD_H
 
 /* argv[0] is the command's name; returns the exit status. */
+int nvo_cmd_run_main(int argc, char **argv);
 int nvo_cmd_tunnel_main(int argc, char **argv);
+int nvo_cmd_validate_main(int argc, char **argv);
 
 #endif

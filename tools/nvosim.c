@@ -33,8 +33,12 @@ struct command {
 };
 
 static const struct command commands[] = {
+    { "run", nvo_cmd_run_main,
+      "run a scenario file and write its results" },
     { "tunnel", nvo_cmd_tunnel_main,
       "send tenant traffic between two hypervisor PEs over one tunnel" },
+    { "validate", nvo_cmd_validate_main,
+      "check scenario and topology files without running them" },
     { "bench", cmd_bench, "run a benchmark (hold)" },
 };
 

@@ -1,0 +1,53 @@
+/* pcap_out.h: writing packets to pcap files that Wireshark reads.
+ *
+ * Scope: one capture file per writer, link type Ethernet (DLT_EN10MB),
+ * nanosecond timestamps (magic 0xa1b23c4d), written through libpcap.  A
+ * packet is written as its real bytes followed by zeros for its virtual
+ * payload, cut at the snap length: caplen = min(len, snaplen), len = the
+ * wire length.  Times are simulated picoseconds, truncated to nanoseconds.
+ *
+ * The file is written as PATH.tmp and renamed to PATH only by a
+ * successful nvo_pcap_out_close(), so a crash or an error never leaves a
+ * half-written PATH. */
+#ifndef NVO_PCAP_OUT_H
+#define NVO_PCAP_OUT_H
+
+#include "nvo.h"
+#include "pkt.h"
+#include "units.h"
+
+/* libpcap's largest snap length, the default. */
+#define NVO_PCAP_SNAPLEN_MAX 262144u
+
+struct nvo_pcap_out;
+
+/* Creates PATH.tmp and writes the file header.  'snaplen' 0 means
+ * NVO_PCAP_SNAPLEN_MAX.  Returns 0 and *out, or an errno (EINVAL for a
+ * snap length over the maximum, or the error creating the file) with a
+ * message in 'err' (may be NULL). */
+int nvo_pcap_out_open(const char *path, uint32_t snaplen,
+                      struct nvo_pcap_out **out, char *err, size_t err_size);
+
+/* Appends 'p' with timestamp 't' (>= 0).  Returns 0 or an errno (EINVAL
+ * for a negative time; a write error); after an error the writer stays
+ * failed and nvo_pcap_out_close() reports it. */
+int nvo_pcap_out_write(struct nvo_pcap_out *, nvo_time_t t,
+                       const struct nvo_pkt *p);
+
+/* The last error's message, "" if none. */
+const char *nvo_pcap_out_error(const struct nvo_pcap_out *);
+
+/* Packets written so far. */
+uint64_t nvo_pcap_out_count(const struct nvo_pcap_out *);
+
+/* Flushes, syncs and closes the file, and renames PATH.tmp to PATH.  On
+ * any error (including an earlier write error) PATH.tmp is removed, PATH
+ * is left as it was, and an errno is returned with a message in 'err'
+ * (may be NULL).  Frees the writer; accepts NULL (returns 0). */
+int nvo_pcap_out_close(struct nvo_pcap_out *, char *err, size_t err_size);
+
+/* Closes the writer and removes PATH.tmp without producing PATH (an
+ * aborted run).  Accepts NULL. */
+void nvo_pcap_out_discard(struct nvo_pcap_out *);
+
+#endif /* NVO_PCAP_OUT_H */

@@ -1,0 +1,303 @@
+/* sim.c: one run of a scenario: build, run, conservation check.
+ * Results are written by results.c.  See sim.h. */
+#include "sim.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <sys/stat.h>
+
+#include "pcap_out.h"
+#include "progress.h"
+#include "trace.h"
+
+static int
+mkdir_p__(const char *path)
+{
+    char *buf = g_strdup(path);
+    int error = 0;
+    for (char *q = buf + 1; *q && !error; q++) {
+        if (*q == '/') {
+            *q = '\0';
+            if (mkdir(buf, 0777) && errno != EEXIST) {
+                error = errno;
+            }
+            *q = '/';
+        }
+    }
+    if (!error && mkdir(buf, 0777) && errno != EEXIST) {
+        error = errno;
+    }
+    g_free(buf);
+    return error;
+}
+
+struct ev_ctx {
+    struct nvo_sim *sim;
+    const struct nvo_topo_event_cfg *ev;
+};
+
+static void
+run_event__(void *ctx_)
+{
+    struct ev_ctx *c = ctx_;
+    struct nvo_net *net = c->sim->net;
+    switch (c->ev->kind) {
+    case NVO_EV_LINK_DOWN:
+        nvo_net_set_link_up(net, c->ev->link, false);
+        break;
+    case NVO_EV_LINK_UP:
+        nvo_net_set_link_up(net, c->ev->link, true);
+        break;
+    case NVO_EV_NODE_DOWN:
+        nvo_net_set_node_up(net, c->ev->node, false);
+        break;
+    case NVO_EV_NODE_UP:
+        nvo_net_set_node_up(net, c->ev->node, true);
+        break;
+    }
+}
+
+static uint32_t
+fabric_seed__(const struct nvo_scenario_cfg *cfg)
+{
+    struct nvo_rng r;
+    nvo_rng_init(&r, cfg->seed, cfg->run, "fabric/ecmp-seed");
+    return (uint32_t) nvo_rng_next(&r);
+}
+
+static bool
+build_traffic__(struct nvo_sim *sim, GError **error)
+{
+    const struct nvo_scenario_cfg *cfg = sim->cfg;
+    sim->tcfgs = g_new0(struct nvo_traffic_cfg, cfg->n_flows ? cfg->n_flows : 1);
+    sim->tnames = g_new0(char *, cfg->n_flows + 1);
+    for (size_t i = 0; i < cfg->n_flows; i++) {
+        const struct nvo_flows_cfg *f = &cfg->flows[i];
+        struct nvo_traffic_cfg *t = &sim->tcfgs[i];
+        sim->tnames[i] = g_strdup_printf("flows%zu", i + 1);
+        t->name = sim->tnames[i];
+        t->pattern = f->pattern;
+        t->incast_target = f->pattern == NVO_PATTERN_INCAST
+                           ? (int) f->target : -1;
+        t->incast_senders = f->fan_in;
+        t->size_dist = f->size_dist;
+        t->size_bytes = f->size_dist == NVO_SIZE_FIXED
+                        ? (double) f->size_fixed : f->size_mean;
+        t->cdf = f->size_dist == NVO_SIZE_CDF ? &f->cdf : NULL;
+        t->flows_per_sec = f->arrival == NVO_ARRIVAL_RATE ? f->rate : 0;
+        t->load = f->arrival == NVO_ARRIVAL_LOAD ? f->load : 0;
+        t->pkt_dist = f->pkt_mode == NVO_PKT_IMIX ? NVO_PKTSIZE_IMIX
+                                                  : NVO_PKTSIZE_FIXED;
+        t->pkt_size = f->pkt_size;
+        t->proto = f->proto;
+        t->sport = f->src_port;
+        t->dport = f->dst_port;
+        t->start = f->start;
+        t->stop = f->stop;
+    }
+    sim->traffic = nvo_traffic_create(sim->net, sim->tcfgs, cfg->n_flows);
+    if (!sim->traffic) {
+        g_set_error(error, NVO_CONFIG_ERROR, NVO_CONFIG_ERROR_INVALID,
+                    "%s: traffic needs at least two hypervisors, and an "
+                    "incast target that is a hypervisor", cfg->path);
+        return false;
+    }
+    return true;
+}
+
+static bool
+open_outputs__(struct nvo_sim *sim, GError **error)
+{
+    const struct nvo_scenario_cfg *cfg = sim->cfg;
+    int err = mkdir_p__(sim->out_dir);
+    if (err) {
+        g_set_error(error, NVO_CONFIG_ERROR, NVO_CONFIG_ERROR_INVALID,
+                    "%s: cannot create the output directory: %s",
+                    sim->out_dir, g_strerror(err));
+        return false;
+    }
+    if (cfg->output.trace) {
+        char *path = g_build_filename(sim->out_dir, "trace.txt", NULL);
+        err = nvo_trace_open(path, &sim->trace);
+        if (err) {
+            g_set_error(error, NVO_CONFIG_ERROR, NVO_CONFIG_ERROR_INVALID,
+                        "%s: %s", path, g_strerror(err));
+            g_free(path);
+            return false;
+        }
+        g_free(path);
+        for (uint32_t i = 0; i < nvo_net_n_nodes(sim->net); i++) {
+            struct nvo_node *n = nvo_net_node(sim->net, i);
+            for (uint32_t p = 0; p < n->n_ports; p++) {
+                n->ports[p].trace = sim->trace;
+            }
+        }
+    }
+    for (size_t i = 0; i < cfg->output.n_captures; i++) {
+        const struct nvo_capture_cfg *c = &cfg->output.captures[i];
+        struct nvo_node *n = nvo_net_node(sim->net, c->node);
+        uint32_t first = c->port ? c->port - 1 : 0;
+        uint32_t last = c->port ? c->port - 1 : n->n_ports - 1;
+        for (uint32_t p = first; p <= last && p < n->n_ports; p++) {
+            if (n->ports[p].pcap) {
+                continue;       /* asked for twice */
+            }
+            char *base = g_strdup_printf("%s-%u.pcap", n->name, p + 1);
+            char *path = g_build_filename(sim->out_dir, base, NULL);
+            char msg[512];
+            struct nvo_pcap_out *pc;
+            err = nvo_pcap_out_open(path, 0, &pc, msg, sizeof msg);
+            g_free(base);
+            g_free(path);
+            if (err) {
+                g_set_error(error, NVO_CONFIG_ERROR, NVO_CONFIG_ERROR_INVALID,
+                            "%s", msg);
+                return false;
+            }
+            g_ptr_array_add(sim->pcaps, pc);
+            n->ports[p].pcap = pc;
+        }
+    }
+    return true;
+}
+
+struct nvo_sim *
+nvo_sim_create(const struct nvo_scenario_cfg *cfg, const char *engine,
+               const char *out_dir, GError **error)
+{
+    struct nvo_sim *sim = g_new0(struct nvo_sim, 1);
+    sim->cfg = cfg;
+    sim->engine_name = engine ? engine : cfg->engine;
+    sim->out_dir = g_strdup(out_dir ? out_dir : cfg->output.dir);
+    sim->pcaps = g_ptr_array_new();
+    const struct nvo_topo_cfg *topo = cfg->topo;
+
+    int err = nvo_engine_create(sim->engine_name, NULL, &sim->engine);
+    if (err) {
+        g_set_error(error, NVO_CONFIG_ERROR, NVO_CONFIG_ERROR_INVALID,
+                    "cannot create the %s engine: %s (engines built in: %s)",
+                    sim->engine_name,
+                    err == ENOENT ? "unknown engine" : g_strerror(err),
+                    nvo_engine_names());
+        nvo_sim_destroy(sim);
+        return NULL;
+    }
+
+    struct nvo_net_cfg nc;
+    memset(&nc, 0, sizeof nc);
+    nc.ipv6 = cfg->underlay.ip == NVO_IP_V6;
+    nc.convergence_delay = cfg->underlay.convergence_delay;
+    nc.ecmp.fn = cfg->underlay.ecmp.fn;
+    nc.ecmp.fields = cfg->underlay.ecmp.fields;
+    nc.ecmp.parser_depth = cfg->underlay.ecmp.parser_depth;
+    switch (cfg->underlay.ecmp.seed_mode) {
+    case NVO_HASH_SEED_PER_SWITCH:
+        nc.seed_mode = NVO_SEED_PER_SWITCH;
+        break;
+    case NVO_HASH_SEED_FIXED:
+        nc.seed_mode = NVO_SEED_FABRIC;
+        nc.fabric_seed = (uint32_t) cfg->underlay.ecmp.seed;
+        break;
+    case NVO_HASH_SEED_FABRIC:
+        nc.seed_mode = NVO_SEED_FABRIC;
+        nc.fabric_seed = fabric_seed__(cfg);
+        break;
+    }
+    nc.seed = cfg->seed;
+    nc.run = cfg->run;
+    sim->net = nvo_net_create(sim->engine, &nc);
+    for (size_t i = 0; i < topo->n_nodes; i++) {
+        if (nvo_net_add_node(sim->net, topo->nodes[i].name,
+                             topo->nodes[i].role) != (int) i) {
+            g_set_error(error, NVO_CONFIG_ERROR, NVO_CONFIG_ERROR_INVALID,
+                        "%s:%d: cannot add node \"%s\"", topo->path,
+                        topo->nodes[i].line, topo->nodes[i].name);
+            nvo_sim_destroy(sim);
+            return NULL;
+        }
+    }
+    for (size_t i = 0; i < topo->n_links; i++) {
+        const struct nvo_topo_link_cfg *l = &topo->links[i];
+        err = nvo_net_add_link(sim->net, l->a, l->b, &l->cfg);
+        if (err) {
+            g_set_error(error, NVO_CONFIG_ERROR, NVO_CONFIG_ERROR_INVALID,
+                        "%s:%d: cannot add the link %s - %s: %s", topo->path,
+                        l->line, topo->nodes[l->a].name,
+                        topo->nodes[l->b].name, g_strerror(err));
+            nvo_sim_destroy(sim);
+            return NULL;
+        }
+    }
+    err = nvo_net_finalize(sim->net);
+    if (err) {
+        g_set_error(error, NVO_CONFIG_ERROR, NVO_CONFIG_ERROR_INVALID,
+                    "%s: cannot build the network: %s", topo->path,
+                    g_strerror(err));
+        nvo_sim_destroy(sim);
+        return NULL;
+    }
+    if (!build_traffic__(sim, error) || !open_outputs__(sim, error)) {
+        nvo_sim_destroy(sim);
+        return NULL;
+    }
+    sim->ev_ctx = g_new(struct ev_ctx, cfg->n_events ? cfg->n_events : 1);
+    for (size_t i = 0; i < cfg->n_events; i++) {
+        struct ev_ctx *c = &sim->ev_ctx[i];
+        c->sim = sim;
+        c->ev = &cfg->events[i];
+        nvo_engine_schedule_at(sim->engine, cfg->events[i].at, run_event__, c);
+    }
+    return sim;
+}
+
+int
+nvo_sim_run(struct nvo_sim *sim, bool progress)
+{
+    struct nvo_engine *e = sim->engine;
+    sim->n_events_at_start = e->n_executed;
+    double t0 = nvo_wall_seconds();
+    nvo_run_with_progress(e, sim->cfg->duration, sim->cfg->name, progress);
+    /* Everything due exactly at the end time runs too; then time stops. */
+    nvo_engine_run(e, sim->cfg->duration);
+    sim->wall_seconds = nvo_wall_seconds() - t0;
+    sim->ran = true;
+
+    struct nvo_traffic_stats ts;
+    nvo_traffic_get_stats(sim->traffic, &ts);
+    sim->generated = sim->net->n_generated;
+    sim->delivered = ts.pkts_delivered;
+    for (uint32_t i = 0; i < nvo_net_n_nodes(sim->net); i++) {
+        const struct nvo_node *n = nvo_net_node(sim->net, i);
+        if (n->role != NVO_ROLE_HYPERVISOR) {
+            sim->delivered += n->n_local;       /* to a switch itself */
+        }
+    }
+    sim->dropped = nvo_net_drops(sim->net, NULL, NULL);
+    sim->in_flight = nvo_net_in_flight(sim->net);
+    sim->conserved = sim->generated
+                     == sim->delivered + sim->dropped + sim->in_flight;
+    return sim->conserved ? 0 : EPROTO;
+}
+
+void
+nvo_sim_destroy(struct nvo_sim *sim)
+{
+    if (!sim) {
+        return;
+    }
+    nvo_trace_abort(sim->trace);
+    for (guint i = 0; i < sim->pcaps->len; i++) {
+        nvo_pcap_out_discard(g_ptr_array_index(sim->pcaps, i));
+    }
+    g_ptr_array_free(sim->pcaps, TRUE);
+    nvo_traffic_destroy(sim->traffic);
+    nvo_net_destroy(sim->net);
+    nvo_engine_destroy(sim->engine);
+    if (sim->tnames) {
+        g_strfreev(sim->tnames);
+    }
+    g_free(sim->tcfgs);
+    g_free(sim->ev_ctx);
+    g_free(sim->out_dir);
+    g_free(sim);
+}

@@ -1,0 +1,68 @@
+/* sim.h: one run of a scenario: build the network from a loaded scenario,
+ * run it on an engine, check conservation, and write the results.
+ *
+ * Build: the topology's nodes and links become the underlay network
+ * (net.h), each <flows> becomes traffic (traffic.h), each timed event is
+ * scheduled, and the chosen ports get pcap captures and, if asked, every
+ * port the ASCII trace.  Run: the engine runs to the scenario's duration.
+ * Then every frame generated must be delivered, dropped (by reason) or
+ * still in the network; anything else is an error.  Results: results.xml
+ * and summary.csv in the output directory, written to temporary names and
+ * renamed (docs/outputs.md). */
+#ifndef NVO_SIM_H
+#define NVO_SIM_H
+
+#include <glib.h>
+
+#include "config.h"
+#include "engine.h"
+#include "net.h"
+#include "traffic.h"
+
+struct nvo_sim {
+    const struct nvo_scenario_cfg *cfg;     /* not owned */
+    const char *engine_name;
+    struct nvo_engine *engine;
+    struct nvo_net *net;
+    struct nvo_traffic *traffic;
+    struct nvo_traffic_cfg *tcfgs;
+    char **tnames;
+    struct nvo_trace *trace;
+    GPtrArray *pcaps;           /* struct nvo_pcap_out * */
+    char *out_dir;
+    struct ev_ctx *ev_ctx;      /* one per timed event */
+
+    double wall_seconds;
+    uint64_t n_events_at_start;
+    bool ran;
+    bool conserved;
+    uint64_t generated, delivered, dropped, in_flight;
+};
+
+/* Builds a run of 'cfg' on engine 'engine' (NULL: the scenario's), writing
+ * into 'out_dir' (NULL: the scenario's output directory), which is
+ * created.  Returns NULL with 'error' set (NVO_CONFIG_ERROR) if the
+ * network cannot be built or an output cannot be opened. */
+struct nvo_sim *nvo_sim_create(const struct nvo_scenario_cfg *cfg,
+                               const char *engine, const char *out_dir,
+                               GError **error);
+
+/* Runs to the scenario's duration; 'progress' shows a live line on a
+ * terminal.  Then checks conservation.  Returns 0, or EPROTO if frames
+ * were lost without being counted. */
+int nvo_sim_run(struct nvo_sim *, bool progress);
+
+/* Writes results.xml and summary.csv (and closes the trace and pcaps).
+ * Returns 0 or an errno with 'error' set. */
+int nvo_sim_write_results(struct nvo_sim *, GError **error);
+
+/* Frees everything; removes unfinished trace and pcap files.  Accepts
+ * NULL. */
+void nvo_sim_destroy(struct nvo_sim *);
+
+/* summary.csv: its header line and its one row (without newlines),
+ * each a new string for the caller to free. */
+char *nvo_sim_summary_header(void);
+char *nvo_sim_summary_row(const struct nvo_sim *);
+
+#endif

@@ -1,0 +1,492 @@
+/* test_net.c: the underlay (net.c): equal-cost next hops in 3- and
+ * 5-stage Clos fabrics against their arithmetic, forwarding with TTL and
+ * MACs, polarization with one fabric-wide ECMP seed and its removal with
+ * per-switch seeds, failure and reconvergence with the loss counted, and
+ * frame conservation. */
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "net.h"
+#include "stats.h"
+#include "testutil.h"
+#include "wire.h"
+
+struct fab {
+    struct nvo_engine *e;
+    struct nvo_net *net;
+    int spine[16], leaf[64], hv[64][8], super[16];
+    uint32_t n_spines, n_leaves, hpl, n_supers;
+    uint64_t delivered;
+};
+
+static void
+count_local(struct nvo_node *n, struct nvo_pkt *p)
+{
+    struct fab *f = n->local_ctx;
+    f->delivered++;
+    nvo_pkt_free(p);
+}
+
+static void
+fab_init(struct fab *f, enum nvo_seed_mode mode, enum nvo_hash_fn fn)
+{
+    memset(f, 0, sizeof *f);
+    ck_assert_int_eq(nvo_engine_create(nvo_test_engine(), NULL, &f->e), 0);
+    struct nvo_net_cfg cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.convergence_delay = 50 * NVO_US;
+    cfg.ecmp.fn = fn;
+    cfg.ecmp.fields = NVO_ECMP_5TUPLE;
+    cfg.ecmp.parser_depth = 128;
+    cfg.seed_mode = mode;
+    cfg.fabric_seed = 99;
+    cfg.seed = cfg.run = 1;
+    f->net = nvo_net_create(f->e, &cfg);
+}
+
+static void
+fab_link(struct fab *f, int a, int b)
+{
+    struct nvo_link_cfg l;
+    nvo_link_cfg_default(&l);
+    ck_assert_int_eq(nvo_net_add_link(f->net, (uint32_t) a, (uint32_t) b, &l), 0);
+}
+
+static int
+fab_node(struct fab *f, const char *fmt, int i, int j, enum nvo_role r)
+{
+    char name[64];
+    snprintf(name, sizeof name, fmt, i, j);
+    int idx = nvo_net_add_node(f->net, name, r);
+    ck_assert_int_ge(idx, 0);
+    return idx;
+}
+
+/* A leaf-spine with 'hpl' hypervisors per leaf, each on one leaf or, if
+ * 'dual', on two (leaf 2k and 2k+1). */
+static void
+leaf_spine(struct fab *f, uint32_t s, uint32_t l, uint32_t hpl, bool dual)
+{
+    f->n_spines = s;
+    f->n_leaves = l;
+    f->hpl = hpl;
+    for (uint32_t i = 0; i < s; i++) {
+        f->spine[i] = fab_node(f, "spine%d", (int) i + 1, 0, NVO_ROLE_SPINE);
+    }
+    for (uint32_t i = 0; i < l; i++) {
+        f->leaf[i] = fab_node(f, "leaf%d", (int) i + 1, 0, NVO_ROLE_LEAF);
+        for (uint32_t j = 0; j < s; j++) {
+            fab_link(f, f->leaf[i], f->spine[j]);
+        }
+    }
+    for (uint32_t i = 0; i < l; i++) {
+        for (uint32_t h = 0; h < hpl; h++) {
+            if (dual && i % 2) {
+                f->hv[i][h] = f->hv[i - 1][h];
+                fab_link(f, f->hv[i][h], f->leaf[i]);
+                continue;
+            }
+            f->hv[i][h] = fab_node(f, "hv%d-%d", (int) i + 1, (int) h + 1,
+                                   NVO_ROLE_HYPERVISOR);
+            fab_link(f, f->hv[i][h], f->leaf[i]);
+        }
+    }
+}
+
+static void
+fab_finalize(struct fab *f)
+{
+    ck_assert_int_eq(nvo_net_finalize(f->net), 0);
+    for (uint32_t i = 0; i < nvo_net_n_nodes(f->net); i++) {
+        struct nvo_node *n = nvo_net_node(f->net, i);
+        if (n->role == NVO_ROLE_HYPERVISOR) {
+            n->local = count_local;
+            n->local_ctx = f;
+        }
+    }
+}
+
+static void
+fab_destroy(struct fab *f)
+{
+    nvo_net_destroy(f->net);
+    nvo_engine_destroy(f->e);
+}
+
+/* Sends one UDP frame from node a to node b. */
+static void
+send_udp(struct fab *f, int a, int b, uint16_t sport, uint64_t flow)
+{
+    struct nvo_node *src = nvo_net_node(f->net, (uint32_t) a);
+    struct nvo_node *dst = nvo_net_node(f->net, (uint32_t) b);
+    struct nvo_pkt *p = nvo_pkt_alloc(&f->net->pool, NVO_PKT_HEADROOM, 64);
+    struct nvo_frame_spec s;
+    memset(&s, 0, sizeof s);
+    memcpy(s.src_mac, src->mac, 6);
+    s.src_ip4 = src->addr4;
+    s.dst_ip4 = dst->addr4;
+    s.proto = NVO_IPPROTO_UDP;
+    s.sport = sport;
+    s.dport = 7000;
+    p->payload_size = 100;
+    ck_assert_int_eq(nvo_wire_build_frame(p, &s), 0);
+    p->flow_id = flow;
+    f->net->n_generated++;
+    nvo_net_send(src, p);
+}
+
+static void
+check_conservation(struct fab *f)
+{
+    uint64_t drops = nvo_net_drops(f->net, NULL, NULL);
+    uint64_t in_flight = nvo_net_in_flight(f->net);
+    ck_assert_uint_eq(f->net->n_generated, f->delivered + drops + in_flight);
+}
+
+START_TEST(leaf_spine_routes)
+{
+    struct fab f;
+    fab_init(&f, NVO_SEED_PER_SWITCH, NVO_HASH_CRC32);
+    leaf_spine(&f, 4, 16, 2, false);
+    fab_finalize(&f);
+    ck_assert_uint_eq(nvo_net_n_nodes(f.net), 4 + 16 + 32);
+    ck_assert_uint_eq(f.net->links->len, 4 * 16 + 32);
+    for (uint32_t i = 0; i < 16; i++) {
+        struct nvo_node *leaf = nvo_net_node(f.net, (uint32_t) f.leaf[i]);
+        for (uint32_t j = 0; j < 16; j++) {
+            /* Leaf to another leaf (or its hypervisors): one next hop per
+             * spine.  To its own hypervisors: one. */
+            uint32_t want = i == j ? 1 : 4;
+            ck_assert_uint_eq(nvo_node_n_next_hops(leaf, (uint32_t) f.hv[j][0]),
+                              want);
+            if (i != j) {
+                ck_assert_uint_eq(nvo_node_n_next_hops(leaf, (uint32_t) f.leaf[j]), 4);
+            }
+        }
+    }
+    /* A spine reaches each leaf directly; a hypervisor has one uplink. */
+    struct nvo_node *sp = nvo_net_node(f.net, (uint32_t) f.spine[0]);
+    ck_assert_uint_eq(nvo_node_n_next_hops(sp, (uint32_t) f.hv[5][1]), 1);
+    ck_assert_int_eq(nvo_net_hops(f.net, (uint32_t) f.hv[0][0], (uint32_t) f.hv[5][1]), 4);
+    ck_assert_int_eq(nvo_net_hops(f.net, (uint32_t) f.hv[0][0], (uint32_t) f.hv[0][1]), 2);
+    /* Hypervisors carry no transit: a leaf never routes via one. */
+    struct nvo_node *hv = nvo_net_node(f.net, (uint32_t) f.hv[0][0]);
+    ck_assert_uint_eq(nvo_node_n_next_hops(hv, (uint32_t) f.hv[3][0]), 1);
+    /* Addresses map back to nodes. */
+    ck_assert_int_eq(nvo_net_addr4_node(f.net, hv->addr4), f.hv[0][0]);
+    ck_assert_int_eq(nvo_net_addr6_node(f.net, hv->addr6), f.hv[0][0]);
+    ck_assert_int_eq(nvo_net_addr4_node(f.net, 0x0b000001), -1);
+    fab_destroy(&f);
+}
+END_TEST
+
+/* Five stages: pods of 'sp' spines and 'lp' leaves; super-spine plane k
+ * (of 'per' super-spines) connects spine k of every pod. */
+static void
+five_stage(struct fab *f, uint32_t pods, uint32_t sp, uint32_t lp,
+           uint32_t per)
+{
+    f->n_supers = sp * per;
+    for (uint32_t k = 0; k < sp * per; k++) {
+        f->super[k] = fab_node(f, "super%d", (int) k + 1, 0,
+                               NVO_ROLE_SUPER_SPINE);
+    }
+    f->n_spines = pods * sp;
+    f->n_leaves = pods * lp;
+    f->hpl = 1;
+    for (uint32_t p = 0; p < pods; p++) {
+        for (uint32_t s = 0; s < sp; s++) {
+            int idx = fab_node(f, "spine%d-%d", (int) p + 1, (int) s + 1,
+                               NVO_ROLE_SPINE);
+            f->spine[p * sp + s] = idx;
+            for (uint32_t k = 0; k < per; k++) {
+                fab_link(f, idx, f->super[s * per + k]);
+            }
+        }
+        for (uint32_t l = 0; l < lp; l++) {
+            int idx = fab_node(f, "leaf%d-%d", (int) p + 1, (int) l + 1,
+                               NVO_ROLE_LEAF);
+            f->leaf[p * lp + l] = idx;
+            for (uint32_t s = 0; s < sp; s++) {
+                fab_link(f, idx, f->spine[p * sp + s]);
+            }
+            f->hv[p * lp + l][0] = fab_node(f, "hv%d-%d", (int) p + 1,
+                                            (int) l + 1, NVO_ROLE_HYPERVISOR);
+            fab_link(f, f->hv[p * lp + l][0], idx);
+        }
+    }
+}
+
+START_TEST(five_stage_routes)
+{
+    struct fab f;
+    fab_init(&f, NVO_SEED_PER_SWITCH, NVO_HASH_CRC32);
+    five_stage(&f, 2, 4, 4, 2);     /* 2 pods, 4 spines, 4 leaves, 8 supers */
+    fab_finalize(&f);
+    uint32_t far = (uint32_t) f.hv[4][0];      /* a host in pod 2 */
+    struct nvo_node *leaf = nvo_net_node(f.net, (uint32_t) f.leaf[0]);
+    struct nvo_node *spine = nvo_net_node(f.net, (uint32_t) f.spine[0]);
+    struct nvo_node *super = nvo_net_node(f.net, (uint32_t) f.super[0]);
+    ck_assert_uint_eq(nvo_node_n_next_hops(leaf, far), 4);     /* spines */
+    ck_assert_uint_eq(nvo_node_n_next_hops(spine, far), 2);    /* its plane */
+    ck_assert_uint_eq(nvo_node_n_next_hops(super, far), 1);    /* pod 2's spine */
+    ck_assert_int_eq(nvo_net_hops(f.net, (uint32_t) f.hv[0][0], far), 6);
+    /* Inside a pod the spines are the top: 4 paths of 4 hops. */
+    ck_assert_uint_eq(nvo_node_n_next_hops(leaf, (uint32_t) f.hv[1][0]), 4);
+    ck_assert_int_eq(nvo_net_hops(f.net, (uint32_t) f.hv[0][0], (uint32_t) f.hv[1][0]), 4);
+    fab_destroy(&f);
+}
+END_TEST
+
+START_TEST(forwarding)
+{
+    struct fab f;
+    fab_init(&f, NVO_SEED_PER_SWITCH, NVO_HASH_CRC32);
+    leaf_spine(&f, 2, 2, 1, false);
+    fab_finalize(&f);
+    /* Capture what reaches hv2-1 to check TTL and MACs. */
+    send_udp(&f, f.hv[0][0], f.hv[1][0], 1234, 1);
+    nvo_engine_run(f.e, NVO_TIME_MAX);
+    ck_assert_uint_eq(f.delivered, 1);
+    struct nvo_node *l1 = nvo_net_node(f.net, (uint32_t) f.leaf[0]);
+    struct nvo_node *l2 = nvo_net_node(f.net, (uint32_t) f.leaf[1]);
+    ck_assert_uint_eq(l1->n_forwarded + l2->n_forwarded, 2);
+    check_conservation(&f);
+    fab_destroy(&f);
+}
+END_TEST
+
+/* Frames per uplink of each leaf toward the spines, for 'n_flows' flows
+ * from every hypervisor to a random one on another leaf. */
+static double
+uplink_jain(struct fab *f, uint32_t n_flows, double *min_share)
+{
+    struct nvo_rng rng;
+    nvo_rng_init(&rng, 3, 1, "flows");
+    uint32_t hosts[64];
+    uint32_t n_hosts = 0;
+    for (uint32_t i = 0; i < nvo_net_n_nodes(f->net); i++) {
+        if (nvo_net_node(f->net, i)->role == NVO_ROLE_HYPERVISOR) {
+            hosts[n_hosts++] = i;
+        }
+    }
+    for (uint32_t k = 0; k < n_flows; k++) {
+        uint32_t a = hosts[nvo_rng_below(&rng, n_hosts)];
+        uint32_t b = hosts[nvo_rng_below(&rng, n_hosts)];
+        if (a == b) {
+            continue;
+        }
+        send_udp(f, (int) a, (int) b,
+                 (uint16_t) (49152 + nvo_rng_below(&rng, 16384)), k + 1);
+        nvo_engine_run(f->e, nvo_engine_now(f->e) + 2 * NVO_US);
+    }
+    nvo_engine_run(f->e, NVO_TIME_MAX);
+    check_conservation(f);
+    /* Jain's index over all leaf->spine (up) ports, by frames. */
+    double x[1024];
+    uint32_t n = 0;
+    double total = 0;
+    for (uint32_t i = 0; i < nvo_net_n_nodes(f->net); i++) {
+        struct nvo_node *node = nvo_net_node(f->net, i);
+        int tier = nvo_role_tier(node->role);
+        if (tier == 0) {
+            continue;
+        }
+        for (uint32_t p = 0; p < node->n_ports; p++) {
+            if (nvo_role_tier(nvo_net_node(f->net, node->peer[p])->role) > tier) {
+                x[n] = (double) node->ports[p].st.tx_frames[NVO_TC_DATA];
+                total += x[n++];
+            }
+        }
+    }
+    struct nvo_balance b;
+    nvo_balance(x, n, &b);
+    *min_share = b.min / (total / n);
+    return b.jain;
+}
+
+/* Jain's index of the up-links of a 4-pod five-stage fabric (4 spines per
+ * pod, 4 super-spines per plane) with the given hash and seed mode. */
+static double
+five_stage_jain(enum nvo_seed_mode mode, enum nvo_hash_fn fn,
+                double *min_share)
+{
+    struct fab f;
+    fab_init(&f, mode, fn);
+    five_stage(&f, 4, 4, 4, 4);
+    fab_finalize(&f);
+    double jain = uplink_jain(&f, 4000, min_share);
+    fab_destroy(&f);
+    if (getenv("NVO_DEBUG")) {
+        fprintf(stderr, "%s %s: jain %.3f min share %.3f\n",
+                mode == NVO_SEED_FABRIC ? "fabric" : "per-switch",
+                nvo_hash_fn_name(fn), jain, *min_share);
+    }
+    return jain;
+}
+
+START_TEST(polarization)
+{
+    /* With one fabric-wide seed, a spine receives only flows whose hash
+     * is j mod 4 and sends them all to super-spine j mod 4 of its plane:
+     * three of its four uplinks carry nothing. */
+    double min_share;
+    for (int fn = 0; fn < NVO_HASH_RANDOM; fn++) {
+        double jain = five_stage_jain(NVO_SEED_FABRIC, (enum nvo_hash_fn) fn,
+                                      &min_share);
+        ck_assert_double_eq_tol(min_share, 0, 1e-9);
+        ck_assert_double_lt(jain, 0.75);
+    }
+    /* A seed per switch removes it for hashes whose seed changes the
+     * function (Toeplitz: the key; Jenkins: the initial state)... */
+    ck_assert_double_gt(five_stage_jain(NVO_SEED_PER_SWITCH, NVO_HASH_TOEPLITZ,
+                                        &min_share), 0.95);
+    ck_assert_double_gt(min_share, 0.5);
+    ck_assert_double_gt(five_stage_jain(NVO_SEED_PER_SWITCH, NVO_HASH_JENKINS,
+                                        &min_share), 0.95);
+    ck_assert_double_gt(min_share, 0.5);
+    /* ...but not for CRCs and XOR-fold, where a seed only XORs a constant
+     * into the hash of equal-length keys: (h ^ c) mod 4 = (h mod 4) ^
+     * (c mod 4), the same partition relabelled.  Uplinks stay unused. */
+    for (int fn = NVO_HASH_CRC32; fn <= NVO_HASH_XOR_FOLD; fn++) {
+        if (fn == NVO_HASH_TOEPLITZ) {
+            continue;
+        }
+        double jain = five_stage_jain(NVO_SEED_PER_SWITCH,
+                                      (enum nvo_hash_fn) fn, &min_share);
+        ck_assert_double_eq_tol(min_share, 0, 1e-9);
+        ck_assert_double_lt(jain, 0.9);
+    }
+    /* Per-packet spraying balances regardless. */
+    ck_assert_double_gt(five_stage_jain(NVO_SEED_FABRIC, NVO_HASH_RANDOM,
+                                        &min_share), 0.95);
+}
+END_TEST
+
+START_TEST(dual_homed_polarization)
+{
+    /* Dual-homed hypervisors hash over 2 leaves, leaves over 4 spines: with
+     * one seed the leaf that gets the even hashes uses only the even
+     * spines. */
+    struct fab f;
+    double min_share;
+    fab_init(&f, NVO_SEED_FABRIC, NVO_HASH_TOEPLITZ);
+    leaf_spine(&f, 4, 8, 4, true);
+    fab_finalize(&f);
+    ck_assert_uint_eq(nvo_node_n_next_hops(nvo_net_node(f.net, (uint32_t) f.hv[0][0]),
+                                           (uint32_t) f.hv[2][0]), 2);
+    double jain_fabric = uplink_jain(&f, 4000, &min_share);
+    ck_assert_double_lt(min_share, 0.01);
+    fab_destroy(&f);
+    fab_init(&f, NVO_SEED_PER_SWITCH, NVO_HASH_TOEPLITZ);
+    leaf_spine(&f, 4, 8, 4, true);
+    fab_finalize(&f);
+    double jain_switch = uplink_jain(&f, 4000, &min_share);
+    ck_assert_double_gt(min_share, 0.5);
+    fab_destroy(&f);
+    ck_assert_double_lt(jain_fabric, 0.8);
+    ck_assert_double_gt(jain_switch, 0.95);
+}
+END_TEST
+
+/* Failure: hypervisor hv1-1 sends a frame every 100 ns to hv2-1 over 4
+ * spines; spine1 dies at 100 us; routes converge 50 us later. */
+struct fail {
+    struct fab f;
+    uint32_t sent;
+};
+
+static void
+tick(void *arg)
+{
+    struct fail *x = arg;
+    send_udp(&x->f, x->f.hv[0][0], x->f.hv[1][0],
+             (uint16_t) (10000 + x->sent % 1000), x->sent % 1000 + 1);
+    if (++x->sent < 3000) {
+        nvo_engine_schedule(x->f.e, 100 * NVO_NS, tick, x);
+    }
+}
+
+static void
+kill_spine(void *arg)
+{
+    struct fail *x = arg;
+    nvo_net_set_node_up(x->f.net, (uint32_t) x->f.spine[0], false);
+}
+
+START_TEST(spine_failure)
+{
+    static struct fail x;
+    memset(&x, 0, sizeof x);
+    fab_init(&x.f, NVO_SEED_PER_SWITCH, NVO_HASH_CRC32);
+    leaf_spine(&x.f, 4, 2, 1, false);
+    fab_finalize(&x.f);
+    nvo_engine_schedule(x.f.e, 0, tick, &x);
+    nvo_engine_schedule(x.f.e, 100 * NVO_US, kill_spine, &x);
+    nvo_engine_run(x.f.e, NVO_TIME_MAX);
+    check_conservation(&x.f);
+    uint64_t port_drops[NVO_DROP_N], node_drops[NVO_NODE_DROP_N];
+    uint64_t drops = nvo_net_drops(x.f.net, port_drops, node_drops);
+    ck_assert_uint_gt(drops, 0);
+    ck_assert_uint_eq(drops, port_drops[NVO_DROP_LINK_DOWN]
+                             + node_drops[NVO_NODE_DROP_NODE_DOWN]);
+    /* Loss is bounded by the convergence window: about a quarter of the
+     * 500 frames sent in those 50 us hash onto the dead spine, plus what
+     * was on its links. */
+    ck_assert_uint_lt(drops, 200);
+    ck_assert_uint_eq(x.f.delivered + drops, 3000);
+    /* After convergence the leaf has 3 next hops, and frames sent then
+     * all arrive: none of the last 1000 was lost. */
+    struct nvo_node *leaf = nvo_net_node(x.f.net, (uint32_t) x.f.leaf[0]);
+    ck_assert_uint_eq(nvo_node_n_next_hops(leaf, (uint32_t) x.f.hv[1][0]), 3);
+    ck_assert_uint_eq(x.f.net->n_route_computations, 2);
+    ck_assert_int_eq(x.f.net->last_convergence, 150 * NVO_US);
+    struct nvo_node *dead = nvo_net_node(x.f.net, (uint32_t) x.f.spine[0]);
+    /* The dead spine forwarded nothing after 100 us: about a quarter of
+     * the 1000 frames before. */
+    ck_assert_uint_lt(dead->n_forwarded, 400);
+    fab_destroy(&x.f);
+}
+END_TEST
+
+START_TEST(build_errors)
+{
+    struct fab f;
+    fab_init(&f, NVO_SEED_PER_SWITCH, NVO_HASH_CRC32);
+    int a = nvo_net_add_node(f.net, "a", NVO_ROLE_LEAF);
+    ck_assert_int_eq(nvo_net_add_node(f.net, "a", NVO_ROLE_SPINE), -1);
+    ck_assert_int_eq(errno, EEXIST);
+    int b = nvo_net_add_node(f.net, "b", NVO_ROLE_SPINE);
+    struct nvo_link_cfg l;
+    nvo_link_cfg_default(&l);
+    ck_assert_int_eq(nvo_net_add_link(f.net, (uint32_t) a, (uint32_t) a, &l), EINVAL);
+    ck_assert_int_eq(nvo_net_add_link(f.net, (uint32_t) a, (uint32_t) b, &l), 0);
+    ck_assert_int_eq(nvo_net_add_link(f.net, (uint32_t) b, (uint32_t) a, &l), EEXIST);
+    ck_assert_int_eq(nvo_net_add_link(f.net, (uint32_t) a, 7, &l), EINVAL);
+    l.rate_bps = 0;
+    int c = nvo_net_add_node(f.net, "c", NVO_ROLE_SPINE);
+    ck_assert_int_eq(nvo_net_add_link(f.net, (uint32_t) a, (uint32_t) c, &l), 0);
+    ck_assert_int_eq(nvo_net_finalize(f.net), EINVAL);   /* zero rate */
+    fab_destroy(&f);
+}
+END_TEST
+
+int
+main(void)
+{
+    Suite *s = suite_create("net");
+    TCase *tc = tcase_create(nvo_test_engine());
+    tcase_add_test(tc, leaf_spine_routes);
+    tcase_add_test(tc, five_stage_routes);
+    tcase_add_test(tc, forwarding);
+    tcase_add_test(tc, polarization);
+    tcase_add_test(tc, dual_homed_polarization);
+    tcase_add_test(tc, spine_failure);
+    tcase_add_test(tc, build_errors);
+    tcase_set_timeout(tc, 120);
+    suite_add_tcase(s, tc);
+    return nvo_test_run(s);
+}
