@@ -4,8 +4,11 @@
  * PATH is a dot-separated list of element names below the root element,
  * the last segment an attribute: "run.seed", "underlay.ecmp.function".
  * An element repeated in its parent takes a 1-based index:
- * "traffic.flows[2].pattern" (no index means the first).  A single segment
- * is an attribute of the root ("name").  Paths beginning "topology." apply
+ * "traffic.flows[2].pattern" (no index means the first).  A missing
+ * element is created, as is the one just after the last of its name
+ * ("traffic.flows[2].pattern" with one <flows> adds a second).  A single
+ * segment is an attribute of the root ("name").  Paths beginning
+ * "topology." apply
  * to the topology file (except "topology.file", the scenario's reference
  * to it): "topology.ATTR" is an attribute of the generator element
  * (<leaf-spine> or <five-stage>) or of the root <topology>,
@@ -18,7 +21,8 @@
  * overridden value is reported at "--set PATH=VALUE".  Element and
  * attribute names are checked against the schema's grammar: an unknown
  * one is an error, a known element that is missing is created (at the
- * place the schema's order wants). */
+ * place the schema's order wants); the schema then says whether the
+ * result is allowed. */
 #include "config_priv.h"
 
 #include <libxml/tree.h>
@@ -127,11 +131,12 @@ cfg_sets_free(struct cfg_set *sets, size_t n_sets)
     g_free(sets);
 }
 
-/* Inserts a new element 'name' into 'parent' where the schema's order of
+/* Inserts a new element 'name' into 'parent': after 'last' (the last
+ * element of that name) if not NULL, else where the schema's order of
  * children ('cands') wants it. */
 static xmlNode *
 create_child__(struct cfg_doc *d, xmlNode *parent, const GPtrArray *cands,
-               const char *name, const char *arg)
+               const char *name, xmlNode *last, const char *arg)
 {
     xmlNode *n = xmlNewDocNode(d->xml, NULL, (const xmlChar *) name, NULL);
     int pos = cfg_gram_child_pos(cands, name);
@@ -142,7 +147,9 @@ create_child__(struct cfg_doc *d, xmlNode *parent, const GPtrArray *cands,
             break;
         }
     }
-    if (before) {
+    if (last) {
+        xmlAddNextSibling(last, n);
+    } else if (before) {
         xmlAddPrevSibling(before, n);
     } else {
         xmlAddChild(parent, n);
@@ -198,14 +205,15 @@ apply_one__(struct cfg_doc *d, const struct cfg_set *s)
             goto out;
         }
         unsigned want = seg->index ? seg->index : 1, count = 0;
-        xmlNode *found = NULL;
+        xmlNode *found = NULL, *last = NULL;
         CFG_FOR_CHILD(c, cur, seg->name) {
+            last = c;
             if (++count == want) {
                 found = c;
             }
         }
-        if (!found && count == 0 && want == 1) {
-            found = create_child__(d, cur, cands, seg->name, s->arg);
+        if (!found && want == count + 1) {
+            found = create_child__(d, cur, cands, seg->name, last, s->arg);
         } else if (!found) {
             cfg_errs_add(errs, s->arg, "no such element: <%s> has %u <%s>",
                          cfg_name(cur), count, seg->name);

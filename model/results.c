@@ -552,6 +552,15 @@ nvo_sim_write_results(struct nvo_sim *sim, GError **error)
         return err;
     }
 
+    /* Detach the trace and captures from the ports before closing them,
+     * so that running on afterwards (tests do) records nothing. */
+    for (uint32_t i = 0; i < nvo_net_n_nodes(net); i++) {
+        struct nvo_node *n = nvo_net_node(net, i);
+        for (uint32_t p = 0; p < n->n_ports; p++) {
+            n->ports[p].trace = NULL;
+            n->ports[p].pcap = NULL;
+        }
+    }
     if (sim->trace) {
         err = nvo_trace_close(sim->trace);
         sim->trace = NULL;

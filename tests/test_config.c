@@ -907,6 +907,20 @@ START_TEST(overrides)
     ck_assert_int_eq(s->flows[0].stop, NVO_MS);
     nvo_scenario_cfg_destroy(s);
 
+    /* An index one past the last element adds one. */
+    const char *add[] = {
+        "traffic.flows[2].pattern=incast", "traffic.flows[2].fan-in=2",
+        "traffic.flows[2].size.exponential-mean=10KB",
+    };
+    s = load_scen("scenarios/websearch.xml", add, NVO_ARRAY_SIZE(add));
+    ck_assert_int_eq(s->n_flows, 2);
+    ck_assert_int_eq(s->flows[0].pattern, NVO_PATTERN_RANDOM_PAIRS);
+    ck_assert_int_eq(s->flows[1].pattern, NVO_PATTERN_INCAST);
+    ck_assert_int_eq(s->flows[1].fan_in, 2);
+    ck_assert_int_eq(s->flows[1].size_dist, NVO_SIZE_EXPONENTIAL);
+    ck_assert(s->flows[1].size_mean == 10000);
+    nvo_scenario_cfg_destroy(s);
+
     /* The last of two overrides of one attribute wins; topology.file. */
     const char *twice[] = {
         "run.seed=5", "run.seed=6",

@@ -1,0 +1,304 @@
+/* test_sim.c: whole runs (sim.c, results.c) on the engine named by
+ * $NVO_TEST_ENGINE: every shipped scenario runs and conserves frames, and
+ * its results.xml validates against docs/results.rng; two runs with the
+ * same seed write identical results apart from wall-clock fields; the
+ * engines agree event for event; a spine failure reconverges onto the
+ * other spine with the loss counted; the 4x16x8 fabric runs with every
+ * hash function. */
+#include <errno.h>
+#include <glob.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <libxml/parser.h>
+#include <libxml/relaxng.h>
+
+#include "config.h"
+#include "sim.h"
+#include "testutil.h"
+
+/* Runs scenario 'rel' (relative to the source tree) with overrides into a
+ * fresh directory; returns the finished sim (results written) and sets
+ * *cfg_out; the caller destroys both. */
+static struct nvo_sim *
+run_scenario(const char *rel, const char *engine, const char *const *sets,
+             size_t n_sets, struct nvo_scenario_cfg **cfg_out, char **dir_out)
+{
+    GError *error = NULL;
+    char path[4096];
+    snprintf(path, sizeof path, "%s", rel[0] == '/' ? rel : nvo_test_src(rel));
+    struct nvo_scenario_cfg *cfg = nvo_scenario_load(path, sets, n_sets,
+                                                     &error);
+    ck_assert_msg(cfg, "%s: %s", rel, error ? error->message : "?");
+    char *dir = nvo_test_tmpdir("sim");
+    struct nvo_sim *sim = nvo_sim_create(cfg, engine, dir, &error);
+    ck_assert_msg(sim, "%s: %s", rel, error ? error->message : "?");
+    int rc = nvo_sim_run(sim, false);
+    ck_assert_msg(rc == 0, "%s: conservation: generated %" PRIu64
+                  " delivered %" PRIu64 " dropped %" PRIu64 " in flight %"
+                  PRIu64, rel, sim->generated, sim->delivered, sim->dropped,
+                  sim->in_flight);
+    ck_assert_msg(!nvo_sim_write_results(sim, &error), "%s: %s", rel,
+                  error ? error->message : "?");
+    *cfg_out = cfg;
+    *dir_out = dir;
+    return sim;
+}
+
+static char *
+slurp(const char *dir, const char *name)
+{
+    char *path = g_build_filename(dir, name, NULL);
+    char *text = NULL;
+    ck_assert_msg(g_file_get_contents(path, &text, NULL, NULL), "%s", path);
+    g_free(path);
+    return text;
+}
+
+/* results.xml without its wall-clock fields. */
+static char *
+results_without_wall(const char *dir)
+{
+    char *text = slurp(dir, "results.xml");
+    GRegex *re = g_regex_new(" (wall-seconds|events-per-second)=\"[^\"]*\"",
+                             0, 0, NULL);
+    char *out = g_regex_replace_literal(re, text, -1, 0, "", 0, NULL);
+    g_regex_unref(re);
+    g_free(text);
+    return out;
+}
+
+static void
+check_schema(const char *dir)
+{
+    xmlRelaxNGParserCtxtPtr pc =
+        xmlRelaxNGNewParserCtxt(nvo_test_src("docs/results.rng"));
+    xmlRelaxNGPtr schema = xmlRelaxNGParse(pc);
+    ck_assert_ptr_nonnull(schema);
+    char *path = g_build_filename(dir, "results.xml", NULL);
+    xmlDocPtr doc = xmlReadFile(path, NULL, XML_PARSE_NONET);
+    ck_assert_ptr_nonnull(doc);
+    xmlRelaxNGValidCtxtPtr vc = xmlRelaxNGNewValidCtxt(schema);
+    ck_assert_msg(xmlRelaxNGValidateDoc(vc, doc) == 0, "%s is not valid", path);
+    xmlRelaxNGFreeValidCtxt(vc);
+    xmlFreeDoc(doc);
+    xmlRelaxNGFree(schema);
+    xmlRelaxNGFreeParserCtxt(pc);
+    g_free(path);
+}
+
+static void
+remove_dir(char *dir)
+{
+    GDir *d = g_dir_open(dir, 0, NULL);
+    if (d) {
+        const char *name;
+        while ((name = g_dir_read_name(d))) {
+            char *p = g_build_filename(dir, name, NULL);
+            remove(p);
+            g_free(p);
+        }
+        g_dir_close(d);
+    }
+    remove(dir);
+    free(dir);
+}
+
+START_TEST(every_scenario_runs)
+{
+    glob_t g;
+    ck_assert_int_eq(glob(nvo_test_src("scenarios/*.xml"), 0, NULL, &g), 0);
+    ck_assert_uint_ge(g.gl_pathc, 3);
+    for (size_t i = 0; i < g.gl_pathc; i++) {
+        struct nvo_scenario_cfg *cfg;
+        char *dir;
+        struct nvo_sim *sim = run_scenario(g.gl_pathv[i], nvo_test_engine(),
+                                           NULL, 0, &cfg, &dir);
+        ck_assert_uint_gt(sim->generated, 0);
+        ck_assert_uint_gt(sim->delivered, 0);
+        check_schema(dir);
+        /* summary.csv: a header and one row with as many fields. */
+        char *csv = slurp(dir, "summary.csv");
+        char **lines = g_strsplit(csv, "\n", -1);
+        ck_assert_uint_eq(g_strv_length(lines), 3);
+        ck_assert_str_eq(lines[2], "");
+        char **h = g_strsplit(lines[0], ",", -1);
+        char **r = g_strsplit(lines[1], ",", -1);
+        ck_assert_uint_eq(g_strv_length(h), g_strv_length(r));
+        ck_assert_str_eq(h[0], "scenario");
+        ck_assert_str_eq(r[0], cfg->name);
+        g_strfreev(h);
+        g_strfreev(r);
+        g_strfreev(lines);
+        g_free(csv);
+        nvo_sim_destroy(sim);
+        nvo_scenario_cfg_destroy(cfg);
+        remove_dir(dir);
+    }
+    globfree(&g);
+}
+END_TEST
+
+/* Runs a scenario and keeps only what the determinism checks compare,
+ * so that one run is finished before the next starts (the ns3 backend
+ * allows one simulation per process). */
+struct outcome {
+    uint64_t fingerprint, n_executed, delivered;
+    char *results;              /* results.xml without wall-clock fields */
+};
+
+static void
+run_outcome(const char *rel, const char *engine, const char *const *sets,
+            size_t n_sets, struct outcome *o)
+{
+    struct nvo_scenario_cfg *cfg;
+    char *dir;
+    struct nvo_sim *sim = run_scenario(rel, engine, sets, n_sets, &cfg, &dir);
+    o->fingerprint = sim->engine->fingerprint;
+    o->n_executed = sim->engine->n_executed;
+    o->delivered = sim->delivered;
+    o->results = results_without_wall(dir);
+    nvo_sim_destroy(sim);
+    nvo_scenario_cfg_destroy(cfg);
+    remove_dir(dir);
+}
+
+START_TEST(determinism)
+{
+    static const char *const sets[] = { "run.duration=1ms" };
+    struct outcome o1, o2, o3;
+    run_outcome("scenarios/websearch.xml", nvo_test_engine(), sets, 1, &o1);
+    run_outcome("scenarios/websearch.xml", nvo_test_engine(), sets, 1, &o2);
+    ck_assert_str_eq(o1.results, o2.results);
+    ck_assert_uint_eq(o1.fingerprint, o2.fingerprint);
+    /* Another run number: other flows, another fingerprint. */
+    static const char *const sets3[] = { "run.duration=1ms", "run.run=2" };
+    run_outcome("scenarios/websearch.xml", nvo_test_engine(), sets3, 2, &o3);
+    ck_assert_uint_ne(o1.fingerprint, o3.fingerprint);
+    g_free(o1.results);
+    g_free(o2.results);
+    g_free(o3.results);
+}
+END_TEST
+
+START_TEST(same_as_native)
+{
+    /* The backend under test executes exactly the native event sequence:
+     * same fingerprint, same counters, same results. */
+    static const char *const sets[] = { "run.duration=1ms" };
+    struct outcome o1, o2;
+    run_outcome("scenarios/spine-failure.xml", nvo_test_engine(), sets, 1, &o1);
+    run_outcome("scenarios/spine-failure.xml", "native", sets, 1, &o2);
+    ck_assert_uint_eq(o1.fingerprint, o2.fingerprint);
+    ck_assert_uint_eq(o1.n_executed, o2.n_executed);
+    ck_assert_uint_eq(o1.delivered, o2.delivered);
+    /* Only the engine's name differs in the results. */
+    GRegex *re = g_regex_new(" engine=\"[a-z0-9]+\"", 0, 0, NULL);
+    char *a = g_regex_replace_literal(re, o1.results, -1, 0, "", 0, NULL);
+    char *b = g_regex_replace_literal(re, o2.results, -1, 0, "", 0, NULL);
+    ck_assert_str_eq(a, b);
+    g_regex_unref(re);
+    g_free(a);
+    g_free(b);
+    g_free(o1.results);
+    g_free(o2.results);
+}
+END_TEST
+
+START_TEST(spine_failure)
+{
+    /* spine1 dies at 1ms and returns at 2ms; routes converge 200us after
+     * each change. */
+    struct nvo_scenario_cfg *cfg;
+    char *dir;
+    struct nvo_sim *sim = run_scenario("scenarios/spine-failure.xml",
+                                       nvo_test_engine(), NULL, 0, &cfg, &dir);
+    struct nvo_net *net = sim->net;
+    uint64_t port_drops[NVO_DROP_N], node_drops[NVO_NODE_DROP_N];
+    uint64_t drops = nvo_net_drops(net, port_drops, node_drops);
+    /* The loss is counted, and only as failure loss. */
+    ck_assert_uint_gt(drops, 0);
+    ck_assert_uint_eq(drops, port_drops[NVO_DROP_LINK_DOWN]
+                             + node_drops[NVO_NODE_DROP_NODE_DOWN]
+                             + port_drops[NVO_DROP_QUEUE]);
+    ck_assert_uint_gt(port_drops[NVO_DROP_LINK_DOWN]
+                      + node_drops[NVO_NODE_DROP_NODE_DOWN], 0);
+    /* Start, after the failure, after the repair. */
+    ck_assert_uint_eq(net->n_route_computations, 3);
+    ck_assert_int_eq(net->last_convergence, 2200 * NVO_US);
+    /* Loss is bounded by the 200us convergence window: far fewer frames
+     * lost than delivered. */
+    ck_assert_uint_lt(drops * 20, sim->delivered);
+    nvo_sim_destroy(sim);
+    nvo_scenario_cfg_destroy(cfg);
+    remove_dir(dir);
+
+    /* With spine1 down for good, after convergence only spine2 carries
+     * traffic: leaf1's uplink to spine1 sends nothing after 1.2ms. */
+    static const char *const sets[] = { "events.node-up[1].at=10s",
+                                        "run.duration=1200us" };
+    sim = run_scenario("scenarios/spine-failure.xml", nvo_test_engine(),
+                       sets, 2, &cfg, &dir);
+    int leaf1 = nvo_net_find(sim->net, "leaf1");
+    int spine1 = nvo_net_find(sim->net, "spine1");
+    ck_assert_int_ge(leaf1, 0);
+    struct nvo_node *l1 = nvo_net_node(sim->net, (uint32_t) leaf1);
+    uint32_t to_spine1 = UINT32_MAX;
+    for (uint32_t p = 0; p < l1->n_ports; p++) {
+        if (l1->peer[p] == (uint32_t) spine1) {
+            to_spine1 = p;
+        }
+    }
+    ck_assert_uint_ne(to_spine1, UINT32_MAX);
+    uint64_t before = l1->ports[to_spine1].st.tx_frames[NVO_TC_DATA];
+    nvo_engine_run(sim->engine, 3 * NVO_MS);
+    ck_assert_uint_eq(l1->ports[to_spine1].st.tx_frames[NVO_TC_DATA], before);
+    ck_assert_uint_eq(nvo_node_n_next_hops(l1, (uint32_t) nvo_net_find(sim->net,
+                                                                       "leaf2")), 1);
+    nvo_sim_destroy(sim);
+    nvo_scenario_cfg_destroy(cfg);
+    remove_dir(dir);
+}
+END_TEST
+
+START_TEST(every_hash_on_4x16x8)
+{
+    static const char *const fns[] = { "crc32", "crc16", "toeplitz",
+                                       "xor-fold", "jenkins", "random" };
+    for (size_t i = 0; i < NVO_ARRAY_SIZE(fns); i++) {
+        for (int fabric = 0; fabric < 2; fabric++) {
+            char f[64], s[64];
+            snprintf(f, sizeof f, "underlay.ecmp.function=%s", fns[i]);
+            snprintf(s, sizeof s, "underlay.ecmp.seed=%s",
+                     fabric ? "fabric" : "per-switch");
+            const char *const sets[] = { f, s, "run.duration=500us" };
+            struct nvo_scenario_cfg *cfg;
+            char *dir;
+            struct nvo_sim *sim = run_scenario("scenarios/ecmp-permutation.xml",
+                                               nvo_test_engine(), sets, 3,
+                                               &cfg, &dir);
+            ck_assert_uint_eq(nvo_net_n_nodes(sim->net), 4 + 16 + 128);
+            ck_assert_str_eq(nvo_hash_fn_name(sim->net->cfg.ecmp.fn), fns[i]);
+            ck_assert_uint_gt(sim->delivered, 1000);
+            nvo_sim_destroy(sim);
+            nvo_scenario_cfg_destroy(cfg);
+            remove_dir(dir);
+        }
+    }
+}
+END_TEST
+
+int
+main(void)
+{
+    Suite *s = suite_create("sim");
+    TCase *tc = tcase_create(nvo_test_engine());
+    tcase_add_test(tc, every_scenario_runs);
+    tcase_add_test(tc, determinism);
+    tcase_add_test(tc, same_as_native);
+    tcase_add_test(tc, spine_failure);
+    tcase_add_test(tc, every_hash_on_4x16x8);
+    tcase_set_timeout(tc, 600);
+    suite_add_tcase(s, tc);
+    return nvo_test_run(s);
+}
