@@ -5,5 +5,6 @@
 #define NVO_BENCH_H
 
 int nvo_bench_hold_main(int argc, char **argv);
+int nvo_bench_fabric_main(int argc, char **argv);
 
 #endif

@@ -14,15 +14,20 @@ cmd_bench(int argc, char **argv)
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         printf("usage: nvosim bench BENCHMARK [OPTIONS]\n\n"
                "Benchmarks (see docs/performance.md):\n"
-               "  hold    the classic hold model on the event engines\n\n"
+               "  hold    the classic hold model on the event engines\n"
+               "  fabric  packet-hops per second on a leaf-spine fabric, "
+               "next to plain ns-3\n\n"
                "\"nvosim bench BENCHMARK --help\" describes its options.\n");
         return argc < 2 ? 2 : 0;
     }
     if (!strcmp(argv[1], "hold")) {
         return nvo_bench_hold_main(argc - 1, argv + 1);
     }
-    fprintf(stderr, "nvosim bench: unknown benchmark \"%s\" (try: hold)\n",
-            argv[1]);
+    if (!strcmp(argv[1], "fabric")) {
+        return nvo_bench_fabric_main(argc - 1, argv + 1);
+    }
+    fprintf(stderr, "nvosim bench: unknown benchmark \"%s\" "
+            "(try: hold, fabric)\n", argv[1]);
     return 2;
 }
 
@@ -39,7 +44,7 @@ static const struct command commands[] = {
       "send tenant traffic between two hypervisor PEs over one tunnel" },
     { "validate", nvo_cmd_validate_main,
       "check scenario and topology files without running them" },
-    { "bench", cmd_bench, "run a benchmark (hold)" },
+    { "bench", cmd_bench, "run a benchmark (hold, fabric)" },
 };
 
 static void
