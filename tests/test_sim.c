@@ -163,6 +163,33 @@ run_outcome(const char *rel, const char *engine, const char *const *sets,
     remove_dir(dir);
 }
 
+START_TEST(every_topology_runs)
+{
+    /* Every shipped topology carries the web-search workload. */
+    glob_t g;
+    ck_assert_int_eq(glob(nvo_test_src("topologies/*.xml"), 0, NULL, &g), 0);
+    ck_assert_uint_ge(g.gl_pathc, 4);
+    for (size_t i = 0; i < g.gl_pathc; i++) {
+        char *base = g_path_get_basename(g.gl_pathv[i]);
+        char *set = g_strdup_printf("topology.file=../topologies/%s", base);
+        const char *const sets[] = { set, "run.duration=300us" };
+        struct nvo_scenario_cfg *cfg;
+        char *dir;
+        struct nvo_sim *sim = run_scenario("scenarios/websearch.xml",
+                                           nvo_test_engine(), sets, 2, &cfg,
+                                           &dir);
+        ck_assert_msg(sim->delivered > 0, "%s delivered nothing", base);
+        ck_assert_uint_eq(nvo_net_n_nodes(sim->net), cfg->topo->n_nodes);
+        nvo_sim_destroy(sim);
+        nvo_scenario_cfg_destroy(cfg);
+        remove_dir(dir);
+        g_free(set);
+        g_free(base);
+    }
+    globfree(&g);
+}
+END_TEST
+
 START_TEST(determinism)
 {
     static const char *const sets[] = { "run.duration=1ms" };
@@ -294,6 +321,7 @@ main(void)
     Suite *s = suite_create("sim");
     TCase *tc = tcase_create(nvo_test_engine());
     tcase_add_test(tc, every_scenario_runs);
+    tcase_add_test(tc, every_topology_runs);
     tcase_add_test(tc, determinism);
     tcase_add_test(tc, same_as_native);
     tcase_add_test(tc, spine_failure);
