@@ -24,12 +24,15 @@
  * reason), events executed.  Only the run phase is timed
  * (CLOCK_MONOTONIC); building the fabric and its routes is "setup".
  *
- * --compare runs the nvosim side in a forked child (its own peak RSS),
- * then the ns3-leafspine program in a child process (posix_spawn), parses
- * its "result:" line and prints both rows and the ratio.  The program is
- * looked for with --ns3-program, next to the nvosim binary
- * (/proc/self/exe/../../bench/ns3-leafspine: the build tree), then at the
- * path the build put it (NVO_NS3_LEAFSPINE_PATH).
+ * --compare runs both sides as child processes (posix_spawn), one after
+ * the other: this nvosim binary (/proc/self/exe) with "bench fabric" and
+ * the same options, then the ns3-leafspine program.  Each prints a
+ * "result: key=value ..." line, which is parsed; each side's peak RSS is
+ * its own whole process's (wait4), shared libraries included, so the two
+ * are comparable.  ns3-leafspine is looked for with --ns3-program, next
+ * to the nvosim binary (BUILD/tools/nvosim -> BUILD/bench/ns3-leafspine,
+ * or side by side), then at the path the build put it
+ * (NVO_NS3_LEAFSPINE_PATH).
  *
  * Left out: repetitions and warm-up (run the command again); CPU pinning;
  * Poisson traffic (CBR only, so both sides send the same packets).
@@ -358,10 +361,10 @@ usage(FILE *f)
 "                      random (per packet, as ns-3) (default: crc32)\n"
 "  --seed S            RNG master seed (default: %d)\n"
 "  --engine ENGINE     nvosim's engine backend: %s (default: native)\n"
-"  --compare           run nvosim (in a forked child) and then the plain\n"
-"                      ns-3 program ns3-leafspine with the same parameters;\n"
-"                      print both, the ratio nvosim / ns-3 and whether both\n"
-"                      did the same work\n"
+"  --compare           run nvosim and then the plain ns-3 program\n"
+"                      ns3-leafspine with the same parameters, each in its\n"
+"                      own process; print both, the ratio nvosim / ns-3 and\n"
+"                      whether both did the same work\n"
 "  --ns3-program P     the ns3-leafspine binary (default: next to nvosim\n"
 "                      in the build tree)\n"
 "  -h, --help          this text\n"
@@ -405,6 +408,17 @@ mib(long kib)
     return (double) kib / 1024.0;
 }
 
+static const char *
+ecmp_desc(const struct fabric_config *cfg)
+{
+    static char buf[64];
+    snprintf(buf, sizeof buf, "%s%s", nvo_hash_fn_name(cfg->hash),
+             cfg->hash == NVO_HASH_RANDOM ? " (per packet)"
+                                          : " over the 5-tuple, seed per "
+                                            "switch");
+    return buf;
+}
+
 static void
 describe(const struct fabric_config *cfg)
 {
@@ -437,10 +451,7 @@ single(const struct fabric_config *cfg)
     getrusage(RUSAGE_SELF, &ru);
     char buf[NVO_TIME_STRLEN];
     describe(cfg);
-    printf("  nvosim, engine %s, ECMP %s%s\n", cfg->engine,
-           nvo_hash_fn_name(cfg->hash),
-           cfg->hash == NVO_HASH_RANDOM ? " (per packet)"
-                                        : " over the 5-tuple, seed per switch");
+    printf("  nvosim, engine %s, ECMP %s\n", cfg->engine, ecmp_desc(cfg));
     printf("  packet-hops  %" PRIu64 " in %.3f s (run phase)\n",
            r.packet_hops, r.run_s);
     printf("  rate         %.0f packet-hops/s\n", r.hops_per_s);
@@ -454,6 +465,13 @@ single(const struct fabric_config *cfg)
     printf("  peak RSS     %.1f MiB\n", mib(ru.ru_maxrss));
     printf("  simulated    %s\n",
            nvo_time_format(r.end_time, buf, sizeof buf));
+    /* The same machine-readable line as ns3-leafspine's. */
+    printf("result: engine=nvosim-%s packet_hops=%" PRIu64 " run_s=%.6f "
+           "setup_s=%.6f events=%" PRIu64 " sent=%" PRIu64 " delivered=%"
+           PRIu64 " dropped=%" PRIu64 " sim_end_ps=%" PRId64
+           " peak_rss_kib=%ld\n", cfg->engine, r.packet_hops, r.run_s,
+           r.setup_s, r.events, r.sent, r.delivered, r.dropped, r.end_time,
+           ru.ru_maxrss);
     if (error == EPROTO) {
         fprintf(stderr, "nvosim bench fabric: conservation violated: sent != "
                 "delivered + dropped + in flight\n");
@@ -462,97 +480,7 @@ single(const struct fabric_config *cfg)
     return 0;
 }
 
-/* -- --compare: the nvosim side in a forked child -- */
-
-static bool
-read_full(int fd, void *buf, size_t len)
-{
-    char *p = buf;
-    while (len > 0) {
-        ssize_t n = read(fd, p, len);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n <= 0) {
-            return false;
-        }
-        p += n;
-        len -= (size_t) n;
-    }
-    return true;
-}
-
-static bool
-write_full(int fd, const void *buf, size_t len)
-{
-    const char *p = buf;
-    while (len > 0) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n <= 0) {
-            return false;
-        }
-        p += n;
-        len -= (size_t) n;
-    }
-    return true;
-}
-
-/* Waits for 'pid'; returns its status and sets *maxrss_kib. */
-static int
-wait_child(pid_t pid, long *maxrss_kib)
-{
-    int status = 0;
-    struct rusage ru;
-    while (wait4(pid, &status, 0, &ru) < 0) {
-        if (errno != EINTR) {
-            return -1;
-        }
-    }
-    *maxrss_kib = ru.ru_maxrss;
-    return status;
-}
-
-static int
-run_nvosim_child(const struct fabric_config *cfg, struct fabric_result *res)
-{
-    int fds[2];
-    if (pipe(fds)) {
-        return errno;
-    }
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0) {
-        int error = errno;
-        close(fds[0]);
-        close(fds[1]);
-        return error;
-    }
-    if (pid == 0) {
-        close(fds[0]);
-        struct fabric_result r;
-        fabric_run(cfg, &r);
-        _exit(write_full(fds[1], &r, sizeof r) ? 0 : 1);
-    }
-    close(fds[1]);
-    bool got = read_full(fds[0], res, sizeof *res);
-    close(fds[0]);
-    long maxrss = 0;
-    int status = wait_child(pid, &maxrss);
-    if (!got || status < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
-        if (status > 0 && WIFSIGNALED(status)) {
-            fprintf(stderr, "nvosim bench fabric: nvosim run killed by "
-                    "signal %d\n", WTERMSIG(status));
-        }
-        return EIO;
-    }
-    res->maxrss_kib = maxrss;
-    return res->error;
-}
-
-/* -- --compare: the ns-3 program -- */
+/* ---- --compare: both sides as child processes ---- */
 
 static bool
 executable(const char *path)
@@ -560,44 +488,48 @@ executable(const char *path)
     return path && *path && access(path, X_OK) == 0;
 }
 
-/* Finds ns3-leafspine: 'given', or next to this binary in the build tree
- * (BUILD/tools/nvosim -> BUILD/bench/ns3-leafspine) or installed beside
- * it, or where the build put it.  Returns a malloc'ed path or NULL, and
- * lists what it tried in 'tried'. */
+/* Appends ", path" (or "path") to the list 'tried' of 'size' bytes. */
+static void
+add_tried(char *tried, size_t size, const char *path)
+{
+    size_t used = strlen(tried);
+    if (used + 1 < size) {
+        snprintf(tried + used, size - used, "%s%s", used ? ", " : "", path);
+    }
+}
+
+/* Finds ns3-leafspine: 'given'; or, from the directory of this binary
+ * (/proc/self/exe), ../bench/ns3-leafspine (the build tree: BUILD/tools/
+ * nvosim, BUILD/bench/ns3-leafspine) or ./ns3-leafspine (installed side
+ * by side); or where the build put it.  Returns a malloc'ed path or NULL,
+ * and lists the paths tried in 'tried'. */
 static char *
 find_ns3_program(const char *given, char *tried, size_t size)
 {
     tried[0] = '\0';
     if (given) {
-        snprintf(tried, size, "%s", given);
+        add_tried(tried, size, given);
         return executable(given) ? strdup(given) : NULL;
     }
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    size_t used = 0;
-    if (n > 0) {
-        exe[n] = '\0';
-        char *slash = strrchr(exe, '/');
-        if (slash) {
-            *slash = '\0';
-            const char *rel[] = { "/../bench/ns3-leafspine", "/ns3-leafspine" };
-            for (size_t i = 0; i < NVO_ARRAY_SIZE(rel); i++) {
-                char path[PATH_MAX + 64];
-                snprintf(path, sizeof path, "%s%s", exe, rel[i]);
-                used += (size_t) snprintf(tried + used, size - used, "%s%s",
-                                          used ? ", " : "", path);
-                if (used >= size) {
-                    used = size - 1;
-                }
-                if (executable(path)) {
-                    return realpath(path, NULL);
-                }
+    char *slash = n > 0 ? (exe[n] = '\0', strrchr(exe, '/')) : NULL;
+    if (slash) {
+        *slash = '\0';
+        static const char *const rel[] = {
+            "/../bench/ns3-leafspine", "/ns3-leafspine",
+        };
+        for (size_t i = 0; i < NVO_ARRAY_SIZE(rel); i++) {
+            char path[PATH_MAX + 32];
+            snprintf(path, sizeof path, "%s%s", exe, rel[i]);
+            add_tried(tried, size, path);
+            if (executable(path)) {
+                return realpath(path, NULL);
             }
         }
     }
 #ifdef NVO_NS3_LEAFSPINE_PATH
-    snprintf(tried + used, size - used, "%s%s", used ? ", " : "",
-             NVO_NS3_LEAFSPINE_PATH);
+    add_tried(tried, size, NVO_NS3_LEAFSPINE_PATH);
     if (executable(NVO_NS3_LEAFSPINE_PATH)) {
         return strdup(NVO_NS3_LEAFSPINE_PATH);
     }
@@ -605,13 +537,15 @@ find_ns3_program(const char *given, char *tried, size_t size)
     return NULL;
 }
 
-/* Reads "key=value" number 'key' from the "result:" line. */
+/* Reads the number 'key' of "key=value" in the "result:" line. */
 static bool
 result_field(const char *line, const char *key, double *out)
 {
     size_t klen = strlen(key);
-    for (const char *p = line; (p = strstr(p, key)); p += klen) {
-        if ((p == line || p[-1] == ' ') && p[klen] == '=') {
+    const char *eol = strchr(line, '\n');
+    for (const char *p = line; (p = strstr(p, key)) && (!eol || p < eol);
+         p += klen) {
+        if (p[-1] == ' ' && p[klen] == '=') {
             char *end;
             errno = 0;
             *out = strtod(p + klen + 1, &end);
@@ -621,35 +555,47 @@ result_field(const char *line, const char *key, double *out)
     return false;
 }
 
+/* Parses the last "result: " line of 'out' into *res. */
+static bool
+parse_result(const char *out, struct fabric_result *res)
+{
+    const char *line = NULL;
+    for (const char *p = out; (p = strstr(p, "result: ")); p++) {
+        if (p == out || p[-1] == '\n') {
+            line = p;
+        }
+    }
+    static const char *const keys[] = {
+        "packet_hops", "run_s", "setup_s", "events", "sent", "delivered",
+        "dropped", "sim_end_ps", "peak_rss_kib",
+    };
+    double v[NVO_ARRAY_SIZE(keys)];
+    for (size_t i = 0; i < NVO_ARRAY_SIZE(keys); i++) {
+        if (!line || !result_field(line, keys[i], &v[i])) {
+            return false;
+        }
+    }
+    res->packet_hops = (uint64_t) v[0];
+    res->run_s = v[1];
+    res->setup_s = v[2];
+    res->events = (uint64_t) v[3];
+    res->sent = (uint64_t) v[4];
+    res->delivered = (uint64_t) v[5];
+    res->dropped = (uint64_t) v[6];
+    res->end_time = (nvo_time_t) v[7];
+    res->hops_per_s = res->run_s > 0
+                      ? (double) res->packet_hops / res->run_s : 0;
+    return true;
+}
+
+/* Runs 'argv' (argv[0] is the program's path) with its standard output
+ * in a pipe, waits for it, and parses its "result:" line into *res, with
+ * the peak RSS from wait4().  Returns 0; EPROTO if it ran but reported
+ * failure or no result (its output then goes to stderr); or an errno. */
 static int
-run_ns3_child(const char *program, const struct fabric_config *cfg,
-              struct fabric_result *res, char **output)
+run_child(char **argv, struct fabric_result *res)
 {
     memset(res, 0, sizeof *res);
-    *output = NULL;
-    char a[11][64];
-    char load[40];
-    snprintf(a[0], sizeof a[0], "--spines=%" PRIu32, cfg->n_spines);
-    snprintf(a[1], sizeof a[1], "--leaves=%" PRIu32, cfg->n_leaves);
-    snprintf(a[2], sizeof a[2], "--hosts-per-leaf=%" PRIu32,
-             cfg->hosts_per_leaf);
-    snprintf(a[3], sizeof a[3], "--flows-per-host=%" PRIu32,
-             cfg->flows_per_host);
-    snprintf(a[4], sizeof a[4], "--rate=%" PRIu64 "bps", cfg->rate_bps);
-    snprintf(a[5], sizeof a[5], "--delay=%" PRId64 "ps", cfg->delay);
-    snprintf(a[6], sizeof a[6], "--pkt-size=%" PRIu32, cfg->pkt_size);
-    snprintf(load, sizeof load, "%.17g", cfg->load);
-    snprintf(a[7], sizeof a[7], "--load=%s", load);
-    snprintf(a[8], sizeof a[8], "--duration=%" PRId64 "ps", cfg->duration);
-    snprintf(a[9], sizeof a[9], "--queue=%" PRIu64 "B", cfg->queue_bytes);
-    snprintf(a[10], sizeof a[10], "--seed=%" PRIu64, cfg->seed);
-    char *argv[13];
-    argv[0] = (char *) program;
-    for (size_t i = 0; i < 11; i++) {
-        argv[i + 1] = a[i];
-    }
-    argv[12] = NULL;
-
     int fds[2];
     if (pipe(fds)) {
         return errno;
@@ -661,7 +607,7 @@ run_ns3_child(const char *program, const struct fabric_config *cfg,
     posix_spawn_file_actions_addclose(&fa, fds[1]);
     fflush(NULL);
     pid_t pid;
-    int error = posix_spawn(&pid, program, &fa, NULL, argv, environ);
+    int error = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
     posix_spawn_file_actions_destroy(&fa);
     close(fds[1]);
     if (error) {
@@ -669,22 +615,18 @@ run_ns3_child(const char *program, const struct fabric_config *cfg,
         return error;
     }
     size_t len = 0, cap = 4096;
-    char *buf = malloc(cap);
-    for (;;) {
-        if (!buf) {
-            break;
-        }
+    char *out = malloc(cap);
+    while (out) {
         if (len + 1024 > cap) {
-            cap *= 2;
-            char *nb = realloc(buf, cap);
-            if (!nb) {
-                free(buf);
-                buf = NULL;
+            char *bigger = realloc(out, cap *= 2);
+            if (!bigger) {
+                free(out);
+                out = NULL;
                 break;
             }
-            buf = nb;
+            out = bigger;
         }
-        ssize_t n = read(fds[0], buf + len, cap - len - 1);
+        ssize_t n = read(fds[0], out + len, cap - len - 1);
         if (n < 0 && errno == EINTR) {
             continue;
         }
@@ -694,52 +636,54 @@ run_ns3_child(const char *program, const struct fabric_config *cfg,
         len += (size_t) n;
     }
     close(fds[0]);
-    long maxrss = 0;
-    int status = wait_child(pid, &maxrss);
-    if (!buf) {
+
+    int status = 0;
+    struct rusage ru;
+    memset(&ru, 0, sizeof ru);
+    while (wait4(pid, &status, 0, &ru) < 0) {
+        if (errno != EINTR) {
+            free(out);
+            return errno;
+        }
+    }
+    if (!out) {
         return ENOMEM;
     }
-    buf[len] = '\0';
-    *output = buf;
-    if (status < 0 || !WIFEXITED(status)) {
-        if (status > 0 && WIFSIGNALED(status)) {
-            fprintf(stderr, "nvosim bench fabric: %s killed by signal %d\n",
-                    program, WTERMSIG(status));
-        }
-        return EIO;
+    out[len] = '\0';
+    bool parsed = parse_result(out, res);
+    res->maxrss_kib = ru.ru_maxrss;
+    if (WIFSIGNALED(status)) {
+        fprintf(stderr, "nvosim bench fabric: %s killed by signal %d\n",
+                argv[0], WTERMSIG(status));
+        error = EIO;
+    } else if (!parsed || WEXITSTATUS(status)) {
+        fprintf(stderr, "nvosim bench fabric: %s %s (exit status %d); its "
+                "output:\n%s", argv[0],
+                parsed ? "reported a failure" : "printed no result line",
+                WEXITSTATUS(status), out);
+        error = parsed ? EPROTO : EIO;
     }
-    const char *line = strstr(buf, "result: ");
-    double v[9];
-    static const char *const keys[9] = {
-        "packet_hops", "run_s", "setup_s", "events", "sent", "delivered",
-        "dropped", "sim_end_ps", "peak_rss_kib",
-    };
-    for (size_t i = 0; i < 9; i++) {
-        if (!line || !result_field(line, keys[i], &v[i])) {
-            fprintf(stderr, "nvosim bench fabric: %s printed no \"result:\" "
-                    "line with %s (exit status %d); its output:\n%s",
-                    program, keys[i], WEXITSTATUS(status), buf);
-            return EPROTO;
-        }
-    }
-    res->packet_hops = (uint64_t) v[0];
-    res->run_s = v[1];
-    res->setup_s = v[2];
-    res->events = (uint64_t) v[3];
-    res->sent = (uint64_t) v[4];
-    res->delivered = (uint64_t) v[5];
-    res->dropped = (uint64_t) v[6];
-    res->end_time = (nvo_time_t) v[7];
-    res->maxrss_kib = maxrss;
-    res->hops_per_s = res->run_s > 0
-                      ? (double) res->packet_hops / res->run_s : 0;
-    if (WEXITSTATUS(status)) {
-        fprintf(stderr, "nvosim bench fabric: %s exited with status %d "
-                "(sent != delivered + dropped)\n", program,
-                WEXITSTATUS(status));
-        return EPROTO;
-    }
-    return 0;
+    free(out);
+    return error;
+}
+
+/* The options both programs take, "--name=value", exactly (times in ps,
+ * rates in bps, sizes in bytes, the load to 17 digits). */
+#define N_COMMON_ARGS 11
+static void
+common_args(const struct fabric_config *cfg, char a[N_COMMON_ARGS][64])
+{
+    snprintf(a[0], 64, "--spines=%" PRIu32, cfg->n_spines);
+    snprintf(a[1], 64, "--leaves=%" PRIu32, cfg->n_leaves);
+    snprintf(a[2], 64, "--hosts-per-leaf=%" PRIu32, cfg->hosts_per_leaf);
+    snprintf(a[3], 64, "--flows-per-host=%" PRIu32, cfg->flows_per_host);
+    snprintf(a[4], 64, "--rate=%" PRIu64 "bps", cfg->rate_bps);
+    snprintf(a[5], 64, "--delay=%" PRId64 "ps", cfg->delay);
+    snprintf(a[6], 64, "--pkt-size=%" PRIu32, cfg->pkt_size);
+    snprintf(a[7], 64, "--load=%.17g", cfg->load);
+    snprintf(a[8], 64, "--duration=%" PRId64 "ps", cfg->duration);
+    snprintf(a[9], 64, "--queue=%" PRIu64 "B", cfg->queue_bytes);
+    snprintf(a[10], 64, "--seed=%" PRIu64, cfg->seed);
 }
 
 static void
@@ -755,22 +699,48 @@ static int
 compare(const struct fabric_config *cfg, const char *ns3_program)
 {
     char tried[3 * PATH_MAX];
-    char *program = find_ns3_program(ns3_program, tried, sizeof tried);
-    if (!program) {
+    char *ns3 = find_ns3_program(ns3_program, tried, sizeof tried);
+    if (!ns3) {
         fprintf(stderr, "nvosim bench fabric: --compare needs the plain ns-3 "
                 "program ns3-leafspine, and there is none at %s.  Build it "
-                "(cmake --build BUILD --target ns3-leafspine; needs "
+                "(cmake --build BUILD --target ns3-leafspine; it needs "
                 "libns3-dev) or name it with --ns3-program.\n", tried);
         return 1;
     }
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0) {
+        fprintf(stderr, "nvosim bench fabric: cannot find this program "
+                "(/proc/self/exe): %s\n", strerror(errno));
+        free(ns3);
+        return 1;
+    }
+    exe[n] = '\0';
+
+    char a[N_COMMON_ARGS][64];
+    common_args(cfg, a);
+    char ecmp[64], engine[64];
+    snprintf(ecmp, sizeof ecmp, "--ecmp=%s", nvo_hash_fn_name(cfg->hash));
+    snprintf(engine, sizeof engine, "--engine=%s", cfg->engine);
+    char *nv_argv[N_COMMON_ARGS + 6], *ns_argv[N_COMMON_ARGS + 2];
+    size_t k = 0;
+    nv_argv[k++] = exe;
+    nv_argv[k++] = "bench";
+    nv_argv[k++] = "fabric";
+    for (size_t i = 0; i < N_COMMON_ARGS; i++) {
+        nv_argv[k++] = a[i];
+        ns_argv[i + 1] = a[i];
+    }
+    nv_argv[k++] = ecmp;
+    nv_argv[k++] = engine;
+    nv_argv[k] = NULL;
+    ns_argv[0] = ns3;
+    ns_argv[N_COMMON_ARGS + 1] = NULL;
 
     describe(cfg);
-    printf("nvosim: engine %s, ECMP %s%s; ns-3 3.37: %s, point-to-point "
-           "links, Ipv4GlobalRouting with random per-packet ECMP, no "
-           "queue discs\n", cfg->engine, nvo_hash_fn_name(cfg->hash),
-           cfg->hash == NVO_HASH_RANDOM ? " per packet"
-                                        : " over the 5-tuple, seed per switch",
-           program);
+    printf("nvosim: engine %s, ECMP %s\n", cfg->engine, ecmp_desc(cfg));
+    printf("ns-3:   %s: ns-3 3.37 point-to-point links, Ipv4GlobalRouting "
+           "with random per-packet ECMP, no queue discs\n", ns3);
     printf("each side in its own process, one after the other\n\n");
     printf("%-17s %12s %8s %12s %11s %8s %9s %7s %8s\n", "side",
            "packet-hops", "run s", "hops/s", "events", "sent", "delivered",
@@ -779,39 +749,23 @@ compare(const struct fabric_config *cfg, const char *ns3_program)
     struct fabric_result nv, ns;
     char label[32];
     snprintf(label, sizeof label, "nvosim (%s)", cfg->engine);
-    int status = 0;
-    int nv_error = run_nvosim_child(cfg, &nv);
+    int nv_error = run_child(nv_argv, &nv);
     if (nv_error && nv_error != EPROTO) {
         printf("%-17s failed: %s\n", label, strerror(nv_error));
-        status = 1;
     } else {
         print_row(label, &nv);
-        if (nv_error == EPROTO) {
-            printf("  (conservation violated: sent != delivered + dropped + "
-                   "in flight)\n");
-            status = 1;
-        }
     }
     fflush(stdout);
-
-    char *output = NULL;
-    int ns_error = run_ns3_child(program, cfg, &ns, &output);
+    int ns_error = run_child(ns_argv, &ns);
     if (ns_error && ns_error != EPROTO) {
         printf("%-17s failed: %s\n", "ns-3 (plain)", strerror(ns_error));
-        status = 1;
-    } else if (ns_error == EPROTO && !ns.run_s) {
-        printf("%-17s failed: no result\n", "ns-3 (plain)");
-        status = 1;
     } else {
         print_row("ns-3 (plain)", &ns);
-        if (ns_error) {
-            status = 1;
-        }
     }
-    free(output);
-    free(program);
-    if (status) {
-        return status;
+    free(ns3);
+    if ((nv_error && nv_error != EPROTO) || (ns_error && ns_error != EPROTO)
+        || !(ns.hops_per_s > 0)) {
+        return 1;
     }
 
     double ratio = nv.hops_per_s / ns.hops_per_s;
@@ -822,12 +776,12 @@ compare(const struct fabric_config *cfg, const char *ns3_program)
            (double) nv.events / (double) (ns.events ? ns.events : 1));
     if (nv.sent == ns.sent && nv.delivered == ns.delivered
         && nv.dropped == ns.dropped && nv.packet_hops == ns.packet_hops) {
-        printf("same work: both sent %" PRIu64 ", delivered %" PRIu64
-               ", dropped %" PRIu64 " packets over %" PRIu64
+        printf("same work: each sent %" PRIu64 " packets, delivered %"
+               PRIu64 ", dropped %" PRIu64 ", over %" PRIu64
                " packet-hops\n", nv.sent, nv.delivered, nv.dropped,
                nv.packet_hops);
     } else {
-        printf("work differs: nvosim - ns-3 = %+" PRId64 " sent, %+" PRId64
+        printf("different work: nvosim - ns-3 = %+" PRId64 " sent, %+" PRId64
                " delivered, %+" PRId64 " dropped, %+" PRId64
                " packet-hops\n", (int64_t) (nv.sent - ns.sent),
                (int64_t) (nv.delivered - ns.delivered),
@@ -836,7 +790,7 @@ compare(const struct fabric_config *cfg, const char *ns3_program)
     }
     printf("target: at least %.0fx ns-3's packet-hops per second: %s\n",
            TARGET_RATIO, ratio >= TARGET_RATIO ? "met" : "NOT met");
-    return 0;
+    return nv_error || ns_error ? 1 : 0;
 }
 
 int

@@ -89,9 +89,8 @@ node_free__(struct nvo_node *n)
     g_free(n->fib_n);
     g_free(n->fib_nh);
     g_free(n->port_flows);
-    if (n->flow_port) {
-        g_hash_table_destroy(n->flow_port);
-    }
+    g_free(n->flows.keys);
+    g_free(n->flows.ports);
     g_free(n->name);
     g_free(n);
 }
@@ -233,8 +232,9 @@ nvo_net_finalize(struct nvo_net *net)
         n->fib_off = g_new0(uint32_t, n_nodes);
         n->fib_n = g_new0(uint16_t, n_nodes);
         if (n->role != NVO_ROLE_HYPERVISOR) {
-            n->flow_port = g_hash_table_new_full(g_int64_hash, g_int64_equal,
-                                                  g_free, NULL);
+            n->flows.mask = 1023;
+            n->flows.keys = g_new0(uint64_t, 1024);
+            n->flows.ports = g_new0(uint16_t, 1024);
         }
 
         /* ECMP seed: one for the fabric, or one per switch derived from
@@ -453,6 +453,59 @@ outer_l3__(const struct nvo_pkt *p, int *version)
     }
 }
 
+static inline size_t
+flowmap_slot__(const struct nvo_flowmap *m, uint64_t key)
+{
+    uint64_t h = key * 0x9e3779b97f4a7c15ull;
+    size_t i = (size_t) (h >> 32) & m->mask;
+    while (m->keys[i] && m->keys[i] != key) {
+        i = (i + 1) & m->mask;
+    }
+    return i;
+}
+
+static void
+flowmap_grow__(struct nvo_flowmap *m)
+{
+    struct nvo_flowmap old = *m;
+    m->mask = old.mask * 2 + 1;
+    m->keys = g_new0(uint64_t, m->mask + 1);
+    m->ports = g_new0(uint16_t, m->mask + 1);
+    for (size_t i = 0; i <= old.mask; i++) {
+        if (old.keys[i]) {
+            size_t j = flowmap_slot__(m, old.keys[i]);
+            m->keys[j] = old.keys[i];
+            m->ports[j] = old.ports[i];
+        }
+    }
+    g_free(old.keys);
+    g_free(old.ports);
+}
+
+/* Records that flow 'id' left node 'n' by 'port'.  A flow that changes
+ * port (sprayed, or rerouted) counts on every next hop it used. */
+static inline void
+flowmap_note__(struct nvo_node *n, uint64_t id, uint16_t port)
+{
+    struct nvo_flowmap *m = &n->flows;
+    size_t i = flowmap_slot__(m, id);
+    if (m->keys[i] == id) {
+        if (m->ports[i] == port) {
+            return;
+        }
+    } else {
+        m->keys[i] = id;
+        if (++m->n * 2 > m->mask) {
+            m->ports[i] = port;
+            n->port_flows[port]++;
+            flowmap_grow__(m);
+            return;
+        }
+    }
+    m->ports[i] = port;
+    n->port_flows[port]++;
+}
+
 /* Forwards 'p' out of node 'n' toward node 'dst'; 'ip' is its IP header
  * (TTL already handled). */
 static void
@@ -466,24 +519,8 @@ forward__(struct nvo_node *n, struct nvo_pkt *p, uint32_t dst)
     const uint16_t *nh = &n->fib_nh[n->fib_off[dst]];
     uint32_t port = nh[n_nh == 1 ? 0
                        : nvo_ecmp_select(&n->ecmp, p, n_nh, &n->rng)];
-    if (n->flow_port && p->flow_id) {
-        gint64 key = (gint64) p->flow_id;
-        gpointer v = g_hash_table_lookup(n->flow_port, &key);
-        if (GPOINTER_TO_UINT(v) != port + 1) {
-            if (!v) {
-                gint64 *k = g_new(gint64, 1);
-                *k = key;
-                g_hash_table_insert(n->flow_port, k,
-                                    GUINT_TO_POINTER(port + 1));
-            } else {
-                /* A flow that moved (sprayed, or rerouted) counts on
-                 * every next hop it used. */
-                g_hash_table_replace(n->flow_port,
-                                     g_memdup2(&key, sizeof key),
-                                     GUINT_TO_POINTER(port + 1));
-            }
-            n->port_flows[port]++;
-        }
+    if (n->flows.mask && p->flow_id) {
+        flowmap_note__(n, p->flow_id, (uint16_t) port);
     }
     /* Ethernet: from this node to the next hop. */
     memcpy(p->data, nvo_net_node(n->net, n->peer[port])->mac, 6);

@@ -57,6 +57,16 @@ const char *nvo_node_drop_name(enum nvo_node_drop);
 struct nvo_node;
 struct nvo_net;
 
+/* Which egress port each flow last took at a switch: an open-addressing
+ * hash table (linear probing, at most half full), cheap enough to update
+ * on every forwarded packet. */
+struct nvo_flowmap {
+    uint64_t *keys;             /* flow ids; 0 = empty slot */
+    uint16_t *ports;
+    size_t mask;                /* capacity - 1; capacity 0 = disabled */
+    size_t n;
+};
+
 /* Called with frames addressed to the node itself; the callee owns 'p'. */
 typedef void nvo_node_local_fn(struct nvo_node *, struct nvo_pkt *p);
 
@@ -91,7 +101,7 @@ struct nvo_node {
     uint64_t n_forwarded;
     uint64_t n_local;
     uint64_t drops[NVO_NODE_DROP_N];
-    GHashTable *flow_port;      /* flow id -> egress port + 1 (switches) */
+    struct nvo_flowmap flows;   /* flow id -> last egress port (switches) */
     uint64_t *port_flows;       /* distinct flows seen per egress port */
 };
 
