@@ -89,10 +89,13 @@ native_destroy(struct nvo_engine *e)
     free(ne);
 }
 
+/* (time, seq) order, computed without branches: the comparisons in a
+ * sift-down are unpredictable, and mispredicted branches cost more than
+ * the arithmetic. */
 static inline bool
 entry_less(const struct heap_entry *a, const struct heap_entry *b)
 {
-    return a->time < b->time || (a->time == b->time && a->seq < b->seq);
+    return (a->time < b->time) | ((a->time == b->time) & (a->seq < b->seq));
 }
 
 static inline uint32_t
@@ -204,9 +207,7 @@ heap_pop(struct native_engine *ne)
         size_t best = c;
         size_t end = c + 4 < n ? c + 4 : n;
         for (size_t k = c + 1; k < end; k++) {
-            if (entry_less(&h[k], &h[best])) {
-                best = k;
-            }
+            best = entry_less(&h[k], &h[best]) ? k : best;
         }
         if (!entry_less(&h[best], &last)) {
             break;

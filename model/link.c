@@ -108,8 +108,6 @@ nvo_port_destroy(struct nvo_port *port)
     while ((p = fifo_pop(&port->wire))) {
         nvo_pkt_free(p);
     }
-    nvo_pkt_free(port->tx_pkt);
-    port->tx_pkt = NULL;
 }
 
 int
@@ -150,6 +148,7 @@ l2_len__(const struct nvo_pkt *p)
 static void tx_done__(void *port_);
 static void arrive__(void *port_);
 
+/* Starts sending the next queued frame, if any (the port is not busy). */
 static void
 tx_start__(struct nvo_port *port)
 {
@@ -170,7 +169,6 @@ tx_start__(struct nvo_port *port)
     if (wait > port->st.qdelay_max) {
         port->st.qdelay_max = wait;
     }
-    port->tx_pkt = p;
     if (port->trace) {
         nvo_trace_event(port->trace, '-', now, port->node_name,
                         port->index, p, NULL);
@@ -181,21 +179,25 @@ tx_start__(struct nvo_port *port)
     const struct nvo_link_cfg *cfg = &port->link->cfg;
     nvo_time_t tx = nvo_tx_time(nvo_pkt_len(p) + cfg->framing, cfg->rate_bps);
     port->st.busy_time += tx;
-    port->tx_event = nvo_engine_schedule(port->engine, tx, tx_done__, port);
+    port->busy_until = now + tx;
+    enum nvo_tclass tc = p->tclass;
+    port->st.tx_frames[tc]++;
+    port->st.tx_bytes[tc] += nvo_pkt_len(p);
+    fifo_push(&port->wire, p);
+    nvo_engine_schedule_at(port->engine, port->busy_until + cfg->delay,
+                           arrive__, port);
+    if (port->q_ctrl.head || port->q_data.head || port->on_idle) {
+        port->tx_event = nvo_engine_schedule_at(port->engine,
+                                                port->busy_until,
+                                                tx_done__, port);
+    }
 }
 
 static void
 tx_done__(void *port_)
 {
     struct nvo_port *port = port_;
-    struct nvo_pkt *p = port->tx_pkt;
-    enum nvo_tclass tc = p->tclass;
-    port->tx_pkt = NULL;
     port->tx_event = NVO_EVENT_NONE;
-    port->st.tx_frames[tc]++;
-    port->st.tx_bytes[tc] += nvo_pkt_len(p);
-    fifo_push(&port->wire, p);
-    nvo_engine_schedule(port->engine, port->link->cfg.delay, arrive__, port);
     tx_start__(port);
 }
 
@@ -255,8 +257,14 @@ nvo_port_send(struct nvo_port *port, struct nvo_pkt *p)
         nvo_trace_event(port->trace, '+', now, port->node_name, port->index,
                         p, NULL);
     }
-    if (!port->tx_pkt) {
-        tx_start__(port);
+    if (port->tx_event == NVO_EVENT_NONE) {
+        if (now >= port->busy_until) {
+            tx_start__(port);
+        } else {
+            port->tx_event = nvo_engine_schedule_at(port->engine,
+                                                    port->busy_until,
+                                                    tx_done__, port);
+        }
     }
     return true;
 }
@@ -266,12 +274,10 @@ port_down__(struct nvo_port *port)
 {
     drop_fifo__(port, &port->q_ctrl);
     drop_fifo__(port, &port->q_data);
-    if (port->tx_pkt) {
-        nvo_engine_cancel(port->engine, port->tx_event);
-        port->tx_event = NVO_EVENT_NONE;
-        drop__(port, port->tx_pkt, NVO_DROP_LINK_DOWN);
-        port->tx_pkt = NULL;
-    }
+    /* The frame being serialized is already on the wire FIFO. */
+    nvo_engine_cancel(port->engine, port->tx_event);
+    port->tx_event = NVO_EVENT_NONE;
+    port->busy_until = nvo_engine_now(port->engine);
     port->n_wire_lost += port->wire.n;
     drop_fifo__(port, &port->wire);
 }
@@ -300,7 +306,8 @@ nvo_link_set_up(struct nvo_link *link, bool up)
 uint64_t
 nvo_port_queued_frames(const struct nvo_port *port)
 {
-    return port->q_ctrl.n + port->q_data.n + (port->tx_pkt != NULL);
+    return port->q_ctrl.n + port->q_data.n
+           + (nvo_engine_now(port->engine) < port->busy_until);
 }
 
 double

@@ -10,6 +10,12 @@
  * goes down, its queued frames and the frames on the wire are dropped and
  * counted ("link-down"); frames sent to a down link are dropped likewise.
  *
+ * Events: a frame costs one event, its arrival at the peer.  The end of a
+ * serialization is an event only when something waits for it: a queued
+ * frame, or a source that feeds the port at line rate (on_idle).  A frame
+ * leaves the queue, is counted as sent and is put on the wire when its
+ * serialization starts; until its last bit has left, the port is busy.
+ *
  * Every port counts frames and bytes per traffic class sent and received,
  * drops by reason, and the queueing delay (enqueue to start of
  * transmission) of the frames it sent. */
@@ -84,8 +90,8 @@ struct nvo_port {
     struct nvo_port *peer;
 
     struct nvo_fifo q_ctrl, q_data;
-    struct nvo_pkt *tx_pkt;     /* being serialized, or NULL */
-    nvo_event_id tx_event;      /* end of its serialization */
+    nvo_time_t busy_until;      /* end of the current serialization */
+    nvo_event_id tx_event;      /* pending "serialization ends" event */
     struct nvo_fifo wire;       /* sent, propagating to the peer */
     uint64_t n_wire_lost;       /* arrival events to ignore (link down) */
 
@@ -125,7 +131,8 @@ bool nvo_port_send(struct nvo_port *, struct nvo_pkt *p);
 static inline bool
 nvo_port_is_idle(const struct nvo_port *port)
 {
-    return !port->tx_pkt && !port->q_ctrl.head && !port->q_data.head;
+    return nvo_engine_now(port->engine) >= port->busy_until
+           && !port->q_ctrl.head && !port->q_data.head;
 }
 
 /* Frames queued at the port, including the one being sent. */

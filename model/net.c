@@ -611,9 +611,10 @@ nvo_net_in_flight(const struct nvo_net *net)
     for (uint32_t i = 0; i < net->nodes->len; i++) {
         const struct nvo_node *node = nvo_net_node(net, i);
         for (uint32_t p = 0; p < node->n_ports; p++) {
-            /* Frames lost at a link-down already left the wire FIFO. */
-            n += nvo_port_queued_frames(&node->ports[p])
-                 + node->ports[p].wire.n;
+            /* The frame being serialized is already on the wire FIFO;
+             * frames lost at a link-down have left it. */
+            const struct nvo_port *port = &node->ports[p];
+            n += port->q_ctrl.n + port->q_data.n + port->wire.n;
         }
     }
     return n;
