@@ -18,10 +18,11 @@
  *     ns3::Ipv4GlobalRouting::RandomEcmpRouting = true.  ns-3 3.37 has
  *     only this random per-packet choice among equal-cost routes, no
  *     flow hash.
- *   - the traffic-control layer that Ipv4AddressHelper::Assign installs
- *     by default (a pfifo_fast queue disc per device) is removed with
- *     TrafficControlHelper::Uninstall, so each port has one drop-tail
- *     queue as in nvosim (--traffic-control=true keeps it).
+ *   - the root queue discs that Ipv4AddressHelper::Assign installs by
+ *     default (TrafficControlHelper::Default(): an FqCoDelQueueDisc per
+ *     device) are removed with TrafficControlHelper::Uninstall, so each
+ *     port has one drop-tail queue as in nvosim (--traffic-control=true
+ *     keeps them).
  *   - framing: PPP adds 2 bytes per frame; there is no Ethernet header,
  *     FCS, preamble or inter-frame gap.
  *   - UdpClient's PacketSize is the UDP payload; it is set to
@@ -83,7 +84,8 @@ MonoSeconds()
 int64_t
 FlowIntervalPs(uint32_t pktSize, double load, uint64_t rateBps, uint32_t flows)
 {
-    double hostPs = static_cast<double>(pktSize) * 8.0 * 1e12 / (load * static_cast<double>(rateBps));
+    double hostPs =
+        static_cast<double>(pktSize) * 8.0 * 1e12 / (load * static_cast<double>(rateBps));
     return static_cast<int64_t>(std::llround(hostPs)) * flows;
 }
 
@@ -120,7 +122,7 @@ main(int argc, char** argv)
     cmd.AddValue("duration", "time the hosts send; then the network drains", duration);
     cmd.AddValue("queue", "device queue size (ns-3 QueueSize, e.g. 1048576B)", queue);
     cmd.AddValue("seed", "ns-3 RngSeed (the random ECMP draws)", seed);
-    cmd.AddValue("traffic-control", "keep the default pfifo_fast queue discs", trafficControl);
+    cmd.AddValue("traffic-control", "keep the default FqCoDel queue discs", trafficControl);
     cmd.Parse(argc, argv);
 
     if (spines < 1 || leaves < 2 || hostsPerLeaf < 1 || flowsPerHost < 1 || flowsPerHost > 1000 ||
@@ -230,7 +232,8 @@ main(int argc, char** argv)
     for (uint32_t i = 0; i < allDevices.GetN(); i++) {
         Ptr<PointToPointNetDevice> dev = DynamicCast<PointToPointNetDevice>(allDevices.Get(i));
         Ptr<Queue<Packet>> q = dev->GetQueue();
-        hops += q->GetTotalReceivedPackets() - q->GetTotalDroppedPacketsAfterDequeue() - q->GetNPackets();
+        hops += q->GetTotalReceivedPackets() - q->GetTotalDroppedPacketsAfterDequeue() -
+                q->GetNPackets();
         queueDrops += q->GetTotalDroppedPackets();
         Ptr<TrafficControlLayer> tc = dev->GetNode()->GetObject<TrafficControlLayer>();
         Ptr<QueueDisc> qd = tc ? tc->GetRootQueueDiscOnDevice(dev) : nullptr;
@@ -264,12 +267,13 @@ main(int argc, char** argv)
                 load,
                 flowsPerHost,
                 duration.c_str(),
-                trafficControl ? "pfifo_fast queue discs" : "no queue discs");
+                trafficControl ? "FqCoDel queue discs" : "no queue discs");
     std::printf("  packet-hops  %llu in %.3f s (run phase)\n",
                 static_cast<unsigned long long>(hops),
                 run);
     std::printf("  rate         %.0f packet-hops/s\n", hopsPerS);
-    std::printf("  packets      %llu sent, %llu delivered, %llu dropped (%llu in queues, %llu by IPv4)\n",
+    std::printf("  packets      %llu sent, %llu delivered, %llu dropped "
+                "(%llu in queues, %llu by IPv4)\n",
                 static_cast<unsigned long long>(sent),
                 static_cast<unsigned long long>(delivered),
                 static_cast<unsigned long long>(dropped),

@@ -95,7 +95,12 @@ native_destroy(struct nvo_engine *e)
 static inline bool
 entry_less(const struct heap_entry *a, const struct heap_entry *b)
 {
-    return (a->time < b->time) | ((a->time == b->time) & (a->seq < b->seq));
+    /* time >= 0, so (time, seq) as one unsigned 128-bit number orders
+     * like the pair; compilers compare it with cmp + sbb. */
+    typedef unsigned __int128 u128;
+    u128 ka = (u128) (uint64_t) a->time << 64 | a->seq;
+    u128 kb = (u128) (uint64_t) b->time << 64 | b->seq;
+    return ka < kb;
 }
 
 static inline uint32_t
@@ -198,16 +203,24 @@ heap_pop(struct native_engine *ne)
         }
         /* The next level's groups are far away in a big heap: fetch them
          * while this level is compared. */
-        if (4 * c + 16 <= ne->heap_cap) {
+        if (n > 8192 && 4 * c + 16 <= ne->heap_cap) {
             __builtin_prefetch(&h[4 * c + 1]);
             __builtin_prefetch(&h[4 * c + 5]);
             __builtin_prefetch(&h[4 * c + 9]);
             __builtin_prefetch(&h[4 * c + 13]);
         }
-        size_t best = c;
-        size_t end = c + 4 < n ? c + 4 : n;
-        for (size_t k = c + 1; k < end; k++) {
-            best = entry_less(&h[k], &h[best]) ? k : best;
+        size_t best;
+        if (c + 4 <= n) {
+            /* A full group: a tournament, two independent compares then
+             * one, all turned into conditional moves. */
+            size_t a = c + entry_less(&h[c + 1], &h[c]);
+            size_t b = c + 2 + entry_less(&h[c + 3], &h[c + 2]);
+            best = entry_less(&h[b], &h[a]) ? b : a;
+        } else {
+            best = c;
+            for (size_t k = c + 1; k < n; k++) {
+                best = entry_less(&h[k], &h[best]) ? k : best;
+            }
         }
         if (!entry_less(&h[best], &last)) {
             break;

@@ -572,9 +572,14 @@ rx__(struct nvo_port *port, struct nvo_pkt *p)
             return;
         }
         ip[8]--;
-        uint32_t ihl = (ip[0] & 0x0f) * 4u;
-        nvo_wr16(ip + 10, 0);
-        nvo_wr16(ip + 10, nvo_inet_csum(ip, ihl));
+        /* RFC 1624 eqn. 3, HC' = ~(~HC + ~m + m'), for the 16-bit word
+         * TTL | protocol, whose TTL byte went down by one. */
+        uint16_t m_new = nvo_rd16(ip + 8);
+        uint32_t sum = (uint16_t) ~nvo_rd16(ip + 10)
+                       + (uint16_t) ~(uint16_t) (m_new + 0x100) + m_new;
+        sum = (sum & 0xffff) + (sum >> 16);
+        sum = (sum & 0xffff) + (sum >> 16);
+        nvo_wr16(ip + 10, (uint16_t) ~sum);
     } else {
         if (ip[7] <= 1) {
             node_drop__(n, p, NVO_NODE_DROP_TTL);

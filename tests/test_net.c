@@ -20,6 +20,8 @@ struct fab {
     int spine[16], leaf[64], hv[64][8], super[16];
     uint32_t n_spines, n_leaves, hpl, n_supers;
     uint64_t delivered;
+    uint64_t bad_csum;          /* delivered IPv4 frames with a bad checksum */
+    int last_ttl;
 };
 
 static void
@@ -27,6 +29,11 @@ count_local(struct nvo_node *n, struct nvo_pkt *p)
 {
     struct fab *f = n->local_ctx;
     f->delivered++;
+    /* Every router on the way decremented the TTL and fixed the IPv4
+     * header checksum incrementally (RFC 1624): it must still verify. */
+    const uint8_t *ip = p->data + 14;
+    f->bad_csum += !nvo_ipv4_csum_ok(ip, 20);
+    f->last_ttl = ip[8];
     nvo_pkt_free(p);
 }
 
@@ -251,6 +258,9 @@ START_TEST(forwarding)
     send_udp(&f, f.hv[0][0], f.hv[1][0], 1234, 1);
     nvo_engine_run(f.e, NVO_TIME_MAX);
     ck_assert_uint_eq(f.delivered, 1);
+    /* Three routers: leaf, spine, leaf. */
+    ck_assert_int_eq(f.last_ttl, 64 - 3);
+    ck_assert_uint_eq(f.bad_csum, 0);
     struct nvo_node *l1 = nvo_net_node(f.net, (uint32_t) f.leaf[0]);
     struct nvo_node *l2 = nvo_net_node(f.net, (uint32_t) f.leaf[1]);
     ck_assert_uint_eq(l1->n_forwarded + l2->n_forwarded, 2);
@@ -285,6 +295,7 @@ uplink_jain(struct fab *f, uint32_t n_flows, double *min_share)
     }
     nvo_engine_run(f->e, NVO_TIME_MAX);
     check_conservation(f);
+    ck_assert_uint_eq(f->bad_csum, 0);
     /* Jain's index over all leaf->spine (up) ports, by frames. */
     double x[1024];
     uint32_t n = 0;

@@ -40,6 +40,10 @@ struct command {
 static const struct command commands[] = {
     { "run", nvo_cmd_run_main,
       "run a scenario file and write its results" },
+    { "batch", nvo_cmd_batch_main,
+      "run many scenario files, one results folder each" },
+    { "sweep", nvo_cmd_sweep_main,
+      "run a scenario over a grid of parameters, with replications" },
     { "tunnel", nvo_cmd_tunnel_main,
       "send tenant traffic between two hypervisor PEs over one tunnel" },
     { "validate", nvo_cmd_validate_main,
