@@ -228,6 +228,25 @@ struct nvo_output_cfg {
     struct nvo_capture_cfg *captures;   /* <pcap> elements */
 };
 
+/* <sweep>: a parameter sweep over this scenario, which "nvosim sweep"
+ * runs (docs/sweeps.md; "nvosim run" ignores it).  The lists are checked
+ * (sweep.h's nvo_sweep_expand()) but kept as written; whether each PATH
+ * names an attribute is checked when the sweep loads the scenario with
+ * it. */
+struct nvo_sweep_vary_cfg {
+    char *path;                 /* a --set PATH */
+    char *values;               /* values and ranges, comma-separated */
+    int line;
+};
+
+struct nvo_sweep_cfg {
+    bool present;               /* the scenario has a <sweep> */
+    uint32_t runs;              /* replications per point; default 1 */
+    size_t n_vary;              /* in file order */
+    struct nvo_sweep_vary_cfg *vary;
+    int line;
+};
+
 struct nvo_scenario_cfg {
     char *name;
     char *path;                 /* absolute path of the scenario file */
@@ -250,6 +269,8 @@ struct nvo_scenario_cfg {
     struct nvo_topo_event_cfg *events;
 
     struct nvo_output_cfg output;
+
+    struct nvo_sweep_cfg sweep;
 };
 
 /* Loads and checks a scenario file and the topology file it names.

@@ -7,6 +7,7 @@
  * fills struct nvo_scenario_cfg with every value in host units, the
  * defaults applied.  The defaults are listed in docs/scenarios.md. */
 #include "config_priv.h"
+#include "sweep.h"
 
 #include <errno.h>
 #include <math.h>
@@ -42,6 +43,11 @@ nvo_scenario_cfg_destroy(struct nvo_scenario_cfg *s)
     g_free(s->events);
     g_free(s->output.dir);
     g_free(s->output.captures);
+    for (size_t i = 0; i < s->sweep.n_vary; i++) {
+        g_free(s->sweep.vary[i].path);
+        g_free(s->sweep.vary[i].values);
+    }
+    g_free(s->sweep.vary);
     nvo_topo_cfg_destroy(s->topo);
     g_free(s->name);
     g_free(s->path);
@@ -497,6 +503,60 @@ output__(struct scen_builder *b, const xmlNode *root)
     }
 }
 
+/* <sweep>: the lists are expanded here only to check them. */
+static void
+sweep__(struct scen_builder *b, const xmlNode *root)
+{
+    struct nvo_sweep_cfg *sw = &b->s->sweep;
+    sw->runs = 1;
+    const xmlNode *n = cfg_child(root, "sweep");
+    if (!n) {
+        return;
+    }
+    sw->present = true;
+    sw->line = cfg_line(b->d, n);
+    uint64_t runs = 1;
+    cfg_get_uint(b->d, n, "runs", 1, NVO_SWEEP_MAX_RUNS, &runs);
+    sw->runs = (uint32_t) runs;
+    size_t count = 0;
+    CFG_FOR_CHILD(c, n, "vary") {
+        count++;
+    }
+    sw->vary = g_new0(struct nvo_sweep_vary_cfg, count ? count : 1);
+    struct nvo_sweep_def *check = nvo_sweep_def_create("");
+    CFG_FOR_CHILD(c, n, "vary") {
+        const char *path = cfg_attr(b->d, c, "path");
+        const char *values = cfg_attr(b->d, c, "values");
+        if (!path || !values) {
+            continue;           /* the schema said so */
+        }
+        int first = -1;
+        for (size_t i = 0; i < sw->n_vary && first < 0; i++) {
+            if (!strcmp(sw->vary[i].path, path)) {
+                first = sw->vary[i].line;
+            }
+        }
+        char *err = NULL;
+        if (first >= 0) {
+            cfg_err_attr(b->d, c, "path", "varied twice (first at line %d)",
+                         first);
+        } else if (!strcmp(path, "run.run")) {
+            cfg_err_attr(b->d, c, "path", "run numbers are the "
+                         "replications (<sweep runs>); vary run.seed "
+                         "instead");
+        } else if (!nvo_sweep_def_vary(check, path, values, &err)) {
+            cfg_err_attr(b->d, c, g_str_has_prefix(err, "\"")
+                         ? "path" : "values", "%s", err);
+            g_free(err);
+        }
+        struct nvo_sweep_vary_cfg *v = &sw->vary[sw->n_vary++];
+        v->path = g_strdup(path);
+        v->values = g_strdup(values);
+        v->line = cfg_line(b->d, c);
+    }
+    nvo_sweep_def_destroy(check);
+}
+
 static struct nvo_scenario_cfg *
 scenario_build__(struct cfg_doc *d, struct nvo_topo_cfg *topo)
 {
@@ -516,6 +576,7 @@ scenario_build__(struct cfg_doc *d, struct nvo_topo_cfg *topo)
     traffic__(&b, root);
     events__(&b, root);
     output__(&b, root);
+    sweep__(&b, root);
     s->xml = cfg_doc_serialize(d);
     return s;
 }

@@ -49,6 +49,7 @@ struct nvo_csv {
     char *file;             /* as named in messages */
     size_t n_cols;
     char **header;          /* n_cols names (NULL-terminated) */
+    unsigned header_line;   /* the header's line (1 unless empty lines) */
     GPtrArray *rows;        /* char **: n_cols values (NULL-terminated) */
     GArray *lines;          /* unsigned: the line each row starts on */
 };
@@ -77,7 +78,8 @@ void nvo_csv_append_field(GString *s, const char *value);
 struct nvo_stat {
     size_t n;               /* number of values */
     double mean;            /* NAN if n == 0 */
-    double sd;              /* sample standard deviation (n - 1); NAN if n < 2 */
+    double sd;              /* sample standard deviation (divisor n - 1);
+                             * NAN if n < 2 */
     double ci95;            /* t(0.975, n - 1) sd / sqrt(n); NAN if n < 2 */
     double min, max;        /* NAN if n == 0 */
 };
@@ -112,7 +114,7 @@ const char *nvo_metric_unit(const char *name);
 
 /* ---- Sweep results per grid point ---- */
 
-struct nvo_sweep_point {
+struct nvo_summary_point {
     unsigned long point;    /* the 'point' column: 1, 2, ... */
     unsigned line;          /* the line of its first row */
     char **values;          /* n_paths values of the varied paths */
@@ -120,16 +122,17 @@ struct nvo_sweep_point {
     struct nvo_stat *stats; /* n_metrics */
 };
 
-struct nvo_sweep {
+struct nvo_summary {
     char *file;             /* the sweep.csv read */
     size_t n_paths;
     char **paths;           /* the varied --set paths, in column order */
     size_t n_metrics;
     char **metrics;         /* numeric columns after 'run' */
-    char **others;          /* the other columns after 'run' (NULL-terminated) */
+    char **others;          /* the other columns after 'run'
+                             * (NULL-terminated) */
     size_t n_rows;
     size_t n_points;
-    struct nvo_sweep_point *points;     /* by point number */
+    struct nvo_summary_point *points;     /* by point number */
 };
 
 /* Reads a sweep: 'path' is the sweep's directory (its sweep.csv is read)
@@ -137,41 +140,49 @@ struct nvo_sweep {
  * bad CSV, a missing point, seed or run column ("FILE:1: no \"seed\"
  * column ..."), a point that is not a whole number >= 1, two rows of one
  * point with different varied values, a repeated (point, seed, run). */
-struct nvo_sweep *nvo_sweep_load(const char *path, GError **error);
+struct nvo_summary *nvo_summary_load(const char *path, GError **error);
 
 /* The same from a parsed CSV. */
-struct nvo_sweep *nvo_sweep_from_csv(const struct nvo_csv *, GError **error);
+struct nvo_summary *nvo_summary_from_csv(const struct nvo_csv *,
+                                         GError **error);
 
 /* Accepts NULL. */
-void nvo_sweep_destroy(struct nvo_sweep *);
+void nvo_summary_destroy(struct nvo_summary *);
 
 /* The index of varied path 'path', or -1. */
-int nvo_sweep_path_index(const struct nvo_sweep *, const char *path);
+int nvo_summary_path_index(const struct nvo_summary *, const char *path);
 
 /* The index of metric 'name'; or -1 with 'error' set to a message that
  * says why ("not a metric: it is a varied path", "not numeric", "no such
  * column", listing the metrics). */
-int nvo_sweep_metric_index(const struct nvo_sweep *, const char *name,
+int nvo_summary_metric_index(const struct nvo_summary *, const char *name,
                            GError **error);
 
 /* Keeps only the points whose varied path PATH has the value VALUE
  * ('filter' is "PATH=VALUE"; numbers compare by value, so 0.30 matches
  * 0.3).  Returns 0, or EINVAL with 'error' set: no '=', not a varied
  * path, or a value no point has (the message lists those there are). */
-int nvo_sweep_filter(struct nvo_sweep *, const char *filter, GError **error);
+int nvo_summary_filter(struct nvo_summary *, const char *filter,
+                       GError **error);
 
 /* Whether two values of a varied path are the same (as text, or as
  * numbers). */
-bool nvo_sweep_values_equal(const char *a, const char *b);
+bool nvo_summary_values_equal(const char *a, const char *b);
 
 /* The text of summary-stats.csv: a header line, then one line per point:
  * point, the varied values, then for every metric M the columns M_n,
  * M_mean, M_sd, M_ci95, M_min, M_max (an undefined value is empty). */
-char *nvo_sweep_stats_csv(const struct nvo_sweep *);
+char *nvo_summary_stats_csv(const struct nvo_summary *);
 
-/* Writes nvo_sweep_stats_csv() to 'path' through a temporary file and a
+/* Writes 'size' bytes of 'text' to 'path' through PATH.tmp and a rename,
+ * so that no reader ever sees half a file.  Returns 0 or an errno with
+ * 'error' set ("PATH: cannot write: REASON"). */
+int nvo_summary_write_file(const char *path, const char *text, size_t size,
+                           GError **error);
+
+/* Writes nvo_summary_stats_csv() to 'path' through a temporary file and a
  * rename.  Returns 0 or an errno with 'error' set. */
-int nvo_sweep_write_stats(const struct nvo_sweep *, const char *path,
+int nvo_summary_write_stats(const struct nvo_summary *, const char *path,
                           GError **error);
 
 #endif

@@ -96,7 +96,7 @@ static const struct bad_case bad_cases[] = {
       { { "s.xml", SCEN "<bogus/>\n</scenario>\n" }, { "t.xml", TOPO } },
       { NULL },
       "@s.xml:3: unknown element <bogus> in <scenario> (it may contain: "
-      "topology, run, underlay, traffic, events, output)" },
+      "topology, run, underlay, traffic, events, output, sweep)" },
     { "unknown-attribute", "s.xml",
       { { "s.xml", SCEN "<run duration=\"1ms\" speed=\"2\"/>\n</scenario>\n" },
         { "t.xml", TOPO } }, { NULL },
@@ -128,7 +128,7 @@ static const struct bad_case bad_cases[] = {
       { { "s.xml", SCEN "<output/>\n<run/>\n</scenario>\n" },
         { "t.xml", TOPO } }, { NULL },
       "@s.xml:4: <run> is repeated or out of order in <scenario> (order: "
-      "topology, run, underlay, traffic, events, output)" },
+      "topology, run, underlay, traffic, events, output, sweep)" },
     { "two-of-a-choice", "s.xml",
       { { "s.xml", SCEN "<traffic>\n<flows pattern=\"incast\">\n"
                    "<size fixed=\"1MB\" cdf=\"x.cdf\"/>\n</flows>\n"
@@ -417,6 +417,35 @@ static const struct bad_case bad_cases[] = {
       { "topology.file=other.xml", NULL },
       "--set topology.file=other.xml: cannot read @other.xml: No such file "
       "or directory" },
+    /* <sweep>: malformed lists, a path varied twice, run.run. */
+    { "sweep-schema", "s.xml",
+      { { "s.xml", SCEN "<sweep runs=\"0\">\n<vary path=\"run.seed\"/>\n"
+                   "</sweep>\n</scenario>\n" }, { "t.xml", TOPO } },
+      { NULL },
+      "@s.xml:3: <sweep runs=\"0\">: expected a whole number, 1 or more\n"
+      "@s.xml:4: <vary>: missing attribute values" },
+    { "sweep-values", "s.xml",
+      { { "s.xml", SCEN "<sweep runs=\"3\">\n"
+                   "<vary path=\"topology.spines\" values=\"2:64:x1\"/>\n"
+                   "<vary path=\"run.seed\" values=\"5:1\"/>\n"
+                   "<vary path=\"run.duration\" values=\"1ms,,2ms\"/>\n"
+                   "<vary path=\"topology.spines\" values=\"2\"/>\n"
+                   "<vary path=\"run.run\" values=\"1,2\"/>\n"
+                   "<vary path=\"underlay.ecmp.function\" "
+                   "values=\"crc32,crc32\"/>\n"
+                   "</sweep>\n</scenario>\n" }, { "t.xml", TOPO } },
+      { NULL },
+      "@s.xml:4: <vary values=\"2:64:x1\">: bad range \"2:64:x1\": the "
+      "factor must be more than 1\n"
+      "@s.xml:5: <vary values=\"5:1\">: bad range \"5:1\": START is more "
+      "than END (to count down, write 5:1:-1)\n"
+      "@s.xml:6: <vary values=\"1ms,,2ms\">: an empty item in the list\n"
+      "@s.xml:7: <vary path=\"topology.spines\">: varied twice (first at "
+      "line 4)\n"
+      "@s.xml:8: <vary path=\"run.run\">: run numbers are the replications "
+      "(<sweep runs>); vary run.seed instead\n"
+      "@s.xml:9: <vary values=\"crc32,crc32\">: the value crc32 is listed "
+      "twice" },
     { "set-no-generator", "t.xml",
       { { "t.xml", "<topology name=\"t\">\n"
                    "<node name=\"a\" role=\"router\"/>\n"
@@ -933,6 +962,57 @@ START_TEST(overrides)
 }
 END_TEST
 
+/* <sweep>: kept as written, lists checked; --set reaches it. */
+START_TEST(sweep_element)
+{
+    char *dir = nvo_test_tmpdir("config-sweep");
+    write_file(dir, "t.xml", TOPO);
+    write_file(dir, "s.xml", SCEN "<sweep runs=\"4\">\n"
+               "<vary path=\"underlay.ecmp.function\" "
+               "values=\"crc32,toeplitz\"/>\n"
+               "<vary path=\"topology.spines\" values=\"2:8:x2\"/>\n"
+               "</sweep>\n</scenario>\n");
+    char *path = g_build_filename(dir, "s.xml", NULL);
+    GError *error = NULL;
+    struct nvo_scenario_cfg *s = nvo_scenario_load(path, NULL, 0, &error);
+    ck_assert_msg(s != NULL, "%s", error ? error->message : "");
+    ck_assert(s->sweep.present);
+    ck_assert_int_eq(s->sweep.line, 3);
+    ck_assert_uint_eq(s->sweep.runs, 4);
+    ck_assert_int_eq(s->sweep.n_vary, 2);
+    ck_assert_str_eq(s->sweep.vary[0].path, "underlay.ecmp.function");
+    ck_assert_str_eq(s->sweep.vary[0].values, "crc32,toeplitz");
+    ck_assert_int_eq(s->sweep.vary[0].line, 4);
+    ck_assert_str_eq(s->sweep.vary[1].path, "topology.spines");
+    ck_assert_str_eq(s->sweep.vary[1].values, "2:8:x2");
+    /* The scenario itself is unchanged by its sweep. */
+    ck_assert_int_eq(s->underlay.ecmp.fn, NVO_HASH_CRC32);
+    ck_assert_int_eq(s->topo->spines, 2);
+    nvo_scenario_cfg_destroy(s);
+
+    const char *sets[] = { "sweep.runs=7", "sweep.vary[3].path=run.seed",
+                           "sweep.vary[3].values=1:3" };
+    s = nvo_scenario_load(path, sets, 3, &error);
+    ck_assert_msg(s != NULL, "%s", error ? error->message : "");
+    ck_assert_uint_eq(s->sweep.runs, 7);
+    ck_assert_int_eq(s->sweep.n_vary, 3);
+    ck_assert_str_eq(s->sweep.vary[2].values, "1:3");
+    ck_assert_int_eq(s->sweep.vary[2].line, 0);
+    nvo_scenario_cfg_destroy(s);
+
+    /* Without <sweep>: not present, 1 run. */
+    write_file(dir, "s.xml", SCEN "</scenario>\n");
+    s = nvo_scenario_load(path, NULL, 0, &error);
+    ck_assert_msg(s != NULL, "%s", error ? error->message : "");
+    ck_assert(!s->sweep.present);
+    ck_assert_uint_eq(s->sweep.runs, 1);
+    ck_assert_int_eq(s->sweep.n_vary, 0);
+    nvo_scenario_cfg_destroy(s);
+    g_free(path);
+    g_free(dir);
+}
+END_TEST
+
 START_TEST(examples)
 {
     struct nvo_scenario_cfg *s = load_scen("scenarios/websearch.xml", NULL, 0);
@@ -1105,6 +1185,7 @@ config_suite(void)
     tcase_add_test(tc, defaults);
     tcase_add_test(tc, values);
     tcase_add_test(tc, overrides);
+    tcase_add_test(tc, sweep_element);
     tcase_add_test(tc, examples);
     tcase_add_test(tc, every_file_validates);
     tcase_add_test(tc, kind_of);

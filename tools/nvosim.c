@@ -44,6 +44,10 @@ static const struct command commands[] = {
       "run many scenario files, one results folder each" },
     { "sweep", nvo_cmd_sweep_main,
       "run a scenario over a grid of parameters, with replications" },
+    { "summarize", nvo_cmd_summarize_main,
+      "mean and 95% confidence interval per grid point of a sweep" },
+    { "plot", nvo_cmd_plot_main,
+      "plot a sweep metric with confidence intervals (gnuplot)" },
     { "tunnel", nvo_cmd_tunnel_main,
       "send tenant traffic between two hypervisor PEs over one tunnel" },
     { "validate", nvo_cmd_validate_main,
@@ -58,7 +62,7 @@ usage(FILE *f)
             "nvosim %s: a discrete-event simulator of network-virtualization "
             "overlays.\n\nCommands:\n", NVO_VERSION);
     for (size_t i = 0; i < NVO_ARRAY_SIZE(commands); i++) {
-        fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].help);
+        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
     }
     fprintf(f, "\nEngines built in: %s.\n"
             "\"nvosim COMMAND --help\" describes a command's options.\n",

@@ -1,0 +1,217 @@
+/* cmd_summarize.c: "nvosim summarize DIR": per grid point of a sweep, the
+ * mean and 95% confidence interval over its replications of each metric;
+ * prints a table and writes DIR/summary-stats.csv (model/summarize.h). */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "summarize.h"
+
+
+static const char *const default_metrics[] = {
+    "drop_rate", "latency_p99_us", "fct_mean_us", "leaf_up_jain",
+};
+
+static void
+usage(FILE *f)
+{
+    fprintf(f,
+"usage: nvosim summarize DIR [OPTIONS]\n"
+"\n"
+"Reads DIR/sweep.csv (written by nvosim sweep; DIR may also be the CSV\n"
+"file itself) and, for every grid point, summarizes each metric over the\n"
+"point's runs: n, mean, sample standard deviation, 95%% confidence\n"
+"half-width of the mean (Student's t, n - 1 degrees of freedom), min, max.\n"
+"Prints one line per point (the varied values, the number of runs, and\n"
+"mean ± half-width of the chosen metrics) and writes every statistic of\n"
+"every metric to DIR/summary-stats.csv (docs/analysis.md).\n"
+"\n"
+"Options:\n"
+"  --metrics A,B,...  the metrics to print [those of drop_rate,\n"
+"                     latency_p99_us, fct_mean_us, leaf_up_jain that the\n"
+"                     sweep has]; \"all\" prints every metric\n"
+"  --csv FILE         write the statistics to FILE [DIR/summary-stats.csv]\n"
+"  -h, --help         this help\n"
+"\n"
+"Exit status: 0 on success, 1 if the sweep cannot be read (FILE:LINE: what\n"
+"is wrong), a metric is unknown or the CSV cannot be written, 2 on usage\n"
+"errors.\n");
+}
+
+/* Prints 's' left-aligned in 'width' characters (UTF-8 aware). */
+static void
+print_cell(const char *s, size_t width, bool last)
+{
+    size_t n = (size_t) g_utf8_strlen(s, -1);
+    fputs(s, stdout);
+    if (!last) {
+        for (size_t i = n; i < width + 2; i++) {
+            putchar(' ');
+        }
+    }
+}
+
+static char *
+mean_ci_text(const struct nvo_stat *st)
+{
+    if (!st->n) {
+        return g_strdup("-");
+    }
+    if (st->n < 2) {
+        return g_strdup_printf("%.4g", st->mean);
+    }
+    return g_strdup_printf("%.4g ± %.2g", st->mean, st->ci95);
+}
+
+int
+nvo_cmd_summarize_main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "metrics", required_argument, NULL, 'm' },
+        { "csv", required_argument, NULL, 'c' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *metrics_arg = NULL, *csv_out = NULL;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'm':
+            metrics_arg = optarg;
+            break;
+        case 'c':
+            csv_out = optarg;
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        default:
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (optind != argc - 1) {
+        fprintf(stderr, optind == argc
+                ? "nvosim summarize: which sweep directory? (nvosim "
+                  "summarize --help)\n"
+                : "nvosim summarize: one sweep directory at a time\n");
+        return 2;
+    }
+    const char *dir = argv[optind];
+
+    GError *error = NULL;
+    struct nvo_summary *sw = nvo_summary_load(dir, &error);
+    if (!sw) {
+        fprintf(stderr, "nvosim summarize: %s\n", error->message);
+        g_error_free(error);
+        return 1;
+    }
+
+    /* The metrics to print. */
+    GArray *shown = g_array_new(FALSE, FALSE, sizeof(int));
+    int rc = 0;
+    if (metrics_arg && !strcmp(metrics_arg, "all")) {
+        for (size_t m = 0; m < sw->n_metrics; m++) {
+            int i = (int) m;
+            g_array_append_val(shown, i);
+        }
+    } else if (metrics_arg) {
+        gchar **names = g_strsplit(metrics_arg, ",", -1);
+        for (gchar **n = names; *n; n++) {
+            g_strstrip(*n);
+            if (!**n) {
+                continue;
+            }
+            int i = nvo_summary_metric_index(sw, *n, &error);
+            if (i < 0) {
+                fprintf(stderr, "nvosim summarize: --metrics: %s\n",
+                        error->message);
+                g_clear_error(&error);
+                rc = 1;
+                break;
+            }
+            g_array_append_val(shown, i);
+        }
+        g_strfreev(names);
+    } else {
+        for (size_t k = 0; k < G_N_ELEMENTS(default_metrics); k++) {
+            int i = nvo_summary_metric_index(sw, default_metrics[k], NULL);
+            if (i >= 0) {
+                g_array_append_val(shown, i);
+            }
+        }
+        for (int i = 0; !shown->len && i < (int) MIN(sw->n_metrics, 4); i++) {
+            g_array_append_val(shown, i);
+        }
+    }
+
+    if (!rc) {
+        /* The table: cells first, to size the columns. */
+        size_t n_cols = 1 + sw->n_paths + 1 + shown->len;
+        GPtrArray *cells = g_ptr_array_new_with_free_func(g_free);
+        g_ptr_array_add(cells, g_strdup("point"));
+        for (size_t k = 0; k < sw->n_paths; k++) {
+            g_ptr_array_add(cells, g_strdup(sw->paths[k]));
+        }
+        g_ptr_array_add(cells, g_strdup("runs"));
+        for (guint j = 0; j < shown->len; j++) {
+            g_ptr_array_add(cells, g_strdup(
+                sw->metrics[g_array_index(shown, int, j)]));
+        }
+        for (size_t i = 0; i < sw->n_points; i++) {
+            const struct nvo_summary_point *pt = &sw->points[i];
+            g_ptr_array_add(cells, g_strdup_printf("%lu", pt->point));
+            for (size_t k = 0; k < sw->n_paths; k++) {
+                g_ptr_array_add(cells, g_strdup(pt->values[k]));
+            }
+            g_ptr_array_add(cells, g_strdup_printf("%zu", pt->n_runs));
+            for (guint j = 0; j < shown->len; j++) {
+                g_ptr_array_add(cells, mean_ci_text(
+                    &pt->stats[g_array_index(shown, int, j)]));
+            }
+        }
+        size_t *width = g_new0(size_t, n_cols);
+        for (guint i = 0; i < cells->len; i++) {
+            size_t n = (size_t) g_utf8_strlen(cells->pdata[i], -1);
+            width[i % n_cols] = MAX(width[i % n_cols], n);
+        }
+        printf("%s: %zu runs, %zu grid points; mean ± 95%% confidence "
+               "half-width (Student's t)\n", sw->file, sw->n_rows,
+               sw->n_points);
+        for (guint i = 0; i < cells->len; i++) {
+            bool last = i % n_cols == n_cols - 1;
+            print_cell(cells->pdata[i], width[i % n_cols], last);
+            if (last) {
+                putchar('\n');
+            }
+        }
+        g_free(width);
+        g_ptr_array_free(cells, TRUE);
+
+        /* Beside sweep.csv, unless --csv says otherwise. */
+        char *out;
+        if (csv_out) {
+            out = g_strdup(csv_out);
+        } else {
+            char *d = g_file_test(dir, G_FILE_TEST_IS_DIR)
+                      ? g_strdup(dir) : g_path_get_dirname(dir);
+            out = g_build_filename(d, "summary-stats.csv", NULL);
+            g_free(d);
+        }
+        if (nvo_summary_write_stats(sw, out, &error)) {
+            fprintf(stderr, "nvosim summarize: %s\n", error->message);
+            g_clear_error(&error);
+            rc = 1;
+        } else {
+            printf("wrote %s (every metric: n, mean, sd, ci95, min, max)\n",
+                   out);
+        }
+        g_free(out);
+    }
+    g_array_free(shown, TRUE);
+    nvo_summary_destroy(sw);
+    return rc;
+}

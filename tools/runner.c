@@ -1,0 +1,187 @@
+/* runner.c: runs in child processes for batch and sweep.  See runner.h. */
+#include "runner.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+#define REASON_MAX 400
+
+const char *
+nvo_runner_self(void)
+{
+    static char exe[PATH_MAX];
+    if (!exe[0]) {
+        ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+        if (n <= 0) {
+            exe[0] = '\0';
+            return NULL;
+        }
+        exe[n] = '\0';
+    }
+    return exe;
+}
+
+int
+nvo_runner_start(const char *scenario, const char *out_dir,
+                 const char *const *sets, size_t n_sets, pid_t *pid,
+                 char **reason)
+{
+    const char *self = nvo_runner_self();
+    if (!self) {
+        *reason = g_strdup_printf("cannot find the nvosim binary "
+                                  "(/proc/self/exe): %s", g_strerror(errno));
+        return ENOENT;
+    }
+    if (g_mkdir_with_parents(out_dir, 0777)) {
+        int err = errno;
+        *reason = g_strdup_printf("cannot create %s: %s", out_dir,
+                                  g_strerror(err));
+        return err;
+    }
+    GPtrArray *argv = g_ptr_array_new_with_free_func(g_free);
+    g_ptr_array_add(argv, g_strdup(self));
+    g_ptr_array_add(argv, g_strdup("run"));
+    g_ptr_array_add(argv, g_strdup(scenario));
+    g_ptr_array_add(argv, g_strdup("--quiet"));
+    g_ptr_array_add(argv, g_strdup("--out"));
+    g_ptr_array_add(argv, g_strdup(out_dir));
+    for (size_t i = 0; i < n_sets; i++) {
+        g_ptr_array_add(argv, g_strdup("--set"));
+        g_ptr_array_add(argv, g_strdup(sets[i]));
+    }
+    g_ptr_array_add(argv, NULL);
+
+    char *log = g_build_filename(out_dir, "run.log", NULL);
+    posix_spawn_file_actions_t fa;
+    posix_spawnattr_t attr;
+    sigset_t none;
+    sigemptyset(&none);
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null",
+                                     O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, log,
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0666);
+    posix_spawn_file_actions_adddup2(&fa, STDOUT_FILENO, STDERR_FILENO);
+    posix_spawnattr_init(&attr);
+    posix_spawnattr_setsigmask(&attr, &none);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
+    int err = posix_spawn(pid, self, &fa, &attr, (char **) argv->pdata,
+                          environ);
+    posix_spawnattr_destroy(&attr);
+    posix_spawn_file_actions_destroy(&fa);
+    if (err) {
+        *reason = g_strdup_printf("cannot start %s: %s", self,
+                                  g_strerror(err));
+    }
+    g_free(log);
+    g_ptr_array_free(argv, TRUE);
+    return err;
+}
+
+int
+nvo_runner_wait(const pid_t *pids, size_t n, int timeout_ms, int *status)
+{
+    for (int waited = 0;; waited += 2) {
+        for (size_t i = 0; i < n; i++) {
+            pid_t r = waitpid(pids[i], status, WNOHANG);
+            if (r == pids[i]) {
+                return (int) i;
+            }
+        }
+        if (timeout_ms >= 0 && waited >= timeout_ms) {
+            return -1;
+        }
+        struct timespec ts = { 0, 2000000 };
+        if (nanosleep(&ts, NULL) && errno == EINTR) {
+            return -1;
+        }
+    }
+}
+
+/* The first line of 'log' and how many lines follow it; NULL if empty. */
+static char *
+log_first_line__(const char *log)
+{
+    char *text = NULL;
+    if (!g_file_get_contents(log, &text, NULL, NULL)) {
+        return NULL;
+    }
+    char *s = g_strstrip(text);
+    if (!*s) {
+        g_free(text);
+        return NULL;
+    }
+    char *nl = strchr(s, '\n');
+    unsigned more = 0;
+    if (nl) {
+        *nl = '\0';
+        for (char *p = nl + 1; *p; p++) {
+            more += *p == '\n';
+        }
+        more++;
+    }
+    char *line = g_strndup(s, REASON_MAX);
+    char *r = more ? g_strdup_printf("%s (and %u more line%s in %s)", line,
+                                     more, more == 1 ? "" : "s", log)
+                   : g_strdup(line);
+    g_free(line);
+    g_free(text);
+    return r;
+}
+
+char *
+nvo_runner_finish(const char *out_dir, int status)
+{
+    char *log = g_build_filename(out_dir, "run.log", NULL);
+    char *summary = g_build_filename(out_dir, "summary.csv", NULL);
+    char *reason = NULL;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+        if (!g_file_test(summary, G_FILE_TEST_IS_REGULAR)) {
+            reason = g_strdup_printf("%s was not written", summary);
+        }
+    } else if (WIFSIGNALED(status)) {
+        int sig = WTERMSIG(status);
+        struct stat st;
+        bool has_log = !stat(log, &st) && st.st_size > 0;
+        reason = g_strdup_printf("killed by signal %d (%s)%s%s", sig,
+                                 strsignal(sig), has_log ? "; see " : "",
+                                 has_log ? log : "");
+    } else {
+        reason = log_first_line__(log);
+        if (!reason) {
+            reason = g_strdup_printf("exit status %d",
+                                     WIFEXITED(status) ? WEXITSTATUS(status)
+                                                       : -1);
+        }
+    }
+    if (reason) {
+        remove(summary);
+    } else {
+        struct stat st;
+        if (!stat(log, &st) && st.st_size == 0) {
+            remove(log);
+        }
+    }
+    g_free(summary);
+    g_free(log);
+    return reason;
+}
+
+bool
+nvo_runner_interrupted(int status)
+{
+    return WIFSIGNALED(status)
+           && (WTERMSIG(status) == SIGINT || WTERMSIG(status) == SIGTERM);
+}

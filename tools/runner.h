@@ -1,0 +1,49 @@
+/* runner.h: the runs of "nvosim batch" and "nvosim sweep", each in a
+ * child process.
+ *
+ * A run is "nvosim run SCENARIO --quiet --out DIR --set ..." started with
+ * posix_spawn() from this same binary (/proc/self/exe): a crash, an abort
+ * or a leak in one run cannot touch the others or the command that
+ * started it, every run has a fresh process (the ns3 engine allows one
+ * per process), and nothing of the parent's memory is touched by the
+ * child before exec (which MPI transports that register memory need).
+ * The child's stdin is /dev/null; its stdout and stderr go to
+ * DIR/run.log, which is removed when the run succeeds and left empty. */
+#ifndef NVO_RUNNER_H
+#define NVO_RUNNER_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include <glib.h>
+
+/* The nvosim binary running now (/proc/self/exe); NULL if unknown. */
+const char *nvo_runner_self(void);
+
+/* Creates 'out_dir' and starts the run of 'scenario' in it with the
+ * n_sets "PATH=VALUE" overrides.  Returns 0 with *pid set, or an errno
+ * with *reason set (g_free). */
+int nvo_runner_start(const char *scenario, const char *out_dir,
+                     const char *const *sets, size_t n_sets, pid_t *pid,
+                     char **reason);
+
+/* Waits for one of the n children 'pids' to end: polls them, then sleeps
+ * in steps of 2 ms until one has ended or 'timeout_ms' have passed (-1:
+ * no limit).  Returns its index with *status set (waitpid()), or -1.  A
+ * signal cuts the wait short. */
+int nvo_runner_wait(const pid_t *pids, size_t n, int timeout_ms,
+                    int *status);
+
+/* After the child that ran into 'out_dir' ended with 'status': NULL if
+ * the run succeeded (exit status 0 and a summary.csv; an empty run.log
+ * is removed), else why it failed (g_free): the first line of run.log
+ * (with the number of lines left out), "killed by signal N (NAME)", or
+ * "exit status N".  A failed run's summary.csv (a run that failed its
+ * conservation check writes one) is removed, so that the run is not
+ * taken for complete. */
+char *nvo_runner_finish(const char *out_dir, int status);
+
+/* True if 'status' says the child was killed by SIGINT or SIGTERM. */
+bool nvo_runner_interrupted(int status);
+
+#endif
