@@ -184,8 +184,9 @@ tx_start__(struct nvo_port *port)
     port->st.tx_frames[tc]++;
     port->st.tx_bytes[tc] += nvo_pkt_len(p);
     fifo_push(&port->wire, p);
-    nvo_engine_schedule_at(port->engine, port->busy_until + cfg->delay,
-                           arrive__, port);
+    p->event = nvo_engine_schedule_at(port->engine,
+                                      port->busy_until + cfg->delay,
+                                      arrive__, port);
     if (port->q_ctrl.head || port->q_data.head || port->on_idle) {
         port->tx_event = nvo_engine_schedule_at(port->engine,
                                                 port->busy_until,
@@ -205,10 +206,6 @@ static void
 arrive__(void *port_)
 {
     struct nvo_port *port = port_;
-    if (port->n_wire_lost) {
-        port->n_wire_lost--;    /* its frame was dropped at link down */
-        return;
-    }
     struct nvo_pkt *p = fifo_pop(&port->wire);
     struct nvo_port *peer = port->peer;
     enum nvo_tclass tc = p->tclass;
@@ -274,11 +271,23 @@ port_down__(struct nvo_port *port)
 {
     drop_fifo__(port, &port->q_ctrl);
     drop_fifo__(port, &port->q_data);
-    /* The frame being serialized is already on the wire FIFO. */
+    /* The frame being serialized is already on the wire FIFO.  Its
+     * serialization is cut short: only the part sent counts as busy time,
+     * and it does not count as sent. */
+    nvo_time_t now = nvo_engine_now(port->engine);
+    if (now < port->busy_until && port->wire.tail) {
+        struct nvo_pkt *cut = port->wire.tail;
+        port->st.busy_time -= port->busy_until - now;
+        port->st.tx_frames[cut->tclass]--;
+        port->st.tx_bytes[cut->tclass] -= nvo_pkt_len(cut);
+    }
     nvo_engine_cancel(port->engine, port->tx_event);
     port->tx_event = NVO_EVENT_NONE;
-    port->busy_until = nvo_engine_now(port->engine);
-    port->n_wire_lost += port->wire.n;
+    port->busy_until = now;
+    /* Frames on the wire are lost: their arrivals will not happen. */
+    for (struct nvo_pkt *p = port->wire.head; p; p = p->next) {
+        nvo_engine_cancel(port->engine, p->event);
+    }
     drop_fifo__(port, &port->wire);
 }
 

@@ -93,7 +93,6 @@ struct nvo_port {
     nvo_time_t busy_until;      /* end of the current serialization */
     nvo_event_id tx_event;      /* pending "serialization ends" event */
     struct nvo_fifo wire;       /* sent, propagating to the peer */
-    uint64_t n_wire_lost;       /* arrival events to ignore (link down) */
 
     struct nvo_port_stats st;
     struct nvo_trace *trace;    /* ASCII trace, or NULL */

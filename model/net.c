@@ -90,7 +90,7 @@ node_free__(struct nvo_node *n)
     g_free(n->fib_nh);
     g_free(n->port_flows);
     g_free(n->flows.keys);
-    g_free(n->flows.ports);
+    g_free(n->flows.seen);
     g_free(n->name);
     g_free(n);
 }
@@ -234,7 +234,7 @@ nvo_net_finalize(struct nvo_net *net)
         if (n->role != NVO_ROLE_HYPERVISOR) {
             n->flows.mask = 1023;
             n->flows.keys = g_new0(uint64_t, 1024);
-            n->flows.ports = g_new0(uint16_t, 1024);
+            n->flows.seen = g_new0(uint64_t, 1024);
         }
 
         /* ECMP seed: one for the fabric, or one per switch derived from
@@ -349,6 +349,9 @@ nvo_net_compute_routes(struct nvo_net *net)
     g_free(queue);
     net->n_route_computations++;
     net->last_convergence = nvo_engine_now(net->engine);
+    if (net->n_route_computations > 1 && net->routes_changed) {
+        net->routes_changed(net->routes_ctx);
+    }
 }
 
 int
@@ -470,40 +473,40 @@ flowmap_grow__(struct nvo_flowmap *m)
     struct nvo_flowmap old = *m;
     m->mask = old.mask * 2 + 1;
     m->keys = g_new0(uint64_t, m->mask + 1);
-    m->ports = g_new0(uint16_t, m->mask + 1);
+    m->seen = g_new0(uint64_t, m->mask + 1);
     for (size_t i = 0; i <= old.mask; i++) {
         if (old.keys[i]) {
             size_t j = flowmap_slot__(m, old.keys[i]);
             m->keys[j] = old.keys[i];
-            m->ports[j] = old.ports[i];
+            m->seen[j] = old.seen[i];
         }
     }
     g_free(old.keys);
-    g_free(old.ports);
+    g_free(old.seen);
 }
 
-/* Records that flow 'id' left node 'n' by 'port'.  A flow that changes
- * port (sprayed, or rerouted) counts on every next hop it used. */
+/* Records that flow 'id' left node 'n' by 'port': the first time a flow
+ * uses a port, that port's count of distinct flows goes up. */
 static inline void
 flowmap_note__(struct nvo_node *n, uint64_t id, uint16_t port)
 {
     struct nvo_flowmap *m = &n->flows;
+    uint64_t bit = 1ull << (port < 63 ? port : 63);
     size_t i = flowmap_slot__(m, id);
     if (m->keys[i] == id) {
-        if (m->ports[i] == port) {
+        if (m->seen[i] & bit) {
             return;
         }
-    } else {
-        m->keys[i] = id;
-        if (++m->n * 2 > m->mask) {
-            m->ports[i] = port;
-            n->port_flows[port]++;
-            flowmap_grow__(m);
-            return;
-        }
+        m->seen[i] |= bit;
+        n->port_flows[port]++;
+        return;
     }
-    m->ports[i] = port;
+    m->keys[i] = id;
+    m->seen[i] = bit;
     n->port_flows[port]++;
+    if (++m->n * 2 > m->mask) {
+        flowmap_grow__(m);
+    }
 }
 
 /* Forwards 'p' out of node 'n' toward node 'dst'; 'ip' is its IP header

@@ -62,7 +62,8 @@ struct nvo_net;
  * on every forwarded packet. */
 struct nvo_flowmap {
     uint64_t *keys;             /* flow ids; 0 = empty slot */
-    uint16_t *ports;
+    uint64_t *seen;             /* ports the flow has used (bit per port;
+                                 * ports past 63 share bit 63) */
     size_t mask;                /* capacity - 1; capacity 0 = disabled */
     size_t n;
 };
@@ -102,7 +103,9 @@ struct nvo_node {
     uint64_t n_local;
     uint64_t drops[NVO_NODE_DROP_N];
     struct nvo_flowmap flows;   /* flow id -> last egress port (switches) */
-    uint64_t *port_flows;       /* distinct flows seen per egress port */
+    uint64_t *port_flows;       /* distinct flows that used each egress
+                                 * port (a flow moved by spraying or by
+                                 * rerouting counts on each port it used) */
 };
 
 struct nvo_net_link {
@@ -140,6 +143,11 @@ struct nvo_net {
     nvo_time_t last_convergence;
     nvo_event_id converge_event;
     uint64_t n_generated;       /* frames the traffic sources made */
+
+    /* Called after every route computation but the first (traffic
+     * sources move flows off uplinks that stopped being next hops). */
+    void (*routes_changed)(void *ctx);
+    void *routes_ctx;
 };
 
 /* Creates an empty network on engine 'e'. */

@@ -52,6 +52,7 @@ pkt_reset__(struct nvo_pkt *p, uint32_t headroom)
     p->flow_id = 0;
     p->created = 0;
     p->stamp = 0;
+    p->event = 0;
     p->next = NULL;
 }
 
@@ -127,6 +128,7 @@ nvo_pkt_clone(const struct nvo_pkt *src)
     p->flow_id = src->flow_id;
     p->created = src->created;
     p->stamp = src->stamp;
+    p->event = 0;
     return p;
 }
 

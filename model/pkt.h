@@ -65,6 +65,8 @@ struct nvo_pkt {
     nvo_time_t created;         /* when the source made it */
     nvo_time_t stamp;           /* scratch time stamp of the current
                                  * holder (a port: enqueue time) */
+    uint64_t event;             /* scratch event handle of the current
+                                 * holder (a port: the frame's arrival) */
 
     struct nvo_pkt_pool *pool;
     struct nvo_pkt *next;       /* free list, or a queue the owner keeps */

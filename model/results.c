@@ -22,18 +22,26 @@ struct dir {
     const struct nvo_net_link *link;
 };
 
-/* Tier of a link direction, e.g. "fabric-up" (leaf to spine). */
+/* Tier of a link direction: the link's class and whether it goes up
+ * ("fabric-up": leaf to spine), down, or between nodes of one tier
+ * ("-peer"); links of route reflectors and routers are "other", outside
+ * the Clos tiers and their balance. */
 static const char *
 tier_name__(const struct nvo_sim *sim, const struct dir *d, uint32_t li)
 {
-    static const char *const names[NVO_LINK_CLASS_N][2] = {
-        [NVO_LINK_ACCESS] = { "access-down", "access-up" },
-        [NVO_LINK_FABRIC] = { "fabric-down", "fabric-up" },
-        [NVO_LINK_SUPER] = { "super-down", "super-up" },
+    static const char *const names[NVO_LINK_CLASS_N][3] = {
+        [NVO_LINK_ACCESS] = { "access-down", "access-up", "access-peer" },
+        [NVO_LINK_FABRIC] = { "fabric-down", "fabric-up", "fabric-peer" },
+        [NVO_LINK_SUPER] = { "super-down", "super-up", "super-peer" },
     };
+    enum nvo_role a = d->from->role, b = d->to->role;
+    if (a == NVO_ROLE_RR || a == NVO_ROLE_ROUTER || b == NVO_ROLE_RR
+        || b == NVO_ROLE_ROUTER) {
+        return "other";
+    }
     enum nvo_link_class cls = sim->cfg->topo->links[li].cls;
-    bool up = nvo_role_tier(d->from->role) < nvo_role_tier(d->to->role);
-    return names[cls][up];
+    int ta = nvo_role_tier(a), tb = nvo_role_tier(b);
+    return names[cls][ta == tb ? 2 : ta < tb];
 }
 
 static void
@@ -235,14 +243,15 @@ write_ecmp__(xmlTextWriterPtr w, const struct nvo_sim *sim,
                 continue;
             }
             int tier = nvo_role_tier(n->role);
-            double x[256];
+            double *x = g_new(double, n->n_ports ? n->n_ports : 1);
             uint32_t k = 0;
-            for (uint32_t p = 0; p < n->n_ports && k < 256; p++) {
+            for (uint32_t p = 0; p < n->n_ports; p++) {
                 if (nvo_role_tier(nvo_net_node(net, n->peer[p])->role) > tier) {
                     x[k++] = (double) sum_tc__(n->ports[p].st.tx_bytes);
                 }
             }
             if (k < 2) {
+                g_free(x);
                 continue;
             }
             struct nvo_balance b;
@@ -268,6 +277,7 @@ write_ecmp__(xmlTextWriterPtr w, const struct nvo_sim *sim,
             xmlTextWriterEndElement(w);
             g_array_append_vals(all, x, k);
             g_array_append_val(jains, b.jain);
+            g_free(x);
         }
         if (all->len) {
             struct nvo_balance b;

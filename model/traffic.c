@@ -41,12 +41,13 @@ struct source {                 /* one sending host of one generator */
     struct nvo_rng rng;
     uint64_t n_flows;
     uint32_t cursor;            /* all-to-all: next destination */
+    double mean_gap_ps;         /* between flow arrivals; its own, since
+                                 * hosts' access rates may differ */
 };
 
 struct tgen {
     struct nvo_traffic_cfg cfg;
     struct nvo_traffic *tr;
-    double mean_gap_ps;
     double mean_size;
     uint32_t *perm;             /* permutation: destination host index */
     uint32_t target;            /* incast: host index */
@@ -155,8 +156,8 @@ port_idle__(struct nvo_port *port)
     struct nvo_traffic *tr = h->tr;
     struct rr *rr = &h->rr[port->index];
     struct flow *f = rr->head;
-    if (!f) {
-        return;
+    if (!f || !h->node->up) {
+        return;                 /* nothing to send, or a dead host */
     }
     rr->head = f->next;
     if (!rr->head) {
@@ -254,9 +255,92 @@ pick_size__(struct source *s)
 static void arrival__(void *s_);
 
 static void
+rr_append__(struct rr *rr, struct flow *f)
+{
+    f->next = NULL;
+    if (rr->tail) {
+        rr->tail->next = f;
+    } else {
+        rr->head = f;
+    }
+    rr->tail = f;
+}
+
+/* The uplink of flow 'f': the host's own ECMP choice among its next hops
+ * toward the destination; port 0 if it has none (the flow waits there, or
+ * its packets are dropped downstream, until routes converge). */
+static uint32_t
+choose_port__(struct nvo_traffic *tr, struct host *h, struct flow *f)
+{
+    struct nvo_node *n = h->node;
+    uint32_t n_nh = n->fib_n[f->dst];
+    if (n_nh == 0) {
+        return 0;
+    }
+    const uint16_t *nh = &n->fib_nh[n->fib_off[f->dst]];
+    uint32_t k = 0;
+    if (n_nh > 1) {
+        struct nvo_pkt *t = make_packet__(tr, f, 1);
+        k = nvo_ecmp_select(&n->ecmp, t, n_nh, &n->rng);
+        nvo_pkt_free(t);
+    }
+    return nh[k];
+}
+
+/* Starts the NIC of port 'p' of host 'h' if it is idle and can send. */
+static void
+kick__(struct host *h, uint32_t p)
+{
+    struct nvo_port *port = &h->node->ports[p];
+    if (nvo_port_is_idle(port) && port->link && port->link->up
+        && h->node->up) {
+        port_idle__(port);
+    }
+}
+
+/* Routes changed (after a failure or a repair converged): a flow whose
+ * uplink is no longer a next hop toward its destination moves to one that
+ * is, as a host's own routing would move it. */
+static void
+routes_changed__(void *tr_)
+{
+    struct nvo_traffic *tr = tr_;
+    for (uint32_t i = 0; i < tr->n_hosts; i++) {
+        struct host *h = &tr->hosts[i];
+        struct nvo_node *n = h->node;
+        bool moved = false;
+        for (uint32_t p = 0; p < n->n_ports; p++) {
+            struct flow *f = h->rr[p].head;
+            h->rr[p].head = h->rr[p].tail = NULL;
+            while (f) {
+                struct flow *next = f->next;
+                const uint16_t *nh = &n->fib_nh[n->fib_off[f->dst]];
+                bool ok = false;
+                for (uint32_t k = 0; k < n->fib_n[f->dst]; k++) {
+                    ok |= nh[k] == f->port;
+                }
+                if (!ok && n->fib_n[f->dst]) {
+                    f->port = choose_port__(tr, h, f);
+                    moved = true;
+                }
+                /* Lists are rebuilt in port order: a moved flow joins
+                 * its new port's list behind the ones already there. */
+                rr_append__(&h->rr[f->port], f);
+                f = next;
+            }
+        }
+        if (moved) {
+            for (uint32_t p = 0; p < n->n_ports; p++) {
+                kick__(h, p);
+            }
+        }
+    }
+}
+
+static void
 schedule_arrival__(struct source *s)
 {
-    double gap = nvo_rng_exponential(&s->rng, s->gen->mean_gap_ps);
+    double gap = nvo_rng_exponential(&s->rng, s->mean_gap_ps);
     nvo_engine_schedule(s->gen->tr->net->engine, (nvo_time_t) llround(gap),
                         arrival__, s);
 }
@@ -286,34 +370,10 @@ arrival__(void *s_)
     f->start = now;
     f->gen = g;
 
-    /* The uplink: the host's own ECMP choice among its next hops. */
-    struct nvo_node *n = h->node;
-    uint32_t n_nh = n->fib_n[f->dst];
-    if (n_nh == 0) {
-        f->port = 0;            /* no route: the first packet is dropped */
-    } else {
-        const uint16_t *nh = &n->fib_nh[n->fib_off[f->dst]];
-        uint32_t k = 0;
-        if (n_nh > 1) {
-            struct nvo_pkt *t = make_packet__(tr, f, 1);
-            k = nvo_ecmp_select(&n->ecmp, t, n_nh, &n->rng);
-            nvo_pkt_free(t);
-        }
-        f->port = nh[k];
-    }
+    f->port = choose_port__(tr, h, f);
     s->n_flows++;
-
-    struct rr *rr = &h->rr[f->port];
-    if (rr->tail) {
-        rr->tail->next = f;
-    } else {
-        rr->head = f;
-    }
-    rr->tail = f;
-    struct nvo_port *port = &n->ports[f->port];
-    if (nvo_port_is_idle(port) && port->link && port->link->up && n->up) {
-        port_idle__(port);
-    }
+    rr_append__(&h->rr[f->port], f);
+    kick__(h, f->port);
     if (!g->cfg.max_flows || s->n_flows < g->cfg.max_flows) {
         schedule_arrival__(s);
     }
@@ -410,16 +470,16 @@ gen_init__(struct nvo_traffic *tr, struct tgen *g, size_t gi)
                 ? nvo_net_link(tr->net, hn->link[0])->cfg.rate_bps : 0;
             rate = c->load * (double) bps / (8 * g->mean_size);
         }
-        g->mean_gap_ps = rate > 0 ? 1e12 / rate : INFINITY;
+        s->mean_gap_ps = rate > 0 ? 1e12 / rate : INFINITY;
     }
     g_free(sends);
 
     for (uint32_t i = 0; i < g->n_sources; i++) {
         struct source *s = &g->sources[i];
-        if (!isfinite(g->mean_gap_ps)) {
-            break;
+        if (!isfinite(s->mean_gap_ps)) {
+            continue;           /* a host without an access link */
         }
-        double gap = nvo_rng_exponential(&s->rng, g->mean_gap_ps);
+        double gap = nvo_rng_exponential(&s->rng, s->mean_gap_ps);
         nvo_time_t first = c->start + (nvo_time_t) llround(gap);
         nvo_engine_schedule_at(tr->net->engine, first, arrival__, s);
     }
@@ -460,6 +520,8 @@ nvo_traffic_create(struct nvo_net *net, const struct nvo_traffic_cfg *cfgs,
             n->ports[p].idle_ctx = h;
         }
     }
+    net->routes_changed = routes_changed__;
+    net->routes_ctx = tr;
     if (tr->n_hosts < 2 && n_cfgs > 0) {
         nvo_traffic_destroy(tr);
         errno = EINVAL;
@@ -497,6 +559,10 @@ nvo_traffic_destroy(struct nvo_traffic *tr)
     g_free(tr->hosts);
     g_free(tr->host_of_node);
     g_ptr_array_free(tr->flows, TRUE);
+    if (tr->net->routes_ctx == tr) {
+        tr->net->routes_changed = NULL;
+        tr->net->routes_ctx = NULL;
+    }
     g_free(tr);
 }
 

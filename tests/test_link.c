@@ -224,6 +224,49 @@ START_TEST(link_down)
 }
 END_TEST
 
+static struct bench *flap_bench;
+
+static void
+flap_down(void *arg)
+{
+    nvo_link_set_up(arg, false);
+}
+
+static void
+flap_up(void *arg)
+{
+    nvo_link_set_up(arg, true);
+    nvo_port_send(&flap_bench->tx, frame(flap_bench, 64, 0, NVO_TC_DATA, 2));
+}
+
+START_TEST(link_flap)
+{
+    /* A 9000-byte frame is cut by a link flap (down at 1 us, up at 2 us);
+     * a small frame sent at 2 us arrives on time, after its own
+     * serialization and the propagation delay, and the cut frame counts
+     * as dropped, not as sent. */
+    struct nvo_link_cfg cfg;
+    nvo_link_cfg_default(&cfg);
+    cfg.mtu = 9000;
+    struct bench b;
+    bench_init(&b, &cfg);
+    flap_bench = &b;
+    nvo_port_send(&b.tx, frame(&b, 9014, 0, NVO_TC_DATA, 1));
+    nvo_engine_schedule(b.e, NVO_US, flap_down, &b.link);
+    nvo_engine_schedule(b.e, 2 * NVO_US, flap_up, &b.link);
+    nvo_engine_run(b.e, NVO_TIME_MAX);
+    ck_assert_uint_eq(b.n_rx, 1);
+    ck_assert_uint_eq(b.order[0], 2);
+    /* (64 + 24) * 8 / 10 Gb/s = 70.4 ns, then 1 us on the wire. */
+    ck_assert_int_eq(b.rx_time[0], 2 * NVO_US + 70400 + NVO_US);
+    ck_assert_uint_eq(b.tx.st.tx_frames[NVO_TC_DATA], 1);
+    ck_assert_uint_eq(b.tx.st.tx_bytes[NVO_TC_DATA], 64);
+    ck_assert_uint_eq(b.tx.st.drop_frames[NVO_DROP_LINK_DOWN], 1);
+    ck_assert_int_eq(b.tx.st.busy_time, NVO_US + 70400);
+    bench_destroy(&b);
+}
+END_TEST
+
 START_TEST(bad_cfg)
 {
     struct nvo_link_cfg cfg;
@@ -326,6 +369,7 @@ main(void)
     tcase_add_test(tc, drop_tail);
     tcase_add_test(tc, control_priority);
     tcase_add_test(tc, link_down);
+    tcase_add_test(tc, link_flap);
     tcase_add_test(tc, bad_cfg);
     tcase_add_test(tc, md1_rho_05);
     tcase_add_test(tc, md1_rho_08);
