@@ -15,6 +15,7 @@
  * performance of heaps", 1996). */
 #include "engine.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 
@@ -139,6 +140,7 @@ native_schedule(struct nvo_engine *e, nvo_time_t at, nvo_event_fn *fn,
                 void *arg)
 {
     struct native_engine *ne = native_cast(e);
+    assert(at >= e->now);       /* the clock never goes back */
     uint32_t slot = rec_alloc(ne);
     struct event_rec *r = &ne->recs[slot];
     r->fn = fn;

@@ -410,30 +410,14 @@ ecmp_summary__(const struct nvo_sim *sim, struct nvo_balance *leaf,
 }
 
 char *
-nvo_sim_summary_row(const struct nvo_sim *sim)
+nvo_sim_summary_values(const struct nvo_sim *sim)
 {
     struct headline h;
     headline__(sim, &h);
     ecmp_summary__(sim, &h.leaf_up, &h.spine_up);
     char t[NVO_TIME_STRLEN];
-    /* The scenario name is quoted only if CSV needs it. */
-    const char *name = sim->cfg->name;
-    bool quote = strpbrk(name, ",\"\n") != NULL;
-    GString *s = g_string_new(NULL);
-    if (quote) {
-        g_string_append_c(s, '"');
-        for (const char *c = name; *c; c++) {
-            if (*c == '"') {
-                g_string_append_c(s, '"');
-            }
-            g_string_append_c(s, *c);
-        }
-        g_string_append_c(s, '"');
-    } else {
-        g_string_append(s, name);
-    }
-    g_string_append_printf(
-        s, ",%s,%" PRIu64 ",%" PRIu64 ",%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64
+    return g_strdup_printf(
+        "%s,%" PRIu64 ",%" PRIu64 ",%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64
         ",%" PRIu64 ",%" PRIu64 ",%.6g,%" PRIu64 ",%" PRIu64
         ",%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%016" PRIx64
         ",%.3f",
@@ -445,6 +429,30 @@ nvo_sim_summary_row(const struct nvo_sim *sim)
         h.leaf_up.jain, h.leaf_up.max_over_mean, h.spine_up.jain,
         h.spine_up.max_over_mean, sim->engine->fingerprint,
         sim->wall_seconds);
+}
+
+char *
+nvo_sim_summary_row(const struct nvo_sim *sim)
+{
+    /* The scenario name is quoted only if CSV needs it (RFC 4180). */
+    const char *name = sim->cfg->name;
+    GString *s = g_string_new(NULL);
+    if (strpbrk(name, ",\"\r\n")) {
+        g_string_append_c(s, '"');
+        for (const char *c = name; *c; c++) {
+            if (*c == '"') {
+                g_string_append_c(s, '"');
+            }
+            g_string_append_c(s, *c);
+        }
+        g_string_append_c(s, '"');
+    } else {
+        g_string_append(s, name);
+    }
+    char *values = nvo_sim_summary_values(sim);
+    g_string_append_c(s, ',');
+    g_string_append(s, values);
+    g_free(values);
     return g_string_free(s, FALSE);
 }
 
@@ -526,6 +534,7 @@ nvo_sim_write_results(struct nvo_sim *sim, GError **error)
     xmlTextWriterStartElement(w, BAD_CAST "traffic");
     attr_u64__(w, "flows-started", ts.flows_started);
     attr_u64__(w, "flows-completed", ts.flows_completed);
+    attr_u64__(w, "flows-stalled", ts.flows_stalled);
     attr_u64__(w, "packets-sent", ts.pkts_sent);
     attr_u64__(w, "packets-delivered", ts.pkts_delivered);
     attr_u64__(w, "bytes-sent", ts.bytes_sent);

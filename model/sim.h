@@ -64,5 +64,8 @@ void nvo_sim_destroy(struct nvo_sim *);
  * each a new string for the caller to free. */
 char *nvo_sim_summary_header(void);
 char *nvo_sim_summary_row(const struct nvo_sim *);
+/* The row without its first column (the scenario name): plain fields,
+ * none of which contains a comma. */
+char *nvo_sim_summary_values(const struct nvo_sim *);
 
 #endif

@@ -577,6 +577,19 @@ nvo_traffic_get_stats(const struct nvo_traffic *tr,
     st->bytes_sent = tr->bytes_sent;
     st->bytes_delivered = tr->bytes_delivered;
     st->payload_delivered = tr->payload_delivered;
+    st->flows_stalled = 0;
+    for (uint32_t i = 0; i < tr->n_hosts; i++) {
+        const struct host *h = &tr->hosts[i];
+        for (uint32_t p = 0; p < h->node->n_ports; p++) {
+            const struct nvo_link *l = h->node->ports[p].link;
+            if (l && l->up) {
+                continue;
+            }
+            for (const struct flow *f = h->rr[p].head; f; f = f->next) {
+                st->flows_stalled++;
+            }
+        }
+    }
     st->latency = &tr->latency;
     st->fct = &tr->fct;
 }

@@ -84,6 +84,8 @@ struct nvo_traffic_stats {
     uint64_t pkts_sent, pkts_delivered;
     uint64_t bytes_sent, bytes_delivered;   /* wire bytes of the frames */
     uint64_t payload_delivered;             /* flow payload bytes */
+    uint64_t flows_stalled;     /* flows with data waiting at a host on an
+                                 * uplink that is down */
     const struct nvo_hist *latency;         /* ps, per packet */
     const struct nvo_hist *fct;             /* ps, per completed flow */
 };

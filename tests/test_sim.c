@@ -288,6 +288,48 @@ START_TEST(spine_failure)
 }
 END_TEST
 
+START_TEST(dual_homed_failover)
+{
+    /* leaf1 dies for good at 1ms; the hypervisors homed on leaf1 and leaf2
+     * move their flows to leaf2 once routes converge (200us): nothing is
+     * left waiting on the dead uplinks, and they keep sending. */
+    static const char *const sets[] = {
+        "topology.file=../topologies/dual-homed.xml",
+        "events.node-down.node=leaf1", "events.node-up.node=leaf1",
+        "events.node-up.at=10s",
+    };
+    GError *error = NULL;
+    struct nvo_scenario_cfg *cfg = nvo_scenario_load(
+        nvo_test_src("scenarios/spine-failure.xml"), sets, 4, &error);
+    ck_assert_msg(cfg, "%s", error ? error->message : "?");
+    char *dir = nvo_test_tmpdir("failover");
+    struct nvo_sim *sim = nvo_sim_create(cfg, nvo_test_engine(), dir, &error);
+    ck_assert_msg(sim, "%s", error ? error->message : "?");
+    nvo_engine_run(sim->engine, 1300 * NVO_US);
+    int hv = nvo_net_find(sim->net, "hv1-1");
+    int leaf2 = nvo_net_find(sim->net, "leaf2");
+    ck_assert_int_ge(hv, 0);
+    struct nvo_node *h = nvo_net_node(sim->net, (uint32_t) hv);
+    uint32_t up = UINT32_MAX;
+    for (uint32_t p = 0; p < h->n_ports; p++) {
+        if (h->peer[p] == (uint32_t) leaf2) {
+            up = p;
+        }
+    }
+    ck_assert_uint_ne(up, UINT32_MAX);
+    uint64_t before = h->ports[up].st.tx_frames[NVO_TC_DATA];
+    ck_assert_int_eq(nvo_sim_run(sim, false), 0);
+    ck_assert_uint_gt(h->ports[up].st.tx_frames[NVO_TC_DATA], before);
+    struct nvo_traffic_stats ts;
+    nvo_traffic_get_stats(sim->traffic, &ts);
+    ck_assert_uint_eq(ts.flows_stalled, 0);
+    ck_assert_uint_eq(sim->net->n_route_computations, 2);
+    nvo_sim_destroy(sim);
+    nvo_scenario_cfg_destroy(cfg);
+    remove_dir(dir);
+}
+END_TEST
+
 START_TEST(every_hash_on_4x16x8)
 {
     static const char *const fns[] = { "crc32", "crc16", "toeplitz",
@@ -325,6 +367,7 @@ main(void)
     tcase_add_test(tc, determinism);
     tcase_add_test(tc, same_as_native);
     tcase_add_test(tc, spine_failure);
+    tcase_add_test(tc, dual_homed_failover);
     tcase_add_test(tc, every_hash_on_4x16x8);
     tcase_set_timeout(tc, 600);
     suite_add_tcase(s, tc);

@@ -126,14 +126,15 @@ nvo_cmd_run_main(int argc, char **argv)
         g_error_free(error);
         rc = 1;
     } else if (!quiet) {
-        char *row = nvo_sim_summary_row(sim);
+        char *row = nvo_sim_summary_values(sim);
         char *head = nvo_sim_summary_header();
         gchar **names = g_strsplit(head, ",", -1);
         gchar **vals = g_strsplit(row, ",", -1);
         printf("nvosim run: %s (%s engine, seed %" PRIu64 ", run %" PRIu64
                ")\n", cfg->name, sim->engine->ops->name, cfg->seed, cfg->run);
-        for (int i = 4; names[i] && vals[i]; i++) {
-            printf("  %-26s %s\n", names[i], vals[i]);
+        /* names[] starts with "scenario", vals[] one column later. */
+        for (int i = 4; names[i] && vals[i - 1]; i++) {
+            printf("  %-26s %s\n", names[i], vals[i - 1]);
         }
         printf("  wrote %s/results.xml, summary.csv\n", sim->out_dir);
         g_strfreev(names);

@@ -28,6 +28,7 @@
 #include "wire.h"
 
 #define MAX_TENANTS 4096
+#define MAX_SEGMENTS 64         /* STT segments per tenant frame */
 
 struct tunnel_opts {
     const struct nvo_encap_ops *encap;
@@ -277,6 +278,25 @@ parse_opts(int argc, char **argv, struct tunnel_opts *o)
                 argv[optind]);
         return 2;
     }
+    if (o->encap == &nvo_encap_stt_ops) {
+        /* STT segments carry MTU - IP - TCP bytes each; the first also
+         * carries the 18-byte STT header. */
+        uint32_t h = (o->ipv6 ? 40 : 20) + 20;
+        if (o->link.mtu <= h + NVO_STT_LEN) {
+            fprintf(stderr, "nvosim tunnel: --mtu %" PRIu32 " leaves no room "
+                    "for STT segments (needs more than %" PRIu32 " bytes)\n",
+                    o->link.mtu, h + NVO_STT_LEN);
+            return 2;
+        }
+        uint32_t per = o->link.mtu - h;
+        if ((o->frame_size + NVO_STT_LEN + per - 1) / per > MAX_SEGMENTS) {
+            fprintf(stderr, "nvosim tunnel: a %" PRIu32 "-byte frame would "
+                    "be cut into more than %d STT segments at MTU %" PRIu32
+                    "; raise --mtu\n", o->frame_size, MAX_SEGMENTS,
+                    o->link.mtu);
+            return 2;
+        }
+    }
     if (o->link.queue_bytes < (uint64_t) o->link.mtu + 18) {
         fprintf(stderr, "nvosim tunnel: --queue must hold at least one "
                 "frame of the MTU (%" PRIu32 " bytes + 18)\n", o->link.mtu);
@@ -348,8 +368,8 @@ send_frame(void *s_)
     memset(&f, 0, sizeof f);
     mac_for(f.src_mac, 1, tenant);
     mac_for(f.dst_mac, 2, tenant);
-    f.src_ip4 = 0xc0a80000 | (tenant << 8) | 1;   /* 192.168.t.1 */
-    f.dst_ip4 = 0xc0a80000 | (tenant << 8) | 2;
+    f.src_ip4 = 0x0a000000 | (tenant << 8) | 1;   /* 10.T.T.1 */
+    f.dst_ip4 = 0x0a000000 | (tenant << 8) | 2;
     f.proto = 17;
     f.sport = (uint16_t) (10000 + flow);
     f.dport = 5001;
@@ -375,10 +395,10 @@ send_frame(void *s_)
     }
     s->n_sent++;
     if (t->ops == &nvo_encap_stt_ops) {
-        struct nvo_pkt *segs[64];
-        size_t n = nvo_stt_segment(p, s->o.link.mtu, segs, NVO_ARRAY_SIZE(segs));
+        struct nvo_pkt *segs[MAX_SEGMENTS];
+        size_t n = nvo_stt_segment(p, s->o.link.mtu, segs, MAX_SEGMENTS);
         if (!n) {
-            abort();            /* 9018 / (68 - 40) < 64 segments */
+            abort();            /* parse_opts() bounded the segments */
         }
         for (size_t i = 0; i < n; i++) {
             s->n_frames_out++;
@@ -421,11 +441,12 @@ pe2_rx(struct nvo_port *port, struct nvo_pkt *p)
         return;
     }
     /* The VNI / label names the tenant; the inner IPv4 destination
-     * (192.168.TENANT.2) says which tenant the frame really belongs to. */
+     * (10.T.T.2, T the tenant in two octets) says which tenant the frame
+     * really belongs to. */
     uint32_t tenant = id - tenant_id(s, 0);
     const uint8_t *ip = nvo_pkt_at(p, p->l3_ofs);
     if (tenant >= s->o.tenants || !ip || nvo_rd32(ip + 16)
-        != (0xc0a80000 | (tenant << 8) | 2)) {
+        != (0x0a000000 | (tenant << 8) | 2)) {
         s->n_wrong_tenant++;
         nvo_pkt_free(p);
         return;
@@ -453,10 +474,13 @@ wire_cost(struct sim *s, uint32_t *n_frames)
     p->payload_size = s->o.frame_size - 42;
     nvo_wire_build_frame(p, &f);
     s->tunnels[0].ops->push(&s->tunnels[0], p);
-    struct nvo_pkt *segs[64] = { p };
+    struct nvo_pkt *segs[MAX_SEGMENTS] = { p };
     size_t n = 1;
     if (s->tunnels[0].ops == &nvo_encap_stt_ops) {
-        n = nvo_stt_segment(p, s->o.link.mtu, segs, NVO_ARRAY_SIZE(segs));
+        n = nvo_stt_segment(p, s->o.link.mtu, segs, MAX_SEGMENTS);
+        if (!n) {
+            abort();            /* parse_opts() bounded the segments */
+        }
     }
     uint64_t bytes = 0;
     for (size_t i = 0; i < n; i++) {
