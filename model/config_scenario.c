@@ -544,9 +544,11 @@ sweep__(struct scen_builder *b, const xmlNode *root)
             cfg_err_attr(b->d, c, "path", "run numbers are the "
                          "replications (<sweep runs>); vary run.seed "
                          "instead");
+        } else if (!*path || strpbrk(path, "=,")) {
+            cfg_err_attr(b->d, c, "path", "not an override path (e.g. "
+                         "underlay.ecmp.function)");
         } else if (!nvo_sweep_def_vary(check, path, values, &err)) {
-            cfg_err_attr(b->d, c, g_str_has_prefix(err, "\"")
-                         ? "path" : "values", "%s", err);
+            cfg_err_attr(b->d, c, "values", "%s", err);
             g_free(err);
         }
         struct nvo_sweep_vary_cfg *v = &sw->vary[sw->n_vary++];

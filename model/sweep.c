@@ -198,16 +198,15 @@ nvo_sweep_expand(const char *list, GPtrArray *out, char **err)
         *err = g_strdup("the list has no values");
         ok = false;
     }
+    GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
     for (guint i = 0; ok && i < vals->len; i++) {
-        for (guint j = 0; j < i; j++) {
-            if (!strcmp(vals->pdata[i], vals->pdata[j])) {
-                *err = g_strdup_printf("the value %s is listed twice",
-                                       (char *) vals->pdata[i]);
-                ok = false;
-                break;
-            }
+        if (!g_hash_table_add(seen, vals->pdata[i])) {
+            *err = g_strdup_printf("the value %s is listed twice",
+                                   (char *) vals->pdata[i]);
+            ok = false;
         }
     }
+    g_hash_table_destroy(seen);
     if (ok) {
         for (guint i = 0; i < vals->len; i++) {
             g_ptr_array_add(out, g_steal_pointer(&vals->pdata[i]));

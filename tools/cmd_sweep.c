@@ -59,9 +59,11 @@ struct opts {
 };
 
 struct sweep {
-    struct nvo_sweep_def *def;
-    const char *dir;
-    int csv_fd;
+    const struct nvo_sweep_def *def;
+    char *dir;                  /* absolute */
+    char *csv_path;             /* DIR/sweep.csv */
+    int lock_fd;                /* DIR/sweep.lock, locked */
+    int csv_fd;                 /* sweep.csv, O_APPEND */
     size_t n_runs;              /* in the sweep */
     size_t n_before;            /* complete when this session started */
     size_t *todo;               /* run indexes: (point - 1) * runs + run - 1 */
@@ -465,12 +467,21 @@ draw_progress(struct sweep *sw, bool force)
     sw->drawn = true;
 }
 
+/* The point of run index 'idx' ((point - 1) * runs + run - 1), and its
+ * run number in *run. */
+static size_t
+run_of(const struct sweep *sw, size_t idx, uint32_t *run)
+{
+    *run = (uint32_t) (idx % sw->def->runs + 1);
+    return idx / sw->def->runs + 1;
+}
+
 /* "P3-R2 (PATH=VALUE, ...; run 2)". */
 static char *
 run_label(const struct sweep *sw, size_t idx)
 {
-    size_t point = idx / sw->def->runs + 1;
-    uint32_t run = (uint32_t) (idx % sw->def->runs + 1);
+    uint32_t run;
+    size_t point = run_of(sw, idx, &run);
     GString *s = g_string_new(NULL);
     g_string_append_printf(s, "P%zu-R%" PRIu32 " (", point, run);
     for (guint d = 0; d < sw->def->dims->len; d++) {
@@ -499,8 +510,8 @@ record_failure(struct sweep *sw, size_t idx, const char *reason)
 static void
 record_result(struct sweep *sw, size_t idx, const char *summary)
 {
-    size_t point = idx / sw->def->runs + 1;
-    uint32_t run = (uint32_t) (idx % sw->def->runs + 1);
+    uint32_t run;
+    size_t point = run_of(sw, idx, &run);
     char *err = NULL;
     char *row = nvo_sweep_def_csv_row(sw->def, point, run, summary, &err);
     if (!row) {
@@ -529,8 +540,8 @@ record_result(struct sweep *sw, size_t idx, const char *summary)
 static void
 finish_local(struct sweep *sw, size_t idx, int status)
 {
-    size_t point = idx / sw->def->runs + 1;
-    uint32_t run = (uint32_t) (idx % sw->def->runs + 1);
+    uint32_t run;
+    size_t point = run_of(sw, idx, &run);
     char *dir = nvo_sweep_run_dir(sw->dir, point, run);
     char *reason = nvo_runner_finish(dir, status);
     if (reason) {
@@ -562,9 +573,12 @@ run_all(struct sweep *sw, int slots, bool mpi, int mpi_size)
     pid_t *pids = g_new0(pid_t, slots);
     size_t *slot_idx = g_new0(size_t, slots);
     size_t n_active = 0;
+    /* MPI: ranks not yet told to stop, and runs handed out to ranks and
+     * not yet reported (a rank told to stop still finishes its runs). */
     int workers = mpi ? mpi_size - 1 : 0;
+    size_t n_remote = 0;
     bool stopping = false;
-    while (sw->next < sw->n_todo || n_active || workers > 0) {
+    while (sw->next < sw->n_todo || n_active || workers > 0 || n_remote) {
         if (interrupted && !stopping) {
             for (size_t i = 0; i < n_active; i++) {
                 kill(pids[i], SIGTERM);
@@ -574,8 +588,8 @@ run_all(struct sweep *sw, int slots, bool mpi, int mpi_size)
         while (!interrupted && n_active < (size_t) slots
                && sw->next < sw->n_todo) {
             size_t idx = sw->todo[sw->next++];
-            size_t point = idx / sw->def->runs + 1;
-            uint32_t run = (uint32_t) (idx % sw->def->runs + 1);
+            uint32_t run;
+            size_t point = run_of(sw, idx, &run);
             char *dir = nvo_sweep_run_dir(sw->dir, point, run);
             GPtrArray *sets = nvo_sweep_def_run_sets(sw->def, point, run);
             char *reason = NULL;
@@ -594,8 +608,8 @@ run_all(struct sweep *sw, int slots, bool mpi, int mpi_size)
             break;
         }
         int status;
-        int k = nvo_runner_wait(pids, n_active, workers > 0 ? 2 : 250,
-                                &status);
+        int k = nvo_runner_wait(pids, n_active,
+                                workers > 0 || n_remote ? 2 : 250, &status);
         if (k >= 0) {
             size_t idx = slot_idx[k];
             n_active--;
@@ -607,17 +621,18 @@ run_all(struct sweep *sw, int slots, bool mpi, int mpi_size)
         }
 #ifdef NVO_HAVE_MPI
         struct nvo_mpi_msg m;
-        while (workers > 0 && nvo_mpi_poll(&m)) {
+        while ((workers > 0 || n_remote) && nvo_mpi_poll(&m)) {
             if (m.kind == NVO_MPI_REQUEST) {
                 if (sw->next < sw->n_todo) {
                     size_t idx = sw->todo[sw->next++];
-                    size_t point = idx / sw->def->runs + 1;
-                    uint32_t run = (uint32_t) (idx % sw->def->runs + 1);
+                    uint32_t run;
+                    size_t point = run_of(sw, idx, &run);
                     char *dir = nvo_sweep_run_dir(sw->dir, point, run);
                     GPtrArray *sets = nvo_sweep_def_run_sets(sw->def, point,
                                                              run);
                     nvo_mpi_send_task(m.from, idx, sw->def->scenario, dir,
                                       sets);
+                    n_remote++;
                     g_ptr_array_free(sets, TRUE);
                     g_free(dir);
                 } else {
@@ -625,6 +640,7 @@ run_all(struct sweep *sw, int slots, bool mpi, int mpi_size)
                     workers--;
                 }
             } else if (m.task < sw->n_runs) {
+                n_remote -= n_remote > 0;
                 if (m.ok) {
                     record_result(sw, m.task, m.text);
                 } else {
@@ -641,55 +657,87 @@ run_all(struct sweep *sw, int slots, bool mpi, int mpi_size)
     return !interrupted;
 }
 
-/* The sweep on rank 0 (or without MPI).  Returns the exit status. */
-static int
-sweep_main(const struct opts *o, struct nvo_sweep_def *def, bool mpi,
-           int mpi_size, int slots)
+/* Prepares the sweep on rank 0 (or without MPI): DIR, its lock and
+ * sweep.def, sweep.csv rebuilt from the folders and opened for appending,
+ * the list of missing runs.  Returns false with *rc set. */
+static bool
+sweep_prepare(struct sweep *sw, const struct opts *o,
+              struct nvo_sweep_def *def, int *rc)
 {
-    int rc = 0;
-    int lock_fd = prepare_dir(o, def, &rc);
-    if (lock_fd < 0) {
-        return rc;
+    memset(sw, 0, sizeof *sw);
+    sw->csv_fd = -1;
+    sw->lock_fd = prepare_dir(o, def, rc);
+    if (sw->lock_fd < 0) {
+        return false;
     }
-    rc = 0;
-    struct sweep sw = {
-        .def = def, .dir = o->out, .csv_fd = -1,
-        .n_runs = nvo_sweep_def_n_runs(def),
-        .failures = g_ptr_array_new_with_free_func(g_free),
-    };
+    sw->def = def;
+    /* Absolute: the path goes to the runs and to other MPI ranks. */
+    sw->dir = g_canonicalize_filename(o->out, NULL);
+    sw->csv_path = g_build_filename(sw->dir, "sweep.csv", NULL);
+    sw->n_runs = nvo_sweep_def_n_runs(def);
+    sw->failures = g_ptr_array_new_with_free_func(g_free);
     const char *env = getenv("NVO_PROGRESS");
-    sw.show_progress = (env && !strcmp(env, "1")) || isatty(STDERR_FILENO);
-    bool *done = g_new0(bool, sw.n_runs);
-    char *csv_path = g_build_filename(sw.dir, "sweep.csv", NULL);
-    if (!rebuild_csv(&sw, done, &sw.n_before)) {
-        rc = 1;
-        goto out;
+    sw->show_progress = (env && !strcmp(env, "1"))
+                        || isatty(STDERR_FILENO);
+    bool *done = g_new0(bool, sw->n_runs);
+    *rc = 1;
+    if (!rebuild_csv(sw, done, &sw->n_before)) {
+        g_free(done);
+        return false;
     }
-    sw.csv_fd = open(csv_path, O_WRONLY | O_APPEND | O_CLOEXEC);
-    if (sw.csv_fd < 0) {
-        fprintf(stderr, "nvosim sweep: %s: %s\n", csv_path,
+    sw->csv_fd = open(sw->csv_path, O_WRONLY | O_APPEND | O_CLOEXEC);
+    if (sw->csv_fd < 0) {
+        fprintf(stderr, "nvosim sweep: %s: %s\n", sw->csv_path,
                 g_strerror(errno));
-        rc = 1;
-        goto out;
+        g_free(done);
+        return false;
     }
-    sw.todo = g_new(size_t, sw.n_runs - sw.n_before + 1);
-    for (size_t i = 0; i < sw.n_runs; i++) {
+    sw->todo = g_new(size_t, sw->n_runs - sw->n_before + 1);
+    for (size_t i = 0; i < sw->n_runs; i++) {
         if (!done[i]) {
-            sw.todo[sw.n_todo++] = i;
+            sw->todo[sw->n_todo++] = i;
         }
     }
+    g_free(done);
+    *rc = 0;
+    return true;
+}
+
+static void
+sweep_close(struct sweep *sw)
+{
+    if (sw->csv_fd >= 0) {
+        close(sw->csv_fd);
+    }
+    if (sw->lock_fd >= 0) {
+        close(sw->lock_fd);
+    }
+    g_free(sw->dir);
+    g_free(sw->csv_path);
+    g_free(sw->todo);
+    if (sw->failures) {
+        g_ptr_array_free(sw->failures, TRUE);
+    }
+}
+
+/* Runs the prepared sweep and reports.  Returns the exit status. */
+static int
+sweep_execute(struct sweep *sw, bool mpi, int mpi_size, int slots)
+{
+    int rc = 0;
+    const struct nvo_sweep_def *def = sw->def;
     size_t n_points = nvo_sweep_def_n_points(def);
     printf("sweep: %s: %zu point%s x %" PRIu32 " run%s = %zu runs",
            def->scenario, n_points, n_points == 1 ? "" : "s", def->runs,
-           def->runs == 1 ? "" : "s", sw.n_runs);
+           def->runs == 1 ? "" : "s", sw->n_runs);
     if (mpi) {
         printf(", %d MPI rank%s x %d at a time", mpi_size,
                mpi_size == 1 ? "" : "s", slots);
     } else {
         printf(", %d at a time", slots);
     }
-    if (sw.n_before) {
-        printf("; %zu done before, %zu to run", sw.n_before, sw.n_todo);
+    if (sw->n_before) {
+        printf("; %zu done before, %zu to run", sw->n_before, sw->n_todo);
     }
     printf("\n");
     fflush(stdout);
@@ -700,51 +748,41 @@ sweep_main(const struct opts *o, struct nvo_sweep_def *def, bool mpi,
         sigaction(SIGINT, &sa, &old_int);
         sigaction(SIGTERM, &sa, &old_term);
     }
-    sw.t0 = nvo_wall_seconds();
-    draw_progress(&sw, true);
-    bool complete = run_all(&sw, slots, mpi, mpi_size);
-    clear_progress(&sw);
+    sw->t0 = nvo_wall_seconds();
+    draw_progress(sw, true);
+    bool complete = run_all(sw, slots, mpi, mpi_size);
+    clear_progress(sw);
     if (!mpi) {
         sigaction(SIGINT, &old_int, NULL);
         sigaction(SIGTERM, &old_term, NULL);
     }
-    close(sw.csv_fd);
-    sw.csv_fd = -1;
+    close(sw->csv_fd);
+    sw->csv_fd = -1;
 
     /* In (point, run) order now. */
     size_t n_done = 0;
-    if (!rebuild_csv(&sw, NULL, &n_done)) {
+    if (!rebuild_csv(sw, NULL, &n_done)) {
         rc = 1;
     }
-    double wall = nvo_wall_seconds() - sw.t0;
+    double wall = nvo_wall_seconds() - sw->t0;
     if (!complete) {
         fprintf(stderr, "nvosim sweep: interrupted after %.1f s: %zu of %zu "
                 "runs done; rerun the same command with --resume to run "
-                "the rest\n", wall, n_done, sw.n_runs);
-        rc = 128 + (int) interrupted;
-        goto out;
+                "the rest\n", wall, n_done, sw->n_runs);
+        return 128 + (int) interrupted;
     }
     printf("sweep: %zu of %zu runs done, %zu failed, in %.1f s; wrote %s\n",
-           n_done, sw.n_runs, sw.n_failed, wall, csv_path);
-    if (sw.n_failed) {
+           n_done, sw->n_runs, sw->n_failed, wall, sw->csv_path);
+    if (sw->n_failed) {
         fflush(stdout);
         fprintf(stderr, "nvosim sweep: %zu run%s failed (no row in "
-                "sweep.csv; --resume runs them again):\n", sw.n_failed,
-                sw.n_failed == 1 ? "" : "s");
-        for (guint i = 0; i < sw.failures->len; i++) {
-            fprintf(stderr, "  %s\n", (char *) sw.failures->pdata[i]);
+                "sweep.csv; --resume runs them again):\n", sw->n_failed,
+                sw->n_failed == 1 ? "" : "s");
+        for (guint i = 0; i < sw->failures->len; i++) {
+            fprintf(stderr, "  %s\n", (char *) sw->failures->pdata[i]);
         }
         rc = 1;
     }
-out:
-    if (sw.csv_fd >= 0) {
-        close(sw.csv_fd);
-    }
-    close(lock_fd);
-    g_free(csv_path);
-    g_free(done);
-    g_free(sw.todo);
-    g_ptr_array_free(sw.failures, TRUE);
     return rc;
 }
 
@@ -757,9 +795,10 @@ nvo_cmd_sweep_main(int argc, char **argv)
     for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) {
         mpi |= !strcmp(argv[i], "--mpi");
     }
-    int rank = 0, size = 1;
+    int size = 1;
     if (mpi) {
 #ifdef NVO_HAVE_MPI
+        int rank = 0;
         nvo_mpi_init(&rank, &size);
         if (rank != 0) {
             int go = 0, slots = 0;
@@ -789,15 +828,19 @@ nvo_cmd_sweep_main(int argc, char **argv)
         long n = sysconf(_SC_NPROCESSORS_ONLN);
         slots = n > 0 ? (int) n : 1;
     }
+    /* The other ranks start only once DIR is ready. */
+    struct sweep sw = { .csv_fd = -1, .lock_fd = -1 };
+    bool ready = def && sweep_prepare(&sw, &o, def, &rc);
 #ifdef NVO_HAVE_MPI
     if (mpi) {
-        int go = def != NULL;
+        int go = ready;
         nvo_mpi_start(&go, &slots);
     }
 #endif
-    if (def) {
-        rc = sweep_main(&o, def, mpi, size, slots);
+    if (ready) {
+        rc = sweep_execute(&sw, mpi, size, slots);
     }
+    sweep_close(&sw);
 #ifdef NVO_HAVE_MPI
     if (mpi) {
         nvo_mpi_finalize();
