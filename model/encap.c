@@ -193,6 +193,16 @@ nvo_tunnel_udp_csum__(const struct nvo_tunnel *t, struct nvo_pkt *p)
     udp->csum = nvo_htons(csum ? csum : 0xffff);
 }
 
+void
+nvo_tunnel_push_udp__(const struct nvo_tunnel *t, struct nvo_pkt *p)
+{
+    uint32_t hash = nvo_tunnel_hash__(t, p);
+    struct nvo_udp_header *udp = (struct nvo_udp_header *)
+                                 nvo_tunnel_push__(t, p);
+    udp->sport = nvo_htons(nvo_tunnel_sport__(t, hash));
+    nvo_tunnel_udp_csum__(t, p);
+}
+
 int
 nvo_tunnel_rx__(const struct nvo_pkt *p, uint8_t proto, uint16_t dport,
                 struct nvo_tunnel_rx *rx)

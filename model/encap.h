@@ -221,6 +221,11 @@ uint8_t *nvo_tunnel_push__(const struct nvo_tunnel *t, struct nvo_pkt *p);
  * IPv4. */
 void nvo_tunnel_udp_csum__(const struct nvo_tunnel *t, struct nvo_pkt *p);
 
+/* The whole push of a UDP encapsulation whose template is complete
+ * (VXLAN, Geneve): the template, the source port from the inner flow
+ * hash, the lengths and checksums.  Usable as an ops table's push. */
+void nvo_tunnel_push_udp__(const struct nvo_tunnel *t, struct nvo_pkt *p);
+
 /* The outer headers of a received frame, as nvo_tunnel_rx__ found them;
  * offsets from p->data. */
 struct nvo_tunnel_rx {

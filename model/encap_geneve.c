@@ -52,16 +52,6 @@ geneve_build(struct nvo_tunnel *t, const struct nvo_tunnel_cfg *cfg)
     return 0;
 }
 
-static void
-geneve_push(const struct nvo_tunnel *t, struct nvo_pkt *p)
-{
-    uint32_t hash = nvo_tunnel_hash__(t, p);
-    struct nvo_udp_header *udp = (struct nvo_udp_header *)
-                                 nvo_tunnel_push__(t, p);
-    udp->sport = nvo_htons(nvo_tunnel_sport__(t, hash));
-    nvo_tunnel_udp_csum__(t, p);
-}
-
 static int
 geneve_pop(struct nvo_pkt *p, uint32_t *id)
 {
@@ -87,6 +77,6 @@ const struct nvo_encap_ops nvo_encap_geneve_ops = {
     .name = "geneve",
     .entropy = NVO_ENTROPY_UDP_SPORT,
     .build = geneve_build,
-    .push = geneve_push,
+    .push = nvo_tunnel_push_udp__,
     .pop = geneve_pop,
 };
