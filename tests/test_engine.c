@@ -3,6 +3,7 @@
  * equal-time ties, cancel, run-until, stop, determinism, and that the
  * backend executes exactly the event sequence of the native one. */
 #include <errno.h>
+#include <malloc.h>
 #include <stdlib.h>
 
 #include "engine.h"
@@ -274,6 +275,32 @@ START_TEST(same_as_native)
 }
 END_TEST
 
+START_TEST(steady_state_allocates_nothing)
+{
+    /* The hold model keeps 1000 events pending: once the native queue and
+     * its event records have grown, running on allocates no memory. */
+    if (strcmp(nvo_test_engine(), "native")) {
+        return;                 /* ns-3 allocates an EventImpl per event */
+    }
+    struct nvo_engine *e = make_engine();
+    struct hold h = { .e = e, .left = 10000000 };
+    nvo_rng_init(&h.rng, 3, 1, "hold");
+    for (int i = 0; i < 1000; i++) {
+        nvo_engine_schedule(e, (nvo_time_t) nvo_rng_exponential(&h.rng, 1e6),
+                            hold_event, &h);
+    }
+    nvo_engine_run(e, 100 * NVO_US);                /* warm up */
+    struct mallinfo2 before = mallinfo2();
+    uint64_t n0 = e->n_executed;
+    nvo_engine_run(e, 400 * NVO_US);
+    struct mallinfo2 after = mallinfo2();
+    ck_assert_uint_gt(e->n_executed - n0, 100000);
+    ck_assert_uint_eq(after.uordblks, before.uordblks);
+    ck_assert_uint_eq(after.hblkhd, before.hblkhd);
+    nvo_engine_destroy(e);
+}
+END_TEST
+
 START_TEST(lookup)
 {
     struct nvo_engine *e = NULL;
@@ -298,6 +325,7 @@ main(void)
     tcase_add_test(tc, stop);
     tcase_add_test(tc, determinism);
     tcase_add_test(tc, same_as_native);
+    tcase_add_test(tc, steady_state_allocates_nothing);
     tcase_add_test(tc, lookup);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
