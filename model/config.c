@@ -169,7 +169,9 @@ join_or__(const GPtrArray *words, const char *last_sep)
 bool
 cfg_name_ok(const char *s)
 {
-    if (!s || !*s) {
+    /* Names become file and directory names: "." and ".." would point
+     * outside the directory they name. */
+    if (!s || !*s || !strcmp(s, ".") || !strcmp(s, "..")) {
         return false;
     }
     for (; *s; s++) {
@@ -1491,11 +1493,12 @@ cfg_get_uint(struct cfg_doc *d, const xmlNode *n, const char *attr,
     char *t = g_strstrip(g_strdup(s));
     const char *p = t[0] == '+' ? t + 1 : t;
     guint64 v = 0;
-    bool ok = *p && g_ascii_isdigit(*p)
+    bool digits = *p && g_ascii_isdigit(*p);
+    bool ok = digits
               && g_ascii_string_to_unsigned(p, 10, 0, G_MAXUINT64, &v, NULL);
-    g_free(t);
+    g_free(t);                  /* 'p' points into it: not used below */
     if (!ok || v < min || v > max) {
-        if (!ok && *p && g_ascii_isdigit(*p)) {
+        if (!ok && digits) {
             cfg_err_attr(d, n, attr, "number too large");
         } else if (!ok) {
             cfg_err_attr(d, n, attr, "expected a whole number");

@@ -569,7 +569,7 @@ scenario_build__(struct cfg_doc *d, struct nvo_topo_cfg *topo)
     const char *name = cfg_attr(d, root, "name");
     if (!cfg_name_ok(name)) {
         cfg_err_attr(d, root, "name", "a scenario name is letters, digits, "
-                     "'.', '_' and '-'");
+                     "'.', '_' and '-', and not \".\" or \"..\"");
     }
     s->name = g_strdup(name ? name : "");
     s->path = g_strdup(d->abs);

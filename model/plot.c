@@ -29,7 +29,9 @@ nvo_plot_result_clear(struct nvo_plot_result *res)
     memset(res, 0, sizeof *res);
 }
 
-/* A gnuplot string literal: single quotes, in which only '' is special. */
+/* A gnuplot string literal: single quotes, in which only '' is special.
+ * A newline would end the command, so control characters become spaces
+ * (the CSV reader already refuses them; titles and paths come here too). */
 static void
 gp_quote__(GString *s, const char *text)
 {
@@ -38,7 +40,8 @@ gp_quote__(GString *s, const char *text)
         if (*c == '\'') {
             g_string_append_c(s, '\'');
         }
-        g_string_append_c(s, *c);
+        g_string_append_c(s, (unsigned char) *c < 0x20 || *c == 0x7f ? ' '
+                                                                    : *c);
     }
     g_string_append_c(s, '\'');
 }

@@ -560,17 +560,6 @@ nvo_sim_write_results(struct nvo_sim *sim, GError **error)
         return err;
     }
 
-    char *head = nvo_sim_summary_header();
-    char *row = nvo_sim_summary_row(sim);
-    char *csv = g_strconcat(head, "\n", row, "\n", NULL);
-    err = write_file__(sim->out_dir, "summary.csv", csv, strlen(csv), error);
-    g_free(head);
-    g_free(row);
-    g_free(csv);
-    if (err) {
-        return err;
-    }
-
     /* Detach the trace and captures from the ports before closing them,
      * so that running on afterwards (tests do) records nothing. */
     for (uint32_t i = 0; i < nvo_net_n_nodes(net); i++) {
@@ -599,5 +588,17 @@ nvo_sim_write_results(struct nvo_sim *sim, GError **error)
             return err;
         }
     }
-    return 0;
+    /* summary.csv comes last, and only for a run that kept its books: a
+     * sweep counts a run with a summary.csv as complete. */
+    if (!sim->conserved) {
+        return 0;
+    }
+    char *head = nvo_sim_summary_header();
+    char *row = nvo_sim_summary_row(sim);
+    char *csv = g_strconcat(head, "\n", row, "\n", NULL);
+    err = write_file__(sim->out_dir, "summary.csv", csv, strlen(csv), error);
+    g_free(head);
+    g_free(row);
+    g_free(csv);
+    return err;
 }

@@ -52,8 +52,9 @@ struct nvo_sim *nvo_sim_create(const struct nvo_scenario_cfg *cfg,
  * were lost without being counted. */
 int nvo_sim_run(struct nvo_sim *, bool progress);
 
-/* Writes results.xml and summary.csv (and closes the trace and pcaps).
- * Returns 0 or an errno with 'error' set. */
+/* Writes results.xml, closes the trace and pcaps, and last, only if the
+ * conservation check passed, writes summary.csv (so a summary.csv marks a
+ * complete, good run).  Returns 0 or an errno with 'error' set. */
 int nvo_sim_write_results(struct nvo_sim *, GError **error);
 
 /* Frees everything; removes unfinished trace and pcap files.  Accepts

@@ -589,6 +589,25 @@ nvo_summary_from_csv(const struct nvo_csv *csv, GError **error)
             }
         }
     }
+    /* Names and values end up in gnuplot scripts and data files, where a
+     * newline would end a command: no control characters anywhere. */
+    for (size_t r = 0; r <= csv->rows->len; r++) {
+        char **f = r ? g_ptr_array_index(csv->rows, r - 1) : csv->header;
+        unsigned line = r ? g_array_index(csv->lines, unsigned, r - 1) : hline;
+        for (size_t i = 0; i < csv->n_cols; i++) {
+            for (const char *c = f[i]; *c; c++) {
+                if ((unsigned char) *c < 0x20 || *c == 0x7f) {
+                    g_set_error(error, NVO_SUMMARY_ERROR,
+                                NVO_SUMMARY_ERROR_PARSE,
+                                "%s:%u: field %zu holds a control character "
+                                "(0x%02x): names and values must be "
+                                "printable", file, line, i + 1,
+                                (unsigned) (unsigned char) *c);
+                    return NULL;
+                }
+            }
+        }
+    }
     if (!csv->rows->len) {
         g_set_error(error, NVO_SUMMARY_ERROR, NVO_SUMMARY_ERROR_PARSE,
                     "%s: no runs yet: the file has only its header", file);

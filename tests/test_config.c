@@ -412,6 +412,13 @@ static const struct bad_case bad_cases[] = {
       "e.g. \"10Gbps\"\n"
       "--set run.duration=1: <run duration=\"1\">: bad time: expected a "
       "number and a unit (ps, ns, us, ms or s), e.g. \"1.5us\"" },
+    { "set-big-number-and-dot-name", "s.xml",
+      { { "s.xml", SCEN "</scenario>\n" }, { "t.xml", TOPO } },
+      { "run.seed=99999999999999999999999", "name=..", NULL },
+      "--set name=..: <scenario name=\"..\">: a scenario name is letters, "
+      "digits, '.', '_' and '-', and not \".\" or \"..\"\n"
+      "--set run.seed=99999999999999999999999: <run seed="
+      "\"99999999999999999999999\">: number too large" },
     { "set-topology-file", "s.xml",
       { { "s.xml", SCEN "</scenario>\n" }, { "t.xml", TOPO } },
       { "topology.file=other.xml", NULL },

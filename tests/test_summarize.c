@@ -487,6 +487,13 @@ START_TEST(sweep_malformed)
                       "(columns 2 and 6)");
     check_sweep_error("point,x,seed,run,m\n",
                       "t.csv: no runs yet: the file has only its header");
+    /* A newline inside a quoted value would end a gnuplot command. */
+    check_sweep_error("point,x,seed,run,m\n1,\"a\n!touch /tmp/x\",1,1,2\n",
+                      "t.csv:2: field 2 holds a control character (0x0a): "
+                      "names and values must be printable");
+    check_sweep_error("point,\"x\ty\",seed,run,m\n1,a,1,1,2\n",
+                      "t.csv:1: field 2 holds a control character (0x09): "
+                      "names and values must be printable");
     check_sweep_error("point,x,seed,run,m\n1,a,1,1,2\n0,a,1,2,2\n",
                       "t.csv:3: point \"0\": expected a whole number >= 1");
     check_sweep_error("point,x,seed,run,m\n1,a,1,1,2\n-1,a,1,2,2\n",

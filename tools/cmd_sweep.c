@@ -252,11 +252,17 @@ define(const struct opts *o, int *rc)
     def->runs = o->runs ? (uint32_t) o->runs : cfg->sweep.runs;
     char *err = NULL;
     /* The file's lists were checked when it loaded. */
+    /* Where the file's <vary> elements are, for messages. */
+    GHashTable *vary_line = g_hash_table_new_full(g_str_hash, g_str_equal,
+                                                  g_free, NULL);
     for (size_t i = 0; i < cfg->sweep.n_vary; i++) {
         nvo_sweep_def_vary(def, cfg->sweep.vary[i].path,
                            cfg->sweep.vary[i].values, &err);
         g_free(err);
+        g_hash_table_insert(vary_line, g_strdup(cfg->sweep.vary[i].path),
+                            GINT_TO_POINTER(cfg->sweep.vary[i].line));
     }
+    char *file = g_strdup(cfg->path);
     nvo_scenario_cfg_destroy(cfg);
     for (guint i = 0; i < o->varies->len; i++) {
         if (!nvo_sweep_def_vary_arg(def, o->varies->pdata[i], &err)) {
@@ -264,6 +270,8 @@ define(const struct opts *o, int *rc)
                     (char *) o->varies->pdata[i], err);
             g_free(err);
             nvo_sweep_def_destroy(def);
+            g_hash_table_destroy(vary_line);
+            g_free(file);
             *rc = 2;
             return NULL;
         }
@@ -272,6 +280,8 @@ define(const struct opts *o, int *rc)
         fprintf(stderr, "nvosim sweep: more than %d runs in all\n",
                 NVO_SWEEP_MAX_RUNS);
         nvo_sweep_def_destroy(def);
+        g_hash_table_destroy(vary_line);
+        g_free(file);
         *rc = 2;
         return NULL;
     }
@@ -291,8 +301,16 @@ define(const struct opts *o, int *rc)
                                     (const char *const *) sets->pdata,
                                     sets->len, &error);
             if (!cfg) {
-                fprintf(stderr, "nvosim sweep: vary %s, value %s:\n%s\n",
-                        dim->path, dim->values[v], error->message);
+                int line = GPOINTER_TO_INT(g_hash_table_lookup(vary_line,
+                                                               dim->path));
+                if (line) {
+                    fprintf(stderr, "%s:%d: <vary path=\"%s\">, value %s:"
+                            "\n%s\n", file, line, dim->path, dim->values[v],
+                            error->message);
+                } else {
+                    fprintf(stderr, "nvosim sweep: vary %s, value %s:\n%s\n",
+                            dim->path, dim->values[v], error->message);
+                }
                 g_clear_error(&error);
                 ok = false;
             }
@@ -300,6 +318,8 @@ define(const struct opts *o, int *rc)
             g_ptr_array_free(sets, TRUE);
         }
     }
+    g_hash_table_destroy(vary_line);
+    g_free(file);
     if (!ok) {
         nvo_sweep_def_destroy(def);
         *rc = 1;
@@ -523,13 +543,25 @@ record_result(struct sweep *sw, size_t idx, const char *summary)
     }
     char *line = g_strconcat(row, "\n", NULL);
     size_t len = strlen(line);
-    ssize_t n = write(sw->csv_fd, line, len);
+    struct stat st;
+    bool sized = sw->csv_fd >= 0 && !fstat(sw->csv_fd, &st);
+    ssize_t n = sw->csv_fd >= 0 ? write(sw->csv_fd, line, len) : -1;
     if (n != (ssize_t) len) {
-        /* Rare (a full disk); the row is rebuilt at the end or by
-         * --resume from the run's folder. */
-        clear_progress(sw);
-        fprintf(stderr, "nvosim sweep: cannot append to %s/sweep.csv: %s\n",
-                sw->dir, n < 0 ? g_strerror(errno) : "short write");
+        /* Rare (a full disk).  Cut off a partial row, so that no later
+         * row is appended to it, and stop appending: the row is rebuilt
+         * at the end or by --resume from the run's folder. */
+        int e = errno;
+        if (n > 0 && sized && ftruncate(sw->csv_fd, st.st_size)) {
+            /* The final rebuild rewrites the file anyway. */
+        }
+        if (sw->csv_fd >= 0) {
+            clear_progress(sw);
+            fprintf(stderr, "nvosim sweep: cannot append to %s/sweep.csv: "
+                    "%s; the file is rebuilt from the run folders at the "
+                    "end\n", sw->dir, n < 0 ? g_strerror(e) : "short write");
+            close(sw->csv_fd);
+            sw->csv_fd = -1;
+        }
     }
     sw->n_ok++;
     g_free(line);
@@ -667,6 +699,7 @@ sweep_prepare(struct sweep *sw, const struct opts *o,
     memset(sw, 0, sizeof *sw);
     sw->csv_fd = -1;
     sw->lock_fd = prepare_dir(o, def, rc);
+    nvo_runner_inherit_fd(sw->lock_fd);
     if (sw->lock_fd < 0) {
         return false;
     }
@@ -756,8 +789,10 @@ sweep_execute(struct sweep *sw, bool mpi, int mpi_size, int slots)
         sigaction(SIGINT, &old_int, NULL);
         sigaction(SIGTERM, &old_term, NULL);
     }
-    close(sw->csv_fd);
-    sw->csv_fd = -1;
+    if (sw->csv_fd >= 0) {
+        close(sw->csv_fd);
+        sw->csv_fd = -1;
+    }
 
     /* In (point, run) order now. */
     size_t n_done = 0;

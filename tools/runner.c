@@ -1,4 +1,5 @@
 /* runner.c: runs in child processes for batch and sweep.  See runner.h. */
+#define _GNU_SOURCE             /* posix_spawn_file_actions_addclosefrom_np */
 #include "runner.h"
 
 #include <errno.h>
@@ -13,6 +14,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+static int inherit_fd__ = -1;   /* see nvo_runner_inherit_fd() */
 
 extern char **environ;
 
@@ -74,6 +77,13 @@ nvo_runner_start(const char *scenario, const char *out_dir,
     posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, log,
                                      O_WRONLY | O_CREAT | O_TRUNC, 0666);
     posix_spawn_file_actions_adddup2(&fa, STDOUT_FILENO, STDERR_FILENO);
+    /* The child gets stdin, stdout, stderr and, as descriptor 3, the one
+     * the caller named (the sweep's lock); nothing else leaks into it
+     * (MPI's sockets, other runs' files). */
+    if (inherit_fd__ >= 0 && inherit_fd__ != 3) {
+        posix_spawn_file_actions_adddup2(&fa, inherit_fd__, 3);
+    }
+    posix_spawn_file_actions_addclosefrom_np(&fa, inherit_fd__ >= 0 ? 4 : 3);
     posix_spawnattr_init(&attr);
     posix_spawnattr_setsigmask(&attr, &none);
     posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
@@ -90,6 +100,12 @@ nvo_runner_start(const char *scenario, const char *out_dir,
     return err;
 }
 
+void
+nvo_runner_inherit_fd(int fd)
+{
+    inherit_fd__ = fd;
+}
+
 int
 nvo_runner_wait(const pid_t *pids, size_t n, int timeout_ms, int *status)
 {
@@ -97,6 +113,12 @@ nvo_runner_wait(const pid_t *pids, size_t n, int timeout_ms, int *status)
         for (size_t i = 0; i < n; i++) {
             pid_t r = waitpid(pids[i], status, WNOHANG);
             if (r == pids[i]) {
+                return (int) i;
+            }
+            if (r < 0 && errno == ECHILD) {
+                /* Reaped elsewhere (SIGCHLD ignored): ended, status
+                 * unknown; count it as a failure (exit status 1). */
+                *status = 1 << 8;
                 return (int) i;
             }
         }

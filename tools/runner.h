@@ -27,10 +27,17 @@ int nvo_runner_start(const char *scenario, const char *out_dir,
                      const char *const *sets, size_t n_sets, pid_t *pid,
                      char **reason);
 
+/* Names the one descriptor, besides stdin, stdout and stderr, that runs
+ * inherit (as their descriptor 3): the sweep's lock, so that it is held
+ * while any run lives.  -1 (the default): none.  Every other descriptor is
+ * closed in the child. */
+void nvo_runner_inherit_fd(int fd);
+
 /* Waits for one of the n children 'pids' to end: polls them, then sleeps
  * in steps of 2 ms until one has ended or 'timeout_ms' have passed (-1:
  * no limit).  Returns its index with *status set (waitpid()), or -1.  A
- * signal cuts the wait short. */
+ * signal cuts the wait short.  A child that was reaped elsewhere (the
+ * caller ignores SIGCHLD) counts as ended with exit status 1. */
 int nvo_runner_wait(const pid_t *pids, size_t n, int timeout_ms,
                     int *status);
 

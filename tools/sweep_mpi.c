@@ -2,9 +2,9 @@
  *
  * Rank 0 never blocks in MPI: it polls (MPI_Iprobe) between checks on
  * its own runs, so a request is answered within a few milliseconds.  The
- * other ranks block only while waiting for that answer, and wait for
- * their runs in waitpid(), so an idle rank does not spin on a CPU that a
- * run could use. */
+ * other ranks block only while waiting for that answer, and poll their
+ * runs with waitpid() every 2 ms, sleeping in between, so an idle rank
+ * takes next to no CPU from the runs. */
 #ifdef NVO_HAVE_MPI
 
 #include "sweep_mpi.h"
