@@ -4,7 +4,16 @@
 #ifndef NVO_BENCH_H
 #define NVO_BENCH_H
 
+#include <stddef.h>
+
 int nvo_bench_hold_main(int argc, char **argv);
 int nvo_bench_fabric_main(int argc, char **argv);
+
+/* Matches argv[*i] against the options 'names' (n of them) that take a
+ * value, written "--opt VALUE" or "--opt=VALUE".  Returns the index of the
+ * option and sets *val (advancing *i past a separate value), n if
+ * argv[*i] is none of them, or -1 if the value is missing. */
+int nvo_bench_opt_value(int argc, char **argv, int *i,
+                        const char *const *names, size_t n, const char **val);
 
 #endif

@@ -9,6 +9,7 @@
  *
  * Left out: warm-up runs and repetitions (run the command again); CPU
  * pinning; a "list" default (ns3::ListScheduler is O(N) per insert). */
+#include "bench.h"
 #include "hold.h"
 
 #include <errno.h>
@@ -443,22 +444,12 @@ nvo_bench_hold_main(int argc, char **argv)
             "--schedulers",
         };
         const char *val = NULL;
-        size_t k;
-        for (k = 0; k < NVO_ARRAY_SIZE(with_value); k++) {
-            size_t len = strlen(with_value[k]);
-            if (!strncmp(opt, with_value[k], len)
-                && (opt[len] == '\0' || opt[len] == '=')) {
-                if (opt[len] == '=') {
-                    val = opt + len + 1;
-                } else if (i + 1 < argc) {
-                    val = argv[++i];
-                } else {
-                    return usage_error("%s needs a value", opt);
-                }
-                break;
-            }
+        int k = nvo_bench_opt_value(argc, argv, &i, with_value,
+                                    NVO_ARRAY_SIZE(with_value), &val);
+        if (k < 0) {
+            return usage_error("%s needs a value", opt);
         }
-        if (k == NVO_ARRAY_SIZE(with_value)) {
+        if (k == (int) NVO_ARRAY_SIZE(with_value)) {
             return usage_error("unknown option \"%s\"", opt);
         }
         switch (k) {

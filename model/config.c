@@ -876,21 +876,26 @@ pending_add__(struct cfg_capture *cap, int code, const char *loc,
     g_ptr_array_add(cap->pending, m);
 }
 
-/* Names of the attributes of 'cands', for messages. */
+/* The distinct names of the attributes (or, if 'children', the child
+ * elements) that the grammar elements 'cands' allow, in schema order,
+ * joined for messages; "none" if there are none. */
 static char *
-attr_names__(const GPtrArray *cands)
+gram_names__(const GPtrArray *cands, bool children)
 {
     GPtrArray *names = g_ptr_array_new();
     for (guint i = 0; i < cands->len; i++) {
         const struct cfg_gram_elem *g = cands->pdata[i];
-        for (guint j = 0; j < g->attrs->len; j++) {
-            const struct cfg_gram_attr *a = g->attrs->pdata[j];
+        const GPtrArray *list = children ? g->children : g->attrs;
+        for (guint j = 0; j < list->len; j++) {
+            const char *name = children
+                ? ((const struct cfg_gram_elem *) list->pdata[j])->name
+                : ((const struct cfg_gram_attr *) list->pdata[j])->name;
             bool dup = false;
             for (guint k = 0; k < names->len; k++) {
-                dup |= !strcmp(names->pdata[k], a->name);
+                dup |= !strcmp(names->pdata[k], name);
             }
             if (!dup) {
-                g_ptr_array_add(names, a->name);
+                g_ptr_array_add(names, (gpointer) name);
             }
         }
     }
@@ -939,7 +944,7 @@ explain_attrs__(struct cfg_capture *cap, const xmlNode *e, int code)
         const struct cfg_gram_attr *a = cfg_gram_attr(cands, name);
         cfg_loc(d, e, name, loc, sizeof loc);
         if (!a) {
-            char *names = attr_names__(cands);
+            char *names = gram_names__(cands, false);
             pending_add__(cap, code, loc,
                           "<%s %s=\"%s\">: unknown attribute (<%s> takes: %s)",
                           cfg_name(e), name, val, cfg_name(e), names);
@@ -994,28 +999,6 @@ explain_attrs__(struct cfg_capture *cap, const xmlNode *e, int code)
     return n;
 }
 
-/* Names of the children 'cands' allow, in schema order. */
-static char *
-child_names__(const GPtrArray *cands)
-{
-    GPtrArray *names = g_ptr_array_new();
-    for (guint i = 0; i < cands->len; i++) {
-        const struct cfg_gram_elem *g = cands->pdata[i];
-        for (guint j = 0; j < g->children->len; j++) {
-            const struct cfg_gram_elem *c = g->children->pdata[j];
-            bool dup = false;
-            for (guint k = 0; k < names->len; k++) {
-                dup |= !strcmp(names->pdata[k], c->name);
-            }
-            if (!dup) {
-                g_ptr_array_add(names, c->name);
-            }
-        }
-    }
-    char *s = names->len ? join_or__(names, ", ") : g_strdup("none");
-    g_ptr_array_free(names, TRUE);
-    return s;
-}
 
 /* Reports the required children missing from 'e'; returns how many. */
 static int
@@ -1055,7 +1038,7 @@ explain_element__(struct cfg_capture *cap, const xmlNode *e, int code)
         return;
     }
     GPtrArray *pc = cfg_gram_lookup(d->schema, parent);
-    char *names = child_names__(pc);
+    char *names = gram_names__(pc, true);
     if (cfg_gram_child_pos(pc, cfg_name(e)) >= 0
         && explain_missing__(cap, parent, code)) {
         /* RelaxNG tripped over the element after a missing one. */

@@ -66,8 +66,8 @@ struct sweep {
     int csv_fd;                 /* sweep.csv, O_APPEND */
     size_t n_runs;              /* in the sweep */
     size_t n_before;            /* complete when this session started */
-    size_t *todo;               /* run indexes: (point - 1) * runs + run - 1 */
-    size_t n_todo, next;
+    size_t *missing;            /* runs to do, as indexes (point - 1) * runs + run - 1 */
+    size_t n_missing, next;
     size_t n_ok, n_failed;      /* in this session */
     GPtrArray *failures;        /* char *, one line each */
     double t0, last_draw;
@@ -476,7 +476,7 @@ draw_progress(struct sweep *sw, bool force)
     double elapsed = now - sw->t0;
     char *el = format_secs(elapsed);
     char *eta = finished ? format_secs(elapsed / (double) finished
-                                       * (double) (sw->n_todo - finished))
+                                       * (double) (sw->n_missing - finished))
                          : g_strdup("?");
     fprintf(stderr, "\rsweep: %zu/%zu runs done, %zu failed, %s elapsed, "
             "ETA %s   ", sw->n_before + sw->n_ok, sw->n_runs, sw->n_failed,
@@ -610,7 +610,7 @@ run_all(struct sweep *sw, int slots, bool mpi, int mpi_size)
     int workers = mpi ? mpi_size - 1 : 0;
     size_t n_remote = 0;
     bool stopping = false;
-    while (sw->next < sw->n_todo || n_active || workers > 0 || n_remote) {
+    while (sw->next < sw->n_missing || n_active || workers > 0 || n_remote) {
         if (interrupted && !stopping) {
             for (size_t i = 0; i < n_active; i++) {
                 kill(pids[i], SIGTERM);
@@ -618,8 +618,8 @@ run_all(struct sweep *sw, int slots, bool mpi, int mpi_size)
             stopping = true;
         }
         while (!interrupted && n_active < (size_t) slots
-               && sw->next < sw->n_todo) {
-            size_t idx = sw->todo[sw->next++];
+               && sw->next < sw->n_missing) {
+            size_t idx = sw->missing[sw->next++];
             uint32_t run;
             size_t point = run_of(sw, idx, &run);
             char *dir = nvo_sweep_run_dir(sw->dir, point, run);
@@ -655,8 +655,8 @@ run_all(struct sweep *sw, int slots, bool mpi, int mpi_size)
         struct nvo_mpi_msg m;
         while ((workers > 0 || n_remote) && nvo_mpi_poll(&m)) {
             if (m.kind == NVO_MPI_REQUEST) {
-                if (sw->next < sw->n_todo) {
-                    size_t idx = sw->todo[sw->next++];
+                if (sw->next < sw->n_missing) {
+                    size_t idx = sw->missing[sw->next++];
                     uint32_t run;
                     size_t point = run_of(sw, idx, &run);
                     char *dir = nvo_sweep_run_dir(sw->dir, point, run);
@@ -725,10 +725,10 @@ sweep_prepare(struct sweep *sw, const struct opts *o,
         g_free(done);
         return false;
     }
-    sw->todo = g_new(size_t, sw->n_runs - sw->n_before + 1);
+    sw->missing = g_new(size_t, sw->n_runs - sw->n_before + 1);
     for (size_t i = 0; i < sw->n_runs; i++) {
         if (!done[i]) {
-            sw->todo[sw->n_todo++] = i;
+            sw->missing[sw->n_missing++] = i;
         }
     }
     g_free(done);
@@ -747,7 +747,7 @@ sweep_close(struct sweep *sw)
     }
     g_free(sw->dir);
     g_free(sw->csv_path);
-    g_free(sw->todo);
+    g_free(sw->missing);
     if (sw->failures) {
         g_ptr_array_free(sw->failures, TRUE);
     }
@@ -770,7 +770,7 @@ sweep_execute(struct sweep *sw, bool mpi, int mpi_size, int slots)
         printf(", %d at a time", slots);
     }
     if (sw->n_before) {
-        printf("; %zu done before, %zu to run", sw->n_before, sw->n_todo);
+        printf("; %zu done before, %zu to run", sw->n_before, sw->n_missing);
     }
     printf("\n");
     fflush(stdout);
