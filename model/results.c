@@ -303,6 +303,7 @@ write_ecmp__(xmlTextWriterPtr w, const struct nvo_sim *sim,
             attr_s__(w, "name", nvo_role_name((enum nvo_role) role));
             attr_u64__(w, "switches", jains->len);
             balance_attrs__(w, &b);
+            attr_u64__(w, "switches-measured", n_jains);
             attr_f__(w, "mean-switch-jain", n_jains ? jsum / n_jains : NAN);
             attr_f__(w, "min-switch-jain", jmin);
             xmlTextWriterEndElement(w);
