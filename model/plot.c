@@ -336,6 +336,19 @@ nvo_plot(const struct nvo_plot_opts *o, struct nvo_plot_result *res_out,
         }
         g_array_append_val(series, n);
     }
+    /* Something to draw. */
+    bool any = false;
+    for (size_t j = 0; j < pps->len; j++) {
+        any = any || g_array_index(pps, struct ppoint__, j).st->n > 0;
+    }
+    if (!any) {
+        rc = fail__(error, NVO_SUMMARY_ERROR_ARG,
+                    "-y %s: no run of the %s plotted has a value of it (its "
+                    "cells in %s are empty: a metric without samples, such "
+                    "as spine_up_jain on a fabric without super-spines)",
+                    o->y, pps->len == 1 ? "point" : "points", sw->file);
+        goto out;
+    }
     /* File names. */
     dir = g_file_test(o->sweep, G_FILE_TEST_IS_DIR) ? g_strdup(o->sweep)
                                                     : g_path_get_dirname(

@@ -662,22 +662,22 @@ nvo_summary_from_csv(const struct nvo_csv *csv, GError **error)
     }
 
     /* Metrics: the numeric columns after 'run'.  The event fingerprint is
-     * hexadecimal text, which could be all decimal digits by chance. */
+     * hexadecimal text, which could be all decimal digits by chance.  A
+     * column with no value at all (spine_up_jain of a 3-stage fabric) is
+     * a metric missing everywhere. */
     GArray *metric_cols = g_array_new(FALSE, FALSE, sizeof(size_t));
     GPtrArray *metrics = g_ptr_array_new();
     GPtrArray *others = g_ptr_array_new();
     for (size_t c = (size_t) col_run + 1; c < csv->n_cols; c++) {
         bool numeric = strcmp(csv->header[c], "fingerprint") != 0;
-        bool any = false;
         for (size_t r = 0; numeric && r < csv->rows->len; r++) {
             const char *v = ((char **) csv->rows->pdata[r])[c];
             double x;
             if (*v) {
-                any = true;
                 numeric = nvo_summary_parse_number(v, &x);
             }
         }
-        if (numeric && any) {
+        if (numeric) {
             g_array_append_val(metric_cols, c);
             g_ptr_array_add(metrics, g_strdup(csv->header[c]));
         } else {

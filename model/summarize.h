@@ -13,9 +13,11 @@
  * standard deviation, the half-width of the 95% confidence interval of
  * the mean (Student's t with n - 1 degrees of freedom), minimum and
  * maximum.  A column after 'run' is a metric when every non-empty value in
- * it is a finite decimal number; others (the hexadecimal 'fingerprint')
- * are kept but not summarized.  An empty value is a missing one: it is
- * not counted in that metric's n.
+ * it is a finite decimal number (a column of empty values too: a metric
+ * no run measured); others (the hexadecimal 'fingerprint') are kept but
+ * not summarized.  An empty value is a missing one (summary.csv leaves a
+ * metric without samples empty): it is not counted in that metric's n,
+ * and a point without values has n = 0 and no mean.
  *
  * Errors in the input are reported as "FILE:LINE: what is wrong" (GError
  * domain NVO_SUMMARY_ERROR); everything else here is a pure function.

@@ -557,6 +557,19 @@ START_TEST(sweep_missing_cells)
     g_strfreev(lines);
     g_free(csv);
     nvo_summary_destroy(sw);
+
+    /* A column no run has a value in is a metric missing everywhere. */
+    sw = sweep_ok("point,x,seed,run,spine_up_jain,fingerprint\n"
+                  "1,a,1,1,,00\n1,a,1,2,,01\n");
+    ck_assert_uint_eq(sw->n_metrics, 1);
+    ck_assert_str_eq(sw->metrics[0], "spine_up_jain");
+    ck_assert_uint_eq(sw->points[0].stats[0].n, 0);
+    ck_assert(isnan(sw->points[0].stats[0].mean));
+    table = nvo_summary_table(sw, shown, 1);
+    ck_assert_str_eq(table, "point  x  runs  spine_up_jain\n"
+                            "1      a  2     - (n=0)\n");
+    g_free(table);
+    nvo_summary_destroy(sw);
 }
 END_TEST
 
