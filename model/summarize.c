@@ -501,7 +501,7 @@ nvo_metric_unit(const char *name)
         { "_max_over_mean", "max / mean" },
         { "_rate", "fraction" }, { "_ratio", "fraction" },
         { "_share", "fraction" }, { "_fraction", "fraction" },
-        { "_bytes", "bytes" }, { "_bps", "bit/s" },
+        { "_bytes", "bytes" }, { "_bps", "bit/s" }, { "_pps", "packet/s" },
     };
     const char *dot = strrchr(name, '.');
     const char *last = dot ? dot + 1 : name;

@@ -334,6 +334,7 @@ START_TEST(numbers_and_units)
     ck_assert_str_eq(nvo_metric_unit("drop_rate"), "fraction");
     ck_assert_str_eq(nvo_metric_unit("spine_up_max_over_mean"), "max / mean");
     ck_assert_str_eq(nvo_metric_unit("frames_dropped"), "count");
+    ck_assert_str_eq(nvo_metric_unit("rate_pps"), "packet/s");
     ck_assert_str_eq(nvo_metric_unit("traffic.flows.arrival.load"),
                      "fraction of the access link rate");
     ck_assert_ptr_null(nvo_metric_unit("underlay.ecmp.function"));
@@ -349,6 +350,8 @@ START_TEST(numbers_and_units)
         { "frames_dropped", true, 0, INFINITY },
         { "flows_completed", true, 0, INFINITY },
         { "events", true, 0, INFINITY },
+        { "rate_bps", true, 0, INFINITY },
+        { "hello_pps", true, 0, INFINITY },
         { "drop_rate", true, 0, 1 },
         { "spine_up_jain", true, 0, 1 },
         { "leaf_up_max_over_mean", true, 1, INFINITY },
