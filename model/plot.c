@@ -336,6 +336,19 @@ nvo_plot(const struct nvo_plot_opts *o, struct nvo_plot_result *res_out,
         }
         g_array_append_val(series, n);
     }
+    /* Something to draw. */
+    bool any = false;
+    for (size_t j = 0; j < pps->len; j++) {
+        any = any || g_array_index(pps, struct ppoint__, j).st->n > 0;
+    }
+    if (!any) {
+        rc = fail__(error, NVO_SUMMARY_ERROR_ARG,
+                    "-y %s: no run of the %s plotted has a value of it (its "
+                    "cells in %s are empty: a metric without samples, such "
+                    "as spine_up_jain on a fabric without super-spines)",
+                    o->y, pps->len == 1 ? "point" : "points", sw->file);
+        goto out;
+    }
     /* File names. */
     dir = g_file_test(o->sweep, G_FILE_TEST_IS_DIR) ? g_strdup(o->sweep)
                                                     : g_path_get_dirname(
@@ -388,8 +401,17 @@ nvo_plot(const struct nvo_plot_opts *o, struct nvo_plot_result *res_out,
         }
         g_string_append_c(data, '\n');
     }
-    g_string_append(data, "# columns: x, mean, 95% confidence half-width "
-                          "(0 when n < 2), n, point\n");
+    /* The bars: mean -+ half-width, clipped to the values the metric can
+     * take (no FCT below 0, no Jain's index above 1). */
+    double lo, hi;
+    bool bounded = nvo_metric_bounds(o->y, &lo, &hi);
+    g_string_append(data, "# columns: x, mean, bar low, bar high, 95% "
+                          "confidence half-width (0 when n < 2), n (runs "
+                          "with a value; 0: missing), point\n");
+    if (bounded) {
+        g_string_append_printf(data, "# the bars are clipped to [%g, %g], "
+                               "the values %s can take\n", lo, hi, o->y);
+    }
     char buf[G_ASCII_DTOSTR_BUF_SIZE];
     for (size_t s = 0, j = 0; s < series->len; s++) {
         if (s) {
@@ -403,15 +425,20 @@ nvo_plot(const struct nvo_plot_opts *o, struct nvo_plot_result *res_out,
             const struct ppoint__ *pp = &g_array_index(pps, struct ppoint__,
                                                        j);
             const struct nvo_stat *st = pp->st;
-            g_string_append(data, g_ascii_formatd(buf, sizeof buf, "%.10g",
-                                                  pp->x));
-            g_string_append_c(data, ' ');
-            g_string_append(data, st->n ? g_ascii_formatd(buf, sizeof buf,
-                                                          "%.10g", st->mean)
-                                        : "NaN");
-            g_string_append_c(data, ' ');
-            g_string_append(data, g_ascii_formatd(buf, sizeof buf, "%.10g",
-                                                  st->n >= 2 ? st->ci95 : 0));
+            double half = st->n >= 2 ? st->ci95 : 0;
+            const double cols[] = {
+                pp->x, st->mean, fmax(st->mean - half, lo),
+                fmin(st->mean + half, hi), half,
+            };
+            for (size_t c = 0; c < G_N_ELEMENTS(cols); c++) {
+                if (c) {
+                    g_string_append_c(data, ' ');
+                }
+                g_string_append(data, c > 0 && !st->n
+                                      ? "NaN"
+                                      : g_ascii_formatd(buf, sizeof buf,
+                                                        "%.10g", cols[c]));
+            }
             g_string_append_printf(data, " %zu %lu\n", st->n, pp->pt->point);
             n_min = MIN(n_min, st->n);
             n_max = MAX(n_max, st->n);
@@ -443,10 +470,9 @@ nvo_plot(const struct nvo_plot_opts *o, struct nvo_plot_result *res_out,
         g_string_append_printf(t, "%s vs %s: mean and 95%% CI, ", o->y,
                                o->x);
         if (n_min == n_max) {
-            g_string_append_printf(t, "%zu run%s per point", n_min,
-                                   n_min == 1 ? "" : "s");
+            g_string_append_printf(t, "n = %zu per point", n_min);
         } else {
-            g_string_append_printf(t, "%zu-%zu runs per point", n_min, n_max);
+            g_string_append_printf(t, "n = %zu-%zu per point", n_min, n_max);
         }
         for (size_t i = 0; i < o->n_where; i++) {
             g_string_append_printf(t, "%s%s", i ? ", " : "; ", o->where[i]);
@@ -496,9 +522,9 @@ nvo_plot(const struct nvo_plot_opts *o, struct nvo_plot_result *res_out,
         g_string_append_printf(gp, "%s data index %zu using ",
                                s ? ", \\\n    " : "", s);
         if (!numeric && step > 0) {
-            g_string_append_printf(gp, "($1%+.3f):2:3", off * step);
+            g_string_append_printf(gp, "($1%+.3f):2:3:4", off * step);
         } else {
-            g_string_append(gp, "1:2:3");
+            g_string_append(gp, "1:2:3:4");
         }
         g_string_append_printf(gp, " linewidth 1.5 pointtype %d "
                                "pointsize 0.9 title ", (int) (s % 6) + 5);

@@ -1,9 +1,13 @@
-/* results.c: a run's results: results.xml (configuration echo, counters,
- * per-link and per-tier statistics, ECMP balance per tier and per switch,
- * latency and flow-completion percentiles, drops by reason, conservation,
- * event fingerprint) and the one-row summary.csv.  Both are written to a
- * temporary name and renamed.  docs/outputs.md describes every element;
- * results.rng is the schema. */
+/* results.c: a run's results: results.xml (configuration echo, warnings,
+ * the nodes with their addresses, counters, per-link and per-tier
+ * statistics, ECMP balance per tier and per switch, latency and
+ * flow-completion percentiles, drops by reason, conservation, event
+ * fingerprint) and the one-row summary.csv.  Both are written to a
+ * temporary name and renamed.  A measure without samples (a percentile
+ * of no packets, the balance of no traffic) is missing: its attribute is
+ * left out of results.xml and its summary.csv cell is empty, never 0.
+ * docs/outputs.md describes every element; results.rng is the schema. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
@@ -14,6 +18,7 @@
 #include "sim.h"
 #include "stats.h"
 #include "trace.h"
+#include "wire.h"
 
 /* A direction of a link: from node 'from' out of its port 'port'. */
 struct dir {
@@ -50,11 +55,12 @@ attr_u64__(xmlTextWriterPtr w, const char *name, uint64_t v)
     xmlTextWriterWriteFormatAttribute(w, BAD_CAST name, "%" PRIu64, v);
 }
 
+/* A decimal; a missing one (NAN: no samples) is left out. */
 static void
 attr_f__(xmlTextWriterPtr w, const char *name, double v)
 {
     if (!isfinite(v)) {
-        v = 0;
+        return;
     }
     xmlTextWriterWriteFormatAttribute(w, BAD_CAST name, "%.6g", v);
 }
@@ -79,7 +85,7 @@ balance_attrs__(xmlTextWriterPtr w, const struct nvo_balance *b)
     attr_f__(w, "max-over-mean", b->max_over_mean);
     attr_f__(w, "cov", b->cov);
     attr_f__(w, "jain", b->jain);
-    attr_f__(w, "min-share", b->mean > 0 ? b->min / b->mean : 0);
+    attr_f__(w, "min-share", b->mean > 0 ? b->min / b->mean : NAN);
 }
 
 static void
@@ -148,7 +154,7 @@ write_links__(xmlTextWriterPtr w, const struct nvo_sim *sim, double dur_ps)
             d.link = l;
             const struct nvo_port_stats *st = &d.port->st;
             const char *tier = tier_name__(sim, &d, li);
-            double util = dur_ps > 0 ? (double) st->busy_time / dur_ps : 0;
+            double util = dur_ps > 0 ? (double) st->busy_time / dur_ps : NAN;
 
             xmlTextWriterStartElement(w, BAD_CAST "link");
             attr_s__(w, "from", d.from->name);
@@ -160,8 +166,9 @@ write_links__(xmlTextWriterPtr w, const struct nvo_sim *sim, double dur_ps)
             attr_f__(w, "utilization", util);
             attr_time__(w, "mean-queue-delay-us",
                         st->n_qdelay ? (double) st->qdelay_sum
-                                       / (double) st->n_qdelay : 0);
-            attr_time__(w, "max-queue-delay-us", (double) st->qdelay_max);
+                                       / (double) st->n_qdelay : NAN);
+            attr_time__(w, "max-queue-delay-us",
+                        st->n_qdelay ? (double) st->qdelay_max : NAN);
             attr_u64__(w, "max-queue-bytes", st->max_queue_bytes);
             for (int r = 0; r < NVO_DROP_N; r++) {
                 char name[64];
@@ -181,7 +188,7 @@ write_links__(xmlTextWriterPtr w, const struct nvo_sim *sim, double dur_ps)
                 t->drops[r] += st->drop_frames[r];
             }
             t->util_sum += util;
-            t->util_max = fmax(t->util_max, util);
+            t->util_max = t->links == 1 ? util : fmax(t->util_max, util);
             double b = (double) sum_tc__(st->tx_bytes);
             g_array_append_val(t->bytes, b);
         }
@@ -224,8 +231,8 @@ write_ecmp__(xmlTextWriterPtr w, const struct nvo_sim *sim,
              struct nvo_balance *leaf_up, struct nvo_balance *spine_up)
 {
     const struct nvo_net *net = sim->net;
-    memset(leaf_up, 0, sizeof *leaf_up);
-    memset(spine_up, 0, sizeof *spine_up);
+    nvo_balance(NULL, 0, leaf_up);          /* missing unless measured */
+    nvo_balance(NULL, 0, spine_up);
     xmlTextWriterStartElement(w, BAD_CAST "ecmp");
     attr_s__(w, "function", nvo_hash_fn_name(net->cfg.ecmp.fn));
     char buf[128];
@@ -282,17 +289,22 @@ write_ecmp__(xmlTextWriterPtr w, const struct nvo_sim *sim,
         if (all->len) {
             struct nvo_balance b;
             nvo_balance((const double *) (void *) all->data, all->len, &b);
-            double jmin = 1, jsum = 0;
+            /* Over the switches whose up-links carried anything. */
+            double jmin = NAN, jsum = 0;
+            guint n_jains = 0;
             for (guint j = 0; j < jains->len; j++) {
                 double v = g_array_index(jains, double, j);
-                jmin = fmin(jmin, v);
-                jsum += v;
+                if (isfinite(v)) {
+                    jmin = n_jains++ ? fmin(jmin, v) : v;
+                    jsum += v;
+                }
             }
             xmlTextWriterStartElement(w, BAD_CAST "role");
             attr_s__(w, "name", nvo_role_name((enum nvo_role) role));
             attr_u64__(w, "switches", jains->len);
             balance_attrs__(w, &b);
-            attr_f__(w, "mean-switch-jain", jsum / jains->len);
+            attr_u64__(w, "switches-measured", n_jains);
+            attr_f__(w, "mean-switch-jain", n_jains ? jsum / n_jains : NAN);
             attr_f__(w, "min-switch-jain", jmin);
             xmlTextWriterEndElement(w);
             if (role == NVO_ROLE_LEAF) {
@@ -307,6 +319,31 @@ write_ecmp__(xmlTextWriterPtr w, const struct nvo_sim *sim,
     xmlTextWriterEndElement(w);
 }
 
+/* Every node, so that the addresses in a pcap can be read as names: its
+ * loopback address (the source and destination of the frames it sends
+ * and receives) in the run's IP version, and its MAC (every port of a
+ * node has it). */
+static void
+write_nodes__(xmlTextWriterPtr w, const struct nvo_net *net)
+{
+    for (uint32_t i = 0; i < nvo_net_n_nodes(net); i++) {
+        const struct nvo_node *n = nvo_net_node(net, i);
+        char addr[INET6_ADDRSTRLEN], mac[18];
+        uint32_t a4 = htonl(n->addr4);
+        if (net->cfg.ipv6) {
+            inet_ntop(AF_INET6, n->addr6, addr, sizeof addr);
+        } else {
+            inet_ntop(AF_INET, &a4, addr, sizeof addr);
+        }
+        xmlTextWriterStartElement(w, BAD_CAST "node");
+        attr_s__(w, "name", n->name);
+        attr_s__(w, "role", nvo_role_name(n->role));
+        attr_s__(w, "address", addr);
+        attr_s__(w, "mac", nvo_eth_addr_format(n->mac, mac));
+        xmlTextWriterEndElement(w);
+    }
+}
+
 static void
 write_hist__(xmlTextWriterPtr w, const char *elem, const struct nvo_hist *h,
              uint64_t count)
@@ -314,12 +351,12 @@ write_hist__(xmlTextWriterPtr w, const char *elem, const struct nvo_hist *h,
     xmlTextWriterStartElement(w, BAD_CAST elem);
     attr_u64__(w, "count", count);
     attr_time__(w, "mean-us", nvo_hist_mean(h));
-    attr_time__(w, "min-us", h->n ? (double) h->min : 0);
+    attr_time__(w, "min-us", h->n ? (double) h->min : NAN);
     attr_time__(w, "p50-us", nvo_hist_quantile(h, 0.50));
     attr_time__(w, "p90-us", nvo_hist_quantile(h, 0.90));
     attr_time__(w, "p99-us", nvo_hist_quantile(h, 0.99));
     attr_time__(w, "p999-us", nvo_hist_quantile(h, 0.999));
-    attr_time__(w, "max-us", h->n ? (double) h->max : 0);
+    attr_time__(w, "max-us", h->n ? (double) h->max : NAN);
     xmlTextWriterEndElement(w);
 }
 
@@ -377,7 +414,7 @@ headline__(const struct nvo_sim *sim, struct headline *h)
     h->flows_started = ts.flows_started;
     h->flows_completed = ts.flows_completed;
     h->drop_rate = sim->generated ? (double) sim->dropped
-                                    / (double) sim->generated : 0;
+                                    / (double) sim->generated : NAN;
     h->lat_mean = nvo_hist_mean(ts.latency) / 1e6;
     h->lat_p50 = nvo_hist_quantile(ts.latency, 0.5) / 1e6;
     h->lat_p99 = nvo_hist_quantile(ts.latency, 0.99) / 1e6;
@@ -409,6 +446,17 @@ ecmp_summary__(const struct nvo_sim *sim, struct nvo_balance *leaf,
     xmlBufferFree(buf);
 }
 
+/* ",VALUE" with 6 significant digits, or "," alone for a missing value
+ * (NAN). */
+static void
+csv_num__(GString *s, double v)
+{
+    g_string_append_c(s, ',');
+    if (isfinite(v)) {
+        g_string_append_printf(s, "%.6g", v);
+    }
+}
+
 char *
 nvo_sim_summary_values(const struct nvo_sim *sim)
 {
@@ -416,19 +464,28 @@ nvo_sim_summary_values(const struct nvo_sim *sim)
     headline__(sim, &h);
     ecmp_summary__(sim, &h.leaf_up, &h.spine_up);
     char t[NVO_TIME_STRLEN];
-    return g_strdup_printf(
-        "%s,%" PRIu64 ",%" PRIu64 ",%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64
-        ",%" PRIu64 ",%" PRIu64 ",%.6g,%" PRIu64 ",%" PRIu64
-        ",%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%016" PRIx64
-        ",%.3f",
-        sim->engine->ops->name, sim->cfg->seed, sim->cfg->run,
+    GString *s = g_string_new(NULL);
+    g_string_append_printf(
+        s, "%s,%" PRIu64 ",%" PRIu64 ",%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64
+        ",%" PRIu64 ",%" PRIu64, sim->engine->ops->name, sim->cfg->seed,
+        sim->cfg->run,
         nvo_time_format_sec(nvo_engine_now(sim->engine), t, sizeof t),
         sim->engine->n_executed, h.generated, h.delivered, h.dropped,
-        h.in_flight, h.drop_rate, h.flows_started, h.flows_completed,
+        h.in_flight);
+    csv_num__(s, h.drop_rate);
+    g_string_append_printf(s, ",%" PRIu64 ",%" PRIu64, h.flows_started,
+                           h.flows_completed);
+    const double metrics[] = {
         h.lat_mean, h.lat_p50, h.lat_p99, h.fct_mean, h.fct_p50, h.fct_p99,
         h.leaf_up.jain, h.leaf_up.max_over_mean, h.spine_up.jain,
-        h.spine_up.max_over_mean, sim->engine->fingerprint,
-        sim->wall_seconds);
+        h.spine_up.max_over_mean,
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(metrics); i++) {
+        csv_num__(s, metrics[i]);
+    }
+    g_string_append_printf(s, ",%016" PRIx64 ",%.3f",
+                           sim->engine->fingerprint, sim->wall_seconds);
+    return g_string_free(s, FALSE);
 }
 
 char *
@@ -484,8 +541,17 @@ nvo_sim_write_results(struct nvo_sim *sim, GError **error)
                                       sim->engine->fingerprint);
     attr_f__(w, "wall-seconds", sim->wall_seconds);
     attr_f__(w, "events-per-second", sim->wall_seconds > 0
-             ? (double) sim->engine->n_executed / sim->wall_seconds : 0);
+             ? (double) sim->engine->n_executed / sim->wall_seconds : NAN);
     xmlTextWriterEndElement(w);
+
+    for (guint i = 0; i < sim->warnings->len; i++) {
+        const struct nvo_sim_warning *wa = g_ptr_array_index(sim->warnings,
+                                                             i);
+        xmlTextWriterStartElement(w, BAD_CAST "warning");
+        attr_s__(w, "about", wa->about);
+        xmlTextWriterWriteString(w, BAD_CAST wa->text);
+        xmlTextWriterEndElement(w);
+    }
 
     xmlTextWriterStartElement(w, BAD_CAST "scenario-as-run");
     xmlTextWriterWriteRaw(w, BAD_CAST "\n");
@@ -502,6 +568,7 @@ nvo_sim_write_results(struct nvo_sim *sim, GError **error)
     attr_u64__(w, "route-computations", net->n_route_computations);
     attr_s__(w, "last-convergence", nvo_time_format(net->last_convergence, t,
                                                     sizeof t));
+    write_nodes__(w, net);
     xmlTextWriterEndElement(w);
 
     xmlTextWriterStartElement(w, BAD_CAST "conservation");

@@ -3,6 +3,7 @@
 #include "sim.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <sys/stat.h>
 
@@ -29,6 +30,36 @@ mkdir_p__(const char *path)
     }
     g_free(buf);
     return error;
+}
+
+static void
+warning_free__(gpointer w_)
+{
+    struct nvo_sim_warning *w = w_;
+    g_free(w->about);
+    g_free(w->text);
+    g_free(w);
+}
+
+void
+nvo_sim_warn(struct nvo_sim *sim, const char *about, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *text = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    for (guint i = 0; i < sim->warnings->len; i++) {
+        const struct nvo_sim_warning *w = g_ptr_array_index(sim->warnings, i);
+        if (!strcmp(w->about, about) && !strcmp(w->text, text)) {
+            g_free(text);
+            return;
+        }
+    }
+    struct nvo_sim_warning *w = g_new(struct nvo_sim_warning, 1);
+    w->about = g_strdup(about);
+    w->text = text;
+    g_ptr_array_add(sim->warnings, w);
+    fprintf(stderr, "nvosim: warning: %s: %s\n", sim->cfg->name, text);
 }
 
 struct ev_ctx {
@@ -105,6 +136,37 @@ build_traffic__(struct nvo_sim *sim, GError **error)
     return true;
 }
 
+/* The ECMP fields the run's frames carry: its traffic is plain UDP or TCP
+ * between the hypervisors' underlay addresses (traffic.h), without a GRE
+ * key, an MPLS label stack or encapsulated inner headers. */
+#define SIM_TRAFFIC_ECMP_FIELDS NVO_ECMP_5TUPLE
+
+static void
+warn_ecmp_fields__(struct nvo_sim *sim)
+{
+    const struct nvo_underlay_ecmp_cfg *e = &sim->cfg->underlay.ecmp;
+    uint32_t absent = e->fields & ~(uint32_t) SIM_TRAFFIC_ECMP_FIELDS;
+    uint32_t present = e->fields & SIM_TRAFFIC_ECMP_FIELDS;
+    if (!sim->cfg->n_flows || e->fn == NVO_HASH_RANDOM || !absent) {
+        return;
+    }
+    char a[128], b[128];
+    nvo_ecmp_fields_format(absent, a, sizeof a);
+    nvo_ecmp_fields_format(present, b, sizeof b);
+    const char *why = "plain UDP/TCP underlay traffic has no GRE key, MPLS "
+                      "entropy label or inner headers";
+    if (present) {
+        nvo_sim_warn(sim, "ecmp-fields", "the ECMP hash fields %s are not in "
+                     "this run's frames (%s): the switches hash %s alone",
+                     a, why, b);
+    } else {
+        nvo_sim_warn(sim, "ecmp-fields", "the ECMP hash fields %s are not in "
+                     "this run's frames (%s): the switches hash nothing "
+                     "that differs between flows, so all flows hash alike",
+                     a, why);
+    }
+}
+
 static bool
 open_outputs__(struct nvo_sim *sim, GError **error)
 {
@@ -170,6 +232,7 @@ nvo_sim_create(const struct nvo_scenario_cfg *cfg, const char *engine,
     sim->engine_name = engine ? engine : cfg->engine;
     sim->out_dir = g_strdup(out_dir ? out_dir : cfg->output.dir);
     sim->pcaps = g_ptr_array_new();
+    sim->warnings = g_ptr_array_new_with_free_func(warning_free__);
     const struct nvo_topo_cfg *topo = cfg->topo;
 
     int err = nvo_engine_create(sim->engine_name, NULL, &sim->engine);
@@ -240,6 +303,7 @@ nvo_sim_create(const struct nvo_scenario_cfg *cfg, const char *engine,
         nvo_sim_destroy(sim);
         return NULL;
     }
+    warn_ecmp_fields__(sim);
     sim->ev_ctx = g_new(struct ev_ctx, cfg->n_events ? cfg->n_events : 1);
     for (size_t i = 0; i < cfg->n_events; i++) {
         struct ev_ctx *c = &sim->ev_ctx[i];
@@ -248,6 +312,21 @@ nvo_sim_create(const struct nvo_scenario_cfg *cfg, const char *engine,
         nvo_engine_schedule_at(sim->engine, cfg->events[i].at, run_event__, c);
     }
     return sim;
+}
+
+static void
+warn_no_traffic__(struct nvo_sim *sim)
+{
+    if (sim->generated) {
+        return;
+    }
+    char t[NVO_TIME_STRLEN];
+    nvo_sim_warn(sim, "no-traffic", "no traffic: 0 frames generated in %s "
+                 "(%s); rates, latencies, completion times and balance are "
+                 "missing", nvo_time_format(nvo_engine_now(sim->engine), t,
+                                            sizeof t),
+                 sim->cfg->n_flows ? "no flow started before the end"
+                                   : "the scenario has no <flows>");
 }
 
 int
@@ -276,6 +355,7 @@ nvo_sim_run(struct nvo_sim *sim, bool progress)
     sim->in_flight = nvo_net_in_flight(sim->net);
     sim->conserved = sim->generated
                      == sim->delivered + sim->dropped + sim->in_flight;
+    warn_no_traffic__(sim);
     return sim->conserved ? 0 : EPROTO;
 }
 
@@ -290,6 +370,7 @@ nvo_sim_destroy(struct nvo_sim *sim)
         nvo_pcap_out_discard(g_ptr_array_index(sim->pcaps, i));
     }
     g_ptr_array_free(sim->pcaps, TRUE);
+    g_ptr_array_free(sim->warnings, TRUE);
     nvo_traffic_destroy(sim->traffic);
     nvo_net_destroy(sim->net);
     nvo_engine_destroy(sim->engine);

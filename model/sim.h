@@ -37,6 +37,14 @@ struct nvo_sim {
     bool ran;
     bool conserved;
     uint64_t generated, delivered, dropped, in_flight;
+    GPtrArray *warnings;        /* struct nvo_sim_warning *, in order */
+};
+
+/* Something a run's numbers cannot show, or a setting that has no effect:
+ * said once on stderr and kept in results.xml (<warning>). */
+struct nvo_sim_warning {
+    char *about;                /* a short tag: "ecmp-fields", "no-traffic" */
+    char *text;                 /* one or two sentences, no newline */
 };
 
 /* Builds a run of 'cfg' on engine 'engine' (NULL: the scenario's), writing
@@ -56,6 +64,14 @@ int nvo_sim_run(struct nvo_sim *, bool progress);
  * conservation check passed, writes summary.csv (so a summary.csv marks a
  * complete, good run).  Returns 0 or an errno with 'error' set. */
 int nvo_sim_write_results(struct nvo_sim *, GError **error);
+
+/* Records a warning with tag 'about' (see struct nvo_sim_warning) and
+ * prints it to stderr as "nvosim: warning: SCENARIO: TEXT".  A warning
+ * with the same tag and text as an earlier one is neither kept nor
+ * printed again.  nvo_sim_create() warns about ECMP fields the traffic
+ * does not carry; nvo_sim_run() about a run that generated no frames. */
+void nvo_sim_warn(struct nvo_sim *, const char *about, const char *fmt, ...)
+    NVO_PRINTF(3, 4);
 
 /* Frees everything; removes unfinished trace and pcap files.  Accepts
  * NULL. */

@@ -55,7 +55,7 @@ double
 nvo_hist_quantile(const struct nvo_hist *h, double q)
 {
     if (!h->n) {
-        return 0;
+        return NAN;
     }
     if (q <= 0) {
         return (double) h->min;
@@ -83,7 +83,7 @@ nvo_hist_quantile(const struct nvo_hist *h, double q)
 double
 nvo_hist_mean(const struct nvo_hist *h)
 {
-    return h->n ? h->sum / (double) h->n : 0;
+    return h->n ? h->sum / (double) h->n : NAN;
 }
 
 void
@@ -91,6 +91,8 @@ nvo_balance(const double *x, uint32_t n, struct nvo_balance *out)
 {
     memset(out, 0, sizeof *out);
     out->n = n;
+    out->mean = out->max = out->min = NAN;
+    out->max_over_mean = out->cov = out->jain = NAN;
     if (!n) {
         return;
     }

@@ -22,20 +22,24 @@ struct nvo_hist {
 void nvo_hist_init(struct nvo_hist *);
 /* Records a value >= 0 (negative values count as 0). */
 void nvo_hist_add(struct nvo_hist *, int64_t v);
-/* The value at quantile q in [0, 1] (0 if empty). */
+/* The value at quantile q in [0, 1], and the mean: NAN if the histogram
+ * is empty (no samples: a missing value, not 0). */
 double nvo_hist_quantile(const struct nvo_hist *, double q);
 double nvo_hist_mean(const struct nvo_hist *);
 
+/* A measure that is undefined is NAN: mean, max and min when n is 0;
+ * max_over_mean, cov and jain also when the mean is 0 (nothing to
+ * balance). */
 struct nvo_balance {
     uint32_t n;                 /* entries */
     double mean, max, min;
-    double max_over_mean;       /* 1 = perfect; 0 if the mean is 0 */
+    double max_over_mean;       /* 1 = perfect */
     double cov;                 /* standard deviation / mean */
     double jain;                /* (sum x)^2 / (n sum x^2): 1 = perfect,
                                  * 1/n = everything on one entry */
 };
 
-/* Balance of x[0..n-1] (n may be 0: all zeros). */
+/* Balance of x[0..n-1] (n may be 0: everything undefined). */
 void nvo_balance(const double *x, uint32_t n, struct nvo_balance *out);
 
 #endif

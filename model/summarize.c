@@ -501,7 +501,7 @@ nvo_metric_unit(const char *name)
         { "_max_over_mean", "max / mean" },
         { "_rate", "fraction" }, { "_ratio", "fraction" },
         { "_share", "fraction" }, { "_fraction", "fraction" },
-        { "_bytes", "bytes" }, { "_bps", "bit/s" },
+        { "_bytes", "bytes" }, { "_bps", "bit/s" }, { "_pps", "packet/s" },
     };
     const char *dot = strrchr(name, '.');
     const char *last = dot ? dot + 1 : name;
@@ -518,6 +518,44 @@ nvo_metric_unit(const char *name)
         return "count";
     }
     return NULL;
+}
+
+bool
+nvo_metric_bounds(const char *name, double *lo, double *hi)
+{
+    static const char *const fractions[] = {
+        "_jain", "_rate", "_ratio", "_share", "_fraction",
+    };
+    static const char *const nonnegative[] = {
+        "_ps", "_ns", "_us", "_ms", "_s", "_bytes", "_bps", "_pps",
+    };
+    const char *dot = strrchr(name, '.');
+    const char *last = dot ? dot + 1 : name;
+    *lo = -INFINITY;
+    *hi = INFINITY;
+    for (size_t i = 0; i < G_N_ELEMENTS(fractions); i++) {
+        if (ends_with__(last, fractions[i])) {
+            *lo = 0;
+            *hi = 1;
+            return true;
+        }
+    }
+    if (ends_with__(last, "_max_over_mean")) {
+        *lo = 1;
+        return true;
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(nonnegative); i++) {
+        if (ends_with__(last, nonnegative[i])) {
+            *lo = 0;
+            return true;
+        }
+    }
+    if (!strcmp(last, "events") || g_str_has_prefix(last, "frames_")
+        || g_str_has_prefix(last, "flows_")) {
+        *lo = 0;
+        return true;
+    }
+    return false;
 }
 
 /* ---- Sweeps ---- */
@@ -624,22 +662,22 @@ nvo_summary_from_csv(const struct nvo_csv *csv, GError **error)
     }
 
     /* Metrics: the numeric columns after 'run'.  The event fingerprint is
-     * hexadecimal text, which could be all decimal digits by chance. */
+     * hexadecimal text, which could be all decimal digits by chance.  A
+     * column with no value at all (spine_up_jain of a 3-stage fabric) is
+     * a metric missing everywhere. */
     GArray *metric_cols = g_array_new(FALSE, FALSE, sizeof(size_t));
     GPtrArray *metrics = g_ptr_array_new();
     GPtrArray *others = g_ptr_array_new();
     for (size_t c = (size_t) col_run + 1; c < csv->n_cols; c++) {
         bool numeric = strcmp(csv->header[c], "fingerprint") != 0;
-        bool any = false;
         for (size_t r = 0; numeric && r < csv->rows->len; r++) {
             const char *v = ((char **) csv->rows->pdata[r])[c];
             double x;
             if (*v) {
-                any = true;
                 numeric = nvo_summary_parse_number(v, &x);
             }
         }
-        if (numeric && any) {
+        if (numeric) {
             g_array_append_val(metric_cols, c);
             g_ptr_array_add(metrics, g_strdup(csv->header[c]));
         } else {
@@ -888,6 +926,68 @@ nvo_summary_filter(struct nvo_summary *sw, const char *filter, GError **error)
     g_ptr_array_free(seen, TRUE);
     g_free(path);
     return err;
+}
+
+static char *
+mean_ci_text__(const struct nvo_stat *st)
+{
+    if (!st->n) {
+        return g_strdup("- (n=0)");
+    }
+    if (st->n < 2) {
+        return g_strdup_printf("%.4g (n=1)", st->mean);
+    }
+    return g_strdup_printf("%.4g ± %.2g (n=%zu)", st->mean, st->ci95,
+                           st->n);
+}
+
+char *
+nvo_summary_table(const struct nvo_summary *sw, const int *metrics,
+                  size_t n_metrics)
+{
+    /* Cells first, to size the columns. */
+    size_t n_cols = 1 + sw->n_paths + 1 + n_metrics;
+    GPtrArray *cells = g_ptr_array_new_with_free_func(g_free);
+    g_ptr_array_add(cells, g_strdup("point"));
+    for (size_t k = 0; k < sw->n_paths; k++) {
+        g_ptr_array_add(cells, g_strdup(sw->paths[k]));
+    }
+    g_ptr_array_add(cells, g_strdup("runs"));
+    for (size_t j = 0; j < n_metrics; j++) {
+        g_ptr_array_add(cells, g_strdup(sw->metrics[metrics[j]]));
+    }
+    for (size_t i = 0; i < sw->n_points; i++) {
+        const struct nvo_summary_point *pt = &sw->points[i];
+        g_ptr_array_add(cells, g_strdup_printf("%lu", pt->point));
+        for (size_t k = 0; k < sw->n_paths; k++) {
+            g_ptr_array_add(cells, g_strdup(pt->values[k]));
+        }
+        g_ptr_array_add(cells, g_strdup_printf("%zu", pt->n_runs));
+        for (size_t j = 0; j < n_metrics; j++) {
+            g_ptr_array_add(cells, mean_ci_text__(&pt->stats[metrics[j]]));
+        }
+    }
+    size_t *width = g_new0(size_t, n_cols);
+    for (guint i = 0; i < cells->len; i++) {
+        size_t n = (size_t) g_utf8_strlen(cells->pdata[i], -1);
+        width[i % n_cols] = MAX(width[i % n_cols], n);
+    }
+    GString *s = g_string_new(NULL);
+    for (guint i = 0; i < cells->len; i++) {
+        const char *c = cells->pdata[i];
+        g_string_append(s, c);
+        if (i % n_cols == n_cols - 1) {
+            g_string_append_c(s, '\n');
+        } else {
+            for (size_t k = (size_t) g_utf8_strlen(c, -1);
+                 k < width[i % n_cols] + 2; k++) {
+                g_string_append_c(s, ' ');
+            }
+        }
+    }
+    g_free(width);
+    g_ptr_array_free(cells, TRUE);
+    return g_string_free(s, FALSE);
 }
 
 static void

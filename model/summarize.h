@@ -13,9 +13,11 @@
  * standard deviation, the half-width of the 95% confidence interval of
  * the mean (Student's t with n - 1 degrees of freedom), minimum and
  * maximum.  A column after 'run' is a metric when every non-empty value in
- * it is a finite decimal number; others (the hexadecimal 'fingerprint')
- * are kept but not summarized.  An empty value is a missing one: it is
- * not counted in that metric's n.
+ * it is a finite decimal number (a column of empty values too: a metric
+ * no run measured); others (the hexadecimal 'fingerprint') are kept but
+ * not summarized.  An empty value is a missing one (summary.csv leaves a
+ * metric without samples empty): it is not counted in that metric's n,
+ * and a point without values has n = 0 and no mean.
  *
  * Errors in the input are reported as "FILE:LINE: what is wrong" (GError
  * domain NVO_SUMMARY_ERROR); everything else here is a pure function.
@@ -112,6 +114,14 @@ bool nvo_summary_parse_number(const char *s, double *x);
  * NULL when the name says nothing. */
 const char *nvo_metric_unit(const char *name);
 
+/* The interval a metric's values lie in, from its name as for
+ * nvo_metric_unit(): times, sizes, bit and packet rates and counts are
+ * >= 0; fractions (drop_rate, *_share, ...) and Jain's indices (in
+ * [1/n, 1], n unknown here) lie in [0, 1]; max / mean is >= 1.  Sets *lo
+ * and *hi (-INFINITY, INFINITY when unbounded) and returns whether the
+ * name gave a bound. */
+bool nvo_metric_bounds(const char *name, double *lo, double *hi);
+
 /* ---- Sweep results per grid point ---- */
 
 struct nvo_summary_point {
@@ -168,6 +178,15 @@ int nvo_summary_filter(struct nvo_summary *, const char *filter,
 /* Whether two values of a varied path are the same (as text, or as
  * numbers). */
 bool nvo_summary_values_equal(const char *a, const char *b);
+
+/* The table "nvosim summarize" prints, without its title line: a header
+ * (point, the varied paths, runs, the metrics), then one line per point,
+ * columns aligned (UTF-8 aware), each metric's cell "MEAN ± HALF (n=N)"
+ * with N the number of runs that have a value for it ("MEAN (n=1)"; a
+ * point without any value shows "- (n=0)").  'metrics' holds 'n_metrics'
+ * metric indexes. */
+char *nvo_summary_table(const struct nvo_summary *, const int *metrics,
+                        size_t n_metrics);
 
 /* The text of summary-stats.csv: a header line, then one line per point:
  * point, the varied values, then for every metric M the columns M_n,

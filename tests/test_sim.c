@@ -4,7 +4,9 @@
  * same seed write identical results apart from wall-clock fields; the
  * engines agree event for event; a spine failure reconverges onto the
  * other spine with the loss counted; the 4x16x8 fabric runs with every
- * hash function. */
+ * hash function; a metric without samples is missing (an empty cell, no
+ * attribute), never 0; warnings for hashed fields the traffic lacks and
+ * for a run without traffic; the node list of results.xml. */
 #include <errno.h>
 #include <glob.h>
 #include <inttypes.h>
@@ -12,6 +14,7 @@
 #include <stdlib.h>
 #include <libxml/parser.h>
 #include <libxml/relaxng.h>
+#include <libxml/xpath.h>
 
 #include "config.h"
 #include "sim.h"
@@ -102,6 +105,78 @@ remove_dir(char *dir)
     }
     remove(dir);
     free(dir);
+}
+
+/* The value of the XPath expression 'expr' (a string or a number) in
+ * DIR/results.xml, as text. */
+static char *
+xpath_text(const char *dir, const char *expr)
+{
+    char *path = g_build_filename(dir, "results.xml", NULL);
+    xmlDocPtr doc = xmlReadFile(path, NULL, XML_PARSE_NONET);
+    ck_assert_ptr_nonnull(doc);
+    xmlXPathContextPtr ctx = xmlXPathNewContext(doc);
+    xmlXPathObjectPtr obj = xmlXPathEvalExpression(BAD_CAST expr, ctx);
+    ck_assert_msg(obj, "%s", expr);
+    xmlChar *v = xmlXPathCastToString(obj);
+    char *out = g_strdup((const char *) v);
+    xmlFree(v);
+    xmlXPathFreeObject(obj);
+    xmlXPathFreeContext(ctx);
+    xmlFreeDoc(doc);
+    g_free(path);
+    return out;
+}
+
+static void
+check_xpath(const char *dir, const char *expr, const char *want)
+{
+    char *v = xpath_text(dir, expr);
+    ck_assert_msg(!strcmp(v, want), "%s: \"%s\", expected \"%s\"", expr, v,
+                  want);
+    g_free(v);
+}
+
+/* The cell of column 'col' in DIR/summary.csv (no quoted fields). */
+static char *
+summary_cell(const char *dir, const char *col)
+{
+    char *csv = slurp(dir, "summary.csv");
+    char **lines = g_strsplit(csv, "\n", -1);
+    char **h = g_strsplit(lines[0], ",", -1);
+    char **r = g_strsplit(lines[1], ",", -1);
+    ck_assert_uint_eq(g_strv_length(h), g_strv_length(r));
+    char *out = NULL;
+    for (guint i = 0; h[i]; i++) {
+        if (!strcmp(h[i], col)) {
+            out = g_strdup(r[i]);
+        }
+    }
+    ck_assert_msg(out, "summary.csv has no column %s", col);
+    g_strfreev(h);
+    g_strfreev(r);
+    g_strfreev(lines);
+    g_free(csv);
+    return out;
+}
+
+static void
+check_cell(const char *dir, const char *col, const char *want)
+{
+    char *v = summary_cell(dir, col);
+    ck_assert_msg(!strcmp(v, want), "summary.csv %s: \"%s\", expected "
+                  "\"%s\"", col, v, want);
+    g_free(v);
+}
+
+static double
+cell_number(const char *dir, const char *col)
+{
+    char *v = summary_cell(dir, col);
+    ck_assert_msg(*v, "summary.csv %s is empty", col);
+    double x = g_ascii_strtod(v, NULL);
+    g_free(v);
+    return x;
 }
 
 START_TEST(every_scenario_runs)
@@ -357,6 +432,230 @@ START_TEST(every_hash_on_4x16x8)
 }
 END_TEST
 
+START_TEST(missing_metrics)
+{
+    /* A 3-stage fabric in 100us: one flow started, none completed, and no
+     * super-spines above the spines. */
+    static const char *const sets[] = { "run.duration=100us" };
+    struct nvo_scenario_cfg *cfg;
+    char *dir;
+    struct nvo_sim *sim = run_scenario("scenarios/spine-failure.xml",
+                                       nvo_test_engine(), sets, 1, &cfg,
+                                       &dir);
+    check_schema(dir);
+    check_cell(dir, "flows_completed", "0");
+    static const char *const empty[] = {
+        "fct_mean_us", "fct_p50_us", "fct_p99_us", "spine_up_jain",
+        "spine_up_max_over_mean",
+    };
+    for (size_t i = 0; i < NVO_ARRAY_SIZE(empty); i++) {
+        check_cell(dir, empty[i], "");
+    }
+    /* What was measured is there: the leaves' 2 up-links each. */
+    double jain = cell_number(dir, "leaf_up_jain");
+    ck_assert(jain >= 1.0 / 8 && jain <= 1);
+    ck_assert(cell_number(dir, "latency_p50_us") > 0);
+    ck_assert(cell_number(dir, "drop_rate") == 0);
+    /* results.xml: a count of 0 and no values; no spine role. */
+    check_xpath(dir, "string(//flow-completion/@count)", "0");
+    check_xpath(dir, "count(//flow-completion/@*)", "1");
+    check_xpath(dir, "count(//ecmp/role[@name='spine'])", "0");
+    check_xpath(dir, "count(//ecmp/role[@name='leaf']/@jain)", "1");
+    /* The spines' switch elements are absent too: no up-links. */
+    check_xpath(dir, "count(//ecmp/switch[@role='spine'])", "0");
+    /* No warning: the traffic carries the 5-tuple it hashes. */
+    ck_assert_uint_eq(sim->warnings->len, 0);
+    check_xpath(dir, "count(/results/warning)", "0");
+    nvo_sim_destroy(sim);
+    nvo_scenario_cfg_destroy(cfg);
+    remove_dir(dir);
+
+    /* A 5-stage fabric measures the spines' up-links (8 of them). */
+    static const char *const five[] = {
+        "topology.file=../topologies/five-stage-small.xml",
+        "run.duration=2ms",
+    };
+    sim = run_scenario("scenarios/websearch.xml", nvo_test_engine(), five,
+                       2, &cfg, &dir);
+    check_schema(dir);
+    jain = cell_number(dir, "spine_up_jain");
+    ck_assert(jain >= 1.0 / 8 && jain <= 1);
+    ck_assert(cell_number(dir, "spine_up_max_over_mean") >= 1);
+    check_xpath(dir, "string(//ecmp/role[@name='spine']/@n)", "8");
+    /* Jain's index of each spine, averaged over those that carried
+     * traffic up. */
+    char *measured = xpath_text(dir, "string(//ecmp/role[@name='spine']"
+                                "/@switches-measured)");
+    char *expr = g_strdup_printf("count(//ecmp/switch[@role='spine'][@jain])"
+                                 " = %s", measured);
+    check_xpath(dir, expr, "true");
+    g_free(expr);
+    g_free(measured);
+    nvo_sim_destroy(sim);
+    nvo_scenario_cfg_destroy(cfg);
+    remove_dir(dir);
+}
+END_TEST
+
+START_TEST(no_traffic)
+{
+    /* A flow every 20s or so: none in 3ms. */
+    static const char *const sets[] = { "traffic.flows.arrival.load=1e-5" };
+    struct nvo_scenario_cfg *cfg;
+    char *dir;
+    struct nvo_sim *sim = run_scenario("scenarios/spine-failure.xml",
+                                       nvo_test_engine(), sets, 1, &cfg,
+                                       &dir);
+    ck_assert_uint_eq(sim->generated, 0);
+    check_schema(dir);
+    /* Nothing offered: no drop rate, no latency, no balance. */
+    static const char *const empty[] = {
+        "drop_rate", "latency_mean_us", "latency_p50_us", "latency_p99_us",
+        "fct_mean_us", "fct_p50_us", "fct_p99_us", "leaf_up_jain",
+        "leaf_up_max_over_mean", "spine_up_jain", "spine_up_max_over_mean",
+    };
+    for (size_t i = 0; i < NVO_ARRAY_SIZE(empty); i++) {
+        check_cell(dir, empty[i], "");
+    }
+    check_cell(dir, "frames_generated", "0");
+    check_cell(dir, "flows_started", "0");
+    check_xpath(dir, "count(//packet-latency/@*)", "1");
+    /* The leaves' up-links carried nothing: a balance of n entries and no
+     * measures. */
+    check_xpath(dir, "count(//ecmp/role[@name='leaf']/@*)", "4");
+    check_xpath(dir, "string(//ecmp/role[@name='leaf']/@switches-measured)",
+                "0");
+    check_xpath(dir, "string(//ecmp/role[@name='leaf']/@n)", "8");
+    /* No queueing was measured on any link. */
+    check_xpath(dir, "count(//link/@mean-queue-delay-us)", "0");
+    /* The warning: kept once, in results.xml too. */
+    ck_assert_uint_eq(sim->warnings->len, 1);
+    const struct nvo_sim_warning *w = g_ptr_array_index(sim->warnings, 0);
+    ck_assert_str_eq(w->about, "no-traffic");
+    ck_assert_str_eq(w->text, "no traffic: 0 frames generated in 3ms (no "
+                     "flow started before the end); rates, latencies, "
+                     "completion times and balance are missing");
+    check_xpath(dir, "count(/results/warning)", "1");
+    check_xpath(dir, "string(/results/warning/@about)", "no-traffic");
+    check_xpath(dir, "string(/results/warning)", w->text);
+    nvo_sim_warn(sim, "no-traffic", "%s", w->text);
+    ck_assert_uint_eq(sim->warnings->len, 1);
+    nvo_sim_destroy(sim);
+    nvo_scenario_cfg_destroy(cfg);
+    remove_dir(dir);
+}
+END_TEST
+
+START_TEST(ecmp_field_warnings)
+{
+    static const struct {
+        const char *fields, *text;      /* NULL: no warning */
+    } cases[] = {
+        { "5-tuple", NULL },
+        { "src-ip,dst-ip", NULL },
+        { "5-tuple,gre-key", "the ECMP hash fields gre-key are not in this "
+          "run's frames (plain UDP/TCP underlay traffic has no GRE key, "
+          "MPLS entropy label or inner headers): the switches hash "
+          "src-ip,dst-ip,proto,src-port,dst-port alone" },
+        { "src-ip,mpls-el,inner", "the ECMP hash fields mpls-el,inner are "
+          "not in this run's frames (plain UDP/TCP underlay traffic has no "
+          "GRE key, MPLS entropy label or inner headers): the switches hash "
+          "src-ip alone" },
+        { "gre-key", "the ECMP hash fields gre-key are not in this run's "
+          "frames (plain UDP/TCP underlay traffic has no GRE key, MPLS "
+          "entropy label or inner headers): the switches hash nothing that "
+          "differs between flows, so all flows hash alike" },
+    };
+    for (size_t i = 0; i < NVO_ARRAY_SIZE(cases); i++) {
+        char f[128];
+        snprintf(f, sizeof f, "underlay.ecmp.fields=%s", cases[i].fields);
+        const char *const sets[] = { f, "run.duration=200us" };
+        struct nvo_scenario_cfg *cfg;
+        char *dir;
+        struct nvo_sim *sim = run_scenario("scenarios/spine-failure.xml",
+                                           nvo_test_engine(), sets, 2, &cfg,
+                                           &dir);
+        check_schema(dir);
+        if (!cases[i].text) {
+            ck_assert_msg(sim->warnings->len == 0, "%s: warned", f);
+            check_xpath(dir, "count(/results/warning)", "0");
+        } else {
+            ck_assert_msg(sim->warnings->len == 1, "%s: %u warnings", f,
+                          sim->warnings->len);
+            const struct nvo_sim_warning *w =
+                g_ptr_array_index(sim->warnings, 0);
+            ck_assert_str_eq(w->about, "ecmp-fields");
+            ck_assert_str_eq(w->text, cases[i].text);
+            check_xpath(dir, "string(/results/warning[@about="
+                        "'ecmp-fields'])", cases[i].text);
+        }
+        nvo_sim_destroy(sim);
+        nvo_scenario_cfg_destroy(cfg);
+        remove_dir(dir);
+    }
+    /* Random spraying hashes no field: nothing to warn about. */
+    const char *const sets[] = { "underlay.ecmp.fields=gre-key",
+                                 "underlay.ecmp.function=random",
+                                 "run.duration=200us" };
+    struct nvo_scenario_cfg *cfg;
+    char *dir;
+    struct nvo_sim *sim = run_scenario("scenarios/spine-failure.xml",
+                                       nvo_test_engine(), sets, 3, &cfg,
+                                       &dir);
+    ck_assert_uint_eq(sim->warnings->len, 0);
+    nvo_sim_destroy(sim);
+    nvo_scenario_cfg_destroy(cfg);
+    remove_dir(dir);
+}
+END_TEST
+
+START_TEST(node_list)
+{
+    for (int v6 = 0; v6 < 2; v6++) {
+        const char *const sets[] = { "run.duration=100us",
+                                     v6 ? "underlay.ip=ipv6"
+                                        : "underlay.ip=ipv4" };
+        struct nvo_scenario_cfg *cfg;
+        char *dir;
+        struct nvo_sim *sim = run_scenario("scenarios/spine-failure.xml",
+                                           nvo_test_engine(), sets, 2, &cfg,
+                                           &dir);
+        check_schema(dir);
+        /* leaf-spine-small: 2 spines, 4 leaves, 8 hypervisors. */
+        check_xpath(dir, "count(/results/network/node)", "14");
+        check_xpath(dir, "count(/results/network/node[@role='hypervisor'])",
+                    "8");
+        check_xpath(dir, "count(/results/network/node[@role='spine'])", "2");
+        /* In topology order; leaf1 is the third node: its loopback and
+         * MAC from its index, as in the frames it sends. */
+        check_xpath(dir, "string(/results/network/node[3]/@name)", "leaf1");
+        check_xpath(dir, "string(/results/network/node[3]/@role)", "leaf");
+        check_xpath(dir, "string(/results/network/node[3]/@address)",
+                    v6 ? "fd00::3" : "10.0.0.3");
+        check_xpath(dir, "string(/results/network/node[3]/@mac)",
+                    "02:fe:00:00:00:03");
+        /* Every node's address is the one the network gave it. */
+        for (uint32_t i = 0; i < nvo_net_n_nodes(sim->net); i++) {
+            const struct nvo_node *n = nvo_net_node(sim->net, i);
+            char expr[128], want[64];
+            snprintf(expr, sizeof expr, "string(/results/network/node[@name="
+                     "'%s']/@address)", n->name);
+            if (v6) {
+                snprintf(want, sizeof want, "fd00::%x", i + 1);
+            } else {
+                snprintf(want, sizeof want, "%u.%u.%u.%u", n->addr4 >> 24,
+                         (n->addr4 >> 16) & 255, (n->addr4 >> 8) & 255,
+                         n->addr4 & 255);
+            }
+            check_xpath(dir, expr, want);
+        }
+        nvo_sim_destroy(sim);
+        nvo_scenario_cfg_destroy(cfg);
+        remove_dir(dir);
+    }
+}
+END_TEST
+
 int
 main(void)
 {
@@ -369,6 +668,10 @@ main(void)
     tcase_add_test(tc, spine_failure);
     tcase_add_test(tc, dual_homed_failover);
     tcase_add_test(tc, every_hash_on_4x16x8);
+    tcase_add_test(tc, missing_metrics);
+    tcase_add_test(tc, no_traffic);
+    tcase_add_test(tc, ecmp_field_warnings);
+    tcase_add_test(tc, node_list);
     tcase_set_timeout(tc, 600);
     suite_add_tcase(s, tc);
     return nvo_test_run(s);

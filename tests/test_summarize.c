@@ -334,9 +334,37 @@ START_TEST(numbers_and_units)
     ck_assert_str_eq(nvo_metric_unit("drop_rate"), "fraction");
     ck_assert_str_eq(nvo_metric_unit("spine_up_max_over_mean"), "max / mean");
     ck_assert_str_eq(nvo_metric_unit("frames_dropped"), "count");
+    ck_assert_str_eq(nvo_metric_unit("rate_pps"), "packet/s");
     ck_assert_str_eq(nvo_metric_unit("traffic.flows.arrival.load"),
                      "fraction of the access link rate");
     ck_assert_ptr_null(nvo_metric_unit("underlay.ecmp.function"));
+
+    /* Bounds: what the bars are clipped to. */
+    static const struct {
+        const char *name;
+        bool bounded;
+        double lo, hi;
+    } bounds[] = {
+        { "fct_mean_us", true, 0, INFINITY },
+        { "sim_time_s", true, 0, INFINITY },
+        { "frames_dropped", true, 0, INFINITY },
+        { "flows_completed", true, 0, INFINITY },
+        { "events", true, 0, INFINITY },
+        { "rate_bps", true, 0, INFINITY },
+        { "hello_pps", true, 0, INFINITY },
+        { "drop_rate", true, 0, 1 },
+        { "spine_up_jain", true, 0, 1 },
+        { "leaf_up_max_over_mean", true, 1, INFINITY },
+        { "underlay.ecmp.function", false, -INFINITY, INFINITY },
+        { "fingerprint", false, -INFINITY, INFINITY },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(bounds); i++) {
+        double lo = 7, hi = 7;
+        ck_assert_msg(nvo_metric_bounds(bounds[i].name, &lo, &hi)
+                      == bounds[i].bounded, "%s", bounds[i].name);
+        ck_assert_msg(lo == bounds[i].lo && hi == bounds[i].hi,
+                      "%s: [%g, %g]", bounds[i].name, lo, hi);
+    }
 }
 END_TEST
 
@@ -460,6 +488,90 @@ START_TEST(sweep_stats_csv)
     g_free(tmp);
     g_free(path);
     remove_dir(dir);
+    nvo_summary_destroy(sw);
+}
+END_TEST
+
+/* Runs without a sample of a metric (no completed flow: no FCT; nothing
+ * offered: no drop rate) leave its cell empty. */
+static const char sparse_text[] =
+    "point,traffic.flows.arrival.load,seed,run,fct_mean_us,drop_rate,"
+    "leaf_up_jain,fingerprint\n"
+    "1,0.1,1,1,10,0,0.98,aa\n"
+    "1,0.1,1,2,,0,0.99,ab\n"
+    "1,0.1,1,3,20,0,1,ac\n"
+    "1,0.1,1,4,,0,0.97,ad\n"
+    "2,0.4,1,1,,0.5,0.9,ba\n"
+    "2,0.4,1,2,,0.25,0.9,bb\n"
+    "3,0.8,1,1,7.5,,0.5,ca\n";
+
+START_TEST(sweep_missing_cells)
+{
+    struct nvo_summary *sw = sweep_ok(sparse_text);
+    ck_assert_uint_eq(sw->n_metrics, 3);
+    /* The mean of the values present, and their number. */
+    const struct nvo_stat *fct1 = &sw->points[0].stats[0];
+    ck_assert_uint_eq(sw->points[0].n_runs, 4);
+    ck_assert_uint_eq(fct1->n, 2);
+    ck_assert(fct1->mean == 15);
+    ck_assert(fct1->sd == sqrt(50));
+    ck_assert(fct1->min == 10 && fct1->max == 20);
+    ck_assert_double_eq_tol(fct1->ci95, 12.7062047362 * 5, 1e-9);
+    ck_assert_uint_eq(sw->points[0].stats[1].n, 4);
+    ck_assert(sw->points[0].stats[1].mean == 0);
+    const struct nvo_stat *fct2 = &sw->points[1].stats[0];
+    ck_assert_uint_eq(fct2->n, 0);
+    ck_assert(isnan(fct2->mean) && isnan(fct2->ci95) && isnan(fct2->min));
+    ck_assert_uint_eq(sw->points[2].stats[0].n, 1);
+    ck_assert(sw->points[2].stats[0].mean == 7.5);
+    ck_assert(isnan(sw->points[2].stats[0].ci95));
+    ck_assert_uint_eq(sw->points[2].stats[1].n, 0);
+
+    /* The printed table says n per point and metric. */
+    const int shown[] = { 0, 1 };
+    char *table = nvo_summary_table(sw, shown, 2);
+    ck_assert_str_eq(table,
+        "point  traffic.flows.arrival.load  runs  fct_mean_us    "
+        "drop_rate\n"
+        "1      0.1                         4     15 ± 64 (n=2)  "
+        "0 ± 0 (n=4)\n"
+        "2      0.4                         2     - (n=0)        "
+        "0.375 ± 1.6 (n=2)\n"
+        "3      0.8                         1     7.5 (n=1)      "
+        "- (n=0)\n");
+    g_free(table);
+
+    /* summary-stats.csv: n, and empty statistics where undefined. */
+    char *csv = nvo_summary_stats_csv(sw);
+    char **lines = g_strsplit(csv, "\n", -1);
+    ck_assert_uint_eq(g_strv_length(lines), 5);
+    ck_assert(g_str_has_prefix(lines[0], "point,traffic.flows.arrival.load,"
+                               "fct_mean_us_n,fct_mean_us_mean,"
+                               "fct_mean_us_sd,fct_mean_us_ci95,"
+                               "fct_mean_us_min,fct_mean_us_max,"
+                               "drop_rate_n,"));
+    ck_assert_msg(g_str_has_prefix(lines[1], "1,0.1,2,15,7.071067812,"
+                                   "63.53102368,10,20,4,0,0,0,0,0,"),
+                  "%s", lines[1]);
+    ck_assert_msg(g_str_has_prefix(lines[2], "2,0.4,0,,,,,,2,0.375,"),
+                  "%s", lines[2]);
+    ck_assert_msg(g_str_has_prefix(lines[3], "3,0.8,1,7.5,,,7.5,7.5,0,,,,,,"),
+                  "%s", lines[3]);
+    g_strfreev(lines);
+    g_free(csv);
+    nvo_summary_destroy(sw);
+
+    /* A column no run has a value in is a metric missing everywhere. */
+    sw = sweep_ok("point,x,seed,run,spine_up_jain,fingerprint\n"
+                  "1,a,1,1,,00\n1,a,1,2,,01\n");
+    ck_assert_uint_eq(sw->n_metrics, 1);
+    ck_assert_str_eq(sw->metrics[0], "spine_up_jain");
+    ck_assert_uint_eq(sw->points[0].stats[0].n, 0);
+    ck_assert(isnan(sw->points[0].stats[0].mean));
+    table = nvo_summary_table(sw, shown, 1);
+    ck_assert_str_eq(table, "point  x  runs  spine_up_jain\n"
+                            "1      a  2     - (n=0)\n");
+    g_free(table);
     nvo_summary_destroy(sw);
 }
 END_TEST
@@ -649,8 +761,9 @@ START_TEST(plot_categories)
                                "1=toeplitz 2=random\n"), "%s", data);
     char *block = strstr(data, "# index 1: underlay.ecmp.seed=per-switch\n");
     ck_assert_ptr_nonnull(block);
-    char *line = g_strdup_printf("0 0.57 %.10g 3 4\n",
-                                 4.30265272975 * 0.01 / sqrt(3));
+    double half = 4.30265272975 * 0.01 / sqrt(3);
+    char *line = g_strdup_printf("0 0.57 %.10g %.10g %.10g 3 4\n",
+                                 0.57 - half, 0.57 + half, half);
     ck_assert_msg(strstr(block, line), "%s", block);
     g_free(line);
     g_free(data);
@@ -699,6 +812,62 @@ START_TEST(plot_numeric)
     g_free(gp);
     nvo_plot_result_clear(&res);
     g_free(out);
+    remove_dir(dir);
+}
+END_TEST
+
+START_TEST(plot_clipped_bars)
+{
+    require_gnuplot();
+    char *dir = nvo_test_tmpdir("plot");
+    char *path = g_build_filename(dir, "sweep.csv", NULL);
+    ck_assert(g_file_set_contents(path, sparse_text, -1, NULL));
+    g_free(path);
+    struct nvo_plot_opts o = {
+        .sweep = dir, .x = "traffic.flows.arrival.load", .y = "fct_mean_us",
+    };
+    struct nvo_plot_result res;
+    GError *error = NULL;
+    int rc = nvo_plot(&o, &res, &error);
+    ck_assert_msg(rc == 0, "%s", error ? error->message : "?");
+    ck_assert_uint_eq(res.n_points, 3);
+    char *data = NULL;
+    ck_assert(g_file_get_contents(res.data, &data, NULL, NULL));
+    /* 15 -+ 63.5 is clipped below at 0, no FCT being negative; the point
+     * with no FCT at all is missing; one value has no interval. */
+    double half = nvo_t_quantile(0.975, 1) * sqrt(50) / sqrt(2);
+    char *want = g_strdup_printf(
+        "# the bars are clipped to [0, inf], the values fct_mean_us can "
+        "take\n"
+        "0.1 15 0 %.10g %.10g 2 1\n"
+        "0.4 NaN NaN NaN NaN 0 2\n"
+        "0.8 7.5 7.5 7.5 0 1 3\n", 15 + half, half);
+    ck_assert_msg(strstr(data, want), "%s", data);
+    g_free(want);
+    g_free(data);
+    char *gp = NULL;
+    ck_assert(g_file_get_contents(res.script, &gp, NULL, NULL));
+    ck_assert_msg(strstr(gp, "data index 0 using 1:2:3:4 ")
+                  && strstr(gp, "n = 0-2 per point"), "%s", gp);
+    g_free(gp);
+    nvo_plot_result_clear(&res);
+
+    /* Jain's index: clipped above at 1 (0.985 + 0.0205). */
+    o.y = "leaf_up_jain";
+    rc = nvo_plot(&o, &res, &error);
+    ck_assert_msg(rc == 0, "%s", error ? error->message : "?");
+    ck_assert(g_file_get_contents(res.data, &data, NULL, NULL));
+    const double x[] = { 0.98, 0.99, 1, 0.97 };
+    struct nvo_stat st;
+    nvo_stat_compute(x, 4, &st);
+    ck_assert(st.mean + st.ci95 > 1);
+    want = g_strdup_printf("0.1 %.10g %.10g 1 %.10g 4 1\n"
+                           "0.4 0.9 0.9 0.9 0 2 2\n", st.mean,
+                           st.mean - st.ci95, st.ci95);
+    ck_assert_msg(strstr(data, want), "%s", data);
+    g_free(want);
+    g_free(data);
+    nvo_plot_result_clear(&res);
     remove_dir(dir);
 }
 END_TEST
@@ -806,6 +975,7 @@ summarize_suite(void)
     tc = tcase_create("sweep");
     tcase_add_test(tc, sweep_group);
     tcase_add_test(tc, sweep_stats_csv);
+    tcase_add_test(tc, sweep_missing_cells);
     tcase_add_test(tc, sweep_malformed);
     tcase_add_test(tc, sweep_where);
     suite_add_tcase(s, tc);
@@ -813,6 +983,7 @@ summarize_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, plot_categories);
     tcase_add_test(tc, plot_numeric);
+    tcase_add_test(tc, plot_clipped_bars);
     tcase_add_test(tc, plot_errors);
     suite_add_tcase(s, tc);
     return s;

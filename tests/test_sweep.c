@@ -608,6 +608,120 @@ START_TEST(sweep_rows)
 }
 END_TEST
 
+/* The index of column 'name' in the CSV header line 'head'. */
+static int
+header_col(const char *head, const char *name)
+{
+    char **h = g_strsplit(head, ",", -1);
+    int col = -1;
+    for (int i = 0; h[i]; i++) {
+        if (!strcmp(h[i], name)) {
+            col = i;
+        }
+    }
+    g_strfreev(h);
+    ck_assert_msg(col >= 0, "no column %s in %s", name, head);
+    return col;
+}
+
+START_TEST(missing_cells)
+{
+    /* spine-failure runs on a 3-stage fabric: spine_up_jain is missing in
+     * every run; in 100us no flow completes, so the FCTs are missing
+     * there.  Missing cells stay empty from summary.csv to sweep.csv, and
+     * summarize counts only the values present. */
+    char *base = nvo_test_tmpdir("sweep-missing");
+    char *dir = g_build_filename(base, "s", NULL);
+    char scenario[4096];
+    snprintf(scenario, sizeof scenario, "%s",
+             nvo_test_src("scenarios/spine-failure.xml"));
+    char *out = NULL, *err = NULL;
+    int rc = nvosim(&out, &err, "sweep", scenario, "--vary",
+                    "run.duration=100us,300us", "--runs", "2", "--out", dir,
+                    NULL);
+    ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
+    g_free(out);
+    g_free(err);
+
+    char *csv = slurp(dir, "sweep.csv");
+    char **lines = g_strsplit(csv, "\n", -1);
+    ck_assert_uint_eq(g_strv_length(lines), 6);
+    int c_done = header_col(lines[0], "flows_completed");
+    int c_fct = header_col(lines[0], "fct_mean_us");
+    int c_p99 = header_col(lines[0], "fct_p99_us");
+    int c_lat = header_col(lines[0], "latency_p50_us");
+    int c_sj = header_col(lines[0], "spine_up_jain");
+    int c_sm = header_col(lines[0], "spine_up_max_over_mean");
+    int fct_n[2] = { 0, 0 };
+    for (int i = 1; i <= 4; i++) {
+        char **f = g_strsplit(lines[i], ",", -1);
+        int point = i <= 2 ? 1 : 2;
+        ck_assert_int_eq(atoi(f[0]), point);
+        ck_assert_str_eq(f[c_sj], "");
+        ck_assert_str_eq(f[c_sm], "");
+        ck_assert_msg(*f[c_lat], "line %d: no latency", i + 1);
+        /* An FCT exactly when a flow completed. */
+        bool completed = strcmp(f[c_done], "0") != 0;
+        ck_assert_msg(completed == (*f[c_fct] != '\0')
+                      && completed == (*f[c_p99] != '\0'), "line %d: %s",
+                      i + 1, lines[i]);
+        if (point == 1) {
+            ck_assert_str_eq(f[c_done], "0");
+        }
+        fct_n[point - 1] += completed;
+        g_strfreev(f);
+    }
+    ck_assert_int_gt(fct_n[1], 0);
+    g_strfreev(lines);
+    g_free(csv);
+
+    rc = nvosim(&out, &err, "summarize", dir, "--metrics",
+                "fct_mean_us,spine_up_jain,latency_p50_us", NULL);
+    ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
+    char *re1 = g_strdup("(?m)^1 +100us +2 +- \\(n=0\\) +- \\(n=0\\) +"
+                         "[0-9.]+ ± [0-9.e+-]+ \\(n=2\\)$");
+    char *re2 = g_strdup_printf("(?m)^2 +300us +2 +[0-9.]+( ± [0-9.e+-]+)? "
+                                "\\(n=%d\\) +- \\(n=0\\) +[0-9.]+ ± "
+                                "[0-9.e+-]+ \\(n=2\\)$", fct_n[1]);
+    ck_assert_msg(g_regex_match_simple(re1, out, 0, 0), "%s", out);
+    ck_assert_msg(g_regex_match_simple(re2, out, 0, 0), "%s", out);
+    g_free(re1);
+    g_free(re2);
+    g_free(out);
+    g_free(err);
+
+    /* summary-stats.csv: n per point, nothing where there is no value. */
+    csv = slurp(dir, "summary-stats.csv");
+    lines = g_strsplit(csv, "\n", -1);
+    ck_assert_uint_eq(g_strv_length(lines), 4);
+    int s_fn = header_col(lines[0], "fct_mean_us_n");
+    int s_fm = header_col(lines[0], "fct_mean_us_mean");
+    int s_sn = header_col(lines[0], "spine_up_jain_n");
+    int s_sm = header_col(lines[0], "spine_up_jain_mean");
+    for (int p = 1; p <= 2; p++) {
+        char **f = g_strsplit(lines[p], ",", -1);
+        ck_assert_int_eq(atoi(f[s_fn]), fct_n[p - 1]);
+        ck_assert_int_eq(*f[s_fm] != '\0', fct_n[p - 1] > 0);
+        ck_assert_str_eq(f[s_sn], "0");
+        ck_assert_str_eq(f[s_sm], "");
+        g_strfreev(f);
+    }
+    g_strfreev(lines);
+    g_free(csv);
+
+    /* Nothing to plot where every cell is empty. */
+    rc = nvosim(&out, &err, "plot", dir, "-x", "run.duration", "-y",
+                "spine_up_jain", NULL);
+    ck_assert_int_eq(rc, 1);
+    ck_assert_msg(strstr(err, "-y spine_up_jain: no run of the points "
+                         "plotted has a value of it"), "%s", err);
+    g_free(out);
+    g_free(err);
+    g_free(dir);
+    g_free(base);
+}
+END_TEST
+
 /* Completed runs: the number of DIR/runs/ * /summary.csv; their inodes
  * in 'inodes' (path -> inode) if not NULL. */
 static int
@@ -1020,6 +1134,7 @@ sweep_suite(void)
     tc = tcase_create("commands");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, sweep_rows);
+    tcase_add_test(tc, missing_cells);
     tcase_add_test(tc, kill_and_resume);
     tcase_add_test(tc, interrupt);
     tcase_add_test(tc, failed_run);

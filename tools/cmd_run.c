@@ -134,7 +134,8 @@ nvo_cmd_run_main(int argc, char **argv)
                ")\n", cfg->name, sim->engine->ops->name, cfg->seed, cfg->run);
         /* names[] starts with "scenario", vals[] one column later. */
         for (int i = 4; names[i] && vals[i - 1]; i++) {
-            printf("  %-26s %s\n", names[i], vals[i - 1]);
+            printf("  %-26s %s\n", names[i],
+                   *vals[i - 1] ? vals[i - 1] : "(missing: no samples)");
         }
         printf("  wrote %s/results.xml, summary.csv\n", sim->out_dir);
         g_strfreev(names);

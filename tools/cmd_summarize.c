@@ -25,8 +25,11 @@ usage(FILE *f)
 "point's runs: n, mean, sample standard deviation, 95%% confidence\n"
 "half-width of the mean (Student's t, n - 1 degrees of freedom), min, max.\n"
 "Prints one line per point (the varied values, the number of runs, and\n"
-"mean ± half-width of the chosen metrics) and writes every statistic of\n"
-"every metric to DIR/summary-stats.csv (docs/analysis.md).\n"
+"mean ± half-width (n=N) of the chosen metrics) and writes every statistic\n"
+"of every metric to DIR/summary-stats.csv (docs/analysis.md).  An empty\n"
+"cell (a metric a run has no sample of: the FCT of no completed flow) is\n"
+"missing: it is left out of the mean and the interval, and N counts the\n"
+"runs that have a value; a point with none shows \"- (n=0)\".\n"
 "\n"
 "Options:\n"
 "  --metrics A,B,...  the metrics to print [those of drop_rate,\n"
@@ -38,31 +41,6 @@ usage(FILE *f)
 "Exit status: 0 on success, 1 if the sweep cannot be read (FILE:LINE: what\n"
 "is wrong), a metric is unknown or the CSV cannot be written, 2 on usage\n"
 "errors.\n");
-}
-
-/* Prints 's' left-aligned in 'width' characters (UTF-8 aware). */
-static void
-print_cell(const char *s, size_t width, bool last)
-{
-    size_t n = (size_t) g_utf8_strlen(s, -1);
-    fputs(s, stdout);
-    if (!last) {
-        for (size_t i = n; i < width + 2; i++) {
-            putchar(' ');
-        }
-    }
-}
-
-static char *
-mean_ci_text(const struct nvo_stat *st)
-{
-    if (!st->n) {
-        return g_strdup("-");
-    }
-    if (st->n < 2) {
-        return g_strdup_printf("%.4g", st->mean);
-    }
-    return g_strdup_printf("%.4g ± %.2g", st->mean, st->ci95);
 }
 
 int
@@ -149,47 +127,14 @@ nvo_cmd_summarize_main(int argc, char **argv)
     }
 
     if (!rc) {
-        /* The table: cells first, to size the columns. */
-        size_t n_cols = 1 + sw->n_paths + 1 + shown->len;
-        GPtrArray *cells = g_ptr_array_new_with_free_func(g_free);
-        g_ptr_array_add(cells, g_strdup("point"));
-        for (size_t k = 0; k < sw->n_paths; k++) {
-            g_ptr_array_add(cells, g_strdup(sw->paths[k]));
-        }
-        g_ptr_array_add(cells, g_strdup("runs"));
-        for (guint j = 0; j < shown->len; j++) {
-            g_ptr_array_add(cells, g_strdup(
-                sw->metrics[g_array_index(shown, int, j)]));
-        }
-        for (size_t i = 0; i < sw->n_points; i++) {
-            const struct nvo_summary_point *pt = &sw->points[i];
-            g_ptr_array_add(cells, g_strdup_printf("%lu", pt->point));
-            for (size_t k = 0; k < sw->n_paths; k++) {
-                g_ptr_array_add(cells, g_strdup(pt->values[k]));
-            }
-            g_ptr_array_add(cells, g_strdup_printf("%zu", pt->n_runs));
-            for (guint j = 0; j < shown->len; j++) {
-                g_ptr_array_add(cells, mean_ci_text(
-                    &pt->stats[g_array_index(shown, int, j)]));
-            }
-        }
-        size_t *width = g_new0(size_t, n_cols);
-        for (guint i = 0; i < cells->len; i++) {
-            size_t n = (size_t) g_utf8_strlen(cells->pdata[i], -1);
-            width[i % n_cols] = MAX(width[i % n_cols], n);
-        }
         printf("%s: %zu runs, %zu grid points; mean ± 95%% confidence "
-               "half-width (Student's t)\n", sw->file, sw->n_rows,
+               "half-width (Student's t) over the n runs that have a value "
+               "(an empty cell is missing, not 0)\n", sw->file, sw->n_rows,
                sw->n_points);
-        for (guint i = 0; i < cells->len; i++) {
-            bool last = i % n_cols == n_cols - 1;
-            print_cell(cells->pdata[i], width[i % n_cols], last);
-            if (last) {
-                putchar('\n');
-            }
-        }
-        g_free(width);
-        g_ptr_array_free(cells, TRUE);
+        char *table = nvo_summary_table(sw, (const int *) (void *)
+                                        shown->data, shown->len);
+        fputs(table, stdout);
+        g_free(table);
 
         /* Beside sweep.csv, unless --csv says otherwise. */
         char *out;
