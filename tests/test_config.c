@@ -101,7 +101,7 @@ static const struct bad_case bad_cases[] = {
       { { "s.xml", SCEN "<run duration=\"1ms\" speed=\"2\"/>\n</scenario>\n" },
         { "t.xml", TOPO } }, { NULL },
       "@s.xml:3: <run speed=\"2\">: unknown attribute (<run> takes: "
-      "duration, seed, run, engine)" },
+      "duration, drain, drain-limit, seed, run, engine)" },
     { "bad-choice", "s.xml",
       { { "s.xml", SCEN "<underlay ip=\"ipv5\"/>\n</scenario>\n" },
         { "t.xml", TOPO } }, { NULL },

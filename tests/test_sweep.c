@@ -297,7 +297,7 @@ fake_summary(unsigned run, const char *fp)
 {
     char *head = nvo_sim_summary_header();
     char *s = g_strdup_printf("%s\nweb,native,7,%u,0.002,100,10,9,1,0,0.1,"
-                              "2,1,5,5,6,50,40,90,0.9,1.1,0.8,1.2,%s,0.25\n",
+                              "2,1,1,0,5,5,6,50,40,90,0.9,1.1,0.8,1.2,%s,0.25\n",
                               head, run, fp);
     g_free(head);
     return s;
@@ -319,7 +319,8 @@ START_TEST(rows)
                      "traffic.flows[2].pattern,seed,run,sim_time_s,events,"
                      "frames_generated,frames_delivered,frames_dropped,"
                      "frames_in_flight,drop_rate,flows_started,"
-                     "flows_completed,latency_mean_us,latency_p50_us,"
+                     "flows_completed,flows_running,flows_lost,"
+                     "latency_mean_us,latency_p50_us,"
                      "latency_p99_us,fct_mean_us,fct_p50_us,fct_p99_us,"
                      "leaf_up_jain,leaf_up_max_over_mean,spine_up_jain,"
                      "spine_up_max_over_mean,fingerprint,wall_s");
@@ -329,7 +330,7 @@ START_TEST(rows)
     char *row = nvo_sweep_def_csv_row(s, 2, 2, sum, &err);
     ck_assert_msg(row, "%s", err);
     ck_assert_str_eq(row, "2,toeplitz,\"a\"\"b\",x,7,2,0.002,100,10,9,1,0,"
-                     "0.1,2,1,5,5,6,50,40,90,0.9,1.1,0.8,1.2,"
+                     "0.1,2,1,1,0,5,5,6,50,40,90,0.9,1.1,0.8,1.2,"
                      "00000000000000ab,0.25");
     g_free(row);
     /* Another run number, another header, a broken row: no row. */
@@ -963,7 +964,8 @@ START_TEST(batch)
     char *out_dir = g_build_filename(dir, "out", NULL);
     char *out = NULL, *err = NULL;
     int rc = nvosim(&out, &err, "batch", websearch(), bad, websearch(),
-                    "--out", out_dir, "--set", "run.duration=1ms", "-j", "2",
+                    "--out", out_dir, "--set", "run.duration=1ms", "--set",
+                    "run.drain=false", "-j", "2",
                     NULL);
     ck_assert_msg(rc == 1, "exit %d: %s", rc, err);
     ck_assert_msg(strstr(out, "3 scenarios, 2 ran, 1 failed"), "%s", out);
