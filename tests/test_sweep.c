@@ -442,11 +442,40 @@ nvosim(char **out, char **err, const char *first, ...)
     return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
 }
 
+/* scenarios/websearch.xml with its topology and CDF at absolute paths,
+ * and 20ms of arrivals instead of 200ms (then the drain), so that the
+ * many sweeps here stay quick; written once. */
 static const char *
 websearch(void)
 {
-    static char path[4096];
-    snprintf(path, sizeof path, "%s", nvo_test_src("scenarios/websearch.xml"));
+    static char *path;
+    if (!path) {
+        char *text = NULL;
+        ck_assert(g_file_get_contents(nvo_test_src("scenarios/websearch.xml"),
+                                      &text, NULL, NULL));
+        static const char *const subst[][2] = {
+            { "\"../topologies/", "topologies/" },
+            { "\"cdf/", "scenarios/cdf/" },
+            { "duration=\"200ms\"", NULL },
+        };
+        for (size_t i = 0; i < NVO_ARRAY_SIZE(subst); i++) {
+            char *at = strstr(text, subst[i][0]);
+            ck_assert_msg(at, "websearch.xml has no %s", subst[i][0]);
+            char *to = subst[i][1]
+                       ? g_strdup_printf("\"%s", nvo_test_src(subst[i][1]))
+                       : g_strdup("duration=\"20ms\"");
+            *at = '\0';
+            char *t = g_strconcat(text, to, at + strlen(subst[i][0]), NULL);
+            g_free(to);
+            g_free(text);
+            text = t;
+        }
+        char *dir = nvo_test_tmpdir("websearch");
+        path = g_build_filename(dir, "websearch.xml", NULL);
+        ck_assert(g_file_set_contents(path, text, -1, NULL));
+        g_free(text);
+        g_free(dir);
+    }
     return path;
 }
 
