@@ -674,12 +674,16 @@ own_group(gpointer data)
 }
 
 /* Waits until DIR/sweep.lock is free: every process of a killed sweep
- * has gone. */
+ * has gone.  (A sweep that ended removed it: free.) */
 static void
 wait_lock_free(const char *dir)
 {
     char *lock = g_build_filename(dir, "sweep.lock", NULL);
     int fd = open(lock, O_RDWR);
+    if (fd < 0 && errno == ENOENT) {
+        g_free(lock);
+        return;
+    }
     ck_assert_int_ge(fd, 0);
     int i;
     for (i = 0; i < 5000 && flock(fd, LOCK_EX | LOCK_NB); i++) {
@@ -809,7 +813,10 @@ START_TEST(interrupt)
     ck_assert_int_eq(waitpid(pid, &status, 0), pid);
     ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 130,
                   "status %#x", status);
-    wait_lock_free(dir);
+    /* It stopped its run and waited for it: the lock is gone with it. */
+    char *lock = g_build_filename(dir, "sweep.lock", NULL);
+    ck_assert_msg(!g_file_test(lock, G_FILE_TEST_EXISTS), "%s is left", lock);
+    g_free(lock);
     done = complete_runs(dir, NULL);
     ck_assert_int_lt(done, 12);
     char *rows = rows_without_wall(dir, NULL);
@@ -823,6 +830,14 @@ START_TEST(interrupt)
     ck_assert_msg(strstr(out, "12 of 12 runs done, 0 failed"), "%s", out);
     g_free(out);
     g_free(err);
+    /* Nothing of the interrupted runs is left: no ".tmp", no lock. */
+    char *cmd = g_strdup_printf("find '%s' -name '*.tmp' -o -name "
+                                "sweep.lock", dir);
+    char *found = NULL;
+    ck_assert(g_spawn_command_line_sync(cmd, &found, NULL, NULL, NULL));
+    ck_assert_str_eq(found, "");
+    g_free(found);
+    g_free(cmd);
     g_free(dir);
 }
 END_TEST
@@ -1023,9 +1038,28 @@ START_TEST(batch)
     g_free(text);
     g_free(sum);
 
-    /* All good: exit 0. */
+    /* The folders hold those runs now: refused, and left alone... */
+    char *inode = g_build_filename(out_dir, "websearch", "results.xml", NULL);
+    struct stat st0, st1;
+    ck_assert_int_eq(stat(inode, &st0), 0);
     rc = nvosim(&out, &err, "batch", websearch(), "--out", out_dir, NULL);
+    ck_assert_msg(rc == 1, "exit %d: %s", rc, err);
+    want = g_strdup_printf("%s/websearch holds an earlier run (results.xml): "
+                           "add --force to replace it", out_dir);
+    ck_assert_msg(strstr(err, want), "%s", err);
+    g_free(want);
+    ck_assert_int_eq(stat(inode, &st1), 0);
+    ck_assert_uint_eq(st0.st_ino, st1.st_ino);
+    ck_assert_int_eq(st0.st_mtim.tv_nsec, st1.st_mtim.tv_nsec);
+    g_free(out);
+    g_free(err);
+    /* ... unless --force: all good, exit 0, a new results.xml. */
+    rc = nvosim(&out, &err, "batch", websearch(), "--out", out_dir,
+                "--force", NULL);
     ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
+    ck_assert_int_eq(stat(inode, &st1), 0);
+    ck_assert_uint_ne(st0.st_ino, st1.st_ino);
+    g_free(inode);
     g_free(out);
     g_free(err);
     ck_assert_int_eq(nvosim(NULL, NULL, "batch", NULL), 2);
