@@ -408,6 +408,8 @@ END_TEST
 
 /* ---- The commands ---------------------------------------------------- */
 
+static bool exists(const char *dir, const char *name);
+
 /* Runs nvosim with 'args' (NULL-terminated); returns its exit status
  * (-signal if killed) and its output. */
 static int
@@ -565,6 +567,7 @@ START_TEST(sweep_rows)
     ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
     ck_assert_msg(strstr(out, "4 points x 3 runs = 12 runs"), "%s", out);
     ck_assert_msg(strstr(out, "12 of 12 runs done, 0 failed"), "%s", out);
+    ck_assert(!exists(a, "sweep.lock"));    /* gone with the sweep */
     g_free(out);
     g_free(err);
     char *head = NULL;
@@ -1058,7 +1061,8 @@ START_TEST(batch)
                 "--force", NULL);
     ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
     ck_assert_int_eq(stat(inode, &st1), 0);
-    ck_assert_uint_ne(st0.st_ino, st1.st_ino);
+    ck_assert(st0.st_mtim.tv_sec != st1.st_mtim.tv_sec
+              || st0.st_mtim.tv_nsec != st1.st_mtim.tv_nsec);
     g_free(inode);
     g_free(out);
     g_free(err);
@@ -1067,6 +1071,255 @@ START_TEST(batch)
     g_free(bad);
     g_free(out_dir);
     g_free(dir);
+}
+END_TEST
+
+/* mtime and inode of DIR/NAME, to see whether it was written again. */
+static void
+file_id(const char *dir, const char *name, struct stat *st)
+{
+    char *p = g_build_filename(dir, name, NULL);
+    ck_assert_msg(!stat(p, st), "%s: %s", p, g_strerror(errno));
+    g_free(p);
+}
+
+static bool
+exists(const char *dir, const char *name)
+{
+    char *p = g_build_filename(dir, name, NULL);
+    bool e = g_file_test(p, G_FILE_TEST_EXISTS);
+    g_free(p);
+    return e;
+}
+
+/* nvosim run into a folder that holds an earlier run: refused, the old
+ * files untouched; --force replaces them whole; every file written is
+ * listed. */
+START_TEST(run_folders)
+{
+    char *base = nvo_test_tmpdir("run-folders");
+    char *d = g_build_filename(base, "r", NULL);
+    const char *spine = nvo_test_src("scenarios/spine-failure.xml");
+    char *spine_copy = g_strdup(spine);
+    char *out = NULL, *err = NULL;
+    int rc = nvosim(&out, &err, "run", spine_copy, "--set",
+                    "run.duration=500us", "--set", "output.trace=true",
+                    "--out", d, NULL);
+    ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
+    char *want = g_strdup_printf("  wrote %s/results.xml\n  wrote %s/"
+                                 "summary.csv\n  wrote %s/trace.txt\n  wrote "
+                                 "%s/leaf1-2.pcap\n", d, d, d, d);
+    ck_assert_msg(g_str_has_suffix(out, want), "%s", out);
+    g_free(want);
+    g_free(out);
+    g_free(err);
+    struct stat r0, p0, r1, p1;
+    file_id(d, "results.xml", &r0);
+    file_id(d, "leaf1-2.pcap", &p0);
+
+    /* Again: refused (exit 2), nothing touched. */
+    rc = nvosim(&out, &err, "run", websearch(), "--out", d, NULL);
+    ck_assert_int_eq(rc, 2);
+    want = g_strdup_printf("nvosim run: %s holds an earlier run "
+                           "(leaf1-2.pcap): add --force to replace it, or "
+                           "choose another --out\n", d);
+    ck_assert_str_eq(err, want);
+    ck_assert_str_eq(out, "");
+    g_free(want);
+    g_free(out);
+    g_free(err);
+    file_id(d, "results.xml", &r1);
+    file_id(d, "leaf1-2.pcap", &p1);
+    ck_assert_uint_eq(r0.st_ino, r1.st_ino);
+    ck_assert_int_eq(r0.st_mtim.tv_nsec, r1.st_mtim.tv_nsec);
+    ck_assert_uint_eq(p0.st_ino, p1.st_ino);
+    ck_assert(exists(d, "trace.txt"));
+
+    /* --force: the other scenario's results alone; no old pcap or trace
+     * beside them; a file of the user's stays. */
+    put(d, "notes.txt", "mine\n");
+    rc = nvosim(&out, &err, "run", websearch(), "--set", "run.duration=1ms",
+                "--out", d, "--force", NULL);
+    ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
+    want = g_strdup_printf("nvosim run: removed the 4 files of an earlier run "
+                           "from %s\n", d);
+    ck_assert_msg(g_str_has_prefix(out, want), "%s", out);
+    g_free(want);
+    want = g_strdup_printf("  wrote %s/results.xml\n  wrote %s/summary.csv\n",
+                           d, d);
+    ck_assert_msg(g_str_has_suffix(out, want), "%s", out);
+    g_free(want);
+    g_free(out);
+    g_free(err);
+    ck_assert(!exists(d, "leaf1-2.pcap"));
+    ck_assert(!exists(d, "trace.txt"));
+    ck_assert(exists(d, "notes.txt"));
+    char *xml = slurp(d, "results.xml");
+    ck_assert(strstr(xml, "<run scenario=\"websearch\""));
+    g_free(xml);
+
+    /* A sweep's folder: refused even with --force. */
+    char *s = g_build_filename(base, "s", NULL);
+    put(s, "sweep.def", "scenario=x\n");
+    rc = nvosim(NULL, &err, "run", websearch(), "--out", s, "--force", NULL);
+    ck_assert_int_eq(rc, 2);
+    want = g_strdup_printf("nvosim run: %s holds a sweep (sweep.def): choose "
+                           "another --out\n", s);
+    ck_assert_str_eq(err, want);
+    g_free(want);
+    g_free(err);
+    ck_assert(!exists(s, "results.xml"));
+    g_free(s);
+    g_free(spine_copy);
+    g_free(d);
+    g_free(base);
+}
+END_TEST
+
+/* SIGTERM in the middle of a run: its unfinished .tmp files go with it. */
+START_TEST(run_interrupted)
+{
+    char *d = nvo_test_tmpdir("run-term");
+    char *tmp = g_build_filename(d, "trace.txt.tmp", NULL);
+    const char *argv[] = {
+        NVOSIM, "run", nvo_test_src("scenarios/spine-failure.xml"), "--set",
+        "run.duration=100s", "--set", "output.trace=true", "--quiet", "--out",
+        d, NULL,
+    };
+    char *argv0 = g_strdup(argv[2]);
+    argv[2] = argv0;
+    GPid pid;
+    GError *error = NULL;
+    ck_assert(g_spawn_async(NULL, (char **) argv, NULL,
+                            G_SPAWN_DO_NOT_REAP_CHILD
+                            | G_SPAWN_STDOUT_TO_DEV_NULL
+                            | G_SPAWN_STDERR_TO_DEV_NULL,
+                            NULL, NULL, &pid, &error));
+    for (int i = 0; i < 20000 && !g_file_test(tmp, G_FILE_TEST_EXISTS); i++) {
+        g_usleep(1000);
+    }
+    ck_assert_msg(g_file_test(tmp, G_FILE_TEST_EXISTS), "no %s", tmp);
+    g_usleep(20000);
+    kill(pid, SIGTERM);
+    int status;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM,
+                  "status %#x", status);
+    GDir *dir = g_dir_open(d, 0, NULL);
+    ck_assert_ptr_nonnull(dir);
+    const char *name;
+    while ((name = g_dir_read_name(dir))) {
+        ck_assert_msg(!g_str_has_suffix(name, ".tmp"), "%s/%s is left", d,
+                      name);
+    }
+    g_dir_close(dir);
+    g_free(argv0);
+    g_free(tmp);
+    g_free(d);
+}
+END_TEST
+
+/* A run of a sweep killed by SIGKILL (it cannot clean up): the sweep
+ * lists it as failed and removes the .tmp files it left. */
+START_TEST(killed_run_cleaned)
+{
+    char *d = nvo_test_tmpdir("sweep-killed-run");
+    char *run = g_build_filename(d, "runs", "P1-R1", NULL);
+    char *tmp = g_build_filename(run, "trace.txt.tmp", NULL);
+    const char *argv[] = {
+        NVOSIM, "sweep", nvo_test_src("scenarios/spine-failure.xml"),
+        "--set", "run.duration=100s", "--set", "output.trace=true",
+        "--vary", "run.seed=1", "-j", "1", "--out", d, NULL,
+    };
+    char *scen = g_strdup(argv[2]);
+    argv[2] = scen;
+    GPid pid;
+    GError *error = NULL;
+    int fd_out, fd_err;
+    ck_assert(g_spawn_async_with_pipes(NULL, (char **) argv, NULL,
+                                       G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                                       &pid, NULL, &fd_out, &fd_err, &error));
+    for (int i = 0; i < 20000 && !g_file_test(tmp, G_FILE_TEST_EXISTS); i++) {
+        g_usleep(1000);
+    }
+    ck_assert_msg(g_file_test(tmp, G_FILE_TEST_EXISTS), "no %s", tmp);
+    char *children_path = g_strdup_printf("/proc/%d/task/%d/children",
+                                          (int) pid, (int) pid);
+    char *children = NULL;
+    ck_assert(g_file_get_contents(children_path, &children, NULL, NULL));
+    int child = atoi(children);
+    ck_assert_int_gt(child, 0);
+    kill(child, SIGKILL);
+    int status;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 1,
+                  "status %#x", status);
+    char buf[4096];
+    ssize_t n = read(fd_err, buf, sizeof buf - 1);
+    buf[n > 0 ? n : 0] = '\0';
+    ck_assert_msg(strstr(buf, "killed by signal 9"), "%s", buf);
+    ck_assert(!g_file_test(tmp, G_FILE_TEST_EXISTS));
+    ck_assert(exists(run, "run.log"));
+    ck_assert(!exists(d, "sweep.lock"));
+    close(fd_out);
+    close(fd_err);
+    g_free(children);
+    g_free(children_path);
+    g_free(scen);
+    g_free(tmp);
+    g_free(run);
+    g_free(d);
+}
+END_TEST
+
+/* --out "" (and summarize --csv ""): refused by every command, exit 2,
+ * nothing written (sweep used to fill the current directory). */
+START_TEST(empty_out)
+{
+    char *cwd = nvo_test_tmpdir("empty-out");
+    static const struct {
+        const char *args[6];
+        const char *msg;
+    } cases[] = {
+        { { "run", "@", "--out", "" },
+          "nvosim run: --out: an empty path (name the output directory, "
+          "e.g. --out results/x)\n" },
+        { { "batch", "@", "--out", "" },
+          "nvosim batch: --out: an empty path (name the directory, e.g. "
+          "--out results/batch)\n" },
+        { { "sweep", "@", "--vary", "run.seed=1,2", "--out", "" },
+          "nvosim sweep: --out: an empty path (name the sweep's directory, "
+          "e.g. --out results/sweep)\n" },
+        { { "tunnel", "--out", "" }, "nvosim tunnel: --out: an empty path\n" },
+        { { "plot", ".", "-x", "a", "--out", "" },
+          "nvosim plot: --out: an empty path\n" },
+        { { "summarize", ".", "--csv", "" },
+          "nvosim summarize: --csv: an empty path\n" },
+    };
+    for (size_t i = 0; i < NVO_ARRAY_SIZE(cases); i++) {
+        GPtrArray *argv = g_ptr_array_new();
+        g_ptr_array_add(argv, (char *) NVOSIM);
+        for (size_t k = 0; k < 6 && cases[i].args[k]; k++) {
+            const char *a = cases[i].args[k];
+            g_ptr_array_add(argv, (char *) (strcmp(a, "@") ? a : websearch()));
+        }
+        g_ptr_array_add(argv, NULL);
+        char *err = NULL;
+        int status;
+        ck_assert(g_spawn_sync(cwd, (char **) argv->pdata, NULL,
+                               G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL,
+                               &err, &status, NULL));
+        ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 2,
+                      "%s: status %#x", cases[i].args[0], status);
+        ck_assert_str_eq(err, cases[i].msg);
+        g_free(err);
+        g_ptr_array_free(argv, TRUE);
+        GDir *d = g_dir_open(cwd, 0, NULL);
+        ck_assert_msg(!g_dir_read_name(d), "%s wrote into %s",
+                      cases[i].args[0], cwd);
+        g_dir_close(d);
+    }
+    g_free(cwd);
 }
 END_TEST
 
@@ -1091,6 +1344,10 @@ sweep_suite(void)
     tcase_add_test(tc, usage_errors);
     tcase_add_test(tc, sweep_element);
     tcase_add_test(tc, batch);
+    tcase_add_test(tc, run_folders);
+    tcase_add_test(tc, run_interrupted);
+    tcase_add_test(tc, killed_run_cleaned);
+    tcase_add_test(tc, empty_out);
     suite_add_tcase(s, tc);
     return s;
 }
