@@ -117,7 +117,7 @@ open_outputs__(struct nvo_sim *sim, GError **error)
     if (err) {
         g_set_error(error, NVO_CONFIG_ERROR, NVO_CONFIG_ERROR_INVALID,
                     "%s: cannot create the output directory: %s",
-                    sim->out_dir, g_strerror(err));
+                    *sim->out_dir ? sim->out_dir : "\"\"", g_strerror(err));
         return false;
     }
     if (cfg->output.trace) {

@@ -583,6 +583,23 @@ START_TEST(drain_skips_later_events)
 }
 END_TEST
 
+/* An empty output directory is refused (it used to be read past its
+ * end), and nothing is created. */
+START_TEST(empty_out_dir)
+{
+    GError *error = NULL;
+    struct nvo_scenario_cfg *cfg = nvo_scenario_load(
+        nvo_test_src("scenarios/spine-failure.xml"), NULL, 0, &error);
+    ck_assert_ptr_nonnull(cfg);
+    struct nvo_sim *sim = nvo_sim_create(cfg, nvo_test_engine(), "", &error);
+    ck_assert_ptr_null(sim);
+    ck_assert_str_eq(error->message, "\"\": cannot create the output "
+                     "directory: Invalid argument");
+    g_error_free(error);
+    nvo_scenario_cfg_destroy(cfg);
+}
+END_TEST
+
 /* An entity in a scenario: the scenario echoed in results.xml has its
  * value, and the file is well-formed. */
 START_TEST(entity_echoed)
@@ -642,6 +659,7 @@ main(void)
     tcase_add_test(tc, flows_accounted);
     tcase_add_test(tc, drain_skips_later_events);
     tcase_add_test(tc, entity_echoed);
+    tcase_add_test(tc, empty_out_dir);
     tcase_set_timeout(tc, 600);
     suite_add_tcase(s, tc);
     return nvo_test_run(s);
