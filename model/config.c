@@ -19,6 +19,7 @@
 
 #include <libxml/parser.h>
 #include <libxml/relaxng.h>
+#include <libxml/SAX2.h>
 #include <libxml/xmlerror.h>
 #include <libxml/xmlschemastypes.h>
 
@@ -759,6 +760,28 @@ map_lines__(struct cfg_doc *d, const char *s, size_t len)
     g_ptr_array_free(tags, TRUE);
 }
 
+static struct cfg_doc *loading_doc__;  /* for no_external__() */
+
+/* The external entity loader while a document is parsed: a scenario or
+ * topology is one file, so an external entity or DTD is not read (it
+ * could name any file, and results.xml would echo it). */
+static xmlParserInputPtr
+no_external__(const char *url, const char *id, xmlParserCtxtPtr ctxt)
+{
+    (void) id;
+    char loc[CFG_LOC_SIZE];
+    int line = ctxt ? xmlSAX2GetLineNumber(ctxt) : 0;
+    if (line > 0) {
+        snprintf(loc, sizeof loc, "%s:%d", loading_doc__->display, line);
+    } else {
+        snprintf(loc, sizeof loc, "%s", loading_doc__->display);
+    }
+    cfg_errs_add(loading_doc__->errs, loc, "the external entity or DTD "
+                 "\"%s\" is not read: declare entities in the file itself",
+                 url ? url : "?");
+    return NULL;
+}
+
 bool
 cfg_doc_read(struct cfg_doc *d, struct cfg_capture *cap, const char *ioloc,
              const char *root)
@@ -782,8 +805,16 @@ cfg_doc_read(struct cfg_doc *d, struct cfg_capture *cap, const char *ioloc,
     }
     cap->doc = d;
     guint n_before = d->errs->msgs->len;
+    /* Entities are substituted (XML_PARSE_NOENT): the checks and the
+     * document echoed in results.xml see their values, not "&name;". */
+    xmlExternalEntityLoader old_loader = xmlGetExternalEntityLoader();
+    loading_doc__ = d;
+    xmlSetExternalEntityLoader(no_external__);
     d->xml = xmlReadMemory(text, (int) len, d->abs, NULL,
-                           XML_PARSE_NONET | XML_PARSE_BIG_LINES);
+                           XML_PARSE_NONET | XML_PARSE_BIG_LINES
+                           | XML_PARSE_NOENT);
+    xmlSetExternalEntityLoader(old_loader);
+    loading_doc__ = NULL;
     if (d->xml && d->errs->msgs->len == n_before) {
         map_lines__(d, text, len);
     }

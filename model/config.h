@@ -256,6 +256,11 @@ struct nvo_scenario_cfg {
     struct nvo_topo_cfg *topo;  /* owned */
 
     nvo_time_t duration;        /* default 10ms */
+    bool drain;                 /* after the duration, no new flows; run
+                                 * until the network is empty; default
+                                 * false */
+    nvo_time_t drain_limit;     /* a drain stops after this much more
+                                 * time; default 1s */
     uint64_t seed;              /* default 1 */
     uint64_t run;               /* default 1 */
     const char *engine;         /* "native" (default) or "ns3"; static */

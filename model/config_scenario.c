@@ -16,6 +16,7 @@
 #include <libxml/tree.h>
 
 #define DEFAULT_DURATION (10 * NVO_MS)
+#define DEFAULT_DRAIN_LIMIT NVO_SEC
 #define DEFAULT_CONVERGENCE NVO_MS
 #define DEFAULT_PARSER_DEPTH 128
 #define DEFAULT_FLOW_SIZE 64000
@@ -76,6 +77,8 @@ run__(struct scen_builder *b, const xmlNode *root)
 {
     struct nvo_scenario_cfg *s = b->s;
     s->duration = DEFAULT_DURATION;
+    s->drain = false;
+    s->drain_limit = DEFAULT_DRAIN_LIMIT;
     s->seed = 1;
     s->run = 1;
     s->engine = "native";
@@ -84,6 +87,8 @@ run__(struct scen_builder *b, const xmlNode *root)
         return;
     }
     cfg_get_time(b->d, r, "duration", false, &s->duration);
+    cfg_get_bool(b->d, r, "drain", &s->drain);
+    cfg_get_time(b->d, r, "drain-limit", false, &s->drain_limit);
     cfg_get_uint(b->d, r, "seed", 0, UINT64_MAX, &s->seed);
     cfg_get_uint(b->d, r, "run", 0, UINT64_MAX, &s->run);
     const char *e = cfg_attr(b->d, r, "engine");

@@ -396,7 +396,7 @@ write_file__(const char *dir, const char *name, const char *data,
 /* Headline metrics, for summary.csv and sweeps. */
 struct headline {
     uint64_t generated, delivered, dropped, in_flight;
-    uint64_t flows_started, flows_completed;
+    uint64_t flows_started, flows_completed, flows_running, flows_lost;
     double drop_rate;
     double lat_mean, lat_p50, lat_p99, fct_mean, fct_p50, fct_p99;
     struct nvo_balance leaf_up, spine_up;
@@ -413,6 +413,8 @@ headline__(const struct nvo_sim *sim, struct headline *h)
     h->in_flight = sim->in_flight;
     h->flows_started = ts.flows_started;
     h->flows_completed = ts.flows_completed;
+    h->flows_running = ts.flows_running;
+    h->flows_lost = ts.flows_lost;
     h->drop_rate = sim->generated ? (double) sim->dropped
                                     / (double) sim->generated : NAN;
     h->lat_mean = nvo_hist_mean(ts.latency) / 1e6;
@@ -429,7 +431,8 @@ nvo_sim_summary_header(void)
     return g_strdup("scenario,engine,seed,run,sim_time_s,events,"
                     "frames_generated,frames_delivered,frames_dropped,"
                     "frames_in_flight,drop_rate,flows_started,"
-                    "flows_completed,latency_mean_us,latency_p50_us,"
+                    "flows_completed,flows_running,flows_lost,"
+                    "latency_mean_us,latency_p50_us,"
                     "latency_p99_us,fct_mean_us,fct_p50_us,fct_p99_us,"
                     "leaf_up_jain,leaf_up_max_over_mean,spine_up_jain,"
                     "spine_up_max_over_mean,fingerprint,wall_s");
@@ -473,8 +476,9 @@ nvo_sim_summary_values(const struct nvo_sim *sim)
         sim->engine->n_executed, h.generated, h.delivered, h.dropped,
         h.in_flight);
     csv_num__(s, h.drop_rate);
-    g_string_append_printf(s, ",%" PRIu64 ",%" PRIu64, h.flows_started,
-                           h.flows_completed);
+    g_string_append_printf(s, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
+                           ",%" PRIu64, h.flows_started, h.flows_completed,
+                           h.flows_running, h.flows_lost);
     const double metrics[] = {
         h.lat_mean, h.lat_p50, h.lat_p99, h.fct_mean, h.fct_p50, h.fct_p99,
         h.leaf_up.jain, h.leaf_up.max_over_mean, h.spine_up.jain,
@@ -537,6 +541,16 @@ nvo_sim_write_results(struct nvo_sim *sim, GError **error)
     attr_s__(w, "sim-time", nvo_time_format(nvo_engine_now(sim->engine), t,
                                             sizeof t));
     attr_u64__(w, "events", sim->engine->n_executed);
+    attr_s__(w, "drain", cfg->drain ? "true" : "false");
+    if (cfg->drain) {
+        attr_s__(w, "drain-limit", nvo_time_format(cfg->drain_limit, t,
+                                                   sizeof t));
+        /* empty: nothing left; limit: stopped at drain-limit; stalled:
+         * data left at hosts that cannot send (a down uplink). */
+        attr_s__(w, "drain-end", sim->drain_limit_hit ? "limit"
+                 : sim->flows_running || sim->in_flight ? "stalled"
+                 : "empty");
+    }
     xmlTextWriterWriteFormatAttribute(w, BAD_CAST "fingerprint", "%016" PRIx64,
                                       sim->engine->fingerprint);
     attr_f__(w, "wall-seconds", sim->wall_seconds);
@@ -601,6 +615,8 @@ nvo_sim_write_results(struct nvo_sim *sim, GError **error)
     xmlTextWriterStartElement(w, BAD_CAST "traffic");
     attr_u64__(w, "flows-started", ts.flows_started);
     attr_u64__(w, "flows-completed", ts.flows_completed);
+    attr_u64__(w, "flows-running", ts.flows_running);
+    attr_u64__(w, "flows-lost", ts.flows_lost);
     attr_u64__(w, "flows-stalled", ts.flows_stalled);
     attr_u64__(w, "packets-sent", ts.pkts_sent);
     attr_u64__(w, "packets-delivered", ts.pkts_delivered);
@@ -608,6 +624,9 @@ nvo_sim_write_results(struct nvo_sim *sim, GError **error)
     attr_u64__(w, "bytes-delivered", ts.bytes_delivered);
     attr_u64__(w, "payload-bytes-delivered", ts.payload_delivered);
     write_hist__(w, "packet-latency", ts.latency, ts.latency->n);
+    xmlTextWriterWriteComment(w, BAD_CAST " flow-completion: completed "
+                              "flows only (flows-completed); lost and "
+                              "running flows have no completion time ");
     write_hist__(w, "flow-completion", ts.fct, ts.fct->n);
     xmlTextWriterEndElement(w);
 

@@ -14,6 +14,9 @@
 static int
 mkdir_p__(const char *path)
 {
+    if (!*path) {
+        return EINVAL;          /* "": no directory at all */
+    }
     char *buf = g_strdup(path);
     int error = 0;
     for (char *q = buf + 1; *q && !error; q++) {
@@ -65,6 +68,7 @@ nvo_sim_warn(struct nvo_sim *sim, const char *about, const char *fmt, ...)
 struct ev_ctx {
     struct nvo_sim *sim;
     const struct nvo_topo_event_cfg *ev;
+    nvo_event_id id;
 };
 
 static void
@@ -175,7 +179,7 @@ open_outputs__(struct nvo_sim *sim, GError **error)
     if (err) {
         g_set_error(error, NVO_CONFIG_ERROR, NVO_CONFIG_ERROR_INVALID,
                     "%s: cannot create the output directory: %s",
-                    sim->out_dir, g_strerror(err));
+                    *sim->out_dir ? sim->out_dir : "\"\"", g_strerror(err));
         return false;
     }
     if (cfg->output.trace) {
@@ -187,7 +191,7 @@ open_outputs__(struct nvo_sim *sim, GError **error)
             g_free(path);
             return false;
         }
-        g_free(path);
+        g_ptr_array_add(sim->files, path);
         for (uint32_t i = 0; i < nvo_net_n_nodes(sim->net); i++) {
             struct nvo_node *n = nvo_net_node(sim->net, i);
             for (uint32_t p = 0; p < n->n_ports; p++) {
@@ -210,12 +214,13 @@ open_outputs__(struct nvo_sim *sim, GError **error)
             struct nvo_pcap_out *pc;
             err = nvo_pcap_out_open(path, 0, &pc, msg, sizeof msg);
             g_free(base);
-            g_free(path);
             if (err) {
+                g_free(path);
                 g_set_error(error, NVO_CONFIG_ERROR, NVO_CONFIG_ERROR_INVALID,
                             "%s", msg);
                 return false;
             }
+            g_ptr_array_add(sim->files, path);
             g_ptr_array_add(sim->pcaps, pc);
             n->ports[p].pcap = pc;
         }
@@ -233,6 +238,11 @@ nvo_sim_create(const struct nvo_scenario_cfg *cfg, const char *engine,
     sim->out_dir = g_strdup(out_dir ? out_dir : cfg->output.dir);
     sim->pcaps = g_ptr_array_new();
     sim->warnings = g_ptr_array_new_with_free_func(warning_free__);
+    sim->files = g_ptr_array_new_with_free_func(g_free);
+    g_ptr_array_add(sim->files, g_build_filename(sim->out_dir, "results.xml",
+                                                 NULL));
+    g_ptr_array_add(sim->files, g_build_filename(sim->out_dir, "summary.csv",
+                                                 NULL));
     const struct nvo_topo_cfg *topo = cfg->topo;
 
     int err = nvo_engine_create(sim->engine_name, NULL, &sim->engine);
@@ -309,7 +319,8 @@ nvo_sim_create(const struct nvo_scenario_cfg *cfg, const char *engine,
         struct ev_ctx *c = &sim->ev_ctx[i];
         c->sim = sim;
         c->ev = &cfg->events[i];
-        nvo_engine_schedule_at(sim->engine, cfg->events[i].at, run_event__, c);
+        c->id = nvo_engine_schedule_at(sim->engine, cfg->events[i].at,
+                                       run_event__, c);
     }
     return sim;
 }
@@ -328,6 +339,23 @@ warn_no_traffic__(struct nvo_sim *sim)
                  sim->cfg->n_flows ? "no flow started before the end"
                                    : "the scenario has no <flows>");
 }
+/* The drain: no more arrivals, no timed event after the duration (as
+ * without a drain), then every event left, up to the drain limit. */
+static void
+drain__(struct nvo_sim *sim)
+{
+    struct nvo_engine *e = sim->engine;
+    const struct nvo_scenario_cfg *cfg = sim->cfg;
+    for (size_t i = 0; i < cfg->n_events; i++) {
+        nvo_engine_cancel(e, sim->ev_ctx[i].id);
+    }
+    nvo_time_t now = nvo_engine_now(e);
+    nvo_time_t deadline = cfg->drain_limit < NVO_TIME_MAX - now
+                          ? now + cfg->drain_limit : NVO_TIME_MAX;
+    nvo_traffic_drain(sim->traffic, deadline);
+    nvo_engine_run(e, NVO_TIME_MAX);
+    sim->drain_limit_hit = nvo_traffic_deadline_hit(sim->traffic);
+}
 
 int
 nvo_sim_run(struct nvo_sim *sim, bool progress)
@@ -338,6 +366,9 @@ nvo_sim_run(struct nvo_sim *sim, bool progress)
     nvo_run_with_progress(e, sim->cfg->duration, sim->cfg->name, progress);
     /* Everything due exactly at the end time runs too; then time stops. */
     nvo_engine_run(e, sim->cfg->duration);
+    if (sim->cfg->drain) {
+        drain__(sim);
+    }
     sim->wall_seconds = nvo_wall_seconds() - t0;
     sim->ran = true;
 
@@ -353,8 +384,17 @@ nvo_sim_run(struct nvo_sim *sim, bool progress)
     }
     sim->dropped = nvo_net_drops(sim->net, NULL, NULL);
     sim->in_flight = nvo_net_in_flight(sim->net);
+    sim->flows_started = ts.flows_started;
+    sim->flows_completed = ts.flows_completed;
+    sim->flows_running = ts.flows_running;
+    sim->flows_lost = ts.flows_lost;
+    sim->flows_unaccounted = ts.flows_unaccounted;
     sim->conserved = sim->generated
-                     == sim->delivered + sim->dropped + sim->in_flight;
+                     == sim->delivered + sim->dropped + sim->in_flight
+                     && ts.flows_started == ts.flows_completed
+                                            + ts.flows_running
+                                            + ts.flows_lost
+                     && !ts.flows_unaccounted;
     warn_no_traffic__(sim);
     return sim->conserved ? 0 : EPROTO;
 }
@@ -371,6 +411,7 @@ nvo_sim_destroy(struct nvo_sim *sim)
     }
     g_ptr_array_free(sim->pcaps, TRUE);
     g_ptr_array_free(sim->warnings, TRUE);
+    g_ptr_array_free(sim->files, TRUE);
     nvo_traffic_destroy(sim->traffic);
     nvo_net_destroy(sim->net);
     nvo_engine_destroy(sim->engine);

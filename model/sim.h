@@ -4,11 +4,14 @@
  * Build: the topology's nodes and links become the underlay network
  * (net.h), each <flows> becomes traffic (traffic.h), each timed event is
  * scheduled, and the chosen ports get pcap captures and, if asked, every
- * port the ASCII trace.  Run: the engine runs to the scenario's duration.
- * Then every frame generated must be delivered, dropped (by reason) or
- * still in the network; anything else is an error.  Results: results.xml
- * and summary.csv in the output directory, written to temporary names and
- * renamed (docs/outputs.md). */
+ * port the ASCII trace.  Run: the engine runs to the scenario's duration;
+ * with <run drain="true">, no flow starts after it, timed events after it
+ * do not run, and the run goes on until the network is empty (no event
+ * left) or drain-limit more time has passed.  Then every frame generated
+ * must be delivered, dropped (by reason) or still in the network, and
+ * every flow started completed, lost or still running; anything else is
+ * an error.  Results: results.xml and summary.csv in the output
+ * directory, written to temporary names and renamed (docs/outputs.md). */
 #ifndef NVO_SIM_H
 #define NVO_SIM_H
 
@@ -30,13 +33,18 @@ struct nvo_sim {
     struct nvo_trace *trace;
     GPtrArray *pcaps;           /* struct nvo_pcap_out * */
     char *out_dir;
+    GPtrArray *files;           /* char *: every file the run writes (if
+                                 * it gets that far), results.xml first */
     struct ev_ctx *ev_ctx;      /* one per timed event */
 
     double wall_seconds;
     uint64_t n_events_at_start;
     bool ran;
-    bool conserved;
+    bool conserved;             /* frames and flows */
     uint64_t generated, delivered, dropped, in_flight;
+    uint64_t flows_started, flows_completed, flows_running, flows_lost;
+    uint64_t flows_unaccounted; /* see struct nvo_traffic_stats */
+    bool drain_limit_hit;       /* the drain stopped at drain-limit */
     GPtrArray *warnings;        /* struct nvo_sim_warning *, in order */
 };
 
@@ -55,9 +63,10 @@ struct nvo_sim *nvo_sim_create(const struct nvo_scenario_cfg *cfg,
                                const char *engine, const char *out_dir,
                                GError **error);
 
-/* Runs to the scenario's duration; 'progress' shows a live line on a
- * terminal.  Then checks conservation.  Returns 0, or EPROTO if frames
- * were lost without being counted. */
+/* Runs to the scenario's duration, then drains if the scenario says so;
+ * 'progress' shows a live line on a terminal.  Then checks conservation.
+ * Returns 0, or EPROTO if frames or flows were lost without being
+ * counted. */
 int nvo_sim_run(struct nvo_sim *, bool progress);
 
 /* Writes results.xml, closes the trace and pcaps, and last, only if the

@@ -43,6 +43,7 @@ struct source {                 /* one sending host of one generator */
     uint32_t cursor;            /* all-to-all: next destination */
     double mean_gap_ps;         /* between flow arrivals; its own, since
                                  * hosts' access rates may differ */
+    nvo_event_id next_arrival;  /* pending, or NVO_EVENT_NONE */
 };
 
 struct tgen {
@@ -67,6 +68,8 @@ struct nvo_traffic {
     uint64_t pkts_sent, pkts_delivered, bytes_sent, bytes_delivered,
              payload_delivered;
     struct nvo_hist latency, fct;
+    nvo_time_t deadline;        /* drain: stop the engine from then on */
+    bool deadline_hit;
 };
 
 static const char *const pattern_names[NVO_PATTERN_N] = {
@@ -148,6 +151,16 @@ packet_payload__(struct nvo_traffic *tr, struct host *h, const struct flow *f)
     return left < room ? (uint32_t) left : room;
 }
 
+/* A drain past its deadline stops the engine (after this event). */
+static void
+check_deadline__(struct nvo_traffic *tr)
+{
+    if (nvo_engine_now(tr->net->engine) >= tr->deadline) {
+        tr->deadline_hit = true;
+        nvo_engine_stop(tr->net->engine);
+    }
+}
+
 /* The port is idle: send the next packet of the next active flow. */
 static void
 port_idle__(struct nvo_port *port)
@@ -180,6 +193,7 @@ port_idle__(struct nvo_port *port)
     tr->bytes_sent += nvo_pkt_len(p);
     h->node->n_forwarded++;
     nvo_port_send(port, p);
+    check_deadline__(tr);
 }
 
 static void
@@ -198,6 +212,7 @@ local_rx__(struct nvo_node *n, struct nvo_pkt *p)
             tr->flows_completed++;
             nvo_hist_add(&tr->fct, now - f->start);
         }
+        check_deadline__(tr);
     }
     nvo_pkt_free(p);
 }
@@ -341,8 +356,9 @@ static void
 schedule_arrival__(struct source *s)
 {
     double gap = nvo_rng_exponential(&s->rng, s->mean_gap_ps);
-    nvo_engine_schedule(s->gen->tr->net->engine, (nvo_time_t) llround(gap),
-                        arrival__, s);
+    s->next_arrival = nvo_engine_schedule(s->gen->tr->net->engine,
+                                          (nvo_time_t) llround(gap),
+                                          arrival__, s);
 }
 
 static void
@@ -353,6 +369,7 @@ arrival__(void *s_)
     struct nvo_traffic *tr = g->tr;
     struct nvo_net *net = tr->net;
     nvo_time_t now = nvo_engine_now(net->engine);
+    s->next_arrival = NVO_EVENT_NONE;
     if (now >= g->cfg.stop) {
         return;
     }
@@ -481,7 +498,8 @@ gen_init__(struct nvo_traffic *tr, struct tgen *g, size_t gi)
         }
         double gap = nvo_rng_exponential(&s->rng, s->mean_gap_ps);
         nvo_time_t first = c->start + (nvo_time_t) llround(gap);
-        nvo_engine_schedule_at(tr->net->engine, first, arrival__, s);
+        s->next_arrival = nvo_engine_schedule_at(tr->net->engine, first,
+                                                 arrival__, s);
     }
     return 0;
 }
@@ -492,6 +510,7 @@ nvo_traffic_create(struct nvo_net *net, const struct nvo_traffic_cfg *cfgs,
 {
     struct nvo_traffic *tr = g_new0(struct nvo_traffic, 1);
     tr->net = net;
+    tr->deadline = NVO_TIME_MAX;
     tr->flows = g_ptr_array_new_with_free_func(g_free);
     nvo_hist_init(&tr->latency);
     nvo_hist_init(&tr->fct);
@@ -566,12 +585,77 @@ nvo_traffic_destroy(struct nvo_traffic *tr)
     g_free(tr);
 }
 
+/* Sorts every flow into completed, running or lost: a flow whose payload
+ * sent is more than its payload delivered and in the network lost a
+ * packet (every packet carries at least one payload byte). */
+static void
+flow_fates__(const struct nvo_traffic *tr, struct nvo_traffic_stats *st)
+{
+    guint n = tr->flows->len;
+    uint64_t *in_net = g_new0(uint64_t, n ? n : 1);
+    for (uint32_t i = 0; i < nvo_net_n_nodes(tr->net); i++) {
+        const struct nvo_node *node = nvo_net_node(tr->net, i);
+        for (uint32_t p = 0; p < node->n_ports; p++) {
+            const struct nvo_port *port = &node->ports[p];
+            const struct nvo_fifo *q[] = { &port->q_ctrl, &port->q_data,
+                                           &port->wire };
+            for (size_t k = 0; k < NVO_ARRAY_SIZE(q); k++) {
+                for (const struct nvo_pkt *pk = q[k]->head; pk;
+                     pk = pk->next) {
+                    if (pk->flow_id && pk->flow_id <= n) {
+                        in_net[pk->flow_id - 1] += pk->payload_size;
+                    }
+                }
+            }
+        }
+    }
+    uint64_t completed = 0;
+    st->flows_running = st->flows_lost = st->flows_unaccounted = 0;
+    for (guint i = 0; i < n; i++) {
+        const struct flow *f = g_ptr_array_index(tr->flows, i);
+        if (f->rcvd == f->size) {
+            completed++;
+        } else if (f->rcvd + in_net[i] > f->sent) {
+            st->flows_unaccounted++;
+        } else if (f->rcvd + in_net[i] < f->sent) {
+            st->flows_lost++;
+        } else {
+            st->flows_running++;
+        }
+    }
+    st->flows_unaccounted += completed > tr->flows_completed
+                             ? completed - tr->flows_completed
+                             : tr->flows_completed - completed;
+    g_free(in_net);
+}
+
+void
+nvo_traffic_drain(struct nvo_traffic *tr, nvo_time_t deadline)
+{
+    for (size_t g = 0; g < tr->n_gens; g++) {
+        for (uint32_t i = 0; i < tr->gens[g].n_sources; i++) {
+            struct source *s = &tr->gens[g].sources[i];
+            nvo_engine_cancel(tr->net->engine, s->next_arrival);
+            s->next_arrival = NVO_EVENT_NONE;
+        }
+    }
+    tr->deadline = deadline;
+    tr->deadline_hit = false;
+}
+
+bool
+nvo_traffic_deadline_hit(const struct nvo_traffic *tr)
+{
+    return tr->deadline_hit;
+}
+
 void
 nvo_traffic_get_stats(const struct nvo_traffic *tr,
                       struct nvo_traffic_stats *st)
 {
     st->flows_started = tr->flows->len;
     st->flows_completed = tr->flows_completed;
+    flow_fates__(tr, st);
     st->pkts_sent = tr->pkts_sent;
     st->pkts_delivered = tr->pkts_delivered;
     st->bytes_sent = tr->bytes_sent;

@@ -12,7 +12,11 @@
  *
  * Measured: per-packet one-way latency (creation to delivery) and flow
  * completion time (arrival of the flow to delivery of its last byte), in
- * histograms; flows started, completed, and packets sent and delivered. */
+ * histograms; packets sent and delivered; and every flow's fate: each
+ * flow started is completed (all its payload delivered), lost (a packet
+ * of it was dropped: open loop, it never completes) or still running
+ * (payload at its host or in the network).  Flow completion times cover
+ * completed flows only. */
 #ifndef NVO_TRAFFIC_H
 #define NVO_TRAFFIC_H
 
@@ -80,7 +84,15 @@ struct nvo_traffic *nvo_traffic_create(struct nvo_net *net,
 void nvo_traffic_destroy(struct nvo_traffic *);
 
 struct nvo_traffic_stats {
+    /* flows_started == flows_completed + flows_running + flows_lost,
+     * unless packets were lost uncounted (then flows_unaccounted > 0). */
     uint64_t flows_started, flows_completed;
+    uint64_t flows_running;     /* payload not yet all delivered, none
+                                 * lost: at the host or in the network */
+    uint64_t flows_lost;        /* at least one packet dropped */
+    uint64_t flows_unaccounted; /* more payload delivered or in flight
+                                 * than sent, or counted completed
+                                 * twice: a bug; 0 */
     uint64_t pkts_sent, pkts_delivered;
     uint64_t bytes_sent, bytes_delivered;   /* wire bytes of the frames */
     uint64_t payload_delivered;             /* flow payload bytes */
@@ -90,7 +102,16 @@ struct nvo_traffic_stats {
     const struct nvo_hist *fct;             /* ps, per completed flow */
 };
 
+/* Fills 'st'.  The flows' fates are found by walking every flow and
+ * every frame in the network: O(flows + frames in flight). */
 void nvo_traffic_get_stats(const struct nvo_traffic *,
                            struct nvo_traffic_stats *);
+
+/* Drain: no flow arrives from now on (pending arrivals are cancelled),
+ * and once the time reaches 'deadline' the first host transmission or
+ * delivery stops the engine (nvo_engine_stop()), leaving what is left in
+ * the network.  nvo_traffic_deadline_hit() says whether it did. */
+void nvo_traffic_drain(struct nvo_traffic *, nvo_time_t deadline);
+bool nvo_traffic_deadline_hit(const struct nvo_traffic *);
 
 #endif

@@ -83,6 +83,14 @@ static const struct bad_case bad_cases[] = {
       "@s.xml:4: Premature end of data in tag scenario line 1" },
     { "not-xml", "s.xml", { { "s.xml", "hello\n" } }, { NULL },
       "@s.xml:1: Start tag expected, '<' not found" },
+    /* An external entity is not read (an internal one is substituted). */
+    { "external-entity", "s.xml",
+      { { "s.xml", "<!DOCTYPE scenario [\n<!ENTITY x SYSTEM \"x.txt\">\n"
+                   "]>\n" SCEN "<traffic>&x;</traffic>\n</scenario>\n" },
+        { "t.xml", TOPO }, { "x.txt", "<flows pattern=\"incast\"/>\n" } },
+      { NULL },
+      "@s.xml: the external entity or DTD \"@x.txt\" is not read: declare "
+      "entities in the file itself" },
     { "missing-scenario", "nope.xml", { { NULL } }, { NULL },
       "@nope.xml: cannot read: No such file or directory" },
     { "wrong-root", "x.xml", { { "x.xml", TOPO } }, { NULL },
@@ -97,11 +105,15 @@ static const struct bad_case bad_cases[] = {
       { NULL },
       "@s.xml:3: unknown element <bogus> in <scenario> (it may contain: "
       "topology, run, underlay, traffic, events, output, sweep)" },
+    { "drain-limit-zero", "s.xml",
+      { { "s.xml", SCEN "<run drain=\"true\" drain-limit=\"0s\"/>\n"
+                   "</scenario>\n" }, { "t.xml", TOPO } }, { NULL },
+      "@s.xml:3: <run drain-limit=\"0s\">: must be more than 0" },
     { "unknown-attribute", "s.xml",
       { { "s.xml", SCEN "<run duration=\"1ms\" speed=\"2\"/>\n</scenario>\n" },
         { "t.xml", TOPO } }, { NULL },
       "@s.xml:3: <run speed=\"2\">: unknown attribute (<run> takes: "
-      "duration, seed, run, engine)" },
+      "duration, drain, drain-limit, seed, run, engine)" },
     { "bad-choice", "s.xml",
       { { "s.xml", SCEN "<underlay ip=\"ipv5\"/>\n</scenario>\n" },
         { "t.xml", TOPO } }, { NULL },
@@ -699,6 +711,8 @@ START_TEST(defaults)
     ck_assert_str_eq(s->name, "s");
     ck_assert_str_eq(s->path, path);
     ck_assert_int_eq(s->duration, 10 * NVO_MS);
+    ck_assert(!s->drain);
+    ck_assert_int_eq(s->drain_limit, NVO_SEC);
     ck_assert_uint_eq(s->seed, 1);
     ck_assert_uint_eq(s->run, 1);
     ck_assert_str_eq(s->engine, "native");
@@ -894,10 +908,12 @@ START_TEST(overrides)
         "topology.spines=8", "run.seed=5", "underlay.ecmp.function=toeplitz",
         "underlay.ecmp.seed=fabric", "traffic.flows[1].pattern=incast",
         "traffic.flows.size.fixed=2MB", "topology.uplink.rate=100Gbps",
-        "output.pcap.node=leaf2",
+        "output.pcap.node=leaf2", "run.drain=true", "run.drain-limit=50ms",
     };
     struct nvo_scenario_cfg *s = load_scen("scenarios/ecmp-permutation.xml",
                                            sets, NVO_ARRAY_SIZE(sets));
+    ck_assert(s->drain);
+    ck_assert_int_eq(s->drain_limit, 50 * NVO_MS);
     const struct nvo_topo_cfg *t = s->topo;
     ck_assert_int_eq(t->spines, 8);
     ck_assert_int_eq(t->n_role[NVO_ROLE_SPINE], 8);

@@ -9,6 +9,7 @@
  * for a run without traffic; the node list of results.xml. */
 #include <errno.h>
 #include <glob.h>
+#include <sys/wait.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,6 +88,43 @@ check_schema(const char *dir)
     xmlFreeDoc(doc);
     xmlRelaxNGFree(schema);
     xmlRelaxNGFreeParserCtxt(pc);
+    g_free(path);
+}
+
+/* 'dir'/results.xml is well-formed XML: libxml2's parser reports no
+ * error, and so does "xmllint --noout" where it is installed. */
+static int n_parse_errors;
+
+static void
+count_error__(void *ctx, xmlErrorPtr e)
+{
+    (void) ctx;
+    (void) e;
+    n_parse_errors++;
+}
+
+static void
+check_well_formed(const char *dir)
+{
+    char *path = g_build_filename(dir, "results.xml", NULL);
+    n_parse_errors = 0;
+    xmlSetStructuredErrorFunc(NULL, count_error__);
+    xmlDocPtr doc = xmlReadFile(path, NULL, XML_PARSE_NONET);
+    xmlSetStructuredErrorFunc(NULL, NULL);
+    ck_assert_msg(doc && !n_parse_errors, "%s: not well-formed", path);
+    xmlFreeDoc(doc);
+    char *xmllint = g_find_program_in_path("xmllint");
+    if (xmllint) {
+        char *argv[] = { xmllint, "--noout", path, NULL };
+        char *err = NULL;
+        int status;
+        ck_assert(g_spawn_sync(NULL, argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL,
+                               NULL, NULL, NULL, &err, &status, NULL));
+        ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0
+                      && !*err, "xmllint --noout %s: %s", path, err);
+        g_free(err);
+        g_free(xmllint);
+    }
     g_free(path);
 }
 
@@ -192,6 +230,7 @@ START_TEST(every_scenario_runs)
         ck_assert_uint_gt(sim->generated, 0);
         ck_assert_uint_gt(sim->delivered, 0);
         check_schema(dir);
+        check_well_formed(dir);
         /* summary.csv: a header and one row with as many fields. */
         char *csv = slurp(dir, "summary.csv");
         char **lines = g_strsplit(csv, "\n", -1);
@@ -608,6 +647,192 @@ START_TEST(ecmp_field_warnings)
     remove_dir(dir);
 }
 END_TEST
+/* The value of attribute 'attr' of the first element 'elem' in
+ * 'dir'/results.xml (g_free). */
+static char *
+result_attr(const char *dir, const char *elem, const char *attr)
+{
+    char *path = g_build_filename(dir, "results.xml", NULL);
+    xmlDocPtr doc = xmlReadFile(path, NULL, XML_PARSE_NONET);
+    ck_assert_ptr_nonnull(doc);
+    char *v = NULL;
+    for (xmlNode *n = xmlDocGetRootElement(doc)->children; n && !v;
+         n = n->next) {
+        if (n->type == XML_ELEMENT_NODE && !strcmp((char *) n->name, elem)) {
+            xmlChar *x = xmlGetProp(n, BAD_CAST attr);
+            ck_assert_msg(x, "<%s> has no %s", elem, attr);
+            v = g_strdup((char *) x);
+            xmlFree(x);
+        }
+    }
+    ck_assert_msg(v, "no <%s> in %s", elem, path);
+    xmlFreeDoc(doc);
+    g_free(path);
+    return v;
+}
+
+/* The value of column 'col' of 'dir'/summary.csv (g_free). */
+static char *
+summary_value(const char *dir, const char *col)
+{
+    char *csv = slurp(dir, "summary.csv");
+    char **lines = g_strsplit(csv, "\n", -1);
+    char **h = g_strsplit(lines[0], ",", -1);
+    char **r = g_strsplit(lines[1], ",", -1);
+    char *v = NULL;
+    for (guint i = 0; h[i] && r[i] && !v; i++) {
+        if (!strcmp(h[i], col)) {
+            v = g_strdup(r[i]);
+        }
+    }
+    ck_assert_msg(v, "summary.csv has no %s", col);
+    g_strfreev(h);
+    g_strfreev(r);
+    g_strfreev(lines);
+    g_free(csv);
+    return v;
+}
+
+static void
+assert_u64_attr(const char *dir, const char *elem, const char *attr,
+                uint64_t want)
+{
+    char *v = result_attr(dir, elem, attr);
+    char *w = g_strdup_printf("%" PRIu64, want);
+    ck_assert_msg(!strcmp(v, w), "<%s %s=\"%s\">, expected %s", elem, attr,
+                  v, w);
+    g_free(v);
+    g_free(w);
+}
+
+/* What the flow accounting tests compare between two runs. */
+struct fates {
+    uint64_t started, completed, running, lost, dropped, in_flight;
+    nvo_time_t end;
+};
+
+/* websearch.xml with 64KiB queues everywhere (so that the fabric drops),
+ * flows arriving for 'duration', with or without a drain: every flow is
+ * completed, running or lost, in the sim, in results.xml and in
+ * summary.csv alike; FCTs cover the completed ones. */
+static void
+run_fates(const char *duration, bool drain, const char *limit,
+          struct fates *f, char **drain_end)
+{
+    char *d = g_strdup_printf("run.duration=%s", duration);
+    char *l = g_strdup_printf("run.drain-limit=%s", limit ? limit : "1s");
+    const char *const sets[] = {
+        d, drain ? "run.drain=true" : "run.drain=false", l,
+        "topology.defaults.access.queue=64KiB",
+        "topology.defaults.fabric.queue=64KiB",
+    };
+    struct nvo_scenario_cfg *cfg;
+    char *dir;
+    struct nvo_sim *sim = run_scenario("scenarios/websearch.xml",
+                                       nvo_test_engine(), sets, 5, &cfg,
+                                       &dir);
+    struct nvo_traffic_stats ts;
+    nvo_traffic_get_stats(sim->traffic, &ts);
+    f->started = ts.flows_started;
+    f->completed = ts.flows_completed;
+    f->running = ts.flows_running;
+    f->lost = ts.flows_lost;
+    f->dropped = sim->dropped;
+    f->in_flight = sim->in_flight;
+    f->end = nvo_engine_now(sim->engine);
+    ck_assert_uint_eq(ts.flows_unaccounted, 0);
+    ck_assert_uint_eq(f->started, f->completed + f->running + f->lost);
+    ck_assert_uint_eq(ts.fct->n, f->completed);
+    /* A lost flow lost at least one frame; a drop loses a flow. */
+    ck_assert_uint_le(f->lost, f->dropped);
+    ck_assert_uint_eq(f->lost > 0, f->dropped > 0);
+    assert_u64_attr(dir, "traffic", "flows-started", f->started);
+    assert_u64_attr(dir, "traffic", "flows-completed", f->completed);
+    assert_u64_attr(dir, "traffic", "flows-running", f->running);
+    assert_u64_attr(dir, "traffic", "flows-lost", f->lost);
+    static const char *const cols[] = { "flows_started", "flows_completed",
+                                        "flows_running", "flows_lost" };
+    const uint64_t vals[] = { f->started, f->completed, f->running,
+                              f->lost };
+    for (size_t i = 0; i < NVO_ARRAY_SIZE(cols); i++) {
+        char *v = summary_value(dir, cols[i]);
+        ck_assert_uint_eq(g_ascii_strtoull(v, NULL, 10), vals[i]);
+        g_free(v);
+    }
+    char *dr = result_attr(dir, "run", "drain");
+    ck_assert_str_eq(dr, drain ? "true" : "false");
+    g_free(dr);
+    *drain_end = drain ? result_attr(dir, "run", "drain-end") : NULL;
+    check_schema(dir);
+    nvo_sim_destroy(sim);
+    nvo_scenario_cfg_destroy(cfg);
+    remove_dir(dir);
+    g_free(d);
+    g_free(l);
+}
+
+START_TEST(flows_accounted)
+{
+    /* Cut off at 20ms: some flows lost, some still running. */
+    struct fates cut, drained, limited;
+    char *end = NULL;
+    run_fates("20ms", false, NULL, &cut, &end);
+    ck_assert_uint_gt(cut.lost, 0);
+    ck_assert_uint_gt(cut.running, 0);
+    ck_assert_int_eq(cut.end, 20 * NVO_MS);
+
+    /* Drained: the same flows (arrivals stop at 20ms either way), none
+     * running, the network empty, later than 20ms.  Whatever completed
+     * or was lost by 20ms still is. */
+    run_fates("20ms", true, NULL, &drained, &end);
+    ck_assert_str_eq(end, "empty");
+    g_free(end);
+    ck_assert_uint_eq(drained.started, cut.started);
+    ck_assert_uint_eq(drained.running, 0);
+    ck_assert_uint_eq(drained.in_flight, 0);
+    ck_assert_uint_eq(drained.completed, drained.started - drained.lost);
+    ck_assert_uint_ge(drained.completed, cut.completed);
+    ck_assert_uint_ge(drained.lost, cut.lost);
+    ck_assert_int_gt(drained.end, 20 * NVO_MS);
+
+    /* A drain limit of 10us: it stops there, with flows still running. */
+    run_fates("20ms", true, "10us", &limited, &end);
+    ck_assert_str_eq(end, "limit");
+    g_free(end);
+    ck_assert_uint_eq(limited.started, cut.started);
+    ck_assert_uint_gt(limited.running, 0);
+    ck_assert_int_ge(limited.end, 20 * NVO_MS + 10 * NVO_US);
+    ck_assert_int_lt(limited.end, 20 * NVO_MS + 20 * NVO_US);
+}
+END_TEST
+
+/* A drain runs no timed event later than the duration: spine1, down at
+ * 1ms, stays down (its node-up at 2ms is after the 1500us duration), and
+ * the run ends once the network is empty. */
+START_TEST(drain_skips_later_events)
+{
+    static const char *const sets[] = { "run.duration=1500us",
+                                        "run.drain=true" };
+    struct nvo_scenario_cfg *cfg;
+    char *dir;
+    struct nvo_sim *sim = run_scenario("scenarios/spine-failure.xml",
+                                       nvo_test_engine(), sets, 2, &cfg,
+                                       &dir);
+    int spine1 = nvo_net_find(sim->net, "spine1");
+    ck_assert_int_ge(spine1, 0);
+    ck_assert(!nvo_net_node(sim->net, (uint32_t) spine1)->up);
+    ck_assert(!sim->drain_limit_hit);
+    ck_assert_uint_eq(sim->flows_running, 0);
+    ck_assert_uint_eq(sim->in_flight, 0);
+    ck_assert_uint_eq(sim->flows_completed + sim->flows_lost,
+                      sim->flows_started);
+    ck_assert_uint_eq(nvo_engine_n_pending(sim->engine), 0);
+    ck_assert_int_gt(nvo_engine_now(sim->engine), 1500 * NVO_US);
+    nvo_sim_destroy(sim);
+    nvo_scenario_cfg_destroy(cfg);
+    remove_dir(dir);
+}
+END_TEST
 
 START_TEST(node_list)
 {
@@ -655,6 +880,66 @@ START_TEST(node_list)
     }
 }
 END_TEST
+/* An empty output directory is refused (it used to be read past its
+ * end), and nothing is created. */
+START_TEST(empty_out_dir)
+{
+    GError *error = NULL;
+    struct nvo_scenario_cfg *cfg = nvo_scenario_load(
+        nvo_test_src("scenarios/spine-failure.xml"), NULL, 0, &error);
+    ck_assert_ptr_nonnull(cfg);
+    struct nvo_sim *sim = nvo_sim_create(cfg, nvo_test_engine(), "", &error);
+    ck_assert_ptr_null(sim);
+    ck_assert_str_eq(error->message, "\"\": cannot create the output "
+                     "directory: Invalid argument");
+    g_error_free(error);
+    nvo_scenario_cfg_destroy(cfg);
+}
+END_TEST
+
+/* An entity in a scenario: the scenario echoed in results.xml has its
+ * value, and the file is well-formed. */
+START_TEST(entity_echoed)
+{
+    char *dir = nvo_test_tmpdir("entity");
+    char *text = g_strdup_printf(
+        "<?xml version=\"1.0\"?>\n"
+        "<!DOCTYPE scenario [\n<!ENTITY d \"300us\">\n"
+        "<!ENTITY who \"a&amp;b &lt;c&gt;\">\n]>\n"
+        "<scenario name=\"entity\">\n"
+        "<!-- &who; -->\n"
+        "<topology file=\"%s\"/>\n"
+        "<run duration=\"&d;\"/>\n"
+        "<traffic>\n<flows pattern=\"permutation\">\n"
+        "<size fixed=\"20KB\"/>\n<arrival load=\"0.3\"/>\n</flows>\n"
+        "</traffic>\n"
+        "<output dir=\"x&who;\"/>\n"
+        "</scenario>\n", nvo_test_src("topologies/leaf-spine-small.xml"));
+    char *path = g_build_filename(dir, "e.xml", NULL);
+    ck_assert(g_file_set_contents(path, text, -1, NULL));
+    g_free(text);
+    struct nvo_scenario_cfg *cfg;
+    char *out;
+    struct nvo_sim *sim = run_scenario(path, nvo_test_engine(), NULL, 0, &cfg,
+                                       &out);
+    ck_assert_int_eq(cfg->duration, 300 * NVO_US);
+    ck_assert_int_eq(nvo_engine_now(sim->engine), 300 * NVO_US);
+    check_well_formed(out);
+    char *xml = slurp(out, "results.xml");
+    ck_assert_msg(strstr(xml, "<run duration=\"300us\"/>"), "%s", xml);
+    ck_assert_msg(strstr(xml, "<output dir=\"xa&amp;b &lt;c&gt;\"/>"), "%s",
+                  xml);
+    ck_assert_ptr_null(strstr(xml, "&d;"));
+    g_free(xml);
+    nvo_sim_destroy(sim);
+    nvo_scenario_cfg_destroy(cfg);
+    remove_dir(out);
+    remove(path);
+    g_free(path);
+    remove(dir);
+    g_free(dir);
+}
+END_TEST
 
 int
 main(void)
@@ -672,6 +957,10 @@ main(void)
     tcase_add_test(tc, no_traffic);
     tcase_add_test(tc, ecmp_field_warnings);
     tcase_add_test(tc, node_list);
+    tcase_add_test(tc, flows_accounted);
+    tcase_add_test(tc, drain_skips_later_events);
+    tcase_add_test(tc, entity_echoed);
+    tcase_add_test(tc, empty_out_dir);
     tcase_set_timeout(tc, 600);
     suite_add_tcase(s, tc);
     return nvo_test_run(s);

@@ -297,7 +297,7 @@ fake_summary(unsigned run, const char *fp)
 {
     char *head = nvo_sim_summary_header();
     char *s = g_strdup_printf("%s\nweb,native,7,%u,0.002,100,10,9,1,0,0.1,"
-                              "2,1,5,5,6,50,40,90,0.9,1.1,0.8,1.2,%s,0.25\n",
+                              "2,1,1,0,5,5,6,50,40,90,0.9,1.1,0.8,1.2,%s,0.25\n",
                               head, run, fp);
     g_free(head);
     return s;
@@ -319,7 +319,8 @@ START_TEST(rows)
                      "traffic.flows[2].pattern,seed,run,sim_time_s,events,"
                      "frames_generated,frames_delivered,frames_dropped,"
                      "frames_in_flight,drop_rate,flows_started,"
-                     "flows_completed,latency_mean_us,latency_p50_us,"
+                     "flows_completed,flows_running,flows_lost,"
+                     "latency_mean_us,latency_p50_us,"
                      "latency_p99_us,fct_mean_us,fct_p50_us,fct_p99_us,"
                      "leaf_up_jain,leaf_up_max_over_mean,spine_up_jain,"
                      "spine_up_max_over_mean,fingerprint,wall_s");
@@ -329,7 +330,7 @@ START_TEST(rows)
     char *row = nvo_sweep_def_csv_row(s, 2, 2, sum, &err);
     ck_assert_msg(row, "%s", err);
     ck_assert_str_eq(row, "2,toeplitz,\"a\"\"b\",x,7,2,0.002,100,10,9,1,0,"
-                     "0.1,2,1,5,5,6,50,40,90,0.9,1.1,0.8,1.2,"
+                     "0.1,2,1,1,0,5,5,6,50,40,90,0.9,1.1,0.8,1.2,"
                      "00000000000000ab,0.25");
     g_free(row);
     /* Another run number, another header, a broken row: no row. */
@@ -407,6 +408,8 @@ END_TEST
 
 /* ---- The commands ---------------------------------------------------- */
 
+static bool exists(const char *dir, const char *name);
+
 /* Runs nvosim with 'args' (NULL-terminated); returns its exit status
  * (-signal if killed) and its output. */
 static int
@@ -441,11 +444,40 @@ nvosim(char **out, char **err, const char *first, ...)
     return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
 }
 
+/* scenarios/websearch.xml with its topology and CDF at absolute paths,
+ * and 20ms of arrivals instead of 200ms (then the drain), so that the
+ * many sweeps here stay quick; written once. */
 static const char *
 websearch(void)
 {
-    static char path[4096];
-    snprintf(path, sizeof path, "%s", nvo_test_src("scenarios/websearch.xml"));
+    static char *path;
+    if (!path) {
+        char *text = NULL;
+        ck_assert(g_file_get_contents(nvo_test_src("scenarios/websearch.xml"),
+                                      &text, NULL, NULL));
+        static const char *const subst[][2] = {
+            { "\"../topologies/", "topologies/" },
+            { "\"cdf/", "scenarios/cdf/" },
+            { "duration=\"200ms\"", NULL },
+        };
+        for (size_t i = 0; i < NVO_ARRAY_SIZE(subst); i++) {
+            char *at = strstr(text, subst[i][0]);
+            ck_assert_msg(at, "websearch.xml has no %s", subst[i][0]);
+            char *to = subst[i][1]
+                       ? g_strdup_printf("\"%s", nvo_test_src(subst[i][1]))
+                       : g_strdup("duration=\"20ms\"");
+            *at = '\0';
+            char *t = g_strconcat(text, to, at + strlen(subst[i][0]), NULL);
+            g_free(to);
+            g_free(text);
+            text = t;
+        }
+        char *dir = nvo_test_tmpdir("websearch");
+        path = g_build_filename(dir, "websearch.xml", NULL);
+        ck_assert(g_file_set_contents(path, text, -1, NULL));
+        g_free(text);
+        g_free(dir);
+    }
     return path;
 }
 
@@ -535,6 +567,7 @@ START_TEST(sweep_rows)
     ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
     ck_assert_msg(strstr(out, "4 points x 3 runs = 12 runs"), "%s", out);
     ck_assert_msg(strstr(out, "12 of 12 runs done, 0 failed"), "%s", out);
+    ck_assert(!exists(a, "sweep.lock"));    /* gone with the sweep */
     g_free(out);
     g_free(err);
     char *head = NULL;
@@ -758,12 +791,16 @@ own_group(gpointer data)
 }
 
 /* Waits until DIR/sweep.lock is free: every process of a killed sweep
- * has gone. */
+ * has gone.  (A sweep that ended removed it: free.) */
 static void
 wait_lock_free(const char *dir)
 {
     char *lock = g_build_filename(dir, "sweep.lock", NULL);
     int fd = open(lock, O_RDWR);
+    if (fd < 0 && errno == ENOENT) {
+        g_free(lock);
+        return;
+    }
     ck_assert_int_ge(fd, 0);
     int i;
     for (i = 0; i < 5000 && flock(fd, LOCK_EX | LOCK_NB); i++) {
@@ -893,7 +930,10 @@ START_TEST(interrupt)
     ck_assert_int_eq(waitpid(pid, &status, 0), pid);
     ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 130,
                   "status %#x", status);
-    wait_lock_free(dir);
+    /* It stopped its run and waited for it: the lock is gone with it. */
+    char *lock = g_build_filename(dir, "sweep.lock", NULL);
+    ck_assert_msg(!g_file_test(lock, G_FILE_TEST_EXISTS), "%s is left", lock);
+    g_free(lock);
     done = complete_runs(dir, NULL);
     ck_assert_int_lt(done, 12);
     char *rows = rows_without_wall(dir, NULL);
@@ -907,6 +947,14 @@ START_TEST(interrupt)
     ck_assert_msg(strstr(out, "12 of 12 runs done, 0 failed"), "%s", out);
     g_free(out);
     g_free(err);
+    /* Nothing of the interrupted runs is left: no ".tmp", no lock. */
+    char *cmd = g_strdup_printf("find '%s' -name '*.tmp' -o -name "
+                                "sweep.lock", dir);
+    char *found = NULL;
+    ck_assert(g_spawn_command_line_sync(cmd, &found, NULL, NULL, NULL));
+    ck_assert_str_eq(found, "");
+    g_free(found);
+    g_free(cmd);
     g_free(dir);
 }
 END_TEST
@@ -1077,7 +1125,8 @@ START_TEST(batch)
     char *out_dir = g_build_filename(dir, "out", NULL);
     char *out = NULL, *err = NULL;
     int rc = nvosim(&out, &err, "batch", websearch(), bad, websearch(),
-                    "--out", out_dir, "--set", "run.duration=1ms", "-j", "2",
+                    "--out", out_dir, "--set", "run.duration=1ms", "--set",
+                    "run.drain=false", "-j", "2",
                     NULL);
     ck_assert_msg(rc == 1, "exit %d: %s", rc, err);
     ck_assert_msg(strstr(out, "3 scenarios, 2 ran, 1 failed"), "%s", out);
@@ -1106,9 +1155,29 @@ START_TEST(batch)
     g_free(text);
     g_free(sum);
 
-    /* All good: exit 0. */
+    /* The folders hold those runs now: refused, and left alone... */
+    char *inode = g_build_filename(out_dir, "websearch", "results.xml", NULL);
+    struct stat st0, st1;
+    ck_assert_int_eq(stat(inode, &st0), 0);
     rc = nvosim(&out, &err, "batch", websearch(), "--out", out_dir, NULL);
+    ck_assert_msg(rc == 1, "exit %d: %s", rc, err);
+    want = g_strdup_printf("%s/websearch holds an earlier run (results.xml): "
+                           "add --force to replace it", out_dir);
+    ck_assert_msg(strstr(err, want), "%s", err);
+    g_free(want);
+    ck_assert_int_eq(stat(inode, &st1), 0);
+    ck_assert_uint_eq(st0.st_ino, st1.st_ino);
+    ck_assert_int_eq(st0.st_mtim.tv_nsec, st1.st_mtim.tv_nsec);
+    g_free(out);
+    g_free(err);
+    /* ... unless --force: all good, exit 0, a new results.xml. */
+    rc = nvosim(&out, &err, "batch", websearch(), "--out", out_dir,
+                "--force", NULL);
     ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
+    ck_assert_int_eq(stat(inode, &st1), 0);
+    ck_assert(st0.st_mtim.tv_sec != st1.st_mtim.tv_sec
+              || st0.st_mtim.tv_nsec != st1.st_mtim.tv_nsec);
+    g_free(inode);
     g_free(out);
     g_free(err);
     ck_assert_int_eq(nvosim(NULL, NULL, "batch", NULL), 2);
@@ -1116,6 +1185,255 @@ START_TEST(batch)
     g_free(bad);
     g_free(out_dir);
     g_free(dir);
+}
+END_TEST
+
+/* mtime and inode of DIR/NAME, to see whether it was written again. */
+static void
+file_id(const char *dir, const char *name, struct stat *st)
+{
+    char *p = g_build_filename(dir, name, NULL);
+    ck_assert_msg(!stat(p, st), "%s: %s", p, g_strerror(errno));
+    g_free(p);
+}
+
+static bool
+exists(const char *dir, const char *name)
+{
+    char *p = g_build_filename(dir, name, NULL);
+    bool e = g_file_test(p, G_FILE_TEST_EXISTS);
+    g_free(p);
+    return e;
+}
+
+/* nvosim run into a folder that holds an earlier run: refused, the old
+ * files untouched; --force replaces them whole; every file written is
+ * listed. */
+START_TEST(run_folders)
+{
+    char *base = nvo_test_tmpdir("run-folders");
+    char *d = g_build_filename(base, "r", NULL);
+    const char *spine = nvo_test_src("scenarios/spine-failure.xml");
+    char *spine_copy = g_strdup(spine);
+    char *out = NULL, *err = NULL;
+    int rc = nvosim(&out, &err, "run", spine_copy, "--set",
+                    "run.duration=500us", "--set", "output.trace=true",
+                    "--out", d, NULL);
+    ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
+    char *want = g_strdup_printf("  wrote %s/results.xml\n  wrote %s/"
+                                 "summary.csv\n  wrote %s/trace.txt\n  wrote "
+                                 "%s/leaf1-2.pcap\n", d, d, d, d);
+    ck_assert_msg(g_str_has_suffix(out, want), "%s", out);
+    g_free(want);
+    g_free(out);
+    g_free(err);
+    struct stat r0, p0, r1, p1;
+    file_id(d, "results.xml", &r0);
+    file_id(d, "leaf1-2.pcap", &p0);
+
+    /* Again: refused (exit 2), nothing touched. */
+    rc = nvosim(&out, &err, "run", websearch(), "--out", d, NULL);
+    ck_assert_int_eq(rc, 2);
+    want = g_strdup_printf("nvosim run: %s holds an earlier run "
+                           "(leaf1-2.pcap): add --force to replace it, or "
+                           "choose another --out\n", d);
+    ck_assert_str_eq(err, want);
+    ck_assert_str_eq(out, "");
+    g_free(want);
+    g_free(out);
+    g_free(err);
+    file_id(d, "results.xml", &r1);
+    file_id(d, "leaf1-2.pcap", &p1);
+    ck_assert_uint_eq(r0.st_ino, r1.st_ino);
+    ck_assert_int_eq(r0.st_mtim.tv_nsec, r1.st_mtim.tv_nsec);
+    ck_assert_uint_eq(p0.st_ino, p1.st_ino);
+    ck_assert(exists(d, "trace.txt"));
+
+    /* --force: the other scenario's results alone; no old pcap or trace
+     * beside them; a file of the user's stays. */
+    put(d, "notes.txt", "mine\n");
+    rc = nvosim(&out, &err, "run", websearch(), "--set", "run.duration=1ms",
+                "--out", d, "--force", NULL);
+    ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
+    want = g_strdup_printf("nvosim run: removed the 4 files of an earlier run "
+                           "from %s\n", d);
+    ck_assert_msg(g_str_has_prefix(out, want), "%s", out);
+    g_free(want);
+    want = g_strdup_printf("  wrote %s/results.xml\n  wrote %s/summary.csv\n",
+                           d, d);
+    ck_assert_msg(g_str_has_suffix(out, want), "%s", out);
+    g_free(want);
+    g_free(out);
+    g_free(err);
+    ck_assert(!exists(d, "leaf1-2.pcap"));
+    ck_assert(!exists(d, "trace.txt"));
+    ck_assert(exists(d, "notes.txt"));
+    char *xml = slurp(d, "results.xml");
+    ck_assert(strstr(xml, "<run scenario=\"websearch\""));
+    g_free(xml);
+
+    /* A sweep's folder: refused even with --force. */
+    char *s = g_build_filename(base, "s", NULL);
+    put(s, "sweep.def", "scenario=x\n");
+    rc = nvosim(NULL, &err, "run", websearch(), "--out", s, "--force", NULL);
+    ck_assert_int_eq(rc, 2);
+    want = g_strdup_printf("nvosim run: %s holds a sweep (sweep.def): choose "
+                           "another --out\n", s);
+    ck_assert_str_eq(err, want);
+    g_free(want);
+    g_free(err);
+    ck_assert(!exists(s, "results.xml"));
+    g_free(s);
+    g_free(spine_copy);
+    g_free(d);
+    g_free(base);
+}
+END_TEST
+
+/* SIGTERM in the middle of a run: its unfinished .tmp files go with it. */
+START_TEST(run_interrupted)
+{
+    char *d = nvo_test_tmpdir("run-term");
+    char *tmp = g_build_filename(d, "trace.txt.tmp", NULL);
+    const char *argv[] = {
+        NVOSIM, "run", nvo_test_src("scenarios/spine-failure.xml"), "--set",
+        "run.duration=100s", "--set", "output.trace=true", "--quiet", "--out",
+        d, NULL,
+    };
+    char *argv0 = g_strdup(argv[2]);
+    argv[2] = argv0;
+    GPid pid;
+    GError *error = NULL;
+    ck_assert(g_spawn_async(NULL, (char **) argv, NULL,
+                            G_SPAWN_DO_NOT_REAP_CHILD
+                            | G_SPAWN_STDOUT_TO_DEV_NULL
+                            | G_SPAWN_STDERR_TO_DEV_NULL,
+                            NULL, NULL, &pid, &error));
+    for (int i = 0; i < 20000 && !g_file_test(tmp, G_FILE_TEST_EXISTS); i++) {
+        g_usleep(1000);
+    }
+    ck_assert_msg(g_file_test(tmp, G_FILE_TEST_EXISTS), "no %s", tmp);
+    g_usleep(20000);
+    kill(pid, SIGTERM);
+    int status;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM,
+                  "status %#x", status);
+    GDir *dir = g_dir_open(d, 0, NULL);
+    ck_assert_ptr_nonnull(dir);
+    const char *name;
+    while ((name = g_dir_read_name(dir))) {
+        ck_assert_msg(!g_str_has_suffix(name, ".tmp"), "%s/%s is left", d,
+                      name);
+    }
+    g_dir_close(dir);
+    g_free(argv0);
+    g_free(tmp);
+    g_free(d);
+}
+END_TEST
+
+/* A run of a sweep killed by SIGKILL (it cannot clean up): the sweep
+ * lists it as failed and removes the .tmp files it left. */
+START_TEST(killed_run_cleaned)
+{
+    char *d = nvo_test_tmpdir("sweep-killed-run");
+    char *run = g_build_filename(d, "runs", "P1-R1", NULL);
+    char *tmp = g_build_filename(run, "trace.txt.tmp", NULL);
+    const char *argv[] = {
+        NVOSIM, "sweep", nvo_test_src("scenarios/spine-failure.xml"),
+        "--set", "run.duration=100s", "--set", "output.trace=true",
+        "--vary", "run.seed=1", "-j", "1", "--out", d, NULL,
+    };
+    char *scen = g_strdup(argv[2]);
+    argv[2] = scen;
+    GPid pid;
+    GError *error = NULL;
+    int fd_out, fd_err;
+    ck_assert(g_spawn_async_with_pipes(NULL, (char **) argv, NULL,
+                                       G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                                       &pid, NULL, &fd_out, &fd_err, &error));
+    for (int i = 0; i < 20000 && !g_file_test(tmp, G_FILE_TEST_EXISTS); i++) {
+        g_usleep(1000);
+    }
+    ck_assert_msg(g_file_test(tmp, G_FILE_TEST_EXISTS), "no %s", tmp);
+    char *children_path = g_strdup_printf("/proc/%d/task/%d/children",
+                                          (int) pid, (int) pid);
+    char *children = NULL;
+    ck_assert(g_file_get_contents(children_path, &children, NULL, NULL));
+    int child = atoi(children);
+    ck_assert_int_gt(child, 0);
+    kill(child, SIGKILL);
+    int status;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 1,
+                  "status %#x", status);
+    char buf[4096];
+    ssize_t n = read(fd_err, buf, sizeof buf - 1);
+    buf[n > 0 ? n : 0] = '\0';
+    ck_assert_msg(strstr(buf, "killed by signal 9"), "%s", buf);
+    ck_assert(!g_file_test(tmp, G_FILE_TEST_EXISTS));
+    ck_assert(exists(run, "run.log"));
+    ck_assert(!exists(d, "sweep.lock"));
+    close(fd_out);
+    close(fd_err);
+    g_free(children);
+    g_free(children_path);
+    g_free(scen);
+    g_free(tmp);
+    g_free(run);
+    g_free(d);
+}
+END_TEST
+
+/* --out "" (and summarize --csv ""): refused by every command, exit 2,
+ * nothing written (sweep used to fill the current directory). */
+START_TEST(empty_out)
+{
+    char *cwd = nvo_test_tmpdir("empty-out");
+    static const struct {
+        const char *args[6];
+        const char *msg;
+    } cases[] = {
+        { { "run", "@", "--out", "" },
+          "nvosim run: --out: an empty path (name the output directory, "
+          "e.g. --out results/x)\n" },
+        { { "batch", "@", "--out", "" },
+          "nvosim batch: --out: an empty path (name the directory, e.g. "
+          "--out results/batch)\n" },
+        { { "sweep", "@", "--vary", "run.seed=1,2", "--out", "" },
+          "nvosim sweep: --out: an empty path (name the sweep's directory, "
+          "e.g. --out results/sweep)\n" },
+        { { "tunnel", "--out", "" }, "nvosim tunnel: --out: an empty path\n" },
+        { { "plot", ".", "-x", "a", "--out", "" },
+          "nvosim plot: --out: an empty path\n" },
+        { { "summarize", ".", "--csv", "" },
+          "nvosim summarize: --csv: an empty path\n" },
+    };
+    for (size_t i = 0; i < NVO_ARRAY_SIZE(cases); i++) {
+        GPtrArray *argv = g_ptr_array_new();
+        g_ptr_array_add(argv, (char *) NVOSIM);
+        for (size_t k = 0; k < 6 && cases[i].args[k]; k++) {
+            const char *a = cases[i].args[k];
+            g_ptr_array_add(argv, (char *) (strcmp(a, "@") ? a : websearch()));
+        }
+        g_ptr_array_add(argv, NULL);
+        char *err = NULL;
+        int status;
+        ck_assert(g_spawn_sync(cwd, (char **) argv->pdata, NULL,
+                               G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL,
+                               &err, &status, NULL));
+        ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 2,
+                      "%s: status %#x", cases[i].args[0], status);
+        ck_assert_str_eq(err, cases[i].msg);
+        g_free(err);
+        g_ptr_array_free(argv, TRUE);
+        GDir *d = g_dir_open(cwd, 0, NULL);
+        ck_assert_msg(!g_dir_read_name(d), "%s wrote into %s",
+                      cases[i].args[0], cwd);
+        g_dir_close(d);
+    }
+    g_free(cwd);
 }
 END_TEST
 
@@ -1141,6 +1459,10 @@ sweep_suite(void)
     tcase_add_test(tc, usage_errors);
     tcase_add_test(tc, sweep_element);
     tcase_add_test(tc, batch);
+    tcase_add_test(tc, run_folders);
+    tcase_add_test(tc, run_interrupted);
+    tcase_add_test(tc, killed_run_cleaned);
+    tcase_add_test(tc, empty_out);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -7,7 +7,9 @@
  * bad file is reported at once and the folder can be named after the
  * scenario: DIR/NAME with --out, else the scenario's own output
  * directory.  Two scenarios that would share a folder get "-2", "-3", ...
- * on the later one's.  docs/sweeps.md describes the command. */
+ * on the later one's.  A folder that holds an earlier run's files
+ * (runner.h) fails its scenario, as "nvosim run" would, unless --force:
+ * then the run replaces them.  docs/sweeps.md describes the command. */
 #include <getopt.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -41,6 +43,9 @@ usage(FILE *f)
 "                     the scenario's name) [each scenario's own output\n"
 "                     directory]; two scenarios with one folder get -2,\n"
 "                     -3, ... on the later one's\n"
+"  --force            replace the earlier runs in those folders (as\n"
+"                     nvosim run --force); without it a folder that holds\n"
+"                     one fails its scenario\n"
 "  --set PATH=VALUE   override an attribute of every scenario (as in\n"
 "                     nvosim run); repeatable\n"
 "  -j, --jobs N       run N scenarios at a time [the number of CPUs]\n"
@@ -79,6 +84,7 @@ nvo_cmd_batch_main(int argc, char **argv)
 {
     static const struct option longopts[] = {
         { "out", required_argument, NULL, 'o' },
+        { "force", no_argument, NULL, 'f' },
         { "set", required_argument, NULL, 'S' },
         { "jobs", required_argument, NULL, 'j' },
         { "help", no_argument, NULL, 'h' },
@@ -86,6 +92,7 @@ nvo_cmd_batch_main(int argc, char **argv)
     };
     GPtrArray *sets = g_ptr_array_new_with_free_func(g_free);
     const char *out = NULL;
+    bool force = false;
     long n_cpus = sysconf(_SC_NPROCESSORS_ONLN);
     guint64 jobs = n_cpus > 0 ? (guint64) n_cpus : 1;
     int c, rc = 0;
@@ -93,7 +100,16 @@ nvo_cmd_batch_main(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "j:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'o':
+            if (!*optarg) {
+                fprintf(stderr, "nvosim batch: --out: an empty path (name "
+                        "the directory, e.g. --out results/batch)\n");
+                g_ptr_array_free(sets, TRUE);
+                return 2;
+            }
             out = optarg;
+            break;
+        case 'f':
+            force = true;
             break;
         case 'S':
             g_ptr_array_add(sets, g_strdup(optarg));
@@ -146,6 +162,13 @@ nvo_cmd_batch_main(int argc, char **argv)
         j->dir = unique_dir__(used, base);
         g_free(base);
         nvo_scenario_cfg_destroy(cfg);
+        char *old = force ? NULL : nvo_runner_old_run(j->dir);
+        if (old) {
+            j->reason = g_strdup_printf("%s holds an earlier run (%s): add "
+                                        "--force to replace it, or choose "
+                                        "another --out", j->dir, old);
+            g_free(old);
+        }
     }
     g_hash_table_destroy(used);
 

@@ -85,6 +85,11 @@ nvo_cmd_plot_main(int argc, char **argv)
             o.logy = true;
             break;
         case 'o':
+            if (!*optarg) {
+                fprintf(stderr, "nvosim plot: --out: an empty path\n");
+                g_ptr_array_free(where, TRUE);
+                return 2;
+            }
             o.out = optarg;
             break;
         case 't':

@@ -61,6 +61,10 @@ nvo_cmd_summarize_main(int argc, char **argv)
             metrics_arg = optarg;
             break;
         case 'c':
+            if (!*optarg) {
+                fprintf(stderr, "nvosim summarize: --csv: an empty path\n");
+                return 2;
+            }
             csv_out = optarg;
             break;
         case 'h':

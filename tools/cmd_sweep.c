@@ -179,6 +179,11 @@ parse_opts(int argc, char **argv, struct opts *o)
             }
             break;
         case 'o':
+            if (!*optarg) {
+                fprintf(stderr, "nvosim sweep: --out: an empty path (name "
+                        "the sweep's directory, e.g. --out results/sweep)\n");
+                return 2;
+            }
             o->out = optarg;
             break;
         case 'S':
@@ -370,7 +375,21 @@ prepare_dir(const struct opts *o, const struct nvo_sweep_def *def, int *rc)
         return -1;
     }
     char *lock = g_build_filename(dir, "sweep.lock", NULL);
-    int fd = open(lock, O_RDWR | O_CREAT, 0666);
+    int fd;
+    for (int tries = 0;; tries++) {
+        fd = open(lock, O_RDWR | O_CREAT, 0666);
+        if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB)) {
+            break;
+        }
+        /* A sweep that ends removes the file: if it went between open()
+         * and flock(), this lock is on a file no one else will find. */
+        struct stat a, b;
+        if ((!fstat(fd, &a) && !stat(lock, &b) && a.st_dev == b.st_dev
+             && a.st_ino == b.st_ino) || tries == 100) {
+            break;
+        }
+        close(fd);
+    }
     if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB)) {
         err = errno;
         fprintf(stderr, "nvosim sweep: %s: %s\n", lock,
@@ -743,6 +762,12 @@ sweep_close(struct sweep *sw)
         close(sw->csv_fd);
     }
     if (sw->lock_fd >= 0) {
+        /* Every run has ended (the runs hold the lock too): the lock goes
+         * with the sweep.  Removed before it is unlocked, so that no
+         * other sweep locks a file that is then removed. */
+        char *lock = g_build_filename(sw->dir, "sweep.lock", NULL);
+        unlink(lock);
+        g_free(lock);
         close(sw->lock_fd);
     }
     g_free(sw->dir);

@@ -257,6 +257,10 @@ parse_opts(int argc, char **argv, struct tunnel_opts *o)
             o->engine = optarg;
             break;
         case 'o':
+            if (!*optarg) {
+                fprintf(stderr, "nvosim tunnel: --out: an empty path\n");
+                return 2;
+            }
             o->out_dir = optarg;
             break;
         case 'p':

@@ -17,6 +17,12 @@
 
 static int inherit_fd__ = -1;   /* see nvo_runner_inherit_fd() */
 
+static int
+cmp_names__(const char *const *a, const char *const *b)
+{
+    return strcmp(*a, *b);
+}
+
 extern char **environ;
 
 #define REASON_MAX 400
@@ -58,6 +64,7 @@ nvo_runner_start(const char *scenario, const char *out_dir,
     g_ptr_array_add(argv, g_strdup("run"));
     g_ptr_array_add(argv, g_strdup(scenario));
     g_ptr_array_add(argv, g_strdup("--quiet"));
+    g_ptr_array_add(argv, g_strdup("--force"));
     g_ptr_array_add(argv, g_strdup("--out"));
     g_ptr_array_add(argv, g_strdup(out_dir));
     for (size_t i = 0; i < n_sets; i++) {
@@ -190,6 +197,13 @@ nvo_runner_finish(const char *out_dir, int status)
     }
     if (reason) {
         remove(summary);
+        char *why = NULL;
+        if (nvo_runner_clear_run(out_dir, true, &why) < 0) {
+            char *r = g_strdup_printf("%s; %s", reason, why);
+            g_free(reason);
+            reason = r;
+            g_free(why);
+        }
     } else {
         struct stat st;
         if (!stat(log, &st) && st.st_size == 0) {
@@ -199,6 +213,88 @@ nvo_runner_finish(const char *out_dir, int status)
     g_free(summary);
     g_free(log);
     return reason;
+}
+
+/* Is 'name' a file that "nvosim run" writes (or its ".tmp")? */
+static bool
+is_run_file__(const char *name, bool tmp_only)
+{
+    static const char *const names[] = {
+        "results.xml", "summary.csv", "trace.txt",
+    };
+    size_t len = strlen(name);
+    bool tmp = g_str_has_suffix(name, ".tmp");
+    if (tmp_only && !tmp) {
+        return false;
+    }
+    if (tmp) {
+        len -= 4;
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
+        if (len == strlen(names[i]) && !strncmp(name, names[i], len)) {
+            return true;
+        }
+    }
+    return len > 5 && !strncmp(name + len - 5, ".pcap", 5);
+}
+
+/* The run files in 'dir', sorted; NULL if it cannot be read. */
+static GPtrArray *
+run_files__(const char *dir, bool tmp_only)
+{
+    GDir *d = g_dir_open(dir, 0, NULL);
+    if (!d) {
+        return NULL;
+    }
+    GPtrArray *v = g_ptr_array_new_with_free_func(g_free);
+    const char *name;
+    while ((name = g_dir_read_name(d))) {
+        if (!is_run_file__(name, tmp_only)) {
+            continue;
+        }
+        char *path = g_build_filename(dir, name, NULL);
+        if (g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
+            g_ptr_array_add(v, g_strdup(name));
+        }
+        g_free(path);
+    }
+    g_dir_close(d);
+    g_ptr_array_sort(v, (GCompareFunc) cmp_names__);
+    return v;
+}
+
+char *
+nvo_runner_old_run(const char *dir)
+{
+    GPtrArray *v = run_files__(dir, false);
+    char *first = v && v->len ? g_strdup(v->pdata[0]) : NULL;
+    if (v) {
+        g_ptr_array_free(v, TRUE);
+    }
+    return first;
+}
+
+int
+nvo_runner_clear_run(const char *dir, bool tmp_only, char **reason)
+{
+    GPtrArray *v = run_files__(dir, tmp_only);
+    int n = 0;
+    for (guint i = 0; v && i < v->len; i++) {
+        char *path = g_build_filename(dir, v->pdata[i], NULL);
+        if (remove(path)) {
+            *reason = g_strdup_printf("cannot remove %s: %s", path,
+                                      g_strerror(errno));
+            g_free(path);
+            n = -1;
+            break;
+        }
+        g_free(path);
+        n++;
+    }
+    if (v) {
+        g_ptr_array_free(v, TRUE);
+    }
+    return n;
 }
 
 bool

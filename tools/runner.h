@@ -8,7 +8,14 @@
  * per process), and nothing of the parent's memory is touched by the
  * child before exec (which MPI transports that register memory need).
  * The child's stdin is /dev/null; its stdout and stderr go to
- * DIR/run.log, which is removed when the run succeeds and left empty. */
+ * DIR/run.log, which is removed when the run succeeds and left empty.
+ * The child gets --force: the caller decided that DIR may be used (a
+ * sweep's own run folder, or a batch folder it checked with
+ * nvo_runner_old_run()), so an earlier run's files there are replaced
+ * whole, never mixed with the new run's.
+ *
+ * A run's files, in the sense of nvo_runner_old_run(): results.xml,
+ * summary.csv, trace.txt, any *.pcap, and each of them with ".tmp". */
 #ifndef NVO_RUNNER_H
 #define NVO_RUNNER_H
 
@@ -47,8 +54,19 @@ int nvo_runner_wait(const pid_t *pids, size_t n, int timeout_ms,
  * (with the number of lines left out), "killed by signal N (NAME)", or
  * "exit status N".  A failed run's summary.csv (a run that failed its
  * conservation check writes one) is removed, so that the run is not
- * taken for complete. */
+ * taken for complete, and so are the ".tmp" files that a child killed
+ * by a signal it could not catch (SIGKILL, a crash) leaves behind. */
 char *nvo_runner_finish(const char *out_dir, int status);
+
+/* The name of a file of an earlier run in 'dir' (the first in name
+ * order; g_free), or NULL if there is none or 'dir' cannot be read. */
+char *nvo_runner_old_run(const char *dir);
+
+/* Removes every file of an earlier run from 'dir' (only those: other
+ * files and folders stay); with 'tmp_only', only the ".tmp" ones.
+ * Returns the number removed, or -1 with *reason set (g_free) if one
+ * cannot be removed. */
+int nvo_runner_clear_run(const char *dir, bool tmp_only, char **reason);
 
 /* True if 'status' says the child was killed by SIGINT or SIGTERM. */
 bool nvo_runner_interrupted(int status);
