@@ -9,6 +9,7 @@
  * messages.  config_topo.c and config_scenario.c check the meaning. */
 #include "config.h"
 #include "config_priv.h"
+#include "fileio.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -570,38 +571,6 @@ cfg_doc_destroy(struct cfg_doc *d)
     memset(d, 0, sizeof *d);
 }
 
-/* Reads a whole file; NULL with errno set on failure. */
-static char *
-read_file__(const char *path, size_t *len_out)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        return NULL;
-    }
-    size_t cap = 8192, len = 0;
-    char *buf = g_malloc(cap);
-    for (;;) {
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0) {
-            break;
-        }
-        if (len == cap) {
-            cap *= 2;
-            buf = g_realloc(buf, cap);
-        }
-    }
-    int error = ferror(f) ? (errno ? errno : EIO) : 0;
-    fclose(f);
-    if (error) {
-        g_free(buf);
-        errno = error;
-        return NULL;
-    }
-    *len_out = len;
-    return buf;
-}
-
 /* Where a start tag and its attributes are: libxml2 gives an element the
  * line where its start tag ends, which for a tag written over several
  * lines is neither the line of the tag nor of the attribute in question.
@@ -764,20 +733,16 @@ cfg_doc_read(struct cfg_doc *d, struct cfg_capture *cap, const char *ioloc,
              const char *root)
 {
     size_t len = 0;
-    char *text = read_file__(d->abs, &len);
-    if (!text) {
-        const char *why = g_strerror(errno);
+    char *text = NULL;
+    int error = nvo_file_read(d->abs, INT_MAX, &text, &len);
+    if (error) {
+        const char *why = nvo_file_strerror(d->abs, error);
         if (ioloc) {
             cfg_errs_add(d->errs, ioloc, "cannot read %s: %s", d->display,
                          why);
         } else {
             cfg_errs_add(d->errs, d->display, "cannot read: %s", why);
         }
-        return false;
-    }
-    if (len > INT_MAX) {
-        cfg_errs_add(d->errs, d->display, "file too large");
-        g_free(text);
         return false;
     }
     cap->doc = d;

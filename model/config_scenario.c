@@ -7,6 +7,7 @@
  * fills struct nvo_scenario_cfg with every value in host units, the
  * defaults applied.  The defaults are listed in docs/scenarios.md. */
 #include "config_priv.h"
+#include "fileio.h"
 #include "sweep.h"
 
 #include <errno.h>
@@ -205,27 +206,31 @@ flow_size__(struct scen_builder *b, const xmlNode *n, struct nvo_flows_cfg *f)
     const char *cdf = cfg_attr(b->d, n, "cdf");
     if (xmlHasProp(n, (const xmlChar *) "fixed")) {
         v = f->size_fixed;
-        cfg_get_size(b->d, n, "fixed", 1, UINT64_MAX, &v);
+        cfg_get_size(b->d, n, "fixed", 1, NVO_FLOW_SIZE_MAX, &v);
         f->size_fixed = v;
         f->size_mean = (double) v;
     } else if (xmlHasProp(n, (const xmlChar *) "exponential-mean")) {
         v = DEFAULT_FLOW_SIZE;
-        cfg_get_size(b->d, n, "exponential-mean", 1, UINT64_MAX, &v);
+        cfg_get_size(b->d, n, "exponential-mean", 1, NVO_FLOW_SIZE_MAX,
+                     &v);
         f->size_dist = NVO_SIZE_EXPONENTIAL;
         f->size_mean = (double) v;
     } else if (cdf) {
         f->size_dist = NVO_SIZE_CDF;
         char *path = cfg_path_join(b->d->display, cdf);
-        FILE *fp = fopen(path, "r");
-        if (!fp) {
+        char *text = NULL;
+        size_t len;
+        int error = nvo_file_read(path, NVO_CDF_MAX_FILE_SIZE, &text, &len);
+        if (error) {
             cfg_err_attr(b->d, n, "cdf", "cannot read %s: %s", path,
-                         g_strerror(errno));
+                         nvo_file_strerror(path, error));
             g_free(path);
             return;
         }
-        fclose(fp);
         char err[1024];
-        if (nvo_cdf_load(&f->cdf, path, err, sizeof err)) {
+        error = nvo_cdf_parse(&f->cdf, text, path, err, sizeof err);
+        g_free(text);
+        if (error) {
             cfg_errs_add_raw(b->d->errs, err);
         } else {
             f->cdf_path = g_canonicalize_filename(path, NULL);
@@ -248,9 +253,21 @@ flow_arrival__(struct scen_builder *b, const xmlNode *n,
     double v;
     if (xmlHasProp(n, (const xmlChar *) "rate")) {
         f->arrival = NVO_ARRIVAL_RATE;
+        nvo_time_t gap;
         if (cfg_get_double(b->d, n, "rate", &v)) {
             if (v <= 0) {
                 cfg_err_attr(b->d, n, "rate", "must be more than 0");
+            } else if (!nvo_time_from_ps(1e12 / v, &gap)) {
+                /* The mean gap between arrivals must be a time. */
+                cfg_err_attr(b->d, n, "rate", "too low: the mean gap "
+                             "between flows, %.3g s, is longer than the "
+                             "longest simulated time (2^63 ps, 106 days); "
+                             "the rate must be at least %.3g flows/s",
+                             1 / v, 1e12 / 0x1p63);
+            } else if (1e12 / v < 1) {
+                cfg_err_attr(b->d, n, "rate", "too high: the mean gap "
+                             "between flows must be at least 1ps (a rate "
+                             "of at most 1e12 flows/s)");
             } else {
                 f->rate = v;
             }
@@ -263,6 +280,45 @@ flow_arrival__(struct scen_builder *b, const xmlNode *n,
         } else {
             f->load = v;
         }
+    }
+}
+
+/* <arrival load>: the mean gap between flows at a sending host, 8 * mean
+ * size / (load * access rate), must be a time for every hypervisor (the
+ * slowest first access link gives the longest). */
+static void
+flow_load_gap__(struct scen_builder *b, const xmlNode *n,
+                const struct nvo_flows_cfg *f)
+{
+    if (!n || f->arrival != NVO_ARRIVAL_LOAD || !b->t || !(f->size_mean > 0)
+        || !xmlHasProp(n, (const xmlChar *) "load")) {
+        return;
+    }
+    /* One pass over the links: each hypervisor's first link. */
+    bool *seen = g_new0(bool, b->t->n_nodes ? b->t->n_nodes : 1);
+    uint64_t slowest = 0;
+    for (size_t l = 0; l < b->t->n_links; l++) {
+        const struct nvo_topo_link_cfg *lc = &b->t->links[l];
+        uint32_t ends[2] = { lc->a, lc->b };
+        for (int k = 0; k < 2; k++) {
+            uint32_t i = ends[k];
+            if (!seen[i] && b->t->nodes[i].role == NVO_ROLE_HYPERVISOR) {
+                seen[i] = true;
+                uint64_t bps = lc->cfg.rate_bps;
+                slowest = !slowest || bps < slowest ? bps : slowest;
+            }
+        }
+    }
+    g_free(seen);
+    nvo_time_t gap;
+    if (slowest && !nvo_time_from_ps(8e12 * f->size_mean
+                                     / (f->load * (double) slowest), &gap)) {
+        char buf[64];
+        cfg_err_attr(b->d, n, "load", "too low: with flows of %.3g bytes "
+                     "on average and a %s access link, the mean gap between "
+                     "flows is longer than the longest simulated time "
+                     "(2^63 ps, 106 days)", f->size_mean,
+                     nvo_rate_format(slowest, buf, sizeof buf));
     }
 }
 
@@ -366,6 +422,7 @@ flows__(struct scen_builder *b, const xmlNode *n, struct nvo_flows_cfg *f,
 
     flow_size__(b, cfg_child(n, "size"), f);
     flow_arrival__(b, cfg_child(n, "arrival"), f);
+    flow_load_gap__(b, cfg_child(n, "arrival"), f);
     flow_packet__(b, cfg_child(n, "packet"), f);
 }
 

@@ -297,7 +297,96 @@ static const struct bad_case bad_cases[] = {
                    "<size cdf=\"x.cdf\"/>\n</flows>\n</traffic>\n"
                    "</scenario>\n" }, { "t.xml", TOPO },
         { "x.cdf", "# sizes\n100 10\n50 100\n" } }, { NULL },
-      "@x.cdf:3: values and percents must not decrease" },
+      "@x.cdf:3: flow size (column 1) must not decrease (50 after 100)" },
+    { "cdf-1e30", "s.xml",
+      { { "s.xml", SCEN "<traffic>\n<flows pattern=\"permutation\">\n"
+                   "<size cdf=\"x.cdf\"/>\n</flows>\n</traffic>\n"
+                   "</scenario>\n" }, { "t.xml", TOPO },
+        { "x.cdf", "1000 50\n1e30 100\n" } }, { NULL },
+      "@x.cdf:2: flow size (column 1) must be at most 9007199254740992 "
+      "bytes (2^53)" },
+    { "cdf-all-zero", "s.xml",
+      { { "s.xml", SCEN "<traffic>\n<flows pattern=\"permutation\">\n"
+                   "<size cdf=\"x.cdf\"/>\n</flows>\n</traffic>\n"
+                   "</scenario>\n" }, { "t.xml", TOPO },
+        { "x.cdf", "# all zero\n0 0\n0 100\n" } }, { NULL },
+      "@x.cdf:3: flow size (column 1) must be at least 1 byte (0 only at 0 "
+      "percent, where the CDF starts)" },
+    { "cdf-negative", "s.xml",
+      { { "s.xml", SCEN "<traffic>\n<flows pattern=\"permutation\">\n"
+                   "<size cdf=\"x.cdf\"/>\n</flows>\n</traffic>\n"
+                   "</scenario>\n" }, { "t.xml", TOPO },
+        { "x.cdf", "-100 0\n-10 100\n" } }, { NULL },
+      "@x.cdf:1: flow size (column 1) must not be negative" },
+    { "cdf-decreasing-percent", "s.xml",
+      { { "s.xml", SCEN "<traffic>\n<flows pattern=\"permutation\">\n"
+                   "<size cdf=\"x.cdf\"/>\n</flows>\n</traffic>\n"
+                   "</scenario>\n" }, { "t.xml", TOPO },
+        { "x.cdf", "10 20\n20 10\n30 100\n" } }, { NULL },
+      "@x.cdf:2: cumulative percent (column 2) must not decrease (10 after "
+      "20)" },
+    { "cdf-nan-size", "s.xml",
+      { { "s.xml", SCEN "<traffic>\n<flows pattern=\"permutation\">\n"
+                   "<size cdf=\"x.cdf\"/>\n</flows>\n</traffic>\n"
+                   "</scenario>\n" }, { "t.xml", TOPO },
+        { "x.cdf", "10 20\nnan 50\n30 100\n" } }, { NULL },
+      "@x.cdf:2: flow size (column 1) is not a finite number" },
+    { "cdf-nan-percent", "s.xml",
+      { { "s.xml", SCEN "<traffic>\n<flows pattern=\"permutation\">\n"
+                   "<size cdf=\"x.cdf\"/>\n</flows>\n</traffic>\n"
+                   "</scenario>\n" }, { "t.xml", TOPO },
+        { "x.cdf", "10 20\n20 nan\n30 100\n" } }, { NULL },
+      "@x.cdf:2: cumulative percent (column 2) is not a finite number" },
+    { "cdf-directory", "s.xml",
+      { { "s.xml", SCEN "<traffic>\n<flows pattern=\"permutation\">\n"
+                   "<size cdf=\"d\"/>\n</flows>\n</traffic>\n"
+                   "</scenario>\n" }, { "t.xml", TOPO },
+        { "d/x", "" } }, { NULL },
+      "@s.xml:5: <size cdf=\"d\">: cannot read @d: a directory, not a "
+      "regular file" },
+    { "rate-1e-8", "s.xml",
+      { { "s.xml", SCEN "<traffic>\n<flows pattern=\"permutation\">\n"
+                   "<arrival rate=\"1e-8\"/>\n</flows>\n</traffic>\n"
+                   "</scenario>\n" }, { "t.xml", TOPO } }, { NULL },
+      "@s.xml:5: <arrival rate=\"1e-8\">: too low: the mean gap between "
+      "flows, 1e+08 s, is longer than the longest simulated time (2^63 ps, "
+      "106 days); the rate must be at least 1.08e-07 flows/s" },
+    { "rate-too-high", "s.xml",
+      { { "s.xml", SCEN "<traffic>\n<flows pattern=\"permutation\">\n"
+                   "<arrival rate=\"1e13\"/>\n</flows>\n</traffic>\n"
+                   "</scenario>\n" }, { "t.xml", TOPO } }, { NULL },
+      "@s.xml:5: <arrival rate=\"1e13\">: too high: the mean gap between "
+      "flows must be at least 1ps (a rate of at most 1e12 flows/s)" },
+    { "load-too-low", "s.xml",
+      { { "s.xml", SCEN "<traffic>\n<flows pattern=\"permutation\">\n"
+                   "<size fixed=\"1GB\"/>\n"
+                   "<arrival load=\"1e-20\"/>\n</flows>\n</traffic>\n"
+                   "</scenario>\n" }, { "t.xml", TOPO } }, { NULL },
+      "@s.xml:6: <arrival load=\"1e-20\">: too low: with flows of 1e+09 "
+      "bytes on average and a 10Gbps access link, the mean gap between "
+      "flows is longer than the longest simulated time (2^63 ps, 106 "
+      "days)" },
+    { "size-too-large", "s.xml",
+      { { "s.xml", SCEN "<traffic>\n<flows pattern=\"permutation\">\n"
+                   "<size exponential-mean=\"9100000GB\"/>\n</flows>\n"
+                   "</traffic>\n</scenario>\n" }, { "t.xml", TOPO } },
+      { NULL },
+      "@s.xml:5: <size exponential-mean=\"9100000GB\">: must be at most "
+      "9007199254740992 bytes" },
+    { "fifo-scenario", "fifo.xml", { { NULL } }, { NULL },
+      "@fifo.xml: cannot read: a FIFO, not a regular file" },
+    { "directory-scenario", "dir.xml", { { "dir.xml/x", "" } }, { NULL },
+      "@dir.xml: cannot read: a directory, not a regular file" },
+    { "fifo-topology", "s.xml",
+      { { "s.xml", "<scenario name=\"s\">\n<topology file=\"fifo.xml\"/>\n"
+                   "</scenario>\n" } }, { NULL },
+      "@s.xml:2: cannot read @fifo.xml: a FIFO, not a regular file" },
+    { "fifo-cdf", "s.xml",
+      { { "s.xml", SCEN "<traffic>\n<flows pattern=\"permutation\">\n"
+                   "<size cdf=\"fifo.xml\"/>\n</flows>\n</traffic>\n"
+                   "</scenario>\n" }, { "t.xml", TOPO } }, { NULL },
+      "@s.xml:5: <size cdf=\"fifo.xml\">: cannot read @fifo.xml: a FIFO, "
+      "not a regular file" },
     { "no-hypervisors", "s.xml",
       { { "s.xml", SCEN "<traffic>\n<flows pattern=\"permutation\"/>\n"
                    "</traffic>\n</scenario>\n" },
@@ -473,6 +562,14 @@ run_bad_case(const struct bad_case *c)
     for (size_t i = 0; i < NVO_ARRAY_SIZE(c->files) && c->files[i][0]; i++) {
         write_file(dir, c->files[i][0], c->files[i][1]);
     }
+    /* A FIFO, for the cases that load one: without a writer, open() of it
+     * would block forever; alarm() turns a hang into a failure. */
+    char *fifo = g_build_filename(dir, "fifo.xml", NULL);
+    bool want_fifo = strstr(c->name, "fifo") != NULL;
+    if (want_fifo) {
+        ck_assert_int_eq(mkfifo(fifo, 0666), 0);
+        alarm(10);
+    }
     char *path = g_build_filename(dir, c->load, NULL);
     char *expect = expand(c->expect, dir);
     GError *error = NULL;
@@ -494,6 +591,11 @@ run_bad_case(const struct bad_case *c)
                   "%s:\nexpected:\n%s\ngot:\n%s", c->name, expect,
                   error->message);
     g_error_free(error);
+    if (want_fifo) {
+        alarm(0);
+        unlink(fifo);
+    }
+    g_free(fifo);
     g_free(expect);
     g_free(path);
     g_free(dir);
