@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "cli.h"
 #include "cmd.h"
 #include "config.h"
 #include "sim.h"
@@ -55,6 +56,7 @@ nvo_cmd_run_main(int argc, char **argv)
     bool quiet = false;
     int c;
     optind = 1;
+    opterr = 0;                 /* nvo_cli_bad_option() says what is wrong */
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (c) {
         case 'S':
@@ -80,7 +82,7 @@ nvo_cmd_run_main(int argc, char **argv)
             g_ptr_array_free(sets, TRUE);
             return 0;
         default:
-            usage(stderr);
+            nvo_cli_bad_option("run", argv, longopts, "h");
             g_ptr_array_free(sets, TRUE);
             return 2;
         }

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include "cli.h"
 #include "cmd.h"
 #include "encap.h"
 #include "engine.h"
@@ -161,6 +162,7 @@ parse_opts(int argc, char **argv, struct tunnel_opts *o)
     int c;
     uint64_t v;
     optind = 1;
+    opterr = 0;                 /* nvo_cli_bad_option() says what is wrong */
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (c) {
         case 'E':
@@ -269,7 +271,7 @@ parse_opts(int argc, char **argv, struct tunnel_opts *o)
             usage(stdout);
             return -1;
         default:
-            usage(stderr);
+            nvo_cli_bad_option("tunnel", argv, longopts, "h");
             return 2;
         }
     }
