@@ -284,6 +284,33 @@ struct nvo_scenario_cfg *nvo_scenario_load(const char *path,
 
 void nvo_scenario_cfg_destroy(struct nvo_scenario_cfg *);
 
+/* ---- Settings: what --set accepts -------------------------------------- */
+
+/* One attribute a "--set PATH=VALUE" can set, as "nvosim run
+ * --list-settings" prints it (like ns-3's --PrintAttributes). */
+struct nvo_setting {
+    char *path;                 /* "run.duration", "traffic.flows[2].pattern",
+                                 * "topology.spines" */
+    char *type;                 /* "time", "integer", "ipv4|ipv6", ... */
+    const char *unit;           /* units the value may carry, or "" */
+    const char *dflt;           /* the default, "(required)" or "-" */
+    char *value;                /* in the effective scenario (overrides
+                                 * applied), or NULL if not set */
+    bool documented;            /* type, unit and default are known (a
+                                 * schema attribute without them is a bug) */
+};
+
+void nvo_setting_free(struct nvo_setting *);
+
+/* Loads the scenario at 'path' with the overrides (as nvo_scenario_load())
+ * and lists every path --set accepts for it: every attribute the schemas
+ * allow, under the elements of the scenario and of its topology (a
+ * repeated element with its index, "[1]" if there is none yet), in schema
+ * order.  Returns a GPtrArray of struct nvo_setting * (its free function
+ * set), or NULL with 'error' set. */
+GPtrArray *nvo_settings_list(const char *path, const char *const *sets,
+                             size_t n_sets, GError **error);
+
 /* ---- Either ---------------------------------------------------------- */
 
 enum nvo_config_kind {

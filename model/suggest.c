@@ -56,17 +56,19 @@ add_unique__(GPtrArray *out, const char *c)
     g_ptr_array_add(out, (gpointer) c);
 }
 
-char *
-nvo_suggest(const char *word, const char *const *cands, size_t n)
+size_t
+nvo_suggest_pick(const char *word, const char *const *cands, size_t n,
+                 const char *out[NVO_SUGGEST_MAX])
 {
-    size_t best = max_distance__(word) + 1;
+    size_t max_d = max_distance__(word);
+    size_t best = max_d + 1;
     for (size_t i = 0; i < n; i++) {
         size_t d = nvo_edit_distance(word, cands[i]);
         best = d < best && strcmp(word, cands[i]) ? d : best;
     }
     GPtrArray *picked = g_ptr_array_new();
-    for (size_t i = 0; i < n; i++) {
-        if (best <= max_distance__(word) && strcmp(word, cands[i])
+    for (size_t i = 0; i < n && best <= max_d; i++) {
+        if (strcmp(word, cands[i])
             && nvo_edit_distance(word, cands[i]) == best) {
             add_unique__(picked, cands[i]);
         }
@@ -80,20 +82,28 @@ nvo_suggest(const char *word, const char *const *cands, size_t n)
             add_unique__(picked, cands[i]);
         }
     }
-    if (picked->len > 3) {
-        g_ptr_array_set_size(picked, 3);
-    }
-    char *s = NULL;
-    if (picked->len) {
-        GString *g = g_string_new(NULL);
-        for (guint i = 0; i < picked->len; i++) {
-            if (i) {
-                g_string_append(g, i + 1 == picked->len ? " or " : ", ");
-            }
-            g_string_append(g, picked->pdata[i]);
-        }
-        s = g_string_free(g, FALSE);
+    size_t k = NVO_MIN(picked->len, (size_t) NVO_SUGGEST_MAX);
+    for (size_t i = 0; i < k; i++) {
+        out[i] = picked->pdata[i];
     }
     g_ptr_array_free(picked, TRUE);
-    return s;
+    return k;
+}
+
+char *
+nvo_suggest(const char *word, const char *const *cands, size_t n)
+{
+    const char *picked[NVO_SUGGEST_MAX];
+    size_t k = nvo_suggest_pick(word, cands, n, picked);
+    if (!k) {
+        return NULL;
+    }
+    GString *g = g_string_new(NULL);
+    for (size_t i = 0; i < k; i++) {
+        if (i) {
+            g_string_append(g, i + 1 == k ? " or " : ", ");
+        }
+        g_string_append(g, picked[i]);
+    }
+    return g_string_free(g, FALSE);
 }

@@ -15,12 +15,19 @@
  * case-sensitive). */
 size_t nvo_edit_distance(const char *a, const char *b);
 
-/* The candidates nearest to 'word', joined as "a", "a or b", "a, b or c"
- * (at most 3, in the order of 'cands'), or NULL (no candidate is near).
- * Near means a distance of at most 1 for words of up to 3 characters, 2
- * up to 6, 3 beyond (not counting leading '-'); failing that, the
- * candidates that 'word' (3 characters or more) is a prefix of.
- * Duplicates in 'cands' are listed once.  g_free() the result. */
+#define NVO_SUGGEST_MAX 3
+
+/* Picks the candidates nearest to 'word' into 'out' (at most
+ * NVO_SUGGEST_MAX, in the order of 'cands', each once; pointers into
+ * 'cands') and returns how many.  Near means the smallest distance found,
+ * if it is at most 1 for words of up to 3 characters, 2 up to 6, 3 beyond
+ * (not counting leading '-'); failing that, the candidates that 'word' (3
+ * characters or more) is a prefix of.  'word' itself is never picked. */
+size_t nvo_suggest_pick(const char *word, const char *const *cands,
+                        size_t n, const char *out[NVO_SUGGEST_MAX]);
+
+/* The same, joined as "a", "a or b", "a, b or c"; NULL if none is near.
+ * g_free() the result. */
 char *nvo_suggest(const char *word, const char *const *cands, size_t n);
 
 #endif /* NVO_SUGGEST_H */
