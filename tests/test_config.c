@@ -458,6 +458,18 @@ static const struct bad_case bad_cases[] = {
       { { "s.xml", SCEN "</scenario>\n" }, { "t.xml", TOPO } },
       { "run.fast.x=1", NULL },
       "--set run.fast.x=1: no such element <fast> in <run>" },
+    { "set-suggest-generator", "s.xml",
+      { { "s.xml", SCEN "</scenario>\n" }, { "t.xml", TOPO } },
+      { "topology.spins=8", NULL },
+      "--set topology.spins=8: no such element or attribute \"spins\" in "
+      "<leaf-spine>; did you mean topology.spines?" },
+    { "set-suggest-attribute", "s.xml",
+      { { "s.xml", SCEN "</scenario>\n" }, { "t.xml", TOPO } },
+      { "run.duartion=3ms", "traffic.flows[1].sise.fixed=1", NULL },
+      "--set run.duartion=3ms: no such element or attribute \"duartion\" "
+      "in <run>; did you mean run.duration?\n"
+      "--set traffic.flows[1].sise.fixed=1: no such element <sise> in "
+      "<flows>; did you mean traffic.flows[1].size.fixed?" },
     { "set-syntax", "s.xml",
       { { "s.xml", SCEN "</scenario>\n" }, { "t.xml", TOPO } },
       { "run.seed", "traffic.flows[x].pattern=incast",
@@ -1279,6 +1291,99 @@ START_TEST(quiet_libxml2)
 }
 END_TEST
 
+/* ---- --list-settings -------------------------------------------------- */
+
+static const struct nvo_setting *
+find_setting(const GPtrArray *list, const char *path)
+{
+    for (guint i = 0; i < list->len; i++) {
+        const struct nvo_setting *s = list->pdata[i];
+        if (!strcmp(s->path, path)) {
+            return s;
+        }
+    }
+    return NULL;
+}
+
+START_TEST(settings)
+{
+    static const char *const sets[] = { "run.seed=7", "topology.spines=3" };
+    GError *error = NULL;
+    GPtrArray *list = nvo_settings_list(nvo_test_src("scenarios/websearch.xml"),
+                                        sets, 2, &error);
+    ck_assert_msg(list != NULL, "%s", error ? error->message : "");
+    /* Known paths with their type, unit, default and current value. */
+    const struct nvo_setting *s = find_setting(list, "run.duration");
+    ck_assert_ptr_nonnull(s);
+    ck_assert_str_eq(s->type, "time");
+    ck_assert_str_eq(s->unit, "ps, ns, us, ms, s");
+    ck_assert_str_eq(s->dflt, "10ms");
+    ck_assert_str_eq(s->value, "2ms");
+    s = find_setting(list, "run.seed");
+    ck_assert_str_eq(s->dflt, "1");
+    ck_assert_str_eq(s->value, "7");                    /* overridden */
+    s = find_setting(list, "run.engine");
+    ck_assert_str_eq(s->type, "native|ns3");            /* from the schema */
+    ck_assert_ptr_null(s->value);
+    s = find_setting(list, "traffic.flows[1].size.cdf");
+    ck_assert_str_eq(s->value, "cdf/websearch.cdf");
+    s = find_setting(list, "traffic.flows[1].arrival.load");
+    ck_assert_str_eq(s->dflt, "0.5");
+    ck_assert_str_eq(s->value, "0.3");
+    s = find_setting(list, "topology.spines");
+    ck_assert_str_eq(s->type, "integer");
+    ck_assert_str_eq(s->value, "3");
+    s = find_setting(list, "topology.defaults.access.rate");
+    ck_assert_str_eq(s->unit, "bps, kbps, Mbps, Gbps, Tbps");
+    ck_assert_str_eq(s->dflt, "10Gbps");
+    ck_assert_str_eq(s->value, "10Gbps");
+    ck_assert_ptr_nonnull(find_setting(list, "output.pcap[1].node"));
+    /* Only the generator in the file. */
+    ck_assert_ptr_null(find_setting(list, "topology.pods"));
+    ck_assert_ptr_null(find_setting(list, "topology.leaf-spine.spines"));
+    /* In schema order, the scenario's first, each path once. */
+    ck_assert_str_eq(((struct nvo_setting *) list->pdata[0])->path, "name");
+    ck_assert_str_eq(((struct nvo_setting *) list->pdata[1])->path,
+                     "topology.file");
+    GHashTable *paths = g_hash_table_new(g_str_hash, g_str_equal);
+    for (guint i = 0; i < list->len; i++) {
+        s = list->pdata[i];
+        ck_assert_msg(g_hash_table_add(paths, s->path), "%s twice", s->path);
+    }
+    g_hash_table_destroy(paths);
+    g_ptr_array_free(list, TRUE);
+
+    /* Every attribute of every example is documented, and every path
+     * listed is one that --set takes (setting it to its current value, or
+     * skipping it, loads). */
+    glob_t g;
+    ck_assert_int_eq(glob(nvo_test_src("scenarios/*.xml"), 0, NULL, &g), 0);
+    for (size_t i = 0; i < g.gl_pathc; i++) {
+        list = nvo_settings_list(g.gl_pathv[i], NULL, 0, &error);
+        ck_assert_msg(list != NULL, "%s", error ? error->message : "");
+        GPtrArray *again = g_ptr_array_new_with_free_func(g_free);
+        for (guint j = 0; j < list->len; j++) {
+            s = list->pdata[j];
+            ck_assert_msg(s->documented && *s->type, "%s: %s has no type",
+                          g.gl_pathv[i], s->path);
+            if (s->value) {
+                g_ptr_array_add(again, g_strdup_printf("%s=%s", s->path,
+                                                       s->value));
+            }
+        }
+        struct nvo_scenario_cfg *cfg = nvo_scenario_load(
+            g.gl_pathv[i], (const char *const *) again->pdata, again->len,
+            &error);
+        ck_assert_msg(cfg != NULL, "%s: %s", g.gl_pathv[i],
+                      error ? error->message : "");
+        nvo_scenario_cfg_destroy(cfg);
+        g_ptr_array_free(again, TRUE);
+        g_ptr_array_free(list, TRUE);
+    }
+    globfree(&g);
+}
+END_TEST
+
 static Suite *
 config_suite(void)
 {
@@ -1300,6 +1405,7 @@ config_suite(void)
     tcase_add_test(tc, kind_of);
     tcase_add_test(tc, schema_dir);
     tcase_add_test(tc, quiet_libxml2);
+    tcase_add_test(tc, settings);
     suite_add_tcase(s, tc);
     return s;
 }
