@@ -26,6 +26,15 @@
 #ifndef NVO_SCHEMA_DIR
 #define NVO_SCHEMA_DIR "."
 #endif
+#ifndef NVO_INSTALL_BINDIR
+#define NVO_INSTALL_BINDIR "bin"
+#endif
+#ifndef NVO_INSTALL_DATA
+#define NVO_INSTALL_DATA "share/nvosim"
+#endif
+#ifndef NVO_INSTALL_FULL_DATA
+#define NVO_INSTALL_FULL_DATA "/usr/local/share/nvosim"
+#endif
 
 #define RNG_NS "http://relaxng.org/ns/structure/1.0"
 #define XSD_NS "http://www.w3.org/2001/XMLSchema"
@@ -55,11 +64,65 @@ nvo_topo_event_kind_name(enum nvo_topo_event_kind k)
     return "?";
 }
 
+/* Does 'dir' hold the scenario schema? */
+static bool
+has_schemas__(const char *dir)
+{
+    char *p = g_build_filename(dir, "scenarios", "scenario.rng", NULL);
+    bool ok = g_file_test(p, G_FILE_TEST_IS_REGULAR);
+    g_free(p);
+    return ok;
+}
+
+/* PREFIX/NVO_INSTALL_DATA for the running binary PREFIX/NVO_INSTALL_BINDIR/
+ * nvosim (/proc/self/exe), or NULL.  g_free. */
+static char *
+installed_data_dir__(void)
+{
+    char *exe = g_file_read_link("/proc/self/exe", NULL);
+    if (!exe || g_path_is_absolute(NVO_INSTALL_BINDIR)) {
+        g_free(exe);
+        return NULL;
+    }
+    char *dir = g_path_get_dirname(exe);
+    g_free(exe);
+    /* Up one level per component of the bin directory ("bin"). */
+    char **parts = g_strsplit(NVO_INSTALL_BINDIR, "/", -1);
+    for (char **p = parts; *p; p++) {
+        if (**p) {
+            char *up = g_path_get_dirname(dir);
+            g_free(dir);
+            dir = up;
+        }
+    }
+    g_strfreev(parts);
+    char *data = g_build_filename(dir, NVO_INSTALL_DATA, NULL);
+    g_free(dir);
+    return data;
+}
+
 const char *
 nvo_config_schema_dir(void)
 {
     const char *env = getenv("NVO_SCHEMA_DIR");
-    return env && *env ? env : NVO_SCHEMA_DIR;
+    if (env && *env) {
+        return env;
+    }
+    /* Found once: the candidates do not change while the program runs. */
+    static char *found;
+    if (!found) {
+        char *installed = installed_data_dir__();
+        if (installed && has_schemas__(installed)) {
+            found = installed;
+        } else if (has_schemas__(NVO_SCHEMA_DIR)) {
+            found = g_strdup(NVO_SCHEMA_DIR);
+            g_free(installed);
+        } else {
+            found = g_strdup(NVO_INSTALL_FULL_DATA);
+            g_free(installed);
+        }
+    }
+    return found;
 }
 
 /* ---- Error list ------------------------------------------------------ */
@@ -1190,7 +1253,9 @@ cfg_schema_load(const char *rel, struct cfg_errs *errs)
         errs->schema_missing = true;
         const char *why = tmp.msgs->len ? tmp.msgs->pdata[0] : "invalid";
         cfg_errs_add(errs, s->path, "cannot load the schema (%s); set "
-                     "NVO_SCHEMA_DIR to the nvosim source directory", why);
+                     "NVO_SCHEMA_DIR to the directory that holds "
+                     "scenarios/scenario.rng (the source tree, or "
+                     "PREFIX/share/nvosim)", why);
         cfg_errs_destroy(&tmp);
         cfg_schema_destroy(s);
         return NULL;

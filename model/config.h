@@ -14,9 +14,12 @@
  * returns NULL and nothing is half-built.  libxml2 never prints to stderr:
  * its parser and validator messages are captured and reworded likewise.
  *
- * Schemas are found in $NVO_SCHEMA_DIR if set, else in the NVO_SCHEMA_DIR
- * compiled in (the source tree): DIR/topologies/topology.rng and
- * DIR/scenarios/scenario.rng.
+ * Schemas are DIR/topologies/topology.rng and DIR/scenarios/scenario.rng,
+ * DIR the first of: $NVO_SCHEMA_DIR if set; PREFIX/share/nvosim if the
+ * running program is PREFIX/bin/... (an installed nvosim, wherever the
+ * installed tree is) and it holds the schemas; the source tree (the build
+ * tree's programs), if it holds them; the configured install prefix's
+ * share/nvosim.
  *
  * The file formats, defaults, the names of generated nodes and the --set
  * path syntax are documented in docs/scenarios.md.
@@ -324,7 +327,7 @@ enum nvo_config_kind {
  * be read or parsed or has another root. */
 enum nvo_config_kind nvo_config_kind_of(const char *path, GError **error);
 
-/* The schema directory in use: $NVO_SCHEMA_DIR or the compiled-in one. */
+/* The schema directory in use (see above). */
 const char *nvo_config_schema_dir(void);
 
 #endif /* NVO_CONFIG_H */

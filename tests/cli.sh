@@ -49,8 +49,9 @@ expect 2 'nvosim: unknown command "rnu"; did you mean run? ("nvosim --help" list
     "$nvosim" rnu
 expect 1 '--set topology.spins=8: no such element or attribute "spins" in <leaf-spine>; did you mean topology.spines?' \
     "$nvosim" run --set topology.spins=8 "$scen"
-expect 0 '  --version    print the version (nvosim 0.1.0) and exit' "$nvosim" --help
+expect 0 '  --version    print the version (nvosim 0.1.0) and where the schemas' "$nvosim" --help
 expect 0 'nvosim 0.1.0' "$nvosim" --version
+expect 0 "schemas in $src" "$nvosim" --version
 
 # --list-settings: a header, then one line per path with its type, unit,
 # default and value (columns separated by two spaces or more).

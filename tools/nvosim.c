@@ -7,6 +7,7 @@
 
 #include "bench.h"
 #include "cmd.h"
+#include "config.h"
 #include "engine.h"
 #include "nvo.h"
 #include "suggest.h"
@@ -73,7 +74,8 @@ usage(FILE *f)
     }
     fprintf(f, "\nOptions:\n"
             "  -h, --help   this help\n"
-            "  --version    print the version (nvosim %s) and exit\n"
+            "  --version    print the version (nvosim %s) and where the schemas\n"
+            "               are, and exit\n"
             "\nEngines built in: %s.\n"
             "\"nvosim COMMAND --help\" describes a command's options.\n",
             NVO_VERSION, nvo_engine_names());
@@ -92,7 +94,8 @@ main(int argc, char **argv)
         return 0;
     }
     if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
-        printf("nvosim %s\n", NVO_VERSION);
+        printf("nvosim %s\nschemas in %s\n", NVO_VERSION,
+               nvo_config_schema_dir());
         return 0;
     }
     for (size_t i = 0; i < NVO_ARRAY_SIZE(commands); i++) {
