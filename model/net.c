@@ -460,9 +460,10 @@ schedule_convergence__(struct nvo_net *net)
     if (net->converge_event) {
         nvo_engine_cancel(net->engine, net->converge_event);
     }
-    net->converge_event = nvo_engine_schedule(net->engine,
-                                              net->cfg.convergence_delay,
-                                              converge__, net);
+    net->converge_event = nvo_engine_schedule_at(
+        net->engine, nvo_time_add_sat(nvo_engine_now(net->engine),
+                                      net->cfg.convergence_delay),
+        converge__, net);
 }
 
 void

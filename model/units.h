@@ -78,6 +78,14 @@ bool nvo_count_from_double(double v, uint64_t max, uint64_t *out);
  * 'max'. */
 uint64_t nvo_count_from_double_clamp(double v, uint64_t min, uint64_t max);
 
+/* t + d for t, d >= 0, saturating at NVO_TIME_MAX (a time never reached):
+ * a link delay or timer of up to 106 days added to the current time. */
+static inline nvo_time_t
+nvo_time_add_sat(nvo_time_t t, nvo_time_t d)
+{
+    return d > NVO_TIME_MAX - t ? NVO_TIME_MAX : t + d;
+}
+
 /* Time to serialize 'bytes' at 'bps' (> 0), rounded up to a whole
  * picosecond; NVO_TIME_MAX if that does not fit (more than 1.15 MB at
  * 1 bps, 1.15 PB at 1 Gbps). */

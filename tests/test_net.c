@@ -530,6 +530,39 @@ START_TEST(link_index)
 }
 END_TEST
 
+static void
+noop(void *arg)
+{
+    (void) arg;
+}
+
+/* A link delay of 2^63 ps - 1 (the largest time the files take, 9223372s)
+ * added to a frame's departure after 1 ms saturates at NVO_TIME_MAX (never)
+ * instead of wrapping to a time in the past. */
+START_TEST(huge_delay)
+{
+    struct fab f;
+    fab_init(&f, NVO_SEED_PER_SWITCH, NVO_HASH_CRC32);
+    int a = fab_node(&f, "hv%d-%d", 1, 1, NVO_ROLE_HYPERVISOR);
+    int l = fab_node(&f, "leaf%d", 1, 0, NVO_ROLE_LEAF);
+    int b = fab_node(&f, "hv%d-%d", 1, 2, NVO_ROLE_HYPERVISOR);
+    struct nvo_link_cfg c;
+    nvo_link_cfg_default(&c);
+    c.delay = 9223372 * NVO_SEC;
+    ck_assert_int_eq(nvo_net_add_link(f.net, (uint32_t) a, (uint32_t) l, &c), 0);
+    ck_assert_int_eq(nvo_net_add_link(f.net, (uint32_t) l, (uint32_t) b, &c), 0);
+    fab_finalize(&f);
+    nvo_engine_schedule_at(f.e, NVO_MS, noop, NULL);
+    nvo_engine_run(f.e, NVO_MS);
+    send_udp(&f, a, b, 1000, 1);
+    nvo_engine_run(f.e, 2 * NVO_MS);
+    ck_assert_uint_eq(f.delivered, 0);
+    ck_assert_uint_eq(nvo_net_in_flight(f.net), 1);
+    check_conservation(&f);
+    fab_destroy(&f);
+}
+END_TEST
+
 /* Arrival gaps and flow sizes too large for a time or a count: a rate of
  * 1e-8 flows/s (a mean gap of 1e20 ps, beyond 2^63) gives no arrival
  * before the stop time instead of one at -2^63 ps; exponential sizes with
@@ -560,6 +593,8 @@ START_TEST(traffic_out_of_range)
     c[1].size_bytes = 0x1p53;
     c[1].flows_per_sec = 1e6;
     c[1].max_flows = 50;
+    c[1].start = 2 * NVO_MS;            /* after the first run */
+    c[1].stop = 3 * NVO_MS;
     struct nvo_traffic *tr = nvo_traffic_create(f.net, &c[0], 1);
     ck_assert_ptr_nonnull(tr);
     nvo_engine_run(f.e, 2 * NVO_MS);
@@ -573,8 +608,9 @@ START_TEST(traffic_out_of_range)
     ck_assert_ptr_nonnull(tr);
     nvo_engine_run(f.e, 4 * NVO_MS);
     nvo_traffic_get_stats(tr, &st);
-    /* Two senders, 50 flows each, 1e6 flows/s: all start within 1 ms; at
-     * 10 Gb/s none of them (2^53 bytes on average) completes. */
+    /* Two senders, 50 flows each, 1e6 flows/s: all start within the 1 ms
+     * they may; at 10 Gb/s none of them (2^53 bytes on average)
+     * completes. */
     ck_assert_uint_eq(st.flows_started, 100);
     ck_assert_uint_eq(st.flows_completed, 0);
     ck_assert_uint_gt(st.pkts_sent, 1000);
@@ -597,6 +633,7 @@ main(void)
     tcase_add_test(tc, build_errors);
     tcase_add_test(tc, link_index);
     tcase_add_test(tc, traffic_out_of_range);
+    tcase_add_test(tc, huge_delay);
     tcase_set_timeout(tc, 120);
     suite_add_tcase(s, tc);
     return nvo_test_run(s);
