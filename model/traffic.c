@@ -348,7 +348,8 @@ schedule_arrival__(struct source *s)
     struct nvo_engine *e = s->gen->tr->net->engine;
     double gap = nvo_rng_exponential(&s->rng, s->mean_gap_ps);
     nvo_time_t t;
-    if (nvo_time_from_ps(gap, &t) && t < s->gen->cfg.stop - nvo_engine_now(e)) {
+    if (nvo_time_from_ps(gap, &t)
+        && t < s->gen->cfg.stop - nvo_engine_now(e)) {
         nvo_engine_schedule(e, t, arrival__, s);
     }
 }

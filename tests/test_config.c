@@ -1309,8 +1309,8 @@ START_TEST(settings)
 {
     static const char *const sets[] = { "run.seed=7", "topology.spines=3" };
     GError *error = NULL;
-    GPtrArray *list = nvo_settings_list(nvo_test_src("scenarios/websearch.xml"),
-                                        sets, 2, &error);
+    GPtrArray *list = nvo_settings_list(
+        nvo_test_src("scenarios/websearch.xml"), sets, 2, &error);
     ck_assert_msg(list != NULL, "%s", error ? error->message : "");
     /* Known paths with their type, unit, default and current value. */
     const struct nvo_setting *s = find_setting(list, "run.duration");

@@ -549,8 +549,10 @@ START_TEST(huge_delay)
     struct nvo_link_cfg c;
     nvo_link_cfg_default(&c);
     c.delay = 9223372 * NVO_SEC;
-    ck_assert_int_eq(nvo_net_add_link(f.net, (uint32_t) a, (uint32_t) l, &c), 0);
-    ck_assert_int_eq(nvo_net_add_link(f.net, (uint32_t) l, (uint32_t) b, &c), 0);
+    ck_assert_int_eq(nvo_net_add_link(f.net, (uint32_t) a, (uint32_t) l,
+                                      &c), 0);
+    ck_assert_int_eq(nvo_net_add_link(f.net, (uint32_t) l, (uint32_t) b,
+                                      &c), 0);
     fab_finalize(&f);
     nvo_engine_schedule_at(f.e, NVO_MS, noop, NULL);
     nvo_engine_run(f.e, NVO_MS);

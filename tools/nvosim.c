@@ -74,8 +74,8 @@ usage(FILE *f)
     }
     fprintf(f, "\nOptions:\n"
             "  -h, --help   this help\n"
-            "  --version    print the version (nvosim %s) and where the schemas\n"
-            "               are, and exit\n"
+            "  --version    print the version (nvosim %s) and where the "
+            "schemas\n               are, and exit\n"
             "\nEngines built in: %s.\n"
             "\"nvosim COMMAND --help\" describes a command's options.\n",
             NVO_VERSION, nvo_engine_names());
