@@ -281,12 +281,12 @@ nvo_net_finalize(struct nvo_net *net)
         return EINVAL;
     }
     uint32_t n_nodes = net->nodes->len;
-    if (n_nodes >= (1u << 24) - 2 || net->links->len >= (1u << 19)) {
+    if (n_nodes > NVO_NET_MAX_NODES || net->links->len > NVO_NET_MAX_LINKS) {
         return E2BIG;
     }
     for (uint32_t i = 0; i < n_nodes; i++) {
         struct nvo_node *n = nvo_net_node(net, i);
-        if (n->n_ports > UINT16_MAX) {
+        if (n->n_ports > NVO_NET_MAX_PORTS) {
             return E2BIG;
         }
         n->ports = g_new0(struct nvo_port, n->n_ports ? n->n_ports : 1);

@@ -155,6 +155,13 @@ struct nvo_net {
     void *routes_ctx;
 };
 
+/* The largest network nvo_net_finalize() builds (else E2BIG): node
+ * loopbacks are 10.0.0.0/8 (and fd00::/64), links a /31 each in
+ * 172.16.0.0/12, ports numbered in 16 bits. */
+#define NVO_NET_MAX_NODES ((1u << 24) - 3)
+#define NVO_NET_MAX_LINKS ((1u << 19) - 1)
+#define NVO_NET_MAX_PORTS UINT16_MAX
+
 /* Creates an empty network on engine 'e'. */
 struct nvo_net *nvo_net_create(struct nvo_engine *e,
                                const struct nvo_net_cfg *cfg);

@@ -373,6 +373,21 @@ static const struct bad_case bad_cases[] = {
       { NULL },
       "@s.xml:5: <size exponential-mean=\"9100000GB\">: must be at most "
       "9007199254740992 bytes" },
+    /* What nvo_net_finalize() could not build (net.h's limits). */
+    { "too-many-links", "t.xml",
+      { { "t.xml", "<topology name=\"t\">\n<leaf-spine spines=\"2\" "
+                   "leaves=\"262144\" hypervisors-per-leaf=\"0\"/>\n"
+                   "</topology>\n" } }, { NULL },
+      "@t.xml:1: <topology>: 524288 links; the underlay's link addresses (a "
+      "/31 each in 172.16.0.0/12) have room for at most 524287\n"
+      "@t.xml:2: node spine1 has 262144 links; a node has at most 65535 "
+      "ports" },
+    { "too-many-ports", "t.xml",
+      { { "t.xml", "<topology name=\"t\">\n<leaf-spine spines=\"1\" "
+                   "leaves=\"65536\" hypervisors-per-leaf=\"0\"/>\n"
+                   "</topology>\n" } }, { NULL },
+      "@t.xml:2: node spine1 has 65536 links; a node has at most 65535 "
+      "ports" },
     { "fifo-scenario", "fifo.xml", { { NULL } }, { NULL },
       "@fifo.xml: cannot read: a FIFO, not a regular file" },
     { "directory-scenario", "dir.xml", { { "dir.xml/x", "" } }, { NULL },
