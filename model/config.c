@@ -341,11 +341,12 @@ gram_attr_content__(struct cfg_gram_attr *a, const xmlNode *n)
 
 /* Collects the attributes and child elements of element 'g' from the
  * pattern 'n'.  'required': not under optional/zeroOrMore/choice;
- * 'choice': the <choice> whose direct alternatives we are walking. */
+ * 'choice': the <choice> whose direct alternatives we are walking;
+ * 'many': under zeroOrMore/oneOrMore (the elements found may repeat). */
 static void
 gram_walk__(struct cfg_schema *s, struct cfg_gram_elem *g, const xmlNode *n,
             bool required, const xmlNode *choice, bool choice_required,
-            int depth)
+            bool many, int depth)
 {
     if (depth > 64) {
         return;                         /* a cycle through <ref>s */
@@ -364,6 +365,7 @@ gram_walk__(struct cfg_schema *s, struct cfg_gram_elem *g, const xmlNode *n,
                 if (!have) {
                     g_ptr_array_add(g->children, child);
                 }
+                child->repeats |= many;
                 if (required && !choice) {
                     g_ptr_array_add(g->required, child->name);
                 }
@@ -381,12 +383,15 @@ gram_walk__(struct cfg_schema *s, struct cfg_gram_elem *g, const xmlNode *n,
             gram_attr_content__(a, c);
             g_ptr_array_add(g->attrs, a);
         } else if (is_rng__(c, "optional") || is_rng__(c, "zeroOrMore")) {
-            gram_walk__(s, g, c, false, NULL, false, depth + 1);
+            gram_walk__(s, g, c, false, NULL, false,
+                        many || is_rng__(c, "zeroOrMore"), depth + 1);
         } else if (is_rng__(c, "choice")) {
-            gram_walk__(s, g, c, false, c, required && !choice, depth + 1);
+            gram_walk__(s, g, c, false, c, required && !choice, many,
+                        depth + 1);
         } else if (is_rng__(c, "group") || is_rng__(c, "oneOrMore")
                    || is_rng__(c, "interleave") || is_rng__(c, "mixed")) {
-            gram_walk__(s, g, c, required && !choice, NULL, false, depth + 1);
+            gram_walk__(s, g, c, required && !choice, NULL, false,
+                        many || is_rng__(c, "oneOrMore"), depth + 1);
         } else if (is_rng__(c, "ref")) {
             char *name = prop_dup__(c, "name");
             const xmlNode *def = name ? g_hash_table_lookup(s->defines, name)
@@ -394,7 +399,7 @@ gram_walk__(struct cfg_schema *s, struct cfg_gram_elem *g, const xmlNode *n,
             g_free(name);
             if (def) {
                 gram_walk__(s, g, def, required, choice, choice_required,
-                            depth + 1);
+                            many, depth + 1);
             }
         }
     }
@@ -417,7 +422,7 @@ gram_elem_of__(struct cfg_schema *s, const xmlNode *e)
     g->required = g_ptr_array_new();
     g->attrs = g_ptr_array_new_with_free_func(gram_attr_free__);
     g_hash_table_insert(s->elems, (void *) e, g);
-    gram_walk__(s, g, e, true, NULL, false, 0);
+    gram_walk__(s, g, e, true, NULL, false, false, 0);
     return g;
 }
 

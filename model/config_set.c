@@ -443,22 +443,6 @@ nvo_setting_free(struct nvo_setting *s)
     }
 }
 
-/* Elements that may repeat in their parent: listed with an index. */
-static bool
-repeats__(const char *name)
-{
-    static const char *const names[] = {
-        "flows", "link-down", "link-up", "node-down", "node-up", "pcap",
-        "vary", "node", "link",
-    };
-    for (size_t i = 0; i < NVO_ARRAY_SIZE(names); i++) {
-        if (!strcmp(names[i], name)) {
-            return true;
-        }
-    }
-    return false;
-}
-
 struct list_ctx__ {
     GPtrArray *out;             /* struct nvo_setting * */
     const struct cfg_schema *schema;
@@ -505,7 +489,8 @@ list_attrs__(struct list_ctx__ *lc, const GPtrArray *cands,
 }
 
 /* Lists the attributes of 'node' (may be NULL: not in the document) whose
- * grammar elements are 'cands', and below it, each with 'prefix'. */
+ * grammar elements are 'cands', and below it, each with 'prefix'.  An
+ * element the schema lets repeat is listed with its index. */
 static void
 list_walk__(struct list_ctx__ *lc, const GPtrArray *cands,
             const xmlNode *node, const char *prefix, int depth)
@@ -527,7 +512,7 @@ list_walk__(struct list_ctx__ *lc, const GPtrArray *cands,
             CFG_FOR_CHILD(x, node, c->name) {
                 count++;
             }
-            if (!repeats__(c->name)) {
+            if (!c->repeats) {
                 char *p = g_strconcat(prefix, c->name, ".", NULL);
                 list_walk__(lc, cc, node ? cfg_child(node, c->name) : NULL,
                             p, depth + 1);
@@ -564,7 +549,11 @@ list_topology__(struct list_ctx__ *lc, const xmlNode *root)
     const char *const children[] = { "defaults", "node", "link" };
     for (size_t i = 0; i < NVO_ARRAY_SIZE(children); i++) {
         GPtrArray *cc = cfg_gram_children(cands, children[i]);
-        if (!repeats__(children[i])) {
+        bool repeats = false;
+        for (guint j = 0; j < cc->len; j++) {
+            repeats |= ((const struct cfg_gram_elem *) cc->pdata[j])->repeats;
+        }
+        if (!repeats) {
             char *p = g_strconcat("topology.", children[i], ".", NULL);
             list_walk__(lc, cc, cfg_child(root, children[i]), p, 1);
             g_free(p);

@@ -32,8 +32,9 @@ nvo_file_read(const char *path, size_t max_size, char **text, size_t *len)
         return EFBIG;
     }
     /* A regular file may still grow while it is read: read to its end,
-     * within the limit. */
-    size_t cap = (size_t) st.st_size + 1, n = 0;
+     * within the limit.  Room for the size, a NUL and one more byte, so
+     * that the read that finds the end needs no larger buffer. */
+    size_t cap = (size_t) st.st_size + 2, n = 0;
     char *buf = g_malloc(cap);
     for (;;) {
         if (n + 1 == cap) {
