@@ -192,6 +192,10 @@ START_TEST(cdf_errors)
     /* A directory says it is one. */
     ck_assert_int_eq(nvo_cdf_load(&cdf, "/tmp", err, sizeof err), EISDIR);
     ck_assert_str_eq(err, "/tmp: a directory, not a regular file");
+    /* So does a device (/dev/zero would never end). */
+    ck_assert_int_eq(nvo_cdf_load(&cdf, "/dev/zero", err, sizeof err), EINVAL);
+    ck_assert_str_eq(err, "/dev/zero: a character device, not a regular "
+                     "file");
     /* The largest size and 0 at 0% are fine. */
     ck_assert_int_eq(nvo_cdf_parse(&cdf, "0 0\n9007199254740992 100\n", "t",
                                    err, sizeof err), 0);
