@@ -273,6 +273,14 @@ size_ok__(struct topo_builder *b, const xmlNode *g, uint64_t n_nodes,
                 cfg_name(g), n_nodes, n_links, MAX_ELEMS);
         return false;
     }
+    /* Refused before they are generated (finish__() checks the total). */
+    if (n_links > NVO_NET_MAX_LINKS) {
+        cfg_err(b->d, g, NULL, "<%s>: %" G_GUINT64_FORMAT " links; the "
+                "underlay's link addresses (a /31 each in 172.16.0.0/12) "
+                "have room for at most %u", cfg_name(g), n_links,
+                NVO_NET_MAX_LINKS);
+        return false;
+    }
     return true;
 }
 

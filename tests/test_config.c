@@ -378,10 +378,26 @@ static const struct bad_case bad_cases[] = {
       { { "t.xml", "<topology name=\"t\">\n<leaf-spine spines=\"2\" "
                    "leaves=\"262144\" hypervisors-per-leaf=\"0\"/>\n"
                    "</topology>\n" } }, { NULL },
-      "@t.xml:1: <topology>: 524288 links; the underlay's link addresses (a "
-      "/31 each in 172.16.0.0/12) have room for at most 524287\n"
-      "@t.xml:2: node spine1 has 262144 links; a node has at most 65535 "
-      "ports" },
+      "@t.xml:2: <leaf-spine>: 524288 links; the underlay's link addresses "
+      "(a /31 each in 172.16.0.0/12) have room for at most 524287" },
+    { "too-many-links-explicit", "t.xml",
+      { { "t.xml", "<topology name=\"t\">\n<leaf-spine spines=\"8\" "
+                   "leaves=\"65535\" hypervisors-per-leaf=\"0\"/>\n"
+                   "<node name=\"x1\" role=\"router\"/>\n"
+                   "<node name=\"x2\" role=\"router\"/>\n"
+                   "<node name=\"x3\" role=\"router\"/>\n"
+                   "<node name=\"x4\" role=\"router\"/>\n"
+                   "<link a=\"x1\" b=\"leaf1\"/>\n"
+                   "<link a=\"x1\" b=\"x2\"/>\n"
+                   "<link a=\"x1\" b=\"x3\"/>\n"
+                   "<link a=\"x1\" b=\"x4\"/>\n"
+                   "<link a=\"x2\" b=\"x3\"/>\n"
+                   "<link a=\"x2\" b=\"x4\"/>\n"
+                   "<link a=\"x3\" b=\"x4\"/>\n"
+                   "<link a=\"x2\" b=\"leaf2\"/>\n"
+                   "</topology>\n" } }, { NULL },
+      "@t.xml:1: <topology>: 524288 links; the underlay's link addresses "
+      "(a /31 each in 172.16.0.0/12) have room for at most 524287" },
     { "too-many-ports", "t.xml",
       { { "t.xml", "<topology name=\"t\">\n<leaf-spine spines=\"1\" "
                    "leaves=\"65536\" hypervisors-per-leaf=\"0\"/>\n"
