@@ -283,20 +283,32 @@ flow_arrival__(struct scen_builder *b, const xmlNode *n,
     }
 }
 
-/* <arrival load>: the mean gap between flows at a sending host, 8 * mean
- * size / (load * access rate), must be a time for every hypervisor (the
- * slowest first access link gives the longest). */
+/* The number of flows a run may start, all groups together: each is held
+ * in memory until the run ends. */
+#define MAX_FLOWS 10000000
+
+/* Checks the arrival rate of group 'f' (<flows> 'n') against the
+ * hypervisors' access links: with a load, the mean gap between flows at
+ * the slowest host, 8 * mean size / (load * rate of its first link),
+ * must be a time; and the flows expected in [start, stop) at the fastest
+ * rate, over every sending host, are added to *n_expected.  Reported at
+ * <arrival rate|load>, or at <flows> when the default load applies. */
 static void
-flow_load_gap__(struct scen_builder *b, const xmlNode *n,
-                const struct nvo_flows_cfg *f)
+flow_rate_check__(struct scen_builder *b, const xmlNode *n,
+                  const struct nvo_flows_cfg *f, uint32_t n_hv,
+                  double *n_expected)
 {
-    if (!n || f->arrival != NVO_ARRIVAL_LOAD || !b->t || !(f->size_mean > 0)
-        || !xmlHasProp(n, (const xmlChar *) "load")) {
+    if (!b->t || !(f->size_mean > 0) || !n_hv) {
         return;
+    }
+    const xmlNode *arr = cfg_child(n, "arrival");
+    const char *attr = f->arrival == NVO_ARRIVAL_RATE ? "rate" : "load";
+    if (arr && !xmlHasProp(arr, (const xmlChar *) attr)) {
+        arr = NULL;
     }
     /* One pass over the links: each hypervisor's first link. */
     bool *seen = g_new0(bool, b->t->n_nodes ? b->t->n_nodes : 1);
-    uint64_t slowest = 0;
+    uint64_t slowest = 0, fastest = 0;
     for (size_t l = 0; l < b->t->n_links; l++) {
         const struct nvo_topo_link_cfg *lc = &b->t->links[l];
         uint32_t ends[2] = { lc->a, lc->b };
@@ -306,19 +318,56 @@ flow_load_gap__(struct scen_builder *b, const xmlNode *n,
                 seen[i] = true;
                 uint64_t bps = lc->cfg.rate_bps;
                 slowest = !slowest || bps < slowest ? bps : slowest;
+                fastest = bps > fastest ? bps : fastest;
             }
         }
     }
     g_free(seen);
-    nvo_time_t gap;
-    if (slowest && !nvo_time_from_ps(8e12 * f->size_mean
-                                     / (f->load * (double) slowest), &gap)) {
-        char buf[64];
-        cfg_err_attr(b->d, n, "load", "too low: with flows of %.3g bytes "
-                     "on average and a %s access link, the mean gap between "
-                     "flows is longer than the longest simulated time "
-                     "(2^63 ps, 106 days)", f->size_mean,
-                     nvo_rate_format(slowest, buf, sizeof buf));
+    if (!slowest) {
+        return;
+    }
+    double r_max = f->rate;
+    if (f->arrival == NVO_ARRIVAL_LOAD) {
+        nvo_time_t gap;
+        if (!nvo_time_from_ps(8e12 * f->size_mean
+                              / (f->load * (double) slowest), &gap)) {
+            char buf[64];
+            char *msg = g_strdup_printf(
+                "with flows of %.3g bytes on average and a %s access link, "
+                "the mean gap between flows is longer than the longest "
+                "simulated time (2^63 ps, 106 days)", f->size_mean,
+                nvo_rate_format(slowest, buf, sizeof buf));
+            if (arr) {
+                cfg_err_attr(b->d, arr, "load", "too low: %s", msg);
+            } else {
+                cfg_err(b->d, n, NULL, "<flows>: the default load of %g is "
+                        "too low: %s", DEFAULT_LOAD, msg);
+            }
+            g_free(msg);
+            return;
+        }
+        r_max = f->load * (double) fastest / (8 * f->size_mean);
+    }
+    uint32_t senders = f->pattern == NVO_PATTERN_INCAST && f->fan_in
+                       ? f->fan_in : n_hv;
+    double flows = r_max * (double) (f->stop - f->start) / 1e12 * senders;
+    *n_expected += flows;
+    if (*n_expected > MAX_FLOWS) {
+        char t[NVO_TIME_STRLEN];
+        char *msg = g_strdup_printf(
+            "about %.3g flows would start (%.3g flows/s per host for %s on %u "
+            "hosts), %sbut a run holds at most %d flows in memory: lower "
+            "the %s or shorten [start, stop)", flows, r_max,
+            nvo_time_format(f->stop - f->start, t, sizeof t), senders,
+            *n_expected > flows ? "more with the groups before, " : "",
+            MAX_FLOWS, attr);
+        if (arr) {
+            cfg_err_attr(b->d, arr, attr, "%s", msg);
+        } else {
+            cfg_err(b->d, n, NULL, "<flows>: with the default load of %g, %s",
+                    DEFAULT_LOAD, msg);
+        }
+        g_free(msg);
     }
 }
 
@@ -422,7 +471,6 @@ flows__(struct scen_builder *b, const xmlNode *n, struct nvo_flows_cfg *f,
 
     flow_size__(b, cfg_child(n, "size"), f);
     flow_arrival__(b, cfg_child(n, "arrival"), f);
-    flow_load_gap__(b, cfg_child(n, "arrival"), f);
     flow_packet__(b, cfg_child(n, "packet"), f);
 }
 
@@ -444,8 +492,14 @@ traffic__(struct scen_builder *b, const xmlNode *root)
         n++;
     }
     s->flows = g_new0(struct nvo_flows_cfg, n);
+    double n_expected = 0;
     CFG_FOR_CHILD(c, tr, "flows") {
-        flows__(b, c, &s->flows[s->n_flows++], n_hv);
+        struct nvo_flows_cfg *f = &s->flows[s->n_flows++];
+        guint n_errs = b->d->errs->msgs->len;
+        flows__(b, c, f, n_hv);
+        if (b->d->errs->msgs->len == n_errs) {
+            flow_rate_check__(b, c, f, n_hv, &n_expected);
+        }
     }
 }
 

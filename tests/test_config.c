@@ -357,6 +357,25 @@ static const struct bad_case bad_cases[] = {
                    "</scenario>\n" }, { "t.xml", TOPO } }, { NULL },
       "@s.xml:5: <arrival rate=\"1e13\">: too high: the mean gap between "
       "flows must be at least 1ps (a rate of at most 1e12 flows/s)" },
+    { "too-many-flows-rate", "s.xml",
+      { { "s.xml", SCEN "<traffic>\n<flows pattern=\"permutation\">\n"
+                   "<arrival rate=\"1e9\"/>\n</flows>\n</traffic>\n"
+                   "</scenario>\n" }, { "t.xml", TOPO } }, { NULL },
+      "@s.xml:5: <arrival rate=\"1e9\">: about 4e+07 flows would start "
+      "(1e+09 flows/s per host for 10ms on 4 hosts), but a run holds at "
+      "most 10000000 flows in memory: lower the rate or shorten [start, "
+      "stop)" },
+    { "too-many-flows-default-load", "s.xml",
+      { { "s.xml", SCEN "<traffic>\n"
+                   "<flows pattern=\"permutation\" stop=\"1ms\">\n"
+                   "<size fixed=\"1\"/>\n</flows>\n"
+                   "<flows pattern=\"permutation\">\n"
+                   "<size fixed=\"1\"/>\n</flows>\n</traffic>\n"
+                   "</scenario>\n" }, { "t.xml", TOPO } }, { NULL },
+      "@s.xml:7: <flows>: with the default load of 0.5, about 2.5e+07 flows "
+      "would start (6.25e+08 flows/s per host for 10ms on 4 hosts), more "
+      "with the groups before, but a run holds at most 10000000 flows in "
+      "memory: lower the load or shorten [start, stop)" },
     { "load-too-low", "s.xml",
       { { "s.xml", SCEN "<traffic>\n<flows pattern=\"permutation\">\n"
                    "<size fixed=\"1GB\"/>\n"
