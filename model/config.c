@@ -9,6 +9,7 @@
  * messages.  config_topo.c and config_scenario.c check the meaning. */
 #include "config.h"
 #include "config_priv.h"
+#include "fileio.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -25,6 +26,15 @@
 
 #ifndef NVO_SCHEMA_DIR
 #define NVO_SCHEMA_DIR "."
+#endif
+#ifndef NVO_INSTALL_BINDIR
+#define NVO_INSTALL_BINDIR "bin"
+#endif
+#ifndef NVO_INSTALL_DATA
+#define NVO_INSTALL_DATA "share/nvosim"
+#endif
+#ifndef NVO_INSTALL_FULL_DATA
+#define NVO_INSTALL_FULL_DATA "/usr/local/share/nvosim"
 #endif
 
 #define RNG_NS "http://relaxng.org/ns/structure/1.0"
@@ -55,11 +65,65 @@ nvo_topo_event_kind_name(enum nvo_topo_event_kind k)
     return "?";
 }
 
+/* Does 'dir' hold the scenario schema? */
+static bool
+has_schemas__(const char *dir)
+{
+    char *p = g_build_filename(dir, "scenarios", "scenario.rng", NULL);
+    bool ok = g_file_test(p, G_FILE_TEST_IS_REGULAR);
+    g_free(p);
+    return ok;
+}
+
+/* PREFIX/NVO_INSTALL_DATA for the running binary PREFIX/NVO_INSTALL_BINDIR/
+ * nvosim (/proc/self/exe), or NULL.  g_free. */
+static char *
+installed_data_dir__(void)
+{
+    char *exe = g_file_read_link("/proc/self/exe", NULL);
+    if (!exe || g_path_is_absolute(NVO_INSTALL_BINDIR)) {
+        g_free(exe);
+        return NULL;
+    }
+    char *dir = g_path_get_dirname(exe);
+    g_free(exe);
+    /* Up one level per component of the bin directory ("bin"). */
+    char **parts = g_strsplit(NVO_INSTALL_BINDIR, "/", -1);
+    for (char **p = parts; *p; p++) {
+        if (**p) {
+            char *up = g_path_get_dirname(dir);
+            g_free(dir);
+            dir = up;
+        }
+    }
+    g_strfreev(parts);
+    char *data = g_build_filename(dir, NVO_INSTALL_DATA, NULL);
+    g_free(dir);
+    return data;
+}
+
 const char *
 nvo_config_schema_dir(void)
 {
     const char *env = getenv("NVO_SCHEMA_DIR");
-    return env && *env ? env : NVO_SCHEMA_DIR;
+    if (env && *env) {
+        return env;
+    }
+    /* Found once: the candidates do not change while the program runs. */
+    static char *found;
+    if (!found) {
+        char *installed = installed_data_dir__();
+        if (installed && has_schemas__(installed)) {
+            found = installed;
+        } else if (has_schemas__(NVO_SCHEMA_DIR)) {
+            found = g_strdup(NVO_SCHEMA_DIR);
+            g_free(installed);
+        } else {
+            found = g_strdup(NVO_INSTALL_FULL_DATA);
+            g_free(installed);
+        }
+    }
+    return found;
 }
 
 /* ---- Error list ------------------------------------------------------ */
@@ -278,11 +342,12 @@ gram_attr_content__(struct cfg_gram_attr *a, const xmlNode *n)
 
 /* Collects the attributes and child elements of element 'g' from the
  * pattern 'n'.  'required': not under optional/zeroOrMore/choice;
- * 'choice': the <choice> whose direct alternatives we are walking. */
+ * 'choice': the <choice> whose direct alternatives we are walking;
+ * 'many': under zeroOrMore/oneOrMore (the elements found may repeat). */
 static void
 gram_walk__(struct cfg_schema *s, struct cfg_gram_elem *g, const xmlNode *n,
             bool required, const xmlNode *choice, bool choice_required,
-            int depth)
+            bool many, int depth)
 {
     if (depth > 64) {
         return;                         /* a cycle through <ref>s */
@@ -301,6 +366,7 @@ gram_walk__(struct cfg_schema *s, struct cfg_gram_elem *g, const xmlNode *n,
                 if (!have) {
                     g_ptr_array_add(g->children, child);
                 }
+                child->repeats |= many;
                 if (required && !choice) {
                     g_ptr_array_add(g->required, child->name);
                 }
@@ -318,12 +384,15 @@ gram_walk__(struct cfg_schema *s, struct cfg_gram_elem *g, const xmlNode *n,
             gram_attr_content__(a, c);
             g_ptr_array_add(g->attrs, a);
         } else if (is_rng__(c, "optional") || is_rng__(c, "zeroOrMore")) {
-            gram_walk__(s, g, c, false, NULL, false, depth + 1);
+            gram_walk__(s, g, c, false, NULL, false,
+                        many || is_rng__(c, "zeroOrMore"), depth + 1);
         } else if (is_rng__(c, "choice")) {
-            gram_walk__(s, g, c, false, c, required && !choice, depth + 1);
+            gram_walk__(s, g, c, false, c, required && !choice, many,
+                        depth + 1);
         } else if (is_rng__(c, "group") || is_rng__(c, "oneOrMore")
                    || is_rng__(c, "interleave") || is_rng__(c, "mixed")) {
-            gram_walk__(s, g, c, required && !choice, NULL, false, depth + 1);
+            gram_walk__(s, g, c, required && !choice, NULL, false,
+                        many || is_rng__(c, "oneOrMore"), depth + 1);
         } else if (is_rng__(c, "ref")) {
             char *name = prop_dup__(c, "name");
             const xmlNode *def = name ? g_hash_table_lookup(s->defines, name)
@@ -331,7 +400,7 @@ gram_walk__(struct cfg_schema *s, struct cfg_gram_elem *g, const xmlNode *n,
             g_free(name);
             if (def) {
                 gram_walk__(s, g, def, required, choice, choice_required,
-                            depth + 1);
+                            many, depth + 1);
             }
         }
     }
@@ -354,7 +423,7 @@ gram_elem_of__(struct cfg_schema *s, const xmlNode *e)
     g->required = g_ptr_array_new();
     g->attrs = g_ptr_array_new_with_free_func(gram_attr_free__);
     g_hash_table_insert(s->elems, (void *) e, g);
-    gram_walk__(s, g, e, true, NULL, false, 0);
+    gram_walk__(s, g, e, true, NULL, false, false, 0);
     return g;
 }
 
@@ -571,38 +640,6 @@ cfg_doc_destroy(struct cfg_doc *d)
     memset(d, 0, sizeof *d);
 }
 
-/* Reads a whole file; NULL with errno set on failure. */
-static char *
-read_file__(const char *path, size_t *len_out)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        return NULL;
-    }
-    size_t cap = 8192, len = 0;
-    char *buf = g_malloc(cap);
-    for (;;) {
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0) {
-            break;
-        }
-        if (len == cap) {
-            cap *= 2;
-            buf = g_realloc(buf, cap);
-        }
-    }
-    int error = ferror(f) ? (errno ? errno : EIO) : 0;
-    fclose(f);
-    if (error) {
-        g_free(buf);
-        errno = error;
-        return NULL;
-    }
-    *len_out = len;
-    return buf;
-}
-
 /* Where a start tag and its attributes are: libxml2 gives an element the
  * line where its start tag ends, which for a tag written over several
  * lines is neither the line of the tag nor of the attribute in question.
@@ -787,20 +824,16 @@ cfg_doc_read(struct cfg_doc *d, struct cfg_capture *cap, const char *ioloc,
              const char *root)
 {
     size_t len = 0;
-    char *text = read_file__(d->abs, &len);
-    if (!text) {
-        const char *why = g_strerror(errno);
+    char *text = NULL;
+    int error = nvo_file_read(d->abs, INT_MAX, &text, &len);
+    if (error) {
+        const char *why = nvo_file_strerror(d->abs, error);
         if (ioloc) {
             cfg_errs_add(d->errs, ioloc, "cannot read %s: %s", d->display,
                          why);
         } else {
             cfg_errs_add(d->errs, d->display, "cannot read: %s", why);
         }
-        return false;
-    }
-    if (len > INT_MAX) {
-        cfg_errs_add(d->errs, d->display, "file too large");
-        g_free(text);
         return false;
     }
     cap->doc = d;
@@ -1256,7 +1289,9 @@ cfg_schema_load(const char *rel, struct cfg_errs *errs)
         errs->schema_missing = true;
         const char *why = tmp.msgs->len ? tmp.msgs->pdata[0] : "invalid";
         cfg_errs_add(errs, s->path, "cannot load the schema (%s); set "
-                     "NVO_SCHEMA_DIR to the nvosim source directory", why);
+                     "NVO_SCHEMA_DIR to the directory that holds "
+                     "scenarios/scenario.rng (the source tree, or "
+                     "PREFIX/share/nvosim)", why);
         cfg_errs_destroy(&tmp);
         cfg_schema_destroy(s);
         return NULL;

@@ -14,9 +14,12 @@
  * returns NULL and nothing is half-built.  libxml2 never prints to stderr:
  * its parser and validator messages are captured and reworded likewise.
  *
- * Schemas are found in $NVO_SCHEMA_DIR if set, else in the NVO_SCHEMA_DIR
- * compiled in (the source tree): DIR/topologies/topology.rng and
- * DIR/scenarios/scenario.rng.
+ * Schemas are DIR/topologies/topology.rng and DIR/scenarios/scenario.rng,
+ * DIR the first of: $NVO_SCHEMA_DIR if set; PREFIX/share/nvosim if the
+ * running program is PREFIX/bin/... (an installed nvosim, wherever the
+ * installed tree is) and it holds the schemas; the source tree (the build
+ * tree's programs), if it holds them; the configured install prefix's
+ * share/nvosim.
  *
  * The file formats, defaults, the names of generated nodes and the --set
  * path syntax are documented in docs/scenarios.md.
@@ -289,6 +292,33 @@ struct nvo_scenario_cfg *nvo_scenario_load(const char *path,
 
 void nvo_scenario_cfg_destroy(struct nvo_scenario_cfg *);
 
+/* ---- Settings: what --set accepts -------------------------------------- */
+
+/* One attribute a "--set PATH=VALUE" can set, as "nvosim run
+ * --list-settings" prints it (like ns-3's --PrintAttributes). */
+struct nvo_setting {
+    char *path;                 /* "run.duration", "traffic.flows[2].pattern",
+                                 * "topology.spines" */
+    char *type;                 /* "time", "integer", "ipv4|ipv6", ... */
+    const char *unit;           /* units the value may carry, or "" */
+    const char *dflt;           /* the default, "(required)" or "-" */
+    char *value;                /* in the effective scenario (overrides
+                                 * applied), or NULL if not set */
+    bool documented;            /* type, unit and default are known (a
+                                 * schema attribute without them is a bug) */
+};
+
+void nvo_setting_free(struct nvo_setting *);
+
+/* Loads the scenario at 'path' with the overrides (as nvo_scenario_load())
+ * and lists every path --set accepts for it: every attribute the schemas
+ * allow, under the elements of the scenario and of its topology (a
+ * repeated element with its index, "[1]" if there is none yet), in schema
+ * order.  Returns a GPtrArray of struct nvo_setting * (its free function
+ * set), or NULL with 'error' set. */
+GPtrArray *nvo_settings_list(const char *path, const char *const *sets,
+                             size_t n_sets, GError **error);
+
 /* ---- Either ---------------------------------------------------------- */
 
 enum nvo_config_kind {
@@ -302,7 +332,7 @@ enum nvo_config_kind {
  * be read or parsed or has another root. */
 enum nvo_config_kind nvo_config_kind_of(const char *path, GError **error);
 
-/* The schema directory in use: $NVO_SCHEMA_DIR or the compiled-in one. */
+/* The schema directory in use (see above). */
 const char *nvo_config_schema_dir(void);
 
 #endif /* NVO_CONFIG_H */

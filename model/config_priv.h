@@ -52,6 +52,8 @@ struct cfg_gram_elem {
     GPtrArray *required;        /* names of the children that must be
                                  * present (not owned) */
     GPtrArray *attrs;           /* struct cfg_gram_attr *, owned */
+    bool repeats;               /* under zeroOrMore/oneOrMore somewhere:
+                                 * may occur more than once */
 };
 
 struct cfg_schema {

@@ -7,6 +7,7 @@
  * fills struct nvo_scenario_cfg with every value in host units, the
  * defaults applied.  The defaults are listed in docs/scenarios.md. */
 #include "config_priv.h"
+#include "fileio.h"
 #include "sweep.h"
 
 #include <errno.h>
@@ -210,27 +211,31 @@ flow_size__(struct scen_builder *b, const xmlNode *n, struct nvo_flows_cfg *f)
     const char *cdf = cfg_attr(b->d, n, "cdf");
     if (xmlHasProp(n, (const xmlChar *) "fixed")) {
         v = f->size_fixed;
-        cfg_get_size(b->d, n, "fixed", 1, UINT64_MAX, &v);
+        cfg_get_size(b->d, n, "fixed", 1, NVO_FLOW_SIZE_MAX, &v);
         f->size_fixed = v;
         f->size_mean = (double) v;
     } else if (xmlHasProp(n, (const xmlChar *) "exponential-mean")) {
         v = DEFAULT_FLOW_SIZE;
-        cfg_get_size(b->d, n, "exponential-mean", 1, UINT64_MAX, &v);
+        cfg_get_size(b->d, n, "exponential-mean", 1, NVO_FLOW_SIZE_MAX,
+                     &v);
         f->size_dist = NVO_SIZE_EXPONENTIAL;
         f->size_mean = (double) v;
     } else if (cdf) {
         f->size_dist = NVO_SIZE_CDF;
         char *path = cfg_path_join(b->d->display, cdf);
-        FILE *fp = fopen(path, "r");
-        if (!fp) {
+        char *text = NULL;
+        size_t len;
+        int error = nvo_file_read(path, NVO_CDF_MAX_FILE_SIZE, &text, &len);
+        if (error) {
             cfg_err_attr(b->d, n, "cdf", "cannot read %s: %s", path,
-                         g_strerror(errno));
+                         nvo_file_strerror(path, error));
             g_free(path);
             return;
         }
-        fclose(fp);
         char err[1024];
-        if (nvo_cdf_load(&f->cdf, path, err, sizeof err)) {
+        error = nvo_cdf_parse(&f->cdf, text, path, err, sizeof err);
+        g_free(text);
+        if (error) {
             cfg_errs_add_raw(b->d->errs, err);
         } else {
             f->cdf_path = g_canonicalize_filename(path, NULL);
@@ -253,9 +258,21 @@ flow_arrival__(struct scen_builder *b, const xmlNode *n,
     double v;
     if (xmlHasProp(n, (const xmlChar *) "rate")) {
         f->arrival = NVO_ARRIVAL_RATE;
+        nvo_time_t gap;
         if (cfg_get_double(b->d, n, "rate", &v)) {
             if (v <= 0) {
                 cfg_err_attr(b->d, n, "rate", "must be more than 0");
+            } else if (!nvo_time_from_ps(1e12 / v, &gap)) {
+                /* The mean gap between arrivals must be a time. */
+                cfg_err_attr(b->d, n, "rate", "too low: the mean gap "
+                             "between flows, %.3g s, is longer than the "
+                             "longest simulated time (2^63 ps, 106 days); "
+                             "the rate must be at least %.3g flows/s",
+                             1 / v, 1e12 / 0x1p63);
+            } else if (1e12 / v < 1) {
+                cfg_err_attr(b->d, n, "rate", "too high: the mean gap "
+                             "between flows must be at least 1ps (a rate "
+                             "of at most 1e12 flows/s)");
             } else {
                 f->rate = v;
             }
@@ -268,6 +285,94 @@ flow_arrival__(struct scen_builder *b, const xmlNode *n,
         } else {
             f->load = v;
         }
+    }
+}
+
+/* The number of flows a run may start, all groups together: each is held
+ * in memory until the run ends. */
+#define MAX_FLOWS 10000000
+
+/* Checks the arrival rate of group 'f' (<flows> 'n') against the
+ * hypervisors' access links: with a load, the mean gap between flows at
+ * the slowest host, 8 * mean size / (load * rate of its first link),
+ * must be a time; and the flows expected in [start, stop) at the fastest
+ * rate, over every sending host, are added to *n_expected.  Reported at
+ * <arrival rate|load>, or at <flows> when the default load applies. */
+static void
+flow_rate_check__(struct scen_builder *b, const xmlNode *n,
+                  const struct nvo_flows_cfg *f, uint32_t n_hv,
+                  double *n_expected)
+{
+    if (!b->t || !(f->size_mean > 0) || !n_hv) {
+        return;
+    }
+    const xmlNode *arr = cfg_child(n, "arrival");
+    const char *attr = f->arrival == NVO_ARRIVAL_RATE ? "rate" : "load";
+    if (arr && !xmlHasProp(arr, (const xmlChar *) attr)) {
+        arr = NULL;
+    }
+    /* One pass over the links: each hypervisor's first link. */
+    bool *seen = g_new0(bool, b->t->n_nodes ? b->t->n_nodes : 1);
+    uint64_t slowest = 0, fastest = 0;
+    for (size_t l = 0; l < b->t->n_links; l++) {
+        const struct nvo_topo_link_cfg *lc = &b->t->links[l];
+        uint32_t ends[2] = { lc->a, lc->b };
+        for (int k = 0; k < 2; k++) {
+            uint32_t i = ends[k];
+            if (!seen[i] && b->t->nodes[i].role == NVO_ROLE_HYPERVISOR) {
+                seen[i] = true;
+                uint64_t bps = lc->cfg.rate_bps;
+                slowest = !slowest || bps < slowest ? bps : slowest;
+                fastest = bps > fastest ? bps : fastest;
+            }
+        }
+    }
+    g_free(seen);
+    if (!slowest) {
+        return;
+    }
+    double r_max = f->rate;
+    if (f->arrival == NVO_ARRIVAL_LOAD) {
+        nvo_time_t gap;
+        if (!nvo_time_from_ps(8e12 * f->size_mean
+                              / (f->load * (double) slowest), &gap)) {
+            char buf[64];
+            char *msg = g_strdup_printf(
+                "with flows of %.3g bytes on average and a %s access link, "
+                "the mean gap between flows is longer than the longest "
+                "simulated time (2^63 ps, 106 days)", f->size_mean,
+                nvo_rate_format(slowest, buf, sizeof buf));
+            if (arr) {
+                cfg_err_attr(b->d, arr, "load", "too low: %s", msg);
+            } else {
+                cfg_err(b->d, n, NULL, "<flows>: the default load of %g is "
+                        "too low: %s", DEFAULT_LOAD, msg);
+            }
+            g_free(msg);
+            return;
+        }
+        r_max = f->load * (double) fastest / (8 * f->size_mean);
+    }
+    uint32_t senders = f->pattern == NVO_PATTERN_INCAST && f->fan_in
+                       ? f->fan_in : n_hv;
+    double flows = r_max * (double) (f->stop - f->start) / 1e12 * senders;
+    *n_expected += flows;
+    if (*n_expected > MAX_FLOWS) {
+        char t[NVO_TIME_STRLEN];
+        char *msg = g_strdup_printf(
+            "about %.3g flows would start (%.3g flows/s per host for %s on %u "
+            "hosts), %sbut a run holds at most %d flows in memory: lower "
+            "the %s or shorten [start, stop)", flows, r_max,
+            nvo_time_format(f->stop - f->start, t, sizeof t), senders,
+            *n_expected > flows ? "more with the groups before, " : "",
+            MAX_FLOWS, attr);
+        if (arr) {
+            cfg_err_attr(b->d, arr, attr, "%s", msg);
+        } else {
+            cfg_err(b->d, n, NULL, "<flows>: with the default load of %g, %s",
+                    DEFAULT_LOAD, msg);
+        }
+        g_free(msg);
     }
 }
 
@@ -392,8 +497,14 @@ traffic__(struct scen_builder *b, const xmlNode *root)
         n++;
     }
     s->flows = g_new0(struct nvo_flows_cfg, n);
+    double n_expected = 0;
     CFG_FOR_CHILD(c, tr, "flows") {
-        flows__(b, c, &s->flows[s->n_flows++], n_hv);
+        struct nvo_flows_cfg *f = &s->flows[s->n_flows++];
+        guint n_errs = b->d->errs->msgs->len;
+        flows__(b, c, f, n_hv);
+        if (b->d->errs->msgs->len == n_errs) {
+            flow_rate_check__(b, c, f, n_hv, &n_expected);
+        }
     }
 }
 

@@ -273,6 +273,14 @@ size_ok__(struct topo_builder *b, const xmlNode *g, uint64_t n_nodes,
                 cfg_name(g), n_nodes, n_links, MAX_ELEMS);
         return false;
     }
+    /* Refused before they are generated (finish__() checks the total). */
+    if (n_links > NVO_NET_MAX_LINKS) {
+        cfg_err(b->d, g, NULL, "<%s>: %" G_GUINT64_FORMAT " links; the "
+                "underlay's link addresses (a /31 each in 172.16.0.0/12) "
+                "have room for at most %u", cfg_name(g), n_links,
+                NVO_NET_MAX_LINKS);
+        return false;
+    }
     return true;
 }
 
@@ -553,12 +561,30 @@ finish__(struct topo_builder *b, const xmlNode *root)
         return;
     }
     guint n0 = b->d->errs->msgs->len;
+    /* What the network can be built with (net.h's limits): refused here,
+     * with the place, rather than when a run builds it. */
+    if (b->nodes->len > NVO_NET_MAX_NODES) {
+        cfg_err(b->d, root, NULL, "<topology>: %u nodes; the underlay's "
+                "addresses (10.0.0.0/8) have room for at most %u",
+                b->nodes->len, NVO_NET_MAX_NODES);
+    }
+    if (b->links->len > NVO_NET_MAX_LINKS) {
+        cfg_err(b->d, root, NULL, "<topology>: %u links; the underlay's "
+                "link addresses (a /31 each in 172.16.0.0/12) have room "
+                "for at most %u", b->links->len, NVO_NET_MAX_LINKS);
+    }
+    bool ports_reported = false;
     for (uint32_t i = 0; i < b->nodes->len; i++) {
         struct nvo_node_cfg *n = node__(b, i);
         t->n_role[n->role]++;
         if (!n->n_ports) {
             cfg_err(b->d, b->node_src->pdata[i], NULL, "node %s is not "
                     "linked to any other node", n->name);
+        } else if (n->n_ports > NVO_NET_MAX_PORTS && !ports_reported) {
+            cfg_err(b->d, b->node_src->pdata[i], NULL, "node %s has %u "
+                    "links; a node has at most %u ports", n->name,
+                    n->n_ports, NVO_NET_MAX_PORTS);
+            ports_reported = true;     /* once: its peers have as many */
         }
     }
     if (b->d->errs->msgs->len != n0) {

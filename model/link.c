@@ -179,13 +179,14 @@ tx_start__(struct nvo_port *port)
     const struct nvo_link_cfg *cfg = &port->link->cfg;
     nvo_time_t tx = nvo_tx_time(nvo_pkt_len(p) + cfg->framing, cfg->rate_bps);
     port->st.busy_time += tx;
-    port->busy_until = now + tx;
+    port->busy_until = nvo_time_add_sat(now, tx);
     enum nvo_tclass tc = p->tclass;
     port->st.tx_frames[tc]++;
     port->st.tx_bytes[tc] += nvo_pkt_len(p);
     fifo_push(&port->wire, p);
     p->event = nvo_engine_schedule_at(port->engine,
-                                      port->busy_until + cfg->delay,
+                                      nvo_time_add_sat(port->busy_until,
+                                                       cfg->delay),
                                       arrive__, port);
     if (port->q_ctrl.head || port->q_data.head || port->on_idle) {
         port->tx_event = nvo_engine_schedule_at(port->engine,

@@ -4,6 +4,7 @@
 #include "net.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 
 #include "wire.h"
@@ -79,7 +80,9 @@ nvo_net_create(struct nvo_engine *e, const struct nvo_net_cfg *cfg)
 static void
 node_free__(struct nvo_node *n)
 {
-    for (uint32_t i = 0; i < n->n_ports; i++) {
+    /* Before nvo_net_finalize() a node counts its links in n_ports but
+     * has no ports yet. */
+    for (uint32_t i = 0; n->ports && i < n->n_ports; i++) {
         nvo_port_destroy(&n->ports[i]);
     }
     g_free(n->ports);
@@ -110,6 +113,8 @@ nvo_net_destroy(struct nvo_net *net)
     g_ptr_array_free(net->nodes, TRUE);
     g_array_free(net->links, TRUE);
     g_hash_table_destroy(net->by_name);
+    g_free(net->link_index.keys);
+    g_free(net->link_index.links);
     nvo_pkt_pool_destroy(&net->pool);
     g_free(net);
 }
@@ -140,16 +145,80 @@ nvo_net_find(const struct nvo_net *net, const char *name)
     return v ? (int) GPOINTER_TO_UINT(v) - 1 : -1;
 }
 
+/* ---- Links by node pair ------------------------------------------------ */
+
+/* The key of the unordered pair {a, b}, a != b: never 0, since the larger
+ * index is at least 1. */
+static inline uint64_t
+pair_key__(uint32_t a, uint32_t b)
+{
+    return ((uint64_t) NVO_MIN(a, b) << 32) | NVO_MAX(a, b);
+}
+
+static inline size_t
+pair_slot__(uint64_t key, size_t cap)
+{
+    /* Fibonacci hashing: the high bits of the product are well mixed. */
+    return (size_t) ((key * 0x9e3779b97f4a7c15ull) >> 32) & (cap - 1);
+}
+
+/* The link of 'key', or -1. */
+static long
+link_index_find__(const struct nvo_net_link_index *ix, uint64_t key)
+{
+    if (!ix->cap) {
+        return -1;
+    }
+    for (size_t i = pair_slot__(key, ix->cap);; i = (i + 1) & (ix->cap - 1)) {
+        if (ix->keys[i] == key) {
+            return ix->links[i];
+        }
+        if (!ix->keys[i]) {
+            return -1;
+        }
+    }
+}
+
+static void
+link_index_put__(struct nvo_net_link_index *ix, uint64_t key, uint32_t link)
+{
+    size_t i = pair_slot__(key, ix->cap);
+    while (ix->keys[i]) {
+        i = (i + 1) & (ix->cap - 1);
+    }
+    ix->keys[i] = key;
+    ix->links[i] = link;
+    ix->n++;
+}
+
+/* Adds 'key' (not present); the table stays at most half full. */
+static void
+link_index_add__(struct nvo_net_link_index *ix, uint64_t key, uint32_t link)
+{
+    if ((ix->n + 1) * 2 > ix->cap) {
+        struct nvo_net_link_index old = *ix;
+        ix->cap = old.cap ? old.cap * 2 : 64;
+        ix->keys = g_new0(uint64_t, ix->cap);
+        ix->links = g_new(uint32_t, ix->cap);
+        ix->n = 0;
+        for (size_t i = 0; i < old.cap; i++) {
+            if (old.keys[i]) {
+                link_index_put__(ix, old.keys[i], old.links[i]);
+            }
+        }
+        g_free(old.keys);
+        g_free(old.links);
+    }
+    link_index_put__(ix, key, link);
+}
+
 int
 nvo_net_find_link(const struct nvo_net *net, uint32_t a, uint32_t b)
 {
-    for (uint32_t i = 0; i < net->links->len; i++) {
-        const struct nvo_net_link *l = nvo_net_link(net, i);
-        if ((l->a == a && l->b == b) || (l->a == b && l->b == a)) {
-            return (int) i;
-        }
+    if (a == b) {
+        return -1;
     }
-    return -1;
+    return (int) link_index_find__(&net->link_index, pair_key__(a, b));
 }
 
 int
@@ -160,9 +229,14 @@ nvo_net_add_link(struct nvo_net *net, uint32_t a, uint32_t b,
         || b >= net->nodes->len) {
         return EINVAL;
     }
-    if (nvo_net_find_link(net, a, b) >= 0) {
+    if (net->links->len >= INT_MAX) {
+        return ENOSPC;          /* link indexes are ints in this API */
+    }
+    uint64_t key = pair_key__(a, b);
+    if (link_index_find__(&net->link_index, key) >= 0) {
         return EEXIST;
     }
+    link_index_add__(&net->link_index, key, net->links->len);
     struct nvo_net_link l;
     memset(&l, 0, sizeof l);
     l.a = a;
@@ -207,12 +281,12 @@ nvo_net_finalize(struct nvo_net *net)
         return EINVAL;
     }
     uint32_t n_nodes = net->nodes->len;
-    if (n_nodes >= (1u << 24) - 2 || net->links->len >= (1u << 19)) {
+    if (n_nodes > NVO_NET_MAX_NODES || net->links->len > NVO_NET_MAX_LINKS) {
         return E2BIG;
     }
     for (uint32_t i = 0; i < n_nodes; i++) {
         struct nvo_node *n = nvo_net_node(net, i);
-        if (n->n_ports > UINT16_MAX) {
+        if (n->n_ports > NVO_NET_MAX_PORTS) {
             return E2BIG;
         }
         n->ports = g_new0(struct nvo_port, n->n_ports ? n->n_ports : 1);
@@ -386,9 +460,10 @@ schedule_convergence__(struct nvo_net *net)
     if (net->converge_event) {
         nvo_engine_cancel(net->engine, net->converge_event);
     }
-    net->converge_event = nvo_engine_schedule(net->engine,
-                                              net->cfg.convergence_delay,
-                                              converge__, net);
+    net->converge_event = nvo_engine_schedule_at(
+        net->engine, nvo_time_add_sat(nvo_engine_now(net->engine),
+                                      net->cfg.convergence_delay),
+        converge__, net);
 }
 
 void

@@ -137,6 +137,11 @@ struct nvo_net {
     GPtrArray *nodes;           /* struct nvo_node * */
     GArray *links;              /* struct nvo_net_link */
     GHashTable *by_name;        /* name -> node index + 1 */
+    struct nvo_net_link_index {  /* node pair -> link (net.c) */
+        uint64_t *keys;         /* open addressing; 0 = empty slot */
+        uint32_t *links;        /* link index of keys[i] */
+        size_t cap, n;          /* cap a power of 2 (or 0), n <= cap / 2 */
+    } link_index;
     bool finalized;
 
     uint64_t n_route_computations;
@@ -150,6 +155,13 @@ struct nvo_net {
     void *routes_ctx;
 };
 
+/* The largest network nvo_net_finalize() builds (else E2BIG): node
+ * loopbacks are 10.0.0.0/8 (and fd00::/64), links a /31 each in
+ * 172.16.0.0/12, ports numbered in 16 bits. */
+#define NVO_NET_MAX_NODES ((1u << 24) - 3)
+#define NVO_NET_MAX_LINKS ((1u << 19) - 1)
+#define NVO_NET_MAX_PORTS UINT16_MAX
+
 /* Creates an empty network on engine 'e'. */
 struct nvo_net *nvo_net_create(struct nvo_engine *e,
                                const struct nvo_net_cfg *cfg);
@@ -160,7 +172,8 @@ void nvo_net_destroy(struct nvo_net *);
 int nvo_net_add_node(struct nvo_net *, const char *name, enum nvo_role);
 
 /* Adds a link between nodes a and b.  Returns 0, or EINVAL (same node,
- * bad index, impossible cfg), EEXIST (already linked). */
+ * bad index, impossible cfg), EEXIST (already linked, either way round:
+ * found in constant time through a hash of the node pair). */
 int nvo_net_add_link(struct nvo_net *, uint32_t a, uint32_t b,
                      const struct nvo_link_cfg *cfg);
 
@@ -188,7 +201,8 @@ nvo_net_link(const struct nvo_net *net, uint32_t i)
 /* Index of node 'name', or -1. */
 int nvo_net_find(const struct nvo_net *, const char *name);
 
-/* Index of the link between nodes a and b, or -1. */
+/* Index of the link between nodes a and b (either way round), or -1; in
+ * constant time. */
 int nvo_net_find_link(const struct nvo_net *, uint32_t a, uint32_t b);
 
 /* Node index of an underlay address (IPv4 host order, or IPv6), or -1. */

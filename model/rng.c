@@ -4,9 +4,15 @@
 #include "rng.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+
+#include <glib.h>
+
+#include "fileio.h"
+#include "units.h"
 
 static uint64_t
 splitmix64__(uint64_t *x)
@@ -100,7 +106,7 @@ nvo_cdf_parse(struct nvo_cdf *cdf, const char *text, const char *name,
 {
     memset(cdf, 0, sizeof *cdf);
     size_t cap = 0;
-    int line = 0;
+    int line = 0, last_line = 0;
     int error = 0;
     const char *p = text;
     while (*p) {
@@ -127,14 +133,16 @@ nvo_cdf_parse(struct nvo_cdf *cdf, const char *text, const char *name,
         double v = strtod(s, &end);
         if (end == s) {
             error = cdf_error__(err, err_size, name, line,
-                                "expected \"value cumulative_percent\"");
+                                "expected \"flow_size_bytes "
+                                "cumulative_percent\"");
             goto fail;
         }
         char *s2 = end;
         double pct = strtod(s2, &end);
         if (end == s2) {
             error = cdf_error__(err, err_size, name, line,
-                                "missing cumulative percent after the value");
+                                "missing cumulative percent (column 2) "
+                                "after the flow size");
             goto fail;
         }
         while (*end == ' ' || *end == '\t' || *end == '\r') {
@@ -145,17 +153,52 @@ nvo_cdf_parse(struct nvo_cdf *cdf, const char *text, const char *name,
                                 "unexpected text after the percent");
             goto fail;
         }
-        if (!isfinite(v) || !isfinite(pct) || pct < 0 || pct > 100) {
+        char what[160];
+        if (!isfinite(v)) {
             error = cdf_error__(err, err_size, name, line,
-                                "percent must be between 0 and 100");
+                                "flow size (column 1) is not a finite "
+                                "number");
+            goto fail;
+        } else if (!isfinite(pct)) {
+            error = cdf_error__(err, err_size, name, line,
+                                "cumulative percent (column 2) is not a "
+                                "finite number");
+            goto fail;
+        } else if (pct < 0 || pct > 100) {
+            error = cdf_error__(err, err_size, name, line,
+                                "cumulative percent (column 2) must be "
+                                "between 0 and 100");
+            goto fail;
+        } else if (v < 0) {
+            error = cdf_error__(err, err_size, name, line,
+                                "flow size (column 1) must not be negative");
+            goto fail;
+        } else if (v < 1 && !(v == 0 && pct == 0)) {
+            /* Mass at sizes below 1 byte: flows of no data. */
+            error = cdf_error__(err, err_size, name, line,
+                                "flow size (column 1) must be at least 1 "
+                                "byte (0 only at 0 percent, where the CDF "
+                                "starts)");
+            goto fail;
+        } else if (v > (double) NVO_FLOW_SIZE_MAX) {
+            snprintf(what, sizeof what, "flow size (column 1) must be at "
+                     "most %" PRIu64 " bytes (2^53)", NVO_FLOW_SIZE_MAX);
+            error = cdf_error__(err, err_size, name, line, what);
+            goto fail;
+        } else if (cdf->n > 0 && v < cdf->value[cdf->n - 1]) {
+            snprintf(what, sizeof what, "flow size (column 1) must not "
+                     "decrease (%.17g after %.17g)", v,
+                     cdf->value[cdf->n - 1]);
+            error = cdf_error__(err, err_size, name, line, what);
+            goto fail;
+        } else if (cdf->n > 0 && pct / 100 < cdf->prob[cdf->n - 1]) {
+            snprintf(what, sizeof what, "cumulative percent (column 2) must "
+                     "not decrease (%.17g after %.17g)", pct,
+                     cdf->prob[cdf->n - 1] * 100);
+            error = cdf_error__(err, err_size, name, line, what);
             goto fail;
         }
-        if (cdf->n > 0 && (v < cdf->value[cdf->n - 1]
-                           || pct / 100 < cdf->prob[cdf->n - 1])) {
-            error = cdf_error__(err, err_size, name, line,
-                                "values and percents must not decrease");
-            goto fail;
-        }
+        last_line = line;
         if (cdf->n == cap) {
             cap = cap ? cap * 2 : 32;
             double *nv = realloc(cdf->value, cap * sizeof *nv);
@@ -180,8 +223,9 @@ nvo_cdf_parse(struct nvo_cdf *cdf, const char *text, const char *name,
         goto fail;
     }
     if (cdf->prob[cdf->n - 1] != 1.0) {
-        error = cdf_error__(err, err_size, name, line,
-                            "the last point's percent must be 100");
+        error = cdf_error__(err, err_size, name, last_line,
+                            "the last point's cumulative percent (column 2) "
+                            "must be 100");
         goto fail;
     }
     return 0;
@@ -196,43 +240,18 @@ nvo_cdf_load(struct nvo_cdf *cdf, const char *path, char *err,
              size_t err_size)
 {
     memset(cdf, 0, sizeof *cdf);
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        int error = errno;
+    char *text = NULL;
+    size_t len;
+    int error = nvo_file_read(path, NVO_CDF_MAX_FILE_SIZE, &text, &len);
+    if (error) {
         if (err && err_size) {
-            snprintf(err, err_size, "%s: %s", path, strerror(error));
+            snprintf(err, err_size, "%s: %s", path,
+                     nvo_file_strerror(path, error));
         }
         return error;
     }
-    size_t cap = 4096, n = 0;
-    char *text = malloc(cap);
-    if (!text) {
-        fclose(f);
-        return ENOMEM;
-    }
-    size_t got;
-    while ((got = fread(text + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (n + 1 == cap) {
-            char *nt = realloc(text, cap * 2);
-            if (!nt) {
-                free(text);
-                fclose(f);
-                return ENOMEM;
-            }
-            text = nt;
-            cap *= 2;
-        }
-    }
-    int error = ferror(f) ? EIO : 0;
-    fclose(f);
-    text[n] = '\0';
-    if (!error) {
-        error = nvo_cdf_parse(cdf, text, path, err, err_size);
-    } else if (err && err_size) {
-        snprintf(err, err_size, "%s: read error", path);
-    }
-    free(text);
+    error = nvo_cdf_parse(cdf, text, path, err, err_size);
+    g_free(text);
     return error;
 }
 

@@ -67,18 +67,24 @@ double nvo_rng_exponential(struct nvo_rng *r, double mean);
 /* Pareto with scale (minimum) 'xm' and shape 'alpha' (> 0). */
 double nvo_rng_pareto(struct nvo_rng *r, double xm, double alpha);
 
-/* An empirical distribution: a piecewise-linear CDF, as in the files of
- * data/flow-sizes/: one "value cumulative_percent" pair per line, values
- * non-decreasing, percents non-decreasing from any start to exactly 100.
- * Lines that are empty or start with '#' are skipped. */
+/* An empirical distribution of flow sizes: a piecewise-linear CDF, as in
+ * the files of data/flow-sizes/: one "flow_size_bytes cumulative_percent"
+ * pair per line, sizes non-decreasing, finite, from 1 to NVO_FLOW_SIZE_MAX
+ * (units.h) bytes, or 0 at 0 percent (where the CDF starts); percents
+ * non-decreasing from any start to exactly 100.  Lines that are empty or
+ * start with '#' are skipped. */
 struct nvo_cdf {
     size_t n;
     double *value;              /* n values */
     double *prob;               /* n cumulative probabilities in [0, 1] */
 };
 
-/* Reads a CDF file.  Returns 0, or an errno and, in 'err' (if not NULL),
- * a message "FILE:LINE: what is wrong". */
+/* The largest CDF file read: 64 MiB. */
+#define NVO_CDF_MAX_FILE_SIZE ((size_t) 64 << 20)
+
+/* Reads a CDF file (a regular file only: see fileio.h).  Returns 0, or an
+ * errno and, in 'err' (if not NULL), a message "FILE:LINE: what is wrong"
+ * (EINVAL) or "FILE: why it cannot be read". */
 int nvo_cdf_load(struct nvo_cdf *cdf, const char *path, char *err,
                  size_t err_size);
 

@@ -263,8 +263,9 @@ pick_size__(struct source *s)
         v = c->size_bytes;
         break;
     }
-    v = round(v);
-    return v < 1 ? 1 : (uint64_t) v;
+    /* Sizes below 1 byte (a CDF's first segment from 0) are 1 byte; an
+     * exponential tail beyond NVO_FLOW_SIZE_MAX saturates there. */
+    return nvo_count_from_double_clamp(v, 1, NVO_FLOW_SIZE_MAX);
 }
 
 static void arrival__(void *s_);
@@ -352,13 +353,20 @@ routes_changed__(void *tr_)
     }
 }
 
+/* Schedules the next arrival of 's' after an exponential gap, unless it
+ * would come at or after the generator's stop time (now < stop): then
+ * there is none.  A gap too large for a time (a rate of 1e-8 flows per
+ * second has a mean gap of 1e20 ps) is such a gap. */
 static void
 schedule_arrival__(struct source *s)
 {
+    struct nvo_engine *e = s->gen->tr->net->engine;
     double gap = nvo_rng_exponential(&s->rng, s->mean_gap_ps);
-    s->next_arrival = nvo_engine_schedule(s->gen->tr->net->engine,
-                                          (nvo_time_t) llround(gap),
-                                          arrival__, s);
+    nvo_time_t t;
+    if (nvo_time_from_ps(gap, &t)
+        && t < s->gen->cfg.stop - nvo_engine_now(e)) {
+        s->next_arrival = nvo_engine_schedule(e, t, arrival__, s);
+    }
 }
 
 static void
@@ -497,9 +505,12 @@ gen_init__(struct nvo_traffic *tr, struct tgen *g, size_t gi)
             continue;           /* a host without an access link */
         }
         double gap = nvo_rng_exponential(&s->rng, s->mean_gap_ps);
-        nvo_time_t first = c->start + (nvo_time_t) llround(gap);
-        s->next_arrival = nvo_engine_schedule_at(tr->net->engine, first,
-                                                 arrival__, s);
+        nvo_time_t t;
+        if (nvo_time_from_ps(gap, &t) && t < c->stop - c->start) {
+            s->next_arrival = nvo_engine_schedule_at(tr->net->engine,
+                                                     c->start + t, arrival__,
+                                                     s);
+        }
     }
     return 0;
 }

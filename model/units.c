@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 
 struct unit {
@@ -200,4 +201,72 @@ nvo_size_parse(const char *s, uint64_t *bytes_out)
         *bytes_out = (uint64_t) v;
     }
     return error;
+}
+
+/* ---- Range-checked conversions from floating point ---- */
+
+/* 2^63 and 2^64 as doubles (exact): a rounded double r fits in int64_t
+ * if -2^63 <= r < 2^63, in uint64_t if 0 <= r < 2^64. */
+#define TWO_63 9223372036854775808.0
+#define TWO_64 18446744073709551616.0
+
+bool
+nvo_time_from_ps(double ps, nvo_time_t *out)
+{
+    if (!isfinite(ps)) {
+        return false;
+    }
+    double r = round(ps);
+    if (r < -TWO_63 || r >= TWO_63) {
+        return false;
+    }
+    *out = (nvo_time_t) r;
+    return true;
+}
+
+nvo_time_t
+nvo_time_from_ps_clamp(double ps, nvo_time_t lo, nvo_time_t hi)
+{
+    if (isnan(ps)) {
+        return hi;
+    }
+    double r = round(ps);
+    if (r <= (double) lo) {
+        return lo;
+    }
+    if (r >= (double) hi) {
+        return hi;
+    }
+    /* lo < r < hi, both in range: the cast is exact. */
+    return (nvo_time_t) r;
+}
+
+bool
+nvo_count_from_double(double v, uint64_t max, uint64_t *out)
+{
+    if (!isfinite(v)) {
+        return false;
+    }
+    double r = round(v);
+    if (r < 0 || r >= TWO_64 || (uint64_t) r > max) {
+        return false;
+    }
+    *out = (uint64_t) r;
+    return true;
+}
+
+uint64_t
+nvo_count_from_double_clamp(double v, uint64_t min, uint64_t max)
+{
+    if (isnan(v)) {
+        return max;
+    }
+    double r = round(v);
+    if (r <= (double) min) {
+        return min;
+    }
+    if (r >= (double) max) {
+        return max;
+    }
+    return (uint64_t) r;
 }

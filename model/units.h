@@ -17,6 +17,11 @@ typedef int64_t nvo_time_t;
 #define NVO_SEC ((nvo_time_t) 1000000000000)
 #define NVO_TIME_MAX INT64_MAX
 
+/* The largest flow size, in bytes: 2^53 (9 PB), the largest whole number
+ * a double holds exactly.  Configured sizes above it are refused; drawn
+ * sizes (an exponential tail) saturate at it. */
+#define NVO_FLOW_SIZE_MAX (UINT64_C(1) << 53)
+
 /* Longest string nvo_time_format() writes, with its NUL. */
 #define NVO_TIME_STRLEN 32
 
@@ -47,13 +52,51 @@ char *nvo_rate_format(uint64_t bps, char *buf, size_t size);
  * bytes.  Returns 0, EINVAL or ERANGE. */
 int nvo_size_parse(const char *s, uint64_t *bytes_out);
 
-/* Time to serialize 'bytes' at 'bps', rounded up to a whole picosecond. */
+/* ---- Range-checked conversions from floating point ----
+ *
+ * Every double that becomes a simulated time or a count goes through one
+ * of these: a cast of a NaN, an infinity or a value out of the target's
+ * range is undefined behaviour in C (llround() of 1e20 gives INT64_MIN on
+ * x86, a time before the start of the run).  Values are rounded to the
+ * nearest integer, halfway cases away from zero (as llround()). */
+
+/* Converts 'ps' picoseconds to a time.  Returns true with *out set, or
+ * false (leaving *out alone) if 'ps' is not finite or its rounded value
+ * is outside [INT64_MIN, NVO_TIME_MAX]. */
+bool nvo_time_from_ps(double ps, nvo_time_t *out);
+
+/* The same, saturating: 'ps' rounded and clamped to [lo, hi] (lo <= hi);
+ * NaN gives 'hi'. */
+nvo_time_t nvo_time_from_ps_clamp(double ps, nvo_time_t lo, nvo_time_t hi);
+
+/* Converts 'v' to a count in [0, max].  Returns true with *out set, or
+ * false (leaving *out alone) if 'v' is not finite or its rounded value is
+ * below 0 or above 'max'. */
+bool nvo_count_from_double(double v, uint64_t max, uint64_t *out);
+
+/* The same, saturating: 'v' rounded and clamped to [min, max]; NaN gives
+ * 'max'. */
+uint64_t nvo_count_from_double_clamp(double v, uint64_t min, uint64_t max);
+
+/* t + d for t, d >= 0, saturating at NVO_TIME_MAX (a time never reached):
+ * a link delay or timer of up to 106 days added to the current time. */
+static inline nvo_time_t
+nvo_time_add_sat(nvo_time_t t, nvo_time_t d)
+{
+    return d > NVO_TIME_MAX - t ? NVO_TIME_MAX : t + d;
+}
+
+/* Time to serialize 'bytes' at 'bps' (> 0), rounded up to a whole
+ * picosecond; NVO_TIME_MAX if that does not fit (more than 1.15 MB at
+ * 1 bps, 1.15 PB at 1 Gbps). */
 static inline nvo_time_t
 nvo_tx_time(uint64_t bytes, uint64_t bps)
 {
     /* bytes * 8e12 overflows 64 bits past 2.3 MB; use 128-bit math. */
     unsigned __int128 num = (unsigned __int128) bytes * 8u * 1000000000000u;
-    return (nvo_time_t) ((num + bps - 1) / bps);
+    unsigned __int128 t = (num + bps - 1) / bps;
+    return t > (unsigned __int128) NVO_TIME_MAX ? NVO_TIME_MAX
+                                                : (nvo_time_t) t;
 }
 
 #endif /* NVO_UNITS_H */

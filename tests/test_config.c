@@ -309,7 +309,146 @@ static const struct bad_case bad_cases[] = {
                    "<size cdf=\"x.cdf\"/>\n</flows>\n</traffic>\n"
                    "</scenario>\n" }, { "t.xml", TOPO },
         { "x.cdf", "# sizes\n100 10\n50 100\n" } }, { NULL },
-      "@x.cdf:3: values and percents must not decrease" },
+      "@x.cdf:3: flow size (column 1) must not decrease (50 after 100)" },
+    { "cdf-1e30", "s.xml",
+      { { "s.xml", SCEN "<traffic>\n<flows pattern=\"permutation\">\n"
+                   "<size cdf=\"x.cdf\"/>\n</flows>\n</traffic>\n"
+                   "</scenario>\n" }, { "t.xml", TOPO },
+        { "x.cdf", "1000 50\n1e30 100\n" } }, { NULL },
+      "@x.cdf:2: flow size (column 1) must be at most 9007199254740992 "
+      "bytes (2^53)" },
+    { "cdf-all-zero", "s.xml",
+      { { "s.xml", SCEN "<traffic>\n<flows pattern=\"permutation\">\n"
+                   "<size cdf=\"x.cdf\"/>\n</flows>\n</traffic>\n"
+                   "</scenario>\n" }, { "t.xml", TOPO },
+        { "x.cdf", "# all zero\n0 0\n0 100\n" } }, { NULL },
+      "@x.cdf:3: flow size (column 1) must be at least 1 byte (0 only at 0 "
+      "percent, where the CDF starts)" },
+    { "cdf-negative", "s.xml",
+      { { "s.xml", SCEN "<traffic>\n<flows pattern=\"permutation\">\n"
+                   "<size cdf=\"x.cdf\"/>\n</flows>\n</traffic>\n"
+                   "</scenario>\n" }, { "t.xml", TOPO },
+        { "x.cdf", "-100 0\n-10 100\n" } }, { NULL },
+      "@x.cdf:1: flow size (column 1) must not be negative" },
+    { "cdf-decreasing-percent", "s.xml",
+      { { "s.xml", SCEN "<traffic>\n<flows pattern=\"permutation\">\n"
+                   "<size cdf=\"x.cdf\"/>\n</flows>\n</traffic>\n"
+                   "</scenario>\n" }, { "t.xml", TOPO },
+        { "x.cdf", "10 20\n20 10\n30 100\n" } }, { NULL },
+      "@x.cdf:2: cumulative percent (column 2) must not decrease (10 after "
+      "20)" },
+    { "cdf-nan-size", "s.xml",
+      { { "s.xml", SCEN "<traffic>\n<flows pattern=\"permutation\">\n"
+                   "<size cdf=\"x.cdf\"/>\n</flows>\n</traffic>\n"
+                   "</scenario>\n" }, { "t.xml", TOPO },
+        { "x.cdf", "10 20\nnan 50\n30 100\n" } }, { NULL },
+      "@x.cdf:2: flow size (column 1) is not a finite number" },
+    { "cdf-nan-percent", "s.xml",
+      { { "s.xml", SCEN "<traffic>\n<flows pattern=\"permutation\">\n"
+                   "<size cdf=\"x.cdf\"/>\n</flows>\n</traffic>\n"
+                   "</scenario>\n" }, { "t.xml", TOPO },
+        { "x.cdf", "10 20\n20 nan\n30 100\n" } }, { NULL },
+      "@x.cdf:2: cumulative percent (column 2) is not a finite number" },
+    { "cdf-directory", "s.xml",
+      { { "s.xml", SCEN "<traffic>\n<flows pattern=\"permutation\">\n"
+                   "<size cdf=\"d\"/>\n</flows>\n</traffic>\n"
+                   "</scenario>\n" }, { "t.xml", TOPO },
+        { "d/x", "" } }, { NULL },
+      "@s.xml:5: <size cdf=\"d\">: cannot read @d: a directory, not a "
+      "regular file" },
+    { "rate-1e-8", "s.xml",
+      { { "s.xml", SCEN "<traffic>\n<flows pattern=\"permutation\">\n"
+                   "<arrival rate=\"1e-8\"/>\n</flows>\n</traffic>\n"
+                   "</scenario>\n" }, { "t.xml", TOPO } }, { NULL },
+      "@s.xml:5: <arrival rate=\"1e-8\">: too low: the mean gap between "
+      "flows, 1e+08 s, is longer than the longest simulated time (2^63 ps, "
+      "106 days); the rate must be at least 1.08e-07 flows/s" },
+    { "rate-too-high", "s.xml",
+      { { "s.xml", SCEN "<traffic>\n<flows pattern=\"permutation\">\n"
+                   "<arrival rate=\"1e13\"/>\n</flows>\n</traffic>\n"
+                   "</scenario>\n" }, { "t.xml", TOPO } }, { NULL },
+      "@s.xml:5: <arrival rate=\"1e13\">: too high: the mean gap between "
+      "flows must be at least 1ps (a rate of at most 1e12 flows/s)" },
+    { "too-many-flows-rate", "s.xml",
+      { { "s.xml", SCEN "<traffic>\n<flows pattern=\"permutation\">\n"
+                   "<arrival rate=\"1e9\"/>\n</flows>\n</traffic>\n"
+                   "</scenario>\n" }, { "t.xml", TOPO } }, { NULL },
+      "@s.xml:5: <arrival rate=\"1e9\">: about 4e+07 flows would start "
+      "(1e+09 flows/s per host for 10ms on 4 hosts), but a run holds at "
+      "most 10000000 flows in memory: lower the rate or shorten [start, "
+      "stop)" },
+    { "too-many-flows-default-load", "s.xml",
+      { { "s.xml", SCEN "<traffic>\n"
+                   "<flows pattern=\"permutation\" stop=\"1ms\">\n"
+                   "<size fixed=\"1\"/>\n</flows>\n"
+                   "<flows pattern=\"permutation\">\n"
+                   "<size fixed=\"1\"/>\n</flows>\n</traffic>\n"
+                   "</scenario>\n" }, { "t.xml", TOPO } }, { NULL },
+      "@s.xml:7: <flows>: with the default load of 0.5, about 2.5e+07 flows "
+      "would start (6.25e+08 flows/s per host for 10ms on 4 hosts), more "
+      "with the groups before, but a run holds at most 10000000 flows in "
+      "memory: lower the load or shorten [start, stop)" },
+    { "load-too-low", "s.xml",
+      { { "s.xml", SCEN "<traffic>\n<flows pattern=\"permutation\">\n"
+                   "<size fixed=\"1GB\"/>\n"
+                   "<arrival load=\"1e-20\"/>\n</flows>\n</traffic>\n"
+                   "</scenario>\n" }, { "t.xml", TOPO } }, { NULL },
+      "@s.xml:6: <arrival load=\"1e-20\">: too low: with flows of 1e+09 "
+      "bytes on average and a 10Gbps access link, the mean gap between "
+      "flows is longer than the longest simulated time (2^63 ps, 106 "
+      "days)" },
+    { "size-too-large", "s.xml",
+      { { "s.xml", SCEN "<traffic>\n<flows pattern=\"permutation\">\n"
+                   "<size exponential-mean=\"9100000GB\"/>\n</flows>\n"
+                   "</traffic>\n</scenario>\n" }, { "t.xml", TOPO } },
+      { NULL },
+      "@s.xml:5: <size exponential-mean=\"9100000GB\">: must be at most "
+      "9007199254740992 bytes" },
+    /* What nvo_net_finalize() could not build (net.h's limits). */
+    { "too-many-links", "t.xml",
+      { { "t.xml", "<topology name=\"t\">\n<leaf-spine spines=\"2\" "
+                   "leaves=\"262144\" hypervisors-per-leaf=\"0\"/>\n"
+                   "</topology>\n" } }, { NULL },
+      "@t.xml:2: <leaf-spine>: 524288 links; the underlay's link addresses "
+      "(a /31 each in 172.16.0.0/12) have room for at most 524287" },
+    { "too-many-links-explicit", "t.xml",
+      { { "t.xml", "<topology name=\"t\">\n<leaf-spine spines=\"8\" "
+                   "leaves=\"65535\" hypervisors-per-leaf=\"0\"/>\n"
+                   "<node name=\"x1\" role=\"router\"/>\n"
+                   "<node name=\"x2\" role=\"router\"/>\n"
+                   "<node name=\"x3\" role=\"router\"/>\n"
+                   "<node name=\"x4\" role=\"router\"/>\n"
+                   "<link a=\"x1\" b=\"leaf1\"/>\n"
+                   "<link a=\"x1\" b=\"x2\"/>\n"
+                   "<link a=\"x1\" b=\"x3\"/>\n"
+                   "<link a=\"x1\" b=\"x4\"/>\n"
+                   "<link a=\"x2\" b=\"x3\"/>\n"
+                   "<link a=\"x2\" b=\"x4\"/>\n"
+                   "<link a=\"x3\" b=\"x4\"/>\n"
+                   "<link a=\"x2\" b=\"leaf2\"/>\n"
+                   "</topology>\n" } }, { NULL },
+      "@t.xml:1: <topology>: 524288 links; the underlay's link addresses "
+      "(a /31 each in 172.16.0.0/12) have room for at most 524287" },
+    { "too-many-ports", "t.xml",
+      { { "t.xml", "<topology name=\"t\">\n<leaf-spine spines=\"1\" "
+                   "leaves=\"65536\" hypervisors-per-leaf=\"0\"/>\n"
+                   "</topology>\n" } }, { NULL },
+      "@t.xml:2: node spine1 has 65536 links; a node has at most 65535 "
+      "ports" },
+    { "fifo-scenario", "fifo.xml", { { NULL } }, { NULL },
+      "@fifo.xml: cannot read: a FIFO, not a regular file" },
+    { "directory-scenario", "dir.xml", { { "dir.xml/x", "" } }, { NULL },
+      "@dir.xml: cannot read: a directory, not a regular file" },
+    { "fifo-topology", "s.xml",
+      { { "s.xml", "<scenario name=\"s\">\n<topology file=\"fifo.xml\"/>\n"
+                   "</scenario>\n" } }, { NULL },
+      "@s.xml:2: cannot read @fifo.xml: a FIFO, not a regular file" },
+    { "fifo-cdf", "s.xml",
+      { { "s.xml", SCEN "<traffic>\n<flows pattern=\"permutation\">\n"
+                   "<size cdf=\"fifo.xml\"/>\n</flows>\n</traffic>\n"
+                   "</scenario>\n" }, { "t.xml", TOPO } }, { NULL },
+      "@s.xml:5: <size cdf=\"fifo.xml\">: cannot read @fifo.xml: a FIFO, "
+      "not a regular file" },
     { "no-hypervisors", "s.xml",
       { { "s.xml", SCEN "<traffic>\n<flows pattern=\"permutation\"/>\n"
                    "</traffic>\n</scenario>\n" },
@@ -381,6 +520,18 @@ static const struct bad_case bad_cases[] = {
       { { "s.xml", SCEN "</scenario>\n" }, { "t.xml", TOPO } },
       { "run.fast.x=1", NULL },
       "--set run.fast.x=1: no such element <fast> in <run>" },
+    { "set-suggest-generator", "s.xml",
+      { { "s.xml", SCEN "</scenario>\n" }, { "t.xml", TOPO } },
+      { "topology.spins=8", NULL },
+      "--set topology.spins=8: no such element or attribute \"spins\" in "
+      "<leaf-spine>; did you mean topology.spines?" },
+    { "set-suggest-attribute", "s.xml",
+      { { "s.xml", SCEN "</scenario>\n" }, { "t.xml", TOPO } },
+      { "run.duartion=3ms", "traffic.flows[1].sise.fixed=1", NULL },
+      "--set run.duartion=3ms: no such element or attribute \"duartion\" "
+      "in <run>; did you mean run.duration?\n"
+      "--set traffic.flows[1].sise.fixed=1: no such element <sise> in "
+      "<flows>; did you mean traffic.flows[1].size.fixed?" },
     { "set-syntax", "s.xml",
       { { "s.xml", SCEN "</scenario>\n" }, { "t.xml", TOPO } },
       { "run.seed", "traffic.flows[x].pattern=incast",
@@ -485,6 +636,14 @@ run_bad_case(const struct bad_case *c)
     for (size_t i = 0; i < NVO_ARRAY_SIZE(c->files) && c->files[i][0]; i++) {
         write_file(dir, c->files[i][0], c->files[i][1]);
     }
+    /* A FIFO, for the cases that load one: without a writer, open() of it
+     * would block forever; alarm() turns a hang into a failure. */
+    char *fifo = g_build_filename(dir, "fifo.xml", NULL);
+    bool want_fifo = strstr(c->name, "fifo") != NULL;
+    if (want_fifo) {
+        ck_assert_int_eq(mkfifo(fifo, 0666), 0);
+        alarm(10);
+    }
     char *path = g_build_filename(dir, c->load, NULL);
     char *expect = expand(c->expect, dir);
     GError *error = NULL;
@@ -506,6 +665,11 @@ run_bad_case(const struct bad_case *c)
                   "%s:\nexpected:\n%s\ngot:\n%s", c->name, expect,
                   error->message);
     g_error_free(error);
+    if (want_fifo) {
+        alarm(0);
+        unlink(fifo);
+    }
+    g_free(fifo);
     g_free(expect);
     g_free(path);
     g_free(dir);
@@ -1193,6 +1357,102 @@ START_TEST(quiet_libxml2)
 }
 END_TEST
 
+/* ---- --list-settings -------------------------------------------------- */
+
+static const struct nvo_setting *
+find_setting(const GPtrArray *list, const char *path)
+{
+    for (guint i = 0; i < list->len; i++) {
+        const struct nvo_setting *s = list->pdata[i];
+        if (!strcmp(s->path, path)) {
+            return s;
+        }
+    }
+    return NULL;
+}
+
+START_TEST(settings)
+{
+    static const char *const sets[] = { "run.seed=7", "topology.spines=3" };
+    GError *error = NULL;
+    GPtrArray *list = nvo_settings_list(
+        nvo_test_src("scenarios/websearch.xml"), sets, 2, &error);
+    ck_assert_msg(list != NULL, "%s", error ? error->message : "");
+    /* Known paths with their type, unit, default and current value. */
+    const struct nvo_setting *s = find_setting(list, "run.duration");
+    ck_assert_ptr_nonnull(s);
+    ck_assert_str_eq(s->type, "time");
+    ck_assert_str_eq(s->unit, "ps, ns, us, ms, s");
+    ck_assert_str_eq(s->dflt, "10ms");
+    ck_assert_str_eq(s->value, "200ms");
+    s = find_setting(list, "run.drain-limit");
+    ck_assert_str_eq(s->type, "time");
+    ck_assert_str_eq(s->dflt, "1s");
+    s = find_setting(list, "run.seed");
+    ck_assert_str_eq(s->dflt, "1");
+    ck_assert_str_eq(s->value, "7");                    /* overridden */
+    s = find_setting(list, "run.engine");
+    ck_assert_str_eq(s->type, "native|ns3");            /* from the schema */
+    ck_assert_ptr_null(s->value);
+    s = find_setting(list, "traffic.flows[1].size.cdf");
+    ck_assert_str_eq(s->value, "cdf/websearch.cdf");
+    s = find_setting(list, "traffic.flows[1].arrival.load");
+    ck_assert_str_eq(s->dflt, "0.5");
+    ck_assert_str_eq(s->value, "0.3");
+    s = find_setting(list, "topology.spines");
+    ck_assert_str_eq(s->type, "integer");
+    ck_assert_str_eq(s->value, "3");
+    s = find_setting(list, "topology.defaults.access.rate");
+    ck_assert_str_eq(s->unit, "bps, kbps, Mbps, Gbps, Tbps");
+    ck_assert_str_eq(s->dflt, "10Gbps");
+    ck_assert_str_eq(s->value, "10Gbps");
+    ck_assert_ptr_nonnull(find_setting(list, "output.pcap[1].node"));
+    /* Only the generator in the file. */
+    ck_assert_ptr_null(find_setting(list, "topology.pods"));
+    ck_assert_ptr_null(find_setting(list, "topology.leaf-spine.spines"));
+    /* In schema order, the scenario's first, each path once. */
+    ck_assert_str_eq(((struct nvo_setting *) list->pdata[0])->path, "name");
+    ck_assert_str_eq(((struct nvo_setting *) list->pdata[1])->path,
+                     "topology.file");
+    GHashTable *paths = g_hash_table_new(g_str_hash, g_str_equal);
+    for (guint i = 0; i < list->len; i++) {
+        s = list->pdata[i];
+        ck_assert_msg(g_hash_table_add(paths, s->path), "%s twice", s->path);
+    }
+    g_hash_table_destroy(paths);
+    g_ptr_array_free(list, TRUE);
+
+    /* Every attribute of every example is documented, and every path
+     * listed is one that --set takes (setting it to its current value, or
+     * skipping it, loads). */
+    glob_t g;
+    ck_assert_int_eq(glob(nvo_test_src("scenarios/*.xml"), 0, NULL, &g), 0);
+    for (size_t i = 0; i < g.gl_pathc; i++) {
+        list = nvo_settings_list(g.gl_pathv[i], NULL, 0, &error);
+        ck_assert_msg(list != NULL, "%s", error ? error->message : "");
+        GPtrArray *again = g_ptr_array_new_with_free_func(g_free);
+        for (guint j = 0; j < list->len; j++) {
+            s = list->pdata[j];
+            ck_assert_msg(s->documented && *s->type, "%s: %s has no type",
+                          g.gl_pathv[i], s->path);
+            if (s->value) {
+                g_ptr_array_add(again, g_strdup_printf("%s=%s", s->path,
+                                                       s->value));
+            }
+        }
+        struct nvo_scenario_cfg *cfg = nvo_scenario_load(
+            g.gl_pathv[i], (const char *const *) again->pdata, again->len,
+            &error);
+        ck_assert_msg(cfg != NULL, "%s: %s", g.gl_pathv[i],
+                      error ? error->message : "");
+        nvo_scenario_cfg_destroy(cfg);
+        g_ptr_array_free(again, TRUE);
+        g_ptr_array_free(list, TRUE);
+    }
+    globfree(&g);
+}
+END_TEST
+
 static Suite *
 config_suite(void)
 {
@@ -1214,6 +1474,7 @@ config_suite(void)
     tcase_add_test(tc, kind_of);
     tcase_add_test(tc, schema_dir);
     tcase_add_test(tc, quiet_libxml2);
+    tcase_add_test(tc, settings);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -12,6 +12,7 @@
 #include "net.h"
 #include "stats.h"
 #include "testutil.h"
+#include "traffic.h"
 #include "wire.h"
 
 struct fab {
@@ -485,6 +486,141 @@ START_TEST(build_errors)
 }
 END_TEST
 
+/* Duplicate links are found through a hash of the node pair: on a
+ * 9 x 20000 fabric (180,000 links; the scan it replaced took 106 s here)
+ * every link is found either way round, every duplicate is refused, and
+ * a net that was never finalized is destroyed cleanly. */
+START_TEST(link_index)
+{
+    enum { SPINES = 9, LEAVES = 20000 };
+    struct fab f;
+    fab_init(&f, NVO_SEED_PER_SWITCH, NVO_HASH_CRC32);
+    char name[32];
+    for (int i = 0; i < SPINES + LEAVES; i++) {
+        snprintf(name, sizeof name, "n%d", i);
+        ck_assert_int_eq(nvo_net_add_node(f.net, name, i < SPINES
+                                          ? NVO_ROLE_SPINE : NVO_ROLE_LEAF),
+                         i);
+    }
+    struct nvo_link_cfg l;
+    nvo_link_cfg_default(&l);
+    for (uint32_t i = 0; i < LEAVES; i++) {
+        for (uint32_t j = 0; j < SPINES; j++) {
+            ck_assert_int_eq(nvo_net_add_link(f.net, SPINES + i, j, &l), 0);
+        }
+    }
+    ck_assert_uint_eq(f.net->links->len, SPINES * LEAVES);
+    for (uint32_t i = 0; i < LEAVES; i++) {
+        for (uint32_t j = 0; j < SPINES; j++) {
+            int want = (int) (i * SPINES + j);
+            ck_assert_int_eq(nvo_net_find_link(f.net, SPINES + i, j), want);
+            ck_assert_int_eq(nvo_net_find_link(f.net, j, SPINES + i), want);
+            ck_assert_int_eq(nvo_net_add_link(f.net, j, SPINES + i, &l),
+                             EEXIST);
+        }
+    }
+    /* Pairs without a link. */
+    ck_assert_int_eq(nvo_net_find_link(f.net, 0, 1), -1);
+    ck_assert_int_eq(nvo_net_find_link(f.net, SPINES, SPINES + 1), -1);
+    ck_assert_int_eq(nvo_net_find_link(f.net, 3, 3), -1);
+    ck_assert_uint_eq(f.net->links->len, SPINES * LEAVES);
+    ck_assert_uint_eq(nvo_net_node(f.net, 0)->n_ports, LEAVES);
+    ck_assert_uint_eq(nvo_net_node(f.net, SPINES)->n_ports, SPINES);
+    fab_destroy(&f);
+}
+END_TEST
+
+static void
+noop(void *arg)
+{
+    (void) arg;
+}
+
+/* A link delay of 2^63 ps - 1 (the largest time the files take, 9223372s)
+ * added to a frame's departure after 1 ms saturates at NVO_TIME_MAX (never)
+ * instead of wrapping to a time in the past. */
+START_TEST(huge_delay)
+{
+    struct fab f;
+    fab_init(&f, NVO_SEED_PER_SWITCH, NVO_HASH_CRC32);
+    int a = fab_node(&f, "hv%d-%d", 1, 1, NVO_ROLE_HYPERVISOR);
+    int l = fab_node(&f, "leaf%d", 1, 0, NVO_ROLE_LEAF);
+    int b = fab_node(&f, "hv%d-%d", 1, 2, NVO_ROLE_HYPERVISOR);
+    struct nvo_link_cfg c;
+    nvo_link_cfg_default(&c);
+    c.delay = 9223372 * NVO_SEC;
+    ck_assert_int_eq(nvo_net_add_link(f.net, (uint32_t) a, (uint32_t) l,
+                                      &c), 0);
+    ck_assert_int_eq(nvo_net_add_link(f.net, (uint32_t) l, (uint32_t) b,
+                                      &c), 0);
+    fab_finalize(&f);
+    nvo_engine_schedule_at(f.e, NVO_MS, noop, NULL);
+    nvo_engine_run(f.e, NVO_MS);
+    send_udp(&f, a, b, 1000, 1);
+    nvo_engine_run(f.e, 2 * NVO_MS);
+    ck_assert_uint_eq(f.delivered, 0);
+    ck_assert_uint_eq(nvo_net_in_flight(f.net), 1);
+    check_conservation(&f);
+    fab_destroy(&f);
+}
+END_TEST
+
+/* Arrival gaps and flow sizes too large for a time or a count: a rate of
+ * 1e-8 flows/s (a mean gap of 1e20 ps, beyond 2^63) gives no arrival
+ * before the stop time instead of one at -2^63 ps; exponential sizes with
+ * a mean of 2^53 bytes saturate at NVO_FLOW_SIZE_MAX instead of an
+ * undefined cast. */
+START_TEST(traffic_out_of_range)
+{
+    struct fab f;
+    fab_init(&f, NVO_SEED_PER_SWITCH, NVO_HASH_CRC32);
+    leaf_spine(&f, 1, 2, 1, false);
+    fab_finalize(&f);
+    struct nvo_traffic_cfg c[2];
+    memset(c, 0, sizeof c);
+    for (int i = 0; i < 2; i++) {
+        c[i].name = i ? "huge" : "rare";
+        c[i].pattern = NVO_PATTERN_PERMUTATION;
+        c[i].incast_target = -1;
+        c[i].size_dist = NVO_SIZE_EXPONENTIAL;
+        c[i].pkt_dist = NVO_PKTSIZE_FIXED;
+        c[i].pkt_size = 1500;
+        c[i].proto = 17;
+        c[i].dport = 5001;
+        c[i].start = 0;
+        c[i].stop = NVO_MS;
+    }
+    c[0].size_bytes = 1000;
+    c[0].flows_per_sec = 1e-8;
+    c[1].size_bytes = 0x1p53;
+    c[1].flows_per_sec = 1e6;
+    c[1].max_flows = 50;
+    c[1].start = 2 * NVO_MS;            /* after the first run */
+    c[1].stop = 3 * NVO_MS;
+    struct nvo_traffic *tr = nvo_traffic_create(f.net, &c[0], 1);
+    ck_assert_ptr_nonnull(tr);
+    nvo_engine_run(f.e, 2 * NVO_MS);
+    struct nvo_traffic_stats st;
+    nvo_traffic_get_stats(tr, &st);
+    ck_assert_uint_eq(st.flows_started, 0);
+    ck_assert_uint_eq(st.pkts_sent, 0);
+    nvo_traffic_destroy(tr);
+
+    tr = nvo_traffic_create(f.net, &c[1], 1);
+    ck_assert_ptr_nonnull(tr);
+    nvo_engine_run(f.e, 4 * NVO_MS);
+    nvo_traffic_get_stats(tr, &st);
+    /* Two senders, 50 flows each, 1e6 flows/s: all start within the 1 ms
+     * they may; at 10 Gb/s none of them (2^53 bytes on average)
+     * completes. */
+    ck_assert_uint_eq(st.flows_started, 100);
+    ck_assert_uint_eq(st.flows_completed, 0);
+    ck_assert_uint_gt(st.pkts_sent, 1000);
+    nvo_traffic_destroy(tr);
+    fab_destroy(&f);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -497,6 +633,9 @@ main(void)
     tcase_add_test(tc, dual_homed_polarization);
     tcase_add_test(tc, spine_failure);
     tcase_add_test(tc, build_errors);
+    tcase_add_test(tc, link_index);
+    tcase_add_test(tc, traffic_out_of_range);
+    tcase_add_test(tc, huge_delay);
     tcase_set_timeout(tc, 120);
     suite_add_tcase(s, tc);
     return nvo_test_run(s);

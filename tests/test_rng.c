@@ -145,13 +145,36 @@ START_TEST(cdf_errors)
 {
     static const struct { const char *text; const char *msg; } cases[] = {
         { "", "t.cdf: no points" },
-        { "100 50\n", "t.cdf:1: the last point's percent must be 100" },
-        { "100 50\n50 100\n", "t.cdf:2: values and percents must not decrease" },
-        { "100 50\n200 40\n", "t.cdf:2: values and percents must not decrease" },
-        { "100\n", "t.cdf:1: missing cumulative percent after the value" },
-        { "# x\nabc 10\n", "t.cdf:2: expected \"value cumulative_percent\"" },
+        { "100 50\n# end\n", "t.cdf:1: the last point's cumulative percent "
+          "(column 2) must be 100" },
+        { "100 50\n50 100\n", "t.cdf:2: flow size (column 1) must not "
+          "decrease (50 after 100)" },
+        { "100 50\n200 40\n", "t.cdf:2: cumulative percent (column 2) must "
+          "not decrease (40 after 50)" },
+        { "100\n", "t.cdf:1: missing cumulative percent (column 2) after the "
+          "flow size" },
+        { "# x\nabc 10\n", "t.cdf:2: expected \"flow_size_bytes "
+          "cumulative_percent\"" },
         { "1 10 x\n", "t.cdf:1: unexpected text after the percent" },
-        { "1 101\n", "t.cdf:1: percent must be between 0 and 100" },
+        { "1 101\n", "t.cdf:1: cumulative percent (column 2) must be between "
+          "0 and 100" },
+        /* Sizes: positive, finite, at most 2^53 bytes; 0 only at 0%. */
+        { "0 0\n0 100\n", "t.cdf:2: flow size (column 1) must be at least 1 "
+          "byte (0 only at 0 percent, where the CDF starts)" },
+        { "0 50\n10 100\n", "t.cdf:1: flow size (column 1) must be at least "
+          "1 byte (0 only at 0 percent, where the CDF starts)" },
+        { "0 0\n0.5 100\n", "t.cdf:2: flow size (column 1) must be at least "
+          "1 byte (0 only at 0 percent, where the CDF starts)" },
+        { "-5 0\n10 100\n", "t.cdf:1: flow size (column 1) must not be "
+          "negative" },
+        { "100 10\n1e30 100\n", "t.cdf:2: flow size (column 1) must be at "
+          "most 9007199254740992 bytes (2^53)" },
+        { "nan 10\n100 100\n", "t.cdf:1: flow size (column 1) is not a "
+          "finite number" },
+        { "10 10\ninf 100\n", "t.cdf:2: flow size (column 1) is not a "
+          "finite number" },
+        { "10 nan\n100 100\n", "t.cdf:1: cumulative percent (column 2) is "
+          "not a finite number" },
     };
     for (size_t i = 0; i < NVO_ARRAY_SIZE(cases); i++) {
         struct nvo_cdf cdf;
@@ -166,6 +189,18 @@ START_TEST(cdf_errors)
     ck_assert_int_eq(nvo_cdf_load(&cdf, "/nonexistent/x.cdf", err, sizeof err),
                      ENOENT);
     ck_assert_str_eq(err, "/nonexistent/x.cdf: No such file or directory");
+    /* A directory says it is one. */
+    ck_assert_int_eq(nvo_cdf_load(&cdf, "/tmp", err, sizeof err), EISDIR);
+    ck_assert_str_eq(err, "/tmp: a directory, not a regular file");
+    /* So does a device (/dev/zero would never end). */
+    ck_assert_int_eq(nvo_cdf_load(&cdf, "/dev/zero", err, sizeof err), EINVAL);
+    ck_assert_str_eq(err, "/dev/zero: a character device, not a regular "
+                     "file");
+    /* The largest size and 0 at 0% are fine. */
+    ck_assert_int_eq(nvo_cdf_parse(&cdf, "0 0\n9007199254740992 100\n", "t",
+                                   err, sizeof err), 0);
+    ck_assert_uint_eq(cdf.n, 2);
+    nvo_cdf_destroy(&cdf);
 }
 END_TEST
 

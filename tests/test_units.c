@@ -1,5 +1,6 @@
 /* test_units.c: time, rate and size parsing and formatting (units.c). */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 
 #include "testutil.h"
@@ -114,6 +115,68 @@ START_TEST(tx_time)
 }
 END_TEST
 
+START_TEST(double_to_time)
+{
+    nvo_time_t t = 7;
+    ck_assert(nvo_time_from_ps(1.5, &t));
+    ck_assert_int_eq(t, 2);                     /* halfway: away from 0 */
+    ck_assert(nvo_time_from_ps(-2.5, &t));
+    ck_assert_int_eq(t, -3);
+    ck_assert(nvo_time_from_ps(1e18, &t));
+    ck_assert_int_eq(t, 1000000000000000000);
+    /* The largest double below 2^63 fits; 2^63 does not. */
+    ck_assert(nvo_time_from_ps(0x1.fffffffffffffp62, &t));
+    ck_assert_int_eq(t, INT64_MAX - 1023);
+    t = 7;
+    ck_assert(!nvo_time_from_ps(0x1p63, &t));
+    ck_assert(!nvo_time_from_ps(1e20, &t));     /* rate 1e-8: mean gap */
+    ck_assert(!nvo_time_from_ps(-1e19, &t));
+    ck_assert(!nvo_time_from_ps(NAN, &t));
+    ck_assert(!nvo_time_from_ps(INFINITY, &t));
+    ck_assert_int_eq(t, 7);                     /* left alone */
+    ck_assert(nvo_time_from_ps(-0x1p63, &t));
+    ck_assert_int_eq(t, INT64_MIN);
+
+    ck_assert_int_eq(nvo_time_from_ps_clamp(1e20, 0, NVO_TIME_MAX),
+                     NVO_TIME_MAX);
+    ck_assert_int_eq(nvo_time_from_ps_clamp(-1e20, 0, NVO_TIME_MAX), 0);
+    ck_assert_int_eq(nvo_time_from_ps_clamp(NAN, 0, 100), 100);
+    ck_assert_int_eq(nvo_time_from_ps_clamp(41.5, 0, 100), 42);
+    ck_assert_int_eq(nvo_time_from_ps_clamp(0x1p63, 5, NVO_TIME_MAX),
+                     NVO_TIME_MAX);
+}
+END_TEST
+
+START_TEST(double_to_count)
+{
+    uint64_t n = 7;
+    ck_assert(nvo_count_from_double(2.5, UINT64_MAX, &n));
+    ck_assert_uint_eq(n, 3);
+    ck_assert(nvo_count_from_double(-0.4, 10, &n));  /* rounds to 0 */
+    ck_assert_uint_eq(n, 0);
+    ck_assert(nvo_count_from_double(0x1.fffffffffffffp63, UINT64_MAX, &n));
+    ck_assert_uint_eq(n, UINT64_MAX - 2047);
+    n = 7;
+    ck_assert(!nvo_count_from_double(0x1p64, UINT64_MAX, &n));
+    ck_assert(!nvo_count_from_double(1e30, UINT64_MAX, &n));
+    ck_assert(!nvo_count_from_double(-1, UINT64_MAX, &n));
+    ck_assert(!nvo_count_from_double(10.6, 10, &n));
+    ck_assert(!nvo_count_from_double(NAN, 10, &n));
+    ck_assert_uint_eq(n, 7);
+    /* Flow sizes: at least 1 byte, at most 2^53. */
+    ck_assert_uint_eq(nvo_count_from_double_clamp(1e30, 1, NVO_FLOW_SIZE_MAX),
+                      NVO_FLOW_SIZE_MAX);
+    ck_assert_uint_eq(nvo_count_from_double_clamp(0.2, 1, NVO_FLOW_SIZE_MAX),
+                      1);
+    ck_assert_uint_eq(nvo_count_from_double_clamp(-5, 1, 10), 1);
+    ck_assert_uint_eq(nvo_count_from_double_clamp(1499.5, 1, 1 << 20), 1500);
+    ck_assert_uint_eq(nvo_count_from_double_clamp(NAN, 1, 10), 10);
+    /* Serialization times saturate instead of wrapping. */
+    ck_assert_int_eq(nvo_tx_time(NVO_FLOW_SIZE_MAX, 1), NVO_TIME_MAX);
+    ck_assert_int_eq(nvo_tx_time(1152921, 1), 1152921 * 8 * NVO_SEC);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -124,6 +187,8 @@ main(void)
     tcase_add_test(tc, time_format);
     tcase_add_test(tc, rate_and_size);
     tcase_add_test(tc, tx_time);
+    tcase_add_test(tc, double_to_time);
+    tcase_add_test(tc, double_to_count);
     suite_add_tcase(s, tc);
     return nvo_test_run(s);
 }

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "cmd.h"
 #include "config.h"
 #include "progress.h"
@@ -97,6 +98,7 @@ nvo_cmd_batch_main(int argc, char **argv)
     guint64 jobs = n_cpus > 0 ? (guint64) n_cpus : 1;
     int c, rc = 0;
     optind = 1;
+    opterr = 0;                 /* nvo_cli_bad_option() says what is wrong */
     while ((c = getopt_long(argc, argv, "j:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'o':
@@ -128,7 +130,7 @@ nvo_cmd_batch_main(int argc, char **argv)
             g_ptr_array_free(sets, TRUE);
             return 0;
         default:
-            usage(stderr);
+            nvo_cli_bad_option("batch", argv, longopts, "j:h");
             g_ptr_array_free(sets, TRUE);
             return 2;
         }

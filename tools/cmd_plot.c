@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "cli.h"
 #include "cmd.h"
 #include "plot.h"
 #include "summarize.h"
@@ -64,6 +65,7 @@ nvo_cmd_plot_main(int argc, char **argv)
     GPtrArray *where = g_ptr_array_new();
     int c;
     optind = 1;
+    opterr = 0;                 /* nvo_cli_bad_option() says what is wrong */
     while ((c = getopt_long(argc, argv, "hx:y:", longopts, NULL)) != -1) {
         switch (c) {
         case 'x':
@@ -113,7 +115,7 @@ nvo_cmd_plot_main(int argc, char **argv)
             g_ptr_array_free(where, TRUE);
             return 0;
         default:
-            usage(stderr);
+            nvo_cli_bad_option("plot", argv, longopts, "hx:y:");
             g_ptr_array_free(where, TRUE);
             return 2;
         }

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "cmd.h"
 #include "config.h"
 #include "runner.h"
@@ -121,12 +122,45 @@ usage(FILE *f)
 "  --force            replace an earlier run in DIR: remove those files\n"
 "                     first (nothing else)\n"
 "  --quiet            no progress line and no summary on stdout\n"
+"  --list-settings    list every PATH --set takes for this scenario, with\n"
+"                     its type, unit, default and current value, and exit\n"
 "  -h, --help         this help\n"
 "\n"
 "Exit status: 0 on success, 1 if the run failed (bad input, a failed\n"
 "conservation check, an output that cannot be written), 2 on usage errors\n"
 "and for a DIR that holds an earlier run (without --force) or a sweep.\n",
             nvo_engine_names());
+}
+
+/* --list-settings: one line per --set PATH, in columns. */
+static int
+list_settings(const char *path, const GPtrArray *sets, GError **error)
+{
+    GPtrArray *list = nvo_settings_list(path, (const char *const *)
+                                        sets->pdata, sets->len, error);
+    if (!list) {
+        fprintf(stderr, "%s\n", (*error)->message);
+        g_clear_error(error);
+        return 1;
+    }
+    int w_path = 4, w_type = 4, w_unit = 4, w_dflt = 7;
+    for (guint i = 0; i < list->len; i++) {
+        const struct nvo_setting *s = list->pdata[i];
+        w_path = NVO_MAX(w_path, (int) strlen(s->path));
+        w_type = NVO_MAX(w_type, (int) strlen(s->type));
+        w_unit = NVO_MAX(w_unit, (int) strlen(s->unit));
+        w_dflt = NVO_MAX(w_dflt, (int) strlen(s->dflt));
+    }
+    printf("%-*s  %-*s  %-*s  %-*s  %s\n", w_path, "PATH", w_type, "TYPE",
+           w_unit, "UNIT", w_dflt, "DEFAULT", "VALUE");
+    for (guint i = 0; i < list->len; i++) {
+        const struct nvo_setting *s = list->pdata[i];
+        printf("%-*s  %-*s  %-*s  %-*s  %s\n", w_path, s->path, w_type,
+               s->type, w_unit, *s->unit ? s->unit : "-", w_dflt, s->dflt,
+               s->value ? s->value : "-");
+    }
+    g_ptr_array_free(list, TRUE);
+    return 0;
 }
 
 int
@@ -140,24 +174,35 @@ nvo_cmd_run_main(int argc, char **argv)
         { "out", required_argument, NULL, 'o' },
         { "force", no_argument, NULL, 'f' },
         { "quiet", no_argument, NULL, 'q' },
+        { "list-settings", no_argument, NULL, 'L' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     GPtrArray *sets = g_ptr_array_new_with_free_func(g_free);
     const char *out = NULL;
-    bool quiet = false, force = false;
+    bool quiet = false, force = false, list = false;
+    uint64_t num;
     int c;
     optind = 1;
+    opterr = 0;                 /* nvo_cli_bad_option() says what is wrong */
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (c) {
         case 'S':
             g_ptr_array_add(sets, g_strdup(optarg));
             break;
         case 's':
-            g_ptr_array_add(sets, g_strdup_printf("run.seed=%s", optarg));
-            break;
         case 'r':
-            g_ptr_array_add(sets, g_strdup_printf("run.run=%s", optarg));
+            if (!nvo_cli_u64("run", c == 's' ? "--seed" : "--run", optarg, 0,
+                             UINT64_MAX, &num)) {
+                g_ptr_array_free(sets, TRUE);
+                return 2;
+            }
+            g_ptr_array_add(sets, g_strdup_printf("run.%s=%" PRIu64,
+                                                  c == 's' ? "seed" : "run",
+                                                  num));
+            break;
+        case 'L':
+            list = true;
             break;
         case 'e':
             g_ptr_array_add(sets, g_strdup_printf("run.engine=%s", optarg));
@@ -182,7 +227,7 @@ nvo_cmd_run_main(int argc, char **argv)
             g_ptr_array_free(sets, TRUE);
             return 0;
         default:
-            usage(stderr);
+            nvo_cli_bad_option("run", argv, longopts, "h");
             g_ptr_array_free(sets, TRUE);
             return 2;
         }
@@ -198,6 +243,11 @@ nvo_cmd_run_main(int argc, char **argv)
     const char *path = argv[optind];
 
     GError *error = NULL;
+    if (list) {
+        int rc = list_settings(path, sets, &error);
+        g_ptr_array_free(sets, TRUE);
+        return rc;
+    }
     struct nvo_scenario_cfg *cfg = nvo_scenario_load(
         path, (const char *const *) sets->pdata, sets->len, &error);
     g_ptr_array_free(sets, TRUE);

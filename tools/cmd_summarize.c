@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "cmd.h"
 #include "summarize.h"
 
@@ -55,6 +56,7 @@ nvo_cmd_summarize_main(int argc, char **argv)
     const char *metrics_arg = NULL, *csv_out = NULL;
     int c;
     optind = 1;
+    opterr = 0;                 /* nvo_cli_bad_option() says what is wrong */
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (c) {
         case 'm':
@@ -71,7 +73,7 @@ nvo_cmd_summarize_main(int argc, char **argv)
             usage(stdout);
             return 0;
         default:
-            usage(stderr);
+            nvo_cli_bad_option("summarize", argv, longopts, "h");
             return 2;
         }
     }

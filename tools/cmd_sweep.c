@@ -40,6 +40,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "cmd.h"
 #include "config.h"
 #include "progress.h"
@@ -156,6 +157,7 @@ parse_opts(int argc, char **argv, struct opts *o)
     o->varies = g_ptr_array_new_with_free_func(g_free);
     int c;
     optind = 1;
+    opterr = 0;                 /* nvo_cli_bad_option() says what is wrong */
     while ((c = getopt_long(argc, argv, "j:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'V':
@@ -205,7 +207,7 @@ parse_opts(int argc, char **argv, struct opts *o)
             usage(stdout);
             return -1;
         default:
-            usage(stderr);
+            nvo_cli_bad_option("sweep", argv, longopts, "j:h");
             return 2;
         }
     }

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include "cli.h"
 #include "cmd.h"
 #include "encap.h"
 #include "engine.h"
@@ -161,6 +162,7 @@ parse_opts(int argc, char **argv, struct tunnel_opts *o)
     int c;
     uint64_t v;
     optind = 1;
+    opterr = 0;                 /* nvo_cli_bad_option() says what is wrong */
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (c) {
         case 'E':
@@ -273,7 +275,7 @@ parse_opts(int argc, char **argv, struct tunnel_opts *o)
             usage(stdout);
             return -1;
         default:
-            usage(stderr);
+            nvo_cli_bad_option("tunnel", argv, longopts, "h");
             return 2;
         }
     }
@@ -414,8 +416,13 @@ send_frame(void *s_)
     }
 
     if (s->n_sent < s->o.frames) {
-        nvo_time_t gap = (nvo_time_t) llround(
-            nvo_rng_exponential(&s->rng, s->mean_gap_ps));
+        /* The run's expected length fits in a time (checked before it
+         * starts); one gap of the exponential's tail may still not: it
+         * saturates. */
+        nvo_time_t now = nvo_engine_now(s->e);
+        nvo_time_t gap = nvo_time_from_ps_clamp(
+            nvo_rng_exponential(&s->rng, s->mean_gap_ps), 0,
+            NVO_TIME_MAX - now);
         nvo_engine_schedule(s->e, gap, send_frame, s);
     }
 }
@@ -599,6 +606,23 @@ nvo_cmd_tunnel_main(int argc, char **argv)
         return 2;
     }
 
+    uint32_t n_segs;
+    uint64_t cost = wire_cost(s, &n_segs);
+    double service = (double) nvo_tx_time(cost, s->o.link.rate_bps);
+    s->mean_gap_ps = service / s->o.load;
+    /* The expected duration paces the progress line; the run then drains
+     * whatever is still queued or on the wire. */
+    nvo_time_t expected;
+    if (!nvo_time_from_ps((double) s->o.frames * s->mean_gap_ps, &expected)
+        || expected > NVO_TIME_MAX / 2) {
+        fprintf(stderr, "nvosim tunnel: --frames %" PRIu64 " at --load %g: "
+                "the run would last %.3g s, longer than the longest "
+                "simulated time (2^62 ps, 53 days, with room to drain); "
+                "send fewer frames or raise the load\n", s->o.frames,
+                s->o.load, (double) s->o.frames * s->mean_gap_ps / 1e12);
+        return 2;
+    }
+
     error = mkdir_p(s->o.out_dir);
     if (error) {
         fprintf(stderr, "nvosim tunnel: %s: %s\n", s->o.out_dir,
@@ -629,17 +653,9 @@ nvo_cmd_tunnel_main(int argc, char **argv)
         s->pe1.port.pcap = pcap;
     }
 
-    uint32_t n_segs;
-    uint64_t cost = wire_cost(s, &n_segs);
-    double service = (double) nvo_tx_time(cost, s->o.link.rate_bps);
-    s->mean_gap_ps = service / s->o.load;
     nvo_rng_init(&s->rng, s->o.seed, s->o.run, "pe1/traffic");
     nvo_engine_schedule(s->e, 0, send_frame, s);
 
-    /* The expected duration paces the progress line; the run then drains
-     * whatever is still queued or on the wire. */
-    nvo_time_t expected = (nvo_time_t) ((double) s->o.frames
-                                        * s->mean_gap_ps);
     double t0 = nvo_wall_seconds();
     nvo_run_with_progress(s->e, expected, "tunnel", true);
     nvo_engine_run(s->e, NVO_TIME_MAX);

@@ -9,6 +9,7 @@
 
 #include <glib.h>
 
+#include "cli.h"
 #include "cmd.h"
 #include "config.h"
 
@@ -114,6 +115,7 @@ nvo_cmd_validate_main(int argc, char **argv)
     bool quiet = false;
     int c;
     optind = 1;
+    opterr = 0;                 /* nvo_cli_bad_option() says what is wrong */
     while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
         switch (c) {
         case 'S':
@@ -127,8 +129,7 @@ nvo_cmd_validate_main(int argc, char **argv)
             g_ptr_array_free(sets, TRUE);
             return 0;
         default:
-            fprintf(stderr, "\"nvosim validate --help\" lists the "
-                    "options\n");
+            nvo_cli_bad_option("validate", argv, longopts, "qh");
             g_ptr_array_free(sets, TRUE);
             return 2;
         }

@@ -3,10 +3,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <glib.h>
+
 #include "bench.h"
 #include "cmd.h"
+#include "config.h"
 #include "engine.h"
 #include "nvo.h"
+#include "suggest.h"
 
 static int
 cmd_bench(int argc, char **argv)
@@ -26,8 +30,12 @@ cmd_bench(int argc, char **argv)
     if (!strcmp(argv[1], "fabric")) {
         return nvo_bench_fabric_main(argc - 1, argv + 1);
     }
-    fprintf(stderr, "nvosim bench: unknown benchmark \"%s\" "
-            "(try: hold, fabric)\n", argv[1]);
+    static const char *const benches[] = { "hold", "fabric" };
+    char *near = nvo_suggest(argv[1], benches, NVO_ARRAY_SIZE(benches));
+    fprintf(stderr, "nvosim bench: unknown benchmark \"%s\"%s%s%s "
+            "(benchmarks: hold, fabric)\n", argv[1],
+            near ? "; did you mean " : "", near ? near : "", near ? "?" : "");
+    g_free(near);
     return 2;
 }
 
@@ -64,9 +72,13 @@ usage(FILE *f)
     for (size_t i = 0; i < NVO_ARRAY_SIZE(commands); i++) {
         fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
     }
-    fprintf(f, "\nEngines built in: %s.\n"
+    fprintf(f, "\nOptions:\n"
+            "  -h, --help   this help\n"
+            "  --version    print the version (nvosim %s) and where the "
+            "schemas\n               are, and exit\n"
+            "\nEngines built in: %s.\n"
             "\"nvosim COMMAND --help\" describes a command's options.\n",
-            nvo_engine_names());
+            NVO_VERSION, nvo_engine_names());
 }
 
 int
@@ -82,7 +94,8 @@ main(int argc, char **argv)
         return 0;
     }
     if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
-        printf("nvosim %s\n", NVO_VERSION);
+        printf("nvosim %s\nschemas in %s\n", NVO_VERSION,
+               nvo_config_schema_dir());
         return 0;
     }
     for (size_t i = 0; i < NVO_ARRAY_SIZE(commands); i++) {
@@ -90,7 +103,21 @@ main(int argc, char **argv)
             return commands[i].main(argc - 1, argv + 1);
         }
     }
-    fprintf(stderr, "nvosim: unknown command \"%s\"; \"nvosim --help\" "
-            "lists the commands\n", argv[1]);
+    const char *names[NVO_ARRAY_SIZE(commands) + 3];
+    for (size_t i = 0; i < NVO_ARRAY_SIZE(commands); i++) {
+        names[i] = commands[i].name;
+    }
+    names[NVO_ARRAY_SIZE(commands)] = "--help";
+    names[NVO_ARRAY_SIZE(commands) + 1] = "--version";
+    names[NVO_ARRAY_SIZE(commands) + 2] = "help";
+    char *near = nvo_suggest(argv[1], names, NVO_ARRAY_SIZE(names));
+    if (near) {
+        fprintf(stderr, "nvosim: unknown command \"%s\"; did you mean %s? "
+                "(\"nvosim --help\" lists the commands)\n", argv[1], near);
+    } else {
+        fprintf(stderr, "nvosim: unknown command \"%s\"; \"nvosim --help\" "
+                "lists the commands\n", argv[1]);
+    }
+    g_free(near);
     return 2;
 }
