@@ -13,6 +13,8 @@
  * other confidence levels on the command line. */
 #include "summarize.h"
 
+#include "fileio.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -179,28 +181,18 @@ fail:
 struct nvo_csv *
 nvo_csv_load(const char *path, GError **error)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        g_set_error(error, NVO_SUMMARY_ERROR, NVO_SUMMARY_ERROR_IO,
-                    "%s: cannot read: %s", path, g_strerror(errno));
-        return NULL;
-    }
-    GString *text = g_string_new(NULL);
-    char buf[65536];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
-        g_string_append_len(text, buf, (gssize) n);
-    }
-    int err = ferror(f) ? (errno ? errno : EIO) : 0;
-    fclose(f);
-    struct nvo_csv *csv = NULL;
+    /* A regular file only: a FIFO or device named by mistake would block
+     * or never end (fileio.h). */
+    char *text;
+    size_t len;
+    int err = nvo_file_read(path, NVO_CSV_MAX_SIZE, &text, &len);
     if (err) {
         g_set_error(error, NVO_SUMMARY_ERROR, NVO_SUMMARY_ERROR_IO,
-                    "%s: cannot read: %s", path, g_strerror(err));
-    } else {
-        csv = nvo_csv_parse(text->str, text->len, path, error);
+                    "%s: cannot read: %s", path, nvo_file_strerror(path, err));
+        return NULL;
     }
-    g_string_free(text, TRUE);
+    struct nvo_csv *csv = nvo_csv_parse(text, len, path, error);
+    g_free(text);
     return csv;
 }
 

@@ -62,7 +62,13 @@ struct nvo_csv {
 struct nvo_csv *nvo_csv_parse(const char *text, size_t size,
                               const char *file, GError **error);
 
-/* Reads and parses the file 'path'. */
+/* The largest CSV file nvo_csv_load() reads: 1 GiB (a sweep.csv of
+ * about four million runs). */
+#define NVO_CSV_MAX_SIZE ((size_t) 1 << 30)
+
+/* Reads and parses the file 'path', a regular file of at most
+ * NVO_CSV_MAX_SIZE bytes: "PATH: cannot read: a FIFO, not a regular
+ * file" otherwise (NVO_SUMMARY_ERROR_IO). */
 struct nvo_csv *nvo_csv_load(const char *path, GError **error);
 
 /* Accepts NULL. */

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "plot.h"
 #include "summarize.h"
@@ -187,6 +189,35 @@ START_TEST(csv_load_missing)
     ck_assert_str_eq(error->message, "/nonexistent/sweep.csv: cannot read: "
                                      "No such file or directory");
     g_error_free(error);
+}
+END_TEST
+
+/* A FIFO named as a sweep.csv is refused at once, not waited on; so is a
+ * directory. */
+START_TEST(csv_load_not_regular)
+{
+    char *dir = nvo_test_tmpdir("csvfifo");
+    char *fifo = g_build_filename(dir, "sweep.csv", NULL);
+    ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+    alarm(10);                  /* a blocking open() fails the test */
+    GError *error = NULL;
+    ck_assert_ptr_null(nvo_csv_load(fifo, &error));
+    alarm(0);
+    char *want = g_strdup_printf("%s: cannot read: a FIFO, not a regular "
+                                 "file", fifo);
+    ck_assert_str_eq(error->message, want);
+    g_clear_error(&error);
+    g_free(want);
+    ck_assert_ptr_null(nvo_csv_load(dir, &error));
+    want = g_strdup_printf("%s: cannot read: a directory, not a regular file",
+                           dir);
+    ck_assert_str_eq(error->message, want);
+    g_clear_error(&error);
+    g_free(want);
+    unlink(fifo);
+    g_free(fifo);
+    rmdir(dir);
+    g_free(dir);
 }
 END_TEST
 
@@ -966,6 +997,7 @@ summarize_suite(void)
     tcase_add_test(tc, csv_malformed);
     tcase_add_test(tc, csv_quote_out);
     tcase_add_test(tc, csv_load_missing);
+    tcase_add_test(tc, csv_load_not_regular);
     suite_add_tcase(s, tc);
     tc = tcase_create("stats");
     tcase_add_test(tc, stat_known);
