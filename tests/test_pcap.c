@@ -23,6 +23,7 @@
 #include "pcap_out.h"
 #include "pkt.h"
 #include "testutil.h"
+#include "trace.h"
 #include "wire.h"
 
 static struct nvo_pkt_pool pool;
@@ -105,14 +106,15 @@ le32(const uint8_t *b)
            | ((uint32_t) b[3] << 24);
 }
 
-/* A tenant frame: Ethernet / IPv4 10.0.0.1 > 10.0.0.2 / TCP 40000 > 80. */
+/* A tenant frame: Ethernet between two VMs (VMware MACs 00:50:56:...)
+ * / IPv4 10.0.0.1 > 10.0.0.2 / TCP 40000 > 80. */
 static struct nvo_pkt *
 make_inner(uint32_t payload)
 {
     struct nvo_pkt *p = nvo_pkt_alloc(&pool, NVO_PKT_HEADROOM, 128);
     struct nvo_frame_spec s = {
-        .src_mac = { 0x02, 0, 0, 0, 0, 0x01 },
-        .dst_mac = { 0x02, 0, 0, 0, 0, 0x02 },
+        .src_mac = { 0x00, 0x50, 0x56, 0, 0, 0x01 },
+        .dst_mac = { 0x00, 0x50, 0x56, 0, 0, 0x02 },
         .src_ip4 = 0x0a000001, .dst_ip4 = 0x0a000002,
         .proto = NVO_IPPROTO_TCP, .sport = 40000, .dport = 80,
         .tcp_seq = 1, .tcp_ack = 1,
@@ -311,17 +313,13 @@ START_TEST(test_tshark_decodes_every_encap)
     ck_assert_int_eq(nvo_pcap_out_close(po, err, sizeof err), 0);
     ck_assert(exists(path));
 
-    /* STT is found only by the heuristic; the MPLS payload is an Ethernet
-     * pseudowire without control word ("Decode As" per service label, as
-     * a user would set it: Wireshark otherwise guesses from the first
-     * nibble). */
+    /* STT is found only by the heuristic.  The MPLS payload needs no
+     * "Decode As": with vendor OUIs in the tenant MACs, Wireshark's
+     * pseudowire heuristic takes it for Ethernet. */
     char args[2048];
     snprintf(args, sizeof args,
              "-o ip.try_heuristic_first:TRUE -o ip.check_checksum:TRUE "
              "-o udp.check_checksum:TRUE "
-             "-d mpls.label==1001,pwethnocw -d mpls.label==1002,pwethnocw "
-             "-d mpls.label==1003,pwethnocw -d mpls.label==1004,pwethnocw "
-             "-d mpls.label==1007,pwethnocw "
              "-T fields -E separator=/t -E occurrence=a %s", TSHARK_FIELDS);
     char lines[32][1024];
     size_t n_lines = run_tshark(path, args, lines, 32);
@@ -666,6 +664,117 @@ START_TEST(test_tshark_expert_clean)
 }
 END_TEST
 
+/* ---- ASCII traces ------------------------------------------------------- */
+
+/* A known frame gives exactly the expected lines (the format of trace.h,
+ * port numbered from 1); a packet changed under the same uid is
+ * summarized again (the summary cache compares the bytes); many lines
+ * (several buffers handed to the writer thread) arrive whole and in
+ * order; abort leaves nothing. */
+/* The outer source port of make_vm_frame(100, 40000) over VXLAN: the
+ * flow hash of 10.0.0.1 > 10.0.0.2 TCP 40000 > 80 (basis 0) is 0xa7028ebe,
+ * the golden frame's of test_encap.c: 49152 + (hash * 16384 >> 32). */
+#define SPORT_VM_FRAME 59840
+
+START_TEST(test_trace_lines)
+{
+    char path[4096], tmp[4200];
+    snprintf(path, sizeof path, "%s/trace.txt", tmpdir);
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    struct nvo_trace *tr;
+    ck_assert_int_eq(nvo_trace_open(path, &tr), 0);
+    ck_assert(exists(tmp));
+
+    struct nvo_tunnel_cfg c = outer_cfg();
+    c.vni = 5001;
+    struct nvo_tunnel tun;
+    ck_assert_int_eq(nvo_tunnel_build(&tun, &nvo_encap_vxlan_ops, &c), 0);
+    struct nvo_pkt *p = make_vm_frame(100, 40000);
+    tun.ops->push(&tun, p);
+    p->uid = 42;
+    nvo_trace_event(tr, '+', 1500000250999, "leaf1", 0, p, NULL);
+    nvo_trace_event(tr, '-', 2 * NVO_SEC, "leaf1", 0, p, NULL);
+    nvo_trace_event(tr, 'r', 2 * NVO_SEC + 1, "spine2", 3, p, NULL);
+    /* The same uid, other bytes (VNI 5001 -> 5002: the last VNI byte,
+     * Ethernet 14 + IPv4 20 + UDP 8 + 6): a new summary, not the cached
+     * one. */
+    ck_assert_uint_eq(p->data[14 + 20 + 8 + 6], 0x89);
+    p->data[14 + 20 + 8 + 6] = 0x8a;
+    nvo_trace_event(tr, 'd', 3 * NVO_SEC, "spine2", 3, p, "queue");
+    nvo_pkt_free(p);
+    ck_assert_uint_eq(nvo_trace_n_lines(tr), 4);
+
+    /* 20000 lines of another frame: over 4 MB, several buffers. */
+    struct nvo_pkt *q = make_vm_frame(1, 1234);
+    for (uint32_t i = 0; i < 20000; i++) {
+        q->uid = 100 + i % 3;
+        nvo_trace_event(tr, '+', (nvo_time_t) i * NVO_NS, "h", 1, q, NULL);
+    }
+    nvo_pkt_free(q);
+    ck_assert_int_eq(nvo_trace_close(tr), 0);
+    ck_assert(!exists(tmp));
+
+    size_t size;
+    char *text = (char *) slurp(path, &size);
+    text = realloc(text, size + 1);
+    text[size] = '\0';
+    /* Outer: Ethernet 14 + IPv4 20 + UDP 8 + VXLAN 8; inner 14 + 20 +
+     * 20 + 100 = 204 bytes. */
+    const char *sum = "eth 02:aa:00:00:00:01>02:bb:00:00:00:01 "
+                      "ipv4 192.168.1.1>192.168.2.1 udp %u>4789 vxlan "
+                      "vni=5001 | eth 00:50:56:00:00:01>00:50:56:00:00:02 "
+                      "ipv4 10.0.0.1>10.0.0.2 tcp 40000>80 len=204";
+    char s1[512], want[2048];
+    unsigned int sport = SPORT_VM_FRAME;
+    snprintf(s1, sizeof s1, sum, sport);
+    snprintf(want, sizeof want,
+             "+ 1.500000250999 leaf1/1 uid=42 tc=data len=204 %s\n"
+             "- 2.000000000000 leaf1/1 uid=42 tc=data len=204 %s\n"
+             "r 2.000000000001 spine2/4 uid=42 tc=data len=204 %s\n",
+             s1, s1, s1);
+    ck_assert_msg(!strncmp(text, want, strlen(want)), "got:\n%.1200s", text);
+    /* The changed packet shows its own VNI. */
+    const char *d = text + strlen(want);
+    char dwant[1024], s2[512];
+    snprintf(s2, sizeof s2, sum, sport);
+    memcpy(strstr(s2, "vni=5001"), "vni=5002", 8);
+    snprintf(dwant, sizeof dwant, "d 3.000000000000 spine2/4 uid=42 tc=data "
+             "len=204 reason=queue %s\n", s2);
+    ck_assert_msg(!strncmp(d, dwant, strlen(dwant)), "got: %.600s", d);
+    /* Then the 20000 lines, in order. */
+    const char *line = d + strlen(dwant);
+    size_t n = 0;
+    char first[64];
+    for (const char *e; (e = strchr(line, '\n')); line = e + 1, n++) {
+        if (n == 19999) {
+            snprintf(first, sizeof first, "+ 0.000019999000 h/2 uid=%u ",
+                     100 + 19999 % 3);
+            ck_assert_msg(!strncmp(line, first, strlen(first)), "%.80s",
+                          line);
+        }
+    }
+    ck_assert_uint_eq(n, 20000);
+    ck_assert_uint_eq(line - text, size);
+    free(text);
+
+    /* Abort: nothing published, no temporary left. */
+    snprintf(path, sizeof path, "%s/aborted.txt", tmpdir);
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    ck_assert_int_eq(nvo_trace_open(path, &tr), 0);
+    p = make_vm_frame(1, 1);
+    nvo_trace_event(tr, '+', 0, "x", 0, p, NULL);
+    nvo_pkt_free(p);
+    nvo_trace_abort(tr);
+    ck_assert(!exists(tmp));
+    ck_assert(!exists(path));
+    /* A folder that does not exist. */
+    snprintf(path, sizeof path, "%s/no/such/trace.txt", tmpdir);
+    ck_assert_int_eq(nvo_trace_open(path, &tr), ENOENT);
+    ck_assert_int_eq(nvo_trace_close(NULL), 0);
+    nvo_trace_abort(NULL);
+}
+END_TEST
+
 /* ---- nvosim tunnel ------------------------------------------------------ */
 
 /* Runs `nvosim tunnel ARGS --out DIR` quietly; returns its exit status. */
@@ -780,6 +889,46 @@ START_TEST(test_tunnel_entropy_matches_tshark)
     csv_value(path, "entropy_values", values, sizeof values);
     ck_assert_str_eq(field, "none");
     ck_assert_str_eq(values, "");
+}
+END_TEST
+
+/* The tunnel's pcap: headers only by default (incl_len 92 of 1050 for
+ * VXLAN: 50 + 42 real bytes), the whole frame with --snaplen 0, at most N
+ * bytes with --snaplen N; tshark decodes the headers-only capture (the
+ * expert test checks it stays clean). */
+START_TEST(test_tunnel_snaplen)
+{
+    require_tshark();
+    static const struct {
+        const char *args;
+        const char *caplen;
+    } cases[] = {
+        { "", "92" }, { "--snaplen 0", "1050" }, { "--snaplen 64", "64" },
+        { "--snaplen 5000", "1050" },
+    };
+    for (size_t i = 0; i < NVO_ARRAY_SIZE(cases); i++) {
+        char dir[4200], args[256], path[4400];
+        snprintf(dir, sizeof dir, "%s/tunnel-snap-%zu", tmpdir, i);
+        snprintf(args, sizeof args, "--frames 3 --pcap %s", cases[i].args);
+        ck_assert_int_eq(run_tunnel(dir, args), 0);
+        snprintf(path, sizeof path, "%s/pe1-1.pcap", dir);
+        char lines[8][1024];
+        size_t n = run_tshark(path, "-T fields -e frame.len -e frame.cap_len "
+                              "-e vxlan.vni", lines, 8);
+        ck_assert_uint_eq(n, 3);
+        for (size_t k = 0; k < n; k++) {
+            char *col[4];
+            ck_assert_uint_eq(split_tabs(lines[k], col, 4), 3);
+            ck_assert_str_eq(col[0], "1050");
+            ck_assert_str_eq(col[1], cases[i].caplen);
+            ck_assert_uint_ge(strtoul(col[2], NULL, 10), 5001);
+        }
+    }
+    char dir[4200];
+    snprintf(dir, sizeof dir, "%s/tunnel-snap-bad", tmpdir);
+    ck_assert_int_eq(run_tunnel(dir, "--snaplen 262145"), 2);
+    ck_assert_int_eq(run_tunnel(dir, "--vm-oui qemu"), 2);
+    ck_assert_int_eq(run_tunnel(dir, "--control-word"), 2);  /* vxlan */
 }
 END_TEST
 
@@ -918,6 +1067,32 @@ START_TEST(test_snaplen)
     }
     free(f);
 
+    /* Headers only: incl_len = the real bytes, orig_len = the wire
+     * length; the file header says 262144. */
+    ck_assert_int_eq(nvo_pcap_out_open(path, NVO_PCAP_SNAPLEN_HEADERS, &po,
+                                       NULL, 0), 0);
+    p = nvo_pkt_alloc(&pool, 0, 100);
+    memset(nvo_pkt_put(p, 92), 0xcd, 92);
+    p->payload_size = 958;
+    ck_assert_int_eq(nvo_pcap_out_write(po, 0, p), 0);
+    p->payload_size = 0;
+    ck_assert_int_eq(nvo_pcap_out_write(po, 1, p), 0);
+    ck_assert_int_eq(nvo_pcap_out_close(po, NULL, 0), 0);
+    nvo_pkt_free(p);
+    f = slurp(path, &size);
+    ck_assert_uint_eq(size, 24 + 2 * (16 + 92));
+    if (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__) {
+        ck_assert_uint_eq(le32(f + 16), 262144);       /* snaplen */
+        ck_assert_uint_eq(le32(f + 24 + 8), 92);       /* incl_len */
+        ck_assert_uint_eq(le32(f + 24 + 12), 1050);    /* orig_len */
+        ck_assert_uint_eq(le32(f + 132 + 8), 92);
+        ck_assert_uint_eq(le32(f + 132 + 12), 92);
+    }
+    for (size_t i = 0; i < 92; i++) {
+        ck_assert_uint_eq(f[40 + i], 0xcd);
+    }
+    free(f);
+
     char err[256];
     ck_assert_int_eq(nvo_pcap_out_open(path, NVO_PCAP_SNAPLEN_MAX + 1, &po,
                                        err, sizeof err), EINVAL);
@@ -985,8 +1160,10 @@ pcap_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_tshark_decodes_every_encap);
     tcase_add_test(tc, test_tshark_expert_clean);
+    tcase_add_test(tc, test_trace_lines);
     tcase_add_test(tc, test_tunnel_entropy_matches_tshark);
     tcase_add_test(tc, test_tunnel_nothing_delivered);
+    tcase_add_test(tc, test_tunnel_snaplen);
     tcase_add_test(tc, test_file_golden);
     tcase_add_test(tc, test_snaplen);
     tcase_add_test(tc, test_tmp_and_rename);
