@@ -660,7 +660,7 @@ write_summary_csv(const struct sim *s, const char *path, double wq,
     csv_num(f, !isnan(wq_theory), "%.6f", wq_theory / 1e6);
     fprintf(f, ",%s", nvo_entropy_name(ent));
     csv_num(f, ent != NVO_ENTROPY_NONE, "%.0f", s->n_entropy_values);
-    fprintf(f, ",%016" PRIx64 ",%.3f\n", s->e->fingerprint, wall);
+    fprintf(f, ",%016" PRIx64 ",%.6f\n", s->e->fingerprint, wall);
     int error = ferror(f) ? EIO : 0;
     if (fclose(f) && !error) {
         error = errno;
