@@ -1241,17 +1241,32 @@ START_TEST(test_control_word)
             nvo_pkt_free(p);
         }
     }
-    /* Truncated right after the bottom label: refused. */
-    struct nvo_tunnel_cfg c = base_cfg(false);
-    c.control_word = true;
-    struct nvo_tunnel t = build("mpls-ip", &c);
-    struct nvo_pkt *p = make_inner(NULL);
-    t.ops->push(&t, p);
-    p->size = 34 + 4 + 2;
-    p->payload_size = 0;
-    uint32_t id;
-    ck_assert_int_eq(t.ops->pop_cw(p, &id), EBADMSG);
-    nvo_pkt_free(p);
+    /* The boundary: a well-formed packet with only 3 bytes after the
+     * bottom label is refused, one with 4 (the word, nothing after it) is
+     * not.  Built by hand: Ethernet, IPv4 (protocol 137, total length 20
+     * + 4 + n, checksum computed), the label, n zero bytes. */
+    for (uint32_t n = 3; n <= 4; n++) {
+        struct nvo_pkt *p = nvo_pkt_alloc(&pool, NVO_PKT_HEADROOM, 128);
+        uint8_t *b = nvo_pkt_put(p, 14 + 20 + 4 + n);
+        memset(b, 0, 14 + 20 + 4 + n);
+        b[12] = 0x08;                           /* EtherType IPv4 */
+        b[14] = 0x45;
+        b[17] = (uint8_t) (20 + 4 + n);         /* total length */
+        b[20] = 0x40;                           /* DF */
+        b[22] = 64;
+        b[23] = 137;                            /* MPLS in IP */
+        memcpy(b + 26, (const uint8_t[]) { 192, 168, 1, 1, 192, 168, 2, 1 },
+               8);
+        uint16_t sum = rfc1071(b + 14, 20);
+        b[24] = (uint8_t) (sum >> 8);
+        b[25] = (uint8_t) sum;
+        memcpy(b + 34, (const uint8_t[]) { LSE(1001, 1, 64) }, 4);
+        uint32_t id = 0;
+        ck_assert_int_eq(nvo_encap_mpls_ip_ops.pop_cw(p, &id),
+                         n < 4 ? EBADMSG : 0);
+        ck_assert_uint_eq(id, n < 4 ? 0 : 1001);
+        nvo_pkt_free(p);
+    }
     /* The others have no control word: the option changes nothing. */
     static const char *const others[] = { "vxlan", "geneve", "nvgre", "stt" };
     for (size_t i = 0; i < NVO_ARRAY_SIZE(others); i++) {

@@ -924,6 +924,15 @@ START_TEST(test_tunnel_snaplen)
             ck_assert_str_eq(col[1], cases[i].caplen);
             ck_assert_uint_ge(strtoul(col[2], NULL, 10), 5001);
         }
+        /* Cut frames are "[Packet size limited during capture]"
+         * (_ws.short), never malformed. */
+        bool cut = strcmp(cases[i].caplen, "1050");
+        n = run_tshark(path, "-Y _ws.short -T fields -e frame.number", lines,
+                       8);
+        ck_assert_uint_eq(n, cut ? 3 : 0);
+        n = run_tshark(path, "-Y _ws.malformed -T fields -e frame.number",
+                       lines, 8);
+        ck_assert_uint_eq(n, 0);
     }
     char dir[4200];
     snprintf(dir, sizeof dir, "%s/tunnel-snap-bad", tmpdir);
