@@ -934,6 +934,31 @@ START_TEST(test_tunnel_snaplen)
                        lines, 8);
         ck_assert_uint_eq(n, 0);
     }
+    /* --vm-oui: tenant t's VMs are numbers 2t (on pe1) and 2t + 1 (on
+     * pe2) of the OUI; the PEs' own MACs stay 02:f1:... and 02:f2:....
+     * One tenant, one frame: VMs 0 and 1. */
+    static const struct { const char *oui, *macs; } ouis[] = {
+        { "xen", "02:f1:00:00:00:00,00:16:3e:00:00:00\t"
+                 "02:f2:00:00:00:00,00:16:3e:00:00:01" },
+        { "hyperv", "02:f1:00:00:00:00,00:15:5d:00:00:00\t"
+                    "02:f2:00:00:00:00,00:15:5d:00:00:01" },
+        { "vmware", "02:f1:00:00:00:00,00:50:56:00:00:00\t"
+                    "02:f2:00:00:00:00,00:50:56:00:00:01" },
+    };
+    for (size_t i = 0; i < NVO_ARRAY_SIZE(ouis); i++) {
+        char odir[4200], args[256], path[4400];
+        snprintf(odir, sizeof odir, "%s/tunnel-oui-%zu", tmpdir, i);
+        snprintf(args, sizeof args, "--frames 1 --flows 1 --tenants 1 --pcap "
+                 "--vm-oui %s", ouis[i].oui);
+        ck_assert_int_eq(run_tunnel(odir, args), 0);
+        snprintf(path, sizeof path, "%s/pe1-1.pcap", odir);
+        char lines[4][1024];
+        ck_assert_uint_eq(run_tshark(path, "-T fields -E occurrence=a "
+                                     "-e eth.src -e eth.dst", lines, 4), 1);
+        lines[0][strcspn(lines[0], "\n")] = '\0';
+        ck_assert_str_eq(lines[0], ouis[i].macs);
+    }
+
     char dir[4200];
     snprintf(dir, sizeof dir, "%s/tunnel-snap-bad", tmpdir);
     ck_assert_int_eq(run_tunnel(dir, "--snaplen 262145"), 2);
