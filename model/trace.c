@@ -237,10 +237,16 @@ put_time__(char *q, nvo_time_t now)
     }
     q = put_u64__(q, v / 1000000000000u);
     *q++ = '.';
+    /* 12 digits, as three groups of 4 (32-bit arithmetic). */
     uint64_t frac = v % 1000000000000u;
-    for (int i = 11; i >= 0; i--) {
-        q[i] = (char) ('0' + frac % 10);
-        frac /= 10;
+    uint32_t g[3] = { (uint32_t) (frac / 100000000u),
+                      (uint32_t) (frac / 10000u % 10000u),
+                      (uint32_t) (frac % 10000u) };
+    for (int k = 0; k < 3; k++) {
+        q[4 * k] = (char) ('0' + g[k] / 1000);
+        q[4 * k + 1] = (char) ('0' + g[k] / 100 % 10);
+        q[4 * k + 2] = (char) ('0' + g[k] / 10 % 10);
+        q[4 * k + 3] = (char) ('0' + g[k] % 10);
     }
     return q + 12;
 }

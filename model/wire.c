@@ -1036,12 +1036,20 @@ sb_mac(struct sbuf *sb, const uint8_t mac[NVO_ETH_ADDR_LEN])
 static void
 sb_ip4(struct sbuf *sb, uint32_t a)
 {
+    char tmp[16];
+    size_t n = 0;
     for (int i = 3; i >= 0; i--) {
-        sb_u64(sb, (a >> (8 * i)) & 0xff);
-        if (i) {
-            SB_LIT(sb, ".");
+        unsigned int o = (a >> (8 * i)) & 0xff;
+        if (o >= 100) {
+            tmp[n++] = (char) ('0' + o / 100);
         }
+        if (o >= 10) {
+            tmp[n++] = (char) ('0' + o / 10 % 10);
+        }
+        tmp[n++] = (char) ('0' + o % 10);
+        tmp[n++] = '.';
     }
+    sb_put(sb, tmp, n - 1);
 }
 
 /* inet_ntop(AF_INET6): lower-case hex words without leading zeros, the
