@@ -58,6 +58,60 @@ nvo_tunnel_build(struct nvo_tunnel *t, const struct nvo_encap_ops *ops,
     return ops->build(t, cfg);
 }
 
+int
+nvo_tunnel_pop(const struct nvo_tunnel *t, struct nvo_pkt *p, uint32_t *id)
+{
+    if (t->cfg.control_word && t->ops->pop_cw) {
+        return t->ops->pop_cw(p, id);
+    }
+    return t->ops->pop(p, id);
+}
+
+int
+nvo_tunnel_entropy_value(const struct nvo_tunnel *t, const struct nvo_pkt *p,
+                         uint32_t *value)
+{
+    const uint8_t *l4 = nvo_pkt_at(p, p->l4_ofs);
+    const uint8_t *end = p->data + p->size;
+    if (!l4) {
+        return ENOENT;
+    }
+    switch (nvo_tunnel_entropy(t)) {
+    case NVO_ENTROPY_UDP_SPORT:
+    case NVO_ENTROPY_TCP_SPORT:
+        if (end - l4 < 2) {
+            return ENOENT;
+        }
+        *value = nvo_rd16(l4);
+        return 0;
+    case NVO_ENTROPY_GRE_KEY:
+        if (end - l4 < NVO_GRE_LEN + 4) {
+            return ENOENT;
+        }
+        *value = nvo_rd32(l4 + NVO_GRE_LEN);
+        return 0;
+    case NVO_ENTROPY_MPLS_EL: {
+        /* MPLS in IP or GRE: walk the stack to the ELI; the EL follows. */
+        const uint8_t *lse = l4 + (t->ops == &nvo_encap_mpls_gre_ops
+                                   ? NVO_GRE_LEN : 0);
+        for (; end - lse >= 2 * NVO_MPLS_LSE_LEN; lse += NVO_MPLS_LSE_LEN) {
+            uint32_t e = nvo_rd32(lse);
+            if (e >> 12 == NVO_MPLS_LABEL_ELI) {
+                *value = nvo_rd32(lse + NVO_MPLS_LSE_LEN) >> 12;
+                return 0;
+            }
+            if (e & 0x100) {
+                break;          /* bottom of stack without an ELI */
+            }
+        }
+        return ENOENT;
+    }
+    case NVO_ENTROPY_NONE:
+        break;
+    }
+    return ENOENT;
+}
+
 /* ---- Shared by encap_*.c ------------------------------------------------ */
 
 int

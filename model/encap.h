@@ -58,8 +58,8 @@ struct nvo_tunnel_cfg {
     uint16_t sport_min, sport_max;  /* UDP/TCP source port range for the
                                      * entropy; 0,0 = the default of the
                                      * encapsulation: 49152-65535 for VXLAN,
-                                     * MPLS-in-UDP and STT, 1-65535 for
-                                     * Geneve (see each encap_*.c).  Both
+                                     * Geneve, MPLS-in-UDP and STT (see
+                                     * each encap_*.c).  Both
                                      * nonzero and min <= max otherwise. */
     uint32_t hash_basis;        /* seed of the inner flow hash that gives
                                  * the entropy (Linux: random per boot;
@@ -81,6 +81,11 @@ struct nvo_tunnel_cfg {
     uint32_t labels[8];
     uint8_t n_labels;
     bool entropy_label;
+    /* MPLS: put the RFC 4448 control word (4 bytes, all zero: first
+     * nibble 0, flags 0, sequence number 0 = not used) between the bottom
+     * label and the tenant frame.  The receiver must expect it too
+     * (nvo_tunnel_pop()), as pseudowire signalling would agree. */
+    bool control_word;
 };
 
 #define NVO_TUNNEL_HDR_MAX 336
@@ -137,6 +142,12 @@ struct nvo_encap_ops {
      * VNI (VXLAN, Geneve), VSID (NVGRE), low 32 bits of the context
      * (STT), or the bottom-of-stack label (MPLS; ELI/EL are skipped). */
     int (*pop)(struct nvo_pkt *p, uint32_t *id);
+
+    /* MPLS only, NULL for the others: pop() for a receiver that expects
+     * the RFC 4448 control word after the bottom label; it also refuses
+     * (EBADMSG) a frame with fewer than 4 bytes there or whose first
+     * nibble is not 0, and strips the word. */
+    int (*pop_cw)(struct nvo_pkt *p, uint32_t *id);
 };
 
 extern const struct nvo_encap_ops nvo_encap_vxlan_ops;
@@ -157,6 +168,12 @@ extern const struct nvo_encap_ops *const nvo_encaps[];
 int nvo_tunnel_build(struct nvo_tunnel *t, const struct nvo_encap_ops *ops,
                      const struct nvo_tunnel_cfg *cfg);
 
+/* The receive side of tunnel 't' (its configuration as the receiver
+ * knows it): ops->pop_cw when t->cfg.control_word and the encapsulation
+ * has one, else ops->pop.  Same results as pop(). */
+int nvo_tunnel_pop(const struct nvo_tunnel *t, struct nvo_pkt *p,
+                   uint32_t *id);
+
 /* Overhead in bytes this tunnel adds to every frame (STT: to the first
  * segment; see nvo_stt_segment() for the others). */
 static inline uint32_t
@@ -176,6 +193,14 @@ nvo_tunnel_entropy(const struct nvo_tunnel *t)
     }
     return t->ops->entropy;
 }
+
+/* The value of the entropy field (nvo_tunnel_entropy()) in the outer
+ * header of 'p', a frame as t->ops->push() left it: the UDP / TCP source
+ * port, the whole 32-bit GRE key (VSID << 8 | FlowID, what a switch that
+ * hashes the key sees), or the entropy label.  Returns 0 and *value, or
+ * ENOENT (the tunnel carries no entropy, or 'p' is not such a frame). */
+int nvo_tunnel_entropy_value(const struct nvo_tunnel *t,
+                             const struct nvo_pkt *p, uint32_t *value);
 
 /* STT only: the sending NIC's TSO.  Cuts an STT-encapsulated frame 'p'
  * (as pushed) into segments of at most 'mtu' - 40 bytes of TCP payload

@@ -5,10 +5,13 @@
  * option TLVs (0-252 bytes; the C flag is set when one of them has its
  * critical bit).  Overhead 50 + options over IPv4, 70 + options over IPv6.
  *
- * Entropy: the UDP source port, from the inner flow hash, over 1-65535 by
- * default: RFC 8926 section 3.3 allows the entire 16-bit range to maximise
- * entropy; 0 is left out because a zero source port means "no port" to
- * some middleboxes (RFC 8085 section 5.1).  cfg sport_min/max override it.
+ * Entropy: the UDP source port, from the inner flow hash, in 49152-65535
+ * by default: the dynamic port range (RFC 6335) that RFC 7348 suggests and
+ * the other UDP encapsulations here use.  RFC 8926 section 3.3 would allow
+ * the entire 16-bit range, but a source port on a well-known or registered
+ * port makes decoders (Wireshark) take the frame for that protocol (RIP on
+ * 520, CIP, ...); Linux and Open vSwitch draw from their ephemeral range
+ * too.  cfg sport_min/max override it.
  *
  * Not modelled: the meaning of options (they are opaque bytes, the same on
  * every packet of the tunnel), the O (OAM) flag, non-Ethernet payloads. */
@@ -18,7 +21,7 @@
 
 #include "wire.h"
 
-#define GENEVE_SPORT_MIN 1
+#define GENEVE_SPORT_MIN 49152
 #define GENEVE_SPORT_MAX 65535
 
 static int

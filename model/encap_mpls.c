@@ -6,7 +6,8 @@
  *   mpls-ip   IP protocol 137 / labels            34 + 4n over IPv4
  *   mpls-gre  IP protocol 47 / GRE 0x8847 / labels 38 + 4n
  *   mpls-udp  UDP destination port 6635 / labels   42 + 4n
- * plus 20 over IPv6, 4 with an outer 802.1Q tag, 8 with ELI + EL.
+ * plus 20 over IPv6, 4 with an outer 802.1Q tag, 8 with ELI + EL, 4 with
+ * the control word.
  *
  * Labels: 1 to 8 configured, each 16..2^20-1 (reserved labels 0-15 are
  * refused), TC 0, TTL cfg.ttl, S on the last.  The entropy label pair
@@ -19,9 +20,15 @@
  * entropy field, RFC 7510 section 3), in 49152-65535 by default: the
  * dynamic port range (RFC 6335), as for VXLAN.
  *
- * Not modelled: label swapping/popping by LSRs, PHP, the pseudowire
- * control word, TC marking, MPLS over GRE with GRE key or checksum (never
- * sent; accepted and skipped on receive). */
+ * Control word (cfg.control_word): the RFC 4448 section 4.6 word after the
+ * bottom label, all zero (sequence numbers are not used).  A receiver
+ * that expects it (pop_cw) checks its first nibble (RFC 4385) and strips
+ * it; plain pop takes the bytes after the stack as the tenant frame.
+ *
+ * Not modelled: label swapping/popping by LSRs, PHP, control-word
+ * sequence numbers, fragmentation bits and length, TC marking, MPLS over
+ * GRE with GRE key or checksum (never sent; accepted and skipped on
+ * receive). */
 #include "encap.h"
 
 #include <errno.h>
@@ -63,7 +70,8 @@ mpls_build__(struct nvo_tunnel *t, const struct nvo_tunnel_cfg *cfg,
     size_t n_entries = cfg->n_labels + (cfg->entropy_label ? 2u : 0u);
     size_t encap_len = mpls_encap_len[kind];
     int error = nvo_tunnel_init__(t, cfg, mpls_proto[kind],
-                                  encap_len + n_entries * NVO_MPLS_LSE_LEN,
+                                  encap_len + n_entries * NVO_MPLS_LSE_LEN
+                                  + (cfg->control_word ? NVO_PW_CW_LEN : 0),
                                   MPLS_UDP_SPORT_MIN, MPLS_UDP_SPORT_MAX);
     if (error) {
         return error;
@@ -96,6 +104,9 @@ mpls_build__(struct nvo_tunnel *t, const struct nvo_tunnel_cfg *cfg,
         nvo_mpls_encode(lse, &m);
         lse += NVO_MPLS_LSE_LEN;
     }
+    if (cfg->control_word) {
+        memset(lse, 0, NVO_PW_CW_LEN);
+    }
     return 0;
 }
 
@@ -123,7 +134,7 @@ mpls_push__(const struct nvo_tunnel *t, struct nvo_pkt *p, enum mpls_kind kind)
 }
 
 static int
-mpls_pop__(struct nvo_pkt *p, uint32_t *id, enum mpls_kind kind)
+mpls_pop__(struct nvo_pkt *p, uint32_t *id, enum mpls_kind kind, bool cw)
 {
     struct nvo_tunnel_rx rx;
     int error = nvo_tunnel_rx__(p, mpls_proto[kind],
@@ -163,6 +174,12 @@ mpls_pop__(struct nvo_pkt *p, uint32_t *id, enum mpls_kind kind)
             return EBADMSG;
         }
     }
+    if (cw) {
+        if (p->size - ofs < NVO_PW_CW_LEN || p->data[ofs] >> 4) {
+            return EBADMSG;
+        }
+        ofs += NVO_PW_CW_LEN;
+    }
     *id = m.label;
     nvo_tunnel_pop__(p, (uint32_t) ofs);
     return 0;
@@ -182,7 +199,12 @@ mpls_pop__(struct nvo_pkt *p, uint32_t *id, enum mpls_kind kind)
     static int                                                              \
     FN##_pop(struct nvo_pkt *p, uint32_t *id)                               \
     {                                                                       \
-        return mpls_pop__(p, id, KIND);                                     \
+        return mpls_pop__(p, id, KIND, false);                              \
+    }                                                                       \
+    static int                                                              \
+    FN##_pop_cw(struct nvo_pkt *p, uint32_t *id)                            \
+    {                                                                       \
+        return mpls_pop__(p, id, KIND, true);                               \
     }                                                                       \
     const struct nvo_encap_ops nvo_encap_##FN##_ops = {                     \
         .name = NAME,                                                       \
@@ -190,6 +212,7 @@ mpls_pop__(struct nvo_pkt *p, uint32_t *id, enum mpls_kind kind)
         .build = FN##_build,                                                \
         .push = FN##_push,                                                  \
         .pop = FN##_pop,                                                    \
+        .pop_cw = FN##_pop_cw,                                              \
     }
 
 MPLS_OPS(MPLS_IP, "mpls-ip", NVO_ENTROPY_NONE, mpls_ip);

@@ -13,13 +13,17 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#define PCAP_IOBUF_SIZE (1u << 20)  /* large writes */
+
 struct nvo_pcap_out {
     pcap_t *pcap;               /* the "dead" handle: link type, snaplen */
     pcap_dumper_t *dumper;
     FILE *file;                 /* owned by 'dumper' once it exists */
+    char *iobuf;                /* the FILE's buffer, PCAP_IOBUF_SIZE */
     char *path;
     char *tmp_path;
-    uint32_t snaplen;
+    uint32_t snaplen;           /* of the file header */
+    bool headers_only;          /* capture p->size bytes */
     uint8_t *buf;               /* snaplen bytes; zero past 'dirty' */
     uint32_t dirty;
     uint64_t n_packets;
@@ -51,6 +55,7 @@ pcap_out_free__(struct nvo_pcap_out *po)
         pcap_close(po->pcap);
     }
     free(po->buf);
+    free(po->iobuf);
     free(po->path);
     free(po->tmp_path);
     free(po);
@@ -72,7 +77,8 @@ nvo_pcap_out_open(const char *path, uint32_t snaplen,
                   struct nvo_pcap_out **out, char *err, size_t err_size)
 {
     *out = NULL;
-    if (snaplen == 0) {
+    bool headers_only = snaplen == NVO_PCAP_SNAPLEN_HEADERS;
+    if (snaplen == 0 || headers_only) {
         snaplen = NVO_PCAP_SNAPLEN_MAX;
     }
     if (snaplen > NVO_PCAP_SNAPLEN_MAX) {
@@ -85,11 +91,13 @@ nvo_pcap_out_open(const char *path, uint32_t snaplen,
     size_t tmp_size = strlen(path) + sizeof ".tmp";
     if (po) {
         po->snaplen = snaplen;
+        po->headers_only = headers_only;
         po->path = xstrdup__(path);
         po->tmp_path = malloc(tmp_size);
-        po->buf = calloc(1, snaplen);
+        po->buf = headers_only ? malloc(1) : calloc(1, snaplen);
+        po->iobuf = malloc(PCAP_IOBUF_SIZE);
     }
-    if (!po || !po->path || !po->tmp_path || !po->buf) {
+    if (!po || !po->path || !po->tmp_path || !po->buf || !po->iobuf) {
         if (po) {
             pcap_out_free__(po);
         }
@@ -113,6 +121,7 @@ nvo_pcap_out_open(const char *path, uint32_t snaplen,
         pcap_out_free__(po);
         return error;
     }
+    setvbuf(po->file, po->iobuf, _IOFBF, PCAP_IOBUF_SIZE);
     po->dumper = pcap_dump_fopen(po->pcap, po->file);
     if (!po->dumper) {
         set_msg__(err, err_size, "%s: %s", po->tmp_path,
@@ -139,13 +148,22 @@ nvo_pcap_out_write(struct nvo_pcap_out *po, nvo_time_t t,
     }
 
     uint32_t len = nvo_pkt_len(p);
-    uint32_t caplen = NVO_MIN(len, po->snaplen);
-    uint32_t n_real = NVO_MIN(p->size, caplen);
-    memcpy(po->buf, p->data, n_real);
-    if (po->dirty > n_real) {
-        memset(po->buf + n_real, 0, po->dirty - n_real);
+    uint32_t caplen;
+    const uint8_t *bytes;
+    if (po->headers_only) {
+        /* The real bytes straight from the packet, no copy. */
+        caplen = NVO_MIN(p->size, po->snaplen);
+        bytes = p->data;
+    } else {
+        caplen = NVO_MIN(len, po->snaplen);
+        uint32_t n_real = NVO_MIN(p->size, caplen);
+        memcpy(po->buf, p->data, n_real);
+        if (po->dirty > n_real) {
+            memset(po->buf + n_real, 0, po->dirty - n_real);
+        }
+        po->dirty = n_real;
+        bytes = po->buf;
     }
-    po->dirty = n_real;
 
     struct pcap_pkthdr h;
     memset(&h, 0, sizeof h);
@@ -154,7 +172,7 @@ nvo_pcap_out_write(struct nvo_pcap_out *po, nvo_time_t t,
     h.ts.tv_usec = (suseconds_t) ((t % NVO_SEC) / NVO_NS);
     h.caplen = caplen;
     h.len = len;
-    pcap_dump((u_char *) po->dumper, &h, po->buf);
+    pcap_dump((u_char *) po->dumper, &h, bytes);
     if (ferror(po->file)) {
         po->error = EIO;
         snprintf(po->msg, sizeof po->msg, "%s: write error", po->tmp_path);

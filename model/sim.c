@@ -212,7 +212,8 @@ open_outputs__(struct nvo_sim *sim, GError **error)
             char *path = g_build_filename(sim->out_dir, base, NULL);
             char msg[512];
             struct nvo_pcap_out *pc;
-            err = nvo_pcap_out_open(path, 0, &pc, msg, sizeof msg);
+            err = nvo_pcap_out_open(path, NVO_PCAP_SNAPLEN_HEADERS, &pc, msg,
+                                    sizeof msg);
             g_free(base);
             if (err) {
                 g_free(path);

@@ -5,8 +5,9 @@
  * with EV one of '+' (enqueued), '-' (dequeued: starts transmission),
  * 'r' (received), 'd' (dropped, with the reason); TIME in seconds with 12
  * decimals (exact picoseconds); SUMMARY the decoded headers
- * (nvo_wire_summary()).  Example:
- *   + 0.000001000000 pe1/0 uid=3 tc=data len=1554 eth 02:..>02:.. ipv4 ...
+ * (nvo_wire_summary()); PORT numbered from 1, as in pcap file names
+ * (NODE-PORT.pcap) and scenarios.  Example:
+ *   + 0.000001000000 pe1/1 uid=3 tc=data len=1554 eth 00:..>00:.. ipv4 ...
  *
  * The file is written under a temporary name and renamed by
  * nvo_trace_close(), so a crash never leaves a half-written trace. */
@@ -22,6 +23,8 @@ struct nvo_trace;
  * errno. */
 int nvo_trace_open(const char *path, struct nvo_trace **out);
 
+/* Writes one line; 'port' is the port's 0-based index (printed + 1).
+ * Write errors are kept and reported by nvo_trace_close(). */
 void nvo_trace_event(struct nvo_trace *, char ev, nvo_time_t now,
                      const char *node, uint32_t port,
                      const struct nvo_pkt *p, const char *reason);

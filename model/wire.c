@@ -207,6 +207,48 @@ nvo_eth_addr_format(const uint8_t mac[NVO_ETH_ADDR_LEN], char buf[18])
     return buf;
 }
 
+/* ---- VM MAC addresses ---------------------------------------------------- */
+
+static const struct {
+    const char *name;
+    uint8_t oui[3];
+} vm_ouis[NVO_VM_OUI_N] = {
+    [NVO_VM_OUI_VMWARE] = { "vmware", { 0x00, 0x50, 0x56 } },
+    [NVO_VM_OUI_XEN] = { "xen", { 0x00, 0x16, 0x3e } },
+    [NVO_VM_OUI_HYPERV] = { "hyperv", { 0x00, 0x15, 0x5d } },
+};
+
+const char *
+nvo_vm_oui_name(enum nvo_vm_oui oui)
+{
+    return (unsigned) oui < NVO_VM_OUI_N ? vm_ouis[oui].name : NULL;
+}
+
+int
+nvo_vm_oui_lookup(const char *name, enum nvo_vm_oui *out)
+{
+    for (int i = 0; i < NVO_VM_OUI_N; i++) {
+        if (!strcmp(name, vm_ouis[i].name)) {
+            *out = (enum nvo_vm_oui) i;
+            return 0;
+        }
+    }
+    return EINVAL;
+}
+
+int
+nvo_vm_mac(uint8_t mac[NVO_ETH_ADDR_LEN], enum nvo_vm_oui oui, uint32_t index)
+{
+    if ((unsigned) oui >= NVO_VM_OUI_N || index > NVO_VM_MAC_MAX_INDEX) {
+        return EINVAL;
+    }
+    memcpy(mac, vm_ouis[oui].oui, 3);
+    mac[3] = (uint8_t) (index >> 16);
+    mac[4] = (uint8_t) (index >> 8);
+    mac[5] = (uint8_t) index;
+    return 0;
+}
+
 /* ---- ARP ---------------------------------------------------------------- */
 
 void
@@ -913,26 +955,146 @@ nvo_wire_set_offsets(struct nvo_pkt *p)
 
 /* ---- Summary ------------------------------------------------------------ */
 
+/* The summary is formatted by hand, not through printf: it is written for
+ * every trace event, and vsnprintf's format parsing dominated the cost of
+ * tracing.  The output is the same as the printf formats noted beside
+ * each helper. */
+
 struct sbuf {
     char *buf;
     size_t size;
     size_t len;                 /* of the whole line, even if cut */
 };
 
-static void NVO_PRINTF(2, 3)
-sb_printf(struct sbuf *sb, const char *fmt, ...)
+/* Appends 'n' bytes (cut to fit; the NUL is written at the end). */
+static void
+sb_put(struct sbuf *sb, const char *s, size_t n)
 {
-    va_list args;
-    va_start(args, fmt);
-    int n;
-    if (sb->len < sb->size) {
-        n = vsnprintf(sb->buf + sb->len, sb->size - sb->len, fmt, args);
-    } else {
-        n = vsnprintf(NULL, 0, fmt, args);
+    if (sb->len + 1 < sb->size) {
+        size_t room = sb->size - 1 - sb->len;
+        memcpy(sb->buf + sb->len, s, n < room ? n : room);
     }
-    va_end(args);
-    if (n > 0) {
-        sb->len += (size_t) n;
+    sb->len += n;
+}
+
+#define SB_LIT(SB, LIT) sb_put(SB, LIT, sizeof LIT - 1)
+
+static void
+sb_str(struct sbuf *sb, const char *s)
+{
+    sb_put(sb, s, strlen(s));
+}
+
+/* "%" PRIu64 */
+static void
+sb_u64(struct sbuf *sb, uint64_t v)
+{
+    char tmp[20];
+    size_t i = sizeof tmp;
+    do {
+        tmp[--i] = (char) ('0' + v % 10);
+        v /= 10;
+    } while (v);
+    sb_put(sb, tmp + i, sizeof tmp - i);
+}
+
+/* "0x%0*" PRIx32 with 'width' digits (at least; 0 = no padding). */
+static void
+sb_hex(struct sbuf *sb, uint32_t v, int width)
+{
+    static const char digits[] = "0123456789abcdef";
+    char tmp[10];
+    size_t i = sizeof tmp;
+    int n = 0;
+    do {
+        tmp[--i] = digits[v & 0xf];
+        v >>= 4;
+        n++;
+    } while (v || n < width);
+    tmp[--i] = 'x';
+    tmp[--i] = '0';
+    sb_put(sb, tmp + i, sizeof tmp - i);
+}
+
+/* nvo_eth_addr_format() */
+static void
+sb_mac(struct sbuf *sb, const uint8_t mac[NVO_ETH_ADDR_LEN])
+{
+    static const char digits[] = "0123456789abcdef";
+    char tmp[17];
+    for (int i = 0; i < 6; i++) {
+        tmp[3 * i] = digits[mac[i] >> 4];
+        tmp[3 * i + 1] = digits[mac[i] & 0xf];
+        if (i < 5) {
+            tmp[3 * i + 2] = ':';
+        }
+    }
+    sb_put(sb, tmp, sizeof tmp);
+}
+
+/* inet_ntop(AF_INET) of a host-order address */
+static void
+sb_ip4(struct sbuf *sb, uint32_t a)
+{
+    char tmp[16];
+    size_t n = 0;
+    for (int i = 3; i >= 0; i--) {
+        unsigned int o = (a >> (8 * i)) & 0xff;
+        if (o >= 100) {
+            tmp[n++] = (char) ('0' + o / 100);
+        }
+        if (o >= 10) {
+            tmp[n++] = (char) ('0' + o / 10 % 10);
+        }
+        tmp[n++] = (char) ('0' + o % 10);
+        tmp[n++] = '.';
+    }
+    sb_put(sb, tmp, n - 1);
+}
+
+/* inet_ntop(AF_INET6): lower-case hex words without leading zeros, the
+ * first longest run of two or more zero words as "::" (RFC 5952).
+ * Addresses that glibc prints with a dotted IPv4 tail (a run of five or
+ * more zero words at the start) go through inet_ntop itself. */
+static void
+sb_ip6(struct sbuf *sb, const uint8_t a[16])
+{
+    uint16_t w[8];
+    int best = -1, best_len = 0;
+    for (int i = 0, run = 0; i < 8; i++) {
+        w[i] = (uint16_t) (a[2 * i] << 8 | a[2 * i + 1]);
+        run = w[i] ? 0 : run + 1;
+        if (run > best_len) {
+            best_len = run;
+            best = i - run + 1;
+        }
+    }
+    if (best_len < 2) {
+        best = -1;
+    }
+    if (best == 0 && best_len >= 5) {
+        char tmp[INET6_ADDRSTRLEN];
+        sb_str(sb, inet_ntop(AF_INET6, a, tmp, sizeof tmp));
+        return;
+    }
+    static const char digits[] = "0123456789abcdef";
+    for (int i = 0; i < 8; i++) {
+        if (i == best) {
+            SB_LIT(sb, "::");
+            i += best_len - 1;
+            continue;
+        }
+        if (i && i != best + best_len) {
+            SB_LIT(sb, ":");
+        }
+        char tmp[4];
+        size_t k = sizeof tmp;
+        uint16_t v = w[i];
+        do {
+            tmp[--k] = digits[v & 0xf];
+            v >>= 4;
+        } while (v);
+        sb_put(sb, tmp + k, sizeof tmp - k);
     }
 }
 
@@ -942,7 +1104,7 @@ static void
 summarize_inner(struct sbuf *sb, const uint8_t *b, size_t len, int depth)
 {
     if (depth == 0) {
-        sb_printf(sb, " |");
+        SB_LIT(sb, " |");
         summarize_eth(sb, b, len, depth + 1);
     }
 }
@@ -951,21 +1113,33 @@ static void
 summarize_mpls(struct sbuf *sb, const uint8_t *b, size_t len, int depth)
 {
     struct cursor c = cursor_init(b, len);
-    sb_printf(sb, " mpls");
+    SB_LIT(sb, " mpls");
     for (int i = 0; ; i++) {
         struct nvo_mpls_info m;
         if (i == 16 || nvo_mpls_decode(c.p, c.left, &m)) {
-            sb_printf(sb, " [bad]");
+            SB_LIT(sb, " [bad]");
             return;
         }
         cursor_skip(&c, NVO_MPLS_LSE_LEN);
-        sb_printf(sb, "%s%" PRIu32, i ? "," : " ", m.label);
+        if (i) {
+            SB_LIT(sb, ",");
+        } else {
+            SB_LIT(sb, " ");
+        }
+        sb_u64(sb, m.label);
         if (m.bottom) {
             break;
         }
     }
-    /* The overlays here carry Ethernet (a pseudowire without control
-     * word) below the stack. */
+    /* The overlays here carry Ethernet (a pseudowire) below the stack.
+     * A control word is recognized when the 4 bytes after the stack are
+     * all zero, as nvosim sends it: an Ethernet destination address
+     * starting 00:00:00:00 is not a real one. */
+    if (depth == 0 && c.left >= NVO_PW_CW_LEN + NVO_ETH_LEN
+        && !c.p[0] && !c.p[1] && !c.p[2] && !c.p[3]) {
+        SB_LIT(sb, " cw");
+        cursor_skip(&c, NVO_PW_CW_LEN);
+    }
     summarize_inner(sb, c.p, c.left, depth);
 }
 
@@ -974,17 +1148,21 @@ summarize_gre(struct sbuf *sb, const uint8_t *b, size_t len, int depth)
 {
     struct nvo_gre_info g;
     if (nvo_gre_decode(b, len, &g)) {
-        sb_printf(sb, " gre [bad]");
+        SB_LIT(sb, " gre [bad]");
         return;
     }
     if (g.proto == NVO_ETH_TYPE_TEB && g.key_present && !g.csum_present
         && !g.seq_present) {
-        sb_printf(sb, " nvgre vsid=%" PRIu32 " flowid=%u", g.key >> 8,
-                  (unsigned int) (g.key & 0xff));
+        SB_LIT(sb, " nvgre vsid=");         /* " nvgre vsid=%u flowid=%u" */
+        sb_u64(sb, g.key >> 8);
+        SB_LIT(sb, " flowid=");
+        sb_u64(sb, g.key & 0xff);
     } else {
-        sb_printf(sb, " gre proto=0x%04x", g.proto);
+        SB_LIT(sb, " gre proto=");          /* " gre proto=0x%04x" */
+        sb_hex(sb, g.proto, 4);
         if (g.key_present) {
-            sb_printf(sb, " key=0x%08" PRIx32, g.key);
+            SB_LIT(sb, " key=");            /* " key=0x%08x" */
+            sb_hex(sb, g.key, 8);
         }
     }
     if (depth > 0) {
@@ -1002,10 +1180,13 @@ summarize_udp(struct sbuf *sb, const uint8_t *b, size_t len, int depth)
 {
     struct nvo_udp_info u;
     if (nvo_udp_decode(b, len, &u)) {
-        sb_printf(sb, " udp [bad]");
+        SB_LIT(sb, " udp [bad]");
         return;
     }
-    sb_printf(sb, " udp %u>%u", u.sport, u.dport);
+    SB_LIT(sb, " udp ");                    /* " udp %u>%u" */
+    sb_u64(sb, u.sport);
+    SB_LIT(sb, ">");
+    sb_u64(sb, u.dport);
     if (depth > 0) {
         return;
     }
@@ -1015,31 +1196,40 @@ summarize_udp(struct sbuf *sb, const uint8_t *b, size_t len, int depth)
         struct nvo_vxlan_info v;
         bool gpe = u.dport == NVO_PORT_VXLAN_GPE;
         if (nvo_vxlan_decode(b, len, &v)) {
-            sb_printf(sb, " vxlan [bad]");
+            SB_LIT(sb, " vxlan [bad]");
             return;
         }
-        sb_printf(sb, " %s vni=%" PRIu32, gpe ? "vxlan-gpe" : "vxlan", v.vni);
+        if (gpe) {
+            SB_LIT(sb, " vxlan-gpe vni=");
+        } else {
+            SB_LIT(sb, " vxlan vni=");
+        }
+        sb_u64(sb, v.vni);
         if (!gpe || !(v.flags & NVO_VXLAN_GPE_F_P)
             || v.next_proto == NVO_VXLAN_GPE_NP_ETH) {
             summarize_inner(sb, b + NVO_VXLAN_LEN, len - NVO_VXLAN_LEN, depth);
         } else {
-            sb_printf(sb, " np=%u", v.next_proto);
+            SB_LIT(sb, " np=");
+            sb_u64(sb, v.next_proto);
         }
     } else if (u.dport == NVO_PORT_GENEVE) {
         struct nvo_geneve_info g;
         if (nvo_geneve_decode(b, len, &g)) {
-            sb_printf(sb, " geneve [bad]");
+            SB_LIT(sb, " geneve [bad]");
             return;
         }
-        sb_printf(sb, " geneve vni=%" PRIu32, g.vni);
+        SB_LIT(sb, " geneve vni=");
+        sb_u64(sb, g.vni);
         if (g.opts_len) {
-            sb_printf(sb, " opts=%u", g.opts_len);
+            SB_LIT(sb, " opts=");
+            sb_u64(sb, g.opts_len);
         }
         if (g.proto == NVO_ETH_TYPE_TEB) {
             size_t n = NVO_GENEVE_LEN + g.opts_len;
             summarize_inner(sb, b + n, len - n, depth);
         } else {
-            sb_printf(sb, " proto=0x%04x", g.proto);
+            SB_LIT(sb, " proto=");          /* " proto=0x%04x" */
+            sb_hex(sb, g.proto, 4);
         }
     } else if (u.dport == NVO_PORT_MPLS_UDP) {
         summarize_mpls(sb, b, len, depth);
@@ -1051,26 +1241,34 @@ summarize_tcp(struct sbuf *sb, const uint8_t *b, size_t len, int depth)
 {
     struct nvo_tcp_info t;
     if (nvo_tcp_decode(b, len, &t)) {
-        sb_printf(sb, " tcp [bad]");
+        SB_LIT(sb, " tcp [bad]");
         return;
     }
-    sb_printf(sb, " tcp %u>%u", t.sport, t.dport);
+    SB_LIT(sb, " tcp ");
+    sb_u64(sb, t.sport);
+    SB_LIT(sb, ">");
+    sb_u64(sb, t.dport);
     if (depth > 0 || t.dport != NVO_PORT_STT || t.hdr_len != NVO_TCP_LEN) {
         return;
     }
     uint16_t frame_len = (uint16_t) (t.seq >> 16);
     uint16_t seg_ofs = (uint16_t) t.seq;
     if (seg_ofs) {
-        sb_printf(sb, " stt seg off=%u/%u id=0x%" PRIx32, seg_ofs, frame_len,
-                  t.ack);
+        SB_LIT(sb, " stt seg off=");        /* " stt seg off=%u/%u id=0x%x" */
+        sb_u64(sb, seg_ofs);
+        SB_LIT(sb, "/");
+        sb_u64(sb, frame_len);
+        SB_LIT(sb, " id=");
+        sb_hex(sb, t.ack, 0);
         return;
     }
     struct nvo_stt_info s;
     if (nvo_stt_decode(b + NVO_TCP_LEN, len - NVO_TCP_LEN, &s)) {
-        sb_printf(sb, " stt [bad]");
+        SB_LIT(sb, " stt [bad]");
         return;
     }
-    sb_printf(sb, " stt ctx=%" PRIu64, s.context);
+    SB_LIT(sb, " stt ctx=");
+    sb_u64(sb, s.context);
     summarize_inner(sb, b + NVO_TCP_LEN + NVO_STT_LEN,
                     len - NVO_TCP_LEN - NVO_STT_LEN, depth);
 }
@@ -1093,11 +1291,12 @@ summarize_l4(struct sbuf *sb, uint8_t proto, const uint8_t *b, size_t len,
         if (depth == 0) {
             summarize_mpls(sb, b, len, depth);
         } else {
-            sb_printf(sb, " mpls");
+            SB_LIT(sb, " mpls");
         }
         break;
     default:
-        sb_printf(sb, " proto=%u", proto);
+        SB_LIT(sb, " proto=");
+        sb_u64(sb, proto);
         break;
     }
 }
@@ -1106,17 +1305,21 @@ static void
 summarize_eth(struct sbuf *sb, const uint8_t *b, size_t len, int depth)
 {
     struct nvo_l2_info l2;
-    char s[18], d[18];
 
+    if (depth) {
+        SB_LIT(sb, " ");
+    }
     if (nvo_l2_decode(b, len, &l2)) {
-        sb_printf(sb, "%seth [bad]", depth ? " " : "");
+        SB_LIT(sb, "eth [bad]");
         return;
     }
-    sb_printf(sb, "%seth %s>%s", depth ? " " : "",
-              nvo_eth_addr_format(l2.eth.src, s),
-              nvo_eth_addr_format(l2.eth.dst, d));
+    SB_LIT(sb, "eth ");                     /* "eth %s>%s" */
+    sb_mac(sb, l2.eth.src);
+    SB_LIT(sb, ">");
+    sb_mac(sb, l2.eth.dst);
     for (int i = 0; i < l2.n_vlans; i++) {
-        sb_printf(sb, " vlan %u", l2.vlans[i].vid);
+        SB_LIT(sb, " vlan ");
+        sb_u64(sb, l2.vlans[i].vid);
     }
     b += l2.len;
     len -= l2.len;
@@ -1124,16 +1327,16 @@ summarize_eth(struct sbuf *sb, const uint8_t *b, size_t len, int depth)
     switch (l2.type) {
     case NVO_ETH_TYPE_IPV4: {
         struct nvo_ipv4_info ip;
-        char a[INET_ADDRSTRLEN], z[INET_ADDRSTRLEN];
         if (nvo_ipv4_decode(b, len, &ip)) {
-            sb_printf(sb, " ipv4 [bad]");
+            SB_LIT(sb, " ipv4 [bad]");
             return;
         }
-        uint32_t src = nvo_htonl(ip.src), dst = nvo_htonl(ip.dst);
-        sb_printf(sb, " ipv4 %s>%s", inet_ntop(AF_INET, &src, a, sizeof a),
-                  inet_ntop(AF_INET, &dst, z, sizeof z));
+        SB_LIT(sb, " ipv4 ");
+        sb_ip4(sb, ip.src);
+        SB_LIT(sb, ">");
+        sb_ip4(sb, ip.dst);
         if (ip.frag_off & NVO_IP_FRAG_OFF_MASK) {
-            sb_printf(sb, " frag");
+            SB_LIT(sb, " frag");
             return;
         }
         summarize_l4(sb, ip.proto, b + ip.hdr_len, len - ip.hdr_len, depth);
@@ -1141,19 +1344,20 @@ summarize_eth(struct sbuf *sb, const uint8_t *b, size_t len, int depth)
     }
     case NVO_ETH_TYPE_IPV6: {
         struct nvo_ipv6_info ip;
-        char a[INET6_ADDRSTRLEN], z[INET6_ADDRSTRLEN];
         uint8_t proto;
         size_t l4;
         bool later_frag;
         if (nvo_ipv6_decode(b, len, &ip)
             || nvo_ipv6_skip_ext(b, len, &proto, &l4, &later_frag)) {
-            sb_printf(sb, " ipv6 [bad]");
+            SB_LIT(sb, " ipv6 [bad]");
             return;
         }
-        sb_printf(sb, " ipv6 %s>%s", inet_ntop(AF_INET6, ip.src, a, sizeof a),
-                  inet_ntop(AF_INET6, ip.dst, z, sizeof z));
+        SB_LIT(sb, " ipv6 ");
+        sb_ip6(sb, ip.src);
+        SB_LIT(sb, ">");
+        sb_ip6(sb, ip.dst);
         if (later_frag) {
-            sb_printf(sb, " frag");
+            SB_LIT(sb, " frag");
             return;
         }
         summarize_l4(sb, proto, b + l4, len - l4, depth);
@@ -1161,17 +1365,17 @@ summarize_eth(struct sbuf *sb, const uint8_t *b, size_t len, int depth)
     }
     case NVO_ETH_TYPE_ARP: {
         struct nvo_arp_info arp;
-        char a[INET_ADDRSTRLEN], z[INET_ADDRSTRLEN];
         if (nvo_arp_decode(b, len, &arp)) {
-            sb_printf(sb, " arp [bad]");
+            SB_LIT(sb, " arp [bad]");
             return;
         }
-        uint32_t spa = nvo_htonl(arp.spa), tpa = nvo_htonl(arp.tpa);
-        sb_printf(sb, " arp %s %s>%s",
-                  arp.op == NVO_ARP_OP_REQUEST ? "request"
-                  : arp.op == NVO_ARP_OP_REPLY ? "reply" : "op",
-                  inet_ntop(AF_INET, &spa, a, sizeof a),
-                  inet_ntop(AF_INET, &tpa, z, sizeof z));
+        SB_LIT(sb, " arp ");
+        sb_str(sb, arp.op == NVO_ARP_OP_REQUEST ? "request"
+                   : arp.op == NVO_ARP_OP_REPLY ? "reply" : "op");
+        SB_LIT(sb, " ");
+        sb_ip4(sb, arp.spa);
+        SB_LIT(sb, ">");
+        sb_ip4(sb, arp.tpa);
         break;
     }
     case NVO_ETH_TYPE_MPLS:
@@ -1179,7 +1383,8 @@ summarize_eth(struct sbuf *sb, const uint8_t *b, size_t len, int depth)
         summarize_mpls(sb, b, len, depth);
         break;
     default:
-        sb_printf(sb, " type=0x%04x", l2.type);
+        SB_LIT(sb, " type=");               /* " type=0x%04x" */
+        sb_hex(sb, l2.type, 4);
         break;
     }
 }
@@ -1188,10 +1393,11 @@ size_t
 nvo_wire_summary(const struct nvo_pkt *p, char *buf, size_t size)
 {
     struct sbuf sb = { .buf = buf, .size = size, .len = 0 };
-    if (size) {
-        buf[0] = '\0';
-    }
     summarize_eth(&sb, p->data, p->size, 0);
-    sb_printf(&sb, " len=%" PRIu32, nvo_pkt_len(p));
+    SB_LIT(&sb, " len=");
+    sb_u64(&sb, nvo_pkt_len(p));
+    if (size) {
+        buf[NVO_MIN(sb.len, size - 1)] = '\0';
+    }
     return sb.len;
 }

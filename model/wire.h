@@ -709,6 +709,48 @@ void nvo_mpls_encode(void *hdr, const struct nvo_mpls_info *);
 /* Rejects: fewer than 4 bytes. */
 int nvo_mpls_decode(const void *buf, size_t len, struct nvo_mpls_info *);
 
+/* ---- Pseudowire control word (RFC 4448 section 4.6, RFC 4385) ----------- */
+
+/*  0                   1                   2                   3
+ *  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |0 0 0 0|   Reserved (flags, frag, length)  |  Sequence Number  |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * Between the bottom label and the Ethernet frame of an Ethernet
+ * pseudowire.  The first nibble is 0 (RFC 4385); nvosim sends the
+ * sequence number 0 (not used, RFC 4448 section 4.6), so the whole word
+ * is 0. */
+#define NVO_PW_CW_LEN 4
+
+/* ---- VM MAC addresses ---------------------------------------------------- */
+
+/* The OUI of the hypervisor vendor whose MACs a VM gets, as real VMs have
+ * them.  Wireshark's Ethernet-pseudowire heuristic decodes the payload of
+ * an MPLS stack as Ethernet only when both MACs carry a registered OUI,
+ * so locally administered MACs (02:...) would show as malformed. */
+enum nvo_vm_oui {
+    NVO_VM_OUI_VMWARE,          /* 00:50:56, the default */
+    NVO_VM_OUI_XEN,             /* 00:16:3e */
+    NVO_VM_OUI_HYPERV,          /* 00:15:5d */
+    NVO_VM_OUI_N
+};
+
+/* VMs per OUI: the 24 bits after it. */
+#define NVO_VM_MAC_MAX_INDEX 0xffffffu
+
+/* "vmware", "xen" or "hyperv"; NULL for an unknown value. */
+const char *nvo_vm_oui_name(enum nvo_vm_oui);
+
+/* Looks up 'name' as nvo_vm_oui_name() spells it.  Returns 0 and *out,
+ * or EINVAL. */
+int nvo_vm_oui_lookup(const char *name, enum nvo_vm_oui *out);
+
+/* The MAC of VM number 'index' (0..NVO_VM_MAC_MAX_INDEX): the OUI, then
+ * 'index' in 24 bits big-endian, so distinct indexes give distinct
+ * MACs, all unicast and globally administered.  Returns 0, or EINVAL
+ * (index too large or unknown OUI; mac unchanged). */
+int nvo_vm_mac(uint8_t mac[NVO_ETH_ADDR_LEN], enum nvo_vm_oui, uint32_t index);
+
 /* ---- Frames in packets -------------------------------------------------- */
 
 /* A tenant test frame: Ethernet (+ 802.1Q) / IPv4 or IPv6 / UDP or TCP. */

@@ -4,6 +4,7 @@
  * summaries, and flow.h extraction and hash.
  *
  * Golden checksums were computed independently (Python, RFC 1071 sum). */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 
@@ -1004,6 +1005,93 @@ START_TEST(test_flow_hash)
 }
 END_TEST
 
+/* VM MACs: the vendor OUI, then the index in 24 bits; unique, unicast,
+ * globally administered; bad input refused. */
+START_TEST(test_vm_mac)
+{
+    static const struct {
+        const char *name;
+        enum nvo_vm_oui oui;
+        uint32_t index;
+        uint8_t mac[6];
+    } cases[] = {
+        { "vmware", NVO_VM_OUI_VMWARE, 0, { 0x00, 0x50, 0x56, 0, 0, 0 } },
+        { "vmware", NVO_VM_OUI_VMWARE, 0x0102a3,
+          { 0x00, 0x50, 0x56, 0x01, 0x02, 0xa3 } },
+        { "xen", NVO_VM_OUI_XEN, 7, { 0x00, 0x16, 0x3e, 0, 0, 7 } },
+        { "hyperv", NVO_VM_OUI_HYPERV, 0xffffff,
+          { 0x00, 0x15, 0x5d, 0xff, 0xff, 0xff } },
+    };
+    for (size_t i = 0; i < NVO_ARRAY_SIZE(cases); i++) {
+        enum nvo_vm_oui oui;
+        ck_assert_int_eq(nvo_vm_oui_lookup(cases[i].name, &oui), 0);
+        ck_assert_int_eq(oui, cases[i].oui);
+        ck_assert_str_eq(nvo_vm_oui_name(oui), cases[i].name);
+        uint8_t mac[6];
+        ck_assert_int_eq(nvo_vm_mac(mac, oui, cases[i].index), 0);
+        ck_assert_mem_eq(mac, cases[i].mac, 6);
+        ck_assert_uint_eq(mac[0] & 0x03, 0);    /* unicast, global */
+    }
+    enum nvo_vm_oui oui = NVO_VM_OUI_XEN;
+    ck_assert_int_eq(nvo_vm_oui_lookup("qemu", &oui), EINVAL);
+    ck_assert_int_eq(oui, NVO_VM_OUI_XEN);
+    ck_assert_ptr_null(nvo_vm_oui_name(NVO_VM_OUI_N));
+    uint8_t mac[6] = { 9, 9, 9, 9, 9, 9 };
+    ck_assert_int_eq(nvo_vm_mac(mac, NVO_VM_OUI_VMWARE, 0x1000000), EINVAL);
+    ck_assert_int_eq(nvo_vm_mac(mac, NVO_VM_OUI_N, 0), EINVAL);
+    ck_assert_uint_eq(mac[0], 9);
+    /* Distinct indexes, distinct MACs: 2^16 of them. */
+    static uint8_t seen[1 << 16];
+    memset(seen, 0, sizeof seen);
+    for (uint32_t k = 0; k < (1u << 16); k++) {
+        ck_assert_int_eq(nvo_vm_mac(mac, NVO_VM_OUI_VMWARE, k * 7 % 65536),
+                         0);
+        uint32_t back = (uint32_t) mac[4] << 8 | mac[5];
+        ck_assert_uint_eq(mac[3], 0);
+        ck_assert_uint_eq(seen[back], 0);
+        seen[back] = 1;
+    }
+}
+END_TEST
+
+/* The hand-rolled IPv6 formatting of summaries is inet_ntop's (RFC 5952
+ * compression, dotted tails for mapped addresses). */
+START_TEST(test_summary_ipv6_forms)
+{
+    static const uint8_t addrs[][16] = {
+        { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 },
+        { [15] = 1 },
+        { 0 },
+        { 0xfe, 0x80, [8] = 0x12, 0x34, 0, 0, 0, 0, 0xab, 0xcd },
+        { 0x20, 0x01, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0 },
+        { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1 },
+        { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 },
+        { [10] = 0xff, [11] = 0xff, 192, 0, 2, 1 },
+        { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x11 },
+        { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0 },
+    };
+    struct nvo_pkt_pool pool;
+    nvo_pkt_pool_init(&pool);
+    for (size_t i = 0; i < NVO_ARRAY_SIZE(addrs); i++) {
+        struct nvo_pkt *p = nvo_pkt_alloc(&pool, NVO_PKT_HEADROOM, 128);
+        struct nvo_frame_spec f = { .ipv6 = true, .proto = NVO_IPPROTO_UDP,
+                                    .sport = 1, .dport = 2 };
+        memcpy(f.src_ip6, addrs[i], 16);
+        memcpy(f.dst_ip6, addrs[(i + 1) % NVO_ARRAY_SIZE(addrs)], 16);
+        ck_assert_int_eq(nvo_wire_build_frame(p, &f), 0);
+        char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN], want[256], line[256];
+        snprintf(want, sizeof want, "eth 00:00:00:00:00:00>00:00:00:00:00:00 "
+                 "ipv6 %s>%s udp 1>2 len=%u",
+                 inet_ntop(AF_INET6, f.src_ip6, a, sizeof a),
+                 inet_ntop(AF_INET6, f.dst_ip6, b, sizeof b), nvo_pkt_len(p));
+        nvo_wire_summary(p, line, sizeof line);
+        ck_assert_str_eq(line, want);
+        nvo_pkt_free(p);
+    }
+    nvo_pkt_pool_destroy(&pool);
+}
+END_TEST
+
 static Suite *
 wire_suite(void)
 {
@@ -1034,6 +1122,8 @@ wire_suite(void)
     tc = tcase_create("flow");
     tcase_add_test(tc, test_flow_extract);
     tcase_add_test(tc, test_flow_hash);
+    tcase_add_test(tc, test_vm_mac);
+    tcase_add_test(tc, test_summary_ipv6_forms);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -8,7 +8,9 @@
  * names.  Frames arrive as a Poisson process at a chosen load of the link,
  * all of one size, so the link is an M/D/1 queue: the command prints the
  * measured queueing delay next to Pollaczek-Khinchine's.  It writes a pcap
- * of pe1's port and an ASCII trace when asked. */
+ * of pe1's port (pe1-1.pcap: ports are numbered from 1, as in `run`) and
+ * an ASCII trace when asked.  The VMs' MACs come from a hypervisor
+ * vendor's OUI (nvo_vm_mac()), so Wireshark decodes MPLS pseudowires. */
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -25,6 +27,7 @@
 #include "pcap_out.h"
 #include "progress.h"
 #include "rng.h"
+#include "stats.h"
 #include "trace.h"
 #include "wire.h"
 
@@ -43,6 +46,9 @@ struct tunnel_opts {
     uint64_t seed, run;
     bool ipv6;
     bool entropy_label;
+    bool control_word;
+    enum nvo_vm_oui vm_oui;
+    uint32_t snaplen;           /* for nvo_pcap_out_open() */
     const char *out_dir;
     bool pcap, trace;
 };
@@ -66,9 +72,14 @@ struct sim {
     uint64_t tenant_bytes_delivered;
     double latency_sum;                 /* ps */
     nvo_time_t latency_max;
+    struct nvo_hist latency;            /* ps */
     uint64_t *rx_per_tenant;
-    uint8_t *sport_seen;                /* bitmap of 65536 outer sports */
-    uint32_t n_sports;
+    /* Distinct values of the outer entropy field: an open-addressing set
+     * (value + 1, 0 = empty) of 'entropy_cap' slots, at most half full:
+     * each flow has one value, so there are at most 'flows'. */
+    uint64_t *entropy_set;
+    uint32_t entropy_cap;
+    uint32_t n_entropy_values;
 };
 
 static void
@@ -96,11 +107,18 @@ usage(FILE *f)
 "  --queue B          data queue per port [1MiB]\n"
 "  --ipv6             IPv6 underlay (outer header) [IPv4]\n"
 "  --entropy-label    MPLS encapsulations: add ELI + entropy label\n"
+"  --control-word     MPLS encapsulations: add the RFC 4448 control word\n"
+"                     (4 bytes, all zero) after the bottom label\n"
+"  --vm-oui NAME      OUI of the VMs' MACs: vmware (00:50:56), xen\n"
+"                     (00:16:3e), hyperv (00:15:5d) [vmware]\n"
 "  --seed N, --run N  random seed and run number [1, 1]\n"
 "  --engine NAME      event engine: %s [native]\n"
-"  --out DIR          write DIR/summary.csv, and with --pcap DIR/pe1-0.pcap,\n"
+"  --out DIR          write DIR/summary.csv, and with --pcap DIR/pe1-1.pcap,\n"
 "                     with --trace DIR/trace.txt [results/tunnel]\n"
-"  --pcap             write a pcap of pe1's port (both directions)\n"
+"  --pcap             write a pcap of pe1's port 1 (both directions)\n"
+"  --snaplen N        bytes captured per frame: headers only by default\n"
+"                     (the payload is virtual); 0 = the whole frame, its\n"
+"                     payload as zeros; N = at most N bytes [headers]\n"
 "  --trace            write an ASCII trace of both ports\n"
 "  -h, --help         this help\n", nvo_engine_names());
 }
@@ -136,6 +154,8 @@ parse_opts(int argc, char **argv, struct tunnel_opts *o)
     o->link.mtu = 9000;
     o->seed = o->run = 1;
     o->out_dir = "results/tunnel";
+    o->vm_oui = NVO_VM_OUI_VMWARE;
+    o->snaplen = NVO_PCAP_SNAPLEN_HEADERS;
 
     static const struct option longopts[] = {
         { "encap", required_argument, NULL, 'E' },
@@ -150,6 +170,9 @@ parse_opts(int argc, char **argv, struct tunnel_opts *o)
         { "queue", required_argument, NULL, 'Q' },
         { "ipv6", no_argument, NULL, '6' },
         { "entropy-label", no_argument, NULL, 'e' },
+        { "control-word", no_argument, NULL, 'c' },
+        { "vm-oui", required_argument, NULL, 'O' },
+        { "snaplen", required_argument, NULL, 'P' },
         { "seed", required_argument, NULL, 's' },
         { "run", required_argument, NULL, 'r' },
         { "engine", required_argument, NULL, 'g' },
@@ -240,6 +263,22 @@ parse_opts(int argc, char **argv, struct tunnel_opts *o)
         case 'e':
             o->entropy_label = true;
             break;
+        case 'c':
+            o->control_word = true;
+            break;
+        case 'O':
+            if (nvo_vm_oui_lookup(optarg, &o->vm_oui)) {
+                fprintf(stderr, "nvosim tunnel: --vm-oui: unknown OUI \"%s\" "
+                        "(vmware, xen, hyperv)\n", optarg);
+                return 2;
+            }
+            break;
+        case 'P':
+            if (parse_u64("--snaplen", optarg, 0, NVO_PCAP_SNAPLEN_MAX, &v)) {
+                return 2;
+            }
+            o->snaplen = (uint32_t) v;
+            break;
         case 's':
             if (parse_u64("--seed", optarg, 0, UINT64_MAX, &o->seed)) {
                 return 2;
@@ -284,6 +323,14 @@ parse_opts(int argc, char **argv, struct tunnel_opts *o)
                 argv[optind]);
         return 2;
     }
+    if ((o->control_word || o->entropy_label)
+        && strncmp(o->encap->name, "mpls", 4)) {
+        fprintf(stderr, "nvosim tunnel: --%s applies to the MPLS "
+                "encapsulations only, not to %s\n",
+                o->control_word ? "control-word" : "entropy-label",
+                o->encap->name);
+        return 2;
+    }
     if (o->encap == &nvo_encap_stt_ops) {
         /* STT segments carry MTU - IP - TCP bytes each; the first also
          * carries the 18-byte STT header. */
@@ -319,12 +366,23 @@ tenant_id(const struct sim *s, uint32_t t)
     return strncmp(s->o.encap->name, "mpls", 4) ? 5001 + t : 1001 + t;
 }
 
+/* The underlay MAC of PE 'host' (1 or 2): locally administered. */
 static void
-mac_for(uint8_t mac[6], uint32_t host, uint32_t vm)
+pe_mac(uint8_t mac[6], uint32_t host)
 {
-    mac[0] = 0x02;              /* locally administered */
-    mac[1] = (uint8_t) host;
-    nvo_wr32(mac + 2, vm);
+    static const uint8_t base[6] = { 0x02, 0, 0, 0, 0, 0 };
+    memcpy(mac, base, 6);
+    mac[1] = (uint8_t) (0xf0 | host);
+}
+
+/* The MAC of tenant t's VM on PE 'host' (1 or 2): VM number
+ * 2 t + host - 1 of the chosen OUI, unique per VM. */
+static void
+vm_mac(const struct sim *s, uint8_t mac[6], uint32_t host, uint32_t t)
+{
+    if (nvo_vm_mac(mac, s->o.vm_oui, 2 * t + host - 1)) {
+        abort();                /* t < MAX_TENANTS: the index fits */
+    }
 }
 
 static int
@@ -343,12 +401,13 @@ build_tunnels(struct sim *s)
         cfg.src_ip6[0] = cfg.dst_ip6[0] = 0xfd;
         cfg.src_ip6[15] = 1;
         cfg.dst_ip6[15] = 2;
-        mac_for(cfg.src_mac, 0xf1, 0);
-        mac_for(cfg.dst_mac, 0xf2, 0);
+        pe_mac(cfg.src_mac, 1);
+        pe_mac(cfg.dst_mac, 2);
         cfg.vni = tenant_id(s, t);
         cfg.labels[0] = tenant_id(s, t);
         cfg.n_labels = 1;
         cfg.entropy_label = s->o.entropy_label;
+        cfg.control_word = s->o.control_word;
         int error = nvo_tunnel_build(&s->tunnels[t], s->o.encap, &cfg);
         if (error) {
             fprintf(stderr, "nvosim tunnel: cannot build the %s tunnel for "
@@ -363,6 +422,23 @@ build_tunnels(struct sim *s)
 static void send_frame(void *s_);
 
 static void
+entropy_add(struct sim *s, uint32_t value)
+{
+    uint64_t key = (uint64_t) value + 1;
+    uint32_t mask = s->entropy_cap - 1;
+    for (uint32_t i = (value * 2654435761u) & mask; ; i = (i + 1) & mask) {
+        if (s->entropy_set[i] == key) {
+            return;
+        }
+        if (!s->entropy_set[i]) {
+            s->entropy_set[i] = key;
+            s->n_entropy_values++;
+            return;
+        }
+    }
+}
+
+static void
 send_frame(void *s_)
 {
     struct sim *s = s_;
@@ -372,8 +448,8 @@ send_frame(void *s_)
     struct nvo_pkt *p = nvo_pkt_alloc(&s->pool, NVO_PKT_HEADROOM, 128);
     struct nvo_frame_spec f;
     memset(&f, 0, sizeof f);
-    mac_for(f.src_mac, 1, tenant);
-    mac_for(f.dst_mac, 2, tenant);
+    vm_mac(s, f.src_mac, 1, tenant);
+    vm_mac(s, f.dst_mac, 2, tenant);
     f.src_ip4 = 0x0a000000 | (tenant << 8) | 1;   /* 10.T.T.1 */
     f.dst_ip4 = 0x0a000000 | (tenant << 8) | 2;
     f.proto = 17;
@@ -390,14 +466,9 @@ send_frame(void *s_)
 
     const struct nvo_tunnel *t = &s->tunnels[tenant];
     t->ops->push(t, p);
-    if (p->l4_ofs != NVO_PKT_OFS_NONE
-        && (t->ops->entropy == NVO_ENTROPY_UDP_SPORT
-            || t->ops->entropy == NVO_ENTROPY_TCP_SPORT)) {
-        uint16_t sport = nvo_rd16(nvo_pkt_at(p, p->l4_ofs));
-        if (!(s->sport_seen[sport / 8] & (1u << (sport % 8)))) {
-            s->sport_seen[sport / 8] |= (uint8_t) (1u << (sport % 8));
-            s->n_sports++;
-        }
+    uint32_t value;
+    if (!nvo_tunnel_entropy_value(t, p, &value)) {
+        entropy_add(s, value);
     }
     s->n_sent++;
     if (t->ops == &nvo_encap_stt_ops) {
@@ -445,7 +516,9 @@ pe2_rx(struct nvo_port *port, struct nvo_pkt *p)
         return;
     }
     uint32_t id;
-    int error = s->o.encap->pop(p, &id);
+    /* Every tenant's tunnel has the same encapsulation and control-word
+     * setting: the first one stands for pe2's receive configuration. */
+    int error = nvo_tunnel_pop(&s->tunnels[0], p, &id);
     if (error) {
         s->n_decap_errors++;
         nvo_pkt_free(p);
@@ -467,6 +540,7 @@ pe2_rx(struct nvo_port *port, struct nvo_pkt *p)
     s->tenant_bytes_delivered += nvo_pkt_len(p);
     nvo_time_t lat = nvo_engine_now(s->e) - p->created;
     s->latency_sum += (double) lat;
+    nvo_hist_add(&s->latency, lat);
     if (lat > s->latency_max) {
         s->latency_max = lat;
     }
@@ -525,6 +599,28 @@ mkdir_p(const char *path)
     return 0;
 }
 
+/* Appends ",VALUE" with 'fmt', or "," alone (a missing value: no
+ * sample) when 'have' is false. */
+static void
+csv_num(FILE *f, bool have, const char *fmt, double v)
+{
+    fputc(',', f);
+    if (have) {
+        fprintf(f, fmt, v);
+    }
+}
+
+/* Tenant frames not delivered, for any reason. */
+static uint64_t
+frames_lost(const struct sim *s)
+{
+    return s->n_sent - s->n_delivered;
+}
+
+/* The tunnel's summary.csv: the run's column names (frames_generated,
+ * frames_delivered, frames_dropped, drop_rate, latency_*_us, events,
+ * fingerprint, wall_s) for the same quantities, the scheme of the other
+ * CSV files for the rest; an empty cell for a value without samples. */
 static int
 write_summary_csv(const struct sim *s, const char *path, double wq,
                   double wq_theory, double wall)
@@ -540,26 +636,42 @@ write_summary_csv(const struct sim *s, const char *path, double wq,
     for (int r = 0; r < NVO_DROP_N; r++) {
         drops += st->drop_frames[r];
     }
-    fprintf(f, "encap,ipv6,tenants,flows,frame_size_B,overhead_B,load,"
-            "rate_bps,mtu_B,seed,run,frames_sent,frames_delivered,"
-            "frames_dropped,drop_queue,drop_mtu,decap_errors,wrong_tenant,"
-            "mean_latency_ps,max_latency_ps,mean_qdelay_ps,"
-            "md1_qdelay_ps,distinct_outer_sports,events,fingerprint,"
-            "wall_s\n");
-    fprintf(f, "%s,%d,%" PRIu32 ",%" PRIu32 ",%" PRIu32 ",%u,%.4f,%" PRIu64
-            ",%" PRIu32 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
-            ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
-            ",%.1f,%" PRId64 ",%.1f,%.1f,%" PRIu32 ",%" PRIu64
-            ",%016" PRIx64 ",%.3f\n",
-            s->o.encap->name, s->o.ipv6, s->o.tenants, s->o.flows,
+    bool lat = s->n_delivered > 0;
+    enum nvo_entropy ent = nvo_tunnel_entropy(&s->tunnels[0]);
+    fprintf(f, "encap,ipv6,control_word,vm_oui,tenants,flows,"
+            "frame_size_bytes,overhead_bytes,load,rate_bps,mtu_bytes,seed,"
+            "run,sim_time_s,events,frames_generated,frames_delivered,"
+            "frames_dropped,drop_rate,underlay_frames_sent,"
+            "underlay_frames_dropped,underlay_frames_dropped_queue,"
+            "underlay_frames_dropped_mtu,frames_decap_errors,"
+            "frames_wrong_tenant,latency_mean_us,latency_p50_us,"
+            "latency_p99_us,latency_max_us,qdelay_mean_us,qdelay_md1_us,"
+            "entropy_field,entropy_values,fingerprint,wall_s\n");
+    fprintf(f, "%s,%d,%d,%s,%" PRIu32 ",%" PRIu32 ",%" PRIu32 ",%u,%.4f,"
+            "%" PRIu64 ",%" PRIu32 ",%" PRIu64 ",%" PRIu64 ",%.12f,%" PRIu64
+            ",%" PRIu64 ",%" PRIu64 ",%" PRIu64,
+            s->o.encap->name, s->o.ipv6, s->o.control_word,
+            nvo_vm_oui_name(s->o.vm_oui), s->o.tenants, s->o.flows,
             s->o.frame_size, (unsigned) nvo_tunnel_overhead(&s->tunnels[0]),
             s->o.load, s->o.link.rate_bps, s->o.link.mtu, s->o.seed,
-            s->o.run, s->n_sent, s->n_delivered, drops,
+            s->o.run, (double) nvo_engine_now(s->e) / NVO_SEC,
+            s->e->n_executed, s->n_sent, s->n_delivered, frames_lost(s));
+    csv_num(f, s->n_sent > 0, "%.6f",
+            (double) frames_lost(s) / (double) s->n_sent);
+    fprintf(f, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
+            ",%" PRIu64, s->n_frames_out, drops,
             st->drop_frames[NVO_DROP_QUEUE], st->drop_frames[NVO_DROP_MTU],
-            s->n_decap_errors, s->n_wrong_tenant,
-            s->n_delivered ? s->latency_sum / (double) s->n_delivered : 0.0,
-            s->latency_max, wq, wq_theory, s->n_sports, s->e->n_executed,
-            s->e->fingerprint, wall);
+            s->n_decap_errors, s->n_wrong_tenant);
+    csv_num(f, lat, "%.6f", lat ? s->latency_sum / (double) s->n_delivered
+                                  / 1e6 : 0);
+    csv_num(f, lat, "%.6f", nvo_hist_quantile(&s->latency, 0.5) / 1e6);
+    csv_num(f, lat, "%.6f", nvo_hist_quantile(&s->latency, 0.99) / 1e6);
+    csv_num(f, lat, "%.6f", (double) s->latency_max / 1e6);
+    csv_num(f, s->pe1.port.st.n_qdelay > 0, "%.6f", wq / 1e6);
+    csv_num(f, !isnan(wq_theory), "%.6f", wq_theory / 1e6);
+    fprintf(f, ",%s", nvo_entropy_name(ent));
+    csv_num(f, ent != NVO_ENTROPY_NONE, "%.0f", s->n_entropy_values);
+    fprintf(f, ",%016" PRIx64 ",%.6f\n", s->e->fingerprint, wall);
     int error = ferror(f) ? EIO : 0;
     if (fclose(f) && !error) {
         error = errno;
@@ -591,8 +703,13 @@ nvo_cmd_tunnel_main(int argc, char **argv)
     }
     nvo_pkt_pool_init(&s->pool);
     s->rx_per_tenant = calloc(s->o.tenants, sizeof *s->rx_per_tenant);
-    s->sport_seen = calloc(65536 / 8, 1);
-    if (!s->rx_per_tenant || !s->sport_seen || build_tunnels(s)) {
+    nvo_hist_init(&s->latency);
+    s->entropy_cap = 2;
+    while (s->entropy_cap < 2 * s->o.flows) {
+        s->entropy_cap *= 2;
+    }
+    s->entropy_set = calloc(s->entropy_cap, sizeof *s->entropy_set);
+    if (!s->rx_per_tenant || !s->entropy_set || build_tunnels(s)) {
         return 1;
     }
     s->pe1.name = "pe1";
@@ -642,9 +759,9 @@ nvo_cmd_tunnel_main(int argc, char **argv)
         s->pe1.port.trace = s->pe2.port.trace = trace;
     }
     if (s->o.pcap) {
-        snprintf(path, sizeof path, "%s/pe1-0.pcap", s->o.out_dir);
+        snprintf(path, sizeof path, "%s/pe1-1.pcap", s->o.out_dir);
         char err[512];
-        error = nvo_pcap_out_open(path, 65535, &pcap, err, sizeof err);
+        error = nvo_pcap_out_open(path, s->o.snaplen, &pcap, err, sizeof err);
         if (error) {
             fprintf(stderr, "nvosim tunnel: %s\n", err);
             nvo_trace_abort(trace);
@@ -694,27 +811,40 @@ nvo_cmd_tunnel_main(int argc, char **argv)
     printf("  delivered to tenants    %" PRIu64 " (decap errors %" PRIu64
            ", wrong tenant %" PRIu64 ")\n", s->n_delivered,
            s->n_decap_errors, s->n_wrong_tenant);
-    printf("  latency                 mean %s, max %s\n",
-           nvo_time_format(s->n_delivered
-                           ? (nvo_time_t) (s->latency_sum
-                                           / (double) s->n_delivered) : 0,
-                           b1, sizeof b1),
-           nvo_time_format(s->latency_max, b2, sizeof b2));
-    printf("  queueing delay (pe1)    mean %.1f ns", wq / 1000);
-    if (n_segs == 1) {
-        printf(", M/D/1 theory %.1f ns (%+.1f%%)\n", wq_theory / 1000,
+    if (s->n_delivered) {
+        char b3[NVO_TIME_STRLEN], b4[NVO_TIME_STRLEN];
+        printf("  latency                 mean %s, p50 %s, p99 %s, max %s\n",
+               nvo_time_format((nvo_time_t) (s->latency_sum
+                                             / (double) s->n_delivered),
+                               b1, sizeof b1),
+               nvo_time_format((nvo_time_t) nvo_hist_quantile(&s->latency,
+                                                              0.5),
+                               b3, sizeof b3),
+               nvo_time_format((nvo_time_t) nvo_hist_quantile(&s->latency,
+                                                              0.99),
+                               b4, sizeof b4),
+               nvo_time_format(s->latency_max, b2, sizeof b2));
+    } else {
+        printf("  latency                 none: no frame was delivered\n");
+    }
+    if (!s->pe1.port.st.n_qdelay) {
+        printf("  queueing delay (pe1)    none: no frame was sent\n");
+    } else if (n_segs == 1) {
+        printf("  queueing delay (pe1)    mean %.1f ns, M/D/1 theory %.1f ns "
+               "(%+.1f%%)\n", wq / 1000, wq_theory / 1000,
                100 * (wq - wq_theory) / wq_theory);
     } else {
-        printf(" (frames cut into %" PRIu32 " STT segments: not M/D/1)\n",
-               n_segs);
+        printf("  queueing delay (pe1)    mean %.1f ns (frames cut into %"
+               PRIu32 " STT segments: not M/D/1)\n", wq / 1000, n_segs);
     }
-    if (s->o.encap->entropy == NVO_ENTROPY_UDP_SPORT
-        || s->o.encap->entropy == NVO_ENTROPY_TCP_SPORT) {
-        printf("  outer source ports      %" PRIu32 " distinct for %" PRIu32
-               " flows (entropy for ECMP)\n", s->n_sports, s->o.flows);
+    enum nvo_entropy ent = nvo_tunnel_entropy(&s->tunnels[0]);
+    if (ent != NVO_ENTROPY_NONE) {
+        printf("  outer entropy           %s, %" PRIu32 " distinct values "
+               "for %" PRIu32 " flows\n", nvo_entropy_name(ent),
+               s->n_entropy_values, s->o.flows);
     } else {
-        printf("  outer entropy           %s\n",
-               nvo_entropy_name(s->o.encap->entropy));
+        printf("  outer entropy           none (every flow has the same "
+               "outer header)\n");
     }
     printf("  events                  %" PRIu64 " in %.2f s (%.2f M/s), "
            "fingerprint %016" PRIx64 "\n", s->e->n_executed, wall,
@@ -726,6 +856,15 @@ nvo_cmd_tunnel_main(int argc, char **argv)
         fprintf(stderr, "nvosim tunnel: conservation check failed: %" PRIu64
                 " frames left pe1, %" PRIu64 " arrived at pe2\n",
                 out_frames_ok, s->pe2.port.st.rx_frames[NVO_TC_DATA]);
+        rc = 1;
+    }
+    if (!s->n_delivered) {
+        fprintf(stderr, "nvosim tunnel: nothing was delivered: all %" PRIu64
+                " tenant frames were lost (underlay drops: queue %" PRIu64
+                ", mtu %" PRIu64 "; decap errors %" PRIu64 ", wrong tenant %"
+                PRIu64 ")\n", s->n_sent, st->drop_frames[NVO_DROP_QUEUE],
+                st->drop_frames[NVO_DROP_MTU], s->n_decap_errors,
+                s->n_wrong_tenant);
         rc = 1;
     }
     if (trace) {
@@ -750,7 +889,7 @@ nvo_cmd_tunnel_main(int argc, char **argv)
         rc = 1;
     } else {
         printf("  wrote                   %s%s%s\n", path,
-               s->o.pcap ? ", pe1-0.pcap" : "", s->o.trace ? ", trace.txt" : "");
+               s->o.pcap ? ", pe1-1.pcap" : "", s->o.trace ? ", trace.txt" : "");
     }
 
     nvo_port_destroy(&s->pe1.port);
@@ -759,6 +898,6 @@ nvo_cmd_tunnel_main(int argc, char **argv)
     nvo_engine_destroy(s->e);
     free(s->tunnels);
     free(s->rx_per_tenant);
-    free(s->sport_seen);
+    free(s->entropy_set);
     return rc;
 }
