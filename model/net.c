@@ -304,6 +304,7 @@ nvo_net_set_link_up(struct nvo_net *net, uint32_t li, bool up)
         return;
     }
     nvo_link_set_up(&l->link, up);
+    nvo_routes_note_link__(net, li);
     schedule_convergence__(net);
 }
 
@@ -320,7 +321,9 @@ nvo_net_set_node_up(struct nvo_net *net, uint32_t ni, bool up)
      * link-down event said so after; this model keeps it simple: all). */
     for (uint32_t p = 0; p < n->n_ports; p++) {
         nvo_link_set_up(&nvo_net_link(net, n->link[p])->link, up);
+        nvo_routes_note_link__(net, n->link[p]);
     }
+    nvo_routes_note_node__(net, ni);
     schedule_convergence__(net);
 }
 

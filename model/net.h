@@ -114,6 +114,8 @@ struct nvo_routes {
     bool *dirty;                /* per group, during an update */
     bool *link_usable;          /* per link, as the routes were computed */
     bool *node_up;              /* per node, as the routes were computed */
+    GArray *noted_links;        /* uint32_t: changed since computed */
+    GArray *noted_nodes;        /* uint32_t */
     uint16_t *scratch;          /* next hops built on demand */
     uint32_t scratch_cap;
 
@@ -295,8 +297,11 @@ uint32_t nvo_net_next_hops(const struct nvo_node *n, uint32_t dst,
 /* Number of next hops node 'n' has toward node 'dst'. */
 uint32_t nvo_node_n_next_hops(const struct nvo_node *n, uint32_t dst);
 
-/* Frees the routing state (net.c's destroy calls it). */
+/* For net.c: frees the routing state; notes that a link's or node's state
+ * changed (the next update looks only at what was noted). */
 void nvo_routes_destroy__(struct nvo_net *);
+void nvo_routes_note_link__(struct nvo_net *, uint32_t link);
+void nvo_routes_note_node__(struct nvo_net *, uint32_t node);
 
 /* Hop count from node 'a' to node 'b' over the current routes, or -1. */
 int nvo_net_hops(const struct nvo_net *, uint32_t a, uint32_t b);

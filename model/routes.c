@@ -261,6 +261,8 @@ build__(struct nvo_net *net)
     struct nvo_routes *rt = &net->rt;
     uint32_t n_nodes = nvo_net_n_nodes(net);
     rt->built = true;
+    rt->noted_links = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+    rt->noted_nodes = g_array_new(FALSE, FALSE, sizeof(uint32_t));
     rt->by_key = g_hash_table_new(key_hash__, key_equal__);
     rt->node_group = g_new(uint32_t, n_nodes ? n_nodes : 1);
     rt->node_up = g_new(bool, n_nodes ? n_nodes : 1);
@@ -335,6 +337,8 @@ nvo_routes_destroy__(struct nvo_net *net)
         g_free(rt->groups[g].dist);
     }
     g_hash_table_destroy(rt->by_key);
+    g_array_free(rt->noted_links, TRUE);
+    g_array_free(rt->noted_nodes, TRUE);
     g_free(rt->groups);
     g_free(rt->free_groups);
     g_free(rt->dirty);
@@ -348,6 +352,22 @@ nvo_routes_destroy__(struct nvo_net *net)
     g_free(rt->adj_port);
     g_free(rt->scratch);
     memset(rt, 0, sizeof *rt);
+}
+
+void
+nvo_routes_note_link__(struct nvo_net *net, uint32_t li)
+{
+    if (net->rt.built) {
+        g_array_append_val(net->rt.noted_links, li);
+    }
+}
+
+void
+nvo_routes_note_node__(struct nvo_net *net, uint32_t ni)
+{
+    if (net->rt.built) {
+        g_array_append_val(net->rt.noted_nodes, ni);
+    }
 }
 
 /* ---- Computation -------------------------------------------------------- */
@@ -447,6 +467,8 @@ nvo_net_compute_routes(struct nvo_net *net)
         build__(net);
     }
     uint32_t n_nodes = nvo_net_n_nodes(net);
+    g_array_set_size(rt->noted_links, 0);
+    g_array_set_size(rt->noted_nodes, 0);
     for (uint32_t li = 0; li < net->links->len; li++) {
         rt->link_usable[li] = usable__(net, li);
     }
@@ -558,10 +580,12 @@ nvo_net_update_routes(struct nvo_net *net)
         nvo_net_compute_routes(net);
         return;
     }
-    uint32_t n_nodes = nvo_net_n_nodes(net);
-    /* What changed since the routes were computed. */
+    /* What changed since the routes were computed, of what was noted (a
+     * link or node noted twice, or changed and changed back, counts once
+     * or not at all). */
     GArray *links = g_array_new(FALSE, FALSE, sizeof(uint32_t));
-    for (uint32_t li = 0; li < net->links->len; li++) {
+    for (guint k = 0; k < rt->noted_links->len; k++) {
+        uint32_t li = g_array_index(rt->noted_links, uint32_t, k);
         bool u = usable__(net, li);
         if (u != rt->link_usable[li]) {
             rt->link_usable[li] = u;
@@ -569,9 +593,11 @@ nvo_net_update_routes(struct nvo_net *net)
         }
     }
     GArray *up_sw = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+    GArray *down_sw = g_array_new(FALSE, FALSE, sizeof(uint32_t));
     uint8_t *sw_state = g_new0(uint8_t, rt->n_sw ? rt->n_sw : 1);
     enum { SW_SAME, SW_CAME_UP, SW_WENT_DOWN };
-    for (uint32_t i = 0; i < n_nodes; i++) {
+    for (guint k = 0; k < rt->noted_nodes->len; k++) {
+        uint32_t i = g_array_index(rt->noted_nodes, uint32_t, k);
         struct nvo_node *n = nvo_net_node(net, i);
         if (n->up == rt->node_up[i]) {
             continue;
@@ -583,10 +609,10 @@ nvo_net_update_routes(struct nvo_net *net)
         }
         sw_state[n->sw] = n->up ? SW_CAME_UP : SW_WENT_DOWN;
         rt->dirty[rt->node_group[i]] = true;    /* its own group */
-        if (n->up) {
-            g_array_append_val(up_sw, n->sw);
-        }
+        g_array_append_val(n->up ? up_sw : down_sw, n->sw);
     }
+    g_array_set_size(rt->noted_links, 0);
+    g_array_set_size(rt->noted_nodes, 0);
     /* Hypervisors on changed links move groups; changed switch ports are
      * collected per switch. */
     uint32_t *n_chg = g_new0(uint32_t, rt->n_sw ? rt->n_sw : 1);
@@ -632,10 +658,8 @@ nvo_net_update_routes(struct nvo_net *net)
         if (!gr->key || rt->dirty[g]) {
             continue;
         }
-        for (uint32_t s = 0; s < rt->n_sw; s++) {
-            if (sw_state[s] == SW_WENT_DOWN) {
-                gr->dist[s] = -1;
-            }
+        for (guint i = 0; i < down_sw->len; i++) {
+            gr->dist[g_array_index(down_sw, uint32_t, i)] = -1;
         }
         for (guint i = 0; i < up_sw->len; i++) {
             uint32_t s = g_array_index(up_sw, uint32_t, i);
@@ -724,6 +748,7 @@ nvo_net_update_routes(struct nvo_net *net)
     g_free(sw_state);
     g_array_free(links, TRUE);
     g_array_free(up_sw, TRUE);
+    g_array_free(down_sw, TRUE);
     g_array_free(sw_links, TRUE);
     rt->last_full = false;
     rt->n_incremental++;
