@@ -105,6 +105,12 @@ struct nvo_routes {
     uint32_t *adj_peer;         /* peer's switch slot */
     uint32_t *adj_link;         /* link index */
     uint16_t *adj_port;         /* port on s */
+    /* Each switch's links to hypervisors, by hypervisor node index
+     * (ascending): att_*[att_off[s] .. att_off[s + 1]). */
+    uint32_t *att_off;
+    uint32_t *att_node;
+    uint32_t *att_link;
+    uint16_t *att_port;
     uint32_t *node_group;       /* node index -> group, NVO_GROUP_NONE */
     struct nvo_route_group *groups;
     uint32_t n_groups, groups_cap;

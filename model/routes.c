@@ -311,6 +311,38 @@ build__(struct nvo_net *net)
             }
         }
     }
+    /* Links to hypervisors per switch, sorted by the hypervisor. */
+    rt->att_off = g_new(uint32_t, rt->n_sw + 1);
+    uint32_t n_att = 0;
+    for (uint32_t s = 0; s < rt->n_sw; s++) {
+        const struct nvo_node *n = nvo_net_node(net, rt->sw_node[s]);
+        rt->att_off[s] = n_att;
+        n_att += n->n_ports - (rt->adj_off[s + 1] - rt->adj_off[s]);
+    }
+    rt->att_off[rt->n_sw] = n_att;
+    rt->att_node = g_new(uint32_t, n_att ? n_att : 1);
+    rt->att_link = g_new(uint32_t, n_att ? n_att : 1);
+    rt->att_port = g_new(uint16_t, n_att ? n_att : 1);
+    for (uint32_t s = 0; s < rt->n_sw; s++) {
+        const struct nvo_node *n = nvo_net_node(net, rt->sw_node[s]);
+        uint32_t base = rt->att_off[s], k = 0;
+        for (uint32_t p = 0; p < n->n_ports; p++) {
+            uint32_t h = n->peer[p];
+            if (nvo_net_node(net, h)->sw != NVO_SW_NONE) {
+                continue;
+            }
+            uint32_t j = base + k++;
+            while (j > base && rt->att_node[j - 1] > h) {  /* insertion */
+                rt->att_node[j] = rt->att_node[j - 1];
+                rt->att_link[j] = rt->att_link[j - 1];
+                rt->att_port[j] = rt->att_port[j - 1];
+                j--;
+            }
+            rt->att_node[j] = h;
+            rt->att_link[j] = n->link[p];
+            rt->att_port[j] = (uint16_t) p;
+        }
+    }
     /* A next hop set at a hypervisor or a source switch has at most one
      * port per link of the node. */
     rt->scratch_cap = rt->scratch_cap ? rt->scratch_cap : 1;
@@ -350,6 +382,10 @@ nvo_routes_destroy__(struct nvo_net *net)
     g_free(rt->adj_peer);
     g_free(rt->adj_link);
     g_free(rt->adj_port);
+    g_free(rt->att_off);
+    g_free(rt->att_node);
+    g_free(rt->att_link);
+    g_free(rt->att_port);
     g_free(rt->scratch);
     memset(rt, 0, sizeof *rt);
 }
@@ -781,14 +817,21 @@ nvo_net_next_hops(const struct nvo_node *n, uint32_t dst,
         if (id == NVO_NHS_NONE || d->sw != NVO_SW_NONE) {
             return 0;
         }
-        /* A hypervisor attached to this switch: its link. */
-        for (uint32_t p = 0; p < d->n_ports; p++) {
-            if (d->peer[p] == n->index && rt->link_usable[d->link[p]]) {
-                const struct nvo_net_link *l = nvo_net_link(net, d->link[p]);
-                rt->scratch[0] = (uint16_t) (l->a == n->index ? l->a_port
-                                                              : l->b_port);
-                return 1;
+        /* A hypervisor attached to this switch: its link, found by
+         * bisection among the switch's links to hypervisors. */
+        uint32_t lo = rt->att_off[n->sw], hi = rt->att_off[n->sw + 1];
+        while (lo < hi) {
+            uint32_t mid = lo + (hi - lo) / 2;
+            if (rt->att_node[mid] < dst) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
             }
+        }
+        if (lo < rt->att_off[n->sw + 1] && rt->att_node[lo] == dst
+            && rt->link_usable[rt->att_link[lo]]) {
+            rt->scratch[0] = rt->att_port[lo];
+            return 1;
         }
         return 0;
     }
