@@ -422,18 +422,23 @@ flowmap_note__(struct nvo_node *n, uint64_t id, uint16_t port)
 static void
 forward__(struct nvo_node *n, struct nvo_pkt *p, uint32_t dst)
 {
-    /* A switch's FIB by the destination's group; hypervisors and a
-     * group's sources build theirs (routes.c). */
-    const uint16_t *nh;
-    uint32_t n_nh;
-    uint32_t g = n->net->rt.node_group[dst];
-    uint32_t id = n->sw != NVO_SW_NONE && g != NVO_GROUP_NONE ? n->fib[g]
-                                                               : NVO_NHS_SOURCE;
-    if (id > NVO_NHS_SOURCE) {
-        nh = n->nh_pool + n->nhs[id].off;
-        n_nh = n->nhs[id].n;
-    } else {
-        n_nh = nvo_net_next_hops(n, dst, &nh);
+    /* A switch's FIB by the destination's group (routes.c); a group's own
+     * switches deliver on their link to the hypervisor, a hypervisor
+     * works its next hops out.  'n' is up and 'dst' is not 'n'. */
+    const struct nvo_routes *rt = &n->net->rt;
+    uint32_t g = rt->node_group[dst];
+    const uint16_t *nh = rt->scratch;
+    uint32_t n_nh = 0;
+    if (n->sw == NVO_SW_NONE) {
+        n_nh = nvo_routes_hv_next_hops__(n->net, n, dst, g, rt->scratch);
+    } else if (g != NVO_GROUP_NONE) {
+        uint32_t id = n->fib[g];
+        if (id > NVO_NHS_SOURCE) {
+            nh = n->nh_pool + n->nhs[id].off;
+            n_nh = n->nhs[id].n;
+        } else if (id == NVO_NHS_SOURCE) {
+            n_nh = nvo_routes_attached__(rt, n->sw, dst, rt->scratch);
+        }
     }
     if (!n_nh) {
         node_drop__(n, p, NVO_NODE_DROP_NO_ROUTE);

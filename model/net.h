@@ -300,6 +300,67 @@ void nvo_net_send(struct nvo_node *n, struct nvo_pkt *p);
 uint32_t nvo_net_next_hops(const struct nvo_node *n, uint32_t dst,
                            const uint16_t **ports);
 
+/* For net.c and routes.c: the port of switch slot 'sw' to the hypervisor
+ * 'dst' attached to it, found by bisection in the switch's links to
+ * hypervisors; 1 and *port if the link was usable when routes were
+ * computed, else 0. */
+static inline uint32_t
+nvo_routes_attached__(const struct nvo_routes *rt, uint32_t sw, uint32_t dst,
+                      uint16_t *port)
+{
+    uint32_t lo = rt->att_off[sw], hi = rt->att_off[sw + 1], end = hi;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (rt->att_node[mid] < dst) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    if (lo < end && rt->att_node[lo] == dst
+        && rt->link_usable[rt->att_link[lo]]) {
+        *port = rt->att_port[lo];
+        return 1;
+    }
+    return 0;
+}
+
+/* For net.c and routes.c: the next hops of hypervisor 'n' (up) toward
+ * 'dst' (not n) of group 'g' into 'out' (room for n's ports): its own
+ * usable link to 'dst' if it has one, else every usable uplink to a switch
+ * nearest the group, ports ascending. */
+static inline uint32_t
+nvo_routes_hv_next_hops__(const struct nvo_net *net, const struct nvo_node *n,
+                          uint32_t dst, uint32_t g, uint16_t *out)
+{
+    const struct nvo_routes *rt = &net->rt;
+    const int32_t *dist = g != NVO_GROUP_NONE ? rt->groups[g].dist : NULL;
+    int32_t best = -1;
+    uint32_t k = 0;
+    for (uint32_t p = 0; p < n->n_ports; p++) {
+        uint32_t peer = n->peer[p];
+        if (!rt->link_usable[n->link[p]]) {
+            continue;
+        }
+        if (peer == dst) {
+            out[0] = (uint16_t) p;
+            return 1;
+        }
+        uint32_t s = nvo_net_node(net, peer)->sw;
+        if (!dist || s == NVO_SW_NONE || dist[s] < 0) {
+            continue;
+        }
+        if (best < 0 || dist[s] < best) {
+            best = dist[s];
+            k = 0;
+        }
+        if (dist[s] == best) {
+            out[k++] = (uint16_t) p;
+        }
+    }
+    return k;
+}
+
 /* Number of next hops node 'n' has toward node 'dst'. */
 uint32_t nvo_node_n_next_hops(const struct nvo_node *n, uint32_t dst);
 

@@ -804,7 +804,6 @@ nvo_net_next_hops(const struct nvo_node *n, uint32_t dst,
         return 0;
     }
     uint32_t g = rt->node_group[dst];
-    const struct nvo_node *d = nvo_net_node(net, dst);
     if (n->sw != NVO_SW_NONE) {
         if (g == NVO_GROUP_NONE) {
             return 0;
@@ -814,55 +813,14 @@ nvo_net_next_hops(const struct nvo_node *n, uint32_t dst,
             *ports = n->nh_pool + n->nhs[id].off;
             return n->nhs[id].n;
         }
-        if (id == NVO_NHS_NONE || d->sw != NVO_SW_NONE) {
+        if (id == NVO_NHS_NONE) {
             return 0;
         }
-        /* A hypervisor attached to this switch: its link, found by
-         * bisection among the switch's links to hypervisors. */
-        uint32_t lo = rt->att_off[n->sw], hi = rt->att_off[n->sw + 1];
-        while (lo < hi) {
-            uint32_t mid = lo + (hi - lo) / 2;
-            if (rt->att_node[mid] < dst) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        if (lo < rt->att_off[n->sw + 1] && rt->att_node[lo] == dst
-            && rt->link_usable[rt->att_link[lo]]) {
-            rt->scratch[0] = rt->att_port[lo];
-            return 1;
-        }
-        return 0;
+        /* A source of the group, not the destination itself: the
+         * destination is a hypervisor attached to it. */
+        return nvo_routes_attached__(rt, n->sw, dst, rt->scratch);
     }
-    /* A hypervisor: its own link to the destination, else every uplink to
-     * a switch nearest the destination's group. */
-    for (uint32_t p = 0; p < n->n_ports; p++) {
-        if (n->peer[p] == dst && rt->link_usable[n->link[p]]) {
-            rt->scratch[0] = (uint16_t) p;
-            return 1;
-        }
-    }
-    if (g == NVO_GROUP_NONE) {
-        return 0;
-    }
-    const int32_t *dist = rt->groups[g].dist;
-    int32_t best = -1;
-    uint32_t k = 0;
-    for (uint32_t p = 0; p < n->n_ports; p++) {
-        uint32_t s = nvo_net_node(net, n->peer[p])->sw;
-        if (s == NVO_SW_NONE || !rt->link_usable[n->link[p]] || dist[s] < 0) {
-            continue;
-        }
-        if (best < 0 || dist[s] < best) {
-            best = dist[s];
-            k = 0;
-        }
-        if (dist[s] == best) {
-            rt->scratch[k++] = (uint16_t) p;
-        }
-    }
-    return k;
+    return nvo_routes_hv_next_hops__(net, n, dst, g, rt->scratch);
 }
 
 uint32_t
