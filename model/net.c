@@ -1,6 +1,6 @@
-/* net.c: the underlay network: building it, addresses, shortest-path
- * routes with every equal-cost next hop, IP forwarding with ECMP, and
- * link / node failures with a convergence delay.  See net.h. */
+/* net.c: the underlay network: building it, addresses, IP forwarding
+ * with ECMP over the routes of routes.c, and link / node failures with a
+ * convergence delay.  See net.h. */
 #include "net.h"
 
 #include <errno.h>
