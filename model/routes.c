@@ -187,7 +187,8 @@ group_add__(struct nvo_net *net, const uint32_t *key)
     uint32_t g = rt->n_free ? rt->free_groups[--rt->n_free] : rt->n_groups++;
     groups_reserve__(net, g);
     struct nvo_route_group *gr = &rt->groups[g];
-    gr->key = g_memdup2(key, (key[0] + 1) * sizeof *key);
+    gr->key = g_new(uint32_t, key[0] + 1);
+    memcpy(gr->key, key, (key[0] + 1) * sizeof *key);
     gr->n_members = 0;
     gr->dist = g_new(int32_t, rt->n_sw ? rt->n_sw : 1);
     g_hash_table_insert(rt->by_key, gr->key, GUINT_TO_POINTER(g + 1));
