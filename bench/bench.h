@@ -8,6 +8,7 @@
 
 int nvo_bench_hold_main(int argc, char **argv);
 int nvo_bench_fabric_main(int argc, char **argv);
+int nvo_bench_scale_main(int argc, char **argv);
 
 /* Matches argv[*i] against the options 'names' (n of them) that take a
  * value, written "--opt VALUE" or "--opt=VALUE".  Returns the index of the

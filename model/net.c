@@ -1,6 +1,6 @@
-/* net.c: the underlay network: building it, addresses, shortest-path
- * routes with every equal-cost next hop, IP forwarding with ECMP, and
- * link / node failures with a convergence delay.  See net.h. */
+/* net.c: the underlay network: building it, addresses, IP forwarding
+ * with ECMP over the routes of routes.c, and link / node failures with a
+ * convergence delay.  See net.h. */
 #include "net.h"
 
 #include <errno.h>
@@ -88,9 +88,10 @@ node_free__(struct nvo_node *n)
     g_free(n->ports);
     g_free(n->peer);
     g_free(n->link);
-    g_free(n->fib_off);
-    g_free(n->fib_n);
-    g_free(n->fib_nh);
+    g_free(n->fib);
+    g_free(n->nhs);
+    g_free(n->nh_pool);
+    g_free(n->nhs_slots);
     g_free(n->port_flows);
     g_free(n->flows.keys);
     g_free(n->flows.seen);
@@ -110,6 +111,7 @@ nvo_net_destroy(struct nvo_net *net)
     for (uint32_t i = 0; i < net->nodes->len; i++) {
         node_free__(nvo_net_node(net, i));
     }
+    nvo_routes_destroy__(net);
     g_ptr_array_free(net->nodes, TRUE);
     g_array_free(net->links, TRUE);
     g_hash_table_destroy(net->by_name);
@@ -303,8 +305,6 @@ nvo_net_finalize(struct nvo_net *net)
         n->mac[0] = 0x02;               /* locally administered, unicast */
         n->mac[1] = 0xfe;
         nvo_wr32(n->mac + 2, i + 1);
-        n->fib_off = g_new0(uint32_t, n_nodes);
-        n->fib_n = g_new0(uint16_t, n_nodes);
         if (n->role != NVO_ROLE_HYPERVISOR) {
             n->flows.mask = 1023;
             n->flows.keys = g_new0(uint64_t, 1024);
@@ -348,109 +348,14 @@ nvo_net_finalize(struct nvo_net *net)
     return 0;
 }
 
-/* ---- Routes ------------------------------------------------------------- */
-
-static bool
-link_usable__(const struct nvo_net *net, const struct nvo_node *n,
-              uint32_t port)
-{
-    const struct nvo_net_link *l = nvo_net_link(net, n->link[port]);
-    return l->link.up && nvo_net_node(net, n->peer[port])->up;
-}
-
-void
-nvo_net_compute_routes(struct nvo_net *net)
-{
-    uint32_t n_nodes = net->nodes->len;
-    int32_t *dist = g_new(int32_t, n_nodes);
-    uint32_t *queue = g_new(uint32_t, n_nodes);
-    /* Next hops are collected per node, then packed. */
-    GArray **nh = g_new(GArray *, n_nodes);
-    for (uint32_t v = 0; v < n_nodes; v++) {
-        nh[v] = g_array_new(FALSE, FALSE, sizeof(uint16_t));
-    }
-    for (uint32_t d = 0; d < n_nodes; d++) {
-        /* Breadth-first from d over up nodes and links; only d itself
-         * and switches/routers relay (hypervisors never carry transit). */
-        for (uint32_t v = 0; v < n_nodes; v++) {
-            dist[v] = -1;
-        }
-        uint32_t head = 0, tail = 0;
-        if (nvo_net_node(net, d)->up) {
-            dist[d] = 0;
-            queue[tail++] = d;
-        }
-        while (head < tail) {
-            uint32_t u = queue[head++];
-            const struct nvo_node *un = nvo_net_node(net, u);
-            if (u != d && un->role == NVO_ROLE_HYPERVISOR) {
-                continue;
-            }
-            for (uint32_t p = 0; p < un->n_ports; p++) {
-                uint32_t v = un->peer[p];
-                if (dist[v] < 0 && link_usable__(net, un, p)) {
-                    dist[v] = dist[u] + 1;
-                    queue[tail++] = v;
-                }
-            }
-        }
-        for (uint32_t v = 0; v < n_nodes; v++) {
-            struct nvo_node *vn = nvo_net_node(net, v);
-            vn->fib_off[d] = nh[v]->len;
-            uint16_t count = 0;
-            if (dist[v] > 0 && vn->up) {
-                for (uint32_t p = 0; p < vn->n_ports; p++) {
-                    uint32_t u = vn->peer[p];
-                    if (dist[u] == dist[v] - 1 && link_usable__(net, vn, p)
-                        && (u == d || nvo_net_node(net, u)->role
-                                      != NVO_ROLE_HYPERVISOR)) {
-                        uint16_t port = (uint16_t) p;
-                        g_array_append_val(nh[v], port);
-                        count++;
-                    }
-                }
-            }
-            vn->fib_n[d] = count;
-        }
-    }
-    for (uint32_t v = 0; v < n_nodes; v++) {
-        struct nvo_node *vn = nvo_net_node(net, v);
-        g_free(vn->fib_nh);
-        vn->fib_nh = (uint16_t *) (void *) g_array_free(nh[v], FALSE);
-    }
-    g_free(nh);
-    g_free(dist);
-    g_free(queue);
-    net->n_route_computations++;
-    net->last_convergence = nvo_engine_now(net->engine);
-    if (net->n_route_computations > 1 && net->routes_changed) {
-        net->routes_changed(net->routes_ctx);
-    }
-}
-
-int
-nvo_net_hops(const struct nvo_net *net, uint32_t a, uint32_t b)
-{
-    /* Follow the first next hop; all equal-cost paths have one length. */
-    int hops = 0;
-    uint32_t v = a;
-    while (v != b) {
-        const struct nvo_node *n = nvo_net_node(net, v);
-        if (!n->fib_n[b] || hops > (int) net->nodes->len) {
-            return -1;
-        }
-        v = n->peer[n->fib_nh[n->fib_off[b]]];
-        hops++;
-    }
-    return hops;
-}
+/* ---- Failures ---------------------------------------------------------- */
 
 static void
 converge__(void *net_)
 {
     struct nvo_net *net = net_;
     net->converge_event = NVO_EVENT_NONE;
-    nvo_net_compute_routes(net);
+    nvo_net_update_routes(net);
 }
 
 static void
@@ -474,6 +379,7 @@ nvo_net_set_link_up(struct nvo_net *net, uint32_t li, bool up)
         return;
     }
     nvo_link_set_up(&l->link, up);
+    nvo_routes_note_link__(net, li);
     schedule_convergence__(net);
 }
 
@@ -490,7 +396,9 @@ nvo_net_set_node_up(struct nvo_net *net, uint32_t ni, bool up)
      * link-down event said so after; this model keeps it simple: all). */
     for (uint32_t p = 0; p < n->n_ports; p++) {
         nvo_link_set_up(&nvo_net_link(net, n->link[p])->link, up);
+        nvo_routes_note_link__(net, n->link[p]);
     }
+    nvo_routes_note_node__(net, ni);
     schedule_convergence__(net);
 }
 
@@ -589,19 +497,39 @@ flowmap_note__(struct nvo_node *n, uint64_t id, uint16_t port)
 static void
 forward__(struct nvo_node *n, struct nvo_pkt *p, uint32_t dst)
 {
-    uint32_t n_nh = n->fib_n[dst];
+    /* A switch's FIB by the destination's group (routes.c); a group's own
+     * switches deliver on their link to the hypervisor, a hypervisor
+     * works its next hops out.  'n' is up and 'dst' is not 'n'. */
+    const struct nvo_routes *rt = &n->net->rt;
+    uint32_t g = rt->node_group[dst];
+    const uint16_t *nh = rt->scratch;
+    uint32_t n_nh = 0;
+    if (n->sw == NVO_SW_NONE) {
+        n_nh = nvo_routes_hv_next_hops__(n->net, n, dst, g, rt->scratch);
+    } else if (g != NVO_GROUP_NONE) {
+        uint32_t id = n->fib[g];
+        if (id > NVO_NHS_SOURCE) {
+            nh = n->nh_pool + n->nhs[id].off;
+            n_nh = n->nhs[id].n;
+        } else if (id == NVO_NHS_SOURCE) {
+            n_nh = nvo_routes_attached__(rt, n->sw, dst, rt->scratch);
+        }
+    }
     if (!n_nh) {
         node_drop__(n, p, NVO_NODE_DROP_NO_ROUTE);
         return;
     }
-    const uint16_t *nh = &n->fib_nh[n->fib_off[dst]];
     uint32_t port = nh[n_nh == 1 ? 0
                        : nvo_ecmp_select(&n->ecmp, p, n_nh, &n->rng)];
     if (n->flows.mask && p->flow_id) {
         flowmap_note__(n, p->flow_id, (uint16_t) port);
     }
-    /* Ethernet: from this node to the next hop. */
-    memcpy(p->data, nvo_net_node(n->net, n->peer[port])->mac, 6);
+    /* Ethernet: from this node to the next hop, whose MAC follows from its
+     * index (as finalize assigns it), so the hop does not read the peer's
+     * node. */
+    p->data[0] = 0x02;
+    p->data[1] = 0xfe;
+    nvo_wr32(p->data + 2, n->peer[port] + 1);
     memcpy(p->data + 6, n->mac, 6);
     n->n_forwarded++;
     nvo_port_send(&n->ports[port], p);

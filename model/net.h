@@ -68,6 +68,72 @@ struct nvo_flowmap {
     size_t n;
 };
 
+/* A set of equal-cost next hops: n ports at a node's nh_pool + off. */
+struct nvo_nhs {
+    uint32_t off;
+    uint32_t n;
+};
+
+#define NVO_SW_NONE UINT32_MAX  /* nvo_node.sw of a hypervisor */
+#define NVO_GROUP_NONE UINT32_MAX
+#define NVO_NHS_NONE 0u         /* no route */
+#define NVO_NHS_SOURCE 1u       /* the node is a source of the group */
+
+/* A destination group (routes.c): the destinations that attach to the
+ * same set of switches, the sources of its shortest paths.  A switch,
+ * router or route reflector is its own group {itself}; a hypervisor
+ * belongs to the group of the switches it has usable links to (a
+ * single-homed hypervisor shares its leaf's group; a dual-homed one has
+ * the group of its pair of leaves). */
+struct nvo_route_group {
+    uint32_t *key;              /* key[0] = n, key[1..n] node indices,
+                                 * ascending; NULL: a free slot */
+    uint32_t n_members;         /* hypervisors in it, + 1 for a switch's
+                                 * own group */
+    int32_t *dist;              /* per switch slot: hops to the nearest
+                                 * source over usable links, -1 none */
+};
+
+/* The routing state of a network (routes.c). */
+struct nvo_routes {
+    bool built;
+    uint32_t n_sw;              /* switches (every node but hypervisors) */
+    uint32_t *sw_node;          /* switch slot -> node index */
+    /* Switch-to-switch adjacency by slot, in port order: adj_*[adj_off[s]
+     * .. adj_off[s + 1]). */
+    uint32_t *adj_off;
+    uint32_t *adj_peer;         /* peer's switch slot */
+    uint32_t *adj_link;         /* link index */
+    uint16_t *adj_port;         /* port on s */
+    /* Each switch's links to hypervisors, by hypervisor node index
+     * (ascending): att_*[att_off[s] .. att_off[s + 1]). */
+    uint32_t *att_off;
+    uint32_t *att_node;
+    uint32_t *att_link;
+    uint16_t *att_port;
+    uint32_t *node_group;       /* node index -> group, NVO_GROUP_NONE */
+    struct nvo_route_group *groups;
+    uint32_t n_groups, groups_cap;
+    uint32_t *free_groups;
+    uint32_t n_free;
+    GHashTable *by_key;         /* group key -> group index + 1 */
+    bool *dirty;                /* per group, during an update */
+    bool *link_usable;          /* per link, as the routes were computed */
+    bool *node_up;              /* per node, as the routes were computed */
+    GArray *noted_links;        /* uint32_t: changed since computed */
+    GArray *noted_nodes;        /* uint32_t */
+    uint16_t *scratch;          /* next hops built on demand */
+    uint32_t scratch_cap;
+
+    /* Statistics of the latest computation. */
+    bool last_full;             /* a full computation */
+    uint32_t last_groups_searched;  /* groups whose distances were
+                                     * searched again (breadth-first) */
+    uint32_t last_groups_patched;   /* groups whose FIB entries were
+                                     * patched without a search */
+    uint64_t n_full, n_incremental;
+};
+
 /* Called with frames addressed to the node itself; the callee owns 'p'. */
 typedef void nvo_node_local_fn(struct nvo_node *, struct nvo_pkt *p);
 
@@ -90,11 +156,22 @@ struct nvo_node {
     struct nvo_ecmp ecmp;
     struct nvo_rng rng;         /* "<name>/ecmp": random spraying */
 
-    /* FIB: for destination node d, fib_n[d] next-hop ports starting at
-     * fib_nh[fib_off[d]]. */
-    uint32_t *fib_off;
-    uint16_t *fib_n;
-    uint16_t *fib_nh;
+    /* Routes (routes.c).  A switch (any node but a hypervisor) has a
+     * slot 'sw' and a FIB indexed by destination group: fib[g] is the id
+     * of a next-hop set, NVO_NHS_NONE (no route) or NVO_NHS_SOURCE (the
+     * node is one of the group's sources: the destination is the node
+     * itself or a hypervisor attached to it).  Set s holds nhs[s].n ports
+     * at nh_pool + nhs[s].off in ascending order; equal sets are stored
+     * once.  Hypervisors have no FIB (sw = NVO_SW_NONE): their next hops
+     * follow from their uplinks' distances (nvo_net_next_hops()). */
+    uint32_t sw;
+    uint32_t *fib;
+    struct nvo_nhs *nhs;
+    uint32_t n_nhs, nhs_cap;
+    uint16_t *nh_pool;
+    uint32_t pool_len, pool_cap;
+    uint32_t *nhs_slots;        /* hash of the sets: set id, 0 = empty */
+    uint32_t nhs_mask;
 
     nvo_node_local_fn *local;   /* NULL: frames for the node are dropped */
     void *local_ctx;
@@ -144,6 +221,7 @@ struct nvo_net {
     } link_index;
     bool finalized;
 
+    struct nvo_routes rt;
     uint64_t n_route_computations;
     nvo_time_t last_convergence;
     nvo_event_id converge_event;
@@ -209,8 +287,15 @@ int nvo_net_find_link(const struct nvo_net *, uint32_t a, uint32_t b);
 int nvo_net_addr4_node(const struct nvo_net *, uint32_t addr);
 int nvo_net_addr6_node(const struct nvo_net *, const uint8_t addr[16]);
 
-/* Recomputes every FIB from the current link and node states now. */
+/* Recomputes every FIB from the current link and node states now, from
+ * scratch. */
 void nvo_net_compute_routes(struct nvo_net *);
+
+/* Brings the FIBs up to date with the current link and node states,
+ * recomputing only what the changes since the latest computation affect
+ * (what convergence runs); the result is the same as
+ * nvo_net_compute_routes()'s. */
+void nvo_net_update_routes(struct nvo_net *);
 
 /* Link / node state changes; routes follow after the convergence delay. */
 void nvo_net_set_link_up(struct nvo_net *, uint32_t link, bool up);
@@ -221,12 +306,83 @@ void nvo_net_set_node_up(struct nvo_net *, uint32_t node, bool up);
  * sources.  The network owns 'p'. */
 void nvo_net_send(struct nvo_node *n, struct nvo_pkt *p);
 
-/* Number of next hops node 'n' has toward node 'dst'. */
+/* The next hops of node 'n' toward node 'dst' over the current routes:
+ * returns their number and points *ports at them, in ascending port order
+ * (the order an ECMP hash indexes).  A hypervisor's, and those of a
+ * destination's attachment switch, are built in a buffer that the next
+ * call overwrites. */
+uint32_t nvo_net_next_hops(const struct nvo_node *n, uint32_t dst,
+                           const uint16_t **ports);
+
+/* For net.c and routes.c: the port of switch slot 'sw' to the hypervisor
+ * 'dst' attached to it, found by bisection in the switch's links to
+ * hypervisors; 1 and *port if the link was usable when routes were
+ * computed, else 0. */
 static inline uint32_t
-nvo_node_n_next_hops(const struct nvo_node *n, uint32_t dst)
+nvo_routes_attached__(const struct nvo_routes *rt, uint32_t sw, uint32_t dst,
+                      uint16_t *port)
 {
-    return n->fib_n[dst];
+    uint32_t lo = rt->att_off[sw], hi = rt->att_off[sw + 1], end = hi;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (rt->att_node[mid] < dst) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    if (lo < end && rt->att_node[lo] == dst
+        && rt->link_usable[rt->att_link[lo]]) {
+        *port = rt->att_port[lo];
+        return 1;
+    }
+    return 0;
 }
+
+/* For net.c and routes.c: the next hops of hypervisor 'n' (up) toward
+ * 'dst' (not n) of group 'g' into 'out' (room for n's ports): its own
+ * usable link to 'dst' if it has one, else every usable uplink to a switch
+ * nearest the group, ports ascending. */
+static inline uint32_t
+nvo_routes_hv_next_hops__(const struct nvo_net *net, const struct nvo_node *n,
+                          uint32_t dst, uint32_t g, uint16_t *out)
+{
+    const struct nvo_routes *rt = &net->rt;
+    const int32_t *dist = g != NVO_GROUP_NONE ? rt->groups[g].dist : NULL;
+    int32_t best = -1;
+    uint32_t k = 0;
+    for (uint32_t p = 0; p < n->n_ports; p++) {
+        uint32_t peer = n->peer[p];
+        if (!rt->link_usable[n->link[p]]) {
+            continue;
+        }
+        if (peer == dst) {
+            out[0] = (uint16_t) p;
+            return 1;
+        }
+        uint32_t s = nvo_net_node(net, peer)->sw;
+        if (!dist || s == NVO_SW_NONE || dist[s] < 0) {
+            continue;
+        }
+        if (best < 0 || dist[s] < best) {
+            best = dist[s];
+            k = 0;
+        }
+        if (dist[s] == best) {
+            out[k++] = (uint16_t) p;
+        }
+    }
+    return k;
+}
+
+/* Number of next hops node 'n' has toward node 'dst'. */
+uint32_t nvo_node_n_next_hops(const struct nvo_node *n, uint32_t dst);
+
+/* For net.c: frees the routing state; notes that a link's or node's state
+ * changed (the next update looks only at what was noted). */
+void nvo_routes_destroy__(struct nvo_net *);
+void nvo_routes_note_link__(struct nvo_net *, uint32_t link);
+void nvo_routes_note_node__(struct nvo_net *, uint32_t node);
 
 /* Hop count from node 'a' to node 'b' over the current routes, or -1. */
 int nvo_net_hops(const struct nvo_net *, uint32_t a, uint32_t b);

@@ -289,13 +289,14 @@ static uint32_t
 choose_port__(struct nvo_traffic *tr, struct host *h, struct flow *f)
 {
     struct nvo_node *n = h->node;
-    uint32_t n_nh = n->fib_n[f->dst];
+    const uint16_t *nh;
+    uint32_t n_nh = nvo_net_next_hops(n, f->dst, &nh);
     if (n_nh == 0) {
         return 0;
     }
-    const uint16_t *nh = &n->fib_nh[n->fib_off[f->dst]];
     uint32_t k = 0;
     if (n_nh > 1) {
+        /* make_packet__ asks for no routes: 'nh' stays valid. */
         struct nvo_pkt *t = make_packet__(tr, f, 1);
         k = nvo_ecmp_select(&n->ecmp, t, n_nh, &n->rng);
         nvo_pkt_free(t);
@@ -330,12 +331,13 @@ routes_changed__(void *tr_)
             h->rr[p].head = h->rr[p].tail = NULL;
             while (f) {
                 struct flow *next = f->next;
-                const uint16_t *nh = &n->fib_nh[n->fib_off[f->dst]];
+                const uint16_t *nh;
+                uint32_t n_nh = nvo_net_next_hops(n, f->dst, &nh);
                 bool ok = false;
-                for (uint32_t k = 0; k < n->fib_n[f->dst]; k++) {
+                for (uint32_t k = 0; k < n_nh; k++) {
                     ok |= nh[k] == f->port;
                 }
-                if (!ok && n->fib_n[f->dst]) {
+                if (!ok && n_nh) {
                     f->port = choose_port__(tr, h, f);
                     moved = true;
                 }

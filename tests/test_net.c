@@ -620,6 +620,368 @@ START_TEST(traffic_out_of_range)
     fab_destroy(&f);
 }
 END_TEST
+/* ---- Routes by destination group (routes.c) ----------------------------- */
+
+/* The next hops of node v toward node d by the definition the groups must
+ * reproduce: breadth-first from d over up nodes and usable links, only d
+ * and switches relaying; every usable port toward a node one hop closer
+ * that is d or a switch.  Ports into 'out', ascending; returns the count. */
+static uint32_t
+ref_next_hops(const struct nvo_net *net, uint32_t v, uint32_t d,
+              uint16_t *out)
+{
+    uint32_t n = nvo_net_n_nodes(net);
+    int32_t *dist = g_new(int32_t, n);
+    uint32_t *queue = g_new(uint32_t, n);
+    for (uint32_t i = 0; i < n; i++) {
+        dist[i] = -1;
+    }
+    uint32_t head = 0, tail = 0;
+    if (nvo_net_node(net, d)->up) {
+        dist[d] = 0;
+        queue[tail++] = d;
+    }
+    while (head < tail) {
+        uint32_t u = queue[head++];
+        const struct nvo_node *un = nvo_net_node(net, u);
+        if (u != d && un->role == NVO_ROLE_HYPERVISOR) {
+            continue;
+        }
+        for (uint32_t p = 0; p < un->n_ports; p++) {
+            uint32_t w = un->peer[p];
+            if (dist[w] < 0 && nvo_net_link(net, un->link[p])->link.up
+                && nvo_net_node(net, w)->up) {
+                dist[w] = dist[u] + 1;
+                queue[tail++] = w;
+            }
+        }
+    }
+    uint32_t k = 0;
+    const struct nvo_node *vn = nvo_net_node(net, v);
+    if (dist[v] > 0 && vn->up) {
+        for (uint32_t p = 0; p < vn->n_ports; p++) {
+            uint32_t u = vn->peer[p];
+            if (dist[u] == dist[v] - 1
+                && nvo_net_link(net, vn->link[p])->link.up
+                && nvo_net_node(net, u)->up
+                && (u == d || nvo_net_node(net, u)->role
+                              != NVO_ROLE_HYPERVISOR)) {
+                out[k++] = (uint16_t) p;
+            }
+        }
+    }
+    g_free(dist);
+    g_free(queue);
+    return k;
+}
+
+/* Every node's next hops toward every node, as one byte string: for each
+ * pair the count, then the ports. */
+static GByteArray *
+fib_snapshot(const struct nvo_net *net)
+{
+    GByteArray *b = g_byte_array_new();
+    uint32_t n = nvo_net_n_nodes(net);
+    for (uint32_t v = 0; v < n; v++) {
+        for (uint32_t d = 0; d < n; d++) {
+            const uint16_t *nh;
+            uint32_t k = nvo_net_next_hops(nvo_net_node(net, v), d, &nh);
+            g_byte_array_append(b, (const guint8 *) &k, sizeof k);
+            g_byte_array_append(b, (const guint8 *) nh,
+                                (guint) (k * sizeof *nh));
+        }
+    }
+    return b;
+}
+
+/* The FIB equals the per-destination definition, pair by pair. */
+static void
+check_against_reference(const struct nvo_net *net)
+{
+    uint32_t n = nvo_net_n_nodes(net);
+    uint16_t ref[64];
+    for (uint32_t v = 0; v < n; v++) {
+        for (uint32_t d = 0; d < n; d++) {
+            const uint16_t *nh;
+            uint32_t k = nvo_net_next_hops(nvo_net_node(net, v), d, &nh);
+            uint32_t kr = ref_next_hops(net, v, d, ref);
+            if (k != kr || memcmp(nh, ref, k * sizeof *nh)) {
+                ck_abort_msg("next hops of %s toward %s: %u, reference %u",
+                             nvo_net_node(net, v)->name,
+                             nvo_net_node(net, d)->name, k, kr);
+            }
+        }
+    }
+}
+
+/* Updates the routes incrementally, then checks them against the
+ * reference and, every other call, against a full computation (which
+ * then replaces them; in between, updates build on updates). */
+static void
+check_update(struct nvo_net *net)
+{
+    static unsigned calls;
+    nvo_net_update_routes(net);
+    ck_assert(!net->rt.last_full);
+    check_against_reference(net);
+    if (calls++ % 2) {
+        return;
+    }
+    GByteArray *inc = fib_snapshot(net);
+    uint32_t searched = net->rt.last_groups_searched;
+    uint32_t patched = net->rt.last_groups_patched;
+    nvo_net_compute_routes(net);
+    GByteArray *full = fib_snapshot(net);
+    ck_assert_uint_eq(inc->len, full->len);
+    ck_assert(!memcmp(inc->data, full->data, inc->len));
+    g_byte_array_free(inc, TRUE);
+    g_byte_array_free(full, TRUE);
+    net->rt.last_groups_searched = searched;
+    net->rt.last_groups_patched = patched;
+}
+
+static uint32_t
+n_live_groups(const struct nvo_net *net)
+{
+    uint32_t k = 0;
+    for (uint32_t g = 0; g < net->rt.n_groups; g++) {
+        k += net->rt.groups[g].key != NULL;
+    }
+    return k;
+}
+
+START_TEST(group_routes_leaf_spine)
+{
+    struct fab f;
+    fab_init(&f, NVO_SEED_PER_SWITCH, NVO_HASH_CRC32);
+    leaf_spine(&f, 4, 8, 3, false);
+    fab_finalize(&f);
+    check_against_reference(f.net);
+    /* 12 switches, each its own group; single-homed hosts share their
+     * leaf's. */
+    ck_assert_uint_eq(n_live_groups(f.net), 12);
+    ck_assert_uint_eq(f.net->rt.node_group[f.hv[5][2]],
+                      f.net->rt.node_group[f.leaf[5]]);
+    struct nvo_node *leaf = nvo_net_node(f.net, (uint32_t) f.leaf[0]);
+    const uint16_t *nh;
+    /* Toward a remote leaf's group: every spine, ports 0..3 (the leaf's
+     * links to the spines come first). */
+    ck_assert_uint_eq(nvo_net_next_hops(leaf, (uint32_t) f.hv[5][2], &nh), 4);
+    for (uint16_t i = 0; i < 4; i++) {
+        ck_assert_uint_eq(nh[i], i);
+    }
+    /* Its own host: the access port (4 + host). */
+    ck_assert_uint_eq(nvo_net_next_hops(leaf, (uint32_t) f.hv[0][2], &nh), 1);
+    ck_assert_uint_eq(nh[0], 6);
+    /* A spine: one port, the leaf's; a host: its one uplink. */
+    struct nvo_node *sp = nvo_net_node(f.net, (uint32_t) f.spine[2]);
+    ck_assert_uint_eq(nvo_net_next_hops(sp, (uint32_t) f.hv[5][1], &nh), 1);
+    ck_assert_uint_eq(nh[0], 5);
+    ck_assert_uint_eq(nvo_node_n_next_hops(nvo_net_node(f.net, (uint32_t) f.hv[1][0]),
+                                           (uint32_t) f.spine[3]), 1);
+    /* The leaf stores each distinct set once: none, source, all spines,
+     * and one per spine (toward the spines' own groups). */
+    ck_assert_uint_eq(leaf->n_nhs, 2 + 1 + 4);
+    ck_assert_uint_eq(leaf->pool_len, 4 + 4);
+    fab_destroy(&f);
+}
+END_TEST
+
+START_TEST(group_routes_dual_homed)
+{
+    struct fab f;
+    fab_init(&f, NVO_SEED_PER_SWITCH, NVO_HASH_CRC32);
+    leaf_spine(&f, 4, 8, 2, true);  /* hosts on leaves (1,2), (3,4), .. */
+    fab_finalize(&f);
+    check_against_reference(f.net);
+    /* 12 switch groups and 4 leaf pairs. */
+    ck_assert_uint_eq(n_live_groups(f.net), 16);
+    uint32_t g = f.net->rt.node_group[f.hv[2][0]];
+    ck_assert_uint_eq(f.net->rt.groups[g].key[0], 2);
+    ck_assert_uint_eq(f.net->rt.groups[g].key[1], (uint32_t) f.leaf[2]);
+    ck_assert_uint_eq(f.net->rt.groups[g].key[2], (uint32_t) f.leaf[3]);
+    ck_assert_uint_eq(g, f.net->rt.node_group[f.hv[2][1]]);
+    const uint16_t *nh;
+    struct nvo_node *leaf = nvo_net_node(f.net, (uint32_t) f.leaf[0]);
+    ck_assert_uint_eq(nvo_net_next_hops(leaf, (uint32_t) f.hv[2][0], &nh), 4);
+    /* A dual-homed host: both uplinks toward a remote pair, and toward
+     * its neighbour on the same pair; one toward a leaf it hangs off. */
+    struct nvo_node *hv = nvo_net_node(f.net, (uint32_t) f.hv[0][0]);
+    ck_assert_uint_eq(nvo_net_next_hops(hv, (uint32_t) f.hv[2][0], &nh), 2);
+    ck_assert_uint_eq(nh[0], 0);
+    ck_assert_uint_eq(nh[1], 1);
+    ck_assert_uint_eq(nvo_node_n_next_hops(hv, (uint32_t) f.hv[0][1]), 2);
+    ck_assert_uint_eq(nvo_net_next_hops(hv, (uint32_t) f.leaf[1], &nh), 1);
+    ck_assert_uint_eq(nh[0], 1);
+    ck_assert_int_eq(nvo_net_hops(f.net, (uint32_t) f.hv[0][0], (uint32_t) f.hv[0][1]), 2);
+    ck_assert_int_eq(nvo_net_hops(f.net, (uint32_t) f.hv[0][0], (uint32_t) f.hv[2][1]), 4);
+    fab_destroy(&f);
+}
+END_TEST
+
+START_TEST(group_routes_five_stage)
+{
+    struct fab f;
+    fab_init(&f, NVO_SEED_PER_SWITCH, NVO_HASH_CRC32);
+    five_stage(&f, 3, 2, 3, 2);     /* 3 pods, 2 spines, 3 leaves, 4 supers */
+    fab_finalize(&f);
+    check_against_reference(f.net);
+    ck_assert_uint_eq(n_live_groups(f.net), 4 + 6 + 9);
+    struct nvo_node *leaf = nvo_net_node(f.net, (uint32_t) f.leaf[0]);
+    struct nvo_node *spine = nvo_net_node(f.net, (uint32_t) f.spine[0]);
+    struct nvo_node *super = nvo_net_node(f.net, (uint32_t) f.super[0]);
+    uint32_t far = (uint32_t) f.hv[7][0];       /* pod 3 */
+    /* Leaf: its pod's 2 spines; spine: the 2 supers of its plane; super:
+     * the far pod's spine of its plane. */
+    ck_assert_uint_eq(nvo_node_n_next_hops(leaf, far), 2);
+    ck_assert_uint_eq(nvo_node_n_next_hops(spine, far), 2);
+    ck_assert_uint_eq(nvo_node_n_next_hops(super, far), 1);
+    /* Spine to the other spine of its pod: through the pod's 3 leaves. */
+    ck_assert_uint_eq(nvo_node_n_next_hops(spine, (uint32_t) f.spine[1]), 3);
+    /* Super to a super of the same plane: through every pod's spine of
+     * the plane (3); of the other plane: 4 hops away via a spine-leaf-
+     * spine detour, through the 3 pod spines of its plane. */
+    ck_assert_uint_eq(nvo_node_n_next_hops(super, (uint32_t) f.super[1]), 3);
+    ck_assert_uint_eq(nvo_node_n_next_hops(super, (uint32_t) f.super[2]), 3);
+    ck_assert_int_eq(nvo_net_hops(f.net, (uint32_t) f.super[0], (uint32_t) f.super[2]), 4);
+    fab_destroy(&f);
+}
+END_TEST
+
+START_TEST(group_routes_incremental)
+{
+    struct fab f;
+    fab_init(&f, NVO_SEED_PER_SWITCH, NVO_HASH_CRC32);
+    leaf_spine(&f, 4, 8, 2, true);
+    fab_finalize(&f);
+    struct nvo_net *net = f.net;
+    uint32_t n_groups = n_live_groups(net);
+    /* A spine fails: only its own group is searched again. */
+    nvo_net_set_node_up(net, (uint32_t) f.spine[1], false);
+    check_update(net);
+    ck_assert_uint_eq(net->rt.last_groups_searched, 1);
+    /* A leaf-spine link fails, then a second spine. */
+    nvo_net_set_link_up(net, (uint32_t) nvo_net_find_link(net, (uint32_t) f.leaf[3],
+                                                          (uint32_t) f.spine[0]), false);
+    check_update(net);
+    /* Searched: spine 1's group (leaf 4 lost its one next hop, and is 3
+     * hops away now) and leaf 4's (spine 1 likewise); the other groups
+     * only lose a port at leaf 4 or spine 1. */
+    ck_assert_uint_eq(net->rt.last_groups_searched, 2);
+    ck_assert_uint_eq(net->rt.last_groups_patched, n_groups - 2);
+    nvo_net_set_node_up(net, (uint32_t) f.spine[2], false);
+    check_update(net);
+    /* A dual-homed host loses one access link: it moves to a group of
+     * its own (one leaf), which is searched; then a leaf fails. */
+    nvo_net_set_link_up(net, (uint32_t) nvo_net_find_link(net, (uint32_t) f.hv[4][0],
+                                                          (uint32_t) f.leaf[4]), false);
+    check_update(net);
+    ck_assert_uint_eq(net->rt.node_group[f.hv[4][0]], net->rt.node_group[f.leaf[5]]);
+    nvo_net_set_node_up(net, (uint32_t) f.leaf[6], false);
+    check_update(net);
+    /* Leaf 4's link to spine 1 goes: leaf 4 can reach only through spine
+     * 4 now; then spine 4 goes too, cutting leaf 4 off (a group's
+     * distances change: searched again). */
+    nvo_net_set_link_up(net, (uint32_t) nvo_net_find_link(net, (uint32_t) f.leaf[3],
+                                                          (uint32_t) f.spine[3]), false);
+    check_update(net);
+    ck_assert_uint_gt(net->rt.last_groups_searched, 0);
+    /* A host goes down, and everything comes back in another order. */
+    nvo_net_set_node_up(net, (uint32_t) f.hv[0][1], false);
+    check_update(net);
+    nvo_net_set_node_up(net, (uint32_t) f.spine[2], true);
+    check_update(net);
+    nvo_net_set_link_up(net, (uint32_t) nvo_net_find_link(net, (uint32_t) f.leaf[3],
+                                                          (uint32_t) f.spine[0]), true);
+    check_update(net);
+    nvo_net_set_node_up(net, (uint32_t) f.leaf[6], true);
+    nvo_net_set_node_up(net, (uint32_t) f.hv[0][1], true);
+    check_update(net);
+    nvo_net_set_node_up(net, (uint32_t) f.spine[1], true);
+    nvo_net_set_link_up(net, (uint32_t) nvo_net_find_link(net, (uint32_t) f.hv[4][0],
+                                                          (uint32_t) f.leaf[4]), true);
+    nvo_net_set_link_up(net, (uint32_t) nvo_net_find_link(net, (uint32_t) f.leaf[3],
+                                                          (uint32_t) f.spine[3]), true);
+    check_update(net);
+    /* Back to the start: the groups that single-link states made are
+     * gone again. */
+    ck_assert_uint_eq(n_live_groups(net), n_groups);
+    fab_destroy(&f);
+
+    fab_init(&f, NVO_SEED_PER_SWITCH, NVO_HASH_CRC32);
+    five_stage(&f, 3, 2, 3, 2);
+    fab_finalize(&f);
+    net = f.net;
+    nvo_net_set_node_up(net, (uint32_t) f.super[1], false);
+    check_update(net);
+    nvo_net_set_node_up(net, (uint32_t) f.spine[2], false);
+    check_update(net);
+    nvo_net_set_link_up(net, (uint32_t) nvo_net_find_link(net, (uint32_t) f.spine[3],
+                                                          (uint32_t) f.super[2]), false);
+    check_update(net);
+    nvo_net_set_node_up(net, (uint32_t) f.super[0], false);
+    check_update(net);
+    nvo_net_set_node_up(net, (uint32_t) f.super[1], true);
+    check_update(net);
+    nvo_net_set_node_up(net, (uint32_t) f.spine[2], true);
+    nvo_net_set_node_up(net, (uint32_t) f.super[0], true);
+    check_update(net);
+    fab_destroy(&f);
+}
+END_TEST
+
+/* Generic routers in a ring of six, a route reflector on router 1, a
+ * hypervisor on router 3 and one linked to both routers 5 and 6. */
+START_TEST(group_routes_routers)
+{
+    struct fab f;
+    fab_init(&f, NVO_SEED_PER_SWITCH, NVO_HASH_CRC32);
+    int r[6];
+    for (int i = 0; i < 6; i++) {
+        r[i] = fab_node(&f, "r%d", i + 1, 0, NVO_ROLE_ROUTER);
+    }
+    for (int i = 0; i < 6; i++) {
+        fab_link(&f, r[i], r[(i + 1) % 6]);
+    }
+    int rr = fab_node(&f, "rr", 0, 0, NVO_ROLE_RR);
+    fab_link(&f, rr, r[0]);
+    int h1 = fab_node(&f, "h1", 0, 0, NVO_ROLE_HYPERVISOR);
+    fab_link(&f, h1, r[2]);
+    int h2 = fab_node(&f, "h2", 0, 0, NVO_ROLE_HYPERVISOR);
+    fab_link(&f, h2, r[4]);
+    fab_link(&f, h2, r[5]);
+    fab_finalize(&f);
+    check_against_reference(f.net);
+    struct nvo_net *net = f.net;
+    /* r4 is opposite r1 and the RR: two equal paths, ports 0 and 1. */
+    const uint16_t *nh;
+    ck_assert_uint_eq(nvo_net_next_hops(nvo_net_node(net, (uint32_t) r[3]),
+                                        (uint32_t) rr, &nh), 2);
+    ck_assert_int_eq(nvo_net_hops(net, (uint32_t) r[3], (uint32_t) rr), 4);
+    ck_assert_int_eq(nvo_net_hops(net, (uint32_t) h1, (uint32_t) rr), 4);
+    ck_assert_int_eq(nvo_net_hops(net, (uint32_t) rr, (uint32_t) h2), 3);
+    /* h2 to the RR: r6 is nearer (2 hops to r1) than r5 (3). */
+    ck_assert_uint_eq(nvo_net_next_hops(nvo_net_node(net, (uint32_t) h2),
+                                        (uint32_t) rr, &nh), 1);
+    ck_assert_uint_eq(nh[0], 1);
+    ck_assert_uint_eq(nvo_node_n_next_hops(nvo_net_node(net, (uint32_t) r[1]),
+                                           (uint32_t) h2), 1);
+    /* r3 reaches h2 in 3 hops only through r4 and r5. */
+    ck_assert_uint_eq(nvo_node_n_next_hops(nvo_net_node(net, (uint32_t) r[2]),
+                                           (uint32_t) h2), 1);
+    nvo_net_set_link_up(net, (uint32_t) nvo_net_find_link(net, (uint32_t) r[0],
+                                                          (uint32_t) r[1]), false);
+    check_update(net);
+    ck_assert_int_eq(nvo_net_hops(net, (uint32_t) h1, (uint32_t) rr), 6);
+    nvo_net_set_node_up(net, (uint32_t) r[5], false);
+    check_update(net);
+    ck_assert_int_eq(nvo_net_hops(net, (uint32_t) rr, (uint32_t) h2), -1);
+    nvo_net_set_node_up(net, (uint32_t) r[5], true);
+    check_update(net);
+    ck_assert_int_eq(nvo_net_hops(net, (uint32_t) rr, (uint32_t) h2), 3);
+    fab_destroy(&f);
+}
+END_TEST
 
 int
 main(void)
@@ -636,6 +998,11 @@ main(void)
     tcase_add_test(tc, link_index);
     tcase_add_test(tc, traffic_out_of_range);
     tcase_add_test(tc, huge_delay);
+    tcase_add_test(tc, group_routes_leaf_spine);
+    tcase_add_test(tc, group_routes_dual_homed);
+    tcase_add_test(tc, group_routes_five_stage);
+    tcase_add_test(tc, group_routes_incremental);
+    tcase_add_test(tc, group_routes_routers);
     tcase_set_timeout(tc, 120);
     suite_add_tcase(s, tc);
     return nvo_test_run(s);
