@@ -1,0 +1,164 @@
+/* fuzz_scenario.c: libFuzzer harness for the scenario loader
+ * (nvo_scenario_load(), config_scenario.c and the topology it names) and
+ * a short bounded run of what it loaded (sim.c, net.c, traffic.c,
+ * results.c), so that semantic bugs, not only parser bugs, are reached.
+ *
+ * The input is written to SCRATCH/scenarios/in.xml, where the shipped
+ * scenarios' references "../topologies/NAME.xml" and "cdf/NAME.cdf"
+ * resolve to the source tree (fuzz_util.h).  A scenario that loads is
+ * run on the native engine:
+ * - bounded in simulated time (at most RUN_TIME_MAX) and in events (the
+ *   run stops at the first microsecond boundary after EVENTS_MAX events),
+ *   with no ASCII trace and no pcap captures (output writers, not
+ *   parsers; they would make each run slow);
+ * - not run at all on a topology of more than NODES_MAX nodes or
+ *   LINKS_MAX links (loading it was fuzzed);
+ * - not run when a flow group's size or arrival rate is outside what
+ *   converts to a simulated time without overflow: mean size above
+ *   SIZE_MAX_BYTES or not finite, or a rate (given or derived from the
+ *   load) below RATE_MIN flows/s.  Issue 7 has the loader refuse values
+ *   whose times overflow (model/traffic.c's llround() conversions); until
+ *   that fix is in, such runs loop or assert, and this harness skips
+ *   them so its short CI runs do not depend on it.
+ * Then it checks what a run promises: frames are conserved
+ * (nvo_sim_run() returns 0) and results.xml and summary.csv are written;
+ * results.xml must be well-formed XML when the input has no DOCTYPE
+ * (entities in an echoed scenario are the subject of another issue-7
+ * fix). */
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <glib.h>
+#include <libxml/parser.h>
+
+#include "config.h"
+#include "fuzz_util.h"
+#include "sim.h"
+
+#define RUN_TIME_MAX (200 * NVO_US)
+#define EVENTS_MAX 200000u
+#define NODES_MAX 400u
+#define LINKS_MAX 2000u
+#define SIZE_MAX_BYTES 1e12
+#define RATE_MIN 1e-3
+
+/* How far inputs got, printed at exit (to see that mutations still load
+ * and run). */
+static struct {
+    unsigned long inputs, loaded, run, events;
+} n__;
+
+static void
+print_counts__(void)
+{
+    fprintf(stderr, "fuzz_scenario: %lu inputs, %lu loaded, %lu run "
+            "(%lu events)\n", n__.inputs, n__.loaded, n__.run, n__.events);
+}
+
+/* Whether every flow group has a size and rate this harness runs (see the
+ * header). */
+static bool
+flows_in_bounds__(const struct nvo_scenario_cfg *cfg)
+{
+    uint64_t slowest_bps = UINT64_MAX;
+    for (size_t i = 0; i < cfg->topo->n_links; i++) {
+        slowest_bps = NVO_MIN(slowest_bps, cfg->topo->links[i].cfg.rate_bps);
+    }
+    for (size_t i = 0; i < cfg->n_flows; i++) {
+        const struct nvo_flows_cfg *f = &cfg->flows[i];
+        if (!isfinite(f->size_mean) || f->size_mean > SIZE_MAX_BYTES) {
+            return false;
+        }
+        double rate = f->arrival == NVO_ARRIVAL_RATE
+                      ? f->rate
+                      : f->load * (double) slowest_bps
+                        / (8 * fmax(f->size_mean, 1));
+        if (!isfinite(rate) || rate < RATE_MIN) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static void
+run_bounded__(struct nvo_scenario_cfg *cfg, bool check_xml)
+{
+    if (cfg->topo->n_nodes > NODES_MAX || cfg->topo->n_links > LINKS_MAX
+        || !flows_in_bounds__(cfg)) {
+        return;
+    }
+    cfg->duration = NVO_MIN(cfg->duration, RUN_TIME_MAX);
+    cfg->output.trace = false;
+    cfg->output.n_captures = 0;
+
+    char *out = g_build_filename(nvo_fuzz_dir(), "out", NULL);
+    GError *error = NULL;
+    struct nvo_sim *sim = nvo_sim_create(cfg, "native", out, &error);
+    if (!sim) {
+        g_clear_error(&error);
+        nvo_fuzz_rmdir(out);
+        g_free(out);
+        return;
+    }
+    struct nvo_engine *e = sim->engine;
+    nvo_time_t t = 0;
+    while (t < cfg->duration && e->n_executed < EVENTS_MAX) {
+        t = NVO_MIN(t + NVO_US, cfg->duration);
+        nvo_engine_run(e, t);
+    }
+    /* nvo_sim_run() runs to the (possibly shortened) duration and checks
+     * conservation there. */
+    cfg->duration = t;
+    n__.run++;
+    if (nvo_sim_run(sim, false)) {
+        fprintf(stderr, "frames not conserved: generated %" PRIu64
+                " delivered %" PRIu64 " dropped %" PRIu64 " in flight %"
+                PRIu64 "\n", sim->generated, sim->delivered, sim->dropped,
+                sim->in_flight);
+        abort();
+    }
+    n__.events += e->n_executed;
+    if (nvo_sim_write_results(sim, &error)) {
+        fprintf(stderr, "cannot write results: %s\n", error->message);
+        abort();
+    }
+    if (check_xml) {
+        char *xml = g_build_filename(out, "results.xml", NULL);
+        xmlDoc *doc = xmlReadFile(xml, NULL, XML_PARSE_NONET);
+        if (!doc) {
+            fprintf(stderr, "results.xml is not well-formed\n");
+            abort();
+        }
+        xmlFreeDoc(doc);
+        g_free(xml);
+    }
+    nvo_sim_destroy(sim);
+    nvo_fuzz_rmdir(out);
+    g_free(out);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (!n__.inputs++) {
+        atexit(print_counts__);
+    }
+    const char *path = nvo_fuzz_write("scenarios/in.xml", data, size);
+    GError *error = NULL;
+    struct nvo_scenario_cfg *cfg = nvo_scenario_load(path, NULL, 0, &error);
+    if (!cfg) {
+        if (!error || !error->message[0]) {
+            fprintf(stderr, "load failed without a message\n");
+            abort();
+        }
+        g_error_free(error);
+        return 0;
+    }
+    n__.loaded++;
+    bool has_doctype = nvo_fuzz_contains(data, size, "<!DOCTYPE");
+    run_bounded__(cfg, !has_doctype);
+    nvo_scenario_cfg_destroy(cfg);
+    return 0;
+}
