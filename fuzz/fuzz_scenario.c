@@ -3,10 +3,16 @@
  * a short bounded run of what it loaded (sim.c, net.c, traffic.c,
  * results.c), so that semantic bugs, not only parser bugs, are reached.
  *
- * The input is written to SCRATCH/scenarios/in.xml, where the shipped
- * scenarios' references "../topologies/NAME.xml" and "cdf/NAME.cdf"
- * resolve to the source tree (fuzz_util.h).  A scenario that loads is
- * run on the native engine:
+ * An input is one of two forms:
+ * - a scenario file (it starts with '<'), written to
+ *   SCRATCH/scenarios/in.xml, where the shipped scenarios' references
+ *   "../topologies/NAME.xml" and "cdf/NAME.cdf" resolve to the source
+ *   tree (fuzz_util.h);
+ * - overrides of a shipped scenario: its file name (in scenarios/) on the
+ *   first line, then "PATH=VALUE" lines, as nvosim run --set gives them
+ *   (config_set.c).  Byte mutations of XML rarely give a valid scenario;
+ *   mutations of override values reach the model's arithmetic quickly.
+ * A scenario that loads is run on the native engine:
  * - bounded in simulated time (at most RUN_TIME_MAX) and in events (the
  *   run stops at the first microsecond boundary after EVENTS_MAX events),
  *   with no ASCII trace and no pcap captures (output writers, not
@@ -139,15 +145,55 @@ run_bounded__(struct nvo_scenario_cfg *cfg, bool check_xml)
     g_free(out);
 }
 
+/* An input in the overrides form: the name of a shipped scenario on the
+ * first line, then one "PATH=VALUE" override per line.  Loads it (NULL
+ * with *error set if it does not load, or if the name is not a plain
+ * file name). */
+static struct nvo_scenario_cfg *
+load_overrides__(const uint8_t *data, size_t size, GError **error)
+{
+    char *text = nvo_fuzz_strdup(data, size);
+    char **lines = g_strsplit(text, "\n", 64);
+    g_free(text);
+    struct nvo_scenario_cfg *cfg = NULL;
+    const char *name = lines[0];
+    if (!name || !*name || strchr(name, '/') || !strcmp(name, ".")
+        || !strcmp(name, "..")) {
+        g_set_error(error, NVO_CONFIG_ERROR, NVO_CONFIG_ERROR_INVALID,
+                    "not a scenario name");
+    } else {
+        char *path = g_build_filename(NVO_SOURCE_DIR, "scenarios", name,
+                                      NULL);
+        /* The overrides, without empty lines (a final newline). */
+        GPtrArray *sets = g_ptr_array_new();
+        for (char **l = lines + 1; *l; l++) {
+            if (**l) {
+                g_ptr_array_add(sets, *l);
+            }
+        }
+        cfg = nvo_scenario_load(path, (const char *const *) sets->pdata,
+                                sets->len, error);
+        g_ptr_array_free(sets, TRUE);
+        g_free(path);
+    }
+    g_strfreev(lines);
+    return cfg;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (!n__.inputs++) {
         atexit(print_counts__);
     }
-    const char *path = nvo_fuzz_write("scenarios/in.xml", data, size);
     GError *error = NULL;
-    struct nvo_scenario_cfg *cfg = nvo_scenario_load(path, NULL, 0, &error);
+    struct nvo_scenario_cfg *cfg;
+    if (size && data[0] != '<') {
+        cfg = load_overrides__(data, size, &error);
+    } else {
+        const char *path = nvo_fuzz_write("scenarios/in.xml", data, size);
+        cfg = nvo_scenario_load(path, NULL, 0, &error);
+    }
     if (!cfg) {
         if (!error || !error->message[0]) {
             fprintf(stderr, "load failed without a message\n");
