@@ -1,10 +1,12 @@
-/* fuzz_cdf.c: libFuzzer harness for the CDF reader (nvo_cdf_parse(),
- * rng.c), which nvo_cdf_load() and the scenario loader use for flow-size
- * files.  A parse either fails with a "NAME:LINE: ..." message or gives a
- * CDF of n >= 1 points with probabilities in [0, 1], non-decreasing,
- * ending at 1; then, when its values are finite, below 1e300 (so that the
- * mean's sums cannot overflow) and non-decreasing, its mean and 1000
- * draws (nvo_rng_empirical()) lie between the first and the last value.
+/* fuzz_cdf.c: libFuzzer harness for the CDF reader (nvo_cdf_parse() and
+ * nvo_cdf_load(), rng.c), which the scenario loader uses for flow-size
+ * files.  Loading the input from a file gives what parsing it gave (the
+ * same error or the same points).  A parse either fails with a
+ * "NAME:LINE: ..." message or gives a CDF of n >= 1 points with
+ * probabilities in [0, 1], non-decreasing, ending at 1; then, when its
+ * values are finite, below 1e300 (so that the mean's sums cannot
+ * overflow) and non-decreasing, its mean and 1000 draws
+ * (nvo_rng_empirical()) lie between the first and the last value.
  * (Finite, positive, non-decreasing values are what issue 7 has the
  * reader enforce; until that fix is in, the checks that need them are
  * made only when they hold.) */
@@ -29,6 +31,29 @@ values_sane__(const struct nvo_cdf *c)
     return true;
 }
 
+/* nvo_cdf_load() of the same bytes from a file must give what
+ * nvo_cdf_parse() gave: the same error, or the same points. */
+static void
+check_load__(const uint8_t *data, size_t size, int parse_error,
+             const struct nvo_cdf *parsed)
+{
+    const char *path = nvo_fuzz_write("in.cdf", data, size);
+    struct nvo_cdf cdf;
+    int error = nvo_cdf_load(&cdf, path, NULL, 0);
+    bool same = error == parse_error;
+    if (same && !error) {
+        same = cdf.n == parsed->n
+               && !memcmp(cdf.value, parsed->value, cdf.n * sizeof(double))
+               && !memcmp(cdf.prob, parsed->prob, cdf.n * sizeof(double));
+        nvo_cdf_destroy(&cdf);
+    }
+    if (!same) {
+        fprintf(stderr, "loaded from a file: error %d, parsed: error %d\n",
+                error, parse_error);
+        abort();
+    }
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -37,6 +62,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char err[1024] = "";
     int error = nvo_cdf_parse(&cdf, text, "in.cdf", err, sizeof err);
     g_free(text);
+    check_load__(data, size, error, &cdf);
     if (error) {
         if (strncmp(err, "in.cdf:", 7)) {
             fprintf(stderr, "error %d without a file:line message: '%s'\n",

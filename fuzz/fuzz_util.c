@@ -67,9 +67,13 @@ nvo_fuzz_dir(void)
     if (dir__) {
         return dir__;
     }
+    /* $TMPDIR, else /dev/shm (a file is written per input: on a disk that
+     * can cost milliseconds each), else /tmp. */
     const char *base = getenv("TMPDIR");
-    char *tmpl = g_strdup_printf("%s/nvosim-fuzz-XXXXXX",
-                                 base && *base ? base : "/tmp");
+    if (!base || !*base) {
+        base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
+    }
+    char *tmpl = g_strdup_printf("%s/nvosim-fuzz-XXXXXX", base);
     if (!g_mkdtemp(tmpl)) {
         perror("mkdtemp");
         abort();

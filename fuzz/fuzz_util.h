@@ -12,7 +12,8 @@
 /* The libFuzzer entry point every harness defines. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* A scratch directory (made once per process, removed at exit) holding
+/* A scratch directory (made once per process under $TMPDIR, else
+ * /dev/shm, else /tmp; removed at exit) holding
  * scenarios/ and links topologies -> the source tree's topologies/ and
  * scenarios/cdf -> its scenarios/cdf/, so that the shipped scenarios'
  * relative references ("../topologies/leaf-spine-small.xml",
