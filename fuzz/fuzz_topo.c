@@ -8,7 +8,8 @@
  * Bounded: the generators may legitimately make up to 10 million nodes
  * (config_topo.c's MAX_ELEMS), which would make one input take seconds
  * and gigabytes; an input whose count attributes (spines, leaves,
- * hypervisors-per-leaf, pods, super-spines) multiply to more than
+ * hypervisors-per-leaf, pods, spines-per-pod, leaves-per-pod,
+ * super-spines) multiply to more than
  * COUNT_MAX is skipped.  The check reads the document with entities
  * substituted, as the loader sees it. */
 #include <stdio.h>
@@ -24,7 +25,8 @@
 #define COUNT_MAX 20000ull
 
 static const char *const count_attrs__[] = {
-    "spines", "leaves", "hypervisors-per-leaf", "pods", "super-spines",
+    "spines", "leaves", "hypervisors-per-leaf", "pods", "spines-per-pod",
+    "leaves-per-pod", "super-spines",
 };
 
 /* Multiplies into *product every count attribute below 'n' (a value that
