@@ -52,6 +52,17 @@ at_eol__(const char *p, const char *end)
 struct nvo_csv *
 nvo_csv_parse(const char *text, size_t size, const char *file, GError **error)
 {
+    /* A NUL byte would silently cut the field it is in. */
+    const char *nul = memchr(text, '\0', size);
+    if (nul) {
+        unsigned nul_line = 1;
+        for (const char *q = text; q < nul; q++) {
+            nul_line += *q == '\n';
+        }
+        g_set_error(error, NVO_SUMMARY_ERROR, NVO_SUMMARY_ERROR_PARSE,
+                    "%s:%u: a NUL byte: not a text file", file, nul_line);
+        return NULL;
+    }
     struct nvo_csv *csv = g_new0(struct nvo_csv, 1);
     csv->file = g_strdup(file);
     csv->rows = g_ptr_array_new_with_free_func((GDestroyNotify) g_strfreev);

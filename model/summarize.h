@@ -45,8 +45,8 @@ enum nvo_summary_error {
  * may hold commas, line breaks and '""' (one quote), and must end with a
  * '"' followed by a comma or the end of the record.  A quote inside an
  * unquoted field is an error, and so is a record whose number of fields
- * differs from the header's.  Empty lines are skipped; a UTF-8 byte order
- * mark is ignored. */
+ * differs from the header's, and so is a NUL byte anywhere.  Empty lines
+ * are skipped; a UTF-8 byte order mark is ignored. */
 struct nvo_csv {
     char *file;             /* as named in messages */
     size_t n_cols;

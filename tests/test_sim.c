@@ -2,15 +2,18 @@
  * $NVO_TEST_ENGINE: every shipped scenario runs and conserves frames, and
  * its results.xml validates against docs/results.rng; two runs with the
  * same seed write identical results apart from wall-clock fields; the
- * engines agree event for event; a spine failure reconverges onto the
- * other spine with the loss counted; the 4x16x8 fabric runs with every
- * hash function; a metric without samples is missing (an empty cell, no
- * attribute), never 0; warnings for hashed fields the traffic lacks and
- * for a run without traffic; the node list of results.xml. */
+ * native and ns-3 engines agree event for event; a spine failure
+ * reconverges onto the other spine with the loss counted; the 4x16x8
+ * fabric runs with every hash function and each balances its flows over
+ * the spines within a balls-into-bins bound; a metric without samples is
+ * missing (an empty cell, no attribute), never 0; warnings for hashed
+ * fields the traffic lacks and for a run without traffic; the node list
+ * of results.xml. */
 #include <errno.h>
 #include <glob.h>
 #include <sys/wait.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <libxml/parser.h>
@@ -322,14 +325,30 @@ START_TEST(determinism)
 }
 END_TEST
 
-START_TEST(same_as_native)
+/* The backend to compare the one under test with: native when ns-3 is
+ * under test, ns-3 (where it is built) when native is, so that both
+ * registrations compare two different backends; NULL without ns-3. */
+static const char *
+other_engine(void)
 {
-    /* The backend under test executes exactly the native event sequence:
-     * same fingerprint, same counters, same results. */
+    if (strcmp(nvo_test_engine(), "native")) {
+        return "native";
+    }
+    return nvo_engine_lookup("ns3") ? "ns3" : NULL;
+}
+
+START_TEST(same_as_other_backend)
+{
+    /* The native and ns-3 backends execute exactly the same event
+     * sequence: same fingerprint, same counters, same results. */
     static const char *const sets[] = { "run.duration=1ms" };
+    const char *other = other_engine();
+    ck_assert_ptr_nonnull(other);
+    ck_assert_str_ne(other, nvo_test_engine());
     struct outcome o1, o2;
     run_outcome("scenarios/spine-failure.xml", nvo_test_engine(), sets, 1, &o1);
-    run_outcome("scenarios/spine-failure.xml", "native", sets, 1, &o2);
+    run_outcome("scenarios/spine-failure.xml", other, sets, 1, &o2);
+    ck_assert_uint_gt(o1.n_executed, 1000);
     ck_assert_uint_eq(o1.fingerprint, o2.fingerprint);
     ck_assert_uint_eq(o1.n_executed, o2.n_executed);
     ck_assert_uint_eq(o1.delivered, o2.delivered);
@@ -444,25 +463,121 @@ START_TEST(dual_homed_failover)
 }
 END_TEST
 
+/* Balls into bins: F balls thrown independently and uniformly into k
+ * bins.  Each bin's load is Binomial(F, 1/k): mean F/k, standard
+ * deviation sigma = sqrt(F (1/k) (1 - 1/k)).  By the normal approximation
+ * (F/k is in the hundreds here) one bin leaves mean +- z sigma with
+ * probability 2 P(Z > z); z = 5 gives 5.7e-7 per bin, so with 4 bins and
+ * 12 hash/seed runs the chance that a uniform hash fails is below 3e-5
+ * (and the runs are deterministic: it passes or fails the same way every
+ * time).  The bound on the spread of max/mean is then
+ * z sigma / (F/k) = z sqrt((k - 1) / F): 0.17 for F = 2456, k = 4.
+ * A hash that sends every flow to one spine has max/mean = k = 4, and one
+ * that uses only two of four has 2: both are far outside.  Returns true
+ * if every bin of x[0..k-1] is within the bound. */
+static bool
+balls_in_bins_ok(const uint64_t *x, uint32_t k, double z, double *worst_z)
+{
+    uint64_t f = 0;
+    for (uint32_t j = 0; j < k; j++) {
+        f += x[j];
+    }
+    double mean = (double) f / k;
+    double sigma = sqrt((double) f * (1.0 / k) * (1.0 - 1.0 / k));
+    *worst_z = 0;
+    for (uint32_t j = 0; j < k; j++) {
+        double dz = fabs((double) x[j] - mean) / sigma;
+        *worst_z = fmax(*worst_z, dz);
+    }
+    return f > 0 && *worst_z <= z;
+}
+
 START_TEST(every_hash_on_4x16x8)
 {
+    /* Permutation traffic of 16 KB flows (so ~2,500 flows in 500us) on the
+     * 4x16x8 fabric.  Only leaves choose among next hops (a spine has one
+     * link to each leaf); the balls are the flows a leaf sends up, the
+     * bins the four spines (pooled over the 16 leaves: each flow's choice
+     * is independent of the others').  "random" sprays each packet, so
+     * there the balls are the frames. */
     static const char *const fns[] = { "crc32", "crc16", "toeplitz",
                                        "xor-fold", "jenkins", "random" };
+    enum { K = 4 };
+    const double z = 5;
+
+    /* The bound rejects a hash that sends every flow to one spine, or that
+     * leaves one spine idle, at this test's flow count. */
+    double wz;
+    const uint64_t one_spine[K] = { 2456, 0, 0, 0 };
+    ck_assert(!balls_in_bins_ok(one_spine, K, z, &wz));
+    ck_assert_double_gt(wz, 50);
+    const uint64_t three_spines[K] = { 819, 819, 818, 0 };
+    ck_assert(!balls_in_bins_ok(three_spines, K, z, &wz));
+    const uint64_t even[K] = { 614, 614, 614, 614 };
+    ck_assert(balls_in_bins_ok(even, K, z, &wz));
+    ck_assert_double_eq(wz, 0);
+
     for (size_t i = 0; i < NVO_ARRAY_SIZE(fns); i++) {
         for (int fabric = 0; fabric < 2; fabric++) {
             char f[64], s[64];
             snprintf(f, sizeof f, "underlay.ecmp.function=%s", fns[i]);
             snprintf(s, sizeof s, "underlay.ecmp.seed=%s",
                      fabric ? "fabric" : "per-switch");
-            const char *const sets[] = { f, s, "run.duration=500us" };
+            const char *const sets[] = { f, s, "run.duration=500us",
+                                         "traffic.flows.size.fixed=16KB" };
             struct nvo_scenario_cfg *cfg;
             char *dir;
             struct nvo_sim *sim = run_scenario("scenarios/ecmp-permutation.xml",
-                                               nvo_test_engine(), sets, 3,
+                                               nvo_test_engine(), sets, 4,
                                                &cfg, &dir);
             ck_assert_uint_eq(nvo_net_n_nodes(sim->net), 4 + 16 + 128);
             ck_assert_str_eq(nvo_hash_fn_name(sim->net->cfg.ecmp.fn), fns[i]);
             ck_assert_uint_gt(sim->delivered, 1000);
+            bool spray = sim->net->cfg.ecmp.fn == NVO_HASH_RANDOM;
+            uint64_t bins[K] = { 0 };
+            uint32_t spines[K], n_spines = 0;   /* node index of each bin */
+            uint32_t n_leaves = 0;
+            for (uint32_t n = 0; n < nvo_net_n_nodes(sim->net); n++) {
+                const struct nvo_node *leaf = nvo_net_node(sim->net, n);
+                if (leaf->role != NVO_ROLE_LEAF) {
+                    continue;
+                }
+                n_leaves++;
+                uint32_t j = 0;
+                for (uint32_t p = 0; p < leaf->n_ports; p++) {
+                    const struct nvo_node *peer = nvo_net_node(sim->net,
+                                                               leaf->peer[p]);
+                    if (peer->role != NVO_ROLE_SPINE) {
+                        continue;
+                    }
+                    ck_assert_uint_lt(j, K);
+                    /* Bin by spine, not by port number. */
+                    uint32_t b = 0;
+                    while (b < n_spines && spines[b] != leaf->peer[p]) {
+                        b++;
+                    }
+                    if (b == n_spines) {
+                        ck_assert_uint_lt(n_spines, K);
+                        spines[n_spines++] = leaf->peer[p];
+                    }
+                    bins[b] += spray ? leaf->ports[p].st.tx_frames[NVO_TC_DATA]
+                                     : leaf->port_flows[p];
+                    j++;
+                }
+                ck_assert_uint_eq(j, K);
+            }
+            ck_assert_uint_eq(n_leaves, 16);
+            ck_assert_uint_eq(n_spines, K);
+            uint64_t balls = bins[0] + bins[1] + bins[2] + bins[3];
+            /* Enough balls for the bound to be tight (max/mean within
+             * 1 + 5 sqrt(3/2000) = 1.19). */
+            ck_assert_uint_gt(balls, 2000);
+            ck_assert_msg(balls_in_bins_ok(bins, K, z, &wz),
+                          "%s %s: %" PRIu64 " %s per spine %" PRIu64 " %"
+                          PRIu64 " %" PRIu64 " %" PRIu64 ": %.2f sigma from "
+                          "the mean (bound %.0f)", fns[i], s,
+                          balls, spray ? "frames" : "flows", bins[0], bins[1],
+                          bins[2], bins[3], wz, z);
             nvo_sim_destroy(sim);
             nvo_scenario_cfg_destroy(cfg);
             remove_dir(dir);
@@ -949,7 +1064,9 @@ main(void)
     tcase_add_test(tc, every_scenario_runs);
     tcase_add_test(tc, every_topology_runs);
     tcase_add_test(tc, determinism);
-    tcase_add_test(tc, same_as_native);
+    if (other_engine()) {
+        tcase_add_test(tc, same_as_other_backend);
+    }
     tcase_add_test(tc, spine_failure);
     tcase_add_test(tc, dual_homed_failover);
     tcase_add_test(tc, every_hash_on_4x16x8);

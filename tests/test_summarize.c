@@ -156,6 +156,13 @@ START_TEST(csv_malformed)
     for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
         check_parse_error(cases[i].text, cases[i].message);
     }
+    /* Found by fuzz_csv: a NUL byte used to cut its field short silently
+     * ("a\0b" read as "a"). */
+    static const char nul[] = "a,b\n1,2\nx\0y,3\n";
+    GError *error = NULL;
+    ck_assert_ptr_null(nvo_csv_parse(nul, sizeof nul - 1, "t.csv", &error));
+    ck_assert_str_eq(error->message, "t.csv:3: a NUL byte: not a text file");
+    g_error_free(error);
 }
 END_TEST
 
