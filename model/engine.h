@@ -7,7 +7,8 @@
  *
  * The engine is reached through one small ops table so that the same models
  * run on two backends:
- *   native  a 4-ary heap with pooled event records (engine_native.c);
+ *   native  nvosim's own queues, with pooled event records: a ladder
+ *           queue (engine_ladder.c) or a 4-ary heap (engine_native.c);
  *   ns3     ns-3's Simulator through libns3c (ns3/engine_ns3.c).
  *
  * Models call the nvo_engine_*() inline wrappers, never the ops directly. */
@@ -32,9 +33,11 @@ struct nvo_engine_ops {
     const char *name;           /* "native", "ns3" */
 
     /* Creates the backend.  'scheduler' selects the backend's queue
-     * (NULL or "" means the backend's default; the native backend has one
-     * queue, "heap4").  Returns 0 and sets *out, or a positive errno:
-     * ENOENT for an unknown scheduler name, ENOMEM. */
+     * (NULL or "" means the backend's default; native:
+     * NVO_ENGINE_NATIVE_SCHEDULERS).  Returns 0 and sets *out, or a
+     * positive errno: ENOENT for an unknown scheduler name, ENOMEM.  May
+     * be NULL in an ops table that only the backend's create installs
+     * (the native backend has one table per scheduler). */
     int (*create)(const char *scheduler, struct nvo_engine **out);
 
     /* Frees the engine and every event still pending. May not be NULL. */
@@ -75,6 +78,12 @@ struct nvo_engine {
 };
 
 extern const struct nvo_engine_ops nvo_engine_native_ops;
+
+/* The native backend's schedulers (docs/engine.md): "ladder", a ladder
+ * queue, and "heap4", a 4-ary heap.  Both run events in the same (time,
+ * sequence) order, so a run gives the same fingerprint on either. */
+#define NVO_ENGINE_NATIVE_SCHEDULERS "ladder, heap4"
+#define NVO_ENGINE_NATIVE_DEFAULT "heap4"
 #ifdef NVO_HAVE_NS3
 extern const struct nvo_engine_ops nvo_engine_ns3_ops;
 #endif
