@@ -175,33 +175,6 @@ usage_error(const char *fmt, ...)
     return 2;
 }
 
-/* A whole number in [lo, hi]: "100000", "1e5", "2.5e6". */
-static bool
-parse_count(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
-{
-    if (!*s || *s == '-' || *s == '+') {
-        return false;
-    }
-    char *end;
-    errno = 0;
-    uint64_t v = strtoull(s, &end, 10);
-    if (*end) {
-        errno = 0;
-        double d = strtod(s, &end);
-        if (*end || errno || !(d >= 0) || d > 1.8e19 || d != floor(d)) {
-            return false;
-        }
-        v = (uint64_t) d;
-    } else if (errno) {
-        return false;
-    }
-    if (v < lo || v > hi) {
-        return false;
-    }
-    *out = v;
-    return true;
-}
-
 static bool
 ns3_built(void)
 {
@@ -503,19 +476,19 @@ nvo_bench_hold_main(int argc, char **argv)
             cfg.scheduler = val;
             break;
         case 2:
-            if (!parse_count(val, 1, UINT32_MAX / 2, &cfg.n_pending)) {
+            if (!nvo_bench_parse_count(val, 1, UINT32_MAX / 2, &cfg.n_pending)) {
                 return usage_error("--pending: \"%s\" is not a whole number "
                                    "from 1 to %u", val, UINT32_MAX / 2);
             }
             break;
         case 3:
-            if (!parse_count(val, 1, INT64_MAX, &cfg.n_events)) {
+            if (!nvo_bench_parse_count(val, 1, INT64_MAX, &cfg.n_events)) {
                 return usage_error("--events: \"%s\" is not a whole number "
                                    ">= 1", val);
             }
             break;
         case 4:
-            if (!parse_count(val, 0, UINT64_MAX, &cfg.seed)) {
+            if (!nvo_bench_parse_count(val, 0, UINT64_MAX, &cfg.seed)) {
                 return usage_error("--seed: \"%s\" is not a whole number "
                                    ">= 0", val);
             }
