@@ -31,6 +31,9 @@ typedef uint64_t nvo_event_id;
 
 struct nvo_engine_ops {
     const char *name;           /* "native", "ns3" */
+    const char *scheduler;      /* the queue this table runs ("ladder",
+                                 * "heap4"), or NULL if the backend picks
+                                 * it at run time (ns3) */
 
     /* Creates the backend.  'scheduler' selects the backend's queue
      * (NULL or "" means the backend's default; native:

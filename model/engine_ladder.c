@@ -572,6 +572,7 @@ ladder_n_pending(const struct nvo_engine *e)
 
 const struct nvo_engine_ops nvo_engine_native_ladder_ops__ = {
     .name = "native",
+    .scheduler = "ladder",
     .create = NULL,             /* created through nvo_engine_native_ops */
     .destroy = ladder_destroy,
     .schedule = ladder_schedule,

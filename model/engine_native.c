@@ -205,6 +205,7 @@ native_n_pending(const struct nvo_engine *e)
 
 const struct nvo_engine_ops nvo_engine_native_ops = {
     .name = "native",
+    .scheduler = "heap4",
     .create = native_create,
     .destroy = native_destroy,
     .schedule = native_schedule,

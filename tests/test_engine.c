@@ -634,6 +634,8 @@ START_TEST(lookup)
     for (size_t i = 0; i < NVO_ARRAY_SIZE(natives); i++) {
         ck_assert_int_eq(nvo_engine_create("native", natives[i], &e), 0);
         ck_assert_str_eq(e->ops->name, "native");
+        ck_assert_str_eq(e->ops->scheduler, natives[i] && *natives[i]
+                         ? natives[i] : NVO_ENGINE_NATIVE_DEFAULT);
         nvo_engine_destroy(e);
     }
     ck_assert_ptr_nonnull(nvo_engine_lookup("native"));

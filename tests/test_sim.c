@@ -42,6 +42,9 @@ run_scenario(const char *rel, const char *engine, const char *const *sets,
     }
     struct nvo_sim *sim = nvo_sim_create(cfg, engine, dir, &error);
     ck_assert_msg(sim, "%s: %s", rel, error ? error->message : "?");
+    if (cfg->scheduler && sim->engine->ops->scheduler) {
+        ck_assert_str_eq(sim->engine->ops->scheduler, cfg->scheduler);
+    }
     int rc = nvo_sim_run(sim, false);
     ck_assert_msg(rc == 0, "%s: conservation: generated %" PRIu64
                   " delivered %" PRIu64 " dropped %" PRIu64 " in flight %"
