@@ -86,7 +86,7 @@ extern const struct nvo_engine_ops nvo_engine_native_ops;
  * queue, and "heap4", a 4-ary heap.  Both run events in the same (time,
  * sequence) order, so a run gives the same fingerprint on either. */
 #define NVO_ENGINE_NATIVE_SCHEDULERS "ladder, heap4"
-#define NVO_ENGINE_NATIVE_DEFAULT "heap4"
+#define NVO_ENGINE_NATIVE_DEFAULT "ladder"
 #ifdef NVO_HAVE_NS3
 extern const struct nvo_engine_ops nvo_engine_ns3_ops;
 #endif

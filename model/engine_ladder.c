@@ -52,7 +52,7 @@
 
 #define LADDER_THRES 50         /* a bucket with more events is split */
 #define LADDER_MAX_RUNGS 8
-#define LADDER_BOTTOM_MAX 256   /* Bottom larger than this becomes a rung */
+#define LADDER_BOTTOM_MAX 2048  /* Bottom larger than this becomes a rung */
 #define NIL UINT32_MAX
 
 struct lrec {
