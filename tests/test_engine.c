@@ -429,6 +429,50 @@ START_TEST(stress_same_as_heap4)
 }
 END_TEST
 
+/* Times at both ends of the range, ties at NVO_TIME_MAX, and one batch
+ * scheduled while others run: the order is heap4's. */
+static uint64_t
+extremes_hash(const char *engine, const char *scheduler, nvo_time_t *last)
+{
+    struct nvo_engine *e = NULL;
+    ck_assert_int_eq(nvo_engine_create(engine, scheduler, &e), 0);
+    static struct log log;
+    static struct tag tags[400];
+    memset(&log, 0, sizeof log);
+    log.e = e;
+    const nvo_time_t at[] = {
+        NVO_TIME_MAX, 0, 1, NVO_TIME_MAX - 1, NVO_TIME_MAX / 2, 0,
+        NVO_TIME_MAX, 3 * NVO_US, NVO_TIME_MAX / 2 + 1, 2,
+    };
+    for (int i = 0; i < 400; i++) {
+        tags[i] = (struct tag) { &log, i };
+        nvo_engine_schedule_at(e, at[i % NVO_ARRAY_SIZE(at)], record,
+                               &tags[i]);
+    }
+    ck_assert_uint_eq(nvo_engine_run(e, NVO_TIME_MAX), 400);
+    uint64_t h = NVO_ENGINE_FINGERPRINT_INIT;
+    for (int k = 0; k < log.n; k++) {
+        h = (h ^ (uint64_t) log.order[k]) * 0x100000001b3ull;
+        if (k > 0) {
+            ck_assert_int_le(log.when[k - 1], log.when[k]);
+        }
+    }
+    *last = log.when[log.n - 1];
+    nvo_engine_destroy(e);
+    return h;
+}
+
+START_TEST(extreme_times)
+{
+    nvo_time_t l1, l2;
+    uint64_t h1 = extremes_hash(nvo_test_engine(), nvo_test_scheduler(), &l1);
+    uint64_t h2 = extremes_hash("native", "heap4", &l2);
+    ck_assert_uint_eq(h1, h2);
+    ck_assert_int_eq(l1, NVO_TIME_MAX);
+    ck_assert_int_eq(l2, NVO_TIME_MAX);
+}
+END_TEST
+
 /* ---- timers ---- */
 
 struct fire_log {
@@ -657,6 +701,7 @@ main(void)
     tcase_add_test(tc, same_as_native);
     tcase_add_test(tc, steady_state_allocates_nothing);
     tcase_add_test(tc, stress_same_as_heap4);
+    tcase_add_test(tc, extreme_times);
     tcase_add_test(tc, timer_pushed_back);
     tcase_add_test(tc, timer_brought_forward_and_stopped);
     tcase_add_test(tc, timer_restarted_from_callback);
