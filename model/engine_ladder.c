@@ -117,7 +117,7 @@ struct ladder_engine {
     size_t bottom_limit;        /* a bigger Bottom becomes a rung */
 };
 
-const struct nvo_engine_ops nvo_engine_native_ladder_ops__;
+static const struct nvo_engine_ops ladder_ops;
 
 static inline struct ladder_engine *
 ladder_cast(const struct nvo_engine *e)
@@ -133,7 +133,7 @@ nvo_engine_ladder_create__(struct nvo_engine **out)
         return ENOMEM;
     }
     /* The ops table is native's: same backend, another queue. */
-    le->up.ops = &nvo_engine_native_ladder_ops__;
+    le->up.ops = &ladder_ops;
     le->up.fingerprint = NVO_ENGINE_FINGERPRINT_INIT;
     le->free_head = NIL;
     le->recs_cap = 1024;
@@ -570,7 +570,7 @@ ladder_n_pending(const struct nvo_engine *e)
     return ladder_cast(e)->n_live;
 }
 
-const struct nvo_engine_ops nvo_engine_native_ladder_ops__ = {
+static const struct nvo_engine_ops ladder_ops = {
     .name = "native",
     .scheduler = "ladder",
     .create = NULL,             /* created through nvo_engine_native_ops */
