@@ -4,11 +4,14 @@
 #ifndef NVO_BENCH_H
 #define NVO_BENCH_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 int nvo_bench_hold_main(int argc, char **argv);
 int nvo_bench_fabric_main(int argc, char **argv);
 int nvo_bench_scale_main(int argc, char **argv);
+int nvo_bench_timers_main(int argc, char **argv);
 
 /* Matches argv[*i] against the options 'names' (n of them) that take a
  * value, written "--opt VALUE" or "--opt=VALUE".  Returns the index of the
@@ -16,5 +19,10 @@ int nvo_bench_scale_main(int argc, char **argv);
  * argv[*i] is none of them, or -1 if the value is missing. */
 int nvo_bench_opt_value(int argc, char **argv, int *i,
                         const char *const *names, size_t n, const char **val);
+
+/* A whole number in [lo, hi], written "100000", "1e5" or "2.5e6": true
+ * and sets *out, or false. */
+bool nvo_bench_parse_count(const char *s, uint64_t lo, uint64_t hi,
+                           uint64_t *out);
 
 #endif

@@ -36,7 +36,7 @@
 #define DEFAULT_EVENTS 2000000
 #define DEFAULT_SEED 1
 #define DEFAULT_COMPARE "map,priority-queue,heap"
-#define MAX_RUNS 8
+#define MAX_RUNS 10
 
 struct hold {
     struct nvo_engine *e;
@@ -68,6 +68,16 @@ mono_s(void)
     return (double) ts.tv_sec + (double) ts.tv_nsec * 1e-9;
 }
 
+/* CPU time of this process: on a shared machine, time spent waiting for
+ * a CPU is not the engine's. */
+static double
+cpu_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double) ts.tv_sec + (double) ts.tv_nsec * 1e-9;
+}
+
 int
 nvo_hold_run(const struct nvo_hold_config *cfg, struct nvo_hold_result *res)
 {
@@ -84,17 +94,20 @@ nvo_hold_run(const struct nvo_hold_config *cfg, struct nvo_hold_result *res)
     for (uint64_t i = 0; i < cfg->n_pending; i++) {
         nvo_engine_schedule_at(h.e, hold_delay(&h), hold_event, &h);
     }
-    double t1 = mono_s();
+    double t1 = mono_s(), c1 = cpu_s();
     nvo_engine_run(h.e, NVO_TIME_MAX);
-    double t2 = mono_s();
+    double t2 = mono_s(), c2 = cpu_s();
 
     res->n_executed = h.e->n_executed;
     res->fingerprint = h.e->fingerprint;
     res->end_time = nvo_engine_now(h.e);
     res->setup_s = t1 - t0;
     res->run_s = t2 - t1;
+    res->run_cpu_s = c2 - c1;
     res->events_per_s = res->run_s > 0 ? (double) res->n_executed / res->run_s
                                        : 0;
+    res->events_per_cpu_s = res->run_cpu_s > 0
+                            ? (double) res->n_executed / res->run_cpu_s : 0;
     nvo_engine_destroy(h.e);
     return 0;
 }
@@ -115,22 +128,28 @@ usage(FILE *f)
 "now + Exp(1us) (RNG stream \"hold\", seed S, run 1).  The run stops after\n"
 "M events.  Prints the executed events per second of wall time of the run\n"
 "phase only (CLOCK_MONOTONIC; scheduling the N initial events is not\n"
-"timed), the peak resident memory (ru_maxrss) and the event fingerprint.\n"
+"timed), the same per second of the process's CPU time (what a shared\n"
+"machine does not distort), the peak resident memory (ru_maxrss) and the\n"
+"event fingerprint.\n"
 "\n"
 "Options:\n"
 "  --engine ENGINE     engine backend: %s (default: native)\n"
 "  --scheduler NAME    the backend's event queue (default: the backend's\n"
-"                      default).  native: heap4.  ns3: map (ns-3's\n"
+"                      default).  native: ladder, heap4 (default %s).\n"
+"                      ns3: map (ns-3's\n"
 "                      default, ns3::MapScheduler), heap, list, calendar,\n"
 "                      priority-queue (ns3::PriorityQueueScheduler)\n"
 "  --pending N         events pending at all times (default: %d)\n"
 "  --events M          events to execute (default: %d)\n"
 "  --seed S            RNG master seed (default: %d)\n"
-"  --compare           run native and ns3 with each scheduler of\n"
-"                      --schedulers, each in its own child process, one\n"
-"                      after the other; print a table, the speed ratios\n"
-"                      native/ns3-SCHEDULER and whether every run executed\n"
-"                      the same event sequence (equal fingerprints).\n"
+"  --compare           run native with each of its schedulers, the\n"
+"                      benchmark's own lean binary heap (bench heap2) and\n"
+"                      ns3 with each scheduler of --schedulers, each in its\n"
+"                      own child process, one after the other; print a\n"
+"                      table, the speed ratios of ladder and heap4 to each\n"
+"                      other row (by wall and by CPU time) and whether\n"
+"                      every run executed the same event sequence (equal\n"
+"                      fingerprints).\n"
 "                      --engine and --scheduler are ignored.\n"
 "  --schedulers LIST   ns3 schedulers for --compare, comma-separated\n"
 "                      (default: %s)\n"
@@ -140,8 +159,8 @@ usage(FILE *f)
 "take a few seconds per engine; --compare with them, under half a minute.\n"
 "Exit status: 0; 1 if a run failed or fingerprints differ; 2 for a usage\n"
 "error.\n",
-            nvo_engine_names(), DEFAULT_PENDING, DEFAULT_EVENTS, DEFAULT_SEED,
-            DEFAULT_COMPARE);
+            nvo_engine_names(), NVO_ENGINE_NATIVE_DEFAULT, DEFAULT_PENDING,
+            DEFAULT_EVENTS, DEFAULT_SEED, DEFAULT_COMPARE);
 }
 
 static int NVO_PRINTF(1, 2)
@@ -154,33 +173,6 @@ usage_error(const char *fmt, ...)
     fputs(" (see --help)\n", stderr);
     va_end(args);
     return 2;
-}
-
-/* A whole number in [lo, hi]: "100000", "1e5", "2.5e6". */
-static bool
-parse_count(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
-{
-    if (!*s || *s == '-' || *s == '+') {
-        return false;
-    }
-    char *end;
-    errno = 0;
-    uint64_t v = strtoull(s, &end, 10);
-    if (*end) {
-        errno = 0;
-        double d = strtod(s, &end);
-        if (*end || errno || !(d >= 0) || d > 1.8e19 || d != floor(d)) {
-            return false;
-        }
-        v = (uint64_t) d;
-    } else if (errno) {
-        return false;
-    }
-    if (v < lo || v > hi) {
-        return false;
-    }
-    *out = v;
-    return true;
 }
 
 static bool
@@ -196,14 +188,14 @@ ns3_built(void)
 static const char *
 default_scheduler(const char *engine)
 {
-    return !strcmp(engine, "native") ? "heap4" : "map";
+    return !strcmp(engine, "native") ? NVO_ENGINE_NATIVE_DEFAULT : "map";
 }
 
 static bool
 scheduler_known(const char *engine, const char *scheduler)
 {
     if (!strcmp(engine, "native")) {
-        return !strcmp(scheduler, "heap4");
+        return !strcmp(scheduler, "heap4") || !strcmp(scheduler, "ladder");
     }
 #ifdef NVO_HAVE_NS3
     return ns3c_scheduler_type(scheduler) != NULL;
@@ -239,7 +231,11 @@ run_child(const struct nvo_hold_config *cfg, struct nvo_hold_result *res,
     if (pid == 0) {
         close(fds[0]);
         struct nvo_hold_result r;
-        nvo_hold_run(cfg, &r);
+        if (!strcmp(cfg->engine, "bench")) {
+            nvo_hold_run_lean(cfg, &r);
+        } else {
+            nvo_hold_run(cfg, &r);
+        }
         const char *p = (const char *) &r;
         size_t left = sizeof r;
         while (left > 0) {
@@ -297,6 +293,10 @@ compare(struct nvo_hold_config base, const char *schedulers)
         long maxrss_kib;
         int error;
     } runs[MAX_RUNS];
+    static const char *const natives[][2] = {
+        { "native", "ladder" }, { "native", "heap4" }, { "bench", "heap2" },
+    };
+    enum { N_NATIVE = 2 };      /* the rows compared with the others */
     char names[256];
     size_t n_runs = 0;
 
@@ -304,11 +304,13 @@ compare(struct nvo_hold_config base, const char *schedulers)
         return usage_error("--schedulers: list too long");
     }
     strcpy(names, schedulers);
-    runs[n_runs++].cfg = (struct nvo_hold_config) {
-        .engine = "native", .scheduler = "heap4",
-        .n_pending = base.n_pending, .n_events = base.n_events,
-        .seed = base.seed,
-    };
+    for (size_t i = 0; i < NVO_ARRAY_SIZE(natives); i++) {
+        runs[n_runs++].cfg = (struct nvo_hold_config) {
+            .engine = natives[i][0], .scheduler = natives[i][1],
+            .n_pending = base.n_pending, .n_events = base.n_events,
+            .seed = base.seed,
+        };
+    }
     for (char *save = NULL, *s = strtok_r(names, ",", &save); s;
          s = strtok_r(NULL, ",", &save)) {
         if (!scheduler_known("ns3", s)) {
@@ -317,7 +319,8 @@ compare(struct nvo_hold_config base, const char *schedulers)
                                "priority-queue)", s);
         }
         if (n_runs == MAX_RUNS) {
-            return usage_error("--schedulers: at most %d", MAX_RUNS - 1);
+            return usage_error("--schedulers: at most %d",
+                               MAX_RUNS - (int) NVO_ARRAY_SIZE(natives));
         }
         runs[n_runs] = runs[0];
         runs[n_runs].cfg.engine = "ns3";
@@ -326,10 +329,12 @@ compare(struct nvo_hold_config base, const char *schedulers)
     }
 
     printf("hold: N=%" PRIu64 " pending, M=%" PRIu64 " events, seed %" PRIu64
-           "; each engine in its own process, one after the other\n\n",
-           base.n_pending, base.n_events, base.seed);
-    printf("%-7s %-15s %12s %9s %9s %10s  %-18s\n", "engine", "scheduler",
-           "events/s", "run s", "setup s", "peak MiB", "fingerprint");
+           "; each run in its own process, one after the other\n"
+           "(bench heap2: the benchmark's own lean binary heap, no engine)"
+           "\n\n", base.n_pending, base.n_events, base.seed);
+    printf("%-7s %-15s %12s %12s %8s %8s %8s %9s  %-18s\n", "engine",
+           "scheduler", "events/s", "per CPU s", "run s", "CPU s",
+           "setup s", "peak MiB", "fingerprint");
     int status = 0;
     for (size_t i = 0; i < n_runs; i++) {
         runs[i].error = run_child(&runs[i].cfg, &runs[i].res,
@@ -341,36 +346,46 @@ compare(struct nvo_hold_config base, const char *schedulers)
             status = 1;
             continue;
         }
-        printf("%-7s %-15s %12.0f %9.3f %9.3f %10.1f  0x%016" PRIx64 "\n",
-               runs[i].cfg.engine, runs[i].cfg.scheduler, r->events_per_s,
-               r->run_s, r->setup_s, mib(runs[i].maxrss_kib),
+        printf("%-7s %-15s %12.0f %12.0f %8.3f %8.3f %8.3f %9.1f  "
+               "0x%016" PRIx64 "\n", runs[i].cfg.engine,
+               runs[i].cfg.scheduler, r->events_per_s, r->events_per_cpu_s,
+               r->run_s, r->run_cpu_s, r->setup_s, mib(runs[i].maxrss_kib),
                r->fingerprint);
         fflush(stdout);
     }
 
-    if (!runs[0].error) {
-        printf("\n");
-        for (size_t i = 1; i < n_runs; i++) {
-            if (!runs[i].error && runs[i].res.events_per_s > 0) {
-                printf("native / ns3-%-15s %6.2fx faster, %5.2fx the memory\n",
-                       runs[i].cfg.scheduler,
-                       runs[0].res.events_per_s / runs[i].res.events_per_s,
-                       (double) runs[0].maxrss_kib
-                       / (double) (runs[i].maxrss_kib ? runs[i].maxrss_kib
-                                                      : 1));
+    /* Ratios of rates, by wall time and by CPU time (on a shared machine
+     * the second is the engine's own). */
+    printf("\n%-30s %9s %9s %8s\n", "ratio", "wall", "CPU", "memory");
+    for (size_t a = 0; a < N_NATIVE; a++) {
+        for (size_t i = a + 1; i < n_runs; i++) {
+            const struct nvo_hold_result *x = &runs[a].res, *y = &runs[i].res;
+            if (runs[a].error || runs[i].error || y->events_per_s <= 0
+                || y->events_per_cpu_s <= 0) {
+                continue;
             }
+            char label[64];
+            snprintf(label, sizeof label, "%s / %s-%s", runs[a].cfg.scheduler,
+                     runs[i].cfg.engine, runs[i].cfg.scheduler);
+            printf("%-30s %8.2fx %8.2fx %7.2fx\n", label,
+                   x->events_per_s / y->events_per_s,
+                   x->events_per_cpu_s / y->events_per_cpu_s,
+                   (double) runs[a].maxrss_kib
+                   / (double) (runs[i].maxrss_kib ? runs[i].maxrss_kib : 1));
         }
     }
 
     bool same = true;
-    size_t n_ok = 0;
+    size_t n_ok = 0, first = 0;
     for (size_t i = 0; i < n_runs; i++) {
         if (runs[i].error) {
             continue;
         }
-        if (n_ok++ && (runs[i].res.fingerprint != runs[0].res.fingerprint
-                       || runs[i].res.n_executed != runs[0].res.n_executed
-                       || runs[i].res.end_time != runs[0].res.end_time)) {
+        if (n_ok++ == 0) {
+            first = i;
+        } else if (runs[i].res.fingerprint != runs[first].res.fingerprint
+                   || runs[i].res.n_executed != runs[first].res.n_executed
+                   || runs[i].res.end_time != runs[first].res.end_time) {
             same = false;
         }
     }
@@ -380,8 +395,8 @@ compare(struct nvo_hold_config base, const char *schedulers)
                same ? "every run executed the same event sequence"
                     : "the runs executed different event sequences");
         printf("(%" PRIu64 " events, simulated time reached %s)\n",
-               runs[0].res.n_executed,
-               nvo_time_format(runs[0].res.end_time, buf, sizeof buf));
+               runs[first].res.n_executed,
+               nvo_time_format(runs[first].res.end_time, buf, sizeof buf));
     }
     return same ? status : 1;
 }
@@ -407,7 +422,8 @@ single(const struct nvo_hold_config *cfg)
            cfg->n_pending, cfg->n_events, cfg->seed);
     printf("  executed     %" PRIu64 " events in %.3f s (run phase)\n",
            r.n_executed, r.run_s);
-    printf("  rate         %.0f events/s\n", r.events_per_s);
+    printf("  rate         %.0f events/s (%.0f per CPU second, %.3f s "
+           "of CPU)\n", r.events_per_s, r.events_per_cpu_s, r.run_cpu_s);
     printf("  setup        %.3f s (create, schedule N)\n", r.setup_s);
     printf("  peak RSS     %.1f MiB\n", mib(ru.ru_maxrss));
     printf("  fingerprint  0x%016" PRIx64 " (simulated time reached %s)\n",
@@ -460,19 +476,19 @@ nvo_bench_hold_main(int argc, char **argv)
             cfg.scheduler = val;
             break;
         case 2:
-            if (!parse_count(val, 1, UINT32_MAX / 2, &cfg.n_pending)) {
+            if (!nvo_bench_parse_count(val, 1, UINT32_MAX / 2, &cfg.n_pending)) {
                 return usage_error("--pending: \"%s\" is not a whole number "
                                    "from 1 to %u", val, UINT32_MAX / 2);
             }
             break;
         case 3:
-            if (!parse_count(val, 1, INT64_MAX, &cfg.n_events)) {
+            if (!nvo_bench_parse_count(val, 1, INT64_MAX, &cfg.n_events)) {
                 return usage_error("--events: \"%s\" is not a whole number "
                                    ">= 1", val);
             }
             break;
         case 4:
-            if (!parse_count(val, 0, UINT64_MAX, &cfg.seed)) {
+            if (!nvo_bench_parse_count(val, 0, UINT64_MAX, &cfg.seed)) {
                 return usage_error("--seed: \"%s\" is not a whole number "
                                    ">= 0", val);
             }
@@ -509,8 +525,8 @@ nvo_bench_hold_main(int argc, char **argv)
         return usage_error("--scheduler: engine %s has no scheduler \"%s\" "
                            "(known: %s)", cfg.engine, cfg.scheduler,
                            !strcmp(cfg.engine, "native")
-                           ? "heap4" : "map, heap, list, calendar, "
-                                       "priority-queue");
+                           ? NVO_ENGINE_NATIVE_SCHEDULERS
+                           : "map, heap, list, calendar, priority-queue");
     }
     return single(&cfg);
 }

@@ -31,12 +31,21 @@ struct nvo_hold_result {
     nvo_time_t end_time;        /* simulated time when the run stopped */
     double setup_s;             /* wall time to create + schedule N */
     double run_s;               /* wall time of the run phase */
+    double run_cpu_s;           /* CPU time of the run phase (the
+                                 * process's, CLOCK_PROCESS_CPUTIME_ID) */
     double events_per_s;        /* n_executed / run_s */
+    double events_per_cpu_s;    /* n_executed / run_cpu_s */
 };
 
 /* Runs the hold model once in this process.  Returns 0 or the errno of
  * nvo_engine_create() (ENOENT: unknown engine or scheduler; EBUSY). */
 int nvo_hold_run(const struct nvo_hold_config *, struct nvo_hold_result *);
+
+/* Runs the hold model on the benchmark's own lean binary heap
+ * (lean_heap.c) instead of an engine: the textbook reference.  Same
+ * result fields, same fingerprint as the engines.  Returns 0 or ENOMEM. */
+int nvo_hold_run_lean(const struct nvo_hold_config *,
+                      struct nvo_hold_result *);
 
 /* "nvosim bench hold ...": argv[0] is "hold".  Returns the exit status:
  * 0, 1 if a run failed or --compare saw different fingerprints, 2 for a

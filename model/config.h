@@ -267,6 +267,8 @@ struct nvo_scenario_cfg {
     uint64_t seed;              /* default 1 */
     uint64_t run;               /* default 1 */
     const char *engine;         /* "native" (default) or "ns3"; static */
+    const char *scheduler;      /* the engine's event queue; NULL = the
+                                 * engine's default; static */
 
     struct nvo_underlay_cfg underlay;
 

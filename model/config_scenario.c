@@ -83,6 +83,7 @@ run__(struct scen_builder *b, const xmlNode *root)
     s->seed = 1;
     s->run = 1;
     s->engine = "native";
+    s->scheduler = NULL;
     const xmlNode *r = cfg_child(root, "run");
     if (!r) {
         return;
@@ -95,6 +96,27 @@ run__(struct scen_builder *b, const xmlNode *root)
     const char *e = cfg_attr(b->d, r, "engine");
     if (e && !strcmp(e, "ns3")) {
         s->engine = "ns3";
+    }
+    /* The schema allows every engine's names; this one's are checked. */
+    static const char *const native[] = { "ladder", "heap4" };
+    static const char *const ns3[] = {
+        "map", "heap", "list", "calendar", "priority-queue",
+    };
+    const char *q = cfg_attr(b->d, r, "scheduler");
+    bool is_ns3 = !strcmp(s->engine, "ns3");
+    const char *const *known = is_ns3 ? ns3 : native;
+    size_t n_known = is_ns3 ? NVO_ARRAY_SIZE(ns3) : NVO_ARRAY_SIZE(native);
+    for (size_t i = 0; q && i < n_known; i++) {
+        if (!strcmp(q, known[i])) {
+            s->scheduler = known[i];
+        }
+    }
+    if (q && !s->scheduler) {
+        cfg_err_attr(b->d, r, "scheduler", is_ns3
+                     ? "not a scheduler of the ns3 engine (map, heap, list, "
+                       "calendar, priority-queue)"
+                     : "not a scheduler of the native engine (ladder, "
+                       "heap4)");
     }
 }
 

@@ -351,6 +351,7 @@ static const struct setting_info__ setting_info__[] = {
     { "run/seed", "integer", "", "1" },
     { "run/run", "integer", "", "1" },
     { "run/engine", "choice", "", "native" },
+    { "run/scheduler", "choice", "", "the engine's default" },
     { "underlay/ip", "choice", "", "ipv4" },
     { "underlay/convergence-delay", "time", UNIT_TIME, "1ms" },
     { "ecmp/function", "choice", "", "crc32" },

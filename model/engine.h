@@ -7,7 +7,8 @@
  *
  * The engine is reached through one small ops table so that the same models
  * run on two backends:
- *   native  a 4-ary heap with pooled event records (engine_native.c);
+ *   native  nvosim's own queues, with pooled event records: a ladder
+ *           queue (engine_ladder.c) or a 4-ary heap (engine_native.c);
  *   ns3     ns-3's Simulator through libns3c (ns3/engine_ns3.c).
  *
  * Models call the nvo_engine_*() inline wrappers, never the ops directly. */
@@ -30,11 +31,16 @@ typedef uint64_t nvo_event_id;
 
 struct nvo_engine_ops {
     const char *name;           /* "native", "ns3" */
+    const char *scheduler;      /* the queue this table runs ("ladder",
+                                 * "heap4"), or NULL if the backend picks
+                                 * it at run time (ns3) */
 
     /* Creates the backend.  'scheduler' selects the backend's queue
-     * (NULL or "" means the backend's default; the native backend has one
-     * queue, "heap4").  Returns 0 and sets *out, or a positive errno:
-     * ENOENT for an unknown scheduler name, ENOMEM. */
+     * (NULL or "" means the backend's default; native:
+     * NVO_ENGINE_NATIVE_SCHEDULERS).  Returns 0 and sets *out, or a
+     * positive errno: ENOENT for an unknown scheduler name, ENOMEM.  May
+     * be NULL in an ops table that only the backend's create installs
+     * (the native backend has one table per scheduler). */
     int (*create)(const char *scheduler, struct nvo_engine **out);
 
     /* Frees the engine and every event still pending. May not be NULL. */
@@ -75,6 +81,12 @@ struct nvo_engine {
 };
 
 extern const struct nvo_engine_ops nvo_engine_native_ops;
+
+/* The native backend's schedulers (docs/engine.md): "ladder", a ladder
+ * queue, and "heap4", a 4-ary heap.  Both run events in the same (time,
+ * sequence) order, so a run gives the same fingerprint on either. */
+#define NVO_ENGINE_NATIVE_SCHEDULERS "ladder, heap4"
+#define NVO_ENGINE_NATIVE_DEFAULT "ladder"
 #ifdef NVO_HAVE_NS3
 extern const struct nvo_engine_ops nvo_engine_ns3_ops;
 #endif
@@ -144,6 +156,89 @@ static inline uint64_t
 nvo_engine_n_pending(const struct nvo_engine *e)
 {
     return e->ops->n_pending(e);
+}
+
+/* ---- Timers ----
+ *
+ * A timer is a deadline that is moved often and reached rarely: a
+ * keepalive, hold or aging timer that every received message pushes back.
+ * Restarting it with cancel + schedule would cost two queue operations per
+ * message (and, with lazy cancel, leave a dead entry in the queue each
+ * time).  A timer instead keeps its expiry itself and at most one event in
+ * the queue, at or before the expiry:
+ *
+ *   - restart to a time at or after the queued event's: only the expiry
+ *     changes, O(1), no queue operation;
+ *   - restart to an earlier time: the event is cancelled and one is
+ *     scheduled at the new expiry (one cancel, one schedule);
+ *   - when the queued event runs before the expiry (the timer was pushed
+ *     back), it schedules one event at the expiry (lazy rescheduling): a
+ *     timer restarted k times within one timeout costs one queue
+ *     operation, not k;
+ *   - when it runs at the expiry, the timer stops and its callback runs.
+ *
+ * Built only on nvo_engine_schedule_at() and nvo_engine_cancel(), so it
+ * works on every backend, and a run gives the same fingerprint on every
+ * backend.  The queued events are ordinary events: they count in
+ * n_executed, n_scheduled and the fingerprint (a pushed-back timer's
+ * rescheduling event too), and in n_pending while queued.
+ *
+ * Order: a timer's callback runs at its expiry, among the events of that
+ * time in the position of its queued event, whose sequence number is that
+ * of the schedule that queued it (the start, the last earlier restart, or
+ * the rescheduling event): deterministic and the same on every backend,
+ * but not always the position a cancel + schedule at the last restart
+ * would give.
+ *
+ * The struct is the caller's (embed it; no allocation); its fields are
+ * private.  A timer must be stopped (or never started) before its memory
+ * or its engine goes away. */
+struct nvo_timer {
+    struct nvo_engine *e;
+    nvo_event_fn *fn;           /* the callback, fn(arg) at expiry */
+    void *arg;
+    nvo_time_t expiry;          /* while armed: when fn runs */
+    nvo_time_t event_at;        /* while ev is set: the queued event's time */
+    nvo_event_id ev;            /* the queued event, or NVO_EVENT_NONE */
+    bool armed;                 /* started, not yet expired or stopped */
+};
+
+/* Initializes a stopped timer on engine 'e' that calls fn(arg) when it
+ * expires.  No queue operation; cannot fail. */
+void nvo_timer_init(struct nvo_timer *, struct nvo_engine *e,
+                    nvo_event_fn *fn, void *arg);
+
+/* Starts or restarts the timer to expire at absolute time 'at' (>= now),
+ * whether it was stopped, armed or expired.  O(1) with no queue operation
+ * when the timer already has an event queued at or before 'at'; else one
+ * schedule (and one cancel if a later event was queued).  May be called
+ * from the timer's own callback. */
+void nvo_timer_start_at(struct nvo_timer *, nvo_time_t at);
+
+/* Starts or restarts the timer to expire 'delay' (>= 0) from now. */
+static inline void
+nvo_timer_start(struct nvo_timer *t, nvo_time_t delay)
+{
+    nvo_timer_start_at(t, t->e->now + delay);
+}
+
+/* Stops the timer: its callback will not run.  Cancels the queued event
+ * (O(1) on every backend), so a stopped timer leaves nothing pending.
+ * Does nothing to a stopped timer. */
+void nvo_timer_stop(struct nvo_timer *);
+
+/* True if the timer is started and has neither expired nor been stopped. */
+static inline bool
+nvo_timer_is_armed(const struct nvo_timer *t)
+{
+    return t->armed;
+}
+
+/* The time the timer expires (meaningful while armed). */
+static inline nvo_time_t
+nvo_timer_expiry(const struct nvo_timer *t)
+{
+    return t->expiry;
 }
 
 /* For backends: account one executed event at time 't' (sets now, counts

@@ -1,29 +1,27 @@
-/* engine_native.c: the native engine backend, nvosim's default.
+/* engine_native.c: the native engine backend, nvosim's default, and its
+ * "heap4" scheduler.
  *
- * A 4-ary implicit min-heap of 24-byte entries (time, sequence, slot),
- * ordered by (time, sequence), so events at equal times run in the order
- * they were scheduled.  Callbacks and arguments live in a pool of event
- * records indexed by slot; freed slots are reused last-in first-out, so
- * steady state does no allocation.  Cancelling marks the record (lazy
- * deletion, as ns-3 does): the heap entry is dropped when it reaches the
- * top.  A handle is (generation << 32 | slot + 1); a record's generation
- * changes each time it is freed, so stale handles are harmless.
+ * The native backend has two schedulers (event queues), chosen when the
+ * engine is created, each with its own ops table (so no operation tests
+ * which one it is): "heap4", here, and "ladder" (engine_ladder.c).  Both
+ * order events by (time, sequence) and so execute identical event
+ * sequences; see docs/engine.md for when each is faster.
  *
- * A 4-ary heap halves the depth of a binary heap and keeps a node's
- * children in 96 contiguous bytes, which matters once the queue outgrows
- * the caches (LaMarca and Ladner, "The influence of caches on the
- * performance of heaps", 1996). */
+ * heap4: a 4-ary implicit min-heap of 24-byte entries (time, sequence,
+ * slot), ordered by (time, sequence), so events at equal times run in the
+ * order they were scheduled (engine_heap4.h).  Callbacks and arguments
+ * live in a pool of event records indexed by slot; freed slots are reused
+ * last-in first-out, so steady state does no allocation.  Cancelling
+ * marks the record (lazy deletion, as ns-3 does): the heap entry is
+ * dropped when it reaches the top.  A handle is (generation << 32 |
+ * slot + 1); a record's generation changes each time it is freed, so
+ * stale handles are harmless. */
 #include "engine.h"
+#include "engine_heap4.h"
 
 #include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
-
-struct heap_entry {
-    nvo_time_t time;
-    uint64_t seq;
-    uint32_t slot;
-};
 
 struct event_rec {
     nvo_event_fn *fn;           /* NULL while free or once cancelled */
@@ -34,8 +32,7 @@ struct event_rec {
 
 struct native_engine {
     struct nvo_engine up;
-    struct heap_entry *heap;
-    size_t n_heap, heap_cap;
+    struct nvo_heap4 q;
     struct event_rec *recs;
     uint32_t n_recs, recs_cap;
     uint32_t free_head;
@@ -50,20 +47,18 @@ native_cast(const struct nvo_engine *e)
     return NVO_CONTAINER_OF(e, struct native_engine, up);
 }
 
-static void *
-xrealloc__(void *p, size_t n)
-{
-    p = realloc(p, n);
-    if (!p) {
-        abort();
-    }
-    return p;
-}
+#define xrealloc__ nvo_heap4_xrealloc__
 
 static int
 native_create(const char *scheduler, struct nvo_engine **out)
 {
-    if (scheduler && *scheduler && strcmp(scheduler, "heap4")) {
+    if (!scheduler || !*scheduler) {
+        scheduler = NVO_ENGINE_NATIVE_DEFAULT;
+    }
+    if (!strcmp(scheduler, "ladder")) {
+        return nvo_engine_ladder_create__(out);
+    }
+    if (strcmp(scheduler, "heap4")) {
         return ENOENT;
     }
     struct native_engine *ne = calloc(1, sizeof *ne);
@@ -73,8 +68,7 @@ native_create(const char *scheduler, struct nvo_engine **out)
     ne->up.ops = &nvo_engine_native_ops;
     ne->up.fingerprint = NVO_ENGINE_FINGERPRINT_INIT;
     ne->free_head = UINT32_MAX;
-    ne->heap_cap = 1024;
-    ne->heap = xrealloc__(NULL, ne->heap_cap * sizeof *ne->heap);
+    nvo_heap4_init__(&ne->q, 1024);
     ne->recs_cap = 1024;
     ne->recs = xrealloc__(NULL, ne->recs_cap * sizeof *ne->recs);
     *out = &ne->up;
@@ -85,23 +79,9 @@ static void
 native_destroy(struct nvo_engine *e)
 {
     struct native_engine *ne = native_cast(e);
-    free(ne->heap);
+    free(ne->q.h);
     free(ne->recs);
     free(ne);
-}
-
-/* (time, seq) order, computed without branches: the comparisons in a
- * sift-down are unpredictable, and mispredicted branches cost more than
- * the arithmetic. */
-static inline bool
-entry_less(const struct heap_entry *a, const struct heap_entry *b)
-{
-    /* time >= 0, so (time, seq) as one unsigned 128-bit number orders
-     * like the pair; compilers compare it with cmp + sbb. */
-    typedef unsigned __int128 u128;
-    u128 ka = (u128) (uint64_t) a->time << 64 | a->seq;
-    u128 kb = (u128) (uint64_t) b->time << 64 | b->seq;
-    return ka < kb;
 }
 
 static inline uint32_t
@@ -145,23 +125,8 @@ native_schedule(struct nvo_engine *e, nvo_time_t at, nvo_event_fn *fn,
     struct event_rec *r = &ne->recs[slot];
     r->fn = fn;
     r->arg = arg;
-
-    if (ne->n_heap == ne->heap_cap) {
-        ne->heap_cap *= 2;
-        ne->heap = xrealloc__(ne->heap, ne->heap_cap * sizeof *ne->heap);
-    }
-    struct heap_entry ent = { at, ne->next_seq++, slot };
-    struct heap_entry *h = ne->heap;
-    size_t i = ne->n_heap++;
-    while (i > 0) {
-        size_t parent = (i - 1) >> 2;
-        if (!entry_less(&ent, &h[parent])) {
-            break;
-        }
-        h[i] = h[parent];
-        i = parent;
-    }
-    h[i] = ent;
+    nvo_heap4_push__(&ne->q, (struct nvo_heap4_entry) { at, ne->next_seq++,
+                                                         slot });
     ne->n_live++;
     e->n_scheduled++;
     return ((uint64_t) r->gen << 32) | (slot + 1u);
@@ -187,52 +152,6 @@ native_cancel(struct nvo_engine *e, nvo_event_id id)
     return true;
 }
 
-/* Removes the top entry. */
-static inline void
-heap_pop(struct native_engine *ne)
-{
-    struct heap_entry *h = ne->heap;
-    size_t n = --ne->n_heap;
-    if (n == 0) {
-        return;
-    }
-    struct heap_entry last = h[n];
-    size_t i = 0;
-    for (;;) {
-        size_t c = 4 * i + 1;
-        if (c >= n) {
-            break;
-        }
-        /* The next level's groups are far away in a big heap: fetch them
-         * while this level is compared. */
-        if (n > 8192 && 4 * c + 16 <= ne->heap_cap) {
-            __builtin_prefetch(&h[4 * c + 1]);
-            __builtin_prefetch(&h[4 * c + 5]);
-            __builtin_prefetch(&h[4 * c + 9]);
-            __builtin_prefetch(&h[4 * c + 13]);
-        }
-        size_t best;
-        if (c + 4 <= n) {
-            /* A full group: a tournament, two independent compares then
-             * one, all turned into conditional moves. */
-            size_t a = c + entry_less(&h[c + 1], &h[c]);
-            size_t b = c + 2 + entry_less(&h[c + 3], &h[c + 2]);
-            best = entry_less(&h[b], &h[a]) ? b : a;
-        } else {
-            best = c;
-            for (size_t k = c + 1; k < n; k++) {
-                best = entry_less(&h[k], &h[best]) ? k : best;
-            }
-        }
-        if (!entry_less(&h[best], &last)) {
-            break;
-        }
-        h[i] = h[best];
-        i = best;
-    }
-    h[i] = last;
-}
-
 static uint64_t
 native_run(struct nvo_engine *e, nvo_time_t until)
 {
@@ -242,13 +161,13 @@ native_run(struct nvo_engine *e, nvo_time_t until)
         return 0;               /* the clock never goes back */
     }
     ne->stop_requested = false;
-    while (ne->n_heap > 0 && !ne->stop_requested) {
-        struct heap_entry top = ne->heap[0];
+    while (ne->q.n > 0 && !ne->stop_requested) {
+        struct nvo_heap4_entry top = ne->q.h[0];
         if (top.time > until) {
             e->now = until;
             break;
         }
-        heap_pop(ne);
+        nvo_heap4_pop__(&ne->q);
         struct event_rec *r = &ne->recs[top.slot];
         nvo_event_fn *fn = r->fn;
         void *arg = r->arg;
@@ -265,7 +184,7 @@ native_run(struct nvo_engine *e, nvo_time_t until)
             fn(arg);
         }
     }
-    if (ne->n_heap == 0 && !ne->stop_requested && until != NVO_TIME_MAX
+    if (ne->q.n == 0 && !ne->stop_requested && until != NVO_TIME_MAX
         && e->now < until) {
         e->now = until;
     }
@@ -286,6 +205,7 @@ native_n_pending(const struct nvo_engine *e)
 
 const struct nvo_engine_ops nvo_engine_native_ops = {
     .name = "native",
+    .scheduler = "heap4",
     .create = native_create,
     .destroy = native_destroy,
     .schedule = native_schedule,

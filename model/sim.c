@@ -246,12 +246,16 @@ nvo_sim_create(const struct nvo_scenario_cfg *cfg, const char *engine,
                                                  NULL));
     const struct nvo_topo_cfg *topo = cfg->topo;
 
-    int err = nvo_engine_create(sim->engine_name, NULL, &sim->engine);
+    int err = nvo_engine_create(sim->engine_name, cfg->scheduler,
+                                &sim->engine);
     if (err) {
         g_set_error(error, NVO_CONFIG_ERROR, NVO_CONFIG_ERROR_INVALID,
-                    "cannot create the %s engine: %s (engines built in: %s)",
-                    sim->engine_name,
-                    err == ENOENT ? "unknown engine" : g_strerror(err),
+                    "cannot create the %s engine%s%s: %s (engines built in: "
+                    "%s)", sim->engine_name,
+                    cfg->scheduler ? " with scheduler " : "",
+                    cfg->scheduler ? cfg->scheduler : "",
+                    err == ENOENT ? "unknown engine or scheduler"
+                                  : g_strerror(err),
                     nvo_engine_names());
         nvo_sim_destroy(sim);
         return NULL;

@@ -34,6 +34,16 @@ expect 2 'nvosim sweep: unknown option --sett; did you mean --set? (nvosim sweep
 expect 2 'nvosim tunnel: unknown option --encpa; did you mean --encap? (nvosim tunnel --help)' \
     "$nvosim" tunnel --encpa vxlan
 expect 2 'nvosim run: --se is ambiguous: --set, --seed' "$nvosim" run --se 1 "$scen"
+expect 1 '--set run.scheduler=map: <run scheduler="map">: not a scheduler of the native engine (ladder, heap4)' \
+    "$nvosim" run --scheduler map --out "$tmp/sch" "$scen"
+expect 2 'nvosim bench timers: --mode: "fast" is neither timer nor cancel (see --help)' \
+    "$nvosim" bench timers --mode fast
+expect 2 'nvosim bench timers: --timeout: "5" is not a time from 1ps to 1s with a unit (ps, ns, us, ms, s) (see --help)' \
+    "$nvosim" bench timers --timeout 5
+expect 2 'nvosim bench hold: --scheduler: engine native has no scheduler "heap9" (known: ladder, heap4) (see --help)' \
+    "$nvosim" bench hold --scheduler heap9
+expect 2 'nvosim bench timers: --timers: "0" is not a whole number from 1 to 100000000 (see --help)' \
+    "$nvosim" bench timers --timers 0
 expect 2 'nvosim run: --out needs a value (nvosim run --help)' "$nvosim" run "$scen" --out
 expect 2 'nvosim run: --seed abc: expected a whole number from 0 to 18446744073709551615' \
     "$nvosim" run --seed abc "$scen"

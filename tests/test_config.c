@@ -113,7 +113,18 @@ static const struct bad_case bad_cases[] = {
       { { "s.xml", SCEN "<run duration=\"1ms\" speed=\"2\"/>\n</scenario>\n" },
         { "t.xml", TOPO } }, { NULL },
       "@s.xml:3: <run speed=\"2\">: unknown attribute (<run> takes: "
-      "duration, drain, drain-limit, seed, run, engine)" },
+      "duration, drain, drain-limit, seed, run, engine, scheduler)" },
+    { "scheduler-of-other-engine", "s.xml",
+      { { "s.xml", SCEN "<run scheduler=\"map\"/>\n</scenario>\n" },
+        { "t.xml", TOPO } }, { NULL },
+      "@s.xml:3: <run scheduler=\"map\">: not a scheduler of the native "
+      "engine (ladder, heap4)" },
+    { "set-scheduler-unknown", "s.xml",
+      { { "s.xml", SCEN "<run engine=\"ns3\"/>\n</scenario>\n" },
+        { "t.xml", TOPO } }, { "run.scheduler=ladder", NULL },
+      "--set run.scheduler=ladder: <run scheduler=\"ladder\">: not a "
+      "scheduler of the ns3 engine (map, heap, list, calendar, "
+      "priority-queue)" },
     { "bad-choice", "s.xml",
       { { "s.xml", SCEN "<underlay ip=\"ipv5\"/>\n</scenario>\n" },
         { "t.xml", TOPO } }, { NULL },

@@ -1,8 +1,12 @@
 /* test_engine.c: the event engine, on the backend named by
- * $NVO_TEST_ENGINE (ctest runs this suite once per backend): ordering,
- * equal-time ties, cancel, run-until, stop, determinism, and that the
- * native and ns-3 backends execute exactly the same event sequence (both
- * registrations compare the two, where ns-3 is built). */
+ * $NVO_TEST_ENGINE and the scheduler named by $NVO_TEST_SCHEDULER (ctest
+ * runs this suite once per backend and native scheduler): ordering,
+ * equal-time ties, cancel, run-until, stop, determinism, that the native
+ * and ns-3 backends execute exactly the same event sequence (both
+ * registrations compare the two, where ns-3 is built), that every
+ * scheduler executes the event sequence of the native heap4 scheduler
+ * (also under a stress workload of bursts, ties, far-future events and
+ * cancels), no allocation in steady state, and timers. */
 #include <errno.h>
 #include <malloc.h>
 #include <stdlib.h>
@@ -15,7 +19,8 @@ static struct nvo_engine *
 make_engine(void)
 {
     struct nvo_engine *e = NULL;
-    int error = nvo_engine_create(nvo_test_engine(), NULL, &e);
+    int error = nvo_engine_create(nvo_test_engine(), nvo_test_scheduler(),
+                                  &e);
     ck_assert_msg(!error && e, "cannot create engine %s: %d",
                   nvo_test_engine(), error);
     ck_assert_str_eq(e->ops->name, nvo_test_engine());
@@ -228,11 +233,11 @@ hold_event(void *arg)
 }
 
 static uint64_t
-hold_fingerprint(const char *engine, uint64_t seed, uint64_t *n_exec,
-                 nvo_time_t *end)
+hold_fingerprint(const char *engine, const char *scheduler, uint64_t seed,
+                 uint64_t *n_exec, nvo_time_t *end)
 {
     struct nvo_engine *e = NULL;
-    ck_assert_int_eq(nvo_engine_create(engine, NULL, &e), 0);
+    ck_assert_int_eq(nvo_engine_create(engine, scheduler, &e), 0);
     struct hold h = { .e = e, .left = 20000 };
     nvo_rng_init(&h.rng, seed, 1, "hold");
     for (int i = 0; i < 1000; i++) {
@@ -251,9 +256,10 @@ START_TEST(determinism)
 {
     uint64_t n1, n2, n3;
     nvo_time_t t1, t2, t3;
-    uint64_t f1 = hold_fingerprint(nvo_test_engine(), 7, &n1, &t1);
-    uint64_t f2 = hold_fingerprint(nvo_test_engine(), 7, &n2, &t2);
-    uint64_t f3 = hold_fingerprint(nvo_test_engine(), 8, &n3, &t3);
+    const char *e = nvo_test_engine(), *q = nvo_test_scheduler();
+    uint64_t f1 = hold_fingerprint(e, q, 7, &n1, &t1);
+    uint64_t f2 = hold_fingerprint(e, q, 7, &n2, &t2);
+    uint64_t f3 = hold_fingerprint(e, q, 8, &n3, &t3);
     ck_assert_uint_eq(f1, f2);
     ck_assert_uint_eq(n1, n2);
     ck_assert_int_eq(t1, t2);
@@ -284,8 +290,9 @@ START_TEST(same_as_other_backend)
     ck_assert_str_ne(other, nvo_test_engine());
     uint64_t n1, n2;
     nvo_time_t t1, t2;
-    uint64_t f1 = hold_fingerprint(nvo_test_engine(), 42, &n1, &t1);
-    uint64_t f2 = hold_fingerprint(other, 42, &n2, &t2);
+    uint64_t f1 = hold_fingerprint(nvo_test_engine(), nvo_test_scheduler(),
+                                   42, &n1, &t1);
+    uint64_t f2 = hold_fingerprint(other, NULL, 42, &n2, &t2);
     ck_assert_uint_eq(f1, f2);
     ck_assert_uint_eq(n1, n2);
     ck_assert_int_eq(t1, t2);
@@ -294,14 +301,15 @@ START_TEST(same_as_other_backend)
      * (other event times) gives another. */
     uint64_t n3;
     nvo_time_t t3;
-    ck_assert_uint_ne(hold_fingerprint(other, 43, &n3, &t3), f1);
+    ck_assert_uint_ne(hold_fingerprint(other, NULL, 43, &n3, &t3), f1);
 }
 END_TEST
 
 START_TEST(steady_state_allocates_nothing)
 {
-    /* The hold model keeps 1000 events pending: once the native queue and
-     * its event records have grown, running on allocates no memory. */
+    /* The hold model keeps 1000 events pending: once the native queue
+     * (either scheduler: the ladder's rungs, chunks and Bottom too) and its
+     * event records have grown, running on allocates no memory. */
     if (strcmp(nvo_test_engine(), "native")) {
         return;                 /* ns-3: steady_state_same_as_native */
     }
@@ -361,6 +369,363 @@ START_TEST(steady_state_same_as_native)
 }
 END_TEST
 
+/* A stress workload: bursts of events at one time, events at "now",
+ * near and far future events, cancels of pending events, run() in slices.
+ * Every executed event folds (time, its id) into a hash, so the order of
+ * equal-time events counts too. */
+struct stress {
+    struct nvo_engine *e;
+    struct nvo_rng rng;
+    uint64_t hash;
+    uint64_t left;              /* events still to schedule */
+    uint64_t next_id;
+    nvo_event_id ring[4096];    /* recent handles, to cancel */
+    uint32_t n_ring;
+};
+
+static struct stress *stress_state;
+
+static void stress_event(void *arg);
+
+static void
+stress_add(struct stress *st, nvo_time_t delay)
+{
+    if (st->left == 0) {
+        return;
+    }
+    st->left--;
+    uintptr_t id = (uintptr_t) ++st->next_id;
+    nvo_event_id h = nvo_engine_schedule(st->e, delay, stress_event,
+                                         (void *) id);
+    st->ring[st->n_ring++ % NVO_ARRAY_SIZE(st->ring)] = h;
+}
+
+static void
+stress_event(void *arg)
+{
+    struct stress *st = stress_state;
+    uint64_t x = (st->hash ^ (uint64_t) (uintptr_t) arg)
+                 * 0x100000001b3ull;
+    x = (x ^ (uint64_t) nvo_engine_now(st->e)) * 0x100000001b3ull;
+    st->hash = x ^ (x >> 29);
+    uint64_t r = nvo_rng_below(&st->rng, 100);
+    if (r < 55) {
+        stress_add(st, (nvo_time_t) nvo_rng_exponential(&st->rng, 1e6));
+    } else if (r < 65) {
+        stress_add(st, 0);
+    } else if (r < 70) {
+        /* A burst: 60 events at one time (more than a bucket holds). */
+        nvo_time_t d = (nvo_time_t) nvo_rng_exponential(&st->rng, 1e7);
+        for (int i = 0; i < 60; i++) {
+            stress_add(st, d);
+        }
+    } else if (r < 73) {
+        stress_add(st, (nvo_time_t) nvo_rng_exponential(&st->rng, 1e12));
+    } else if (r < 90) {
+        uint32_t n = NVO_MIN(st->n_ring, (uint32_t) NVO_ARRAY_SIZE(st->ring));
+        if (n > 0) {
+            nvo_engine_cancel(st->e,
+                              st->ring[nvo_rng_below(&st->rng, n)]);
+        }
+        stress_add(st, (nvo_time_t) nvo_rng_exponential(&st->rng, 2e6));
+    } else {
+        stress_add(st, (nvo_time_t) nvo_rng_exponential(&st->rng, 5e5));
+        stress_add(st, (nvo_time_t) nvo_rng_exponential(&st->rng, 5e6));
+    }
+}
+
+struct stress_outcome {
+    uint64_t hash, n_executed, n_cancelled, fingerprint;
+    nvo_time_t end;
+};
+
+static void
+stress_run(const char *engine, const char *scheduler,
+           struct stress_outcome *o)
+{
+    static struct stress st;
+    memset(&st, 0, sizeof st);
+    ck_assert_int_eq(nvo_engine_create(engine, scheduler, &st.e), 0);
+    stress_state = &st;
+    nvo_rng_init(&st.rng, 5, 1, "stress");
+    st.left = 400000;
+    /* 30000 spread out, 3000 at time 0, 2000 at exactly 5us. */
+    for (int i = 0; i < 30000; i++) {
+        stress_add(&st, (nvo_time_t) nvo_rng_exponential(&st.rng, 2e6));
+    }
+    for (int i = 0; i < 3000; i++) {
+        stress_add(&st, 0);
+    }
+    for (int i = 0; i < 2000; i++) {
+        stress_add(&st, 5 * NVO_US);
+    }
+    /* Slices of 3us, then the rest. */
+    while (nvo_engine_n_pending(st.e) > 0
+           && nvo_engine_now(st.e) < 200 * NVO_US) {
+        nvo_engine_run(st.e, nvo_engine_now(st.e) + 3 * NVO_US);
+    }
+    nvo_engine_run(st.e, NVO_TIME_MAX);
+    o->hash = st.hash;
+    o->n_executed = st.e->n_executed;
+    o->n_cancelled = st.e->n_cancelled;
+    o->fingerprint = st.e->fingerprint;
+    o->end = nvo_engine_now(st.e);
+    ck_assert_uint_eq(nvo_engine_n_pending(st.e), 0);
+    ck_assert_uint_eq(st.e->n_scheduled, 400000);
+    ck_assert_uint_eq(o->n_executed + o->n_cancelled, 400000);
+    nvo_engine_destroy(st.e);
+}
+
+START_TEST(stress_same_as_heap4)
+{
+    struct stress_outcome a, b;
+    stress_run(nvo_test_engine(), nvo_test_scheduler(), &a);
+    stress_run("native", "heap4", &b);
+    ck_assert_uint_gt(a.n_cancelled, 10000);
+    ck_assert_uint_eq(a.hash, b.hash);
+    ck_assert_uint_eq(a.fingerprint, b.fingerprint);
+    ck_assert_uint_eq(a.n_executed, b.n_executed);
+    ck_assert_uint_eq(a.n_cancelled, b.n_cancelled);
+    ck_assert_int_eq(a.end, b.end);
+}
+END_TEST
+
+/* Times at both ends of the range, ties at NVO_TIME_MAX, and one batch
+ * scheduled while others run: the order is heap4's. */
+static uint64_t
+extremes_hash(const char *engine, const char *scheduler, nvo_time_t *last)
+{
+    struct nvo_engine *e = NULL;
+    ck_assert_int_eq(nvo_engine_create(engine, scheduler, &e), 0);
+    static struct log log;
+    static struct tag tags[400];
+    memset(&log, 0, sizeof log);
+    log.e = e;
+    const nvo_time_t at[] = {
+        NVO_TIME_MAX, 0, 1, NVO_TIME_MAX - 1, NVO_TIME_MAX / 2, 0,
+        NVO_TIME_MAX, 3 * NVO_US, NVO_TIME_MAX / 2 + 1, 2,
+    };
+    for (int i = 0; i < 400; i++) {
+        tags[i] = (struct tag) { &log, i };
+        nvo_engine_schedule_at(e, at[i % NVO_ARRAY_SIZE(at)], record,
+                               &tags[i]);
+    }
+    ck_assert_uint_eq(nvo_engine_run(e, NVO_TIME_MAX), 400);
+    uint64_t h = NVO_ENGINE_FINGERPRINT_INIT;
+    for (int k = 0; k < log.n; k++) {
+        h = (h ^ (uint64_t) log.order[k]) * 0x100000001b3ull;
+        if (k > 0) {
+            ck_assert_int_le(log.when[k - 1], log.when[k]);
+        }
+    }
+    *last = log.when[log.n - 1];
+    nvo_engine_destroy(e);
+    return h;
+}
+
+START_TEST(extreme_times)
+{
+    nvo_time_t l1, l2;
+    uint64_t h1 = extremes_hash(nvo_test_engine(), nvo_test_scheduler(), &l1);
+    uint64_t h2 = extremes_hash("native", "heap4", &l2);
+    ck_assert_uint_eq(h1, h2);
+    ck_assert_int_eq(l1, NVO_TIME_MAX);
+    ck_assert_int_eq(l2, NVO_TIME_MAX);
+}
+END_TEST
+
+/* ---- timers ---- */
+
+struct fire_log {
+    struct nvo_engine *e;
+    int n;
+    nvo_time_t at[16];
+};
+
+static void
+fire(void *arg)
+{
+    struct fire_log *l = arg;
+    l->at[l->n++] = nvo_engine_now(l->e);
+}
+
+START_TEST(timer_pushed_back)
+{
+    struct nvo_engine *e = make_engine();
+    struct fire_log log = { .e = e };
+    struct nvo_timer t;
+    nvo_timer_init(&t, e, fire, &log);
+    ck_assert(!nvo_timer_is_armed(&t));
+    nvo_timer_start(&t, 10 * NVO_US);
+    ck_assert_uint_eq(e->n_scheduled, 1);
+    /* Pushed back three times: no queue operation. */
+    nvo_timer_start(&t, 12 * NVO_US);
+    nvo_timer_start(&t, 15 * NVO_US);
+    nvo_timer_start_at(&t, 20 * NVO_US);
+    ck_assert_uint_eq(e->n_scheduled, 1);
+    ck_assert_uint_eq(e->n_cancelled, 0);
+    ck_assert(nvo_timer_is_armed(&t));
+    ck_assert_int_eq(nvo_timer_expiry(&t), 20 * NVO_US);
+    ck_assert_uint_eq(nvo_engine_n_pending(e), 1);
+    /* At 10us its event runs and queues one at 20us; nothing fires. */
+    nvo_engine_run(e, 19 * NVO_US);
+    ck_assert_int_eq(log.n, 0);
+    ck_assert_uint_eq(e->n_executed, 1);
+    ck_assert_uint_eq(e->n_scheduled, 2);
+    nvo_engine_run(e, NVO_TIME_MAX);
+    ck_assert_int_eq(log.n, 1);
+    ck_assert_int_eq(log.at[0], 20 * NVO_US);
+    ck_assert(!nvo_timer_is_armed(&t));
+    ck_assert_uint_eq(e->n_executed, 2);
+    /* Expired: a start queues again. */
+    nvo_timer_start(&t, 1 * NVO_US);
+    nvo_engine_run(e, NVO_TIME_MAX);
+    ck_assert_int_eq(log.n, 2);
+    ck_assert_int_eq(log.at[1], 21 * NVO_US);
+    nvo_engine_destroy(e);
+}
+END_TEST
+
+START_TEST(timer_brought_forward_and_stopped)
+{
+    struct nvo_engine *e = make_engine();
+    struct fire_log log = { .e = e };
+    struct nvo_timer t;
+    nvo_timer_init(&t, e, fire, &log);
+    nvo_timer_start(&t, 20 * NVO_US);
+    /* Earlier: one cancel, one schedule. */
+    nvo_timer_start(&t, 5 * NVO_US);
+    ck_assert_uint_eq(e->n_scheduled, 2);
+    ck_assert_uint_eq(e->n_cancelled, 1);
+    ck_assert_uint_eq(nvo_engine_n_pending(e), 1);
+    nvo_engine_run(e, NVO_TIME_MAX);
+    ck_assert_int_eq(log.n, 1);
+    ck_assert_int_eq(log.at[0], 5 * NVO_US);
+    ck_assert_uint_eq(e->n_executed, 1);
+    /* Stopped: nothing pending, nothing fires; stopping twice is fine. */
+    nvo_timer_start(&t, 3 * NVO_US);
+    nvo_timer_stop(&t);
+    nvo_timer_stop(&t);
+    ck_assert(!nvo_timer_is_armed(&t));
+    ck_assert_uint_eq(nvo_engine_n_pending(e), 0);
+    nvo_engine_run(e, NVO_TIME_MAX);
+    ck_assert_int_eq(log.n, 1);
+    ck_assert_uint_eq(e->n_executed, 1);
+    nvo_engine_destroy(e);
+}
+END_TEST
+
+static struct nvo_timer periodic_timer;
+
+static void
+periodic(void *arg)
+{
+    struct fire_log *l = arg;
+    fire(l);
+    if (l->n < 5) {
+        nvo_timer_start(&periodic_timer, NVO_US);   /* from its callback */
+    }
+}
+
+START_TEST(timer_restarted_from_callback)
+{
+    struct nvo_engine *e = make_engine();
+    struct fire_log log = { .e = e };
+    nvo_timer_init(&periodic_timer, e, periodic, &log);
+    nvo_timer_start(&periodic_timer, NVO_US);
+    nvo_engine_run(e, NVO_TIME_MAX);
+    ck_assert_int_eq(log.n, 5);
+    for (int i = 0; i < 5; i++) {
+        ck_assert_int_eq(log.at[i], (i + 1) * NVO_US);
+    }
+    ck_assert_uint_eq(e->n_executed, 5);
+    ck_assert(!nvo_timer_is_armed(&periodic_timer));
+    nvo_engine_destroy(e);
+}
+END_TEST
+
+/* The keepalive pattern of "nvosim bench timers", small: 500 timers with
+ * a 10us timeout, messages every Exp(1us) per timer restarting them. */
+struct ka {
+    struct nvo_engine *e;
+    struct nvo_rng rng;
+    struct nvo_timer t[500];
+    uint64_t n_restarts, n_fires;
+};
+
+static struct ka *ka_state;
+
+static void
+ka_fire(void *arg)
+{
+    (void) arg;
+    ka_state->n_fires++;
+}
+
+static void
+ka_message(void *arg)
+{
+    struct nvo_timer *t = arg;
+    struct ka *k = ka_state;
+    nvo_timer_start(t, 10 * NVO_US);
+    k->n_restarts++;
+    /* Every 50th message is a long silence: the timer fires. */
+    nvo_time_t gap = (nvo_time_t) nvo_rng_exponential(&k->rng, 1e6);
+    if (nvo_rng_below(&k->rng, 50) == 0) {
+        gap += 10 * NVO_US;
+    }
+    nvo_engine_schedule(k->e, gap, ka_message, t);
+}
+
+static void
+keepalive_run(const char *engine, const char *scheduler,
+              uint64_t *fingerprint, uint64_t *n_fires, uint64_t *n_sched,
+              uint64_t *n_restarts)
+{
+    static struct ka k;
+    memset(&k, 0, sizeof k);
+    ka_state = &k;
+    ck_assert_int_eq(nvo_engine_create(engine, scheduler, &k.e), 0);
+    nvo_rng_init(&k.rng, 9, 1, "keepalive");
+    for (int i = 0; i < 500; i++) {
+        nvo_timer_init(&k.t[i], k.e, ka_fire, NULL);
+        nvo_engine_schedule(k.e, (nvo_time_t) nvo_rng_exponential(&k.rng,
+                                                                  1e6),
+                            ka_message, &k.t[i]);
+    }
+    nvo_engine_run(k.e, 200 * NVO_US);
+    *fingerprint = k.e->fingerprint;
+    *n_fires = k.n_fires;
+    *n_sched = k.e->n_scheduled;
+    *n_restarts = k.n_restarts;
+    for (int i = 0; i < 500; i++) {
+        nvo_timer_stop(&k.t[i]);
+    }
+    nvo_engine_destroy(k.e);
+}
+
+START_TEST(timer_keepalive_same_as_heap4)
+{
+    uint64_t f1, n1, s1, r1, f2, n2, s2, r2;
+    keepalive_run(nvo_test_engine(), nvo_test_scheduler(), &f1, &n1, &s1,
+                  &r1);
+    keepalive_run("native", "heap4", &f2, &n2, &s2, &r2);
+    ck_assert_uint_eq(f1, f2);
+    ck_assert_uint_eq(n1, n2);
+    ck_assert_uint_eq(s1, s2);
+    ck_assert_uint_eq(r1, r2);
+    /* 500 timers x 200us / 1.2us mean gap (1us + 10us / 50) = 83,333
+     * restarts; the fires are the long silences, 1 in 50. */
+    ck_assert_uint_gt(r1, 80000);
+    ck_assert_uint_lt(r1, 86000);
+    ck_assert_uint_gt(n1, 1000);
+    ck_assert_uint_lt(n1, 3000);
+    /* Schedules: one per message, plus far fewer than one per restart for
+     * the timers (cancel + schedule would be one per restart). */
+    ck_assert_uint_lt(s1 - r1 - 500, r1 / 5);
+}
+END_TEST
+
 START_TEST(lookup)
 {
     struct nvo_engine *e = NULL;
@@ -368,6 +733,16 @@ START_TEST(lookup)
     ck_assert_ptr_null(e);
     ck_assert_int_eq(nvo_engine_create(nvo_test_engine(), "no-such-sched",
                                        &e), ENOENT);
+    /* Both native schedulers exist, and neither is an ns3 one. */
+    ck_assert_int_eq(nvo_engine_create("native", "map", &e), ENOENT);
+    const char *const natives[] = { "ladder", "heap4", NULL, "" };
+    for (size_t i = 0; i < NVO_ARRAY_SIZE(natives); i++) {
+        ck_assert_int_eq(nvo_engine_create("native", natives[i], &e), 0);
+        ck_assert_str_eq(e->ops->name, "native");
+        ck_assert_str_eq(e->ops->scheduler, natives[i] && *natives[i]
+                         ? natives[i] : NVO_ENGINE_NATIVE_DEFAULT);
+        nvo_engine_destroy(e);
+    }
     ck_assert_ptr_nonnull(nvo_engine_lookup("native"));
     ck_assert_ptr_null(nvo_engine_lookup("ns2"));
 }
@@ -389,6 +764,12 @@ main(void)
     }
     tcase_add_test(tc, steady_state_allocates_nothing);
     tcase_add_test(tc, steady_state_same_as_native);
+    tcase_add_test(tc, stress_same_as_heap4);
+    tcase_add_test(tc, extreme_times);
+    tcase_add_test(tc, timer_pushed_back);
+    tcase_add_test(tc, timer_brought_forward_and_stopped);
+    tcase_add_test(tc, timer_restarted_from_callback);
+    tcase_add_test(tc, timer_keepalive_same_as_heap4);
     tcase_add_test(tc, lookup);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);

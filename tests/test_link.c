@@ -48,7 +48,7 @@ static void
 bench_init(struct bench *b, const struct nvo_link_cfg *cfg)
 {
     memset(b, 0, sizeof *b);
-    ck_assert_int_eq(nvo_engine_create(nvo_test_engine(), NULL, &b->e), 0);
+    ck_assert_int_eq(nvo_engine_create(nvo_test_engine(), nvo_test_scheduler(), &b->e), 0);
     nvo_pkt_pool_init(&b->pool);
     nvo_port_init(&b->tx, b->e, b, "a", 0, on_tx_side_rx);
     nvo_port_init(&b->rx, b->e, b, "b", 0, on_rx);

@@ -42,7 +42,7 @@ static void
 fab_init(struct fab *f, enum nvo_seed_mode mode, enum nvo_hash_fn fn)
 {
     memset(f, 0, sizeof *f);
-    ck_assert_int_eq(nvo_engine_create(nvo_test_engine(), NULL, &f->e), 0);
+    ck_assert_int_eq(nvo_engine_create(nvo_test_engine(), nvo_test_scheduler(), &f->e), 0);
     struct nvo_net_cfg cfg;
     memset(&cfg, 0, sizeof cfg);
     cfg.convergence_delay = 50 * NVO_US;

@@ -38,8 +38,16 @@ run_scenario(const char *rel, const char *engine, const char *const *sets,
                                                      &error);
     ck_assert_msg(cfg, "%s: %s", rel, error ? error->message : "?");
     char *dir = nvo_test_tmpdir("sim");
+    /* The suite's scheduler, unless the scenario or its --set chose one
+     * (only for the suite's own engine). */
+    if (!cfg->scheduler && !strcmp(engine, nvo_test_engine())) {
+        cfg->scheduler = nvo_test_scheduler();
+    }
     struct nvo_sim *sim = nvo_sim_create(cfg, engine, dir, &error);
     ck_assert_msg(sim, "%s: %s", rel, error ? error->message : "?");
+    if (cfg->scheduler && sim->engine->ops->scheduler) {
+        ck_assert_str_eq(sim->engine->ops->scheduler, cfg->scheduler);
+    }
     int rc = nvo_sim_run(sim, false);
     ck_assert_msg(rc == 0, "%s: conservation: generated %" PRIu64
                   " delivered %" PRIu64 " dropped %" PRIu64 " in flight %"
@@ -279,6 +287,31 @@ run_outcome(const char *rel, const char *engine, const char *const *sets,
     nvo_scenario_cfg_destroy(cfg);
     remove_dir(dir);
 }
+
+START_TEST(every_scenario_same_as_heap4)
+{
+    /* Every shipped scenario, whole: the engine and scheduler under test
+     * execute exactly the native heap4 scheduler's event sequence. */
+    static const char *const heap4[] = { "run.scheduler=heap4" };
+    glob_t g;
+    ck_assert_int_eq(glob(nvo_test_src("scenarios/*.xml"), 0, NULL, &g), 0);
+    ck_assert_uint_ge(g.gl_pathc, 3);
+    for (size_t i = 0; i < g.gl_pathc; i++) {
+        struct outcome o1, o2;
+        run_outcome(g.gl_pathv[i], nvo_test_engine(), NULL, 0, &o1);
+        run_outcome(g.gl_pathv[i], "native", heap4, 1, &o2);
+        ck_assert_msg(o1.fingerprint == o2.fingerprint, "%s: fingerprint "
+                      "%016" PRIx64 " against heap4's %016" PRIx64,
+                      g.gl_pathv[i], o1.fingerprint, o2.fingerprint);
+        ck_assert_uint_eq(o1.n_executed, o2.n_executed);
+        ck_assert_uint_eq(o1.delivered, o2.delivered);
+        ck_assert_uint_gt(o1.n_executed, 1000);
+        g_free(o1.results);
+        g_free(o2.results);
+    }
+    globfree(&g);
+}
+END_TEST
 
 START_TEST(every_topology_runs)
 {
@@ -1062,6 +1095,7 @@ main(void)
     Suite *s = suite_create("sim");
     TCase *tc = tcase_create(nvo_test_engine());
     tcase_add_test(tc, every_scenario_runs);
+    tcase_add_test(tc, every_scenario_same_as_heap4);
     tcase_add_test(tc, every_topology_runs);
     tcase_add_test(tc, determinism);
     if (other_engine()) {

@@ -21,6 +21,13 @@ nvo_test_engine(void)
     return e && *e ? e : "native";
 }
 
+const char *
+nvo_test_scheduler(void)
+{
+    const char *s = getenv("NVO_TEST_SCHEDULER");
+    return s && *s ? s : NULL;
+}
+
 char *
 nvo_test_tmpdir(const char *tag)
 {

@@ -12,6 +12,11 @@ int nvo_test_run(Suite *suite);
 /* The engine backend the suite should use: $NVO_TEST_ENGINE, or "native". */
 const char *nvo_test_engine(void);
 
+/* The backend's scheduler the suite should use: $NVO_TEST_SCHEDULER, or
+ * NULL (the backend's default).  Pass it to nvo_engine_create() with
+ * nvo_test_engine(). */
+const char *nvo_test_scheduler(void);
+
 /* A fresh temporary directory for the test's outputs (under $TMPDIR or
  * /tmp); the caller frees the string.  Never NULL. */
 char *nvo_test_tmpdir(const char *tag);

@@ -115,6 +115,9 @@ usage(FILE *f)
 "  --seed N           random seed (same as --set run.seed=N)\n"
 "  --run N            run number (same as --set run.run=N)\n"
 "  --engine NAME      event engine: %s (same as --set run.engine=NAME)\n"
+"  --scheduler NAME   the engine's event queue: native ladder (default)\n"
+"                     or heap4; ns3 map (default), heap, list, calendar,\n"
+"                     priority-queue (same as --set run.scheduler=NAME)\n"
 "  --out DIR          output directory [the scenario's <output dir>, or\n"
 "                     results/SCENARIO-NAME]; it may not hold an earlier\n"
 "                     run's files (results.xml, summary.csv, trace.txt,\n"
@@ -171,6 +174,7 @@ nvo_cmd_run_main(int argc, char **argv)
         { "seed", required_argument, NULL, 's' },
         { "run", required_argument, NULL, 'r' },
         { "engine", required_argument, NULL, 'e' },
+        { "scheduler", required_argument, NULL, 'Q' },
         { "out", required_argument, NULL, 'o' },
         { "force", no_argument, NULL, 'f' },
         { "quiet", no_argument, NULL, 'q' },
@@ -206,6 +210,10 @@ nvo_cmd_run_main(int argc, char **argv)
             break;
         case 'e':
             g_ptr_array_add(sets, g_strdup_printf("run.engine=%s", optarg));
+            break;
+        case 'Q':
+            g_ptr_array_add(sets, g_strdup_printf("run.scheduler=%s",
+                                                  optarg));
             break;
         case 'o':
             if (!*optarg) {

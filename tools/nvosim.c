@@ -19,6 +19,8 @@ cmd_bench(int argc, char **argv)
         printf("usage: nvosim bench BENCHMARK [OPTIONS]\n\n"
                "Benchmarks (see docs/performance.md):\n"
                "  hold    the classic hold model on the event engines\n"
+               "  timers  the keepalive pattern: many timers pushed back "
+               "by messages\n"
                "  fabric  packet-hops per second on a leaf-spine fabric, "
                "next to plain ns-3\n"
                "  scale   set-up, memory, route updates and packet-hops/s "
@@ -35,10 +37,14 @@ cmd_bench(int argc, char **argv)
     if (!strcmp(argv[1], "scale")) {
         return nvo_bench_scale_main(argc - 1, argv + 1);
     }
-    static const char *const benches[] = { "hold", "fabric", "scale" };
+    if (!strcmp(argv[1], "timers")) {
+        return nvo_bench_timers_main(argc - 1, argv + 1);
+    }
+    static const char *const benches[] = { "hold", "fabric", "scale",
+                                           "timers" };
     char *near = nvo_suggest(argv[1], benches, NVO_ARRAY_SIZE(benches));
     fprintf(stderr, "nvosim bench: unknown benchmark \"%s\"%s%s%s "
-            "(benchmarks: hold, fabric, scale)\n", argv[1],
+            "(benchmarks: hold, fabric, scale, timers)\n", argv[1],
             near ? "; did you mean " : "", near ? near : "", near ? "?" : "");
     g_free(near);
     return 2;
@@ -65,7 +71,7 @@ static const struct command commands[] = {
       "send tenant traffic between two hypervisor PEs over one tunnel" },
     { "validate", nvo_cmd_validate_main,
       "check scenario and topology files without running them" },
-    { "bench", cmd_bench, "run a benchmark (hold, fabric, scale)" },
+    { "bench", cmd_bench, "run a benchmark (hold, fabric, scale, timers)" },
 };
 
 static void
