@@ -13,6 +13,18 @@ int nvo_bench_fabric_main(int argc, char **argv);
 int nvo_bench_scale_main(int argc, char **argv);
 int nvo_bench_timers_main(int argc, char **argv);
 
+/* The body of a benchmark run: fills 'result' from 'arg'. */
+typedef void nvo_bench_child_fn(void *arg, void *result);
+
+/* Runs fn(arg, result) in a forked child, which sends the 'size' bytes of
+ * 'result' back through a pipe, so that the run's peak resident memory is
+ * its own.  Returns 0 with 'result' filled in and *maxrss_kib set; EIO if
+ * the child died or sent less (one killed by a signal is said on stderr:
+ * "nvosim bench WHAT killed by signal N"); or an errno of pipe(), fork()
+ * or wait4(). */
+int nvo_bench_run_child(const char *what, nvo_bench_child_fn *fn, void *arg,
+                        void *result, size_t size, long *maxrss_kib);
+
 /* Matches argv[*i] against the options 'names' (n of them) that take a
  * value, written "--opt VALUE" or "--opt=VALUE".  Returns the index of the
  * option and sets *val (advancing *i past a separate value), n if

@@ -210,78 +210,28 @@ mib(long kib)
     return (double) kib / 1024.0;
 }
 
+static void
+hold_child__(void *cfg_, void *r_)
+{
+    const struct nvo_hold_config *cfg = cfg_;
+    if (!strcmp(cfg->engine, "bench")) {
+        nvo_hold_run_lean(cfg, r_);
+    } else {
+        nvo_hold_run(cfg, r_);
+    }
+}
+
 /* One run in a forked child.  Returns 0 and fills *res and *maxrss_kib, or
  * an errno (also when the child failed). */
 static int
 run_child(const struct nvo_hold_config *cfg, struct nvo_hold_result *res,
           long *maxrss_kib)
 {
-    int fds[2];
-    if (pipe(fds)) {
-        return errno;
-    }
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0) {
-        int error = errno;
-        close(fds[0]);
-        close(fds[1]);
-        return error;
-    }
-    if (pid == 0) {
-        close(fds[0]);
-        struct nvo_hold_result r;
-        if (!strcmp(cfg->engine, "bench")) {
-            nvo_hold_run_lean(cfg, &r);
-        } else {
-            nvo_hold_run(cfg, &r);
-        }
-        const char *p = (const char *) &r;
-        size_t left = sizeof r;
-        while (left > 0) {
-            ssize_t n = write(fds[1], p, left);
-            if (n < 0 && errno == EINTR) {
-                continue;
-            }
-            if (n <= 0) {
-                _exit(1);
-            }
-            p += n;
-            left -= (size_t) n;
-        }
-        _exit(0);
-    }
-    close(fds[1]);
-    char *p = (char *) res;
-    size_t got = 0;
-    while (got < sizeof *res) {
-        ssize_t n = read(fds[0], p + got, sizeof *res - got);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n <= 0) {
-            break;
-        }
-        got += (size_t) n;
-    }
-    close(fds[0]);
-
-    int status;
-    struct rusage ru;
-    while (wait4(pid, &status, 0, &ru) < 0) {
-        if (errno != EINTR) {
-            return errno;
-        }
-    }
-    if (got != sizeof *res || !WIFEXITED(status) || WEXITSTATUS(status)) {
-        if (WIFSIGNALED(status)) {
-            fprintf(stderr, "nvosim bench hold: %s run killed by signal %d\n",
-                    cfg->engine, WTERMSIG(status));
-        }
-        return EIO;
-    }
-    *maxrss_kib = ru.ru_maxrss;
-    return res->error;
+    char what[128];
+    snprintf(what, sizeof what, "hold: %s run", cfg->engine);
+    int error = nvo_bench_run_child(what, hold_child__, (void *) cfg, res,
+                                    sizeof *res, maxrss_kib);
+    return error ? error : res->error;
 }
 
 static int

@@ -477,73 +477,32 @@ measure(const struct scale_size *sz, bool dual, uint64_t packets,
     nvo_engine_destroy(e);
 }
 
+struct scale_job {
+    const struct scale_size *sz;
+    bool dual;
+    uint64_t packets;
+    uint32_t senders;
+};
+
+static void
+scale_child__(void *job_, void *r)
+{
+    const struct scale_job *job = job_;
+    measure(job->sz, job->dual, job->packets, job->senders, r);
+}
+
 /* One size in a forked child; fills *r and its whole peak RSS. */
 static int
 run_child(const struct scale_size *sz, bool dual, uint64_t packets,
           uint32_t senders, struct scale_result *r, long *maxrss_kib)
 {
-    int fds[2];
-    if (pipe(fds)) {
-        return errno;
-    }
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0) {
-        int error = errno;
-        close(fds[0]);
-        close(fds[1]);
-        return error;
-    }
-    if (pid == 0) {
-        close(fds[0]);
-        struct scale_result res;
-        measure(sz, dual, packets, senders, &res);
-        const char *p = (const char *) &res;
-        size_t left = sizeof res;
-        while (left > 0) {
-            ssize_t n = write(fds[1], p, left);
-            if (n < 0 && errno == EINTR) {
-                continue;
-            }
-            if (n <= 0) {
-                _exit(1);
-            }
-            p += n;
-            left -= (size_t) n;
-        }
-        _exit(0);
-    }
-    close(fds[1]);
-    char *p = (char *) r;
-    size_t got = 0;
-    while (got < sizeof *r) {
-        ssize_t n = read(fds[0], p + got, sizeof *r - got);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n <= 0) {
-            break;
-        }
-        got += (size_t) n;
-    }
-    close(fds[0]);
-    int status;
-    struct rusage ru;
-    while (wait4(pid, &status, 0, &ru) < 0) {
-        if (errno != EINTR) {
-            return errno;
-        }
-    }
-    if (got != sizeof *r || !WIFEXITED(status) || WEXITSTATUS(status)) {
-        if (WIFSIGNALED(status)) {
-            fprintf(stderr, "nvosim bench scale: %ux%ux%u killed by signal "
-                    "%d\n", sz->spines, sz->leaves, sz->hpl,
-                    WTERMSIG(status));
-        }
-        return EIO;
-    }
-    *maxrss_kib = ru.ru_maxrss;
-    return r->error;
+    struct scale_job job = { sz, dual, packets, senders };
+    char what[128];
+    snprintf(what, sizeof what, "scale: %ux%ux%u", sz->spines, sz->leaves,
+             sz->hpl);
+    int error = nvo_bench_run_child(what, scale_child__, &job, r, sizeof *r,
+                                    maxrss_kib);
+    return error ? error : r->error;
 }
 
 struct row {

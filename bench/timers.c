@@ -228,66 +228,19 @@ usage_error(const char *fmt, ...)
     return 2;
 }
 
+static void
+timers_child__(void *cfg, void *r)
+{
+    timers_run(cfg, r);
+}
+
 static int
 run_child(const struct tcfg *cfg, struct tres *res, long *maxrss_kib)
 {
-    int fds[2];
-    if (pipe(fds)) {
-        return errno;
-    }
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0) {
-        int error = errno;
-        close(fds[0]);
-        close(fds[1]);
-        return error;
-    }
-    if (pid == 0) {
-        close(fds[0]);
-        struct tres r;
-        timers_run(cfg, &r);
-        const char *p = (const char *) &r;
-        size_t left = sizeof r;
-        while (left > 0) {
-            ssize_t n = write(fds[1], p, left);
-            if (n < 0 && errno == EINTR) {
-                continue;
-            }
-            if (n <= 0) {
-                _exit(1);
-            }
-            p += n;
-            left -= (size_t) n;
-        }
-        _exit(0);
-    }
-    close(fds[1]);
-    char *p = (char *) res;
-    size_t got = 0;
-    while (got < sizeof *res) {
-        ssize_t n = read(fds[0], p + got, sizeof *res - got);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n <= 0) {
-            break;
-        }
-        got += (size_t) n;
-    }
-    close(fds[0]);
-    int status;
-    struct rusage ru;
-    while (wait4(pid, &status, 0, &ru) < 0) {
-        if (errno != EINTR) {
-            return errno;
-        }
-    }
-    if (got != sizeof *res || !WIFEXITED(status) || WEXITSTATUS(status)) {
-        return EIO;
-    }
-    *maxrss_kib = ru.ru_maxrss;
-    return res->error;
+    int error = nvo_bench_run_child("timers: run", timers_child__,
+                                    (void *) cfg, res, sizeof *res,
+                                    maxrss_kib);
+    return error ? error : res->error;
 }
 
 static void
