@@ -52,10 +52,10 @@
 #include <unistd.h>
 
 #include "bench.h"
-#include "engine.h"
-#include "net.h"
-#include "progress.h"
-#include "wire.h"
+#include "core/engine.h"
+#include "fabric/net.h"
+#include "io/progress.h"
+#include "wire/wire.h"
 
 extern char **environ;
 

@@ -25,8 +25,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine.h"
-#include "rng.h"
+#include "core/engine.h"
+#include "core/rng.h"
 #ifdef NVO_HAVE_NS3
 #include "ns3c.h"
 #endif

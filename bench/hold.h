@@ -13,8 +13,8 @@
 #ifndef NVO_BENCH_HOLD_H
 #define NVO_BENCH_HOLD_H
 
-#include "nvo.h"
-#include "units.h"
+#include "core/nvo.h"
+#include "core/units.h"
 
 struct nvo_hold_config {
     const char *engine;         /* "native", "ns3" */

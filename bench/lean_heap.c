@@ -17,8 +17,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "engine.h"
-#include "rng.h"
+#include "core/engine.h"
+#include "core/rng.h"
 
 struct lean_entry {
     nvo_time_t time;

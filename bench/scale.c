@@ -41,11 +41,11 @@
 #include <unistd.h>
 
 #include "bench.h"
-#include "config.h"
-#include "engine.h"
-#include "net.h"
-#include "traffic.h"
-#include "wire.h"
+#include "io/config.h"
+#include "core/engine.h"
+#include "fabric/net.h"
+#include "traffic/traffic.h"
+#include "wire/wire.h"
 
 #define DEFAULT_SIZES "4x8x16,32x32x32,32x256x40,32x1024x100"
 #define DEFAULT_PACKETS 200000

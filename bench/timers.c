@@ -34,8 +34,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine.h"
-#include "rng.h"
+#include "core/engine.h"
+#include "core/rng.h"
 
 #define MSG_MEAN_PS 1e6                  /* Exp(1 us) between messages */
 #define DEFAULT_TIMERS 100000

@@ -17,7 +17,7 @@
 #include <glib.h>
 
 #include "fuzz_util.h"
-#include "rng.h"
+#include "core/rng.h"
 
 static bool
 values_sane__(const struct nvo_cdf *c)

@@ -16,7 +16,7 @@
 #include <glib.h>
 
 #include "fuzz_util.h"
-#include "summarize.h"
+#include "analysis/summarize.h"
 
 static GString *
 write_back__(const struct nvo_csv *csv, bool *representable)

@@ -19,10 +19,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "encap.h"
+#include "overlay/encap.h"
 #include "fuzz_util.h"
-#include "pkt.h"
-#include "wire.h"
+#include "wire/pkt.h"
+#include "wire/wire.h"
 
 static const struct nvo_encap_ops *const encaps__[] = {
     &nvo_encap_vxlan_ops, &nvo_encap_nvgre_ops, &nvo_encap_stt_ops,

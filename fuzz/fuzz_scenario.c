@@ -23,7 +23,7 @@
  *   converts to a simulated time without overflow: mean size above
  *   SIZE_MAX_BYTES or not finite, or a rate (given or derived from the
  *   load) below RATE_MIN flows/s.  Issue 7 has the loader refuse values
- *   whose times overflow (model/traffic.c's llround() conversions); until
+ *   whose times overflow (model/traffic/traffic.c's llround() conversions); until
  *   that fix is in, such runs loop or assert, and this harness skips
  *   them so its short CI runs do not depend on it.  With
  *   NVO_FUZZ_ALL_FLOWS set in the environment it runs them too, to check
@@ -42,9 +42,9 @@
 #include <glib.h>
 #include <libxml/parser.h>
 
-#include "config.h"
+#include "io/config.h"
 #include "fuzz_util.h"
-#include "sim.h"
+#include "run/sim.h"
 
 #define RUN_TIME_MAX (200 * NVO_US)
 #define EVENTS_MAX 200000u

@@ -19,7 +19,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
-#include "config.h"
+#include "io/config.h"
 #include "fuzz_util.h"
 
 #define COUNT_MAX 20000ull

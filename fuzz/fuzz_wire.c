@@ -19,8 +19,8 @@
 #include <string.h>
 
 #include "fuzz_util.h"
-#include "pkt.h"
-#include "wire.h"
+#include "wire/pkt.h"
+#include "wire/wire.h"
 
 #define OFFSETS_MAX 80u
 

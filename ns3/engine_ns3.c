@@ -1,4 +1,4 @@
-/* engine_ns3.c: the "ns3" engine backend: model/engine.h on ns-3's
+/* engine_ns3.c: the "ns3" engine backend: model/core/engine.h on ns-3's
  * Simulator, through libns3c (ns3c.h).
  *
  * Scheduler names are libns3c's: "map" (ns3::MapScheduler, ns-3's default
@@ -27,7 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "engine.h"
+#include "core/engine.h"
 #include "ns3c.h"
 
 struct ns3_engine {

@@ -8,10 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "ecmp.h"
-#include "encap.h"
+#include "fabric/ecmp.h"
+#include "overlay/encap.h"
 #include "testutil.h"
-#include "wire.h"
+#include "wire/wire.h"
 
 static struct nvo_ecmp
 hasher(enum nvo_hash_fn fn, uint32_t fields, uint32_t seed)

@@ -9,11 +9,11 @@
 #include <errno.h>
 #include <stdio.h>
 
-#include "encap.h"
-#include "flow.h"
-#include "pkt.h"
+#include "overlay/encap.h"
+#include "wire/flow.h"
+#include "wire/pkt.h"
 #include "testutil.h"
-#include "wire.h"
+#include "wire/wire.h"
 
 /* ---- Expected bytes, spelled out from the RFC layouts -------------------
  *

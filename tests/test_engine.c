@@ -11,8 +11,8 @@
 #include <malloc.h>
 #include <stdlib.h>
 
-#include "engine.h"
-#include "rng.h"
+#include "core/engine.h"
+#include "core/rng.h"
 #include "testutil.h"
 
 static struct nvo_engine *

@@ -7,9 +7,9 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "engine.h"
-#include "link.h"
-#include "rng.h"
+#include "core/engine.h"
+#include "fabric/link.h"
+#include "core/rng.h"
 #include "testutil.h"
 
 /* A two-port bench: a sender port and a receiver port that logs arrivals. */

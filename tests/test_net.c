@@ -9,11 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "net.h"
-#include "stats.h"
+#include "fabric/net.h"
+#include "core/stats.h"
 #include "testutil.h"
-#include "traffic.h"
-#include "wire.h"
+#include "traffic/traffic.h"
+#include "wire/wire.h"
 
 struct fab {
     struct nvo_engine *e;

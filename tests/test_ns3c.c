@@ -13,7 +13,7 @@
 #include <stdlib.h>
 
 #include "ns3c.h"
-#include "nvo.h"
+#include "core/nvo.h"
 #include "testutil.h"
 
 /* Each test case runs in its own forked process (Check's default), but

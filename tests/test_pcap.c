@@ -19,12 +19,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "encap.h"
-#include "pcap_out.h"
-#include "pkt.h"
+#include "overlay/encap.h"
+#include "io/pcap_out.h"
+#include "wire/pkt.h"
 #include "testutil.h"
-#include "trace.h"
-#include "wire.h"
+#include "io/trace.h"
+#include "wire/wire.h"
 
 static struct nvo_pkt_pool pool;
 static char *tmpdir;            /* one for the run; each test its files */

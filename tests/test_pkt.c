@@ -1,7 +1,7 @@
 /* test_pkt.c: packet buffer push / pull / put, offsets, pool, clone. */
 #include <stdlib.h>
 
-#include "pkt.h"
+#include "wire/pkt.h"
 #include "testutil.h"
 
 START_TEST(push_pull)

@@ -3,7 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "rng.h"
+#include "core/rng.h"
 #include "testutil.h"
 
 START_TEST(xoshiro_reference)

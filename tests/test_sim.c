@@ -20,8 +20,8 @@
 #include <libxml/relaxng.h>
 #include <libxml/xpath.h>
 
-#include "config.h"
-#include "sim.h"
+#include "io/config.h"
+#include "run/sim.h"
 #include "testutil.h"
 
 /* Runs scenario 'rel' (relative to the source tree) with overrides into a

@@ -1,7 +1,7 @@
 /* test_suggest.c: edit distance and "did you mean" (suggest.c). */
 #include <glib.h>
 
-#include "suggest.h"
+#include "core/suggest.h"
 #include "testutil.h"
 
 START_TEST(distance)

@@ -12,8 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "plot.h"
-#include "summarize.h"
+#include "analysis/plot.h"
+#include "analysis/summarize.h"
 #include "testutil.h"
 
 /* ---- helpers ---- */

@@ -1,4 +1,4 @@
-/* test_sweep.c: parameter sweeps and batches (model/sweep.c,
+/* test_sweep.c: parameter sweeps and batches (model/run/sweep.c,
  * tools/cmd_sweep.c, tools/cmd_batch.c, tools/runner.c).
  *
  * Unit cases: value lists and ranges (exact lists, order, bad ranges with
@@ -27,8 +27,8 @@
 
 #include <glib.h>
 
-#include "sim.h"
-#include "sweep.h"
+#include "run/sim.h"
+#include "run/sweep.h"
 #include "testutil.h"
 
 #define NVOSIM NVO_BUILD_DIR "/tools/nvosim"

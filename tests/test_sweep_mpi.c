@@ -16,7 +16,7 @@
 
 #include <glib.h>
 
-#include "sweep.h"
+#include "run/sweep.h"
 #include "testutil.h"
 
 #define NVOSIM NVO_BUILD_DIR "/tools/nvosim"

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 
 #include "testutil.h"
-#include "units.h"
+#include "core/units.h"
 
 START_TEST(time_parse_ok)
 {

@@ -8,10 +8,10 @@
 #include <errno.h>
 #include <stdio.h>
 
-#include "flow.h"
-#include "pkt.h"
+#include "wire/flow.h"
+#include "wire/pkt.h"
 #include "testutil.h"
-#include "wire.h"
+#include "wire/wire.h"
 
 #define BYTES(...) ((const uint8_t[]) { __VA_ARGS__ })
 #define LEN(...) sizeof((const uint8_t[]) { __VA_ARGS__ })

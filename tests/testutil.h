@@ -3,7 +3,7 @@
 #define NVO_TESTUTIL_H
 
 #include <check.h>
-#include "nvo.h"
+#include "core/nvo.h"
 
 /* Runs 'suite' with Check and returns the process exit status (0 when
  * every test passed). */

@@ -7,7 +7,7 @@
 
 #include <glib.h>
 
-#include "suggest.h"
+#include "core/suggest.h"
 
 /* Does short option 'c' take a value in 'shortopts'? */
 static bool

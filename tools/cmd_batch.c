@@ -16,8 +16,8 @@
 
 #include "cli.h"
 #include "cmd.h"
-#include "config.h"
-#include "progress.h"
+#include "io/config.h"
+#include "io/progress.h"
 #include "runner.h"
 
 struct job {

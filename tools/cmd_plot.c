@@ -1,14 +1,14 @@
 /* cmd_plot.c: "nvosim plot DIR -x PATH -y METRIC": a metric of a sweep
  * against a varied path, mean and 95% confidence interval per grid point,
- * drawn by gnuplot as PNG and SVG (model/plot.h). */
+ * drawn by gnuplot as PNG and SVG (model/analysis/plot.h). */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "cli.h"
 #include "cmd.h"
-#include "plot.h"
-#include "summarize.h"
+#include "analysis/plot.h"
+#include "analysis/summarize.h"
 
 
 static void

@@ -17,9 +17,9 @@
 
 #include "cli.h"
 #include "cmd.h"
-#include "config.h"
+#include "io/config.h"
 #include "runner.h"
-#include "sim.h"
+#include "run/sim.h"
 
 /* The ".tmp" files of the run under way, for the signal handler. */
 static char **tmp_files;

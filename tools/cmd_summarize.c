@@ -1,6 +1,6 @@
 /* cmd_summarize.c: "nvosim summarize DIR": per grid point of a sweep, the
  * mean and 95% confidence interval over its replications of each metric;
- * prints a table and writes DIR/summary-stats.csv (model/summarize.h). */
+ * prints a table and writes DIR/summary-stats.csv (model/analysis/summarize.h). */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,7 +8,7 @@
 
 #include "cli.h"
 #include "cmd.h"
-#include "summarize.h"
+#include "analysis/summarize.h"
 
 
 static const char *const default_metrics[] = {

@@ -7,7 +7,7 @@
  *   1. load the scenario with the --set overrides; the sweep is its
  *      <sweep> element with the --vary lists added (a --vary of a path
  *      the file varies replaces the file's list) and --runs over its
- *      runs (model/sweep.h);
+ *      runs (model/run/sweep.h);
  *   2. load it once more per varied value, so that a bad path or value
  *      is reported before anything runs;
  *   3. DIR: a new sweep needs it missing or empty; --resume needs the
@@ -42,10 +42,10 @@
 
 #include "cli.h"
 #include "cmd.h"
-#include "config.h"
-#include "progress.h"
+#include "io/config.h"
+#include "io/progress.h"
 #include "runner.h"
-#include "sweep.h"
+#include "run/sweep.h"
 #include "sweep_mpi.h"
 
 struct opts {

@@ -21,15 +21,15 @@
 
 #include "cli.h"
 #include "cmd.h"
-#include "encap.h"
-#include "engine.h"
-#include "link.h"
-#include "pcap_out.h"
-#include "progress.h"
-#include "rng.h"
-#include "stats.h"
-#include "trace.h"
-#include "wire.h"
+#include "overlay/encap.h"
+#include "core/engine.h"
+#include "fabric/link.h"
+#include "io/pcap_out.h"
+#include "io/progress.h"
+#include "core/rng.h"
+#include "core/stats.h"
+#include "io/trace.h"
+#include "wire/wire.h"
 
 #define MAX_TENANTS 4096
 #define MAX_SEGMENTS 64         /* STT segments per tenant frame */

@@ -11,7 +11,7 @@
 
 #include "cli.h"
 #include "cmd.h"
-#include "config.h"
+#include "io/config.h"
 
 static void
 usage(FILE *f)

@@ -7,10 +7,10 @@
 
 #include "bench.h"
 #include "cmd.h"
-#include "config.h"
-#include "engine.h"
-#include "nvo.h"
-#include "suggest.h"
+#include "io/config.h"
+#include "core/engine.h"
+#include "core/nvo.h"
+#include "core/suggest.h"
 
 static int
 cmd_bench(int argc, char **argv)

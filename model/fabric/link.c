@@ -1,0 +1,328 @@
+/* link.c: ports with strict-priority control queue and drop-tail data
+ * queue, serialization at the link rate, propagation delay, MTU and
+ * link-down drops.  See link.h. */
+#include "fabric/link.h"
+
+#include <errno.h>
+
+#include "io/pcap_out.h"
+#include "io/trace.h"
+
+const char *
+nvo_drop_reason_name(enum nvo_drop_reason r)
+{
+    switch (r) {
+    case NVO_DROP_QUEUE: return "queue";
+    case NVO_DROP_MTU: return "mtu";
+    case NVO_DROP_LINK_DOWN: return "link-down";
+    case NVO_DROP_N: break;
+    }
+    return "?";
+}
+
+void
+nvo_link_cfg_default(struct nvo_link_cfg *cfg)
+{
+    cfg->rate_bps = 10000000000ull;
+    cfg->delay = NVO_US;
+    cfg->mtu = 1500;
+    cfg->queue_bytes = 1 << 20;
+    cfg->ctrl_queue_bytes = 64 << 10;
+    cfg->framing = 24;
+}
+
+static inline void
+fifo_push(struct nvo_fifo *q, struct nvo_pkt *p)
+{
+    p->next = NULL;
+    if (q->tail) {
+        q->tail->next = p;
+    } else {
+        q->head = p;
+    }
+    q->tail = p;
+    q->n++;
+    q->bytes += nvo_pkt_len(p);
+}
+
+static inline struct nvo_pkt *
+fifo_pop(struct nvo_fifo *q)
+{
+    struct nvo_pkt *p = q->head;
+    if (p) {
+        q->head = p->next;
+        if (!q->head) {
+            q->tail = NULL;
+        }
+        p->next = NULL;
+        q->n--;
+        q->bytes -= nvo_pkt_len(p);
+    }
+    return p;
+}
+
+void
+nvo_port_init(struct nvo_port *port, struct nvo_engine *engine, void *owner,
+              const char *node_name, uint32_t index, nvo_port_rx_fn *rx)
+{
+    memset(port, 0, sizeof *port);
+    port->engine = engine;
+    port->owner = owner;
+    port->node_name = node_name;
+    port->index = index;
+    port->rx = rx;
+}
+
+static void
+drop__(struct nvo_port *port, struct nvo_pkt *p, enum nvo_drop_reason r)
+{
+    port->st.drop_frames[r]++;
+    port->st.drop_bytes[r] += nvo_pkt_len(p);
+    if (port->trace) {
+        nvo_trace_event(port->trace, 'd', nvo_engine_now(port->engine),
+                        port->node_name, port->index, p,
+                        nvo_drop_reason_name(r));
+    }
+    nvo_pkt_free(p);
+}
+
+static void
+drop_fifo__(struct nvo_port *port, struct nvo_fifo *q)
+{
+    struct nvo_pkt *p;
+    while ((p = fifo_pop(q))) {
+        drop__(port, p, NVO_DROP_LINK_DOWN);
+    }
+}
+
+void
+nvo_port_destroy(struct nvo_port *port)
+{
+    struct nvo_pkt *p;
+    while ((p = fifo_pop(&port->q_ctrl))) {
+        nvo_pkt_free(p);
+    }
+    while ((p = fifo_pop(&port->q_data))) {
+        nvo_pkt_free(p);
+    }
+    while ((p = fifo_pop(&port->wire))) {
+        nvo_pkt_free(p);
+    }
+}
+
+int
+nvo_link_connect(struct nvo_link *link, struct nvo_port *a,
+                 struct nvo_port *b, const struct nvo_link_cfg *cfg)
+{
+    if (!cfg->rate_bps || !cfg->mtu || cfg->delay < 0
+        || cfg->queue_bytes < (uint64_t) cfg->mtu + 18
+        || cfg->ctrl_queue_bytes < (uint64_t) cfg->mtu + 18
+        || a->link || b->link || a == b) {
+        return EINVAL;
+    }
+    link->cfg = *cfg;
+    link->a = a;
+    link->b = b;
+    link->up = true;
+    a->link = b->link = link;
+    a->peer = b;
+    b->peer = a;
+    return 0;
+}
+
+/* Bytes of the frame's L2 header: 14, plus 4 per 802.1Q/802.1ad tag. */
+static uint32_t
+l2_len__(const struct nvo_pkt *p)
+{
+    uint32_t len = 14;
+    while (p->size >= len + 4) {
+        uint16_t type = nvo_rd16(p->data + len - 2);
+        if (type != 0x8100 && type != 0x88a8) {
+            break;
+        }
+        len += 4;
+    }
+    return len;
+}
+
+static void tx_done__(void *port_);
+static void arrive__(void *port_);
+
+/* Starts sending the next queued frame, if any (the port is not busy). */
+static void
+tx_start__(struct nvo_port *port)
+{
+    struct nvo_pkt *p = fifo_pop(&port->q_ctrl);
+    if (!p) {
+        p = fifo_pop(&port->q_data);
+    }
+    if (!p) {
+        if (port->on_idle && port->link->up) {
+            port->on_idle(port);    /* may send: re-enters tx_start__ */
+        }
+        return;
+    }
+    nvo_time_t now = nvo_engine_now(port->engine);
+    nvo_time_t wait = now - p->stamp;
+    port->st.n_qdelay++;
+    port->st.qdelay_sum += wait;
+    if (wait > port->st.qdelay_max) {
+        port->st.qdelay_max = wait;
+    }
+    if (port->trace) {
+        nvo_trace_event(port->trace, '-', now, port->node_name,
+                        port->index, p, NULL);
+    }
+    if (port->pcap) {
+        nvo_pcap_out_write(port->pcap, now, p);
+    }
+    const struct nvo_link_cfg *cfg = &port->link->cfg;
+    nvo_time_t tx = nvo_tx_time(nvo_pkt_len(p) + cfg->framing, cfg->rate_bps);
+    port->st.busy_time += tx;
+    port->busy_until = nvo_time_add_sat(now, tx);
+    enum nvo_tclass tc = p->tclass;
+    port->st.tx_frames[tc]++;
+    port->st.tx_bytes[tc] += nvo_pkt_len(p);
+    fifo_push(&port->wire, p);
+    p->event = nvo_engine_schedule_at(port->engine,
+                                      nvo_time_add_sat(port->busy_until,
+                                                       cfg->delay),
+                                      arrive__, port);
+    if (port->q_ctrl.head || port->q_data.head || port->on_idle) {
+        port->tx_event = nvo_engine_schedule_at(port->engine,
+                                                port->busy_until,
+                                                tx_done__, port);
+    }
+}
+
+static void
+tx_done__(void *port_)
+{
+    struct nvo_port *port = port_;
+    port->tx_event = NVO_EVENT_NONE;
+    tx_start__(port);
+}
+
+static void
+arrive__(void *port_)
+{
+    struct nvo_port *port = port_;
+    struct nvo_pkt *p = fifo_pop(&port->wire);
+    struct nvo_port *peer = port->peer;
+    enum nvo_tclass tc = p->tclass;
+    peer->st.rx_frames[tc]++;
+    peer->st.rx_bytes[tc] += nvo_pkt_len(p);
+    nvo_time_t now = nvo_engine_now(port->engine);
+    if (peer->trace) {
+        nvo_trace_event(peer->trace, 'r', now, peer->node_name, peer->index,
+                        p, NULL);
+    }
+    if (peer->pcap) {
+        nvo_pcap_out_write(peer->pcap, now, p);
+    }
+    p->in_port = (uint16_t) peer->index;
+    peer->rx(peer, p);
+}
+
+bool
+nvo_port_send(struct nvo_port *port, struct nvo_pkt *p)
+{
+    struct nvo_link *link = port->link;
+    if (!link || !link->up) {
+        drop__(port, p, NVO_DROP_LINK_DOWN);
+        return false;
+    }
+    uint32_t len = nvo_pkt_len(p);
+    if (len - l2_len__(p) > link->cfg.mtu) {
+        drop__(port, p, NVO_DROP_MTU);
+        return false;
+    }
+    bool ctrl = p->tclass == NVO_TC_CONTROL;
+    struct nvo_fifo *q = ctrl ? &port->q_ctrl : &port->q_data;
+    uint64_t limit = ctrl ? link->cfg.ctrl_queue_bytes
+                          : link->cfg.queue_bytes;
+    if (q->bytes + len > limit) {
+        drop__(port, p, NVO_DROP_QUEUE);
+        return false;
+    }
+    nvo_time_t now = nvo_engine_now(port->engine);
+    p->stamp = now;
+    fifo_push(q, p);
+    if (!ctrl && q->bytes > port->st.max_queue_bytes) {
+        port->st.max_queue_bytes = q->bytes;
+    }
+    if (port->trace) {
+        nvo_trace_event(port->trace, '+', now, port->node_name, port->index,
+                        p, NULL);
+    }
+    if (port->tx_event == NVO_EVENT_NONE) {
+        if (now >= port->busy_until) {
+            tx_start__(port);
+        } else {
+            port->tx_event = nvo_engine_schedule_at(port->engine,
+                                                    port->busy_until,
+                                                    tx_done__, port);
+        }
+    }
+    return true;
+}
+
+static void
+port_down__(struct nvo_port *port)
+{
+    drop_fifo__(port, &port->q_ctrl);
+    drop_fifo__(port, &port->q_data);
+    /* The frame being serialized is already on the wire FIFO.  Its
+     * serialization is cut short: only the part sent counts as busy time,
+     * and it does not count as sent. */
+    nvo_time_t now = nvo_engine_now(port->engine);
+    if (now < port->busy_until && port->wire.tail) {
+        struct nvo_pkt *cut = port->wire.tail;
+        port->st.busy_time -= port->busy_until - now;
+        port->st.tx_frames[cut->tclass]--;
+        port->st.tx_bytes[cut->tclass] -= nvo_pkt_len(cut);
+    }
+    nvo_engine_cancel(port->engine, port->tx_event);
+    port->tx_event = NVO_EVENT_NONE;
+    port->busy_until = now;
+    /* Frames on the wire are lost: their arrivals will not happen. */
+    for (struct nvo_pkt *p = port->wire.head; p; p = p->next) {
+        nvo_engine_cancel(port->engine, p->event);
+    }
+    drop_fifo__(port, &port->wire);
+}
+
+void
+nvo_link_set_up(struct nvo_link *link, bool up)
+{
+    if (link->up == up) {
+        return;
+    }
+    link->up = up;
+    if (!up) {
+        port_down__(link->a);
+        port_down__(link->b);
+    } else {
+        /* Sources that feed a port at line rate resume. */
+        if (link->a->on_idle && nvo_port_is_idle(link->a)) {
+            link->a->on_idle(link->a);
+        }
+        if (link->b->on_idle && nvo_port_is_idle(link->b)) {
+            link->b->on_idle(link->b);
+        }
+    }
+}
+
+uint64_t
+nvo_port_queued_frames(const struct nvo_port *port)
+{
+    return port->q_ctrl.n + port->q_data.n
+           + (nvo_engine_now(port->engine) < port->busy_until);
+}
+
+double
+nvo_port_mean_qdelay(const struct nvo_port *port)
+{
+    return port->st.n_qdelay
+           ? (double) port->st.qdelay_sum / (double) port->st.n_qdelay : 0;
+}

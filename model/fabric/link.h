@@ -1,0 +1,143 @@
+/* link.h: ports and point-to-point links.
+ *
+ * A port transmits one frame at a time at the link rate from two queues:
+ * a strict-priority queue for control traffic (as switches treat network
+ * control) and a byte-limited drop-tail queue for everything else.  A
+ * frame leaves the port after its serialization time, (wire length +
+ * framing overhead) * 8 / rate, and reaches the peer port after the
+ * propagation delay.  A frame whose IP packet is larger than the link MTU
+ * is dropped at the sending port and counted as an MTU drop.  When a link
+ * goes down, its queued frames and the frames on the wire are dropped and
+ * counted ("link-down"); frames sent to a down link are dropped likewise.
+ *
+ * Events: a frame costs one event, its arrival at the peer.  The end of a
+ * serialization is an event only when something waits for it: a queued
+ * frame, or a source that feeds the port at line rate (on_idle).  A frame
+ * leaves the queue, is counted as sent and is put on the wire when its
+ * serialization starts; until its last bit has left, the port is busy.
+ *
+ * Every port counts frames and bytes per traffic class sent and received,
+ * drops by reason, and the queueing delay (enqueue to start of
+ * transmission) of the frames it sent. */
+#ifndef NVO_LINK_H
+#define NVO_LINK_H
+
+#include "core/engine.h"
+#include "core/nvo.h"
+#include "wire/pkt.h"
+
+struct nvo_trace;
+struct nvo_pcap_out;
+struct nvo_port;
+
+enum nvo_drop_reason {
+    NVO_DROP_QUEUE,         /* drop-tail queue full */
+    NVO_DROP_MTU,           /* IP packet larger than the link MTU */
+    NVO_DROP_LINK_DOWN,     /* link down: queued, in flight, or sent to it */
+    NVO_DROP_N
+};
+
+const char *nvo_drop_reason_name(enum nvo_drop_reason);
+
+struct nvo_link_cfg {
+    uint64_t rate_bps;          /* > 0 */
+    nvo_time_t delay;           /* propagation delay, >= 0 */
+    uint32_t mtu;               /* largest IP packet, bytes (e.g. 1500, 9000) */
+    uint64_t queue_bytes;       /* data queue limit per port, bytes */
+    uint64_t ctrl_queue_bytes;  /* control queue limit per port, bytes */
+    uint32_t framing;           /* bytes per frame on the wire besides the
+                                 * frame: FCS 4 + preamble 8 + IFG 12 = 24 */
+};
+
+/* Ethernet defaults: 10 Gb/s, 1 us, MTU 1500, 1 MiB data queue, 64 KiB
+ * control queue, 24 bytes framing. */
+void nvo_link_cfg_default(struct nvo_link_cfg *);
+
+/* Called when a frame arrives at a port; the callee owns 'p'. */
+typedef void nvo_port_rx_fn(struct nvo_port *port, struct nvo_pkt *p);
+
+/* Called when a port has sent everything it had and goes idle; a source
+ * that feeds the port at line rate (a host NIC) sends its next frame from
+ * here. */
+typedef void nvo_port_idle_fn(struct nvo_port *port);
+
+struct nvo_fifo {
+    struct nvo_pkt *head, *tail;
+    uint64_t n, bytes;
+};
+
+struct nvo_port_stats {
+    uint64_t tx_frames[NVO_TC_N], tx_bytes[NVO_TC_N];
+    uint64_t rx_frames[NVO_TC_N], rx_bytes[NVO_TC_N];
+    uint64_t drop_frames[NVO_DROP_N], drop_bytes[NVO_DROP_N];
+    uint64_t n_qdelay;          /* frames whose queueing delay is summed */
+    nvo_time_t qdelay_sum;      /* sum of queueing delays */
+    nvo_time_t qdelay_max;
+    nvo_time_t busy_time;       /* time spent serializing */
+    uint64_t max_queue_bytes;   /* high-water mark of the data queue */
+};
+
+struct nvo_port {
+    const char *node_name;      /* owner's name (not owned) */
+    uint32_t index;             /* port number on the node */
+    void *owner;                /* the node */
+    nvo_port_rx_fn *rx;
+    nvo_port_idle_fn *on_idle;  /* may be NULL */
+    void *idle_ctx;             /* for on_idle's use */
+    struct nvo_engine *engine;
+
+    struct nvo_link *link;      /* NULL until connected */
+    struct nvo_port *peer;
+
+    struct nvo_fifo q_ctrl, q_data;
+    nvo_time_t busy_until;      /* end of the current serialization */
+    nvo_event_id tx_event;      /* pending "serialization ends" event */
+    struct nvo_fifo wire;       /* sent, propagating to the peer */
+
+    struct nvo_port_stats st;
+    struct nvo_trace *trace;    /* ASCII trace, or NULL */
+    struct nvo_pcap_out *pcap;  /* capture of this port, or NULL */
+};
+
+struct nvo_link {
+    struct nvo_link_cfg cfg;
+    struct nvo_port *a, *b;
+    bool up;
+};
+
+/* Initializes an unconnected port of node 'owner' named 'node_name'. */
+void nvo_port_init(struct nvo_port *, struct nvo_engine *, void *owner,
+                   const char *node_name, uint32_t index, nvo_port_rx_fn *);
+
+/* Frees the frames still queued or in flight at the port (at teardown). */
+void nvo_port_destroy(struct nvo_port *);
+
+/* Connects ports 'a' and 'b' with a link configured by 'cfg' (copied).
+ * Returns 0, or EINVAL if 'cfg' is impossible (zero rate or MTU, negative
+ * delay, a queue smaller than one MTU frame) or a port is connected. */
+int nvo_link_connect(struct nvo_link *, struct nvo_port *a,
+                     struct nvo_port *b, const struct nvo_link_cfg *cfg);
+
+/* Takes a link down or up.  Down drops what the two ports have queued and
+ * on the wire (counted as link-down drops at the sending port). */
+void nvo_link_set_up(struct nvo_link *, bool up);
+
+/* Sends 'p' out of 'port'.  The port owns 'p' from now on: it queues it,
+ * or drops it (counting the drop) and frees it.  Returns true if queued. */
+bool nvo_port_send(struct nvo_port *, struct nvo_pkt *p);
+
+/* True if the port is sending nothing and has nothing queued. */
+static inline bool
+nvo_port_is_idle(const struct nvo_port *port)
+{
+    return nvo_engine_now(port->engine) >= port->busy_until
+           && !port->q_ctrl.head && !port->q_data.head;
+}
+
+/* Frames queued at the port, including the one being sent. */
+uint64_t nvo_port_queued_frames(const struct nvo_port *);
+
+/* Mean queueing delay of the frames the port has sent (0 if none). */
+double nvo_port_mean_qdelay(const struct nvo_port *);
+
+#endif /* NVO_LINK_H */

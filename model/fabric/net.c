@@ -1,0 +1,664 @@
+/* net.c: the underlay network: building it, addresses, IP forwarding
+ * with ECMP over the routes of routes.c, and link / node failures with a
+ * convergence delay.  See net.h. */
+#include "fabric/net.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+
+#include "wire/wire.h"
+
+static const char *const role_names[NVO_ROLE_N] = {
+    [NVO_ROLE_HYPERVISOR] = "hypervisor",
+    [NVO_ROLE_LEAF] = "leaf",
+    [NVO_ROLE_SPINE] = "spine",
+    [NVO_ROLE_SUPER_SPINE] = "super-spine",
+    [NVO_ROLE_RR] = "route-reflector",
+    [NVO_ROLE_ROUTER] = "router",
+};
+
+const char *
+nvo_role_name(enum nvo_role r)
+{
+    return r < NVO_ROLE_N ? role_names[r] : "?";
+}
+
+bool
+nvo_role_from_name(const char *name, enum nvo_role *role)
+{
+    for (int i = 0; i < NVO_ROLE_N; i++) {
+        if (!strcmp(name, role_names[i])) {
+            *role = (enum nvo_role) i;
+            return true;
+        }
+    }
+    return false;
+}
+
+int
+nvo_role_tier(enum nvo_role r)
+{
+    switch (r) {
+    case NVO_ROLE_HYPERVISOR: return 0;
+    case NVO_ROLE_LEAF: return 1;
+    case NVO_ROLE_SPINE: return 2;
+    case NVO_ROLE_SUPER_SPINE: return 3;
+    case NVO_ROLE_RR: return 1;
+    case NVO_ROLE_ROUTER: return 1;
+    case NVO_ROLE_N: break;
+    }
+    return 0;
+}
+
+const char *
+nvo_node_drop_name(enum nvo_node_drop d)
+{
+    switch (d) {
+    case NVO_NODE_DROP_NO_ROUTE: return "no-route";
+    case NVO_NODE_DROP_TTL: return "ttl";
+    case NVO_NODE_DROP_NODE_DOWN: return "node-down";
+    case NVO_NODE_DROP_NOT_IP: return "not-ip";
+    case NVO_NODE_DROP_N: break;
+    }
+    return "?";
+}
+
+struct nvo_net *
+nvo_net_create(struct nvo_engine *e, const struct nvo_net_cfg *cfg)
+{
+    struct nvo_net *net = g_new0(struct nvo_net, 1);
+    net->cfg = *cfg;
+    net->engine = e;
+    nvo_pkt_pool_init(&net->pool);
+    net->nodes = g_ptr_array_new();
+    net->links = g_array_new(FALSE, TRUE, sizeof(struct nvo_net_link));
+    net->by_name = g_hash_table_new(g_str_hash, g_str_equal);
+    return net;
+}
+
+static void
+node_free__(struct nvo_node *n)
+{
+    /* Before nvo_net_finalize() a node counts its links in n_ports but
+     * has no ports yet. */
+    for (uint32_t i = 0; n->ports && i < n->n_ports; i++) {
+        nvo_port_destroy(&n->ports[i]);
+    }
+    g_free(n->ports);
+    g_free(n->peer);
+    g_free(n->link);
+    g_free(n->fib);
+    g_free(n->nhs);
+    g_free(n->nh_pool);
+    g_free(n->nhs_slots);
+    g_free(n->port_flows);
+    g_free(n->flows.keys);
+    g_free(n->flows.seen);
+    g_free(n->name);
+    g_free(n);
+}
+
+void
+nvo_net_destroy(struct nvo_net *net)
+{
+    if (!net) {
+        return;
+    }
+    if (net->converge_event) {
+        nvo_engine_cancel(net->engine, net->converge_event);
+    }
+    for (uint32_t i = 0; i < net->nodes->len; i++) {
+        node_free__(nvo_net_node(net, i));
+    }
+    nvo_routes_destroy__(net);
+    g_ptr_array_free(net->nodes, TRUE);
+    g_array_free(net->links, TRUE);
+    g_hash_table_destroy(net->by_name);
+    g_free(net->link_index.keys);
+    g_free(net->link_index.links);
+    nvo_pkt_pool_destroy(&net->pool);
+    g_free(net);
+}
+
+int
+nvo_net_add_node(struct nvo_net *net, const char *name, enum nvo_role role)
+{
+    if (net->finalized || g_hash_table_contains(net->by_name, name)) {
+        errno = EEXIST;
+        return -1;
+    }
+    struct nvo_node *n = g_new0(struct nvo_node, 1);
+    n->name = g_strdup(name);
+    n->role = role;
+    n->index = net->nodes->len;
+    n->net = net;
+    n->up = true;
+    g_ptr_array_add(net->nodes, n);
+    g_hash_table_insert(net->by_name, n->name,
+                        GUINT_TO_POINTER(n->index + 1));
+    return (int) n->index;
+}
+
+int
+nvo_net_find(const struct nvo_net *net, const char *name)
+{
+    gpointer v = g_hash_table_lookup(net->by_name, name);
+    return v ? (int) GPOINTER_TO_UINT(v) - 1 : -1;
+}
+
+/* ---- Links by node pair ------------------------------------------------ */
+
+/* The key of the unordered pair {a, b}, a != b: never 0, since the larger
+ * index is at least 1. */
+static inline uint64_t
+pair_key__(uint32_t a, uint32_t b)
+{
+    return ((uint64_t) NVO_MIN(a, b) << 32) | NVO_MAX(a, b);
+}
+
+static inline size_t
+pair_slot__(uint64_t key, size_t cap)
+{
+    /* Fibonacci hashing: the high bits of the product are well mixed. */
+    return (size_t) ((key * 0x9e3779b97f4a7c15ull) >> 32) & (cap - 1);
+}
+
+/* The link of 'key', or -1. */
+static long
+link_index_find__(const struct nvo_net_link_index *ix, uint64_t key)
+{
+    if (!ix->cap) {
+        return -1;
+    }
+    for (size_t i = pair_slot__(key, ix->cap);; i = (i + 1) & (ix->cap - 1)) {
+        if (ix->keys[i] == key) {
+            return ix->links[i];
+        }
+        if (!ix->keys[i]) {
+            return -1;
+        }
+    }
+}
+
+static void
+link_index_put__(struct nvo_net_link_index *ix, uint64_t key, uint32_t link)
+{
+    size_t i = pair_slot__(key, ix->cap);
+    while (ix->keys[i]) {
+        i = (i + 1) & (ix->cap - 1);
+    }
+    ix->keys[i] = key;
+    ix->links[i] = link;
+    ix->n++;
+}
+
+/* Adds 'key' (not present); the table stays at most half full. */
+static void
+link_index_add__(struct nvo_net_link_index *ix, uint64_t key, uint32_t link)
+{
+    if ((ix->n + 1) * 2 > ix->cap) {
+        struct nvo_net_link_index old = *ix;
+        ix->cap = old.cap ? old.cap * 2 : 64;
+        ix->keys = g_new0(uint64_t, ix->cap);
+        ix->links = g_new(uint32_t, ix->cap);
+        ix->n = 0;
+        for (size_t i = 0; i < old.cap; i++) {
+            if (old.keys[i]) {
+                link_index_put__(ix, old.keys[i], old.links[i]);
+            }
+        }
+        g_free(old.keys);
+        g_free(old.links);
+    }
+    link_index_put__(ix, key, link);
+}
+
+int
+nvo_net_find_link(const struct nvo_net *net, uint32_t a, uint32_t b)
+{
+    if (a == b) {
+        return -1;
+    }
+    return (int) link_index_find__(&net->link_index, pair_key__(a, b));
+}
+
+int
+nvo_net_add_link(struct nvo_net *net, uint32_t a, uint32_t b,
+                 const struct nvo_link_cfg *cfg)
+{
+    if (net->finalized || a == b || a >= net->nodes->len
+        || b >= net->nodes->len) {
+        return EINVAL;
+    }
+    if (net->links->len >= INT_MAX) {
+        return ENOSPC;          /* link indexes are ints in this API */
+    }
+    uint64_t key = pair_key__(a, b);
+    if (link_index_find__(&net->link_index, key) >= 0) {
+        return EEXIST;
+    }
+    link_index_add__(&net->link_index, key, net->links->len);
+    struct nvo_net_link l;
+    memset(&l, 0, sizeof l);
+    l.a = a;
+    l.b = b;
+    l.cfg = *cfg;
+    g_array_append_val(net->links, l);
+    nvo_net_node(net, a)->n_ports++;
+    nvo_net_node(net, b)->n_ports++;
+    return 0;
+}
+
+/* ---- Addresses ---------------------------------------------------------- */
+
+#define LOOPBACK4_BASE 0x0a000000u      /* 10.0.0.0/8: node i is base+i+1 */
+#define LINK4_BASE 0xac100000u          /* 172.16.0.0/12: a /31 per link */
+
+int
+nvo_net_addr4_node(const struct nvo_net *net, uint32_t addr)
+{
+    uint32_t i = addr - LOOPBACK4_BASE - 1;
+    return i < net->nodes->len ? (int) i : -1;
+}
+
+int
+nvo_net_addr6_node(const struct nvo_net *net, const uint8_t addr[16])
+{
+    /* fd00::/64, interface id = node index + 1. */
+    static const uint8_t prefix[12] = { 0xfd };
+    if (memcmp(addr, prefix, 12)) {
+        return -1;
+    }
+    uint32_t i = nvo_rd32(addr + 12) - 1;
+    return i < net->nodes->len ? (int) i : -1;
+}
+
+static void rx__(struct nvo_port *port, struct nvo_pkt *p);
+
+int
+nvo_net_finalize(struct nvo_net *net)
+{
+    if (net->finalized) {
+        return EINVAL;
+    }
+    uint32_t n_nodes = net->nodes->len;
+    if (n_nodes > NVO_NET_MAX_NODES || net->links->len > NVO_NET_MAX_LINKS) {
+        return E2BIG;
+    }
+    for (uint32_t i = 0; i < n_nodes; i++) {
+        struct nvo_node *n = nvo_net_node(net, i);
+        if (n->n_ports > NVO_NET_MAX_PORTS) {
+            return E2BIG;
+        }
+        n->ports = g_new0(struct nvo_port, n->n_ports ? n->n_ports : 1);
+        n->peer = g_new0(uint32_t, n->n_ports ? n->n_ports : 1);
+        n->link = g_new0(uint32_t, n->n_ports ? n->n_ports : 1);
+        n->port_flows = g_new0(uint64_t, n->n_ports ? n->n_ports : 1);
+        for (uint32_t p = 0; p < n->n_ports; p++) {
+            nvo_port_init(&n->ports[p], net->engine, n, n->name, p, rx__);
+        }
+        n->addr4 = LOOPBACK4_BASE + i + 1;
+        memset(n->addr6, 0, 16);
+        n->addr6[0] = 0xfd;
+        nvo_wr32(n->addr6 + 12, i + 1);
+        n->mac[0] = 0x02;               /* locally administered, unicast */
+        n->mac[1] = 0xfe;
+        nvo_wr32(n->mac + 2, i + 1);
+        if (n->role != NVO_ROLE_HYPERVISOR) {
+            n->flows.mask = 1023;
+            n->flows.keys = g_new0(uint64_t, 1024);
+            n->flows.seen = g_new0(uint64_t, 1024);
+        }
+
+        /* ECMP seed: one for the fabric, or one per switch derived from
+         * the run's seed and the switch's name. */
+        char rname[256];
+        g_snprintf(rname, sizeof rname, "%s/ecmp", n->name);
+        nvo_rng_init(&n->rng, net->cfg.seed, net->cfg.run, rname);
+        uint32_t seed = net->cfg.fabric_seed;
+        if (net->cfg.seed_mode == NVO_SEED_PER_SWITCH) {
+            struct nvo_rng r;
+            g_snprintf(rname, sizeof rname, "%s/ecmp-seed", n->name);
+            nvo_rng_init(&r, net->cfg.seed, net->cfg.run, rname);
+            seed = (uint32_t) nvo_rng_next(&r);
+        }
+        nvo_ecmp_init(&n->ecmp, &net->cfg.ecmp, seed);
+        n->n_ports = 0;                 /* counted again below */
+    }
+    for (uint32_t li = 0; li < net->links->len; li++) {
+        struct nvo_net_link *l = nvo_net_link(net, li);
+        struct nvo_node *a = nvo_net_node(net, l->a);
+        struct nvo_node *b = nvo_net_node(net, l->b);
+        l->a_port = a->n_ports++;
+        l->b_port = b->n_ports++;
+        a->peer[l->a_port] = l->b;
+        b->peer[l->b_port] = l->a;
+        a->link[l->a_port] = li;
+        b->link[l->b_port] = li;
+        l->subnet4 = LINK4_BASE + 2 * li;
+        int error = nvo_link_connect(&l->link, &a->ports[l->a_port],
+                                     &b->ports[l->b_port], &l->cfg);
+        if (error) {
+            return error;
+        }
+    }
+    net->finalized = true;
+    nvo_net_compute_routes(net);
+    return 0;
+}
+
+/* ---- Failures ---------------------------------------------------------- */
+
+static void
+converge__(void *net_)
+{
+    struct nvo_net *net = net_;
+    net->converge_event = NVO_EVENT_NONE;
+    nvo_net_update_routes(net);
+}
+
+static void
+schedule_convergence__(struct nvo_net *net)
+{
+    /* Routing converges 'convergence_delay' after the latest change. */
+    if (net->converge_event) {
+        nvo_engine_cancel(net->engine, net->converge_event);
+    }
+    net->converge_event = nvo_engine_schedule_at(
+        net->engine, nvo_time_add_sat(nvo_engine_now(net->engine),
+                                      net->cfg.convergence_delay),
+        converge__, net);
+}
+
+void
+nvo_net_set_link_up(struct nvo_net *net, uint32_t li, bool up)
+{
+    struct nvo_net_link *l = nvo_net_link(net, li);
+    if (l->link.up == up) {
+        return;
+    }
+    nvo_link_set_up(&l->link, up);
+    nvo_routes_note_link__(net, li);
+    schedule_convergence__(net);
+}
+
+void
+nvo_net_set_node_up(struct nvo_net *net, uint32_t ni, bool up)
+{
+    struct nvo_node *n = nvo_net_node(net, ni);
+    if (n->up == up) {
+        return;
+    }
+    n->up = up;
+    /* A dead node's links carry nothing; they come back with the node
+     * (links that were down on their own before stay down only if a
+     * link-down event said so after; this model keeps it simple: all). */
+    for (uint32_t p = 0; p < n->n_ports; p++) {
+        nvo_link_set_up(&nvo_net_link(net, n->link[p])->link, up);
+        nvo_routes_note_link__(net, n->link[p]);
+    }
+    nvo_routes_note_node__(net, ni);
+    schedule_convergence__(net);
+}
+
+/* ---- Forwarding --------------------------------------------------------- */
+
+static void
+node_drop__(struct nvo_node *n, struct nvo_pkt *p, enum nvo_node_drop why)
+{
+    n->drops[why]++;
+    nvo_pkt_free(p);
+}
+
+/* Finds the outer IP header of the frame at p->data.  Returns its offset
+ * from p->data and the IP version (4 or 6), or 0 if not IP. */
+static inline uint32_t
+outer_l3__(const struct nvo_pkt *p, int *version)
+{
+    uint32_t off = 12;
+    for (;;) {
+        if (p->size < off + 2) {
+            return 0;
+        }
+        uint16_t type = nvo_rd16(p->data + off);
+        if (type == NVO_ETH_TYPE_VLAN || type == NVO_ETH_TYPE_QINQ) {
+            off += 4;
+            continue;
+        }
+        off += 2;
+        if (type == NVO_ETH_TYPE_IPV4 && p->size >= off + 20) {
+            *version = 4;
+            return off;
+        }
+        if (type == NVO_ETH_TYPE_IPV6 && p->size >= off + 40) {
+            *version = 6;
+            return off;
+        }
+        return 0;
+    }
+}
+
+static inline size_t
+flowmap_slot__(const struct nvo_flowmap *m, uint64_t key)
+{
+    uint64_t h = key * 0x9e3779b97f4a7c15ull;
+    size_t i = (size_t) (h >> 32) & m->mask;
+    while (m->keys[i] && m->keys[i] != key) {
+        i = (i + 1) & m->mask;
+    }
+    return i;
+}
+
+static void
+flowmap_grow__(struct nvo_flowmap *m)
+{
+    struct nvo_flowmap old = *m;
+    m->mask = old.mask * 2 + 1;
+    m->keys = g_new0(uint64_t, m->mask + 1);
+    m->seen = g_new0(uint64_t, m->mask + 1);
+    for (size_t i = 0; i <= old.mask; i++) {
+        if (old.keys[i]) {
+            size_t j = flowmap_slot__(m, old.keys[i]);
+            m->keys[j] = old.keys[i];
+            m->seen[j] = old.seen[i];
+        }
+    }
+    g_free(old.keys);
+    g_free(old.seen);
+}
+
+/* Records that flow 'id' left node 'n' by 'port': the first time a flow
+ * uses a port, that port's count of distinct flows goes up. */
+static inline void
+flowmap_note__(struct nvo_node *n, uint64_t id, uint16_t port)
+{
+    struct nvo_flowmap *m = &n->flows;
+    uint64_t bit = 1ull << (port < 63 ? port : 63);
+    size_t i = flowmap_slot__(m, id);
+    if (m->keys[i] == id) {
+        if (m->seen[i] & bit) {
+            return;
+        }
+        m->seen[i] |= bit;
+        n->port_flows[port]++;
+        return;
+    }
+    m->keys[i] = id;
+    m->seen[i] = bit;
+    n->port_flows[port]++;
+    if (++m->n * 2 > m->mask) {
+        flowmap_grow__(m);
+    }
+}
+
+/* Forwards 'p' out of node 'n' toward node 'dst'; 'ip' is its IP header
+ * (TTL already handled). */
+static void
+forward__(struct nvo_node *n, struct nvo_pkt *p, uint32_t dst)
+{
+    /* A switch's FIB by the destination's group (routes.c); a group's own
+     * switches deliver on their link to the hypervisor, a hypervisor
+     * works its next hops out.  'n' is up and 'dst' is not 'n'. */
+    const struct nvo_routes *rt = &n->net->rt;
+    uint32_t g = rt->node_group[dst];
+    const uint16_t *nh = rt->scratch;
+    uint32_t n_nh = 0;
+    if (n->sw == NVO_SW_NONE) {
+        n_nh = nvo_routes_hv_next_hops__(n->net, n, dst, g, rt->scratch);
+    } else if (g != NVO_GROUP_NONE) {
+        uint32_t id = n->fib[g];
+        if (id > NVO_NHS_SOURCE) {
+            nh = n->nh_pool + n->nhs[id].off;
+            n_nh = n->nhs[id].n;
+        } else if (id == NVO_NHS_SOURCE) {
+            n_nh = nvo_routes_attached__(rt, n->sw, dst, rt->scratch);
+        }
+    }
+    if (!n_nh) {
+        node_drop__(n, p, NVO_NODE_DROP_NO_ROUTE);
+        return;
+    }
+    uint32_t port = nh[n_nh == 1 ? 0
+                       : nvo_ecmp_select(&n->ecmp, p, n_nh, &n->rng)];
+    if (n->flows.mask && p->flow_id) {
+        flowmap_note__(n, p->flow_id, (uint16_t) port);
+    }
+    /* Ethernet: from this node to the next hop, whose MAC follows from its
+     * index (as finalize assigns it), so the hop does not read the peer's
+     * node. */
+    p->data[0] = 0x02;
+    p->data[1] = 0xfe;
+    nvo_wr32(p->data + 2, n->peer[port] + 1);
+    memcpy(p->data + 6, n->mac, 6);
+    n->n_forwarded++;
+    nvo_port_send(&n->ports[port], p);
+}
+
+static inline int
+dst_node__(const struct nvo_net *net, const uint8_t *ip, int version)
+{
+    return version == 4 ? nvo_net_addr4_node(net, nvo_rd32(ip + 16))
+                        : nvo_net_addr6_node(net, ip + 24);
+}
+
+static void
+rx__(struct nvo_port *port, struct nvo_pkt *p)
+{
+    struct nvo_node *n = port->owner;
+    if (!n->up) {
+        node_drop__(n, p, NVO_NODE_DROP_NODE_DOWN);
+        return;
+    }
+    int version;
+    uint32_t l3 = outer_l3__(p, &version);
+    if (!l3) {
+        node_drop__(n, p, NVO_NODE_DROP_NOT_IP);
+        return;
+    }
+    uint8_t *ip = p->data + l3;
+    int dst = dst_node__(n->net, ip, version);
+    if (dst == (int) n->index) {
+        n->n_local++;
+        if (n->local) {
+            n->local(n, p);
+        } else {
+            nvo_pkt_free(p);
+        }
+        return;
+    }
+    if (dst < 0) {
+        node_drop__(n, p, NVO_NODE_DROP_NO_ROUTE);
+        return;
+    }
+    /* Routers decrement the TTL (RFC 791) / hop limit (RFC 8200). */
+    if (version == 4) {
+        if (ip[8] <= 1) {
+            node_drop__(n, p, NVO_NODE_DROP_TTL);
+            return;
+        }
+        ip[8]--;
+        /* RFC 1624 eqn. 3, HC' = ~(~HC + ~m + m'), for the 16-bit word
+         * TTL | protocol, whose TTL byte went down by one. */
+        uint16_t m_new = nvo_rd16(ip + 8);
+        uint32_t sum = (uint16_t) ~nvo_rd16(ip + 10)
+                       + (uint16_t) ~(uint16_t) (m_new + 0x100) + m_new;
+        sum = (sum & 0xffff) + (sum >> 16);
+        sum = (sum & 0xffff) + (sum >> 16);
+        nvo_wr16(ip + 10, (uint16_t) ~sum);
+    } else {
+        if (ip[7] <= 1) {
+            node_drop__(n, p, NVO_NODE_DROP_TTL);
+            return;
+        }
+        ip[7]--;
+    }
+    forward__(n, p, (uint32_t) dst);
+}
+
+void
+nvo_net_send(struct nvo_node *n, struct nvo_pkt *p)
+{
+    if (!n->up) {
+        node_drop__(n, p, NVO_NODE_DROP_NODE_DOWN);
+        return;
+    }
+    int version;
+    uint32_t l3 = outer_l3__(p, &version);
+    int dst = l3 ? dst_node__(n->net, p->data + l3, version) : -1;
+    if (dst < 0 || dst == (int) n->index) {
+        node_drop__(n, p, l3 ? NVO_NODE_DROP_NO_ROUTE : NVO_NODE_DROP_NOT_IP);
+        return;
+    }
+    forward__(n, p, (uint32_t) dst);
+}
+
+/* ---- Accounting --------------------------------------------------------- */
+
+uint64_t
+nvo_net_in_flight(const struct nvo_net *net)
+{
+    uint64_t n = 0;
+    for (uint32_t i = 0; i < net->nodes->len; i++) {
+        const struct nvo_node *node = nvo_net_node(net, i);
+        for (uint32_t p = 0; p < node->n_ports; p++) {
+            /* The frame being serialized is already on the wire FIFO;
+             * frames lost at a link-down have left it. */
+            const struct nvo_port *port = &node->ports[p];
+            n += port->q_ctrl.n + port->q_data.n + port->wire.n;
+        }
+    }
+    return n;
+}
+
+uint64_t
+nvo_net_drops(const struct nvo_net *net, uint64_t *port_drops,
+              uint64_t *node_drops)
+{
+    uint64_t total = 0;
+    if (port_drops) {
+        memset(port_drops, 0, NVO_DROP_N * sizeof *port_drops);
+    }
+    if (node_drops) {
+        memset(node_drops, 0, NVO_NODE_DROP_N * sizeof *node_drops);
+    }
+    for (uint32_t i = 0; i < net->nodes->len; i++) {
+        const struct nvo_node *node = nvo_net_node(net, i);
+        for (uint32_t p = 0; p < node->n_ports; p++) {
+            for (int r = 0; r < NVO_DROP_N; r++) {
+                uint64_t d = node->ports[p].st.drop_frames[r];
+                total += d;
+                if (port_drops) {
+                    port_drops[r] += d;
+                }
+            }
+        }
+        for (int r = 0; r < NVO_NODE_DROP_N; r++) {
+            total += node->drops[r];
+            if (node_drops) {
+                node_drops[r] += node->drops[r];
+            }
+        }
+    }
+    return total;
+}

@@ -1,0 +1,340 @@
+/* config.h: topology and scenario files, loaded into plain C structs.
+ *
+ * A scenario file (scenarios/scenario.rng) names a topology file
+ * (topologies/topology.rng) and says how to run it.  Loading a file:
+ *   1. parses it with libxml2 (no network, no entity expansion);
+ *   2. applies the "--set PATH=VALUE" overrides to the XML document;
+ *   3. validates the result against the RelaxNG schema;
+ *   4. checks its meaning (units, ranges, node names, duplicates) and
+ *      expands the generators (<leaf-spine>, <five-stage>) into explicit
+ *      nodes and links.
+ * Every problem found is reported as "FILE:LINE: what is wrong" (or
+ * "--set PATH=VALUE: what is wrong" for a value that came from an
+ * override), one per line, in one GError; a load that reports errors
+ * returns NULL and nothing is half-built.  libxml2 never prints to stderr:
+ * its parser and validator messages are captured and reworded likewise.
+ *
+ * Schemas are DIR/topologies/topology.rng and DIR/scenarios/scenario.rng,
+ * DIR the first of: $NVO_SCHEMA_DIR if set; PREFIX/share/nvosim if the
+ * running program is PREFIX/bin/... (an installed nvosim, wherever the
+ * installed tree is) and it holds the schemas; the source tree (the build
+ * tree's programs), if it holds them; the configured install prefix's
+ * share/nvosim.
+ *
+ * The file formats, defaults, the names of generated nodes and the --set
+ * path syntax are documented in docs/scenarios.md.
+ *
+ * Not thread-safe: loading sets libxml2's (per-thread) structured error
+ * handler for its duration and restores the previous one.  The library
+ * never calls xmlCleanupParser(); a program may at exit. */
+#ifndef NVO_CONFIG_H
+#define NVO_CONFIG_H
+
+#include <glib.h>
+
+#include "fabric/ecmp.h"
+#include "fabric/link.h"
+#include "fabric/net.h"
+#include "core/nvo.h"
+#include "core/rng.h"
+#include "traffic/traffic.h"
+#include "core/units.h"
+
+#define NVO_CONFIG_ERROR (nvo_config_error_quark())
+GQuark nvo_config_error_quark(void);
+
+enum nvo_config_error_code {
+    NVO_CONFIG_ERROR_INVALID,   /* the input is wrong: see the message */
+    NVO_CONFIG_ERROR_SCHEMA,    /* a schema could not be read (install) */
+};
+
+/* ---- Topology -------------------------------------------------------- */
+
+/* Node roles are net.h's enum nvo_role; nvo_role_name() gives the names
+ * the files use ("spine", "leaf", "super-spine", "hypervisor",
+ * "route-reflector", "router"). */
+
+/* Link classes, the tiers of per-tier statistics. */
+enum nvo_link_class {
+    NVO_LINK_ACCESS,            /* hypervisor - leaf (or any hypervisor) */
+    NVO_LINK_FABRIC,            /* leaf - spine, and other links */
+    NVO_LINK_SUPER,             /* spine - super-spine */
+    NVO_LINK_CLASS_N
+};
+
+/* "access", "fabric", "super". */
+const char *nvo_link_class_name(enum nvo_link_class);
+
+enum nvo_topo_generator {
+    NVO_GEN_NONE,               /* explicit nodes and links only */
+    NVO_GEN_LEAF_SPINE,
+    NVO_GEN_FIVE_STAGE,
+};
+
+#define NVO_NODE_NONE UINT32_MAX
+
+struct nvo_node_cfg {
+    char *name;
+    enum nvo_role role;
+    uint32_t pod;               /* 1-based pod of a <five-stage> node (not
+                                 * super-spines); 0 otherwise */
+    uint32_t n_leaves;          /* hypervisors: leaves linked to it, 0..2 */
+    uint32_t leaves[2];         /* their node indexes, in link order (the
+                                 * primary first); NVO_NODE_NONE beyond */
+    uint32_t n_ports;           /* links at this node; its ports are numbered
+                                 * 1..n_ports in the order of 'links' */
+    int line;                   /* line of its <node> or generator element */
+};
+
+struct nvo_topo_link_cfg {
+    uint32_t a, b;              /* node indexes; generated links have the
+                                 * lower tier at 'a' (hv, leaf, spine) */
+    uint32_t a_port, b_port;    /* 1-based port numbers at a and at b */
+    enum nvo_link_class cls;
+    struct nvo_link_cfg cfg;    /* all defaults applied */
+    int line;                   /* line of its <link> or generator element */
+};
+
+struct nvo_topo_cfg {
+    char *name;                 /* <topology name> */
+    char *path;                 /* absolute path of the file */
+    char *xml;                  /* the effective document (overrides
+                                 * applied), serialized root element */
+
+    /* The generator, as written (0 where not applicable). */
+    enum nvo_topo_generator generator;
+    uint32_t pods;              /* five-stage; 1 for leaf-spine */
+    uint32_t spines;            /* leaf-spine: spines; five-stage: per pod */
+    uint32_t leaves;            /* leaf-spine: leaves; five-stage: per pod */
+    uint32_t hypervisors_per_leaf;
+    uint32_t super_spines;      /* five-stage */
+    bool dual_homed;
+
+    /* The expanded topology: generated nodes first (see docs), then the
+     * explicit ones in file order; links likewise. */
+    size_t n_nodes;
+    struct nvo_node_cfg *nodes;
+    size_t n_links;
+    struct nvo_topo_link_cfg *links;
+    uint32_t n_role[NVO_ROLE_N];        /* nodes per role */
+    uint32_t n_class[NVO_LINK_CLASS_N]; /* links per class */
+
+    void *index__;              /* private: name -> node, pair -> link */
+};
+
+/* Loads and checks a topology file.  'sets' are n_sets "PATH=VALUE"
+ * overrides, each PATH starting with "topology." (see docs/scenarios.md).
+ * Returns the topology (free with nvo_topo_cfg_destroy()) or NULL with
+ * 'error' set (NVO_CONFIG_ERROR; one "FILE:LINE: ..." line per problem). */
+struct nvo_topo_cfg *nvo_topo_load(const char *path,
+                                   const char *const *sets, size_t n_sets,
+                                   GError **error);
+
+void nvo_topo_cfg_destroy(struct nvo_topo_cfg *);
+
+/* The index of the node named 'name', or NVO_NODE_NONE. */
+uint32_t nvo_topo_cfg_find_node(const struct nvo_topo_cfg *,
+                                const char *name);
+
+/* The index of the link between nodes 'a' and 'b' (either way round), or
+ * -1 if there is none. */
+long nvo_topo_cfg_find_link(const struct nvo_topo_cfg *, uint32_t a,
+                            uint32_t b);
+
+/* ---- Scenario -------------------------------------------------------- */
+
+enum nvo_ip_version { NVO_IP_V4, NVO_IP_V6 };
+
+enum nvo_hash_seed_mode {
+    NVO_HASH_SEED_FABRIC,       /* one seed for the whole fabric, from the
+                                 * run's seed and run number */
+    NVO_HASH_SEED_PER_SWITCH,   /* each switch its own, from its RNG stream */
+    NVO_HASH_SEED_FIXED,        /* this number, on every switch */
+};
+
+/* <ecmp>: the hash functions and fields are ecmp.h's. */
+struct nvo_underlay_ecmp_cfg {
+    enum nvo_hash_fn fn;        /* default crc32 */
+    enum nvo_hash_seed_mode seed_mode;  /* default per-switch */
+    uint64_t seed;              /* NVO_HASH_SEED_FIXED only */
+    uint32_t fields;            /* NVO_ECMP_* bits (ecmp.h); default the
+                                 * 5-tuple */
+    uint32_t parser_depth;      /* bytes from the start of the frame a
+                                 * switch can parse; default 128 */
+};
+
+struct nvo_underlay_cfg {
+    enum nvo_ip_version ip;     /* default IPv4 */
+    nvo_time_t convergence_delay;  /* default 1ms */
+    struct nvo_underlay_ecmp_cfg ecmp;
+};
+
+/* Patterns (enum nvo_pattern) and size distributions (enum
+ * nvo_size_dist) are traffic.h's. */
+enum nvo_arrival { NVO_ARRIVAL_RATE, NVO_ARRIVAL_LOAD };
+enum nvo_pkt_size_mode { NVO_PKT_FIXED, NVO_PKT_IMIX };
+
+/* One <flows> element: a group of flows between hypervisors. */
+struct nvo_flows_cfg {
+    enum nvo_pattern pattern;
+    uint32_t target;            /* incast: receiver (node index) */
+    uint32_t fan_in;            /* incast: number of senders */
+
+    enum nvo_size_dist size_dist;   /* flow size in L4 payload bytes */
+    uint64_t size_fixed;        /* NVO_SIZE_FIXED */
+    double size_mean;           /* mean, for every distribution */
+    struct nvo_cdf cdf;         /* NVO_SIZE_CDF: the loaded CDF */
+    char *cdf_path;             /* NVO_SIZE_CDF: absolute path, else NULL */
+
+    enum nvo_arrival arrival;   /* Poisson flow arrivals per sending host */
+    double rate;                /* NVO_ARRIVAL_RATE: flows per second */
+    double load;                /* NVO_ARRIVAL_LOAD: fraction (0, 1] of
+                                 * the host's first access link rate */
+
+    enum nvo_pkt_size_mode pkt_mode;
+    uint32_t pkt_size;          /* NVO_PKT_FIXED: IP packet bytes */
+
+    uint8_t proto;              /* 17 (UDP) or 6 (TCP) */
+    uint16_t src_port;          /* 0: a random ephemeral port per flow */
+    uint16_t dst_port;
+    nvo_time_t start, stop;     /* flows start in [start, stop) */
+    int line;
+};
+
+enum nvo_topo_event_kind {
+    NVO_EV_LINK_DOWN,
+    NVO_EV_LINK_UP,
+    NVO_EV_NODE_DOWN,
+    NVO_EV_NODE_UP,
+};
+
+const char *nvo_topo_event_kind_name(enum nvo_topo_event_kind);
+
+struct nvo_topo_event_cfg {
+    enum nvo_topo_event_kind kind;
+    nvo_time_t at;
+    uint32_t node;              /* node events: the node index */
+    uint32_t link;              /* link events: the link index */
+    int line;
+};
+
+struct nvo_capture_cfg {
+    uint32_t node;              /* node index */
+    uint32_t port;              /* 1-based port, or 0 for every port */
+    int line;
+};
+
+struct nvo_output_cfg {
+    char *dir;                  /* absolute; default $PWD/results/NAME */
+    bool trace;                 /* ASCII trace; default false */
+    size_t n_captures;
+    struct nvo_capture_cfg *captures;   /* <pcap> elements */
+};
+
+/* <sweep>: a parameter sweep over this scenario, which "nvosim sweep"
+ * runs (docs/sweeps.md; "nvosim run" ignores it).  The lists are checked
+ * (sweep.h's nvo_sweep_expand()) but kept as written; whether each PATH
+ * names an attribute is checked when the sweep loads the scenario with
+ * it. */
+struct nvo_sweep_vary_cfg {
+    char *path;                 /* a --set PATH */
+    char *values;               /* values and ranges, comma-separated */
+    int line;
+};
+
+struct nvo_sweep_cfg {
+    bool present;               /* the scenario has a <sweep> */
+    uint32_t runs;              /* replications per point; default 1 */
+    size_t n_vary;              /* in file order */
+    struct nvo_sweep_vary_cfg *vary;
+    int line;
+};
+
+struct nvo_scenario_cfg {
+    char *name;
+    char *path;                 /* absolute path of the scenario file */
+    char *xml;                  /* the effective scenario (overrides
+                                 * applied), serialized root element; the
+                                 * topology's is topo->xml */
+    struct nvo_topo_cfg *topo;  /* owned */
+
+    nvo_time_t duration;        /* default 10ms */
+    bool drain;                 /* after the duration, no new flows; run
+                                 * until the network is empty; default
+                                 * false */
+    nvo_time_t drain_limit;     /* a drain stops after this much more
+                                 * time; default 1s */
+    uint64_t seed;              /* default 1 */
+    uint64_t run;               /* default 1 */
+    const char *engine;         /* "native" (default) or "ns3"; static */
+    const char *scheduler;      /* the engine's event queue; NULL = the
+                                 * engine's default; static */
+
+    struct nvo_underlay_cfg underlay;
+
+    size_t n_flows;
+    struct nvo_flows_cfg *flows;
+
+    size_t n_events;            /* in file order */
+    struct nvo_topo_event_cfg *events;
+
+    struct nvo_output_cfg output;
+
+    struct nvo_sweep_cfg sweep;
+};
+
+/* Loads and checks a scenario file and the topology file it names.
+ * 'sets' are n_sets "PATH=VALUE" overrides (paths starting "topology."
+ * apply to the topology file, except "topology.file").  Returns the
+ * scenario (free with nvo_scenario_cfg_destroy()) or NULL with 'error'
+ * set as for nvo_topo_load(). */
+struct nvo_scenario_cfg *nvo_scenario_load(const char *path,
+                                           const char *const *sets,
+                                           size_t n_sets, GError **error);
+
+void nvo_scenario_cfg_destroy(struct nvo_scenario_cfg *);
+
+/* ---- Settings: what --set accepts -------------------------------------- */
+
+/* One attribute a "--set PATH=VALUE" can set, as "nvosim run
+ * --list-settings" prints it (like ns-3's --PrintAttributes). */
+struct nvo_setting {
+    char *path;                 /* "run.duration", "traffic.flows[2].pattern",
+                                 * "topology.spines" */
+    char *type;                 /* "time", "integer", "ipv4|ipv6", ... */
+    const char *unit;           /* units the value may carry, or "" */
+    const char *dflt;           /* the default, "(required)" or "-" */
+    char *value;                /* in the effective scenario (overrides
+                                 * applied), or NULL if not set */
+    bool documented;            /* type, unit and default are known (a
+                                 * schema attribute without them is a bug) */
+};
+
+void nvo_setting_free(struct nvo_setting *);
+
+/* Loads the scenario at 'path' with the overrides (as nvo_scenario_load())
+ * and lists every path --set accepts for it: every attribute the schemas
+ * allow, under the elements of the scenario and of its topology (a
+ * repeated element with its index, "[1]" if there is none yet), in schema
+ * order.  Returns a GPtrArray of struct nvo_setting * (its free function
+ * set), or NULL with 'error' set. */
+GPtrArray *nvo_settings_list(const char *path, const char *const *sets,
+                             size_t n_sets, GError **error);
+
+/* ---- Either ---------------------------------------------------------- */
+
+enum nvo_config_kind {
+    NVO_CONFIG_UNKNOWN,
+    NVO_CONFIG_SCENARIO,
+    NVO_CONFIG_TOPOLOGY,
+};
+
+/* Says whether 'path' holds a scenario or a topology, from its root
+ * element.  Returns NVO_CONFIG_UNKNOWN with 'error' set if the file cannot
+ * be read or parsed or has another root. */
+enum nvo_config_kind nvo_config_kind_of(const char *path, GError **error);
+
+/* The schema directory in use (see above). */
+const char *nvo_config_schema_dir(void);
+
+#endif /* NVO_CONFIG_H */

@@ -1,0 +1,690 @@
+/* results.c: a run's results: results.xml (configuration echo, warnings,
+ * the nodes with their addresses, counters, per-link and per-tier
+ * statistics, ECMP balance per tier and per switch, latency and
+ * flow-completion percentiles, drops by reason, conservation, event
+ * fingerprint) and the one-row summary.csv.  Both are written to a
+ * temporary name and renamed.  A measure without samples (a percentile
+ * of no packets, the balance of no traffic) is missing: its attribute is
+ * left out of results.xml and its summary.csv cell is empty, never 0.
+ * docs/outputs.md describes every element; results.rng is the schema. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <libxml/xmlwriter.h>
+
+#include "io/pcap_out.h"
+#include "run/sim.h"
+#include "core/stats.h"
+#include "io/trace.h"
+#include "wire/wire.h"
+
+/* A direction of a link: from node 'from' out of its port 'port'. */
+struct dir {
+    const struct nvo_node *from, *to;
+    const struct nvo_port *port;
+    const struct nvo_net_link *link;
+};
+
+/* Tier of a link direction: the link's class and whether it goes up
+ * ("fabric-up": leaf to spine), down, or between nodes of one tier
+ * ("-peer"); links of route reflectors and routers are "other", outside
+ * the Clos tiers and their balance. */
+static const char *
+tier_name__(const struct nvo_sim *sim, const struct dir *d, uint32_t li)
+{
+    static const char *const names[NVO_LINK_CLASS_N][3] = {
+        [NVO_LINK_ACCESS] = { "access-down", "access-up", "access-peer" },
+        [NVO_LINK_FABRIC] = { "fabric-down", "fabric-up", "fabric-peer" },
+        [NVO_LINK_SUPER] = { "super-down", "super-up", "super-peer" },
+    };
+    enum nvo_role a = d->from->role, b = d->to->role;
+    if (a == NVO_ROLE_RR || a == NVO_ROLE_ROUTER || b == NVO_ROLE_RR
+        || b == NVO_ROLE_ROUTER) {
+        return "other";
+    }
+    enum nvo_link_class cls = sim->cfg->topo->links[li].cls;
+    int ta = nvo_role_tier(a), tb = nvo_role_tier(b);
+    return names[cls][ta == tb ? 2 : ta < tb];
+}
+
+static void
+attr_u64__(xmlTextWriterPtr w, const char *name, uint64_t v)
+{
+    xmlTextWriterWriteFormatAttribute(w, BAD_CAST name, "%" PRIu64, v);
+}
+
+/* A decimal; a missing one (NAN: no samples) is left out. */
+static void
+attr_f__(xmlTextWriterPtr w, const char *name, double v)
+{
+    if (!isfinite(v)) {
+        return;
+    }
+    xmlTextWriterWriteFormatAttribute(w, BAD_CAST name, "%.6g", v);
+}
+
+static void
+attr_s__(xmlTextWriterPtr w, const char *name, const char *v)
+{
+    xmlTextWriterWriteAttribute(w, BAD_CAST name, BAD_CAST v);
+}
+
+static void
+attr_time__(xmlTextWriterPtr w, const char *name, double ps)
+{
+    /* Times in results are microseconds, with the unit in the name. */
+    attr_f__(w, name, ps / 1e6);
+}
+
+static void
+balance_attrs__(xmlTextWriterPtr w, const struct nvo_balance *b)
+{
+    attr_u64__(w, "n", b->n);
+    attr_f__(w, "max-over-mean", b->max_over_mean);
+    attr_f__(w, "cov", b->cov);
+    attr_f__(w, "jain", b->jain);
+    attr_f__(w, "min-share", b->mean > 0 ? b->min / b->mean : NAN);
+}
+
+static void
+class_counters__(xmlTextWriterPtr w, const uint64_t *frames,
+                 const uint64_t *bytes, const char *prefix)
+{
+    for (int tc = 0; tc < NVO_TC_N; tc++) {
+        char name[64];
+        snprintf(name, sizeof name, "%s-frames-%s", prefix,
+                 nvo_tclass_name((enum nvo_tclass) tc));
+        attr_u64__(w, name, frames[tc]);
+        snprintf(name, sizeof name, "%s-bytes-%s", prefix,
+                 nvo_tclass_name((enum nvo_tclass) tc));
+        attr_u64__(w, name, bytes[tc]);
+    }
+}
+
+struct tier_acc {
+    const char *name;
+    uint64_t links;
+    uint64_t tx_frames[NVO_TC_N], tx_bytes[NVO_TC_N];
+    uint64_t drops[NVO_DROP_N];
+    double util_sum, util_max;
+    GArray *bytes;              /* double, per link direction */
+};
+
+static struct tier_acc *
+tier_get__(GPtrArray *tiers, const char *name)
+{
+    for (guint i = 0; i < tiers->len; i++) {
+        struct tier_acc *t = g_ptr_array_index(tiers, i);
+        if (!strcmp(t->name, name)) {
+            return t;
+        }
+    }
+    struct tier_acc *t = g_new0(struct tier_acc, 1);
+    t->name = name;
+    t->bytes = g_array_new(FALSE, FALSE, sizeof(double));
+    g_ptr_array_add(tiers, t);
+    return t;
+}
+
+static uint64_t
+sum_tc__(const uint64_t *v)
+{
+    uint64_t s = 0;
+    for (int i = 0; i < NVO_TC_N; i++) {
+        s += v[i];
+    }
+    return s;
+}
+
+static void
+write_links__(xmlTextWriterPtr w, const struct nvo_sim *sim, double dur_ps)
+{
+    const struct nvo_net *net = sim->net;
+    GPtrArray *tiers = g_ptr_array_new();
+    xmlTextWriterStartElement(w, BAD_CAST "links");
+    for (uint32_t li = 0; li < net->links->len; li++) {
+        const struct nvo_net_link *l = nvo_net_link(net, li);
+        for (int side = 0; side < 2; side++) {
+            struct dir d;
+            d.from = nvo_net_node(net, side ? l->b : l->a);
+            d.to = nvo_net_node(net, side ? l->a : l->b);
+            d.port = &d.from->ports[side ? l->b_port : l->a_port];
+            d.link = l;
+            const struct nvo_port_stats *st = &d.port->st;
+            const char *tier = tier_name__(sim, &d, li);
+            double util = dur_ps > 0 ? (double) st->busy_time / dur_ps : NAN;
+
+            xmlTextWriterStartElement(w, BAD_CAST "link");
+            attr_s__(w, "from", d.from->name);
+            attr_u64__(w, "port", (side ? l->b_port : l->a_port) + 1);
+            attr_s__(w, "to", d.to->name);
+            attr_s__(w, "tier", tier);
+            attr_s__(w, "up", l->link.up ? "true" : "false");
+            class_counters__(w, st->tx_frames, st->tx_bytes, "tx");
+            attr_f__(w, "utilization", util);
+            attr_time__(w, "mean-queue-delay-us",
+                        st->n_qdelay ? (double) st->qdelay_sum
+                                       / (double) st->n_qdelay : NAN);
+            attr_time__(w, "max-queue-delay-us",
+                        st->n_qdelay ? (double) st->qdelay_max : NAN);
+            attr_u64__(w, "max-queue-bytes", st->max_queue_bytes);
+            for (int r = 0; r < NVO_DROP_N; r++) {
+                char name[64];
+                snprintf(name, sizeof name, "drops-%s",
+                         nvo_drop_reason_name((enum nvo_drop_reason) r));
+                attr_u64__(w, name, st->drop_frames[r]);
+            }
+            xmlTextWriterEndElement(w);
+
+            struct tier_acc *t = tier_get__(tiers, tier);
+            t->links++;
+            for (int tc = 0; tc < NVO_TC_N; tc++) {
+                t->tx_frames[tc] += st->tx_frames[tc];
+                t->tx_bytes[tc] += st->tx_bytes[tc];
+            }
+            for (int r = 0; r < NVO_DROP_N; r++) {
+                t->drops[r] += st->drop_frames[r];
+            }
+            t->util_sum += util;
+            t->util_max = t->links == 1 ? util : fmax(t->util_max, util);
+            double b = (double) sum_tc__(st->tx_bytes);
+            g_array_append_val(t->bytes, b);
+        }
+    }
+    xmlTextWriterEndElement(w);
+
+    xmlTextWriterStartElement(w, BAD_CAST "tiers");
+    for (guint i = 0; i < tiers->len; i++) {
+        struct tier_acc *t = g_ptr_array_index(tiers, i);
+        xmlTextWriterStartElement(w, BAD_CAST "tier");
+        attr_s__(w, "name", t->name);
+        attr_u64__(w, "links", t->links);
+        class_counters__(w, t->tx_frames, t->tx_bytes, "tx");
+        attr_f__(w, "mean-utilization", t->util_sum / (double) t->links);
+        attr_f__(w, "max-utilization", t->util_max);
+        for (int r = 0; r < NVO_DROP_N; r++) {
+            char name[64];
+            snprintf(name, sizeof name, "drops-%s",
+                     nvo_drop_reason_name((enum nvo_drop_reason) r));
+            attr_u64__(w, name, t->drops[r]);
+        }
+        struct nvo_balance b;
+        nvo_balance((const double *) (void *) t->bytes->data, t->bytes->len, &b);
+        xmlTextWriterStartElement(w, BAD_CAST "balance");
+        attr_s__(w, "of", "bytes");
+        balance_attrs__(w, &b);
+        xmlTextWriterEndElement(w);
+        xmlTextWriterEndElement(w);
+        g_array_free(t->bytes, TRUE);
+        g_free(t);
+    }
+    g_ptr_array_free(tiers, TRUE);
+    xmlTextWriterEndElement(w);
+}
+
+/* ECMP balance of each switch over its up-links (ports toward a higher
+ * tier), and over all such switches of a role. */
+static void
+write_ecmp__(xmlTextWriterPtr w, const struct nvo_sim *sim,
+             struct nvo_balance *leaf_up, struct nvo_balance *spine_up)
+{
+    const struct nvo_net *net = sim->net;
+    nvo_balance(NULL, 0, leaf_up);          /* missing unless measured */
+    nvo_balance(NULL, 0, spine_up);
+    xmlTextWriterStartElement(w, BAD_CAST "ecmp");
+    attr_s__(w, "function", nvo_hash_fn_name(net->cfg.ecmp.fn));
+    char buf[128];
+    attr_s__(w, "fields", nvo_ecmp_fields_format(net->cfg.ecmp.fields, buf,
+                                                 sizeof buf));
+    attr_u64__(w, "parser-depth", net->cfg.ecmp.parser_depth);
+    attr_s__(w, "seed", net->cfg.seed_mode == NVO_SEED_PER_SWITCH
+                        ? "per-switch" : "fabric");
+    for (int role = 0; role < NVO_ROLE_N; role++) {
+        GArray *all = g_array_new(FALSE, FALSE, sizeof(double));
+        GArray *jains = g_array_new(FALSE, FALSE, sizeof(double));
+        for (uint32_t i = 0; i < nvo_net_n_nodes(net); i++) {
+            const struct nvo_node *n = nvo_net_node(net, i);
+            if ((int) n->role != role || n->role == NVO_ROLE_HYPERVISOR) {
+                continue;
+            }
+            int tier = nvo_role_tier(n->role);
+            double *x = g_new(double, n->n_ports ? n->n_ports : 1);
+            uint32_t k = 0;
+            for (uint32_t p = 0; p < n->n_ports; p++) {
+                if (nvo_role_tier(nvo_net_node(net, n->peer[p])->role) > tier) {
+                    x[k++] = (double) sum_tc__(n->ports[p].st.tx_bytes);
+                }
+            }
+            if (k < 2) {
+                g_free(x);
+                continue;
+            }
+            struct nvo_balance b;
+            nvo_balance(x, k, &b);
+            xmlTextWriterStartElement(w, BAD_CAST "switch");
+            attr_s__(w, "name", n->name);
+            attr_s__(w, "role", nvo_role_name(n->role));
+            attr_u64__(w, "seed", n->ecmp.seed);
+            balance_attrs__(w, &b);
+            for (uint32_t p = 0, j = 0; p < n->n_ports; p++) {
+                const struct nvo_node *peer = nvo_net_node(net, n->peer[p]);
+                if (nvo_role_tier(peer->role) <= tier) {
+                    continue;
+                }
+                xmlTextWriterStartElement(w, BAD_CAST "next-hop");
+                attr_u64__(w, "port", p + 1);
+                attr_s__(w, "peer", peer->name);
+                attr_u64__(w, "frames", sum_tc__(n->ports[p].st.tx_frames));
+                attr_u64__(w, "bytes", (uint64_t) x[j++]);
+                attr_u64__(w, "flows", n->port_flows[p]);
+                xmlTextWriterEndElement(w);
+            }
+            xmlTextWriterEndElement(w);
+            g_array_append_vals(all, x, k);
+            g_array_append_val(jains, b.jain);
+            g_free(x);
+        }
+        if (all->len) {
+            struct nvo_balance b;
+            nvo_balance((const double *) (void *) all->data, all->len, &b);
+            /* Over the switches whose up-links carried anything. */
+            double jmin = NAN, jsum = 0;
+            guint n_jains = 0;
+            for (guint j = 0; j < jains->len; j++) {
+                double v = g_array_index(jains, double, j);
+                if (isfinite(v)) {
+                    jmin = n_jains++ ? fmin(jmin, v) : v;
+                    jsum += v;
+                }
+            }
+            xmlTextWriterStartElement(w, BAD_CAST "role");
+            attr_s__(w, "name", nvo_role_name((enum nvo_role) role));
+            attr_u64__(w, "switches", jains->len);
+            balance_attrs__(w, &b);
+            attr_u64__(w, "switches-measured", n_jains);
+            attr_f__(w, "mean-switch-jain", n_jains ? jsum / n_jains : NAN);
+            attr_f__(w, "min-switch-jain", jmin);
+            xmlTextWriterEndElement(w);
+            if (role == NVO_ROLE_LEAF) {
+                *leaf_up = b;
+            } else if (role == NVO_ROLE_SPINE) {
+                *spine_up = b;
+            }
+        }
+        g_array_free(all, TRUE);
+        g_array_free(jains, TRUE);
+    }
+    xmlTextWriterEndElement(w);
+}
+
+/* Every node, so that the addresses in a pcap can be read as names: its
+ * loopback address (the source and destination of the frames it sends
+ * and receives) in the run's IP version, and its MAC (every port of a
+ * node has it). */
+static void
+write_nodes__(xmlTextWriterPtr w, const struct nvo_net *net)
+{
+    for (uint32_t i = 0; i < nvo_net_n_nodes(net); i++) {
+        const struct nvo_node *n = nvo_net_node(net, i);
+        char addr[INET6_ADDRSTRLEN], mac[18];
+        uint32_t a4 = htonl(n->addr4);
+        if (net->cfg.ipv6) {
+            inet_ntop(AF_INET6, n->addr6, addr, sizeof addr);
+        } else {
+            inet_ntop(AF_INET, &a4, addr, sizeof addr);
+        }
+        xmlTextWriterStartElement(w, BAD_CAST "node");
+        attr_s__(w, "name", n->name);
+        attr_s__(w, "role", nvo_role_name(n->role));
+        attr_s__(w, "address", addr);
+        attr_s__(w, "mac", nvo_eth_addr_format(n->mac, mac));
+        xmlTextWriterEndElement(w);
+    }
+}
+
+static void
+write_hist__(xmlTextWriterPtr w, const char *elem, const struct nvo_hist *h,
+             uint64_t count)
+{
+    xmlTextWriterStartElement(w, BAD_CAST elem);
+    attr_u64__(w, "count", count);
+    attr_time__(w, "mean-us", nvo_hist_mean(h));
+    attr_time__(w, "min-us", h->n ? (double) h->min : NAN);
+    attr_time__(w, "p50-us", nvo_hist_quantile(h, 0.50));
+    attr_time__(w, "p90-us", nvo_hist_quantile(h, 0.90));
+    attr_time__(w, "p99-us", nvo_hist_quantile(h, 0.99));
+    attr_time__(w, "p999-us", nvo_hist_quantile(h, 0.999));
+    attr_time__(w, "max-us", h->n ? (double) h->max : NAN);
+    xmlTextWriterEndElement(w);
+}
+
+static int
+write_file__(const char *dir, const char *name, const char *data,
+             size_t len, GError **error)
+{
+    char *path = g_build_filename(dir, name, NULL);
+    char *tmp = g_strconcat(path, ".tmp", NULL);
+    int err = 0;
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+        err = errno;
+    } else {
+        if (fwrite(data, 1, len, f) != len) {
+            err = errno ? errno : EIO;
+        }
+        if (fclose(f) && !err) {
+            err = errno;
+        }
+        if (!err && rename(tmp, path)) {
+            err = errno;
+        }
+        if (err) {
+            remove(tmp);
+        }
+    }
+    if (err) {
+        g_set_error(error, NVO_CONFIG_ERROR, NVO_CONFIG_ERROR_INVALID,
+                    "%s: %s", path, g_strerror(err));
+    }
+    g_free(tmp);
+    g_free(path);
+    return err;
+}
+
+/* Headline metrics, for summary.csv and sweeps. */
+struct headline {
+    uint64_t generated, delivered, dropped, in_flight;
+    uint64_t flows_started, flows_completed, flows_running, flows_lost;
+    double drop_rate;
+    double lat_mean, lat_p50, lat_p99, fct_mean, fct_p50, fct_p99;
+    struct nvo_balance leaf_up, spine_up;
+};
+
+static void
+headline__(const struct nvo_sim *sim, struct headline *h)
+{
+    struct nvo_traffic_stats ts;
+    nvo_traffic_get_stats(sim->traffic, &ts);
+    h->generated = sim->generated;
+    h->delivered = sim->delivered;
+    h->dropped = sim->dropped;
+    h->in_flight = sim->in_flight;
+    h->flows_started = ts.flows_started;
+    h->flows_completed = ts.flows_completed;
+    h->flows_running = ts.flows_running;
+    h->flows_lost = ts.flows_lost;
+    h->drop_rate = sim->generated ? (double) sim->dropped
+                                    / (double) sim->generated : NAN;
+    h->lat_mean = nvo_hist_mean(ts.latency) / 1e6;
+    h->lat_p50 = nvo_hist_quantile(ts.latency, 0.5) / 1e6;
+    h->lat_p99 = nvo_hist_quantile(ts.latency, 0.99) / 1e6;
+    h->fct_mean = nvo_hist_mean(ts.fct) / 1e6;
+    h->fct_p50 = nvo_hist_quantile(ts.fct, 0.5) / 1e6;
+    h->fct_p99 = nvo_hist_quantile(ts.fct, 0.99) / 1e6;
+}
+
+char *
+nvo_sim_summary_header(void)
+{
+    return g_strdup("scenario,engine,seed,run,sim_time_s,events,"
+                    "frames_generated,frames_delivered,frames_dropped,"
+                    "frames_in_flight,drop_rate,flows_started,"
+                    "flows_completed,flows_running,flows_lost,"
+                    "latency_mean_us,latency_p50_us,"
+                    "latency_p99_us,fct_mean_us,fct_p50_us,fct_p99_us,"
+                    "leaf_up_jain,leaf_up_max_over_mean,spine_up_jain,"
+                    "spine_up_max_over_mean,fingerprint,wall_s");
+}
+
+static void
+ecmp_summary__(const struct nvo_sim *sim, struct nvo_balance *leaf,
+               struct nvo_balance *spine)
+{
+    xmlBufferPtr buf = xmlBufferCreate();
+    xmlTextWriterPtr w = xmlNewTextWriterMemory(buf, 0);
+    write_ecmp__(w, sim, leaf, spine);
+    xmlFreeTextWriter(w);
+    xmlBufferFree(buf);
+}
+
+/* ",VALUE" with 6 significant digits, or "," alone for a missing value
+ * (NAN). */
+static void
+csv_num__(GString *s, double v)
+{
+    g_string_append_c(s, ',');
+    if (isfinite(v)) {
+        g_string_append_printf(s, "%.6g", v);
+    }
+}
+
+char *
+nvo_sim_summary_values(const struct nvo_sim *sim)
+{
+    struct headline h;
+    headline__(sim, &h);
+    ecmp_summary__(sim, &h.leaf_up, &h.spine_up);
+    char t[NVO_TIME_STRLEN];
+    GString *s = g_string_new(NULL);
+    g_string_append_printf(
+        s, "%s,%" PRIu64 ",%" PRIu64 ",%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64
+        ",%" PRIu64 ",%" PRIu64, sim->engine->ops->name, sim->cfg->seed,
+        sim->cfg->run,
+        nvo_time_format_sec(nvo_engine_now(sim->engine), t, sizeof t),
+        sim->engine->n_executed, h.generated, h.delivered, h.dropped,
+        h.in_flight);
+    csv_num__(s, h.drop_rate);
+    g_string_append_printf(s, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
+                           ",%" PRIu64, h.flows_started, h.flows_completed,
+                           h.flows_running, h.flows_lost);
+    const double metrics[] = {
+        h.lat_mean, h.lat_p50, h.lat_p99, h.fct_mean, h.fct_p50, h.fct_p99,
+        h.leaf_up.jain, h.leaf_up.max_over_mean, h.spine_up.jain,
+        h.spine_up.max_over_mean,
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(metrics); i++) {
+        csv_num__(s, metrics[i]);
+    }
+    g_string_append_printf(s, ",%016" PRIx64 ",%.3f",
+                           sim->engine->fingerprint, sim->wall_seconds);
+    return g_string_free(s, FALSE);
+}
+
+char *
+nvo_sim_summary_row(const struct nvo_sim *sim)
+{
+    /* The scenario name is quoted only if CSV needs it (RFC 4180). */
+    const char *name = sim->cfg->name;
+    GString *s = g_string_new(NULL);
+    if (strpbrk(name, ",\"\r\n")) {
+        g_string_append_c(s, '"');
+        for (const char *c = name; *c; c++) {
+            if (*c == '"') {
+                g_string_append_c(s, '"');
+            }
+            g_string_append_c(s, *c);
+        }
+        g_string_append_c(s, '"');
+    } else {
+        g_string_append(s, name);
+    }
+    char *values = nvo_sim_summary_values(sim);
+    g_string_append_c(s, ',');
+    g_string_append(s, values);
+    g_free(values);
+    return g_string_free(s, FALSE);
+}
+
+int
+nvo_sim_write_results(struct nvo_sim *sim, GError **error)
+{
+    const struct nvo_scenario_cfg *cfg = sim->cfg;
+    const struct nvo_net *net = sim->net;
+    double dur = (double) nvo_engine_now(sim->engine);
+    xmlBufferPtr buf = xmlBufferCreate();
+    xmlTextWriterPtr w = xmlNewTextWriterMemory(buf, 0);
+    xmlTextWriterSetIndent(w, 1);
+    xmlTextWriterSetIndentString(w, BAD_CAST "  ");
+    xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL);
+    xmlTextWriterStartElement(w, BAD_CAST "results");
+    attr_s__(w, "version", NVO_VERSION);
+
+    char t[NVO_TIME_STRLEN];
+    xmlTextWriterStartElement(w, BAD_CAST "run");
+    attr_s__(w, "scenario", cfg->name);
+    attr_s__(w, "file", cfg->path);
+    attr_s__(w, "engine", sim->engine->ops->name);
+    attr_u64__(w, "seed", cfg->seed);
+    attr_u64__(w, "run", cfg->run);
+    attr_s__(w, "sim-time", nvo_time_format(nvo_engine_now(sim->engine), t,
+                                            sizeof t));
+    attr_u64__(w, "events", sim->engine->n_executed);
+    attr_s__(w, "drain", cfg->drain ? "true" : "false");
+    if (cfg->drain) {
+        attr_s__(w, "drain-limit", nvo_time_format(cfg->drain_limit, t,
+                                                   sizeof t));
+        /* empty: nothing left; limit: stopped at drain-limit; stalled:
+         * data left at hosts that cannot send (a down uplink). */
+        attr_s__(w, "drain-end", sim->drain_limit_hit ? "limit"
+                 : sim->flows_running || sim->in_flight ? "stalled"
+                 : "empty");
+    }
+    xmlTextWriterWriteFormatAttribute(w, BAD_CAST "fingerprint", "%016" PRIx64,
+                                      sim->engine->fingerprint);
+    attr_f__(w, "wall-seconds", sim->wall_seconds);
+    attr_f__(w, "events-per-second", sim->wall_seconds > 0
+             ? (double) sim->engine->n_executed / sim->wall_seconds : NAN);
+    xmlTextWriterEndElement(w);
+
+    for (guint i = 0; i < sim->warnings->len; i++) {
+        const struct nvo_sim_warning *wa = g_ptr_array_index(sim->warnings,
+                                                             i);
+        xmlTextWriterStartElement(w, BAD_CAST "warning");
+        attr_s__(w, "about", wa->about);
+        xmlTextWriterWriteString(w, BAD_CAST wa->text);
+        xmlTextWriterEndElement(w);
+    }
+
+    xmlTextWriterStartElement(w, BAD_CAST "scenario-as-run");
+    xmlTextWriterWriteRaw(w, BAD_CAST "\n");
+    xmlTextWriterWriteRaw(w, BAD_CAST cfg->xml);
+    xmlTextWriterWriteRaw(w, BAD_CAST "\n");
+    xmlTextWriterWriteRaw(w, BAD_CAST cfg->topo->xml);
+    xmlTextWriterWriteRaw(w, BAD_CAST "\n");
+    xmlTextWriterEndElement(w);
+
+    xmlTextWriterStartElement(w, BAD_CAST "network");
+    attr_u64__(w, "nodes", nvo_net_n_nodes(net));
+    attr_u64__(w, "links", net->links->len);
+    attr_s__(w, "ip", net->cfg.ipv6 ? "ipv6" : "ipv4");
+    attr_u64__(w, "route-computations", net->n_route_computations);
+    attr_s__(w, "last-convergence", nvo_time_format(net->last_convergence, t,
+                                                    sizeof t));
+    write_nodes__(w, net);
+    xmlTextWriterEndElement(w);
+
+    xmlTextWriterStartElement(w, BAD_CAST "conservation");
+    attr_u64__(w, "generated", sim->generated);
+    attr_u64__(w, "delivered", sim->delivered);
+    attr_u64__(w, "dropped", sim->dropped);
+    attr_u64__(w, "in-flight", sim->in_flight);
+    attr_s__(w, "ok", sim->conserved ? "true" : "false");
+    xmlTextWriterEndElement(w);
+
+    uint64_t port_drops[NVO_DROP_N], node_drops[NVO_NODE_DROP_N];
+    nvo_net_drops(net, port_drops, node_drops);
+    xmlTextWriterStartElement(w, BAD_CAST "drops");
+    for (int r = 0; r < NVO_DROP_N; r++) {
+        xmlTextWriterStartElement(w, BAD_CAST "drop");
+        attr_s__(w, "reason", nvo_drop_reason_name((enum nvo_drop_reason) r));
+        attr_u64__(w, "frames", port_drops[r]);
+        xmlTextWriterEndElement(w);
+    }
+    for (int r = 0; r < NVO_NODE_DROP_N; r++) {
+        xmlTextWriterStartElement(w, BAD_CAST "drop");
+        attr_s__(w, "reason", nvo_node_drop_name((enum nvo_node_drop) r));
+        attr_u64__(w, "frames", node_drops[r]);
+        xmlTextWriterEndElement(w);
+    }
+    xmlTextWriterEndElement(w);
+
+    struct nvo_traffic_stats ts;
+    nvo_traffic_get_stats(sim->traffic, &ts);
+    xmlTextWriterStartElement(w, BAD_CAST "traffic");
+    attr_u64__(w, "flows-started", ts.flows_started);
+    attr_u64__(w, "flows-completed", ts.flows_completed);
+    attr_u64__(w, "flows-running", ts.flows_running);
+    attr_u64__(w, "flows-lost", ts.flows_lost);
+    attr_u64__(w, "flows-stalled", ts.flows_stalled);
+    attr_u64__(w, "packets-sent", ts.pkts_sent);
+    attr_u64__(w, "packets-delivered", ts.pkts_delivered);
+    attr_u64__(w, "bytes-sent", ts.bytes_sent);
+    attr_u64__(w, "bytes-delivered", ts.bytes_delivered);
+    attr_u64__(w, "payload-bytes-delivered", ts.payload_delivered);
+    write_hist__(w, "packet-latency", ts.latency, ts.latency->n);
+    xmlTextWriterWriteComment(w, BAD_CAST " flow-completion: completed "
+                              "flows only (flows-completed); lost and "
+                              "running flows have no completion time ");
+    write_hist__(w, "flow-completion", ts.fct, ts.fct->n);
+    xmlTextWriterEndElement(w);
+
+    write_links__(w, sim, dur);
+    struct nvo_balance leaf, spine;
+    write_ecmp__(w, sim, &leaf, &spine);
+
+    xmlTextWriterEndElement(w);
+    xmlTextWriterEndDocument(w);
+    xmlFreeTextWriter(w);
+
+    int err = write_file__(sim->out_dir, "results.xml",
+                           (const char *) xmlBufferContent(buf),
+                           (size_t) xmlBufferLength(buf), error);
+    xmlBufferFree(buf);
+    if (err) {
+        return err;
+    }
+
+    /* Detach the trace and captures from the ports before closing them,
+     * so that running on afterwards (tests do) records nothing. */
+    for (uint32_t i = 0; i < nvo_net_n_nodes(net); i++) {
+        struct nvo_node *n = nvo_net_node(net, i);
+        for (uint32_t p = 0; p < n->n_ports; p++) {
+            n->ports[p].trace = NULL;
+            n->ports[p].pcap = NULL;
+        }
+    }
+    if (sim->trace) {
+        err = nvo_trace_close(sim->trace);
+        sim->trace = NULL;
+        if (err) {
+            g_set_error(error, NVO_CONFIG_ERROR, NVO_CONFIG_ERROR_INVALID,
+                        "%s/trace.txt: %s", sim->out_dir, g_strerror(err));
+            return err;
+        }
+    }
+    while (sim->pcaps->len) {
+        struct nvo_pcap_out *pc = g_ptr_array_steal_index(sim->pcaps, 0);
+        char msg[512];
+        err = nvo_pcap_out_close(pc, msg, sizeof msg);
+        if (err) {
+            g_set_error(error, NVO_CONFIG_ERROR, NVO_CONFIG_ERROR_INVALID,
+                        "%s", msg);
+            return err;
+        }
+    }
+    /* summary.csv comes last, and only for a run that kept its books: a
+     * sweep counts a run with a summary.csv as complete. */
+    if (!sim->conserved) {
+        return 0;
+    }
+    char *head = nvo_sim_summary_header();
+    char *row = nvo_sim_summary_row(sim);
+    char *csv = g_strconcat(head, "\n", row, "\n", NULL);
+    err = write_file__(sim->out_dir, "summary.csv", csv, strlen(csv), error);
+    g_free(head);
+    g_free(row);
+    g_free(csv);
+    return err;
+}

@@ -1,0 +1,692 @@
+/* traffic.c: underlay traffic between hypervisors: Poisson flow arrivals,
+ * destination patterns, flow and packet sizes, a line-rate round-robin NIC
+ * per hypervisor uplink, and latency / flow-completion accounting.
+ * See traffic.h. */
+#include "traffic/traffic.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "wire/wire.h"
+
+struct flow {
+    uint64_t id;                /* 1-based; packets carry it */
+    struct host *src;
+    uint32_t dst;               /* node index */
+    uint16_t sport, dport;
+    uint8_t proto;
+    uint32_t port;              /* uplink port on the source */
+    uint64_t size, sent, rcvd;  /* payload bytes */
+    nvo_time_t start;
+    const struct tgen *gen;
+    struct flow *next;          /* in its port's round-robin */
+};
+
+struct rr {                     /* one uplink's active flows */
+    struct flow *head, *tail;
+};
+
+struct host {
+    struct nvo_traffic *tr;
+    struct nvo_node *node;
+    uint32_t h;                 /* index in tr->hosts */
+    struct rr *rr;              /* per port */
+    struct nvo_rng rng;         /* "<host>/packets": IMIX sizes */
+};
+
+struct source {                 /* one sending host of one generator */
+    struct tgen *gen;
+    struct host *host;
+    struct nvo_rng rng;
+    uint64_t n_flows;
+    uint32_t cursor;            /* all-to-all: next destination */
+    double mean_gap_ps;         /* between flow arrivals; its own, since
+                                 * hosts' access rates may differ */
+    nvo_event_id next_arrival;  /* pending, or NVO_EVENT_NONE */
+};
+
+struct tgen {
+    struct nvo_traffic_cfg cfg;
+    struct nvo_traffic *tr;
+    double mean_size;
+    uint32_t *perm;             /* permutation: destination host index */
+    uint32_t target;            /* incast: host index */
+    struct source *sources;
+    uint32_t n_sources;
+};
+
+struct nvo_traffic {
+    struct nvo_net *net;
+    struct host *hosts;
+    uint32_t n_hosts;
+    int32_t *host_of_node;      /* node index -> host index, or -1 */
+    struct tgen *gens;
+    size_t n_gens;
+    GPtrArray *flows;           /* struct flow *, index id - 1 */
+    uint64_t flows_completed;
+    uint64_t pkts_sent, pkts_delivered, bytes_sent, bytes_delivered,
+             payload_delivered;
+    struct nvo_hist latency, fct;
+    nvo_time_t deadline;        /* drain: stop the engine from then on */
+    bool deadline_hit;
+};
+
+static const char *const pattern_names[NVO_PATTERN_N] = {
+    [NVO_PATTERN_PERMUTATION] = "permutation",
+    [NVO_PATTERN_RANDOM_PAIRS] = "random-pairs",
+    [NVO_PATTERN_ALL_TO_ALL] = "all-to-all",
+    [NVO_PATTERN_INCAST] = "incast",
+};
+
+const char *
+nvo_pattern_name(enum nvo_pattern p)
+{
+    return p < NVO_PATTERN_N ? pattern_names[p] : "?";
+}
+
+bool
+nvo_pattern_from_name(const char *name, enum nvo_pattern *p)
+{
+    for (int i = 0; i < NVO_PATTERN_N; i++) {
+        if (!strcmp(name, pattern_names[i])) {
+            *p = (enum nvo_pattern) i;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* ---- Packets ------------------------------------------------------------ */
+
+static uint32_t
+hdr_bytes__(const struct nvo_traffic *tr, uint8_t proto)
+{
+    return (tr->net->cfg.ipv6 ? 40 : 20) + (proto == 6 ? 20 : 8);
+}
+
+/* Builds the next packet of 'f' carrying 'chunk' payload bytes. */
+static struct nvo_pkt *
+make_packet__(struct nvo_traffic *tr, struct flow *f, uint32_t chunk)
+{
+    struct nvo_net *net = tr->net;
+    struct nvo_node *src = f->src->node;
+    struct nvo_node *dst = nvo_net_node(net, f->dst);
+    struct nvo_pkt *p = nvo_pkt_alloc(&net->pool, NVO_PKT_HEADROOM, 128);
+    struct nvo_frame_spec s;
+    memset(&s, 0, sizeof s);
+    memcpy(s.src_mac, src->mac, 6);
+    memcpy(s.dst_mac, nvo_net_node(net, src->peer[f->port])->mac, 6);
+    s.ipv6 = net->cfg.ipv6;
+    s.src_ip4 = src->addr4;
+    s.dst_ip4 = dst->addr4;
+    memcpy(s.src_ip6, src->addr6, 16);
+    memcpy(s.dst_ip6, dst->addr6, 16);
+    s.proto = f->proto;
+    s.sport = f->sport;
+    s.dport = f->dport;
+    s.tcp_seq = (uint32_t) f->sent;
+    p->payload_size = chunk;
+    if (nvo_wire_build_frame(p, &s)) {
+        abort();                /* sizes are bounded by construction */
+    }
+    p->flow_id = f->id;
+    p->created = nvo_engine_now(net->engine);
+    p->tclass = NVO_TC_DATA;
+    return p;
+}
+
+static uint32_t
+packet_payload__(struct nvo_traffic *tr, struct host *h, const struct flow *f)
+{
+    const struct nvo_traffic_cfg *c = &f->gen->cfg;
+    uint32_t ip = c->pkt_size;
+    if (c->pkt_dist == NVO_PKTSIZE_IMIX) {
+        uint64_t r = nvo_rng_below(&h->rng, 12);
+        ip = r < 7 ? 40 : r < 11 ? 576 : 1500;
+    }
+    uint32_t hdr = hdr_bytes__(tr, f->proto);
+    uint32_t room = ip > hdr ? ip - hdr : 1;
+    uint64_t left = f->size - f->sent;
+    return left < room ? (uint32_t) left : room;
+}
+
+/* A drain past its deadline stops the engine (after this event). */
+static void
+check_deadline__(struct nvo_traffic *tr)
+{
+    if (nvo_engine_now(tr->net->engine) >= tr->deadline) {
+        tr->deadline_hit = true;
+        nvo_engine_stop(tr->net->engine);
+    }
+}
+
+/* The port is idle: send the next packet of the next active flow. */
+static void
+port_idle__(struct nvo_port *port)
+{
+    struct host *h = port->idle_ctx;
+    struct nvo_traffic *tr = h->tr;
+    struct rr *rr = &h->rr[port->index];
+    struct flow *f = rr->head;
+    if (!f || !h->node->up) {
+        return;                 /* nothing to send, or a dead host */
+    }
+    rr->head = f->next;
+    if (!rr->head) {
+        rr->tail = NULL;
+    }
+    f->next = NULL;
+    uint32_t chunk = packet_payload__(tr, h, f);
+    struct nvo_pkt *p = make_packet__(tr, f, chunk);
+    f->sent += chunk;
+    if (f->sent < f->size) {
+        if (rr->tail) {
+            rr->tail->next = f;
+        } else {
+            rr->head = f;
+        }
+        rr->tail = f;
+    }
+    tr->net->n_generated++;
+    tr->pkts_sent++;
+    tr->bytes_sent += nvo_pkt_len(p);
+    h->node->n_forwarded++;
+    nvo_port_send(port, p);
+    check_deadline__(tr);
+}
+
+static void
+local_rx__(struct nvo_node *n, struct nvo_pkt *p)
+{
+    struct nvo_traffic *tr = n->local_ctx;
+    if (p->flow_id && p->flow_id <= tr->flows->len) {
+        struct flow *f = g_ptr_array_index(tr->flows, p->flow_id - 1);
+        nvo_time_t now = nvo_engine_now(tr->net->engine);
+        tr->pkts_delivered++;
+        tr->bytes_delivered += nvo_pkt_len(p);
+        tr->payload_delivered += p->payload_size;
+        nvo_hist_add(&tr->latency, now - p->created);
+        f->rcvd += p->payload_size;
+        if (f->rcvd == f->size) {
+            tr->flows_completed++;
+            nvo_hist_add(&tr->fct, now - f->start);
+        }
+        check_deadline__(tr);
+    }
+    nvo_pkt_free(p);
+}
+
+/* ---- Flow arrivals ------------------------------------------------------ */
+
+static uint32_t
+pick_dst__(struct source *s)
+{
+    struct tgen *g = s->gen;
+    uint32_t n = g->tr->n_hosts, h = s->host->h;
+    switch (g->cfg.pattern) {
+    case NVO_PATTERN_PERMUTATION:
+        return g->perm[h];
+    case NVO_PATTERN_RANDOM_PAIRS: {
+        uint32_t d = (uint32_t) nvo_rng_below(&s->rng, n - 1);
+        return d >= h ? d + 1 : d;
+    }
+    case NVO_PATTERN_ALL_TO_ALL: {
+        uint32_t d = s->cursor;
+        s->cursor = (s->cursor + 1) % n;
+        if (s->cursor == h) {
+            s->cursor = (s->cursor + 1) % n;
+        }
+        return d;
+    }
+    case NVO_PATTERN_INCAST:
+    case NVO_PATTERN_N:
+        break;
+    }
+    return g->target;
+}
+
+static uint64_t
+pick_size__(struct source *s)
+{
+    const struct nvo_traffic_cfg *c = &s->gen->cfg;
+    double v;
+    switch (c->size_dist) {
+    case NVO_SIZE_EXPONENTIAL:
+        v = nvo_rng_exponential(&s->rng, c->size_bytes);
+        break;
+    case NVO_SIZE_CDF:
+        v = nvo_rng_empirical(&s->rng, c->cdf);
+        break;
+    case NVO_SIZE_FIXED:
+    default:
+        v = c->size_bytes;
+        break;
+    }
+    /* Sizes below 1 byte (a CDF's first segment from 0) are 1 byte; an
+     * exponential tail beyond NVO_FLOW_SIZE_MAX saturates there. */
+    return nvo_count_from_double_clamp(v, 1, NVO_FLOW_SIZE_MAX);
+}
+
+static void arrival__(void *s_);
+
+static void
+rr_append__(struct rr *rr, struct flow *f)
+{
+    f->next = NULL;
+    if (rr->tail) {
+        rr->tail->next = f;
+    } else {
+        rr->head = f;
+    }
+    rr->tail = f;
+}
+
+/* The uplink of flow 'f': the host's own ECMP choice among its next hops
+ * toward the destination; port 0 if it has none (the flow waits there, or
+ * its packets are dropped downstream, until routes converge). */
+static uint32_t
+choose_port__(struct nvo_traffic *tr, struct host *h, struct flow *f)
+{
+    struct nvo_node *n = h->node;
+    const uint16_t *nh;
+    uint32_t n_nh = nvo_net_next_hops(n, f->dst, &nh);
+    if (n_nh == 0) {
+        return 0;
+    }
+    uint32_t k = 0;
+    if (n_nh > 1) {
+        /* make_packet__ asks for no routes: 'nh' stays valid. */
+        struct nvo_pkt *t = make_packet__(tr, f, 1);
+        k = nvo_ecmp_select(&n->ecmp, t, n_nh, &n->rng);
+        nvo_pkt_free(t);
+    }
+    return nh[k];
+}
+
+/* Starts the NIC of port 'p' of host 'h' if it is idle and can send. */
+static void
+kick__(struct host *h, uint32_t p)
+{
+    struct nvo_port *port = &h->node->ports[p];
+    if (nvo_port_is_idle(port) && port->link && port->link->up
+        && h->node->up) {
+        port_idle__(port);
+    }
+}
+
+/* Routes changed (after a failure or a repair converged): a flow whose
+ * uplink is no longer a next hop toward its destination moves to one that
+ * is, as a host's own routing would move it. */
+static void
+routes_changed__(void *tr_)
+{
+    struct nvo_traffic *tr = tr_;
+    for (uint32_t i = 0; i < tr->n_hosts; i++) {
+        struct host *h = &tr->hosts[i];
+        struct nvo_node *n = h->node;
+        bool moved = false;
+        for (uint32_t p = 0; p < n->n_ports; p++) {
+            struct flow *f = h->rr[p].head;
+            h->rr[p].head = h->rr[p].tail = NULL;
+            while (f) {
+                struct flow *next = f->next;
+                const uint16_t *nh;
+                uint32_t n_nh = nvo_net_next_hops(n, f->dst, &nh);
+                bool ok = false;
+                for (uint32_t k = 0; k < n_nh; k++) {
+                    ok |= nh[k] == f->port;
+                }
+                if (!ok && n_nh) {
+                    f->port = choose_port__(tr, h, f);
+                    moved = true;
+                }
+                /* Lists are rebuilt in port order: a moved flow joins
+                 * its new port's list behind the ones already there. */
+                rr_append__(&h->rr[f->port], f);
+                f = next;
+            }
+        }
+        if (moved) {
+            for (uint32_t p = 0; p < n->n_ports; p++) {
+                kick__(h, p);
+            }
+        }
+    }
+}
+
+/* Schedules the next arrival of 's' after an exponential gap, unless it
+ * would come at or after the generator's stop time (now < stop): then
+ * there is none.  A gap too large for a time (a rate of 1e-8 flows per
+ * second has a mean gap of 1e20 ps) is such a gap. */
+static void
+schedule_arrival__(struct source *s)
+{
+    struct nvo_engine *e = s->gen->tr->net->engine;
+    double gap = nvo_rng_exponential(&s->rng, s->mean_gap_ps);
+    nvo_time_t t;
+    if (nvo_time_from_ps(gap, &t)
+        && t < s->gen->cfg.stop - nvo_engine_now(e)) {
+        s->next_arrival = nvo_engine_schedule(e, t, arrival__, s);
+    }
+}
+
+static void
+arrival__(void *s_)
+{
+    struct source *s = s_;
+    struct tgen *g = s->gen;
+    struct nvo_traffic *tr = g->tr;
+    struct nvo_net *net = tr->net;
+    nvo_time_t now = nvo_engine_now(net->engine);
+    s->next_arrival = NVO_EVENT_NONE;
+    if (now >= g->cfg.stop) {
+        return;
+    }
+    struct host *h = s->host;
+    struct flow *f = g_new0(struct flow, 1);
+    g_ptr_array_add(tr->flows, f);
+    f->id = tr->flows->len;
+    f->src = h;
+    f->dst = tr->hosts[pick_dst__(s)].node->index;
+    f->sport = g->cfg.sport ? g->cfg.sport
+                            : (uint16_t) (49152 + nvo_rng_below(&s->rng, 16384));
+    f->dport = g->cfg.dport;
+    f->proto = g->cfg.proto;
+    f->size = pick_size__(s);
+    f->start = now;
+    f->gen = g;
+
+    f->port = choose_port__(tr, h, f);
+    s->n_flows++;
+    rr_append__(&h->rr[f->port], f);
+    kick__(h, f->port);
+    if (!g->cfg.max_flows || s->n_flows < g->cfg.max_flows) {
+        schedule_arrival__(s);
+    }
+}
+
+/* ---- Set-up ------------------------------------------------------------- */
+
+static int
+gen_init__(struct nvo_traffic *tr, struct tgen *g, size_t gi)
+{
+    const struct nvo_traffic_cfg *c = &g->cfg;
+    char name[256];
+    g_snprintf(name, sizeof name, "traffic/%s/pattern",
+               c->name ? c->name : "flows");
+    struct nvo_rng rng;
+    nvo_rng_init(&rng, tr->net->cfg.seed, tr->net->cfg.run, name);
+    (void) gi;
+
+    g->mean_size = c->size_dist == NVO_SIZE_CDF ? nvo_cdf_mean(c->cdf)
+                                                : c->size_bytes;
+    if (g->mean_size < 1) {
+        g->mean_size = 1;
+    }
+
+    /* Senders and destinations. */
+    uint32_t n = tr->n_hosts;
+    bool *sends = g_new0(bool, n);
+    if (c->pattern == NVO_PATTERN_INCAST) {
+        g->target = 0;
+        if (c->incast_target >= 0) {
+            int32_t t = tr->host_of_node[c->incast_target];
+            if (t < 0) {
+                g_free(sends);
+                return EINVAL;
+            }
+            g->target = (uint32_t) t;
+        }
+        uint32_t k = c->incast_senders ? c->incast_senders : n - 1;
+        if (k > n - 1) {
+            k = n - 1;
+        }
+        /* k distinct senders other than the target: partial shuffle. */
+        uint32_t *others = g_new(uint32_t, n - 1);
+        for (uint32_t i = 0, j = 0; i < n; i++) {
+            if (i != g->target) {
+                others[j++] = i;
+            }
+        }
+        for (uint32_t i = 0; i < k; i++) {
+            uint32_t j = i + (uint32_t) nvo_rng_below(&rng, n - 1 - i);
+            uint32_t t = others[i];
+            others[i] = others[j];
+            others[j] = t;
+            sends[others[i]] = true;
+        }
+        g_free(others);
+    } else {
+        for (uint32_t i = 0; i < n; i++) {
+            sends[i] = true;
+        }
+        if (c->pattern == NVO_PATTERN_PERMUTATION) {
+            /* Sattolo's algorithm: a uniformly random single cycle, so no
+             * host sends to itself. */
+            g->perm = g_new(uint32_t, n);
+            for (uint32_t i = 0; i < n; i++) {
+                g->perm[i] = i;
+            }
+            for (uint32_t i = n - 1; i > 0; i--) {
+                uint32_t j = (uint32_t) nvo_rng_below(&rng, i);
+                uint32_t t = g->perm[i];
+                g->perm[i] = g->perm[j];
+                g->perm[j] = t;
+            }
+        }
+    }
+
+    g->sources = g_new0(struct source, n);
+    for (uint32_t i = 0; i < n; i++) {
+        if (!sends[i]) {
+            continue;
+        }
+        struct source *s = &g->sources[g->n_sources++];
+        s->gen = g;
+        s->host = &tr->hosts[i];
+        s->cursor = (i + 1) % n;
+        g_snprintf(name, sizeof name, "%s/traffic/%s",
+                   s->host->node->name, c->name ? c->name : "flows");
+        nvo_rng_init(&s->rng, tr->net->cfg.seed, tr->net->cfg.run, name);
+
+        double rate = c->flows_per_sec;
+        if (rate <= 0) {
+            struct nvo_node *hn = s->host->node;
+            uint64_t bps = hn->n_ports
+                ? nvo_net_link(tr->net, hn->link[0])->cfg.rate_bps : 0;
+            rate = c->load * (double) bps / (8 * g->mean_size);
+        }
+        s->mean_gap_ps = rate > 0 ? 1e12 / rate : INFINITY;
+    }
+    g_free(sends);
+
+    for (uint32_t i = 0; i < g->n_sources; i++) {
+        struct source *s = &g->sources[i];
+        if (!isfinite(s->mean_gap_ps)) {
+            continue;           /* a host without an access link */
+        }
+        double gap = nvo_rng_exponential(&s->rng, s->mean_gap_ps);
+        nvo_time_t t;
+        if (nvo_time_from_ps(gap, &t) && t < c->stop - c->start) {
+            s->next_arrival = nvo_engine_schedule_at(tr->net->engine,
+                                                     c->start + t, arrival__,
+                                                     s);
+        }
+    }
+    return 0;
+}
+
+struct nvo_traffic *
+nvo_traffic_create(struct nvo_net *net, const struct nvo_traffic_cfg *cfgs,
+                   size_t n_cfgs)
+{
+    struct nvo_traffic *tr = g_new0(struct nvo_traffic, 1);
+    tr->net = net;
+    tr->deadline = NVO_TIME_MAX;
+    tr->flows = g_ptr_array_new_with_free_func(g_free);
+    nvo_hist_init(&tr->latency);
+    nvo_hist_init(&tr->fct);
+    uint32_t n_nodes = nvo_net_n_nodes(net);
+    tr->host_of_node = g_new(int32_t, n_nodes);
+    tr->hosts = g_new0(struct host, n_nodes);
+    for (uint32_t i = 0; i < n_nodes; i++) {
+        struct nvo_node *n = nvo_net_node(net, i);
+        tr->host_of_node[i] = -1;
+        if (n->role != NVO_ROLE_HYPERVISOR) {
+            continue;
+        }
+        struct host *h = &tr->hosts[tr->n_hosts];
+        tr->host_of_node[i] = (int32_t) tr->n_hosts;
+        h->tr = tr;
+        h->node = n;
+        h->h = tr->n_hosts++;
+        h->rr = g_new0(struct rr, n->n_ports ? n->n_ports : 1);
+        char name[256];
+        g_snprintf(name, sizeof name, "%s/packets", n->name);
+        nvo_rng_init(&h->rng, net->cfg.seed, net->cfg.run, name);
+        n->local = local_rx__;
+        n->local_ctx = tr;
+        for (uint32_t p = 0; p < n->n_ports; p++) {
+            n->ports[p].on_idle = port_idle__;
+            n->ports[p].idle_ctx = h;
+        }
+    }
+    net->routes_changed = routes_changed__;
+    net->routes_ctx = tr;
+    if (tr->n_hosts < 2 && n_cfgs > 0) {
+        nvo_traffic_destroy(tr);
+        errno = EINVAL;
+        return NULL;
+    }
+    tr->gens = g_new0(struct tgen, n_cfgs ? n_cfgs : 1);
+    tr->n_gens = n_cfgs;
+    for (size_t i = 0; i < n_cfgs; i++) {
+        tr->gens[i].cfg = cfgs[i];
+        tr->gens[i].tr = tr;
+        int error = gen_init__(tr, &tr->gens[i], i);
+        if (error) {
+            nvo_traffic_destroy(tr);
+            errno = error;
+            return NULL;
+        }
+    }
+    return tr;
+}
+
+void
+nvo_traffic_destroy(struct nvo_traffic *tr)
+{
+    if (!tr) {
+        return;
+    }
+    for (uint32_t i = 0; i < tr->n_hosts; i++) {
+        g_free(tr->hosts[i].rr);
+    }
+    for (size_t i = 0; i < tr->n_gens; i++) {
+        g_free(tr->gens[i].perm);
+        g_free(tr->gens[i].sources);
+    }
+    g_free(tr->gens);
+    g_free(tr->hosts);
+    g_free(tr->host_of_node);
+    g_ptr_array_free(tr->flows, TRUE);
+    if (tr->net->routes_ctx == tr) {
+        tr->net->routes_changed = NULL;
+        tr->net->routes_ctx = NULL;
+    }
+    g_free(tr);
+}
+
+/* Sorts every flow into completed, running or lost: a flow whose payload
+ * sent is more than its payload delivered and in the network lost a
+ * packet (every packet carries at least one payload byte). */
+static void
+flow_fates__(const struct nvo_traffic *tr, struct nvo_traffic_stats *st)
+{
+    guint n = tr->flows->len;
+    uint64_t *in_net = g_new0(uint64_t, n ? n : 1);
+    for (uint32_t i = 0; i < nvo_net_n_nodes(tr->net); i++) {
+        const struct nvo_node *node = nvo_net_node(tr->net, i);
+        for (uint32_t p = 0; p < node->n_ports; p++) {
+            const struct nvo_port *port = &node->ports[p];
+            const struct nvo_fifo *q[] = { &port->q_ctrl, &port->q_data,
+                                           &port->wire };
+            for (size_t k = 0; k < NVO_ARRAY_SIZE(q); k++) {
+                for (const struct nvo_pkt *pk = q[k]->head; pk;
+                     pk = pk->next) {
+                    if (pk->flow_id && pk->flow_id <= n) {
+                        in_net[pk->flow_id - 1] += pk->payload_size;
+                    }
+                }
+            }
+        }
+    }
+    uint64_t completed = 0;
+    st->flows_running = st->flows_lost = st->flows_unaccounted = 0;
+    for (guint i = 0; i < n; i++) {
+        const struct flow *f = g_ptr_array_index(tr->flows, i);
+        if (f->rcvd == f->size) {
+            completed++;
+        } else if (f->rcvd + in_net[i] > f->sent) {
+            st->flows_unaccounted++;
+        } else if (f->rcvd + in_net[i] < f->sent) {
+            st->flows_lost++;
+        } else {
+            st->flows_running++;
+        }
+    }
+    st->flows_unaccounted += completed > tr->flows_completed
+                             ? completed - tr->flows_completed
+                             : tr->flows_completed - completed;
+    g_free(in_net);
+}
+
+void
+nvo_traffic_drain(struct nvo_traffic *tr, nvo_time_t deadline)
+{
+    for (size_t g = 0; g < tr->n_gens; g++) {
+        for (uint32_t i = 0; i < tr->gens[g].n_sources; i++) {
+            struct source *s = &tr->gens[g].sources[i];
+            nvo_engine_cancel(tr->net->engine, s->next_arrival);
+            s->next_arrival = NVO_EVENT_NONE;
+        }
+    }
+    tr->deadline = deadline;
+    tr->deadline_hit = false;
+}
+
+bool
+nvo_traffic_deadline_hit(const struct nvo_traffic *tr)
+{
+    return tr->deadline_hit;
+}
+
+void
+nvo_traffic_get_stats(const struct nvo_traffic *tr,
+                      struct nvo_traffic_stats *st)
+{
+    st->flows_started = tr->flows->len;
+    st->flows_completed = tr->flows_completed;
+    flow_fates__(tr, st);
+    st->pkts_sent = tr->pkts_sent;
+    st->pkts_delivered = tr->pkts_delivered;
+    st->bytes_sent = tr->bytes_sent;
+    st->bytes_delivered = tr->bytes_delivered;
+    st->payload_delivered = tr->payload_delivered;
+    st->flows_stalled = 0;
+    for (uint32_t i = 0; i < tr->n_hosts; i++) {
+        const struct host *h = &tr->hosts[i];
+        for (uint32_t p = 0; p < h->node->n_ports; p++) {
+            const struct nvo_link *l = h->node->ports[p].link;
+            if (l && l->up) {
+                continue;
+            }
+            for (const struct flow *f = h->rr[p].head; f; f = f->next) {
+                st->flows_stalled++;
+            }
+        }
+    }
+    st->latency = &tr->latency;
+    st->fct = &tr->fct;
+}

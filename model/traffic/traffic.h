@@ -1,0 +1,117 @@
+/* traffic.h: underlay traffic between hypervisors.
+ *
+ * Flows arrive at each sending hypervisor as a Poisson process; each flow
+ * has a destination given by the pattern, a size drawn from a distribution
+ * (fixed, exponential, or an empirical CDF such as web search or Hadoop),
+ * and is cut into packets of a fixed IP size or of simple IMIX sizes.  A
+ * hypervisor's NIC sends at line rate, round-robin over its active flows
+ * (the flows' data waits in the host, as in socket buffers), so hosts do
+ * not drop; the fabric does.  Flows are open-loop: UDP, or TCP-formatted
+ * segments without congestion control.  A dual-homed hypervisor picks its
+ * uplink per flow with its ECMP hash.
+ *
+ * Measured: per-packet one-way latency (creation to delivery) and flow
+ * completion time (arrival of the flow to delivery of its last byte), in
+ * histograms; packets sent and delivered; and every flow's fate: each
+ * flow started is completed (all its payload delivered), lost (a packet
+ * of it was dropped: open loop, it never completes) or still running
+ * (payload at its host or in the network).  Flow completion times cover
+ * completed flows only. */
+#ifndef NVO_TRAFFIC_H
+#define NVO_TRAFFIC_H
+
+#include "fabric/net.h"
+#include "core/rng.h"
+#include "core/stats.h"
+
+enum nvo_pattern {
+    NVO_PATTERN_PERMUTATION,    /* each host to one other, a derangement */
+    NVO_PATTERN_RANDOM_PAIRS,   /* each flow to a uniformly random host */
+    NVO_PATTERN_ALL_TO_ALL,     /* each host to every other, in turn */
+    NVO_PATTERN_INCAST,         /* 'senders' hosts to one target */
+    NVO_PATTERN_N
+};
+
+enum nvo_size_dist {
+    NVO_SIZE_FIXED,
+    NVO_SIZE_EXPONENTIAL,
+    NVO_SIZE_CDF,
+};
+
+enum nvo_pktsize_dist {
+    NVO_PKTSIZE_FIXED,
+    NVO_PKTSIZE_IMIX,           /* IP sizes 40, 576, 1500 in ratio 7:4:1 */
+};
+
+const char *nvo_pattern_name(enum nvo_pattern);
+bool nvo_pattern_from_name(const char *, enum nvo_pattern *);
+
+/* One <flows> element of a scenario. */
+struct nvo_traffic_cfg {
+    const char *name;           /* for RNG stream names; not owned */
+    enum nvo_pattern pattern;
+    int incast_target;          /* node index, or -1: the first hypervisor */
+    uint32_t incast_senders;    /* 0: every other hypervisor */
+
+    enum nvo_size_dist size_dist;
+    double size_bytes;          /* fixed size, or exponential mean */
+    const struct nvo_cdf *cdf;  /* NVO_SIZE_CDF; not owned */
+
+    double flows_per_sec;       /* Poisson rate per sending host; if 0,
+                                 * computed from 'load' */
+    double load;                /* offered payload load as a fraction of
+                                 * the host's access link rate */
+
+    enum nvo_pktsize_dist pkt_dist;
+    uint32_t pkt_size;          /* IP packet bytes (FIXED) */
+    uint8_t proto;              /* 17 UDP or 6 TCP */
+    uint16_t sport;             /* 0: a random ephemeral port per flow */
+    uint16_t dport;
+
+    nvo_time_t start, stop;     /* flows arrive in [start, stop) */
+    uint64_t max_flows;         /* per sending host; 0 = no limit */
+};
+
+struct nvo_traffic;
+
+/* Sets up traffic 'cfgs' (copied, but not the CDFs they point to) on the
+ * hypervisors of 'net' (finalized), and schedules the first arrivals.
+ * Returns NULL with errno EINVAL if the network has fewer than two
+ * hypervisors, or an incast target is not a hypervisor. */
+struct nvo_traffic *nvo_traffic_create(struct nvo_net *net,
+                                       const struct nvo_traffic_cfg *cfgs,
+                                       size_t n_cfgs);
+void nvo_traffic_destroy(struct nvo_traffic *);
+
+struct nvo_traffic_stats {
+    /* flows_started == flows_completed + flows_running + flows_lost,
+     * unless packets were lost uncounted (then flows_unaccounted > 0). */
+    uint64_t flows_started, flows_completed;
+    uint64_t flows_running;     /* payload not yet all delivered, none
+                                 * lost: at the host or in the network */
+    uint64_t flows_lost;        /* at least one packet dropped */
+    uint64_t flows_unaccounted; /* more payload delivered or in flight
+                                 * than sent, or counted completed
+                                 * twice: a bug; 0 */
+    uint64_t pkts_sent, pkts_delivered;
+    uint64_t bytes_sent, bytes_delivered;   /* wire bytes of the frames */
+    uint64_t payload_delivered;             /* flow payload bytes */
+    uint64_t flows_stalled;     /* flows with data waiting at a host on an
+                                 * uplink that is down */
+    const struct nvo_hist *latency;         /* ps, per packet */
+    const struct nvo_hist *fct;             /* ps, per completed flow */
+};
+
+/* Fills 'st'.  The flows' fates are found by walking every flow and
+ * every frame in the network: O(flows + frames in flight). */
+void nvo_traffic_get_stats(const struct nvo_traffic *,
+                           struct nvo_traffic_stats *);
+
+/* Drain: no flow arrives from now on (pending arrivals are cancelled),
+ * and once the time reaches 'deadline' the first host transmission or
+ * delivery stops the engine (nvo_engine_stop()), leaving what is left in
+ * the network.  nvo_traffic_deadline_hit() says whether it did. */
+void nvo_traffic_drain(struct nvo_traffic *, nvo_time_t deadline);
+bool nvo_traffic_deadline_hit(const struct nvo_traffic *);
+
+#endif
