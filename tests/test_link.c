@@ -4,8 +4,11 @@
  * Pollaczek-Khinchine (over 10 seeds, precise enough to notice a missing
  * FCS) and exactly against Lindley's recursion on the same arrivals. */
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
+
+#include <glib.h>
 
 #include "core/engine.h"
 #include "fabric/link.h"
@@ -107,6 +110,65 @@ START_TEST(timing)
     ck_assert_int_eq(b.tx.st.busy_time, 1219200 + 70400);
     /* The second frame waited for the first's serialization. */
     ck_assert_int_eq(b.tx.st.qdelay_sum, 1219200);
+    bench_destroy(&b);
+}
+END_TEST
+
+/* A tap that logs what it sees as "EV port flow [reason]" lines. */
+struct tap_log {
+    GString *s;
+};
+
+static void
+log_tap(void *ctx, enum nvo_tap_event ev, nvo_time_t now,
+        const struct nvo_port *port, const struct nvo_pkt *p,
+        const char *reason)
+{
+    struct tap_log *l = ctx;
+    g_string_append_printf(l->s, "%c %s %" PRId64 " %" PRIu64 "%s%s;",
+                           (char) ev, port->node_name, now, p->flow_id,
+                           reason ? " " : "", reason ? reason : "");
+}
+
+/* Taps see enqueue, send, receive and drop, in order and at the
+ * serialization and propagation times; a tap with a mask sees only its events; removed taps
+ * see nothing more. */
+START_TEST(taps)
+{
+    struct nvo_link_cfg cfg;
+    nvo_link_cfg_default(&cfg);
+    cfg.mtu = 1000;
+    cfg.queue_bytes = 1050;
+    struct bench b;
+    bench_init(&b, &cfg);
+    struct tap_log all = { g_string_new("") }, rx = { g_string_new("") };
+    nvo_port_add_tap(&b.tx, log_tap, &all, NVO_TAP_MASK_ALL);
+    nvo_port_add_tap(&b.rx, log_tap, &all, NVO_TAP_MASK_ALL);
+    nvo_port_add_tap(&b.rx, log_tap, &rx, NVO_TAP_MASK_RECEIVE);
+    /* 1014 bytes: (1014 + 24) * 8 / 10 Gb/s = 830.4 ns; then 64 bytes,
+     * 70.4 ns; the third does not fit beside the second (1078 > 1050). */
+    ck_assert(nvo_port_send(&b.tx, frame(&b, 1014, 0, NVO_TC_DATA, 1)));
+    ck_assert(nvo_port_send(&b.tx, frame(&b, 64, 0, NVO_TC_DATA, 2)));
+    ck_assert(!nvo_port_send(&b.tx, frame(&b, 1014, 0, NVO_TC_DATA, 3)));
+    nvo_engine_run(b.e, NVO_TIME_MAX);
+    ck_assert_str_eq(all.s->str,
+                     "+ a 0 1;- a 0 1;+ a 0 2;d a 0 3 queue;"
+                     "- a 830400 2;r b 1830400 1;r b 1900800 2;");
+    ck_assert_str_eq(rx.s->str, "r b 1830400 1;r b 1900800 2;");
+    ck_assert_uint_eq(nvo_port_remove_tap(&b.rx, log_tap, &all), 1);
+    ck_assert_uint_eq(nvo_port_remove_tap(&b.rx, log_tap, &all), 0);
+    ck_assert_uint_eq(b.rx.n_taps, 1);
+    ck_assert_uint_eq(b.rx.tap_mask, NVO_TAP_MASK_RECEIVE);
+    ck_assert_uint_eq(nvo_port_remove_tap(&b.tx, log_tap, &all), 1);
+    ck_assert_uint_eq(b.tx.tap_mask, 0);
+    g_string_truncate(all.s, 0);
+    g_string_truncate(rx.s, 0);
+    ck_assert(nvo_port_send(&b.tx, frame(&b, 64, 0, NVO_TC_DATA, 4)));
+    nvo_engine_run(b.e, NVO_TIME_MAX);
+    ck_assert_str_eq(all.s->str, "");
+    ck_assert_str_eq(rx.s->str, "r b 2971200 4;");
+    g_string_free(all.s, TRUE);
+    g_string_free(rx.s, TRUE);
     bench_destroy(&b);
 }
 END_TEST
@@ -444,6 +506,7 @@ main(void)
     Suite *s = suite_create("link");
     TCase *tc = tcase_create(nvo_test_engine());
     tcase_add_test(tc, timing);
+    tcase_add_test(tc, taps);
     tcase_add_test(tc, mtu);
     tcase_add_test(tc, drop_tail);
     tcase_add_test(tc, control_priority);

@@ -756,7 +756,8 @@ nvo_cmd_tunnel_main(int argc, char **argv)
             fprintf(stderr, "nvosim tunnel: %s: %s\n", path, strerror(error));
             return 1;
         }
-        s->pe1.port.trace = s->pe2.port.trace = trace;
+        nvo_trace_attach(trace, &s->pe1.port);
+        nvo_trace_attach(trace, &s->pe2.port);
     }
     if (s->o.pcap) {
         snprintf(path, sizeof path, "%s/pe1-1.pcap", s->o.out_dir);
@@ -767,7 +768,7 @@ nvo_cmd_tunnel_main(int argc, char **argv)
             nvo_trace_abort(trace);
             return 1;
         }
-        s->pe1.port.pcap = pcap;
+        nvo_pcap_out_attach(pcap, &s->pe1.port);
     }
 
     nvo_rng_init(&s->rng, s->o.seed, s->o.run, "pe1/traffic");
@@ -868,6 +869,8 @@ nvo_cmd_tunnel_main(int argc, char **argv)
         rc = 1;
     }
     if (trace) {
+        nvo_trace_detach(trace, &s->pe1.port);
+        nvo_trace_detach(trace, &s->pe2.port);
         error = nvo_trace_close(trace);
         if (error) {
             fprintf(stderr, "nvosim tunnel: trace: %s\n", strerror(error));
@@ -876,6 +879,7 @@ nvo_cmd_tunnel_main(int argc, char **argv)
     }
     if (pcap) {
         char err[512];
+        nvo_pcap_out_detach(pcap, &s->pe1.port);
         error = nvo_pcap_out_close(pcap, err, sizeof err);
         if (error) {
             fprintf(stderr, "nvosim tunnel: %s\n", err);

@@ -5,8 +5,8 @@
 
 #include <errno.h>
 
-#include "io/pcap_out.h"
-#include "io/trace.h"
+#include <glib.h>
+
 
 const char *
 nvo_drop_reason_name(enum nvo_drop_reason r)
@@ -73,15 +73,61 @@ nvo_port_init(struct nvo_port *port, struct nvo_engine *engine, void *owner,
     port->rx = rx;
 }
 
+/* Tells the port's taps that asked for 'mask' of event 'ev'. */
+static void
+tap__(const struct nvo_port *port, unsigned mask, enum nvo_tap_event ev,
+      nvo_time_t now, const struct nvo_pkt *p, const char *reason)
+{
+    for (uint32_t i = 0; i < port->n_taps; i++) {
+        const struct nvo_port_tap *t = &port->taps[i];
+        if (t->mask & mask) {
+            t->fn(t->ctx, ev, now, port, p, reason);
+        }
+    }
+}
+
+void
+nvo_port_add_tap(struct nvo_port *port, nvo_port_tap_fn *fn, void *ctx,
+                 unsigned mask)
+{
+    port->taps = g_renew(struct nvo_port_tap, port->taps, port->n_taps + 1);
+    port->taps[port->n_taps++] = (struct nvo_port_tap) {
+        .fn = fn, .ctx = ctx, .mask = mask & NVO_TAP_MASK_ALL,
+    };
+    port->tap_mask |= mask & NVO_TAP_MASK_ALL;
+}
+
+uint32_t
+nvo_port_remove_tap(struct nvo_port *port, nvo_port_tap_fn *fn,
+                    const void *ctx)
+{
+    uint32_t kept = 0, removed = 0;
+    port->tap_mask = 0;
+    for (uint32_t i = 0; i < port->n_taps; i++) {
+        struct nvo_port_tap t = port->taps[i];
+        if (t.fn == fn && t.ctx == ctx) {
+            removed++;
+        } else {
+            port->taps[kept++] = t;
+            port->tap_mask |= t.mask;
+        }
+    }
+    port->n_taps = kept;
+    if (!kept) {
+        g_free(port->taps);
+        port->taps = NULL;
+    }
+    return removed;
+}
+
 static void
 drop__(struct nvo_port *port, struct nvo_pkt *p, enum nvo_drop_reason r)
 {
     port->st.drop_frames[r]++;
     port->st.drop_bytes[r] += nvo_pkt_len(p);
-    if (port->trace) {
-        nvo_trace_event(port->trace, 'd', nvo_engine_now(port->engine),
-                        port->node_name, port->index, p,
-                        nvo_drop_reason_name(r));
+    if (port->tap_mask & NVO_TAP_MASK_DROP) {
+        tap__(port, NVO_TAP_MASK_DROP, NVO_TAP_DROP,
+              nvo_engine_now(port->engine), p, nvo_drop_reason_name(r));
     }
     nvo_pkt_free(p);
 }
@@ -108,6 +154,10 @@ nvo_port_destroy(struct nvo_port *port)
     while ((p = fifo_pop(&port->wire))) {
         nvo_pkt_free(p);
     }
+    g_free(port->taps);
+    port->taps = NULL;
+    port->n_taps = 0;
+    port->tap_mask = 0;
 }
 
 int
@@ -169,12 +219,8 @@ tx_start__(struct nvo_port *port)
     if (wait > port->st.qdelay_max) {
         port->st.qdelay_max = wait;
     }
-    if (port->trace) {
-        nvo_trace_event(port->trace, '-', now, port->node_name,
-                        port->index, p, NULL);
-    }
-    if (port->pcap) {
-        nvo_pcap_out_write(port->pcap, now, p);
+    if (port->tap_mask & NVO_TAP_MASK_SEND) {
+        tap__(port, NVO_TAP_MASK_SEND, NVO_TAP_SEND, now, p, NULL);
     }
     const struct nvo_link_cfg *cfg = &port->link->cfg;
     nvo_time_t tx = nvo_tx_time(nvo_pkt_len(p) + cfg->framing, cfg->rate_bps);
@@ -213,12 +259,8 @@ arrive__(void *port_)
     peer->st.rx_frames[tc]++;
     peer->st.rx_bytes[tc] += nvo_pkt_len(p);
     nvo_time_t now = nvo_engine_now(port->engine);
-    if (peer->trace) {
-        nvo_trace_event(peer->trace, 'r', now, peer->node_name, peer->index,
-                        p, NULL);
-    }
-    if (peer->pcap) {
-        nvo_pcap_out_write(peer->pcap, now, p);
+    if (peer->tap_mask & NVO_TAP_MASK_RECEIVE) {
+        tap__(peer, NVO_TAP_MASK_RECEIVE, NVO_TAP_RECEIVE, now, p, NULL);
     }
     p->in_port = (uint16_t) peer->index;
     peer->rx(peer, p);
@@ -251,9 +293,8 @@ nvo_port_send(struct nvo_port *port, struct nvo_pkt *p)
     if (!ctrl && q->bytes > port->st.max_queue_bytes) {
         port->st.max_queue_bytes = q->bytes;
     }
-    if (port->trace) {
-        nvo_trace_event(port->trace, '+', now, port->node_name, port->index,
-                        p, NULL);
+    if (port->tap_mask & NVO_TAP_MASK_ENQUEUE) {
+        tap__(port, NVO_TAP_MASK_ENQUEUE, NVO_TAP_ENQUEUE, now, p, NULL);
     }
     if (port->tx_event == NVO_EVENT_NONE) {
         if (now >= port->busy_until) {

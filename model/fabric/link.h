@@ -18,7 +18,12 @@
  *
  * Every port counts frames and bytes per traffic class sent and received,
  * drops by reason, and the queueing delay (enqueue to start of
- * transmission) of the frames it sent. */
+ * transmission) of the frames it sent.
+ *
+ * Taps: a port tells its taps of every frame it queues, starts sending,
+ * receives and drops (nvo_port_add_tap()).  The io layer attaches the
+ * pcap writer and the ASCII trace this way, so this layer knows nothing
+ * of files; a port without taps pays one test per event. */
 #ifndef NVO_LINK_H
 #define NVO_LINK_H
 
@@ -26,8 +31,6 @@
 #include "core/nvo.h"
 #include "wire/pkt.h"
 
-struct nvo_trace;
-struct nvo_pcap_out;
 struct nvo_port;
 
 enum nvo_drop_reason {
@@ -60,6 +63,34 @@ typedef void nvo_port_rx_fn(struct nvo_port *port, struct nvo_pkt *p);
  * that feeds the port at line rate (a host NIC) sends its next frame from
  * here. */
 typedef void nvo_port_idle_fn(struct nvo_port *port);
+
+/* What a tap sees; the values are the characters of the ASCII trace. */
+enum nvo_tap_event {
+    NVO_TAP_ENQUEUE = '+',      /* queued at the port */
+    NVO_TAP_SEND = '-',         /* starts serialization (leaves the queue) */
+    NVO_TAP_RECEIVE = 'r',      /* its last bit arrived at the port */
+    NVO_TAP_DROP = 'd',         /* dropped by the port; 'reason' says why */
+};
+
+/* Masks of the events a tap asks for. */
+#define NVO_TAP_MASK_ENQUEUE 1u
+#define NVO_TAP_MASK_SEND 2u
+#define NVO_TAP_MASK_RECEIVE 4u
+#define NVO_TAP_MASK_DROP 8u
+#define NVO_TAP_MASK_ALL 15u
+
+/* Called for each event in the tap's mask.  'reason' is the drop reason's
+ * name for NVO_TAP_DROP, else NULL.  The tap must not keep or change 'p'
+ * or send anything. */
+typedef void nvo_port_tap_fn(void *ctx, enum nvo_tap_event,
+                             nvo_time_t now, const struct nvo_port *,
+                             const struct nvo_pkt *p, const char *reason);
+
+struct nvo_port_tap {
+    nvo_port_tap_fn *fn;
+    void *ctx;
+    unsigned mask;              /* NVO_TAP_MASK_* */
+};
 
 struct nvo_fifo {
     struct nvo_pkt *head, *tail;
@@ -95,8 +126,9 @@ struct nvo_port {
     struct nvo_fifo wire;       /* sent, propagating to the peer */
 
     struct nvo_port_stats st;
-    struct nvo_trace *trace;    /* ASCII trace, or NULL */
-    struct nvo_pcap_out *pcap;  /* capture of this port, or NULL */
+    struct nvo_port_tap *taps;  /* n_taps, in the order added; owned */
+    uint32_t n_taps;
+    unsigned tap_mask;          /* union of the taps' masks */
 };
 
 struct nvo_link {
@@ -109,8 +141,18 @@ struct nvo_link {
 void nvo_port_init(struct nvo_port *, struct nvo_engine *, void *owner,
                    const char *node_name, uint32_t index, nvo_port_rx_fn *);
 
-/* Frees the frames still queued or in flight at the port (at teardown). */
+/* Frees the frames still queued or in flight at the port, and its taps
+ * (at teardown). */
 void nvo_port_destroy(struct nvo_port *);
+
+/* Adds a tap: fn(ctx, ...) is called, after the taps added before it, for
+ * every event in 'mask'.  A tap may be added to many ports. */
+void nvo_port_add_tap(struct nvo_port *, nvo_port_tap_fn *fn, void *ctx,
+                      unsigned mask);
+
+/* Removes the taps with this fn and ctx.  Returns how many were removed. */
+uint32_t nvo_port_remove_tap(struct nvo_port *, nvo_port_tap_fn *fn,
+                             const void *ctx);
 
 /* Connects ports 'a' and 'b' with a link configured by 'cfg' (copied).
  * Returns 0, or EINVAL if 'cfg' is impossible (zero rate or MTU, negative

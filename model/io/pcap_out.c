@@ -237,3 +237,27 @@ nvo_pcap_out_discard(struct nvo_pcap_out *po)
     remove(po->tmp_path);
     pcap_out_free__(po);
 }
+
+static void
+tap__(void *po, enum nvo_tap_event ev, nvo_time_t now,
+      const struct nvo_port *port, const struct nvo_pkt *p,
+      const char *reason)
+{
+    (void) ev;
+    (void) port;
+    (void) reason;
+    nvo_pcap_out_write(po, now, p);
+}
+
+void
+nvo_pcap_out_attach(struct nvo_pcap_out *po, struct nvo_port *port)
+{
+    nvo_port_add_tap(port, tap__, po,
+                     NVO_TAP_MASK_SEND | NVO_TAP_MASK_RECEIVE);
+}
+
+void
+nvo_pcap_out_detach(struct nvo_pcap_out *po, struct nvo_port *port)
+{
+    nvo_port_remove_tap(port, tap__, po);
+}

@@ -20,8 +20,9 @@
 #define NVO_PCAP_OUT_H
 
 #include "core/nvo.h"
-#include "wire/pkt.h"
 #include "core/units.h"
+#include "fabric/link.h"
+#include "wire/pkt.h"
 
 /* libpcap's largest snap length; the file header's snap length in
  * headers-only mode. */
@@ -45,6 +46,12 @@ int nvo_pcap_out_open(const char *path, uint32_t snaplen,
  * failed and nvo_pcap_out_close() reports it. */
 int nvo_pcap_out_write(struct nvo_pcap_out *, nvo_time_t t,
                        const struct nvo_pkt *p);
+
+/* Captures the frames 'port' sends (as their serialization starts) and
+ * receives (a port tap, link.h), or stops.  Write errors are kept and
+ * reported by nvo_pcap_out_close(). */
+void nvo_pcap_out_attach(struct nvo_pcap_out *, struct nvo_port *);
+void nvo_pcap_out_detach(struct nvo_pcap_out *, struct nvo_port *);
 
 /* The last error's message, "" if none. */
 const char *nvo_pcap_out_error(const struct nvo_pcap_out *);

@@ -348,3 +348,24 @@ nvo_trace_abort(struct nvo_trace *t)
         trace_free__(t);
     }
 }
+
+static void
+tap__(void *t, enum nvo_tap_event ev, nvo_time_t now,
+      const struct nvo_port *port, const struct nvo_pkt *p,
+      const char *reason)
+{
+    nvo_trace_event(t, (char) ev, now, port->node_name, port->index, p,
+                    reason);
+}
+
+void
+nvo_trace_attach(struct nvo_trace *t, struct nvo_port *port)
+{
+    nvo_port_add_tap(port, tap__, t, NVO_TAP_MASK_ALL);
+}
+
+void
+nvo_trace_detach(struct nvo_trace *t, struct nvo_port *port)
+{
+    nvo_port_remove_tap(port, tap__, t);
+}

@@ -14,8 +14,9 @@
 #ifndef NVO_TRACE_H
 #define NVO_TRACE_H
 
-#include "wire/pkt.h"
 #include "core/units.h"
+#include "fabric/link.h"
+#include "wire/pkt.h"
 
 struct nvo_trace;
 
@@ -28,6 +29,10 @@ int nvo_trace_open(const char *path, struct nvo_trace **out);
 void nvo_trace_event(struct nvo_trace *, char ev, nvo_time_t now,
                      const char *node, uint32_t port,
                      const struct nvo_pkt *p, const char *reason);
+
+/* Traces every event of 'port' (a port tap, link.h), or stops. */
+void nvo_trace_attach(struct nvo_trace *, struct nvo_port *);
+void nvo_trace_detach(struct nvo_trace *, struct nvo_port *);
 
 /* Number of lines written. */
 uint64_t nvo_trace_n_lines(const struct nvo_trace *);

@@ -651,8 +651,13 @@ nvo_sim_write_results(struct nvo_sim *sim, GError **error)
     for (uint32_t i = 0; i < nvo_net_n_nodes(net); i++) {
         struct nvo_node *n = nvo_net_node(net, i);
         for (uint32_t p = 0; p < n->n_ports; p++) {
-            n->ports[p].trace = NULL;
-            n->ports[p].pcap = NULL;
+            if (sim->trace) {
+                nvo_trace_detach(sim->trace, &n->ports[p]);
+            }
+            for (guint c = 0; c < sim->pcaps->len; c++) {
+                nvo_pcap_out_detach(g_ptr_array_index(sim->pcaps, c),
+                                    &n->ports[p]);
+            }
         }
     }
     if (sim->trace) {

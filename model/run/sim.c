@@ -195,19 +195,21 @@ open_outputs__(struct nvo_sim *sim, GError **error)
         for (uint32_t i = 0; i < nvo_net_n_nodes(sim->net); i++) {
             struct nvo_node *n = nvo_net_node(sim->net, i);
             for (uint32_t p = 0; p < n->n_ports; p++) {
-                n->ports[p].trace = sim->trace;
+                nvo_trace_attach(sim->trace, &n->ports[p]);
             }
         }
     }
+    GHashTable *captured = g_hash_table_new(NULL, NULL);  /* ports */
     for (size_t i = 0; i < cfg->output.n_captures; i++) {
         const struct nvo_capture_cfg *c = &cfg->output.captures[i];
         struct nvo_node *n = nvo_net_node(sim->net, c->node);
         uint32_t first = c->port ? c->port - 1 : 0;
         uint32_t last = c->port ? c->port - 1 : n->n_ports - 1;
         for (uint32_t p = first; p <= last && p < n->n_ports; p++) {
-            if (n->ports[p].pcap) {
+            if (g_hash_table_contains(captured, &n->ports[p])) {
                 continue;       /* asked for twice */
             }
+            g_hash_table_add(captured, &n->ports[p]);
             char *base = g_strdup_printf("%s-%u.pcap", n->name, p + 1);
             char *path = g_build_filename(sim->out_dir, base, NULL);
             char msg[512];
@@ -219,13 +221,15 @@ open_outputs__(struct nvo_sim *sim, GError **error)
                 g_free(path);
                 g_set_error(error, NVO_CONFIG_ERROR, NVO_CONFIG_ERROR_INVALID,
                             "%s", msg);
+                g_hash_table_destroy(captured);
                 return false;
             }
             g_ptr_array_add(sim->files, path);
             g_ptr_array_add(sim->pcaps, pc);
-            n->ports[p].pcap = pc;
+            nvo_pcap_out_attach(pc, &n->ports[p]);
         }
     }
+    g_hash_table_destroy(captured);
     return true;
 }
 
