@@ -5,7 +5,7 @@
 # file:line: what is wrong, and exits 1 if there is any.
 set -eu
 src=${1:?usage: layers.sh SOURCE_DIR}
-order="core wire fabric overlay traffic io run analysis"
+order="core wire fabric overlay ctrl traffic io run analysis"
 rank() {
     i=0
     for l in $order; do
@@ -33,6 +33,9 @@ for f in */*.c */*.h; do
         r=$(rank "$il")
         if [ "$inc" = "$il" ] || [ "$r" -lt 0 ]; then
             echo "model/$f:$n: includes \"$inc\", which is not in a layer folder"
+            echo x >> "$TMPF"
+        elif [ "$layer" = analysis ] && [ "$il" != core ] && [ "$il" != analysis ]; then
+            echo "model/$f:$n: analysis includes \"$inc\": it may use only core"
             echo x >> "$TMPF"
         elif [ "$r" -gt "$me" ]; then
             echo "model/$f:$n: layer $layer includes \"$inc\" from the later layer $il"

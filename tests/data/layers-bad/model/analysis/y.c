@@ -1,0 +1,3 @@
+/* y.c: analysis using the wire layer (refused) and an unfoldered include. */
+#include "wire/pkt.h"
+#include "pkt.h"
