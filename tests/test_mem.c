@@ -2,12 +2,18 @@
  * after sequences of alloc / realloc / free, per type and per owner and
  * in the parent, back to zero when everything is freed; and the routing
  * state of a small leaf-spine (routes.c) counted exactly as allocated,
- * per switch and per network, through a failure and after freeing. */
+ * per switch and per network, through a failure and after freeing; the
+ * <memory> section of a run's results.xml. */
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <libxml/parser.h>
+#include <libxml/xpath.h>
+
 #include "core/mem.h"
 #include "fabric/net.h"
+#include "io/config.h"
+#include "run/sim.h"
 #include "testutil.h"
 
 #define CNT(a, t) nvo_mem_acct_get((a), (t))
@@ -305,6 +311,73 @@ START_TEST(routes_counted_through_failure)
 }
 END_TEST
 
+/* The number an XPath expression gives on 'doc'. */
+static double
+xnum(xmlDocPtr doc, const char *expr)
+{
+    xmlXPathContextPtr ctx = xmlXPathNewContext(doc);
+    xmlXPathObjectPtr obj = xmlXPathEvalExpression(BAD_CAST expr, ctx);
+    ck_assert_ptr_nonnull(obj);
+    double v = xmlXPathCastToNumber(obj);
+    xmlXPathFreeObject(obj);
+    xmlXPathFreeContext(ctx);
+    return v;
+}
+
+START_TEST(results_memory)
+{
+    GError *error = NULL;
+    struct nvo_scenario_cfg *cfg = nvo_scenario_load(
+        nvo_test_src("scenarios/spine-failure.xml"), NULL, 0, &error);
+    ck_assert_msg(cfg, "%s", error ? error->message : "?");
+    char *dir = nvo_test_tmpdir("mem");
+    struct nvo_sim *sim = nvo_sim_create(cfg, "native", dir, &error);
+    ck_assert_msg(sim, "%s", error ? error->message : "?");
+    ck_assert_int_eq(nvo_sim_run(sim, false), 0);
+    ck_assert_msg(!nvo_sim_write_results(sim, &error), "%s",
+                  error ? error->message : "?");
+    const struct nvo_net *net = sim->net;
+    char *path = g_build_filename(dir, "results.xml", NULL);
+    xmlDocPtr doc = xmlReadFile(path, NULL, XML_PARSE_NONET);
+    ck_assert_ptr_nonnull(doc);
+    /* 2 spines, 4 leaves: 6 groups in 16 slots, a 64-byte FIB each. */
+    ck_assert_uint_eq(net->rt.groups_cap, 16);
+    ck_assert_double_eq(xnum(doc, "/results/memory/type[@name='fib']/@bytes"),
+                        6 * 64);
+    ck_assert_double_eq(
+        xnum(doc, "/results/memory/type[@name='fib']/@objects"), 6);
+    ck_assert_double_eq(
+        xnum(doc, "/results/memory/type[@name='fib']/role[@name='leaf']"
+                  "/@max-bytes"), 64);
+    ck_assert_double_eq(
+        xnum(doc, "/results/memory/type[@name='fib']/role[@name='leaf']"
+                  "/@nodes"), 4);
+    ck_assert_double_eq(
+        xnum(doc, "count(/results/memory/type[@name='fib']/role)"), 2);
+    ck_assert_double_eq(
+        xnum(doc, "count(/results/memory/type[@name='group-dists']/role)"),
+        0);
+    /* The totals are the network's account, and the sum of the types. */
+    ck_assert_double_eq(xnum(doc, "/results/memory/@bytes"),
+                        (double) nvo_mem_acct_bytes(&net->mem));
+    ck_assert_double_eq(xnum(doc, "sum(/results/memory/type/@bytes)"),
+                        (double) nvo_mem_acct_bytes(&net->mem));
+    ck_assert_double_eq(xnum(doc, "sum(/results/memory/type/@objects)"),
+                        (double) nvo_mem_acct_objects(&net->mem));
+    ck_assert_double_eq(xnum(doc, "/results/memory/@objects"), 52);
+    xmlFreeDoc(doc);
+    nvo_sim_destroy(sim);
+    nvo_scenario_cfg_destroy(cfg);
+    remove(path);
+    char *csv = g_build_filename(dir, "summary.csv", NULL);
+    remove(csv);
+    g_free(csv);
+    remove(dir);
+    g_free(path);
+    g_free(dir);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -315,6 +388,7 @@ main(void)
     tcase_add_test(tc, null_account);
     tcase_add_test(tc, routes_counted);
     tcase_add_test(tc, routes_counted_through_failure);
+    tcase_add_test(tc, results_memory);
     suite_add_tcase(s, tc);
     return nvo_test_run(s);
 }
