@@ -368,12 +368,17 @@ START_TEST(results_memory)
     xmlFreeDoc(doc);
     nvo_sim_destroy(sim);
     nvo_scenario_cfg_destroy(cfg);
-    remove(path);
-    char *csv = g_build_filename(dir, "summary.csv", NULL);
-    remove(csv);
-    g_free(csv);
-    remove(dir);
     g_free(path);
+    GDir *d = g_dir_open(dir, 0, NULL);     /* results, summary, pcap */
+    for (const char *name; d && (name = g_dir_read_name(d));) {
+        char *p = g_build_filename(dir, name, NULL);
+        remove(p);
+        g_free(p);
+    }
+    if (d) {
+        g_dir_close(d);
+    }
+    remove(dir);
     g_free(dir);
 }
 END_TEST
