@@ -53,6 +53,8 @@
 #define MAX_SIZES 16
 #define DEFAULT_SENDERS 128
 
+#define ROUTE_TYPES 8            /* route_types[] */
+
 struct scale_size {
     uint32_t spines, leaves, hpl;
 };
@@ -63,7 +65,9 @@ struct scale_result {
     double setup_s, routes_s, fail_s, repair_s;
     double load_s, links_s, finalize_s;     /* parts of setup_s */
     uint32_t fail_searched, fail_patched, repair_searched;
-    uint64_t route_bytes;
+    uint64_t route_bytes;       /* routing state, counted (core/mem.h) */
+    uint64_t type_bytes[ROUTE_TYPES];   /* by route_types[] */
+    double leaf_bytes, spine_bytes;     /* mean per leaf, per spine */
     long setup_rss_kib;
     double run_s, sim_s, hops_per_s;
     uint64_t packet_hops, sent, delivered, events;
@@ -204,29 +208,37 @@ mib(long kib)
     return (double) kib / 1024.0;
 }
 
-/* The bytes of routing state: FIBs, next-hop sets, groups. */
-static uint64_t
-route_bytes(const struct nvo_net *net)
+/* The memory types of the routing state (net.h; counted by routes.c). */
+static const char *const route_types[] = {
+    "fib", "nh-sets", "nh-pool", "nh-set-hash",
+    "route-groups", "group-keys", "group-dists", "route-index",
+};
+#define N_ROUTE_TYPES G_N_ELEMENTS(route_types)
+G_STATIC_ASSERT(N_ROUTE_TYPES == ROUTE_TYPES);
+
+/* The bytes of routing state, as counted (core/mem.h): per type in the
+ * network, and the mean bytes per leaf and per spine. */
+static void
+route_bytes(const struct nvo_net *net, struct scale_result *r)
 {
-    const struct nvo_routes *rt = &net->rt;
-    uint64_t b = (uint64_t) nvo_net_n_nodes(net) * (sizeof *rt->node_group
-                                                    + sizeof *rt->node_up);
-    for (uint32_t s = 0; s < rt->n_sw; s++) {
-        const struct nvo_node *n = nvo_net_node(net, rt->sw_node[s]);
-        b += (uint64_t) rt->groups_cap * sizeof *n->fib
-             + (uint64_t) n->nhs_cap * sizeof *n->nhs
-             + (uint64_t) n->pool_cap * sizeof *n->nh_pool
-             + (uint64_t) (n->nhs_mask + 1) * sizeof *n->nhs_slots;
-    }
-    for (uint32_t g = 0; g < rt->n_groups; g++) {
-        if (rt->groups[g].key) {
-            b += (uint64_t) rt->n_sw * sizeof *rt->groups[g].dist
-                 + (rt->groups[g].key[0] + 1) * sizeof(uint32_t);
+    uint64_t role_bytes[NVO_ROLE_N] = { 0 }, role_n[NVO_ROLE_N] = { 0 };
+    r->route_bytes = 0;
+    for (size_t k = 0; k < N_ROUTE_TYPES; k++) {
+        nvo_mem_type t = nvo_mem_type_register(route_types[k]);
+        r->type_bytes[k] = nvo_mem_acct_get(&net->mem, t).bytes;
+        r->route_bytes += r->type_bytes[k];
+        for (uint32_t i = 0; i < nvo_net_n_nodes(net); i++) {
+            const struct nvo_node *n = nvo_net_node(net, i);
+            role_bytes[n->role] += nvo_mem_acct_get(&n->mem, t).bytes;
+            role_n[n->role] += k == 0;
         }
     }
-    b += (uint64_t) rt->adj_off[rt->n_sw] * (2 * sizeof(uint32_t)
-                                            + sizeof(uint16_t));
-    return b;
+    r->leaf_bytes = role_n[NVO_ROLE_LEAF]
+                    ? (double) role_bytes[NVO_ROLE_LEAF]
+                      / (double) role_n[NVO_ROLE_LEAF] : 0;
+    r->spine_bytes = role_n[NVO_ROLE_SPINE]
+                     ? (double) role_bytes[NVO_ROLE_SPINE]
+                       / (double) role_n[NVO_ROLE_SPINE] : 0;
 }
 
 /* Writes the topology of 'sz' to a temporary file; returns its path. */
@@ -351,7 +363,7 @@ measure(const struct scale_size *sz, bool dual, uint64_t packets,
     for (uint32_t g = 0; g < net->rt.n_groups; g++) {
         r->n_groups += net->rt.groups[g].key != NULL;
     }
-    r->route_bytes = route_bytes(net);
+    route_bytes(net, r);
 
     t0 = cpu_seconds();
     nvo_net_compute_routes(net);
@@ -619,10 +631,11 @@ nvo_bench_scale_main(int argc, char **argv)
            "(permutation), about %" PRIu64 " packets per size; each size "
            "in its own process\n\n", dual ? " (dual-homed)" : "", PKT_SIZE,
            packets);
-    printf("%-12s %7s %7s %6s %8s %9s %9s %8s %8s %8s %8s %10s %10s\n",
+    printf("%-12s %7s %7s %6s %8s %9s %9s %8s %8s %8s %8s %8s %8s %10s "
+           "%10s\n",
            "size", "hv", "nodes", "groups", "setup s", "setup MiB",
-           "route MiB", "routes s", "fail s", "repair s", "peak MiB",
-           "hops/s all", "hops/s N");
+           "route MiB", "KiB/leaf", "KiB/spn", "routes s", "fail s",
+           "repair s", "peak MiB", "hops/s all", "hops/s N");
     struct row rows[MAX_SIZES];
     int status = 0;
     for (size_t i = 0; i < n_sizes; i++) {
@@ -640,10 +653,11 @@ nvo_bench_scale_main(int argc, char **argv)
             continue;
         }
         const struct scale_result *r = &w->r;
-        printf("%-12s %7u %7u %6u %8.3f %9.1f %9.2f %8.4f %8.5f %8.5f "
-               "%8.1f %10.0f %10.0f\n", name, r->n_hv, r->n_nodes,
-               r->n_groups, r->setup_s, mib(r->setup_rss_kib),
-               (double) r->route_bytes / 1048576.0, r->routes_s, r->fail_s,
+        printf("%-12s %7u %7u %6u %8.3f %9.1f %9.2f %8.1f %8.1f %8.4f "
+               "%8.5f %8.5f %8.1f %10.0f %10.0f\n", name, r->n_hv,
+               r->n_nodes, r->n_groups, r->setup_s, mib(r->setup_rss_kib),
+               (double) r->route_bytes / 1048576.0, r->leaf_bytes / 1024.0,
+               r->spine_bytes / 1024.0, r->routes_s, r->fail_s,
                r->repair_s, mib(w->rss_kib), r->hops_per_s,
                r->fixed_hops_per_s);
         fflush(stdout);
@@ -669,6 +683,13 @@ nvo_bench_scale_main(int argc, char **argv)
                r->sim_s * 1e6, r->run_s,
                senders < r->n_hv ? senders : r->n_hv, r->fixed_sent,
                r->fixed_hops, r->fixed_run_s);
+        printf("    route state %" PRIu64 " bytes (requested; allocator "
+               "overhead not counted):", r->route_bytes);
+        for (size_t k = 0; k < N_ROUTE_TYPES; k++) {
+            printf("%s %s %" PRIu64, k ? "," : "", route_types[k],
+                   r->type_bytes[k]);
+        }
+        printf("\n");
     }
     targets(rows, n_sizes);
     return status;

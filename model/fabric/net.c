@@ -70,6 +70,7 @@ nvo_net_create(struct nvo_engine *e, const struct nvo_net_cfg *cfg)
     struct nvo_net *net = g_new0(struct nvo_net, 1);
     net->cfg = *cfg;
     net->engine = e;
+    nvo_mem_acct_init(&net->mem, NULL);
     nvo_pkt_pool_init(&net->pool);
     net->nodes = g_ptr_array_new();
     net->links = g_array_new(FALSE, TRUE, sizeof(struct nvo_net_link));
@@ -88,14 +89,11 @@ node_free__(struct nvo_node *n)
     g_free(n->ports);
     g_free(n->peer);
     g_free(n->link);
-    g_free(n->fib);
-    g_free(n->nhs);
-    g_free(n->nh_pool);
-    g_free(n->nhs_slots);
     g_free(n->port_flows);
     g_free(n->flows.keys);
     g_free(n->flows.seen);
     g_free(n->name);
+    nvo_mem_acct_fini(&n->mem);
     g_free(n);
 }
 
@@ -108,16 +106,17 @@ nvo_net_destroy(struct nvo_net *net)
     if (net->converge_event) {
         nvo_engine_cancel(net->engine, net->converge_event);
     }
+    nvo_routes_destroy__(net);          /* frees the switches' FIBs */
     for (uint32_t i = 0; i < net->nodes->len; i++) {
         node_free__(nvo_net_node(net, i));
     }
-    nvo_routes_destroy__(net);
     g_ptr_array_free(net->nodes, TRUE);
     g_array_free(net->links, TRUE);
     g_hash_table_destroy(net->by_name);
     g_free(net->link_index.keys);
     g_free(net->link_index.links);
     nvo_pkt_pool_destroy(&net->pool);
+    nvo_mem_acct_fini(&net->mem);
     g_free(net);
 }
 
@@ -134,6 +133,7 @@ nvo_net_add_node(struct nvo_net *net, const char *name, enum nvo_role role)
     n->index = net->nodes->len;
     n->net = net;
     n->up = true;
+    nvo_mem_acct_init(&n->mem, &net->mem);
     g_ptr_array_add(net->nodes, n);
     g_hash_table_insert(net->by_name, n->name,
                         GUINT_TO_POINTER(n->index + 1));

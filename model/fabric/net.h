@@ -25,6 +25,7 @@
 
 #include "fabric/ecmp.h"
 #include "core/engine.h"
+#include "core/mem.h"
 #include "fabric/link.h"
 #include "core/nvo.h"
 #include "wire/pkt.h"
@@ -172,6 +173,11 @@ struct nvo_node {
     uint32_t pool_len, pool_cap;
     uint32_t *nhs_slots;        /* hash of the sets: set id, 0 = empty */
     uint32_t nhs_mask;
+    /* The node's memory (core/mem.h), counted also in net->mem.  Routes
+     * count, per switch: "fib" (fib, groups_cap uint32_t), "nh-sets"
+     * (nhs, nhs_cap), "nh-pool" (nh_pool, pool_cap uint16_t),
+     * "nh-set-hash" (nhs_slots, nhs_mask + 1 uint32_t). */
+    struct nvo_mem_acct mem;
 
     nvo_node_local_fn *local;   /* NULL: frames for the node are dropped */
     void *local_ctx;
@@ -222,6 +228,13 @@ struct nvo_net {
     bool finalized;
 
     struct nvo_routes rt;
+    /* The network's memory: every node's counts, plus the routes' shared
+     * state: "route-groups" (rt.groups, groups_cap), "group-keys" (a
+     * group's key), "group-dists" (a group's dist, n_sw int32_t),
+     * "route-index" (the adjacency, attachment, node and link arrays, the
+     * dirty flags, free list and scratch).  glib containers (by_key, the
+     * noted arrays) are not counted. */
+    struct nvo_mem_acct mem;
     uint64_t n_route_computations;
     nvo_time_t last_convergence;
     nvo_event_id converge_event;

@@ -36,6 +36,32 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "core/mem.h"
+
+/* ---- Memory types (net.h lists them) ------------------------------------ */
+
+static struct {
+    nvo_mem_type fib, nh_sets, nh_pool, nh_hash;        /* per switch */
+    nvo_mem_type groups, group_keys, group_dists, index;  /* per network */
+} mt__;
+
+static void
+mem_types__(void)
+{
+    static gsize once;
+    if (g_once_init_enter(&once)) {
+        mt__.fib = nvo_mem_type_register("fib");
+        mt__.nh_sets = nvo_mem_type_register("nh-sets");
+        mt__.nh_pool = nvo_mem_type_register("nh-pool");
+        mt__.nh_hash = nvo_mem_type_register("nh-set-hash");
+        mt__.groups = nvo_mem_type_register("route-groups");
+        mt__.group_keys = nvo_mem_type_register("group-keys");
+        mt__.group_dists = nvo_mem_type_register("group-dists");
+        mt__.index = nvo_mem_type_register("route-index");
+        g_once_init_leave(&once, 1);
+    }
+}
+
 /* ---- Next-hop sets ------------------------------------------------------ */
 
 static uint32_t
@@ -53,11 +79,14 @@ nhs_reset__(struct nvo_node *n)
 {
     if (!n->nhs) {
         n->nhs_cap = 16;
-        n->nhs = g_new(struct nvo_nhs, n->nhs_cap);
+        n->nhs = nvo_mem_new(&n->mem, mt__.nh_sets, struct nvo_nhs,
+                             n->nhs_cap);
         n->pool_cap = 64;
-        n->nh_pool = g_new(uint16_t, n->pool_cap);
+        n->nh_pool = nvo_mem_new(&n->mem, mt__.nh_pool, uint16_t,
+                                 n->pool_cap);
         n->nhs_mask = 31;
-        n->nhs_slots = g_new(uint32_t, n->nhs_mask + 1);
+        n->nhs_slots = nvo_mem_new(&n->mem, mt__.nh_hash, uint32_t,
+                                   n->nhs_mask + 1);
     }
     memset(n->nhs_slots, 0, (n->nhs_mask + 1) * sizeof *n->nhs_slots);
     n->nhs[NVO_NHS_NONE] = (struct nvo_nhs) { 0, 0 };
@@ -78,7 +107,7 @@ static void
 nhs_grow_slots__(struct nvo_node *n)
 {
     uint32_t mask = n->nhs_mask * 2 + 1;
-    uint32_t *slots = g_new0(uint32_t, mask + 1);
+    uint32_t *slots = nvo_mem_new0(&n->mem, mt__.nh_hash, uint32_t, mask + 1);
     for (uint32_t id = 2; id < n->n_nhs; id++) {
         uint32_t i = nhs_hash__(n->nh_pool + n->nhs[id].off, n->nhs[id].n)
                      & mask;
@@ -87,7 +116,8 @@ nhs_grow_slots__(struct nvo_node *n)
         }
         slots[i] = id;
     }
-    g_free(n->nhs_slots);
+    nvo_mem_delete(&n->mem, mt__.nh_hash, uint32_t, n->nhs_slots,
+                   n->nhs_mask + 1);
     n->nhs_slots = slots;
     n->nhs_mask = mask;
 }
@@ -105,14 +135,18 @@ nhs_intern__(struct nvo_node *n, const uint16_t *ports, uint32_t k)
         }
     }
     if (n->n_nhs == n->nhs_cap) {
+        n->nhs = nvo_mem_renew(&n->mem, mt__.nh_sets, struct nvo_nhs, n->nhs,
+                               n->nhs_cap, n->nhs_cap * 2);
         n->nhs_cap *= 2;
-        n->nhs = g_renew(struct nvo_nhs, n->nhs, n->nhs_cap);
     }
     if (n->pool_len + k > n->pool_cap) {
-        while (n->pool_len + k > n->pool_cap) {
-            n->pool_cap *= 2;
+        uint32_t cap = n->pool_cap;
+        while (n->pool_len + k > cap) {
+            cap *= 2;
         }
-        n->nh_pool = g_renew(uint16_t, n->nh_pool, n->pool_cap);
+        n->nh_pool = nvo_mem_renew(&n->mem, mt__.nh_pool, uint16_t,
+                                   n->nh_pool, n->pool_cap, cap);
+        n->pool_cap = cap;
     }
     uint32_t id = n->n_nhs++;
     n->nhs[id] = (struct nvo_nhs) { n->pool_len, k };
@@ -165,14 +199,20 @@ groups_reserve__(struct nvo_net *net, uint32_t g)
     while (cap <= g) {
         cap *= 2;
     }
-    rt->groups = g_renew(struct nvo_route_group, rt->groups, cap);
+    rt->groups = nvo_mem_renew(&net->mem, mt__.groups, struct nvo_route_group,
+                               rt->groups, rt->groups_cap, cap);
     memset(rt->groups + rt->groups_cap, 0,
            (cap - rt->groups_cap) * sizeof *rt->groups);
-    rt->dirty = g_renew(bool, rt->dirty, cap);
+    rt->dirty = nvo_mem_renew(&net->mem, mt__.index, bool, rt->dirty,
+                              rt->groups_cap, cap);
     memset(rt->dirty + rt->groups_cap, 0, cap - rt->groups_cap);
+    /* At most every group is free: the free list has a slot per group. */
+    rt->free_groups = nvo_mem_renew(&net->mem, mt__.index, uint32_t,
+                                    rt->free_groups, rt->groups_cap, cap);
     for (uint32_t s = 0; s < rt->n_sw; s++) {
         struct nvo_node *n = nvo_net_node(net, rt->sw_node[s]);
-        n->fib = g_renew(uint32_t, n->fib, cap);
+        n->fib = nvo_mem_renew(&n->mem, mt__.fib, uint32_t, n->fib,
+                               rt->groups_cap, cap);
         memset(n->fib + rt->groups_cap, 0,
                (cap - rt->groups_cap) * sizeof *n->fib);
     }
@@ -187,10 +227,11 @@ group_add__(struct nvo_net *net, const uint32_t *key)
     uint32_t g = rt->n_free ? rt->free_groups[--rt->n_free] : rt->n_groups++;
     groups_reserve__(net, g);
     struct nvo_route_group *gr = &rt->groups[g];
-    gr->key = g_new(uint32_t, key[0] + 1);
+    gr->key = nvo_mem_new(&net->mem, mt__.group_keys, uint32_t, key[0] + 1);
     memcpy(gr->key, key, (key[0] + 1) * sizeof *key);
     gr->n_members = 0;
-    gr->dist = g_new(int32_t, rt->n_sw ? rt->n_sw : 1);
+    gr->dist = nvo_mem_new(&net->mem, mt__.group_dists, int32_t,
+                           rt->n_sw ? rt->n_sw : 1);
     g_hash_table_insert(rt->by_key, gr->key, GUINT_TO_POINTER(g + 1));
     rt->dirty[g] = true;
     return g;
@@ -202,11 +243,12 @@ group_free__(struct nvo_net *net, uint32_t g)
     struct nvo_routes *rt = &net->rt;
     struct nvo_route_group *gr = &rt->groups[g];
     g_hash_table_remove(rt->by_key, gr->key);
-    g_free(gr->key);
-    g_free(gr->dist);
+    nvo_mem_delete(&net->mem, mt__.group_keys, uint32_t, gr->key,
+                   gr->key[0] + 1);
+    nvo_mem_delete(&net->mem, mt__.group_dists, int32_t, gr->dist,
+                   rt->n_sw ? rt->n_sw : 1);
     memset(gr, 0, sizeof *gr);
     rt->dirty[g] = false;
-    rt->free_groups = g_renew(uint32_t, rt->free_groups, rt->n_free + 1);
     rt->free_groups[rt->n_free++] = g;
 }
 
@@ -256,18 +298,27 @@ regroup__(struct nvo_net *net, const struct nvo_node *h)
 
 /* ---- Set-up ------------------------------------------------------------- */
 
+static uint32_t
+max1__(uint32_t n)
+{
+    return n ? n : 1;
+}
+
 static void
 build__(struct nvo_net *net)
 {
     struct nvo_routes *rt = &net->rt;
     uint32_t n_nodes = nvo_net_n_nodes(net);
+    struct nvo_mem_acct *m = &net->mem;
+    mem_types__();
     rt->built = true;
     rt->noted_links = g_array_new(FALSE, FALSE, sizeof(uint32_t));
     rt->noted_nodes = g_array_new(FALSE, FALSE, sizeof(uint32_t));
     rt->by_key = g_hash_table_new(key_hash__, key_equal__);
-    rt->node_group = g_new(uint32_t, n_nodes ? n_nodes : 1);
-    rt->node_up = g_new(bool, n_nodes ? n_nodes : 1);
-    rt->link_usable = g_new(bool, net->links->len ? net->links->len : 1);
+    rt->node_group = nvo_mem_new(m, mt__.index, uint32_t, max1__(n_nodes));
+    rt->node_up = nvo_mem_new(m, mt__.index, bool, max1__(n_nodes));
+    rt->link_usable = nvo_mem_new(m, mt__.index, bool,
+                                  max1__(net->links->len));
     rt->n_sw = 0;
     for (uint32_t i = 0; i < n_nodes; i++) {
         struct nvo_node *n = nvo_net_node(net, i);
@@ -281,8 +332,8 @@ build__(struct nvo_net *net)
             n->sw = rt->n_sw++;
         }
     }
-    rt->sw_node = g_new(uint32_t, rt->n_sw ? rt->n_sw : 1);
-    rt->adj_off = g_new(uint32_t, rt->n_sw + 1);
+    rt->sw_node = nvo_mem_new(m, mt__.index, uint32_t, max1__(rt->n_sw));
+    rt->adj_off = nvo_mem_new(m, mt__.index, uint32_t, rt->n_sw + 1);
     uint32_t n_adj = 0;
     for (uint32_t i = 0; i < n_nodes; i++) {
         struct nvo_node *n = nvo_net_node(net, i);
@@ -296,9 +347,9 @@ build__(struct nvo_net *net)
         }
     }
     rt->adj_off[rt->n_sw] = n_adj;
-    rt->adj_peer = g_new(uint32_t, n_adj ? n_adj : 1);
-    rt->adj_link = g_new(uint32_t, n_adj ? n_adj : 1);
-    rt->adj_port = g_new(uint16_t, n_adj ? n_adj : 1);
+    rt->adj_peer = nvo_mem_new(m, mt__.index, uint32_t, max1__(n_adj));
+    rt->adj_link = nvo_mem_new(m, mt__.index, uint32_t, max1__(n_adj));
+    rt->adj_port = nvo_mem_new(m, mt__.index, uint16_t, max1__(n_adj));
     for (uint32_t s = 0; s < rt->n_sw; s++) {
         const struct nvo_node *n = nvo_net_node(net, rt->sw_node[s]);
         uint32_t e = rt->adj_off[s];
@@ -313,7 +364,7 @@ build__(struct nvo_net *net)
         }
     }
     /* Links to hypervisors per switch, sorted by the hypervisor. */
-    rt->att_off = g_new(uint32_t, rt->n_sw + 1);
+    rt->att_off = nvo_mem_new(m, mt__.index, uint32_t, rt->n_sw + 1);
     uint32_t n_att = 0;
     for (uint32_t s = 0; s < rt->n_sw; s++) {
         const struct nvo_node *n = nvo_net_node(net, rt->sw_node[s]);
@@ -321,9 +372,9 @@ build__(struct nvo_net *net)
         n_att += n->n_ports - (rt->adj_off[s + 1] - rt->adj_off[s]);
     }
     rt->att_off[rt->n_sw] = n_att;
-    rt->att_node = g_new(uint32_t, n_att ? n_att : 1);
-    rt->att_link = g_new(uint32_t, n_att ? n_att : 1);
-    rt->att_port = g_new(uint16_t, n_att ? n_att : 1);
+    rt->att_node = nvo_mem_new(m, mt__.index, uint32_t, max1__(n_att));
+    rt->att_link = nvo_mem_new(m, mt__.index, uint32_t, max1__(n_att));
+    rt->att_port = nvo_mem_new(m, mt__.index, uint16_t, max1__(n_att));
     for (uint32_t s = 0; s < rt->n_sw; s++) {
         const struct nvo_node *n = nvo_net_node(net, rt->sw_node[s]);
         uint32_t base = rt->att_off[s], k = 0;
@@ -347,7 +398,7 @@ build__(struct nvo_net *net)
     /* A next hop set at a hypervisor or a source switch has at most one
      * port per link of the node. */
     rt->scratch_cap = rt->scratch_cap ? rt->scratch_cap : 1;
-    rt->scratch = g_new(uint16_t, rt->scratch_cap);
+    rt->scratch = nvo_mem_new(m, mt__.index, uint16_t, rt->scratch_cap);
     /* Every switch's own group, index = its slot. */
     groups_reserve__(net, rt->n_sw);
     for (uint32_t s = 0; s < rt->n_sw; s++) {
@@ -365,29 +416,56 @@ nvo_routes_destroy__(struct nvo_net *net)
     if (!rt->built) {
         return;
     }
+    struct nvo_mem_acct *m = &net->mem;
+    uint32_t n_nodes = nvo_net_n_nodes(net);
+    uint32_t n_adj = rt->adj_off[rt->n_sw], n_att = rt->att_off[rt->n_sw];
+    for (uint32_t s = 0; s < rt->n_sw; s++) {
+        struct nvo_node *n = nvo_net_node(net, rt->sw_node[s]);
+        nvo_mem_delete(&n->mem, mt__.fib, uint32_t, n->fib, rt->groups_cap);
+        if (n->nhs) {
+            nvo_mem_delete(&n->mem, mt__.nh_sets, struct nvo_nhs, n->nhs,
+                           n->nhs_cap);
+            nvo_mem_delete(&n->mem, mt__.nh_pool, uint16_t, n->nh_pool,
+                           n->pool_cap);
+            nvo_mem_delete(&n->mem, mt__.nh_hash, uint32_t, n->nhs_slots,
+                           n->nhs_mask + 1);
+        }
+        n->fib = NULL;
+        n->nhs = NULL;
+        n->nh_pool = NULL;
+        n->nhs_slots = NULL;
+        n->n_nhs = n->nhs_cap = n->pool_len = n->pool_cap = n->nhs_mask = 0;
+    }
     for (uint32_t g = 0; g < rt->n_groups; g++) {
-        g_free(rt->groups[g].key);
-        g_free(rt->groups[g].dist);
+        struct nvo_route_group *gr = &rt->groups[g];
+        if (gr->key) {
+            nvo_mem_delete(m, mt__.group_keys, uint32_t, gr->key,
+                           gr->key[0] + 1);
+            nvo_mem_delete(m, mt__.group_dists, int32_t, gr->dist,
+                           max1__(rt->n_sw));
+        }
     }
     g_hash_table_destroy(rt->by_key);
     g_array_free(rt->noted_links, TRUE);
     g_array_free(rt->noted_nodes, TRUE);
-    g_free(rt->groups);
-    g_free(rt->free_groups);
-    g_free(rt->dirty);
-    g_free(rt->node_group);
-    g_free(rt->node_up);
-    g_free(rt->link_usable);
-    g_free(rt->sw_node);
-    g_free(rt->adj_off);
-    g_free(rt->adj_peer);
-    g_free(rt->adj_link);
-    g_free(rt->adj_port);
-    g_free(rt->att_off);
-    g_free(rt->att_node);
-    g_free(rt->att_link);
-    g_free(rt->att_port);
-    g_free(rt->scratch);
+    nvo_mem_delete(m, mt__.groups, struct nvo_route_group, rt->groups,
+                   rt->groups_cap);
+    nvo_mem_delete(m, mt__.index, uint32_t, rt->free_groups, rt->groups_cap);
+    nvo_mem_delete(m, mt__.index, bool, rt->dirty, rt->groups_cap);
+    nvo_mem_delete(m, mt__.index, uint32_t, rt->node_group, max1__(n_nodes));
+    nvo_mem_delete(m, mt__.index, bool, rt->node_up, max1__(n_nodes));
+    nvo_mem_delete(m, mt__.index, bool, rt->link_usable,
+                   max1__(net->links->len));
+    nvo_mem_delete(m, mt__.index, uint32_t, rt->sw_node, max1__(rt->n_sw));
+    nvo_mem_delete(m, mt__.index, uint32_t, rt->adj_off, rt->n_sw + 1);
+    nvo_mem_delete(m, mt__.index, uint32_t, rt->adj_peer, max1__(n_adj));
+    nvo_mem_delete(m, mt__.index, uint32_t, rt->adj_link, max1__(n_adj));
+    nvo_mem_delete(m, mt__.index, uint16_t, rt->adj_port, max1__(n_adj));
+    nvo_mem_delete(m, mt__.index, uint32_t, rt->att_off, rt->n_sw + 1);
+    nvo_mem_delete(m, mt__.index, uint32_t, rt->att_node, max1__(n_att));
+    nvo_mem_delete(m, mt__.index, uint32_t, rt->att_link, max1__(n_att));
+    nvo_mem_delete(m, mt__.index, uint16_t, rt->att_port, max1__(n_att));
+    nvo_mem_delete(m, mt__.index, uint16_t, rt->scratch, rt->scratch_cap);
     memset(rt, 0, sizeof *rt);
 }
 

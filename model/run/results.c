@@ -12,8 +12,11 @@
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <libxml/xmlwriter.h>
 
+#include "core/mem.h"
 #include "io/pcap_out.h"
 #include "run/sim.h"
 #include "core/stats.h"
@@ -316,6 +319,69 @@ write_ecmp__(xmlTextWriterPtr w, const struct nvo_sim *sim,
         g_array_free(all, TRUE);
         g_array_free(jains, TRUE);
     }
+    xmlTextWriterEndElement(w);
+}
+
+static gint
+type_by_name__(gconstpointer a, gconstpointer b)
+{
+    return strcmp(nvo_mem_type_name(*(const nvo_mem_type *) a),
+                  nvo_mem_type_name(*(const nvo_mem_type *) b));
+}
+
+/* <memory>: the network's counted memory (core/mem.h) per type, by name,
+ * and per role the nodes' largest and mean counts of the type. */
+static void
+write_memory__(xmlTextWriterPtr w, const struct nvo_net *net)
+{
+    xmlTextWriterStartElement(w, BAD_CAST "memory");
+    attr_u64__(w, "bytes", nvo_mem_acct_bytes(&net->mem));
+    attr_u64__(w, "objects", nvo_mem_acct_objects(&net->mem));
+    xmlTextWriterWriteComment(w, BAD_CAST " requested bytes and blocks "
+                              "now allocated; allocator overhead is not "
+                              "counted ");
+    uint32_t n_types = nvo_mem_n_types(), n_used = 0;
+    nvo_mem_type *types = g_new(nvo_mem_type, n_types ? n_types : 1);
+    for (nvo_mem_type t = 0; t < n_types; t++) {
+        struct nvo_mem_count c = nvo_mem_acct_get(&net->mem, t);
+        if (c.bytes || c.objects) {
+            types[n_used++] = t;
+        }
+    }
+    qsort(types, n_used, sizeof *types, type_by_name__);
+    uint32_t role_nodes[NVO_ROLE_N] = { 0 };
+    for (uint32_t i = 0; i < nvo_net_n_nodes(net); i++) {
+        role_nodes[nvo_net_node(net, i)->role]++;
+    }
+    for (uint32_t k = 0; k < n_used; k++) {
+        struct nvo_mem_count c = nvo_mem_acct_get(&net->mem, types[k]);
+        xmlTextWriterStartElement(w, BAD_CAST "type");
+        attr_s__(w, "name", nvo_mem_type_name(types[k]));
+        attr_u64__(w, "bytes", c.bytes);
+        attr_u64__(w, "objects", c.objects);
+        for (int role = 0; role < NVO_ROLE_N; role++) {
+            uint64_t max = 0, sum = 0;
+            for (uint32_t i = 0; i < nvo_net_n_nodes(net); i++) {
+                const struct nvo_node *n = nvo_net_node(net, i);
+                if (n->role == (enum nvo_role) role) {
+                    uint64_t b = nvo_mem_acct_get(&n->mem, types[k]).bytes;
+                    max = b > max ? b : max;
+                    sum += b;
+                }
+            }
+            if (!sum) {
+                continue;
+            }
+            xmlTextWriterStartElement(w, BAD_CAST "role");
+            attr_s__(w, "name", nvo_role_name((enum nvo_role) role));
+            attr_u64__(w, "nodes", role_nodes[role]);
+            attr_u64__(w, "max-bytes", max);
+            attr_f__(w, "mean-bytes", (double) sum / role_nodes[role]);
+            xmlTextWriterEndElement(w);
+        }
+        xmlTextWriterEndElement(w);
+    }
+    g_free(types);
     xmlTextWriterEndElement(w);
 }
 
@@ -633,6 +699,7 @@ nvo_sim_write_results(struct nvo_sim *sim, GError **error)
     write_links__(w, sim, dur);
     struct nvo_balance leaf, spine;
     write_ecmp__(w, sim, &leaf, &spine);
+    write_memory__(w, net);
 
     xmlTextWriterEndElement(w);
     xmlTextWriterEndDocument(w);
