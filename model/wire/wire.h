@@ -60,6 +60,7 @@
 #define NVO_IPPROTO_NONE        59
 #define NVO_IPPROTO_DSTOPTS     60
 #define NVO_IPPROTO_PIM         103
+#define NVO_IPPROTO_SCTP        132
 #define NVO_IPPROTO_MPLS        137     /* MPLS in IP, RFC 4023 */
 
 /* Well-known ports (IANA). */
