@@ -13,8 +13,11 @@
  *     nvo_hdrs_parse(p, &h);
  * then hand &h to everything that looks at the frame on that hop:
  * nvo_ecmp_select_hdrs(ecmp, p, &h, n, rng) for the next hop, h.l3 /
- * h.dst / h.ttl for the route lookup and the TTL decrement, h.eth_type
- * and h.bad to drop what it cannot forward.  A frame changed in place
+ * frame + h.dst (h.addr_len bytes) for the route lookup,
+ * nvo_hdrs_ttl_dec(p->data, &h) for the TTL, and h.ip_version == 0 to
+ * drop what is not IP (set whenever the 20 / 40 bytes of an IPv4 / IPv6
+ * header are there, as net.c's outer_l3__ decides today; h.bad tells
+ * more).  A frame changed in place
  * (TTL written) keeps its offsets; one pushed or pulled needs a new parse.
  *
  * Offsets count from the first real byte (p->data), not from p->base as
@@ -77,6 +80,12 @@ enum nvo_hdrs_bad nvo_hdrs_parse_eth(const void *frame, size_t len,
                                      struct nvo_hdrs *h);
 enum nvo_hdrs_bad nvo_hdrs_parse_ip(const void *frame, size_t len,
                                     struct nvo_hdrs *h);
+
+/* Decrements the TTL (IPv4, updating the header checksum incrementally,
+ * RFC 1624 eqn. 3) or the Hop Limit (IPv6) of the frame at 'frame' parsed
+ * into 'h' (h->ip_version 4 or 6).  Returns false, changing nothing, if
+ * it is 1 or 0 already (the router drops the packet, RFC 791 / 8200). */
+bool nvo_hdrs_ttl_dec(uint8_t *frame, const struct nvo_hdrs *h);
 
 /* Length of the Ethernet header and the complete 802.1Q / 802.1ad tags
  * at the start of 'len' bytes at 'frame': 14 + 4 per tag, where a tag
