@@ -293,7 +293,7 @@ struct keybuf {
     size_t n;
 };
 
-static inline void
+static inline __attribute__((always_inline)) void
 put__(struct keybuf *kb, const uint8_t *p, size_t n)
 {
     if (kb->n + n <= NVO_ECMP_KEY_MAX) {
@@ -306,22 +306,32 @@ put__(struct keybuf *kb, const uint8_t *p, size_t n)
  * 'f'; 'len' bytes readable).  Returns false if there is no IP header
  * within 'len'.  The protocol hashed is the IP header's own field (for
  * IPv6 the Next Header, before extension headers). */
-static bool
+static inline __attribute__((always_inline)) bool
 ip_fields__(const uint8_t *f, size_t len, const struct nvo_hdrs *h,
             uint32_t want, struct keybuf *kb)
 {
-    if (!h->ip_version) {
+    if (h->ip_version == 4) {
+        if ((size_t) h->l3 + NVO_IPV4_LEN > len) {
+            return false;
+        }
+        if (want & NVO_ECMP_SRC_IP) {
+            put__(kb, f + h->src, 4);
+        }
+        if (want & NVO_ECMP_DST_IP) {
+            put__(kb, f + h->dst, 4);
+        }
+    } else if (h->ip_version == 6) {
+        if ((size_t) h->l3 + NVO_IPV6_LEN > len) {
+            return false;
+        }
+        if (want & NVO_ECMP_SRC_IP) {
+            put__(kb, f + h->src, 16);
+        }
+        if (want & NVO_ECMP_DST_IP) {
+            put__(kb, f + h->dst, 16);
+        }
+    } else {
         return false;
-    }
-    size_t hdr = h->ip_version == 4 ? NVO_IPV4_LEN : NVO_IPV6_LEN;
-    if ((size_t) h->l3 + hdr > len) {
-        return false;
-    }
-    if (want & NVO_ECMP_SRC_IP) {
-        put__(kb, f + h->src, h->addr_len);
-    }
-    if (want & NVO_ECMP_DST_IP) {
-        put__(kb, f + h->dst, h->addr_len);
     }
     if (want & NVO_ECMP_PROTO) {
         put__(kb, &h->ip_next, 1);
@@ -332,14 +342,14 @@ ip_fields__(const uint8_t *f, size_t len, const struct nvo_hdrs *h,
 /* The offset of the header after the IP header proper, as the hash uses
  * it: SIZE_MAX for a later fragment, a bad header, or IPv6 extension
  * headers (which the hash does not walk: only their type is hashed). */
-static size_t
+static inline size_t
 l4_of__(const struct nvo_hdrs *h)
 {
     return h->l4 == NVO_HDRS_NONE || h->ip_next != h->proto ? SIZE_MAX
                                                              : h->l4;
 }
 
-static void
+static inline __attribute__((always_inline)) void
 ports__(size_t len, const struct nvo_hdrs *h, uint32_t want,
         struct keybuf *kb)
 {
@@ -366,17 +376,14 @@ mpls__(const uint8_t *f, size_t len, size_t off, uint32_t want,
        struct keybuf *kb)
 {
     bool after_eli = false;
-    for (int i = 0; i < 16 && off < len; i++) {
-        struct nvo_mpls_info m;
-        if (nvo_mpls_decode(f + off, len - off, &m)) {
-            break;
-        }
+    for (int i = 0; i < 16 && off + NVO_MPLS_LSE_LEN <= len; i++) {
+        uint32_t lse = nvo_rd32(f + off);
         if (after_eli && (want & NVO_ECMP_MPLS_EL)) {
             put__(kb, f + off, 3);      /* the 20-bit label (and TC) */
         }
-        after_eli = m.label == NVO_MPLS_LABEL_ELI;
+        after_eli = NVO_MPLS_LSE_LABEL(lse) == NVO_MPLS_LABEL_ELI;
         off += NVO_MPLS_LSE_LEN;
-        if (m.bottom) {
+        if (lse & NVO_MPLS_LSE_S) {
             return off;
         }
     }

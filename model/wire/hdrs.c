@@ -27,7 +27,7 @@ fail__(struct nvo_hdrs *h, enum nvo_hdrs_bad why)
 }
 
 /* The L4 ports at h->l4, for the protocols that start with them. */
-static enum nvo_hdrs_bad
+static inline __attribute__((always_inline)) enum nvo_hdrs_bad
 l4__(const uint8_t *f, size_t len, struct nvo_hdrs *h)
 {
     if (h->later_frag || (h->proto != NVO_IPPROTO_UDP
@@ -48,7 +48,7 @@ l4__(const uint8_t *f, size_t len, struct nvo_hdrs *h)
 }
 
 /* The IP header at h->l3 (EtherType h->eth_type). */
-static enum nvo_hdrs_bad
+static inline __attribute__((always_inline)) enum nvo_hdrs_bad
 l3__(const uint8_t *f, size_t len, struct nvo_hdrs *h)
 {
     size_t l3 = h->l3;
@@ -116,8 +116,8 @@ l3__(const uint8_t *f, size_t len, struct nvo_hdrs *h)
     return NVO_HDRS_OK;
 }
 
-enum nvo_hdrs_bad
-nvo_hdrs_parse_eth(const void *frame, size_t len, struct nvo_hdrs *h)
+static inline __attribute__((always_inline)) enum nvo_hdrs_bad
+parse_eth__(const void *frame, size_t len, struct nvo_hdrs *h)
 {
     const uint8_t *f = frame;
     len = NVO_MIN(len, (size_t) NVO_HDRS_NONE - 1);
@@ -148,6 +148,12 @@ nvo_hdrs_parse_eth(const void *frame, size_t len, struct nvo_hdrs *h)
 }
 
 enum nvo_hdrs_bad
+nvo_hdrs_parse_eth(const void *frame, size_t len, struct nvo_hdrs *h)
+{
+    return parse_eth__(frame, len, h);
+}
+
+enum nvo_hdrs_bad
 nvo_hdrs_parse_ip(const void *frame, size_t len, struct nvo_hdrs *h)
 {
     const uint8_t *f = frame;
@@ -169,7 +175,7 @@ nvo_hdrs_parse_ip(const void *frame, size_t len, struct nvo_hdrs *h)
 enum nvo_hdrs_bad
 nvo_hdrs_parse(const struct nvo_pkt *p, struct nvo_hdrs *h)
 {
-    return nvo_hdrs_parse_eth(p->data, p->size, h);
+    return parse_eth__(p->data, p->size, h);
 }
 
 bool
