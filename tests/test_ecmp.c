@@ -137,6 +137,50 @@ START_TEST(fields)
 }
 END_TEST
 
+/* The entry points that take the caller's parse give the key and the
+ * choice of the ones that parse themselves. */
+START_TEST(with_hdrs)
+{
+    struct nvo_pkt_pool pool;
+    nvo_pkt_pool_init(&pool);
+    struct nvo_tunnel t;
+    struct nvo_tunnel_cfg cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.src_ip4 = 0x0a000001;
+    cfg.dst_ip4 = 0x0a000002;
+    cfg.vni = 100;
+    ck_assert_int_eq(nvo_tunnel_build(&t, &nvo_encap_vxlan_ops, &cfg), 0);
+    struct nvo_ecmp e = hasher(NVO_HASH_CRC32,
+                               NVO_ECMP_5TUPLE | NVO_ECMP_INNER, 3);
+    struct nvo_rng rng;
+    nvo_rng_init(&rng, 1, 1, "with-hdrs");
+    for (int i = 0; i < 200; i++) {
+        struct nvo_pkt *p = tenant_frame(&pool, 0xc0a80001 + (uint32_t) i,
+                                         0xc0a80002, (uint16_t) (1000 + i));
+        if (i % 2) {
+            t.ops->push(&t, p);
+        }
+        struct nvo_hdrs h;
+        ck_assert_int_eq(nvo_hdrs_parse(p, &h), NVO_HDRS_OK);
+        ck_assert_uint_eq(h.l3, 14);
+        uint8_t k1[NVO_ECMP_KEY_MAX], k2[NVO_ECMP_KEY_MAX];
+        size_t n1 = nvo_ecmp_key(&e, p, k1);
+        ck_assert_uint_eq(nvo_ecmp_key_hdrs(&e, p, &h, k2), n1);
+        ck_assert_uint_eq(n1, i % 2 ? 26 : 13);
+        ck_assert_mem_eq(k1, k2, n1);
+        /* The outer source address comes first. */
+        ck_assert_uint_eq(nvo_rd32(k1), i % 2 ? 0x0a000001
+                                              : 0xc0a80001 + (uint32_t) i);
+        ck_assert_uint_eq(nvo_ecmp_select(&e, p, 16, &rng),
+                          nvo_ecmp_select_hdrs(&e, p, &h, 16, &rng));
+        ck_assert_uint_eq(nvo_ecmp_select_hdrs(&e, p, &h, 16, &rng),
+                          nvo_ecmp_hash(&e, k1, n1) % 16);
+        nvo_pkt_free(p);
+    }
+    nvo_pkt_pool_destroy(&pool);
+}
+END_TEST
+
 /* Spread of 'm' flows over 'n' next hops: every bin within 5 standard
  * deviations of m/n (Binomial(m, 1/n)), and the chi-square statistic below
  * the 99.9th percentile of its distribution with n - 1 degrees of freedom
@@ -272,6 +316,7 @@ main(void)
     tcase_add_test(tc, vectors);
     tcase_add_test(tc, names);
     tcase_add_test(tc, fields);
+    tcase_add_test(tc, with_hdrs);
     tcase_add_test(tc, spread);
     tcase_add_test(tc, encap_entropy);
     tcase_set_timeout(tc, 120);

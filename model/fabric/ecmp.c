@@ -5,8 +5,10 @@
  * RSS, XOR-fold, Jenkins lookup3).  See ecmp.h. */
 #include "fabric/ecmp.h"
 
+#include <stddef.h>
 #include <stdio.h>
 
+#include "wire/hdrs.h"
 #include "wire/wire.h"
 
 static const char *const fn_names[NVO_HASH_N] = {
@@ -291,7 +293,7 @@ struct keybuf {
     size_t n;
 };
 
-static inline void
+static inline __attribute__((always_inline)) void
 put__(struct keybuf *kb, const uint8_t *p, size_t n)
 {
     if (kb->n + n <= NVO_ECMP_KEY_MAX) {
@@ -300,88 +302,70 @@ put__(struct keybuf *kb, const uint8_t *p, size_t n)
     }
 }
 
-/* Parses an IP header at offset 'off' of 'f' (frame of 'len' readable
- * bytes) and adds the selected fields.  Sets *l4 to the L4 offset and
- * *proto, or returns false if not IP within 'len'. */
-static bool
-ip_fields__(const uint8_t *f, size_t len, size_t off, uint16_t ethertype,
-            uint32_t want, struct keybuf *kb, size_t *l4, uint8_t *proto)
+/* Adds the selected IP fields of the frame parsed into 'h' (offsets from
+ * 'f'; 'len' bytes readable).  Returns false if there is no IP header
+ * within 'len'.  The protocol hashed is the IP header's own field (for
+ * IPv6 the Next Header, before extension headers). */
+static inline __attribute__((always_inline)) bool
+ip_fields__(const uint8_t *f, size_t len, const struct nvo_hdrs *h,
+            uint32_t want, struct keybuf *kb)
 {
-    if (ethertype == NVO_ETH_TYPE_IPV4) {
-        if (off + 20 > len) {
+    if (h->ip_version == 4) {
+        if ((size_t) h->l3 + NVO_IPV4_LEN > len) {
             return false;
         }
-        const uint8_t *ip = f + off;
-        size_t ihl = (size_t) (ip[0] & 0x0f) * 4;
         if (want & NVO_ECMP_SRC_IP) {
-            put__(kb, ip + 12, 4);
+            put__(kb, f + h->src, 4);
         }
         if (want & NVO_ECMP_DST_IP) {
-            put__(kb, ip + 16, 4);
+            put__(kb, f + h->dst, 4);
         }
-        if (want & NVO_ECMP_PROTO) {
-            put__(kb, ip + 9, 1);
-        }
-        *proto = ip[9];
-        /* Non-first fragments carry no L4 header. */
-        *l4 = (nvo_rd16(ip + 6) & 0x1fff) ? SIZE_MAX : off + ihl;
-        return true;
-    }
-    if (ethertype == NVO_ETH_TYPE_IPV6) {
-        if (off + 40 > len) {
+    } else if (h->ip_version == 6) {
+        if ((size_t) h->l3 + NVO_IPV6_LEN > len) {
             return false;
         }
-        const uint8_t *ip = f + off;
         if (want & NVO_ECMP_SRC_IP) {
-            put__(kb, ip + 8, 16);
+            put__(kb, f + h->src, 16);
         }
         if (want & NVO_ECMP_DST_IP) {
-            put__(kb, ip + 24, 16);
+            put__(kb, f + h->dst, 16);
         }
-        if (want & NVO_ECMP_PROTO) {
-            put__(kb, ip + 6, 1);
-        }
-        *proto = ip[6];
-        *l4 = off + 40;
-        return true;
+    } else {
+        return false;
     }
-    return false;
+    if (want & NVO_ECMP_PROTO) {
+        put__(kb, &h->ip_next, 1);
+    }
+    return true;
 }
 
-static void
-ports__(const uint8_t *f, size_t len, size_t l4, uint8_t proto, uint32_t want,
+/* The offset of the header after the IP header proper, as the hash uses
+ * it: SIZE_MAX for a later fragment, a bad header, or IPv6 extension
+ * headers (which the hash does not walk: only their type is hashed). */
+static inline size_t
+l4_of__(const struct nvo_hdrs *h)
+{
+    return h->l4 == NVO_HDRS_NONE || h->ip_next != h->proto ? SIZE_MAX
+                                                             : h->l4;
+}
+
+static inline __attribute__((always_inline)) void
+ports__(size_t len, const struct nvo_hdrs *h, uint32_t want,
         struct keybuf *kb)
 {
-    if ((proto != NVO_IPPROTO_UDP && proto != NVO_IPPROTO_TCP)
-        || l4 == SIZE_MAX || l4 + 4 > len) {
+    size_t l4 = l4_of__(h);
+    if ((h->ip_next != NVO_IPPROTO_UDP && h->ip_next != NVO_IPPROTO_TCP)
+        || l4 == SIZE_MAX || l4 + 4 > len || !h->ports) {
         return;
     }
+    uint8_t b[2];
     if (want & NVO_ECMP_SRC_PORT) {
-        put__(kb, f + l4, 2);
+        nvo_wr16(b, h->sport);
+        put__(kb, b, 2);
     }
     if (want & NVO_ECMP_DST_PORT) {
-        put__(kb, f + l4 + 2, 2);
-    }
-}
-
-/* Skips an Ethernet header and its VLAN tags at 'off'; returns the offset
- * of what follows and its ethertype, or false. */
-static bool
-eth__(const uint8_t *f, size_t len, size_t *off, uint16_t *type)
-{
-    size_t o = *off + 12;
-    for (;;) {
-        if (o + 2 > len) {
-            return false;
-        }
-        uint16_t t = nvo_rd16(f + o);
-        if (t == NVO_ETH_TYPE_VLAN || t == NVO_ETH_TYPE_QINQ) {
-            o += 4;
-            continue;
-        }
-        *type = t;
-        *off = o + 2;
-        return true;
+        nvo_wr16(b, h->dport);
+        put__(kb, b, 2);
     }
 }
 
@@ -392,15 +376,14 @@ mpls__(const uint8_t *f, size_t len, size_t off, uint32_t want,
        struct keybuf *kb)
 {
     bool after_eli = false;
-    for (int i = 0; i < 16 && off + 4 <= len; i++) {
+    for (int i = 0; i < 16 && off + NVO_MPLS_LSE_LEN <= len; i++) {
         uint32_t lse = nvo_rd32(f + off);
-        uint32_t label = lse >> 12;
         if (after_eli && (want & NVO_ECMP_MPLS_EL)) {
             put__(kb, f + off, 3);      /* the 20-bit label (and TC) */
         }
-        after_eli = label == 7;
-        off += 4;
-        if (lse & 0x100) {
+        after_eli = NVO_MPLS_LSE_LABEL(lse) == NVO_MPLS_LABEL_ELI;
+        off += NVO_MPLS_LSE_LEN;
+        if (lse & NVO_MPLS_LSE_S) {
             return off;
         }
     }
@@ -414,117 +397,131 @@ static void
 inner__(const uint8_t *f, size_t len, size_t off, bool ethernet,
         struct keybuf *kb)
 {
-    uint16_t type;
+    if (off >= len) {
+        return;
+    }
+    struct nvo_hdrs h;
     if (ethernet) {
-        if (!eth__(f, len, &off, &type)) {
+        if (nvo_hdrs_parse_eth(f + off, len - off, &h) == NVO_HDRS_BAD_L2) {
             return;
         }
     } else {
-        if (off >= len) {
-            return;
-        }
-        uint8_t v = f[off] >> 4;
-        type = v == 4 ? NVO_ETH_TYPE_IPV4 : v == 6 ? NVO_ETH_TYPE_IPV6 : 0;
+        nvo_hdrs_parse_ip(f + off, len - off, &h);
     }
-    size_t l4;
-    uint8_t proto;
-    if (ip_fields__(f, len, off, type, NVO_ECMP_5TUPLE, kb, &l4, &proto)) {
-        ports__(f, len, l4, proto, NVO_ECMP_5TUPLE, kb);
+    if (ip_fields__(f + off, len - off, &h, NVO_ECMP_5TUPLE, kb)) {
+        ports__(len - off, &h, NVO_ECMP_5TUPLE, kb);
+    }
+}
+
+/* The MPLS stack at 'off' and, if wanted, the IP packet below it. */
+static void
+mpls_inner__(const uint8_t *f, size_t len, size_t off, uint32_t want,
+             struct keybuf *kb)
+{
+    size_t after = mpls__(f, len, off, want, kb);
+    if ((want & NVO_ECMP_INNER) && after != SIZE_MAX) {
+        inner__(f, len, after, false, kb);
     }
 }
 
 size_t
-nvo_ecmp_key(const struct nvo_ecmp *e, const struct nvo_pkt *p,
-             uint8_t key[NVO_ECMP_KEY_MAX])
+nvo_ecmp_key_hdrs(const struct nvo_ecmp *e, const struct nvo_pkt *p,
+                  const struct nvo_hdrs *h, uint8_t key[NVO_ECMP_KEY_MAX])
 {
     struct keybuf kb = { key, 0 };
     uint32_t want = e->cfg.fields;
     const uint8_t *f = p->data;
     /* The parser sees the real bytes up to its depth. */
     size_t len = NVO_MIN((size_t) p->size, (size_t) e->cfg.parser_depth);
-    size_t off = 0;
-    uint16_t type;
-    if (!eth__(f, len, &off, &type)) {
+    if (h->l3 == NVO_HDRS_NONE || h->l3 > len) {
         return 0;
     }
-    if (type == NVO_ETH_TYPE_MPLS) {
-        size_t after = mpls__(f, len, off, want, &kb);
-        if ((want & NVO_ECMP_INNER) && after != SIZE_MAX) {
-            inner__(f, len, after, false, &kb);
-        }
+    if (h->eth_type == NVO_ETH_TYPE_MPLS) {
+        mpls_inner__(f, len, h->l3, want, &kb);
         return kb.n;
     }
-    size_t l4;
-    uint8_t proto;
-    if (!ip_fields__(f, len, off, type, want, &kb, &l4, &proto)) {
+    if (!ip_fields__(f, len, h, want, &kb)) {
         return kb.n;
     }
-    ports__(f, len, l4, proto, want, &kb);
+    ports__(len, h, want, &kb);
+    size_t l4 = l4_of__(h);
     if (l4 == SIZE_MAX) {
         return kb.n;
     }
 
-    if (proto == NVO_IPPROTO_GRE && l4 + 4 <= len) {
-        uint16_t flags = nvo_rd16(f + l4);
-        uint16_t gproto = nvo_rd16(f + l4 + 2);
-        size_t o = l4 + 4 + ((flags & 0x8000) ? 4 : 0);
-        if ((flags & 0x2000) && o + 4 <= len && (want & NVO_ECMP_GRE_KEY)) {
+    if (h->ip_next == NVO_IPPROTO_GRE && l4 + NVO_GRE_LEN <= len) {
+        uint16_t flags = nvo_rd16(f + l4 + offsetof(struct nvo_gre_header,
+                                                    flags));
+        uint16_t gproto = nvo_rd16(f + l4 + offsetof(struct nvo_gre_header,
+                                                     proto));
+        /* Optional fields in order: checksum+reserved, key, sequence. */
+        size_t o = l4 + NVO_GRE_LEN + ((flags & NVO_GRE_C) ? 4 : 0);
+        if ((flags & NVO_GRE_K) && o + 4 <= len && (want & NVO_ECMP_GRE_KEY)) {
             put__(&kb, f + o, 4);
         }
-        o += ((flags & 0x2000) ? 4 : 0) + ((flags & 0x1000) ? 4 : 0);
+        o += ((flags & NVO_GRE_K) ? 4 : 0) + ((flags & NVO_GRE_S) ? 4 : 0);
         if (gproto == NVO_ETH_TYPE_MPLS) {
-            size_t after = mpls__(f, len, o, want, &kb);
-            if ((want & NVO_ECMP_INNER) && after != SIZE_MAX) {
-                inner__(f, len, after, false, &kb);
-            }
+            mpls_inner__(f, len, o, want, &kb);
         } else if (gproto == NVO_ETH_TYPE_TEB && (want & NVO_ECMP_INNER)) {
             inner__(f, len, o, true, &kb);          /* NVGRE */
         }
         return kb.n;
     }
-    if (proto == NVO_IPPROTO_MPLS) {
-        size_t after = mpls__(f, len, l4, want, &kb);
-        if ((want & NVO_ECMP_INNER) && after != SIZE_MAX) {
-            inner__(f, len, after, false, &kb);
-        }
+    if (h->ip_next == NVO_IPPROTO_MPLS) {
+        mpls_inner__(f, len, l4, want, &kb);
         return kb.n;
     }
-    if (proto == NVO_IPPROTO_UDP && l4 + 8 <= len) {
-        uint16_t dport = nvo_rd16(f + l4 + 2);
-        size_t o = l4 + 8;
-        if (dport == NVO_PORT_MPLS_UDP) {
-            size_t after = mpls__(f, len, o, want, &kb);
-            if ((want & NVO_ECMP_INNER) && after != SIZE_MAX) {
-                inner__(f, len, after, false, &kb);
-            }
+    if (h->ip_next == NVO_IPPROTO_UDP && l4 + NVO_UDP_LEN <= len) {
+        size_t o = l4 + NVO_UDP_LEN;
+        const uint8_t *x = f + o;       /* the encapsulation header */
+        bool x_ok = o + NVO_VXLAN_LEN <= len;   /* = NVO_GENEVE_LEN */
+        if (h->dport == NVO_PORT_MPLS_UDP) {
+            mpls_inner__(f, len, o, want, &kb);
         } else if (!(want & NVO_ECMP_INNER)) {
             /* nothing more */
-        } else if (dport == NVO_PORT_VXLAN) {
-            inner__(f, len, o + 8, true, &kb);
-        } else if (dport == NVO_PORT_VXLAN_GPE && o + 8 <= len
-                   && f[o + 3] == 3) {              /* next protocol: Ethernet */
-            inner__(f, len, o + 8, true, &kb);
-        } else if (dport == NVO_PORT_GENEVE && o + 8 <= len
-                   && nvo_rd16(f + o + 2) == NVO_ETH_TYPE_TEB) {
-            inner__(f, len, o + 8 + (size_t) (f[o] & 0x3f) * 4, true, &kb);
+        } else if (h->dport == NVO_PORT_VXLAN) {
+            inner__(f, len, o + NVO_VXLAN_LEN, true, &kb);
+        } else if (h->dport == NVO_PORT_VXLAN_GPE && x_ok
+                   && (nvo_rd32(x + offsetof(struct nvo_vxlan_header, flags))
+                       & 0xff) == NVO_VXLAN_GPE_NP_ETH) {
+            inner__(f, len, o + NVO_VXLAN_LEN, true, &kb);
+        } else if (h->dport == NVO_PORT_GENEVE && x_ok
+                   && nvo_rd16(x + offsetof(struct nvo_geneve_header, proto))
+                      == NVO_ETH_TYPE_TEB) {
+            size_t opts = (size_t) (x[offsetof(struct nvo_geneve_header,
+                                               ver_opt_len)] & 0x3f) * 4;
+            inner__(f, len, o + NVO_GENEVE_LEN + opts, true, &kb);
         }
         return kb.n;
     }
-    if (proto == NVO_IPPROTO_TCP && (want & NVO_ECMP_INNER) && l4 + 20 <= len
-        && nvo_rd16(f + l4 + 2) == NVO_PORT_STT) {
+    if (h->ip_next == NVO_IPPROTO_TCP && (want & NVO_ECMP_INNER)
+        && l4 + NVO_TCP_LEN <= len && h->dport == NVO_PORT_STT) {
         /* STT: TCP-like header, then the 18-byte STT header (first
          * segment only: its offset field in the sequence number is 0). */
-        size_t doff = (size_t) (f[l4 + 12] >> 4) * 4;
-        if ((nvo_rd32(f + l4 + 4) & 0xffff) == 0) {
-            inner__(f, len, l4 + doff + 18, true, &kb);
+        const uint8_t *t = f + l4;
+        size_t doff = (size_t) (nvo_rd16(t + offsetof(struct nvo_tcp_header,
+                                                      off_flags)) >> 12) * 4;
+        if ((nvo_rd32(t + offsetof(struct nvo_tcp_header, seq)) & 0xffff)
+            == 0) {
+            inner__(f, len, l4 + doff + NVO_STT_LEN, true, &kb);
         }
     }
     return kb.n;
 }
 
+size_t
+nvo_ecmp_key(const struct nvo_ecmp *e, const struct nvo_pkt *p,
+             uint8_t key[NVO_ECMP_KEY_MAX])
+{
+    struct nvo_hdrs h;
+    nvo_hdrs_parse(p, &h);
+    return nvo_ecmp_key_hdrs(e, p, &h, key);
+}
+
 uint32_t
-nvo_ecmp_select(const struct nvo_ecmp *e, const struct nvo_pkt *p,
-                uint32_t n, struct nvo_rng *rng)
+nvo_ecmp_select_hdrs(const struct nvo_ecmp *e, const struct nvo_pkt *p,
+                     const struct nvo_hdrs *h, uint32_t n,
+                     struct nvo_rng *rng)
 {
     if (n <= 1) {
         return 0;
@@ -533,6 +530,18 @@ nvo_ecmp_select(const struct nvo_ecmp *e, const struct nvo_pkt *p,
         return (uint32_t) nvo_rng_below(rng, n);
     }
     uint8_t key[NVO_ECMP_KEY_MAX];
-    size_t len = nvo_ecmp_key(e, p, key);
+    size_t len = nvo_ecmp_key_hdrs(e, p, h, key);
     return nvo_ecmp_hash(e, key, len) % n;
+}
+
+uint32_t
+nvo_ecmp_select(const struct nvo_ecmp *e, const struct nvo_pkt *p,
+                uint32_t n, struct nvo_rng *rng)
+{
+    if (n <= 1) {
+        return 0;               /* no parse needed */
+    }
+    struct nvo_hdrs h;
+    nvo_hdrs_parse(p, &h);
+    return nvo_ecmp_select_hdrs(e, p, &h, n, rng);
 }

@@ -13,6 +13,7 @@
 #define NVO_ECMP_H
 
 #include "core/nvo.h"
+#include "wire/hdrs.h"
 #include "wire/pkt.h"
 #include "core/rng.h"
 
@@ -82,6 +83,13 @@ void nvo_ecmp_init(struct nvo_ecmp *, const struct nvo_ecmp_cfg *,
 size_t nvo_ecmp_key(const struct nvo_ecmp *, const struct nvo_pkt *,
                     uint8_t key[NVO_ECMP_KEY_MAX]);
 
+/* nvo_ecmp_key() with the outer headers already parsed by
+ * nvo_hdrs_parse(p, h): the switch parses once where the frame enters and
+ * passes the result here (and to forwarding).  Same key, same bytes. */
+size_t nvo_ecmp_key_hdrs(const struct nvo_ecmp *, const struct nvo_pkt *,
+                         const struct nvo_hdrs *,
+                         uint8_t key[NVO_ECMP_KEY_MAX]);
+
 /* The hash of a key. */
 uint32_t nvo_ecmp_hash(const struct nvo_ecmp *, const uint8_t *key,
                        size_t len);
@@ -90,5 +98,10 @@ uint32_t nvo_ecmp_hash(const struct nvo_ecmp *, const uint8_t *key,
  * draw from 'rng'. */
 uint32_t nvo_ecmp_select(const struct nvo_ecmp *, const struct nvo_pkt *,
                          uint32_t n, struct nvo_rng *rng);
+/* The same with the parse the caller already did (nvo_hdrs_parse(p, h));
+ * nvo_ecmp_select() is this after its own parse. */
+uint32_t nvo_ecmp_select_hdrs(const struct nvo_ecmp *, const struct nvo_pkt *,
+                              const struct nvo_hdrs *, uint32_t n,
+                              struct nvo_rng *rng);
 
 #endif /* NVO_ECMP_H */

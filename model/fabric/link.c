@@ -7,6 +7,7 @@
 
 #include <glib.h>
 
+#include "wire/hdrs.h"
 
 const char *
 nvo_drop_reason_name(enum nvo_drop_reason r)
@@ -184,15 +185,7 @@ nvo_link_connect(struct nvo_link *link, struct nvo_port *a,
 static uint32_t
 l2_len__(const struct nvo_pkt *p)
 {
-    uint32_t len = 14;
-    while (p->size >= len + 4) {
-        uint16_t type = nvo_rd16(p->data + len - 2);
-        if (type != 0x8100 && type != 0x88a8) {
-            break;
-        }
-        len += 4;
-    }
-    return len;
+    return nvo_hdrs_l2_len(p->data, p->size);
 }
 
 static void tx_done__(void *port_);

@@ -10,8 +10,6 @@
 
 #include "wire/wire.h"
 
-#define NVO_IPPROTO_SCTP 132
-
 int
 nvo_flow_extract(const void *frame, size_t len, struct nvo_flow *flow)
 {

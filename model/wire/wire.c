@@ -5,39 +5,15 @@
  * decoder copies the bytes into a local typed header after checking the
  * length, so neither depends on the alignment of the caller's buffer and
  * neither reads past 'len'.  Multi-header parsing (L2 tags, IPv6 extension
- * headers, summaries) goes through a bounds-checked cursor. */
+ * headers, summaries) goes through the bounds-checked cursor of cursor.h. */
 #include "wire/wire.h"
+#include "wire/cursor.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
-
-/* ---- Bounds-checked cursor ---------------------------------------------- */
-
-struct cursor {
-    const uint8_t *p;
-    size_t left;
-};
-
-static inline struct cursor
-cursor_init(const void *buf, size_t len)
-{
-    return (struct cursor) { .p = buf, .left = len };
-}
-
-/* Advances by 'n' bytes; false (and no move) if fewer remain. */
-static inline bool
-cursor_skip(struct cursor *c, size_t n)
-{
-    if (c->left < n) {
-        return false;
-    }
-    c->p += n;
-    c->left -= n;
-    return true;
-}
 
 /* ---- Internet checksum -------------------------------------------------- */
 
@@ -176,13 +152,13 @@ nvo_vlan_decode(const void *buf, size_t len, struct nvo_vlan_info *out)
 int
 nvo_l2_decode(const void *buf, size_t len, struct nvo_l2_info *out)
 {
-    struct cursor c = cursor_init(buf, len);
+    struct nvo_rd c = nvo_rd_init(buf, len);
 
     memset(out, 0, sizeof *out);
     if (nvo_eth_decode(c.p, c.left, &out->eth)) {
         return EBADMSG;
     }
-    cursor_skip(&c, NVO_ETH_LEN);
+    nvo_rd_skip(&c, NVO_ETH_LEN);
     uint16_t type = out->eth.type;
     while ((type == NVO_ETH_TYPE_VLAN || type == NVO_ETH_TYPE_QINQ)
            && out->n_vlans < NVO_ARRAY_SIZE(out->vlans)) {
@@ -190,7 +166,7 @@ nvo_l2_decode(const void *buf, size_t len, struct nvo_l2_info *out)
         if (nvo_vlan_decode(c.p, c.left, v)) {
             return EBADMSG;
         }
-        cursor_skip(&c, NVO_VLAN_LEN);
+        nvo_rd_skip(&c, NVO_VLAN_LEN);
         out->n_vlans++;
         type = v->type;
     }
@@ -382,8 +358,8 @@ int
 nvo_ipv6_skip_ext(const void *buf, size_t len, uint8_t *proto,
                   size_t *l4_ofs, bool *later_frag)
 {
-    struct cursor c = cursor_init(buf, len);
-    if (!cursor_skip(&c, NVO_IPV6_LEN)) {
+    struct nvo_rd c = nvo_rd_init(buf, len);
+    if (!nvo_rd_skip(&c, NVO_IPV6_LEN)) {
         return EBADMSG;
     }
     uint8_t next = ((const uint8_t *) buf)[6];
@@ -407,7 +383,7 @@ nvo_ipv6_skip_ext(const void *buf, size_t len, uint8_t *proto,
             ext_len = ((size_t) e[1] + 1) * 8;
         }
         next = e[0];
-        if (!cursor_skip(&c, ext_len)) {
+        if (!nvo_rd_skip(&c, ext_len)) {
             return EBADMSG;
         }
         if (*later_frag) {
@@ -642,7 +618,7 @@ nvo_geneve_encode(void *hdr, const struct nvo_geneve_info *info)
 int
 nvo_geneve_opts_check(const void *opts, size_t len, bool *critical)
 {
-    struct cursor c = cursor_init(opts, len);
+    struct nvo_rd c = nvo_rd_init(opts, len);
     bool crit = false;
 
     while (c.left) {
@@ -651,7 +627,7 @@ nvo_geneve_opts_check(const void *opts, size_t len, bool *critical)
             return EBADMSG;
         }
         crit |= (o.type & NVO_GENEVE_OPT_CRIT) != 0;
-        cursor_skip(&c, NVO_GENEVE_OPT_LEN + (size_t) o.data_len);
+        nvo_rd_skip(&c, NVO_GENEVE_OPT_LEN + (size_t) o.data_len);
     }
     if (critical) {
         *critical = crit;
@@ -1112,7 +1088,7 @@ summarize_inner(struct sbuf *sb, const uint8_t *b, size_t len, int depth)
 static void
 summarize_mpls(struct sbuf *sb, const uint8_t *b, size_t len, int depth)
 {
-    struct cursor c = cursor_init(b, len);
+    struct nvo_rd c = nvo_rd_init(b, len);
     SB_LIT(sb, " mpls");
     for (int i = 0; ; i++) {
         struct nvo_mpls_info m;
@@ -1120,7 +1096,7 @@ summarize_mpls(struct sbuf *sb, const uint8_t *b, size_t len, int depth)
             SB_LIT(sb, " [bad]");
             return;
         }
-        cursor_skip(&c, NVO_MPLS_LSE_LEN);
+        nvo_rd_skip(&c, NVO_MPLS_LSE_LEN);
         if (i) {
             SB_LIT(sb, ",");
         } else {
@@ -1138,7 +1114,7 @@ summarize_mpls(struct sbuf *sb, const uint8_t *b, size_t len, int depth)
     if (depth == 0 && c.left >= NVO_PW_CW_LEN + NVO_ETH_LEN
         && !c.p[0] && !c.p[1] && !c.p[2] && !c.p[3]) {
         SB_LIT(sb, " cw");
-        cursor_skip(&c, NVO_PW_CW_LEN);
+        nvo_rd_skip(&c, NVO_PW_CW_LEN);
     }
     summarize_inner(sb, c.p, c.left, depth);
 }

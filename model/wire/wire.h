@@ -60,6 +60,7 @@
 #define NVO_IPPROTO_NONE        59
 #define NVO_IPPROTO_DSTOPTS     60
 #define NVO_IPPROTO_PIM         103
+#define NVO_IPPROTO_SCTP        132
 #define NVO_IPPROTO_MPLS        137     /* MPLS in IP, RFC 4023 */
 
 /* Well-known ports (IANA). */
@@ -687,6 +688,11 @@ int nvo_stt_tcp_decode(const void *buf, size_t len, struct nvo_stt_tcp_info *);
 #define NVO_MPLS_LABEL_EXTENSION 15
 #define NVO_MPLS_LABEL_UNRESERVED_MIN 16
 #define NVO_MPLS_LABEL_MAX 0xfffff
+/* Fields of a label stack entry read as a host-order 32-bit word. */
+#define NVO_MPLS_LSE_LABEL(lse) ((lse) >> 12)
+#define NVO_MPLS_LSE_TC(lse) (((lse) >> 9) & 0x7)
+#define NVO_MPLS_LSE_S 0x100u
+#define NVO_MPLS_LSE_TTL(lse) ((lse) & 0xff)
 struct nvo_mpls_lse {
     nvo_16aligned_be32 lse;
 };
