@@ -171,7 +171,8 @@ int nvo_net_remove_route_listener(struct nvo_net *, nvo_net_route_fn *fn,
 
 /* Adds a listener: fn(ctx, net, change, link or node index) on every
  * link or node state change (nvo_net_set_link_up / _node_up when the
- * state does change; a node's change comes after its links'). */
+ * state does change; a node's links go down and up with it, reported as
+ * the node's change only). */
 int nvo_net_add_state_listener(struct nvo_net *, nvo_net_state_fn *fn,
                                void *ctx);
 int nvo_net_remove_state_listener(struct nvo_net *, nvo_net_state_fn *fn,
