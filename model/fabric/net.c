@@ -217,27 +217,8 @@ nvo_net_add_link(struct nvo_net *net, uint32_t a, uint32_t b,
 
 /* ---- Addresses ---------------------------------------------------------- */
 
-#define LOOPBACK4_BASE 0x0a000000u      /* 10.0.0.0/8: node i is base+i+1 */
+#define LOOPBACK4_BASE NVO_NET_LOOPBACK4_BASE
 #define LINK4_BASE 0xac100000u          /* 172.16.0.0/12: a /31 per link */
-
-int
-nvo_net_addr4_node(const struct nvo_net *net, uint32_t addr)
-{
-    uint32_t i = addr - LOOPBACK4_BASE - 1;
-    return i < net->nodes->len ? (int) i : -1;
-}
-
-int
-nvo_net_addr6_node(const struct nvo_net *net, const uint8_t addr[16])
-{
-    /* fd00::/64, interface id = node index + 1. */
-    static const uint8_t prefix[12] = { 0xfd };
-    if (memcmp(addr, prefix, 12)) {
-        return -1;
-    }
-    uint32_t i = nvo_rd32(addr + 12) - 1;
-    return i < net->nodes->len ? (int) i : -1;
-}
 
 int
 nvo_net_finalize(struct nvo_net *net)
@@ -365,45 +346,6 @@ nvo_net_set_node_up(struct nvo_net *net, uint32_t ni, bool up)
     nvo_routes_note_node__(net, ni);
     schedule_convergence__(net);
     state_changed__(net, up ? NVO_NET_NODE_UP : NVO_NET_NODE_DOWN, ni);
-}
-
-/* ---- Parsing ------------------------------------------------------------ */
-
-int
-nvo_net_dst_node__(const struct nvo_net *net, const uint8_t *ip, int version)
-{
-    return version == 4 ? nvo_net_addr4_node(net, nvo_rd32(ip + 16))
-                        : nvo_net_addr6_node(net, ip + 24);
-}
-
-int
-nvo_net_parse__(const struct nvo_net *net, const struct nvo_pkt *p,
-                struct nvo_node_rx *rx)
-{
-    uint32_t off = 12;
-    for (;;) {
-        if (p->size < off + 2) {
-            return NVO_NODE_DROP_NOT_IP;
-        }
-        uint16_t type = nvo_rd16(p->data + off);
-        if (type == NVO_ETH_TYPE_VLAN || type == NVO_ETH_TYPE_QINQ) {
-            off += 4;
-            continue;
-        }
-        off += 2;
-        if (type == NVO_ETH_TYPE_IPV4 && p->size >= off + 20) {
-            rx->version = 4;
-            break;
-        }
-        if (type == NVO_ETH_TYPE_IPV6 && p->size >= off + 40) {
-            rx->version = 6;
-            break;
-        }
-        return NVO_NODE_DROP_NOT_IP;
-    }
-    rx->l3 = off;
-    rx->dst = nvo_net_dst_node__(net, p->data + off, rx->version);
-    return 0;
 }
 
 /* ---- Listeners ------------------------------------------------------------ */

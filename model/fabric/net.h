@@ -244,8 +244,25 @@ int nvo_net_find(const struct nvo_net *, const char *name);
 int nvo_net_find_link(const struct nvo_net *, uint32_t a, uint32_t b);
 
 /* Node index of an underlay address (IPv4 host order, or IPv6), or -1. */
-int nvo_net_addr4_node(const struct nvo_net *, uint32_t addr);
-int nvo_net_addr6_node(const struct nvo_net *, const uint8_t addr[16]);
+#define NVO_NET_LOOPBACK4_BASE 0x0a000000u  /* 10.0.0.0/8: node i is base+i+1 */
+static inline int
+nvo_net_addr4_node(const struct nvo_net *net, uint32_t addr)
+{
+    uint32_t i = addr - NVO_NET_LOOPBACK4_BASE - 1;
+    return i < net->nodes->len ? (int) i : -1;
+}
+
+static inline int
+nvo_net_addr6_node(const struct nvo_net *net, const uint8_t addr[16])
+{
+    /* fd00::/64, interface id = node index + 1. */
+    static const uint8_t prefix[12] = { 0xfd };
+    if (memcmp(addr, prefix, 12)) {
+        return -1;
+    }
+    uint32_t i = nvo_rd32(addr + 12) - 1;
+    return i < net->nodes->len ? (int) i : -1;
+}
 
 /* Recomputes every FIB from the current link and node states now, from
  * scratch. */
@@ -261,15 +278,14 @@ void nvo_net_update_routes(struct nvo_net *);
 void nvo_net_set_link_up(struct nvo_net *, uint32_t link, bool up);
 void nvo_net_set_node_up(struct nvo_net *, uint32_t node, bool up);
 
-/* For node.c and switch.c: the destination node of the frame whose IP
- * header (version 4 or 6) is at 'ip', or -1. */
-int nvo_net_dst_node__(const struct nvo_net *, const uint8_t *ip,
-                       int version);
-
-/* For node.c: finds the outer IP header of the frame at p->data (past
- * any VLAN tags); 0 and rx->l3, rx->version, rx->dst, or NOT_IP. */
-int nvo_net_parse__(const struct nvo_net *, const struct nvo_pkt *p,
-                    struct nvo_node_rx *rx);
+/* For node.c: the destination node of the frame whose IP header
+ * (version 4 or 6) is at 'ip', or -1. */
+static inline int
+nvo_net_dst_node__(const struct nvo_net *net, const uint8_t *ip, int version)
+{
+    return version == 4 ? nvo_net_addr4_node(net, nvo_rd32(ip + 16))
+                        : nvo_net_addr6_node(net, ip + 24);
+}
 
 /* The next hops of node 'n' toward node 'dst' over the current routes:
  * returns their number and points *ports at them, in ascending port order

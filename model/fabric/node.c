@@ -196,6 +196,38 @@ nvo_node_deliver(struct nvo_node *n, struct nvo_pkt *p,
     b->fn(b->ctx, n, p);
 }
 
+/* Finds the outer IP header of the frame at p->data (past any VLAN
+ * tags): 0 and rx->l3, rx->version, rx->dst; or NVO_NODE_DROP_NOT_IP. */
+static inline int
+parse__(const struct nvo_net *net, const struct nvo_pkt *p,
+                struct nvo_node_rx *rx)
+{
+    uint32_t off = 12;
+    for (;;) {
+        if (p->size < off + 2) {
+            return NVO_NODE_DROP_NOT_IP;
+        }
+        uint16_t type = nvo_rd16(p->data + off);
+        if (type == NVO_ETH_TYPE_VLAN || type == NVO_ETH_TYPE_QINQ) {
+            off += 4;
+            continue;
+        }
+        off += 2;
+        if (type == NVO_ETH_TYPE_IPV4 && p->size >= off + 20) {
+            rx->version = 4;
+            break;
+        }
+        if (type == NVO_ETH_TYPE_IPV6 && p->size >= off + 40) {
+            rx->version = 6;
+            break;
+        }
+        return NVO_NODE_DROP_NOT_IP;
+    }
+    rx->l3 = off;
+    rx->dst = nvo_net_dst_node__(net, p->data + off, rx->version);
+    return 0;
+}
+
 /* ---- Receive and send ----------------------------------------------------- */
 
 void
@@ -207,7 +239,7 @@ nvo_node_rx__(struct nvo_port *port, struct nvo_pkt *p)
         return;
     }
     struct nvo_node_rx rx;
-    if (nvo_net_parse__(n->net, p, &rx)) {
+    if (parse__(n->net, p, &rx)) {
         nvo_node_drop(n, p, NVO_NODE_DROP_NOT_IP);
         return;
     }
@@ -230,7 +262,7 @@ nvo_node_send(struct nvo_node *n, struct nvo_pkt *p)
         return;
     }
     struct nvo_node_rx rx;
-    if (nvo_net_parse__(n->net, p, &rx)) {
+    if (parse__(n->net, p, &rx)) {
         nvo_node_drop(n, p, NVO_NODE_DROP_NOT_IP);
         return;
     }

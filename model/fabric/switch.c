@@ -64,9 +64,9 @@ flowmap_note__(struct nvo_node *n, uint64_t id, uint16_t port)
     }
 }
 
-void
-nvo_switch_forward(struct nvo_node *n, struct nvo_pkt *p, uint32_t dst,
-                   bool track_flows)
+static inline void
+forward__(struct nvo_node *n, struct nvo_pkt *p, uint32_t dst,
+          bool track_flows)
 {
     /* A switch's FIB by the destination's group (routes.c); a group's own
      * switches deliver on their link to the hypervisor, a hypervisor
@@ -106,9 +106,8 @@ nvo_switch_forward(struct nvo_node *n, struct nvo_pkt *p, uint32_t dst,
     nvo_port_send(&n->ports[port], p);
 }
 
-bool
-nvo_switch_decrement_ttl(struct nvo_node *n, struct nvo_pkt *p,
-                         const struct nvo_node_rx *rx)
+static inline bool
+ttl__(struct nvo_node *n, struct nvo_pkt *p, const struct nvo_node_rx *rx)
 {
     uint8_t *ip = p->data + rx->l3;
     if (rx->version == 4) {
@@ -139,10 +138,24 @@ static void
 receive__(struct nvo_node *n, struct nvo_port *in, struct nvo_pkt *p,
           const struct nvo_node_rx *rx)
 {
-    if (in && !nvo_switch_decrement_ttl(n, p, rx)) {
+    if (in && !ttl__(n, p, rx)) {
         return;
     }
-    nvo_switch_forward(n, p, (uint32_t) rx->dst, true);
+    forward__(n, p, (uint32_t) rx->dst, true);
+}
+
+void
+nvo_switch_forward(struct nvo_node *n, struct nvo_pkt *p, uint32_t dst,
+                   bool track_flows)
+{
+    forward__(n, p, dst, track_flows);
+}
+
+bool
+nvo_switch_decrement_ttl(struct nvo_node *n, struct nvo_pkt *p,
+                         const struct nvo_node_rx *rx)
+{
+    return ttl__(n, p, rx);
 }
 
 const struct nvo_node_ops nvo_switch_ops = {
