@@ -167,6 +167,9 @@ nvo_node_deliver(struct nvo_node *n, struct nvo_pkt *p,
         const struct nvo_ipv4_header *h = (const void *) ip;
         proto = h->proto;
         l4 = (size_t) (h->ver_ihl & 0x0f) * 4;
+        if (nvo_ntohs(h->frag_off) & NVO_IP_FRAG_OFF_MASK) {
+            l4 = len;           /* a later fragment: no port */
+        }
     } else {
         bool later_frag = false;
         if (nvo_ipv6_skip_ext(ip, len, &proto, &l4, &later_frag)) {

@@ -246,7 +246,7 @@ write_ecmp__(xmlTextWriterPtr w, const struct nvo_sim *sim,
         GArray *jains = g_array_new(FALSE, FALSE, sizeof(double));
         for (uint32_t i = 0; i < nvo_net_n_nodes(net); i++) {
             const struct nvo_node *n = nvo_net_node(net, i);
-            if ((int) n->role != role || n->role == NVO_ROLE_HYPERVISOR) {
+            if ((int) n->role != role || nvo_role_tier(n->role) == 0) {
                 continue;
             }
             int tier = nvo_role_tier(n->role);
@@ -340,6 +340,9 @@ write_nodes__(xmlTextWriterPtr w, const struct nvo_net *net)
         attr_s__(w, "role", nvo_role_name(n->role));
         attr_s__(w, "address", addr);
         attr_s__(w, "mac", nvo_eth_addr_format(n->mac, mac));
+        if (n->ops->report) {
+            n->ops->report(n, w);           /* the role's own part */
+        }
         xmlTextWriterEndElement(w);
     }
 }
