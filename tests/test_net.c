@@ -1272,6 +1272,53 @@ START_TEST(node_ops)
 }
 END_TEST
 
+/* The traffic model registers through the node's APIs and takes it all
+ * back: bindings, idle callbacks, its route listener. */
+START_TEST(traffic_registrations)
+{
+    struct fab f;
+    fab_init(&f, NVO_SEED_PER_SWITCH, NVO_HASH_CRC32);
+    leaf_spine(&f, 1, 2, 1, false);
+    fab_finalize(&f);
+    struct nvo_traffic_cfg c;
+    memset(&c, 0, sizeof c);
+    c.name = "t";
+    c.pattern = NVO_PATTERN_PERMUTATION;
+    c.incast_target = -1;
+    c.size_dist = NVO_SIZE_EXPONENTIAL;
+    c.pkt_dist = NVO_PKTSIZE_FIXED;
+    c.pkt_size = 1500;
+    c.proto = 6;
+    c.dport = 5001;
+    c.size_bytes = 1000;
+    c.flows_per_sec = 1e-8;
+    c.stop = NVO_MS;
+    struct nvo_node *hv = nvo_net_node(f.net, (uint32_t) f.hv[0][0]);
+    struct nvo_traffic *tr = nvo_traffic_create(f.net, &c, 1);
+    ck_assert_ptr_nonnull(tr);
+    ck_assert_ptr_nonnull(nvo_node_binding(hv, NVO_BIND_TCP, 5001));
+    ck_assert_ptr_null(nvo_node_binding(hv, NVO_BIND_UDP, 5001));
+    ck_assert_ptr_nonnull(hv->ports[0].on_idle);
+    ck_assert_ptr_nonnull(nvo_port_idle_ctx(&hv->ports[0]));
+    ck_assert_uint_eq(f.net->route_listeners->len, 1);
+    nvo_traffic_destroy(tr);
+    ck_assert_ptr_null(nvo_node_binding(hv, NVO_BIND_TCP, 5001));
+    ck_assert_ptr_null(hv->ports[0].on_idle);
+    ck_assert_ptr_null(nvo_port_idle_ctx(&hv->ports[0]));
+    ck_assert_uint_eq(f.net->route_listeners->len, 0);
+    ck_assert_uint_eq(hv->n_binds, 1);          /* fab_finalize's UDP 7000 */
+    /* A port someone else holds: the sink cannot take it. */
+    c.proto = 17;
+    c.dport = 7000;
+    errno = 0;
+    ck_assert_ptr_null(nvo_traffic_create(f.net, &c, 1));
+    ck_assert_int_eq(errno, EADDRINUSE);
+    ck_assert_uint_eq(hv->n_binds, 1);
+    ck_assert_ptr_null(hv->ports[0].on_idle);
+    fab_destroy(&f);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -1296,6 +1343,7 @@ main(void)
     tcase_add_test(tc, bindings_ipv6);
     tcase_add_test(tc, listeners);
     tcase_add_test(tc, node_ops);
+    tcase_add_test(tc, traffic_registrations);
     tcase_set_timeout(tc, 120);
     suite_add_tcase(s, tc);
     return nvo_test_run(s);

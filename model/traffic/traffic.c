@@ -589,6 +589,18 @@ nvo_traffic_create(struct nvo_net *net, const struct nvo_traffic_cfg *cfgs,
         errno = EINVAL;
         return NULL;
     }
+    /* The sink: every host takes its generators' protocol and port
+     * (before any arrival is scheduled). */
+    for (uint32_t i = 0; i < tr->n_hosts; i++) {
+        for (size_t g = 0; g < n_cfgs; g++) {
+            int error = bind_sink__(tr, tr->hosts[i].node, &cfgs[g]);
+            if (error) {
+                nvo_traffic_destroy(tr);
+                errno = error;
+                return NULL;
+            }
+        }
+    }
     tr->gens = g_new0(struct tgen, n_cfgs ? n_cfgs : 1);
     tr->n_gens = n_cfgs;
     for (size_t i = 0; i < n_cfgs; i++) {
@@ -599,17 +611,6 @@ nvo_traffic_create(struct nvo_net *net, const struct nvo_traffic_cfg *cfgs,
             nvo_traffic_destroy(tr);
             errno = error;
             return NULL;
-        }
-    }
-    /* The sink: every host takes its generators' protocol and port. */
-    for (uint32_t i = 0; i < tr->n_hosts; i++) {
-        for (size_t g = 0; g < n_cfgs; g++) {
-            int error = bind_sink__(tr, tr->hosts[i].node, &cfgs[g]);
-            if (error) {
-                nvo_traffic_destroy(tr);
-                errno = error;
-                return NULL;
-            }
         }
     }
     return tr;
