@@ -149,9 +149,8 @@ flow_send(void *arg)
     }
     p->flow_id = fs->id;
     p->created = now;
-    net->n_generated++;
     fab->sent++;
-    nvo_net_send(fs->src, p);
+    nvo_node_send(fs->src, p);
 
     if (now + fs->interval < fab->cfg->duration) {
         nvo_engine_schedule(fab->e, fs->interval, flow_send, fs);
@@ -159,9 +158,10 @@ flow_send(void *arg)
 }
 
 static void
-host_deliver(struct nvo_node *n, struct nvo_pkt *p)
+host_deliver(void *fab_, struct nvo_node *n, struct nvo_pkt *p)
 {
-    struct fabric *fab = n->local_ctx;
+    struct fabric *fab = fab_;
+    (void) n;
     fab->delivered++;
     nvo_pkt_free(p);
 }
@@ -240,8 +240,7 @@ fabric_build(struct fabric *fab, const struct fabric_config *cfg)
         uint32_t dh = (l + 1) % cfg->n_leaves * cfg->hosts_per_leaf
                       + h % cfg->hosts_per_leaf;
         struct nvo_node *dst = nvo_net_node(fab->net, host0 + dh);
-        src->local = host_deliver;
-        src->local_ctx = fab;
+        nvo_node_bind_udp(src, UDP_DPORT, host_deliver, fab);
         for (uint32_t f = 0; f < cfg->flows_per_host; f++) {
             uint32_t g = h * cfg->flows_per_host + f;
             struct flow_src *fs = &fab->flows[g];

@@ -78,7 +78,7 @@ struct scale_result {
 
 /* The fixed-senders run: 'n' sources, each a constant bit rate UDP flow
  * from a hypervisor to the one half the fabric away, sent through the
- * hypervisor's own forwarding (nvo_net_send). */
+ * hypervisor's own forwarding (nvo_node_send). */
 struct cbr {
     struct nvo_net *net;
     struct nvo_node *src;
@@ -99,9 +99,8 @@ cbr_send(void *c_)
     }
     p->flow_id = c->id;
     p->tclass = NVO_TC_DATA;
-    c->net->n_generated++;
     (*c->sent)++;
-    nvo_net_send(c->src, p);
+    nvo_node_send(c->src, p);
     struct nvo_engine *e = c->net->engine;
     if (nvo_engine_now(e) + c->interval < c->stop) {
         nvo_engine_schedule(e, c->interval, cbr_send, c);
@@ -109,9 +108,10 @@ cbr_send(void *c_)
 }
 
 static void
-cbr_deliver(struct nvo_node *n, struct nvo_pkt *p)
+cbr_deliver(void *ctx, struct nvo_node *n, struct nvo_pkt *p)
 {
-    uint64_t *delivered = n->local_ctx;
+    uint64_t *delivered = ctx;
+    (void) n;
     (*delivered)++;
     nvo_pkt_free(p);
 }
@@ -396,8 +396,7 @@ measure(const struct scale_size *sz, bool dual, uint64_t packets,
         struct nvo_node *n = nvo_net_node(net, i);
         if (n->role == NVO_ROLE_HYPERVISOR) {
             hv[k++] = n;
-            n->local = cbr_deliver;
-            n->local_ctx = &r->fixed_delivered;
+            nvo_node_bind_udp(n, 4789, cbr_deliver, &r->fixed_delivered);
         }
     }
     struct cbr *cbr = g_new0(struct cbr, n_src);
@@ -431,6 +430,9 @@ measure(const struct scale_size *sz, bool dual, uint64_t packets,
                           ? (double) r->fixed_hops / r->fixed_run_s : 0;
     if (!r->fixed_sent || r->fixed_sent != r->fixed_delivered) {
         r->error = EPROTO;      /* half rate: nothing may be lost */
+    }
+    for (uint32_t k = 0; k < r->n_hv; k++) {
+        nvo_node_unbind_udp(hv[k], 4789);     /* the traffic sink's next */
     }
     g_free(cbr);
     g_free(hv);

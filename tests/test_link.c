@@ -30,7 +30,7 @@ struct bench {
 static void
 on_rx(struct nvo_port *port, struct nvo_pkt *p)
 {
-    struct bench *b = port->owner;
+    struct bench *b = port->ctx;
     if (b->n_rx < 64) {
         b->order[b->n_rx] = p->flow_id;
         b->rx_time[b->n_rx] = nvo_engine_now(b->e);

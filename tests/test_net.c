@@ -26,9 +26,10 @@ struct fab {
 };
 
 static void
-count_local(struct nvo_node *n, struct nvo_pkt *p)
+count_local(void *ctx, struct nvo_node *n, struct nvo_pkt *p)
 {
-    struct fab *f = n->local_ctx;
+    struct fab *f = ctx;
+    (void) n;
     f->delivered++;
     /* Every router on the way decremented the TTL and fixed the IPv4
      * header checksum incrementally (RFC 1624): it must still verify. */
@@ -111,8 +112,7 @@ fab_finalize(struct fab *f)
     for (uint32_t i = 0; i < nvo_net_n_nodes(f->net); i++) {
         struct nvo_node *n = nvo_net_node(f->net, i);
         if (n->role == NVO_ROLE_HYPERVISOR) {
-            n->local = count_local;
-            n->local_ctx = f;
+            ck_assert_int_eq(nvo_node_bind_udp(n, 7000, count_local, f), 0);
         }
     }
 }
@@ -142,8 +142,7 @@ send_udp(struct fab *f, int a, int b, uint16_t sport, uint64_t flow)
     p->payload_size = 100;
     ck_assert_int_eq(nvo_wire_build_frame(p, &s), 0);
     p->flow_id = flow;
-    f->net->n_generated++;
-    nvo_net_send(src, p);
+    nvo_node_send(src, p);
 }
 
 static void
@@ -983,6 +982,343 @@ START_TEST(group_routes_routers)
 }
 END_TEST
 
+/* ---- Node base: bindings, send entry point, listeners, ops ---------------- */
+
+struct counts {
+    uint64_t n;
+    int tag;                    /* which handler took the latest frame */
+    int *log;                   /* order of calls, shared by listeners */
+    int n_log;
+};
+
+static void
+take(void *ctx, struct nvo_node *n, struct nvo_pkt *p)
+{
+    struct counts *c = ctx;
+    (void) n;
+    c->n++;
+    nvo_pkt_free(p);
+}
+
+/* Two routers a - b; sends from a to b frames of protocol 'proto' (UDP
+ * and TCP with destination port 'dport'), IPv4 or IPv6. */
+static void
+send_to(struct fab *f, int a, int b, bool v6, uint8_t proto, uint16_t dport)
+{
+    struct nvo_node *src = nvo_net_node(f->net, (uint32_t) a);
+    struct nvo_node *dst = nvo_net_node(f->net, (uint32_t) b);
+    struct nvo_pkt *p = nvo_pkt_alloc(&f->net->pool, NVO_PKT_HEADROOM, 64);
+    struct nvo_frame_spec sp;
+    memset(&sp, 0, sizeof sp);
+    memcpy(sp.src_mac, src->mac, 6);
+    sp.ipv6 = v6;
+    sp.src_ip4 = src->addr4;
+    sp.dst_ip4 = dst->addr4;
+    memcpy(sp.src_ip6, src->addr6, 16);
+    memcpy(sp.dst_ip6, dst->addr6, 16);
+    sp.proto = proto;
+    sp.sport = 1234;
+    sp.dport = dport;
+    p->payload_size = 10;
+    ck_assert_int_eq(nvo_wire_build_frame(p, &sp), 0);
+    nvo_node_send(src, p);
+}
+
+static void
+check_bindings(bool v6)
+{
+    struct fab f;
+    fab_init(&f, NVO_SEED_FABRIC, NVO_HASH_CRC32);
+    int a = fab_node(&f, "a", 0, 0, NVO_ROLE_ROUTER);
+    int b = fab_node(&f, "b", 0, 0, NVO_ROLE_ROUTER);
+    fab_link(&f, a, b);
+    ck_assert_int_eq(nvo_net_finalize(f.net), 0);
+    struct nvo_node *nb = nvo_net_node(f.net, (uint32_t) b);
+    struct counts vx = { 0 }, gre = { 0 }, udp = { 0 }, bgp = { 0 };
+    ck_assert_int_eq(nvo_node_bind_udp(nb, 4789, take, &vx), 0);
+    ck_assert_int_eq(nvo_node_bind_udp(nb, 4789, take, &udp), EEXIST);
+    ck_assert_int_eq(nvo_node_bind_ip(nb, NVO_IPPROTO_GRE, take, &gre), 0);
+    ck_assert_int_eq(nvo_node_bind_tcp(nb, 179, take, &bgp), 0);
+    for (int i = 0; i < 3; i++) {
+        send_to(&f, a, b, v6, NVO_IPPROTO_UDP, 4789);  /* vx */
+    }
+    send_to(&f, a, b, v6, NVO_IPPROTO_UDP, 6081);      /* no listener */
+    send_to(&f, a, b, v6, NVO_IPPROTO_GRE, 0);         /* gre */
+    send_to(&f, a, b, v6, NVO_IPPROTO_GRE, 0);
+    send_to(&f, a, b, v6, NVO_IPPROTO_TCP, 179);       /* bgp */
+    send_to(&f, a, b, v6, NVO_IPPROTO_TCP, 4789);      /* no listener */
+    send_to(&f, a, b, v6, NVO_IPPROTO_MPLS, 0);        /* no listener */
+    nvo_engine_run(f.e, NVO_TIME_MAX);
+    ck_assert_uint_eq(vx.n, 3);
+    ck_assert_uint_eq(gre.n, 2);
+    ck_assert_uint_eq(bgp.n, 1);
+    ck_assert_uint_eq(nvo_node_binding(nb, NVO_BIND_UDP, 4789)->n_delivered, 3);
+    ck_assert_uint_eq(nvo_node_binding(nb, NVO_BIND_IP, 47)->n_delivered, 2);
+    ck_assert_uint_eq(nvo_node_binding(nb, NVO_BIND_TCP, 179)->n_delivered, 1);
+    ck_assert_uint_eq(nb->n_local, 6);
+    ck_assert_uint_eq(nb->drops[NVO_NODE_DROP_NO_LISTENER], 3);
+    /* A protocol binding takes every port of it without its own. */
+    ck_assert_int_eq(nvo_node_bind_ip(nb, NVO_IPPROTO_UDP, take, &udp), 0);
+    send_to(&f, a, b, v6, NVO_IPPROTO_UDP, 6081);      /* udp */
+    send_to(&f, a, b, v6, NVO_IPPROTO_UDP, 4789);      /* still vx */
+    /* Unbound: dropped. */
+    ck_assert_int_eq(nvo_node_unbind_ip(nb, NVO_IPPROTO_GRE), 0);
+    ck_assert_int_eq(nvo_node_unbind_ip(nb, NVO_IPPROTO_GRE), ENOENT);
+    ck_assert_int_eq(nvo_node_unbind_tcp(nb, 179), 0);
+    ck_assert_int_eq(nvo_node_unbind_udp(nb, 179), ENOENT);
+    ck_assert_ptr_null(nvo_node_binding(nb, NVO_BIND_IP, 47));
+    send_to(&f, a, b, v6, NVO_IPPROTO_GRE, 0);
+    send_to(&f, a, b, v6, NVO_IPPROTO_TCP, 179);
+    nvo_engine_run(f.e, NVO_TIME_MAX);
+    ck_assert_uint_eq(udp.n, 1);
+    ck_assert_uint_eq(vx.n, 4);
+    ck_assert_uint_eq(gre.n, 2);
+    ck_assert_uint_eq(bgp.n, 1);
+    ck_assert_uint_eq(nb->n_local, 8);
+    ck_assert_uint_eq(nb->drops[NVO_NODE_DROP_NO_LISTENER], 5);
+    /* The send entry point counted all 13, at the network and at a. */
+    struct nvo_node *na = nvo_net_node(f.net, (uint32_t) a);
+    ck_assert_uint_eq(f.net->n_generated, 13);
+    ck_assert_uint_eq(na->n_generated, 13);
+    ck_assert_uint_eq(na->n_forwarded, 13);
+    ck_assert_uint_eq(f.net->n_generated,
+                      nb->n_local + nvo_net_drops(f.net, NULL, NULL)
+                      + nvo_net_in_flight(f.net));
+    fab_destroy(&f);
+}
+
+START_TEST(bindings_ipv4)
+{
+    check_bindings(false);
+}
+END_TEST
+
+START_TEST(bindings_ipv6)
+{
+    check_bindings(true);
+}
+END_TEST
+
+struct call_log {
+    int tags[16];
+    int n;
+};
+
+struct listener {
+    uint64_t n;
+    int tag;
+    struct call_log *log;
+};
+
+static void
+route_listener(void *ctx, struct nvo_net *net)
+{
+    struct listener *l = ctx;
+    (void) net;
+    l->n++;
+    ck_assert_int_lt(l->log->n, 16);
+    l->log->tags[l->log->n++] = l->tag;
+}
+
+struct state_log {
+    int n;
+    enum nvo_net_change change[8];
+    uint32_t index[8];
+};
+
+static void
+state_listener(void *ctx, struct nvo_net *net, enum nvo_net_change c,
+               uint32_t index)
+{
+    struct state_log *l = ctx;
+    (void) net;
+    ck_assert_int_lt(l->n, 8);
+    l->change[l->n] = c;
+    l->index[l->n++] = index;
+}
+
+START_TEST(listeners)
+{
+    struct fab f;
+    fab_init(&f, NVO_SEED_FABRIC, NVO_HASH_CRC32);
+    leaf_spine(&f, 2, 2, 1, false);
+    fab_finalize(&f);
+    struct call_log log = { .n = 0 };
+    struct listener one = { .tag = 1, .log = &log };
+    struct listener two = { .tag = 2, .log = &log };
+    ck_assert_int_eq(nvo_net_add_route_listener(f.net, route_listener, &one), 0);
+    ck_assert_int_eq(nvo_net_add_route_listener(f.net, route_listener, &two), 0);
+    ck_assert_int_eq(nvo_net_add_route_listener(f.net, route_listener, &two),
+                     EEXIST);
+    struct state_log st = { 0 };
+    ck_assert_int_eq(nvo_net_add_state_listener(f.net, state_listener, &st), 0);
+    uint32_t li = (uint32_t) nvo_net_find_link(f.net, (uint32_t) f.leaf[0],
+                                               (uint32_t) f.spine[0]);
+    nvo_net_set_link_up(f.net, li, false);
+    nvo_net_set_link_up(f.net, li, false);      /* no change: no call */
+    nvo_engine_run(f.e, NVO_TIME_MAX);          /* converges once */
+    ck_assert_uint_eq(one.n, 1);
+    ck_assert_uint_eq(two.n, 1);
+    nvo_net_set_link_up(f.net, li, true);
+    nvo_engine_run(f.e, NVO_TIME_MAX);
+    ck_assert_uint_eq(one.n, 2);
+    ck_assert_uint_eq(two.n, 2);
+    /* Both called in the order added, each time. */
+    ck_assert_int_eq(log.n, 4);
+    ck_assert_int_eq(log.tags[0], 1);
+    ck_assert_int_eq(log.tags[1], 2);
+    ck_assert_int_eq(log.tags[2], 1);
+    ck_assert_int_eq(log.tags[3], 2);
+    ck_assert_int_eq(nvo_net_remove_route_listener(f.net, route_listener,
+                                                   &one), 0);
+    ck_assert_int_eq(nvo_net_remove_route_listener(f.net, route_listener,
+                                                   &one), ENOENT);
+    nvo_net_set_node_up(f.net, (uint32_t) f.spine[1], false);
+    nvo_engine_run(f.e, NVO_TIME_MAX);
+    ck_assert_uint_eq(one.n, 2);
+    ck_assert_uint_eq(two.n, 3);
+    ck_assert_int_eq(log.n, 5);
+    ck_assert_int_eq(log.tags[4], 2);
+    /* State changes, when they happened: link down, link up, node down
+     * (its links go down with it, reported as the node's change). */
+    ck_assert_int_eq(st.n, 3);
+    ck_assert_int_eq(st.change[0], NVO_NET_LINK_DOWN);
+    ck_assert_uint_eq(st.index[0], li);
+    ck_assert_int_eq(st.change[1], NVO_NET_LINK_UP);
+    ck_assert_uint_eq(st.index[1], li);
+    ck_assert_int_eq(st.change[2], NVO_NET_NODE_DOWN);
+    ck_assert_uint_eq(st.index[2], (uint32_t) f.spine[1]);
+    ck_assert_int_eq(nvo_net_remove_state_listener(f.net, state_listener,
+                                                   &st), 0);
+    nvo_net_set_node_up(f.net, (uint32_t) f.spine[1], true);
+    ck_assert_int_eq(st.n, 3);
+    fab_destroy(&f);
+}
+END_TEST
+
+/* A role of its own: the base first, hooks counted, back to the role's
+ * struct with NVO_CONTAINER_OF. */
+struct probe {
+    struct nvo_node base;
+    int started, stopped, received;
+    int *destroyed;
+};
+
+static void
+probe_receive(struct nvo_node *n, struct nvo_port *in, struct nvo_pkt *p,
+              const struct nvo_node_rx *rx)
+{
+    struct probe *pr = NVO_CONTAINER_OF(n, struct probe, base);
+    pr->received++;
+    ck_assert_ptr_null(in);             /* originated here */
+    ck_assert_int_eq(rx->version, 4);
+    ck_assert_int_eq(rx->l3, 14);
+    nvo_node_drop(n, p, NVO_NODE_DROP_NO_ROUTE);
+}
+
+static void
+probe_start(struct nvo_node *n)
+{
+    NVO_CONTAINER_OF(n, struct probe, base)->started++;
+}
+
+static void
+probe_stop(struct nvo_node *n)
+{
+    NVO_CONTAINER_OF(n, struct probe, base)->stopped++;
+}
+
+static void
+probe_destroy(struct nvo_node *n)
+{
+    (*NVO_CONTAINER_OF(n, struct probe, base)->destroyed)++;
+}
+
+static const struct nvo_node_ops probe_ops = {
+    .name = "probe",
+    .size = sizeof(struct probe),
+    .receive = probe_receive,
+    .start = probe_start,
+    .stop = probe_stop,
+    .destroy = probe_destroy,
+};
+
+START_TEST(node_ops)
+{
+    struct fab f;
+    fab_init(&f, NVO_SEED_FABRIC, NVO_HASH_CRC32);
+    int a = nvo_net_add_node_ops(f.net, "a", NVO_ROLE_ROUTER, &probe_ops);
+    int b = fab_node(&f, "b", 0, 0, NVO_ROLE_ROUTER);
+    fab_link(&f, a, b);
+    ck_assert_int_eq(nvo_net_finalize(f.net), 0);
+    struct nvo_node *na = nvo_net_node(f.net, (uint32_t) a);
+    struct probe *pr = NVO_CONTAINER_OF(na, struct probe, base);
+    int destroyed = 0;
+    pr->destroyed = &destroyed;
+    ck_assert_ptr_eq(na->ops, &probe_ops);
+    ck_assert_ptr_eq(nvo_net_node(f.net, (uint32_t) b)->ops, &nvo_switch_ops);
+    ck_assert_ptr_eq(na->ports[0].node, na);
+    nvo_net_start(f.net);
+    send_to(&f, a, b, false, NVO_IPPROTO_UDP, 4789);
+    send_to(&f, a, b, false, NVO_IPPROTO_UDP, 4789);
+    nvo_net_stop(f.net);
+    ck_assert_int_eq(pr->started, 1);
+    ck_assert_int_eq(pr->stopped, 1);
+    ck_assert_int_eq(pr->received, 2);
+    ck_assert_uint_eq(na->drops[NVO_NODE_DROP_NO_ROUTE], 2);
+    ck_assert_uint_eq(f.net->n_generated, 2);
+    fab_destroy(&f);
+    ck_assert_int_eq(destroyed, 1);
+}
+END_TEST
+
+/* The traffic model registers through the node's APIs and takes it all
+ * back: bindings, idle callbacks, its route listener. */
+START_TEST(traffic_registrations)
+{
+    struct fab f;
+    fab_init(&f, NVO_SEED_PER_SWITCH, NVO_HASH_CRC32);
+    leaf_spine(&f, 1, 2, 1, false);
+    fab_finalize(&f);
+    struct nvo_traffic_cfg c;
+    memset(&c, 0, sizeof c);
+    c.name = "t";
+    c.pattern = NVO_PATTERN_PERMUTATION;
+    c.incast_target = -1;
+    c.size_dist = NVO_SIZE_EXPONENTIAL;
+    c.pkt_dist = NVO_PKTSIZE_FIXED;
+    c.pkt_size = 1500;
+    c.proto = 6;
+    c.dport = 5001;
+    c.size_bytes = 1000;
+    c.flows_per_sec = 1e-8;
+    c.stop = NVO_MS;
+    struct nvo_node *hv = nvo_net_node(f.net, (uint32_t) f.hv[0][0]);
+    struct nvo_traffic *tr = nvo_traffic_create(f.net, &c, 1);
+    ck_assert_ptr_nonnull(tr);
+    ck_assert_ptr_nonnull(nvo_node_binding(hv, NVO_BIND_TCP, 5001));
+    ck_assert_ptr_null(nvo_node_binding(hv, NVO_BIND_UDP, 5001));
+    ck_assert_ptr_nonnull(hv->ports[0].on_idle);
+    ck_assert_ptr_nonnull(nvo_port_idle_ctx(&hv->ports[0]));
+    ck_assert_uint_eq(f.net->route_listeners->len, 1);
+    nvo_traffic_destroy(tr);
+    ck_assert_ptr_null(nvo_node_binding(hv, NVO_BIND_TCP, 5001));
+    ck_assert_ptr_null(hv->ports[0].on_idle);
+    ck_assert_ptr_null(nvo_port_idle_ctx(&hv->ports[0]));
+    ck_assert_uint_eq(f.net->route_listeners->len, 0);
+    ck_assert_uint_eq(hv->n_binds, 1);          /* fab_finalize's UDP 7000 */
+    /* A port someone else holds: the sink cannot take it. */
+    c.proto = 17;
+    c.dport = 7000;
+    errno = 0;
+    ck_assert_ptr_null(nvo_traffic_create(f.net, &c, 1));
+    ck_assert_int_eq(errno, EADDRINUSE);
+    ck_assert_uint_eq(hv->n_binds, 1);
+    ck_assert_ptr_null(hv->ports[0].on_idle);
+    fab_destroy(&f);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -1003,6 +1339,11 @@ main(void)
     tcase_add_test(tc, group_routes_five_stage);
     tcase_add_test(tc, group_routes_incremental);
     tcase_add_test(tc, group_routes_routers);
+    tcase_add_test(tc, bindings_ipv4);
+    tcase_add_test(tc, bindings_ipv6);
+    tcase_add_test(tc, listeners);
+    tcase_add_test(tc, node_ops);
+    tcase_add_test(tc, traffic_registrations);
     tcase_set_timeout(tc, 120);
     suite_add_tcase(s, tc);
     return nvo_test_run(s);

@@ -508,7 +508,7 @@ pe1_rx(struct nvo_port *port, struct nvo_pkt *p)
 static void
 pe2_rx(struct nvo_port *port, struct nvo_pkt *p)
 {
-    struct sim *s = port->owner;
+    struct sim *s = port->ctx;
     if (p->stt_segment > 1) {
         /* A later STT segment carries only payload; the frame was counted
          * with its first segment (reassembly is not modelled). */

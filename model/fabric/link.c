@@ -63,12 +63,12 @@ fifo_pop(struct nvo_fifo *q)
 }
 
 void
-nvo_port_init(struct nvo_port *port, struct nvo_engine *engine, void *owner,
+nvo_port_init(struct nvo_port *port, struct nvo_engine *engine, void *ctx,
               const char *node_name, uint32_t index, nvo_port_rx_fn *rx)
 {
     memset(port, 0, sizeof *port);
     port->engine = engine;
-    port->owner = owner;
+    port->ctx = ctx;
     port->node_name = node_name;
     port->index = index;
     port->rx = rx;

@@ -32,6 +32,7 @@
 #include "wire/pkt.h"
 
 struct nvo_port;
+struct nvo_node;
 
 enum nvo_drop_reason {
     NVO_DROP_QUEUE,         /* drop-tail queue full */
@@ -111,10 +112,12 @@ struct nvo_port_stats {
 struct nvo_port {
     const char *node_name;      /* owner's name (not owned) */
     uint32_t index;             /* port number on the node */
-    void *owner;                /* the node */
+    struct nvo_node *node;      /* the node (net.c); NULL for a port that
+                                 * is not a node's (a test bench's) */
+    void *ctx;                  /* for a non-node user's rx (nvo_port_init) */
     nvo_port_rx_fn *rx;
-    nvo_port_idle_fn *on_idle;  /* may be NULL */
-    void *idle_ctx;             /* for on_idle's use */
+    nvo_port_idle_fn *on_idle;  /* may be NULL: nvo_port_set_idle() */
+    void *idle_ctx;             /* nvo_port_idle_ctx() */
     struct nvo_engine *engine;
 
     struct nvo_link *link;      /* NULL until connected */
@@ -137,9 +140,26 @@ struct nvo_link {
     bool up;
 };
 
-/* Initializes an unconnected port of node 'owner' named 'node_name'. */
-void nvo_port_init(struct nvo_port *, struct nvo_engine *, void *owner,
+/* Initializes an unconnected port named after 'node_name'; 'ctx' is for
+ * the rx function's use (port->ctx).  A node's port also has port->node
+ * set (nvo_net_finalize()). */
+void nvo_port_init(struct nvo_port *, struct nvo_engine *, void *ctx,
                    const char *node_name, uint32_t index, nvo_port_rx_fn *);
+
+/* Sets the port's idle callback (NULL: none) and its context. */
+static inline void
+nvo_port_set_idle(struct nvo_port *port, nvo_port_idle_fn *fn, void *ctx)
+{
+    port->on_idle = fn;
+    port->idle_ctx = fn ? ctx : NULL;
+}
+
+/* The context given with the idle callback. */
+static inline void *
+nvo_port_idle_ctx(const struct nvo_port *port)
+{
+    return port->idle_ctx;
+}
 
 /* Frees the frames still queued or in flight at the port, and its taps
  * (at teardown). */

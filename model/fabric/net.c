@@ -9,61 +9,6 @@
 
 #include "wire/wire.h"
 
-static const char *const role_names[NVO_ROLE_N] = {
-    [NVO_ROLE_HYPERVISOR] = "hypervisor",
-    [NVO_ROLE_LEAF] = "leaf",
-    [NVO_ROLE_SPINE] = "spine",
-    [NVO_ROLE_SUPER_SPINE] = "super-spine",
-    [NVO_ROLE_RR] = "route-reflector",
-    [NVO_ROLE_ROUTER] = "router",
-};
-
-const char *
-nvo_role_name(enum nvo_role r)
-{
-    return r < NVO_ROLE_N ? role_names[r] : "?";
-}
-
-bool
-nvo_role_from_name(const char *name, enum nvo_role *role)
-{
-    for (int i = 0; i < NVO_ROLE_N; i++) {
-        if (!strcmp(name, role_names[i])) {
-            *role = (enum nvo_role) i;
-            return true;
-        }
-    }
-    return false;
-}
-
-int
-nvo_role_tier(enum nvo_role r)
-{
-    switch (r) {
-    case NVO_ROLE_HYPERVISOR: return 0;
-    case NVO_ROLE_LEAF: return 1;
-    case NVO_ROLE_SPINE: return 2;
-    case NVO_ROLE_SUPER_SPINE: return 3;
-    case NVO_ROLE_RR: return 1;
-    case NVO_ROLE_ROUTER: return 1;
-    case NVO_ROLE_N: break;
-    }
-    return 0;
-}
-
-const char *
-nvo_node_drop_name(enum nvo_node_drop d)
-{
-    switch (d) {
-    case NVO_NODE_DROP_NO_ROUTE: return "no-route";
-    case NVO_NODE_DROP_TTL: return "ttl";
-    case NVO_NODE_DROP_NODE_DOWN: return "node-down";
-    case NVO_NODE_DROP_NOT_IP: return "not-ip";
-    case NVO_NODE_DROP_N: break;
-    }
-    return "?";
-}
-
 struct nvo_net *
 nvo_net_create(struct nvo_engine *e, const struct nvo_net_cfg *cfg)
 {
@@ -81,6 +26,9 @@ nvo_net_create(struct nvo_engine *e, const struct nvo_net_cfg *cfg)
 static void
 node_free__(struct nvo_node *n)
 {
+    if (n->ops->destroy) {
+        n->ops->destroy(n);
+    }
     /* Before nvo_net_finalize() a node counts its links in n_ports but
      * has no ports yet. */
     for (uint32_t i = 0; n->ports && i < n->n_ports; i++) {
@@ -92,6 +40,7 @@ node_free__(struct nvo_node *n)
     g_free(n->port_flows);
     g_free(n->flows.keys);
     g_free(n->flows.seen);
+    g_free(n->binds);
     g_free(n->name);
     nvo_mem_acct_fini(&n->mem);
     g_free(n);
@@ -115,6 +64,12 @@ nvo_net_destroy(struct nvo_net *net)
     g_hash_table_destroy(net->by_name);
     g_free(net->link_index.keys);
     g_free(net->link_index.links);
+    if (net->route_listeners) {
+        g_array_free(net->route_listeners, TRUE);
+    }
+    if (net->state_listeners) {
+        g_array_free(net->state_listeners, TRUE);
+    }
     nvo_pkt_pool_destroy(&net->pool);
     nvo_mem_acct_fini(&net->mem);
     g_free(net);
@@ -123,13 +78,23 @@ nvo_net_destroy(struct nvo_net *net)
 int
 nvo_net_add_node(struct nvo_net *net, const char *name, enum nvo_role role)
 {
+    return nvo_net_add_node_ops(net, name, role,
+                                role == NVO_ROLE_HYPERVISOR ? &nvo_host_ops
+                                                            : &nvo_switch_ops);
+}
+
+int
+nvo_net_add_node_ops(struct nvo_net *net, const char *name,
+                     enum nvo_role role, const struct nvo_node_ops *ops)
+{
     if (net->finalized || g_hash_table_contains(net->by_name, name)) {
         errno = EEXIST;
         return -1;
     }
-    struct nvo_node *n = g_new0(struct nvo_node, 1);
+    struct nvo_node *n = g_malloc0(NVO_MAX(ops->size, sizeof *n));
     n->name = g_strdup(name);
     n->role = role;
+    n->ops = ops;
     n->index = net->nodes->len;
     n->net = net;
     n->up = true;
@@ -252,29 +217,8 @@ nvo_net_add_link(struct nvo_net *net, uint32_t a, uint32_t b,
 
 /* ---- Addresses ---------------------------------------------------------- */
 
-#define LOOPBACK4_BASE 0x0a000000u      /* 10.0.0.0/8: node i is base+i+1 */
+#define LOOPBACK4_BASE NVO_NET_LOOPBACK4_BASE
 #define LINK4_BASE 0xac100000u          /* 172.16.0.0/12: a /31 per link */
-
-int
-nvo_net_addr4_node(const struct nvo_net *net, uint32_t addr)
-{
-    uint32_t i = addr - LOOPBACK4_BASE - 1;
-    return i < net->nodes->len ? (int) i : -1;
-}
-
-int
-nvo_net_addr6_node(const struct nvo_net *net, const uint8_t addr[16])
-{
-    /* fd00::/64, interface id = node index + 1. */
-    static const uint8_t prefix[12] = { 0xfd };
-    if (memcmp(addr, prefix, 12)) {
-        return -1;
-    }
-    uint32_t i = nvo_rd32(addr + 12) - 1;
-    return i < net->nodes->len ? (int) i : -1;
-}
-
-static void rx__(struct nvo_port *port, struct nvo_pkt *p);
 
 int
 nvo_net_finalize(struct nvo_net *net)
@@ -296,7 +240,9 @@ nvo_net_finalize(struct nvo_net *net)
         n->link = g_new0(uint32_t, n->n_ports ? n->n_ports : 1);
         n->port_flows = g_new0(uint64_t, n->n_ports ? n->n_ports : 1);
         for (uint32_t p = 0; p < n->n_ports; p++) {
-            nvo_port_init(&n->ports[p], net->engine, n, n->name, p, rx__);
+            nvo_port_init(&n->ports[p], net->engine, NULL, n->name, p,
+                          nvo_node_rx__);
+            n->ports[p].node = n;
         }
         n->addr4 = LOOPBACK4_BASE + i + 1;
         memset(n->addr6, 0, 16);
@@ -305,11 +251,6 @@ nvo_net_finalize(struct nvo_net *net)
         n->mac[0] = 0x02;               /* locally administered, unicast */
         n->mac[1] = 0xfe;
         nvo_wr32(n->mac + 2, i + 1);
-        if (n->role != NVO_ROLE_HYPERVISOR) {
-            n->flows.mask = 1023;
-            n->flows.keys = g_new0(uint64_t, 1024);
-            n->flows.seen = g_new0(uint64_t, 1024);
-        }
 
         /* ECMP seed: one for the fabric, or one per switch derived from
          * the run's seed and the switch's name. */
@@ -348,6 +289,9 @@ nvo_net_finalize(struct nvo_net *net)
     return 0;
 }
 
+static void state_changed__(struct nvo_net *, enum nvo_net_change,
+                            uint32_t index);
+
 /* ---- Failures ---------------------------------------------------------- */
 
 static void
@@ -381,6 +325,7 @@ nvo_net_set_link_up(struct nvo_net *net, uint32_t li, bool up)
     nvo_link_set_up(&l->link, up);
     nvo_routes_note_link__(net, li);
     schedule_convergence__(net);
+    state_changed__(net, up ? NVO_NET_LINK_UP : NVO_NET_LINK_DOWN, li);
 }
 
 void
@@ -400,217 +345,116 @@ nvo_net_set_node_up(struct nvo_net *net, uint32_t ni, bool up)
     }
     nvo_routes_note_node__(net, ni);
     schedule_convergence__(net);
+    state_changed__(net, up ? NVO_NET_NODE_UP : NVO_NET_NODE_DOWN, ni);
 }
 
-/* ---- Forwarding --------------------------------------------------------- */
+/* ---- Listeners ------------------------------------------------------------ */
 
-static void
-node_drop__(struct nvo_node *n, struct nvo_pkt *p, enum nvo_node_drop why)
+static int
+listener_add__(GArray **list, void (*fn)(void), void *ctx)
 {
-    n->drops[why]++;
-    nvo_pkt_free(p);
+    if (!*list) {
+        *list = g_array_new(FALSE, FALSE, sizeof(struct nvo_net_listener));
+    }
+    for (guint i = 0; i < (*list)->len; i++) {
+        struct nvo_net_listener *l =
+            &g_array_index(*list, struct nvo_net_listener, i);
+        if (l->fn == fn && l->ctx == ctx) {
+            return EEXIST;
+        }
+    }
+    struct nvo_net_listener l = { fn, ctx };
+    g_array_append_val(*list, l);
+    return 0;
 }
 
-/* Finds the outer IP header of the frame at p->data.  Returns its offset
- * from p->data and the IP version (4 or 6), or 0 if not IP. */
-static inline uint32_t
-outer_l3__(const struct nvo_pkt *p, int *version)
+static int
+listener_remove__(GArray *list, void (*fn)(void), const void *ctx)
 {
-    uint32_t off = 12;
-    for (;;) {
-        if (p->size < off + 2) {
+    for (guint i = 0; list && i < list->len; i++) {
+        struct nvo_net_listener *l =
+            &g_array_index(list, struct nvo_net_listener, i);
+        if (l->fn == fn && l->ctx == ctx) {
+            g_array_remove_index(list, i);
             return 0;
         }
-        uint16_t type = nvo_rd16(p->data + off);
-        if (type == NVO_ETH_TYPE_VLAN || type == NVO_ETH_TYPE_QINQ) {
-            off += 4;
-            continue;
-        }
-        off += 2;
-        if (type == NVO_ETH_TYPE_IPV4 && p->size >= off + 20) {
-            *version = 4;
-            return off;
-        }
-        if (type == NVO_ETH_TYPE_IPV6 && p->size >= off + 40) {
-            *version = 6;
-            return off;
-        }
-        return 0;
     }
+    return ENOENT;
 }
 
-static inline size_t
-flowmap_slot__(const struct nvo_flowmap *m, uint64_t key)
+int
+nvo_net_add_route_listener(struct nvo_net *net, nvo_net_route_fn *fn,
+                           void *ctx)
 {
-    uint64_t h = key * 0x9e3779b97f4a7c15ull;
-    size_t i = (size_t) (h >> 32) & m->mask;
-    while (m->keys[i] && m->keys[i] != key) {
-        i = (i + 1) & m->mask;
-    }
-    return i;
+    return listener_add__(&net->route_listeners, (void (*)(void)) fn, ctx);
 }
 
-static void
-flowmap_grow__(struct nvo_flowmap *m)
+int
+nvo_net_remove_route_listener(struct nvo_net *net, nvo_net_route_fn *fn,
+                              const void *ctx)
 {
-    struct nvo_flowmap old = *m;
-    m->mask = old.mask * 2 + 1;
-    m->keys = g_new0(uint64_t, m->mask + 1);
-    m->seen = g_new0(uint64_t, m->mask + 1);
-    for (size_t i = 0; i <= old.mask; i++) {
-        if (old.keys[i]) {
-            size_t j = flowmap_slot__(m, old.keys[i]);
-            m->keys[j] = old.keys[i];
-            m->seen[j] = old.seen[i];
-        }
-    }
-    g_free(old.keys);
-    g_free(old.seen);
+    return listener_remove__(net->route_listeners, (void (*)(void)) fn, ctx);
 }
 
-/* Records that flow 'id' left node 'n' by 'port': the first time a flow
- * uses a port, that port's count of distinct flows goes up. */
-static inline void
-flowmap_note__(struct nvo_node *n, uint64_t id, uint16_t port)
+int
+nvo_net_add_state_listener(struct nvo_net *net, nvo_net_state_fn *fn,
+                           void *ctx)
 {
-    struct nvo_flowmap *m = &n->flows;
-    uint64_t bit = 1ull << (port < 63 ? port : 63);
-    size_t i = flowmap_slot__(m, id);
-    if (m->keys[i] == id) {
-        if (m->seen[i] & bit) {
-            return;
-        }
-        m->seen[i] |= bit;
-        n->port_flows[port]++;
-        return;
-    }
-    m->keys[i] = id;
-    m->seen[i] = bit;
-    n->port_flows[port]++;
-    if (++m->n * 2 > m->mask) {
-        flowmap_grow__(m);
-    }
+    return listener_add__(&net->state_listeners, (void (*)(void)) fn, ctx);
 }
 
-/* Forwards 'p' out of node 'n' toward node 'dst'; 'ip' is its IP header
- * (TTL already handled). */
-static void
-forward__(struct nvo_node *n, struct nvo_pkt *p, uint32_t dst)
+int
+nvo_net_remove_state_listener(struct nvo_net *net, nvo_net_state_fn *fn,
+                              const void *ctx)
 {
-    /* A switch's FIB by the destination's group (routes.c); a group's own
-     * switches deliver on their link to the hypervisor, a hypervisor
-     * works its next hops out.  'n' is up and 'dst' is not 'n'. */
-    const struct nvo_routes *rt = &n->net->rt;
-    uint32_t g = rt->node_group[dst];
-    const uint16_t *nh = rt->scratch;
-    uint32_t n_nh = 0;
-    if (n->sw == NVO_SW_NONE) {
-        n_nh = nvo_routes_hv_next_hops__(n->net, n, dst, g, rt->scratch);
-    } else if (g != NVO_GROUP_NONE) {
-        uint32_t id = n->fib[g];
-        if (id > NVO_NHS_SOURCE) {
-            nh = n->nh_pool + n->nhs[id].off;
-            n_nh = n->nhs[id].n;
-        } else if (id == NVO_NHS_SOURCE) {
-            n_nh = nvo_routes_attached__(rt, n->sw, dst, rt->scratch);
-        }
-    }
-    if (!n_nh) {
-        node_drop__(n, p, NVO_NODE_DROP_NO_ROUTE);
-        return;
-    }
-    uint32_t port = nh[n_nh == 1 ? 0
-                       : nvo_ecmp_select(&n->ecmp, p, n_nh, &n->rng)];
-    if (n->flows.mask && p->flow_id) {
-        flowmap_note__(n, p->flow_id, (uint16_t) port);
-    }
-    /* Ethernet: from this node to the next hop, whose MAC follows from its
-     * index (as finalize assigns it), so the hop does not read the peer's
-     * node. */
-    p->data[0] = 0x02;
-    p->data[1] = 0xfe;
-    nvo_wr32(p->data + 2, n->peer[port] + 1);
-    memcpy(p->data + 6, n->mac, 6);
-    n->n_forwarded++;
-    nvo_port_send(&n->ports[port], p);
-}
-
-static inline int
-dst_node__(const struct nvo_net *net, const uint8_t *ip, int version)
-{
-    return version == 4 ? nvo_net_addr4_node(net, nvo_rd32(ip + 16))
-                        : nvo_net_addr6_node(net, ip + 24);
-}
-
-static void
-rx__(struct nvo_port *port, struct nvo_pkt *p)
-{
-    struct nvo_node *n = port->owner;
-    if (!n->up) {
-        node_drop__(n, p, NVO_NODE_DROP_NODE_DOWN);
-        return;
-    }
-    int version;
-    uint32_t l3 = outer_l3__(p, &version);
-    if (!l3) {
-        node_drop__(n, p, NVO_NODE_DROP_NOT_IP);
-        return;
-    }
-    uint8_t *ip = p->data + l3;
-    int dst = dst_node__(n->net, ip, version);
-    if (dst == (int) n->index) {
-        n->n_local++;
-        if (n->local) {
-            n->local(n, p);
-        } else {
-            nvo_pkt_free(p);
-        }
-        return;
-    }
-    if (dst < 0) {
-        node_drop__(n, p, NVO_NODE_DROP_NO_ROUTE);
-        return;
-    }
-    /* Routers decrement the TTL (RFC 791) / hop limit (RFC 8200). */
-    if (version == 4) {
-        if (ip[8] <= 1) {
-            node_drop__(n, p, NVO_NODE_DROP_TTL);
-            return;
-        }
-        ip[8]--;
-        /* RFC 1624 eqn. 3, HC' = ~(~HC + ~m + m'), for the 16-bit word
-         * TTL | protocol, whose TTL byte went down by one. */
-        uint16_t m_new = nvo_rd16(ip + 8);
-        uint32_t sum = (uint16_t) ~nvo_rd16(ip + 10)
-                       + (uint16_t) ~(uint16_t) (m_new + 0x100) + m_new;
-        sum = (sum & 0xffff) + (sum >> 16);
-        sum = (sum & 0xffff) + (sum >> 16);
-        nvo_wr16(ip + 10, (uint16_t) ~sum);
-    } else {
-        if (ip[7] <= 1) {
-            node_drop__(n, p, NVO_NODE_DROP_TTL);
-            return;
-        }
-        ip[7]--;
-    }
-    forward__(n, p, (uint32_t) dst);
+    return listener_remove__(net->state_listeners, (void (*)(void)) fn, ctx);
 }
 
 void
-nvo_net_send(struct nvo_node *n, struct nvo_pkt *p)
+nvo_net_routes_changed__(struct nvo_net *net)
 {
-    if (!n->up) {
-        node_drop__(n, p, NVO_NODE_DROP_NODE_DOWN);
-        return;
+    /* A listener may remove itself: walk by index over a copy's length. */
+    for (guint i = 0; net->route_listeners && i < net->route_listeners->len;
+         i++) {
+        struct nvo_net_listener l =
+            g_array_index(net->route_listeners, struct nvo_net_listener, i);
+        ((nvo_net_route_fn *) l.fn)(l.ctx, net);
     }
-    int version;
-    uint32_t l3 = outer_l3__(p, &version);
-    int dst = l3 ? dst_node__(n->net, p->data + l3, version) : -1;
-    if (dst < 0 || dst == (int) n->index) {
-        node_drop__(n, p, l3 ? NVO_NODE_DROP_NO_ROUTE : NVO_NODE_DROP_NOT_IP);
-        return;
+}
+
+static void
+state_changed__(struct nvo_net *net, enum nvo_net_change c, uint32_t index)
+{
+    for (guint i = 0; net->state_listeners && i < net->state_listeners->len;
+         i++) {
+        struct nvo_net_listener l =
+            g_array_index(net->state_listeners, struct nvo_net_listener, i);
+        ((nvo_net_state_fn *) l.fn)(l.ctx, net, c, index);
     }
-    forward__(n, p, (uint32_t) dst);
+}
+
+/* ---- Start and stop ------------------------------------------------------ */
+
+void
+nvo_net_start(struct nvo_net *net)
+{
+    for (uint32_t i = 0; i < net->nodes->len; i++) {
+        struct nvo_node *n = nvo_net_node(net, i);
+        if (n->ops->start) {
+            n->ops->start(n);
+        }
+    }
+}
+
+void
+nvo_net_stop(struct nvo_net *net)
+{
+    for (uint32_t i = 0; i < net->nodes->len; i++) {
+        struct nvo_node *n = nvo_net_node(net, i);
+        if (n->ops->stop) {
+            n->ops->stop(n);
+        }
+    }
 }
 
 /* ---- Accounting --------------------------------------------------------- */

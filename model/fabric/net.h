@@ -8,11 +8,9 @@
  * equal-cost next hop (the multipath a BGP or IS-IS fabric installs).
  * Hypervisors never carry transit traffic.
  *
- * A switch forwards on the outer destination address: it decrements the
- * TTL / hop limit (fixing the IPv4 checksum), rewrites the Ethernet
- * addresses, and picks among the equal-cost next hops with its ECMP hasher
- * (ecmp.h).  A frame for the node itself goes to the node's local handler
- * (a hypervisor's traffic sink).
+ * Nodes are node.h's base with a role's ops: a switch (switch.c) forwards
+ * on the outer destination address; a frame for the node itself is
+ * delivered by protocol and port to what is bound there (node.h).
  *
  * Link and node down/up events change the topology at once (frames in
  * flight on a downed link are lost, frames sent into it are dropped and
@@ -27,55 +25,14 @@
 #include "core/engine.h"
 #include "core/mem.h"
 #include "fabric/link.h"
+#include "fabric/node.h"
 #include "core/nvo.h"
 #include "wire/pkt.h"
 #include "core/rng.h"
 
-enum nvo_role {
-    NVO_ROLE_HYPERVISOR,
-    NVO_ROLE_LEAF,
-    NVO_ROLE_SPINE,
-    NVO_ROLE_SUPER_SPINE,
-    NVO_ROLE_RR,                /* route reflector (hangs off a switch) */
-    NVO_ROLE_ROUTER,            /* generic router (provider topologies) */
-    NVO_ROLE_N
-};
-
-const char *nvo_role_name(enum nvo_role);
-bool nvo_role_from_name(const char *name, enum nvo_role *role);
-
-/* Drops a node counts (ports count theirs in struct nvo_port_stats). */
-enum nvo_node_drop {
-    NVO_NODE_DROP_NO_ROUTE,     /* no route to the destination */
-    NVO_NODE_DROP_TTL,          /* TTL / hop limit exhausted */
-    NVO_NODE_DROP_NODE_DOWN,    /* arrived at a node that is down */
-    NVO_NODE_DROP_NOT_IP,       /* not an IP frame, or truncated */
-    NVO_NODE_DROP_N
-};
-
-const char *nvo_node_drop_name(enum nvo_node_drop);
-
 struct nvo_node;
 struct nvo_net;
 
-/* Which egress port each flow last took at a switch: an open-addressing
- * hash table (linear probing, at most half full), cheap enough to update
- * on every forwarded packet. */
-struct nvo_flowmap {
-    uint64_t *keys;             /* flow ids; 0 = empty slot */
-    uint64_t *seen;             /* ports the flow has used (bit per port;
-                                 * ports past 63 share bit 63) */
-    size_t mask;                /* capacity - 1; capacity 0 = disabled */
-    size_t n;
-};
-
-/* A set of equal-cost next hops: n ports at a node's nh_pool + off. */
-struct nvo_nhs {
-    uint32_t off;
-    uint32_t n;
-};
-
-#define NVO_SW_NONE UINT32_MAX  /* nvo_node.sw of a hypervisor */
 #define NVO_GROUP_NONE UINT32_MAX
 #define NVO_NHS_NONE 0u         /* no route */
 #define NVO_NHS_SOURCE 1u       /* the node is a source of the group */
@@ -135,62 +92,6 @@ struct nvo_routes {
     uint64_t n_full, n_incremental;
 };
 
-/* Called with frames addressed to the node itself; the callee owns 'p'. */
-typedef void nvo_node_local_fn(struct nvo_node *, struct nvo_pkt *p);
-
-struct nvo_node {
-    char *name;
-    enum nvo_role role;
-    uint32_t index;
-    struct nvo_net *net;
-    bool up;
-
-    uint32_t n_ports;
-    struct nvo_port *ports;
-    uint32_t *peer;             /* peer node index per port */
-    uint32_t *link;             /* link index per port */
-
-    uint32_t addr4;             /* loopback, host order */
-    uint8_t addr6[16];
-    uint8_t mac[6];
-
-    struct nvo_ecmp ecmp;
-    struct nvo_rng rng;         /* "<name>/ecmp": random spraying */
-
-    /* Routes (routes.c).  A switch (any node but a hypervisor) has a
-     * slot 'sw' and a FIB indexed by destination group: fib[g] is the id
-     * of a next-hop set, NVO_NHS_NONE (no route) or NVO_NHS_SOURCE (the
-     * node is one of the group's sources: the destination is the node
-     * itself or a hypervisor attached to it).  Set s holds nhs[s].n ports
-     * at nh_pool + nhs[s].off in ascending order; equal sets are stored
-     * once.  Hypervisors have no FIB (sw = NVO_SW_NONE): their next hops
-     * follow from their uplinks' distances (nvo_net_next_hops()). */
-    uint32_t sw;
-    uint32_t *fib;
-    struct nvo_nhs *nhs;
-    uint32_t n_nhs, nhs_cap;
-    uint16_t *nh_pool;
-    uint32_t pool_len, pool_cap;
-    uint32_t *nhs_slots;        /* hash of the sets: set id, 0 = empty */
-    uint32_t nhs_mask;
-    /* The node's memory (core/mem.h), counted also in net->mem.  Routes
-     * count, per switch: "fib" (fib, groups_cap uint32_t), "nh-sets"
-     * (nhs, nhs_cap), "nh-pool" (nh_pool, pool_cap uint16_t),
-     * "nh-set-hash" (nhs_slots, nhs_mask + 1 uint32_t). */
-    struct nvo_mem_acct mem;
-
-    nvo_node_local_fn *local;   /* NULL: frames for the node are dropped */
-    void *local_ctx;
-
-    uint64_t n_forwarded;
-    uint64_t n_local;
-    uint64_t drops[NVO_NODE_DROP_N];
-    struct nvo_flowmap flows;   /* flow id -> last egress port (switches) */
-    uint64_t *port_flows;       /* distinct flows that used each egress
-                                 * port (a flow moved by spraying or by
-                                 * rerouting counts on each port it used) */
-};
-
 struct nvo_net_link {
     uint32_t a, b;              /* node indices */
     uint32_t a_port, b_port;
@@ -238,13 +139,55 @@ struct nvo_net {
     uint64_t n_route_computations;
     nvo_time_t last_convergence;
     nvo_event_id converge_event;
-    uint64_t n_generated;       /* frames the traffic sources made */
+    uint64_t n_generated;       /* frames nodes originated (counted by
+                                 * nvo_node_send*() only) */
 
-    /* Called after every route computation but the first (traffic
-     * sources move flows off uplinks that stopped being next hops). */
-    void (*routes_changed)(void *ctx);
-    void *routes_ctx;
+    /* Called in the order added after every route computation but the
+     * first (traffic sources move flows off uplinks that stopped being
+     * next hops): nvo_net_add_route_listener(). */
+    GArray *route_listeners;    /* struct nvo_net_listener */
+    /* Called in the order added on every link or node up / down change,
+     * when it happens (before routes converge). */
+    GArray *state_listeners;    /* struct nvo_net_listener */
 };
+
+/* What changed, for a state listener. */
+enum nvo_net_change {
+    NVO_NET_LINK_DOWN,
+    NVO_NET_LINK_UP,
+    NVO_NET_NODE_DOWN,
+    NVO_NET_NODE_UP,
+};
+
+typedef void nvo_net_route_fn(void *ctx, struct nvo_net *);
+typedef void nvo_net_state_fn(void *ctx, struct nvo_net *,
+                              enum nvo_net_change, uint32_t index);
+
+struct nvo_net_listener {
+    void (*fn)(void);           /* nvo_net_route_fn or nvo_net_state_fn */
+    void *ctx;
+};
+
+/* Adds a listener: fn(ctx, net) after every route computation but the
+ * first, after the listeners added before it.  The same fn and ctx may be
+ * added once (EEXIST). */
+int nvo_net_add_route_listener(struct nvo_net *, nvo_net_route_fn *fn,
+                               void *ctx);
+/* Removes it: 0, or ENOENT. */
+int nvo_net_remove_route_listener(struct nvo_net *, nvo_net_route_fn *fn,
+                                  const void *ctx);
+
+/* Adds a listener: fn(ctx, net, change, link or node index) on every
+ * link or node state change (nvo_net_set_link_up / _node_up when the
+ * state does change; a node's links go down and up with it, reported as
+ * the node's change only). */
+int nvo_net_add_state_listener(struct nvo_net *, nvo_net_state_fn *fn,
+                               void *ctx);
+int nvo_net_remove_state_listener(struct nvo_net *, nvo_net_state_fn *fn,
+                                  const void *ctx);
+
+/* For routes.c: calls the route listeners. */
+void nvo_net_routes_changed__(struct nvo_net *);
 
 /* The largest network nvo_net_finalize() builds (else E2BIG): node
  * loopbacks are 10.0.0.0/8 (and fd00::/64), links a /31 each in
@@ -259,8 +202,20 @@ struct nvo_net *nvo_net_create(struct nvo_engine *e,
 /* Frees the network and every frame it holds.  Accepts NULL. */
 void nvo_net_destroy(struct nvo_net *);
 
-/* Adds a node; returns its index, or -1 with errno EEXIST (name taken). */
+/* Adds a node; returns its index, or -1 with errno EEXIST (name taken).
+ * Its ops are the role's default: nvo_host_ops for a hypervisor, else
+ * nvo_switch_ops. */
 int nvo_net_add_node(struct nvo_net *, const char *name, enum nvo_role);
+
+/* Adds a node with role 'ops' (its struct of ops->size bytes, base
+ * first); 'role' names it and gives its tier in results. */
+int nvo_net_add_node_ops(struct nvo_net *, const char *name, enum nvo_role,
+                         const struct nvo_node_ops *ops);
+
+/* Calls every node's start hook, in node order (once, after finalize);
+ * and its stop hook. */
+void nvo_net_start(struct nvo_net *);
+void nvo_net_stop(struct nvo_net *);
 
 /* Adds a link between nodes a and b.  Returns 0, or EINVAL (same node,
  * bad index, impossible cfg), EEXIST (already linked, either way round:
@@ -297,8 +252,25 @@ int nvo_net_find(const struct nvo_net *, const char *name);
 int nvo_net_find_link(const struct nvo_net *, uint32_t a, uint32_t b);
 
 /* Node index of an underlay address (IPv4 host order, or IPv6), or -1. */
-int nvo_net_addr4_node(const struct nvo_net *, uint32_t addr);
-int nvo_net_addr6_node(const struct nvo_net *, const uint8_t addr[16]);
+#define NVO_NET_LOOPBACK4_BASE 0x0a000000u  /* 10.0.0.0/8: node i is base+i+1 */
+static inline int
+nvo_net_addr4_node(const struct nvo_net *net, uint32_t addr)
+{
+    uint32_t i = addr - NVO_NET_LOOPBACK4_BASE - 1;
+    return i < net->nodes->len ? (int) i : -1;
+}
+
+static inline int
+nvo_net_addr6_node(const struct nvo_net *net, const uint8_t addr[16])
+{
+    /* fd00::/64, interface id = node index + 1. */
+    static const uint8_t prefix[12] = { 0xfd };
+    if (memcmp(addr, prefix, 12)) {
+        return -1;
+    }
+    uint32_t i = nvo_rd32(addr + 12) - 1;
+    return i < net->nodes->len ? (int) i : -1;
+}
 
 /* Recomputes every FIB from the current link and node states now, from
  * scratch. */
@@ -314,10 +286,14 @@ void nvo_net_update_routes(struct nvo_net *);
 void nvo_net_set_link_up(struct nvo_net *, uint32_t link, bool up);
 void nvo_net_set_node_up(struct nvo_net *, uint32_t node, bool up);
 
-/* Sends 'p' (an IP frame, data at its Ethernet header) from node 'n'
- * toward its destination as the node's forwarding would: used by traffic
- * sources.  The network owns 'p'. */
-void nvo_net_send(struct nvo_node *n, struct nvo_pkt *p);
+/* For node.c: the destination node of the frame whose IP header
+ * (version 4 or 6) is at 'ip', or -1. */
+static inline int
+nvo_net_dst_node__(const struct nvo_net *net, const uint8_t *ip, int version)
+{
+    return version == 4 ? nvo_net_addr4_node(net, nvo_rd32(ip + 16))
+                        : nvo_net_addr6_node(net, ip + 24);
+}
 
 /* The next hops of node 'n' toward node 'dst' over the current routes:
  * returns their number and points *ports at them, in ascending port order
@@ -407,9 +383,5 @@ uint64_t nvo_net_in_flight(const struct nvo_net *);
  * nodes by reason (node_drops[NVO_NODE_DROP_N]); returns the total. */
 uint64_t nvo_net_drops(const struct nvo_net *, uint64_t *port_drops,
                        uint64_t *node_drops);
-
-/* Tier of a role for "up"/"down": hypervisor 0, leaf 1, spine 2, super 3;
- * route reflectors and routers 1 (they hang off leaves or spines). */
-int nvo_role_tier(enum nvo_role);
 
 #endif /* NVO_NET_H */

@@ -569,8 +569,8 @@ finish__(struct nvo_net *net)
 {
     net->n_route_computations++;
     net->last_convergence = nvo_engine_now(net->engine);
-    if (net->n_route_computations > 1 && net->routes_changed) {
-        net->routes_changed(net->routes_ctx);
+    if (net->n_route_computations > 1) {
+        nvo_net_routes_changed__(net);
     }
 }
 

@@ -249,7 +249,7 @@ write_ecmp__(xmlTextWriterPtr w, const struct nvo_sim *sim,
         GArray *jains = g_array_new(FALSE, FALSE, sizeof(double));
         for (uint32_t i = 0; i < nvo_net_n_nodes(net); i++) {
             const struct nvo_node *n = nvo_net_node(net, i);
-            if ((int) n->role != role || n->role == NVO_ROLE_HYPERVISOR) {
+            if ((int) n->role != role || nvo_role_tier(n->role) == 0) {
                 continue;
             }
             int tier = nvo_role_tier(n->role);
@@ -406,6 +406,9 @@ write_nodes__(xmlTextWriterPtr w, const struct nvo_net *net)
         attr_s__(w, "role", nvo_role_name(n->role));
         attr_s__(w, "address", addr);
         attr_s__(w, "mac", nvo_eth_addr_format(n->mac, mac));
+        if (n->ops->report) {
+            n->ops->report(n, w);           /* the role's own part */
+        }
         xmlTextWriterEndElement(w);
     }
 }
@@ -669,6 +672,12 @@ nvo_sim_write_results(struct nvo_sim *sim, GError **error)
         xmlTextWriterEndElement(w);
     }
     for (int r = 0; r < NVO_NODE_DROP_N; r++) {
+        /* "no-listener" (a frame for a node with nothing bound to its
+         * protocol or port) is written only when it happened, so the
+         * results of scenarios without it are as they were. */
+        if (r == NVO_NODE_DROP_NO_LISTENER && !node_drops[r]) {
+            continue;
+        }
         xmlTextWriterStartElement(w, BAD_CAST "drop");
         attr_s__(w, "reason", nvo_node_drop_name((enum nvo_node_drop) r));
         attr_u64__(w, "frames", node_drops[r]);

@@ -165,7 +165,7 @@ check_deadline__(struct nvo_traffic *tr)
 static void
 port_idle__(struct nvo_port *port)
 {
-    struct host *h = port->idle_ctx;
+    struct host *h = nvo_port_idle_ctx(port);
     struct nvo_traffic *tr = h->tr;
     struct rr *rr = &h->rr[port->index];
     struct flow *f = rr->head;
@@ -188,18 +188,17 @@ port_idle__(struct nvo_port *port)
         }
         rr->tail = f;
     }
-    tr->net->n_generated++;
     tr->pkts_sent++;
     tr->bytes_sent += nvo_pkt_len(p);
-    h->node->n_forwarded++;
-    nvo_port_send(port, p);
+    nvo_node_send_port(h->node, port->index, p);
     check_deadline__(tr);
 }
 
 static void
-local_rx__(struct nvo_node *n, struct nvo_pkt *p)
+local_rx__(void *tr_, struct nvo_node *n, struct nvo_pkt *p)
 {
-    struct nvo_traffic *tr = n->local_ctx;
+    struct nvo_traffic *tr = tr_;
+    (void) n;
     if (p->flow_id && p->flow_id <= tr->flows->len) {
         struct flow *f = g_ptr_array_index(tr->flows, p->flow_id - 1);
         nvo_time_t now = nvo_engine_now(tr->net->engine);
@@ -315,12 +314,47 @@ kick__(struct host *h, uint32_t p)
     }
 }
 
+/* Binds the sink on host node 'n' to generator 'g''s protocol (TCP or
+ * UDP) and destination port, unless bound already (by another generator
+ * with the same port). */
+static int
+bind_sink__(struct nvo_traffic *tr, struct nvo_node *n,
+            const struct nvo_traffic_cfg *g)
+{
+    enum nvo_bind_kind kind = g->proto == NVO_IPPROTO_TCP ? NVO_BIND_TCP
+                                                          : NVO_BIND_UDP;
+    const struct nvo_node_binding *b = nvo_node_binding(n, kind, g->dport);
+    if (b) {
+        return b->fn == local_rx__ && b->ctx == tr ? 0 : EADDRINUSE;
+    }
+    return kind == NVO_BIND_TCP ? nvo_node_bind_tcp(n, g->dport, local_rx__, tr)
+                                : nvo_node_bind_udp(n, g->dport, local_rx__,
+                                                    tr);
+}
+
+/* Removes the sink's bindings from host node 'n'. */
+static void
+unbind_sink__(struct nvo_traffic *tr, struct nvo_node *n)
+{
+    for (uint32_t i = n->n_binds; i-- > 0;) {
+        const struct nvo_node_binding *b = &n->binds[i];
+        if (b->fn == local_rx__ && b->ctx == tr) {
+            if (b->kind == NVO_BIND_TCP) {
+                nvo_node_unbind_tcp(n, b->key);
+            } else {
+                nvo_node_unbind_udp(n, b->key);
+            }
+        }
+    }
+}
+
 /* Routes changed (after a failure or a repair converged): a flow whose
  * uplink is no longer a next hop toward its destination moves to one that
  * is, as a host's own routing would move it. */
 static void
-routes_changed__(void *tr_)
+routes_changed__(void *tr_, struct nvo_net *net)
 {
+    (void) net;
     struct nvo_traffic *tr = tr_;
     for (uint32_t i = 0; i < tr->n_hosts; i++) {
         struct host *h = &tr->hosts[i];
@@ -533,7 +567,7 @@ nvo_traffic_create(struct nvo_net *net, const struct nvo_traffic_cfg *cfgs,
     for (uint32_t i = 0; i < n_nodes; i++) {
         struct nvo_node *n = nvo_net_node(net, i);
         tr->host_of_node[i] = -1;
-        if (n->role != NVO_ROLE_HYPERVISOR) {
+        if (n->ops != &nvo_host_ops) {
             continue;
         }
         struct host *h = &tr->hosts[tr->n_hosts];
@@ -545,19 +579,27 @@ nvo_traffic_create(struct nvo_net *net, const struct nvo_traffic_cfg *cfgs,
         char name[256];
         g_snprintf(name, sizeof name, "%s/packets", n->name);
         nvo_rng_init(&h->rng, net->cfg.seed, net->cfg.run, name);
-        n->local = local_rx__;
-        n->local_ctx = tr;
         for (uint32_t p = 0; p < n->n_ports; p++) {
-            n->ports[p].on_idle = port_idle__;
-            n->ports[p].idle_ctx = h;
+            nvo_node_set_port_idle(n, p, port_idle__, h);
         }
     }
-    net->routes_changed = routes_changed__;
-    net->routes_ctx = tr;
+    nvo_net_add_route_listener(net, routes_changed__, tr);
     if (tr->n_hosts < 2 && n_cfgs > 0) {
         nvo_traffic_destroy(tr);
         errno = EINVAL;
         return NULL;
+    }
+    /* The sink: every host takes its generators' protocol and port
+     * (before any arrival is scheduled). */
+    for (uint32_t i = 0; i < tr->n_hosts; i++) {
+        for (size_t g = 0; g < n_cfgs; g++) {
+            int error = bind_sink__(tr, tr->hosts[i].node, &cfgs[g]);
+            if (error) {
+                nvo_traffic_destroy(tr);
+                errno = error;
+                return NULL;
+            }
+        }
     }
     tr->gens = g_new0(struct tgen, n_cfgs ? n_cfgs : 1);
     tr->n_gens = n_cfgs;
@@ -581,6 +623,11 @@ nvo_traffic_destroy(struct nvo_traffic *tr)
         return;
     }
     for (uint32_t i = 0; i < tr->n_hosts; i++) {
+        struct nvo_node *n = tr->hosts[i].node;
+        for (uint32_t p = 0; p < n->n_ports; p++) {
+            nvo_node_set_port_idle(n, p, NULL, NULL);
+        }
+        unbind_sink__(tr, n);
         g_free(tr->hosts[i].rr);
     }
     for (size_t i = 0; i < tr->n_gens; i++) {
@@ -591,10 +638,7 @@ nvo_traffic_destroy(struct nvo_traffic *tr)
     g_free(tr->hosts);
     g_free(tr->host_of_node);
     g_ptr_array_free(tr->flows, TRUE);
-    if (tr->net->routes_ctx == tr) {
-        tr->net->routes_changed = NULL;
-        tr->net->routes_ctx = NULL;
-    }
+    nvo_net_remove_route_listener(tr->net, routes_changed__, tr);
     g_free(tr);
 }
 

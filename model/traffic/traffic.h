@@ -77,7 +77,9 @@ struct nvo_traffic;
 /* Sets up traffic 'cfgs' (copied, but not the CDFs they point to) on the
  * hypervisors of 'net' (finalized), and schedules the first arrivals.
  * Returns NULL with errno EINVAL if the network has fewer than two
- * hypervisors, or an incast target is not a hypervisor. */
+ * hypervisors, or an incast target is not a hypervisor; EADDRINUSE if a
+ * generator's protocol and destination port is bound on a hypervisor by
+ * someone else (the sink binds them: nvo_node_bind_udp / _tcp). */
 struct nvo_traffic *nvo_traffic_create(struct nvo_net *net,
                                        const struct nvo_traffic_cfg *cfgs,
                                        size_t n_cfgs);

@@ -1,0 +1,293 @@
+/* node.c: the node base: role names, the common receive, local delivery
+ * by protocol and port, and the one send entry point.  See node.h. */
+#include "fabric/node.h"
+
+#include <errno.h>
+
+#include "fabric/net.h"
+#include "wire/wire.h"
+
+static const char *const role_names[NVO_ROLE_N] = {
+    [NVO_ROLE_HYPERVISOR] = "hypervisor",
+    [NVO_ROLE_LEAF] = "leaf",
+    [NVO_ROLE_SPINE] = "spine",
+    [NVO_ROLE_SUPER_SPINE] = "super-spine",
+    [NVO_ROLE_RR] = "route-reflector",
+    [NVO_ROLE_ROUTER] = "router",
+};
+
+const char *
+nvo_role_name(enum nvo_role r)
+{
+    return r < NVO_ROLE_N ? role_names[r] : "?";
+}
+
+bool
+nvo_role_from_name(const char *name, enum nvo_role *role)
+{
+    for (int i = 0; i < NVO_ROLE_N; i++) {
+        if (!strcmp(name, role_names[i])) {
+            *role = (enum nvo_role) i;
+            return true;
+        }
+    }
+    return false;
+}
+
+int
+nvo_role_tier(enum nvo_role r)
+{
+    switch (r) {
+    case NVO_ROLE_HYPERVISOR: return 0;
+    case NVO_ROLE_LEAF: return 1;
+    case NVO_ROLE_SPINE: return 2;
+    case NVO_ROLE_SUPER_SPINE: return 3;
+    case NVO_ROLE_RR: return 1;
+    case NVO_ROLE_ROUTER: return 1;
+    case NVO_ROLE_N: break;
+    }
+    return 0;
+}
+
+const char *
+nvo_node_drop_name(enum nvo_node_drop d)
+{
+    switch (d) {
+    case NVO_NODE_DROP_NO_ROUTE: return "no-route";
+    case NVO_NODE_DROP_TTL: return "ttl";
+    case NVO_NODE_DROP_NODE_DOWN: return "node-down";
+    case NVO_NODE_DROP_NOT_IP: return "not-ip";
+    case NVO_NODE_DROP_NO_LISTENER: return "no-listener";
+    case NVO_NODE_DROP_N: break;
+    }
+    return "?";
+}
+
+/* ---- Local delivery ------------------------------------------------------ */
+
+static struct nvo_node_binding *
+find__(const struct nvo_node *n, enum nvo_bind_kind kind, uint16_t key)
+{
+    for (uint32_t i = 0; i < n->n_binds; i++) {
+        if (n->binds[i].kind == kind && n->binds[i].key == key) {
+            return &n->binds[i];
+        }
+    }
+    return NULL;
+}
+
+static int
+bind__(struct nvo_node *n, enum nvo_bind_kind kind, uint16_t key,
+       nvo_node_deliver_fn *fn, void *ctx)
+{
+    if (!fn) {
+        return EINVAL;
+    }
+    if (find__(n, kind, key)) {
+        return EEXIST;
+    }
+    if (n->n_binds == n->binds_cap) {
+        n->binds_cap = n->binds_cap ? n->binds_cap * 2 : 4;
+        n->binds = g_renew(struct nvo_node_binding, n->binds, n->binds_cap);
+    }
+    n->binds[n->n_binds++] = (struct nvo_node_binding) {
+        .kind = kind, .key = key, .fn = fn, .ctx = ctx,
+    };
+    return 0;
+}
+
+static int
+unbind__(struct nvo_node *n, enum nvo_bind_kind kind, uint16_t key)
+{
+    struct nvo_node_binding *b = find__(n, kind, key);
+    if (!b) {
+        return ENOENT;
+    }
+    size_t i = (size_t) (b - n->binds);
+    memmove(b, b + 1, (n->n_binds - i - 1) * sizeof *b);
+    n->n_binds--;
+    return 0;
+}
+
+int
+nvo_node_bind_ip(struct nvo_node *n, uint8_t proto, nvo_node_deliver_fn *fn,
+                 void *ctx)
+{
+    return bind__(n, NVO_BIND_IP, proto, fn, ctx);
+}
+
+int
+nvo_node_bind_udp(struct nvo_node *n, uint16_t port, nvo_node_deliver_fn *fn,
+                  void *ctx)
+{
+    return bind__(n, NVO_BIND_UDP, port, fn, ctx);
+}
+
+int
+nvo_node_bind_tcp(struct nvo_node *n, uint16_t port, nvo_node_deliver_fn *fn,
+                  void *ctx)
+{
+    return bind__(n, NVO_BIND_TCP, port, fn, ctx);
+}
+
+int
+nvo_node_unbind_ip(struct nvo_node *n, uint8_t proto)
+{
+    return unbind__(n, NVO_BIND_IP, proto);
+}
+
+int
+nvo_node_unbind_udp(struct nvo_node *n, uint16_t port)
+{
+    return unbind__(n, NVO_BIND_UDP, port);
+}
+
+int
+nvo_node_unbind_tcp(struct nvo_node *n, uint16_t port)
+{
+    return unbind__(n, NVO_BIND_TCP, port);
+}
+
+const struct nvo_node_binding *
+nvo_node_binding(const struct nvo_node *n, enum nvo_bind_kind kind,
+                 uint16_t key)
+{
+    return find__(n, kind, key);
+}
+
+void
+nvo_node_deliver(struct nvo_node *n, struct nvo_pkt *p,
+                 const struct nvo_node_rx *rx)
+{
+    const uint8_t *ip = p->data + rx->l3;
+    size_t len = p->size - rx->l3;
+    uint8_t proto;
+    size_t l4;
+    if (rx->version == 4) {
+        const struct nvo_ipv4_header *h = (const void *) ip;
+        proto = h->proto;
+        l4 = (size_t) (h->ver_ihl & 0x0f) * 4;
+        if (nvo_ntohs(h->frag_off) & NVO_IP_FRAG_OFF_MASK) {
+            l4 = len;           /* a later fragment: no port */
+        }
+    } else {
+        bool later_frag = false;
+        if (nvo_ipv6_skip_ext(ip, len, &proto, &l4, &later_frag)) {
+            nvo_node_drop(n, p, NVO_NODE_DROP_NOT_IP);
+            return;
+        }
+        if (later_frag) {
+            l4 = len;           /* no upper-layer header: no port */
+        }
+    }
+    struct nvo_node_binding *b = NULL;
+    if ((proto == NVO_IPPROTO_UDP || proto == NVO_IPPROTO_TCP)
+        && l4 + 4 <= len) {
+        const struct nvo_udp_header *u = (const void *) (ip + l4);
+        b = find__(n, proto == NVO_IPPROTO_UDP ? NVO_BIND_UDP : NVO_BIND_TCP,
+                   nvo_ntohs(u->dport));
+    }
+    if (!b) {
+        b = find__(n, NVO_BIND_IP, proto);
+    }
+    if (!b) {
+        nvo_node_drop(n, p, NVO_NODE_DROP_NO_LISTENER);
+        return;
+    }
+    n->n_local++;
+    b->n_delivered++;
+    b->fn(b->ctx, n, p);
+}
+
+/* Finds the outer IP header of the frame at p->data (past any VLAN
+ * tags): 0 and rx->l3, rx->version, rx->dst; or NVO_NODE_DROP_NOT_IP. */
+static inline int
+parse__(const struct nvo_net *net, const struct nvo_pkt *p,
+                struct nvo_node_rx *rx)
+{
+    uint32_t off = 12;
+    for (;;) {
+        if (p->size < off + 2) {
+            return NVO_NODE_DROP_NOT_IP;
+        }
+        uint16_t type = nvo_rd16(p->data + off);
+        if (type == NVO_ETH_TYPE_VLAN || type == NVO_ETH_TYPE_QINQ) {
+            off += 4;
+            continue;
+        }
+        off += 2;
+        if (type == NVO_ETH_TYPE_IPV4 && p->size >= off + 20) {
+            rx->version = 4;
+            break;
+        }
+        if (type == NVO_ETH_TYPE_IPV6 && p->size >= off + 40) {
+            rx->version = 6;
+            break;
+        }
+        return NVO_NODE_DROP_NOT_IP;
+    }
+    rx->l3 = off;
+    rx->dst = nvo_net_dst_node__(net, p->data + off, rx->version);
+    return 0;
+}
+
+/* ---- Receive and send ----------------------------------------------------- */
+
+void
+nvo_node_rx__(struct nvo_port *port, struct nvo_pkt *p)
+{
+    struct nvo_node *n = port->node;
+    if (!n->up) {
+        nvo_node_drop(n, p, NVO_NODE_DROP_NODE_DOWN);
+        return;
+    }
+    struct nvo_node_rx rx;
+    if (parse__(n->net, p, &rx)) {
+        nvo_node_drop(n, p, NVO_NODE_DROP_NOT_IP);
+        return;
+    }
+    if (rx.dst == (int) n->index) {
+        nvo_node_deliver(n, p, &rx);
+    } else if (rx.dst < 0 || !n->ops->receive) {
+        nvo_node_drop(n, p, NVO_NODE_DROP_NO_ROUTE);
+    } else {
+        n->ops->receive(n, port, p, &rx);
+    }
+}
+
+void
+nvo_node_send(struct nvo_node *n, struct nvo_pkt *p)
+{
+    n->net->n_generated++;
+    n->n_generated++;
+    if (!n->up) {
+        nvo_node_drop(n, p, NVO_NODE_DROP_NODE_DOWN);
+        return;
+    }
+    struct nvo_node_rx rx;
+    if (parse__(n->net, p, &rx)) {
+        nvo_node_drop(n, p, NVO_NODE_DROP_NOT_IP);
+        return;
+    }
+    if (rx.dst < 0 || rx.dst == (int) n->index || !n->ops->receive) {
+        nvo_node_drop(n, p, NVO_NODE_DROP_NO_ROUTE);
+        return;
+    }
+    n->ops->receive(n, NULL, p, &rx);
+}
+
+bool
+nvo_node_send_port(struct nvo_node *n, uint32_t port, struct nvo_pkt *p)
+{
+    n->net->n_generated++;
+    n->n_generated++;
+    n->n_forwarded++;
+    return nvo_port_send(&n->ports[port], p);
+}
+
+void
+nvo_node_set_port_idle(struct nvo_node *n, uint32_t port,
+                       nvo_port_idle_fn *fn, void *ctx)
+{
+    nvo_port_set_idle(&n->ports[port], fn, ctx);
+}
