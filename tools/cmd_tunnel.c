@@ -10,7 +10,11 @@
  * measured queueing delay next to Pollaczek-Khinchine's.  It writes a pcap
  * of pe1's port (pe1-1.pcap: ports are numbered from 1, as in `run`) and
  * an ASCII trace when asked.  The VMs' MACs come from a hypervisor
- * vendor's OUI (nvo_vm_mac()), so Wireshark decodes MPLS pseudowires. */
+ * vendor's OUI (nvo_vm_mac()), so Wireshark decodes MPLS pseudowires.
+ *
+ * The PEs are the model's (overlay/pe.h, docs/pe.md): this file parses
+ * the options, sets up the two PEs and the link, generates the frames,
+ * runs, prints and writes summary.csv. */
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
