@@ -10,7 +10,11 @@
  * measured queueing delay next to Pollaczek-Khinchine's.  It writes a pcap
  * of pe1's port (pe1-1.pcap: ports are numbered from 1, as in `run`) and
  * an ASCII trace when asked.  The VMs' MACs come from a hypervisor
- * vendor's OUI (nvo_vm_mac()), so Wireshark decodes MPLS pseudowires. */
+ * vendor's OUI (nvo_vm_mac()), so Wireshark decodes MPLS pseudowires.
+ *
+ * The PEs are the model's (overlay/pe.h, docs/pe.md): this file parses
+ * the options, sets up the two PEs and the link, generates the frames,
+ * runs, prints and writes summary.csv. */
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -22,6 +26,7 @@
 #include "cli.h"
 #include "cmd.h"
 #include "overlay/encap.h"
+#include "overlay/pe.h"
 #include "core/engine.h"
 #include "fabric/link.h"
 #include "io/pcap_out.h"
@@ -32,7 +37,7 @@
 #include "wire/wire.h"
 
 #define MAX_TENANTS 4096
-#define MAX_SEGMENTS 64         /* STT segments per tenant frame */
+#define MAX_SEGMENTS NVO_PE_MAX_SEGMENTS   /* STT segments per frame */
 
 struct tunnel_opts {
     const struct nvo_encap_ops *encap;
@@ -53,27 +58,18 @@ struct tunnel_opts {
     bool pcap, trace;
 };
 
-struct pe {
-    const char *name;
-    struct nvo_port port;
-};
-
 struct sim {
     struct tunnel_opts o;
     struct nvo_engine *e;
     struct nvo_pkt_pool pool;
-    struct pe pe1, pe2;
+    struct nvo_pe *pe1, *pe2;           /* the model: overlay/pe.h */
+    struct nvo_port *port1, *port2;     /* their underlay ports */
     struct nvo_link link;
-    struct nvo_tunnel *tunnels;         /* one per tenant, pe1 -> pe2 */
     struct nvo_rng rng;
     double mean_gap_ps;
-    uint64_t n_sent, n_frames_out, n_delivered, n_decap_errors,
-             n_wrong_tenant;
-    uint64_t tenant_bytes_delivered;
     double latency_sum;                 /* ps */
     nvo_time_t latency_max;
     struct nvo_hist latency;            /* ps */
-    uint64_t *rx_per_tenant;
     /* Distinct values of the outer entropy field: an open-addressing set
      * (value + 1, 0 = empty) of 'entropy_cap' slots, at most half full:
      * each flow has one value, so there are at most 'flows'. */
@@ -331,18 +327,19 @@ parse_opts(int argc, char **argv, struct tunnel_opts *o)
                 o->encap->name);
         return 2;
     }
-    if (o->encap == &nvo_encap_stt_ops) {
+    if (o->encap->n_segments) {
         /* STT segments carry MTU - IP - TCP bytes each; the first also
          * carries the 18-byte STT header. */
-        uint32_t h = (o->ipv6 ? 40 : 20) + 20;
-        if (o->link.mtu <= h + NVO_STT_LEN) {
+        uint32_t need;
+        uint32_t n = o->encap->n_segments(o->ipv6, o->frame_size,
+                                          o->link.mtu, &need);
+        if (!n) {
             fprintf(stderr, "nvosim tunnel: --mtu %" PRIu32 " leaves no room "
                     "for STT segments (needs more than %" PRIu32 " bytes)\n",
-                    o->link.mtu, h + NVO_STT_LEN);
+                    o->link.mtu, need);
             return 2;
         }
-        uint32_t per = o->link.mtu - h;
-        if ((o->frame_size + NVO_STT_LEN + per - 1) / per > MAX_SEGMENTS) {
+        if (n > MAX_SEGMENTS) {
             fprintf(stderr, "nvosim tunnel: a %" PRIu32 "-byte frame would "
                     "be cut into more than %d STT segments at MTU %" PRIu32
                     "; raise --mtu\n", o->frame_size, MAX_SEGMENTS,
@@ -385,35 +382,66 @@ vm_mac(const struct sim *s, uint8_t mac[6], uint32_t host, uint32_t t)
     }
 }
 
+static void on_encap(void *s_, struct nvo_pe *pe, uint32_t tenant,
+                     const struct nvo_tunnel *t, const struct nvo_pkt *p);
+static void deliver(void *s_, struct nvo_pe *pe, uint32_t tenant,
+                    uint32_t vm, struct nvo_pkt *p);
+
+/* The two PEs: pe1 hosts VM 0 of every tenant, pe2 VM 1; each tenant has
+ * its tunnel pe1 -> pe2 (and pe2 -> pe1, unused: nothing flows back). */
 static int
-build_tunnels(struct sim *s)
+build_pes(struct sim *s)
 {
-    s->tunnels = calloc(s->o.tenants, sizeof *s->tunnels);
-    if (!s->tunnels) {
-        return ENOMEM;
+    struct nvo_pe_cfg cfg[2];
+    struct nvo_pe_peer peer[2];
+    struct nvo_pe **pes[2] = { &s->pe1, &s->pe2 };
+    for (uint32_t h = 0; h < 2; h++) {
+        memset(&cfg[h], 0, sizeof cfg[h]);
+        cfg[h].name = h ? "pe2" : "pe1";
+        cfg[h].encap = s->o.encap;
+        cfg[h].ipv6 = s->o.ipv6;
+        cfg[h].ip4 = 0x0a000001 + h;            /* 10.0.0.1, 10.0.0.2 */
+        cfg[h].ip6[0] = 0xfd;
+        cfg[h].ip6[15] = (uint8_t) (h + 1);
+        pe_mac(cfg[h].mac, h + 1);
+        cfg[h].entropy_label = s->o.entropy_label;
+        cfg[h].control_word = s->o.control_word;
+        cfg[h].mtu = s->o.link.mtu;
+        cfg[h].deliver = deliver;
+        cfg[h].on_encap = on_encap;
+        cfg[h].ctx = s;
+        memset(&peer[h], 0, sizeof peer[h]);
+        peer[h].ip4 = cfg[h].ip4;
+        memcpy(peer[h].ip6, cfg[h].ip6, 16);
+        memcpy(peer[h].mac, cfg[h].mac, 6);
+    }
+    for (uint32_t h = 0; h < 2; h++) {
+        int error = nvo_pe_create(&cfg[h], s->e, pes[h]);
+        if (error) {
+            fprintf(stderr, "nvosim tunnel: cannot create %s: %s\n",
+                    cfg[h].name, strerror(error));
+            return error;
+        }
     }
     for (uint32_t t = 0; t < s->o.tenants; t++) {
-        struct nvo_tunnel_cfg cfg;
-        memset(&cfg, 0, sizeof cfg);
-        cfg.ipv6 = s->o.ipv6;
-        cfg.src_ip4 = 0x0a000001;               /* 10.0.0.1, pe1 loopback */
-        cfg.dst_ip4 = 0x0a000002;
-        cfg.src_ip6[0] = cfg.dst_ip6[0] = 0xfd;
-        cfg.src_ip6[15] = 1;
-        cfg.dst_ip6[15] = 2;
-        pe_mac(cfg.src_mac, 1);
-        pe_mac(cfg.dst_mac, 2);
-        cfg.vni = tenant_id(s, t);
-        cfg.labels[0] = tenant_id(s, t);
-        cfg.n_labels = 1;
-        cfg.entropy_label = s->o.entropy_label;
-        cfg.control_word = s->o.control_word;
-        int error = nvo_tunnel_build(&s->tunnels[t], s->o.encap, &cfg);
-        if (error) {
-            fprintf(stderr, "nvosim tunnel: cannot build the %s tunnel for "
-                    "tenant %" PRIu32 ": %s\n", s->o.encap->name, t,
-                    strerror(error));
-            return error;
+        for (uint32_t h = 0; h < 2; h++) {
+            uint32_t ix, vm;
+            uint8_t mac[6];
+            int error = nvo_pe_add_tenant(*pes[h], tenant_id(s, t),
+                                          &peer[1 - h], &ix);
+            if (error) {
+                fprintf(stderr, "nvosim tunnel: cannot build the %s tunnel "
+                        "for tenant %" PRIu32 ": %s\n", s->o.encap->name, t,
+                        strerror(error));
+                return error;
+            }
+            vm_mac(s, mac, h + 1, t);
+            /* VM h + 1 of tenant T: 10.T.T.(h + 1), T in two octets. */
+            error = nvo_pe_add_vm(*pes[h], ix, mac,
+                                  0x0a000000 | (t << 8) | (h + 1), &vm);
+            if (error) {
+                return error;
+            }
         }
     }
     return 0;
@@ -464,29 +492,11 @@ send_frame(void *s_)
     p->flow_id = flow + 1;
     p->created = nvo_engine_now(s->e);
 
-    const struct nvo_tunnel *t = &s->tunnels[tenant];
-    t->ops->push(t, p);
-    uint32_t value;
-    if (!nvo_tunnel_entropy_value(t, p, &value)) {
-        entropy_add(s, value);
-    }
-    s->n_sent++;
-    if (t->ops == &nvo_encap_stt_ops) {
-        struct nvo_pkt *segs[MAX_SEGMENTS];
-        size_t n = nvo_stt_segment(p, s->o.link.mtu, segs, MAX_SEGMENTS);
-        if (!n) {
-            abort();            /* parse_opts() bounded the segments */
-        }
-        for (size_t i = 0; i < n; i++) {
-            s->n_frames_out++;
-            nvo_port_send(&s->pe1.port, segs[i]);
-        }
-    } else {
-        s->n_frames_out++;
-        nvo_port_send(&s->pe1.port, p);
+    if (nvo_pe_send(s->pe1, tenant, 0, p)) {
+        abort();                /* parse_opts() bounded the segments */
     }
 
-    if (s->n_sent < s->o.frames) {
+    if (nvo_pe_counters(s->pe1)->sent < s->o.frames) {
         /* The run's expected length fits in a time (checked before it
          * starts); one gap of the exponential's tail may still not: it
          * saturates. */
@@ -498,46 +508,29 @@ send_frame(void *s_)
     }
 }
 
+/* pe1 reads the entropy field of every frame it encapsulates. */
 static void
-pe1_rx(struct nvo_port *port, struct nvo_pkt *p)
+on_encap(void *s_, struct nvo_pe *pe, uint32_t tenant,
+         const struct nvo_tunnel *t, const struct nvo_pkt *p)
 {
-    (void) port;
-    nvo_pkt_free(p);            /* nothing flows back in this exchange */
+    struct sim *s = s_;
+    (void) pe;
+    (void) tenant;
+    uint32_t value;
+    if (!nvo_tunnel_entropy_value(t, p, &value)) {
+        entropy_add(s, value);
+    }
 }
 
+/* The VM that receives a tenant frame measures its latency. */
 static void
-pe2_rx(struct nvo_port *port, struct nvo_pkt *p)
+deliver(void *s_, struct nvo_pe *pe, uint32_t tenant, uint32_t vm,
+        struct nvo_pkt *p)
 {
-    struct sim *s = port->ctx;
-    if (p->stt_segment > 1) {
-        /* A later STT segment carries only payload; the frame was counted
-         * with its first segment (reassembly is not modelled). */
-        nvo_pkt_free(p);
-        return;
-    }
-    uint32_t id;
-    /* Every tenant's tunnel has the same encapsulation and control-word
-     * setting: the first one stands for pe2's receive configuration. */
-    int error = nvo_tunnel_pop(&s->tunnels[0], p, &id);
-    if (error) {
-        s->n_decap_errors++;
-        nvo_pkt_free(p);
-        return;
-    }
-    /* The VNI / label names the tenant; the inner IPv4 destination
-     * (10.T.T.2, T the tenant in two octets) says which tenant the frame
-     * really belongs to. */
-    uint32_t tenant = id - tenant_id(s, 0);
-    const uint8_t *ip = nvo_pkt_at(p, p->l3_ofs);
-    if (tenant >= s->o.tenants || !ip || nvo_rd32(ip + 16)
-        != (0x0a000000 | (tenant << 8) | 2)) {
-        s->n_wrong_tenant++;
-        nvo_pkt_free(p);
-        return;
-    }
-    s->rx_per_tenant[tenant]++;
-    s->n_delivered++;
-    s->tenant_bytes_delivered += nvo_pkt_len(p);
+    struct sim *s = s_;
+    (void) pe;
+    (void) tenant;
+    (void) vm;
     nvo_time_t lat = nvo_engine_now(s->e) - p->created;
     s->latency_sum += (double) lat;
     nvo_hist_add(&s->latency, lat);
@@ -545,35 +538,6 @@ pe2_rx(struct nvo_port *port, struct nvo_pkt *p)
         s->latency_max = lat;
     }
     nvo_pkt_free(p);
-}
-
-/* Wire bytes (with framing) that one tenant frame costs on the link, and
- * the number of frames it becomes (STT may cut it into segments). */
-static uint64_t
-wire_cost(struct sim *s, uint32_t *n_frames)
-{
-    struct nvo_pkt *p = nvo_pkt_alloc(&s->pool, NVO_PKT_HEADROOM, 128);
-    struct nvo_frame_spec f;
-    memset(&f, 0, sizeof f);
-    f.proto = 17;
-    p->payload_size = s->o.frame_size - 42;
-    nvo_wire_build_frame(p, &f);
-    s->tunnels[0].ops->push(&s->tunnels[0], p);
-    struct nvo_pkt *segs[MAX_SEGMENTS] = { p };
-    size_t n = 1;
-    if (s->tunnels[0].ops == &nvo_encap_stt_ops) {
-        n = nvo_stt_segment(p, s->o.link.mtu, segs, MAX_SEGMENTS);
-        if (!n) {
-            abort();            /* parse_opts() bounded the segments */
-        }
-    }
-    uint64_t bytes = 0;
-    for (size_t i = 0; i < n; i++) {
-        bytes += nvo_pkt_len(segs[i]) + s->o.link.framing;
-        nvo_pkt_free(segs[i]);
-    }
-    *n_frames = (uint32_t) n;
-    return bytes;
 }
 
 static int
@@ -614,7 +578,7 @@ csv_num(FILE *f, bool have, const char *fmt, double v)
 static uint64_t
 frames_lost(const struct sim *s)
 {
-    return s->n_sent - s->n_delivered;
+    return nvo_pe_counters(s->pe1)->sent - nvo_pe_counters(s->pe2)->delivered;
 }
 
 /* The tunnel's summary.csv: the run's column names (frames_generated,
@@ -631,13 +595,13 @@ write_summary_csv(const struct sim *s, const char *path, double wq,
     if (!f) {
         return errno;
     }
-    const struct nvo_port_stats *st = &s->pe1.port.st;
+    const struct nvo_port_stats *st = &s->port1->st;
     uint64_t drops = 0;
     for (int r = 0; r < NVO_DROP_N; r++) {
         drops += st->drop_frames[r];
     }
-    bool lat = s->n_delivered > 0;
-    enum nvo_entropy ent = nvo_tunnel_entropy(&s->tunnels[0]);
+    bool lat = nvo_pe_counters(s->pe2)->delivered > 0;
+    enum nvo_entropy ent = nvo_tunnel_entropy(nvo_pe_tunnel(s->pe1, 0));
     fprintf(f, "encap,ipv6,control_word,vm_oui,tenants,flows,"
             "frame_size_bytes,overhead_bytes,load,rate_bps,mtu_bytes,seed,"
             "run,sim_time_s,events,frames_generated,frames_delivered,"
@@ -652,22 +616,22 @@ write_summary_csv(const struct sim *s, const char *path, double wq,
             ",%" PRIu64 ",%" PRIu64 ",%" PRIu64,
             s->o.encap->name, s->o.ipv6, s->o.control_word,
             nvo_vm_oui_name(s->o.vm_oui), s->o.tenants, s->o.flows,
-            s->o.frame_size, (unsigned) nvo_tunnel_overhead(&s->tunnels[0]),
+            s->o.frame_size, (unsigned) nvo_tunnel_overhead(nvo_pe_tunnel(s->pe1, 0)),
             s->o.load, s->o.link.rate_bps, s->o.link.mtu, s->o.seed,
             s->o.run, (double) nvo_engine_now(s->e) / NVO_SEC,
-            s->e->n_executed, s->n_sent, s->n_delivered, frames_lost(s));
-    csv_num(f, s->n_sent > 0, "%.6f",
-            (double) frames_lost(s) / (double) s->n_sent);
+            s->e->n_executed, nvo_pe_counters(s->pe1)->sent, nvo_pe_counters(s->pe2)->delivered, frames_lost(s));
+    csv_num(f, nvo_pe_counters(s->pe1)->sent > 0, "%.6f",
+            (double) frames_lost(s) / (double) nvo_pe_counters(s->pe1)->sent);
     fprintf(f, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
-            ",%" PRIu64, s->n_frames_out, drops,
+            ",%" PRIu64, nvo_pe_counters(s->pe1)->frames_out, drops,
             st->drop_frames[NVO_DROP_QUEUE], st->drop_frames[NVO_DROP_MTU],
-            s->n_decap_errors, s->n_wrong_tenant);
-    csv_num(f, lat, "%.6f", lat ? s->latency_sum / (double) s->n_delivered
+            nvo_pe_counters(s->pe2)->decap_errors, nvo_pe_counters(s->pe2)->wrong_tenant);
+    csv_num(f, lat, "%.6f", lat ? s->latency_sum / (double) nvo_pe_counters(s->pe2)->delivered
                                   / 1e6 : 0);
     csv_num(f, lat, "%.6f", nvo_hist_quantile(&s->latency, 0.5) / 1e6);
     csv_num(f, lat, "%.6f", nvo_hist_quantile(&s->latency, 0.99) / 1e6);
     csv_num(f, lat, "%.6f", (double) s->latency_max / 1e6);
-    csv_num(f, s->pe1.port.st.n_qdelay > 0, "%.6f", wq / 1e6);
+    csv_num(f, s->port1->st.n_qdelay > 0, "%.6f", wq / 1e6);
     csv_num(f, !isnan(wq_theory), "%.6f", wq_theory / 1e6);
     fprintf(f, ",%s", nvo_entropy_name(ent));
     csv_num(f, ent != NVO_ENTROPY_NONE, "%.0f", s->n_entropy_values);
@@ -702,21 +666,18 @@ nvo_cmd_tunnel_main(int argc, char **argv)
         return 1;
     }
     nvo_pkt_pool_init(&s->pool);
-    s->rx_per_tenant = calloc(s->o.tenants, sizeof *s->rx_per_tenant);
     nvo_hist_init(&s->latency);
     s->entropy_cap = 2;
     while (s->entropy_cap < 2 * s->o.flows) {
         s->entropy_cap *= 2;
     }
     s->entropy_set = calloc(s->entropy_cap, sizeof *s->entropy_set);
-    if (!s->rx_per_tenant || !s->entropy_set || build_tunnels(s)) {
+    if (!s->entropy_set || build_pes(s)) {
         return 1;
     }
-    s->pe1.name = "pe1";
-    s->pe2.name = "pe2";
-    nvo_port_init(&s->pe1.port, s->e, s, "pe1", 0, pe1_rx);
-    nvo_port_init(&s->pe2.port, s->e, s, "pe2", 0, pe2_rx);
-    error = nvo_link_connect(&s->link, &s->pe1.port, &s->pe2.port,
+    s->port1 = nvo_pe_port(s->pe1);
+    s->port2 = nvo_pe_port(s->pe2);
+    error = nvo_link_connect(&s->link, s->port1, s->port2,
                              &s->o.link);
     if (error) {
         fprintf(stderr, "nvosim tunnel: impossible link settings\n");
@@ -724,7 +685,8 @@ nvo_cmd_tunnel_main(int argc, char **argv)
     }
 
     uint32_t n_segs;
-    uint64_t cost = wire_cost(s, &n_segs);
+    uint64_t cost = nvo_pe_wire_cost(s->pe1, 0, s->o.frame_size,
+                                     s->o.link.framing, &s->pool, &n_segs);
     double service = (double) nvo_tx_time(cost, s->o.link.rate_bps);
     s->mean_gap_ps = service / s->o.load;
     /* The expected duration paces the progress line; the run then drains
@@ -756,8 +718,8 @@ nvo_cmd_tunnel_main(int argc, char **argv)
             fprintf(stderr, "nvosim tunnel: %s: %s\n", path, strerror(error));
             return 1;
         }
-        nvo_trace_attach(trace, &s->pe1.port);
-        nvo_trace_attach(trace, &s->pe2.port);
+        nvo_trace_attach(trace, s->port1);
+        nvo_trace_attach(trace, s->port2);
     }
     if (s->o.pcap) {
         snprintf(path, sizeof path, "%s/pe1-1.pcap", s->o.out_dir);
@@ -768,7 +730,7 @@ nvo_cmd_tunnel_main(int argc, char **argv)
             nvo_trace_abort(trace);
             return 1;
         }
-        nvo_pcap_out_attach(pcap, &s->pe1.port);
+        nvo_pcap_out_attach(pcap, s->port1);
     }
 
     nvo_rng_init(&s->rng, s->o.seed, s->o.run, "pe1/traffic");
@@ -780,17 +742,17 @@ nvo_cmd_tunnel_main(int argc, char **argv)
     double wall = nvo_wall_seconds() - t0;
 
     /* Conservation: every frame sent is delivered, dropped, or rejected. */
-    const struct nvo_port_stats *st = &s->pe1.port.st;
+    const struct nvo_port_stats *st = &s->port1->st;
     uint64_t dropped = 0;
     for (int r = 0; r < NVO_DROP_N; r++) {
         dropped += st->drop_frames[r];
     }
-    uint64_t out_frames_ok = s->n_frames_out - dropped;
-    bool conserved = s->pe2.port.st.rx_frames[NVO_TC_DATA] == out_frames_ok
-                     && nvo_port_queued_frames(&s->pe1.port) == 0
+    uint64_t out_frames_ok = nvo_pe_counters(s->pe1)->frames_out - dropped;
+    bool conserved = s->port2->st.rx_frames[NVO_TC_DATA] == out_frames_ok
+                     && nvo_port_queued_frames(s->port1) == 0
                      && s->pool.n_live == 0;
 
-    double wq = nvo_port_mean_qdelay(&s->pe1.port);
+    double wq = nvo_port_mean_qdelay(s->port1);
     double wq_theory = n_segs == 1
         ? s->o.load * service / (2 * (1 - s->o.load)) : NAN;
     char b1[NVO_TIME_STRLEN], b2[64];
@@ -799,24 +761,24 @@ nvo_cmd_tunnel_main(int argc, char **argv)
            nvo_rate_format(s->o.link.rate_bps, b2, sizeof b2), s->o.link.mtu,
            s->o.load);
     printf("  tenant frames sent      %" PRIu64 " (%" PRIu32 " bytes each, "
-           "%" PRIu32 " tenants, %" PRIu32 " flows)\n", s->n_sent,
+           "%" PRIu32 " tenants, %" PRIu32 " flows)\n", nvo_pe_counters(s->pe1)->sent,
            s->o.frame_size, s->o.tenants, s->o.flows);
     printf("  encapsulation overhead  %u bytes per frame%s (%.1f%% of the "
-           "tenant frame)\n", (unsigned) nvo_tunnel_overhead(&s->tunnels[0]),
+           "tenant frame)\n", (unsigned) nvo_tunnel_overhead(nvo_pe_tunnel(s->pe1, 0)),
            n_segs > 1 ? " (first STT segment)" : "",
-           100.0 * nvo_tunnel_overhead(&s->tunnels[0]) / s->o.frame_size);
+           100.0 * nvo_tunnel_overhead(nvo_pe_tunnel(s->pe1, 0)) / s->o.frame_size);
     printf("  underlay frames         %" PRIu64 " sent, %" PRIu64 " dropped "
-           "(queue %" PRIu64 ", mtu %" PRIu64 ")\n", s->n_frames_out,
+           "(queue %" PRIu64 ", mtu %" PRIu64 ")\n", nvo_pe_counters(s->pe1)->frames_out,
            dropped, st->drop_frames[NVO_DROP_QUEUE],
            st->drop_frames[NVO_DROP_MTU]);
     printf("  delivered to tenants    %" PRIu64 " (decap errors %" PRIu64
-           ", wrong tenant %" PRIu64 ")\n", s->n_delivered,
-           s->n_decap_errors, s->n_wrong_tenant);
-    if (s->n_delivered) {
+           ", wrong tenant %" PRIu64 ")\n", nvo_pe_counters(s->pe2)->delivered,
+           nvo_pe_counters(s->pe2)->decap_errors, nvo_pe_counters(s->pe2)->wrong_tenant);
+    if (nvo_pe_counters(s->pe2)->delivered) {
         char b3[NVO_TIME_STRLEN], b4[NVO_TIME_STRLEN];
         printf("  latency                 mean %s, p50 %s, p99 %s, max %s\n",
                nvo_time_format((nvo_time_t) (s->latency_sum
-                                             / (double) s->n_delivered),
+                                             / (double) nvo_pe_counters(s->pe2)->delivered),
                                b1, sizeof b1),
                nvo_time_format((nvo_time_t) nvo_hist_quantile(&s->latency,
                                                               0.5),
@@ -828,7 +790,7 @@ nvo_cmd_tunnel_main(int argc, char **argv)
     } else {
         printf("  latency                 none: no frame was delivered\n");
     }
-    if (!s->pe1.port.st.n_qdelay) {
+    if (!s->port1->st.n_qdelay) {
         printf("  queueing delay (pe1)    none: no frame was sent\n");
     } else if (n_segs == 1) {
         printf("  queueing delay (pe1)    mean %.1f ns, M/D/1 theory %.1f ns "
@@ -838,7 +800,7 @@ nvo_cmd_tunnel_main(int argc, char **argv)
         printf("  queueing delay (pe1)    mean %.1f ns (frames cut into %"
                PRIu32 " STT segments: not M/D/1)\n", wq / 1000, n_segs);
     }
-    enum nvo_entropy ent = nvo_tunnel_entropy(&s->tunnels[0]);
+    enum nvo_entropy ent = nvo_tunnel_entropy(nvo_pe_tunnel(s->pe1, 0));
     if (ent != NVO_ENTROPY_NONE) {
         printf("  outer entropy           %s, %" PRIu32 " distinct values "
                "for %" PRIu32 " flows\n", nvo_entropy_name(ent),
@@ -856,21 +818,21 @@ nvo_cmd_tunnel_main(int argc, char **argv)
     if (!conserved) {
         fprintf(stderr, "nvosim tunnel: conservation check failed: %" PRIu64
                 " frames left pe1, %" PRIu64 " arrived at pe2\n",
-                out_frames_ok, s->pe2.port.st.rx_frames[NVO_TC_DATA]);
+                out_frames_ok, s->port2->st.rx_frames[NVO_TC_DATA]);
         rc = 1;
     }
-    if (!s->n_delivered) {
+    if (!nvo_pe_counters(s->pe2)->delivered) {
         fprintf(stderr, "nvosim tunnel: nothing was delivered: all %" PRIu64
                 " tenant frames were lost (underlay drops: queue %" PRIu64
                 ", mtu %" PRIu64 "; decap errors %" PRIu64 ", wrong tenant %"
-                PRIu64 ")\n", s->n_sent, st->drop_frames[NVO_DROP_QUEUE],
-                st->drop_frames[NVO_DROP_MTU], s->n_decap_errors,
-                s->n_wrong_tenant);
+                PRIu64 ")\n", nvo_pe_counters(s->pe1)->sent, st->drop_frames[NVO_DROP_QUEUE],
+                st->drop_frames[NVO_DROP_MTU], nvo_pe_counters(s->pe2)->decap_errors,
+                nvo_pe_counters(s->pe2)->wrong_tenant);
         rc = 1;
     }
     if (trace) {
-        nvo_trace_detach(trace, &s->pe1.port);
-        nvo_trace_detach(trace, &s->pe2.port);
+        nvo_trace_detach(trace, s->port1);
+        nvo_trace_detach(trace, s->port2);
         error = nvo_trace_close(trace);
         if (error) {
             fprintf(stderr, "nvosim tunnel: trace: %s\n", strerror(error));
@@ -879,7 +841,7 @@ nvo_cmd_tunnel_main(int argc, char **argv)
     }
     if (pcap) {
         char err[512];
-        nvo_pcap_out_detach(pcap, &s->pe1.port);
+        nvo_pcap_out_detach(pcap, s->port1);
         error = nvo_pcap_out_close(pcap, err, sizeof err);
         if (error) {
             fprintf(stderr, "nvosim tunnel: %s\n", err);
@@ -896,12 +858,10 @@ nvo_cmd_tunnel_main(int argc, char **argv)
                s->o.pcap ? ", pe1-1.pcap" : "", s->o.trace ? ", trace.txt" : "");
     }
 
-    nvo_port_destroy(&s->pe1.port);
-    nvo_port_destroy(&s->pe2.port);
+    nvo_pe_destroy(s->pe1);
+    nvo_pe_destroy(s->pe2);
     nvo_pkt_pool_destroy(&s->pool);
     nvo_engine_destroy(s->e);
-    free(s->tunnels);
-    free(s->rx_per_tenant);
     free(s->entropy_set);
     return rc;
 }

@@ -148,6 +148,20 @@ struct nvo_encap_ops {
      * (EBADMSG) a frame with fewer than 4 bytes there or whose first
      * nibble is not 0, and strips the word. */
     int (*pop_cw)(struct nvo_pkt *p, uint32_t *id);
+
+    /* Segmentation by the sending NIC (TSO), for an encapsulation whose
+     * frames may exceed the MTU and are cut into segments (STT); NULL for
+     * the others, whose frames go out whole (or are dropped by the link
+     * when over its MTU).  segment() is nvo_stt_segment() for STT: cuts a
+     * frame as push() left it into at most 'max' packets at 'mtu' (the IP
+     * packet), out[0] = p, and returns their number, or 0 (p unchanged).
+     * n_segments() says how many segments an inner frame of 'inner_len'
+     * bytes becomes at 'mtu' over IPv4 / IPv6, or returns 0 when 'mtu'
+     * leaves no room for any, with *need = the bytes 'mtu' must exceed. */
+    size_t (*segment)(struct nvo_pkt *p, uint32_t mtu, struct nvo_pkt **out,
+                      size_t max);
+    uint32_t (*n_segments)(bool ipv6, uint32_t inner_len, uint32_t mtu,
+                           uint32_t *need);
 };
 
 extern const struct nvo_encap_ops nvo_encap_vxlan_ops;

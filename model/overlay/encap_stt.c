@@ -132,12 +132,28 @@ stt_pop(struct nvo_pkt *p, uint32_t *id)
     return 0;
 }
 
+/* Segments carry 'mtu' - IP - TCP bytes of the STT frame each (the
+ * 18-byte STT header and the inner frame); see nvo_stt_segment(). */
+static uint32_t
+stt_n_segments(bool ipv6, uint32_t inner_len, uint32_t mtu, uint32_t *need)
+{
+    uint32_t h = (ipv6 ? 40 : 20) + NVO_TCP_LEN;
+    if (mtu <= h + NVO_STT_LEN) {
+        *need = h + NVO_STT_LEN;
+        return 0;
+    }
+    uint32_t per = mtu - h;
+    return (inner_len + NVO_STT_LEN + per - 1) / per;
+}
+
 const struct nvo_encap_ops nvo_encap_stt_ops = {
     .name = "stt",
     .entropy = NVO_ENTROPY_TCP_SPORT,
     .build = stt_build,
     .push = stt_push,
     .pop = stt_pop,
+    .segment = nvo_stt_segment,
+    .n_segments = stt_n_segments,
 };
 
 static void
