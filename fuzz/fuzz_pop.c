@@ -110,9 +110,10 @@ pop_one__(struct nvo_pkt_pool *pool, const struct nvo_encap_ops *ops,
             abort();
         }
     } else {
-        /* STT pops the first segment of a segmented frame as the whole
-         * inner frame, of the STT frame length (16 bits). */
-        bool longer_ok = ops == &nvo_encap_stt_ops;
+        /* A segmenting encapsulation (STT) pops the first segment of a
+         * segmented frame as the whole inner frame, of the STT frame
+         * length (16 bits). */
+        bool longer_ok = ops->segment != NULL;
         if ((longer_ok ? nvo_pkt_len(p) > 65535
                        : nvo_pkt_len(p) >= real + virt)
             || p->l2_ofs != nvo_pkt_data_ofs(p)) {
