@@ -777,7 +777,8 @@ START_TEST(test_bad_config)
     struct nvo_tunnel t;
     struct nvo_tunnel_cfg c;
 
-    static const char *const vni_encaps[] = { "vxlan", "geneve", "nvgre" };
+    static const char *const vni_encaps[] = { "vxlan", "geneve", "nvgre",
+                                              "gre-udp", "vxlan-gpe" };
     for (size_t i = 0; i < NVO_ARRAY_SIZE(vni_encaps); i++) {
         const struct nvo_encap_ops *ops = nvo_encap_lookup(vni_encaps[i]);
         c = base_cfg(false);
@@ -909,6 +910,10 @@ START_TEST(test_entropy)
         { "stt", false, 0, 0, 49152, 65535, 940 },
         { "mpls-udp", false, 0, 0, 49152, 65535, 940 },
         { "mpls-udp", false, 20000, 20255, 20000, 20255, 240 },
+        /* RFC 8086 3.2.1: 49152-65535; 1024-65535 when controlled. */
+        { "gre-udp", false, 0, 0, 49152, 65535, 940 },
+        { "gre-udp", false, 1024, 65535, 1024, 65535, 940 },
+        { "vxlan-gpe", false, 0, 0, 49152, 65535, 940 },
         { "nvgre", false, 0, 0, 0, 255, 240 },
         { "mpls-ip", true, 0, 0, 16, 0xfffff, 995 },
         { "mpls-gre", true, 0, 0, 16, 0xfffff, 995 },
@@ -1330,6 +1335,8 @@ START_TEST(test_entropy_value)
         { "stt", false, 0, GOLDEN_SPORT },
         { "mpls-udp", false, 0, GOLDEN_SPORT },
         { "mpls-udp", true, 0, GOLDEN_SPORT },  /* reports the port */
+        { "gre-udp", false, 0, GOLDEN_SPORT },
+        { "vxlan-gpe", false, 0, GOLDEN_SPORT },
         /* the whole key: VSID 5003 << 8 | FlowID */
         { "nvgre", false, 0, 5003u << 8 | GOLDEN_FLOWID },
         { "mpls-ip", true, 0, GOLDEN_EL },
