@@ -1,11 +1,12 @@
 /* fuzz_pop.c: libFuzzer harness for every encapsulation's decapsulation
  * (the pop hook of encap_vxlan.c, encap_nvgre.c, encap_stt.c,
- * encap_geneve.c and encap_mpls.c's MPLS over GRE, IP and UDP, through
+ * encap_geneve.c, encap_mpls.c's MPLS over GRE, IP and UDP,
+ * encap_greudp.c and encap_vxlan_gpe.c, through
  * encap.c's shared outer-header checks).
  *
  * The input is an outer Ethernet frame (the corpus holds frames of each
  * encapsulation, captured from "nvosim tunnel --pcap").  Each of the
- * seven pops gets it as a packet, in four forms: every byte real, or
+ * nine pops gets it as a packet, in four forms: every byte real, or
  * the trailing zeros as the virtual payload; and each as given, or with
  * the outer lengths and the IPv4 header checksum made right and the UDP
  * checksum cleared (so that mutations get past those checks to the
@@ -27,7 +28,7 @@
 static const struct nvo_encap_ops *const encaps__[] = {
     &nvo_encap_vxlan_ops, &nvo_encap_nvgre_ops, &nvo_encap_stt_ops,
     &nvo_encap_geneve_ops, &nvo_encap_mpls_gre_ops, &nvo_encap_mpls_ip_ops,
-    &nvo_encap_mpls_udp_ops,
+    &nvo_encap_mpls_udp_ops, &nvo_encap_greudp_ops, &nvo_encap_vxlan_gpe_ops,
 };
 
 /* Makes the outer IPv4 total length / IPv6 payload length and the UDP

@@ -1,4 +1,4 @@
-/* test_encap.c: the seven encapsulations of encap.h.
+/* test_encap.c: the nine encapsulations of encap.h.
  *
  * For each: expected outer bytes for a fixed configuration and inner frame,
  * spelled out field by field from the RFC layouts (below); the overhead table of protocols.md over IPv4 and
@@ -75,6 +75,28 @@ static const uint8_t golden_vxlan[] = {
     /* VXLAN (RFC 7348 5): flags I (0x08), reserved 24, VNI 24,
      * reserved 8 */
     0x08, 0x00, 0x00, 0x00, BE24(5001), 0x00,
+};
+static const uint8_t golden_greudp[] = {
+    OUTER_ETH(0x0800),
+    /* total = IPv4 20 + UDP 8 + GRE 4 + key 4 + tenant frame */
+    OUTER_IPV4(20 + 8 + 8 + TENANT_LEN, 17, 0xb258),
+    /* UDP (RFC 8086 3.2.1): source port (entropy, 49152-65535),
+     * destination 4754, length, checksum 0 over IPv4 */
+    BE16(GOLDEN_SPORT), BE16(4754), BE16(8 + 8 + TENANT_LEN), BE16(0),
+    /* GRE (RFC 8086 3, RFC 2784, 2890): C 0, K 1, S 0, version 0;
+     * protocol 0x6558 (Transparent Ethernet Bridging); key = VNI 24 << 8,
+     * low byte 0 */
+    BE16(0x2000), BE16(0x6558), BE24(5010), 0x00,
+};
+static const uint8_t golden_vxlan_gpe[] = {
+    OUTER_ETH(0x0800),
+    OUTER_IPV4(20 + 8 + 8 + TENANT_LEN, 17, 0xb258),
+    /* UDP: source port (entropy), destination 4790 */
+    BE16(GOLDEN_SPORT), BE16(4790), BE16(8 + 8 + TENANT_LEN), BE16(0),
+    /* VXLAN-GPE (draft-ietf-nvo3-vxlan-gpe 3): version 0, flags I (0x08)
+     * and P (0x04), O 0; reserved 16; next protocol 3 (Ethernet); VNI 24,
+     * reserved 8 */
+    0x0c, 0x00, 0x00, 0x03, BE24(5011), 0x00,
 };
 static const uint8_t golden_geneve[] = {
     OUTER_ETH(0x0800),
@@ -272,6 +294,10 @@ cfg_for(struct nvo_tunnel_cfg *c, const char *name)
         c->labels[0] = 1002;
     } else if (!strcmp(name, "mpls-udp")) {
         c->labels[0] = 1003;
+    } else if (!strcmp(name, "gre-udp")) {
+        c->vni = 5010;
+    } else if (!strcmp(name, "vxlan-gpe")) {
+        c->vni = 5011;
     }
 }
 
@@ -299,6 +325,10 @@ START_TEST(test_golden)
         { "vxlan", golden_vxlan, sizeof golden_vxlan, false, false, 5001 },
         { "geneve", golden_geneve, sizeof golden_geneve, false, false, 5002 },
         { "nvgre", golden_nvgre, sizeof golden_nvgre, false, false, 5003 },
+        { "gre-udp", golden_greudp, sizeof golden_greudp, false, false,
+          5010 },
+        { "vxlan-gpe", golden_vxlan_gpe, sizeof golden_vxlan_gpe, false,
+          false, 5011 },
         { "stt", golden_stt, sizeof golden_stt, false, false, 5004 },
         { "mpls-gre", golden_mpls_gre, sizeof golden_mpls_gre, false, false,
           1001 },
@@ -388,7 +418,7 @@ START_TEST(test_overhead)
         uint32_t v4, v6;
     } base[] = {
         { "vxlan", 50, 70 }, { "nvgre", 42, 62 }, { "stt", 72, 92 },
-        { "geneve", 50, 70 },
+        { "geneve", 50, 70 }, { "gre-udp", 50, 70 }, { "vxlan-gpe", 50, 70 },
         /* + 4n, + 8 with an entropy label */
         { "mpls-ip", 34, 54 }, { "mpls-gre", 38, 58 }, { "mpls-udp", 42, 62 },
     };
@@ -681,6 +711,10 @@ START_TEST(test_pop_rejects)
         { "geneve", false, corrupt_l4_byte, EBADMSG },      /* version */
         { "geneve", false, corrupt_dport, EPROTONOSUPPORT },
         { "nvgre", false, corrupt_gre_flags, EBADMSG },
+        { "gre-udp", false, corrupt_l4_byte, EBADMSG },     /* GRE flags */
+        { "gre-udp", false, corrupt_dport, EPROTONOSUPPORT },
+        { "vxlan-gpe", false, corrupt_l4_byte, EBADMSG },   /* I, P flags */
+        { "vxlan-gpe", false, corrupt_dport, EPROTONOSUPPORT },
         { "stt", false, corrupt_l4_byte, EBADMSG },         /* checksum */
         { "stt", false, corrupt_dport, EPROTONOSUPPORT },
         { "mpls-ip", false, corrupt_mpls_no_bottom, EBADMSG },
@@ -743,7 +777,8 @@ START_TEST(test_bad_config)
     struct nvo_tunnel t;
     struct nvo_tunnel_cfg c;
 
-    static const char *const vni_encaps[] = { "vxlan", "geneve", "nvgre" };
+    static const char *const vni_encaps[] = { "vxlan", "geneve", "nvgre",
+                                              "gre-udp", "vxlan-gpe" };
     for (size_t i = 0; i < NVO_ARRAY_SIZE(vni_encaps); i++) {
         const struct nvo_encap_ops *ops = nvo_encap_lookup(vni_encaps[i]);
         c = base_cfg(false);
@@ -875,6 +910,10 @@ START_TEST(test_entropy)
         { "stt", false, 0, 0, 49152, 65535, 940 },
         { "mpls-udp", false, 0, 0, 49152, 65535, 940 },
         { "mpls-udp", false, 20000, 20255, 20000, 20255, 240 },
+        /* RFC 8086 3.2.1: 49152-65535; 1024-65535 when controlled. */
+        { "gre-udp", false, 0, 0, 49152, 65535, 940 },
+        { "gre-udp", false, 1024, 65535, 1024, 65535, 940 },
+        { "vxlan-gpe", false, 0, 0, 49152, 65535, 940 },
         { "nvgre", false, 0, 0, 0, 255, 240 },
         { "mpls-ip", true, 0, 0, 16, 0xfffff, 995 },
         { "mpls-gre", true, 0, 0, 16, 0xfffff, 995 },
@@ -1296,6 +1335,8 @@ START_TEST(test_entropy_value)
         { "stt", false, 0, GOLDEN_SPORT },
         { "mpls-udp", false, 0, GOLDEN_SPORT },
         { "mpls-udp", true, 0, GOLDEN_SPORT },  /* reports the port */
+        { "gre-udp", false, 0, GOLDEN_SPORT },
+        { "vxlan-gpe", false, 0, GOLDEN_SPORT },
         /* the whole key: VSID 5003 << 8 | FlowID */
         { "nvgre", false, 0, 5003u << 8 | GOLDEN_FLOWID },
         { "mpls-ip", true, 0, GOLDEN_EL },
@@ -1329,11 +1370,12 @@ START_TEST(test_registry)
 {
     static const char *const names[] = {
         "vxlan", "nvgre", "stt", "geneve", "mpls-gre", "mpls-ip", "mpls-udp",
+        "gre-udp", "vxlan-gpe",
     };
     static const enum nvo_entropy entropy[] = {
         NVO_ENTROPY_UDP_SPORT, NVO_ENTROPY_GRE_KEY, NVO_ENTROPY_TCP_SPORT,
         NVO_ENTROPY_UDP_SPORT, NVO_ENTROPY_NONE, NVO_ENTROPY_NONE,
-        NVO_ENTROPY_UDP_SPORT,
+        NVO_ENTROPY_UDP_SPORT, NVO_ENTROPY_UDP_SPORT, NVO_ENTROPY_UDP_SPORT,
     };
     size_t n = 0;
     while (nvo_encaps[n]) {
@@ -1342,8 +1384,8 @@ START_TEST(test_registry)
         ck_assert_int_eq(nvo_encaps[n]->entropy, entropy[n]);
         n++;
     }
-    ck_assert_uint_eq(n, 7);
-    ck_assert_ptr_null(nvo_encap_lookup("vxlan-gpe"));
+    ck_assert_uint_eq(n, 9);
+    ck_assert_ptr_null(nvo_encap_lookup("vxlan-gbp"));
     ck_assert_ptr_null(nvo_encap_lookup(""));
     ck_assert_str_eq(nvo_entropy_name(NVO_ENTROPY_NONE), "none");
     ck_assert_str_eq(nvo_entropy_name(NVO_ENTROPY_UDP_SPORT), "udp-sport");

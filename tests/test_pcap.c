@@ -140,14 +140,14 @@ outer_cfg(void)
 enum {
     COL_NUM, COL_VXLAN, COL_GENEVE, COL_GRE_KEY, COL_STT, COL_MPLS,
     COL_IP_DST, COL_IPV6_DST, COL_LEN, COL_CAPLEN, COL_IP_CSUM,
-    COL_UDP_CSUM, COL_GENEVE_OPT, COL_TIME, COL_N
+    COL_UDP_CSUM, COL_GENEVE_OPT, COL_TIME, COL_GPE_NP, COL_N
 };
 
 #define TSHARK_FIELDS                                                       \
     "-e frame.number -e vxlan.vni -e geneve.vni -e gre.key "                \
     "-e stt.context_id -e mpls.label -e ip.dst -e ipv6.dst -e frame.len "   \
     "-e frame.cap_len -e ip.checksum.status -e udp.checksum.status "        \
-    "-e geneve.option.class -e frame.time_epoch"
+    "-e geneve.option.class -e frame.time_epoch -e vxlan.next_proto"
 
 /* Wireshark checksum status values (epan/proto.h). */
 #define CSUM_GOOD "1"
@@ -262,6 +262,10 @@ START_TEST(test_tshark_decodes_every_encap)
         { "vxlan", 5005, 0, false, true, 70, CSUM_GOOD },
         { "geneve", 5006, 0, false, true, 78, CSUM_GOOD },
         { "mpls-udp", 0, 1007, false, true, 66, CSUM_GOOD },
+        { "gre-udp", 5010, 0, false, false, 50, CSUM_NOT_PRESENT },
+        { "vxlan-gpe", 5011, 0, false, false, 50, CSUM_NOT_PRESENT },
+        { "gre-udp", 5012, 0, false, true, 70, CSUM_GOOD },
+        { "vxlan-gpe", 5013, 0, false, true, 70, CSUM_GOOD },
     };
     enum { N_FRAMES = NVO_ARRAY_SIZE(frames) };
     uint32_t el_value = 0;
@@ -381,7 +385,12 @@ START_TEST(test_tshark_decodes_every_encap)
                               frames[i].vni);
             gn = col[COL_GENEVE];
             ck_assert_str_eq(col[COL_GENEVE_OPT], "0x0102");
-        } else if (!strcmp(e, "nvgre")) {
+        } else if (!strcmp(e, "vxlan-gpe")) {
+            /* tshark's VXLAN dissector on udp 4790, next protocol 3. */
+            snprintf(want, sizeof want, "%" PRIu32, frames[i].vni);
+            vx = want;
+            ck_assert_str_eq(col[COL_GPE_NP], "3");
+        } else if (!strcmp(e, "nvgre") || !strcmp(e, "gre-udp")) {
             ck_assert_uint_eq(strtoul(col[COL_GRE_KEY], NULL, 0) >> 8,
                               frames[i].vni);
             key = col[COL_GRE_KEY];
@@ -606,6 +615,7 @@ START_TEST(test_tshark_expert_clean)
     require_tshark();
     static const char *const encaps[] = {
         "vxlan", "geneve", "nvgre", "stt", "mpls-gre", "mpls-ip", "mpls-udp",
+        "gre-udp", "vxlan-gpe",
     };
     for (size_t e = 0; e < NVO_ARRAY_SIZE(encaps); e++) {
         bool stt = !strcmp(encaps[e], "stt");

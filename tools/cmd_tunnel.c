@@ -89,8 +89,8 @@ usage(FILE *f)
 "against the M/D/1 formula.\n"
 "\n"
 "Options (defaults in brackets):\n"
-"  --encap NAME       vxlan, nvgre, stt, geneve, mpls-gre, mpls-ip, mpls-udp\n"
-"                     [vxlan]\n"
+"  --encap NAME       vxlan, nvgre, stt, geneve, mpls-gre, mpls-ip, mpls-udp,\n"
+"                     gre-udp, vxlan-gpe [vxlan]\n"
 "  --tenants N        tenants (VNIs 5001.., labels 1001..) [4]\n"
 "  --flows N          UDP flows, spread over the tenants [64]\n"
 "  --frame-size B     tenant Ethernet frame length, bytes, 64-9018 [1000]\n"
@@ -189,7 +189,8 @@ parse_opts(int argc, char **argv, struct tunnel_opts *o)
             if (!o->encap) {
                 fprintf(stderr, "nvosim tunnel: --encap: unknown "
                         "encapsulation \"%s\" (vxlan, nvgre, stt, geneve, "
-                        "mpls-gre, mpls-ip, mpls-udp)\n", optarg);
+                        "mpls-gre, mpls-ip, mpls-udp, gre-udp, vxlan-gpe)\n",
+                        optarg);
                 return 2;
             }
             break;

@@ -22,6 +22,8 @@ const struct nvo_encap_ops *const nvo_encaps[] = {
     &nvo_encap_mpls_gre_ops,
     &nvo_encap_mpls_ip_ops,
     &nvo_encap_mpls_udp_ops,
+    &nvo_encap_greudp_ops,
+    &nvo_encap_vxlan_gpe_ops,
     NULL,
 };
 

@@ -1,5 +1,5 @@
 /* encap.h: encapsulation plug-ins (VXLAN, NVGRE, STT, Geneve, MPLS over
- * GRE / IP / UDP), one ops table each.
+ * GRE / IP / UDP, GRE-in-UDP, VXLAN-GPE), one ops table each.
  *
  * Three steps, as in Open vSwitch's native tunnels:
  *   build  once per tunnel: validate the configuration and write the outer
@@ -32,7 +32,8 @@ struct nvo_tunnel;
 /* What entropy the outer header offers a switch's ECMP hash. */
 enum nvo_entropy {
     NVO_ENTROPY_NONE,           /* nothing per flow (MPLS in IP/GRE w/o EL) */
-    NVO_ENTROPY_UDP_SPORT,      /* UDP source port (VXLAN, Geneve, MPLSoUDP) */
+    NVO_ENTROPY_UDP_SPORT,      /* UDP source port (VXLAN, Geneve, MPLSoUDP,
+                                 * GRE-in-UDP, VXLAN-GPE) */
     NVO_ENTROPY_TCP_SPORT,      /* TCP-like source port (STT) */
     NVO_ENTROPY_GRE_KEY,        /* only the 8-bit FlowID in the GRE key
                                  * (NVGRE), for switches that hash it */
@@ -58,7 +59,8 @@ struct nvo_tunnel_cfg {
     uint16_t sport_min, sport_max;  /* UDP/TCP source port range for the
                                      * entropy; 0,0 = the default of the
                                      * encapsulation: 49152-65535 for VXLAN,
-                                     * Geneve, MPLS-in-UDP and STT (see
+                                     * Geneve, MPLS-in-UDP, STT, GRE-in-UDP
+                                     * and VXLAN-GPE (see
                                      * each encap_*.c).  Both
                                      * nonzero and min <= max otherwise. */
     uint32_t hash_basis;        /* seed of the inner flow hash that gives
@@ -103,7 +105,8 @@ struct nvo_tunnel {
 
 struct nvo_encap_ops {
     const char *name;           /* "vxlan", "nvgre", "stt", "geneve",
-                                 * "mpls-gre", "mpls-ip", "mpls-udp" */
+                                 * "mpls-gre", "mpls-ip", "mpls-udp",
+                                 * "gre-udp", "vxlan-gpe" */
     enum nvo_entropy entropy;
 
     /* Validates 'cfg' and fills 't' (ops, cfg copy with the defaults
@@ -134,12 +137,13 @@ struct nvo_encap_ops {
      * protocol / destination port of this encapsulation (else
      * EPROTONOSUPPORT); UDP length, UDP checksum if nonzero (0 is refused
      * over IPv6); the encapsulation header (VXLAN I flag, Geneve version
-     * and options, NVGRE flags, STT TCP-like checksum and segment offset
+     * and options, NVGRE flags, GRE-in-UDP key and protocol, VXLAN-GPE
+     * I and P bits and next protocol, STT TCP-like checksum and segment offset
      * 0, MPLS stack ending with S).  STT: reassembly is not modelled; the
      * first segment of a segmented frame pops as the whole inner frame
      * (wire length from the STT frame length) and later segments are
      * refused (EBADMSG).  The id is the
-     * VNI (VXLAN, Geneve), VSID (NVGRE), low 32 bits of the context
+     * VNI (VXLAN, Geneve, VXLAN-GPE, GRE-in-UDP key >> 8), VSID (NVGRE), low 32 bits of the context
      * (STT), or the bottom-of-stack label (MPLS; ELI/EL are skipped). */
     int (*pop)(struct nvo_pkt *p, uint32_t *id);
 
@@ -171,6 +175,8 @@ extern const struct nvo_encap_ops nvo_encap_geneve_ops;
 extern const struct nvo_encap_ops nvo_encap_mpls_gre_ops;
 extern const struct nvo_encap_ops nvo_encap_mpls_ip_ops;
 extern const struct nvo_encap_ops nvo_encap_mpls_udp_ops;
+extern const struct nvo_encap_ops nvo_encap_greudp_ops;
+extern const struct nvo_encap_ops nvo_encap_vxlan_gpe_ops;
 
 /* Looks up an encapsulation by name; NULL if unknown. */
 const struct nvo_encap_ops *nvo_encap_lookup(const char *name);
