@@ -137,13 +137,15 @@ tenant_frame(struct pair *s, uint32_t t, uint32_t len)
     return p;
 }
 
-/* Outer headers over IPv4 (shared/protocols.md); IPv6 adds 20. */
+/* Outer headers over IPv4 (shared/protocols.md; GRE-in-UDP from RFC 8086:
+ * 14 + 20 + UDP 8 + GRE 4 + key 4); IPv6 adds 20. */
 static uint32_t
 overhead4(const char *name)
 {
     static const struct { const char *name; uint32_t bytes; } tab[] = {
         { "vxlan", 50 }, { "nvgre", 42 }, { "stt", 72 }, { "geneve", 50 },
         { "mpls-gre", 42 }, { "mpls-ip", 38 }, { "mpls-udp", 46 },
+        { "gre-udp", 50 }, { "vxlan-gpe", 50 },
     };
     for (size_t i = 0; i < NVO_ARRAY_SIZE(tab); i++) {
         if (!strcmp(tab[i].name, name)) {
