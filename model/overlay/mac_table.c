@@ -164,10 +164,14 @@ list_append__(struct nvo_mac_table *t, uint32_t x)
 nvo_time_t
 nvo_mac_table_next_expiry(const struct nvo_mac_table *t)
 {
-    if (t->head == NONE || t->aging == NVO_TIME_MAX) {
+    if (t->head == NONE) {
         return NVO_TIME_MAX;
     }
-    return t->ents[t->head].e.seen + t->aging;
+    nvo_time_t seen = t->ents[t->head].e.seen;
+    if (t->aging >= NVO_TIME_MAX - seen) {
+        return NVO_TIME_MAX;    /* beyond the end of time: never */
+    }
+    return seen + t->aging;
 }
 
 static void timer_fired__(void *arg);
