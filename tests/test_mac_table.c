@@ -79,7 +79,8 @@ START_TEST(learn_lookup_move_counts)
     ck_assert_uint_eq(e->origin, NVO_MAC_ORIGIN_CONTROL);
     ck_assert_uint_eq(e->seq, 5);
     ck_assert_int_eq(e->seen, 3 * S);
-    ck_assert_uint_eq(e->flags, NVO_MAC_REMOTE);
+    /* Created by a data-plane learn: it counts towards the limit. */
+    ck_assert_uint_eq(e->flags, NVO_MAC_REMOTE | NVO_MAC_COUNTED);
     ck_assert_uint_eq(e->n_moves, 0);
 
     /* Moves: PE 9 -> PE 4 -> PE 4 (refresh) -> port 4 (local, same index:
@@ -89,11 +90,11 @@ START_TEST(learn_lookup_move_counts)
     ck_assert_int_eq(learn(t, 100, MAC(2), PORT(4), 6 * S), NVO_MAC_MOVED);
     e = nvo_mac_table_lookup(t, 100, MAC(2), 6 * S);
     ck_assert_ptr_nonnull(e);
-    ck_assert_uint_eq(e->flags, 0);
+    ck_assert_uint_eq(e->flags, NVO_MAC_COUNTED);
     ck_assert_uint_eq(e->loc, 4);
     ck_assert_int_eq(learn(t, 100, MAC(2), PE(9), 7 * S), NVO_MAC_MOVED);
     e = nvo_mac_table_lookup(t, 100, MAC(2), 7 * S);
-    ck_assert_uint_eq(e->flags, NVO_MAC_REMOTE);
+    ck_assert_uint_eq(e->flags, NVO_MAC_REMOTE | NVO_MAC_COUNTED);
     ck_assert_uint_eq(e->n_moves, 3);
     ck_assert_int_eq(e->seen, 7 * S);
 
@@ -103,6 +104,7 @@ START_TEST(learn_lookup_move_counts)
     ck_assert_ptr_nonnull(nvo_mac_table_lookup(t, 200, MAC(1), 7 * S));
 
     ck_assert_uint_eq(c->entries, 3);
+    ck_assert_uint_eq(c->entries_counted, 2);
     ck_assert_uint_eq(c->entries_max, 3);
     ck_assert_uint_eq(c->learns, 3);
     ck_assert_uint_eq(c->refreshes, 2);
@@ -118,6 +120,7 @@ START_TEST(learn_lookup_move_counts)
     ck_assert(!nvo_mac_table_remove(t, 200, MAC(1)));
     ck_assert_uint_eq(c->removed, 1);
     ck_assert_uint_eq(c->entries, 2);
+    ck_assert_uint_eq(c->entries_counted, 1);
     ck_assert_uint_eq(c->entries_max, 3);
     ck_assert_ptr_null(nvo_mac_table_lookup(t, 200, MAC(1), 8 * S));
     ck_assert_ptr_nonnull(nvo_mac_table_lookup(t, 100, MAC(1), 8 * S));
@@ -175,6 +178,7 @@ END_TEST
 
 START_TEST(limit_and_drop_counter)
 {
+    /* A limit of 3 data-plane learned entries. */
     struct nvo_mac_table *t = table_new(0, 3, NULL, NULL);
     const struct nvo_mac_counters *c = nvo_mac_table_counters(t);
     const struct nvo_mac_entry *e = (const void *) 1;
@@ -202,9 +206,34 @@ START_TEST(limit_and_drop_counter)
     ck_assert_uint_eq(c->refused, 4);
     ck_assert_uint_eq(c->entries, 3);
     ck_assert_uint_eq(c->entries_max, 3);
+    /* As the Linux bridge's fdb_max_learned: configured, control-plane
+     * and static entries are never refused and do not count. */
+    ck_assert_int_eq(nvo_mac_table_learn(t, 2, MAC(1), PORT(0),
+                                         NVO_MAC_ORIGIN_LOCAL, 0, 0, 2 * S,
+                                         NULL), NVO_MAC_LEARNED);
+    ck_assert_int_eq(nvo_mac_table_learn(t, 2, MAC(2), PE(4),
+                                         NVO_MAC_ORIGIN_CONTROL, 1, 0, 2 * S,
+                                         NULL), NVO_MAC_LEARNED);
+    ck_assert_int_eq(nvo_mac_table_learn(t, 2, MAC(3), PE(4),
+                                         NVO_MAC_ORIGIN_DATA, 0,
+                                         NVO_MAC_STATIC, 2 * S, &e),
+                     NVO_MAC_LEARNED);
+    ck_assert_uint_eq(e->flags, NVO_MAC_REMOTE | NVO_MAC_STATIC);
+    ck_assert_uint_eq(c->entries, 6);
+    ck_assert_uint_eq(c->entries_counted, 3);
+    ck_assert_int_eq(learn(t, 2, MAC(4), PE(1), 2 * S), NVO_MAC_REFUSED);
+    /* Removing an uncounted entry makes no room; a counted one does. */
+    ck_assert(nvo_mac_table_remove(t, 2, MAC(2)));
+    ck_assert_int_eq(learn(t, 2, MAC(4), PE(1), 2 * S), NVO_MAC_REFUSED);
+    ck_assert_uint_eq(nvo_mac_table_flush_loc(t, PE(2)), 1);
+    ck_assert_uint_eq(c->entries_counted, 2);
+    ck_assert_int_eq(learn(t, 2, MAC(4), PE(1), 2 * S), NVO_MAC_LEARNED);
+    ck_assert_uint_eq(c->entries, 5);
+    ck_assert_uint_eq(c->entries_counted, 3);
+    ck_assert_uint_eq(c->refused, 6);
     /* Every learn counted exactly once. */
     ck_assert_uint_eq(c->learns + c->refreshes + c->moves + c->refused
-                      + c->pinned, 10);
+                      + c->pinned, 16);
     nvo_mac_table_destroy(t);
 }
 END_TEST

@@ -333,6 +333,9 @@ static void
 remove_at__(struct nvo_mac_table *t, uint32_t x, uint32_t slot)
 {
     slot_delete__(t, slot);
+    if (t->ents[x].e.flags & NVO_MAC_COUNTED) {
+        t->c.entries_counted--;
+    }
     if (is_dynamic__(&t->ents[x])) {
         list_unlink__(t, x);
     }
@@ -445,7 +448,9 @@ nvo_mac_table_learn(struct nvo_mac_table *t, uint32_t vni, uint64_t mac,
             return r;
         }
     }
-    if (t->max_entries && t->n >= t->max_entries) {
+    bool counted = origin == NVO_MAC_ORIGIN_DATA && !(flags & NVO_MAC_STATIC);
+    if (counted && t->max_entries
+        && t->c.entries_counted >= t->max_entries) {
         t->c.refused++;
         if (entry) {
             *entry = NULL;
@@ -467,7 +472,7 @@ nvo_mac_table_learn(struct nvo_mac_table *t, uint32_t vni, uint64_t mac,
             .mac = mac, .vni = vni, .loc = loc.index, .seen = now,
             .seq = seq, .origin = (uint8_t) origin,
             .flags = (uint8_t) ((flags & (NVO_MAC_STATIC | NVO_MAC_STICKY))
-                                | remote),
+                                | remote | (counted ? NVO_MAC_COUNTED : 0)),
         },
         .prev = NONE, .next = NONE,
     };
@@ -477,6 +482,7 @@ nvo_mac_table_learn(struct nvo_mac_table *t, uint32_t vni, uint64_t mac,
     }
     count_entries__(t, 1);
     t->c.entries++;
+    t->c.entries_counted += counted;
     if (t->c.entries > t->c.entries_max) {
         t->c.entries_max = t->c.entries;
     }

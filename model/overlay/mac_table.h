@@ -4,7 +4,9 @@
  * open-addressing hash table, so a lookup is one hash and one linear probe
  * sequence (no allocation, no per-VNI indirection), and the size limit is
  * per PE as in Open vSwitch (other_config:mac-table-size) and the Linux
- * bridge (fdb_max_learned).  A caller that wants per-VNI tables creates one
+ * bridge (fdb_max_learned).  As the Linux bridge's, the limit bounds the
+ * entries data-plane learning created; configured, static and
+ * control-plane entries are never refused and do not count.  A caller that wants per-VNI tables creates one
  * table per VNI; the module does not care (docs/pe.md "MAC table" has the
  * measurement behind the choice).
  *
@@ -57,6 +59,9 @@ enum nvo_mac_origin {
 #define NVO_MAC_REMOTE 0x01u    /* 'loc' is a remote PE, else a local port */
 #define NVO_MAC_STATIC 0x02u    /* never ages; flushes keep it */
 #define NVO_MAC_STICKY 0x04u    /* a learn at another location is refused */
+#define NVO_MAC_COUNTED 0x08u   /* set by the table on an entry created by
+                                 * a data-plane learn (origin DATA, not
+                                 * static): it counts towards max_entries */
 
 /* The default aging time, 300 s (IEEE 802.1Q recommended value; Linux
  * bridge ageing_time, Open vSwitch mac-aging-time). */
@@ -83,7 +88,8 @@ struct nvo_mac_loc {
 struct nvo_mac_table_cfg {
     nvo_time_t aging;           /* 0: NVO_MAC_AGING_DEFAULT; NVO_TIME_MAX:
                                  * never */
-    uint32_t max_entries;       /* limit on entries; 0: none */
+    uint32_t max_entries;       /* limit on data-plane learned entries
+                                 * (NVO_MAC_COUNTED); 0: none */
     nvo_time_t sweep_granularity;   /* 0: sweep at each expiry exactly */
     struct nvo_engine *engine;  /* NULL: the caller calls
                                  * nvo_mac_table_age() itself */
@@ -97,10 +103,12 @@ struct nvo_mac_counters {
     uint64_t entries;           /* now in the table (aged but not yet
                                  * swept ones included) */
     uint64_t entries_max;       /* the most there ever were */
+    uint64_t entries_counted;   /* now NVO_MAC_COUNTED (the limit's) */
     uint64_t learns;            /* new entries */
     uint64_t refreshes;         /* learned again at the same location */
     uint64_t moves;             /* learned again at another location */
-    uint64_t refused;           /* new entries refused: table full */
+    uint64_t refused;           /* new data-plane entries refused: the
+                                 * limit is reached */
     uint64_t pinned;            /* moves refused: the entry is sticky */
     uint64_t aged;              /* removed (or replaced) after aging */
     uint64_t flushed;           /* removed by a flush */
@@ -117,7 +125,7 @@ enum nvo_mac_learn_result {
     NVO_MAC_REFRESHED,          /* same location: last seen, origin and
                                  * seq updated */
     NVO_MAC_MOVED,              /* new location (and origin, seq) */
-    NVO_MAC_REFUSED,            /* table full: nothing changed */
+    NVO_MAC_REFUSED,            /* limit reached: nothing changed */
     NVO_MAC_PINNED,             /* sticky entry elsewhere: nothing changed */
 };
 
@@ -157,7 +165,8 @@ const struct nvo_mac_entry *nvo_mac_table_lookup(struct nvo_mac_table *,
 
 /* Learns (vni, mac) at 'loc' at time 'now' with 'origin' and sequence
  * number 'seq'.  A new entry gets 'flags' (STATIC, STICKY; REMOTE comes
- * from 'loc'); an existing entry keeps its flags.  An existing entry that
+ * from 'loc'; COUNTED from origin DATA without STATIC); an existing entry
+ * keeps its flags.  An existing entry that
  * has aged at 'now' counts as aged and is learned anew.  The entry's last
  * seen time becomes 'now' (a dynamic entry goes to the tail of the aging
  * list).  Returns what it did (enum above); *entry (if not NULL) is the
