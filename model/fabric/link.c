@@ -181,13 +181,6 @@ nvo_link_connect(struct nvo_link *link, struct nvo_port *a,
     return 0;
 }
 
-/* Bytes of the frame's L2 header: 14, plus 4 per 802.1Q/802.1ad tag. */
-static uint32_t
-l2_len__(const struct nvo_pkt *p)
-{
-    return nvo_hdrs_l2_len(p->data, p->size);
-}
-
 static void tx_done__(void *port_);
 static void arrive__(void *port_);
 
@@ -262,13 +255,20 @@ arrive__(void *port_)
 bool
 nvo_port_send(struct nvo_port *port, struct nvo_pkt *p)
 {
+    /* Bytes of the frame's L2 header: 14, plus 4 per 802.1Q/802.1ad tag. */
+    return nvo_port_send_l2(port, p, nvo_hdrs_l2_len(p->data, p->size));
+}
+
+bool
+nvo_port_send_l2(struct nvo_port *port, struct nvo_pkt *p, uint32_t l2_len)
+{
     struct nvo_link *link = port->link;
     if (!link || !link->up) {
         drop__(port, p, NVO_DROP_LINK_DOWN);
         return false;
     }
     uint32_t len = nvo_pkt_len(p);
-    if (len - l2_len__(p) > link->cfg.mtu) {
+    if (len - l2_len > link->cfg.mtu) {
         drop__(port, p, NVO_DROP_MTU);
         return false;
     }

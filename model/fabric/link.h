@@ -188,6 +188,11 @@ void nvo_link_set_up(struct nvo_link *, bool up);
  * or drops it (counting the drop) and frees it.  Returns true if queued. */
 bool nvo_port_send(struct nvo_port *, struct nvo_pkt *p);
 
+/* nvo_port_send() for a frame whose L2 header (Ethernet and its tags) the
+ * caller's parse found to be 'l2_len' bytes (struct nvo_hdrs' l3): the
+ * MTU check takes it instead of walking the tags again. */
+bool nvo_port_send_l2(struct nvo_port *, struct nvo_pkt *p, uint32_t l2_len);
+
 /* True if the port is sending nothing and has nothing queued. */
 static inline bool
 nvo_port_is_idle(const struct nvo_port *port)

@@ -7,8 +7,9 @@
  * network (net.h) owns every node and frees it through its ops' destroy.
  *
  * Every frame that arrives on a port goes through the node's common
- * receive (net.c): a node that is down drops it ("node-down"); a frame
- * that is not IP drops ("not-ip"); the outer IP header is found once.
+ * receive (node.c): a node that is down drops it ("node-down"); the frame's
+ * outer headers are parsed once (nvo_hdrs_parse(), struct nvo_node_rx); a
+ * frame that is not IP drops ("not-ip").
  * A frame addressed to the node itself is delivered locally, by protocol
  * and port, to what is bound there (below), else dropped ("no-listener");
  * any other frame goes to the ops' receive hook (a switch forwards it).
@@ -27,6 +28,7 @@
 #include "core/rng.h"
 #include "fabric/ecmp.h"
 #include "fabric/link.h"
+#include "wire/hdrs.h"
 #include "wire/pkt.h"
 
 struct nvo_node;
@@ -63,8 +65,13 @@ enum nvo_node_drop {
 
 const char *nvo_node_drop_name(enum nvo_node_drop);
 
-/* Where the common receive found the outer IP header of a frame. */
+/* The one parse of a frame's outer headers on a hop (wire/hdrs.h), done
+ * where the frame enters the node (the common receive, or
+ * nvo_node_send()); everything on that hop (local delivery, TTL, route
+ * lookup, ECMP, the link's MTU check) uses it.  'l3' and 'version' repeat
+ * h.l3 and h.ip_version for the roles' convenience. */
 struct nvo_node_rx {
+    struct nvo_hdrs h;          /* the outer headers, offsets from p->data */
     uint32_t l3;                /* offset of the IP header from p->data */
     int version;                /* 4 or 6 */
     int dst;                    /* destination node index, or -1 */
@@ -195,6 +202,7 @@ struct nvo_node {
     uint64_t n_generated;       /* frames the node originated */
     uint64_t n_local;           /* frames for the node given to a handler */
     uint64_t drops[NVO_NODE_DROP_N];
+    bool flows_on;              /* record flows (nvo_net_cfg.flow_stats) */
     struct nvo_flowmap flows;   /* flow id -> last egress port (switches) */
     uint64_t *port_flows;       /* distinct flows that used each egress
                                  * port (a flow moved by spraying or by
