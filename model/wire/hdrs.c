@@ -172,12 +172,6 @@ nvo_hdrs_parse_ip(const void *frame, size_t len, struct nvo_hdrs *h)
     return l3__(f, len, h);
 }
 
-enum nvo_hdrs_bad
-nvo_hdrs_parse(const struct nvo_pkt *p, struct nvo_hdrs *h)
-{
-    return parse_eth__(p->data, p->size, h);
-}
-
 bool
 nvo_hdrs_ttl_dec(uint8_t *frame, const struct nvo_hdrs *h)
 {
