@@ -547,6 +547,11 @@ ladder_run(struct nvo_engine *e, nvo_time_t until)
             le->n_live--;
         }
         rec_free(le, top.slot);
+        if (le->bottom.n) {
+            /* The next event's argument (a port, a timer's owner): its
+             * first line comes in while this event runs. */
+            __builtin_prefetch(le->recs[le->bottom.h[0].slot].arg);
+        }
         if (fn) {
             nvo_engine_account__(e, top.time);
             fn(arg);

@@ -151,25 +151,37 @@ struct nvo_nhs {
 
 #define NVO_SW_NONE UINT32_MAX  /* nvo_node.sw of a hypervisor */
 
+/* The fields a forwarded frame touches come first, in the first three
+ * cache lines (the ECMP hasher's configuration and seed included; its
+ * Toeplitz key follows them); names, addresses, tables and counts the hop
+ * does not read come after. */
 struct nvo_node {
-    char *name;
-    enum nvo_role role;         /* a name and a tier for results */
+    /* ---- Hot: read or written by every frame the node forwards. */
     const struct nvo_node_ops *ops;
-    uint32_t index;
     struct nvo_net *net;
+    uint32_t index;
     bool up;
-
+    bool flows_on;              /* record flows (nvo_net_cfg.flow_stats) */
+    uint32_t sw;                /* routes: switch slot (below) */
     uint32_t n_ports;
     struct nvo_port *ports;     /* ports[i].node is this node */
     uint32_t *peer;             /* peer node index per port */
+    uint32_t *fib;              /* routes (below) */
+    struct nvo_nhs *nhs;
+    uint16_t *nh_pool;
+    uint64_t n_forwarded;       /* frames sent out of a port, forwarded or
+                                 * originated */
+    uint8_t mac[6];
+    struct nvo_ecmp ecmp;       /* cfg and seed first, then the key */
+    struct nvo_rng rng;         /* "<name>/ecmp": random spraying */
+
+    /* ---- Cold. */
+    char *name;
+    enum nvo_role role;         /* a name and a tier for results */
     uint32_t *link;             /* link index per port */
 
     uint32_t addr4;             /* loopback, host order */
     uint8_t addr6[16];
-    uint8_t mac[6];
-
-    struct nvo_ecmp ecmp;
-    struct nvo_rng rng;         /* "<name>/ecmp": random spraying */
 
     /* Routes (routes.c).  A switch (any node but a hypervisor) has a
      * slot 'sw' and a FIB indexed by destination group: fib[g] is the id
@@ -178,12 +190,9 @@ struct nvo_node {
      * itself or a hypervisor attached to it).  Set s holds nhs[s].n ports
      * at nh_pool + nhs[s].off in ascending order; equal sets are stored
      * once.  Hypervisors have no FIB (sw = NVO_SW_NONE): their next hops
-     * follow from their uplinks' distances (nvo_net_next_hops()). */
-    uint32_t sw;
-    uint32_t *fib;
-    struct nvo_nhs *nhs;
+     * follow from their uplinks' distances (nvo_net_next_hops()).  sw,
+     * fib, nhs and nh_pool are above, with the hot fields. */
     uint32_t n_nhs, nhs_cap;
-    uint16_t *nh_pool;
     uint32_t pool_len, pool_cap;
     uint32_t *nhs_slots;        /* hash of the sets: set id, 0 = empty */
     uint32_t nhs_mask;
@@ -197,13 +206,11 @@ struct nvo_node {
     struct nvo_node_binding *binds;
     uint32_t n_binds, binds_cap;
 
-    uint64_t n_forwarded;       /* frames sent out of a port, forwarded or
-                                 * originated */
     uint64_t n_generated;       /* frames the node originated */
     uint64_t n_local;           /* frames for the node given to a handler */
     uint64_t drops[NVO_NODE_DROP_N];
-    bool flows_on;              /* record flows (nvo_net_cfg.flow_stats) */
-    struct nvo_flowmap flows;   /* flow id -> last egress port (switches) */
+    struct nvo_flowmap flows;   /* flow id -> last egress port (switches,
+                                 * if flows_on) */
     uint64_t *port_flows;       /* distinct flows that used each egress
                                  * port (a flow moved by spraying or by
                                  * rerouting counts on each port it used) */

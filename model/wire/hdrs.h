@@ -156,7 +156,28 @@ nvo_hdrs_parse(const struct nvo_pkt *p, struct nvo_hdrs *h)
  * RFC 1624 eqn. 3) or the Hop Limit (IPv6) of the frame at 'frame' parsed
  * into 'h' (h->ip_version 4 or 6).  Returns false, changing nothing, if
  * it is 1 or 0 already (the router drops the packet, RFC 791 / 8200). */
-bool nvo_hdrs_ttl_dec(uint8_t *frame, const struct nvo_hdrs *h);
+static inline bool
+nvo_hdrs_ttl_dec(uint8_t *frame, const struct nvo_hdrs *h)
+{
+    uint8_t *ttl = frame + h->ttl;
+    if (*ttl <= 1) {
+        return false;
+    }
+    (*ttl)--;
+    if (h->ip_version == 4) {
+        /* HC' = ~(~HC + ~m + m') for the 16-bit word TTL | protocol,
+         * whose TTL byte went down by one. */
+        uint8_t *ip = frame + h->l3;
+        uint16_t m_new = nvo_rd16(ip + offsetof(struct nvo_ipv4_header, ttl));
+        uint8_t *csum = ip + offsetof(struct nvo_ipv4_header, csum);
+        uint32_t sum = (uint16_t) ~nvo_rd16(csum)
+                       + (uint16_t) ~(uint16_t) (m_new + 0x100) + m_new;
+        sum = (sum & 0xffff) + (sum >> 16);
+        sum = (sum & 0xffff) + (sum >> 16);
+        nvo_wr16(csum, (uint16_t) ~sum);
+    }
+    return true;
+}
 
 /* Length of the Ethernet header and the complete 802.1Q / 802.1ad tags
  * at the start of 'len' bytes at 'frame': 14 + 4 per tag, where a tag
