@@ -3,6 +3,7 @@
  * link-down drops.  See link.h. */
 #include "fabric/link.h"
 
+#include <assert.h>
 #include <errno.h>
 
 #include <glib.h>
@@ -216,10 +217,14 @@ tx_start__(struct nvo_port *port)
     port->st.tx_frames[tc]++;
     port->st.tx_bytes[tc] += nvo_pkt_len(p);
     fifo_push(&port->wire, p);
+    /* The arrival's argument is the frame, so that the engine's prefetch
+     * of the next event's argument brings the frame in; the frame names
+     * its port. */
+    p->holder = port;
     p->event = nvo_engine_schedule_at(port->engine,
                                       nvo_time_add_sat(port->busy_until,
                                                        cfg->delay),
-                                      arrive__, port);
+                                      arrive__, p);
     if (port->q_ctrl.head || port->q_data.head || port->on_idle) {
         port->tx_event = nvo_engine_schedule_at(port->engine,
                                                 port->busy_until,
@@ -236,11 +241,18 @@ tx_done__(void *port_)
 }
 
 static void
-arrive__(void *port_)
+arrive__(void *p_)
 {
-    struct nvo_port *port = port_;
-    struct nvo_pkt *p = fifo_pop(&port->wire);
+    struct nvo_pkt *p = p_;
+    struct nvo_port *port = p->holder;
     struct nvo_port *peer = port->peer;
+    __builtin_prefetch(p->data);        /* the receive parses it next */
+    __builtin_prefetch(&peer->st.rx_frames[p->tclass], 1);
+    /* Frames arrive in the order they were sent: one delay, one
+     * serialization after the other. */
+    assert(port->wire.head == p);
+    fifo_pop(&port->wire);
+    p->holder = NULL;
     enum nvo_tclass tc = p->tclass;
     peer->st.rx_frames[tc]++;
     peer->st.rx_bytes[tc] += nvo_pkt_len(p);
