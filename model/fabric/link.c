@@ -179,6 +179,16 @@ nvo_link_connect(struct nvo_link *link, struct nvo_port *a,
     a->link = b->link = link;
     a->peer = b;
     b->peer = a;
+    for (int i = 0; i < 2; i++) {
+        struct nvo_port *port = i ? b : a;
+        port->link_up = true;
+        port->mtu = cfg->mtu;
+        port->framing = cfg->framing;
+        port->queue_bytes = cfg->queue_bytes;
+        port->ctrl_queue_bytes = cfg->ctrl_queue_bytes;
+        port->rate_bps = cfg->rate_bps;
+        port->delay = cfg->delay;
+    }
     return 0;
 }
 
@@ -194,7 +204,7 @@ tx_start__(struct nvo_port *port)
         p = fifo_pop(&port->q_data);
     }
     if (!p) {
-        if (port->on_idle && port->link->up) {
+        if (port->on_idle && port->link_up) {
             port->on_idle(port);    /* may send: re-enters tx_start__ */
         }
         return;
@@ -209,8 +219,8 @@ tx_start__(struct nvo_port *port)
     if (port->tap_mask & NVO_TAP_MASK_SEND) {
         tap__(port, NVO_TAP_MASK_SEND, NVO_TAP_SEND, now, p, NULL);
     }
-    const struct nvo_link_cfg *cfg = &port->link->cfg;
-    nvo_time_t tx = nvo_tx_time(nvo_pkt_len(p) + cfg->framing, cfg->rate_bps);
+    nvo_time_t tx = nvo_tx_time(nvo_pkt_len(p) + port->framing,
+                                port->rate_bps);
     port->st.busy_time += tx;
     port->busy_until = nvo_time_add_sat(now, tx);
     enum nvo_tclass tc = p->tclass;
@@ -223,7 +233,7 @@ tx_start__(struct nvo_port *port)
     p->holder = port;
     p->event = nvo_engine_schedule_at(port->engine,
                                       nvo_time_add_sat(port->busy_until,
-                                                       cfg->delay),
+                                                       port->delay),
                                       arrive__, p);
     if (port->q_ctrl.head || port->q_data.head || port->on_idle) {
         port->tx_event = nvo_engine_schedule_at(port->engine,
@@ -274,20 +284,18 @@ nvo_port_send(struct nvo_port *port, struct nvo_pkt *p)
 bool
 nvo_port_send_l2(struct nvo_port *port, struct nvo_pkt *p, uint32_t l2_len)
 {
-    struct nvo_link *link = port->link;
-    if (!link || !link->up) {
+    if (!port->link_up) {       /* not connected, or down */
         drop__(port, p, NVO_DROP_LINK_DOWN);
         return false;
     }
     uint32_t len = nvo_pkt_len(p);
-    if (len - l2_len > link->cfg.mtu) {
+    if (len - l2_len > port->mtu) {
         drop__(port, p, NVO_DROP_MTU);
         return false;
     }
     bool ctrl = p->tclass == NVO_TC_CONTROL;
     struct nvo_fifo *q = ctrl ? &port->q_ctrl : &port->q_data;
-    uint64_t limit = ctrl ? link->cfg.ctrl_queue_bytes
-                          : link->cfg.queue_bytes;
+    uint64_t limit = ctrl ? port->ctrl_queue_bytes : port->queue_bytes;
     if (q->bytes + len > limit) {
         drop__(port, p, NVO_DROP_QUEUE);
         return false;
@@ -345,6 +353,7 @@ nvo_link_set_up(struct nvo_link *link, bool up)
         return;
     }
     link->up = up;
+    link->a->link_up = link->b->link_up = up;
     if (!up) {
         port_down__(link->a);
         port_down__(link->b);

@@ -129,6 +129,13 @@ struct nvo_port {
     struct nvo_fifo q_data, q_ctrl;
     uint32_t index;             /* port number on the node */
     unsigned tap_mask;          /* union of the taps' masks */
+    /* Copies of the link's state and configuration (link->up, link->cfg),
+     * kept by nvo_link_connect() and nvo_link_set_up(), so that a hop
+     * does not load the link: */
+    bool link_up;               /* connected and up */
+    uint32_t mtu, framing;
+    uint64_t queue_bytes, ctrl_queue_bytes, rate_bps;
+    nvo_time_t delay;
 
     struct nvo_port_stats st;
 
