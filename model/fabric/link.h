@@ -136,6 +136,10 @@ struct nvo_port {
     uint32_t mtu, framing;
     uint64_t queue_bytes, ctrl_queue_bytes, rate_bps;
     nvo_time_t delay;
+    uint64_t ps_per_byte;       /* 8 s / rate_bps in ps when that is a whole
+                                 * number below 2^31 (10 Gb/s: 800), so a
+                                 * frame's serialization is one multiply;
+                                 * else 0 (nvo_tx_time()) */
 
     struct nvo_port_stats st;
 
