@@ -74,6 +74,9 @@ struct scale_result {
     /* The second run: a fixed number of senders. */
     double fixed_run_s, fixed_hops_per_s;
     uint64_t fixed_hops, fixed_sent, fixed_delivered;
+    /* Most packets out of the pool at once (in queues and on links) in
+     * each run: what the run's hops keep touching. */
+    uint64_t peak_pkts, fixed_peak_pkts;
 };
 
 /* The fixed-senders run: 'n' sources, each a constant bit rate UDP flow
@@ -404,6 +407,7 @@ measure(const struct scale_size *sz, bool dual, uint64_t packets,
     nvo_time_t interval = 2 * pkt_time;
     uint64_t per_src = (packets + n_src - 1) / n_src;
     uint64_t hops0 = packet_hops(net);
+    net->pool.n_peak = net->pool.n_live;
     for (uint32_t k = 0; k < n_src; k++) {
         struct cbr *c = &cbr[k];
         uint32_t a = (uint32_t) ((uint64_t) k * r->n_hv / n_src);
@@ -426,6 +430,7 @@ measure(const struct scale_size *sz, bool dual, uint64_t packets,
     nvo_engine_run(e, NVO_TIME_MAX);
     r->fixed_run_s = cpu_seconds() - t0;
     r->fixed_hops = packet_hops(net) - hops0;
+    r->fixed_peak_pkts = net->pool.n_peak;
     r->fixed_hops_per_s = r->fixed_run_s > 0
                           ? (double) r->fixed_hops / r->fixed_run_s : 0;
     if (!r->fixed_sent || r->fixed_sent != r->fixed_delivered) {
@@ -466,6 +471,7 @@ measure(const struct scale_size *sz, bool dual, uint64_t packets,
         return;
     }
     uint64_t ev0 = e->n_executed, hops1 = packet_hops(net);
+    net->pool.n_peak = net->pool.n_live;
     nvo_time_t sim0 = nvo_engine_now(e);
     t0 = cpu_seconds();
     nvo_engine_run(e, NVO_TIME_MAX);
@@ -474,6 +480,7 @@ measure(const struct scale_size *sz, bool dual, uint64_t packets,
     r->events = e->n_executed - ev0;
     r->packet_hops = packet_hops(net) - hops1;
     r->hops_per_s = r->run_s > 0 ? (double) r->packet_hops / r->run_s : 0;
+    r->peak_pkts = net->pool.n_peak;
     struct nvo_traffic_stats st;
     nvo_traffic_get_stats(tr, &st);
     r->sent = st.pkts_sent;
@@ -685,6 +692,15 @@ nvo_bench_scale_main(int argc, char **argv)
                r->sim_s * 1e6, r->run_s,
                senders < r->n_hv ? senders : r->n_hv, r->fixed_sent,
                r->fixed_hops, r->fixed_run_s);
+        printf("    packets in flight at most: all send %" PRIu64 " (%.1f MiB "
+               "of packet structs), %u send %" PRIu64 " (%.1f MiB); events "
+               "per packet-hop, all send: %.2f\n", r->peak_pkts,
+               (double) r->peak_pkts * sizeof(struct nvo_pkt) / 1048576.0,
+               senders < r->n_hv ? senders : r->n_hv, r->fixed_peak_pkts,
+               (double) r->fixed_peak_pkts * sizeof(struct nvo_pkt)
+               / 1048576.0,
+               r->packet_hops ? (double) r->events / (double) r->packet_hops
+                              : 0);
         printf("    route state %" PRIu64 " bytes (requested; allocator "
                "overhead not counted):", r->route_bytes);
         for (size_t k = 0; k < N_ROUTE_TYPES; k++) {

@@ -433,6 +433,64 @@ START_TEST(test_parse_truncations)
 }
 END_TEST
 
+/* The untagged IPv6 frame of frame6_qinq(): its two tags taken out. */
+static struct nvo_pkt *
+frame6_untagged(bool hbh)
+{
+    struct nvo_pkt *p = frame6_qinq(hbh);
+    memmove(p->data + 2 * NVO_VLAN_LEN, p->data, 12);
+    nvo_pkt_pull(p, 2 * NVO_VLAN_LEN);
+    nvo_wr16(p->data + 12, NVO_ETH_TYPE_IPV6);
+    return p;
+}
+
+/* nvo_hdrs_parse()'s inline fast path (untagged IPv4 without options or
+ * fragment offset, IPv6 without extension headers) fills every byte of
+ * the result as the full walk does, on every truncation, and the frames
+ * it leaves to the walk come out the same too. */
+START_TEST(test_parse_fast_path)
+{
+    struct nvo_pkt *frames[] = {
+        frame4(0, NVO_IPPROTO_UDP, 0), frame4(0, NVO_IPPROTO_TCP, 0),
+        frame4(0, NVO_IPPROTO_ICMP, 0), frame4(0, NVO_IPPROTO_UDP, 0x2000),
+        frame4(0, NVO_IPPROTO_UDP, 0x0010), frame4(0, NVO_IPPROTO_GRE, 0),
+        frame6_untagged(false), frame6_untagged(true),
+    };
+    /* Which of them the fast path takes whole (at full length). */
+    static const bool fast[] = { 1, 1, 1, 1, 0, 1, 1, 0 };
+    /* An IPv4 header with options and one with version 5. */
+    struct nvo_pkt *opt = frame4(0, NVO_IPPROTO_UDP, 0);
+    opt->data[14] = 0x46;
+    struct nvo_pkt *ver = frame4(0, NVO_IPPROTO_UDP, 0);
+    ver->data[14] = 0x55;
+    for (size_t f = 0; f < NVO_ARRAY_SIZE(frames) + 2; f++) {
+        struct nvo_pkt *p = f < NVO_ARRAY_SIZE(frames) ? frames[f]
+                            : f == NVO_ARRAY_SIZE(frames) ? opt : ver;
+        uint32_t full_size = p->size;
+        for (uint32_t n = 0; n <= full_size; n++) {
+            struct nvo_hdrs a, b;
+            memset(&a, 0xa5, sizeof a);
+            memset(&b, 0x5a, sizeof b);
+            p->size = n;
+            enum nvo_hdrs_bad ra = nvo_hdrs_parse(p, &a);
+            enum nvo_hdrs_bad rb = nvo_hdrs_parse_eth(p->data, n, &b);
+            ck_assert_int_eq(ra, rb);
+            ck_assert_msg(!memcmp(&a, &b, sizeof a), "frame %zu, %u bytes",
+                          f, n);
+        }
+        p->size = full_size;
+        if (f < NVO_ARRAY_SIZE(frames)) {
+            struct nvo_hdrs h;
+            nvo_hdrs_parse(p, &h);
+            ck_assert_uint_eq(h.l3, 14);
+            ck_assert_uint_eq(h.l4, fast[f] ? (h.ip_version == 4 ? 34 : 54)
+                                    : f == 4 ? NVO_HDRS_NONE : 62);
+        }
+        nvo_pkt_free(p);
+    }
+}
+END_TEST
+
 static Suite *
 hdrs_suite(void)
 {
@@ -444,6 +502,7 @@ hdrs_suite(void)
     tcase_add_test(tc, test_parse_ipv6_qinq);
     tcase_add_test(tc, test_parse_non_ip_and_short);
     tcase_add_test(tc, test_parse_truncations);
+    tcase_add_test(tc, test_parse_fast_path);
     suite_add_tcase(s, tc);
     return s;
 }

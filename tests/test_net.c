@@ -269,6 +269,51 @@ START_TEST(forwarding)
 }
 END_TEST
 
+/* The per-switch flow record follows nvo_net_cfg.flow_stats: on, each of
+ * 64 one-frame flows counts once on the leaf uplink it took (so each
+ * uplink's distinct flows equal its frames, 64 in all); sending every flow
+ * again counts nothing new.  Off (the default), nothing is recorded, no
+ * table is allocated, and the frames take the same ports. */
+START_TEST(flow_stats)
+{
+    uint64_t frames[2][2];
+    for (int on = 0; on < 2; on++) {
+        struct fab f;
+        fab_init(&f, NVO_SEED_PER_SWITCH, NVO_HASH_CRC32);
+        f.net->cfg.flow_stats = on;
+        leaf_spine(&f, 2, 2, 1, false);
+        fab_finalize(&f);
+        for (int round = 0; round < 2; round++) {
+            for (uint16_t k = 0; k < 64; k++) {
+                send_udp(&f, f.hv[0][0], f.hv[1][0], (uint16_t) (1000 + k),
+                         k + 1u);
+            }
+            nvo_engine_run(f.e, NVO_TIME_MAX);
+        }
+        ck_assert_uint_eq(f.delivered, 128);
+        struct nvo_node *l1 = nvo_net_node(f.net, (uint32_t) f.leaf[0]);
+        ck_assert(l1->flows_on == (bool) on);
+        uint64_t sum = 0;
+        for (uint32_t p = 0; p < 2; p++) {   /* ports 0, 1: the spines */
+            ck_assert_uint_eq(l1->peer[p], (uint32_t) f.spine[p]);
+            frames[on][p] = l1->ports[p].st.tx_frames[NVO_TC_DATA];
+            sum += l1->port_flows[p];
+            ck_assert_uint_eq(l1->port_flows[p], on ? frames[on][p] / 2 : 0);
+        }
+        ck_assert_uint_eq(sum, on ? 64 : 0);
+        ck_assert_uint_eq(l1->flows.n, on ? 64 : 0);
+        ck_assert_uint_eq(l1->flows.mask, on ? 1023 : 0);
+        check_conservation(&f);
+        fab_destroy(&f);
+    }
+    ck_assert_uint_eq(frames[0][0], frames[1][0]);
+    ck_assert_uint_eq(frames[0][1], frames[1][1]);
+    ck_assert_uint_eq(frames[0][0] + frames[0][1], 128);
+    ck_assert_uint_gt(frames[0][0], 0);
+    ck_assert_uint_gt(frames[0][1], 0);
+}
+END_TEST
+
 /* Frames per uplink of each leaf toward the spines, for 'n_flows' flows
  * from every hypervisor to a random one on another leaf. */
 static double
@@ -1327,6 +1372,7 @@ main(void)
     tcase_add_test(tc, leaf_spine_routes);
     tcase_add_test(tc, five_stage_routes);
     tcase_add_test(tc, forwarding);
+    tcase_add_test(tc, flow_stats);
     tcase_add_test(tc, polarization);
     tcase_add_test(tc, dual_homed_polarization);
     tcase_add_test(tc, spine_failure);

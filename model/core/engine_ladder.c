@@ -31,9 +31,11 @@
  *
  * Deviations from the paper: a new rung spans the actual minimum to
  * maximum time of the bucket it splits (one more pass over a short list,
- * which the split reads anyway) with about one bucket per event, and its
- * last bucket extends to the end of the parent bucket; Top becomes rung 0
- * with one bucket per event.
+ * which the split reads anyway) with about one bucket per event (the
+ * bucket width rounded up to a power of 2, so that placing an event is a
+ * shift, not a division: between one half and one bucket per event), and
+ * its last bucket extends to the end of the parent bucket; Top becomes
+ * rung 0 likewise.
  *
  * Records: an event record (40 bytes: time, sequence, callback, argument,
  * generation, list link) per scheduled event, from a pool reused last-in
@@ -85,7 +87,8 @@ struct rung {
     uint32_t n_buckets, cap;
     uint32_t cur;               /* first bucket not yet handed down */
     uint64_t start;             /* time of bucket 0 */
-    uint64_t width;             /* >= 1; the last bucket reaches 'end' */
+    uint64_t width;             /* 2^shift; the last bucket reaches 'end' */
+    unsigned shift;
     uint64_t end;               /* the rung covers [start, end) */
     uint64_t cur_time;          /* start of bucket 'cur' */
 };
@@ -224,7 +227,7 @@ chunk_free(struct ladder_engine *le, uint32_t c)
 static inline struct bucket *
 rung_bucket(struct rung *r, uint64_t t)
 {
-    uint64_t k = (t - r->start) / r->width;
+    uint64_t k = (t - r->start) >> r->shift;   /* no division per event */
     if (k >= r->n_buckets) {
         k = r->n_buckets - 1;
     }
@@ -359,8 +362,15 @@ static void
 rung_setup(struct rung *g, uint64_t lo, uint64_t hi, uint64_t end,
            uint32_t n)
 {
-    uint64_t width = (hi - lo) / n + 1;
-    uint64_t n_buckets = (hi - lo) / width + 1;     /* <= n */
+    /* The width a power of 2 (at most twice (hi - lo) / n + 1), so that
+     * finding an event's bucket is a shift. */
+    uint64_t want = (hi - lo) / n + 1;
+    unsigned shift = 0;
+    while ((UINT64_C(1) << shift) < want) {
+        shift++;
+    }
+    uint64_t width = UINT64_C(1) << shift;
+    uint64_t n_buckets = ((hi - lo) >> shift) + 1;  /* <= n */
     if (n_buckets > g->cap) {
         /* Headroom, so that a steady state does not grow it again. */
         uint64_t cap = 2 * n_buckets;
@@ -379,6 +389,7 @@ rung_setup(struct rung *g, uint64_t lo, uint64_t hi, uint64_t end,
     g->cur = 0;
     g->start = lo;
     g->width = width;
+    g->shift = shift;
     g->end = end;
     g->cur_time = lo;
 }
@@ -547,6 +558,11 @@ ladder_run(struct nvo_engine *e, nvo_time_t until)
             le->n_live--;
         }
         rec_free(le, top.slot);
+        if (le->bottom.n) {
+            /* The next event's argument (a port, a timer's owner): its
+             * first line comes in while this event runs. */
+            __builtin_prefetch(le->recs[le->bottom.h[0].slot].arg);
+        }
         if (fn) {
             nvo_engine_account__(e, top.time);
             fn(arg);

@@ -98,40 +98,56 @@ struct nvo_fifo {
     uint64_t n, bytes;
 };
 
+/* In the order a hop uses them: what starting a transmission updates,
+ * then what an arrival updates, then drops. */
 struct nvo_port_stats {
     uint64_t tx_frames[NVO_TC_N], tx_bytes[NVO_TC_N];
-    uint64_t rx_frames[NVO_TC_N], rx_bytes[NVO_TC_N];
-    uint64_t drop_frames[NVO_DROP_N], drop_bytes[NVO_DROP_N];
     uint64_t n_qdelay;          /* frames whose queueing delay is summed */
     nvo_time_t qdelay_sum;      /* sum of queueing delays */
     nvo_time_t qdelay_max;
     nvo_time_t busy_time;       /* time spent serializing */
     uint64_t max_queue_bytes;   /* high-water mark of the data queue */
+    uint64_t rx_frames[NVO_TC_N], rx_bytes[NVO_TC_N];
+    uint64_t drop_frames[NVO_DROP_N], drop_bytes[NVO_DROP_N];
 };
 
+/* The state a frame's hop reads and writes comes first (the first two
+ * cache lines: sending, the queues, the wire, the peer, the receive
+ * function); the counters follow in the order a hop updates them; names
+ * and taps last. */
 struct nvo_port {
-    const char *node_name;      /* owner's name (not owned) */
-    uint32_t index;             /* port number on the node */
-    struct nvo_node *node;      /* the node (net.c); NULL for a port that
-                                 * is not a node's (a test bench's) */
-    void *ctx;                  /* for a non-node user's rx (nvo_port_init) */
-    nvo_port_rx_fn *rx;
-    nvo_port_idle_fn *on_idle;  /* may be NULL: nvo_port_set_idle() */
-    void *idle_ctx;             /* nvo_port_idle_ctx() */
     struct nvo_engine *engine;
-
     struct nvo_link *link;      /* NULL until connected */
     struct nvo_port *peer;
-
-    struct nvo_fifo q_ctrl, q_data;
+    nvo_port_rx_fn *rx;
+    struct nvo_node *node;      /* the node (net.c); NULL for a port that
+                                 * is not a node's (a test bench's) */
     nvo_time_t busy_until;      /* end of the current serialization */
     nvo_event_id tx_event;      /* pending "serialization ends" event */
+    nvo_port_idle_fn *on_idle;  /* may be NULL: nvo_port_set_idle() */
     struct nvo_fifo wire;       /* sent, propagating to the peer */
+    struct nvo_fifo q_data, q_ctrl;
+    uint32_t index;             /* port number on the node */
+    unsigned tap_mask;          /* union of the taps' masks */
+    /* Copies of the link's state and configuration (link->up, link->cfg),
+     * kept by nvo_link_connect() and nvo_link_set_up(), so that a hop
+     * does not load the link: */
+    bool link_up;               /* connected and up */
+    uint32_t mtu, framing;
+    uint64_t queue_bytes, ctrl_queue_bytes, rate_bps;
+    nvo_time_t delay;
+    uint64_t ps_per_byte;       /* 8 s / rate_bps in ps when that is a whole
+                                 * number below 2^31 (10 Gb/s: 800), so a
+                                 * frame's serialization is one multiply;
+                                 * else 0 (nvo_tx_time()) */
 
     struct nvo_port_stats st;
+
+    void *ctx;                  /* for a non-node user's rx (nvo_port_init) */
+    void *idle_ctx;             /* nvo_port_idle_ctx() */
+    const char *node_name;      /* owner's name (not owned) */
     struct nvo_port_tap *taps;  /* n_taps, in the order added; owned */
     uint32_t n_taps;
-    unsigned tap_mask;          /* union of the taps' masks */
 };
 
 struct nvo_link {
@@ -187,6 +203,11 @@ void nvo_link_set_up(struct nvo_link *, bool up);
 /* Sends 'p' out of 'port'.  The port owns 'p' from now on: it queues it,
  * or drops it (counting the drop) and frees it.  Returns true if queued. */
 bool nvo_port_send(struct nvo_port *, struct nvo_pkt *p);
+
+/* nvo_port_send() for a frame whose L2 header (Ethernet and its tags) the
+ * caller's parse found to be 'l2_len' bytes (struct nvo_hdrs' l3): the
+ * MTU check takes it instead of walking the tags again. */
+bool nvo_port_send_l2(struct nvo_port *, struct nvo_pkt *p, uint32_t l2_len);
 
 /* True if the port is sending nothing and has nothing queued. */
 static inline bool

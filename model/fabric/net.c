@@ -239,6 +239,7 @@ nvo_net_finalize(struct nvo_net *net)
         n->peer = g_new0(uint32_t, n->n_ports ? n->n_ports : 1);
         n->link = g_new0(uint32_t, n->n_ports ? n->n_ports : 1);
         n->port_flows = g_new0(uint64_t, n->n_ports ? n->n_ports : 1);
+        n->flows_on = net->cfg.flow_stats;
         for (uint32_t p = 0; p < n->n_ports; p++) {
             nvo_port_init(&n->ports[p], net->engine, NULL, n->name, p,
                           nvo_node_rx__);

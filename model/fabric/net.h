@@ -112,6 +112,11 @@ struct nvo_net_cfg {
     enum nvo_seed_mode seed_mode;
     uint32_t fabric_seed;       /* NVO_SEED_FABRIC */
     uint64_t seed, run;         /* the run's master seed and run number */
+    bool flow_stats;            /* switches record which egress ports each
+                                 * flow used (nvo_node.port_flows, the
+                                 * "flows" of results.xml): a hash-table
+                                 * update per forwarded packet, so off
+                                 * unless asked for */
 };
 
 struct nvo_net {
@@ -285,15 +290,6 @@ void nvo_net_update_routes(struct nvo_net *);
 /* Link / node state changes; routes follow after the convergence delay. */
 void nvo_net_set_link_up(struct nvo_net *, uint32_t link, bool up);
 void nvo_net_set_node_up(struct nvo_net *, uint32_t node, bool up);
-
-/* For node.c: the destination node of the frame whose IP header
- * (version 4 or 6) is at 'ip', or -1. */
-static inline int
-nvo_net_dst_node__(const struct nvo_net *net, const uint8_t *ip, int version)
-{
-    return version == 4 ? nvo_net_addr4_node(net, nvo_rd32(ip + 16))
-                        : nvo_net_addr6_node(net, ip + 24);
-}
 
 /* The next hops of node 'n' toward node 'dst' over the current routes:
  * returns their number and points *ports at them, in ascending port order

@@ -159,36 +159,20 @@ void
 nvo_node_deliver(struct nvo_node *n, struct nvo_pkt *p,
                  const struct nvo_node_rx *rx)
 {
-    const uint8_t *ip = p->data + rx->l3;
-    size_t len = p->size - rx->l3;
-    uint8_t proto;
-    size_t l4;
-    if (rx->version == 4) {
-        const struct nvo_ipv4_header *h = (const void *) ip;
-        proto = h->proto;
-        l4 = (size_t) (h->ver_ihl & 0x0f) * 4;
-        if (nvo_ntohs(h->frag_off) & NVO_IP_FRAG_OFF_MASK) {
-            l4 = len;           /* a later fragment: no port */
-        }
-    } else {
-        bool later_frag = false;
-        if (nvo_ipv6_skip_ext(ip, len, &proto, &l4, &later_frag)) {
-            nvo_node_drop(n, p, NVO_NODE_DROP_NOT_IP);
-            return;
-        }
-        if (later_frag) {
-            l4 = len;           /* no upper-layer header: no port */
-        }
+    const struct nvo_hdrs *h = &rx->h;
+    if (h->bad == NVO_HDRS_BAD_EXT) {
+        nvo_node_drop(n, p, NVO_NODE_DROP_NOT_IP);  /* IPv6 ext. headers */
+        return;
     }
     struct nvo_node_binding *b = NULL;
-    if ((proto == NVO_IPPROTO_UDP || proto == NVO_IPPROTO_TCP)
-        && l4 + 4 <= len) {
-        const struct nvo_udp_header *u = (const void *) (ip + l4);
-        b = find__(n, proto == NVO_IPPROTO_UDP ? NVO_BIND_UDP : NVO_BIND_TCP,
-                   nvo_ntohs(u->dport));
+    /* A later fragment, or fewer than 4 bytes of the L4 header: no port. */
+    if ((h->proto == NVO_IPPROTO_UDP || h->proto == NVO_IPPROTO_TCP)
+        && h->ports) {
+        b = find__(n, h->proto == NVO_IPPROTO_UDP ? NVO_BIND_UDP
+                                                  : NVO_BIND_TCP, h->dport);
     }
     if (!b) {
-        b = find__(n, NVO_BIND_IP, proto);
+        b = find__(n, NVO_BIND_IP, h->proto);
     }
     if (!b) {
         nvo_node_drop(n, p, NVO_NODE_DROP_NO_LISTENER);
@@ -199,35 +183,23 @@ nvo_node_deliver(struct nvo_node *n, struct nvo_pkt *p,
     b->fn(b->ctx, n, p);
 }
 
-/* Finds the outer IP header of the frame at p->data (past any VLAN
- * tags): 0 and rx->l3, rx->version, rx->dst; or NVO_NODE_DROP_NOT_IP. */
+/* Parses the outer headers of the frame at p->data once (wire/hdrs.h) into
+ * rx: 0, or NVO_NODE_DROP_NOT_IP if there is no IPv4 / IPv6 header (20 /
+ * 40 bytes of it after the tags). */
 static inline int
 parse__(const struct nvo_net *net, const struct nvo_pkt *p,
-                struct nvo_node_rx *rx)
+        struct nvo_node_rx *rx)
 {
-    uint32_t off = 12;
-    for (;;) {
-        if (p->size < off + 2) {
-            return NVO_NODE_DROP_NOT_IP;
-        }
-        uint16_t type = nvo_rd16(p->data + off);
-        if (type == NVO_ETH_TYPE_VLAN || type == NVO_ETH_TYPE_QINQ) {
-            off += 4;
-            continue;
-        }
-        off += 2;
-        if (type == NVO_ETH_TYPE_IPV4 && p->size >= off + 20) {
-            rx->version = 4;
-            break;
-        }
-        if (type == NVO_ETH_TYPE_IPV6 && p->size >= off + 40) {
-            rx->version = 6;
-            break;
-        }
+    nvo_hdrs_parse(p, &rx->h);
+    const struct nvo_hdrs *h = &rx->h;
+    if (!h->ip_version) {
         return NVO_NODE_DROP_NOT_IP;
     }
-    rx->l3 = off;
-    rx->dst = nvo_net_dst_node__(net, p->data + off, rx->version);
+    rx->l3 = h->l3;
+    rx->version = h->ip_version;
+    rx->dst = h->ip_version == 4
+              ? nvo_net_addr4_node(net, nvo_rd32(p->data + h->dst))
+              : nvo_net_addr6_node(net, p->data + h->dst);
     return 0;
 }
 

@@ -7,8 +7,9 @@
  * network (net.h) owns every node and frees it through its ops' destroy.
  *
  * Every frame that arrives on a port goes through the node's common
- * receive (net.c): a node that is down drops it ("node-down"); a frame
- * that is not IP drops ("not-ip"); the outer IP header is found once.
+ * receive (node.c): a node that is down drops it ("node-down"); the frame's
+ * outer headers are parsed once (nvo_hdrs_parse(), struct nvo_node_rx); a
+ * frame that is not IP drops ("not-ip").
  * A frame addressed to the node itself is delivered locally, by protocol
  * and port, to what is bound there (below), else dropped ("no-listener");
  * any other frame goes to the ops' receive hook (a switch forwards it).
@@ -27,6 +28,7 @@
 #include "core/rng.h"
 #include "fabric/ecmp.h"
 #include "fabric/link.h"
+#include "wire/hdrs.h"
 #include "wire/pkt.h"
 
 struct nvo_node;
@@ -63,8 +65,13 @@ enum nvo_node_drop {
 
 const char *nvo_node_drop_name(enum nvo_node_drop);
 
-/* Where the common receive found the outer IP header of a frame. */
+/* The one parse of a frame's outer headers on a hop (wire/hdrs.h), done
+ * where the frame enters the node (the common receive, or
+ * nvo_node_send()); everything on that hop (local delivery, TTL, route
+ * lookup, ECMP, the link's MTU check) uses it.  'l3' and 'version' repeat
+ * h.l3 and h.ip_version for the roles' convenience. */
 struct nvo_node_rx {
+    struct nvo_hdrs h;          /* the outer headers, offsets from p->data */
     uint32_t l3;                /* offset of the IP header from p->data */
     int version;                /* 4 or 6 */
     int dst;                    /* destination node index, or -1 */
@@ -144,25 +151,37 @@ struct nvo_nhs {
 
 #define NVO_SW_NONE UINT32_MAX  /* nvo_node.sw of a hypervisor */
 
+/* The fields a forwarded frame touches come first, in the first three
+ * cache lines (the ECMP hasher's configuration and seed included; its
+ * Toeplitz key follows them); names, addresses, tables and counts the hop
+ * does not read come after. */
 struct nvo_node {
-    char *name;
-    enum nvo_role role;         /* a name and a tier for results */
+    /* ---- Hot: read or written by every frame the node forwards. */
     const struct nvo_node_ops *ops;
-    uint32_t index;
     struct nvo_net *net;
+    uint32_t index;
     bool up;
-
+    bool flows_on;              /* record flows (nvo_net_cfg.flow_stats) */
+    uint32_t sw;                /* routes: switch slot (below) */
     uint32_t n_ports;
     struct nvo_port *ports;     /* ports[i].node is this node */
     uint32_t *peer;             /* peer node index per port */
+    uint32_t *fib;              /* routes (below) */
+    struct nvo_nhs *nhs;
+    uint16_t *nh_pool;
+    uint64_t n_forwarded;       /* frames sent out of a port, forwarded or
+                                 * originated */
+    uint8_t mac[6];
+    struct nvo_ecmp ecmp;       /* cfg and seed first, then the key */
+    struct nvo_rng rng;         /* "<name>/ecmp": random spraying */
+
+    /* ---- Cold. */
+    char *name;
+    enum nvo_role role;         /* a name and a tier for results */
     uint32_t *link;             /* link index per port */
 
     uint32_t addr4;             /* loopback, host order */
     uint8_t addr6[16];
-    uint8_t mac[6];
-
-    struct nvo_ecmp ecmp;
-    struct nvo_rng rng;         /* "<name>/ecmp": random spraying */
 
     /* Routes (routes.c).  A switch (any node but a hypervisor) has a
      * slot 'sw' and a FIB indexed by destination group: fib[g] is the id
@@ -171,12 +190,9 @@ struct nvo_node {
      * itself or a hypervisor attached to it).  Set s holds nhs[s].n ports
      * at nh_pool + nhs[s].off in ascending order; equal sets are stored
      * once.  Hypervisors have no FIB (sw = NVO_SW_NONE): their next hops
-     * follow from their uplinks' distances (nvo_net_next_hops()). */
-    uint32_t sw;
-    uint32_t *fib;
-    struct nvo_nhs *nhs;
+     * follow from their uplinks' distances (nvo_net_next_hops()).  sw,
+     * fib, nhs and nh_pool are above, with the hot fields. */
     uint32_t n_nhs, nhs_cap;
-    uint16_t *nh_pool;
     uint32_t pool_len, pool_cap;
     uint32_t *nhs_slots;        /* hash of the sets: set id, 0 = empty */
     uint32_t nhs_mask;
@@ -190,12 +206,11 @@ struct nvo_node {
     struct nvo_node_binding *binds;
     uint32_t n_binds, binds_cap;
 
-    uint64_t n_forwarded;       /* frames sent out of a port, forwarded or
-                                 * originated */
     uint64_t n_generated;       /* frames the node originated */
     uint64_t n_local;           /* frames for the node given to a handler */
     uint64_t drops[NVO_NODE_DROP_N];
-    struct nvo_flowmap flows;   /* flow id -> last egress port (switches) */
+    struct nvo_flowmap flows;   /* flow id -> last egress port (switches,
+                                 * if flows_on) */
     uint64_t *port_flows;       /* distinct flows that used each egress
                                  * port (a flow moved by spraying or by
                                  * rerouting counts on each port it used) */

@@ -65,12 +65,13 @@ flowmap_note__(struct nvo_node *n, uint64_t id, uint16_t port)
 }
 
 static inline void
-forward__(struct nvo_node *n, struct nvo_pkt *p, uint32_t dst,
+forward__(struct nvo_node *n, struct nvo_pkt *p, const struct nvo_node_rx *rx,
           bool track_flows)
 {
     /* A switch's FIB by the destination's group (routes.c); a group's own
      * switches deliver on their link to the hypervisor, a hypervisor
-     * works its next hops out.  'n' is up and 'dst' is not 'n'. */
+     * works its next hops out.  'n' is up and the destination is not 'n'. */
+    uint32_t dst = (uint32_t) rx->dst;
     const struct nvo_routes *rt = &n->net->rt;
     uint32_t g = rt->node_group[dst];
     const uint16_t *nh = rt->scratch;
@@ -91,45 +92,31 @@ forward__(struct nvo_node *n, struct nvo_pkt *p, uint32_t dst,
         return;
     }
     uint32_t port = nh[n_nh == 1 ? 0
-                       : nvo_ecmp_select(&n->ecmp, p, n_nh, &n->rng)];
-    if (track_flows && p->flow_id) {
+                       : nvo_ecmp_select_hdrs(&n->ecmp, p, &rx->h, n_nh,
+                                              &n->rng)];
+    if (track_flows && p->flow_id && n->flows_on) {
         flowmap_note__(n, p->flow_id, (uint16_t) port);
     }
     /* Ethernet: from this node to the next hop, whose MAC follows from its
      * index (as finalize assigns it), so the hop does not read the peer's
      * node. */
-    p->data[0] = 0x02;
-    p->data[1] = 0xfe;
-    nvo_wr32(p->data + 2, n->peer[port] + 1);
-    memcpy(p->data + 6, n->mac, 6);
+    struct nvo_eth_header *eth = (struct nvo_eth_header *) (void *) p->data;
+    eth->dst[0] = 0x02;
+    eth->dst[1] = 0xfe;
+    nvo_wr32(eth->dst + 2, n->peer[port] + 1);
+    memcpy(eth->src, n->mac, 6);
     n->n_forwarded++;
-    nvo_port_send(&n->ports[port], p);
+    /* The parse's L2 length for the link's MTU check (the rewrite above
+     * kept every offset). */
+    nvo_port_send_l2(&n->ports[port], p, rx->h.l3);
 }
 
 static inline bool
 ttl__(struct nvo_node *n, struct nvo_pkt *p, const struct nvo_node_rx *rx)
 {
-    uint8_t *ip = p->data + rx->l3;
-    if (rx->version == 4) {
-        if (ip[8] <= 1) {
-            nvo_node_drop(n, p, NVO_NODE_DROP_TTL);
-            return false;
-        }
-        ip[8]--;
-        /* RFC 1624 eqn. 3, HC' = ~(~HC + ~m + m'), for the 16-bit word
-         * TTL | protocol, whose TTL byte went down by one. */
-        uint16_t m_new = nvo_rd16(ip + 8);
-        uint32_t sum = (uint16_t) ~nvo_rd16(ip + 10)
-                       + (uint16_t) ~(uint16_t) (m_new + 0x100) + m_new;
-        sum = (sum & 0xffff) + (sum >> 16);
-        sum = (sum & 0xffff) + (sum >> 16);
-        nvo_wr16(ip + 10, (uint16_t) ~sum);
-    } else {
-        if (ip[7] <= 1) {
-            nvo_node_drop(n, p, NVO_NODE_DROP_TTL);
-            return false;
-        }
-        ip[7]--;
+    if (!nvo_hdrs_ttl_dec(p->data, &rx->h)) {
+        nvo_node_drop(n, p, NVO_NODE_DROP_TTL);
+        return false;
     }
     return true;
 }
@@ -141,14 +128,14 @@ receive__(struct nvo_node *n, struct nvo_port *in, struct nvo_pkt *p,
     if (in && !ttl__(n, p, rx)) {
         return;
     }
-    forward__(n, p, (uint32_t) rx->dst, true);
+    forward__(n, p, rx, true);
 }
 
 void
-nvo_switch_forward(struct nvo_node *n, struct nvo_pkt *p, uint32_t dst,
-                   bool track_flows)
+nvo_switch_forward(struct nvo_node *n, struct nvo_pkt *p,
+                   const struct nvo_node_rx *rx, bool track_flows)
 {
-    forward__(n, p, dst, track_flows);
+    forward__(n, p, rx, track_flows);
 }
 
 bool

@@ -167,6 +167,9 @@ struct nvo_underlay_cfg {
     enum nvo_ip_version ip;     /* default IPv4 */
     nvo_time_t convergence_delay;  /* default 1ms */
     struct nvo_underlay_ecmp_cfg ecmp;
+    bool flow_stats;            /* flow-stats="true|false", default true:
+                                 * switches record the distinct flows per
+                                 * egress port (results.xml "flows") */
 };
 
 /* Patterns (enum nvo_pattern) and size distributions (enum

@@ -207,8 +207,10 @@ underlay__(struct scen_builder *b, const xmlNode *root)
     struct nvo_underlay_cfg *u = &b->s->underlay;
     u->ip = NVO_IP_V4;
     u->convergence_delay = DEFAULT_CONVERGENCE;
+    u->flow_stats = true;       /* results.xml's per-port "flows" */
     const xmlNode *n = cfg_child(root, "underlay");
     if (n) {
+        cfg_get_bool(b->d, n, "flow-stats", &u->flow_stats);
         const char *ip = cfg_attr(b->d, n, "ip");
         if (ip && !strcmp(ip, "ipv6")) {
             u->ip = NVO_IP_V6;

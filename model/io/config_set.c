@@ -354,6 +354,7 @@ static const struct setting_info__ setting_info__[] = {
     { "run/scheduler", "choice", "", "the engine's default" },
     { "underlay/ip", "choice", "", "ipv4" },
     { "underlay/convergence-delay", "time", UNIT_TIME, "1ms" },
+    { "underlay/flow-stats", "boolean", "", "true" },
     { "ecmp/function", "choice", "", "crc32" },
     { "ecmp/seed", "fabric, per-switch or integer", "", "per-switch" },
     { "ecmp/fields", "list of fields", "", "5-tuple" },

@@ -281,7 +281,9 @@ write_ecmp__(xmlTextWriterPtr w, const struct nvo_sim *sim,
                 attr_s__(w, "peer", peer->name);
                 attr_u64__(w, "frames", sum_tc__(n->ports[p].st.tx_frames));
                 attr_u64__(w, "bytes", (uint64_t) x[j++]);
-                attr_u64__(w, "flows", n->port_flows[p]);
+                if (n->flows_on) {     /* <underlay flow-stats> */
+                    attr_u64__(w, "flows", n->port_flows[p]);
+                }
                 xmlTextWriterEndElement(w);
             }
             xmlTextWriterEndElement(w);

@@ -287,6 +287,7 @@ nvo_sim_create(const struct nvo_scenario_cfg *cfg, const char *engine,
     }
     nc.seed = cfg->seed;
     nc.run = cfg->run;
+    nc.flow_stats = cfg->underlay.flow_stats;
     sim->net = nvo_net_create(sim->engine, &nc);
     for (size_t i = 0; i < topo->n_nodes; i++) {
         if (nvo_net_add_node(sim->net, topo->nodes[i].name,

@@ -172,35 +172,6 @@ nvo_hdrs_parse_ip(const void *frame, size_t len, struct nvo_hdrs *h)
     return l3__(f, len, h);
 }
 
-enum nvo_hdrs_bad
-nvo_hdrs_parse(const struct nvo_pkt *p, struct nvo_hdrs *h)
-{
-    return parse_eth__(p->data, p->size, h);
-}
-
-bool
-nvo_hdrs_ttl_dec(uint8_t *frame, const struct nvo_hdrs *h)
-{
-    uint8_t *ttl = frame + h->ttl;
-    if (*ttl <= 1) {
-        return false;
-    }
-    (*ttl)--;
-    if (h->ip_version == 4) {
-        /* HC' = ~(~HC + ~m + m') for the 16-bit word TTL | protocol,
-         * whose TTL byte went down by one. */
-        uint8_t *ip = frame + h->l3;
-        uint16_t m_new = nvo_rd16(ip + OFS(nvo_ipv4_header, ttl));
-        uint8_t *csum = ip + OFS(nvo_ipv4_header, csum);
-        uint32_t sum = (uint16_t) ~nvo_rd16(csum)
-                       + (uint16_t) ~(uint16_t) (m_new + 0x100) + m_new;
-        sum = (sum & 0xffff) + (sum >> 16);
-        sum = (sum & 0xffff) + (sum >> 16);
-        nvo_wr16(csum, (uint16_t) ~sum);
-    }
-    return true;
-}
-
 uint32_t
 nvo_hdrs_l2_len(const void *frame, size_t len)
 {

@@ -25,8 +25,11 @@
 #ifndef NVO_WIRE_HDRS_H
 #define NVO_WIRE_HDRS_H
 
+#include <stddef.h>
+
 #include "core/nvo.h"
 #include "wire/pkt.h"
+#include "wire/wire.h"
 
 #define NVO_HDRS_NONE UINT16_MAX
 
@@ -67,10 +70,6 @@ struct nvo_hdrs {
     uint32_t len;               /* real bytes the parse covered */
 };
 
-/* Parses the frame at p->data (p->size real bytes; the virtual payload is
- * never read).  Always fills every field (NONE / 0 where absent).
- * Returns h->bad. */
-enum nvo_hdrs_bad nvo_hdrs_parse(const struct nvo_pkt *p, struct nvo_hdrs *h);
 
 /* The same over 'len' bytes at 'frame', which starts with Ethernet
  * (nvo_hdrs_parse_eth) or directly with an IP header, told apart by its
@@ -81,11 +80,104 @@ enum nvo_hdrs_bad nvo_hdrs_parse_eth(const void *frame, size_t len,
 enum nvo_hdrs_bad nvo_hdrs_parse_ip(const void *frame, size_t len,
                                     struct nvo_hdrs *h);
 
+/* Parses the frame at p->data (p->size real bytes; the virtual payload is
+ * never read).  Always fills every field (NONE / 0 where absent).
+ * Returns h->bad.
+ *
+ * Inline, for the hop's one parse: the frames a fabric carries almost all
+ * are untagged Ethernet with IPv4 without options or fragment offset, or
+ * IPv6 without extension headers, and a UDP / TCP / SCTP (or other)
+ * header; those are filled here in one go, with the values the full walk
+ * (nvo_hdrs_parse_eth()) gives them, and everything else goes to it
+ * (tests/test_hdrs.c compares the two on every truncation of its
+ * frames). */
+static inline enum nvo_hdrs_bad
+nvo_hdrs_parse(const struct nvo_pkt *p, struct nvo_hdrs *h)
+{
+    const uint8_t *f = p->data;
+    uint32_t len = p->size;
+    enum {
+        ETH = NVO_ETH_LEN,
+        V4 = NVO_ETH_LEN + NVO_IPV4_LEN,
+        V6 = NVO_ETH_LEN + NVO_IPV6_LEN,
+    };
+    if (NVO_LIKELY(len >= V4 + 4 && len < NVO_HDRS_NONE)) {
+        uint16_t type = nvo_rd16(f + offsetof(struct nvo_eth_header, type));
+        const uint8_t *ip = f + ETH;
+        uint8_t proto;
+        bool ports;
+        if (type == NVO_ETH_TYPE_IPV4
+            && ip[offsetof(struct nvo_ipv4_header, ver_ihl)] == 0x45
+            && !(nvo_rd16(ip + offsetof(struct nvo_ipv4_header, frag_off))
+                 & NVO_IP_FRAG_OFF_MASK)) {
+            proto = ip[offsetof(struct nvo_ipv4_header, proto)];
+            ports = proto == NVO_IPPROTO_UDP || proto == NVO_IPPROTO_TCP
+                    || proto == NVO_IPPROTO_SCTP;
+            *h = (struct nvo_hdrs) {
+                .l3 = ETH, .l4 = V4, .eth_type = NVO_ETH_TYPE_IPV4,
+                .ip_version = 4, .ip_next = proto, .proto = proto,
+                .addr_len = 4, .ports = ports,
+                .src = ETH + offsetof(struct nvo_ipv4_header, src),
+                .dst = ETH + offsetof(struct nvo_ipv4_header, dst),
+                .ttl = ETH + offsetof(struct nvo_ipv4_header, ttl),
+                .sport = ports ? nvo_rd16(f + V4) : 0,
+                .dport = ports ? nvo_rd16(f + V4 + 2) : 0,
+                .len = len,
+            };
+            return NVO_HDRS_OK;
+        }
+        if (type == NVO_ETH_TYPE_IPV6 && len >= V6 + 4
+            && ip[0] >> 4 == 6) {
+            proto = ip[offsetof(struct nvo_ipv6_header, next_hdr)];
+            if (proto != NVO_IPPROTO_HOPOPTS && proto != NVO_IPPROTO_ROUTING
+                && proto != NVO_IPPROTO_FRAGMENT
+                && proto != NVO_IPPROTO_DSTOPTS) {
+                ports = proto == NVO_IPPROTO_UDP || proto == NVO_IPPROTO_TCP
+                        || proto == NVO_IPPROTO_SCTP;
+                *h = (struct nvo_hdrs) {
+                    .l3 = ETH, .l4 = V6, .eth_type = NVO_ETH_TYPE_IPV6,
+                    .ip_version = 6, .ip_next = proto, .proto = proto,
+                    .addr_len = 16, .ports = ports,
+                    .src = ETH + offsetof(struct nvo_ipv6_header, src),
+                    .dst = ETH + offsetof(struct nvo_ipv6_header, dst),
+                    .ttl = ETH + offsetof(struct nvo_ipv6_header, hop_limit),
+                    .sport = ports ? nvo_rd16(f + V6) : 0,
+                    .dport = ports ? nvo_rd16(f + V6 + 2) : 0,
+                    .len = len,
+                };
+                return NVO_HDRS_OK;
+            }
+        }
+    }
+    return nvo_hdrs_parse_eth(f, len, h);
+}
+
 /* Decrements the TTL (IPv4, updating the header checksum incrementally,
  * RFC 1624 eqn. 3) or the Hop Limit (IPv6) of the frame at 'frame' parsed
  * into 'h' (h->ip_version 4 or 6).  Returns false, changing nothing, if
  * it is 1 or 0 already (the router drops the packet, RFC 791 / 8200). */
-bool nvo_hdrs_ttl_dec(uint8_t *frame, const struct nvo_hdrs *h);
+static inline bool
+nvo_hdrs_ttl_dec(uint8_t *frame, const struct nvo_hdrs *h)
+{
+    uint8_t *ttl = frame + h->ttl;
+    if (*ttl <= 1) {
+        return false;
+    }
+    (*ttl)--;
+    if (h->ip_version == 4) {
+        /* HC' = ~(~HC + ~m + m') for the 16-bit word TTL | protocol,
+         * whose TTL byte went down by one. */
+        uint8_t *ip = frame + h->l3;
+        uint16_t m_new = nvo_rd16(ip + offsetof(struct nvo_ipv4_header, ttl));
+        uint8_t *csum = ip + offsetof(struct nvo_ipv4_header, csum);
+        uint32_t sum = (uint16_t) ~nvo_rd16(csum)
+                       + (uint16_t) ~(uint16_t) (m_new + 0x100) + m_new;
+        sum = (sum & 0xffff) + (sum >> 16);
+        sum = (sum & 0xffff) + (sum >> 16);
+        nvo_wr16(csum, (uint16_t) ~sum);
+    }
+    return true;
+}
 
 /* Length of the Ethernet header and the complete 802.1Q / 802.1ad tags
  * at the start of 'len' bytes at 'frame': 14 + 4 per tag, where a tag

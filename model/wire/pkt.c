@@ -53,6 +53,7 @@ pkt_reset__(struct nvo_pkt *p, uint32_t headroom)
     p->created = 0;
     p->stamp = 0;
     p->event = 0;
+    p->holder = NULL;
     p->next = NULL;
 }
 
@@ -129,6 +130,7 @@ nvo_pkt_clone(const struct nvo_pkt *src)
     p->created = src->created;
     p->stamp = src->stamp;
     p->event = 0;
+    p->holder = NULL;
     return p;
 }
 

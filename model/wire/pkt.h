@@ -45,31 +45,35 @@ const char *nvo_tclass_name(enum nvo_tclass);
 
 struct nvo_pkt_pool;
 
+/* The first 64 bytes hold what every hop reads or writes (a port's
+ * queues and wire link through 'next'; length, class, time stamp, the
+ * arrival event and its holder); the second what allocation, free and
+ * delivery use; the buffer follows. */
 struct nvo_pkt {
+    struct nvo_pkt *next;       /* free list, or a queue the owner keeps */
     uint8_t *data;              /* first real byte */
-    uint8_t *base;              /* start of the buffer */
     uint32_t size;              /* real bytes from 'data' */
-    uint32_t cap;               /* bytes in the buffer from 'base' */
     uint32_t payload_size;      /* virtual payload bytes after the real ones */
-
-    uint16_t l2_ofs, l3_ofs, l4_ofs;              /* from base, or NONE */
-    uint16_t inner_l2_ofs, inner_l3_ofs, inner_l4_ofs;
-
     uint8_t tclass;             /* enum nvo_tclass */
     uint8_t stt_segment;        /* STT: 0 = not segmented, else 1-based
                                  * segment number (only 1 has STT header) */
     uint16_t in_port;           /* port it arrived on, for models */
-
-    uint64_t uid;               /* unique per pool, in allocation order */
+    uint32_t cap;               /* bytes in the buffer from 'base' */
     uint64_t flow_id;           /* the traffic source's flow, 0 = none */
-    nvo_time_t created;         /* when the source made it */
     nvo_time_t stamp;           /* scratch time stamp of the current
                                  * holder (a port: enqueue time) */
     uint64_t event;             /* scratch event handle of the current
                                  * holder (a port: the frame's arrival) */
+    void *holder;               /* scratch: the current holder (a port
+                                 * while the frame is on its wire) */
 
+    uint8_t *base;              /* start of the buffer */
     struct nvo_pkt_pool *pool;
-    struct nvo_pkt *next;       /* free list, or a queue the owner keeps */
+    uint64_t uid;               /* unique per pool, in allocation order */
+    nvo_time_t created;         /* when the source made it */
+    uint16_t l2_ofs, l3_ofs, l4_ofs;              /* from base, or NONE */
+    uint16_t inner_l2_ofs, inner_l3_ofs, inner_l4_ofs;
+
     uint8_t inline_buf[NVO_PKT_INLINE_SIZE];
 };
 
