@@ -14,6 +14,8 @@
 #include "testutil.h"
 #include "core/fileio.h"
 #include "core/spawn.h"
+#include "io/config.h"
+#include "run/sim.h"
 
 static char *
 path_in(const char *dir, const char *name)
@@ -369,6 +371,57 @@ START_TEST(spawn_missing_and_start)
 }
 END_TEST
 
+/* A run's output that cannot be created is an I/O error (NVO_IO_ERROR),
+ * not a configuration error, with the message "PATH: what is wrong". */
+START_TEST(sim_io_errors)
+{
+    static const char *const sets[] = { "output.trace=true" };
+    GError *error = NULL;
+    struct nvo_scenario_cfg *cfg = nvo_scenario_load(
+        nvo_test_src("scenarios/spine-failure.xml"), sets, 1, &error);
+    ck_assert_msg(cfg, "%s", error ? error->message : "?");
+    char *dir = nvo_test_tmpdir("fileio");
+    char *file = path_in(dir, "f");
+    ck_assert_int_eq(nvo_file_write_atomic(file, "x", 1), 0);
+
+    char *out = path_in(file, "out");
+    struct nvo_sim *sim = nvo_sim_create(cfg, "native", out, &error);
+    ck_assert_ptr_null(sim);
+    ck_assert_ptr_nonnull(error);
+    ck_assert(error->domain == NVO_IO_ERROR);
+    ck_assert_int_eq(error->code, NVO_IO_ERROR_FAILED);
+    char *want = g_strdup_printf("%s: cannot create the output directory: "
+                                 "%s", out, g_strerror(ENOTDIR));
+    ck_assert_str_eq(error->message, want);
+    g_free(want);
+    g_clear_error(&error);
+
+    /* trace.txt.tmp cannot be created: a directory is in its way. */
+    char *run = path_in(dir, "run");
+    char *blocker = g_build_filename(run, "trace.txt.tmp", "x", NULL);
+    ck_assert_int_eq(nvo_mkdir_p(blocker), 0);
+    sim = nvo_sim_create(cfg, "native", run, &error);
+    ck_assert_ptr_null(sim);
+    ck_assert(error->domain == NVO_IO_ERROR);
+    char *trace = path_in(run, "trace.txt");
+    want = g_strdup_printf("%s: %s", trace, g_strerror(EISDIR));
+    ck_assert_str_eq(error->message, want);
+    g_free(want);
+    g_clear_error(&error);
+    char *names = listing(run);
+    ck_assert_str_eq(names, "trace.txt.tmp");
+    g_free(names);
+
+    g_free(trace);
+    g_free(blocker);
+    g_free(run);
+    g_free(out);
+    g_free(file);
+    g_free(dir);
+    nvo_scenario_cfg_destroy(cfg);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -380,6 +433,7 @@ main(void)
     tcase_add_test(tc, mkdir_p);
     tcase_add_test(tc, spawn_run_capture);
     tcase_add_test(tc, spawn_missing_and_start);
+    tcase_add_test(tc, sim_io_errors);
     suite_add_tcase(s, tc);
     return nvo_test_run(s);
 }
