@@ -202,6 +202,24 @@ START_TEST(stream_commit_abort)
     ck_assert_str_eq(got, "closed elsewhere");
     g_free(got);
 
+    /* PATH.tmp written by another program, put into place; with no
+     * PATH.tmp, ENOENT and PATH stays. */
+    char *tmp = nvo_file_tmp_path(p);
+    FILE *o = fopen(tmp, "w");
+    ck_assert_ptr_nonnull(o);
+    fputs("from gnuplot", o);
+    fclose(o);
+    ck_assert_int_eq(nvo_file_commit_tmp(p), 0);
+    ck_assert(!exists(tmp));
+    got = slurp(p, &len);
+    ck_assert_str_eq(got, "from gnuplot");
+    g_free(got);
+    ck_assert_int_eq(nvo_file_commit_tmp(p), ENOENT);
+    got = slurp(p, &len);
+    ck_assert_str_eq(got, "from gnuplot");
+    g_free(got);
+    g_free(tmp);
+
     /* A stream that cannot be opened: nothing is made. */
     char *bad = path_in(p, "x");
     ck_assert_int_eq(nvo_atomic_open(&af, bad), ENOTDIR);

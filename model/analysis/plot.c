@@ -557,8 +557,8 @@ nvo_plot(const struct nvo_plot_opts *o, struct nvo_plot_result *res_out,
     rc = run_gnuplot__(o->gnuplot ? o->gnuplot : "gnuplot", res->script,
                        png_tmp, svg_tmp, res, error);
     if (!rc) {
-        if (rename(png_tmp, res->png) || rename(svg_tmp, res->svg)) {
-            rc = errno;
+        if ((rc = nvo_file_commit_tmp(res->png))
+            || (rc = nvo_file_commit_tmp(res->svg))) {
             g_set_error(error, NVO_SUMMARY_ERROR, NVO_SUMMARY_ERROR_IO,
                         "%s: cannot write: %s", res->png, g_strerror(rc));
         }

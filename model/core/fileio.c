@@ -188,6 +188,15 @@ nvo_file_write_atomic(const char *path, const void *data, size_t len)
     return nvo_atomic_commit(&af);
 }
 
+int
+nvo_file_commit_tmp(const char *path)
+{
+    struct nvo_atomic_file af = {
+        .f = NULL, .path = g_strdup(path), .tmp_path = nvo_file_tmp_path(path),
+    };
+    return nvo_atomic_commit(&af);
+}
+
 /* mkdir(), with an existing directory counted as success. */
 static int
 mkdir1__(const char *path)

@@ -76,6 +76,10 @@ int nvo_atomic_commit(struct nvo_atomic_file *af);
 /* Closes 'f' (unless NULL) and removes PATH.tmp; frees the names. */
 void nvo_atomic_abort(struct nvo_atomic_file *af);
 
+/* Puts PATH.tmp, written by another program (gnuplot), into place as
+ * 'path'.  Returns 0, or rename's errno with PATH.tmp removed. */
+int nvo_file_commit_tmp(const char *path);
+
 /* ---- Directories ---- */
 
 /* Creates directory 'path' and its missing parents (mode 0777 less the
