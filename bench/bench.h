@@ -8,6 +8,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fabric/link.h"
+
+struct nvo_net;
+
 int nvo_bench_hold_main(int argc, char **argv);
 int nvo_bench_fabric_main(int argc, char **argv);
 int nvo_bench_scale_main(int argc, char **argv);
@@ -38,5 +42,22 @@ int nvo_bench_opt_value(int argc, char **argv, int *i,
  * and sets *out, or false. */
 bool nvo_bench_parse_count(const char *s, uint64_t lo, uint64_t hi,
                            uint64_t *out);
+
+/* A leaf-spine fabric for a benchmark: what <leaf-spine> says. */
+struct nvo_bench_leaf_spine {
+    uint32_t spines, leaves, hosts_per_leaf;
+    bool dual;                  /* dual-homed hypervisors */
+    struct nvo_link_cfg uplink; /* leaf - spine */
+    struct nvo_link_cfg access; /* hypervisor - leaf */
+};
+
+/* Adds the fabric 'ls' to 'net' (not yet finalized) as the topology
+ * generator expands it (topo.c): nodes spine1..S, leaf1..L, hvL-K leaf by
+ * leaf; links leaf-spine (the leaf at a), then hypervisor-leaf.  Returns
+ * 0, or an errno (EINVAL after printing the loader's message as
+ * "nvosim bench WHAT: ..."). */
+int nvo_bench_leaf_spine_build(struct nvo_net *net,
+                               const struct nvo_bench_leaf_spine *ls,
+                               const char *what);
 
 #endif

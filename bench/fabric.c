@@ -24,12 +24,19 @@
  * reason), events executed.  Only the run phase is timed
  * (CLOCK_MONOTONIC); building the fabric and its routes is "setup".
  *
- * --compare runs both sides as child processes (posix_spawn), one after
+ * The fabric is built by the topology generator (<leaf-spine>, through
+ * nvo_topo_load() on a generated file, bench/topo.c), as a scenario's
+ * is; its node order, names, addresses and port order are those the
+ * hand-built copy this file had before.
+ *
+ * --compare runs both sides as child programs (core/spawn.h), one after
  * the other: this nvosim binary (/proc/self/exe) with "bench fabric" and
  * the same options, then the ns3-leafspine program.  Each prints a
  * "result: key=value ..." line, which is parsed; each side's peak RSS is
  * its own whole process's (wait4), shared libraries included, so the two
- * are comparable.  ns3-leafspine is looked for with --ns3-program, next
+ * are comparable.  (A forked child, bench/child.c, would count only the
+ * pages it touches after the fork, not the shared libraries: exec keeps
+ * the two sides' memory like for like.)  ns3-leafspine is looked for with --ns3-program, next
  * to the nvosim binary (BUILD/tools/nvosim -> BUILD/bench/ns3-leafspine,
  * or side by side), then at the path the build put it
  * (NVO_NS3_LEAFSPINE_PATH).
@@ -41,7 +48,6 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <math.h>
-#include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,11 +59,10 @@
 
 #include "bench.h"
 #include "core/engine.h"
+#include "core/spawn.h"
 #include "fabric/net.h"
 #include "io/progress.h"
 #include "wire/wire.h"
-
-extern char **environ;
 
 #define DEFAULT_SPINES 4
 #define DEFAULT_LEAVES 8
@@ -76,6 +81,7 @@ extern char **environ;
 
 struct fabric_config {
     const char *engine;         /* nvosim's engine backend */
+    const char *scheduler;      /* its event queue; NULL: the default */
     uint32_t n_spines, n_leaves, hosts_per_leaf, flows_per_host;
     uint64_t rate_bps;
     nvo_time_t delay;
@@ -172,7 +178,7 @@ fabric_build(struct fabric *fab, const struct fabric_config *cfg)
 {
     memset(fab, 0, sizeof *fab);
     fab->cfg = cfg;
-    int error = nvo_engine_create(cfg->engine, NULL, &fab->e);
+    int error = nvo_engine_create(cfg->engine, cfg->scheduler, &fab->e);
     if (error) {
         return error;
     }
@@ -193,33 +199,17 @@ fabric_build(struct fabric *fab, const struct fabric_config *cfg)
     lcfg.delay = cfg->delay;
     lcfg.queue_bytes = cfg->queue_bytes;
 
-    /* Nodes: spines, leaves, hosts leaf by leaf; links: leaf-spine, then
-     * host-leaf (the order ns3_leafspine.cc follows). */
+    /* The topology generator's <leaf-spine>: nodes spines, leaves, hosts
+     * leaf by leaf; links leaf-spine, then host-leaf (the order
+     * ns3_leafspine.cc follows). */
+    struct nvo_bench_leaf_spine ls = {
+        .spines = cfg->n_spines, .leaves = cfg->n_leaves,
+        .hosts_per_leaf = cfg->hosts_per_leaf,
+        .uplink = lcfg, .access = lcfg,
+    };
     uint32_t n_hosts = cfg->n_leaves * cfg->hosts_per_leaf;
-    uint32_t spine0 = 0, leaf0 = cfg->n_spines, host0 = leaf0 + cfg->n_leaves;
-    char name[64];
-    for (uint32_t s = 0; s < cfg->n_spines; s++) {
-        snprintf(name, sizeof name, "spine%" PRIu32, s + 1);
-        nvo_net_add_node(fab->net, name, NVO_ROLE_SPINE);
-    }
-    for (uint32_t l = 0; l < cfg->n_leaves; l++) {
-        snprintf(name, sizeof name, "leaf%" PRIu32, l + 1);
-        nvo_net_add_node(fab->net, name, NVO_ROLE_LEAF);
-    }
-    for (uint32_t h = 0; h < n_hosts; h++) {
-        snprintf(name, sizeof name, "hv%" PRIu32 "-%" PRIu32,
-                 h / cfg->hosts_per_leaf + 1, h % cfg->hosts_per_leaf + 1);
-        nvo_net_add_node(fab->net, name, NVO_ROLE_HYPERVISOR);
-    }
-    for (uint32_t l = 0; l < cfg->n_leaves && !error; l++) {
-        for (uint32_t s = 0; s < cfg->n_spines && !error; s++) {
-            error = nvo_net_add_link(fab->net, leaf0 + l, spine0 + s, &lcfg);
-        }
-    }
-    for (uint32_t h = 0; h < n_hosts && !error; h++) {
-        error = nvo_net_add_link(fab->net, host0 + h,
-                                 leaf0 + h / cfg->hosts_per_leaf, &lcfg);
-    }
+    uint32_t host0 = cfg->n_spines + cfg->n_leaves;
+    error = nvo_bench_leaf_spine_build(fab->net, &ls, "fabric");
     if (!error) {
         error = nvo_net_finalize(fab->net);
     }
@@ -332,7 +322,8 @@ usage(FILE *f)
 "                           [--flows-per-host N] [--rate RATE] [--delay T]\n"
 "                           [--pkt-size BYTES] [--load X] [--duration T]\n"
 "                           [--queue SIZE] [--ecmp HASH] [--seed S]\n"
-"                           [--engine ENGINE] [--compare [--ns3-program P]]\n"
+"                           [--engine ENGINE] [--scheduler ladder|heap4]\n"
+"                           [--compare [--ns3-program P]]\n"
 "\n"
 "The packet-level leaf-spine benchmark.  Spines x leaves x hosts-per-leaf,\n"
 "every leaf linked to every spine, every host to its leaf, all links at\n"
@@ -360,6 +351,8 @@ usage(FILE *f)
 "                      random (per packet, as ns-3) (default: crc32)\n"
 "  --seed S            RNG master seed (default: %d)\n"
 "  --engine ENGINE     nvosim's engine backend: %s (default: native)\n"
+"  --scheduler NAME    the native engine's event queue: ladder or heap4\n"
+"                      (default: ladder)\n"
 "  --compare           run nvosim and then the plain ns-3 program\n"
 "                      ns3-leafspine with the same parameters, each in its\n"
 "                      own process; print both, the ratio nvosim / ns-3 and\n"
@@ -451,7 +444,9 @@ single(const struct fabric_config *cfg)
     getrusage(RUSAGE_SELF, &ru);
     char buf[NVO_TIME_STRLEN];
     describe(cfg);
-    printf("  nvosim, engine %s, ECMP %s\n", cfg->engine, ecmp_desc(cfg));
+    printf("  nvosim, engine %s%s%s, ECMP %s\n", cfg->engine,
+           cfg->scheduler ? ", scheduler " : "",
+           cfg->scheduler ? cfg->scheduler : "", ecmp_desc(cfg));
     printf("  packet-hops  %" PRIu64 " in %.3f s (run phase)\n",
            r.packet_hops, r.run_s);
     printf("  rate         %.0f packet-hops/s\n", r.hops_per_s);
@@ -589,81 +584,37 @@ parse_result(const char *out, struct fabric_result *res)
 }
 
 /* Runs 'argv' (argv[0] is the program's path) with its standard output
- * in a pipe, waits for it, and parses its "result:" line into *res, with
+ * captured (core/spawn.h), and parses its "result:" line into *res, with
  * the peak RSS from wait4().  Returns 0; EPROTO if it ran but reported
  * failure or no result (its output then goes to stderr); or an errno. */
 static int
-run_child(char **argv, struct fabric_result *res)
+run_program(const char *const *argv, struct fabric_result *res)
 {
     memset(res, 0, sizeof *res);
-    int fds[2];
-    if (pipe(fds)) {
-        return errno;
-    }
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
-    posix_spawn_file_actions_addclose(&fa, fds[0]);
-    posix_spawn_file_actions_addclose(&fa, fds[1]);
-    fflush(NULL);
-    pid_t pid;
-    int error = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    close(fds[1]);
+    struct nvo_spawn_opts so = {
+        .argv = argv, .in = NVO_SPAWN_NULL, .out = NVO_SPAWN_CAPTURE,
+        .err = NVO_SPAWN_INHERIT,
+    };
+    struct nvo_spawn_result sr;
+    int error = nvo_spawn_run(&so, &sr);
     if (error) {
-        close(fds[0]);
         return error;
     }
-    size_t len = 0, cap = 4096;
-    char *out = malloc(cap);
-    while (out) {
-        if (len + 1024 > cap) {
-            char *bigger = realloc(out, cap *= 2);
-            if (!bigger) {
-                free(out);
-                out = NULL;
-                break;
-            }
-            out = bigger;
-        }
-        ssize_t n = read(fds[0], out + len, cap - len - 1);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n <= 0) {
-            break;
-        }
-        len += (size_t) n;
-    }
-    close(fds[0]);
-
-    int status = 0;
-    struct rusage ru;
-    memset(&ru, 0, sizeof ru);
-    while (wait4(pid, &status, 0, &ru) < 0) {
-        if (errno != EINTR) {
-            free(out);
-            return errno;
-        }
-    }
-    if (!out) {
-        return ENOMEM;
-    }
-    out[len] = '\0';
-    bool parsed = parse_result(out, res);
-    res->maxrss_kib = ru.ru_maxrss;
-    if (WIFSIGNALED(status)) {
-        fprintf(stderr, "nvosim bench fabric: %s killed by signal %d\n",
-                argv[0], WTERMSIG(status));
+    bool parsed = parse_result(sr.out, res);
+    res->maxrss_kib = sr.rusage.ru_maxrss;
+    char how[64];
+    if (WIFSIGNALED(sr.status)) {
+        fprintf(stderr, "nvosim bench fabric: %s %s\n", argv[0],
+                nvo_spawn_status_text(sr.status, how, sizeof how));
         error = EIO;
-    } else if (!parsed || WEXITSTATUS(status)) {
-        fprintf(stderr, "nvosim bench fabric: %s %s (exit status %d); its "
-                "output:\n%s", argv[0],
-                parsed ? "reported a failure" : "printed no result line",
-                WEXITSTATUS(status), out);
+    } else if (!parsed || !nvo_spawn_succeeded(sr.status)) {
+        fprintf(stderr, "nvosim bench fabric: %s %s (%s); its output:\n%s",
+                argv[0], parsed ? "reported a failure" : "printed no result "
+                "line", nvo_spawn_status_text(sr.status, how, sizeof how),
+                sr.out);
         error = parsed ? EPROTO : EIO;
     }
-    free(out);
+    nvo_spawn_result_clear(&sr);
     return error;
 }
 
@@ -719,10 +670,12 @@ compare(const struct fabric_config *cfg, const char *ns3_program)
 
     char a[N_COMMON_ARGS][64];
     common_args(cfg, a);
-    char ecmp[64], engine[64];
+    char ecmp[64], engine[64], sched[64];
     snprintf(ecmp, sizeof ecmp, "--ecmp=%s", nvo_hash_fn_name(cfg->hash));
     snprintf(engine, sizeof engine, "--engine=%s", cfg->engine);
-    char *nv_argv[N_COMMON_ARGS + 6], *ns_argv[N_COMMON_ARGS + 2];
+    snprintf(sched, sizeof sched, "--scheduler=%s",
+             cfg->scheduler ? cfg->scheduler : "");
+    const char *nv_argv[N_COMMON_ARGS + 7], *ns_argv[N_COMMON_ARGS + 2];
     size_t k = 0;
     nv_argv[k++] = exe;
     nv_argv[k++] = "bench";
@@ -733,12 +686,17 @@ compare(const struct fabric_config *cfg, const char *ns3_program)
     }
     nv_argv[k++] = ecmp;
     nv_argv[k++] = engine;
+    if (cfg->scheduler) {
+        nv_argv[k++] = sched;
+    }
     nv_argv[k] = NULL;
     ns_argv[0] = ns3;
     ns_argv[N_COMMON_ARGS + 1] = NULL;
 
     describe(cfg);
-    printf("nvosim: engine %s, ECMP %s\n", cfg->engine, ecmp_desc(cfg));
+    printf("nvosim: engine %s%s%s, ECMP %s\n", cfg->engine,
+           cfg->scheduler ? ", scheduler " : "",
+           cfg->scheduler ? cfg->scheduler : "", ecmp_desc(cfg));
     printf("ns-3:   %s: ns-3 3.37 point-to-point links, Ipv4GlobalRouting "
            "with random per-packet ECMP, no queue discs\n", ns3);
     printf("each side in its own process, one after the other\n\n");
@@ -748,15 +706,16 @@ compare(const struct fabric_config *cfg, const char *ns3_program)
 
     struct fabric_result nv, ns;
     char label[32];
-    snprintf(label, sizeof label, "nvosim (%s)", cfg->engine);
-    int nv_error = run_child(nv_argv, &nv);
+    snprintf(label, sizeof label, "nvosim (%s)",
+             cfg->scheduler ? cfg->scheduler : cfg->engine);
+    int nv_error = run_program(nv_argv, &nv);
     if (nv_error && nv_error != EPROTO) {
         printf("%-17s failed: %s\n", label, strerror(nv_error));
     } else {
         print_row(label, &nv);
     }
     fflush(stdout);
-    int ns_error = run_child(ns_argv, &ns);
+    int ns_error = run_program(ns_argv, &ns);
     if (ns_error && ns_error != EPROTO) {
         printf("%-17s failed: %s\n", "ns-3 (plain)", strerror(ns_error));
     } else {
@@ -829,6 +788,7 @@ nvo_bench_fabric_main(int argc, char **argv)
             "--spines", "--leaves", "--hosts-per-leaf", "--flows-per-host",
             "--rate", "--delay", "--pkt-size", "--load", "--duration",
             "--queue", "--ecmp", "--seed", "--engine", "--ns3-program",
+            "--scheduler",
         };
         const char *val = NULL;
         int k = nvo_bench_opt_value(argc, argv, &i, with_value,
@@ -922,14 +882,27 @@ nvo_bench_fabric_main(int argc, char **argv)
         case 12:
             cfg.engine = val;
             break;
-        default:
+        case 13:
             ns3_program = val;
+            break;
+        default:
+            cfg.scheduler = val;
             break;
         }
     }
     if (!nvo_engine_lookup(cfg.engine)) {
         return usage_error("--engine: unknown engine \"%s\" (built in: %s)",
                            cfg.engine, nvo_engine_names());
+    }
+    if (cfg.scheduler && strcmp(cfg.engine, "native")) {
+        return usage_error("--scheduler: only for the native engine (not "
+                           "\"%s\")", cfg.engine);
+    }
+    if (cfg.scheduler && strcmp(cfg.scheduler, "ladder")
+        && strcmp(cfg.scheduler, "heap4")) {
+        return usage_error("--scheduler: unknown scheduler \"%s\" (native "
+                           "has: %s)", cfg.scheduler,
+                           NVO_ENGINE_NATIVE_SCHEDULERS);
     }
     if ((uint64_t) cfg.n_leaves * cfg.hosts_per_leaf + cfg.n_leaves
         + cfg.n_spines > 1000000) {

@@ -17,6 +17,7 @@
 
 #include "cli.h"
 #include "cmd.h"
+#include "core/fileio.h"
 #include "io/config.h"
 #include "runner.h"
 #include "run/sim.h"
@@ -40,7 +41,7 @@ catch_signals(const struct nvo_sim *sim, struct sigaction *old)
 {
     tmp_files = g_new0(char *, sim->files->len + 1);
     for (guint i = 0; i < sim->files->len; i++) {
-        tmp_files[i] = g_strconcat(sim->files->pdata[i], ".tmp", NULL);
+        tmp_files[i] = nvo_file_tmp_path(sim->files->pdata[i]);
     }
     struct sigaction sa = { .sa_handler = on_signal };
     sigemptyset(&sa.sa_mask);

@@ -42,6 +42,7 @@
 
 #include "cli.h"
 #include "cmd.h"
+#include "core/fileio.h"
 #include "io/config.h"
 #include "io/progress.h"
 #include "runner.h"
@@ -368,7 +369,7 @@ prepare_dir(const struct opts *o, const struct nvo_sweep_def *def, int *rc)
         return -1;
     }
     char *runs = g_build_filename(dir, "runs", NULL);
-    int err = g_mkdir_with_parents(runs, 0777) ? errno : 0;
+    int err = nvo_mkdir_p(runs);
     g_free(runs);
     if (err) {
         fprintf(stderr, "nvosim sweep: cannot create %s: %s\n", dir,
@@ -411,7 +412,6 @@ prepare_dir(const struct opts *o, const struct nvo_sweep_def *def, int *rc)
     char *path = g_build_filename(dir, "sweep.def", NULL);
     char *text = nvo_sweep_def_text(def);
     char *old = NULL;
-    GError *error = NULL;
     if (!fresh) {
         if (!g_file_get_contents(path, &old, NULL, NULL)) {
             fprintf(stderr, "nvosim sweep: %s holds no sweep (no "
@@ -426,9 +426,8 @@ prepare_dir(const struct opts *o, const struct nvo_sweep_def *def, int *rc)
             g_free(diff);
             goto fail;
         }
-    } else if (!g_file_set_contents(path, text, -1, &error)) {
-        fprintf(stderr, "nvosim sweep: %s\n", error->message);
-        g_error_free(error);
+    } else if ((err = nvo_file_write_atomic(path, text, strlen(text)))) {
+        fprintf(stderr, "nvosim sweep: %s: %s\n", path, g_strerror(err));
         *rc = 1;
         goto fail;
     }
@@ -451,12 +450,11 @@ rebuild_csv(struct sweep *sw, bool *done, size_t *n_done)
 {
     char *csv = nvo_sweep_def_rebuild(sw->def, sw->dir, done, n_done);
     char *path = g_build_filename(sw->dir, "sweep.csv", NULL);
-    GError *error = NULL;
-    bool ok = g_file_set_contents(path, csv, -1, &error);
-    if (!ok) {
-        fprintf(stderr, "nvosim sweep: %s\n", error->message);
-        g_error_free(error);
+    int err = nvo_file_write_atomic(path, csv, strlen(csv));
+    if (err) {
+        fprintf(stderr, "nvosim sweep: %s: %s\n", path, g_strerror(err));
     }
+    bool ok = !err;
     g_free(path);
     g_free(csv);
     return ok;

@@ -25,6 +25,7 @@
 
 #include "cli.h"
 #include "cmd.h"
+#include "core/fileio.h"
 #include "overlay/encap.h"
 #include "overlay/pe.h"
 #include "core/engine.h"
@@ -541,29 +542,6 @@ deliver(void *s_, struct nvo_pe *pe, uint32_t tenant, uint32_t vm,
     nvo_pkt_free(p);
 }
 
-static int
-mkdir_p(const char *path)
-{
-    char buf[4096];
-    if (strlen(path) >= sizeof buf) {
-        return ENAMETOOLONG;
-    }
-    strcpy(buf, path);
-    for (char *q = buf + 1; *q; q++) {
-        if (*q == '/') {
-            *q = '\0';
-            if (mkdir(buf, 0777) && errno != EEXIST) {
-                return errno;
-            }
-            *q = '/';
-        }
-    }
-    if (mkdir(buf, 0777) && errno != EEXIST) {
-        return errno;
-    }
-    return 0;
-}
-
 /* Appends ",VALUE" with 'fmt', or "," alone (a missing value: no
  * sample) when 'have' is false. */
 static void
@@ -590,12 +568,12 @@ static int
 write_summary_csv(const struct sim *s, const char *path, double wq,
                   double wq_theory, double wall)
 {
-    char tmp[4300];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        return errno;
+    struct nvo_atomic_file af;
+    int error = nvo_atomic_open(&af, path);
+    if (error) {
+        return error;
     }
+    FILE *f = af.f;
     const struct nvo_port_stats *st = &s->port1->st;
     uint64_t drops = 0;
     for (int r = 0; r < NVO_DROP_N; r++) {
@@ -637,17 +615,7 @@ write_summary_csv(const struct sim *s, const char *path, double wq,
     fprintf(f, ",%s", nvo_entropy_name(ent));
     csv_num(f, ent != NVO_ENTROPY_NONE, "%.0f", s->n_entropy_values);
     fprintf(f, ",%016" PRIx64 ",%.6f\n", s->e->fingerprint, wall);
-    int error = ferror(f) ? EIO : 0;
-    if (fclose(f) && !error) {
-        error = errno;
-    }
-    if (!error && rename(tmp, path)) {
-        error = errno;
-    }
-    if (error) {
-        remove(tmp);
-    }
-    return error;
+    return nvo_atomic_commit(&af);
 }
 
 int
@@ -703,7 +671,7 @@ nvo_cmd_tunnel_main(int argc, char **argv)
         return 2;
     }
 
-    error = mkdir_p(s->o.out_dir);
+    error = nvo_mkdir_p(s->o.out_dir);
     if (error) {
         fprintf(stderr, "nvosim tunnel: %s: %s\n", s->o.out_dir,
                 strerror(error));

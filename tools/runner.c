@@ -1,12 +1,10 @@
 /* runner.c: runs in child processes for batch and sweep.  See runner.h. */
-#define _GNU_SOURCE             /* posix_spawn_file_actions_addclosefrom_np */
 #include "runner.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +13,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/fileio.h"
+#include "core/spawn.h"
+
 static int inherit_fd__ = -1;   /* see nvo_runner_inherit_fd() */
 
 static int
@@ -22,8 +23,6 @@ cmp_names__(const char *const *a, const char *const *b)
 {
     return strcmp(*a, *b);
 }
-
-extern char **environ;
 
 #define REASON_MAX 400
 
@@ -53,8 +52,8 @@ nvo_runner_start(const char *scenario, const char *out_dir,
                                   "(/proc/self/exe): %s", g_strerror(errno));
         return ENOENT;
     }
-    if (g_mkdir_with_parents(out_dir, 0777)) {
-        int err = errno;
+    int err = nvo_mkdir_p(out_dir);
+    if (err) {
         *reason = g_strdup_printf("cannot create %s: %s", out_dir,
                                   g_strerror(err));
         return err;
@@ -74,30 +73,15 @@ nvo_runner_start(const char *scenario, const char *out_dir,
     g_ptr_array_add(argv, NULL);
 
     char *log = g_build_filename(out_dir, "run.log", NULL);
-    posix_spawn_file_actions_t fa;
-    posix_spawnattr_t attr;
-    sigset_t none;
-    sigemptyset(&none);
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null",
-                                     O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, log,
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0666);
-    posix_spawn_file_actions_adddup2(&fa, STDOUT_FILENO, STDERR_FILENO);
     /* The child gets stdin, stdout, stderr and, as descriptor 3, the one
      * the caller named (the sweep's lock); nothing else leaks into it
      * (MPI's sockets, other runs' files). */
-    if (inherit_fd__ >= 0 && inherit_fd__ != 3) {
-        posix_spawn_file_actions_adddup2(&fa, inherit_fd__, 3);
-    }
-    posix_spawn_file_actions_addclosefrom_np(&fa, inherit_fd__ >= 0 ? 4 : 3);
-    posix_spawnattr_init(&attr);
-    posix_spawnattr_setsigmask(&attr, &none);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
-    int err = posix_spawn(pid, self, &fa, &attr, (char **) argv->pdata,
-                          environ);
-    posix_spawnattr_destroy(&attr);
-    posix_spawn_file_actions_destroy(&fa);
+    struct nvo_spawn_opts so = {
+        .argv = (const char *const *) argv->pdata, .in = NVO_SPAWN_NULL,
+        .out = NVO_SPAWN_FILE, .out_path = log, .err = NVO_SPAWN_TO_STDOUT,
+        .keep = inherit_fd__ >= 0, .keep_fd = inherit_fd__,
+    };
+    err = nvo_spawn_start(&so, pid);
     if (err) {
         *reason = g_strdup_printf("cannot start %s: %s", self,
                                   g_strerror(err));

@@ -2,11 +2,12 @@
  * child process.
  *
  * A run is "nvosim run SCENARIO --quiet --out DIR --set ..." started with
- * posix_spawn() from this same binary (/proc/self/exe): a crash, an abort
- * or a leak in one run cannot touch the others or the command that
- * started it, every run has a fresh process (the ns3 engine allows one
- * per process), and nothing of the parent's memory is touched by the
- * child before exec (which MPI transports that register memory need).
+ * nvo_spawn_start() (core/spawn.h, posix_spawn) from this same binary
+ * (/proc/self/exe): a crash, an abort or a leak in one run cannot touch
+ * the others or the command that started it, every run has a fresh
+ * process (the ns3 engine allows one per process), and nothing of the
+ * parent's memory is touched by the child before exec (which MPI
+ * transports that register memory need).
  * The child's stdin is /dev/null; its stdout and stderr go to
  * DIR/run.log, which is removed when the run succeeds and left empty.
  * The child gets --force: the caller decided that DIR may be used (a

@@ -14,6 +14,8 @@
 #include <sys/wait.h>
 
 #include "analysis/summarize.h"
+#include "core/fileio.h"
+#include "core/spawn.h"
 
 void
 nvo_plot_result_clear(struct nvo_plot_result *res)
@@ -138,16 +140,19 @@ run_gnuplot__(const char *prog, const char *script, const char *png,
     gp_quote__(vars, png);
     g_string_append(vars, "; svg_out=");
     gp_quote__(vars, svg);
-    char *argv[] = { (char *) prog, "-e", vars->str, (char *) script, NULL };
-    char *out = NULL, *err = NULL;
-    int status = 0;
-    GError *e = NULL;
-    bool spawned = g_spawn_sync(NULL, argv, NULL, G_SPAWN_SEARCH_PATH, NULL,
-                                NULL, &out, &err, &status, &e);
+    const char *argv[] = { prog, "-e", vars->str, script, NULL };
+    struct nvo_spawn_opts so = {
+        .argv = argv, .in = NVO_SPAWN_NULL, .out = NVO_SPAWN_CAPTURE,
+        .err = NVO_SPAWN_CAPTURE,
+    };
+    struct nvo_spawn_result sr;
+    int serr = nvo_spawn_run(&so, &sr);
     g_string_free(vars, TRUE);
     int rc = 0;
-    if (!spawned) {
-        if (e->code == G_SPAWN_ERROR_NOENT) {
+    char *out = sr.out, *err = sr.err;
+    int status = sr.status;
+    if (serr) {
+        if (serr == ENOENT) {
             rc = fail__(error, NVO_SUMMARY_ERROR_PLOT,
                         "%s: not found: nvosim plot needs gnuplot (install "
                         "it: scripts/setup, or apt-get install gnuplot-nox); "
@@ -155,9 +160,8 @@ run_gnuplot__(const char *prog, const char *script, const char *png,
                         res->data, res->script);
         } else {
             rc = fail__(error, NVO_SUMMARY_ERROR_PLOT, "cannot run %s: %s",
-                        prog, e->message);
+                        prog, g_strerror(serr));
         }
-        g_error_free(e);
     } else {
         g_strstrip(err);
         if (*err) {
@@ -379,8 +383,8 @@ nvo_plot(const struct nvo_plot_opts *o, struct nvo_plot_result *res_out,
     rel = g_strconcat(base, ".svg", NULL);
     res->svg = g_canonicalize_filename(rel, NULL);
     g_free(rel);
-    png_tmp = g_strconcat(res->png, ".tmp", NULL);
-    svg_tmp = g_strconcat(res->svg, ".tmp", NULL);
+    png_tmp = nvo_file_tmp_path(res->png);
+    svg_tmp = nvo_file_tmp_path(res->svg);
 
     /* The data file: one block per series, two blank lines apart. */
     size_t n_min = SIZE_MAX, n_max = 0;
@@ -553,8 +557,8 @@ nvo_plot(const struct nvo_plot_opts *o, struct nvo_plot_result *res_out,
     rc = run_gnuplot__(o->gnuplot ? o->gnuplot : "gnuplot", res->script,
                        png_tmp, svg_tmp, res, error);
     if (!rc) {
-        if (rename(png_tmp, res->png) || rename(svg_tmp, res->svg)) {
-            rc = errno;
+        if ((rc = nvo_file_commit_tmp(res->png))
+            || (rc = nvo_file_commit_tmp(res->svg))) {
             g_set_error(error, NVO_SUMMARY_ERROR, NVO_SUMMARY_ERROR_IO,
                         "%s: cannot write: %s", res->png, g_strerror(rc));
         }

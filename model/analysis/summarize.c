@@ -1051,30 +1051,11 @@ int
 nvo_summary_write_file(const char *path, const char *text, size_t size,
                        GError **error)
 {
-    char *tmp = g_strconcat(path, ".tmp", NULL);
-    int err = 0;
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        err = errno;
-    } else {
-        if (fwrite(text, 1, size, f) != size || fflush(f)) {
-            err = errno ? errno : EIO;
-        }
-        if (fclose(f) && !err) {
-            err = errno ? errno : EIO;
-        }
-        if (!err && rename(tmp, path)) {
-            err = errno;
-        }
-        if (err) {
-            remove(tmp);
-        }
-    }
+    int err = nvo_file_write_atomic(path, text, size);
     if (err) {
         g_set_error(error, NVO_SUMMARY_ERROR, NVO_SUMMARY_ERROR_IO,
                     "%s: cannot write: %s", path, g_strerror(err));
     }
-    g_free(tmp);
     return err;
 }
 

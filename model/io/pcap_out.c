@@ -13,15 +13,18 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <glib.h>
+
+#include "core/fileio.h"
+
 #define PCAP_IOBUF_SIZE (1u << 20)  /* large writes */
 
 struct nvo_pcap_out {
     pcap_t *pcap;               /* the "dead" handle: link type, snaplen */
     pcap_dumper_t *dumper;
-    FILE *file;                 /* owned by 'dumper' once it exists */
+    struct nvo_atomic_file out; /* PATH.tmp until closed */
+    FILE *file;                 /* out.f; owned by 'dumper' once it exists */
     char *iobuf;                /* the FILE's buffer, PCAP_IOBUF_SIZE */
-    char *path;
-    char *tmp_path;
     uint32_t snaplen;           /* of the file header */
     bool headers_only;          /* capture p->size bytes */
     uint8_t *buf;               /* snaplen bytes; zero past 'dirty' */
@@ -48,28 +51,16 @@ pcap_out_free__(struct nvo_pcap_out *po)
 {
     if (po->dumper) {
         pcap_dump_close(po->dumper);    /* closes po->file */
-    } else if (po->file) {
-        fclose(po->file);
+        po->out.f = NULL;
     }
+    nvo_atomic_abort(&po->out);         /* closes it otherwise; removes
+                                         * PATH.tmp unless committed */
     if (po->pcap) {
         pcap_close(po->pcap);
     }
     free(po->buf);
     free(po->iobuf);
-    free(po->path);
-    free(po->tmp_path);
     free(po);
-}
-
-static char *
-xstrdup__(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d) {
-        memcpy(d, s, n);
-    }
-    return d;
 }
 
 int
@@ -88,23 +79,19 @@ nvo_pcap_out_open(const char *path, uint32_t snaplen,
     }
 
     struct nvo_pcap_out *po = calloc(1, sizeof *po);
-    size_t tmp_size = strlen(path) + sizeof ".tmp";
     if (po) {
         po->snaplen = snaplen;
         po->headers_only = headers_only;
-        po->path = xstrdup__(path);
-        po->tmp_path = malloc(tmp_size);
         po->buf = headers_only ? malloc(1) : calloc(1, snaplen);
         po->iobuf = malloc(PCAP_IOBUF_SIZE);
     }
-    if (!po || !po->path || !po->tmp_path || !po->buf || !po->iobuf) {
+    if (!po || !po->buf || !po->iobuf) {
         if (po) {
             pcap_out_free__(po);
         }
         set_msg__(err, err_size, "%s: out of memory", path);
         return ENOMEM;
     }
-    snprintf(po->tmp_path, tmp_size, "%s.tmp", path);
 
     po->pcap = pcap_open_dead_with_tstamp_precision(
         DLT_EN10MB, (int) snaplen, PCAP_TSTAMP_PRECISION_NANO);
@@ -113,20 +100,21 @@ nvo_pcap_out_open(const char *path, uint32_t snaplen,
         set_msg__(err, err_size, "%s: libpcap cannot open a handle", path);
         return ENOMEM;
     }
-    po->file = fopen(po->tmp_path, "wb");
-    if (!po->file) {
-        int error = errno;
-        set_msg__(err, err_size, "%s: cannot create: %s", po->tmp_path,
+    int error = nvo_atomic_open(&po->out, path);
+    if (error) {
+        char *tmp = nvo_file_tmp_path(path);
+        set_msg__(err, err_size, "%s: cannot create: %s", tmp,
                   strerror(error));
+        g_free(tmp);
         pcap_out_free__(po);
         return error;
     }
+    po->file = po->out.f;
     setvbuf(po->file, po->iobuf, _IOFBF, PCAP_IOBUF_SIZE);
     po->dumper = pcap_dump_fopen(po->pcap, po->file);
     if (!po->dumper) {
-        set_msg__(err, err_size, "%s: %s", po->tmp_path,
+        set_msg__(err, err_size, "%s: %s", po->out.tmp_path,
                   pcap_geterr(po->pcap));
-        remove(po->tmp_path);
         pcap_out_free__(po);
         return EIO;
     }
@@ -143,7 +131,7 @@ nvo_pcap_out_write(struct nvo_pcap_out *po, nvo_time_t t,
     }
     if (t < 0) {
         snprintf(po->msg, sizeof po->msg, "%s: negative time %" PRId64 " ps",
-                 po->path, t);
+                 po->out.path, t);
         return EINVAL;
     }
 
@@ -175,7 +163,8 @@ nvo_pcap_out_write(struct nvo_pcap_out *po, nvo_time_t t,
     pcap_dump((u_char *) po->dumper, &h, bytes);
     if (ferror(po->file)) {
         po->error = EIO;
-        snprintf(po->msg, sizeof po->msg, "%s: write error", po->tmp_path);
+        snprintf(po->msg, sizeof po->msg, "%s: write error",
+                 po->out.tmp_path);
         return po->error;
     }
     po->n_packets++;
@@ -207,19 +196,21 @@ nvo_pcap_out_close(struct nvo_pcap_out *po, char *err, size_t err_size)
     } else if (pcap_dump_flush(po->dumper) || ferror(po->file)
                || fsync(fileno(po->file))) {
         error = errno ? errno : EIO;
-        set_msg__(err, err_size, "%s: write error: %s", po->tmp_path,
+        set_msg__(err, err_size, "%s: write error: %s", po->out.tmp_path,
                   strerror(error));
     }
-    pcap_dump_close(po->dumper);
+    pcap_dump_close(po->dumper);        /* closes po->file */
     po->dumper = NULL;
-    po->file = NULL;
-    if (!error && rename(po->tmp_path, po->path)) {
-        error = errno;
-        set_msg__(err, err_size, "%s: cannot rename to %s: %s",
-                  po->tmp_path, po->path, strerror(error));
-    }
-    if (error) {
-        remove(po->tmp_path);
+    po->file = po->out.f = NULL;
+    if (!error) {
+        char *tmp = g_strdup(po->out.tmp_path), *dst = g_strdup(po->out.path);
+        error = nvo_atomic_commit(&po->out);  /* the rename alone */
+        if (error) {
+            set_msg__(err, err_size, "%s: cannot rename to %s: %s", tmp, dst,
+                      strerror(error));
+        }
+        g_free(tmp);
+        g_free(dst);
     }
     pcap_out_free__(po);
     return error;
@@ -231,11 +222,10 @@ nvo_pcap_out_discard(struct nvo_pcap_out *po)
     if (!po) {
         return;
     }
-    pcap_dump_close(po->dumper);
+    pcap_dump_close(po->dumper);        /* closes po->file */
     po->dumper = NULL;
-    po->file = NULL;
-    remove(po->tmp_path);
-    pcap_out_free__(po);
+    po->file = po->out.f = NULL;
+    pcap_out_free__(po);                /* removes PATH.tmp */
 }
 
 static void

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <threads.h>
 
+#include "core/fileio.h"
 #include "wire/wire.h"
 
 #define TRACE_BUF_SIZE (1u << 20)
@@ -40,8 +41,8 @@ struct summary_cache {
 };
 
 struct nvo_trace {
-    FILE *f;
-    char *path, *tmp_path;
+    struct nvo_atomic_file out; /* PATH.tmp until closed */
+    FILE *f;                    /* out.f */
     uint64_t n_lines;
 
     /* The buffer being filled (the simulation's thread only). */
@@ -106,8 +107,6 @@ trace_free__(struct nvo_trace *t)
         free(t->bufs[i]);
     }
     free(t->cache);
-    free(t->path);
-    free(t->tmp_path);
     free(t);
 }
 
@@ -118,11 +117,8 @@ nvo_trace_open(const char *path, struct nvo_trace **out)
     if (!t) {
         return ENOMEM;
     }
-    size_t len = strlen(path);
-    t->path = malloc(len + 1);
-    t->tmp_path = malloc(len + 5);
     t->cache = calloc(TRACE_CACHE_N, sizeof *t->cache);
-    bool ok = t->path && t->tmp_path && t->cache;
+    bool ok = t->cache;
     for (size_t i = 0; i < TRACE_N_BUFS; i++) {
         t->bufs[i] = malloc(TRACE_BUF_SIZE);
         ok = ok && t->bufs[i];
@@ -131,38 +127,32 @@ nvo_trace_open(const char *path, struct nvo_trace **out)
         trace_free__(t);
         return ENOMEM;
     }
-    memcpy(t->path, path, len + 1);
-    memcpy(t->tmp_path, path, len);
-    memcpy(t->tmp_path + len, ".tmp", 5);
-    t->f = fopen(t->tmp_path, "w");
-    if (!t->f) {
-        int error = errno;
+    int error = nvo_atomic_open(&t->out, path);
+    if (error) {
         trace_free__(t);
         return error;
     }
+    t->f = t->out.f;
     setvbuf(t->f, NULL, _IONBF, 0);     /* this module buffers */
     t->cur = t->bufs[0];
     for (size_t i = 1; i < TRACE_N_BUFS; i++) {
         t->free_bufs[t->n_free++] = t->bufs[i];
     }
     if (mtx_init(&t->mtx, mtx_plain) != thrd_success) {
-        fclose(t->f);
-        remove(t->tmp_path);
+        nvo_atomic_abort(&t->out);
         trace_free__(t);
         return ENOMEM;
     }
     if (cnd_init(&t->cnd) != thrd_success) {
         mtx_destroy(&t->mtx);
-        fclose(t->f);
-        remove(t->tmp_path);
+        nvo_atomic_abort(&t->out);
         trace_free__(t);
         return ENOMEM;
     }
     if (thrd_create(&t->writer, writer_main__, t) != thrd_success) {
         cnd_destroy(&t->cnd);
         mtx_destroy(&t->mtx);
-        fclose(t->f);
-        remove(t->tmp_path);
+        nvo_atomic_abort(&t->out);
         trace_free__(t);
         return EAGAIN;
     }
@@ -324,14 +314,10 @@ nvo_trace_close(struct nvo_trace *t)
     }
     trace_stop__(t);
     int error = t->error;
-    if (fclose(t->f) && !error) {
-        error = errno ? errno : EIO;
-    }
-    if (!error && rename(t->tmp_path, t->path)) {
-        error = errno;
-    }
     if (error) {
-        remove(t->tmp_path);
+        nvo_atomic_abort(&t->out);
+    } else {
+        error = nvo_atomic_commit(&t->out);
     }
     trace_free__(t);
     return error;
@@ -343,8 +329,7 @@ nvo_trace_abort(struct nvo_trace *t)
     if (t) {
         t->used = 0;            /* nothing more to write */
         trace_stop__(t);
-        fclose(t->f);
-        remove(t->tmp_path);
+        nvo_atomic_abort(&t->out);
         trace_free__(t);
     }
 }

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <libxml/xmlwriter.h>
 
+#include "core/fileio.h"
 #include "core/mem.h"
 #include "io/pcap_out.h"
 #include "run/sim.h"
@@ -436,30 +437,11 @@ write_file__(const char *dir, const char *name, const char *data,
              size_t len, GError **error)
 {
     char *path = g_build_filename(dir, name, NULL);
-    char *tmp = g_strconcat(path, ".tmp", NULL);
-    int err = 0;
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        err = errno;
-    } else {
-        if (fwrite(data, 1, len, f) != len) {
-            err = errno ? errno : EIO;
-        }
-        if (fclose(f) && !err) {
-            err = errno;
-        }
-        if (!err && rename(tmp, path)) {
-            err = errno;
-        }
-        if (err) {
-            remove(tmp);
-        }
-    }
+    int err = nvo_file_write_atomic(path, data, len);
     if (err) {
-        g_set_error(error, NVO_CONFIG_ERROR, NVO_CONFIG_ERROR_INVALID,
-                    "%s: %s", path, g_strerror(err));
+        g_set_error(error, NVO_IO_ERROR, NVO_IO_ERROR_FAILED, "%s: %s", path,
+                    g_strerror(err));
     }
-    g_free(tmp);
     g_free(path);
     return err;
 }
@@ -742,7 +724,7 @@ nvo_sim_write_results(struct nvo_sim *sim, GError **error)
         err = nvo_trace_close(sim->trace);
         sim->trace = NULL;
         if (err) {
-            g_set_error(error, NVO_CONFIG_ERROR, NVO_CONFIG_ERROR_INVALID,
+            g_set_error(error, NVO_IO_ERROR, NVO_IO_ERROR_FAILED,
                         "%s/trace.txt: %s", sim->out_dir, g_strerror(err));
             return err;
         }
@@ -752,8 +734,7 @@ nvo_sim_write_results(struct nvo_sim *sim, GError **error)
         char msg[512];
         err = nvo_pcap_out_close(pc, msg, sizeof msg);
         if (err) {
-            g_set_error(error, NVO_CONFIG_ERROR, NVO_CONFIG_ERROR_INVALID,
-                        "%s", msg);
+            g_set_error(error, NVO_IO_ERROR, NVO_IO_ERROR_FAILED, "%s", msg);
             return err;
         }
     }

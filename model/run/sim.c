@@ -7,33 +7,10 @@
 #include <stdio.h>
 #include <sys/stat.h>
 
+#include "core/fileio.h"
 #include "io/pcap_out.h"
 #include "io/progress.h"
 #include "io/trace.h"
-
-static int
-mkdir_p__(const char *path)
-{
-    if (!*path) {
-        return EINVAL;          /* "": no directory at all */
-    }
-    char *buf = g_strdup(path);
-    int error = 0;
-    for (char *q = buf + 1; *q && !error; q++) {
-        if (*q == '/') {
-            *q = '\0';
-            if (mkdir(buf, 0777) && errno != EEXIST) {
-                error = errno;
-            }
-            *q = '/';
-        }
-    }
-    if (!error && mkdir(buf, 0777) && errno != EEXIST) {
-        error = errno;
-    }
-    g_free(buf);
-    return error;
-}
 
 static void
 warning_free__(gpointer w_)
@@ -175,9 +152,9 @@ static bool
 open_outputs__(struct nvo_sim *sim, GError **error)
 {
     const struct nvo_scenario_cfg *cfg = sim->cfg;
-    int err = mkdir_p__(sim->out_dir);
+    int err = nvo_mkdir_p(sim->out_dir);
     if (err) {
-        g_set_error(error, NVO_CONFIG_ERROR, NVO_CONFIG_ERROR_INVALID,
+        g_set_error(error, NVO_IO_ERROR, NVO_IO_ERROR_FAILED,
                     "%s: cannot create the output directory: %s",
                     *sim->out_dir ? sim->out_dir : "\"\"", g_strerror(err));
         return false;
@@ -186,7 +163,7 @@ open_outputs__(struct nvo_sim *sim, GError **error)
         char *path = g_build_filename(sim->out_dir, "trace.txt", NULL);
         err = nvo_trace_open(path, &sim->trace);
         if (err) {
-            g_set_error(error, NVO_CONFIG_ERROR, NVO_CONFIG_ERROR_INVALID,
+            g_set_error(error, NVO_IO_ERROR, NVO_IO_ERROR_FAILED,
                         "%s: %s", path, g_strerror(err));
             g_free(path);
             return false;
@@ -219,7 +196,7 @@ open_outputs__(struct nvo_sim *sim, GError **error)
             g_free(base);
             if (err) {
                 g_free(path);
-                g_set_error(error, NVO_CONFIG_ERROR, NVO_CONFIG_ERROR_INVALID,
+                g_set_error(error, NVO_IO_ERROR, NVO_IO_ERROR_FAILED,
                             "%s", msg);
                 g_hash_table_destroy(captured);
                 return false;
