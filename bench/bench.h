@@ -60,4 +60,14 @@ int nvo_bench_leaf_spine_build(struct nvo_net *net,
                                const struct nvo_bench_leaf_spine *ls,
                                const char *what);
 
+/* The two halves of nvo_bench_leaf_spine_build(), for a benchmark that
+ * times them apart: the generator's expansion of 'ls' (NULL after
+ * printing the loader's message, or with *error = EIO if the temporary
+ * file could not be written), and adding a loaded topology's nodes and
+ * links to 'net' (0 or an errno). */
+struct nvo_topo_cfg;
+struct nvo_topo_cfg *nvo_bench_leaf_spine_load(
+    const struct nvo_bench_leaf_spine *ls, const char *what, int *error);
+int nvo_bench_topo_add(struct nvo_net *net, const struct nvo_topo_cfg *topo);
+
 #endif

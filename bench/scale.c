@@ -244,60 +244,28 @@ route_bytes(const struct nvo_net *net, struct scale_result *r)
                        / (double) role_n[NVO_ROLE_SPINE] : 0;
 }
 
-/* Writes the topology of 'sz' to a temporary file; returns its path. */
-static char *
-write_topology(const struct scale_size *sz, bool dual)
-{
-    char *path = NULL;
-    int fd = g_file_open_tmp("nvosim-scale-XXXXXX.xml", &path, NULL);
-    if (fd < 0) {
-        return NULL;
-    }
-    FILE *f = fdopen(fd, "w");
-    if (!f) {
-        close(fd);
-        unlink(path);
-        g_free(path);
-        return NULL;
-    }
-    fprintf(f,
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-            "<topology name=\"scale-%ux%ux%u\">\n"
-            "  <leaf-spine spines=\"%u\" leaves=\"%u\" "
-            "hypervisors-per-leaf=\"%u\"%s>\n"
-            "    <uplink rate=\"40Gbps\" delay=\"1us\" mtu=\"1500\" "
-            "queue=\"1MiB\"/>\n"
-            "    <access rate=\"10Gbps\" delay=\"1us\" mtu=\"1500\" "
-            "queue=\"1MiB\"/>\n"
-            "  </leaf-spine>\n"
-            "</topology>\n",
-            sz->spines, sz->leaves, sz->hpl, sz->spines, sz->leaves, sz->hpl,
-            dual ? " dual-homed=\"true\"" : "");
-    if (fclose(f)) {
-        unlink(path);
-        g_free(path);
-        return NULL;
-    }
-    return path;
-}
-
 static int
 build(const struct scale_size *sz, bool dual, struct nvo_engine *e,
       struct nvo_net **out, struct scale_result *r)
 {
     double t0 = cpu_seconds();
-    char *path = write_topology(sz, dual);
-    if (!path) {
-        return EIO;
-    }
-    GError *gerr = NULL;
-    struct nvo_topo_cfg *topo = nvo_topo_load(path, NULL, 0, &gerr);
-    unlink(path);
-    g_free(path);
+    /* Uplinks 40 Gb/s, access links 10 Gb/s; 1 us, MTU 1500, 1 MiB. */
+    struct nvo_bench_leaf_spine ls = {
+        .spines = sz->spines, .leaves = sz->leaves,
+        .hosts_per_leaf = sz->hpl, .dual = dual,
+    };
+    nvo_link_cfg_default(&ls.uplink);
+    ls.uplink.rate_bps = 40000000000ull;
+    ls.uplink.delay = NVO_US;
+    ls.uplink.mtu = 1500;
+    ls.uplink.queue_bytes = 1u << 20;
+    ls.access = ls.uplink;
+    ls.access.rate_bps = 10000000000ull;
+    int error;
+    struct nvo_topo_cfg *topo = nvo_bench_leaf_spine_load(&ls, "scale",
+                                                          &error);
     if (!topo) {
-        fprintf(stderr, "nvosim bench scale: %s\n", gerr->message);
-        g_error_free(gerr);
-        return EINVAL;
+        return error;
     }
     double t1 = cpu_seconds();
     r->load_s = t1 - t0;
@@ -310,17 +278,7 @@ build(const struct scale_size *sz, bool dual, struct nvo_engine *e,
     nc.seed_mode = NVO_SEED_PER_SWITCH;
     nc.seed = nc.run = 1;
     struct nvo_net *net = nvo_net_create(e, &nc);
-    int error = 0;
-    for (size_t i = 0; i < topo->n_nodes && !error; i++) {
-        if (nvo_net_add_node(net, topo->nodes[i].name, topo->nodes[i].role)
-            != (int) i) {
-            error = EEXIST;
-        }
-    }
-    for (size_t i = 0; i < topo->n_links && !error; i++) {
-        const struct nvo_topo_link_cfg *l = &topo->links[i];
-        error = nvo_net_add_link(net, l->a, l->b, &l->cfg);
-    }
+    error = nvo_bench_topo_add(net, topo);
     nvo_topo_cfg_destroy(topo);
     double t2 = cpu_seconds();
     r->links_s = t2 - t1;

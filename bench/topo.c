@@ -59,14 +59,14 @@ write_topology__(const struct nvo_bench_leaf_spine *ls)
     return path;
 }
 
-int
-nvo_bench_leaf_spine_build(struct nvo_net *net,
-                           const struct nvo_bench_leaf_spine *ls,
-                           const char *what)
+struct nvo_topo_cfg *
+nvo_bench_leaf_spine_load(const struct nvo_bench_leaf_spine *ls,
+                          const char *what, int *error)
 {
     char *path = write_topology__(ls);
     if (!path) {
-        return EIO;
+        *error = EIO;
+        return NULL;
     }
     GError *gerr = NULL;
     struct nvo_topo_cfg *topo = nvo_topo_load(path, NULL, 0, &gerr);
@@ -75,8 +75,16 @@ nvo_bench_leaf_spine_build(struct nvo_net *net,
     if (!topo) {
         fprintf(stderr, "nvosim bench %s: %s\n", what, gerr->message);
         g_error_free(gerr);
-        return EINVAL;
+        *error = EINVAL;
+        return NULL;
     }
+    *error = 0;
+    return topo;
+}
+
+int
+nvo_bench_topo_add(struct nvo_net *net, const struct nvo_topo_cfg *topo)
+{
     int error = 0;
     for (size_t i = 0; i < topo->n_nodes && !error; i++) {
         if (nvo_net_add_node(net, topo->nodes[i].name, topo->nodes[i].role)
@@ -88,6 +96,20 @@ nvo_bench_leaf_spine_build(struct nvo_net *net,
         const struct nvo_topo_link_cfg *l = &topo->links[i];
         error = nvo_net_add_link(net, l->a, l->b, &l->cfg);
     }
+    return error;
+}
+
+int
+nvo_bench_leaf_spine_build(struct nvo_net *net,
+                           const struct nvo_bench_leaf_spine *ls,
+                           const char *what)
+{
+    int error;
+    struct nvo_topo_cfg *topo = nvo_bench_leaf_spine_load(ls, what, &error);
+    if (!topo) {
+        return error;
+    }
+    error = nvo_bench_topo_add(net, topo);
     nvo_topo_cfg_destroy(topo);
     return error;
 }
