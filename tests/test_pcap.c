@@ -582,8 +582,8 @@ write_variants(const char *path, const char *encap, uint32_t snaplen,
             tun.ops->push(&tun, p);
             struct nvo_pkt *segs[8] = { p };
             size_t n_segs = 1;
-            if (tun.ops == &nvo_encap_stt_ops) {
-                n_segs = nvo_stt_segment(p, 1500, segs, 8);
+            if (tun.ops->segment) {
+                n_segs = tun.ops->segment(p, 1500, segs, 8);
                 ck_assert_uint_ge(n_segs, 1);
             }
             for (size_t k = 0; k < n_segs; k++) {

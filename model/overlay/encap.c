@@ -12,6 +12,7 @@
 #include <errno.h>
 
 #include "wire/flow.h"
+#include "wire/hdrs.h"
 #include "wire/wire.h"
 
 const struct nvo_encap_ops *const nvo_encaps[] = {
@@ -93,8 +94,11 @@ nvo_tunnel_entropy_value(const struct nvo_tunnel *t, const struct nvo_pkt *p,
         *value = nvo_rd32(l4 + NVO_GRE_LEN);
         return 0;
     case NVO_ENTROPY_MPLS_EL: {
-        /* MPLS in IP or GRE: walk the stack to the ELI; the EL follows. */
-        const uint8_t *lse = l4 + (t->ops == &nvo_encap_mpls_gre_ops
+        /* MPLS in IP or GRE (the outer IP protocol says which): walk the
+         * stack to the ELI; the EL follows. */
+        struct nvo_hdrs h;
+        nvo_hdrs_parse(p, &h);
+        const uint8_t *lse = l4 + (h.proto == NVO_IPPROTO_GRE
                                    ? NVO_GRE_LEN : 0);
         for (; end - lse >= 2 * NVO_MPLS_LSE_LEN; lse += NVO_MPLS_LSE_LEN) {
             uint32_t e = nvo_rd32(lse);
