@@ -565,6 +565,103 @@ START_TEST(ecmp_vxlan_vs_nvgre)
 }
 END_TEST
 
+/* Dual homing over an IPv6 underlay: pe-a on leaf1 and leaf2, pe-b on
+ * leaf3 and leaf4 (2 spines).  After learning, 64 VXLAN inner flows from
+ * a to b use both of pe-a's uplinks (its ECMP hashes the outer UDP source
+ * port: 31 / 33 in this run), every frame arrives, 1000 + 70 bytes
+ * each (outer IPv6). */
+START_TEST(dual_homed_ipv6)
+{
+    struct nvo_engine *e;
+    ck_assert_int_eq(nvo_engine_create(nvo_test_engine(), nvo_test_scheduler(),
+                                       &e), 0);
+    struct nvo_net_cfg cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.ipv6 = true;
+    cfg.convergence_delay = 50 * NVO_US;
+    cfg.ecmp.fn = NVO_HASH_CRC32;
+    cfg.ecmp.fields = NVO_ECMP_5TUPLE;
+    cfg.ecmp.parser_depth = 128;
+    cfg.seed_mode = NVO_SEED_PER_SWITCH;
+    cfg.seed = cfg.run = 1;
+    struct nvo_net *net = nvo_net_create(e, &cfg);
+    struct nvo_link_cfg l;
+    nvo_link_cfg_default(&l);
+    int sp[2], lf[4];
+    char name[16];
+    for (int i = 0; i < 2; i++) {
+        snprintf(name, sizeof name, "s%d", i);
+        sp[i] = nvo_net_add_node(net, name, NVO_ROLE_SPINE);
+    }
+    for (int i = 0; i < 4; i++) {
+        snprintf(name, sizeof name, "l%d", i);
+        lf[i] = nvo_net_add_node(net, name, NVO_ROLE_LEAF);
+        for (int k = 0; k < 2; k++) {
+            ck_assert_int_eq(nvo_net_add_link(net, (uint32_t) lf[i],
+                                              (uint32_t) sp[k], &l), 0);
+        }
+    }
+    struct nvo_pe_node_cfg pc;
+    memset(&pc, 0, sizeof pc);
+    pc.encap = &nvo_encap_vxlan_ops;
+    struct nvo_pe_node *pe[2];
+    uint32_t list[2], t[2], vm;
+    for (int i = 0; i < 2; i++) {
+        snprintf(name, sizeof name, "pe%d", i);
+        pe[i] = nvo_pe_node_create(net, name, &pc);
+        ck_assert_ptr_nonnull(pe[i]);
+        list[i] = nvo_pe_node_index(pe[i]);
+        for (int k = 0; k < 2; k++) {
+            ck_assert_int_eq(nvo_net_add_link(net, list[i],
+                                              (uint32_t) lf[2 * i + k], &l),
+                             0);
+        }
+    }
+    ck_assert_int_eq(nvo_net_finalize(net), 0);
+    for (int i = 0; i < 2; i++) {
+        uint8_t mac[6];
+        vm_mac(i, mac);
+        ck_assert_int_eq(nvo_pe_node_add_tenant(pe[i], VNI, &t[i]), 0);
+        ck_assert_int_eq(nvo_pe_node_add_vm(pe[i], t[i], mac, 0, &vm), 0);
+        ck_assert_int_eq(nvo_pe_node_set_flood(pe[i], t[i], list, 2), 0);
+    }
+    for (int k = 0; k < 65; k++) {
+        int from = k ? 0 : 1;       /* pe1's VM first: pe0 learns it */
+        struct nvo_pkt *p = nvo_pkt_alloc(&net->pool, NVO_PKT_HEADROOM, 64);
+        struct nvo_frame_spec s;
+        memset(&s, 0, sizeof s);
+        vm_mac(from, s.src_mac);
+        vm_mac(1 - from, s.dst_mac);
+        s.proto = NVO_IPPROTO_UDP;
+        s.sport = (uint16_t) (20000 + k);
+        s.dport = 80;
+        p->payload_size = 1000 - 42;
+        ck_assert_int_eq(nvo_wire_build_frame(p, &s), 0);
+        ck_assert_int_eq(nvo_pe_node_vm_send(pe[from], t[from], 0, p), 0);
+        nvo_engine_run(e, nvo_engine_now(e) + NVO_MS);
+    }
+    const struct nvo_pe_node_counters *a = nvo_pe_node_counters(pe[0]);
+    const struct nvo_pe_node_counters *b = nvo_pe_node_counters(pe[1]);
+    ck_assert_uint_eq(a->remote_unicast, 64);
+    ck_assert_uint_eq(a->bum[NVO_BUM_UNKNOWN], 0);
+    ck_assert_uint_eq(a->bytes_out, 64 * 1070);
+    ck_assert_uint_eq(b->delivered, 64);
+    ck_assert_uint_eq(a->delivered, 1);
+    const struct nvo_node *na = nvo_pe_node_base(pe[0]);
+    ck_assert_uint_eq(na->n_ports, 2);
+    uint64_t up0 = tx_bytes(&na->ports[0]), up1 = tx_bytes(&na->ports[1]);
+    ck_assert_uint_eq(up0 + up1, 64 * 1070);
+    /* This deterministic run's split over the two uplinks. */
+    ck_assert_uint_eq(up0, 31 * 1070);
+    ck_assert_uint_eq(up1, 33 * 1070);
+    ck_assert_uint_eq(nvo_net_drops(net, NULL, NULL), 0);
+    ck_assert_uint_eq(net->n_generated, a->frames_out + b->frames_out);
+    ck_assert_uint_eq(net->n_generated, a->rx_frames + b->rx_frames);
+    nvo_net_destroy(net);
+    nvo_engine_destroy(e);
+}
+END_TEST
+
 START_TEST(bad_input)
 {
     struct fab f;
@@ -604,6 +701,7 @@ main(void)
     tcase_add_test(tc, nlb_always_floods_and_moves);
     tcase_add_test(tc, unwanted_all_pes);
     tcase_add_test(tc, ecmp_vxlan_vs_nvgre);
+    tcase_add_test(tc, dual_homed_ipv6);
     tcase_add_test(tc, bad_input);
     suite_add_tcase(s, tc);
     return nvo_test_run(s);
