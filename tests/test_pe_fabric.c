@@ -28,6 +28,9 @@ struct fab {
     bool hosts[N_PES];
 };
 
+/* The PEs' MAC table limit for the next fab_build() (0: none). */
+static uint32_t fab_mac_limit;
+
 static void
 fab_build(struct fab *f, const struct nvo_encap_ops *ops, nvo_time_t aging)
 {
@@ -62,6 +65,7 @@ fab_build(struct fab *f, const struct nvo_encap_ops *ops, nvo_time_t aging)
     memset(&pc, 0, sizeof pc);
     pc.encap = ops;
     pc.mac_aging = aging;
+    pc.mac_max_entries = fab_mac_limit;
     for (int i = 0; i < N_PES; i++) {
         snprintf(name, sizeof name, "pe%d", i);
         f->pe[i] = nvo_pe_node_create(f->net, name, &pc);
@@ -662,6 +666,49 @@ START_TEST(dual_homed_ipv6)
 }
 END_TEST
 
+/* The MAC table's limit, 3 learned entries per PE: each of the 8 VMs
+ * broadcasts once, in order; every PE learns the first 3 MACs it sees
+ * (VM0..VM2) and refuses the other 5, and the frames still flood and
+ * arrive.  Then pe7's VM reaches VM0 by unicast (learned) and VM5 only by
+ * flooding (refused). */
+START_TEST(mac_limit)
+{
+    struct fab f;
+    fab_mac_limit = 3;
+    fab_build(&f, &nvo_encap_vxlan_ops, 0);
+    fab_mac_limit = 0;
+    fab_tenant(&f, N_PES, false);
+    const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+    for (int i = 0; i < N_PES; i++) {
+        vm_send(&f, i, bcast, 100, 1);
+        settle(&f);
+    }
+    uint64_t delivered = 0;
+    for (int i = 0; i < N_PES; i++) {
+        const struct nvo_pe_node_counters *c = nvo_pe_node_counters(f.pe[i]);
+        ck_assert_uint_eq(c->learned_local + c->learned_remote, 3);
+        ck_assert_uint_eq(c->learn_refused, N_PES - 3);
+        ck_assert_uint_eq(c->learned_local, i < 3 ? 1 : 0);
+        const struct nvo_mac_counters *m =
+            nvo_mac_table_counters(nvo_pe_node_mac_table(f.pe[i]));
+        ck_assert_uint_eq(m->entries, 3);
+        ck_assert_uint_eq(m->refused, N_PES - 3);
+        delivered += c->delivered;
+    }
+    ck_assert_uint_eq(delivered, N_PES * (N_PES - 1));
+    vm_to_vm(&f, 7, 0, 100);
+    settle(&f);
+    vm_to_vm(&f, 7, 5, 100);
+    settle(&f);
+    const struct nvo_pe_node_counters *c = nvo_pe_node_counters(f.pe[7]);
+    ck_assert_uint_eq(c->remote_unicast, 1);
+    ck_assert_uint_eq(c->bum[NVO_BUM_UNKNOWN], 1);
+    ck_assert_uint_eq(c->bum[NVO_BUM_BROADCAST], 1);
+    check_conservation(&f);
+    fab_destroy(&f);
+}
+END_TEST
+
 START_TEST(bad_input)
 {
     struct fab f;
@@ -702,6 +749,7 @@ main(void)
     tcase_add_test(tc, unwanted_all_pes);
     tcase_add_test(tc, ecmp_vxlan_vs_nvgre);
     tcase_add_test(tc, dual_homed_ipv6);
+    tcase_add_test(tc, mac_limit);
     tcase_add_test(tc, bad_input);
     suite_add_tcase(s, tc);
     return nvo_test_run(s);
