@@ -1,0 +1,633 @@
+/* pe_node.c: the hypervisor PE as a node role with its virtual switch:
+ * MAC learning, forwarding, ingress replication (see pe_node.h). */
+#include "overlay/pe_node.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "fabric/switch.h"
+#include "wire/wire.h"
+
+struct pen_vm {
+    uint64_t mac;
+    uint32_t ip4;
+};
+
+struct pen_tenant {
+    uint32_t vni;
+    struct pen_vm *vms;
+    uint32_t n_vms, cap_vms;
+    uint32_t *flood;                    /* PE node indices, self removed */
+    uint32_t n_flood;
+    GHashTable *tunnels;                /* node + 1 -> struct nvo_tunnel * */
+    struct nvo_pe_node_counters c;
+};
+
+struct nvo_pe_node {
+    struct nvo_node node;               /* first: the base */
+    struct nvo_pe_node_cfg cfg;
+    struct pen_tenant *tenants;
+    uint32_t n_tenants, cap_tenants;
+    GHashTable *by_vni;                 /* vni -> tenant + 1 */
+    struct nvo_mac_table *mac;
+    struct nvo_pe_node_counters c;
+};
+
+const char *
+nvo_bum_kind_name(enum nvo_bum_kind k)
+{
+    switch (k) {
+    case NVO_BUM_BROADCAST: return "broadcast";
+    case NVO_BUM_MULTICAST: return "multicast";
+    case NVO_BUM_UNKNOWN: return "unknown-unicast";
+    case NVO_BUM_N: break;
+    }
+    return "?";
+}
+
+const char *
+nvo_pe_drop_name(enum nvo_pe_drop d)
+{
+    switch (d) {
+    case NVO_PE_DROP_DECAP: return "decap";
+    case NVO_PE_DROP_NO_TENANT: return "no-tenant";
+    case NVO_PE_DROP_NO_VM: return "no-vm";
+    case NVO_PE_DROP_TOO_BIG: return "too-big";
+    case NVO_PE_DROP_N: break;
+    }
+    return "?";
+}
+
+/* ---- Node ops ------------------------------------------------------------ */
+
+static void
+receive__(struct nvo_node *n, struct nvo_port *in, struct nvo_pkt *p,
+          const struct nvo_node_rx *rx)
+{
+    /* As a host: forward what the PE originates over its uplinks; a
+     * frame in transit during a reroute is forwarded like a switch's. */
+    if (in && !nvo_switch_decrement_ttl(n, p, rx)) {
+        return;
+    }
+    nvo_switch_forward(n, p, (uint32_t) rx->dst, false);
+}
+
+static void
+destroy__(struct nvo_node *n)
+{
+    struct nvo_pe_node *pe = NVO_CONTAINER_OF(n, struct nvo_pe_node, node);
+    for (uint32_t t = 0; t < pe->n_tenants; t++) {
+        struct pen_tenant *te = &pe->tenants[t];
+        free(te->vms);
+        free(te->flood);
+        g_hash_table_destroy(te->tunnels);
+    }
+    free(pe->tenants);
+    if (pe->by_vni) {
+        g_hash_table_destroy(pe->by_vni);
+    }
+    nvo_mac_table_destroy(pe->mac);
+}
+
+static const struct nvo_node_ops pe_ops = {
+    .name = "pe",
+    .size = sizeof(struct nvo_pe_node),
+    .receive = receive__,
+    .destroy = destroy__,
+};
+
+/* ---- Helpers ------------------------------------------------------------- */
+
+static inline void
+count2(struct nvo_pe_node *pe, struct pen_tenant *te, size_t field_ofs,
+       uint64_t v)
+{
+    *(uint64_t *) ((char *) &pe->c + field_ofs) += v;
+    if (te) {
+        *(uint64_t *) ((char *) &te->c + field_ofs) += v;
+    }
+}
+
+#define COUNT(pe, te, field, v) \
+    count2((pe), (te), offsetof(struct nvo_pe_node_counters, field), (v))
+
+static void
+drop_(struct nvo_pe_node *pe, struct pen_tenant *te, enum nvo_pe_drop why)
+{
+    pe->c.drops[why]++;
+    if (te) {
+        te->c.drops[why]++;
+    }
+}
+
+static uint32_t
+seg_mtu(const struct nvo_pe_node *pe)
+{
+    if (pe->cfg.mtu) {
+        return pe->cfg.mtu;
+    }
+    if (pe->node.n_ports && pe->node.ports[0].link) {
+        return pe->node.ports[0].link->cfg.mtu;
+    }
+    return 1500;
+}
+
+/* The tunnel of tenant 'te' to PE node 'dst', built at first use (the
+ * node addresses exist only after nvo_net_finalize()). */
+static const struct nvo_tunnel *
+tunnel_to(struct nvo_pe_node *pe, struct pen_tenant *te, uint32_t dst)
+{
+    gpointer key = GUINT_TO_POINTER(dst + 1);
+    struct nvo_tunnel *t = g_hash_table_lookup(te->tunnels, key);
+    if (t) {
+        return t;
+    }
+    const struct nvo_node *d = nvo_net_node(pe->node.net, dst);
+    struct nvo_tunnel_cfg tc;
+    memset(&tc, 0, sizeof tc);
+    tc.ipv6 = pe->node.net->cfg.ipv6;
+    tc.src_ip4 = pe->node.addr4;
+    tc.dst_ip4 = d->addr4;
+    memcpy(tc.src_ip6, pe->node.addr6, 16);
+    memcpy(tc.dst_ip6, d->addr6, 16);
+    memcpy(tc.src_mac, pe->node.mac, 6);
+    memcpy(tc.dst_mac, d->mac, 6);     /* rewritten hop by hop */
+    tc.vni = te->vni;
+    tc.labels[0] = te->vni;
+    tc.n_labels = 1;
+    tc.entropy_label = pe->cfg.entropy_label;
+    tc.control_word = pe->cfg.control_word;
+    tc.sport_min = pe->cfg.sport_min;
+    tc.sport_max = pe->cfg.sport_max;
+    tc.hash_basis = pe->cfg.hash_basis;
+    t = g_new(struct nvo_tunnel, 1);
+    if (nvo_tunnel_build(t, pe->cfg.encap, &tc)) {
+        abort();                /* add_tenant() built one with this vni */
+    }
+    g_hash_table_insert(te->tunnels, key, t);
+    return t;
+}
+
+/* Whether a tenant frame of 'len' bytes can be sent (STT: segments). */
+static bool
+fits(const struct nvo_pe_node *pe, uint32_t len)
+{
+    const struct nvo_encap_ops *ops = pe->cfg.encap;
+    if (!ops->n_segments) {
+        return true;
+    }
+    uint32_t need;
+    uint32_t n = ops->n_segments(pe->node.net->cfg.ipv6, len, seg_mtu(pe),
+                                 &need);
+    return n >= 1 && n <= NVO_PE_NODE_MAX_SEGMENTS;
+}
+
+/* Encapsulates 'p' (a tenant frame; taken) to PE node 'dst' and sends
+ * every resulting frame into the fabric. */
+static void
+encap_send(struct nvo_pe_node *pe, struct pen_tenant *te, uint32_t dst,
+           struct nvo_pkt *p, enum nvo_tclass tc)
+{
+    const struct nvo_tunnel *t = tunnel_to(pe, te, dst);
+    uint32_t len = nvo_pkt_len(p);
+    t->ops->push(t, p);
+    p->tclass = (uint8_t) tc;
+    COUNT(pe, te, encap_frames, 1);
+    COUNT(pe, te, encap_bytes, len);
+    struct nvo_pkt *segs[NVO_PE_NODE_MAX_SEGMENTS];
+    size_t n = 1;
+    segs[0] = p;
+    if (t->ops->segment) {
+        n = t->ops->segment(p, seg_mtu(pe), segs, NVO_PE_NODE_MAX_SEGMENTS);
+        if (!n) {
+            abort();            /* fits() bounded the segments */
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        COUNT(pe, te, frames_out, 1);
+        COUNT(pe, te, bytes_out, nvo_pkt_len(segs[i]));
+        segs[i]->tclass = (uint8_t) tc;
+        nvo_node_send(&pe->node, segs[i]);
+    }
+}
+
+static void
+deliver_vm(struct nvo_pe_node *pe, struct pen_tenant *te, uint32_t vm,
+           const struct nvo_pkt *p)
+{
+    COUNT(pe, te, delivered, 1);
+    COUNT(pe, te, delivered_bytes, nvo_pkt_len(p));
+    if (pe->cfg.deliver) {
+        pe->cfg.deliver(pe->cfg.ctx, pe, (uint32_t) (te - pe->tenants), vm,
+                        p);
+    }
+}
+
+static int64_t
+find_vm(const struct pen_tenant *te, uint64_t mac)
+{
+    for (uint32_t v = 0; v < te->n_vms; v++) {
+        if (te->vms[v].mac == mac) {
+            return v;
+        }
+    }
+    return -1;
+}
+
+static void
+learn(struct nvo_pe_node *pe, struct pen_tenant *te, uint64_t mac,
+      struct nvo_mac_loc loc)
+{
+    nvo_time_t now = nvo_engine_now(pe->node.net->engine);
+    switch (nvo_mac_table_learn(pe->mac, te->vni, mac, loc,
+                                NVO_MAC_ORIGIN_DATA, 0, 0, now, NULL)) {
+    case NVO_MAC_LEARNED:
+        if (loc.remote) {
+            COUNT(pe, te, learned_remote, 1);
+        } else {
+            COUNT(pe, te, learned_local, 1);
+        }
+        break;
+    case NVO_MAC_MOVED:
+        COUNT(pe, te, moves, 1);
+        break;
+    case NVO_MAC_REFUSED:
+        COUNT(pe, te, learn_refused, 1);
+        break;
+    case NVO_MAC_REFRESHED:
+    case NVO_MAC_PINNED:
+        break;
+    }
+}
+
+static inline uint64_t
+eth_mac(const struct nvo_pkt *p, uint32_t at)
+{
+    return nvo_mac_from_bytes(nvo_pkt_at(p, p->l2_ofs) + at);
+}
+
+/* ---- Receive from the overlay --------------------------------------------- */
+
+/* The node whose address is the outer source of 'p' (data at the outer
+ * Ethernet header), or -1. */
+static int
+outer_src_node(const struct nvo_net *net, const struct nvo_pkt *p)
+{
+    uint32_t off = 12;
+    while (p->size >= off + 2) {
+        uint16_t type = nvo_rd16(p->data + off);
+        off += 2;
+        if (type == NVO_ETH_TYPE_VLAN || type == NVO_ETH_TYPE_QINQ) {
+            off += 2;
+            continue;
+        }
+        if (type == NVO_ETH_TYPE_IPV4 && p->size >= off + 20) {
+            return nvo_net_addr4_node(net, nvo_rd32(p->data + off + 12));
+        }
+        if (type == NVO_ETH_TYPE_IPV6 && p->size >= off + 40) {
+            return nvo_net_addr6_node(net, p->data + off + 8);
+        }
+        break;
+    }
+    return -1;
+}
+
+static void
+rx_overlay(void *ctx, struct nvo_node *n, struct nvo_pkt *p)
+{
+    struct nvo_pe_node *pe = ctx;
+    (void) n;
+    pe->c.rx_frames++;
+    if (p->stt_segment > 1) {
+        pe->c.rx_segments++;
+        nvo_pkt_free(p);
+        return;
+    }
+    int src = outer_src_node(pe->node.net, p);
+    const struct nvo_encap_ops *ops = pe->cfg.encap;
+    uint32_t vni;
+    int error = pe->cfg.control_word && ops->pop_cw ? ops->pop_cw(p, &vni)
+                                                    : ops->pop(p, &vni);
+    if (error || p->l2_ofs == NVO_PKT_OFS_NONE || nvo_pkt_len(p) < 14) {
+        drop_(pe, NULL, NVO_PE_DROP_DECAP);
+        nvo_pkt_free(p);
+        return;
+    }
+    pe->c.rx_decap++;
+    uintptr_t ix = GPOINTER_TO_UINT(g_hash_table_lookup(pe->by_vni,
+                                                        GUINT_TO_POINTER(vni)));
+    if (!ix) {
+        pe->c.unwanted++;
+        drop_(pe, NULL, NVO_PE_DROP_NO_TENANT);
+        nvo_pkt_free(p);
+        return;
+    }
+    struct pen_tenant *te = &pe->tenants[ix - 1];
+    te->c.rx_frames++;
+    te->c.rx_decap++;
+    if (!te->n_vms) {
+        COUNT(pe, te, unwanted, 1);
+    }
+    uint64_t dmac = eth_mac(p, 0);
+    uint64_t smac = eth_mac(p, 6);
+    if (src >= 0) {
+        learn(pe, te, smac, (struct nvo_mac_loc) { true, (uint32_t) src });
+    }
+    if (dmac & (1ull << 40)) {
+        /* Broadcast / multicast: every local VM of the VNI, never back
+         * into the overlay (split horizon). */
+        if (te->n_vms) {
+            COUNT(pe, te, rx_accepted, 1);
+        } else {
+            drop_(pe, te, NVO_PE_DROP_NO_VM);
+        }
+        for (uint32_t v = 0; v < te->n_vms; v++) {
+            deliver_vm(pe, te, v, p);
+        }
+    } else {
+        int64_t vm = find_vm(te, dmac);
+        if (vm < 0) {
+            drop_(pe, te, NVO_PE_DROP_NO_VM);
+        } else {
+            COUNT(pe, te, rx_accepted, 1);
+            deliver_vm(pe, te, (uint32_t) vm, p);
+        }
+    }
+    nvo_pkt_free(p);
+}
+
+/* ---- API ---------------------------------------------------------------- */
+
+struct nvo_pe_node *
+nvo_pe_node_create(struct nvo_net *net, const char *name,
+                   const struct nvo_pe_node_cfg *cfg)
+{
+    if (!cfg || !cfg->encap || !name || net->finalized) {
+        errno = EINVAL;
+        return NULL;
+    }
+    int ix = nvo_net_add_node_ops(net, name, NVO_ROLE_HYPERVISOR, &pe_ops);
+    if (ix < 0) {
+        return NULL;
+    }
+    struct nvo_node *n = nvo_net_node(net, (uint32_t) ix);
+    struct nvo_pe_node *pe = NVO_CONTAINER_OF(n, struct nvo_pe_node, node);
+    pe->cfg = *cfg;
+    pe->by_vni = g_hash_table_new(g_direct_hash, g_direct_equal);
+    struct nvo_mac_table_cfg mc;
+    memset(&mc, 0, sizeof mc);
+    mc.aging = cfg->mac_aging;
+    mc.max_entries = cfg->mac_max_entries;
+    mc.engine = net->engine;
+    mc.acct = &n->mem;
+    mc.hash_basis = cfg->hash_basis;
+    int error = nvo_mac_table_create(&mc, &pe->mac);
+    if (error) {
+        errno = error;
+        return NULL;            /* the net frees the node */
+    }
+    const char *e = cfg->encap->name;
+    if (!strcmp(e, "vxlan")) {
+        error = nvo_node_bind_udp(n, 4789, rx_overlay, pe);
+    } else if (!strcmp(e, "vxlan-gpe")) {
+        error = nvo_node_bind_udp(n, 4790, rx_overlay, pe);
+    } else if (!strcmp(e, "geneve")) {
+        error = nvo_node_bind_udp(n, 6081, rx_overlay, pe);
+    } else if (!strcmp(e, "gre-udp")) {
+        error = nvo_node_bind_udp(n, 4754, rx_overlay, pe);
+    } else if (!strcmp(e, "mpls-udp")) {
+        error = nvo_node_bind_udp(n, 6635, rx_overlay, pe);
+    } else if (!strcmp(e, "stt")) {
+        error = nvo_node_bind_tcp(n, 7471, rx_overlay, pe);
+    } else if (!strcmp(e, "nvgre") || !strcmp(e, "mpls-gre")) {
+        error = nvo_node_bind_ip(n, 47, rx_overlay, pe);
+    } else if (!strcmp(e, "mpls-ip")) {
+        error = nvo_node_bind_ip(n, 137, rx_overlay, pe);
+    } else {
+        error = EINVAL;
+    }
+    if (error) {
+        errno = error;
+        return NULL;
+    }
+    return pe;
+}
+
+struct nvo_pe_node *
+nvo_pe_node_of(struct nvo_node *n)
+{
+    return n && n->ops == &pe_ops
+           ? NVO_CONTAINER_OF(n, struct nvo_pe_node, node) : NULL;
+}
+
+struct nvo_node *
+nvo_pe_node_base(struct nvo_pe_node *pe)
+{
+    return &pe->node;
+}
+
+uint32_t
+nvo_pe_node_index(const struct nvo_pe_node *pe)
+{
+    return pe->node.index;
+}
+
+int
+nvo_pe_node_add_tenant(struct nvo_pe_node *pe, uint32_t vni, uint32_t *tenant)
+{
+    if (g_hash_table_contains(pe->by_vni, GUINT_TO_POINTER(vni))) {
+        return EEXIST;
+    }
+    /* Let the encapsulation check the id once, with dummy addresses. */
+    struct nvo_tunnel_cfg tc;
+    memset(&tc, 0, sizeof tc);
+    tc.ipv6 = pe->node.net->cfg.ipv6;
+    tc.vni = vni;
+    tc.labels[0] = vni;
+    tc.n_labels = 1;
+    tc.entropy_label = pe->cfg.entropy_label;
+    tc.control_word = pe->cfg.control_word;
+    tc.sport_min = pe->cfg.sport_min;
+    tc.sport_max = pe->cfg.sport_max;
+    struct nvo_tunnel t;
+    int error = nvo_tunnel_build(&t, pe->cfg.encap, &tc);
+    if (error) {
+        return error;
+    }
+    if (pe->n_tenants == pe->cap_tenants) {
+        uint32_t cap = pe->cap_tenants ? 2 * pe->cap_tenants : 4;
+        struct pen_tenant *a = realloc(pe->tenants, cap * sizeof *a);
+        if (!a) {
+            return ENOMEM;
+        }
+        pe->tenants = a;
+        pe->cap_tenants = cap;
+    }
+    struct pen_tenant *te = &pe->tenants[pe->n_tenants];
+    memset(te, 0, sizeof *te);
+    te->vni = vni;
+    te->tunnels = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
+                                        g_free);
+    g_hash_table_insert(pe->by_vni, GUINT_TO_POINTER(vni),
+                        GUINT_TO_POINTER(pe->n_tenants + 1));
+    *tenant = pe->n_tenants++;
+    return 0;
+}
+
+int
+nvo_pe_node_add_vm(struct nvo_pe_node *pe, uint32_t tenant,
+                   const uint8_t mac[6], uint32_t ip4, uint32_t *vm)
+{
+    if (tenant >= pe->n_tenants || (mac[0] & 1)) {
+        return EINVAL;
+    }
+    struct pen_tenant *te = &pe->tenants[tenant];
+    uint64_t m = nvo_mac_from_bytes(mac);
+    if (find_vm(te, m) >= 0) {
+        return EEXIST;
+    }
+    if (te->n_vms == te->cap_vms) {
+        uint32_t cap = te->cap_vms ? 2 * te->cap_vms : 2;
+        struct pen_vm *a = realloc(te->vms, cap * sizeof *a);
+        if (!a) {
+            return ENOMEM;
+        }
+        te->vms = a;
+        te->cap_vms = cap;
+    }
+    te->vms[te->n_vms] = (struct pen_vm) { .mac = m, .ip4 = ip4 };
+    *vm = te->n_vms++;
+    return 0;
+}
+
+int
+nvo_pe_node_set_flood(struct nvo_pe_node *pe, uint32_t tenant,
+                      const uint32_t *pes, uint32_t n)
+{
+    if (tenant >= pe->n_tenants) {
+        return EINVAL;
+    }
+    uint32_t *a = n ? malloc(n * sizeof *a) : NULL;
+    if (n && !a) {
+        return ENOMEM;
+    }
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        if (pes[i] >= nvo_net_n_nodes(pe->node.net)
+            || !nvo_pe_node_of(nvo_net_node(pe->node.net, pes[i]))) {
+            free(a);
+            return EINVAL;
+        }
+        if (pes[i] != pe->node.index) {
+            a[k++] = pes[i];
+        }
+    }
+    struct pen_tenant *te = &pe->tenants[tenant];
+    free(te->flood);
+    te->flood = a;
+    te->n_flood = k;
+    return 0;
+}
+
+int
+nvo_pe_node_vm_send(struct nvo_pe_node *pe, uint32_t tenant, uint32_t vm,
+                    struct nvo_pkt *p)
+{
+    if (tenant >= pe->n_tenants || vm >= pe->tenants[tenant].n_vms
+        || p->l2_ofs == NVO_PKT_OFS_NONE || nvo_pkt_len(p) < 14) {
+        return EINVAL;
+    }
+    struct pen_tenant *te = &pe->tenants[tenant];
+    uint32_t len = nvo_pkt_len(p);
+    COUNT(pe, te, vm_frames, 1);
+    COUNT(pe, te, vm_bytes, len);
+    if (!fits(pe, len)) {
+        drop_(pe, te, NVO_PE_DROP_TOO_BIG);
+        nvo_pkt_free(p);
+        return 0;
+    }
+    uint64_t dmac = eth_mac(p, 0);
+    uint64_t smac = eth_mac(p, 6);
+    learn(pe, te, smac, (struct nvo_mac_loc) { false, vm });
+    enum nvo_bum_kind kind = NVO_BUM_UNKNOWN;
+    if (dmac == 0xffffffffffffull) {
+        kind = NVO_BUM_BROADCAST;
+    } else if (dmac & (1ull << 40)) {
+        kind = NVO_BUM_MULTICAST;
+    } else {
+        const struct nvo_mac_entry *e =
+            nvo_mac_table_lookup(pe->mac, te->vni, dmac,
+                                 nvo_engine_now(pe->node.net->engine));
+        if (e && (e->flags & NVO_MAC_REMOTE)) {
+            COUNT(pe, te, remote_unicast, 1);
+            encap_send(pe, te, e->loc, p, NVO_TC_DATA);
+            return 0;
+        }
+        if (e) {
+            COUNT(pe, te, local_unicast, 1);
+            deliver_vm(pe, te, e->loc, p);
+            nvo_pkt_free(p);
+            return 0;
+        }
+    }
+    /* Ingress replication: a copy to every other PE of the flood list,
+     * and to every other local VM of the VNI. */
+    COUNT(pe, te, bum[kind], 1);
+    for (uint32_t i = 0; i < te->n_flood; i++) {
+        COUNT(pe, te, bum_copies, 1);
+        encap_send(pe, te, te->flood[i], nvo_pkt_clone(p), NVO_TC_BUM);
+    }
+    for (uint32_t v = 0; v < te->n_vms; v++) {
+        if (v == vm) {
+            continue;
+        }
+        COUNT(pe, te, bum_local_copies, 1);
+        if (kind == NVO_BUM_UNKNOWN && te->vms[v].mac != dmac) {
+            drop_(pe, te, NVO_PE_DROP_NO_VM);
+        } else {
+            deliver_vm(pe, te, v, p);
+        }
+    }
+    nvo_pkt_free(p);
+    return 0;
+}
+
+const struct nvo_pe_node_counters *
+nvo_pe_node_counters(const struct nvo_pe_node *pe)
+{
+    return &pe->c;
+}
+
+const struct nvo_pe_node_counters *
+nvo_pe_node_tenant_counters(const struct nvo_pe_node *pe, uint32_t tenant)
+{
+    return tenant < pe->n_tenants ? &pe->tenants[tenant].c : NULL;
+}
+
+struct nvo_mac_table *
+nvo_pe_node_mac_table(struct nvo_pe_node *pe)
+{
+    return pe->mac;
+}
+
+uint32_t
+nvo_pe_node_n_tenants(const struct nvo_pe_node *pe)
+{
+    return pe->n_tenants;
+}
+
+int
+nvo_pe_node_find_tenant(const struct nvo_pe_node *pe, uint32_t vni,
+                        uint32_t *tenant)
+{
+    uintptr_t ix = GPOINTER_TO_UINT(g_hash_table_lookup(pe->by_vni,
+                                                        GUINT_TO_POINTER(vni)));
+    if (!ix) {
+        return ENOENT;
+    }
+    *tenant = (uint32_t) (ix - 1);
+    return 0;
+}

@@ -1,0 +1,170 @@
+/* pe_node.h: the hypervisor PE as a node role on a fabric, with its
+ * virtual switch.
+ *
+ * nvo_pe_node_create() adds a hypervisor node (fabric/node.h) whose role
+ * is the PE: it binds its encapsulation's UDP / TCP port or IP protocol
+ * on the node (VXLAN 4789, VXLAN-GPE 4790, Geneve 6081, GRE-in-UDP 4754,
+ * MPLS-in-UDP 6635, STT TCP 7471, NVGRE and MPLS over GRE IP 47, MPLS in
+ * IP IP 137), decapsulates what the fabric delivers there, and sends what
+ * it encapsulates through nvo_node_send(), so the fabric routes it (ECMP
+ * over the uplinks, dual homing) and counts it for conservation.
+ *
+ * Tenants (a VNI each: the id the encapsulation carries) have VMs on this
+ * PE (MAC, IPv4) and a static flood list of PEs (node indices).  The
+ * virtual switch has one MAC table (overlay/mac_table.h) keyed by (VNI,
+ * MAC): local entries point at a VM, remote ones at the PE node that
+ * hosts the MAC, learned from the data plane (inner source MAC of a
+ * decapsulated frame -> the node of its outer source address; source MAC
+ * of a local VM's frame -> that VM).  A VM's frame to a known MAC goes to
+ * the VM (local) or is encapsulated to that PE (remote); a broadcast,
+ * multicast or unknown unicast frame is flooded by ingress replication:
+ * one unicast copy to every other PE of the flood list and one to every
+ * other local VM of the VNI.  A frame from the overlay is never sent back
+ * into it (split horizon).
+ *
+ * The standalone PE of overlay/pe.h (one port, one tunnel per tenant,
+ * `nvosim tunnel`) is unchanged.  See docs/pe.md. */
+#ifndef NVO_PE_NODE_H
+#define NVO_PE_NODE_H
+
+#include "fabric/net.h"
+#include "fabric/node.h"
+#include "overlay/encap.h"
+#include "overlay/mac_table.h"
+#include "wire/pkt.h"
+
+struct nvo_pe_node;
+
+/* The most segments one tenant frame may become (STT's TSO). */
+#define NVO_PE_NODE_MAX_SEGMENTS 64
+
+/* Kinds of BUM frame a VM originates (as the PE classifies the
+ * destination MAC). */
+enum nvo_bum_kind {
+    NVO_BUM_BROADCAST,          /* ff:ff:ff:ff:ff:ff */
+    NVO_BUM_MULTICAST,          /* group bit set, not broadcast */
+    NVO_BUM_UNKNOWN,            /* unicast the MAC table does not know */
+    NVO_BUM_N
+};
+
+const char *nvo_bum_kind_name(enum nvo_bum_kind);
+
+/* Why the PE dropped a tenant frame or an underlay frame. */
+enum nvo_pe_drop {
+    NVO_PE_DROP_DECAP,          /* pop() refused the underlay frame */
+    NVO_PE_DROP_NO_TENANT,      /* a VNI this PE does not host */
+    NVO_PE_DROP_NO_VM,          /* unicast for a MAC of no VM here (a
+                                 * flooded copy's usual fate) */
+    NVO_PE_DROP_TOO_BIG,        /* over NVO_PE_NODE_MAX_SEGMENTS segments,
+                                 * or the MTU leaves no room (STT) */
+    NVO_PE_DROP_N
+};
+
+const char *nvo_pe_drop_name(enum nvo_pe_drop);
+
+/* Counters, per PE and per tenant.  Sending side: every VM frame
+ * (vm_frames) is exactly one of local_unicast, remote_unicast, a BUM frame
+ * (bum[]) or drops[TOO_BIG]; encap_frames = remote_unicast + bum_copies.
+ * A BUM frame makes bum_copies (one per other PE of the flood list) and
+ * bum_local_copies (one per other local VM of the VNI) replicas.
+ * Receiving side: every underlay frame delivered to the binding
+ * (rx_frames) is a later STT segment (rx_segments), drops[DECAP], or
+ * decapsulated (rx_decap); a decapsulated frame is drops[NO_TENANT],
+ * drops[NO_VM] (unicast) or reaches the VMs it is for (rx_accepted; a
+ * broadcast / multicast reaches every local VM of the VNI, each a
+ * delivery).  A local copy is a delivery or drops[NO_VM]. */
+struct nvo_pe_node_counters {
+    uint64_t vm_frames, vm_bytes;   /* frames VMs gave the PE */
+    uint64_t local_unicast;     /* known local destination: to the VM */
+    uint64_t remote_unicast;    /* known remote destination: one encap */
+    uint64_t bum[NVO_BUM_N];    /* BUM frames originated, by kind */
+    uint64_t bum_copies;        /* replicas encapsulated to other PEs */
+    uint64_t bum_local_copies;  /* replicas to other local VMs */
+    uint64_t encap_frames;      /* tenant frames encapsulated */
+    uint64_t encap_bytes;       /* their tenant bytes (before encap) */
+    uint64_t frames_out;        /* underlay frames sent (STT: segments) */
+    uint64_t bytes_out;         /* their bytes, outer headers included */
+    uint64_t rx_frames;         /* underlay frames received */
+    uint64_t rx_segments;       /* later STT segments (not reassembled:
+                                 * the frame came with its first) */
+    uint64_t rx_decap;          /* tenant frames decapsulated */
+    uint64_t rx_accepted;       /* of them, reached at least one VM */
+    uint64_t delivered;         /* tenant frames handed to VMs (each VM a
+                                 * delivery), local or from the overlay */
+    uint64_t delivered_bytes;
+    uint64_t unwanted;          /* frames of a VNI for which this PE hosts
+                                 * no VM (an all-PEs flood list's cost) */
+    uint64_t learned_local;     /* MAC table: new local entries */
+    uint64_t learned_remote;    /* new remote entries */
+    uint64_t moves;             /* entries learned at another location */
+    uint64_t learn_refused;     /* the table's limit refused an entry */
+    uint64_t drops[NVO_PE_DROP_N];
+};
+
+/* Called with every tenant frame the PE delivers to VM 'vm' of tenant
+ * 'tenant': it must not keep or change 'p' (l2/l3/l4 set). */
+typedef void nvo_pe_node_deliver_fn(void *ctx, struct nvo_pe_node *,
+                                    uint32_t tenant, uint32_t vm,
+                                    const struct nvo_pkt *p);
+
+struct nvo_pe_node_cfg {
+    const struct nvo_encap_ops *encap;  /* the same for every tenant */
+    bool entropy_label;                 /* MPLS: ELI + EL */
+    bool control_word;                  /* MPLS: RFC 4448 control word */
+    uint16_t sport_min, sport_max;      /* entropy range; 0,0: default */
+    uint32_t hash_basis;                /* inner flow hash seed */
+    uint32_t mtu;                       /* STT TSO segment size (IP MTU);
+                                         * 0: the first uplink's MTU */
+    nvo_time_t mac_aging;               /* 0: NVO_MAC_AGING_DEFAULT */
+    uint32_t mac_max_entries;           /* learned-entry limit; 0: none */
+    nvo_pe_node_deliver_fn *deliver;    /* optional */
+    void *ctx;
+};
+
+/* Adds PE 'name' to 'net' (before nvo_net_finalize()) as a hypervisor
+ * node with the PE ops, and binds its encapsulation.  Returns the PE, or
+ * NULL with errno EINVAL (no encapsulation or name, finalized net), EEXIST
+ * (name taken) or ENOMEM. */
+struct nvo_pe_node *nvo_pe_node_create(struct nvo_net *, const char *name,
+                                       const struct nvo_pe_node_cfg *);
+
+/* The PE of a node (NULL if the node is not a PE). */
+struct nvo_pe_node *nvo_pe_node_of(struct nvo_node *);
+struct nvo_node *nvo_pe_node_base(struct nvo_pe_node *);
+uint32_t nvo_pe_node_index(const struct nvo_pe_node *);
+
+/* Adds tenant 'vni' (checked by the encapsulation's build(): EINVAL).
+ * Returns 0 and *tenant (0, 1, ... in order), EEXIST or ENOMEM. */
+int nvo_pe_node_add_tenant(struct nvo_pe_node *, uint32_t vni,
+                           uint32_t *tenant);
+
+/* Adds a VM (MAC, IPv4 or 0) of 'tenant' on this PE.  Returns 0 and *vm,
+ * EINVAL (no such tenant, a group MAC) or EEXIST (the MAC is taken in the
+ * tenant on this PE). */
+int nvo_pe_node_add_vm(struct nvo_pe_node *, uint32_t tenant,
+                       const uint8_t mac[6], uint32_t ip4, uint32_t *vm);
+
+/* Sets the flood list of 'tenant': the node indices of the PEs that get
+ * a copy of each BUM frame (this PE itself is skipped if listed).
+ * Returns 0, EINVAL (no such tenant, a node that is not a PE) or ENOMEM. */
+int nvo_pe_node_set_flood(struct nvo_pe_node *, uint32_t tenant,
+                          const uint32_t *pes, uint32_t n);
+
+/* A VM's tenant Ethernet frame 'p' (l2 set, l3/l4 if IP; headroom
+ * NVO_PKT_HEADROOM) into the virtual switch: learns its source, forwards
+ * or floods it (above).  Takes 'p'.  Returns 0, or EINVAL (no such tenant
+ * or VM: p is still the caller's). */
+int nvo_pe_node_vm_send(struct nvo_pe_node *, uint32_t tenant, uint32_t vm,
+                        struct nvo_pkt *p);
+
+const struct nvo_pe_node_counters *
+nvo_pe_node_counters(const struct nvo_pe_node *);
+const struct nvo_pe_node_counters *
+nvo_pe_node_tenant_counters(const struct nvo_pe_node *, uint32_t tenant);
+struct nvo_mac_table *nvo_pe_node_mac_table(struct nvo_pe_node *);
+uint32_t nvo_pe_node_n_tenants(const struct nvo_pe_node *);
+/* The tenant of 'vni' (0 and *tenant, or ENOENT). */
+int nvo_pe_node_find_tenant(const struct nvo_pe_node *, uint32_t vni,
+                            uint32_t *tenant);
+
+#endif /* NVO_PE_NODE_H */
