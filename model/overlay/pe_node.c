@@ -72,7 +72,7 @@ receive__(struct nvo_node *n, struct nvo_port *in, struct nvo_pkt *p,
     if (in && !nvo_switch_decrement_ttl(n, p, rx)) {
         return;
     }
-    nvo_switch_forward(n, p, (uint32_t) rx->dst, false);
+    nvo_switch_forward(n, p, rx, false);
 }
 
 static void
