@@ -2,12 +2,7 @@
 #include "wire/pkt.h"
 
 #include <assert.h>
-#include <stddef.h>
 #include <stdlib.h>
-
-/* The hot line is the first 64 bytes, and the buffer starts after it. */
-_Static_assert(offsetof(struct nvo_pkt, inline_buf) == 64,
-               "struct nvo_pkt: the hot fields fill the first cache line");
 
 const char *
 nvo_tclass_name(enum nvo_tclass tc)
@@ -69,10 +64,7 @@ nvo_pkt_alloc(struct nvo_pkt_pool *pool, uint32_t headroom, uint32_t cap)
     if (p) {
         pool->free = p->next;
     } else {
-        /* aligned_alloc wants a multiple of the alignment. */
-        p = aligned_alloc(NVO_PKT_ALIGN,
-                          (sizeof *p + NVO_PKT_ALIGN - 1)
-                          / NVO_PKT_ALIGN * NVO_PKT_ALIGN);
+        p = malloc(sizeof *p);
         if (!p) {
             abort();
         }

@@ -47,11 +47,8 @@ struct nvo_pkt_pool;
 
 /* The first 64 bytes hold what every hop reads or writes (a port's
  * queues and wire link through 'next'; length, class, time stamp, the
- * arrival event and its holder); the inline buffer follows at once, so
- * that a frame allocated with NVO_PKT_HEADROOM has its headers at byte
- * 64 + 336 = 400, inside one cache line (384..447) for up to 47 bytes of
- * headers; what allocation, free and delivery use comes after the
- * buffer.  Pooled packets are 64-byte aligned (NVO_PKT_ALIGN). */
+ * arrival event and its holder); the second what allocation, free and
+ * delivery use; the buffer follows. */
 struct nvo_pkt {
     struct nvo_pkt *next;       /* free list, or a queue the owner keeps */
     uint8_t *data;              /* first real byte */
@@ -70,18 +67,15 @@ struct nvo_pkt {
     void *holder;               /* scratch: the current holder (a port
                                  * while the frame is on its wire) */
 
-    uint8_t inline_buf[NVO_PKT_INLINE_SIZE];
-
     uint8_t *base;              /* start of the buffer */
     struct nvo_pkt_pool *pool;
     uint64_t uid;               /* unique per pool, in allocation order */
     nvo_time_t created;         /* when the source made it */
     uint16_t l2_ofs, l3_ofs, l4_ofs;              /* from base, or NONE */
     uint16_t inner_l2_ofs, inner_l3_ofs, inner_l4_ofs;
-};
 
-/* Alignment of pooled packets: a cache line. */
-#define NVO_PKT_ALIGN 64u
+    uint8_t inline_buf[NVO_PKT_INLINE_SIZE];
+};
 
 /* A pool of packets.  Counts allocations so a run can report them. */
 struct nvo_pkt_pool {
