@@ -636,12 +636,13 @@ nvo_sim_summary_header(void)
                     "latency_mean_us,latency_p50_us,"
                     "latency_p99_us,fct_mean_us,fct_p50_us,fct_p99_us,"
                     "leaf_up_jain,leaf_up_max_over_mean,spine_up_jain,"
-                    "spine_up_max_over_mean,fingerprint,wall_s,"
+                    "spine_up_max_over_mean,"
                     "overlay_frames_sent,overlay_frames_delivered,"
                     "overlay_frames_dropped,bum_frames,bum_copies,"
                     "bum_link_bytes,bum_unwanted_deliveries,"
                     "mac_entries_max,mac_entries_mean,"
-                    "encap_overhead_bytes,goodput_efficiency");
+                    "encap_overhead_bytes,goodput_efficiency,"
+                    "fingerprint,wall_s");
 }
 
 static void
@@ -693,8 +694,6 @@ nvo_sim_summary_values(const struct nvo_sim *sim)
     for (size_t i = 0; i < G_N_ELEMENTS(metrics); i++) {
         csv_num__(s, metrics[i]);
     }
-    g_string_append_printf(s, ",%016" PRIx64 ",%.3f",
-                           sim->engine->fingerprint, sim->wall_seconds);
     struct overlay_metrics om;
     overlay_metrics__(sim, &om);
     for (size_t i = 0; i < OVERLAY_N_COUNTS; i++) {
@@ -707,6 +706,8 @@ nvo_sim_summary_values(const struct nvo_sim *sim)
     csv_num__(s, sim->overlay ? om.mac_entries_mean : NAN);
     csv_num__(s, sim->overlay ? (double) om.encap_overhead : NAN);
     csv_num__(s, sim->overlay ? om.goodput_efficiency : NAN);
+    g_string_append_printf(s, ",%016" PRIx64 ",%.3f",
+                           sim->engine->fingerprint, sim->wall_seconds);
     return g_string_free(s, FALSE);
 }
 
