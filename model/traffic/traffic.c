@@ -1,6 +1,7 @@
 /* traffic.c: underlay traffic between hypervisors: Poisson flow arrivals,
  * destination patterns, flow and packet sizes, a line-rate round-robin NIC
- * per hypervisor uplink, and latency / flow-completion accounting.
+ * per hypervisor uplink (VM mode: a paced NIC per hypervisor whose frames
+ * go to its PE), and latency / flow-completion accounting.
  * See traffic.h. */
 #include "traffic/traffic.h"
 

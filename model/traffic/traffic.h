@@ -1,4 +1,5 @@
-/* traffic.h: underlay traffic between hypervisors.
+/* traffic.h: underlay traffic between hypervisors, or (VM mode, below)
+ * tenant traffic between the VMs of a tenant, through their PEs.
  *
  * Flows arrive at each sending hypervisor as a Poisson process; each flow
  * has a destination given by the pattern, a size drawn from a distribution
