@@ -175,6 +175,66 @@ START_TEST(all_pes_flood_list)
 }
 END_TEST
 
+START_TEST(flood_and_learn_reference)
+{
+    /* One-packet flows far apart in time: each frame is delivered (and
+     * learned from) before the next starts, so a reference model of
+     * flood-and-learn replayed over the flows in order predicts every
+     * flood: X's frame to Y floods iff X's PE has not yet learned Y (from
+     * a flood of Y's, a frame of Y's unicast to it, or Y being local and
+     * having sent); a flood teaches every PE of the tenant X's MAC, a
+     * unicast only Y's PE. */
+    static const char *const sets[] = {
+        "run.duration=5s", "overlay.tenants.vms-per-tenant=8",
+        "traffic.flows.size.fixed=1", "traffic.flows.arrival.rate=2",
+    };
+    struct nvo_scenario_cfg *cfg = load(sets, 4);
+    char *dir;
+    struct nvo_sim *sim = create(cfg, &dir);
+    run(sim);
+    struct nvo_sim_overlay *o = sim->overlay;
+    ck_assert_uint_eq(o->n_vms, 16);
+    /* known[pe position][vm] */
+    bool known[8][16];
+    memset(known, 0, sizeof known);
+    uint64_t floods = 0, n = 0;
+    uint32_t src, dst;
+    nvo_time_t start, prev = 0;
+    for (; nvo_traffic_flow(sim->traffic, n, &src, &dst, &start); n++) {
+        ck_assert_msg(n == 0 || start - prev > 50 * NVO_US,
+                      "flows %" PRIu64 " and %" PRIu64 " overlap", n - 1, n);
+        prev = start;
+        ck_assert_uint_eq(o->vms[src].group, o->vms[dst].group);
+        uint32_t sp = o->vms[src].node, dp = o->vms[dst].node;
+        /* PE positions: node order; the 8 hypervisors. */
+        uint32_t s_i = 0, d_i = 0;
+        for (uint32_t i = 0; i < o->n_pes; i++) {
+            s_i = nvo_pe_node_index(o->pes[i]) == sp ? i : s_i;
+            d_i = nvo_pe_node_index(o->pes[i]) == dp ? i : d_i;
+        }
+        known[s_i][src] = true;
+        if (!known[s_i][dst]) {
+            floods++;
+            for (uint32_t i = 0; i < o->n_pes; i++) {
+                known[i][src] = true;   /* the tenant is on every PE */
+            }
+        } else {
+            known[d_i][src] = true;
+        }
+    }
+    ck_assert_uint_gt(n, 100);
+    struct nvo_sim_overlay_totals t;
+    nvo_sim_overlay_totals(o, &t);
+    ck_assert_uint_eq(t.c.vm_frames, n);
+    ck_assert_uint_eq(t.c.bum[NVO_BUM_UNKNOWN], floods);
+    ck_assert_uint_eq(t.c.bum_copies, floods * 7);
+    ck_assert_uint_lt(floods, n);
+    nvo_sim_destroy(sim);
+    nvo_scenario_cfg_destroy(cfg);
+    remove_dir(dir);
+}
+END_TEST
+
 /* Spines each (outer source, outer destination) pair was sent to, seen
  * on the leaves' uplinks. */
 struct spines {
@@ -396,6 +456,7 @@ main(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, ingress_replication_theory);
     tcase_add_test(tc, all_pes_flood_list);
+    tcase_add_test(tc, flood_and_learn_reference);
     tcase_add_test(tc, nvgre_one_spine_per_pe_pair);
     tcase_add_test(tc, hundred_thousand_vms);
     tcase_add_test(tc, bad_overlays);

@@ -921,6 +921,20 @@ nvo_traffic_drain(struct nvo_traffic *tr, nvo_time_t deadline)
 }
 
 bool
+nvo_traffic_flow(const struct nvo_traffic *tr, uint64_t i, uint32_t *src,
+                 uint32_t *dst, nvo_time_t *start)
+{
+    if (i >= tr->flows->len) {
+        return false;
+    }
+    const struct flow *f = g_ptr_array_index(tr->flows, i);
+    *src = f->src_ep;
+    *dst = f->dst_ep;
+    *start = f->start;
+    return true;
+}
+
+bool
 nvo_traffic_idle(const struct nvo_traffic *tr)
 {
     for (uint32_t i = 0; i < tr->n_hosts; i++) {

@@ -126,6 +126,12 @@ struct nvo_traffic *nvo_traffic_create_vms(struct nvo_net *net,
  * caller's. */
 void nvo_traffic_vm_deliver(struct nvo_traffic *, const struct nvo_pkt *p);
 
+/* Flow 'i' (0-based, in arrival order): its source and destination
+ * endpoints (VM mode: VMs; else host indices in node order) and arrival
+ * time.  Returns false if there is no such flow. */
+bool nvo_traffic_flow(const struct nvo_traffic *, uint64_t i,
+                      uint32_t *src, uint32_t *dst, nvo_time_t *start);
+
 /* True if no host has flow data left to send and (VM mode) no NIC is
  * sending. */
 bool nvo_traffic_idle(const struct nvo_traffic *);
