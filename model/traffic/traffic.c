@@ -472,7 +472,11 @@ routes_changed__(void *tr_, struct nvo_net *net)
     (void) net;
     struct nvo_traffic *tr = tr_;
     if (tr->vm_mode) {
-        return;                 /* the PEs route their frames */
+        /* The PEs route their frames; a hypervisor back up sends again. */
+        for (uint32_t i = 0; i < tr->n_hosts; i++) {
+            kick__(&tr->hosts[i], 0);
+        }
+        return;
     }
     for (uint32_t i = 0; i < tr->n_hosts; i++) {
         struct host *h = &tr->hosts[i];
