@@ -104,7 +104,7 @@ static const struct bad_case bad_cases[] = {
       { { "s.xml", SCEN "<bogus/>\n</scenario>\n" }, { "t.xml", TOPO } },
       { NULL },
       "@s.xml:3: unknown element <bogus> in <scenario> (it may contain: "
-      "topology, run, underlay, traffic, events, output, sweep)" },
+      "topology, run, underlay, overlay, traffic, events, output, sweep)" },
     { "drain-limit-zero", "s.xml",
       { { "s.xml", SCEN "<run drain=\"true\" drain-limit=\"0s\"/>\n"
                    "</scenario>\n" }, { "t.xml", TOPO } }, { NULL },
@@ -151,7 +151,7 @@ static const struct bad_case bad_cases[] = {
       { { "s.xml", SCEN "<output/>\n<run/>\n</scenario>\n" },
         { "t.xml", TOPO } }, { NULL },
       "@s.xml:4: <run> is repeated or out of order in <scenario> (order: "
-      "topology, run, underlay, traffic, events, output, sweep)" },
+      "topology, run, underlay, overlay, traffic, events, output, sweep)" },
     { "two-of-a-choice", "s.xml",
       { { "s.xml", SCEN "<traffic>\n<flows pattern=\"incast\">\n"
                    "<size fixed=\"1MB\" cdf=\"x.cdf\"/>\n</flows>\n"

@@ -172,6 +172,24 @@ struct nvo_underlay_cfg {
                                  * egress port (results.xml "flows") */
 };
 
+/* <overlay>: tenants' VMs on the hypervisors (then PEs), their traffic
+ * encapsulated across the fabric.  See docs/scenarios.md. */
+enum nvo_flood_list { NVO_FLOOD_VNI_PES, NVO_FLOOD_ALL_PES };
+enum nvo_placement { NVO_PLACE_ROUND_ROBIN, NVO_PLACE_RANDOM };
+
+struct nvo_overlay_cfg {
+    bool enabled;               /* the scenario has <overlay> */
+    const char *encap;          /* a name of overlay/encap.h; default
+                                 * "vxlan"; static */
+    enum nvo_flood_list flood_list;     /* default vni-pes */
+    uint32_t n_tenants;         /* <tenants count>, at least 1 */
+    uint32_t vms_per_tenant;    /* at least 1 */
+    uint32_t first_vni;         /* tenant t has VNI first_vni + t;
+                                 * default 5000 */
+    enum nvo_placement placement;       /* default round-robin */
+    int vm_oui;                 /* enum nvo_vm_oui; default vmware */
+};
+
 /* Patterns (enum nvo_pattern) and size distributions (enum
  * nvo_size_dist) are traffic.h's. */
 enum nvo_arrival { NVO_ARRIVAL_RATE, NVO_ARRIVAL_LOAD };
@@ -274,6 +292,7 @@ struct nvo_scenario_cfg {
                                  * engine's default; static */
 
     struct nvo_underlay_cfg underlay;
+    struct nvo_overlay_cfg overlay;
 
     size_t n_flows;
     struct nvo_flows_cfg *flows;

@@ -9,6 +9,8 @@
 #include "io/config_priv.h"
 #include "core/fileio.h"
 #include "io/sweep_grid.h"
+#include "overlay/encap.h"
+#include "wire/wire.h"
 
 #include <errno.h>
 #include <math.h>
@@ -24,6 +26,7 @@
 #define DEFAULT_LOAD 0.5
 #define DEFAULT_PKT_SIZE 1500
 #define DEFAULT_DST_PORT 5001
+#define DEFAULT_FIRST_VNI 5000
 
 struct scen_builder {
     struct cfg_doc *d;
@@ -219,6 +222,99 @@ underlay__(struct scen_builder *b, const xmlNode *root)
                      &u->convergence_delay);
     }
     ecmp__(b, n ? cfg_child(n, "ecmp") : NULL, &u->ecmp);
+}
+
+/* True if 'vni' is an id 'ops' accepts (its build() with dummy
+ * addresses). */
+static bool
+vni_ok__(const struct nvo_encap_ops *ops, bool ipv6, uint32_t vni)
+{
+    struct nvo_tunnel_cfg tc;
+    memset(&tc, 0, sizeof tc);
+    tc.ipv6 = ipv6;
+    tc.vni = vni;
+    tc.labels[0] = vni;
+    tc.n_labels = 1;
+    struct nvo_tunnel t;
+    return nvo_tunnel_build(&t, ops, &tc) == 0;
+}
+
+/* <overlay>: encapsulation, flooding, tenants and their VMs. */
+static void
+overlay__(struct scen_builder *b, const xmlNode *root)
+{
+    struct nvo_overlay_cfg *o = &b->s->overlay;
+    o->enabled = false;
+    o->encap = "vxlan";
+    o->flood_list = NVO_FLOOD_VNI_PES;
+    o->n_tenants = 0;
+    o->vms_per_tenant = 0;
+    o->first_vni = DEFAULT_FIRST_VNI;
+    o->placement = NVO_PLACE_ROUND_ROBIN;
+    o->vm_oui = NVO_VM_OUI_VMWARE;
+    const xmlNode *n = cfg_child(root, "overlay");
+    if (!n) {
+        return;
+    }
+    o->enabled = true;
+    const char *e = cfg_attr(b->d, n, "encap");
+    const struct nvo_encap_ops *ops = nvo_encap_lookup(e ? e : o->encap);
+    if (!ops) {
+        cfg_err_attr(b->d, n, "encap", "unknown encapsulation");
+    } else {
+        o->encap = ops->name;
+    }
+    const char *fl = cfg_attr(b->d, n, "flood-list");
+    if (fl && !strcmp(fl, "all-pes")) {
+        o->flood_list = NVO_FLOOD_ALL_PES;
+    }
+    const char *oui = cfg_attr(b->d, n, "vm-oui");
+    enum nvo_vm_oui vo;
+    if (oui && nvo_vm_oui_lookup(oui, &vo) == 0) {
+        o->vm_oui = (int) vo;
+    } else if (oui) {
+        cfg_err_attr(b->d, n, "vm-oui", "expected vmware, xen or hyperv");
+    }
+    const xmlNode *t = cfg_child(n, "tenants");
+    if (!t) {
+        return;                 /* the schema requires it */
+    }
+    uint64_t count = 0, vms = 0, first = o->first_vni;
+    bool ok = cfg_get_uint(b->d, t, "count", 1, UINT32_MAX, &count);
+    ok &= cfg_get_uint(b->d, t, "vms-per-tenant", 1, UINT32_MAX, &vms);
+    ok &= cfg_get_uint(b->d, t, "first-vni", 0, UINT32_MAX, &first);
+    const char *pl = cfg_attr(b->d, t, "placement");
+    if (pl && !strcmp(pl, "random")) {
+        o->placement = NVO_PLACE_RANDOM;
+    }
+    if (!ok) {
+        return;
+    }
+    o->n_tenants = (uint32_t) count;
+    o->vms_per_tenant = (uint32_t) vms;
+    o->first_vni = (uint32_t) first;
+    if (count * vms > (uint64_t) NVO_VM_MAC_MAX_INDEX + 1) {
+        cfg_err(b->d, t, NULL, "<tenants>: %" G_GUINT64_FORMAT " VMs; the "
+                "VM MACs (an OUI and a 24-bit number) allow at most %u",
+                count * vms, NVO_VM_MAC_MAX_INDEX + 1);
+    } else if (vms > (1u << 24) - 2) {
+        cfg_err_attr(b->d, t, "vms-per-tenant", "at most %u (a tenant's "
+                     "VMs are numbered in 10.0.0.0/8)", (1u << 24) - 2);
+    }
+    uint64_t last = first + count - 1;
+    bool ipv6 = b->s->underlay.ip == NVO_IP_V6;
+    if (ops && (last > UINT32_MAX || !vni_ok__(ops, ipv6, (uint32_t) first)
+                || !vni_ok__(ops, ipv6, (uint32_t) last))) {
+        cfg_err(b->d, t, "first-vni", "<tenants>: VNIs %" G_GUINT64_FORMAT
+                "..%" G_GUINT64_FORMAT " are not all ids %s carries (VXLAN, "
+                "Geneve, GRE-in-UDP, VXLAN-GPE, STT: 24 bits; NVGRE: "
+                "0x1000..0xfffffe; MPLS: labels 16..1048575)", first, last,
+                ops->name);
+    }
+    if (b->t && b->t->n_role[NVO_ROLE_HYPERVISOR] == 0) {
+        cfg_err(b->d, n, NULL, "<overlay>: the topology has no "
+                "hypervisor to host VMs");
+    }
 }
 
 /* <size>: the flow-size distribution. */
@@ -431,6 +527,9 @@ flows__(struct scen_builder *b, const xmlNode *n, struct nvo_flows_cfg *f,
     const char *p = cfg_attr(b->d, n, "pattern");
     if (!p || !nvo_pattern_from_name(p, &f->pattern)) {
         cfg_err_attr(b->d, n, "pattern", "unknown pattern");
+    } else if (b->s->overlay.enabled && f->pattern == NVO_PATTERN_INCAST) {
+        cfg_err_attr(b->d, n, "pattern", "incast is not yet supported "
+                     "between VMs (with <overlay>)");
     }
 
     /* Incast's receiver and senders. */
@@ -715,6 +814,7 @@ scenario_build__(struct cfg_doc *d, struct nvo_topo_cfg *topo)
     s->path = g_strdup(d->abs);
     run__(&b, root);
     underlay__(&b, root);
+    overlay__(&b, root);
     traffic__(&b, root);
     events__(&b, root);
     output__(&b, root);

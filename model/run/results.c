@@ -20,6 +20,7 @@
 #include "core/mem.h"
 #include "io/pcap_out.h"
 #include "run/sim.h"
+#include "run/sim_overlay.h"
 #include "core/stats.h"
 #include "io/trace.h"
 #include "wire/wire.h"
@@ -446,6 +447,153 @@ write_file__(const char *dir, const char *name, const char *data,
     return err;
 }
 
+/* The overlay's headline metrics (docs/outputs.md). */
+#define OVERLAY_N_COUNTS 8
+struct overlay_metrics {
+    /* sent, delivered, dropped, bum frames, bum copies, bum link bytes,
+     * unwanted deliveries, MAC entries max */
+    uint64_t counts[OVERLAY_N_COUNTS];
+    double mac_entries_mean;
+    uint64_t encap_overhead;
+    double goodput_efficiency;  /* NAN if the PEs sent nothing */
+    struct nvo_sim_overlay_totals t;
+};
+
+static void
+overlay_metrics__(const struct nvo_sim *sim, struct overlay_metrics *m)
+{
+    memset(m, 0, sizeof *m);
+    m->goodput_efficiency = NAN;
+    if (!sim->overlay) {
+        return;
+    }
+    const struct nvo_sim_overlay *o = sim->overlay;
+    nvo_sim_overlay_totals(o, &m->t);
+    const struct nvo_pe_node_counters *c = &m->t.c;
+    uint64_t drops = 0;
+    for (int r = 0; r < NVO_PE_DROP_N; r++) {
+        drops += c->drops[r];
+    }
+    uint64_t bum = 0;
+    for (int k = 0; k < NVO_BUM_N; k++) {
+        bum += c->bum[k];
+    }
+    uint64_t v[OVERLAY_N_COUNTS] = {
+        c->vm_frames, c->delivered, drops, bum, c->bum_copies,
+        o->bum_link_bytes, c->unwanted, m->t.mac_entries_max,
+    };
+    memcpy(m->counts, v, sizeof v);
+    m->mac_entries_mean = m->t.mac_entries_mean;
+    m->encap_overhead = c->bytes_out - c->encap_bytes;
+    struct nvo_traffic_stats ts;
+    nvo_traffic_get_stats(sim->traffic, &ts);
+    if (c->bytes_out) {
+        m->goodput_efficiency = (double) ts.payload_delivered
+                                / (double) c->bytes_out;
+    }
+}
+
+static void
+write_pe_counters__(xmlTextWriterPtr w, const struct nvo_pe_node_counters *c)
+{
+    attr_u64__(w, "vm-frames", c->vm_frames);
+    attr_u64__(w, "local-unicast", c->local_unicast);
+    attr_u64__(w, "remote-unicast", c->remote_unicast);
+    for (int k = 0; k < NVO_BUM_N; k++) {
+        char name[64];
+        g_snprintf(name, sizeof name, "bum-%s",
+                   nvo_bum_kind_name((enum nvo_bum_kind) k));
+        attr_u64__(w, name, c->bum[k]);
+    }
+    attr_u64__(w, "bum-copies", c->bum_copies);
+    attr_u64__(w, "bum-local-copies", c->bum_local_copies);
+    attr_u64__(w, "underlay-frames-sent", c->frames_out);
+    attr_u64__(w, "underlay-bytes-sent", c->bytes_out);
+    attr_u64__(w, "delivered", c->delivered);
+    attr_u64__(w, "delivered-bytes", c->delivered_bytes);
+    attr_u64__(w, "unwanted", c->unwanted);
+    uint64_t drops = 0;
+    for (int r = 0; r < NVO_PE_DROP_N; r++) {
+        drops += c->drops[r];
+    }
+    attr_u64__(w, "dropped", drops);
+}
+
+/* <overlay>: totals, per tenant (summed over its PEs), per PE. */
+static void
+write_overlay__(xmlTextWriterPtr w, const struct nvo_sim *sim)
+{
+    const struct nvo_sim_overlay *o = sim->overlay;
+    if (!o) {
+        return;
+    }
+    struct overlay_metrics m;
+    overlay_metrics__(sim, &m);
+    const struct nvo_pe_node_counters *c = &m.t.c;
+    xmlTextWriterStartElement(w, BAD_CAST "overlay");
+    attr_s__(w, "encap", o->encap->name);
+    attr_s__(w, "flood", "ingress-replication");
+    attr_s__(w, "flood-list", o->cfg->flood_list == NVO_FLOOD_ALL_PES
+                              ? "all-pes" : "vni-pes");
+    attr_u64__(w, "tenants", o->cfg->n_tenants);
+    attr_u64__(w, "vms", o->n_vms);
+    attr_u64__(w, "pes", o->n_pes);
+    xmlTextWriterStartElement(w, BAD_CAST "totals");
+    write_pe_counters__(w, c);
+    attr_u64__(w, "bum-link-frames", o->bum_link_frames);
+    attr_u64__(w, "bum-link-bytes", o->bum_link_bytes);
+    attr_u64__(w, "encap-overhead-bytes", m.encap_overhead);
+    attr_f__(w, "goodput-efficiency", m.goodput_efficiency);
+    attr_u64__(w, "mac-entries-max", m.t.mac_entries_max);
+    attr_f__(w, "mac-entries-mean", m.t.mac_entries_mean);
+    for (int r = 0; r < NVO_PE_DROP_N; r++) {
+        xmlTextWriterStartElement(w, BAD_CAST "drop");
+        attr_s__(w, "reason", nvo_pe_drop_name((enum nvo_pe_drop) r));
+        attr_u64__(w, "frames", c->drops[r]);
+        xmlTextWriterEndElement(w);
+    }
+    xmlTextWriterEndElement(w);
+    uint32_t T = o->cfg->n_tenants;
+    struct nvo_pe_node_counters *tc = g_new0(struct nvo_pe_node_counters,
+                                             T ? T : 1);
+    for (uint32_t t = 0; t < T; t++) {
+        for (uint32_t i = 0; i < o->n_pes; i++) {
+            uint32_t lt;
+            if (nvo_pe_node_find_tenant(o->pes[i], o->cfg->first_vni + t,
+                                        &lt)) {
+                continue;       /* no VM of the tenant there */
+            }
+            const uint64_t *sx = (const uint64_t *)
+                nvo_pe_node_tenant_counters(o->pes[i], lt);
+            uint64_t *d = (uint64_t *) &tc[t];
+            for (size_t k = 0; k < sizeof tc[t] / sizeof (uint64_t); k++) {
+                d[k] += sx[k];
+            }
+        }
+    }
+    for (uint32_t t = 0; t < T; t++) {
+        xmlTextWriterStartElement(w, BAD_CAST "tenant");
+        attr_u64__(w, "vni", (uint64_t) o->cfg->first_vni + t);
+        attr_u64__(w, "pes", o->tenant_n_pes[t]);
+        write_pe_counters__(w, &tc[t]);
+        xmlTextWriterEndElement(w);
+    }
+    g_free(tc);
+    for (uint32_t i = 0; i < o->n_pes; i++) {
+        struct nvo_pe_node *pe = o->pes[i];
+        const struct nvo_mac_counters *mc =
+            nvo_mac_table_counters(nvo_pe_node_mac_table(pe));
+        xmlTextWriterStartElement(w, BAD_CAST "pe");
+        attr_s__(w, "node", nvo_pe_node_base(pe)->name);
+        attr_u64__(w, "tenants", nvo_pe_node_n_tenants(pe));
+        attr_u64__(w, "mac-entries", mc->entries);
+        attr_u64__(w, "mac-entries-max", mc->entries_max);
+        write_pe_counters__(w, nvo_pe_node_counters(pe));
+        xmlTextWriterEndElement(w);
+    }
+    xmlTextWriterEndElement(w);
+}
+
 /* Headline metrics, for summary.csv and sweeps. */
 struct headline {
     uint64_t generated, delivered, dropped, in_flight;
@@ -488,7 +636,13 @@ nvo_sim_summary_header(void)
                     "latency_mean_us,latency_p50_us,"
                     "latency_p99_us,fct_mean_us,fct_p50_us,fct_p99_us,"
                     "leaf_up_jain,leaf_up_max_over_mean,spine_up_jain,"
-                    "spine_up_max_over_mean,fingerprint,wall_s");
+                    "spine_up_max_over_mean,"
+                    "overlay_frames_sent,overlay_frames_delivered,"
+                    "overlay_frames_dropped,bum_frames,bum_copies,"
+                    "bum_link_bytes,bum_unwanted_deliveries,"
+                    "mac_entries_max,mac_entries_mean,"
+                    "encap_overhead_bytes,goodput_efficiency,"
+                    "fingerprint,wall_s");
 }
 
 static void
@@ -540,6 +694,18 @@ nvo_sim_summary_values(const struct nvo_sim *sim)
     for (size_t i = 0; i < G_N_ELEMENTS(metrics); i++) {
         csv_num__(s, metrics[i]);
     }
+    struct overlay_metrics om;
+    overlay_metrics__(sim, &om);
+    for (size_t i = 0; i < OVERLAY_N_COUNTS; i++) {
+        if (sim->overlay) {
+            g_string_append_printf(s, ",%" PRIu64, om.counts[i]);
+        } else {
+            g_string_append_c(s, ',');
+        }
+    }
+    csv_num__(s, sim->overlay ? om.mac_entries_mean : NAN);
+    csv_num__(s, sim->overlay ? (double) om.encap_overhead : NAN);
+    csv_num__(s, sim->overlay ? om.goodput_efficiency : NAN);
     g_string_append_printf(s, ",%016" PRIx64 ",%.3f",
                            sim->engine->fingerprint, sim->wall_seconds);
     return g_string_free(s, FALSE);
@@ -689,6 +855,7 @@ nvo_sim_write_results(struct nvo_sim *sim, GError **error)
     write_hist__(w, "flow-completion", ts.fct, ts.fct->n);
     xmlTextWriterEndElement(w);
 
+    write_overlay__(w, sim);
     write_links__(w, sim, dur);
     struct nvo_balance leaf, spine;
     write_ecmp__(w, sim, &leaf, &spine);

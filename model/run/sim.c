@@ -11,6 +11,7 @@
 #include "io/pcap_out.h"
 #include "io/progress.h"
 #include "io/trace.h"
+#include "run/sim_overlay.h"
 
 static void
 warning_free__(gpointer w_)
@@ -107,7 +108,15 @@ build_traffic__(struct nvo_sim *sim, GError **error)
         t->start = f->start;
         t->stop = f->stop;
     }
-    sim->traffic = nvo_traffic_create(sim->net, sim->tcfgs, cfg->n_flows);
+    if (sim->overlay) {
+        struct nvo_traffic_vms v;
+        nvo_sim_overlay_traffic_vms(sim->overlay, &v);
+        sim->traffic = nvo_traffic_create_vms(sim->net, sim->tcfgs,
+                                              cfg->n_flows, &v);
+        sim->overlay->traffic = sim->traffic;
+    } else {
+        sim->traffic = nvo_traffic_create(sim->net, sim->tcfgs, cfg->n_flows);
+    }
     if (!sim->traffic) {
         g_set_error(error, NVO_CONFIG_ERROR, NVO_CONFIG_ERROR_INVALID,
                     "%s: traffic needs at least two hypervisors, and an "
@@ -128,7 +137,8 @@ warn_ecmp_fields__(struct nvo_sim *sim)
     const struct nvo_underlay_ecmp_cfg *e = &sim->cfg->underlay.ecmp;
     uint32_t absent = e->fields & ~(uint32_t) SIM_TRAFFIC_ECMP_FIELDS;
     uint32_t present = e->fields & SIM_TRAFFIC_ECMP_FIELDS;
-    if (!sim->cfg->n_flows || e->fn == NVO_HASH_RANDOM || !absent) {
+    if (!sim->cfg->n_flows || e->fn == NVO_HASH_RANDOM || !absent
+        || sim->overlay) {   /* encapsulated frames: a later check */
         return;
     }
     char a[128], b[128];
@@ -266,7 +276,14 @@ nvo_sim_create(const struct nvo_scenario_cfg *cfg, const char *engine,
     nc.run = cfg->run;
     nc.flow_stats = cfg->underlay.flow_stats;
     sim->net = nvo_net_create(sim->engine, &nc);
-    for (size_t i = 0; i < topo->n_nodes; i++) {
+    if (cfg->overlay.enabled) {
+        sim->overlay = nvo_sim_overlay_create(cfg, sim->net, error);
+        if (!sim->overlay) {
+            nvo_sim_destroy(sim);
+            return NULL;
+        }
+    }
+    for (size_t i = 0; !sim->overlay && i < topo->n_nodes; i++) {
         if (nvo_net_add_node(sim->net, topo->nodes[i].name,
                              topo->nodes[i].role) != (int) i) {
             g_set_error(error, NVO_CONFIG_ERROR, NVO_CONFIG_ERROR_INVALID,
@@ -288,6 +305,10 @@ nvo_sim_create(const struct nvo_scenario_cfg *cfg, const char *engine,
             return NULL;
         }
     }
+    if (sim->overlay && !nvo_sim_overlay_populate(sim->overlay, cfg, error)) {
+        nvo_sim_destroy(sim);
+        return NULL;
+    }
     err = nvo_net_finalize(sim->net);
     if (err) {
         g_set_error(error, NVO_CONFIG_ERROR, NVO_CONFIG_ERROR_INVALID,
@@ -295,6 +316,9 @@ nvo_sim_create(const struct nvo_scenario_cfg *cfg, const char *engine,
                     g_strerror(err));
         nvo_sim_destroy(sim);
         return NULL;
+    }
+    if (sim->overlay) {
+        nvo_sim_overlay_attach_taps(sim->overlay);
     }
     if (!build_traffic__(sim, error) || !open_outputs__(sim, error)) {
         nvo_sim_destroy(sim);
@@ -326,6 +350,8 @@ warn_no_traffic__(struct nvo_sim *sim)
                  sim->cfg->n_flows ? "no flow started before the end"
                                    : "the scenario has no <flows>");
 }
+#define SIM_DRAIN_STEP (10 * NVO_US)
+
 /* The drain: no more arrivals, no timed event after the duration (as
  * without a drain), then every event left, up to the drain limit. */
 static void
@@ -340,7 +366,21 @@ drain__(struct nvo_sim *sim)
     nvo_time_t deadline = cfg->drain_limit < NVO_TIME_MAX - now
                           ? now + cfg->drain_limit : NVO_TIME_MAX;
     nvo_traffic_drain(sim->traffic, deadline);
-    nvo_engine_run(e, NVO_TIME_MAX);
+    if (sim->overlay) {
+        /* The PEs' MAC aging keeps events pending after the network is
+         * empty: the drain looks every SIM_DRAIN_STEP whether it is. */
+        for (nvo_time_t t = now; ; ) {
+            t = t < deadline - SIM_DRAIN_STEP ? t + SIM_DRAIN_STEP : deadline;
+            nvo_engine_run(e, t);
+            if (nvo_traffic_deadline_hit(sim->traffic) || t >= deadline
+                || (nvo_net_in_flight(sim->net) == 0
+                    && nvo_traffic_idle(sim->traffic))) {
+                break;
+            }
+        }
+    } else {
+        nvo_engine_run(e, NVO_TIME_MAX);
+    }
     sim->drain_limit_hit = nvo_traffic_deadline_hit(sim->traffic);
 }
 
@@ -402,6 +442,7 @@ nvo_sim_destroy(struct nvo_sim *sim)
     g_ptr_array_free(sim->files, TRUE);
     nvo_traffic_destroy(sim->traffic);
     nvo_net_destroy(sim->net);
+    nvo_sim_overlay_destroy(sim->overlay);
     nvo_engine_destroy(sim->engine);
     if (sim->tnames) {
         g_strfreev(sim->tnames);

@@ -28,6 +28,7 @@ struct nvo_sim {
     struct nvo_engine *engine;
     struct nvo_net *net;
     struct nvo_traffic *traffic;
+    struct nvo_sim_overlay *overlay;    /* NULL without <overlay> */
     struct nvo_traffic_cfg *tcfgs;
     char **tnames;
     struct nvo_trace *trace;

@@ -1,6 +1,7 @@
 /* traffic.c: underlay traffic between hypervisors: Poisson flow arrivals,
  * destination patterns, flow and packet sizes, a line-rate round-robin NIC
- * per hypervisor uplink, and latency / flow-completion accounting.
+ * per hypervisor uplink (VM mode: a paced NIC per hypervisor whose frames
+ * go to its PE), and latency / flow-completion accounting.
  * See traffic.h. */
 #include "traffic/traffic.h"
 
@@ -14,6 +15,7 @@ struct flow {
     uint64_t id;                /* 1-based; packets carry it */
     struct host *src;
     uint32_t dst;               /* node index */
+    uint32_t src_ep, dst_ep;    /* endpoints (VM mode: VMs) */
     uint16_t sport, dport;
     uint8_t proto;
     uint32_t port;              /* uplink port on the source */
@@ -33,14 +35,18 @@ struct host {
     uint32_t h;                 /* index in tr->hosts */
     struct rr *rr;              /* per port */
     struct nvo_rng rng;         /* "<host>/packets": IMIX sizes */
+    uint32_t n_vms;             /* VM mode: VMs on it */
+    bool busy;                  /* VM mode: the NIC is sending */
+    nvo_event_id nic_ev;        /* VM mode: its end, or NVO_EVENT_NONE */
 };
 
 struct source {                 /* one sending host of one generator */
     struct tgen *gen;
     struct host *host;
+    uint32_t ep;                /* the sending endpoint */
     struct nvo_rng rng;
     uint64_t n_flows;
-    uint32_t cursor;            /* all-to-all: next destination */
+    uint32_t cursor;            /* all-to-all: next destination endpoint */
     double mean_gap_ps;         /* between flow arrivals; its own, since
                                  * hosts' access rates may differ */
     nvo_event_id next_arrival;  /* pending, or NVO_EVENT_NONE */
@@ -50,7 +56,7 @@ struct tgen {
     struct nvo_traffic_cfg cfg;
     struct nvo_traffic *tr;
     double mean_size;
-    uint32_t *perm;             /* permutation: destination host index */
+    uint32_t *perm;             /* permutation: destination endpoint */
     uint32_t target;            /* incast: host index */
     struct source *sources;
     uint32_t n_sources;
@@ -61,6 +67,17 @@ struct nvo_traffic {
     struct host *hosts;
     uint32_t n_hosts;
     int32_t *host_of_node;      /* node index -> host index, or -1 */
+    /* Endpoints: the hosts, or (VM mode) the VMs, in groups; host mode
+     * has one group of every host, endpoint e = host e. */
+    uint32_t n_ep;
+    uint32_t *ep_host;          /* endpoint -> host index */
+    uint32_t *ep_pos;           /* endpoint -> position in its group */
+    uint32_t *ep_group;         /* endpoint -> group */
+    uint32_t *members;          /* endpoints, grouped */
+    uint32_t *group_start;      /* n_groups + 1 offsets into members */
+    uint32_t n_groups;
+    bool vm_mode;
+    struct nvo_traffic_vms vm;
     struct tgen *gens;
     size_t n_gens;
     GPtrArray *flows;           /* struct flow *, index id - 1 */
@@ -99,10 +116,13 @@ nvo_pattern_from_name(const char *name, enum nvo_pattern *p)
 
 /* ---- Packets ------------------------------------------------------------ */
 
+static void nic_send__(struct host *h);
+
 static uint32_t
 hdr_bytes__(const struct nvo_traffic *tr, uint8_t proto)
 {
-    return (tr->net->cfg.ipv6 ? 40 : 20) + (proto == 6 ? 20 : 8);
+    return (tr->net->cfg.ipv6 && !tr->vm_mode ? 40 : 20)
+           + (proto == 6 ? 20 : 8);
 }
 
 /* Builds the next packet of 'f' carrying 'chunk' payload bytes. */
@@ -115,6 +135,15 @@ make_packet__(struct nvo_traffic *tr, struct flow *f, uint32_t chunk)
     struct nvo_pkt *p = nvo_pkt_alloc(&net->pool, NVO_PKT_HEADROOM, 128);
     struct nvo_frame_spec s;
     memset(&s, 0, sizeof s);
+    if (tr->vm_mode) {
+        const struct nvo_traffic_vm *a = &tr->vm.vms[f->src_ep];
+        const struct nvo_traffic_vm *b = &tr->vm.vms[f->dst_ep];
+        memcpy(s.src_mac, a->mac, 6);
+        memcpy(s.dst_mac, b->mac, 6);
+        s.src_ip4 = a->ip4;
+        s.dst_ip4 = b->ip4;
+        goto l4;
+    }
     memcpy(s.src_mac, src->mac, 6);
     memcpy(s.dst_mac, nvo_net_node(net, src->peer[f->port])->mac, 6);
     s.ipv6 = net->cfg.ipv6;
@@ -122,6 +151,7 @@ make_packet__(struct nvo_traffic *tr, struct flow *f, uint32_t chunk)
     s.dst_ip4 = dst->addr4;
     memcpy(s.src_ip6, src->addr6, 16);
     memcpy(s.dst_ip6, dst->addr6, 16);
+l4:
     s.proto = f->proto;
     s.sport = f->sport;
     s.dport = f->dport;
@@ -194,11 +224,69 @@ port_idle__(struct nvo_port *port)
     check_deadline__(tr);
 }
 
+/* VM mode: the hypervisor's NIC has sent its frame. */
 static void
-local_rx__(void *tr_, struct nvo_node *n, struct nvo_pkt *p)
+nic_done__(void *h_)
 {
-    struct nvo_traffic *tr = tr_;
-    (void) n;
+    struct host *h = h_;
+    h->busy = false;
+    h->nic_ev = NVO_EVENT_NONE;
+    if (h->node->up) {
+        nic_send__(h);
+    }
+}
+
+/* VM mode: the next tenant frame of the hypervisor's next active flow to
+ * its virtual switch; the NIC is busy for the bytes that puts on the
+ * uplink. */
+static void
+nic_send__(struct host *h)
+{
+    struct nvo_traffic *tr = h->tr;
+    struct rr *rr = &h->rr[0];
+    struct flow *f = rr->head;
+    if (!f) {
+        return;
+    }
+    rr->head = f->next;
+    if (!rr->head) {
+        rr->tail = NULL;
+    }
+    f->next = NULL;
+    uint32_t chunk = packet_payload__(tr, h, f);
+    struct nvo_pkt *p = make_packet__(tr, f, chunk);
+    f->sent += chunk;
+    if (f->sent < f->size) {
+        if (rr->tail) {
+            rr->tail->next = f;
+        } else {
+            rr->head = f;
+        }
+        rr->tail = f;
+    }
+    uint32_t len = nvo_pkt_len(p);
+    tr->pkts_sent++;
+    tr->bytes_sent += len;
+    uint64_t wire = tr->vm.send(tr->vm.ctx, f->src_ep, p);
+    if (!wire) {
+        wire = len;
+    }
+    struct nvo_node *n = h->node;
+    uint64_t bps = n->n_ports ? nvo_net_link(tr->net, n->link[0])->cfg.rate_bps
+                              : 0;
+    nvo_time_t t = 0;
+    if (bps && !nvo_time_from_ps(ceil((double) wire * 8e12 / (double) bps),
+                                 &t)) {
+        t = 0;
+    }
+    h->busy = true;
+    h->nic_ev = nvo_engine_schedule(tr->net->engine, t, nic_done__, h);
+    check_deadline__(tr);
+}
+
+static void
+count_rx__(struct nvo_traffic *tr, const struct nvo_pkt *p)
+{
     if (p->flow_id && p->flow_id <= tr->flows->len) {
         struct flow *f = g_ptr_array_index(tr->flows, p->flow_id - 1);
         nvo_time_t now = nvo_engine_now(tr->net->engine);
@@ -213,7 +301,20 @@ local_rx__(void *tr_, struct nvo_node *n, struct nvo_pkt *p)
         }
         check_deadline__(tr);
     }
+}
+
+static void
+local_rx__(void *tr_, struct nvo_node *n, struct nvo_pkt *p)
+{
+    (void) n;
+    count_rx__(tr_, p);
     nvo_pkt_free(p);
+}
+
+void
+nvo_traffic_vm_deliver(struct nvo_traffic *tr, const struct nvo_pkt *p)
+{
+    count_rx__(tr, p);
 }
 
 /* ---- Flow arrivals ------------------------------------------------------ */
@@ -222,20 +323,25 @@ static uint32_t
 pick_dst__(struct source *s)
 {
     struct tgen *g = s->gen;
-    uint32_t n = g->tr->n_hosts, h = s->host->h;
+    const struct nvo_traffic *tr = g->tr;
+    uint32_t e = s->ep, grp = tr->ep_group[e];
+    const uint32_t *m = &tr->members[tr->group_start[grp]];
+    uint32_t n = tr->group_start[grp + 1] - tr->group_start[grp];
+    uint32_t h = tr->ep_pos[e];
     switch (g->cfg.pattern) {
     case NVO_PATTERN_PERMUTATION:
-        return g->perm[h];
+        return g->perm[e];
     case NVO_PATTERN_RANDOM_PAIRS: {
         uint32_t d = (uint32_t) nvo_rng_below(&s->rng, n - 1);
-        return d >= h ? d + 1 : d;
+        return m[d >= h ? d + 1 : d];
     }
     case NVO_PATTERN_ALL_TO_ALL: {
         uint32_t d = s->cursor;
-        s->cursor = (s->cursor + 1) % n;
-        if (s->cursor == h) {
-            s->cursor = (s->cursor + 1) % n;
+        uint32_t c = (tr->ep_pos[d] + 1) % n;
+        if (c == h) {
+            c = (c + 1) % n;
         }
+        s->cursor = m[c];
         return d;
     }
     case NVO_PATTERN_INCAST:
@@ -288,6 +394,9 @@ static uint32_t
 choose_port__(struct nvo_traffic *tr, struct host *h, struct flow *f)
 {
     struct nvo_node *n = h->node;
+    if (tr->vm_mode) {
+        return 0;               /* one NIC; the PE picks the uplink */
+    }
     const uint16_t *nh;
     uint32_t n_nh = nvo_net_next_hops(n, f->dst, &nh);
     if (n_nh == 0) {
@@ -307,6 +416,12 @@ choose_port__(struct nvo_traffic *tr, struct host *h, struct flow *f)
 static void
 kick__(struct host *h, uint32_t p)
 {
+    if (h->tr->vm_mode) {
+        if (!h->busy && h->node->up) {
+            nic_send__(h);
+        }
+        return;
+    }
     struct nvo_port *port = &h->node->ports[p];
     if (nvo_port_is_idle(port) && port->link && port->link->up
         && h->node->up) {
@@ -356,6 +471,13 @@ routes_changed__(void *tr_, struct nvo_net *net)
 {
     (void) net;
     struct nvo_traffic *tr = tr_;
+    if (tr->vm_mode) {
+        /* The PEs route their frames; a hypervisor back up sends again. */
+        for (uint32_t i = 0; i < tr->n_hosts; i++) {
+            kick__(&tr->hosts[i], 0);
+        }
+        return;
+    }
     for (uint32_t i = 0; i < tr->n_hosts; i++) {
         struct host *h = &tr->hosts[i];
         struct nvo_node *n = h->node;
@@ -422,7 +544,9 @@ arrival__(void *s_)
     g_ptr_array_add(tr->flows, f);
     f->id = tr->flows->len;
     f->src = h;
-    f->dst = tr->hosts[pick_dst__(s)].node->index;
+    f->src_ep = s->ep;
+    f->dst_ep = pick_dst__(s);
+    f->dst = tr->hosts[tr->ep_host[f->dst_ep]].node->index;
     f->sport = g->cfg.sport ? g->cfg.sport
                             : (uint16_t) (49152 + nvo_rng_below(&s->rng, 16384));
     f->dport = g->cfg.dport;
@@ -459,8 +583,8 @@ gen_init__(struct nvo_traffic *tr, struct tgen *g, size_t gi)
         g->mean_size = 1;
     }
 
-    /* Senders and destinations. */
-    uint32_t n = tr->n_hosts;
+    /* Senders and destinations (endpoints: hosts, or VMs). */
+    uint32_t n = tr->n_ep;
     bool *sends = g_new0(bool, n);
     if (c->pattern == NVO_PATTERN_INCAST) {
         g->target = 0;
@@ -493,20 +617,25 @@ gen_init__(struct nvo_traffic *tr, struct tgen *g, size_t gi)
         g_free(others);
     } else {
         for (uint32_t i = 0; i < n; i++) {
-            sends[i] = true;
+            uint32_t grp = tr->ep_group[i];
+            sends[i] = tr->group_start[grp + 1] - tr->group_start[grp] >= 2;
         }
         if (c->pattern == NVO_PATTERN_PERMUTATION) {
-            /* Sattolo's algorithm: a uniformly random single cycle, so no
-             * host sends to itself. */
-            g->perm = g_new(uint32_t, n);
-            for (uint32_t i = 0; i < n; i++) {
-                g->perm[i] = i;
-            }
-            for (uint32_t i = n - 1; i > 0; i--) {
-                uint32_t j = (uint32_t) nvo_rng_below(&rng, i);
-                uint32_t t = g->perm[i];
-                g->perm[i] = g->perm[j];
-                g->perm[j] = t;
+            /* Sattolo's algorithm in each group: a uniformly random
+             * single cycle, so no endpoint sends to itself. */
+            g->perm = g_new(uint32_t, n ? n : 1);
+            for (uint32_t grp = 0; grp < tr->n_groups; grp++) {
+                const uint32_t *m = &tr->members[tr->group_start[grp]];
+                uint32_t k = tr->group_start[grp + 1] - tr->group_start[grp];
+                for (uint32_t i = 0; i < k; i++) {
+                    g->perm[m[i]] = m[i];
+                }
+                for (uint32_t i = k ? k - 1 : 0; i > 0; i--) {
+                    uint32_t j = (uint32_t) nvo_rng_below(&rng, i);
+                    uint32_t t = g->perm[m[i]];
+                    g->perm[m[i]] = g->perm[m[j]];
+                    g->perm[m[j]] = t;
+                }
             }
         }
     }
@@ -518,10 +647,19 @@ gen_init__(struct nvo_traffic *tr, struct tgen *g, size_t gi)
         }
         struct source *s = &g->sources[g->n_sources++];
         s->gen = g;
-        s->host = &tr->hosts[i];
-        s->cursor = (i + 1) % n;
-        g_snprintf(name, sizeof name, "%s/traffic/%s",
-                   s->host->node->name, c->name ? c->name : "flows");
+        s->host = &tr->hosts[tr->ep_host[i]];
+        s->ep = i;
+        uint32_t grp = tr->ep_group[i];
+        uint32_t k = tr->group_start[grp + 1] - tr->group_start[grp];
+        s->cursor = tr->members[tr->group_start[grp]
+                                + (tr->ep_pos[i] + 1) % k];
+        if (tr->vm_mode) {
+            g_snprintf(name, sizeof name, "vm%u/traffic/%s", i,
+                       c->name ? c->name : "flows");
+        } else {
+            g_snprintf(name, sizeof name, "%s/traffic/%s",
+                       s->host->node->name, c->name ? c->name : "flows");
+        }
         nvo_rng_init(&s->rng, tr->net->cfg.seed, tr->net->cfg.run, name);
 
         double rate = c->flows_per_sec;
@@ -530,6 +668,9 @@ gen_init__(struct nvo_traffic *tr, struct tgen *g, size_t gi)
             uint64_t bps = hn->n_ports
                 ? nvo_net_link(tr->net, hn->link[0])->cfg.rate_bps : 0;
             rate = c->load * (double) bps / (8 * g->mean_size);
+            if (tr->vm_mode) {
+                rate /= s->host->n_vms;     /* the VMs share the NIC */
+            }
         }
         s->mean_gap_ps = rate > 0 ? 1e12 / rate : INFINITY;
     }
@@ -551,12 +692,68 @@ gen_init__(struct nvo_traffic *tr, struct tgen *g, size_t gi)
     return 0;
 }
 
+/* The endpoints: one group of every host, or the VMs by tenant. */
+static int
+endpoints__(struct nvo_traffic *tr)
+{
+    if (!tr->vm_mode) {
+        tr->n_ep = tr->n_hosts;
+        tr->n_groups = 1;
+    } else {
+        tr->n_ep = tr->vm.n_vms;
+        tr->n_groups = tr->vm.n_groups;
+    }
+    uint32_t n = tr->n_ep;
+    tr->ep_host = g_new(uint32_t, n ? n : 1);
+    tr->ep_pos = g_new(uint32_t, n ? n : 1);
+    tr->ep_group = g_new0(uint32_t, n ? n : 1);
+    tr->members = g_new(uint32_t, n ? n : 1);
+    tr->group_start = g_new0(uint32_t, tr->n_groups + 1);
+    for (uint32_t e = 0; e < n; e++) {
+        if (tr->vm_mode) {
+            const struct nvo_traffic_vm *v = &tr->vm.vms[e];
+            if (v->group >= tr->n_groups || v->node >= nvo_net_n_nodes(tr->net)
+                || tr->host_of_node[v->node] < 0) {
+                return EINVAL;
+            }
+            tr->ep_group[e] = v->group;
+            tr->ep_host[e] = (uint32_t) tr->host_of_node[v->node];
+        } else {
+            tr->ep_host[e] = e;
+        }
+        tr->group_start[tr->ep_group[e] + 1]++;
+    }
+    for (uint32_t g = 0; g < tr->n_groups; g++) {
+        tr->group_start[g + 1] += tr->group_start[g];
+    }
+    uint32_t *fill = g_new(uint32_t, tr->n_groups);
+    memcpy(fill, tr->group_start, tr->n_groups * sizeof *fill);
+    for (uint32_t e = 0; e < n; e++) {
+        uint32_t g = tr->ep_group[e];
+        tr->ep_pos[e] = fill[g] - tr->group_start[g];
+        tr->members[fill[g]++] = e;
+    }
+    g_free(fill);
+    return 0;
+}
+
 struct nvo_traffic *
 nvo_traffic_create(struct nvo_net *net, const struct nvo_traffic_cfg *cfgs,
                    size_t n_cfgs)
 {
+    return nvo_traffic_create_vms(net, cfgs, n_cfgs, NULL);
+}
+
+struct nvo_traffic *
+nvo_traffic_create_vms(struct nvo_net *net, const struct nvo_traffic_cfg *cfgs,
+                       size_t n_cfgs, const struct nvo_traffic_vms *vms)
+{
     struct nvo_traffic *tr = g_new0(struct nvo_traffic, 1);
     tr->net = net;
+    if (vms) {
+        tr->vm_mode = true;
+        tr->vm = *vms;
+    }
     tr->deadline = NVO_TIME_MAX;
     tr->flows = g_ptr_array_new_with_free_func(g_free);
     nvo_hist_init(&tr->latency);
@@ -564,10 +761,16 @@ nvo_traffic_create(struct nvo_net *net, const struct nvo_traffic_cfg *cfgs,
     uint32_t n_nodes = nvo_net_n_nodes(net);
     tr->host_of_node = g_new(int32_t, n_nodes);
     tr->hosts = g_new0(struct host, n_nodes);
+    uint32_t *vms_on = g_new0(uint32_t, n_nodes);
+    for (uint32_t v = 0; tr->vm_mode && v < tr->vm.n_vms; v++) {
+        if (tr->vm.vms[v].node < n_nodes) {
+            vms_on[tr->vm.vms[v].node]++;
+        }
+    }
     for (uint32_t i = 0; i < n_nodes; i++) {
         struct nvo_node *n = nvo_net_node(net, i);
         tr->host_of_node[i] = -1;
-        if (n->ops != &nvo_host_ops) {
+        if (tr->vm_mode ? !vms_on[i] : n->ops != &nvo_host_ops) {
             continue;
         }
         struct host *h = &tr->hosts[tr->n_hosts];
@@ -579,19 +782,28 @@ nvo_traffic_create(struct nvo_net *net, const struct nvo_traffic_cfg *cfgs,
         char name[256];
         g_snprintf(name, sizeof name, "%s/packets", n->name);
         nvo_rng_init(&h->rng, net->cfg.seed, net->cfg.run, name);
-        for (uint32_t p = 0; p < n->n_ports; p++) {
+        h->n_vms = vms_on[i];
+        h->nic_ev = NVO_EVENT_NONE;
+        for (uint32_t p = 0; !tr->vm_mode && p < n->n_ports; p++) {
             nvo_node_set_port_idle(n, p, port_idle__, h);
         }
     }
+    g_free(vms_on);
     nvo_net_add_route_listener(net, routes_changed__, tr);
-    if (tr->n_hosts < 2 && n_cfgs > 0) {
+    bool incast = false;
+    for (size_t g = 0; g < n_cfgs; g++) {
+        incast |= cfgs[g].pattern == NVO_PATTERN_INCAST;
+    }
+    if ((!tr->vm_mode && tr->n_hosts < 2 && n_cfgs > 0)
+        || (tr->vm_mode && (incast || !tr->vm.send))
+        || endpoints__(tr)) {
         nvo_traffic_destroy(tr);
         errno = EINVAL;
         return NULL;
     }
     /* The sink: every host takes its generators' protocol and port
      * (before any arrival is scheduled). */
-    for (uint32_t i = 0; i < tr->n_hosts; i++) {
+    for (uint32_t i = 0; !tr->vm_mode && i < tr->n_hosts; i++) {
         for (size_t g = 0; g < n_cfgs; g++) {
             int error = bind_sink__(tr, tr->hosts[i].node, &cfgs[g]);
             if (error) {
@@ -624,12 +836,21 @@ nvo_traffic_destroy(struct nvo_traffic *tr)
     }
     for (uint32_t i = 0; i < tr->n_hosts; i++) {
         struct nvo_node *n = tr->hosts[i].node;
-        for (uint32_t p = 0; p < n->n_ports; p++) {
-            nvo_node_set_port_idle(n, p, NULL, NULL);
+        if (tr->vm_mode) {
+            nvo_engine_cancel(tr->net->engine, tr->hosts[i].nic_ev);
+        } else {
+            for (uint32_t p = 0; p < n->n_ports; p++) {
+                nvo_node_set_port_idle(n, p, NULL, NULL);
+            }
+            unbind_sink__(tr, n);
         }
-        unbind_sink__(tr, n);
         g_free(tr->hosts[i].rr);
     }
+    g_free(tr->ep_host);
+    g_free(tr->ep_pos);
+    g_free(tr->ep_group);
+    g_free(tr->members);
+    g_free(tr->group_start);
     for (size_t i = 0; i < tr->n_gens; i++) {
         g_free(tr->gens[i].perm);
         g_free(tr->gens[i].sources);
@@ -672,9 +893,12 @@ flow_fates__(const struct nvo_traffic *tr, struct nvo_traffic_stats *st)
         const struct flow *f = g_ptr_array_index(tr->flows, i);
         if (f->rcvd == f->size) {
             completed++;
-        } else if (f->rcvd + in_net[i] > f->sent) {
+        } else if (f->rcvd + in_net[i] > f->sent && !tr->vm_mode) {
             st->flows_unaccounted++;
         } else if (f->rcvd + in_net[i] < f->sent) {
+            /* VM mode: replicas of a flooded frame may count twice in
+             * the network (the copy that reaches the VM is not known
+             * before), so only less than sent is a loss. */
             st->flows_lost++;
         } else {
             st->flows_running++;
@@ -698,6 +922,38 @@ nvo_traffic_drain(struct nvo_traffic *tr, nvo_time_t deadline)
     }
     tr->deadline = deadline;
     tr->deadline_hit = false;
+}
+
+bool
+nvo_traffic_flow(const struct nvo_traffic *tr, uint64_t i, uint32_t *src,
+                 uint32_t *dst, nvo_time_t *start)
+{
+    if (i >= tr->flows->len) {
+        return false;
+    }
+    const struct flow *f = g_ptr_array_index(tr->flows, i);
+    *src = f->src_ep;
+    *dst = f->dst_ep;
+    *start = f->start;
+    return true;
+}
+
+bool
+nvo_traffic_idle(const struct nvo_traffic *tr)
+{
+    for (uint32_t i = 0; i < tr->n_hosts; i++) {
+        const struct host *h = &tr->hosts[i];
+        if (h->busy) {
+            return false;
+        }
+        for (uint32_t p = 0; p < (h->node->n_ports ? h->node->n_ports : 1);
+             p++) {
+            if (h->rr[p].head) {
+                return false;
+            }
+        }
+    }
+    return true;
 }
 
 bool

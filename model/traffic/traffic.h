@@ -1,4 +1,5 @@
-/* traffic.h: underlay traffic between hypervisors.
+/* traffic.h: underlay traffic between hypervisors, or (VM mode, below)
+ * tenant traffic between the VMs of a tenant, through their PEs.
  *
  * Flows arrive at each sending hypervisor as a Poisson process; each flow
  * has a destination given by the pattern, a size drawn from a distribution
@@ -84,6 +85,56 @@ struct nvo_traffic *nvo_traffic_create(struct nvo_net *net,
                                        const struct nvo_traffic_cfg *cfgs,
                                        size_t n_cfgs);
 void nvo_traffic_destroy(struct nvo_traffic *);
+
+/* VM mode (a scenario's <overlay>): the endpoints are VMs, not the
+ * hypervisors.  Every pattern pairs VMs of the same group (tenant):
+ * permutation is a derangement within each group, random pairs and
+ * all-to-all stay in the group; a group of one VM sends nothing; incast
+ * is refused (EINVAL).  A flow's packets are tenant frames (Ethernet with
+ * the VMs' MACs / IPv4 with their addresses / UDP or TCP; pkt_size is the
+ * inner IP size) handed to 'send', which encapsulates them (the PE's
+ * virtual switch) and returns how many bytes, framing included, it put on
+ * its hypervisor's first uplink: the hypervisor's NIC, one per hypervisor
+ * and shared round-robin by its VMs' flows, is busy that long at the
+ * link's rate (a frame delivered locally, 0 bytes, takes its own length).
+ * A load is split evenly over the VMs of a hypervisor.  The owner reports
+ * each delivered tenant frame with nvo_traffic_vm_deliver().  No sink is
+ * bound and no port idle callback is set. */
+struct nvo_traffic_vm {
+    uint32_t node;              /* its hypervisor's node index */
+    uint32_t group;             /* its tenant, 0 .. n_groups - 1 */
+    uint8_t mac[6];
+    uint32_t ip4;
+};
+
+typedef uint64_t nvo_traffic_vm_send_fn(void *ctx, uint32_t vm,
+                                        struct nvo_pkt *p);
+
+struct nvo_traffic_vms {
+    const struct nvo_traffic_vm *vms;   /* not owned; must outlive it */
+    uint32_t n_vms, n_groups;
+    nvo_traffic_vm_send_fn *send;       /* takes p */
+    void *ctx;
+};
+
+struct nvo_traffic *nvo_traffic_create_vms(struct nvo_net *net,
+                                           const struct nvo_traffic_cfg *cfgs,
+                                           size_t n_cfgs,
+                                           const struct nvo_traffic_vms *);
+
+/* A tenant frame of this traffic reached its VM (VM mode); 'p' is the
+ * caller's. */
+void nvo_traffic_vm_deliver(struct nvo_traffic *, const struct nvo_pkt *p);
+
+/* Flow 'i' (0-based, in arrival order): its source and destination
+ * endpoints (VM mode: VMs; else host indices in node order) and arrival
+ * time.  Returns false if there is no such flow. */
+bool nvo_traffic_flow(const struct nvo_traffic *, uint64_t i,
+                      uint32_t *src, uint32_t *dst, nvo_time_t *start);
+
+/* True if no host has flow data left to send and (VM mode) no NIC is
+ * sending. */
+bool nvo_traffic_idle(const struct nvo_traffic *);
 
 struct nvo_traffic_stats {
     /* flows_started == flows_completed + flows_running + flows_lost,
