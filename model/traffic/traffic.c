@@ -191,17 +191,14 @@ check_deadline__(struct nvo_traffic *tr)
     }
 }
 
-/* The port is idle: send the next packet of the next active flow. */
-static void
-port_idle__(struct nvo_port *port)
+/* The next packet of the round robin 'rr' (not empty): its head flow's
+ * next chunk; the flow goes to the tail unless that was its last.  *fp
+ * (if not NULL) is the flow. */
+static struct nvo_pkt *
+next_packet__(struct nvo_traffic *tr, struct host *h, struct rr *rr,
+              struct flow **fp)
 {
-    struct host *h = nvo_port_idle_ctx(port);
-    struct nvo_traffic *tr = h->tr;
-    struct rr *rr = &h->rr[port->index];
     struct flow *f = rr->head;
-    if (!f || !h->node->up) {
-        return;                 /* nothing to send, or a dead host */
-    }
     rr->head = f->next;
     if (!rr->head) {
         rr->tail = NULL;
@@ -218,6 +215,23 @@ port_idle__(struct nvo_port *port)
         }
         rr->tail = f;
     }
+    if (fp) {
+        *fp = f;
+    }
+    return p;
+}
+
+/* The port is idle: send the next packet of the next active flow. */
+static void
+port_idle__(struct nvo_port *port)
+{
+    struct host *h = nvo_port_idle_ctx(port);
+    struct nvo_traffic *tr = h->tr;
+    struct rr *rr = &h->rr[port->index];
+    if (!rr->head || !h->node->up) {
+        return;                 /* nothing to send, or a dead host */
+    }
+    struct nvo_pkt *p = next_packet__(tr, h, rr, NULL);
     tr->pkts_sent++;
     tr->bytes_sent += nvo_pkt_len(p);
     nvo_node_send_port(h->node, port->index, p);
@@ -244,26 +258,11 @@ nic_send__(struct host *h)
 {
     struct nvo_traffic *tr = h->tr;
     struct rr *rr = &h->rr[0];
-    struct flow *f = rr->head;
-    if (!f) {
+    if (!rr->head) {
         return;
     }
-    rr->head = f->next;
-    if (!rr->head) {
-        rr->tail = NULL;
-    }
-    f->next = NULL;
-    uint32_t chunk = packet_payload__(tr, h, f);
-    struct nvo_pkt *p = make_packet__(tr, f, chunk);
-    f->sent += chunk;
-    if (f->sent < f->size) {
-        if (rr->tail) {
-            rr->tail->next = f;
-        } else {
-            rr->head = f;
-        }
-        rr->tail = f;
-    }
+    struct flow *f;
+    struct nvo_pkt *p = next_packet__(tr, h, rr, &f);
     uint32_t len = nvo_pkt_len(p);
     tr->pkts_sent++;
     tr->bytes_sent += len;
