@@ -1119,16 +1119,30 @@ summarize_mpls(struct sbuf *sb, const uint8_t *b, size_t len, int depth)
     summarize_inner(sb, c.p, c.left, depth);
 }
 
+/* GRE directly in IP (protocol 47), or in UDP (RFC 8086: 'in_udp', shown
+ * as "gre-udp" and never read as NVGRE, whose header it shares). */
 static void
-summarize_gre(struct sbuf *sb, const uint8_t *b, size_t len, int depth)
+summarize_gre(struct sbuf *sb, const uint8_t *b, size_t len, int depth,
+              bool in_udp)
 {
     struct nvo_gre_info g;
     if (nvo_gre_decode(b, len, &g)) {
-        SB_LIT(sb, " gre [bad]");
+        if (in_udp) {
+            SB_LIT(sb, " gre-udp [bad]");
+        } else {
+            SB_LIT(sb, " gre [bad]");
+        }
         return;
     }
-    if (g.proto == NVO_ETH_TYPE_TEB && g.key_present && !g.csum_present
-        && !g.seq_present) {
+    if (in_udp) {
+        SB_LIT(sb, " gre-udp proto=");      /* " gre-udp proto=0x%04x" */
+        sb_hex(sb, g.proto, 4);
+        if (g.key_present) {
+            SB_LIT(sb, " key=");            /* " key=0x%08x" */
+            sb_hex(sb, g.key, 8);
+        }
+    } else if (g.proto == NVO_ETH_TYPE_TEB && g.key_present
+               && !g.csum_present && !g.seq_present) {
         SB_LIT(sb, " nvgre vsid=");         /* " nvgre vsid=%u flowid=%u" */
         sb_u64(sb, g.key >> 8);
         SB_LIT(sb, " flowid=");
@@ -1209,6 +1223,8 @@ summarize_udp(struct sbuf *sb, const uint8_t *b, size_t len, int depth)
         }
     } else if (u.dport == NVO_PORT_MPLS_UDP) {
         summarize_mpls(sb, b, len, depth);
+    } else if (u.dport == NVO_PORT_GRE_UDP) {
+        summarize_gre(sb, b, len, depth, true);
     }
 }
 
@@ -1261,7 +1277,7 @@ summarize_l4(struct sbuf *sb, uint8_t proto, const uint8_t *b, size_t len,
         summarize_tcp(sb, b, len, depth);
         break;
     case NVO_IPPROTO_GRE:
-        summarize_gre(sb, b, len, depth);
+        summarize_gre(sb, b, len, depth, false);
         break;
     case NVO_IPPROTO_MPLS:
         if (depth == 0) {

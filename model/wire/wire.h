@@ -68,6 +68,7 @@
 #define NVO_PORT_LDP            646
 #define NVO_PORT_VXLAN          4789    /* RFC 7348 */
 #define NVO_PORT_VXLAN_GPE      4790
+#define NVO_PORT_GRE_UDP        4754    /* RFC 8086 */
 #define NVO_PORT_GENEVE         6081    /* RFC 8926 */
 #define NVO_PORT_MPLS_UDP       6635    /* RFC 7510 */
 #define NVO_PORT_STT            7471    /* draft-davie-stt */
