@@ -815,6 +815,42 @@ START_TEST(plot_categories)
 }
 END_TEST
 
+/* An SVG that cannot be put in place is named in the error, and the PNG
+ * of the same plot is not left behind. */
+START_TEST(plot_svg_unwritable)
+{
+    require_gnuplot();
+    char *dir = plot_sweep_dir();
+    const char *where[] = { "traffic.flows.arrival.load=0.4" };
+    struct nvo_plot_opts o = {
+        .sweep = dir, .x = "underlay.ecmp.function", .y = "leaf_up_jain",
+        .by = "underlay.ecmp.seed", .where = where, .n_where = 1,
+    };
+    char *base = g_build_filename(dir, "plot-leaf_up_jain-vs-underlay.ecmp."
+                                  "function-by-underlay.ecmp.seed", NULL);
+    char *svg = g_strconcat(base, ".svg", NULL);
+    char *png = g_strconcat(base, ".png", NULL);
+    ck_assert_int_eq(mkdir(svg, 0755), 0);   /* rename() onto it fails */
+    struct nvo_plot_result res;
+    GError *error = NULL;
+    int rc = nvo_plot(&o, &res, &error);
+    ck_assert_int_ne(rc, 0);
+    ck_assert_ptr_nonnull(error);
+    char *expect = g_strconcat(svg, ": cannot write: ", NULL);
+    ck_assert_msg(g_str_has_prefix(error->message, expect), "%s",
+                  error->message);
+    ck_assert(!g_file_test(png, G_FILE_TEST_EXISTS));
+    g_free(expect);
+    g_error_free(error);
+    nvo_plot_result_clear(&res);
+    ck_assert_int_eq(rmdir(svg), 0);
+    g_free(png);
+    g_free(svg);
+    g_free(base);
+    remove_dir(dir);
+}
+END_TEST
+
 START_TEST(plot_numeric)
 {
     require_gnuplot();
@@ -1024,6 +1060,7 @@ summarize_suite(void)
     tcase_add_test(tc, plot_numeric);
     tcase_add_test(tc, plot_clipped_bars);
     tcase_add_test(tc, plot_errors);
+    tcase_add_test(tc, plot_svg_unwritable);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -557,10 +557,18 @@ nvo_plot(const struct nvo_plot_opts *o, struct nvo_plot_result *res_out,
     rc = run_gnuplot__(o->gnuplot ? o->gnuplot : "gnuplot", res->script,
                        png_tmp, svg_tmp, res, error);
     if (!rc) {
-        if ((rc = nvo_file_commit_tmp(res->png))
-            || (rc = nvo_file_commit_tmp(res->svg))) {
+        /* Both images or neither: a PNG whose SVG cannot be written is
+         * removed again. */
+        const char *failed = res->png;
+        if (!(rc = nvo_file_commit_tmp(res->png))) {
+            failed = res->svg;
+            if ((rc = nvo_file_commit_tmp(res->svg))) {
+                remove(res->png);
+            }
+        }
+        if (rc) {
             g_set_error(error, NVO_SUMMARY_ERROR, NVO_SUMMARY_ERROR_IO,
-                        "%s: cannot write: %s", res->png, g_strerror(rc));
+                        "%s: cannot write: %s", failed, g_strerror(rc));
         }
     }
     remove(png_tmp);
