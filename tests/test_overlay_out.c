@@ -11,6 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <libxml/parser.h>
+#include <libxml/relaxng.h>
+
 #include "io/config.h"
 #include "run/sim.h"
 #include "run/sim_overlay.h"
@@ -65,6 +68,27 @@ run(const char *const *sets, size_t n_sets, struct nvo_scenario_cfg **cfg,
     return sim;
 }
 
+/* 'dir'/results.xml is valid against docs/results.rng. */
+static void
+check_schema(const char *dir)
+{
+    xmlRelaxNGParserCtxtPtr pc =
+        xmlRelaxNGNewParserCtxt(nvo_test_src("docs/results.rng"));
+    xmlRelaxNGPtr schema = xmlRelaxNGParse(pc);
+    ck_assert_ptr_nonnull(schema);
+    char *path = g_build_filename(dir, "results.xml", NULL);
+    xmlDocPtr doc = xmlReadFile(path, NULL, XML_PARSE_NONET);
+    ck_assert_ptr_nonnull(doc);
+    xmlRelaxNGValidCtxtPtr vc = xmlRelaxNGNewValidCtxt(schema);
+    ck_assert_msg(xmlRelaxNGValidateDoc(vc, doc) == 0, "%s is not valid",
+                  path);
+    xmlRelaxNGFreeValidCtxt(vc);
+    xmlFreeDoc(doc);
+    xmlRelaxNGFree(schema);
+    xmlRelaxNGFreeParserCtxt(pc);
+    g_free(path);
+}
+
 static char *
 read_out(const char *dir, const char *name)
 {
@@ -113,6 +137,7 @@ START_TEST(cpu_cycles_in_results)
     ck_assert_uint_eq(c->cpu_decap_mc,
                       c->rx_decap * (800000 + INNER * 250 + x));
     uint64_t total = c->cpu_encap_mc + c->cpu_replica_mc + c->cpu_decap_mc;
+    check_schema(dir);
     /* results.xml: in <totals>, cycles with three decimals. */
     char *xml = read_out(dir, "results.xml");
     char want[256];
@@ -209,6 +234,7 @@ START_TEST(bum_bytes_per_tier)
                       (size_t) (at - xml));
         at = hit + 1;
     }
+    check_schema(dir);
     /* The tiers add up to the links' total: 10 frames per flood. */
     ck_assert_uint_eq(o->bum_link_frames, 10 * floods);
     ck_assert_uint_eq(o->bum_link_bytes, 10 * floods * WIRE);
