@@ -5,7 +5,8 @@
  * fabric as counted by hand, the <cpu> checks with file:line errors, and a
  * pcap of a PE's uplink for each of the nine encapsulations decoded by
  * tshark: every frame carries the VNI (VSID, label) that the placement
- * gives the inner frame's VMs, and the inner IPv4 addresses are theirs. */
+ * gives the inner frame's VMs, the inner IPv4 addresses are theirs, and
+ * tshark reports no malformed frame and no expert info. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -411,8 +412,21 @@ START_TEST(pcap_every_encap)
     }
     ck_assert_int_eq(pclose(f), 0);
     g_free(cmd);
+    ck_assert_uint_gt(n, 0);
     /* Every frame the PE sent or received crossed its one uplink. */
     ck_assert_uint_eq(n, pc->frames_out + pc->rx_frames);
+    /* tshark has nothing to say about any of them: no malformed frame,
+     * no expert note, warning or error. */
+    cmd = g_strdup_printf(
+        "tshark -r '%s/hv1-1-1.pcap' -o ip.try_heuristic_first:TRUE "
+        "-Y '_ws.expert || _ws.malformed' 2>/dev/null | wc -l", dir);
+    f = popen(cmd, "r");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
+    ck_assert_int_eq(pclose(f), 0);
+    ck_assert_msg(strtoul(line, NULL, 10) == 0, "%s: tshark's expert info "
+                  "on %s frames", encap, line);
+    g_free(cmd);
     ck_assert_uint_gt(by_vni[0], 0);
     ck_assert_uint_gt(by_vni[1], 0);
     nvo_sim_destroy(sim);
