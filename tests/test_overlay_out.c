@@ -351,7 +351,8 @@ START_TEST(pcap_every_encap)
     if (!strcmp(encap, "geneve")) {
         field = "geneve.vni";
     } else if (!strcmp(encap, "gre-udp") || !strcmp(encap, "nvgre")) {
-        field = "gre.key";      /* VSID << 8 | FlowID */
+        field = "gre.key";      /* VSID << 8 | FlowID: Wireshark 4.0 has
+                                 * no nvgre.vsid field */
     } else if (!strcmp(encap, "stt")) {
         field = "stt.context_id";
     } else if (!strncmp(encap, "mpls", 4)) {
