@@ -250,7 +250,7 @@ START_TEST(stt_tso)
     send(&f, 0, 1, 4000);
     ck_assert_uint_eq(a->frames_out, 3);
     ck_assert_uint_eq(b->rx_segments, 2);
-    ck_assert_uint_eq(a->cpu_encap_mc, tso ? 3000000 : 5000000);
+    ck_assert_uint_eq(a->cpu_encap_mc, (tso ? 3000000 : 5000000));
     ck_assert_uint_eq(b->cpu_decap_mc, (tso ? 1800000 : 3400000));
     ck_assert_uint_eq(b->cpu_encap_mc, b_encap);
     fab_destroy(&f);
