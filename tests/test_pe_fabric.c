@@ -1,6 +1,7 @@
 /* test_pe_fabric.c: the PE as a node role (overlay/pe_node.h) on a
  * leaf-spine built here (2 spines x 4 leaves x 2 PEs): every
- * encapsulation across the fabric with exact frame sizes per link,
+ * encapsulation across the fabric with exact frame sizes per link (IPv4
+ * and IPv6, up to the largest frame the MTU takes and one byte more),
  * ingress replication's copies and bytes per tier, flood-and-learn and
  * aging, an NLB-style MAC that always floods, unwanted deliveries with an
  * all-PEs flood list, ECMP of VXLAN versus NVGRE, and conservation. */
@@ -30,6 +31,8 @@ struct fab {
 
 /* The PEs' MAC table limit for the next fab_build() (0: none). */
 static uint32_t fab_mac_limit;
+/* An IPv6 underlay for the next fab_build(). */
+static bool fab_ipv6;
 
 static void
 fab_build(struct fab *f, const struct nvo_encap_ops *ops, nvo_time_t aging)
@@ -45,6 +48,7 @@ fab_build(struct fab *f, const struct nvo_encap_ops *ops, nvo_time_t aging)
     cfg.ecmp.parser_depth = 128;
     cfg.seed_mode = NVO_SEED_PER_SWITCH;
     cfg.seed = cfg.run = 1;
+    cfg.ipv6 = fab_ipv6;
     f->net = nvo_net_create(f->e, &cfg);
     char name[32];
     for (int i = 0; i < N_SPINES; i++) {
@@ -300,6 +304,116 @@ START_TEST(two_pe_every_encap)
     ck_assert_uint_eq(n6->n_binds, 1);
     ck_assert_uint_eq(n6->binds[0].n_delivered, 2);
     check_conservation(&f);
+    fab_destroy(&f);
+}
+END_TEST
+
+/* Lengths of the frames a port sent, in order. */
+struct sizes {
+    uint32_t len[16];
+    uint32_t n;
+};
+
+static void
+size_tap(void *ctx, enum nvo_tap_event ev, nvo_time_t now,
+         const struct nvo_port *port, const struct nvo_pkt *p,
+         const char *reason)
+{
+    struct sizes *s = ctx;
+    (void) ev;
+    (void) now;
+    (void) port;
+    (void) reason;
+    ck_assert_uint_lt(s->n, 16);
+    s->len[s->n++] = nvo_pkt_len(p);
+}
+
+/* Every encapsulation over IPv4 (_i < 9) and IPv6 (_i >= 9), one frame at
+ * a time from pe0's VM to pe6's (after pe6's VM has sent once, so both
+ * know each other): the frame sizes on pe0's uplink and on leaf4's port to
+ * pe6, each exactly the tenant frame + the overhead (IPv6: + 20), for a
+ * minimal frame (64), 1000 bytes, and the largest tenant frame whose
+ * underlay IP packet fits the 1500-byte MTU, 1514 - overhead: a 1514-byte
+ * frame.  One byte more is an MTU drop at pe0's port (STT instead cuts it
+ * into two segments: 18 + T bytes of STT frame plus 2 x 54 of headers,
+ * 2 x 74 over IPv6). */
+START_TEST(exact_sizes_every_encap)
+{
+    int e = _i % 9;
+    bool v6 = _i >= 9;
+    const struct nvo_encap_ops *ops = nvo_encaps[e];
+    ck_assert_str_eq(ops->name, overheads[e].name);
+    uint32_t oh = overheads[e].overhead + (v6 ? 20 : 0);
+    bool stt = !strcmp(ops->name, "stt");
+    fab_ipv6 = v6;
+    struct fab f;
+    fab_build(&f, ops, 0);
+    fab_ipv6 = false;
+    uint8_t mac[6];
+    uint32_t vm;
+    uint32_t list[2] = { nvo_pe_node_index(f.pe[0]),
+                         nvo_pe_node_index(f.pe[6]) };
+    for (int k = 0; k < 2; k++) {
+        int i = k ? 6 : 0;
+        vm_mac(i, mac);
+        ck_assert_int_eq(nvo_pe_node_add_tenant(f.pe[i], VNI, &f.tenant[i]),
+                         0);
+        ck_assert_int_eq(nvo_pe_node_add_vm(f.pe[i], 0, mac, 0, &vm), 0);
+        ck_assert_int_eq(nvo_pe_node_set_flood(f.pe[i], 0, list, 2), 0);
+    }
+    vm_to_vm(&f, 6, 0, 100);        /* flooded to pe0: pe0 learns */
+    settle(&f);
+    vm_to_vm(&f, 0, 6, 100);        /* unicast: pe6 learns */
+    settle(&f);
+    struct sizes up, down;
+    memset(&up, 0, sizeof up);
+    memset(&down, 0, sizeof down);
+    struct nvo_node *n0 = nvo_pe_node_base(f.pe[0]);
+    nvo_port_add_tap(&n0->ports[0], size_tap, &up, NVO_TAP_MASK_SEND);
+    struct nvo_node *l4 = nvo_net_node(f.net, (uint32_t) f.leaf[3]);
+    struct nvo_node *n6 = nvo_pe_node_base(f.pe[6]);
+    for (uint32_t k = 0; k < l4->n_ports; k++) {
+        if (l4->peer[k] == n6->index) {
+            nvo_port_add_tap(&l4->ports[k], size_tap, &down,
+                             NVO_TAP_MASK_SEND);
+        }
+    }
+    uint32_t max = 1514 - oh;
+    const uint32_t lens[] = { 64, 1000, max };
+    for (size_t k = 0; k < 3; k++) {
+        vm_to_vm(&f, 0, 6, lens[k]);
+        settle(&f);
+    }
+    ck_assert_uint_eq(up.n, 3);
+    ck_assert_uint_eq(down.n, 3);
+    for (size_t k = 0; k < 3; k++) {
+        ck_assert_uint_eq(up.len[k], lens[k] + oh);
+        ck_assert_uint_eq(down.len[k], lens[k] + oh);
+    }
+    ck_assert_uint_eq(up.len[2], 1514);
+    const struct nvo_pe_node_counters *b = nvo_pe_node_counters(f.pe[6]);
+    ck_assert_uint_eq(b->delivered, 4);
+    ck_assert_uint_eq(b->delivered_bytes, 100 + 64 + 1000 + max);
+    /* One byte more. */
+    vm_to_vm(&f, 0, 6, max + 1);
+    settle(&f);
+    const struct nvo_port_stats *st = &n0->ports[0].st;
+    if (stt) {
+        uint32_t seg = v6 ? 74 : 54;
+        ck_assert_uint_eq(up.n, 5);
+        ck_assert_uint_eq(up.len[3], 1514);
+        ck_assert_uint_eq(up.len[3] + up.len[4], 18 + max + 1 + 2 * seg);
+        ck_assert_uint_eq(down.n, 5);
+        ck_assert_uint_eq(b->rx_segments, 1);
+        ck_assert_uint_eq(b->delivered, 5);
+        ck_assert_uint_eq(st->drop_frames[NVO_DROP_MTU], 0);
+    } else {
+        ck_assert_uint_eq(up.n, 3);
+        ck_assert_uint_eq(down.n, 3);
+        ck_assert_uint_eq(st->drop_frames[NVO_DROP_MTU], 1);
+        ck_assert_uint_eq(st->drop_bytes[NVO_DROP_MTU], max + 1 + oh);
+        ck_assert_uint_eq(b->delivered, 4);
+    }
     fab_destroy(&f);
 }
 END_TEST
@@ -742,6 +856,7 @@ main(void)
     Suite *s = suite_create("pe_fabric");
     TCase *tc = tcase_create("pe_fabric");
     tcase_add_loop_test(tc, two_pe_every_encap, 0, 9);
+    tcase_add_loop_test(tc, exact_sizes_every_encap, 0, 18);
     tcase_add_test(tc, stt_segments_across_fabric);
     tcase_add_test(tc, ingress_replication);
     tcase_add_test(tc, flood_and_learn_aging);

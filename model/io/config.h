@@ -39,6 +39,7 @@
 #include "core/rng.h"
 #include "traffic/traffic.h"
 #include "core/units.h"
+#include "overlay/cpu_cost.h"
 
 #define NVO_CONFIG_ERROR (nvo_config_error_quark())
 GQuark nvo_config_error_quark(void);
@@ -188,6 +189,8 @@ struct nvo_overlay_cfg {
                                  * default 5000 */
     enum nvo_placement placement;       /* default round-robin */
     int vm_oui;                 /* enum nvo_vm_oui; default vmware */
+    struct nvo_cpu_cost_cfg cpu;        /* <cpu>: the PEs' CPU cost model
+                                         * (docs/cpu.md); off without it */
 };
 
 /* Patterns (enum nvo_pattern) and size distributions (enum

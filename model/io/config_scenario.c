@@ -239,6 +239,68 @@ vni_ok__(const struct nvo_encap_ops *ops, bool ipv6, uint32_t vni)
     return nvo_tunnel_build(&t, ops, &tc) == 0;
 }
 
+/* <overlay><cpu>: the PEs' CPU cost model (docs/cpu.md).  'n' is the
+ * <overlay> element or NULL. */
+static void
+overlay_cpu__(struct scen_builder *b, const xmlNode *n)
+{
+    struct nvo_cpu_cost_cfg *c = &b->s->overlay.cpu;
+    memset(c, 0, sizeof *c);
+    c->tso = true;
+    c->csum_offload = true;
+    const xmlNode *e = n ? cfg_child(n, "cpu") : NULL;
+    if (!e) {
+        return;
+    }
+    c->enabled = true;
+    static const char *const onoff[] = { "tso", "csum-offload" };
+    bool *flags[] = { &c->tso, &c->csum_offload };
+    for (size_t i = 0; i < G_N_ELEMENTS(onoff); i++) {
+        const char *v = cfg_attr(b->d, e, onoff[i]);
+        if (v && !strcmp(v, "off")) {
+            *flags[i] = false;
+        } else if (v && strcmp(v, "on")) {
+            cfg_err_attr(b->d, e, onoff[i], "expected on or off");
+        }
+    }
+    static const char *const costs[] = {
+        "encap-frame-cycles", "encap-byte-cycles", "decap-frame-cycles",
+        "decap-byte-cycles", "replica-frame-cycles", "replica-byte-cycles",
+        "csum-byte-cycles",
+    };
+    uint64_t *mc[] = {
+        &c->encap_frame, &c->encap_byte, &c->decap_frame, &c->decap_byte,
+        &c->replica_frame, &c->replica_byte, &c->csum_byte,
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(costs); i++) {
+        bool needed = i < 6 || !c->csum_offload;
+        if (!cfg_attr(b->d, e, costs[i])) {
+            if (needed) {
+                cfg_err(b->d, e, NULL, "<cpu>: %s is required%s (no "
+                        "published measurement gives it a default: "
+                        "docs/cpu.md)", costs[i],
+                        i == 6 ? " with csum-offload=\"off\"" : "");
+            }
+            continue;
+        }
+        double v = -1;
+        if (cfg_get_double(b->d, e, costs[i], &v)
+            && nvo_cpu_cycles_to_mc(v, mc[i])) {
+            cfg_err_attr(b->d, e, costs[i], "expected cycles from 0 to "
+                         "1e9 with at most three decimals");
+        }
+    }
+    double ghz = 0;
+    if (cfg_attr(b->d, e, "ghz") && cfg_get_double(b->d, e, "ghz", &ghz)) {
+        if (!(ghz > 0 && ghz <= 1000)) {
+            cfg_err_attr(b->d, e, "ghz", "expected a clock rate in GHz "
+                         "above 0 and at most 1000");
+        } else {
+            c->ghz = ghz;
+        }
+    }
+}
+
 /* <overlay>: encapsulation, flooding, tenants and their VMs. */
 static void
 overlay__(struct scen_builder *b, const xmlNode *root)
@@ -253,6 +315,7 @@ overlay__(struct scen_builder *b, const xmlNode *root)
     o->placement = NVO_PLACE_ROUND_ROBIN;
     o->vm_oui = NVO_VM_OUI_VMWARE;
     const xmlNode *n = cfg_child(root, "overlay");
+    overlay_cpu__(b, n);
     if (!n) {
         return;
     }

@@ -206,6 +206,7 @@ encap_send(struct nvo_pe_node *pe, struct pen_tenant *te, uint32_t dst,
             abort();            /* fits() bounded the segments */
         }
     }
+    COUNT(pe, te, cpu_encap_mc, nvo_cpu_encap_mc(&pe->cfg.cpu, len, n));
     for (size_t i = 0; i < n; i++) {
         COUNT(pe, te, frames_out, 1);
         COUNT(pe, te, bytes_out, nvo_pkt_len(segs[i]));
@@ -303,6 +304,7 @@ rx_overlay(void *ctx, struct nvo_node *n, struct nvo_pkt *p)
     pe->c.rx_frames++;
     if (p->stt_segment > 1) {
         pe->c.rx_segments++;
+        pe->c.cpu_decap_mc += nvo_cpu_rx_segment_mc(&pe->cfg.cpu);
         nvo_pkt_free(p);
         return;
     }
@@ -317,6 +319,8 @@ rx_overlay(void *ctx, struct nvo_node *n, struct nvo_pkt *p)
         return;
     }
     pe->c.rx_decap++;
+    uint64_t decap_mc = nvo_cpu_decap_mc(&pe->cfg.cpu, nvo_pkt_len(p));
+    pe->c.cpu_decap_mc += decap_mc;
     uintptr_t ix = GPOINTER_TO_UINT(g_hash_table_lookup(pe->by_vni,
                                                         GUINT_TO_POINTER(vni)));
     if (!ix) {
@@ -328,6 +332,7 @@ rx_overlay(void *ctx, struct nvo_node *n, struct nvo_pkt *p)
     struct pen_tenant *te = &pe->tenants[ix - 1];
     te->c.rx_frames++;
     te->c.rx_decap++;
+    te->c.cpu_decap_mc += decap_mc;
     if (!te->n_vms) {
         COUNT(pe, te, unwanted, 1);
     }
@@ -578,6 +583,7 @@ nvo_pe_node_vm_send(struct nvo_pe_node *pe, uint32_t tenant, uint32_t vm,
     COUNT(pe, te, bum[kind], 1);
     for (uint32_t i = 0; i < te->n_flood; i++) {
         COUNT(pe, te, bum_copies, 1);
+        COUNT(pe, te, cpu_replica_mc, nvo_cpu_replica_mc(&pe->cfg.cpu, len));
         encap_send(pe, te, te->flood[i], nvo_pkt_clone(p), NVO_TC_BUM);
     }
     for (uint32_t v = 0; v < te->n_vms; v++) {

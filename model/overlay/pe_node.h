@@ -29,6 +29,7 @@
 
 #include "fabric/net.h"
 #include "fabric/node.h"
+#include "overlay/cpu_cost.h"
 #include "overlay/encap.h"
 #include "overlay/mac_table.h"
 #include "wire/pkt.h"
@@ -99,6 +100,11 @@ struct nvo_pe_node_counters {
     uint64_t moves;             /* entries learned at another location */
     uint64_t learn_refused;     /* the table's limit refused an entry */
     uint64_t drops[NVO_PE_DROP_N];
+    /* CPU cost model (overlay/cpu_cost.h, docs/cpu.md), in millicycles;
+     * all 0 without cfg.cpu.enabled: */
+    uint64_t cpu_encap_mc;      /* encapsulating (and segmenting) */
+    uint64_t cpu_replica_mc;    /* BUM replicas to other PEs */
+    uint64_t cpu_decap_mc;      /* decapsulating, later STT segments */
 };
 
 /* Called with every tenant frame the PE delivers to VM 'vm' of tenant
@@ -119,6 +125,8 @@ struct nvo_pe_node_cfg {
     uint32_t mac_max_entries;           /* learned-entry limit; 0: none */
     nvo_pe_node_deliver_fn *deliver;    /* optional */
     void *ctx;
+    struct nvo_cpu_cost_cfg cpu;        /* CPU cost model; off if not
+                                         * cpu.enabled */
 };
 
 /* Adds PE 'name' to 'net' (before nvo_net_finalize()) as a hypervisor

@@ -519,6 +519,87 @@ write_pe_counters__(xmlTextWriterPtr w, const struct nvo_pe_node_counters *c)
     attr_u64__(w, "dropped", drops);
 }
 
+/* The CPU cost model's attributes (docs/cpu.md), when the scenario has
+ * <overlay><cpu>: cycles with three decimals, CPU seconds with a clock,
+ * and with 'per_frame' the cycles per frame the VMs sent. */
+static void
+write_pe_cpu__(xmlTextWriterPtr w, const struct nvo_sim_overlay *o,
+               const struct nvo_pe_node_counters *c, bool per_frame)
+{
+    const struct nvo_cpu_cost_cfg *cpu = &o->cfg->cpu;
+    if (!cpu->enabled) {
+        return;
+    }
+    uint64_t total = c->cpu_encap_mc + c->cpu_replica_mc + c->cpu_decap_mc;
+    const struct { const char *name; uint64_t mc; } v[] = {
+        { "cpu-cycles", total },
+        { "cpu-encap-cycles", c->cpu_encap_mc },
+        { "cpu-replica-cycles", c->cpu_replica_mc },
+        { "cpu-decap-cycles", c->cpu_decap_mc },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(v); i++) {
+        char buf[32];
+        nvo_cpu_format_mc(v[i].mc, buf, sizeof buf);
+        attr_s__(w, v[i].name, buf);
+    }
+    if (cpu->ghz > 0) {
+        attr_f__(w, "cpu-seconds", (double) total / 1000.0 / (cpu->ghz * 1e9));
+    }
+    if (per_frame && c->vm_frames) {
+        attr_f__(w, "cpu-cycles-per-frame",
+                 (double) total / 1000.0 / (double) c->vm_frames);
+    }
+}
+
+/* <bum-tier>: BUM frames and bytes (framing included) per tier, the tiers
+ * of <tiers>, in the same order. */
+static void
+write_bum_tiers__(xmlTextWriterPtr w, const struct nvo_sim *sim)
+{
+    const struct nvo_net *net = sim->net;
+    const struct nvo_sim_overlay *o = sim->overlay;
+    GPtrArray *names = g_ptr_array_new();
+    GArray *frames = g_array_new(FALSE, TRUE, sizeof(uint64_t));
+    GArray *bytes = g_array_new(FALSE, TRUE, sizeof(uint64_t));
+    for (uint32_t li = 0; li < net->links->len; li++) {
+        const struct nvo_net_link *l = nvo_net_link(net, li);
+        for (int side = 0; side < 2; side++) {
+            struct dir d;
+            d.from = nvo_net_node(net, side ? l->b : l->a);
+            d.to = nvo_net_node(net, side ? l->a : l->b);
+            uint32_t port = side ? l->b_port : l->a_port;
+            d.port = &d.from->ports[port];
+            d.link = l;
+            const char *tier = tier_name__(sim, &d, li);
+            guint t = 0;
+            while (t < names->len && strcmp(g_ptr_array_index(names, t),
+                                            tier)) {
+                t++;
+            }
+            if (t == names->len) {
+                uint64_t zero = 0;
+                g_ptr_array_add(names, (gpointer) tier);
+                g_array_append_val(frames, zero);
+                g_array_append_val(bytes, zero);
+            }
+            uint64_t f, b;
+            nvo_sim_overlay_port_bum(o, d.from->index, port, &f, &b);
+            g_array_index(frames, uint64_t, t) += f;
+            g_array_index(bytes, uint64_t, t) += b;
+        }
+    }
+    for (guint t = 0; t < names->len; t++) {
+        xmlTextWriterStartElement(w, BAD_CAST "bum-tier");
+        attr_s__(w, "name", g_ptr_array_index(names, t));
+        attr_u64__(w, "frames", g_array_index(frames, uint64_t, t));
+        attr_u64__(w, "bytes", g_array_index(bytes, uint64_t, t));
+        xmlTextWriterEndElement(w);
+    }
+    g_ptr_array_free(names, TRUE);
+    g_array_free(frames, TRUE);
+    g_array_free(bytes, TRUE);
+}
+
 /* <overlay>: totals, per tenant (summed over its PEs), per PE. */
 static void
 write_overlay__(xmlTextWriterPtr w, const struct nvo_sim *sim)
@@ -546,6 +627,7 @@ write_overlay__(xmlTextWriterPtr w, const struct nvo_sim *sim)
     attr_f__(w, "goodput-efficiency", m.goodput_efficiency);
     attr_u64__(w, "mac-entries-max", m.t.mac_entries_max);
     attr_f__(w, "mac-entries-mean", m.t.mac_entries_mean);
+    write_pe_cpu__(w, o, c, true);
     for (int r = 0; r < NVO_PE_DROP_N; r++) {
         xmlTextWriterStartElement(w, BAD_CAST "drop");
         attr_s__(w, "reason", nvo_pe_drop_name((enum nvo_pe_drop) r));
@@ -553,6 +635,7 @@ write_overlay__(xmlTextWriterPtr w, const struct nvo_sim *sim)
         xmlTextWriterEndElement(w);
     }
     xmlTextWriterEndElement(w);
+    write_bum_tiers__(w, sim);
     uint32_t T = o->cfg->n_tenants;
     struct nvo_pe_node_counters *tc = g_new0(struct nvo_pe_node_counters,
                                              T ? T : 1);
@@ -576,6 +659,7 @@ write_overlay__(xmlTextWriterPtr w, const struct nvo_sim *sim)
         attr_u64__(w, "vni", (uint64_t) o->cfg->first_vni + t);
         attr_u64__(w, "pes", o->tenant_n_pes[t]);
         write_pe_counters__(w, &tc[t]);
+        write_pe_cpu__(w, o, &tc[t], false);
         xmlTextWriterEndElement(w);
     }
     g_free(tc);
@@ -589,6 +673,7 @@ write_overlay__(xmlTextWriterPtr w, const struct nvo_sim *sim)
         attr_u64__(w, "mac-entries", mc->entries);
         attr_u64__(w, "mac-entries-max", mc->entries_max);
         write_pe_counters__(w, nvo_pe_node_counters(pe));
+        write_pe_cpu__(w, o, nvo_pe_node_counters(pe), false);
         xmlTextWriterEndElement(w);
     }
     xmlTextWriterEndElement(w);
@@ -642,6 +727,7 @@ nvo_sim_summary_header(void)
                     "bum_link_bytes,bum_unwanted_deliveries,"
                     "mac_entries_max,mac_entries_mean,"
                     "encap_overhead_bytes,goodput_efficiency,"
+                    "pe_cpu_cycles,pe_cpu_cycles_per_frame,"
                     "fingerprint,wall_s");
 }
 
@@ -665,6 +751,26 @@ csv_num__(GString *s, double v)
     if (isfinite(v)) {
         g_string_append_printf(s, "%.6g", v);
     }
+}
+
+/* ",CYCLES,CYCLES_PER_FRAME" of the CPU cost model, each empty when the
+ * scenario has no <overlay><cpu> (and the second when the VMs sent
+ * nothing). */
+static void
+pe_cpu_csv__(GString *s, const struct nvo_sim *sim,
+             const struct overlay_metrics *om)
+{
+    if (!sim->overlay || !sim->overlay->cfg->cpu.enabled) {
+        g_string_append(s, ",,");
+        return;
+    }
+    const struct nvo_pe_node_counters *c = &om->t.c;
+    uint64_t total = c->cpu_encap_mc + c->cpu_replica_mc + c->cpu_decap_mc;
+    char buf[32];
+    nvo_cpu_format_mc(total, buf, sizeof buf);
+    g_string_append_printf(s, ",%s", buf);
+    csv_num__(s, c->vm_frames ? (double) total / 1000.0 / (double) c->vm_frames
+                              : NAN);
 }
 
 char *
@@ -706,6 +812,7 @@ nvo_sim_summary_values(const struct nvo_sim *sim)
     csv_num__(s, sim->overlay ? om.mac_entries_mean : NAN);
     csv_num__(s, sim->overlay ? (double) om.encap_overhead : NAN);
     csv_num__(s, sim->overlay ? om.goodput_efficiency : NAN);
+    pe_cpu_csv__(s, sim, &om);
     g_string_append_printf(s, ",%016" PRIx64 ",%.3f",
                            sim->engine->fingerprint, sim->wall_seconds);
     return g_string_free(s, FALSE);

@@ -57,6 +57,7 @@ nvo_sim_overlay_create(const struct nvo_scenario_cfg *cfg,
     pc.encap = o->encap;
     pc.deliver = deliver__;
     pc.ctx = o;
+    pc.cpu = cfg->overlay.cpu;
     for (size_t i = 0; i < topo->n_nodes; i++) {
         const struct nvo_node_cfg *tn = &topo->nodes[i];
         bool ok;
@@ -177,12 +178,29 @@ bum_tap__(void *ctx, enum nvo_tap_event ev, nvo_time_t now,
     if (p->tclass == NVO_TC_BUM && port->link) {
         o->bum_link_frames++;
         o->bum_link_bytes += nvo_pkt_len(p) + port->link->cfg.framing;
+        if (port->node && o->bum_port_frames) {
+            uint32_t k = o->port_base[port->node->index] + port->index;
+            o->bum_port_frames[k]++;
+            o->bum_port_bytes[k] += nvo_pkt_len(p) + port->link->cfg.framing;
+        }
     }
 }
 
 void
 nvo_sim_overlay_attach_taps(struct nvo_sim_overlay *o)
 {
+    uint32_t n_nodes = nvo_net_n_nodes(o->net), n_ports = 0;
+    g_free(o->port_base);
+    g_free(o->bum_port_frames);
+    g_free(o->bum_port_bytes);
+    o->port_base = g_new(uint32_t, n_nodes + 1);
+    for (uint32_t i = 0; i < n_nodes; i++) {
+        o->port_base[i] = n_ports;
+        n_ports += nvo_net_node(o->net, i)->n_ports;
+    }
+    o->port_base[n_nodes] = n_ports;
+    o->bum_port_frames = g_new0(uint64_t, n_ports + 1);
+    o->bum_port_bytes = g_new0(uint64_t, n_ports + 1);
     for (uint32_t i = 0; i < nvo_net_n_nodes(o->net); i++) {
         struct nvo_node *n = nvo_net_node(o->net, i);
         for (uint32_t p = 0; p < n->n_ports; p++) {
@@ -237,5 +255,22 @@ nvo_sim_overlay_destroy(struct nvo_sim_overlay *o)
     g_free(o->vm_pe_tenant);
     g_free(o->vm_pe_vm);
     g_free(o->tenant_n_pes);
+    g_free(o->port_base);
+    g_free(o->bum_port_frames);
+    g_free(o->bum_port_bytes);
     g_free(o);
+}
+
+void
+nvo_sim_overlay_port_bum(const struct nvo_sim_overlay *o, uint32_t node,
+                         uint32_t port, uint64_t *frames, uint64_t *bytes)
+{
+    *frames = *bytes = 0;
+    if (!o->bum_port_frames || node >= nvo_net_n_nodes(o->net)
+        || port >= nvo_net_node(o->net, node)->n_ports) {
+        return;
+    }
+    uint32_t k = o->port_base[node] + port;
+    *frames = o->bum_port_frames[k];
+    *bytes = o->bum_port_bytes[k];
 }

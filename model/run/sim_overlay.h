@@ -27,6 +27,10 @@ struct nvo_sim_overlay {
     uint64_t bum_link_frames;           /* BUM frames sent on links, */
     uint64_t bum_link_bytes;            /* each link a time; bytes with
                                          * the framing */
+    /* The same per port (nvo_sim_overlay_port_bum()), from
+     * nvo_sim_overlay_attach_taps() on: */
+    uint32_t *port_base;                /* node -> its first port's slot */
+    uint64_t *bum_port_frames, *bum_port_bytes;
 };
 
 /* Adds every node of 'topo' to 'net' (before its links), each hypervisor
@@ -58,5 +62,11 @@ void nvo_sim_overlay_totals(const struct nvo_sim_overlay *,
                             struct nvo_sim_overlay_totals *);
 
 void nvo_sim_overlay_destroy(struct nvo_sim_overlay *);
+
+/* BUM frames and bytes (framing included) sent on port 'port' (0-based)
+ * of node 'node' (0 and 0 for none, or before the taps). */
+void nvo_sim_overlay_port_bum(const struct nvo_sim_overlay *, uint32_t node,
+                              uint32_t port, uint64_t *frames,
+                              uint64_t *bytes);
 
 #endif
