@@ -59,4 +59,9 @@ void nvo_sim_overlay_totals(const struct nvo_sim_overlay *,
 
 void nvo_sim_overlay_destroy(struct nvo_sim_overlay *);
 
+/* The scenario's encapsulation options, underlay addresses and MPLS
+ * label mode into a PE configuration (pc->encap set before). */
+void nvo_sim_overlay_pe_options(const struct nvo_overlay_cfg *,
+                                struct nvo_pe_node_cfg *);
+
 #endif
