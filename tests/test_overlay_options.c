@@ -554,6 +554,135 @@ START_TEST(bad_options)
 }
 END_TEST
 
+/* tshark's decoding of hv1-1's uplink (the run of 'sets' with a pcap
+ * there): the distinct lines of 'fields' (tshark -T fields, the first
+ * occurrence of each, the outer headers, unless 'fields' says otherwise)
+ * and how often each came. */
+static GHashTable *
+tshark_lines(const char *const *sets, size_t n, const char *fields,
+             uint64_t *frames)
+{
+    FILE *v = popen("tshark -v 2>/dev/null", "r");
+    char buf[4096];
+    bool ok = v && fgets(buf, sizeof buf, v) && strstr(buf, "TShark");
+    ck_assert_msg(v && pclose(v) == 0 && ok, "tshark is not installed or "
+                  "does not run: this test needs it (apt-get install "
+                  "tshark)");
+    const char *all[16];
+    memcpy(all, sets, n * sizeof *all);
+    all[n] = "output.pcap[1].node=hv1-1";
+    all[n + 1] = "output.pcap[1].peer=leaf1";
+    struct run r;
+    run_with(&r, all, n + 2, none_fn);
+    /* Frames sent on hv1-1's uplink, and those it received. */
+    *frames = nvo_pe_node_counters(r.sim->overlay->pes[0])->frames_out
+              + nvo_pe_node_counters(r.sim->overlay->pes[0])->rx_frames;
+    char *cmd = g_strdup_printf("tshark -r '%s/hv1-1-1.pcap' -T fields %s "
+                                "%s 2>/dev/null", r.dir,
+                                strstr(fields, "occurrence") ? ""
+                                : "-E occurrence=f", fields);
+    FILE *f = popen(cmd, "r");
+    ck_assert_ptr_nonnull(f);
+    GHashTable *lines = g_hash_table_new_full(g_str_hash, g_str_equal,
+                                              g_free, NULL);
+    while (fgets(buf, sizeof buf, f)) {
+        buf[strcspn(buf, "\n")] = '\0';
+        gpointer old = g_hash_table_lookup(lines, buf);
+        g_hash_table_insert(lines, g_strdup(buf),
+                            GUINT_TO_POINTER(GPOINTER_TO_UINT(old) + 1));
+    }
+    ck_assert_int_eq(pclose(f), 0);
+    g_free(cmd);
+    run_done(&r);
+    return lines;
+}
+
+static uint64_t
+count_lines(GHashTable *lines)
+{
+    uint64_t n = 0;
+    GHashTableIter it;
+    gpointer k, v;
+    g_hash_table_iter_init(&it, lines);
+    while (g_hash_table_iter_next(&it, &k, &v)) {
+        n += GPOINTER_TO_UINT(v);
+    }
+    return n;
+}
+
+START_TEST(tshark_decodes_options)
+{
+    uint64_t frames;
+    /* Geneve with 64 option bytes: one experimental (0xffff), non-critical
+     * option of type 1 and 64 bytes on every frame, VNI 5000. */
+    GHashTable *l = tshark_lines(
+        (const char *const[]) { "overlay.encap=geneve",
+                                "overlay.geneve-options=64" }, 2,
+        "-e geneve.vni -e geneve.option.class -e geneve.option.type "
+        "-e geneve.option.length -e geneve.flags.critical", &frames);
+    ck_assert_uint_eq(g_hash_table_size(l), 1);
+    ck_assert_uint_eq(GPOINTER_TO_UINT(g_hash_table_lookup(
+                          l, "0x001388\t0xffff\t0x01\t64\t0")), frames);
+    g_hash_table_destroy(l);
+    /* 252 bytes: two options, 128 and 124 bytes (tshark lists the
+     * options' total length first). */
+    l = tshark_lines((const char *const[]) { "overlay.encap=geneve",
+                                             "overlay.geneve-options=252" },
+                     2, "-E occurrence=a -e geneve.option.length", &frames);
+    ck_assert_uint_eq(GPOINTER_TO_UINT(g_hash_table_lookup(l, "252,128,124")),
+                      frames);
+    g_hash_table_destroy(l);
+    /* NVGRE without FlowID: every key is VSID 5000 << 8. */
+    l = tshark_lines((const char *const[]) { "overlay.encap=nvgre",
+                                             "overlay.flowid=false" }, 2,
+                     "-e gre.key", &frames);
+    ck_assert_uint_eq(GPOINTER_TO_UINT(g_hash_table_lookup(l, "0x00138800")),
+                      frames);
+    g_hash_table_destroy(l);
+    /* VXLAN with entropy off: source port 49152 on what hv1-1 sends. */
+    l = tshark_lines((const char *const[]) { "overlay.entropy=false",
+                                             "overlay.addresses=2" }, 2,
+                     "-e ip.src -e udp.srcport -e vxlan.vni", &frames);
+    uint64_t sent = GPOINTER_TO_UINT(g_hash_table_lookup(
+                        l, "10.0.0.9\t49152\t5000"))
+                    + GPOINTER_TO_UINT(g_hash_table_lookup(
+                        l, "10.0.0.25\t49152\t5000"));
+    ck_assert_uint_gt(GPOINTER_TO_UINT(g_hash_table_lookup(
+                          l, "10.0.0.25\t49152\t5000")), 100);
+    ck_assert_uint_eq(count_lines(l), frames);
+    /* Every other line is a frame hv1-1 received (to 10.0.0.9 or
+     * 10.0.0.25 from another PE). */
+    ck_assert_uint_gt(sent, frames / 3);
+    g_hash_table_destroy(l);
+    /* MPLS in GRE with the entropy label and the control word, per-PE
+     * labels from 1000: ELI (7), an EL, then the bottom label 1000 (the
+     * one tenant is each PE's first). */
+    l = tshark_lines((const char *const[]) { "overlay.encap=mpls-gre",
+                                             "overlay.entropy-label=true",
+                                             "overlay.control-word=true",
+                                             "overlay.label=per-pe",
+                                             "overlay.label-base=1000" }, 5,
+                     "-E occurrence=a -e mpls.label -e mpls.bottom", &frames);
+    GHashTableIter it;
+    gpointer k, v;
+    uint64_t n = 0;
+    g_hash_table_iter_init(&it, l);
+    while (g_hash_table_iter_next(&it, &k, &v)) {
+        unsigned eli, el, bottom, s1, s2, s3;
+        ck_assert_msg(sscanf(k, "%u,%u,%u\t%u,%u,%u", &eli, &el, &bottom,
+                             &s1, &s2, &s3) == 6, "%s", (char *) k);
+        ck_assert_uint_eq(eli, 7);
+        ck_assert_uint_ge(el, 16);
+        ck_assert_uint_eq(bottom, 1000);
+        ck_assert(!s1 && !s2 && s3);
+        n += GPOINTER_TO_UINT(v);
+    }
+    ck_assert_uint_eq(n, frames);
+    ck_assert_uint_gt(g_hash_table_size(l), 100);  /* entropy labels */
+    g_hash_table_destroy(l);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -565,6 +694,7 @@ main(void)
     tcase_add_test(tc, several_addresses);
     tcase_add_test(tc, label_modes);
     tcase_add_test(tc, bad_options);
+    tcase_add_test(tc, tshark_decodes_options);
     tcase_set_timeout(tc, 300);
     suite_add_tcase(s, tc);
     return nvo_test_run(s);

@@ -258,6 +258,8 @@ addrs_assign__(struct nvo_net *net)
     if (net->nodes->len + n_extra > NVO_NET_MAX_NODES) {
         return E2BIG;
     }
+    g_free(a->first);           /* a finalize that failed before */
+    g_free(a->node);
     a->first = g_new0(uint32_t, a->n_cap);
     a->node = g_new(uint32_t, n_extra);
     uint32_t j = 0;
