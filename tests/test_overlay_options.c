@@ -683,6 +683,84 @@ START_TEST(tshark_decodes_options)
 }
 END_TEST
 
+START_TEST(api_addresses_and_labels)
+{
+    struct nvo_engine *e;
+    ck_assert_int_eq(nvo_engine_create(nvo_test_engine(), nvo_test_scheduler(),
+                                       &e), 0);
+    struct nvo_net_cfg nc;
+    memset(&nc, 0, sizeof nc);
+    nc.ecmp.fn = NVO_HASH_CRC32;
+    nc.ecmp.fields = NVO_ECMP_5TUPLE;
+    nc.ecmp.parser_depth = 128;
+    struct nvo_net *net = nvo_net_create(e, &nc);
+    int leaf = nvo_net_add_node(net, "leaf1", NVO_ROLE_LEAF);
+    struct nvo_pe_node_cfg pc;
+    memset(&pc, 0, sizeof pc);
+    pc.encap = &nvo_encap_mpls_gre_ops;
+    pc.label_per_pe = true;
+    pc.label_base = 100;
+    pc.n_addrs = 3;
+    struct nvo_pe_node *a = nvo_pe_node_create(net, "a", &pc);
+    pc.n_addrs = 0;
+    struct nvo_pe_node *b = nvo_pe_node_create(net, "b", &pc);
+    pc.n_addrs = 257;
+    ck_assert_ptr_null(nvo_pe_node_create(net, "c", &pc));
+    ck_assert_int_eq(errno, EINVAL);
+    ck_assert_ptr_nonnull(a);
+    ck_assert_ptr_nonnull(b);
+    struct nvo_link_cfg l;
+    nvo_link_cfg_default(&l);
+    ck_assert_int_eq(nvo_net_add_link(net, nvo_pe_node_index(a),
+                                      (uint32_t) leaf, &l), 0);
+    ck_assert_int_eq(nvo_net_add_link(net, nvo_pe_node_index(b),
+                                      (uint32_t) leaf, &l), 0);
+    /* Refused: no addresses, too many, no such node. */
+    ck_assert_int_eq(nvo_net_set_node_addrs(net, 0, 0), EINVAL);
+    ck_assert_int_eq(nvo_net_set_node_addrs(net, 0, 257), EINVAL);
+    ck_assert_int_eq(nvo_net_set_node_addrs(net, 99, 2), EINVAL);
+    ck_assert_int_eq(nvo_net_set_node_addrs(net, 0, 1), 0);
+    ck_assert_int_eq(nvo_net_finalize(net), 0);
+    ck_assert_int_eq(nvo_net_set_node_addrs(net, 1, 2), EINVAL);
+    /* Nodes leaf1, a, b, c (c's create failed, the node stays): 4
+     * loopbacks 10.0.0.1-4, then a's 2 extra addresses. */
+    uint32_t ai = nvo_pe_node_index(a);
+    ck_assert_uint_eq(nvo_net_n_nodes(net), 4);
+    ck_assert_uint_eq(nvo_net_node_n_addrs(net, ai), 3);
+    ck_assert_uint_eq(nvo_net_node_n_addrs(net, nvo_pe_node_index(b)), 1);
+    ck_assert_uint_eq(nvo_net_node_addr4(net, ai, 1), 0x0a000005u);
+    ck_assert_uint_eq(nvo_net_node_addr4(net, ai, 2), 0x0a000006u);
+    ck_assert_int_eq(nvo_net_addr4_node(net, 0x0a000005u), (int) ai);
+    ck_assert_int_eq(nvo_net_addr4_node(net, 0x0a000006u), (int) ai);
+    ck_assert_int_eq(nvo_net_addr4_node(net, 0x0a000007u), -1);
+    ck_assert_int_eq(nvo_net_addr4_node(net, 0x0a000000u), -1);
+    uint8_t a6[16];
+    nvo_net_node_addr6(net, ai, 2, a6);
+    static const uint8_t want6[16] = { 0xfd, 0, 0, 0, 0, 0, 0, 0,
+                                       0, 0, 0, 2, 0, 0, 0, 2 };
+    ck_assert_mem_eq(a6, want6, 16);
+    ck_assert_int_eq(nvo_net_addr6_node(net, a6), (int) ai);
+    a6[11] = 3;
+    ck_assert_int_eq(nvo_net_addr6_node(net, a6), -1);
+    /* Per-PE labels: base + tenant on each PE. */
+    uint32_t ta, tb, t2;
+    ck_assert_int_eq(nvo_pe_node_add_tenant(a, 7000, &t2), 0);
+    ck_assert_int_eq(nvo_pe_node_add_tenant(a, 5000, &ta), 0);
+    ck_assert_uint_eq(nvo_pe_node_label(a, ta), 101);
+    ck_assert_uint_eq(nvo_pe_node_label(a, 9), 0);
+    uint32_t bi = nvo_pe_node_index(b);
+    /* b does not host 5000 yet: it has no label for a to push. */
+    ck_assert_int_eq(nvo_pe_node_set_flood(a, ta, &bi, 1), EINVAL);
+    ck_assert_int_eq(nvo_pe_node_add_tenant(b, 5000, &tb), 0);
+    ck_assert_uint_eq(nvo_pe_node_label(b, tb), 100);
+    ck_assert_int_eq(nvo_pe_node_set_flood(a, ta, &bi, 1), 0);
+    ck_assert_uint_eq(nvo_pe_node_label_state(a), 1);
+    ck_assert_uint_eq(nvo_pe_node_label_state(b), 0);   /* no flood list */
+    nvo_net_destroy(net);
+    nvo_engine_destroy(e);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -695,6 +773,7 @@ main(void)
     tcase_add_test(tc, label_modes);
     tcase_add_test(tc, bad_options);
     tcase_add_test(tc, tshark_decodes_options);
+    tcase_add_test(tc, api_addresses_and_labels);
     tcase_set_timeout(tc, 300);
     suite_add_tcase(s, tc);
     return nvo_test_run(s);

@@ -420,6 +420,9 @@ nvo_pe_node_create(struct nvo_net *net, const char *name,
     if (!pe->cfg.label_base) {
         pe->cfg.label_base = 16;
     }
+    if (!cfg->encap->pop_cw) {
+        pe->cfg.label_per_pe = false;   /* labels are MPLS's only */
+    }
     if (cfg->n_addrs > 1) {
         int e = nvo_net_set_node_addrs(net, (uint32_t) ix, cfg->n_addrs);
         if (e) {

@@ -132,7 +132,8 @@ struct nvo_pe_node_cfg {
      * (one network-wide label per tenant); true, per-PE labels: this PE
      * assigns label_base + t to its tenant t (0, 1, ... in the order
      * added), an ingress PE pushes the egress PE's label of the tenant,
-     * and this PE maps its labels back to its tenants. */
+     * and this PE maps its labels back to its tenants.  Ignored by the
+     * encapsulations that carry no label (those without pop_cw). */
     bool label_per_pe;
     uint32_t label_base;                /* 16..2^20-1; 0: 16 */
 };
