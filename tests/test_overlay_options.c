@@ -761,6 +761,114 @@ START_TEST(api_addresses_and_labels)
 }
 END_TEST
 
+/* The fabric routes to every address of a PE and the PE takes frames to
+ * any of them: a VXLAN frame from PE a's address 2 to PE b's address 3,
+ * across leaf1 - spine - leaf2, is delivered to b's VM, and b learns the
+ * VM's MAC at a's node. */
+static void
+route_to_extra(bool ipv6)
+{
+    struct nvo_engine *e;
+    ck_assert_int_eq(nvo_engine_create(nvo_test_engine(), nvo_test_scheduler(),
+                                       &e), 0);
+    struct nvo_net_cfg nc;
+    memset(&nc, 0, sizeof nc);
+    nc.ipv6 = ipv6;
+    nc.ecmp.fn = NVO_HASH_CRC32;
+    nc.ecmp.fields = NVO_ECMP_5TUPLE;
+    nc.ecmp.parser_depth = 128;
+    struct nvo_net *net = nvo_net_create(e, &nc);
+    int l1 = nvo_net_add_node(net, "leaf1", NVO_ROLE_LEAF);
+    int l2 = nvo_net_add_node(net, "leaf2", NVO_ROLE_LEAF);
+    int sp = nvo_net_add_node(net, "spine1", NVO_ROLE_SPINE);
+    struct nvo_pe_node_cfg pc;
+    memset(&pc, 0, sizeof pc);
+    pc.encap = &nvo_encap_vxlan_ops;
+    pc.n_addrs = 3;
+    struct nvo_pe_node *a = nvo_pe_node_create(net, "a", &pc);
+    pc.n_addrs = 4;
+    struct nvo_pe_node *b = nvo_pe_node_create(net, "b", &pc);
+    struct nvo_link_cfg l;
+    nvo_link_cfg_default(&l);
+    uint32_t ai = nvo_pe_node_index(a), bi = nvo_pe_node_index(b);
+    ck_assert_int_eq(nvo_net_add_link(net, ai, (uint32_t) l1, &l), 0);
+    ck_assert_int_eq(nvo_net_add_link(net, bi, (uint32_t) l2, &l), 0);
+    ck_assert_int_eq(nvo_net_add_link(net, (uint32_t) l1, (uint32_t) sp, &l),
+                     0);
+    ck_assert_int_eq(nvo_net_add_link(net, (uint32_t) l2, (uint32_t) sp, &l),
+                     0);
+    ck_assert_int_eq(nvo_net_finalize(net), 0);
+    static const uint8_t vm_b[6] = { 0x00, 0x50, 0x56, 0, 0, 2 };
+    static const uint8_t vm_a[6] = { 0x00, 0x50, 0x56, 0, 0, 1 };
+    uint32_t tb, vb;
+    ck_assert_int_eq(nvo_pe_node_add_tenant(b, 5000, &tb), 0);
+    ck_assert_int_eq(nvo_pe_node_add_vm(b, tb, vm_b, 0x0a000002u, &vb), 0);
+    struct nvo_tunnel_cfg tc;
+    memset(&tc, 0, sizeof tc);
+    tc.ipv6 = ipv6;
+    tc.vni = 5000;
+    tc.src_ip4 = nvo_net_node_addr4(net, ai, 2);
+    tc.dst_ip4 = nvo_net_node_addr4(net, bi, 3);
+    nvo_net_node_addr6(net, ai, 2, tc.src_ip6);
+    nvo_net_node_addr6(net, bi, 3, tc.dst_ip6);
+    memcpy(tc.src_mac, nvo_pe_node_base(a)->mac, 6);
+    struct nvo_tunnel t;
+    ck_assert_int_eq(nvo_tunnel_build(&t, &nvo_encap_vxlan_ops, &tc), 0);
+    struct nvo_pkt *p = nvo_pkt_alloc(&net->pool, NVO_PKT_HEADROOM, 64);
+    struct nvo_frame_spec fs;
+    memset(&fs, 0, sizeof fs);
+    memcpy(fs.src_mac, vm_a, 6);
+    memcpy(fs.dst_mac, vm_b, 6);
+    fs.src_ip4 = 0x0a000001u;
+    fs.dst_ip4 = 0x0a000002u;
+    fs.proto = NVO_IPPROTO_UDP;
+    fs.sport = 1000;
+    fs.dport = 80;
+    p->payload_size = 100;
+    ck_assert_int_eq(nvo_wire_build_frame(p, &fs), 0);
+    t.ops->push(&t, p);
+    nvo_node_send(nvo_pe_node_base(a), p);
+    nvo_engine_run(e, NVO_MS);
+    const struct nvo_pe_node_counters *c = nvo_pe_node_counters(b);
+    ck_assert_uint_eq(c->rx_frames, 1);
+    ck_assert_uint_eq(c->rx_decap, 1);
+    ck_assert_uint_eq(c->delivered, 1);
+    /* Through both leaves and the spine. */
+    ck_assert_uint_eq(nvo_net_node(net, (uint32_t) sp)->n_forwarded, 1);
+    const struct nvo_mac_entry *me = nvo_mac_table_lookup(
+        nvo_pe_node_mac_table(b), 5000, nvo_mac_from_bytes(vm_a),
+        nvo_engine_now(e));
+    ck_assert_ptr_nonnull(me);
+    ck_assert(me->flags & NVO_MAC_REMOTE);
+    ck_assert_uint_eq(me->loc, ai);
+    /* An address past b's last is nobody's: no route. */
+    uint64_t drops[NVO_NODE_DROP_N];
+    nvo_net_drops(net, NULL, drops);
+    ck_assert_uint_eq(drops[NVO_NODE_DROP_NO_ROUTE], 0);
+    tc.dst_ip4 = nvo_net_node_addr4(net, bi, 3) + 1;
+    tc.dst_ip6[11] = 4;
+    ck_assert_int_eq(nvo_tunnel_build(&t, &nvo_encap_vxlan_ops, &tc), 0);
+    p = nvo_pkt_alloc(&net->pool, NVO_PKT_HEADROOM, 64);
+    p->payload_size = 100;
+    ck_assert_int_eq(nvo_wire_build_frame(p, &fs), 0);
+    t.ops->push(&t, p);
+    nvo_node_send(nvo_pe_node_base(a), p);
+    nvo_engine_run(e, 2 * NVO_MS);
+    nvo_net_drops(net, NULL, drops);
+    ck_assert_uint_eq(drops[NVO_NODE_DROP_NO_ROUTE], 1);
+    ck_assert_uint_eq(c->rx_frames, 1);
+    ck_assert_uint_eq(net->n_generated, 2);
+    nvo_net_destroy(net);
+    nvo_engine_destroy(e);
+}
+
+START_TEST(routes_to_every_address)
+{
+    route_to_extra(false);
+    route_to_extra(true);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -774,6 +882,7 @@ main(void)
     tcase_add_test(tc, bad_options);
     tcase_add_test(tc, tshark_decodes_options);
     tcase_add_test(tc, api_addresses_and_labels);
+    tcase_add_test(tc, routes_to_every_address);
     tcase_set_timeout(tc, 300);
     suite_add_tcase(s, tc);
     return nvo_test_run(s);
