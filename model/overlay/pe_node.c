@@ -23,9 +23,10 @@ struct pen_tenant {
     uint32_t n_vms, cap_vms;
     uint32_t *flood;                    /* PE node indices, self removed */
     uint32_t n_flood;
-    GHashTable *tunnels;                /* node + 1 -> struct nvo_tunnel[]:
-                                         * one per source address, built
-                                         * at first use (ops NULL before) */
+    GHashTable *tunnels;                /* node + 1 -> struct nvo_tunnel *
+                                         * [n_addrs]: one per source
+                                         * address, each built at first
+                                         * use (NULL before) */
     struct nvo_pe_node_counters c;
 };
 
@@ -86,7 +87,16 @@ destroy__(struct nvo_node *n)
         struct pen_tenant *te = &pe->tenants[t];
         free(te->vms);
         free(te->flood);
-        g_hash_table_destroy(te->tunnels);
+        GHashTableIter it;
+        gpointer k, v;
+        g_hash_table_iter_init(&it, te->tunnels);
+        while (g_hash_table_iter_next(&it, &k, &v)) {
+            struct nvo_tunnel **by_addr = v;
+            for (uint32_t a = 0; a < NVO_MAX(pe->cfg.n_addrs, 1u); a++) {
+                g_free(by_addr[a]);
+            }
+        }
+        g_hash_table_destroy(te->tunnels);  /* frees the arrays */
     }
     free(pe->tenants);
     if (pe->by_vni) {
@@ -165,15 +175,15 @@ tunnel_to(struct nvo_pe_node *pe, struct pen_tenant *te, uint32_t dst,
           uint32_t k)
 {
     gpointer key = GUINT_TO_POINTER(dst + 1);
-    struct nvo_tunnel *t = g_hash_table_lookup(te->tunnels, key);
-    if (!t) {
-        t = g_new0(struct nvo_tunnel, NVO_MAX(pe->cfg.n_addrs, 1u));
-        g_hash_table_insert(te->tunnels, key, t);
+    struct nvo_tunnel **by_addr = g_hash_table_lookup(te->tunnels, key);
+    if (!by_addr) {
+        by_addr = g_new0(struct nvo_tunnel *, NVO_MAX(pe->cfg.n_addrs, 1u));
+        g_hash_table_insert(te->tunnels, key, by_addr);
     }
-    t += k;
-    if (t->ops) {
-        return t;
+    if (by_addr[k]) {
+        return by_addr[k];
     }
+    struct nvo_tunnel *t = by_addr[k] = g_new(struct nvo_tunnel, 1);
     const struct nvo_net *net = pe->node.net;
     const struct nvo_node *d = nvo_net_node(net, dst);
     struct nvo_tunnel_cfg tc;
