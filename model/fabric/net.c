@@ -64,6 +64,9 @@ nvo_net_destroy(struct nvo_net *net)
     g_hash_table_destroy(net->by_name);
     g_free(net->link_index.keys);
     g_free(net->link_index.links);
+    g_free(net->addrs.n);
+    g_free(net->addrs.first);
+    g_free(net->addrs.node);
     if (net->route_listeners) {
         g_array_free(net->route_listeners, TRUE);
     }
@@ -220,6 +223,76 @@ nvo_net_add_link(struct nvo_net *net, uint32_t a, uint32_t b,
 #define LOOPBACK4_BASE NVO_NET_LOOPBACK4_BASE
 #define LINK4_BASE 0xac100000u          /* 172.16.0.0/12: a /31 per link */
 
+/* ---- Several addresses per node ----------------------------------------- */
+
+int
+nvo_net_set_node_addrs(struct nvo_net *net, uint32_t node, uint32_t n)
+{
+    if (net->finalized || node >= net->nodes->len || n == 0
+        || n > NVO_NET_MAX_NODE_ADDRS) {
+        return EINVAL;
+    }
+    struct nvo_net_addrs *a = &net->addrs;
+    if (node >= a->n_cap) {
+        uint32_t cap = NVO_MAX(node + 1, 2 * a->n_cap);
+        a->n = g_renew(uint32_t, a->n, cap);
+        memset(a->n + a->n_cap, 0, (cap - a->n_cap) * sizeof *a->n);
+        a->n_cap = cap;
+    }
+    a->n[node] = n;
+    return 0;
+}
+
+/* Numbers every node's extra addresses, in node order (finalize). */
+static int
+addrs_assign__(struct nvo_net *net)
+{
+    struct nvo_net_addrs *a = &net->addrs;
+    uint64_t n_extra = 0;
+    for (uint32_t i = 0; i < a->n_cap; i++) {
+        n_extra += a->n[i] ? a->n[i] - 1 : 0;
+    }
+    if (!n_extra) {
+        return 0;
+    }
+    if (net->nodes->len + n_extra > NVO_NET_MAX_NODES) {
+        return E2BIG;
+    }
+    g_free(a->first);           /* a finalize that failed before */
+    g_free(a->node);
+    a->first = g_new0(uint32_t, a->n_cap);
+    a->node = g_new(uint32_t, n_extra);
+    uint32_t j = 0;
+    for (uint32_t i = 0; i < a->n_cap; i++) {
+        a->first[i] = j;
+        for (uint32_t k = 1; k < nvo_net_node_n_addrs(net, i); k++) {
+            a->node[j++] = i;
+        }
+    }
+    a->n_extra = j;
+    return 0;
+}
+
+uint32_t
+nvo_net_node_addr4(const struct nvo_net *net, uint32_t node, uint32_t k)
+{
+    if (k == 0 || k >= nvo_net_node_n_addrs(net, node)) {
+        return nvo_net_node(net, node)->addr4;
+    }
+    return NVO_NET_LOOPBACK4_BASE + net->nodes->len + 1
+           + net->addrs.first[node] + k - 1;
+}
+
+void
+nvo_net_node_addr6(const struct nvo_net *net, uint32_t node, uint32_t k,
+                   uint8_t out[16])
+{
+    memcpy(out, nvo_net_node(net, node)->addr6, 16);
+    if (k < nvo_net_node_n_addrs(net, node)) {
+        nvo_wr32(out + 8, k);
+    }
+}
+
 int
 nvo_net_finalize(struct nvo_net *net)
 {
@@ -229,6 +302,10 @@ nvo_net_finalize(struct nvo_net *net)
     uint32_t n_nodes = net->nodes->len;
     if (n_nodes > NVO_NET_MAX_NODES || net->links->len > NVO_NET_MAX_LINKS) {
         return E2BIG;
+    }
+    int addr_error = addrs_assign__(net);
+    if (addr_error) {
+        return addr_error;
     }
     for (uint32_t i = 0; i < n_nodes; i++) {
         struct nvo_node *n = nvo_net_node(net, i);

@@ -154,6 +154,22 @@ struct nvo_net {
     /* Called in the order added on every link or node up / down change,
      * when it happens (before routes converge). */
     GArray *state_listeners;    /* struct nvo_net_listener */
+
+    /* Several underlay addresses per node (nvo_net_set_node_addrs()):
+     * besides its loopback, node i's address k (1 <= k < n[i]) is, over
+     * IPv4, 10.0.0.0 + n_nodes + 1 + first[i] + k - 1 (after every
+     * node's loopback), and over IPv6 fd00::/64 with interface id
+     * k << 32 | i + 1.  Routes are unchanged: every address of a node
+     * maps to the node, and so to its destination group. */
+    struct nvo_net_addrs {
+        uint32_t *n;            /* per node (n_cap of them): its number of
+                                 * addresses; 0 means 1 */
+        uint32_t n_cap;
+        uint32_t *first;        /* per node: its first extra address's
+                                 * number (after finalize) */
+        uint32_t *node;         /* extra address number -> node index */
+        uint32_t n_extra;       /* extra addresses in the network */
+    } addrs;
 };
 
 /* What changed, for a state listener. */
@@ -262,20 +278,55 @@ static inline int
 nvo_net_addr4_node(const struct nvo_net *net, uint32_t addr)
 {
     uint32_t i = addr - NVO_NET_LOOPBACK4_BASE - 1;
-    return i < net->nodes->len ? (int) i : -1;
+    if (i < net->nodes->len) {
+        return (int) i;
+    }
+    uint32_t j = i - net->nodes->len;   /* an extra address (net->addrs) */
+    return j < net->addrs.n_extra ? (int) net->addrs.node[j] : -1;
+}
+
+/* The number of underlay addresses of node 'i' (1 unless
+ * nvo_net_set_node_addrs() said more). */
+static inline uint32_t
+nvo_net_node_n_addrs(const struct nvo_net *net, uint32_t i)
+{
+    return i < net->addrs.n_cap && net->addrs.n[i] ? net->addrs.n[i] : 1;
 }
 
 static inline int
 nvo_net_addr6_node(const struct nvo_net *net, const uint8_t addr[16])
 {
     /* fd00::/64, interface id = node index + 1. */
-    static const uint8_t prefix[12] = { 0xfd };
-    if (memcmp(addr, prefix, 12)) {
+    static const uint8_t prefix[8] = { 0xfd };
+    if (memcmp(addr, prefix, 8)) {
         return -1;
     }
+    uint32_t k = nvo_rd32(addr + 8);    /* the node's address k */
     uint32_t i = nvo_rd32(addr + 12) - 1;
-    return i < net->nodes->len ? (int) i : -1;
+    if (i >= net->nodes->len || (k && k >= nvo_net_node_n_addrs(net, i))) {
+        return -1;
+    }
+    return (int) i;
 }
+
+/* The most underlay addresses one node may have. */
+#define NVO_NET_MAX_NODE_ADDRS 256
+
+/* Gives node 'node' 'n' underlay addresses (its loopback and n - 1 more;
+ * before nvo_net_finalize(), which assigns them; see struct
+ * nvo_net_addrs).  Frames to any of them are for the node, and the node
+ * may send from any of them.  Returns 0, or EINVAL (finalized, no such
+ * node, n = 0 or over NVO_NET_MAX_NODE_ADDRS).  nvo_net_finalize()
+ * returns E2BIG when the loopbacks and the extra addresses together do
+ * not fit in 10.0.0.0/8 (NVO_NET_MAX_NODES). */
+int nvo_net_set_node_addrs(struct nvo_net *, uint32_t node, uint32_t n);
+
+/* Address k (0: the loopback, up to nvo_net_node_n_addrs() - 1) of node
+ * 'node' (after finalize): IPv4 in host order, or IPv6 into 'out'. */
+uint32_t nvo_net_node_addr4(const struct nvo_net *, uint32_t node,
+                            uint32_t k);
+void nvo_net_node_addr6(const struct nvo_net *, uint32_t node, uint32_t k,
+                        uint8_t out[16]);
 
 /* Recomputes every FIB from the current link and node states now, from
  * scratch. */

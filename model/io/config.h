@@ -191,6 +191,21 @@ struct nvo_overlay_cfg {
     int vm_oui;                 /* enum nvo_vm_oui; default vmware */
     struct nvo_cpu_cost_cfg cpu;        /* <cpu>: the PEs' CPU cost model
                                          * (docs/cpu.md); off without it */
+
+    /* Encapsulation options (docs/scenarios.md); each applies to the
+     * encapsulations it names and is ignored by the others. */
+    uint16_t sport_min, sport_max;      /* UDP / STT source ports; 0,0:
+                                         * the encapsulation's range */
+    bool entropy;               /* source port from the inner flow hash;
+                                 * false: always sport_min (default true) */
+    bool flowid;                /* NVGRE FlowID from the inner flow hash;
+                                 * false: 0 (default true) */
+    bool entropy_label;         /* MPLS: ELI + EL (default false) */
+    bool control_word;          /* MPLS: RFC 4448 control word */
+    uint32_t geneve_opts_len;   /* Geneve option bytes, 0..252 */
+    uint32_t n_addrs;           /* underlay addresses per hypervisor, >= 1 */
+    bool label_per_pe;          /* MPLS label="per-pe" (default "vni") */
+    uint32_t label_base;        /* per-PE labels: PE's first, default 16 */
 };
 
 /* Patterns (enum nvo_pattern) and size distributions (enum

@@ -8,6 +8,7 @@
  * defaults applied.  The defaults are listed in docs/scenarios.md. */
 #include "io/config_priv.h"
 #include "core/fileio.h"
+#include "fabric/net.h"
 #include "io/sweep_grid.h"
 #include "overlay/encap.h"
 #include "wire/wire.h"
@@ -301,6 +302,63 @@ overlay_cpu__(struct scen_builder *b, const xmlNode *n)
     }
 }
 
+/* <overlay>'s encapsulation options, addresses and label mode (the
+ * defaults first). */
+static void
+overlay_options__(struct scen_builder *b, const xmlNode *n,
+                  const struct nvo_encap_ops *ops)
+{
+    struct nvo_overlay_cfg *o = &b->s->overlay;
+    uint64_t lo = 0, hi = 0, opts = 0, addrs = 1, base = 16;
+    bool has_lo = xmlHasProp(n, (const xmlChar *) "sport-min") != NULL;
+    bool has_hi = xmlHasProp(n, (const xmlChar *) "sport-max") != NULL;
+    bool ok = cfg_get_uint(b->d, n, "sport-min", 1, 65535, &lo);
+    ok &= cfg_get_uint(b->d, n, "sport-max", 1, 65535, &hi);
+    if (ok && (has_lo || has_hi)) {
+        /* One end given: the other is the default range's, 49152-65535
+         * (every encapsulation here with a source port uses it). */
+        lo = has_lo ? lo : 49152;
+        hi = has_hi ? hi : 65535;
+        if (lo > hi) {
+            cfg_err_attr(b->d, n, has_hi ? "sport-max" : "sport-min",
+                         "the source port range %" G_GUINT64_FORMAT "-%"
+                         G_GUINT64_FORMAT " is empty (sport-min must be at "
+                         "most sport-max)", lo, hi);
+        } else {
+            o->sport_min = (uint16_t) lo;
+            o->sport_max = (uint16_t) hi;
+        }
+    }
+    cfg_get_bool(b->d, n, "entropy", &o->entropy);
+    cfg_get_bool(b->d, n, "flowid", &o->flowid);
+    cfg_get_bool(b->d, n, "entropy-label", &o->entropy_label);
+    cfg_get_bool(b->d, n, "control-word", &o->control_word);
+    if (cfg_get_size(b->d, n, "geneve-options", 0, NVO_GENEVE_OPTS_MAX,
+                     &opts)) {
+        if (opts % 4) {
+            cfg_err_attr(b->d, n, "geneve-options", "must be a multiple of "
+                         "4 bytes (Geneve options are 4-byte words)");
+        } else {
+            o->geneve_opts_len = (uint32_t) opts;
+        }
+    }
+    if (cfg_get_uint(b->d, n, "addresses", 1, NVO_NET_MAX_NODE_ADDRS,
+                     &addrs)) {
+        o->n_addrs = (uint32_t) addrs;
+    }
+    const char *lm = cfg_attr(b->d, n, "label");
+    o->label_per_pe = lm && !strcmp(lm, "per-pe");
+    if (cfg_get_uint(b->d, n, "label-base", 16, NVO_MPLS_LABEL_MAX, &base)) {
+        o->label_base = (uint32_t) base;
+    }
+    if (o->label_per_pe && o->flood_list == NVO_FLOOD_ALL_PES && ops
+        && ops->pop_cw) {
+        cfg_err_attr(b->d, n, "label", "per-pe labels need flood-list="
+                     "\"vni-pes\": a PE that does not host a tenant has no "
+                     "label for it");
+    }
+}
+
 /* <overlay>: encapsulation, flooding, tenants and their VMs. */
 static void
 overlay__(struct scen_builder *b, const xmlNode *root)
@@ -314,6 +372,14 @@ overlay__(struct scen_builder *b, const xmlNode *root)
     o->first_vni = DEFAULT_FIRST_VNI;
     o->placement = NVO_PLACE_ROUND_ROBIN;
     o->vm_oui = NVO_VM_OUI_VMWARE;
+    o->sport_min = o->sport_max = 0;
+    o->entropy = true;
+    o->flowid = true;
+    o->entropy_label = o->control_word = false;
+    o->geneve_opts_len = 0;
+    o->n_addrs = 1;
+    o->label_per_pe = false;
+    o->label_base = 16;
     const xmlNode *n = cfg_child(root, "overlay");
     overlay_cpu__(b, n);
     if (!n) {
@@ -338,6 +404,7 @@ overlay__(struct scen_builder *b, const xmlNode *root)
     } else if (oui) {
         cfg_err_attr(b->d, n, "vm-oui", "expected vmware, xen or hyperv");
     }
+    overlay_options__(b, n, ops);
     const xmlNode *t = cfg_child(n, "tenants");
     if (!t) {
         return;                 /* the schema requires it */
@@ -377,6 +444,21 @@ overlay__(struct scen_builder *b, const xmlNode *root)
     if (b->t && b->t->n_role[NVO_ROLE_HYPERVISOR] == 0) {
         cfg_err(b->d, n, NULL, "<overlay>: the topology has no "
                 "hypervisor to host VMs");
+    }
+    if (o->label_per_pe && ops && ops->pop_cw
+        && (uint64_t) o->label_base + count - 1 > NVO_MPLS_LABEL_MAX) {
+        /* A PE may host every tenant: labels base .. base + T - 1. */
+        cfg_err_attr(b->d, n, "label-base", "%u + %" G_GUINT64_FORMAT
+                     " tenants - 1 is over the largest label, %u",
+                     o->label_base, count, NVO_MPLS_LABEL_MAX);
+    }
+    if (b->t && o->n_addrs > 1
+        && (uint64_t) b->t->n_nodes
+           + (uint64_t) b->t->n_role[NVO_ROLE_HYPERVISOR] * (o->n_addrs - 1)
+           > NVO_NET_MAX_NODES) {
+        cfg_err_attr(b->d, n, "addresses", "the loopbacks and %u addresses "
+                     "per hypervisor do not fit in 10.0.0.0/8 (at most %u)",
+                     o->n_addrs, NVO_NET_MAX_NODES);
     }
 }
 

@@ -88,6 +88,10 @@ struct nvo_tunnel_cfg {
      * label and the tenant frame.  The receiver must expect it too
      * (nvo_tunnel_pop()), as pseudowire signalling would agree. */
     bool control_word;
+    /* NVGRE: send FlowID 0 on every frame instead of the low 8 bits of
+     * the inner flow hash (RFC 7637 3.1: "If a FlowID is not generated,
+     * it MUST be set to all zeros"). */
+    bool nvgre_no_flowid;
 };
 
 #define NVO_TUNNEL_HDR_MAX 336

@@ -8,7 +8,8 @@
  * Entropy: there are no ports; the FlowID (the low 8 bits of the inner
  * flow hash, section 3.1) is the only per-flow field, and only switches
  * that hash the GRE key see it: at most 256 distinct values per VSID and
- * address pair.
+ * address pair.  cfg.nvgre_no_flowid sends FlowID 0 (section 3.1's
+ * "not generated"): then nothing in the frame varies per flow.
  *
  * Not modelled: the provider address / customer address mapping policy,
  * multicast VSID groups (those belong to the control plane), GRE
@@ -41,7 +42,8 @@ nvgre_push(const struct nvo_tunnel *t, struct nvo_pkt *p)
     uint32_t hash = nvo_tunnel_hash__(t, p);
     struct nvo_nvgre_header *h = (struct nvo_nvgre_header *)
                                  nvo_tunnel_push__(t, p);
-    nvo_put_16aligned_be32(&h->key, (t->cfg.vni << 8) | (hash & 0xff));
+    uint32_t flowid = t->cfg.nvgre_no_flowid ? 0 : hash & 0xff;
+    nvo_put_16aligned_be32(&h->key, (t->cfg.vni << 8) | flowid);
 }
 
 static int

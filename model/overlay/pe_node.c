@@ -9,6 +9,7 @@
 #include <glib.h>
 
 #include "fabric/switch.h"
+#include "wire/flow.h"
 #include "wire/wire.h"
 
 struct pen_vm {
@@ -22,7 +23,10 @@ struct pen_tenant {
     uint32_t n_vms, cap_vms;
     uint32_t *flood;                    /* PE node indices, self removed */
     uint32_t n_flood;
-    GHashTable *tunnels;                /* node + 1 -> struct nvo_tunnel * */
+    GHashTable *tunnels;                /* node + 1 -> struct nvo_tunnel *
+                                         * [n_addrs]: one per source
+                                         * address, each built at first
+                                         * use (NULL before) */
     struct nvo_pe_node_counters c;
 };
 
@@ -83,7 +87,16 @@ destroy__(struct nvo_node *n)
         struct pen_tenant *te = &pe->tenants[t];
         free(te->vms);
         free(te->flood);
-        g_hash_table_destroy(te->tunnels);
+        GHashTableIter it;
+        gpointer k, v;
+        g_hash_table_iter_init(&it, te->tunnels);
+        while (g_hash_table_iter_next(&it, &k, &v)) {
+            struct nvo_tunnel **by_addr = v;
+            for (uint32_t a = 0; a < NVO_MAX(pe->cfg.n_addrs, 1u); a++) {
+                g_free(by_addr[a]);
+            }
+        }
+        g_hash_table_destroy(te->tunnels);  /* frees the arrays */
     }
     free(pe->tenants);
     if (pe->by_vni) {
@@ -135,39 +148,71 @@ seg_mtu(const struct nvo_pe_node *pe)
     return 1500;
 }
 
-/* The tunnel of tenant 'te' to PE node 'dst', built at first use (the
- * node addresses exist only after nvo_net_finalize()). */
+/* The encapsulation options of the PE's configuration into 'tc'. */
+static void
+tunnel_options(const struct nvo_pe_node *pe, struct nvo_tunnel_cfg *tc)
+{
+    tc->nvgre_no_flowid = pe->cfg.nvgre_no_flowid;
+    memcpy(tc->geneve_opts, pe->cfg.geneve_opts, sizeof tc->geneve_opts);
+    tc->geneve_opts_len = pe->cfg.geneve_opts_len;
+}
+
+/* The label PE node 'dst' assigned to 'vni' (per-PE labels), or 0. */
+static uint32_t
+remote_label(const struct nvo_pe_node *pe, uint32_t dst, uint32_t vni)
+{
+    struct nvo_pe_node *r = nvo_pe_node_of(nvo_net_node(pe->node.net, dst));
+    uint32_t rt;
+    return r && !nvo_pe_node_find_tenant(r, vni, &rt)
+           ? nvo_pe_node_label(r, rt) : 0;
+}
+
+/* The tunnel of tenant 'te' to PE node 'dst' from this PE's address 'k',
+ * built at first use (the node addresses exist only after
+ * nvo_net_finalize()). */
 static const struct nvo_tunnel *
-tunnel_to(struct nvo_pe_node *pe, struct pen_tenant *te, uint32_t dst)
+tunnel_to(struct nvo_pe_node *pe, struct pen_tenant *te, uint32_t dst,
+          uint32_t k)
 {
     gpointer key = GUINT_TO_POINTER(dst + 1);
-    struct nvo_tunnel *t = g_hash_table_lookup(te->tunnels, key);
-    if (t) {
-        return t;
+    struct nvo_tunnel **by_addr = g_hash_table_lookup(te->tunnels, key);
+    if (!by_addr) {
+        by_addr = g_new0(struct nvo_tunnel *, NVO_MAX(pe->cfg.n_addrs, 1u));
+        g_hash_table_insert(te->tunnels, key, by_addr);
     }
-    const struct nvo_node *d = nvo_net_node(pe->node.net, dst);
+    if (by_addr[k]) {
+        return by_addr[k];
+    }
+    struct nvo_tunnel *t = by_addr[k] = g_new(struct nvo_tunnel, 1);
+    const struct nvo_net *net = pe->node.net;
+    const struct nvo_node *d = nvo_net_node(net, dst);
     struct nvo_tunnel_cfg tc;
     memset(&tc, 0, sizeof tc);
     tc.ipv6 = pe->node.net->cfg.ipv6;
-    tc.src_ip4 = pe->node.addr4;
+    tc.src_ip4 = nvo_net_node_addr4(net, pe->node.index, k);
     tc.dst_ip4 = d->addr4;
-    memcpy(tc.src_ip6, pe->node.addr6, 16);
+    nvo_net_node_addr6(net, pe->node.index, k, tc.src_ip6);
     memcpy(tc.dst_ip6, d->addr6, 16);
     memcpy(tc.src_mac, pe->node.mac, 6);
     memcpy(tc.dst_mac, d->mac, 6);     /* rewritten hop by hop */
     tc.vni = te->vni;
     tc.labels[0] = te->vni;
+    if (pe->cfg.label_per_pe) {
+        /* The egress PE's label; set_flood() and learning only name PEs
+         * that host the VNI, so there is one. */
+        uint32_t l = remote_label(pe, dst, te->vni);
+        tc.labels[0] = l ? l : te->vni;
+    }
     tc.n_labels = 1;
     tc.entropy_label = pe->cfg.entropy_label;
     tc.control_word = pe->cfg.control_word;
     tc.sport_min = pe->cfg.sport_min;
     tc.sport_max = pe->cfg.sport_max;
     tc.hash_basis = pe->cfg.hash_basis;
-    t = g_new(struct nvo_tunnel, 1);
+    tunnel_options(pe, &tc);
     if (nvo_tunnel_build(t, pe->cfg.encap, &tc)) {
         abort();                /* add_tenant() built one with this vni */
     }
-    g_hash_table_insert(te->tunnels, key, t);
     return t;
 }
 
@@ -191,7 +236,8 @@ static void
 encap_send(struct nvo_pe_node *pe, struct pen_tenant *te, uint32_t dst,
            struct nvo_pkt *p, enum nvo_tclass tc)
 {
-    const struct nvo_tunnel *t = tunnel_to(pe, te, dst);
+    uint32_t k = pe->cfg.n_addrs > 1 ? nvo_pe_node_src_addr(pe, p) : 0;
+    const struct nvo_tunnel *t = tunnel_to(pe, te, dst, k);
     uint32_t len = nvo_pkt_len(p);
     t->ops->push(t, p);
     p->tclass = (uint8_t) tc;
@@ -323,6 +369,11 @@ rx_overlay(void *ctx, struct nvo_node *n, struct nvo_pkt *p)
     pe->c.cpu_decap_mc += decap_mc;
     uintptr_t ix = GPOINTER_TO_UINT(g_hash_table_lookup(pe->by_vni,
                                                         GUINT_TO_POINTER(vni)));
+    if (pe->cfg.label_per_pe) {
+        /* The label is this PE's own: base + tenant. */
+        uint32_t t = vni - pe->cfg.label_base;
+        ix = vni >= pe->cfg.label_base && t < pe->n_tenants ? t + 1 : 0;
+    }
     if (!ix) {
         pe->c.unwanted++;
         drop_(pe, NULL, NVO_PE_DROP_NO_TENANT);
@@ -381,6 +432,19 @@ nvo_pe_node_create(struct nvo_net *net, const char *name,
     struct nvo_node *n = nvo_net_node(net, (uint32_t) ix);
     struct nvo_pe_node *pe = NVO_CONTAINER_OF(n, struct nvo_pe_node, node);
     pe->cfg = *cfg;
+    if (!pe->cfg.label_base) {
+        pe->cfg.label_base = 16;
+    }
+    if (!cfg->encap->pop_cw) {
+        pe->cfg.label_per_pe = false;   /* labels are MPLS's only */
+    }
+    if (cfg->n_addrs > 1) {
+        int e = nvo_net_set_node_addrs(net, (uint32_t) ix, cfg->n_addrs);
+        if (e) {
+            errno = e;
+            return NULL;        /* the net frees the node */
+        }
+    }
     pe->by_vni = g_hash_table_new(g_direct_hash, g_direct_equal);
     struct nvo_mac_table_cfg mc;
     memset(&mc, 0, sizeof mc);
@@ -451,12 +515,18 @@ nvo_pe_node_add_tenant(struct nvo_pe_node *pe, uint32_t vni, uint32_t *tenant)
     memset(&tc, 0, sizeof tc);
     tc.ipv6 = pe->node.net->cfg.ipv6;
     tc.vni = vni;
-    tc.labels[0] = vni;
+    tc.labels[0] = pe->cfg.label_per_pe ? pe->cfg.label_base + pe->n_tenants
+                                        : vni;
     tc.n_labels = 1;
     tc.entropy_label = pe->cfg.entropy_label;
     tc.control_word = pe->cfg.control_word;
     tc.sport_min = pe->cfg.sport_min;
     tc.sport_max = pe->cfg.sport_max;
+    tunnel_options(pe, &tc);
+    if (pe->cfg.label_per_pe
+        && pe->cfg.label_base + (uint64_t) pe->n_tenants > UINT32_MAX) {
+        return EINVAL;
+    }
     struct nvo_tunnel t;
     int error = nvo_tunnel_build(&t, pe->cfg.encap, &tc);
     if (error) {
@@ -523,6 +593,12 @@ nvo_pe_node_set_flood(struct nvo_pe_node *pe, uint32_t tenant,
     for (uint32_t i = 0; i < n; i++) {
         if (pes[i] >= nvo_net_n_nodes(pe->node.net)
             || !nvo_pe_node_of(nvo_net_node(pe->node.net, pes[i]))) {
+            free(a);
+            return EINVAL;
+        }
+        /* Per-PE labels: a PE without the tenant has no label for it. */
+        if (pe->cfg.label_per_pe && pes[i] != pe->node.index
+            && !remote_label(pe, pes[i], pe->tenants[tenant].vni)) {
             free(a);
             return EINVAL;
         }
@@ -636,4 +712,44 @@ nvo_pe_node_find_tenant(const struct nvo_pe_node *pe, uint32_t vni,
     }
     *tenant = (uint32_t) (ix - 1);
     return 0;
+}
+
+uint32_t
+nvo_pe_node_label(const struct nvo_pe_node *pe, uint32_t tenant)
+{
+    if (tenant >= pe->n_tenants) {
+        return 0;
+    }
+    return pe->cfg.label_per_pe ? pe->cfg.label_base + tenant
+                                : pe->tenants[tenant].vni;
+}
+
+uint64_t
+nvo_pe_node_label_state(const struct nvo_pe_node *pe)
+{
+    if (!pe->cfg.label_per_pe) {
+        return pe->n_tenants;
+    }
+    uint64_t n = 0;
+    for (uint32_t t = 0; t < pe->n_tenants; t++) {
+        const struct pen_tenant *te = &pe->tenants[t];
+        for (uint32_t i = 0; i < te->n_flood; i++) {
+            n += remote_label(pe, te->flood[i], te->vni) != 0;
+        }
+    }
+    return n;
+}
+
+uint32_t
+nvo_pe_node_src_addr(const struct nvo_pe_node *pe, const struct nvo_pkt *p)
+{
+    uint32_t n = NVO_MAX(pe->cfg.n_addrs, 1u);
+    if (n == 1) {
+        return 0;
+    }
+    struct nvo_flow flow;
+    (void) nvo_flow_extract_pkt(p, &flow);
+    uint32_t h = nvo_flow_hash(&flow, pe->cfg.hash_basis
+                                      ^ NVO_PE_NODE_ADDR_BASIS);
+    return (uint32_t) (((uint64_t) h * n) >> 32);
 }

@@ -127,6 +127,23 @@ struct nvo_pe_node_cfg {
     void *ctx;
     struct nvo_cpu_cost_cfg cpu;        /* CPU cost model; off if not
                                          * cpu.enabled */
+
+    /* Encapsulation options (docs/pe.md, "Options"). */
+    bool nvgre_no_flowid;               /* NVGRE: FlowID 0 */
+    uint8_t geneve_opts[252];           /* Geneve option TLVs (as */
+    uint16_t geneve_opts_len;           /* struct nvo_tunnel_cfg's) */
+    /* Underlay addresses of this PE (0 or 1: its loopback only): the PE
+     * sends each inner flow from one of them, chosen by the inner flow's
+     * hash (nvo_pe_node_src_addr()), and accepts frames to any. */
+    uint32_t n_addrs;
+    /* MPLS label mode: false, the tenant's VNI is the label on every PE
+     * (one network-wide label per tenant); true, per-PE labels: this PE
+     * assigns label_base + t to its tenant t (0, 1, ... in the order
+     * added), an ingress PE pushes the egress PE's label of the tenant,
+     * and this PE maps its labels back to its tenants.  Ignored by the
+     * encapsulations that carry no label (those without pop_cw). */
+    bool label_per_pe;
+    uint32_t label_base;                /* 16..2^20-1; 0: 16 */
 };
 
 /* Adds PE 'name' to 'net' (before nvo_net_finalize()) as a hypervisor
@@ -174,5 +191,23 @@ uint32_t nvo_pe_node_n_tenants(const struct nvo_pe_node *);
 /* The tenant of 'vni' (0 and *tenant, or ENOENT). */
 int nvo_pe_node_find_tenant(const struct nvo_pe_node *, uint32_t vni,
                             uint32_t *tenant);
+
+/* The label this PE assigned to its tenant 'tenant' (label_per_pe: label
+ * base + tenant; else the tenant's VNI), or 0 if there is no such tenant. */
+uint32_t nvo_pe_node_label(const struct nvo_pe_node *, uint32_t tenant);
+
+/* MPLS label state: the labels this PE must know to send and receive.
+ * Per-PE labels: for each of its tenants, the labels of the other PEs of
+ * the tenant's flood list that host it (their labels for it; its own are
+ * its own assignment); VNI labels: one per tenant it hosts.  Counted from
+ * the flood lists and the other PEs' tenants when called. */
+uint64_t nvo_pe_node_label_state(const struct nvo_pe_node *);
+
+/* Which of this PE's underlay addresses (0 .. n_addrs - 1) it sends the
+ * tenant frame 'p' (l2 set) from: the inner flow's hash (nvo_flow_hash()
+ * with cfg.hash_basis ^ NVO_PE_NODE_ADDR_BASIS) times n_addrs >> 32. */
+#define NVO_PE_NODE_ADDR_BASIS 0x61646472u  /* "addr" */
+uint32_t nvo_pe_node_src_addr(const struct nvo_pe_node *,
+                              const struct nvo_pkt *p);
 
 #endif /* NVO_PE_NODE_H */

@@ -600,6 +600,30 @@ write_bum_tiers__(xmlTextWriterPtr w, const struct nvo_sim *sim)
     g_array_free(bytes, TRUE);
 }
 
+/* With MPLS, the label mode and the label state (labels known: of the
+ * PE 'pe', or summed over the PEs); with several addresses per
+ * hypervisor, their number.  Nothing otherwise, so results without
+ * these features are as before. */
+static void
+write_overlay_labels__(xmlTextWriterPtr w, const struct nvo_sim_overlay *o,
+                       const struct nvo_pe_node *pe)
+{
+    if (!pe && o->cfg->n_addrs > 1) {
+        attr_u64__(w, "addresses", o->cfg->n_addrs);
+    }
+    if (!o->encap->pop_cw) {
+        return;                 /* not MPLS: no labels */
+    }
+    uint64_t n = 0;
+    for (uint32_t i = 0; !pe && i < o->n_pes; i++) {
+        n += nvo_pe_node_label_state(o->pes[i]);
+    }
+    if (!pe) {
+        attr_s__(w, "label", o->cfg->label_per_pe ? "per-pe" : "vni");
+    }
+    attr_u64__(w, "label-state", pe ? nvo_pe_node_label_state(pe) : n);
+}
+
 /* <overlay>: totals, per tenant (summed over its PEs), per PE. */
 static void
 write_overlay__(xmlTextWriterPtr w, const struct nvo_sim *sim)
@@ -619,6 +643,7 @@ write_overlay__(xmlTextWriterPtr w, const struct nvo_sim *sim)
     attr_u64__(w, "tenants", o->cfg->n_tenants);
     attr_u64__(w, "vms", o->n_vms);
     attr_u64__(w, "pes", o->n_pes);
+    write_overlay_labels__(w, o, NULL);
     xmlTextWriterStartElement(w, BAD_CAST "totals");
     write_pe_counters__(w, c);
     attr_u64__(w, "bum-link-frames", o->bum_link_frames);
@@ -674,6 +699,7 @@ write_overlay__(xmlTextWriterPtr w, const struct nvo_sim *sim)
         attr_u64__(w, "mac-entries-max", mc->entries_max);
         write_pe_counters__(w, nvo_pe_node_counters(pe));
         write_pe_cpu__(w, o, nvo_pe_node_counters(pe), false);
+        write_overlay_labels__(w, o, pe);
         xmlTextWriterEndElement(w);
     }
     xmlTextWriterEndElement(w);

@@ -58,6 +58,7 @@ nvo_sim_overlay_create(const struct nvo_scenario_cfg *cfg,
     pc.deliver = deliver__;
     pc.ctx = o;
     pc.cpu = cfg->overlay.cpu;
+    nvo_sim_overlay_pe_options(&cfg->overlay, &pc);
     for (size_t i = 0; i < topo->n_nodes; i++) {
         const struct nvo_node_cfg *tn = &topo->nodes[i];
         bool ok;
@@ -273,4 +274,43 @@ nvo_sim_overlay_port_bum(const struct nvo_sim_overlay *o, uint32_t node,
     uint32_t k = o->port_base[node] + port;
     *frames = o->bum_port_frames[k];
     *bytes = o->bum_port_bytes[k];
+}
+
+void
+nvo_sim_overlay_pe_options(const struct nvo_overlay_cfg *oc,
+                           struct nvo_pe_node_cfg *pc)
+{
+    pc->sport_min = oc->sport_min;
+    pc->sport_max = oc->sport_max;
+    if (!oc->entropy) {
+        /* One source port for every flow: the range's first (the
+         * encapsulations' default ranges all start at 49152). */
+        pc->sport_min = oc->sport_min ? oc->sport_min : 49152;
+        pc->sport_max = pc->sport_min;
+    }
+    pc->nvgre_no_flowid = !oc->flowid;
+    pc->entropy_label = oc->entropy_label;
+    pc->control_word = oc->control_word;
+    /* Geneve: 'geneve_opts_len' bytes as non-critical options of the
+     * experimental class 0xffff (RFC 8926 section 7: 0xff00-0xffff), type
+     * 1, zero data, each at most 4 + 124 bytes. */
+    uint32_t left = oc->geneve_opts_len, at = 0;
+    static const uint8_t zero[NVO_GENEVE_OPT_DATA_MAX];
+    while (left >= NVO_GENEVE_OPT_LEN) {
+        uint32_t data = NVO_MIN(left - NVO_GENEVE_OPT_LEN,
+                                (uint32_t) NVO_GENEVE_OPT_DATA_MAX);
+        struct nvo_geneve_opt_info gi = {
+            .opt_class = 0xffff, .type = 1, .data_len = (uint8_t) data,
+            .data = zero,
+        };
+        nvo_geneve_opt_encode(pc->geneve_opts + at, &gi);
+        at += NVO_GENEVE_OPT_LEN + data;
+        left -= NVO_GENEVE_OPT_LEN + data;
+    }
+    pc->geneve_opts_len = (uint16_t) at;
+    pc->n_addrs = oc->n_addrs;
+    /* Per-PE labels mean something only to the MPLS encapsulations (the
+     * ones with a control-word receive). */
+    pc->label_per_pe = oc->label_per_pe && pc->encap && pc->encap->pop_cw;
+    pc->label_base = oc->label_base;
 }

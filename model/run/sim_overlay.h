@@ -68,5 +68,9 @@ void nvo_sim_overlay_destroy(struct nvo_sim_overlay *);
 void nvo_sim_overlay_port_bum(const struct nvo_sim_overlay *, uint32_t node,
                               uint32_t port, uint64_t *frames,
                               uint64_t *bytes);
+/* The scenario's encapsulation options, underlay addresses and MPLS
+ * label mode into a PE configuration (pc->encap set before). */
+void nvo_sim_overlay_pe_options(const struct nvo_overlay_cfg *,
+                                struct nvo_pe_node_cfg *);
 
 #endif
