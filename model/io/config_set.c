@@ -359,6 +359,7 @@ static const struct setting_info__ setting_info__[] = {
     { "overlay/flood", "choice", "", "ingress-replication" },
     { "overlay/flood-list", "choice", "", "vni-pes" },
     { "overlay/vm-oui", "choice", "", "vmware" },
+    { "overlay/vtep", "choice", "", "hypervisor" },
     { "tenants/count", "integer", "", "(required)" },
     { "tenants/vms-per-tenant", "integer", "", "(required)" },
     { "tenants/first-vni", "integer", "", "5000" },

@@ -538,6 +538,12 @@ write_overlay__(xmlTextWriterPtr w, const struct nvo_sim *sim)
     attr_u64__(w, "tenants", o->cfg->n_tenants);
     attr_u64__(w, "vms", o->n_vms);
     attr_u64__(w, "pes", o->n_pes);
+    if (o->cfg->vtep == NVO_VTEP_LEAF) {
+        /* The VTEPs are the leaves (the <pe> elements below). */
+        attr_s__(w, "vtep", "leaf");
+        attr_u64__(w, "vteps", o->n_pes);
+        attr_u64__(w, "hypervisors", o->n_hvs);
+    }
     xmlTextWriterStartElement(w, BAD_CAST "totals");
     write_pe_counters__(w, c);
     attr_u64__(w, "bum-link-frames", o->bum_link_frames);
@@ -642,6 +648,7 @@ nvo_sim_summary_header(void)
                     "bum_link_bytes,bum_unwanted_deliveries,"
                     "mac_entries_max,mac_entries_mean,"
                     "encap_overhead_bytes,goodput_efficiency,"
+                    "overlay_vteps,overlay_vtep,"
                     "fingerprint,wall_s");
 }
 
@@ -706,6 +713,13 @@ nvo_sim_summary_values(const struct nvo_sim *sim)
     csv_num__(s, sim->overlay ? om.mac_entries_mean : NAN);
     csv_num__(s, sim->overlay ? (double) om.encap_overhead : NAN);
     csv_num__(s, sim->overlay ? om.goodput_efficiency : NAN);
+    if (sim->overlay) {
+        g_string_append_printf(s, ",%" PRIu32 ",%s", sim->overlay->n_pes,
+                               sim->overlay->cfg->vtep == NVO_VTEP_LEAF
+                               ? "leaf" : "hypervisor");
+    } else {
+        g_string_append(s, ",,");
+    }
     g_string_append_printf(s, ",%016" PRIx64 ",%.3f",
                            sim->engine->fingerprint, sim->wall_seconds);
     return g_string_free(s, FALSE);
