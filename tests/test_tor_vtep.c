@@ -817,10 +817,21 @@ START_TEST(scenario_refusals)
                  "leaf");
     expect_error((const char *const[]) { topo }, 1, "has 2 links");
     g_free(topo);
-    char *want = g_strdup_printf("%s:22: <overlay vtep=\"leaf\">: leaf "
+    /* At the line of <overlay>. */
+    char *text;
+    ck_assert(g_file_get_contents(nvo_test_src("scenarios/overlay-vtep.xml"),
+                                  &text, NULL, NULL));
+    int line = 1;
+    for (const char *q = text; q < strstr(text, "<overlay "); q++) {
+        line += *q == '\n';
+    }
+    g_free(text);
+    char *want = g_strdup_printf("%s:%d: <overlay vtep=\"leaf\">: leaf "
                                  "\"leaf1\" would host more than 4094 "
-                                 "tenants",
-                                 nvo_test_src("scenarios/overlay-vtep.xml"));
+                                 "tenants (one 802.1Q VLAN each on its "
+                                 "access ports, VLAN ids 1..4094)",
+                                 nvo_test_src("scenarios/overlay-vtep.xml"),
+                                 line);
     expect_error((const char *const[]) {
                      "overlay.tenants.count=12285",
                      "overlay.tenants.vms-per-tenant=1" }, 2, want);
