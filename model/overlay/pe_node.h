@@ -23,7 +23,12 @@
  * into it (split horizon).
  *
  * The standalone PE of overlay/pe.h (one port, one tunnel per tenant,
- * `nvosim tunnel`) is unchanged.  See docs/pe.md. */
+ * `nvosim tunnel`) is unchanged.  See docs/pe.md.
+ *
+ * With cfg.access the PE's local side is not VMs but what the access
+ * side defines (below): the VTEP on the leaf (overlay/tor_vtep.h), whose
+ * locations are 802.1Q access ports toward hypervisors; the node is then
+ * a leaf that also forwards transit frames.  See docs/vtep-leaf.md. */
 #ifndef NVO_PE_NODE_H
 #define NVO_PE_NODE_H
 
