@@ -74,6 +74,9 @@ hv_node(struct fab *f, int h)
                         : nvo_pe_node_base(f->pe[h]);
 }
 
+/* The underlay of the next fab_build(): IPv6 if set. */
+static bool fab_ipv6;
+
 static void
 fab_build(struct fab *f, bool leaf_mode)
 {
@@ -89,6 +92,7 @@ fab_build(struct fab *f, bool leaf_mode)
     cfg.ecmp.parser_depth = 128;
     cfg.seed_mode = NVO_SEED_PER_SWITCH;
     cfg.seed = cfg.run = 1;
+    cfg.ipv6 = fab_ipv6;
     f->net = nvo_net_create(f->e, &cfg);
     char name[32];
     for (int i = 0; i < N_SPINES; i++) {
@@ -444,10 +448,39 @@ every_vm_broadcasts(bool leaf_mode)
 {
     struct fab f;
     fab_build(&f, leaf_mode);
-    for (int k = 0; k < N_VMS; k++) {
-        send_to(&f, k, bcast, 200);
-    }
     struct nvo_pe_node_counters v, h;
+    for (int k = 0; k < N_VMS; k++) {
+        /* From the placement: the hypervisors of k's tenant on k's leaf,
+         * the leaves and the hypervisors hosting the tenant. */
+        bool hv_has[N_HVS] = { false }, leaf_has[N_LEAVES] = { false };
+        for (int j = 0; j < N_VMS; j++) {
+            if (vms[j].tenant == vms[k].tenant) {
+                hv_has[vms[j].hv] = true;
+                leaf_has[vms[j].hv / HPL] = true;
+            }
+        }
+        int hvs_here = 0, hvs = 0, leaves = 0;
+        for (int i = 0; i < N_HVS; i++) {
+            hvs += hv_has[i];
+            hvs_here += hv_has[i] && i / HPL == vms[k].hv / HPL;
+        }
+        for (int i = 0; i < N_LEAVES; i++) {
+            leaves += leaf_has[i];
+        }
+        sums(&f, &v, &h);
+        uint64_t copies = v.bum_copies, local = v.bum_local_copies;
+        send_to(&f, k, bcast, 200);
+        sums(&f, &v, &h);
+        if (leaf_mode) {
+            /* Access copies on the ingress leaf (the remote leaves'
+             * copies down to their hypervisors count as delivered). */
+            ck_assert_uint_eq(v.bum_copies - copies, (uint64_t) leaves - 1);
+            ck_assert_uint_eq(v.bum_local_copies - local,
+                              (uint64_t) hvs_here - 1);
+        } else {
+            ck_assert_uint_eq(v.bum_copies - copies, (uint64_t) hvs - 1);
+        }
+    }
     sums(&f, &v, &h);
     ck_assert_uint_eq(v.bum[NVO_BUM_BROADCAST], N_VMS);
     ck_assert_uint_eq(delivered_to_vms(&f), 26);
@@ -541,6 +574,24 @@ START_TEST(one_broadcast_per_tier)
     const uint64_t want2[4] = { 4, 3, 3, 4 };
     const uint32_t sz2[4] = { VXLAN, VXLAN, VXLAN, VXLAN };
     check_tiers(&f, want2, sz2);
+    check_conservation(&f);
+    fab_destroy(&f);
+}
+END_TEST
+
+/* Over an IPv6 underlay the outer headers are 20 bytes more (VXLAN 70):
+ * the same broadcast, 1, 2, 2, 4 frames of 1004, 1070, 1070, 1004 bytes;
+ * the tags on the access links do not change. */
+START_TEST(one_broadcast_ipv6)
+{
+    struct fab f;
+    fab_ipv6 = true;
+    fab_build(&f, true);
+    fab_ipv6 = false;
+    send_to(&f, 0, bcast, INNER);
+    const uint64_t want[4] = { 1, 2, 2, 4 };
+    const uint32_t sz[4] = { TAGGED, INNER + 70, INNER + 70, TAGGED };
+    check_tiers(&f, want, sz);
     check_conservation(&f);
     fab_destroy(&f);
 }
@@ -869,6 +920,7 @@ main(void)
     tcase_add_test(tc, leaf_broadcasts_and_state);
     tcase_add_test(tc, hypervisor_broadcasts_and_state);
     tcase_add_test(tc, one_broadcast_per_tier);
+    tcase_add_test(tc, one_broadcast_ipv6);
     tcase_add_test(tc, bad_roles);
     tcase_add_test(tc, scenario_leaf_versus_hypervisor);
     tcase_add_test(tc, scenario_refusals);
