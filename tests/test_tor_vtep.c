@@ -6,7 +6,8 @@
  * access links, inner + outer encapsulation on fabric links), MAC entries
  * per VTEP after every VM sent once, BUM copies (access copies to the
  * other local hypervisors of the VLAN, encapsulated copies to the other
- * VTEPs of the VNI), conservation; and the shipped overlay-vtep scenario
+ * VTEPs of the VNI) per broadcast as the placement implies, IPv6 outer
+ * headers, conservation; and the shipped overlay-vtep scenario
  * (leaf versus hypervisor by --set), its results, its bad inputs, and
  * its captures decoded by tshark (802.1Q on a hypervisor's link, VXLAN
  * with the VNI on a leaf's uplink). */
