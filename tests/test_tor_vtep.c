@@ -777,6 +777,33 @@ START_TEST(scenario_leaf_versus_hypervisor)
     ck_assert_uint_eq(c->bytes_out - c->encap_bytes, c->frames_out * 50);
     ck_assert_uint_eq(sim->generated, sim->delivered);
     ck_assert_uint_le(t.mac_entries_max, 8);    /* 2 tenants x 4 VMs */
+    /* Per tenant (as results.xml's <tenant>: the VTEPs' counters of the
+     * tenant with the VM side from its hypervisors), the tenants add up
+     * to the totals. */
+    struct nvo_pe_node_counters sum;
+    memset(&sum, 0, sizeof sum);
+    for (uint32_t tn = 0; tn < 3; tn++) {
+        struct nvo_pe_node_counters tc;
+        memset(&tc, 0, sizeof tc);
+        for (uint32_t l = 0; l < o->n_pes; l++) {
+            uint32_t lt;
+            if (nvo_pe_node_find_tenant(o->pes[l], 5000 + tn, &lt)) {
+                continue;
+            }
+            const uint64_t *sx = (const uint64_t *)
+                nvo_pe_node_tenant_counters(o->pes[l], lt);
+            for (size_t k = 0; k < sizeof tc / sizeof (uint64_t); k++) {
+                ((uint64_t *) &tc)[k] += sx[k];
+            }
+        }
+        nvo_sim_overlay_leaf_tenant__(o, tn, &tc);
+        ck_assert_uint_gt(tc.vm_frames, 0);
+        ck_assert_uint_eq(tc.delivered, tc.vm_frames);
+        for (size_t k = 0; k < sizeof tc / sizeof (uint64_t); k++) {
+            ((uint64_t *) &sum)[k] += ((uint64_t *) &tc)[k];
+        }
+    }
+    ck_assert_mem_eq(&sum, c, sizeof sum);
     char *xml = slurp(dir, "results.xml");
     ck_assert_ptr_nonnull(strstr(xml, "pes=\"3\" vtep=\"leaf\" vteps=\"3\" "
                                       "hypervisors=\"6\""));

@@ -19,6 +19,7 @@ struct acc_tenant {
     uint16_t vid;
     struct acc_vm *vms;
     uint32_t n_vms, cap_vms;
+    struct nvo_pe_node_counters c;
 };
 
 struct nvo_access_hv {
@@ -86,6 +87,13 @@ static const struct nvo_node_ops access_ops = {
 
 /* ---- Helpers ------------------------------------------------------------ */
 
+/* Counts 'v' in a field of the hypervisor's and the tenant's counters. */
+#define COUNT(hv, te, field, v)                                            \
+    do {                                                                   \
+        (hv)->c.field += (v);                                              \
+        (te)->c.field += (v);                                              \
+    } while (0)
+
 static int64_t
 find_vm(const struct acc_tenant *te, uint64_t mac)
 {
@@ -107,8 +115,8 @@ static void
 deliver(struct nvo_access_hv *hv, struct acc_tenant *te, uint32_t vm,
         const struct nvo_pkt *p)
 {
-    hv->c.delivered++;
-    hv->c.delivered_bytes += nvo_pkt_len(p);
+    COUNT(hv, te, delivered, 1);
+    COUNT(hv, te, delivered_bytes, nvo_pkt_len(p));
     if (hv->cfg.deliver) {
         hv->cfg.deliver(hv->cfg.ctx, hv, (uint32_t) (te - hv->tenants), vm,
                         p);
@@ -141,10 +149,11 @@ rx__(struct nvo_port *port, struct nvo_pkt *p)
         return;
     }
     struct acc_tenant *te = &hv->tenants[ix - 1];
+    te->c.rx_frames++;
     uint64_t dmac = mac_at(p, 0);
     if (dmac & (1ull << 40)) {
         if (te->n_vms) {
-            hv->c.rx_accepted++;
+            COUNT(hv, te, rx_accepted, 1);
         }
         for (uint32_t v = 0; v < te->n_vms; v++) {
             deliver(hv, te, v, p);
@@ -152,9 +161,9 @@ rx__(struct nvo_port *port, struct nvo_pkt *p)
     } else {
         int64_t vm = find_vm(te, dmac);
         if (vm < 0) {
-            hv->c.drops[NVO_PE_DROP_NO_VM]++;
+            COUNT(hv, te, drops[NVO_PE_DROP_NO_VM], 1);
         } else {
-            hv->c.rx_accepted++;
+            COUNT(hv, te, rx_accepted, 1);
             deliver(hv, te, (uint32_t) vm, p);
         }
     }
@@ -272,13 +281,13 @@ nvo_access_hv_vm_send(struct nvo_access_hv *hv, uint32_t tenant, uint32_t vm,
         return EINVAL;
     }
     struct acc_tenant *te = &hv->tenants[tenant];
-    hv->c.vm_frames++;
-    hv->c.vm_bytes += nvo_pkt_len(p);
+    COUNT(hv, te, vm_frames, 1);
+    COUNT(hv, te, vm_bytes, nvo_pkt_len(p));
     uint64_t dmac = mac_at(p, 0);
     if (dmac & (1ull << 40)) {
         for (uint32_t v = 0; v < te->n_vms; v++) {
             if (v != vm) {
-                hv->c.bum_local_copies++;
+                COUNT(hv, te, bum_local_copies, 1);
                 deliver(hv, te, v, p);
             }
         }
@@ -286,15 +295,15 @@ nvo_access_hv_vm_send(struct nvo_access_hv *hv, uint32_t tenant, uint32_t vm,
     } else {
         int64_t d = find_vm(te, dmac);
         if (d >= 0) {
-            hv->c.local_unicast++;
+            COUNT(hv, te, local_unicast, 1);
             deliver(hv, te, (uint32_t) d, p);
             nvo_pkt_free(p);
             return 0;
         }
     }
     nvo_access_tag(p, te->vid);
-    hv->c.frames_out++;
-    hv->c.bytes_out += nvo_pkt_len(p);
+    COUNT(hv, te, frames_out, 1);
+    COUNT(hv, te, bytes_out, nvo_pkt_len(p));
     nvo_node_send_port(&hv->node, 0, p);
     return 0;
 }
@@ -303,6 +312,12 @@ const struct nvo_pe_node_counters *
 nvo_access_hv_counters(const struct nvo_access_hv *hv)
 {
     return &hv->c;
+}
+
+const struct nvo_pe_node_counters *
+nvo_access_hv_tenant_counters(const struct nvo_access_hv *hv, uint32_t tenant)
+{
+    return tenant < hv->n_tenants ? &hv->tenants[tenant].c : NULL;
 }
 
 uint16_t

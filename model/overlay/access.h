@@ -17,7 +17,7 @@
  * unknown unicast's usual fate; no-tenant: a VLAN with no tenant here).
  *
  * Counters reuse struct nvo_pe_node_counters (only the fields named
- * above, rx_frames and rx_accepted).  The node has one uplink, to a leaf;
+ * above, rx_frames and rx_accepted), per hypervisor and per tenant.  The node has one uplink, to a leaf;
  * frames on it are counted for conservation (nvo_node_send_port() when
  * sent, n_local when taken).  See docs/vtep-leaf.md. */
 #ifndef NVO_ACCESS_H
@@ -77,6 +77,9 @@ int nvo_access_hv_vm_send(struct nvo_access_hv *, uint32_t tenant,
 
 const struct nvo_pe_node_counters *
 nvo_access_hv_counters(const struct nvo_access_hv *);
+/* The same counters for one tenant (NULL if there is no such tenant). */
+const struct nvo_pe_node_counters *
+nvo_access_hv_tenant_counters(const struct nvo_access_hv *, uint32_t tenant);
 /* The VLAN of 'tenant' (0 if there is none). */
 uint16_t nvo_access_hv_vlan(const struct nvo_access_hv *, uint32_t tenant);
 

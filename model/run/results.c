@@ -577,6 +577,9 @@ write_overlay__(xmlTextWriterPtr w, const struct nvo_sim *sim)
             }
         }
     }
+    for (uint32_t t = 0; o->cfg->vtep == NVO_VTEP_LEAF && t < T; t++) {
+        nvo_sim_overlay_leaf_tenant__(o, t, &tc[t]);
+    }
     for (uint32_t t = 0; t < T; t++) {
         xmlTextWriterStartElement(w, BAD_CAST "tenant");
         attr_u64__(w, "vni", (uint64_t) o->cfg->first_vni + t);

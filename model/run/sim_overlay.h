@@ -82,8 +82,12 @@ bool nvo_sim_overlay_leaf_populate__(struct nvo_sim_overlay *,
 void nvo_sim_overlay_leaf_attach__(struct nvo_sim_overlay *);
 uint64_t nvo_sim_overlay_leaf_send__(void *ctx, uint32_t vm,
                                      struct nvo_pkt *p);
-/* Adds the hypervisors' VM-side counts to totals of the VTEPs. */
+/* Adds the hypervisors' VM-side counts to totals of the VTEPs (all, or
+ * one tenant's summed over its VTEPs). */
 void nvo_sim_overlay_leaf_totals__(const struct nvo_sim_overlay *,
                                    struct nvo_sim_overlay_totals *);
+void nvo_sim_overlay_leaf_tenant__(const struct nvo_sim_overlay *,
+                                   uint32_t tenant,
+                                   struct nvo_pe_node_counters *);
 
 #endif

@@ -254,26 +254,57 @@ nvo_sim_overlay_leaf_send__(void *ctx, uint32_t vm, struct nvo_pkt *p)
     return c->bytes_out - bytes + (c->frames_out - frames) * framing;
 }
 
+/* The VMs' side is the hypervisors': what VMs sent and what reached
+ * them; the hypervisors' local unicast, local copies and drops add to the
+ * VTEPs'.  'c' holds VTEP counters whose VM side was cleared. */
+static void
+add_hv__(struct nvo_pe_node_counters *c, const struct nvo_pe_node_counters *s)
+{
+    c->vm_frames += s->vm_frames;
+    c->vm_bytes += s->vm_bytes;
+    c->delivered += s->delivered;
+    c->delivered_bytes += s->delivered_bytes;
+    c->local_unicast += s->local_unicast;
+    c->bum_local_copies += s->bum_local_copies;
+    for (int r = 0; r < NVO_PE_DROP_N; r++) {
+        c->drops[r] += s->drops[r];
+    }
+}
+
+static void
+clear_vm_side__(struct nvo_pe_node_counters *c)
+{
+    c->vm_frames = c->vm_bytes = c->delivered = c->delivered_bytes = 0;
+}
+
 void
 nvo_sim_overlay_leaf_totals__(const struct nvo_sim_overlay *o,
                               struct nvo_sim_overlay_totals *t)
 {
-    /* The VMs' side is the hypervisors': what VMs sent and what reached
-     * them; the hypervisors' local unicast, local copies and drops add
-     * to the VTEPs'. */
-    struct nvo_pe_node_counters *c = &t->c;
-    c->vm_frames = c->vm_bytes = c->delivered = c->delivered_bytes = 0;
+    clear_vm_side__(&t->c);
     for (uint32_t h = 0; h < o->n_hvs; h++) {
-        const struct nvo_pe_node_counters *s = nvo_access_hv_counters(
-            o->hvs[h]);
-        c->vm_frames += s->vm_frames;
-        c->vm_bytes += s->vm_bytes;
-        c->delivered += s->delivered;
-        c->delivered_bytes += s->delivered_bytes;
-        c->local_unicast += s->local_unicast;
-        c->bum_local_copies += s->bum_local_copies;
-        for (int r = 0; r < NVO_PE_DROP_N; r++) {
-            c->drops[r] += s->drops[r];
+        add_hv__(&t->c, nvo_access_hv_counters(o->hvs[h]));
+    }
+}
+
+void
+nvo_sim_overlay_leaf_tenant__(const struct nvo_sim_overlay *o,
+                              uint32_t tenant,
+                              struct nvo_pe_node_counters *c)
+{
+    clear_vm_side__(c);
+    /* Each hypervisor hosting a VM of the tenant, once: VM k's hypervisor
+     * and its tenant number there (VMs of a tenant are k = t V .. t V +
+     * V - 1). */
+    uint32_t V = o->cfg->vms_per_tenant;
+    GHashTable *seen = g_hash_table_new(g_direct_hash, g_direct_equal);
+    for (uint32_t k = tenant * V; k < (tenant + 1) * V && k < o->n_vms;
+         k++) {
+        uint32_t node = o->vms[k].node;
+        if (g_hash_table_add(seen, GUINT_TO_POINTER(node + 1))) {
+            add_hv__(c, nvo_access_hv_tenant_counters(o->hv_of_node[node],
+                                                      o->vm_pe_tenant[k]));
         }
     }
+    g_hash_table_destroy(seen);
 }
