@@ -808,6 +808,14 @@ START_TEST(scenario_leaf_versus_hypervisor)
     ck_assert_ptr_nonnull(strstr(xml, "pes=\"3\" vtep=\"leaf\" vteps=\"3\" "
                                       "hypervisors=\"6\""));
     ck_assert_ptr_nonnull(strstr(xml, "<pe node=\"leaf1\""));
+    /* The hypervisors' side: their VM frames add up to the totals'. */
+    uint64_t hv_frames = 0;
+    for (const char *q = xml; (q = strstr(q, "<hypervisor node=")); q++) {
+        ck_assert(!strncmp(strstr(q, "tenants="), "tenants=\"2\"", 11));
+        hv_frames += strtoull(strstr(q, "vm-frames=\"") + 11, NULL, 10);
+    }
+    ck_assert_uint_eq(hv_frames, c->vm_frames);
+    ck_assert_ptr_nonnull(strstr(xml, "<hypervisor node=\"hv3-2\""));
     g_free(xml);
     char *csv = slurp(dir, "summary.csv");
     ck_assert_ptr_nonnull(strstr(csv, ",3,leaf,"));
@@ -848,6 +856,7 @@ START_TEST(scenario_leaf_versus_hypervisor)
     ck_assert_uint_le(t.mac_entries_max, 8);
     xml = slurp(dir, "results.xml");
     ck_assert_ptr_null(strstr(xml, "vteps="));
+    ck_assert_ptr_null(strstr(xml, "<hypervisor "));
     g_free(xml);
     csv = slurp(dir, "summary.csv");
     ck_assert_ptr_nonnull(strstr(csv, ",6,hypervisor,"));

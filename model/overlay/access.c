@@ -325,3 +325,9 @@ nvo_access_hv_vlan(const struct nvo_access_hv *hv, uint32_t tenant)
 {
     return tenant < hv->n_tenants ? hv->tenants[tenant].vid : 0;
 }
+
+uint32_t
+nvo_access_hv_n_tenants(const struct nvo_access_hv *hv)
+{
+    return hv->n_tenants;
+}

@@ -80,6 +80,7 @@ nvo_access_hv_counters(const struct nvo_access_hv *);
 /* The same counters for one tenant (NULL if there is no such tenant). */
 const struct nvo_pe_node_counters *
 nvo_access_hv_tenant_counters(const struct nvo_access_hv *, uint32_t tenant);
+uint32_t nvo_access_hv_n_tenants(const struct nvo_access_hv *);
 /* The VLAN of 'tenant' (0 if there is none). */
 uint16_t nvo_access_hv_vlan(const struct nvo_access_hv *, uint32_t tenant);
 

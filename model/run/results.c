@@ -20,6 +20,7 @@
 #include "core/mem.h"
 #include "io/pcap_out.h"
 #include "run/sim.h"
+#include "overlay/access.h"
 #include "run/sim_overlay.h"
 #include "core/stats.h"
 #include "io/trace.h"
@@ -598,6 +599,14 @@ write_overlay__(xmlTextWriterPtr w, const struct nvo_sim *sim)
         attr_u64__(w, "mac-entries", mc->entries);
         attr_u64__(w, "mac-entries-max", mc->entries_max);
         write_pe_counters__(w, nvo_pe_node_counters(pe));
+        xmlTextWriterEndElement(w);
+    }
+    for (uint32_t i = 0; i < o->n_hvs; i++) {
+        /* vtep="leaf": the hypervisors' side (docs/vtep-leaf.md). */
+        xmlTextWriterStartElement(w, BAD_CAST "hypervisor");
+        attr_s__(w, "node", nvo_access_hv_base(o->hvs[i])->name);
+        attr_u64__(w, "tenants", nvo_access_hv_n_tenants(o->hvs[i]));
+        write_pe_counters__(w, nvo_access_hv_counters(o->hvs[i]));
         xmlTextWriterEndElement(w);
     }
     xmlTextWriterEndElement(w);
