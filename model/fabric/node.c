@@ -263,3 +263,9 @@ nvo_node_set_port_idle(struct nvo_node *n, uint32_t port,
 {
     nvo_port_set_idle(&n->ports[port], fn, ctx);
 }
+
+void
+nvo_node_set_port_rx(struct nvo_node *n, uint32_t port, nvo_port_rx_fn *fn)
+{
+    n->ports[port].rx = fn;
+}

@@ -279,4 +279,13 @@ nvo_node_drop(struct nvo_node *n, struct nvo_pkt *p, enum nvo_node_drop why)
 void nvo_node_set_port_idle(struct nvo_node *n, uint32_t port,
                             nvo_port_idle_fn *fn, void *ctx);
 
+/* Makes port 'port' of node 'n' an access port (after nvo_net_finalize()):
+ * frames arriving on it go to 'fn' instead of the common receive (no IP
+ * parse, no routing: 802.1Q-tagged tenant frames between a hypervisor's
+ * virtual switch and a VTEP on its leaf, overlay/access.h).  'fn' owns
+ * each frame; for conservation it counts one it takes in n_local, or
+ * drops it with nvo_node_drop(). */
+void nvo_node_set_port_rx(struct nvo_node *n, uint32_t port,
+                          nvo_port_rx_fn *fn);
+
 #endif /* NVO_NODE_H */

@@ -177,6 +177,9 @@ struct nvo_underlay_cfg {
  * encapsulated across the fabric.  See docs/scenarios.md. */
 enum nvo_flood_list { NVO_FLOOD_VNI_PES, NVO_FLOOD_ALL_PES };
 enum nvo_placement { NVO_PLACE_ROUND_ROBIN, NVO_PLACE_RANDOM };
+/* Where the tunnel endpoint is: in every hypervisor (a PE), or on every
+ * leaf with the hypervisors sending 802.1Q-tagged frames (docs/vtep-leaf.md). */
+enum nvo_vtep { NVO_VTEP_HYPERVISOR, NVO_VTEP_LEAF };
 
 struct nvo_overlay_cfg {
     bool enabled;               /* the scenario has <overlay> */
@@ -206,6 +209,8 @@ struct nvo_overlay_cfg {
     uint32_t n_addrs;           /* underlay addresses per hypervisor, >= 1 */
     bool label_per_pe;          /* MPLS label="per-pe" (default "vni") */
     uint32_t label_base;        /* per-PE labels: PE's first, default 16 */
+    enum nvo_vtep vtep;         /* default hypervisor */
+    int line;                   /* line of <overlay> */
 };
 
 /* Patterns (enum nvo_pattern) and size distributions (enum

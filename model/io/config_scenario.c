@@ -359,6 +359,49 @@ overlay_options__(struct scen_builder *b, const xmlNode *n,
     }
 }
 
+/* <overlay vtep>: the hypervisors, or the leaves (each hypervisor then
+ * needs exactly one link, to a leaf). */
+static void
+overlay_vtep__(struct scen_builder *b, const xmlNode *n,
+               struct nvo_overlay_cfg *o)
+{
+    o->vtep = NVO_VTEP_HYPERVISOR;
+    const char *v = cfg_attr(b->d, n, "vtep");
+    if (v && !strcmp(v, "leaf")) {
+        o->vtep = NVO_VTEP_LEAF;
+    } else if (v && strcmp(v, "hypervisor")) {
+        cfg_err_attr(b->d, n, "vtep", "expected hypervisor or leaf");
+    }
+    if (o->vtep != NVO_VTEP_LEAF || !b->t) {
+        return;
+    }
+    const struct nvo_topo_cfg *t = b->t;
+    uint32_t *deg = g_new0(uint32_t, t->n_nodes ? t->n_nodes : 1);
+    uint32_t *up = g_new0(uint32_t, t->n_nodes ? t->n_nodes : 1);
+    for (size_t i = 0; i < t->n_links; i++) {
+        uint32_t a = t->links[i].a, z = t->links[i].b;
+        deg[a]++;
+        deg[z]++;
+        up[a] = z;
+        up[z] = a;
+    }
+    for (size_t i = 0; i < t->n_nodes; i++) {
+        if (t->nodes[i].role != NVO_ROLE_HYPERVISOR) {
+            continue;
+        }
+        if (deg[i] != 1 || t->nodes[up[i]].role != NVO_ROLE_LEAF) {
+            cfg_err_attr(b->d, n, "vtep", "\"leaf\" needs every hypervisor "
+                         "on exactly one link, to a leaf; %s:%d: hypervisor "
+                         "\"%s\" has %u link%s%s", t->path, t->nodes[i].line,
+                         t->nodes[i].name, deg[i], deg[i] == 1 ? "" : "s",
+                         deg[i] == 1 ? " to a non-leaf" : "");
+            break;
+        }
+    }
+    g_free(deg);
+    g_free(up);
+}
+
 /* <overlay>: encapsulation, flooding, tenants and their VMs. */
 static void
 overlay__(struct scen_builder *b, const xmlNode *root)
@@ -386,6 +429,8 @@ overlay__(struct scen_builder *b, const xmlNode *root)
         return;
     }
     o->enabled = true;
+    o->line = cfg_line(b->d, n);
+    overlay_vtep__(b, n, o);
     const char *e = cfg_attr(b->d, n, "encap");
     const struct nvo_encap_ops *ops = nvo_encap_lookup(e ? e : o->encap);
     if (!ops) {

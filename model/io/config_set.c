@@ -369,6 +369,7 @@ static const struct setting_info__ setting_info__[] = {
     { "overlay/addresses", "integer", "", "1" },
     { "overlay/label", "choice", "", "vni" },
     { "overlay/label-base", "integer", "", "16" },
+    { "overlay/vtep", "choice", "", "hypervisor" },
     { "tenants/count", "integer", "", "(required)" },
     { "tenants/vms-per-tenant", "integer", "", "(required)" },
     { "tenants/first-vni", "integer", "", "5000" },

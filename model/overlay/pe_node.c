@@ -76,7 +76,7 @@ receive__(struct nvo_node *n, struct nvo_port *in, struct nvo_pkt *p,
     if (in && !nvo_switch_decrement_ttl(n, p, rx)) {
         return;
     }
-    nvo_switch_forward(n, p, rx, false);
+    nvo_switch_forward(n, p, rx, n->sw != NVO_SW_NONE);
 }
 
 static void
@@ -103,6 +103,9 @@ destroy__(struct nvo_node *n)
         g_hash_table_destroy(pe->by_vni);
     }
     nvo_mac_table_destroy(pe->mac);
+    if (pe->cfg.access && pe->cfg.access->destroy) {
+        pe->cfg.access->destroy(pe->cfg.access_ctx);
+    }
 }
 
 static const struct nvo_node_ops pe_ops = {
@@ -342,6 +345,38 @@ outer_src_node(const struct nvo_net *net, const struct nvo_pkt *p)
     return -1;
 }
 
+/* A decapsulated frame of 'te' at a PE with an access side: to the
+ * location its destination was learned at, else to every location of the
+ * tenant (a bridge floods what it does not know).  Takes 'p'. */
+static void
+rx_access__(struct nvo_pe_node *pe, struct pen_tenant *te, uint64_t dmac,
+            struct nvo_pkt *p)
+{
+    const struct nvo_pe_access_ops *a = pe->cfg.access;
+    uint32_t t = (uint32_t) (te - pe->tenants);
+    const struct nvo_mac_entry *e = NULL;
+    if (!(dmac & (1ull << 40))) {
+        e = nvo_mac_table_lookup(pe->mac, te->vni, dmac,
+                                 nvo_engine_now(pe->node.net->engine));
+    }
+    if (e && !(e->flags & NVO_MAC_REMOTE)) {
+        COUNT(pe, te, rx_accepted, 1);
+        COUNT(pe, te, delivered, 1);
+        COUNT(pe, te, delivered_bytes, nvo_pkt_len(p));
+        a->to_local(pe->cfg.access_ctx, pe, t, e->loc, p);
+        return;
+    }
+    uint32_t n = a->flood_local(pe->cfg.access_ctx, pe, t, UINT32_MAX, p);
+    if (n) {
+        COUNT(pe, te, rx_accepted, 1);
+        COUNT(pe, te, delivered, n);
+        COUNT(pe, te, delivered_bytes, (uint64_t) n * nvo_pkt_len(p));
+    } else {
+        drop_(pe, te, NVO_PE_DROP_NO_VM);
+    }
+    nvo_pkt_free(p);
+}
+
 static void
 rx_overlay(void *ctx, struct nvo_node *n, struct nvo_pkt *p)
 {
@@ -384,13 +419,17 @@ rx_overlay(void *ctx, struct nvo_node *n, struct nvo_pkt *p)
     te->c.rx_frames++;
     te->c.rx_decap++;
     te->c.cpu_decap_mc += decap_mc;
-    if (!te->n_vms) {
+    if (!te->n_vms && !pe->cfg.access) {
         COUNT(pe, te, unwanted, 1);
     }
     uint64_t dmac = eth_mac(p, 0);
     uint64_t smac = eth_mac(p, 6);
     if (src >= 0) {
         learn(pe, te, smac, (struct nvo_mac_loc) { true, (uint32_t) src });
+    }
+    if (pe->cfg.access) {
+        rx_access__(pe, te, dmac, p);
+        return;
     }
     if (dmac & (1ull << 40)) {
         /* Broadcast / multicast: every local VM of the VNI, never back
@@ -425,7 +464,9 @@ nvo_pe_node_create(struct nvo_net *net, const char *name,
         errno = EINVAL;
         return NULL;
     }
-    int ix = nvo_net_add_node_ops(net, name, NVO_ROLE_HYPERVISOR, &pe_ops);
+    int ix = nvo_net_add_node_ops(net, name, cfg->access ? NVO_ROLE_LEAF
+                                                      : NVO_ROLE_HYPERVISOR,
+                                  &pe_ops);
     if (ix < 0) {
         return NULL;
     }
@@ -752,4 +793,73 @@ nvo_pe_node_src_addr(const struct nvo_pe_node *pe, const struct nvo_pkt *p)
     uint32_t h = nvo_flow_hash(&flow, pe->cfg.hash_basis
                                       ^ NVO_PE_NODE_ADDR_BASIS);
     return (uint32_t) (((uint64_t) h * n) >> 32);
+}
+
+/* ---- The access side (a VTEP on the leaf) ---------------------------------- */
+
+int
+nvo_pe_node_local_send(struct nvo_pe_node *pe, uint32_t tenant, uint32_t loc,
+                       struct nvo_pkt *p)
+{
+    const struct nvo_pe_access_ops *a = pe->cfg.access;
+    if (!a || tenant >= pe->n_tenants || p->l2_ofs == NVO_PKT_OFS_NONE
+        || nvo_pkt_len(p) < 14) {
+        return EINVAL;
+    }
+    struct pen_tenant *te = &pe->tenants[tenant];
+    uint32_t len = nvo_pkt_len(p);
+    COUNT(pe, te, vm_frames, 1);
+    COUNT(pe, te, vm_bytes, len);
+    if (!fits(pe, len)) {
+        drop_(pe, te, NVO_PE_DROP_TOO_BIG);
+        nvo_pkt_free(p);
+        return 0;
+    }
+    uint64_t dmac = eth_mac(p, 0);
+    uint64_t smac = eth_mac(p, 6);
+    learn(pe, te, smac, (struct nvo_mac_loc) { false, loc });
+    enum nvo_bum_kind kind = NVO_BUM_UNKNOWN;
+    if (dmac == 0xffffffffffffull) {
+        kind = NVO_BUM_BROADCAST;
+    } else if (dmac & (1ull << 40)) {
+        kind = NVO_BUM_MULTICAST;
+    } else {
+        const struct nvo_mac_entry *e =
+            nvo_mac_table_lookup(pe->mac, te->vni, dmac,
+                                 nvo_engine_now(pe->node.net->engine));
+        if (e && (e->flags & NVO_MAC_REMOTE)) {
+            COUNT(pe, te, remote_unicast, 1);
+            encap_send(pe, te, e->loc, p, NVO_TC_DATA);
+            return 0;
+        }
+        if (e) {
+            COUNT(pe, te, local_unicast, 1);
+            if (e->loc == loc) {
+                nvo_pkt_free(p);        /* filtered: already there */
+            } else {
+                COUNT(pe, te, delivered, 1);
+                COUNT(pe, te, delivered_bytes, len);
+                a->to_local(pe->cfg.access_ctx, pe, tenant, e->loc, p);
+            }
+            return 0;
+        }
+    }
+    COUNT(pe, te, bum[kind], 1);
+    for (uint32_t i = 0; i < te->n_flood; i++) {
+        COUNT(pe, te, bum_copies, 1);
+        encap_send(pe, te, te->flood[i], nvo_pkt_clone(p), NVO_TC_BUM);
+    }
+    p->tclass = NVO_TC_BUM;
+    uint32_t n = a->flood_local(pe->cfg.access_ctx, pe, tenant, loc, p);
+    COUNT(pe, te, bum_local_copies, n);
+    COUNT(pe, te, delivered, n);
+    COUNT(pe, te, delivered_bytes, (uint64_t) n * len);
+    nvo_pkt_free(p);
+    return 0;
+}
+
+void *
+nvo_pe_node_access_ctx(const struct nvo_pe_node *pe)
+{
+    return pe->cfg.access_ctx;
 }

@@ -23,7 +23,12 @@
  * into it (split horizon).
  *
  * The standalone PE of overlay/pe.h (one port, one tunnel per tenant,
- * `nvosim tunnel`) is unchanged.  See docs/pe.md. */
+ * `nvosim tunnel`) is unchanged.  See docs/pe.md.
+ *
+ * With cfg.access the PE's local side is not VMs but what the access
+ * side defines (below): the VTEP on the leaf (overlay/tor_vtep.h), whose
+ * locations are 802.1Q access ports toward hypervisors; the node is then
+ * a leaf that also forwards transit frames.  See docs/vtep-leaf.md. */
 #ifndef NVO_PE_NODE_H
 #define NVO_PE_NODE_H
 
@@ -35,6 +40,7 @@
 #include "wire/pkt.h"
 
 struct nvo_pe_node;
+struct nvo_pe_access_ops;
 
 /* The most segments one tenant frame may become (STT's TSO). */
 #define NVO_PE_NODE_MAX_SEGMENTS 64
@@ -144,6 +150,11 @@ struct nvo_pe_node_cfg {
      * encapsulations that carry no label (those without pop_cw). */
     bool label_per_pe;
     uint32_t label_base;                /* 16..2^20-1; 0: 16 */
+    /* A VTEP whose local side is 802.1Q access ports instead of VMs
+     * (overlay/tor_vtep.h sets these; NULL: local VMs).  With it the node
+     * is a leaf (a switch that also forwards transit traffic). */
+    const struct nvo_pe_access_ops *access;
+    void *access_ctx;
 };
 
 /* Adds PE 'name' to 'net' (before nvo_net_finalize()) as a hypervisor
@@ -209,5 +220,43 @@ uint64_t nvo_pe_node_label_state(const struct nvo_pe_node *);
 #define NVO_PE_NODE_ADDR_BASIS 0x61646472u  /* "addr" */
 uint32_t nvo_pe_node_src_addr(const struct nvo_pe_node *,
                               const struct nvo_pkt *p);
+/* ---- A PE whose local side is access ports (the VTEP on the leaf) -------
+ *
+ * With cfg.access the PE's "VMs" are locations the access side defines
+ * (overlay/tor_vtep.h: the leaf's ports toward hypervisors, one 802.1Q
+ * VLAN per tenant).  The MAC table's local entries hold such a location;
+ * the tenant has no VMs (nvo_pe_node_add_vm() is not used).  A frame from
+ * the overlay for a MAC learned at a location goes there (to_local); a
+ * broadcast, multicast or unknown unicast goes to every location of the
+ * tenant (flood_local).  Frames from the local side enter through
+ * nvo_pe_node_local_send(). */
+struct nvo_pe_access_ops {
+    /* Sends tenant frame 'p' (taken; l2 at p->data, untagged) to local
+     * location 'loc' of 'tenant'. */
+    void (*to_local)(void *ctx, struct nvo_pe_node *, uint32_t tenant,
+                     uint32_t loc, struct nvo_pkt *p);
+    /* Sends a copy of 'p' (not taken) to every local location of
+     * 'tenant' but 'except' (UINT32_MAX: none); returns the copies. */
+    uint32_t (*flood_local)(void *ctx, struct nvo_pe_node *, uint32_t tenant,
+                            uint32_t except, const struct nvo_pkt *p);
+    /* Frees ctx with the node (may be NULL). */
+    void (*destroy)(void *ctx);
+};
+
+/* A frame 'p' (l2 at p->data, untagged) of 'tenant' from local location
+ * 'loc' into the virtual switch of a PE with cfg.access: learns its
+ * source at 'loc'; a known remote destination is encapsulated to that PE
+ * (remote_unicast), a known local one at another location goes there
+ * (local_unicast; at 'loc' itself it is filtered: local_unicast, nothing
+ * sent, as a bridge does), anything else is flooded by ingress
+ * replication to the tenant's flood list (bum_copies) and to its other
+ * local locations (bum_local_copies).  Counted as vm_frames / vm_bytes
+ * (frames from the local side).  Takes 'p'.  Returns 0, or EINVAL (no
+ * access side, no such tenant: p is still the caller's). */
+int nvo_pe_node_local_send(struct nvo_pe_node *, uint32_t tenant,
+                           uint32_t loc, struct nvo_pkt *p);
+
+/* The cfg.access_ctx of a PE (NULL without an access side). */
+void *nvo_pe_node_access_ctx(const struct nvo_pe_node *);
 
 #endif /* NVO_PE_NODE_H */

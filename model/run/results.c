@@ -20,6 +20,7 @@
 #include "core/mem.h"
 #include "io/pcap_out.h"
 #include "run/sim.h"
+#include "overlay/access.h"
 #include "run/sim_overlay.h"
 #include "core/stats.h"
 #include "io/trace.h"
@@ -644,6 +645,12 @@ write_overlay__(xmlTextWriterPtr w, const struct nvo_sim *sim)
     attr_u64__(w, "vms", o->n_vms);
     attr_u64__(w, "pes", o->n_pes);
     write_overlay_labels__(w, o, NULL);
+    if (o->cfg->vtep == NVO_VTEP_LEAF) {
+        /* The VTEPs are the leaves (the <pe> elements below). */
+        attr_s__(w, "vtep", "leaf");
+        attr_u64__(w, "vteps", o->n_pes);
+        attr_u64__(w, "hypervisors", o->n_hvs);
+    }
     xmlTextWriterStartElement(w, BAD_CAST "totals");
     write_pe_counters__(w, c);
     attr_u64__(w, "bum-link-frames", o->bum_link_frames);
@@ -679,6 +686,9 @@ write_overlay__(xmlTextWriterPtr w, const struct nvo_sim *sim)
             }
         }
     }
+    for (uint32_t t = 0; o->cfg->vtep == NVO_VTEP_LEAF && t < T; t++) {
+        nvo_sim_overlay_leaf_tenant__(o, t, &tc[t]);
+    }
     for (uint32_t t = 0; t < T; t++) {
         xmlTextWriterStartElement(w, BAD_CAST "tenant");
         attr_u64__(w, "vni", (uint64_t) o->cfg->first_vni + t);
@@ -700,6 +710,14 @@ write_overlay__(xmlTextWriterPtr w, const struct nvo_sim *sim)
         write_pe_counters__(w, nvo_pe_node_counters(pe));
         write_pe_cpu__(w, o, nvo_pe_node_counters(pe), false);
         write_overlay_labels__(w, o, pe);
+        xmlTextWriterEndElement(w);
+    }
+    for (uint32_t i = 0; i < o->n_hvs; i++) {
+        /* vtep="leaf": the hypervisors' side (docs/vtep-leaf.md). */
+        xmlTextWriterStartElement(w, BAD_CAST "hypervisor");
+        attr_s__(w, "node", nvo_access_hv_base(o->hvs[i])->name);
+        attr_u64__(w, "tenants", nvo_access_hv_n_tenants(o->hvs[i]));
+        write_pe_counters__(w, nvo_access_hv_counters(o->hvs[i]));
         xmlTextWriterEndElement(w);
     }
     xmlTextWriterEndElement(w);
@@ -754,6 +772,7 @@ nvo_sim_summary_header(void)
                     "mac_entries_max,mac_entries_mean,"
                     "encap_overhead_bytes,goodput_efficiency,"
                     "pe_cpu_cycles,pe_cpu_cycles_per_frame,"
+                    "overlay_vteps,overlay_vtep,"
                     "fingerprint,wall_s");
 }
 
@@ -839,6 +858,13 @@ nvo_sim_summary_values(const struct nvo_sim *sim)
     csv_num__(s, sim->overlay ? (double) om.encap_overhead : NAN);
     csv_num__(s, sim->overlay ? om.goodput_efficiency : NAN);
     pe_cpu_csv__(s, sim, &om);
+    if (sim->overlay) {
+        g_string_append_printf(s, ",%" PRIu32 ",%s", sim->overlay->n_pes,
+                               sim->overlay->cfg->vtep == NVO_VTEP_LEAF
+                               ? "leaf" : "hypervisor");
+    } else {
+        g_string_append(s, ",,");
+    }
     g_string_append_printf(s, ",%016" PRIx64 ",%.3f",
                            sim->engine->fingerprint, sim->wall_seconds);
     return g_string_free(s, FALSE);

@@ -62,7 +62,9 @@ nvo_sim_overlay_create(const struct nvo_scenario_cfg *cfg,
     for (size_t i = 0; i < topo->n_nodes; i++) {
         const struct nvo_node_cfg *tn = &topo->nodes[i];
         bool ok;
-        if (tn->role == NVO_ROLE_HYPERVISOR && o->encap) {
+        if (o->cfg->vtep == NVO_VTEP_LEAF && o->encap) {
+            ok = nvo_sim_overlay_leaf_add_node__(o, topo, i);
+        } else if (tn->role == NVO_ROLE_HYPERVISOR && o->encap) {
             struct nvo_pe_node *pe = nvo_pe_node_create(net, tn->name, &pc);
             ok = pe && nvo_pe_node_index(pe) == i;
             if (ok) {
@@ -88,6 +90,9 @@ nvo_sim_overlay_populate(struct nvo_sim_overlay *o,
                          const struct nvo_scenario_cfg *cfg, GError **error)
 {
     const struct nvo_overlay_cfg *oc = o->cfg;
+    if (oc->vtep == NVO_VTEP_LEAF) {
+        return nvo_sim_overlay_leaf_populate__(o, cfg, error);
+    }
     uint32_t T = oc->n_tenants, V = oc->vms_per_tenant, H = o->n_pes;
     o->n_vms = T * V;
     o->vms = g_new0(struct nvo_traffic_vm, o->n_vms ? o->n_vms : 1);
@@ -202,6 +207,9 @@ nvo_sim_overlay_attach_taps(struct nvo_sim_overlay *o)
     o->port_base[n_nodes] = n_ports;
     o->bum_port_frames = g_new0(uint64_t, n_ports + 1);
     o->bum_port_bytes = g_new0(uint64_t, n_ports + 1);
+    if (o->cfg->vtep == NVO_VTEP_LEAF) {
+        nvo_sim_overlay_leaf_attach__(o);
+    }
     for (uint32_t i = 0; i < nvo_net_n_nodes(o->net); i++) {
         struct nvo_node *n = nvo_net_node(o->net, i);
         for (uint32_t p = 0; p < n->n_ports; p++) {
@@ -217,7 +225,8 @@ nvo_sim_overlay_traffic_vms(struct nvo_sim_overlay *o,
     v->vms = o->vms;
     v->n_vms = o->n_vms;
     v->n_groups = o->cfg->n_tenants;
-    v->send = send__;
+    v->send = o->cfg->vtep == NVO_VTEP_LEAF ? nvo_sim_overlay_leaf_send__
+                                            : send__;
     v->ctx = o;
 }
 
@@ -242,6 +251,9 @@ nvo_sim_overlay_totals(const struct nvo_sim_overlay *o,
         }
     }
     t->mac_entries_mean = o->n_pes ? (double) sum / o->n_pes : 0;
+    if (o->cfg->vtep == NVO_VTEP_LEAF) {
+        nvo_sim_overlay_leaf_totals__(o, t);
+    }
 }
 
 void
@@ -259,6 +271,10 @@ nvo_sim_overlay_destroy(struct nvo_sim_overlay *o)
     g_free(o->port_base);
     g_free(o->bum_port_frames);
     g_free(o->bum_port_bytes);
+    g_free(o->hvs);
+    g_free(o->hv_of_node);
+    g_free(o->vteps);
+    g_free(o->hv_leaf);
     g_free(o);
 }
 

@@ -31,6 +31,16 @@ struct nvo_sim_overlay {
      * nvo_sim_overlay_attach_taps() on: */
     uint32_t *port_base;                /* node -> its first port's slot */
     uint64_t *bum_port_frames, *bum_port_bytes;
+    /* vtep="leaf" (run/sim_overlay_leaf.c): the hypervisors' virtual
+     * switches (overlay/access.h) and the leaf VTEPs (overlay/tor_vtep.h);
+     * pes / pe_of_node / n_pes are then the leaves' PEs, and vms[].node,
+     * vm_pe_tenant, vm_pe_vm name a VM's hypervisor and its tenant and
+     * number there. */
+    struct nvo_access_hv **hvs;         /* in node order */
+    uint32_t n_hvs;
+    struct nvo_access_hv **hv_of_node;  /* node index -> it, or NULL */
+    struct nvo_tor_vtep **vteps;        /* parallel to pes */
+    uint32_t *hv_leaf;                  /* node index -> its leaf's node */
 };
 
 /* Adds every node of 'topo' to 'net' (before its links), each hypervisor
@@ -72,5 +82,25 @@ void nvo_sim_overlay_port_bum(const struct nvo_sim_overlay *, uint32_t node,
  * label mode into a PE configuration (pc->encap set before). */
 void nvo_sim_overlay_pe_options(const struct nvo_overlay_cfg *,
                                 struct nvo_pe_node_cfg *);
+/* ---- vtep="leaf" (run/sim_overlay_leaf.c), called from sim_overlay.c ---- */
+
+/* Adds topology node i as a VTEP (leaf), a tagged-uplink hypervisor or a
+ * plain node.  False if the net refused it. */
+bool nvo_sim_overlay_leaf_add_node__(struct nvo_sim_overlay *,
+                                     const struct nvo_topo_cfg *, size_t i);
+bool nvo_sim_overlay_leaf_populate__(struct nvo_sim_overlay *,
+                                     const struct nvo_scenario_cfg *,
+                                     GError **);
+/* After finalize: the access ports of the leaves and hypervisors. */
+void nvo_sim_overlay_leaf_attach__(struct nvo_sim_overlay *);
+uint64_t nvo_sim_overlay_leaf_send__(void *ctx, uint32_t vm,
+                                     struct nvo_pkt *p);
+/* Adds the hypervisors' VM-side counts to totals of the VTEPs (all, or
+ * one tenant's summed over its VTEPs). */
+void nvo_sim_overlay_leaf_totals__(const struct nvo_sim_overlay *,
+                                   struct nvo_sim_overlay_totals *);
+void nvo_sim_overlay_leaf_tenant__(const struct nvo_sim_overlay *,
+                                   uint32_t tenant,
+                                   struct nvo_pe_node_counters *);
 
 #endif
