@@ -46,6 +46,8 @@ nvo_scenario_cfg_destroy(struct nvo_scenario_cfg *s)
     }
     g_free(s->flows);
     g_free(s->events);
+    g_free(s->overlay.nlb);
+    g_free(s->overlay.moves);
     g_free(s->output.dir);
     g_free(s->output.captures);
     for (size_t i = 0; i < s->sweep.n_vary; i++) {
@@ -239,6 +241,121 @@ vni_ok__(const struct nvo_encap_ops *ops, bool ipv6, uint32_t vni)
     return nvo_tunnel_build(&t, ops, &tc) == 0;
 }
 
+/* <overlay>'s <arp>, <bum>, <nlb> and <move> (docs/vm-traffic.md). */
+#define BUM_FRAMES_MAX 1e8
+static void
+overlay_vm_bum__(struct scen_builder *b, const xmlNode *n)
+{
+    struct nvo_overlay_cfg *o = &b->s->overlay;
+    uint64_t V = o->vms_per_tenant, T = o->n_tenants;
+    const xmlNode *a = cfg_child(n, "arp");
+    if (a) {
+        o->arp = true;
+        uint64_t q = o->arp_queue;
+        cfg_get_time(b->d, a, "cache-timeout", false, &o->arp_timeout);
+        cfg_get_time(b->d, a, "retransmit", false, &o->arp_retrans);
+        if (cfg_get_uint(b->d, a, "queue", 1, 1000000, &q)) {
+            o->arp_queue = (uint32_t) q;
+        }
+    }
+    const xmlNode *m = cfg_child(n, "bum");
+    if (m) {
+        uint64_t bs = o->broadcast_size, ms = o->multicast_size;
+        bool ok = cfg_get_double(b->d, m, "broadcast-rate",
+                                 &o->broadcast_rate);
+        ok &= cfg_get_double(b->d, m, "multicast-rate", &o->multicast_rate);
+        /* UDP in IPv4 (28 bytes) and one byte, at most a 1500-byte MTU. */
+        if (cfg_get_uint(b->d, m, "broadcast-size", 29, 1500, &bs)) {
+            o->broadcast_size = (uint32_t) bs;
+        }
+        if (cfg_get_uint(b->d, m, "multicast-size", 29, 1500, &ms)) {
+            o->multicast_size = (uint32_t) ms;
+        }
+        const char *which[] = { "broadcast-rate", "multicast-rate" };
+        double *rate[] = { &o->broadcast_rate, &o->multicast_rate };
+        for (int i = 0; ok && i < 2; i++) {
+            if (!(*rate[i] >= 0 && *rate[i] <= 1e6)) {
+                cfg_err_attr(b->d, m, which[i], "frames per second per VM, "
+                             "0 to 1e6");
+                ok = false;
+            }
+        }
+        double frames = (o->broadcast_rate + o->multicast_rate) * (double) V
+                        * (double) T * ((double) b->s->duration / (double) NVO_SEC);
+        if (ok && frames > BUM_FRAMES_MAX) {
+            cfg_err(b->d, m, NULL, "<bum>: about %.3g broadcast and "
+                    "multicast frames in the run (%g + %g per second, "
+                    "%" G_GUINT64_FORMAT " VMs); at most %.0e: lower the "
+                    "rates or the duration", frames, o->broadcast_rate,
+                    o->multicast_rate, V * T, BUM_FRAMES_MAX);
+        }
+    }
+    size_t n_nlb = 0, n_moves = 0;
+    CFG_FOR_CHILD(c, n, "nlb") {
+        n_nlb++;
+    }
+    CFG_FOR_CHILD(c, n, "move") {
+        n_moves++;
+    }
+    o->nlb = g_new0(struct nvo_overlay_nlb_cfg, n_nlb ? n_nlb : 1);
+    bool *seen = g_new0(bool, T ? T : 1);
+    CFG_FOR_CHILD(c, n, "nlb") {
+        struct nvo_overlay_nlb_cfg *l = &o->nlb[o->n_nlb];
+        uint64_t t = 0, k = 0;
+        l->line = cfg_line(b->d, c);
+        if (!cfg_get_uint(b->d, c, "tenant", 0, T ? T - 1 : 0, &t)
+            || !cfg_get_uint(b->d, c, "vms", 2, V >= 2 ? V : 2, &k)) {
+            continue;
+        }
+        if (V < 2) {
+            cfg_err_attr(b->d, c, "vms", "a cluster needs 2 VMs; the "
+                         "tenants have %" G_GUINT64_FORMAT, V);
+            continue;
+        }
+        if (seen[t]) {
+            cfg_err_attr(b->d, c, "tenant", "tenant %" G_GUINT64_FORMAT
+                         " has a cluster already (one per tenant)", t);
+            continue;
+        }
+        seen[t] = true;
+        l->tenant = (uint32_t) t;
+        l->vms = (uint32_t) k;
+        o->n_nlb++;
+    }
+    g_free(seen);
+    o->moves = g_new0(struct nvo_overlay_move_cfg, n_moves ? n_moves : 1);
+    CFG_FOR_CHILD(c, n, "move") {
+        struct nvo_overlay_move_cfg *v = &o->moves[o->n_moves];
+        uint64_t k = 0;
+        v->line = cfg_line(b->d, c);
+        bool ok = cfg_get_uint(b->d, c, "vm", 0, V * T > 0 ? V * T - 1 : 0, &k);
+        ok &= cfg_get_time(b->d, c, "at", true, &v->at);
+        uint32_t to = node_ref__(b, c, "to");
+        const char *an = cfg_attr(b->d, c, "announce");
+        v->rarp = !an || !strcmp(an, "rarp");
+        if (an && strcmp(an, "rarp") && strcmp(an, "garp")) {
+            cfg_err_attr(b->d, c, "announce", "expected garp or rarp");
+            ok = false;
+        }
+        if (to != NVO_NODE_NONE
+            && b->t->nodes[to].role != NVO_ROLE_HYPERVISOR) {
+            cfg_err_attr(b->d, c, "to", "not a hypervisor");
+            ok = false;
+        }
+        if (ok && v->at >= b->s->duration) {
+            cfg_err_attr(b->d, c, "at", "a move must come before the "
+                         "run's duration");
+            ok = false;
+        }
+        if (!ok || to == NVO_NODE_NONE) {
+            continue;
+        }
+        v->vm = (uint32_t) k;
+        v->node = to;
+        o->n_moves++;
+    }
+}
+
 /* <overlay>: encapsulation, flooding, tenants and their VMs. */
 static void
 overlay__(struct scen_builder *b, const xmlNode *root)
@@ -252,6 +369,13 @@ overlay__(struct scen_builder *b, const xmlNode *root)
     o->first_vni = DEFAULT_FIRST_VNI;
     o->placement = NVO_PLACE_ROUND_ROBIN;
     o->vm_oui = NVO_VM_OUI_VMWARE;
+    o->arp = false;
+    o->arp_timeout = 30 * NVO_SEC;      /* NVO_VM_ARP_TIMEOUT_DEFAULT */
+    o->arp_retrans = 1 * NVO_SEC;
+    o->arp_queue = 101;
+    o->broadcast_rate = o->multicast_rate = 0;
+    o->broadcast_size = 78;
+    o->multicast_size = 62;
     const xmlNode *n = cfg_child(root, "overlay");
     if (!n) {
         return;
@@ -315,6 +439,7 @@ overlay__(struct scen_builder *b, const xmlNode *root)
         cfg_err(b->d, n, NULL, "<overlay>: the topology has no "
                 "hypervisor to host VMs");
     }
+    overlay_vm_bum__(b, n);
 }
 
 /* <size>: the flow-size distribution. */

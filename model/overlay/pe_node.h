@@ -99,6 +99,7 @@ struct nvo_pe_node_counters {
     uint64_t moves;             /* entries learned at another location */
     uint64_t learn_refused;     /* the table's limit refused an entry */
     uint64_t drops[NVO_PE_DROP_N];
+    uint64_t vms_removed;       /* nvo_pe_node_remove_vm() (VM moves) */
 };
 
 /* Called with every tenant frame the PE delivers to VM 'vm' of tenant
@@ -166,5 +167,19 @@ uint32_t nvo_pe_node_n_tenants(const struct nvo_pe_node *);
 /* The tenant of 'vni' (0 and *tenant, or ENOENT). */
 int nvo_pe_node_find_tenant(const struct nvo_pe_node *, uint32_t vni,
                             uint32_t *tenant);
+
+/* A second MAC VM 'vm' receives (an NLB cluster's MAC, which it never
+ * sources, so the table never learns it): a frame to it is unknown
+ * unicast, flooded, and delivered to every VM here that has it.  Returns
+ * 0 or EINVAL (no such tenant or VM, a group MAC). */
+int nvo_pe_node_add_vm_mac(struct nvo_pe_node *, uint32_t tenant,
+                           uint32_t vm, const uint8_t mac[6]);
+
+/* VM 'vm' of 'tenant' left this PE (a move): it receives nothing more,
+ * its local MAC entry is removed (a frame to it floods until the MAC is
+ * learned elsewhere), its number is not reused.  Returns 0 or EINVAL (no
+ * such VM, or removed already). */
+int nvo_pe_node_remove_vm(struct nvo_pe_node *, uint32_t tenant,
+                          uint32_t vm);
 
 #endif /* NVO_PE_NODE_H */
