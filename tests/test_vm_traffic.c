@@ -260,6 +260,8 @@ END_TEST
 
 /* ---- Scenarios ---------------------------------------------------------- */
 
+static const char *summary_cell(const struct nvo_sim *, const char *column);
+
 /* overlay-encap (2 tenants of 32 VMs on all 8 PEs, each VM to one other
  * of a single-cycle derangement, 100-frame flows, drained) with ARP and a
  * 30 s cache: each VM that sent resolved its destination with exactly
@@ -454,9 +456,35 @@ START_TEST(nlb_keeps_flooding)
     }
     ck_assert_uint_eq(ts.flows_completed, ts.flows_started);
     ck_assert_uint_eq(ts.pkts_delivered, ts.flows_started * 100);
+    ck_assert_str_eq(summary_cell(r.sim, "vm_moves"), "");   /* no <move> */
     run_free(&r);
 }
 END_TEST
+
+/* The summary.csv cell of 'column' (a static copy). */
+static const char *
+summary_cell(const struct nvo_sim *sim, const char *column)
+{
+    static char cell[64];
+    char *head = nvo_sim_summary_header();
+    char *row = nvo_sim_summary_row(sim);
+    gchar **h = g_strsplit(head, ",", -1), **v = g_strsplit(row, ",", -1);
+    ck_assert_uint_eq(g_strv_length(h), g_strv_length(v));
+    cell[0] = '\0';
+    bool found = false;
+    for (guint i = 0; h[i]; i++) {
+        if (!strcmp(h[i], column)) {
+            g_strlcpy(cell, v[i], sizeof cell);
+            found = true;
+        }
+    }
+    ck_assert_msg(found, "no column %s", column);
+    g_strfreev(h);
+    g_strfreev(v);
+    g_free(head);
+    g_free(row);
+    return cell;
+}
 
 /* overlay-vm-move: VM 0 (tenant 0, VNI 5000) moves from hv1-1 to hv4-2 at
  * 1 ms and is announced once.  Afterwards the 7 other PEs of the tenant
@@ -510,6 +538,11 @@ check_move(const char *announce, bool rarp)
     nvo_traffic_get_stats(r.sim->traffic, &ts);
     ck_assert_uint_eq(ts.flows_completed, ts.flows_started);
     ck_assert_uint_eq(r.sim->generated, t.c.frames_out);
+    /* summary.csv: arp_requests and vm_moves. */
+    char *want = g_strdup_printf("%" PRIu64, v.arp_requests);
+    ck_assert_str_eq(summary_cell(r.sim, "arp_requests"), want);
+    ck_assert_str_eq(summary_cell(r.sim, "vm_moves"), "1");
+    g_free(want);
     run_free(&r);
 }
 

@@ -312,6 +312,12 @@ overlay_vm_bum__(struct scen_builder *b, const xmlNode *n)
                          "tenants have %" G_GUINT64_FORMAT, V);
             continue;
         }
+        if (V + 1 >= (1u << 24) - 1) {
+            cfg_err_attr(b->d, c, "tenant", "the cluster's address 10.0.0.0 "
+                         "+ vms-per-tenant + 1 must be below 10.255.255.255: "
+                         "at most %u VMs per tenant", (1u << 24) - 3);
+            continue;
+        }
         if (seen[t]) {
             cfg_err_attr(b->d, c, "tenant", "tenant %" G_GUINT64_FORMAT
                          " has a cluster already (one per tenant)", t);

@@ -553,6 +553,26 @@ write_vm_traffic__(xmlTextWriterPtr w, const struct nvo_sim *sim)
     xmlTextWriterEndElement(w);
 }
 
+/* summary.csv's arp_requests (empty without <arp>) and vm_moves (empty
+ * without <move>). */
+static void
+vm_traffic_csv__(GString *s, const struct nvo_sim *sim)
+{
+    const struct nvo_sim_overlay *o = sim->overlay;
+    struct nvo_traffic_vm_stats v;
+    if (o && o->cfg->arp) {
+        nvo_traffic_vm_get_stats(sim->traffic, &v);
+        g_string_append_printf(s, ",%" PRIu64, v.arp_requests);
+    } else {
+        g_string_append_c(s, ',');
+    }
+    if (o && o->cfg->n_moves) {
+        g_string_append_printf(s, ",%" PRIu64, o->moves_done);
+    } else {
+        g_string_append_c(s, ',');
+    }
+}
+
 /* <overlay>: totals, per tenant (summed over its PEs), per PE. */
 static void
 write_overlay__(xmlTextWriterPtr w, const struct nvo_sim *sim)
@@ -677,6 +697,7 @@ nvo_sim_summary_header(void)
                     "bum_link_bytes,bum_unwanted_deliveries,"
                     "mac_entries_max,mac_entries_mean,"
                     "encap_overhead_bytes,goodput_efficiency,"
+                    "arp_requests,vm_moves,"
                     "fingerprint,wall_s");
 }
 
@@ -741,6 +762,7 @@ nvo_sim_summary_values(const struct nvo_sim *sim)
     csv_num__(s, sim->overlay ? om.mac_entries_mean : NAN);
     csv_num__(s, sim->overlay ? (double) om.encap_overhead : NAN);
     csv_num__(s, sim->overlay ? om.goodput_efficiency : NAN);
+    vm_traffic_csv__(s, sim);
     g_string_append_printf(s, ",%016" PRIx64 ",%.3f",
                            sim->engine->fingerprint, sim->wall_seconds);
     return g_string_free(s, FALSE);
