@@ -280,16 +280,21 @@ START_TEST(arp_once_per_pair)
     nvo_traffic_vm_get_stats(r.sim->traffic, &v);
     struct nvo_traffic_stats ts;
     nvo_traffic_get_stats(r.sim->traffic, &ts);
-    bool *sent = g_new0(bool, o->n_vms);
-    uint64_t senders = 0;
+    bool *sent = g_new0(bool, o->n_vms), *cached = g_new0(bool, o->n_vms);
+    uint64_t senders = 0, with_entries = 0;
     uint32_t a, b;
     nvo_time_t s;
     for (uint64_t i = 0; nvo_traffic_flow(r.sim->traffic, i, &a, &b, &s);
          i++) {
         senders += !sent[a];
         sent[a] = true;
+        with_entries += !cached[a] + !cached[b];
+        cached[a] = cached[b] = true;
     }
     g_free(sent);
+    g_free(cached);
+    /* Memory: a VM with one or two entries has an array of 2 (64 bytes). */
+    ck_assert_uint_eq(v.arp_cache_bytes, 64 * with_entries);
     ck_assert_uint_gt(senders, 10);
     ck_assert_uint_eq(v.arp_requests, senders);
     ck_assert_uint_eq(v.arp_replies, senders);

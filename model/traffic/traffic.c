@@ -887,6 +887,7 @@ nvo_traffic_vm_deliver_to(struct nvo_traffic *tr, uint32_t vm,
 {
     const uint8_t *l2 = nvo_pkt_at(p, p->l2_ofs);
     if (!l2 || vm >= tr->n_ep) {
+        count_rx__(tr, p);      /* a VM the caller cannot name */
         return;
     }
     uint16_t type = nvo_rd16(l2 + 12);
