@@ -1,7 +1,8 @@
 #!/bin/sh
 # vm_arp_pcap.sh: tshark decodes the ARP and RARP that VMs and their
-# hypervisors send, inside VXLAN with the tenant's VNI, in a pcap of the
-# PE a VM moved to (scenarios/overlay-vm-move.xml).
+# hypervisors send, inside VXLAN with the tenant's VNI (and the RARP in
+# each of the other eight encapsulations with the tenant's id), in a pcap
+# of the PE a VM moved to (scenarios/overlay-vm-move.xml).
 # Usage: vm_arp_pcap.sh NVOSIM SOURCE_DIR
 set -u
 nvosim=$1
@@ -49,5 +50,30 @@ for announce in rarp garp; do
     [ "$n_req" -gt 0 ] || { echo "FAIL: no ARP request in $pcap"; fail=1; }
     [ "$n_rep" -gt 0 ] || { echo "FAIL: no ARP reply in $pcap"; fail=1; }
 done
-[ $fail = 0 ] && echo "ARP and RARP decoded inside VXLAN"
+# The same RARP inside every other encapsulation, with the tenant's id:
+# Geneve's VNI, NVGRE's key (VSID 5000 = 0x001388, FlowID 0xf0),
+# VXLAN-GPE's VNI, GRE-in-UDP's inner frame, STT's context (found by the
+# heuristic only), the MPLS label (Ethernet over MPLS by "decode as": the
+# pseudowire heuristic does not take a frame to ff:ff:ff:ff:ff:ff).
+mpls="-d mpls.label==5000,pwethnocw -d mpls.label==5001,pwethnocw"
+for e in "geneve|geneve.vni == 5000|" "nvgre|gre.key == 0x001388f0|" \
+         "vxlan-gpe|vxlan.vni == 5000|" "gre-udp|gre|" \
+         "stt|stt.context_id == 5000|-o ip.try_heuristic_first:TRUE" \
+         "mpls-udp|mpls.label == 5000|$mpls" "mpls-gre|mpls.label == 5000|$mpls" \
+         "mpls-ip|mpls.label == 5000|$mpls"; do
+    encap=${e%%|*}
+    rest=${e#*|}
+    filter=${rest%%|*}
+    opts=${rest#*|}
+    out=$tmp/$encap
+    "$nvosim" run "$src/scenarios/overlay-vm-move.xml" --quiet --out "$out" \
+        --set overlay.encap=$encap --set output.pcap.node=hv4-2 \
+        >"$tmp/log" 2>&1 || { cat "$tmp/log"; echo "FAIL: $encap"; exit 1; }
+    # shellcheck disable=SC2086
+    got=$(tshark $opts -r "$out/hv4-2-1.pcap" \
+              -Y "arp.opcode == 3 && arp.src.hw_mac == 00:50:56:00:00:00 && $filter" \
+              2>/dev/null | wc -l)
+    check "RARP in $encap" 7 "$got"
+done
+[ $fail = 0 ] && echo "ARP and RARP decoded inside all nine encapsulations"
 exit $fail
