@@ -240,15 +240,15 @@ find_vm(const struct pen_tenant *te, uint64_t mac)
     return -1;
 }
 
-/* Delivers 'p' to every VM but 'except' that receives 'mac' as its second
- * MAC (an NLB cluster's members); returns how many. */
+/* Delivers 'p' to every VM that receives 'mac' as its second MAC (an NLB
+ * cluster's members); returns how many. */
 static uint32_t
 deliver_mac2(struct nvo_pe_node *pe, struct pen_tenant *te, uint64_t mac,
-             uint32_t except, const struct nvo_pkt *p)
+             const struct nvo_pkt *p)
 {
     uint32_t n = 0;
     for (uint32_t v = 0; v < te->n_vms; v++) {
-        if (v != except && te->vms[v].mac2 == mac && !te->vms[v].gone) {
+        if (te->vms[v].mac2 && te->vms[v].mac2 == mac && !te->vms[v].gone) {
             deliver_vm(pe, te, v, p);
             n++;
         }
@@ -370,7 +370,7 @@ rx_overlay(void *ctx, struct nvo_node *n, struct nvo_pkt *p)
         }
     } else {
         int64_t vm = find_vm(te, dmac);
-        if (vm < 0 && deliver_mac2(pe, te, dmac, UINT32_MAX, p)) {
+        if (vm < 0 && deliver_mac2(pe, te, dmac, p)) {
             COUNT(pe, te, rx_accepted, 1);
         } else if (vm < 0) {
             drop_(pe, te, NVO_PE_DROP_NO_VM);

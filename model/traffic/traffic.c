@@ -612,7 +612,6 @@ arrival__(void *s_)
     }
 }
 
-
 /* ---- VM stacks: ARP, broadcast and multicast, NLB (docs/vm-traffic.md) */
 
 static const uint8_t bcast_mac__[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
