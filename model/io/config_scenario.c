@@ -10,6 +10,7 @@
 #include "core/fileio.h"
 #include "io/sweep_grid.h"
 #include "overlay/encap.h"
+#include "traffic/vm_arp.h"
 #include "wire/wire.h"
 
 #include <errno.h>
@@ -280,8 +281,9 @@ overlay_vm_bum__(struct scen_builder *b, const xmlNode *n)
                 ok = false;
             }
         }
+        double secs = (double) b->s->duration / (double) NVO_SEC;
         double frames = (o->broadcast_rate + o->multicast_rate) * (double) V
-                        * (double) T * ((double) b->s->duration / (double) NVO_SEC);
+                        * (double) T * secs;
         if (ok && frames > BUM_FRAMES_MAX) {
             cfg_err(b->d, m, NULL, "<bum>: about %.3g broadcast and "
                     "multicast frames in the run (%g + %g per second, "
@@ -376,9 +378,9 @@ overlay__(struct scen_builder *b, const xmlNode *root)
     o->placement = NVO_PLACE_ROUND_ROBIN;
     o->vm_oui = NVO_VM_OUI_VMWARE;
     o->arp = false;
-    o->arp_timeout = 30 * NVO_SEC;      /* NVO_VM_ARP_TIMEOUT_DEFAULT */
-    o->arp_retrans = 1 * NVO_SEC;
-    o->arp_queue = 101;
+    o->arp_timeout = NVO_VM_ARP_TIMEOUT_DEFAULT;
+    o->arp_retrans = NVO_VM_ARP_RETRANS_DEFAULT;
+    o->arp_queue = NVO_VM_ARP_QUEUE_DEFAULT;
     o->broadcast_rate = o->multicast_rate = 0;
     o->broadcast_size = 78;
     o->multicast_size = 62;

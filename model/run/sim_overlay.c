@@ -79,7 +79,7 @@ send__(void *ctx, uint32_t vm, struct nvo_pkt *p)
 }
 
 
-/* ---- VM stacks and moves (docs/vm-traffic.md) ---------------------------- */
+/* ---- VM stacks and moves (docs/vm-traffic.md) --------------------------- */
 
 static const uint8_t bcast__[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 

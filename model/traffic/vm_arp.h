@@ -15,10 +15,10 @@
 #define NVO_ETH_TYPE_RARP 0x8035
 #define NVO_RARP_OP_REQUEST 3       /* RFC 903 "request reverse" */
 
-/* Defaults (docs/vm-traffic.md cites them). */
-#define NVO_VM_ARP_TIMEOUT_DEFAULT (30 * NVO_SEC)   /* Linux base_reachable_time */
-#define NVO_VM_ARP_RETRANS_DEFAULT (1 * NVO_SEC)  /* Linux retrans_time */
-#define NVO_VM_ARP_QUEUE_DEFAULT 101u             /* Linux unres_qlen */
+/* Defaults: Linux's (docs/vm-traffic.md cites them). */
+#define NVO_VM_ARP_TIMEOUT_DEFAULT (30 * NVO_SEC) /* base_reachable_time */
+#define NVO_VM_ARP_RETRANS_DEFAULT (1 * NVO_SEC)  /* retrans_time */
+#define NVO_VM_ARP_QUEUE_DEFAULT 101u             /* unres_qlen */
 
 struct nvo_vm_arp_cfg {
     nvo_time_t timeout;         /* a resolved entry's life, > 0 */
