@@ -49,6 +49,17 @@ for announce in rarp garp; do
     n_rep=$(tshark -r "$pcap" -Y 'arp.opcode == 2' 2>/dev/null | wc -l)
     [ "$n_req" -gt 0 ] || { echo "FAIL: no ARP request in $pcap"; fail=1; }
     [ "$n_rep" -gt 0 ] || { echo "FAIL: no ARP reply in $pcap"; fail=1; }
+    # The VMs' broadcasts (NetBIOS name queries, 78 IP bytes) and
+    # multicasts (mDNS queries, 62 IP bytes, TTL 255): every one as
+    # docs/vm-traffic.md says, inside VXLAN.
+    n_nb=$(tshark -r "$pcap" -Y 'udp.dstport == 137' 2>/dev/null | wc -l)
+    ok_nb=$(tshark -r "$pcap" -Y 'vxlan && udp.dstport == 137 && ip.dst == 255.255.255.255 && ip.len == 78 && eth.dst == ff:ff:ff:ff:ff:ff' 2>/dev/null | wc -l)
+    n_md=$(tshark -r "$pcap" -Y 'udp.dstport == 5353' 2>/dev/null | wc -l)
+    ok_md=$(tshark -r "$pcap" -Y 'vxlan && udp.dstport == 5353 && ip.dst == 224.0.0.251 && ip.len == 62 && ip.ttl == 255 && eth.dst == 01:00:5e:00:00:fb' 2>/dev/null | wc -l)
+    [ "$n_nb" -gt 0 ] || { echo "FAIL: no broadcast in $pcap"; fail=1; }
+    [ "$n_md" -gt 0 ] || { echo "FAIL: no multicast in $pcap"; fail=1; }
+    check "NetBIOS broadcasts as documented" "$n_nb" "$ok_nb"
+    check "mDNS multicasts as documented" "$n_md" "$ok_md"
 done
 # The same RARP inside every other encapsulation, with the tenant's id:
 # Geneve's VNI, NVGRE's key (VSID 5000 = 0x001388, FlowID 0xf0),
