@@ -2,7 +2,7 @@
  * traffic.c's VM stacks, run/sim_overlay.c's clusters and moves) against
  * theory: the ARP cache's request count for constant-rate traffic
  * (ceil(T / (tau + delta))), its neighbour queue and retransmission; the
- * ARP / RARP bytes; one ARP exchange per VM pair and no unknown unicast
+ * ARP / RARP bytes; the PE's second MACs and VM removal; one ARP exchange per VM pair and no unknown unicast
  * after it; MAC aging bringing unknown unicast back exactly when the ARP
  * cache outlives the MAC table (a replayed reference over the flows); an
  * NLB cluster flooding every frame to it; a VM move re-pointing every
@@ -16,6 +16,7 @@
 #include "io/config.h"
 #include "run/sim.h"
 #include "run/sim_overlay.h"
+#include "overlay/pe_node.h"
 #include "traffic/vm_arp.h"
 #include "wire/wire.h"
 #include "testutil.h"
@@ -255,6 +256,128 @@ START_TEST(arp_rarp_bytes)
     ck_assert_int_eq(memcmp(p->data, rarp, 42), 0);
     nvo_pkt_free(p);
     nvo_pkt_pool_destroy(&pool);
+}
+END_TEST
+
+/* ---- The PE's second MACs and removals ----------------------------------- */
+
+/* A tenant frame from 'src' to 'dst' into PE 'pe' (its VM 'vm'). */
+static void
+pe_send(struct nvo_net *net, struct nvo_pe_node *pe, uint32_t vm,
+        const uint8_t src[6], const uint8_t dst[6])
+{
+    struct nvo_pkt *p = nvo_pkt_alloc(&net->pool, NVO_PKT_HEADROOM, 64);
+    struct nvo_frame_spec s;
+    memset(&s, 0, sizeof s);
+    memcpy(s.src_mac, src, 6);
+    memcpy(s.dst_mac, dst, 6);
+    s.src_ip4 = 0x0a000001;
+    s.dst_ip4 = 0x0a000002;
+    s.proto = NVO_IPPROTO_UDP;
+    s.sport = s.dport = 9;
+    p->payload_size = 100;
+    ck_assert_int_eq(nvo_wire_build_frame(p, &s), 0);
+    ck_assert_int_eq(nvo_pe_node_vm_send(pe, 0, vm, p), 0);
+}
+
+/* Three PEs on one leaf, one VNI on all; pe1 has two VMs sharing a second
+ * MAC C (a cluster).  A frame to C from pe0 floods (2 copies): pe1 gives
+ * it to both VMs, pe2 drops it (no-vm).  After pe1's VM 0 is removed, a
+ * frame to its MAC still goes to pe1 (pe0 learned it there) and is
+ * dropped: the black hole a move leaves until an announcement. */
+START_TEST(pe_second_mac_and_removal)
+{
+    struct nvo_engine *e;
+    ck_assert_int_eq(nvo_engine_create(nvo_test_engine(), NULL, &e), 0);
+    struct nvo_net_cfg cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.ecmp.fn = NVO_HASH_CRC32;
+    cfg.ecmp.fields = NVO_ECMP_5TUPLE;
+    cfg.ecmp.parser_depth = 128;
+    cfg.seed = cfg.run = 1;
+    struct nvo_net *net = nvo_net_create(e, &cfg);
+    int leaf = nvo_net_add_node(net, "leaf1", NVO_ROLE_LEAF);
+    struct nvo_link_cfg l;
+    nvo_link_cfg_default(&l);
+    struct nvo_pe_node_cfg pc;
+    memset(&pc, 0, sizeof pc);
+    pc.encap = nvo_encap_lookup("vxlan");
+    struct nvo_pe_node *pe[3];
+    uint32_t list[3], t, vm;
+    for (int i = 0; i < 3; i++) {
+        char name[8];
+        g_snprintf(name, sizeof name, "pe%d", i);
+        pe[i] = nvo_pe_node_create(net, name, &pc);
+        ck_assert_ptr_nonnull(pe[i]);
+        list[i] = nvo_pe_node_index(pe[i]);
+        ck_assert_int_eq(nvo_net_add_link(net, list[i], (uint32_t) leaf, &l),
+                         0);
+    }
+    ck_assert_int_eq(nvo_net_finalize(net), 0);
+    uint8_t m[4][6] = {
+        { 0, 0x50, 0x56, 0, 0, 1 }, { 0, 0x50, 0x56, 0, 0, 2 },
+        { 0, 0x50, 0x56, 0, 0, 3 }, { 0, 0x50, 0x56, 0, 0, 4 },
+    };
+    static const uint8_t c[6] = { 0x02, 0xbf, 0x0a, 0, 0, 0x11 };
+    static const uint8_t group[6] = { 0x03, 0xbf, 0x0a, 0, 0, 0x11 };
+    static const uint8_t bc[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+    for (int i = 0; i < 3; i++) {
+        ck_assert_int_eq(nvo_pe_node_add_tenant(pe[i], 5000, &t), 0);
+        ck_assert_int_eq(nvo_pe_node_set_flood(pe[i], 0, list, 3), 0);
+    }
+    ck_assert_int_eq(nvo_pe_node_add_vm(pe[0], 0, m[0], 0, &vm), 0);
+    ck_assert_int_eq(nvo_pe_node_add_vm(pe[1], 0, m[1], 0, &vm), 0);
+    ck_assert_int_eq(nvo_pe_node_add_vm(pe[1], 0, m[2], 0, &vm), 0);
+    ck_assert_int_eq(nvo_pe_node_add_vm(pe[2], 0, m[3], 0, &vm), 0);
+    ck_assert_int_eq(nvo_pe_node_add_vm_mac(pe[1], 0, 0, c), 0);
+    ck_assert_int_eq(nvo_pe_node_add_vm_mac(pe[1], 0, 1, c), 0);
+    ck_assert_int_eq(nvo_pe_node_add_vm_mac(pe[1], 0, 1, group), EINVAL);
+    ck_assert_int_eq(nvo_pe_node_add_vm_mac(pe[1], 0, 2, c), EINVAL);
+    ck_assert_int_eq(nvo_pe_node_add_vm_mac(pe[1], 1, 0, c), EINVAL);
+    /* pe1's VM 0 says hello (pe0 and pe2 learn it), then pe0 sends two
+     * frames to the cluster. */
+    pe_send(net, pe[1], 0, m[1], bc);
+    nvo_engine_run(e, NVO_MS);
+    pe_send(net, pe[0], 0, m[0], c);
+    pe_send(net, pe[0], 0, m[0], c);
+    nvo_engine_run(e, 2 * NVO_MS);
+    const struct nvo_pe_node_counters *c0 = nvo_pe_node_counters(pe[0]);
+    const struct nvo_pe_node_counters *c1 = nvo_pe_node_counters(pe[1]);
+    const struct nvo_pe_node_counters *c2 = nvo_pe_node_counters(pe[2]);
+    ck_assert_uint_eq(c0->bum[NVO_BUM_UNKNOWN], 2);
+    ck_assert_uint_eq(c0->bum_copies, 4);
+    /* pe1: the broadcast's local copy to VM 1, then 2 frames x 2 VMs. */
+    ck_assert_uint_eq(c1->delivered, 1 + 4);
+    ck_assert_uint_eq(c1->drops[NVO_PE_DROP_NO_VM], 0);
+    /* pe2: the broadcast, and 2 copies it has no VM for. */
+    ck_assert_uint_eq(c2->delivered, 1);
+    ck_assert_uint_eq(c2->drops[NVO_PE_DROP_NO_VM], 2);
+    ck_assert_ptr_null(nvo_mac_table_lookup(nvo_pe_node_mac_table(pe[0]),
+                                            5000, nvo_mac_from_bytes(c),
+                                            NVO_MS));
+    /* Removal: once; no such VM; no such tenant. */
+    ck_assert_int_eq(nvo_pe_node_remove_vm(pe[1], 0, 0), 0);
+    ck_assert_int_eq(nvo_pe_node_remove_vm(pe[1], 0, 0), EINVAL);
+    ck_assert_int_eq(nvo_pe_node_remove_vm(pe[1], 0, 2), EINVAL);
+    ck_assert_int_eq(nvo_pe_node_remove_vm(pe[1], 1, 0), EINVAL);
+    ck_assert_uint_eq(c1->vms_removed, 1);
+    ck_assert_ptr_null(nvo_mac_table_lookup(nvo_pe_node_mac_table(pe[1]),
+                                            5000, nvo_mac_from_bytes(m[1]),
+                                            nvo_engine_now(e)));
+    /* pe0 still sends to pe1, which drops it; a frame to the cluster now
+     * reaches VM 1 only. */
+    pe_send(net, pe[0], 0, m[0], m[1]);
+    pe_send(net, pe[0], 0, m[0], c);
+    nvo_engine_run(e, 3 * NVO_MS);
+    ck_assert_uint_eq(c0->remote_unicast, 1);
+    ck_assert_uint_eq(c1->drops[NVO_PE_DROP_NO_VM], 1);
+    ck_assert_uint_eq(c1->delivered, 5 + 1);
+    /* The VM's MAC may now be learned elsewhere, and the number stays
+     * taken: a new VM with it gets the next one. */
+    ck_assert_int_eq(nvo_pe_node_add_vm(pe[1], 0, m[1], 0, &vm), 0);
+    ck_assert_uint_eq(vm, 2);
+    nvo_net_destroy(net);
+    nvo_engine_destroy(e);
 }
 END_TEST
 
@@ -638,6 +761,7 @@ main(void)
     tcase_add_test(tc, cache_timeout_theory);
     tcase_add_test(tc, cache_queue_and_retransmit);
     tcase_add_test(tc, arp_rarp_bytes);
+    tcase_add_test(tc, pe_second_mac_and_removal);
     tcase_add_test(tc, arp_once_per_pair);
     tcase_add_test(tc, aging_brings_unknown_unicast_back);
     tcase_add_test(tc, nlb_keeps_flooding);
