@@ -2,11 +2,12 @@
  * traffic.c's VM stacks, run/sim_overlay.c's clusters and moves) against
  * theory: the ARP cache's request count for constant-rate traffic
  * (ceil(T / (tau + delta))), its neighbour queue and retransmission; the
- * ARP / RARP bytes; the PE's second MACs and VM removal; one ARP exchange per VM pair and no unknown unicast
- * after it; MAC aging bringing unknown unicast back exactly when the ARP
- * cache outlives the MAC table (a replayed reference over the flows); an
- * NLB cluster flooding every frame to it; a VM move re-pointing every
- * PE's entry at the new PE; the checks with file:line errors. */
+ * ARP / RARP bytes; the PE's second MACs and VM removal; one ARP exchange
+ * per VM pair and no unknown unicast after it; MAC aging bringing unknown
+ * unicast back exactly when the ARP cache outlives the MAC table (a
+ * replayed reference over the flows); an NLB cluster flooding every frame
+ * to it; a VM move re-pointing every PE's entry at the new PE; the checks
+ * with file:line errors. */
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
