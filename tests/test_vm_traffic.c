@@ -444,6 +444,38 @@ START_TEST(arp_once_per_pair)
 }
 END_TEST
 
+/* The same with a neighbour queue of 1 frame: the frames a flow makes
+ * while its request is out are all but the newest dropped, each a lost
+ * frame of its flow; nothing else is lost. */
+START_TEST(arp_queue_limit_loses_frames)
+{
+    struct run r;
+    run_scenario(&r, "scenarios/overlay-encap.xml",
+                 (const char *const[]) { "overlay.arp.queue=1" }, 1);
+    struct nvo_traffic_vm_stats v;
+    nvo_traffic_vm_get_stats(r.sim->traffic, &v);
+    struct nvo_traffic_stats ts;
+    nvo_traffic_get_stats(r.sim->traffic, &ts);
+    struct nvo_sim_overlay_totals t;
+    nvo_sim_overlay_totals(r.sim->overlay, &t);
+    ck_assert_uint_gt(v.arp_queue_drops, 0);
+    /* Each request's queue keeps its newest frame and drops the others
+     * (no retransmission: a reply takes microseconds, retransmit is 1 s),
+     * and every queue was resolved. */
+    ck_assert_uint_eq(v.arp_waiting, 0);
+    ck_assert_uint_eq(v.arp_queue_drops, v.arp_queued - v.arp_requests);
+    ck_assert_uint_eq(v.arp_hits + v.arp_queued, ts.flows_started * 100);
+    ck_assert_uint_eq(ts.pkts_delivered,
+                      ts.flows_started * 100 - v.arp_queue_drops);
+    ck_assert_uint_eq(t.c.vm_frames, ts.flows_started * 100
+                      - v.arp_queue_drops + 2 * v.arp_requests);
+    ck_assert_uint_gt(ts.flows_lost, 0);
+    ck_assert_uint_eq(ts.flows_completed + ts.flows_lost, ts.flows_started);
+    ck_assert_uint_eq(r.sim->dropped, 0);       /* none in the fabric */
+    run_free(&r);
+}
+END_TEST
+
 /* Two VMs of one tenant on hv1-1 and hv1-2, each sending 100-frame flows
  * to the other at 0.002 flows/s for 3000 s; MAC aging 300 s.  Replayed
  * over the flows: a VM sends a request when its cache has no live entry
@@ -764,6 +796,7 @@ main(void)
     tcase_add_test(tc, arp_rarp_bytes);
     tcase_add_test(tc, pe_second_mac_and_removal);
     tcase_add_test(tc, arp_once_per_pair);
+    tcase_add_test(tc, arp_queue_limit_loses_frames);
     tcase_add_test(tc, aging_brings_unknown_unicast_back);
     tcase_add_test(tc, nlb_keeps_flooding);
     tcase_add_test(tc, move_updates_every_pe);
