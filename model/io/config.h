@@ -181,6 +181,21 @@ enum nvo_placement { NVO_PLACE_ROUND_ROBIN, NVO_PLACE_RANDOM };
  * leaf with the hypervisors sending 802.1Q-tagged frames (docs/vtep-leaf.md). */
 enum nvo_vtep { NVO_VTEP_HYPERVISOR, NVO_VTEP_LEAF };
 
+/* <nlb>: an NLB-style cluster of a tenant's first 'vms' VMs. */
+struct nvo_overlay_nlb_cfg {
+    uint32_t tenant, vms;
+    int line;
+};
+
+/* <move>: VM 'vm' (global number) moves to hypervisor 'node' at 'at'. */
+struct nvo_overlay_move_cfg {
+    uint32_t vm, node;
+    nvo_time_t at;
+    bool rarp;                  /* announce with RARP (else gratuitous
+                                 * ARP) */
+    int line;
+};
+
 struct nvo_overlay_cfg {
     bool enabled;               /* the scenario has <overlay> */
     const char *encap;          /* a name of overlay/encap.h; default
@@ -211,6 +226,19 @@ struct nvo_overlay_cfg {
     uint32_t label_base;        /* per-PE labels: PE's first, default 16 */
     enum nvo_vtep vtep;         /* default hypervisor */
     int line;                   /* line of <overlay> */
+    /* The BUM VMs send and VM moves (docs/vm-traffic.md). */
+    bool arp;                   /* <arp>: VMs resolve with ARP */
+    nvo_time_t arp_timeout;     /* cache-timeout, default 30 s */
+    nvo_time_t arp_retrans;     /* retransmit, default 1 s */
+    uint32_t arp_queue;         /* queue, default 101 frames */
+    double broadcast_rate;      /* <bum>, frames/s per VM, default 0 */
+    double multicast_rate;
+    uint32_t broadcast_size;    /* IP bytes, default 78 */
+    uint32_t multicast_size;    /* default 62 */
+    size_t n_nlb;
+    struct nvo_overlay_nlb_cfg *nlb;
+    size_t n_moves;             /* in file order */
+    struct nvo_overlay_move_cfg *moves;
 };
 
 /* Patterns (enum nvo_pattern) and size distributions (enum

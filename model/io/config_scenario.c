@@ -11,6 +11,7 @@
 #include "fabric/net.h"
 #include "io/sweep_grid.h"
 #include "overlay/encap.h"
+#include "traffic/vm_arp.h"
 #include "wire/wire.h"
 
 #include <errno.h>
@@ -47,6 +48,8 @@ nvo_scenario_cfg_destroy(struct nvo_scenario_cfg *s)
     }
     g_free(s->flows);
     g_free(s->events);
+    g_free(s->overlay.nlb);
+    g_free(s->overlay.moves);
     g_free(s->output.dir);
     g_free(s->output.captures);
     for (size_t i = 0; i < s->sweep.n_vary; i++) {
@@ -402,6 +405,128 @@ overlay_vtep__(struct scen_builder *b, const xmlNode *n,
     g_free(up);
 }
 
+/* <overlay>'s <arp>, <bum>, <nlb> and <move> (docs/vm-traffic.md). */
+#define BUM_FRAMES_MAX 1e8
+static void
+overlay_vm_bum__(struct scen_builder *b, const xmlNode *n)
+{
+    struct nvo_overlay_cfg *o = &b->s->overlay;
+    uint64_t V = o->vms_per_tenant, T = o->n_tenants;
+    const xmlNode *a = cfg_child(n, "arp");
+    if (a) {
+        o->arp = true;
+        uint64_t q = o->arp_queue;
+        cfg_get_time(b->d, a, "cache-timeout", false, &o->arp_timeout);
+        cfg_get_time(b->d, a, "retransmit", false, &o->arp_retrans);
+        if (cfg_get_uint(b->d, a, "queue", 1, 1000000, &q)) {
+            o->arp_queue = (uint32_t) q;
+        }
+    }
+    const xmlNode *m = cfg_child(n, "bum");
+    if (m) {
+        uint64_t bs = o->broadcast_size, ms = o->multicast_size;
+        bool ok = cfg_get_double(b->d, m, "broadcast-rate",
+                                 &o->broadcast_rate);
+        ok &= cfg_get_double(b->d, m, "multicast-rate", &o->multicast_rate);
+        /* UDP in IPv4 (28 bytes) and one byte, at most a 1500-byte MTU. */
+        if (cfg_get_uint(b->d, m, "broadcast-size", 29, 1500, &bs)) {
+            o->broadcast_size = (uint32_t) bs;
+        }
+        if (cfg_get_uint(b->d, m, "multicast-size", 29, 1500, &ms)) {
+            o->multicast_size = (uint32_t) ms;
+        }
+        const char *which[] = { "broadcast-rate", "multicast-rate" };
+        double *rate[] = { &o->broadcast_rate, &o->multicast_rate };
+        for (int i = 0; ok && i < 2; i++) {
+            if (!(*rate[i] >= 0 && *rate[i] <= 1e6)) {
+                cfg_err_attr(b->d, m, which[i], "frames per second per VM, "
+                             "0 to 1e6");
+                ok = false;
+            }
+        }
+        double secs = (double) b->s->duration / (double) NVO_SEC;
+        double frames = (o->broadcast_rate + o->multicast_rate) * (double) V
+                        * (double) T * secs;
+        if (ok && frames > BUM_FRAMES_MAX) {
+            cfg_err(b->d, m, NULL, "<bum>: about %.3g broadcast and "
+                    "multicast frames in the run (%g + %g per second, "
+                    "%" G_GUINT64_FORMAT " VMs); at most %.0e: lower the "
+                    "rates or the duration", frames, o->broadcast_rate,
+                    o->multicast_rate, V * T, BUM_FRAMES_MAX);
+        }
+    }
+    size_t n_nlb = 0, n_moves = 0;
+    CFG_FOR_CHILD(c, n, "nlb") {
+        n_nlb++;
+    }
+    CFG_FOR_CHILD(c, n, "move") {
+        n_moves++;
+    }
+    o->nlb = g_new0(struct nvo_overlay_nlb_cfg, n_nlb ? n_nlb : 1);
+    bool *seen = g_new0(bool, T ? T : 1);
+    CFG_FOR_CHILD(c, n, "nlb") {
+        struct nvo_overlay_nlb_cfg *l = &o->nlb[o->n_nlb];
+        uint64_t t = 0, k = 0;
+        l->line = cfg_line(b->d, c);
+        if (!cfg_get_uint(b->d, c, "tenant", 0, T ? T - 1 : 0, &t)
+            || !cfg_get_uint(b->d, c, "vms", 2, V >= 2 ? V : 2, &k)) {
+            continue;
+        }
+        if (V < 2) {
+            cfg_err_attr(b->d, c, "vms", "a cluster needs 2 VMs; the "
+                         "tenants have %" G_GUINT64_FORMAT, V);
+            continue;
+        }
+        if (V + 1 >= (1u << 24) - 1) {
+            cfg_err_attr(b->d, c, "tenant", "the cluster's address 10.0.0.0 "
+                         "+ vms-per-tenant + 1 must be below 10.255.255.255: "
+                         "at most %u VMs per tenant", (1u << 24) - 3);
+            continue;
+        }
+        if (seen[t]) {
+            cfg_err_attr(b->d, c, "tenant", "tenant %" G_GUINT64_FORMAT
+                         " has a cluster already (one per tenant)", t);
+            continue;
+        }
+        seen[t] = true;
+        l->tenant = (uint32_t) t;
+        l->vms = (uint32_t) k;
+        o->n_nlb++;
+    }
+    g_free(seen);
+    o->moves = g_new0(struct nvo_overlay_move_cfg, n_moves ? n_moves : 1);
+    CFG_FOR_CHILD(c, n, "move") {
+        struct nvo_overlay_move_cfg *v = &o->moves[o->n_moves];
+        uint64_t k = 0;
+        v->line = cfg_line(b->d, c);
+        bool ok = cfg_get_uint(b->d, c, "vm", 0, V * T > 0 ? V * T - 1 : 0, &k);
+        ok &= cfg_get_time(b->d, c, "at", true, &v->at);
+        uint32_t to = node_ref__(b, c, "to");
+        const char *an = cfg_attr(b->d, c, "announce");
+        v->rarp = !an || !strcmp(an, "rarp");
+        if (an && strcmp(an, "rarp") && strcmp(an, "garp")) {
+            cfg_err_attr(b->d, c, "announce", "expected garp or rarp");
+            ok = false;
+        }
+        if (to != NVO_NODE_NONE
+            && b->t->nodes[to].role != NVO_ROLE_HYPERVISOR) {
+            cfg_err_attr(b->d, c, "to", "not a hypervisor");
+            ok = false;
+        }
+        if (ok && v->at >= b->s->duration) {
+            cfg_err_attr(b->d, c, "at", "a move must come before the "
+                         "run's duration");
+            ok = false;
+        }
+        if (!ok || to == NVO_NODE_NONE) {
+            continue;
+        }
+        v->vm = (uint32_t) k;
+        v->node = to;
+        o->n_moves++;
+    }
+}
+
 /* <overlay>: encapsulation, flooding, tenants and their VMs. */
 static void
 overlay__(struct scen_builder *b, const xmlNode *root)
@@ -423,6 +548,13 @@ overlay__(struct scen_builder *b, const xmlNode *root)
     o->n_addrs = 1;
     o->label_per_pe = false;
     o->label_base = 16;
+    o->arp = false;
+    o->arp_timeout = NVO_VM_ARP_TIMEOUT_DEFAULT;
+    o->arp_retrans = NVO_VM_ARP_RETRANS_DEFAULT;
+    o->arp_queue = NVO_VM_ARP_QUEUE_DEFAULT;
+    o->broadcast_rate = o->multicast_rate = 0;
+    o->broadcast_size = 78;
+    o->multicast_size = 62;
     const xmlNode *n = cfg_child(root, "overlay");
     overlay_cpu__(b, n);
     if (!n) {
@@ -504,6 +636,16 @@ overlay__(struct scen_builder *b, const xmlNode *root)
         cfg_err_attr(b->d, n, "addresses", "the loopbacks and %u addresses "
                      "per hypervisor do not fit in 10.0.0.0/8 (at most %u)",
                      o->n_addrs, NVO_NET_MAX_NODES);
+    }
+    overlay_vm_bum__(b, n);
+    if (o->vtep == NVO_VTEP_LEAF
+        && (o->arp || o->n_nlb || o->n_moves || o->broadcast_rate > 0
+            || o->multicast_rate > 0)) {
+        /* The VM stacks answer ARP and move through the hypervisor PEs;
+         * the leaf mode's plain virtual switches do not carry them yet. */
+        cfg_err_attr(b->d, n, "vtep", "\"leaf\" does not model the VMs' "
+                     "<arp>, <bum>, <nlb> or <move> (docs/vm-traffic.md, "
+                     "Scope and Limitations); use vtep=\"hypervisor\"");
     }
 }
 

@@ -15,6 +15,9 @@
 struct pen_vm {
     uint64_t mac;
     uint32_t ip4;
+    bool gone;                  /* removed (moved away); index kept */
+    uint64_t mac2;              /* a second MAC it receives (an NLB
+                                 * cluster's), never sourced; 0: none */
 };
 
 struct pen_tenant {
@@ -280,11 +283,27 @@ static int64_t
 find_vm(const struct pen_tenant *te, uint64_t mac)
 {
     for (uint32_t v = 0; v < te->n_vms; v++) {
-        if (te->vms[v].mac == mac) {
+        if (te->vms[v].mac == mac && !te->vms[v].gone) {
             return v;
         }
     }
     return -1;
+}
+
+/* Delivers 'p' to every VM that receives 'mac' as its second MAC (an NLB
+ * cluster's members); returns how many. */
+static uint32_t
+deliver_mac2(struct nvo_pe_node *pe, struct pen_tenant *te, uint64_t mac,
+             const struct nvo_pkt *p)
+{
+    uint32_t n = 0;
+    for (uint32_t v = 0; v < te->n_vms; v++) {
+        if (te->vms[v].mac2 && te->vms[v].mac2 == mac && !te->vms[v].gone) {
+            deliver_vm(pe, te, v, p);
+            n++;
+        }
+    }
+    return n;
 }
 
 static void
@@ -440,11 +459,15 @@ rx_overlay(void *ctx, struct nvo_node *n, struct nvo_pkt *p)
             drop_(pe, te, NVO_PE_DROP_NO_VM);
         }
         for (uint32_t v = 0; v < te->n_vms; v++) {
-            deliver_vm(pe, te, v, p);
+            if (!te->vms[v].gone) {
+                deliver_vm(pe, te, v, p);
+            }
         }
     } else {
         int64_t vm = find_vm(te, dmac);
-        if (vm < 0) {
+        if (vm < 0 && deliver_mac2(pe, te, dmac, p)) {
+            COUNT(pe, te, rx_accepted, 1);
+        } else if (vm < 0) {
             drop_(pe, te, NVO_PE_DROP_NO_VM);
         } else {
             COUNT(pe, te, rx_accepted, 1);
@@ -704,11 +727,12 @@ nvo_pe_node_vm_send(struct nvo_pe_node *pe, uint32_t tenant, uint32_t vm,
         encap_send(pe, te, te->flood[i], nvo_pkt_clone(p), NVO_TC_BUM);
     }
     for (uint32_t v = 0; v < te->n_vms; v++) {
-        if (v == vm) {
+        if (v == vm || te->vms[v].gone) {
             continue;
         }
         COUNT(pe, te, bum_local_copies, 1);
-        if (kind == NVO_BUM_UNKNOWN && te->vms[v].mac != dmac) {
+        if (kind == NVO_BUM_UNKNOWN && te->vms[v].mac != dmac
+            && (!te->vms[v].mac2 || te->vms[v].mac2 != dmac)) {
             drop_(pe, te, NVO_PE_DROP_NO_VM);
         } else {
             deliver_vm(pe, te, v, p);
@@ -862,4 +886,37 @@ void *
 nvo_pe_node_access_ctx(const struct nvo_pe_node *pe)
 {
     return pe->cfg.access_ctx;
+}
+
+/* ---- VM moves and second MACs (docs/vm-traffic.md) ---------------------- */
+
+int
+nvo_pe_node_add_vm_mac(struct nvo_pe_node *pe, uint32_t tenant, uint32_t vm,
+                       const uint8_t mac[6])
+{
+    if (tenant >= pe->n_tenants || vm >= pe->tenants[tenant].n_vms
+        || (mac[0] & 1)) {
+        return EINVAL;
+    }
+    pe->tenants[tenant].vms[vm].mac2 = nvo_mac_from_bytes(mac);
+    return 0;
+}
+
+int
+nvo_pe_node_remove_vm(struct nvo_pe_node *pe, uint32_t tenant, uint32_t vm)
+{
+    if (tenant >= pe->n_tenants || vm >= pe->tenants[tenant].n_vms
+        || pe->tenants[tenant].vms[vm].gone) {
+        return EINVAL;
+    }
+    struct pen_tenant *te = &pe->tenants[tenant];
+    te->vms[vm].gone = true;
+    const struct nvo_mac_entry *e =
+        nvo_mac_table_lookup(pe->mac, te->vni, te->vms[vm].mac,
+                             nvo_engine_now(pe->node.net->engine));
+    if (e && !(e->flags & NVO_MAC_REMOTE) && e->loc == vm) {
+        nvo_mac_table_remove(pe->mac, te->vni, te->vms[vm].mac);
+    }
+    COUNT(pe, te, vms_removed, 1);
+    return 0;
 }

@@ -111,6 +111,7 @@ struct nvo_pe_node_counters {
     uint64_t cpu_encap_mc;      /* encapsulating (and segmenting) */
     uint64_t cpu_replica_mc;    /* BUM replicas to other PEs */
     uint64_t cpu_decap_mc;      /* decapsulating, later STT segments */
+    uint64_t vms_removed;       /* nvo_pe_node_remove_vm() (VM moves) */
 };
 
 /* Called with every tenant frame the PE delivers to VM 'vm' of tenant
@@ -258,5 +259,18 @@ int nvo_pe_node_local_send(struct nvo_pe_node *, uint32_t tenant,
 
 /* The cfg.access_ctx of a PE (NULL without an access side). */
 void *nvo_pe_node_access_ctx(const struct nvo_pe_node *);
+/* A second MAC VM 'vm' receives (an NLB cluster's MAC, which it never
+ * sources, so the table never learns it): a frame to it is unknown
+ * unicast, flooded, and delivered to every VM here that has it.  Returns
+ * 0 or EINVAL (no such tenant or VM, a group MAC). */
+int nvo_pe_node_add_vm_mac(struct nvo_pe_node *, uint32_t tenant,
+                           uint32_t vm, const uint8_t mac[6]);
+
+/* VM 'vm' of 'tenant' left this PE (a move): it receives nothing more,
+ * its local MAC entry is removed (a frame to it floods until the MAC is
+ * learned elsewhere), its number is not reused.  Returns 0 or EINVAL (no
+ * such VM, or removed already). */
+int nvo_pe_node_remove_vm(struct nvo_pe_node *, uint32_t tenant,
+                          uint32_t vm);
 
 #endif /* NVO_PE_NODE_H */

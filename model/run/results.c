@@ -625,6 +625,60 @@ write_overlay_labels__(xmlTextWriterPtr w, const struct nvo_sim_overlay *o,
     attr_u64__(w, "label-state", pe ? nvo_pe_node_label_state(pe) : n);
 }
 
+/* <vm-traffic>: what the VMs' stacks sent (ARP, broadcast, multicast,
+ * NLB) and the moves, when the scenario has any (docs/outputs.md). */
+static void
+write_vm_traffic__(xmlTextWriterPtr w, const struct nvo_sim *sim)
+{
+    const struct nvo_sim_overlay *o = sim->overlay;
+    if (!nvo_sim_overlay_has_vm_stack(o)) {
+        return;
+    }
+    struct nvo_traffic_vm_stats v;
+    nvo_traffic_vm_get_stats(sim->traffic, &v);
+    struct nvo_sim_overlay_totals t;
+    nvo_sim_overlay_totals(o, &t);
+    xmlTextWriterStartElement(w, BAD_CAST "vm-traffic");
+    attr_u64__(w, "arp-requests", v.arp_requests);
+    attr_u64__(w, "arp-replies", v.arp_replies);
+    attr_u64__(w, "gratuitous-arps", o->announce_garp);
+    attr_u64__(w, "rarps", o->announce_rarp);
+    attr_u64__(w, "broadcasts", v.broadcasts);
+    attr_u64__(w, "multicasts", v.multicasts);
+    attr_u64__(w, "unknown-unicast", t.c.bum[NVO_BUM_UNKNOWN]);
+    attr_u64__(w, "nlb-frames", v.nlb_frames);
+    attr_u64__(w, "nlb-copies-ignored", v.nlb_copies_ignored);
+    attr_u64__(w, "arp-hits", v.arp_hits);
+    attr_u64__(w, "arp-queued", v.arp_queued);
+    attr_u64__(w, "arp-queue-drops", v.arp_queue_drops);
+    attr_u64__(w, "arp-waiting", v.arp_waiting);
+    attr_u64__(w, "arp-cache-entries", v.arp_entries);
+    attr_u64__(w, "arp-cache-bytes", v.arp_cache_bytes);
+    attr_u64__(w, "moves", o->moves_done);
+    attr_u64__(w, "mac-moves", t.c.moves);
+    xmlTextWriterEndElement(w);
+}
+
+/* summary.csv's arp_requests (empty without <arp>) and vm_moves (empty
+ * without <move>). */
+static void
+vm_traffic_csv__(GString *s, const struct nvo_sim *sim)
+{
+    const struct nvo_sim_overlay *o = sim->overlay;
+    struct nvo_traffic_vm_stats v;
+    if (o && o->cfg->arp) {
+        nvo_traffic_vm_get_stats(sim->traffic, &v);
+        g_string_append_printf(s, ",%" PRIu64, v.arp_requests);
+    } else {
+        g_string_append_c(s, ',');
+    }
+    if (o && o->cfg->n_moves) {
+        g_string_append_printf(s, ",%" PRIu64, o->moves_done);
+    } else {
+        g_string_append_c(s, ',');
+    }
+}
+
 /* <overlay>: totals, per tenant (summed over its PEs), per PE. */
 static void
 write_overlay__(xmlTextWriterPtr w, const struct nvo_sim *sim)
@@ -668,6 +722,7 @@ write_overlay__(xmlTextWriterPtr w, const struct nvo_sim *sim)
     }
     xmlTextWriterEndElement(w);
     write_bum_tiers__(w, sim);
+    write_vm_traffic__(w, sim);
     uint32_t T = o->cfg->n_tenants;
     struct nvo_pe_node_counters *tc = g_new0(struct nvo_pe_node_counters,
                                              T ? T : 1);
@@ -773,6 +828,7 @@ nvo_sim_summary_header(void)
                     "encap_overhead_bytes,goodput_efficiency,"
                     "pe_cpu_cycles,pe_cpu_cycles_per_frame,"
                     "overlay_vteps,overlay_vtep,"
+                    "arp_requests,vm_moves,"
                     "fingerprint,wall_s");
 }
 
@@ -865,6 +921,7 @@ nvo_sim_summary_values(const struct nvo_sim *sim)
     } else {
         g_string_append(s, ",,");
     }
+    vm_traffic_csv__(s, sim);
     g_string_append_printf(s, ",%016" PRIx64 ",%.3f",
                            sim->engine->fingerprint, sim->wall_seconds);
     return g_string_free(s, FALSE);

@@ -7,7 +7,46 @@
 #include <stdlib.h>
 
 #include "core/rng.h"
+#include "traffic/vm_arp.h"
 #include "wire/wire.h"
+
+/* The global number of VM 'vm' of local tenant 'tenant' on 'pe'. */
+static uint32_t
+global_vm__(const struct nvo_sim_overlay *o, struct nvo_pe_node *pe,
+            uint32_t tenant, uint32_t vm)
+{
+    GPtrArray *ts = o->gvm[nvo_pe_node_index(pe)];
+    if (!ts || tenant >= ts->len) {
+        return UINT32_MAX;
+    }
+    GArray *a = g_ptr_array_index(ts, tenant);
+    return vm < a->len ? g_array_index(a, uint32_t, vm) : UINT32_MAX;
+}
+
+/* Records that VM k is VM 'vm' of local tenant 'tenant' on node 'node'. */
+static void
+gvm_add__(struct nvo_sim_overlay *o, uint32_t node, uint32_t tenant,
+          uint32_t vm, uint32_t k)
+{
+    if (!o->gvm[node]) {
+        o->gvm[node] = g_ptr_array_new_with_free_func(
+            (GDestroyNotify) g_array_unref);
+    }
+    GPtrArray *ts = o->gvm[node];
+    while (ts->len <= tenant) {
+        g_ptr_array_add(ts, g_array_new(FALSE, FALSE, sizeof (uint32_t)));
+    }
+    GArray *a = g_ptr_array_index(ts, tenant);
+    while (a->len < vm) {
+        uint32_t none = UINT32_MAX;
+        g_array_append_val(a, none);
+    }
+    if (a->len == vm) {
+        g_array_append_val(a, k);
+    } else {
+        g_array_index(a, uint32_t, vm) = k;
+    }
+}
 
 /* The PE delivered a tenant frame to one of its VMs. */
 static void
@@ -15,11 +54,9 @@ deliver__(void *ctx, struct nvo_pe_node *pe, uint32_t tenant, uint32_t vm,
           const struct nvo_pkt *p)
 {
     struct nvo_sim_overlay *o = ctx;
-    (void) pe;
-    (void) tenant;
-    (void) vm;
     if (o->traffic) {
-        nvo_traffic_vm_deliver(o->traffic, p);
+        nvo_traffic_vm_deliver_to(o->traffic, global_vm__(o, pe, tenant, vm),
+                                  p);
     }
 }
 
@@ -41,6 +78,193 @@ send__(void *ctx, uint32_t vm, struct nvo_pkt *p)
     return c->bytes_out - bytes + (c->frames_out - frames) * framing;
 }
 
+
+/* ---- VM stacks and moves (docs/vm-traffic.md) --------------------------- */
+
+static const uint8_t bcast__[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+/* Sets the flood list of tenant 't' (VNI 'vni') on every PE hosting it,
+ * after a PE joined it. */
+static int
+reflood__(struct nvo_sim_overlay *o, uint32_t t, uint32_t vni)
+{
+    uint32_t H = o->n_pes, n = 0;
+    uint32_t *list = g_new(uint32_t, H ? H : 1);
+    uint32_t *all = g_new(uint32_t, H ? H : 1);
+    for (uint32_t h = 0; h < H; h++) {
+        uint32_t lt;
+        all[h] = nvo_pe_node_index(o->pes[h]);
+        if (!nvo_pe_node_find_tenant(o->pes[h], vni, &lt)) {
+            list[n++] = all[h];
+        }
+    }
+    o->tenant_n_pes[t] = n;
+    int err = 0;
+    for (uint32_t i = 0; i < n && !err; i++) {
+        struct nvo_pe_node *pe = o->pe_of_node[list[i]];
+        uint32_t lt;
+        nvo_pe_node_find_tenant(pe, vni, &lt);
+        err = o->cfg->flood_list == NVO_FLOOD_ALL_PES
+              ? nvo_pe_node_set_flood(pe, lt, all, H)
+              : nvo_pe_node_set_flood(pe, lt, list, n);
+    }
+    g_free(list);
+    g_free(all);
+    return err;
+}
+
+/* The hypervisor announces VM k after a move: a gratuitous ARP (a
+ * broadcast request for its own address) or a RARP request (RFC 903, as
+ * VMware ESXi and QEMU send: sender and target hardware address the VM's,
+ * protocol addresses 0). */
+static void
+announce__(struct nvo_sim_overlay *o, uint32_t k, bool rarp)
+{
+    const struct nvo_traffic_vm *v = &o->vms[k];
+    struct nvo_pe_node *pe = o->pe_of_node[v->node];
+    struct nvo_pkt *p = nvo_pkt_alloc(&o->net->pool, NVO_PKT_HEADROOM, 64);
+    static const uint8_t zero[6] = { 0 };
+    int err = rarp
+        ? nvo_vm_arp_build(p, NVO_ETH_TYPE_RARP, bcast__, v->mac,
+                           NVO_RARP_OP_REQUEST, v->mac, 0, v->mac, 0)
+        : nvo_vm_arp_build(p, NVO_ETH_TYPE_ARP, bcast__, v->mac,
+                           NVO_ARP_OP_REQUEST, v->mac, v->ip4, zero, v->ip4);
+    if (err) {
+        abort();                /* 42 bytes fit */
+    }
+    p->created = nvo_engine_now(o->net->engine);
+    p->tclass = NVO_TC_DATA;
+    if (rarp) {
+        o->announce_rarp++;
+    } else {
+        o->announce_garp++;
+    }
+    if (nvo_pe_node_vm_send(pe, o->vm_pe_tenant[k], o->vm_pe_vm[k], p)) {
+        abort();                /* the VM was added to this PE */
+    }
+}
+
+static void
+move__(void *m_)
+{
+    struct nvo_sim_overlay_move *m = m_;
+    struct nvo_sim_overlay *o = m->o;
+    const struct nvo_overlay_move_cfg *c = m->cfg;
+    m->ev = NVO_EVENT_NONE;
+    uint32_t k = c->vm;
+    struct nvo_traffic_vm *v = &o->vms[k];
+    struct nvo_pe_node *from = o->pe_of_node[v->node];
+    struct nvo_pe_node *to = o->pe_of_node[c->node];
+    if (from != to && to) {
+        uint32_t vni = o->cfg->first_vni + v->group, lt, nv;
+        if (nvo_pe_node_remove_vm(from, o->vm_pe_tenant[k], o->vm_pe_vm[k])) {
+            abort();            /* it was there */
+        }
+        bool joined = false;
+        if (nvo_pe_node_find_tenant(to, vni, &lt)) {
+            if (nvo_pe_node_add_tenant(to, vni, &lt)) {
+                abort();        /* checked on the first PE */
+            }
+            joined = true;
+        }
+        if (nvo_pe_node_add_vm(to, lt, v->mac, v->ip4, &nv)
+            || (joined && reflood__(o, v->group, vni))) {
+            abort();            /* a unicast MAC new on this PE */
+        }
+        for (uint32_t i = 0; i < o->n_nlb; i++) {
+            for (uint32_t j = 0; j < o->nlb[i].n_members; j++) {
+                if (o->nlb[i].members[j] == k) {
+                    nvo_pe_node_add_vm_mac(to, lt, nv, o->nlb[i].mac);
+                }
+            }
+        }
+        gvm_add__(o, c->node, lt, nv, k);
+        o->vm_pe_tenant[k] = lt;
+        o->vm_pe_vm[k] = nv;
+        v->node = c->node;
+        if (o->traffic) {
+            nvo_traffic_vm_move(o->traffic, k, c->node);
+        }
+        o->moves_done++;
+    }
+    announce__(o, k, c->rarp);
+}
+
+/* NLB clusters and timed moves. */
+static int
+vm_stack_populate__(struct nvo_sim_overlay *o)
+{
+    const struct nvo_overlay_cfg *c = o->cfg;
+    uint32_t V = c->vms_per_tenant, n_members = 0;
+    for (size_t i = 0; i < c->n_nlb; i++) {
+        n_members += c->nlb[i].vms;
+    }
+    o->n_nlb = (uint32_t) c->n_nlb;
+    o->nlb = g_new0(struct nvo_traffic_nlb, o->n_nlb ? o->n_nlb : 1);
+    o->nlb_members = g_new(uint32_t, n_members ? n_members : 1);
+    uint32_t *mem = o->nlb_members;
+    for (uint32_t i = 0; i < o->n_nlb; i++) {
+        struct nvo_traffic_nlb *l = &o->nlb[i];
+        uint32_t t = c->nlb[i].tenant;
+        /* The address after the tenant's VMs; NLB unicast mode's MAC
+         * 02:bf and the cluster IPv4 address. */
+        l->ip4 = 0x0a000000u + V + 1;
+        l->mac[0] = 0x02;
+        l->mac[1] = 0xbf;
+        nvo_wr32(&l->mac[2], l->ip4);
+        l->members = mem;
+        l->n_members = c->nlb[i].vms;
+        for (uint32_t j = 0; j < l->n_members; j++) {
+            uint32_t k = t * V + j;
+            mem[j] = k;
+            int err = nvo_pe_node_add_vm_mac(o->pe_of_node[o->vms[k].node],
+                                             o->vm_pe_tenant[k],
+                                             o->vm_pe_vm[k], l->mac);
+            if (err) {
+                return err;
+            }
+        }
+        mem += l->n_members;
+    }
+    o->moves = g_new0(struct nvo_sim_overlay_move,
+                      c->n_moves ? c->n_moves : 1);
+    for (size_t i = 0; i < c->n_moves; i++) {
+        struct nvo_sim_overlay_move *m = &o->moves[i];
+        m->o = o;
+        m->cfg = &c->moves[i];
+        if (m->cfg->vm >= o->n_vms || !o->pe_of_node[m->cfg->node]) {
+            return EINVAL;
+        }
+        m->ev = nvo_engine_schedule_at(o->net->engine, m->cfg->at, move__, m);
+    }
+    return 0;
+}
+
+static void
+vm_stack_destroy__(struct nvo_sim_overlay *o)
+{
+    for (size_t i = 0; o->moves && i < o->cfg->n_moves; i++) {
+        nvo_engine_cancel(o->engine, o->moves[i].ev);
+    }
+    g_free(o->moves);
+    g_free(o->nlb);
+    g_free(o->nlb_members);
+    for (uint32_t i = 0; o->gvm && i < o->gvm_n; i++) {
+        if (o->gvm[i]) {
+            g_ptr_array_free(o->gvm[i], TRUE);
+        }
+    }
+    g_free(o->gvm);
+}
+
+bool
+nvo_sim_overlay_has_vm_stack(const struct nvo_sim_overlay *o)
+{
+    const struct nvo_overlay_cfg *c = o->cfg;
+    return c->arp || c->broadcast_rate > 0 || c->multicast_rate > 0
+           || c->n_nlb || c->n_moves;
+}
+
 struct nvo_sim_overlay *
 nvo_sim_overlay_create(const struct nvo_scenario_cfg *cfg,
                        struct nvo_net *net, GError **error)
@@ -52,6 +276,9 @@ nvo_sim_overlay_create(const struct nvo_scenario_cfg *cfg,
     o->encap = nvo_encap_lookup(cfg->overlay.encap);
     o->pe_of_node = g_new0(struct nvo_pe_node *, topo->n_nodes + 1);
     o->pes = g_new0(struct nvo_pe_node *, topo->n_nodes + 1);
+    o->gvm = g_new0(GPtrArray *, topo->n_nodes + 1);
+    o->gvm_n = (uint32_t) topo->n_nodes;
+    o->engine = net->engine;
     struct nvo_pe_node_cfg pc;
     memset(&pc, 0, sizeof pc);
     pc.encap = o->encap;
@@ -135,6 +362,9 @@ nvo_sim_overlay_populate(struct nvo_sim_overlay *o,
                 err = nvo_pe_node_add_vm(pe, local[h], v->mac, v->ip4,
                                          &o->vm_pe_vm[k]);
             }
+            if (!err) {
+                gvm_add__(o, v->node, local[h], o->vm_pe_vm[k], k);
+            }
             ok = !err;
         }
         o->tenant_n_pes[t] = n_hosting;
@@ -164,6 +394,10 @@ nvo_sim_overlay_populate(struct nvo_sim_overlay *o,
     g_free(list);
     g_free(hosting);
     g_free(all);
+    if (ok) {
+        err = vm_stack_populate__(o);
+        ok = !err;
+    }
     if (!ok) {
         g_set_error(error, NVO_CONFIG_ERROR, NVO_CONFIG_ERROR_INVALID,
                     "%s: cannot place the overlay's VMs: %s", cfg->path,
@@ -228,6 +462,17 @@ nvo_sim_overlay_traffic_vms(struct nvo_sim_overlay *o,
     v->send = o->cfg->vtep == NVO_VTEP_LEAF ? nvo_sim_overlay_leaf_send__
                                             : send__;
     v->ctx = o;
+    const struct nvo_overlay_cfg *c = o->cfg;
+    v->arp = c->arp;
+    v->arp_cfg.timeout = c->arp_timeout;
+    v->arp_cfg.retrans = c->arp_retrans;
+    v->arp_cfg.queue_max = c->arp_queue;
+    v->broadcast_rate = c->broadcast_rate;
+    v->multicast_rate = c->multicast_rate;
+    v->broadcast_size = c->broadcast_size;
+    v->multicast_size = c->multicast_size;
+    v->nlb = o->nlb;
+    v->n_nlb = o->n_nlb;
 }
 
 void
@@ -262,6 +507,7 @@ nvo_sim_overlay_destroy(struct nvo_sim_overlay *o)
     if (!o) {
         return;
     }
+    vm_stack_destroy__(o);
     g_free(o->pe_of_node);
     g_free(o->pes);
     g_free(o->vms);

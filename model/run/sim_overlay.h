@@ -41,7 +41,29 @@ struct nvo_sim_overlay {
     struct nvo_access_hv **hv_of_node;  /* node index -> it, or NULL */
     struct nvo_tor_vtep **vteps;        /* parallel to pes */
     uint32_t *hv_leaf;                  /* node index -> its leaf's node */
+    /* VM stacks and moves (docs/vm-traffic.md). */
+    GPtrArray **gvm;                    /* per node: per local tenant a
+                                         * GArray of global VM numbers */
+    struct nvo_traffic_nlb *nlb;        /* the clusters */
+    uint32_t *nlb_members;
+    uint32_t n_nlb;
+    struct nvo_sim_overlay_move *moves; /* scheduled */
+    uint64_t moves_done;                /* VMs moved to another PE */
+    uint64_t announce_garp;             /* gratuitous ARPs sent */
+    uint64_t announce_rarp;             /* RARPs sent */
+    uint32_t gvm_n;                     /* nodes in gvm */
+    struct nvo_engine *engine;          /* the net's (outlives it) */
 };
+
+struct nvo_sim_overlay_move {
+    struct nvo_sim_overlay *o;
+    const struct nvo_overlay_move_cfg *cfg;
+    nvo_event_id ev;
+};
+
+/* True if the scenario uses ARP, BUM rates, NLB or moves (results.xml
+ * then has <vm-traffic>). */
+bool nvo_sim_overlay_has_vm_stack(const struct nvo_sim_overlay *);
 
 /* Adds every node of 'topo' to 'net' (before its links), each hypervisor
  * as a PE of the overlay's encapsulation.  Returns the overlay, or NULL

@@ -38,6 +38,22 @@ struct host {
     uint32_t n_vms;             /* VM mode: VMs on it */
     bool busy;                  /* VM mode: the NIC is sending */
     nvo_event_id nic_ev;        /* VM mode: its end, or NVO_EVENT_NONE */
+    struct ctl_frame *cq_head, *cq_tail;    /* VM mode: frames the VMs'
+                                 * stacks send (ARP, BUM, frames that
+                                 * waited for ARP), before the flows' */
+};
+
+struct ctl_frame {              /* a frame of a VM's stack, to send */
+    struct nvo_pkt *p;
+    uint32_t vm;
+    struct ctl_frame *next;
+};
+
+struct vm_bum {                 /* a VM's broadcast / multicast source */
+    struct nvo_traffic *tr;
+    uint32_t vm;
+    struct nvo_rng rng;         /* "vm<k>/bum" */
+    nvo_event_id ev;
 };
 
 struct source {                 /* one sending host of one generator */
@@ -87,6 +103,10 @@ struct nvo_traffic {
     struct nvo_hist latency, fct;
     nvo_time_t deadline;        /* drain: stop the engine from then on */
     bool deadline_hit;
+    struct nvo_vm_arp *arp;     /* VM mode with ARP: per VM */
+    struct vm_bum *bum;         /* VM mode with BUM rates: per VM */
+    uint32_t *vm_nlb;           /* per VM: its NLB cluster + 1, or 0 */
+    struct nvo_traffic_vm_stats vs;
 };
 
 static const char *const pattern_names[NVO_PATTERN_N] = {
@@ -117,6 +137,9 @@ nvo_pattern_from_name(const char *name, enum nvo_pattern *p)
 /* ---- Packets ------------------------------------------------------------ */
 
 static void nic_send__(struct host *h);
+static uint64_t arp_out__(struct nvo_traffic *tr, uint32_t vm,
+                          struct nvo_pkt *p);
+static void nic_busy__(struct host *h, uint64_t wire);
 
 static uint32_t
 hdr_bytes__(const struct nvo_traffic *tr, uint8_t proto)
@@ -142,6 +165,14 @@ make_packet__(struct nvo_traffic *tr, struct flow *f, uint32_t chunk)
         memcpy(s.dst_mac, b->mac, 6);
         s.src_ip4 = a->ip4;
         s.dst_ip4 = b->ip4;
+        if (tr->vm_nlb && tr->vm_nlb[f->dst_ep]
+            && tr->vm_nlb[f->dst_ep] != tr->vm_nlb[f->src_ep]) {
+            const struct nvo_traffic_nlb *c =
+                &tr->vm.nlb[tr->vm_nlb[f->dst_ep] - 1];
+            memcpy(s.dst_mac, c->mac, 6);
+            s.dst_ip4 = c->ip4;
+            tr->vs.nlb_frames++;
+        }
         goto l4;
     }
     memcpy(s.src_mac, src->mac, 6);
@@ -257,6 +288,18 @@ static void
 nic_send__(struct host *h)
 {
     struct nvo_traffic *tr = h->tr;
+    if (h->cq_head) {
+        struct ctl_frame *c = h->cq_head;
+        h->cq_head = c->next;
+        if (!h->cq_head) {
+            h->cq_tail = NULL;
+        }
+        uint32_t clen = nvo_pkt_len(c->p);
+        uint64_t cw = tr->vm.send(tr->vm.ctx, c->vm, c->p);
+        g_free(c);
+        nic_busy__(h, cw ? cw : clen);
+        return;
+    }
     struct rr *rr = &h->rr[0];
     if (!rr->head) {
         return;
@@ -266,10 +309,16 @@ nic_send__(struct host *h)
     uint32_t len = nvo_pkt_len(p);
     tr->pkts_sent++;
     tr->bytes_sent += len;
-    uint64_t wire = tr->vm.send(tr->vm.ctx, f->src_ep, p);
-    if (!wire) {
-        wire = len;
-    }
+    uint64_t wire = tr->arp ? arp_out__(tr, f->src_ep, p)
+                            : tr->vm.send(tr->vm.ctx, f->src_ep, p);
+    nic_busy__(h, wire ? wire : len);
+}
+
+/* VM mode: the NIC is busy for 'wire' bytes at its first uplink's rate. */
+static void
+nic_busy__(struct host *h, uint64_t wire)
+{
+    struct nvo_traffic *tr = h->tr;
     struct nvo_node *n = h->node;
     uint64_t bps = n->n_ports ? nvo_net_link(tr->net, n->link[0])->cfg.rate_bps
                               : 0;
@@ -538,7 +587,7 @@ arrival__(void *s_)
     if (now >= g->cfg.stop) {
         return;
     }
-    struct host *h = s->host;
+    struct host *h = tr->vm_mode ? &tr->hosts[tr->ep_host[s->ep]] : s->host;
     struct flow *f = g_new0(struct flow, 1);
     g_ptr_array_add(tr->flows, f);
     f->id = tr->flows->len;
@@ -560,6 +609,363 @@ arrival__(void *s_)
     kick__(h, f->port);
     if (!g->cfg.max_flows || s->n_flows < g->cfg.max_flows) {
         schedule_arrival__(s);
+    }
+}
+
+/* ---- VM stacks: ARP, broadcast and multicast, NLB (docs/vm-traffic.md) */
+
+static const uint8_t bcast_mac__[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+static const uint8_t zero_mac__[6] = { 0 };
+/* mDNS (RFC 6762): 224.0.0.251, MAC 01:00:5e:00:00:fb (RFC 1112). */
+static const uint8_t mdns_mac__[6] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0xfb };
+#define MDNS_IP4 0xe00000fbu
+#define MDNS_PORT 5353
+#define NBNS_PORT 137           /* NetBIOS name service (RFC 1002) */
+
+/* Queues a frame of VM 'vm''s stack at its hypervisor's NIC. */
+static void
+cq_push__(struct nvo_traffic *tr, uint32_t vm, struct nvo_pkt *p)
+{
+    struct host *h = &tr->hosts[tr->ep_host[vm]];
+    struct ctl_frame *c = g_new(struct ctl_frame, 1);
+    c->p = p;
+    c->vm = vm;
+    c->next = NULL;
+    if (h->cq_tail) {
+        h->cq_tail->next = c;
+    } else {
+        h->cq_head = c;
+    }
+    h->cq_tail = c;
+    if (!h->busy && h->node->up) {
+        /* Sent from an event of its own, not inside the PE's delivery
+         * that may have called this. */
+        h->busy = true;
+        h->nic_ev = nvo_engine_schedule(tr->net->engine, 0, nic_done__, h);
+    }
+}
+
+static void
+cq_free__(struct host *h)
+{
+    while (h->cq_head) {
+        struct ctl_frame *c = h->cq_head;
+        h->cq_head = c->next;
+        nvo_pkt_free(c->p);
+        g_free(c);
+    }
+    h->cq_tail = NULL;
+}
+
+static struct nvo_pkt *
+arp_frame__(struct nvo_traffic *tr, uint16_t op, const uint8_t dst[6],
+            const uint8_t src[6], const uint8_t sha[6], uint32_t spa,
+            const uint8_t tha[6], uint32_t tpa)
+{
+    struct nvo_pkt *p = nvo_pkt_alloc(&tr->net->pool, NVO_PKT_HEADROOM, 64);
+    if (nvo_vm_arp_build(p, NVO_ETH_TYPE_ARP, dst, src, op, sha, spa, tha,
+                         tpa)) {
+        abort();                /* 42 bytes fit */
+    }
+    p->created = nvo_engine_now(tr->net->engine);
+    p->tclass = NVO_TC_DATA;
+    return p;
+}
+
+static uint32_t
+frame_dst_ip4__(const struct nvo_pkt *p)
+{
+    const uint8_t *ip = nvo_pkt_at(p, p->l3_ofs);
+    return ip ? nvo_rd32(ip + 16) : 0;
+}
+
+/* A flow frame of VM 'vm': to its PE if the destination is cached (the
+ * frame gets the cached MAC), else it waits and, when due, a broadcast
+ * ARP request goes out in its place.  Returns the PE's wire bytes, or 0
+ * (the NIC then takes the frame's own length, as for a local frame). */
+static uint64_t
+arp_out__(struct nvo_traffic *tr, uint32_t vm, struct nvo_pkt *p)
+{
+    uint32_t ip = frame_dst_ip4__(p);
+    uint8_t mac[6];
+    struct nvo_pkt *dropped;
+    nvo_time_t now = nvo_engine_now(tr->net->engine);
+    switch (nvo_vm_arp_resolve(&tr->arp[vm], &tr->vm.arp_cfg, ip, now, p, mac,
+                               &dropped)) {
+    case NVO_VM_ARP_HIT:
+        tr->vs.arp_hits++;
+        memcpy(nvo_pkt_at(p, p->l2_ofs), mac, 6);
+        return tr->vm.send(tr->vm.ctx, vm, p);
+    case NVO_VM_ARP_QUEUED:
+        break;
+    case NVO_VM_ARP_REQUEST: {
+        tr->vs.arp_queued++;
+        if (dropped) {
+            tr->vs.arp_queue_drops++;
+            nvo_pkt_free(dropped);
+        }
+        const struct nvo_traffic_vm *v = &tr->vm.vms[vm];
+        tr->vs.arp_requests++;
+        struct nvo_pkt *rq = arp_frame__(tr, NVO_ARP_OP_REQUEST, bcast_mac__,
+                                         v->mac, v->mac, v->ip4, zero_mac__,
+                                         ip);
+        return tr->vm.send(tr->vm.ctx, vm, rq);
+    }
+    }
+    tr->vs.arp_queued++;
+    if (dropped) {
+        tr->vs.arp_queue_drops++;
+        nvo_pkt_free(dropped);
+    }
+    return 0;
+}
+
+/* Frames that waited for 'mac' go out, with it. */
+static void
+release__(struct nvo_traffic *tr, uint32_t vm, struct nvo_pkt *q,
+          const uint8_t mac[6])
+{
+    while (q) {
+        struct nvo_pkt *next = q->next;
+        q->next = NULL;
+        memcpy(nvo_pkt_at(q, q->l2_ofs), mac, 6);
+        cq_push__(tr, vm, q);
+        q = next;
+    }
+}
+
+/* The address VM 'vm' answers ARP for: its own, or (the first member) its
+ * NLB cluster's, with the cluster MAC. */
+static bool
+arp_answers__(const struct nvo_traffic *tr, uint32_t vm, uint32_t tpa,
+              const uint8_t **mac)
+{
+    const struct nvo_traffic_vm *v = &tr->vm.vms[vm];
+    if (tpa == v->ip4) {
+        *mac = v->mac;
+        return true;
+    }
+    if (tr->vm_nlb && tr->vm_nlb[vm]) {
+        const struct nvo_traffic_nlb *c = &tr->vm.nlb[tr->vm_nlb[vm] - 1];
+        if (c->ip4 == tpa && c->members[0] == vm) {
+            *mac = c->mac;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* An ARP frame reached VM 'vm' (RFC 826's receiver). */
+static void
+arp_in__(struct nvo_traffic *tr, uint32_t vm, const struct nvo_pkt *p)
+{
+    const uint8_t *l2 = nvo_pkt_at(p, p->l2_ofs);
+    struct nvo_arp_info a;
+    if (!tr->arp || nvo_pkt_len(p) < NVO_ETH_LEN + NVO_ARP_LEN
+        || p->size < (uint32_t) (p->l2_ofs - nvo_pkt_data_ofs(p))
+                     + NVO_ETH_LEN + NVO_ARP_LEN
+        || nvo_arp_decode(l2 + NVO_ETH_LEN, NVO_ARP_LEN, &a)) {
+        return;
+    }
+    nvo_time_t now = nvo_engine_now(tr->net->engine);
+    const struct nvo_vm_arp_cfg *cfg = &tr->vm.arp_cfg;
+    const uint8_t *mine;
+    bool for_me = a.op == NVO_ARP_OP_REQUEST && a.spa != a.tpa
+                  && arp_answers__(tr, vm, a.tpa, &mine);
+    /* The sender's entry: created by a request for this VM, updated
+     * otherwise (a reply, a gratuitous ARP) if there is one. */
+    struct nvo_pkt *q = nvo_vm_arp_learn(&tr->arp[vm], cfg, a.spa, a.sha, now,
+                                         for_me);
+    release__(tr, vm, q, a.sha);
+    if (for_me) {
+        const struct nvo_traffic_vm *v = &tr->vm.vms[vm];
+        tr->vs.arp_replies++;
+        cq_push__(tr, vm, arp_frame__(tr, NVO_ARP_OP_REPLY, a.sha, v->mac,
+                                      mine, a.tpa, a.sha, a.spa));
+    }
+}
+
+/* The next broadcast or multicast frame of a VM. */
+static void
+bum_arrival__(void *b_)
+{
+    struct vm_bum *b = b_;
+    struct nvo_traffic *tr = b->tr;
+    const struct nvo_traffic_vms *c = &tr->vm;
+    b->ev = NVO_EVENT_NONE;
+    double total = c->broadcast_rate + c->multicast_rate;
+    bool bcast = nvo_rng_uniform(&b->rng) * total < c->broadcast_rate;
+    const struct nvo_traffic_vm *v = &c->vms[b->vm];
+    struct nvo_frame_spec s;
+    memset(&s, 0, sizeof s);
+    memcpy(s.src_mac, v->mac, 6);
+    memcpy(s.dst_mac, bcast ? bcast_mac__ : mdns_mac__, 6);
+    s.src_ip4 = v->ip4;
+    s.dst_ip4 = bcast ? 0xffffffffu : MDNS_IP4;
+    s.ttl = bcast ? 64 : 255;   /* RFC 6762 11: mDNS sends TTL 255 */
+    s.proto = NVO_IPPROTO_UDP;
+    s.sport = s.dport = bcast ? NBNS_PORT : MDNS_PORT;
+    struct nvo_pkt *p = nvo_pkt_alloc(&tr->net->pool, NVO_PKT_HEADROOM, 128);
+    p->payload_size = (bcast ? c->broadcast_size : c->multicast_size) - 28;
+    if (nvo_wire_build_frame(p, &s)) {
+        abort();                /* sizes checked by the caller */
+    }
+    p->created = nvo_engine_now(tr->net->engine);
+    p->tclass = NVO_TC_DATA;
+    if (bcast) {
+        tr->vs.broadcasts++;
+    } else {
+        tr->vs.multicasts++;
+    }
+    cq_push__(tr, b->vm, p);
+    nvo_time_t t;
+    if (nvo_time_from_ps(nvo_rng_exponential(&b->rng, 1e12 / total), &t)) {
+        b->ev = nvo_engine_schedule(tr->net->engine, t, bum_arrival__, b);
+    }
+}
+
+/* Sets up the VMs' stacks (VM mode): ARP caches, BUM sources, NLB. */
+static void
+vm_stack_init__(struct nvo_traffic *tr)
+{
+    const struct nvo_traffic_vms *c = &tr->vm;
+    if (!tr->vm_mode) {
+        return;
+    }
+    if (c->arp) {
+        tr->arp = g_new0(struct nvo_vm_arp, tr->n_ep ? tr->n_ep : 1);
+    }
+    if (c->n_nlb) {
+        tr->vm_nlb = g_new0(uint32_t, tr->n_ep ? tr->n_ep : 1);
+        for (uint32_t k = 0; k < c->n_nlb; k++) {
+            for (uint32_t m = 0; m < c->nlb[k].n_members; m++) {
+                if (c->nlb[k].members[m] < tr->n_ep) {
+                    tr->vm_nlb[c->nlb[k].members[m]] = k + 1;
+                }
+            }
+        }
+    }
+    double total = c->broadcast_rate + c->multicast_rate;
+    if (!(total > 0)) {
+        return;
+    }
+    tr->bum = g_new0(struct vm_bum, tr->n_ep ? tr->n_ep : 1);
+    for (uint32_t v = 0; v < tr->n_ep; v++) {
+        struct vm_bum *b = &tr->bum[v];
+        char name[64];
+        g_snprintf(name, sizeof name, "vm%u/bum", v);
+        b->tr = tr;
+        b->vm = v;
+        nvo_rng_init(&b->rng, tr->net->cfg.seed, tr->net->cfg.run, name);
+        nvo_time_t t;
+        b->ev = NVO_EVENT_NONE;
+        if (nvo_time_from_ps(nvo_rng_exponential(&b->rng, 1e12 / total),
+                             &t)) {
+            b->ev = nvo_engine_schedule(tr->net->engine, t, bum_arrival__, b);
+        }
+    }
+}
+
+static void
+vm_stack_destroy__(struct nvo_traffic *tr)
+{
+    for (uint32_t v = 0; tr->arp && v < tr->n_ep; v++) {
+        nvo_vm_arp_clear(&tr->arp[v]);
+    }
+    for (uint32_t v = 0; tr->bum && v < tr->n_ep; v++) {
+        nvo_engine_cancel(tr->net->engine, tr->bum[v].ev);
+    }
+    g_free(tr->arp);
+    g_free(tr->bum);
+    g_free(tr->vm_nlb);
+}
+
+void
+nvo_traffic_vm_deliver_to(struct nvo_traffic *tr, uint32_t vm,
+                          const struct nvo_pkt *p)
+{
+    const uint8_t *l2 = nvo_pkt_at(p, p->l2_ofs);
+    if (!l2 || vm >= tr->n_ep) {
+        count_rx__(tr, p);      /* a VM the caller cannot name */
+        return;
+    }
+    uint16_t type = nvo_rd16(l2 + 12);
+    if (type == NVO_ETH_TYPE_ARP) {
+        arp_in__(tr, vm, p);
+        return;
+    }
+    if (p->flow_id && p->flow_id <= tr->flows->len) {
+        const struct flow *f = g_ptr_array_index(tr->flows, p->flow_id - 1);
+        if (f->dst_ep != vm) {
+            tr->vs.nlb_copies_ignored++;    /* another member's copy */
+            return;
+        }
+    }
+    count_rx__(tr, p);
+}
+
+/* Moves the flows of VM 'vm' in round robin 'from' to 'to'. */
+static void
+rr_move__(struct rr *from, struct rr *to, uint32_t vm, struct host *h)
+{
+    struct flow *f = from->head;
+    from->head = from->tail = NULL;
+    while (f) {
+        struct flow *next = f->next;
+        if (f->src_ep == vm) {
+            f->src = h;
+            rr_append__(to, f);
+        } else {
+            rr_append__(from, f);
+        }
+        f = next;
+    }
+}
+
+int
+nvo_traffic_vm_move(struct nvo_traffic *tr, uint32_t vm, uint32_t node)
+{
+    if (!tr->vm_mode || vm >= tr->n_ep || node >= nvo_net_n_nodes(tr->net)
+        || tr->host_of_node[node] < 0) {
+        return EINVAL;
+    }
+    struct host *from = &tr->hosts[tr->ep_host[vm]];
+    struct host *to = &tr->hosts[tr->host_of_node[node]];
+    if (from == to) {
+        return 0;
+    }
+    tr->ep_host[vm] = to->h;
+    from->n_vms--;
+    to->n_vms++;
+    rr_move__(&from->rr[0], &to->rr[0], vm, to);
+    struct ctl_frame *c = from->cq_head;
+    from->cq_head = from->cq_tail = NULL;
+    while (c) {
+        struct ctl_frame *next = c->next;
+        struct host *h = c->vm == vm ? to : from;
+        c->next = NULL;
+        if (h->cq_tail) {
+            h->cq_tail->next = c;
+        } else {
+            h->cq_head = c;
+        }
+        h->cq_tail = c;
+        c = next;
+    }
+    kick__(to, 0);
+    return 0;
+}
+
+void
+nvo_traffic_vm_get_stats(const struct nvo_traffic *tr,
+                         struct nvo_traffic_vm_stats *st)
+{
+    *st = tr->vs;
+    st->arp_waiting = st->arp_entries = st->arp_cache_bytes = 0;
+    for (uint32_t v = 0; tr->arp && v < tr->n_ep; v++) {
+        st->arp_waiting += nvo_vm_arp_n_queued(&tr->arp[v]);
+        st->arp_entries += tr->arp[v].n;
+        st->arp_cache_bytes += nvo_vm_arp_bytes(&tr->arp[v]);
     }
 }
 
@@ -769,7 +1175,8 @@ nvo_traffic_create_vms(struct nvo_net *net, const struct nvo_traffic_cfg *cfgs,
     for (uint32_t i = 0; i < n_nodes; i++) {
         struct nvo_node *n = nvo_net_node(net, i);
         tr->host_of_node[i] = -1;
-        if (tr->vm_mode ? !vms_on[i] : n->ops != &nvo_host_ops) {
+        if (tr->vm_mode ? !vms_on[i] && n->role != NVO_ROLE_HYPERVISOR
+                        : n->ops != &nvo_host_ops) {
             continue;
         }
         struct host *h = &tr->hosts[tr->n_hosts];
@@ -812,6 +1219,7 @@ nvo_traffic_create_vms(struct nvo_net *net, const struct nvo_traffic_cfg *cfgs,
             }
         }
     }
+    vm_stack_init__(tr);
     tr->gens = g_new0(struct tgen, n_cfgs ? n_cfgs : 1);
     tr->n_gens = n_cfgs;
     for (size_t i = 0; i < n_cfgs; i++) {
@@ -837,6 +1245,7 @@ nvo_traffic_destroy(struct nvo_traffic *tr)
         struct nvo_node *n = tr->hosts[i].node;
         if (tr->vm_mode) {
             nvo_engine_cancel(tr->net->engine, tr->hosts[i].nic_ev);
+            cq_free__(&tr->hosts[i]);
         } else {
             for (uint32_t p = 0; p < n->n_ports; p++) {
                 nvo_node_set_port_idle(n, p, NULL, NULL);
@@ -845,6 +1254,7 @@ nvo_traffic_destroy(struct nvo_traffic *tr)
         }
         g_free(tr->hosts[i].rr);
     }
+    vm_stack_destroy__(tr);
     g_free(tr->ep_host);
     g_free(tr->ep_pos);
     g_free(tr->ep_group);
@@ -860,6 +1270,20 @@ nvo_traffic_destroy(struct nvo_traffic *tr)
     g_ptr_array_free(tr->flows, TRUE);
     nvo_net_remove_route_listener(tr->net, routes_changed__, tr);
     g_free(tr);
+}
+
+struct in_net_ctx__ {
+    uint64_t *in_net;
+    guint n;
+};
+
+static void
+in_net_add__(void *ctx, const struct nvo_pkt *p)
+{
+    struct in_net_ctx__ *c = ctx;
+    if (p->flow_id && p->flow_id <= c->n) {
+        c->in_net[p->flow_id - 1] += p->payload_size;
+    }
 }
 
 /* Sorts every flow into completed, running or lost: a flow whose payload
@@ -883,6 +1307,18 @@ flow_fates__(const struct nvo_traffic *tr, struct nvo_traffic_stats *st)
                         in_net[pk->flow_id - 1] += pk->payload_size;
                     }
                 }
+            }
+        }
+    }
+    for (uint32_t v = 0; tr->arp && v < tr->n_ep; v++) {
+        struct in_net_ctx__ c = { in_net, n };
+        nvo_vm_arp_foreach_queued(&tr->arp[v], in_net_add__, &c);
+    }
+    for (uint32_t i = 0; i < tr->n_hosts; i++) {
+        for (const struct ctl_frame *c = tr->hosts[i].cq_head; c;
+             c = c->next) {
+            if (c->p->flow_id && c->p->flow_id <= n) {
+                in_net[c->p->flow_id - 1] += c->p->payload_size;
             }
         }
     }
@@ -919,6 +1355,10 @@ nvo_traffic_drain(struct nvo_traffic *tr, nvo_time_t deadline)
             s->next_arrival = NVO_EVENT_NONE;
         }
     }
+    for (uint32_t v = 0; tr->bum && v < tr->n_ep; v++) {
+        nvo_engine_cancel(tr->net->engine, tr->bum[v].ev);
+        tr->bum[v].ev = NVO_EVENT_NONE;
+    }
     tr->deadline = deadline;
     tr->deadline_hit = false;
 }
@@ -942,7 +1382,7 @@ nvo_traffic_idle(const struct nvo_traffic *tr)
 {
     for (uint32_t i = 0; i < tr->n_hosts; i++) {
         const struct host *h = &tr->hosts[i];
-        if (h->busy) {
+        if (h->busy || h->cq_head) {
             return false;
         }
         for (uint32_t p = 0; p < (h->node->n_ports ? h->node->n_ports : 1);

@@ -24,6 +24,7 @@
 #include "fabric/net.h"
 #include "core/rng.h"
 #include "core/stats.h"
+#include "traffic/vm_arp.h"
 
 enum nvo_pattern {
     NVO_PATTERN_PERMUTATION,    /* each host to one other, a derangement */
@@ -110,11 +111,32 @@ struct nvo_traffic_vm {
 typedef uint64_t nvo_traffic_vm_send_fn(void *ctx, uint32_t vm,
                                         struct nvo_pkt *p);
 
+/* A Microsoft NLB-style cluster (unicast mode) of VMs of one group: a
+ * VM outside it that sends to a member addresses the cluster's IPv4 and
+ * MAC (a MAC no VM sources), and with ARP the cluster IP resolves to the
+ * cluster MAC (members[0] answers).  docs/vm-traffic.md. */
+struct nvo_traffic_nlb {
+    uint8_t mac[6];
+    uint32_t ip4;
+    const uint32_t *members;            /* VMs; not owned */
+    uint32_t n_members;
+};
+
 struct nvo_traffic_vms {
     const struct nvo_traffic_vm *vms;   /* not owned; must outlive it */
     uint32_t n_vms, n_groups;
     nvo_traffic_vm_send_fn *send;       /* takes p */
     void *ctx;
+    /* The BUM a VM sends (docs/vm-traffic.md); zero: none of it. */
+    bool arp;                           /* resolve with ARP (else every
+                                         * VM knows every address) */
+    struct nvo_vm_arp_cfg arp_cfg;
+    double broadcast_rate;              /* per VM, frames/s, Poisson */
+    double multicast_rate;
+    uint32_t broadcast_size;            /* IP bytes, >= 28 */
+    uint32_t multicast_size;
+    const struct nvo_traffic_nlb *nlb;  /* not owned */
+    uint32_t n_nlb;
 };
 
 struct nvo_traffic *nvo_traffic_create_vms(struct nvo_net *net,
@@ -125,6 +147,37 @@ struct nvo_traffic *nvo_traffic_create_vms(struct nvo_net *net,
 /* A tenant frame of this traffic reached its VM (VM mode); 'p' is the
  * caller's. */
 void nvo_traffic_vm_deliver(struct nvo_traffic *, const struct nvo_pkt *p);
+
+/* A frame reached VM 'vm' (VM mode): ARP is answered or learned (and
+ * frames waiting for it sent), a flow's frame counted if 'vm' is its
+ * destination (an NLB cluster's other members drop their copies).  'p'
+ * is the caller's. */
+void nvo_traffic_vm_deliver_to(struct nvo_traffic *, uint32_t vm,
+                               const struct nvo_pkt *p);
+
+/* VM 'vm' now sends from hypervisor node 'node' (a VM move): its flows
+ * and queued frames go to that NIC.  Returns 0 or EINVAL (not a
+ * hypervisor of the traffic). */
+int nvo_traffic_vm_move(struct nvo_traffic *, uint32_t vm, uint32_t node);
+
+/* VM-mode counters: what the VMs' stacks sent and received. */
+struct nvo_traffic_vm_stats {
+    uint64_t arp_requests;      /* broadcast ARP requests sent */
+    uint64_t arp_replies;       /* unicast ARP replies sent */
+    uint64_t arp_hits;          /* frames whose address was cached */
+    uint64_t arp_queued;        /* frames that waited for a reply */
+    uint64_t arp_queue_drops;   /* oldest waiting frames dropped at the
+                                 * queue limit */
+    uint64_t arp_waiting;       /* frames waiting now */
+    uint64_t broadcasts;        /* broadcast frames (not ARP) sent */
+    uint64_t multicasts;        /* multicast frames sent */
+    uint64_t nlb_frames;        /* flow frames sent to a cluster MAC */
+    uint64_t nlb_copies_ignored;  /* copies other members received */
+    uint64_t arp_entries;       /* cache entries, every VM */
+    uint64_t arp_cache_bytes;   /* their arrays' bytes */
+};
+void nvo_traffic_vm_get_stats(const struct nvo_traffic *,
+                              struct nvo_traffic_vm_stats *);
 
 /* Flow 'i' (0-based, in arrival order): its source and destination
  * endpoints (VM mode: VMs; else host indices in node order) and arrival
