@@ -175,7 +175,32 @@ struct nvo_underlay_cfg {
 /* <overlay>: tenants' VMs on the hypervisors (then PEs), their traffic
  * encapsulated across the fabric.  See docs/scenarios.md. */
 enum nvo_flood_list { NVO_FLOOD_VNI_PES, NVO_FLOOD_ALL_PES };
-enum nvo_placement { NVO_PLACE_ROUND_ROBIN, NVO_PLACE_RANDOM };
+enum nvo_placement { NVO_PLACE_ROUND_ROBIN, NVO_PLACE_RANDOM,
+                     NVO_PLACE_PACKED_PER_LEAF };
+
+/* One <vm> of an explicit <tenant>. */
+struct nvo_vm_cfg {
+    uint8_t mac[6];             /* has_mac: as written; else the default */
+    bool has_mac, has_ip;
+    uint32_t ip4;               /* has_ip: host order */
+    uint32_t node;              /* its hypervisor's node index */
+    int line;
+};
+
+/* One explicit <tenant>: its VMs are the <vm> children (VM numbers 0 ..
+ * n_explicit - 1 in the tenant), then vms="N" more placed by 'placement'. */
+struct nvo_tenant_cfg {
+    uint32_t vni;
+    bool has_label;
+    uint32_t label;             /* <tenant label>, an MPLS label 16 ..
+                                 * 1048575: what the MPLS encapsulations
+                                 * carry for this tenant instead of vni */
+    size_t n_explicit;
+    struct nvo_vm_cfg *vms;     /* the <vm> children */
+    uint32_t n_generated;       /* vms="N", 0 if absent */
+    enum nvo_placement placement;       /* of the generated ones */
+    int line;
+};
 
 struct nvo_overlay_cfg {
     bool enabled;               /* the scenario has <overlay> */
@@ -188,6 +213,11 @@ struct nvo_overlay_cfg {
                                  * default 5000 */
     enum nvo_placement placement;       /* default round-robin */
     int vm_oui;                 /* enum nvo_vm_oui; default vmware */
+    /* Explicit tenants (<tenant> elements instead of <tenants>): then
+     * n_tenants is their number and vms_per_tenant and first_vni are 0. */
+    size_t n_tenant_cfgs;
+    struct nvo_tenant_cfg *tenant_cfgs;     /* file order */
+    uint32_t tenants_per_pe;    /* <tenants tenants-per-hypervisor>; 0: no */
 };
 
 /* Patterns (enum nvo_pattern) and size distributions (enum

@@ -9,6 +9,7 @@
 #include <glib.h>
 
 #include "fabric/switch.h"
+#include "overlay/vm_index.h"
 #include "wire/wire.h"
 
 struct pen_vm {
@@ -34,6 +35,7 @@ struct nvo_pe_node {
     GHashTable *by_vni;                 /* vni -> tenant + 1 */
     struct nvo_mac_table *mac;
     struct nvo_pe_node_counters c;
+    struct nvo_vm_index vm_index;       /* (tenant, MAC) -> local VM */
 };
 
 const char *
@@ -90,6 +92,7 @@ destroy__(struct nvo_node *n)
         g_hash_table_destroy(pe->by_vni);
     }
     nvo_mac_table_destroy(pe->mac);
+    nvo_vm_index_fini(&pe->vm_index);
 }
 
 static const struct nvo_node_ops pe_ops = {
@@ -226,15 +229,13 @@ deliver_vm(struct nvo_pe_node *pe, struct pen_tenant *te, uint32_t vm,
     }
 }
 
+/* The local VM of tenant 'te' with MAC 'mac', or -1: O(1). */
 static int64_t
-find_vm(const struct pen_tenant *te, uint64_t mac)
+find_vm(const struct nvo_pe_node *pe, const struct pen_tenant *te,
+        uint64_t mac)
 {
-    for (uint32_t v = 0; v < te->n_vms; v++) {
-        if (te->vms[v].mac == mac) {
-            return v;
-        }
-    }
-    return -1;
+    return nvo_vm_index_find(&pe->vm_index, (uint32_t) (te - pe->tenants),
+                             mac);
 }
 
 static void
@@ -348,7 +349,7 @@ rx_overlay(void *ctx, struct nvo_node *n, struct nvo_pkt *p)
             deliver_vm(pe, te, v, p);
         }
     } else {
-        int64_t vm = find_vm(te, dmac);
+        int64_t vm = find_vm(pe, te, dmac);
         if (vm < 0) {
             drop_(pe, te, NVO_PE_DROP_NO_VM);
         } else {
@@ -377,6 +378,7 @@ nvo_pe_node_create(struct nvo_net *net, const char *name,
     struct nvo_pe_node *pe = NVO_CONTAINER_OF(n, struct nvo_pe_node, node);
     pe->cfg = *cfg;
     pe->by_vni = g_hash_table_new(g_direct_hash, g_direct_equal);
+    nvo_vm_index_init(&pe->vm_index, &n->mem);
     struct nvo_mac_table_cfg mc;
     memset(&mc, 0, sizeof mc);
     mc.aging = cfg->mac_aging;
@@ -486,7 +488,7 @@ nvo_pe_node_add_vm(struct nvo_pe_node *pe, uint32_t tenant,
     }
     struct pen_tenant *te = &pe->tenants[tenant];
     uint64_t m = nvo_mac_from_bytes(mac);
-    if (find_vm(te, m) >= 0) {
+    if (find_vm(pe, te, m) >= 0) {
         return EEXIST;
     }
     if (te->n_vms == te->cap_vms) {
@@ -497,6 +499,10 @@ nvo_pe_node_add_vm(struct nvo_pe_node *pe, uint32_t tenant,
         }
         te->vms = a;
         te->cap_vms = cap;
+    }
+    int error = nvo_vm_index_add(&pe->vm_index, tenant, m, te->n_vms);
+    if (error) {
+        return error;
     }
     te->vms[te->n_vms] = (struct pen_vm) { .mac = m, .ip4 = ip4 };
     *vm = te->n_vms++;

@@ -559,8 +559,7 @@ write_overlay__(xmlTextWriterPtr w, const struct nvo_sim *sim)
     for (uint32_t t = 0; t < T; t++) {
         for (uint32_t i = 0; i < o->n_pes; i++) {
             uint32_t lt;
-            if (nvo_pe_node_find_tenant(o->pes[i], o->cfg->first_vni + t,
-                                        &lt)) {
+            if (nvo_pe_node_find_tenant(o->pes[i], o->tenant_id[t], &lt)) {
                 continue;       /* no VM of the tenant there */
             }
             const uint64_t *sx = (const uint64_t *)
@@ -573,7 +572,7 @@ write_overlay__(xmlTextWriterPtr w, const struct nvo_sim *sim)
     }
     for (uint32_t t = 0; t < T; t++) {
         xmlTextWriterStartElement(w, BAD_CAST "tenant");
-        attr_u64__(w, "vni", (uint64_t) o->cfg->first_vni + t);
+        attr_u64__(w, "vni", o->tenant_vni[t]);
         attr_u64__(w, "pes", o->tenant_n_pes[t]);
         write_pe_counters__(w, &tc[t]);
         xmlTextWriterEndElement(w);

@@ -27,6 +27,10 @@ struct nvo_sim_overlay {
     uint64_t bum_link_frames;           /* BUM frames sent on links, */
     uint64_t bum_link_bytes;            /* each link a time; bytes with
                                          * the framing */
+    uint32_t n_tenants;                 /* tenants, in file order: */
+    uint32_t *tenant_vni;               /* per tenant: its VNI */
+    uint32_t *tenant_id;                /* the id its frames carry (the
+                                         * VNI, or an MPLS tenant's label) */
 };
 
 /* Adds every node of 'topo' to 'net' (before its links), each hypervisor
