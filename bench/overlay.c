@@ -360,6 +360,7 @@ struct hops_result {
     double run_s, sim_s, hops_per_s;
     uint64_t hops, sent, delivered, events;
     uint64_t vm_frames, remote_unicast, floods, frames_out;
+    uint64_t peak_pkts;         /* most packets out of the pool at once */
 };
 
 static uint64_t
@@ -514,6 +515,7 @@ hops_child__(void *job_, void *res_)
     }
     nvo_net_start(net);
     uint64_t ev0 = e->n_executed, hops0 = packet_hops(net);
+    net->pool.n_peak = net->pool.n_live;
     nvo_time_t sim0 = nvo_engine_now(e);
     double t0 = cpu_seconds();
     if (o) {
@@ -533,6 +535,7 @@ hops_child__(void *job_, void *res_)
     r->events = e->n_executed - ev0;
     r->hops = packet_hops(net) - hops0;
     r->hops_per_s = r->run_s > 0 ? (double) r->hops / r->run_s : 0;
+    r->peak_pkts = net->pool.n_peak;
     struct nvo_traffic_stats st;
     nvo_traffic_get_stats(tr, &st);
     r->sent = st.pkts_sent;
@@ -598,10 +601,14 @@ run_hops(const struct size3 *sz, uint64_t packets)
         double ratio = r[1].hops_per_s / r[0].hops_per_s;
         printf("\noverlay: %" PRIu64 " VM frames, %" PRIu64 " known remote "
                "unicast, %" PRIu64 " flooded, %" PRIu64 " VXLAN frames out; "
-               "events per packet-hop: underlay %.2f, overlay %.2f\n",
-               r[1].vm_frames, r[1].remote_unicast, r[1].floods,
+               "events per packet-hop: underlay %.2f, overlay %.2f; packets "
+               "in flight at most: underlay %" PRIu64 ", overlay %" PRIu64
+               "\n", r[1].vm_frames, r[1].remote_unicast, r[1].floods,
                r[1].frames_out, (double) r[0].events / (double) r[0].hops,
-               (double) r[1].events / (double) r[1].hops);
+               (double) r[1].events / (double) r[1].hops, r[0].peak_pkts,
+               r[1].peak_pkts);
+        printf("the same packet-hops in both runs (the same pairs and "
+               "packets): %s\n", r[0].hops == r[1].hops ? "yes" : "NO");
         printf("\ntargets:\n  overlay packet-hops/s at least %.1f of the "
                "underlay's: %.2f, %s\n", TARGET_RATIO, ratio,
                ratio >= TARGET_RATIO ? "met" : "NOT met");

@@ -232,7 +232,9 @@ cfg_overlay_tenant_list(struct cfg_doc *d, const xmlNode *ov,
     GHashTable *labels = g_hash_table_new(g_direct_hash, g_direct_equal);
     uint64_t total = 0;
     size_t i = 0;
+    const xmlNode **nodes = g_new(const xmlNode *, n ? n : 1);
     CFG_FOR_CHILD(tn, ov, "tenant") {
+        nodes[i] = tn;
         struct nvo_tenant_cfg *tc = &o->tenant_cfgs[i++];
         tc->line = cfg_line(d, tn);
         tc->placement = NVO_PLACE_ROUND_ROBIN;
@@ -320,17 +322,12 @@ cfg_overlay_tenant_list(struct cfg_doc *d, const xmlNode *ov,
         gpointer at = tc->has_label ? NULL
                       : g_hash_table_lookup(labels, GUINT_TO_POINTER(tc->vni));
         if (at) {
-            CFG_FOR_CHILD(tn, ov, "tenant") {
-                if (cfg_line(d, tn) == tc->line) {
-                    cfg_err_attr(d, tn, "vni", "with %s this tenant's label "
-                                 "is its VNI, which is also the label of "
-                                 "the tenant at line %d", ops->name,
-                                 GPOINTER_TO_INT(at));
-                    break;
-                }
-            }
+            cfg_err_attr(d, nodes[k], "vni", "with %s this tenant's label is "
+                         "its VNI, which is also the label of the tenant at "
+                         "line %d", ops->name, GPOINTER_TO_INT(at));
         }
     }
+    g_free(nodes);
     g_hash_table_destroy(vnis);
     g_hash_table_destroy(labels);
     if (total > (uint64_t) NVO_VM_MAC_MAX_INDEX + 1) {

@@ -25,6 +25,8 @@ struct pen_tenant {
     uint32_t n_flood;
     GHashTable *tunnels;                /* node + 1 -> struct nvo_tunnel * */
     struct nvo_pe_node_counters c;
+    uint32_t last_dst;                  /* tunnels' last lookup, */
+    const struct nvo_tunnel *last_tunnel;   /* cached (NULL: none) */
 };
 
 struct nvo_pe_node {
@@ -36,6 +38,8 @@ struct nvo_pe_node {
     struct nvo_mac_table *mac;
     struct nvo_pe_node_counters c;
     struct nvo_vm_index vm_index;       /* (tenant, MAC) -> local VM */
+    uint32_t last_vni, last_ix;         /* by_vni's last hit (ix 0: none;
+                                         * tenants are never removed) */
 };
 
 const char *
@@ -143,9 +147,14 @@ seg_mtu(const struct nvo_pe_node *pe)
 static const struct nvo_tunnel *
 tunnel_to(struct nvo_pe_node *pe, struct pen_tenant *te, uint32_t dst)
 {
+    if (te->last_tunnel && te->last_dst == dst) {
+        return te->last_tunnel;        /* a flow's frames: one lookup */
+    }
     gpointer key = GUINT_TO_POINTER(dst + 1);
     struct nvo_tunnel *t = g_hash_table_lookup(te->tunnels, key);
     if (t) {
+        te->last_dst = dst;
+        te->last_tunnel = t;
         return t;
     }
     const struct nvo_node *d = nvo_net_node(pe->node.net, dst);
@@ -171,6 +180,8 @@ tunnel_to(struct nvo_pe_node *pe, struct pen_tenant *te, uint32_t dst)
         abort();                /* add_tenant() built one with this vni */
     }
     g_hash_table_insert(te->tunnels, key, t);
+    te->last_dst = dst;
+    te->last_tunnel = t;
     return t;
 }
 
@@ -318,8 +329,14 @@ rx_overlay(void *ctx, struct nvo_node *n, struct nvo_pkt *p)
         return;
     }
     pe->c.rx_decap++;
-    uintptr_t ix = GPOINTER_TO_UINT(g_hash_table_lookup(pe->by_vni,
-                                                        GUINT_TO_POINTER(vni)));
+    uintptr_t ix = pe->last_ix && pe->last_vni == vni
+        ? pe->last_ix
+        : GPOINTER_TO_UINT(g_hash_table_lookup(pe->by_vni,
+                                               GUINT_TO_POINTER(vni)));
+    if (ix) {
+        pe->last_vni = vni;
+        pe->last_ix = (uint32_t) ix;
+    }
     if (!ix) {
         pe->c.unwanted++;
         drop_(pe, NULL, NVO_PE_DROP_NO_TENANT);
