@@ -507,8 +507,8 @@ hops_child__(void *job_, void *res_)
     }
     if (error) {
         r->error = error;
-        nvo_sim_overlay_destroy(o);
         nvo_net_destroy(net);
+        nvo_sim_overlay_destroy(o);
         nvo_engine_destroy(e);
         nvo_topo_cfg_destroy(topo);
         return;
@@ -558,8 +558,8 @@ hops_child__(void *job_, void *res_)
     }
     nvo_net_stop(net);
     nvo_traffic_destroy(tr);
-    nvo_sim_overlay_destroy(o);
     nvo_net_destroy(net);
+    nvo_sim_overlay_destroy(o);
     nvo_engine_destroy(e);
     nvo_topo_cfg_destroy(topo);
 }

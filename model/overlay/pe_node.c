@@ -27,6 +27,8 @@ struct pen_tenant {
     struct nvo_pe_node_counters c;
     uint32_t last_dst;                  /* tunnels' last lookup, */
     const struct nvo_tunnel *last_tunnel;   /* cached (NULL: none) */
+    bool flood_shared;                  /* 'flood' is the caller's (may
+                                         * list this PE: skipped) */
 };
 
 struct nvo_pe_node {
@@ -88,8 +90,12 @@ destroy__(struct nvo_node *n)
     for (uint32_t t = 0; t < pe->n_tenants; t++) {
         struct pen_tenant *te = &pe->tenants[t];
         free(te->vms);
-        free(te->flood);
-        g_hash_table_destroy(te->tunnels);
+        if (!te->flood_shared) {
+            free(te->flood);
+        }
+        if (te->tunnels) {
+            g_hash_table_destroy(te->tunnels);
+        }
     }
     free(pe->tenants);
     if (pe->by_vni) {
@@ -151,6 +157,12 @@ tunnel_to(struct nvo_pe_node *pe, struct pen_tenant *te, uint32_t dst)
         return te->last_tunnel;        /* a flow's frames: one lookup */
     }
     gpointer key = GUINT_TO_POINTER(dst + 1);
+    if (!te->tunnels) {
+        /* Made at first use: most (PE, tenant) pairs of a large overlay
+         * talk to few PEs, many to none. */
+        te->tunnels = g_hash_table_new_full(g_direct_hash, g_direct_equal,
+                                            NULL, g_free);
+    }
     struct nvo_tunnel *t = g_hash_table_lookup(te->tunnels, key);
     if (t) {
         te->last_dst = dst;
@@ -488,8 +500,6 @@ nvo_pe_node_add_tenant(struct nvo_pe_node *pe, uint32_t vni, uint32_t *tenant)
     struct pen_tenant *te = &pe->tenants[pe->n_tenants];
     memset(te, 0, sizeof *te);
     te->vni = vni;
-    te->tunnels = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
-                                        g_free);
     g_hash_table_insert(pe->by_vni, GUINT_TO_POINTER(vni),
                         GUINT_TO_POINTER(pe->n_tenants + 1));
     *tenant = pe->n_tenants++;
@@ -549,9 +559,12 @@ nvo_pe_node_set_flood(struct nvo_pe_node *pe, uint32_t tenant,
         }
     }
     struct pen_tenant *te = &pe->tenants[tenant];
-    free(te->flood);
+    if (!te->flood_shared) {
+        free(te->flood);
+    }
     te->flood = a;
     te->n_flood = k;
+    te->flood_shared = false;
     return 0;
 }
 
@@ -600,6 +613,9 @@ nvo_pe_node_vm_send(struct nvo_pe_node *pe, uint32_t tenant, uint32_t vm,
      * and to every other local VM of the VNI. */
     COUNT(pe, te, bum[kind], 1);
     for (uint32_t i = 0; i < te->n_flood; i++) {
+        if (te->flood[i] == pe->node.index) {
+            continue;           /* a shared list names this PE too */
+        }
         COUNT(pe, te, bum_copies, 1);
         encap_send(pe, te, te->flood[i], nvo_pkt_clone(p), NVO_TC_BUM);
     }
@@ -652,5 +668,35 @@ nvo_pe_node_find_tenant(const struct nvo_pe_node *pe, uint32_t vni,
         return ENOENT;
     }
     *tenant = (uint32_t) (ix - 1);
+    return 0;
+}
+
+int
+nvo_pe_node_check_flood(const struct nvo_net *net, const uint32_t *pes,
+                        uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        if (pes[i] >= nvo_net_n_nodes(net)
+            || !nvo_pe_node_of(nvo_net_node(net, pes[i]))) {
+            return EINVAL;
+        }
+    }
+    return 0;
+}
+
+int
+nvo_pe_node_set_flood_shared(struct nvo_pe_node *pe, uint32_t tenant,
+                             const uint32_t *pes, uint32_t n)
+{
+    if (tenant >= pe->n_tenants) {
+        return EINVAL;
+    }
+    struct pen_tenant *te = &pe->tenants[tenant];
+    if (!te->flood_shared) {
+        free(te->flood);
+    }
+    te->flood = (uint32_t *) pes;      /* only read */
+    te->n_flood = n;
+    te->flood_shared = true;
     return 0;
 }

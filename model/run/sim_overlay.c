@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/rng.h"
 #include "run/overlay_place.h"
@@ -113,12 +114,18 @@ nvo_sim_overlay_populate(struct nvo_sim_overlay *o,
     uint32_t *last = g_new0(uint32_t, n_nodes ? n_nodes : 1);
     uint32_t *local = g_new0(uint32_t, n_nodes ? n_nodes : 1);
     uint32_t *list = g_new(uint32_t, H ? H : 1);   /* flood list */
+    /* The flood lists, one per tenant (or one of all PEs), shared by the
+     * tenant's PEs: at most one entry per VM. */
     uint32_t *all = g_new(uint32_t, H ? H : 1);
     for (uint32_t h = 0; h < H; h++) {
         all[h] = nvo_pe_node_index(o->pes[h]);
     }
+    o->flood_all = all;
+    o->flood_pool = g_new(uint32_t, o->n_vms ? o->n_vms : 1);
+    uint32_t pool_used = 0;
     bool ok = true;
-    int err = 0;
+    int err = nvo_pe_node_check_flood(o->net, all, H);
+    ok = !err;
     for (uint32_t t = 0; t < T && ok; t++) {
         uint32_t n_hosting = 0;
         for (uint32_t k = pl.tenant_first[t];
@@ -149,19 +156,21 @@ nvo_sim_overlay_populate(struct nvo_sim_overlay *o,
         /* Sorted by node, so that a flood's copies go out in node order
          * whatever the placement. */
         qsort(list, n_hosting, sizeof *list, u32_cmp__);
+        uint32_t *shared = &o->flood_pool[pool_used];
+        memcpy(shared, list, n_hosting * sizeof *list);
+        pool_used += n_hosting;
         for (uint32_t i = 0; i < n_hosting && ok; i++) {
             struct nvo_pe_node *pe = o->pe_of_node[list[i]];
             uint32_t lt = local[list[i]];
             err = oc->flood_list == NVO_FLOOD_ALL_PES
-                  ? nvo_pe_node_set_flood(pe, lt, all, H)
-                  : nvo_pe_node_set_flood(pe, lt, list, n_hosting);
+                  ? nvo_pe_node_set_flood_shared(pe, lt, all, H)
+                  : nvo_pe_node_set_flood_shared(pe, lt, shared, n_hosting);
             ok = !err;
         }
     }
     g_free(last);
     g_free(local);
     g_free(list);
-    g_free(all);
     g_free(pl.tenant_first);
     if (!ok) {
         g_set_error(error, NVO_CONFIG_ERROR, NVO_CONFIG_ERROR_INVALID,
@@ -245,5 +254,7 @@ nvo_sim_overlay_destroy(struct nvo_sim_overlay *o)
     g_free(o->tenant_n_pes);
     g_free(o->tenant_vni);
     g_free(o->tenant_id);
+    g_free(o->flood_pool);
+    g_free(o->flood_all);
     g_free(o);
 }

@@ -31,6 +31,8 @@ struct nvo_sim_overlay {
     uint32_t *tenant_vni;               /* per tenant: its VNI */
     uint32_t *tenant_id;                /* the id its frames carry (the
                                          * VNI, or an MPLS tenant's label) */
+    uint32_t *flood_pool;               /* the tenants' flood lists, which */
+    uint32_t *flood_all;                /* the PEs share (all-pes: this) */
 };
 
 /* Adds every node of 'topo' to 'net' (before its links), each hypervisor
@@ -61,6 +63,9 @@ struct nvo_sim_overlay_totals {
 void nvo_sim_overlay_totals(const struct nvo_sim_overlay *,
                             struct nvo_sim_overlay_totals *);
 
+/* Frees the overlay; the PEs keep pointers into its flood lists
+ * (nvo_pe_node_set_flood_shared()), so no PE may flood after this: call it
+ * with or after the network's destruction. */
 void nvo_sim_overlay_destroy(struct nvo_sim_overlay *);
 
 #endif
