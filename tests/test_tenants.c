@@ -22,6 +22,24 @@
 
 static char *tmp_dir;
 
+/* Removes directory 'dir' with the files in it, and frees 'dir'. */
+static void
+remove_dir(char *dir)
+{
+    GDir *d = g_dir_open(dir, 0, NULL);
+    const char *name;
+    while (d && (name = g_dir_read_name(d))) {
+        char *p = g_build_filename(dir, name, NULL);
+        remove(p);
+        g_free(p);
+    }
+    if (d) {
+        g_dir_close(d);
+    }
+    remove(dir);
+    free(dir);
+}
+
 /* Writes a scenario with <overlay ATTRS>BODY</overlay> on the small
  * leaf-spine; returns its path (g_free). */
 static char *
@@ -163,6 +181,7 @@ START_TEST(explicit_tenants_exact)
     ck_assert_int_eq(nvo_sim_write_results(sim, &error), 0);
     nvo_sim_destroy(sim);
     nvo_scenario_cfg_destroy(cfg);
+    remove_dir(dir);
 
     /* MPLS: tenant 0's frames carry label 400. */
     cfg = load_ok(path, (const char *const[]) { "overlay.encap=mpls-udp" },
@@ -272,7 +291,7 @@ check_per_pe(const char *path, const char *const *sets, size_t n, uint32_t K,
     }
     nvo_sim_destroy(sim);
     nvo_scenario_cfg_destroy(cfg);
-    free(dir);
+    remove_dir(dir);
 }
 
 START_TEST(tenants_per_hypervisor_exact)
@@ -478,20 +497,10 @@ main(void)
     tcase_add_test(tc, bad_tenants);
     tcase_add_test(tc, vm_index);
     suite_add_tcase(s, tc);
+    tmp_dir = nvo_test_tmpdir("tenants");  /* before the tests fork */
     int rc = nvo_test_run(s);
     if (tmp_dir) {
-        GDir *d = g_dir_open(tmp_dir, 0, NULL);
-        const char *name;
-        while (d && (name = g_dir_read_name(d))) {
-            char *p = g_build_filename(tmp_dir, name, NULL);
-            remove(p);
-            g_free(p);
-        }
-        if (d) {
-            g_dir_close(d);
-        }
-        remove(tmp_dir);
-        free(tmp_dir);
+        remove_dir(tmp_dir);
     }
     return rc;
 }
