@@ -3,7 +3,8 @@
  * tenants-per-hypervisor), with the exact hypervisor of every VM as the
  * definitions in docs/scenarios.md give it; explicit tenants that repeat
  * the counted ones place identically; the checks of bad tenants and VMs
- * with their file:line; the PE's (tenant, MAC) index of local VMs.
+ * with their file:line; the PE's (tenant, MAC) index of local VMs; an
+ * MPLS tenant's label on the wire, decoded by tshark.
  *
  * Nodes of topologies/leaf-spine-small.xml: spine1-2 (0, 1), leaf1-4
  * (2..5), then hvL-K leaf by leaf: hv1-1 6, hv1-2 7, hv2-1 8, hv2-2 9,
@@ -451,6 +452,71 @@ START_TEST(bad_tenants)
 }
 END_TEST
 
+/* With MPLS-in-UDP a tenant's label is what its frames carry: tshark
+ * decodes label 400 on every frame of hv1-1's uplink (only tenant 0 is
+ * there), as many as the PE sent and received. */
+START_TEST(mpls_label_on_the_wire)
+{
+    if (!tmp_dir) {
+        tmp_dir = nvo_test_tmpdir("tenants");
+    }
+    char *path = g_build_filename(tmp_dir, "mpls.xml", NULL);
+    char *text = g_strdup_printf(
+        "<scenario name=\"m\">\n"
+        "  <topology file=\"%s\"/>\n"
+        "  <run duration=\"200us\" drain=\"true\"/>\n"
+        "  <overlay encap=\"mpls-udp\">\n"
+        "    <tenant vni=\"100\" label=\"400\"><vm hypervisor=\"hv1-1\"/>"
+        "<vm hypervisor=\"hv3-2\"/></tenant>\n"
+        "    <tenant vni=\"200\" vms=\"2\"/>\n"
+        "  </overlay>\n"
+        "  <traffic><flows pattern=\"permutation\"><size fixed=\"3000\"/>"
+        "<arrival rate=\"20000\"/><packet size=\"1000\"/></flows>"
+        "</traffic>\n"
+        "  <output><pcap node=\"hv1-1\"/></output>\n"
+        "</scenario>\n", nvo_test_src("topologies/leaf-spine-small.xml"));
+    ck_assert(g_file_set_contents(path, text, -1, NULL));
+    struct nvo_scenario_cfg *cfg = load_ok(path, NULL, 0);
+    char *dir = nvo_test_tmpdir("tenants-mpls");
+    GError *error = NULL;
+    struct nvo_sim *sim = nvo_sim_create(cfg, nvo_test_engine(), dir, &error);
+    ck_assert_msg(sim, "%s", error ? error->message : "?");
+    ck_assert_int_eq(nvo_sim_run(sim, false), 0);
+    ck_assert_int_eq(nvo_sim_write_results(sim, &error), 0);
+    const struct nvo_sim_overlay *o = sim->overlay;
+    ck_assert_uint_eq(o->tenant_id[0], 400);
+    uint32_t lt;
+    ck_assert_int_eq(nvo_pe_node_find_tenant(o->pes[0], 400, &lt), 0);
+    ck_assert_int_eq(nvo_pe_node_find_tenant(o->pes[0], 100, &lt), ENOENT);
+    const struct nvo_pe_node_counters *c = nvo_pe_node_counters(o->pes[0]);
+    uint64_t want = c->frames_out + c->rx_frames;
+    ck_assert_uint_gt(c->frames_out, 0);
+    ck_assert_uint_gt(c->rx_frames, 0);
+    char *pcap = g_build_filename(dir, "hv1-1-1.pcap", NULL);
+    char *cmd = g_strdup_printf("tshark -r '%s' -T fields -e mpls.label "
+                                "2>/dev/null", pcap);
+    FILE *f = popen(cmd, "r");
+    ck_assert_ptr_nonnull(f);
+    char line[256];
+    uint64_t n = 0, wrong = 0;
+    while (fgets(line, sizeof line, f)) {
+        n++;
+        wrong += strcmp(line, "400\n") != 0;
+    }
+    ck_assert_msg(pclose(f) == 0, "tshark failed (apt-get install tshark): "
+                  "%s", cmd);
+    ck_assert_uint_eq(n, want);
+    ck_assert_uint_eq(wrong, 0);
+    g_free(cmd);
+    g_free(pcap);
+    nvo_sim_destroy(sim);
+    nvo_scenario_cfg_destroy(cfg);
+    remove_dir(dir);
+    g_free(text);
+    g_free(path);
+}
+END_TEST
+
 START_TEST(vm_index)
 {
     struct nvo_mem_acct acct;
@@ -496,6 +562,7 @@ main(void)
     tcase_add_test(tc, tenants_per_hypervisor_exact);
     tcase_add_test(tc, bad_tenants);
     tcase_add_test(tc, vm_index);
+    tcase_add_test(tc, mpls_label_on_the_wire);
     suite_add_tcase(s, tc);
     tmp_dir = nvo_test_tmpdir("tenants");  /* before the tests fork */
     int rc = nvo_test_run(s);
