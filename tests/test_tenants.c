@@ -545,6 +545,25 @@ START_TEST(vm_index)
                      -1);
     ck_assert_int_eq(nvo_vm_index_add(&x, 1, 0x005056000005ull, 9), EEXIST);
     ck_assert_int_eq(nvo_vm_index_find(&x, 1, 0x005056000005ull), 6);
+    /* Remove every third of tenant 1: gone; every other entry still
+     * found (the shifts kept the probe runs whole); removing again is
+     * ENOENT; re-adding works. */
+    for (uint32_t v = 0; v < 20000; v += 3) {
+        ck_assert_int_eq(nvo_vm_index_remove(&x, 1, 0x005056000000ull + v),
+                         0);
+    }
+    ck_assert_uint_eq(x.n, 60000 - 6667);
+    for (uint32_t t = 0; t < 3; t++) {
+        for (uint32_t v = 0; v < 20000; v++) {
+            int64_t want = t == 1 && v % 3 == 0 ? -1 : (int64_t) (v + t);
+            ck_assert_int_eq(nvo_vm_index_find(&x, t, 0x005056000000ull + v),
+                             want);
+        }
+    }
+    ck_assert_int_eq(nvo_vm_index_remove(&x, 1, 0x005056000000ull), ENOENT);
+    ck_assert_int_eq(nvo_vm_index_remove(&x, 7, 0x005056000001ull), ENOENT);
+    ck_assert_int_eq(nvo_vm_index_add(&x, 1, 0x005056000000ull, 77), 0);
+    ck_assert_int_eq(nvo_vm_index_find(&x, 1, 0x005056000000ull), 77);
     nvo_vm_index_fini(&x);
     ck_assert(nvo_mem_acct_fini(&acct));
 }

@@ -123,3 +123,41 @@ nvo_vm_index_add(struct nvo_vm_index *x, uint32_t tenant, uint64_t mac,
     x->n++;
     return 0;
 }
+
+int
+nvo_vm_index_remove(struct nvo_vm_index *x, uint32_t tenant, uint64_t mac)
+{
+    if (!x->cap) {
+        return ENOENT;
+    }
+    uint32_t mask = x->cap - 1;
+    uint32_t i = hash__(tenant, mac) & mask;
+    for (;; i = (i + 1) & mask) {
+        const struct nvo_vm_index_slot *s = &x->slots[i];
+        if (s->mac == EMPTY) {
+            return ENOENT;
+        }
+        if (s->mac == mac && s->tenant == tenant) {
+            break;
+        }
+    }
+    /* Backward-shift deletion: move up every later entry of the run that
+     * may sit at or before the hole, so no lookup stops early. */
+    for (uint32_t j = (i + 1) & mask; ; j = (j + 1) & mask) {
+        struct nvo_vm_index_slot *s = &x->slots[j];
+        if (s->mac == EMPTY) {
+            break;
+        }
+        uint32_t home = hash__(s->tenant, s->mac) & mask;
+        /* s may move to the hole i if its home is not in (i, j]. */
+        bool between = i <= j ? (home > i && home <= j)
+                              : (home > i || home <= j);
+        if (!between) {
+            x->slots[i] = *s;
+            i = j;
+        }
+    }
+    x->slots[i].mac = EMPTY;
+    x->n--;
+    return 0;
+}

@@ -4,9 +4,8 @@
  *
  * An open-addressing hash table (linear probing, at most half full,
  * doubled when it would be more) of 16-byte slots: the MAC (48 bits), the
- * PE's tenant number and the VM's number in that tenant.  Entries are
- * only added (a PE's VMs are fixed when it is built; a VM that moves is
- * the VM-move work's to remove).  Its memory is counted in an account
+ * PE's tenant number and the VM's number in that tenant; removal by
+ * backward shift (no tombstones), for a VM that leaves.  Its memory is counted in an account
  * (core/mem.h) as type "pe-vm-index". */
 #ifndef NVO_VM_INDEX_H
 #define NVO_VM_INDEX_H
@@ -34,6 +33,10 @@ void nvo_vm_index_fini(struct nvo_vm_index *);
  * untouched in the index) or ENOMEM (a table over 2^31 slots). */
 int nvo_vm_index_add(struct nvo_vm_index *, uint32_t tenant, uint64_t mac,
                      uint32_t vm);
+
+/* Removes (tenant, mac) (for a VM that leaves the PE).  Returns 0 or
+ * ENOENT.  The table does not shrink. */
+int nvo_vm_index_remove(struct nvo_vm_index *, uint32_t tenant, uint64_t mac);
 
 /* The VM of (tenant, mac), or -1. */
 int64_t nvo_vm_index_find(const struct nvo_vm_index *, uint32_t tenant,
