@@ -18,7 +18,8 @@
  *   with no ASCII trace and no pcap captures (output writers, not
  *   parsers; they would make each run slow);
  * - not run at all on a topology of more than NODES_MAX nodes or
- *   LINKS_MAX links (loading it was fuzzed);
+ *   LINKS_MAX links, or an overlay of more than VMS_MAX VMs (loading it
+ *   was fuzzed);
  * - not run when a flow group's size or arrival rate is outside what
  *   converts to a simulated time without overflow: mean size above
  *   SIZE_MAX_BYTES or not finite, or a rate (given or derived from the
@@ -52,6 +53,7 @@
 #define LINKS_MAX 2000u
 #define SIZE_MAX_BYTES 1e12
 #define RATE_MIN 1e-3
+#define VMS_MAX 100000u
 
 /* How far inputs got, printed at exit (to see that mutations still load
  * and run). */
@@ -94,11 +96,24 @@ flows_in_bounds__(const struct nvo_scenario_cfg *cfg)
     return true;
 }
 
+/* The overlay's VMs (tenants by count or explicit): a run of up to 2^24
+ * VMs is valid but too big for a fuzzing run (loading it was fuzzed). */
+static uint64_t
+n_vms__(const struct nvo_scenario_cfg *cfg)
+{
+    const struct nvo_overlay_cfg *o = &cfg->overlay;
+    uint64_t n = (uint64_t) o->n_tenants * o->vms_per_tenant;
+    for (size_t i = 0; i < o->n_tenant_cfgs; i++) {
+        n += o->tenant_cfgs[i].n_explicit + o->tenant_cfgs[i].n_generated;
+    }
+    return o->enabled ? n : 0;
+}
+
 static void
 run_bounded__(struct nvo_scenario_cfg *cfg, bool check_xml)
 {
     if (cfg->topo->n_nodes > NODES_MAX || cfg->topo->n_links > LINKS_MAX
-        || !flows_in_bounds__(cfg)) {
+        || n_vms__(cfg) > VMS_MAX || !flows_in_bounds__(cfg)) {
         return;
     }
     cfg->duration = NVO_MIN(cfg->duration, RUN_TIME_MAX);

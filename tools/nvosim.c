@@ -28,7 +28,9 @@ cmd_bench(int argc, char **argv)
                "  parse   per-hop header parsing: one shared parse against "
                "the old three\n"
                "  mac     the PE's MAC table: one table against one per "
-               "VNI\n\n"
+               "VNI\n"
+               "  overlay building 100,000 VMs, and overlay forwarding "
+               "against the underlay's\n\n"
                "\"nvosim bench BENCHMARK --help\" describes its options.\n");
         return argc < 2 ? 2 : 0;
     }
@@ -50,11 +52,15 @@ cmd_bench(int argc, char **argv)
     if (!strcmp(argv[1], "mac")) {
         return nvo_bench_mac_main(argc - 1, argv + 1);
     }
+    if (!strcmp(argv[1], "overlay")) {
+        return nvo_bench_overlay_main(argc - 1, argv + 1);
+    }
     static const char *const benches[] = { "hold", "fabric", "scale",
-                                           "timers", "parse", "mac" };
+                                           "timers", "parse", "mac",
+                                           "overlay" };
     char *near = nvo_suggest(argv[1], benches, NVO_ARRAY_SIZE(benches));
     fprintf(stderr, "nvosim bench: unknown benchmark \"%s\"%s%s%s "
-            "(benchmarks: hold, fabric, scale, timers, parse, mac)\n", argv[1],
+            "(benchmarks: hold, fabric, scale, timers, parse, mac, overlay)\n", argv[1],
             near ? "; did you mean " : "", near ? near : "", near ? "?" : "");
     g_free(near);
     return 2;
@@ -81,7 +87,7 @@ static const struct command commands[] = {
       "send tenant traffic between two hypervisor PEs over one tunnel" },
     { "validate", nvo_cmd_validate_main,
       "check scenario and topology files without running them" },
-    { "bench", cmd_bench, "run a benchmark (hold, fabric, scale, timers, parse, mac)" },
+    { "bench", cmd_bench, "run a benchmark (hold, fabric, scale, timers, parse, mac, overlay)" },
 };
 
 static void

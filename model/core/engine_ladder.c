@@ -517,6 +517,15 @@ ladder_refill(struct ladder_engine *le)
                 k = CHUNK_SLOTS;
             }
             if (n > LADDER_THRES && lo < hi) {
+                /* A rung whose last bucket this was is done: the new
+                 * rung takes its place rather than stacking under it
+                 * (else each spawned rung would keep its exhausted parent,
+                 * and a far-future event, such as a MAC aging timer, would
+                 * soon use up every rung and leave Bottom holding
+                 * everything). */
+                if (g->cur == g->n_buckets) {
+                    le->n_rungs--;
+                }
                 struct rung *c = &le->rungs[le->n_rungs++];
                 rung_setup(c, lo, hi, b_end, n);
                 list_to_rung(le, b, c);

@@ -176,7 +176,33 @@ struct nvo_underlay_cfg {
 /* <overlay>: tenants' VMs on the hypervisors (then PEs), their traffic
  * encapsulated across the fabric.  See docs/scenarios.md. */
 enum nvo_flood_list { NVO_FLOOD_VNI_PES, NVO_FLOOD_ALL_PES };
-enum nvo_placement { NVO_PLACE_ROUND_ROBIN, NVO_PLACE_RANDOM };
+enum nvo_placement { NVO_PLACE_ROUND_ROBIN, NVO_PLACE_RANDOM,
+                     NVO_PLACE_PACKED_PER_LEAF };
+
+/* One <vm> of an explicit <tenant>. */
+struct nvo_vm_cfg {
+    uint8_t mac[6];             /* has_mac: as written; else the default */
+    bool has_mac, has_ip;
+    uint32_t ip4;               /* has_ip: host order */
+    uint32_t node;              /* its hypervisor's node index */
+    int line;
+};
+
+/* One explicit <tenant>: its VMs are the <vm> children (VM numbers 0 ..
+ * n_explicit - 1 in the tenant), then vms="N" more placed by 'placement'. */
+struct nvo_tenant_cfg {
+    uint32_t vni;
+    bool has_label;
+    uint32_t label;             /* <tenant label>, an MPLS label 16 ..
+                                 * 1048575: what the MPLS encapsulations
+                                 * carry for this tenant instead of vni */
+    size_t n_explicit;
+    struct nvo_vm_cfg *vms;     /* the <vm> children */
+    uint32_t n_generated;       /* vms="N", 0 if absent */
+    enum nvo_placement placement;       /* of the generated ones */
+    int line;
+};
+
 /* Where the tunnel endpoint is: in every hypervisor (a PE), or on every
  * leaf with the hypervisors sending 802.1Q-tagged frames (docs/vtep-leaf.md). */
 enum nvo_vtep { NVO_VTEP_HYPERVISOR, NVO_VTEP_LEAF };
@@ -239,6 +265,11 @@ struct nvo_overlay_cfg {
     struct nvo_overlay_nlb_cfg *nlb;
     size_t n_moves;             /* in file order */
     struct nvo_overlay_move_cfg *moves;
+    /* Explicit tenants (<tenant> elements instead of <tenants>): then
+     * n_tenants is their number and vms_per_tenant and first_vni are 0. */
+    size_t n_tenant_cfgs;
+    struct nvo_tenant_cfg *tenant_cfgs;     /* file order */
+    uint32_t tenants_per_pe;    /* <tenants tenants-per-hypervisor>; 0: no */
 };
 
 /* Patterns (enum nvo_pattern) and size distributions (enum

@@ -215,4 +215,25 @@ struct nvo_topo_cfg *cfg_topo_load(const char *display, const char *abs,
                                    bool standalone, const char *ioloc,
                                    struct cfg_capture *, struct cfg_errs *);
 
+/* ---- Overlay tenants (config_tenants.c) ------------------------------ */
+
+struct nvo_encap_ops;
+
+/* The <tenant> elements of <overlay> 'ov' (explicit tenants): checks them
+ * against topology 't' (NULL if it failed) and encapsulation 'ops' (NULL
+ * if unknown) and fills s->overlay's tenant fields; errors in 'd'. */
+void cfg_overlay_tenant_list(struct cfg_doc *d, const xmlNode *ov,
+                             struct nvo_scenario_cfg *s,
+                             const struct nvo_topo_cfg *t,
+                             const struct nvo_encap_ops *ops);
+
+/* <tenants tenants-per-hypervisor> of 'tn' (count, vms-per-tenant already
+ * in s->overlay): its checks against the topology's hypervisors. */
+void cfg_overlay_tenants_per_pe(struct cfg_doc *d, const xmlNode *tn,
+                                struct nvo_scenario_cfg *s,
+                                const struct nvo_topo_cfg *t);
+
+/* Frees what cfg_overlay_tenant_list() allocated. */
+void cfg_overlay_tenants_free(struct nvo_overlay_cfg *);
+
 #endif /* NVO_CONFIG_PRIV_H */

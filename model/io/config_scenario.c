@@ -57,6 +57,7 @@ nvo_scenario_cfg_destroy(struct nvo_scenario_cfg *s)
         g_free(s->sweep.vary[i].values);
     }
     g_free(s->sweep.vary);
+    cfg_overlay_tenants_free(&s->overlay);
     nvo_topo_cfg_destroy(s->topo);
     g_free(s->name);
     g_free(s->path);
@@ -584,7 +585,13 @@ overlay__(struct scen_builder *b, const xmlNode *root)
     overlay_options__(b, n, ops);
     const xmlNode *t = cfg_child(n, "tenants");
     if (!t) {
-        return;                 /* the schema requires it */
+        /* The schema requires <tenants> or <tenant> elements. */
+        cfg_overlay_tenant_list(b->d, n, b->s, b->t, ops);
+        if (b->t && b->t->n_role[NVO_ROLE_HYPERVISOR] == 0) {
+            cfg_err(b->d, n, NULL, "<overlay>: the topology has no "
+                    "hypervisor to host VMs");
+        }
+        return;
     }
     uint64_t count = 0, vms = 0, first = o->first_vni;
     bool ok = cfg_get_uint(b->d, t, "count", 1, UINT32_MAX, &count);
@@ -593,6 +600,8 @@ overlay__(struct scen_builder *b, const xmlNode *root)
     const char *pl = cfg_attr(b->d, t, "placement");
     if (pl && !strcmp(pl, "random")) {
         o->placement = NVO_PLACE_RANDOM;
+    } else if (pl && !strcmp(pl, "packed-per-leaf")) {
+        o->placement = NVO_PLACE_PACKED_PER_LEAF;
     }
     if (!ok) {
         return;
@@ -618,6 +627,7 @@ overlay__(struct scen_builder *b, const xmlNode *root)
                 "0x1000..0xfffffe; MPLS: labels 16..1048575)", first, last,
                 ops->name);
     }
+    cfg_overlay_tenants_per_pe(b->d, t, b->s, b->t);
     if (b->t && b->t->n_role[NVO_ROLE_HYPERVISOR] == 0) {
         cfg_err(b->d, n, NULL, "<overlay>: the topology has no "
                 "hypervisor to host VMs");

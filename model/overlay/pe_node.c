@@ -9,6 +9,7 @@
 #include <glib.h>
 
 #include "fabric/switch.h"
+#include "overlay/vm_index.h"
 #include "wire/flow.h"
 #include "wire/wire.h"
 
@@ -31,6 +32,11 @@ struct pen_tenant {
                                          * address, each built at first
                                          * use (NULL before) */
     struct nvo_pe_node_counters c;
+    uint32_t last_dst, last_k;          /* tunnels' last lookup (PE node,
+                                         * source address), */
+    const struct nvo_tunnel *last_tunnel;   /* cached (NULL: none) */
+    bool flood_shared;                  /* 'flood' is the caller's (may
+                                         * list this PE: skipped) */
 };
 
 struct nvo_pe_node {
@@ -41,6 +47,9 @@ struct nvo_pe_node {
     GHashTable *by_vni;                 /* vni -> tenant + 1 */
     struct nvo_mac_table *mac;
     struct nvo_pe_node_counters c;
+    struct nvo_vm_index vm_index;       /* (tenant, MAC) -> local VM */
+    uint32_t last_vni, last_ix;         /* by_vni's last hit (ix 0: none;
+                                         * tenants are never removed) */
 };
 
 const char *
@@ -89,17 +98,21 @@ destroy__(struct nvo_node *n)
     for (uint32_t t = 0; t < pe->n_tenants; t++) {
         struct pen_tenant *te = &pe->tenants[t];
         free(te->vms);
-        free(te->flood);
-        GHashTableIter it;
-        gpointer k, v;
-        g_hash_table_iter_init(&it, te->tunnels);
-        while (g_hash_table_iter_next(&it, &k, &v)) {
-            struct nvo_tunnel **by_addr = v;
-            for (uint32_t a = 0; a < NVO_MAX(pe->cfg.n_addrs, 1u); a++) {
-                g_free(by_addr[a]);
-            }
+        if (!te->flood_shared) {
+            free(te->flood);
         }
-        g_hash_table_destroy(te->tunnels);  /* frees the arrays */
+        if (te->tunnels) {
+            GHashTableIter it;
+            gpointer k, v;
+            g_hash_table_iter_init(&it, te->tunnels);
+            while (g_hash_table_iter_next(&it, &k, &v)) {
+                struct nvo_tunnel **by_addr = v;
+                for (uint32_t a = 0; a < NVO_MAX(pe->cfg.n_addrs, 1u); a++) {
+                    g_free(by_addr[a]);
+                }
+            }
+            g_hash_table_destroy(te->tunnels);  /* frees the arrays */
+        }
     }
     free(pe->tenants);
     if (pe->by_vni) {
@@ -109,6 +122,7 @@ destroy__(struct nvo_node *n)
     if (pe->cfg.access && pe->cfg.access->destroy) {
         pe->cfg.access->destroy(pe->cfg.access_ctx);
     }
+    nvo_vm_index_fini(&pe->vm_index);
 }
 
 static const struct nvo_node_ops pe_ops = {
@@ -180,45 +194,57 @@ static const struct nvo_tunnel *
 tunnel_to(struct nvo_pe_node *pe, struct pen_tenant *te, uint32_t dst,
           uint32_t k)
 {
+    if (te->last_tunnel && te->last_dst == dst && te->last_k == k) {
+        return te->last_tunnel;        /* a flow's frames: one lookup */
+    }
     gpointer key = GUINT_TO_POINTER(dst + 1);
+    if (!te->tunnels) {
+        /* Made at first use: most (PE, tenant) pairs of a large overlay
+         * talk to few PEs, many to none. */
+        te->tunnels = g_hash_table_new_full(g_direct_hash, g_direct_equal,
+                                            NULL, g_free);
+    }
     struct nvo_tunnel **by_addr = g_hash_table_lookup(te->tunnels, key);
     if (!by_addr) {
         by_addr = g_new0(struct nvo_tunnel *, NVO_MAX(pe->cfg.n_addrs, 1u));
         g_hash_table_insert(te->tunnels, key, by_addr);
     }
-    if (by_addr[k]) {
-        return by_addr[k];
+    struct nvo_tunnel *t = by_addr[k];
+    if (!t) {
+        t = by_addr[k] = g_new(struct nvo_tunnel, 1);
+        const struct nvo_net *net = pe->node.net;
+        const struct nvo_node *d = nvo_net_node(net, dst);
+        struct nvo_tunnel_cfg tc;
+        memset(&tc, 0, sizeof tc);
+        tc.ipv6 = pe->node.net->cfg.ipv6;
+        tc.src_ip4 = nvo_net_node_addr4(net, pe->node.index, k);
+        tc.dst_ip4 = d->addr4;
+        nvo_net_node_addr6(net, pe->node.index, k, tc.src_ip6);
+        memcpy(tc.dst_ip6, d->addr6, 16);
+        memcpy(tc.src_mac, pe->node.mac, 6);
+        memcpy(tc.dst_mac, d->mac, 6);     /* rewritten hop by hop */
+        tc.vni = te->vni;
+        tc.labels[0] = te->vni;
+        if (pe->cfg.label_per_pe) {
+            /* The egress PE's label; set_flood() and learning only name PEs
+             * that host the VNI, so there is one. */
+            uint32_t l = remote_label(pe, dst, te->vni);
+            tc.labels[0] = l ? l : te->vni;
+        }
+        tc.n_labels = 1;
+        tc.entropy_label = pe->cfg.entropy_label;
+        tc.control_word = pe->cfg.control_word;
+        tc.sport_min = pe->cfg.sport_min;
+        tc.sport_max = pe->cfg.sport_max;
+        tc.hash_basis = pe->cfg.hash_basis;
+        tunnel_options(pe, &tc);
+        if (nvo_tunnel_build(t, pe->cfg.encap, &tc)) {
+            abort();                /* add_tenant() built one with this vni */
+        }
     }
-    struct nvo_tunnel *t = by_addr[k] = g_new(struct nvo_tunnel, 1);
-    const struct nvo_net *net = pe->node.net;
-    const struct nvo_node *d = nvo_net_node(net, dst);
-    struct nvo_tunnel_cfg tc;
-    memset(&tc, 0, sizeof tc);
-    tc.ipv6 = pe->node.net->cfg.ipv6;
-    tc.src_ip4 = nvo_net_node_addr4(net, pe->node.index, k);
-    tc.dst_ip4 = d->addr4;
-    nvo_net_node_addr6(net, pe->node.index, k, tc.src_ip6);
-    memcpy(tc.dst_ip6, d->addr6, 16);
-    memcpy(tc.src_mac, pe->node.mac, 6);
-    memcpy(tc.dst_mac, d->mac, 6);     /* rewritten hop by hop */
-    tc.vni = te->vni;
-    tc.labels[0] = te->vni;
-    if (pe->cfg.label_per_pe) {
-        /* The egress PE's label; set_flood() and learning only name PEs
-         * that host the VNI, so there is one. */
-        uint32_t l = remote_label(pe, dst, te->vni);
-        tc.labels[0] = l ? l : te->vni;
-    }
-    tc.n_labels = 1;
-    tc.entropy_label = pe->cfg.entropy_label;
-    tc.control_word = pe->cfg.control_word;
-    tc.sport_min = pe->cfg.sport_min;
-    tc.sport_max = pe->cfg.sport_max;
-    tc.hash_basis = pe->cfg.hash_basis;
-    tunnel_options(pe, &tc);
-    if (nvo_tunnel_build(t, pe->cfg.encap, &tc)) {
-        abort();                /* add_tenant() built one with this vni */
-    }
+    te->last_dst = dst;
+    te->last_k = k;
+    te->last_tunnel = t;
     return t;
 }
 
@@ -279,15 +305,13 @@ deliver_vm(struct nvo_pe_node *pe, struct pen_tenant *te, uint32_t vm,
     }
 }
 
+/* The local VM of tenant 'te' with MAC 'mac', or -1: O(1). */
 static int64_t
-find_vm(const struct pen_tenant *te, uint64_t mac)
+find_vm(const struct nvo_pe_node *pe, const struct pen_tenant *te,
+        uint64_t mac)
 {
-    for (uint32_t v = 0; v < te->n_vms; v++) {
-        if (te->vms[v].mac == mac && !te->vms[v].gone) {
-            return v;
-        }
-    }
-    return -1;
+    return nvo_vm_index_find(&pe->vm_index, (uint32_t) (te - pe->tenants),
+                             mac);
 }
 
 /* Delivers 'p' to every VM that receives 'mac' as its second MAC (an NLB
@@ -421,12 +445,20 @@ rx_overlay(void *ctx, struct nvo_node *n, struct nvo_pkt *p)
     pe->c.rx_decap++;
     uint64_t decap_mc = nvo_cpu_decap_mc(&pe->cfg.cpu, nvo_pkt_len(p));
     pe->c.cpu_decap_mc += decap_mc;
-    uintptr_t ix = GPOINTER_TO_UINT(g_hash_table_lookup(pe->by_vni,
-                                                        GUINT_TO_POINTER(vni)));
+    uintptr_t ix;
     if (pe->cfg.label_per_pe) {
         /* The label is this PE's own: base + tenant. */
         uint32_t t = vni - pe->cfg.label_base;
         ix = vni >= pe->cfg.label_base && t < pe->n_tenants ? t + 1 : 0;
+    } else {
+        ix = pe->last_ix && pe->last_vni == vni
+            ? pe->last_ix
+            : GPOINTER_TO_UINT(g_hash_table_lookup(pe->by_vni,
+                                                   GUINT_TO_POINTER(vni)));
+        if (ix) {
+            pe->last_vni = vni;
+            pe->last_ix = (uint32_t) ix;
+        }
     }
     if (!ix) {
         pe->c.unwanted++;
@@ -464,7 +496,7 @@ rx_overlay(void *ctx, struct nvo_node *n, struct nvo_pkt *p)
             }
         }
     } else {
-        int64_t vm = find_vm(te, dmac);
+        int64_t vm = find_vm(pe, te, dmac);
         if (vm < 0 && deliver_mac2(pe, te, dmac, p)) {
             COUNT(pe, te, rx_accepted, 1);
         } else if (vm < 0) {
@@ -510,6 +542,7 @@ nvo_pe_node_create(struct nvo_net *net, const char *name,
         }
     }
     pe->by_vni = g_hash_table_new(g_direct_hash, g_direct_equal);
+    nvo_vm_index_init(&pe->vm_index, &n->mem);
     struct nvo_mac_table_cfg mc;
     memset(&mc, 0, sizeof mc);
     mc.aging = cfg->mac_aging;
@@ -608,8 +641,6 @@ nvo_pe_node_add_tenant(struct nvo_pe_node *pe, uint32_t vni, uint32_t *tenant)
     struct pen_tenant *te = &pe->tenants[pe->n_tenants];
     memset(te, 0, sizeof *te);
     te->vni = vni;
-    te->tunnels = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
-                                        g_free);
     g_hash_table_insert(pe->by_vni, GUINT_TO_POINTER(vni),
                         GUINT_TO_POINTER(pe->n_tenants + 1));
     *tenant = pe->n_tenants++;
@@ -625,7 +656,7 @@ nvo_pe_node_add_vm(struct nvo_pe_node *pe, uint32_t tenant,
     }
     struct pen_tenant *te = &pe->tenants[tenant];
     uint64_t m = nvo_mac_from_bytes(mac);
-    if (find_vm(te, m) >= 0) {
+    if (find_vm(pe, te, m) >= 0) {
         return EEXIST;
     }
     if (te->n_vms == te->cap_vms) {
@@ -636,6 +667,10 @@ nvo_pe_node_add_vm(struct nvo_pe_node *pe, uint32_t tenant,
         }
         te->vms = a;
         te->cap_vms = cap;
+    }
+    int error = nvo_vm_index_add(&pe->vm_index, tenant, m, te->n_vms);
+    if (error) {
+        return error;
     }
     te->vms[te->n_vms] = (struct pen_vm) { .mac = m, .ip4 = ip4 };
     *vm = te->n_vms++;
@@ -671,9 +706,12 @@ nvo_pe_node_set_flood(struct nvo_pe_node *pe, uint32_t tenant,
         }
     }
     struct pen_tenant *te = &pe->tenants[tenant];
-    free(te->flood);
+    if (!te->flood_shared) {
+        free(te->flood);
+    }
     te->flood = a;
     te->n_flood = k;
+    te->flood_shared = false;
     return 0;
 }
 
@@ -722,6 +760,9 @@ nvo_pe_node_vm_send(struct nvo_pe_node *pe, uint32_t tenant, uint32_t vm,
      * and to every other local VM of the VNI. */
     COUNT(pe, te, bum[kind], 1);
     for (uint32_t i = 0; i < te->n_flood; i++) {
+        if (te->flood[i] == pe->node.index) {
+            continue;           /* a shared list names this PE too */
+        }
         COUNT(pe, te, bum_copies, 1);
         COUNT(pe, te, cpu_replica_mc, nvo_cpu_replica_mc(&pe->cfg.cpu, len));
         encap_send(pe, te, te->flood[i], nvo_pkt_clone(p), NVO_TC_BUM);
@@ -799,7 +840,10 @@ nvo_pe_node_label_state(const struct nvo_pe_node *pe)
     for (uint32_t t = 0; t < pe->n_tenants; t++) {
         const struct pen_tenant *te = &pe->tenants[t];
         for (uint32_t i = 0; i < te->n_flood; i++) {
-            n += remote_label(pe, te->flood[i], te->vni) != 0;
+            /* A shared flood list may name this PE: its own label is
+             * its own assignment. */
+            n += te->flood[i] != pe->node.index
+                 && remote_label(pe, te->flood[i], te->vni) != 0;
         }
     }
     return n;
@@ -911,6 +955,7 @@ nvo_pe_node_remove_vm(struct nvo_pe_node *pe, uint32_t tenant, uint32_t vm)
     }
     struct pen_tenant *te = &pe->tenants[tenant];
     te->vms[vm].gone = true;
+    nvo_vm_index_remove(&pe->vm_index, tenant, te->vms[vm].mac);
     const struct nvo_mac_entry *e =
         nvo_mac_table_lookup(pe->mac, te->vni, te->vms[vm].mac,
                              nvo_engine_now(pe->node.net->engine));
@@ -918,5 +963,35 @@ nvo_pe_node_remove_vm(struct nvo_pe_node *pe, uint32_t tenant, uint32_t vm)
         nvo_mac_table_remove(pe->mac, te->vni, te->vms[vm].mac);
     }
     COUNT(pe, te, vms_removed, 1);
+    return 0;
+}
+
+int
+nvo_pe_node_check_flood(const struct nvo_net *net, const uint32_t *pes,
+                        uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        if (pes[i] >= nvo_net_n_nodes(net)
+            || !nvo_pe_node_of(nvo_net_node(net, pes[i]))) {
+            return EINVAL;
+        }
+    }
+    return 0;
+}
+
+int
+nvo_pe_node_set_flood_shared(struct nvo_pe_node *pe, uint32_t tenant,
+                             const uint32_t *pes, uint32_t n)
+{
+    if (tenant >= pe->n_tenants) {
+        return EINVAL;
+    }
+    struct pen_tenant *te = &pe->tenants[tenant];
+    if (!te->flood_shared) {
+        free(te->flood);
+    }
+    te->flood = (uint32_t *) pes;      /* only read */
+    te->n_flood = n;
+    te->flood_shared = true;
     return 0;
 }

@@ -272,5 +272,20 @@ int nvo_pe_node_add_vm_mac(struct nvo_pe_node *, uint32_t tenant,
  * such VM, or removed already). */
 int nvo_pe_node_remove_vm(struct nvo_pe_node *, uint32_t tenant,
                           uint32_t vm);
+/* Like nvo_pe_node_set_flood(), but 'pes' is not copied, so that every
+ * PE of a tenant can share one list (a copy per PE is O(PEs^2) per tenant:
+ * 4 GB for 1,000 tenants each on all of 1,000 PEs).  'pes' must stay
+ * valid and unchanged while the PE may flood (until the network is
+ * destroyed or the list is set again), must hold only PE node indices
+ * (not checked here: nvo_pe_node_check_flood() checks a list once), and
+ * may list this PE, which a flood skips.  O(1).  Returns 0 or EINVAL (no
+ * such tenant). */
+int nvo_pe_node_set_flood_shared(struct nvo_pe_node *, uint32_t tenant,
+                                 const uint32_t *pes, uint32_t n);
+
+/* 0 if every one of the n node indices 'pes' is a PE of 'net', else
+ * EINVAL. */
+int nvo_pe_node_check_flood(const struct nvo_net *, const uint32_t *pes,
+                            uint32_t n);
 
 #endif /* NVO_PE_NODE_H */

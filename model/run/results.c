@@ -726,11 +726,13 @@ write_overlay__(xmlTextWriterPtr w, const struct nvo_sim *sim)
     uint32_t T = o->cfg->n_tenants;
     struct nvo_pe_node_counters *tc = g_new0(struct nvo_pe_node_counters,
                                              T ? T : 1);
+    /* Each tenant summed over the PEs hosting it (a PE a VM moved away
+     * from included; with vtep="leaf" the leaf VTEPs, plus the
+     * hypervisors' VM side). */
     for (uint32_t t = 0; t < T; t++) {
         for (uint32_t i = 0; i < o->n_pes; i++) {
             uint32_t lt;
-            if (nvo_pe_node_find_tenant(o->pes[i], o->cfg->first_vni + t,
-                                        &lt)) {
+            if (nvo_pe_node_find_tenant(o->pes[i], o->tenant_id[t], &lt)) {
                 continue;       /* no VM of the tenant there */
             }
             const uint64_t *sx = (const uint64_t *)
@@ -746,7 +748,7 @@ write_overlay__(xmlTextWriterPtr w, const struct nvo_sim *sim)
     }
     for (uint32_t t = 0; t < T; t++) {
         xmlTextWriterStartElement(w, BAD_CAST "tenant");
-        attr_u64__(w, "vni", (uint64_t) o->cfg->first_vni + t);
+        attr_u64__(w, "vni", o->tenant_vni[t]);
         attr_u64__(w, "pes", o->tenant_n_pes[t]);
         write_pe_counters__(w, &tc[t]);
         write_pe_cpu__(w, o, &tc[t], false);

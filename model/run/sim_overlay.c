@@ -5,8 +5,10 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/rng.h"
+#include "run/overlay_place.h"
 #include "traffic/vm_arp.h"
 #include "wire/wire.h"
 
@@ -156,7 +158,7 @@ move__(void *m_)
     struct nvo_pe_node *from = o->pe_of_node[v->node];
     struct nvo_pe_node *to = o->pe_of_node[c->node];
     if (from != to && to) {
-        uint32_t vni = o->cfg->first_vni + v->group, lt, nv;
+        uint32_t vni = o->tenant_id[v->group], lt, nv;
         if (nvo_pe_node_remove_vm(from, o->vm_pe_tenant[k], o->vm_pe_vm[k])) {
             abort();            /* it was there */
         }
@@ -312,88 +314,103 @@ nvo_sim_overlay_create(const struct nvo_scenario_cfg *cfg,
     return o;
 }
 
+static int
+u32_cmp__(const void *a_, const void *b_)
+{
+    uint32_t a = *(const uint32_t *) a_, b = *(const uint32_t *) b_;
+    return a < b ? -1 : a > b;
+}
+
 bool
 nvo_sim_overlay_populate(struct nvo_sim_overlay *o,
                          const struct nvo_scenario_cfg *cfg, GError **error)
 {
     const struct nvo_overlay_cfg *oc = o->cfg;
-    if (oc->vtep == NVO_VTEP_LEAF) {
-        return nvo_sim_overlay_leaf_populate__(o, cfg, error);
+    struct nvo_overlay_placement pl;
+    if (!nvo_overlay_place(cfg, &pl, error)) {
+        return false;
     }
-    uint32_t T = oc->n_tenants, V = oc->vms_per_tenant, H = o->n_pes;
-    o->n_vms = T * V;
-    o->vms = g_new0(struct nvo_traffic_vm, o->n_vms ? o->n_vms : 1);
+    uint32_t T = pl.n_tenants, H = o->n_pes;
+    uint32_t n_nodes = nvo_net_n_nodes(o->net);
+    o->n_vms = pl.n_vms;
+    o->vms = pl.vms;
+    o->n_tenants = T;
+    o->tenant_vni = pl.tenant_vni;
+    o->tenant_id = pl.tenant_id;
+    if (oc->vtep == NVO_VTEP_LEAF) {
+        bool r = nvo_sim_overlay_leaf_populate__(o, cfg, &pl, error);
+        g_free(pl.tenant_first);
+        return r;
+    }
     o->vm_pe_tenant = g_new(uint32_t, o->n_vms ? o->n_vms : 1);
     o->vm_pe_vm = g_new(uint32_t, o->n_vms ? o->n_vms : 1);
     o->tenant_n_pes = g_new0(uint32_t, T ? T : 1);
-    struct nvo_rng rng;
-    nvo_rng_init(&rng, cfg->seed, cfg->run, "overlay/placement");
-    /* Per PE (position in o->pes): the last tenant added there + 1, and
-     * its number on that PE. */
-    uint32_t *last = g_new0(uint32_t, H ? H : 1);
-    uint32_t *local = g_new0(uint32_t, H ? H : 1);
+    /* Per node: the last tenant added there + 1, and its number on that
+     * PE. */
+    uint32_t *last = g_new0(uint32_t, n_nodes ? n_nodes : 1);
+    uint32_t *local = g_new0(uint32_t, n_nodes ? n_nodes : 1);
     uint32_t *list = g_new(uint32_t, H ? H : 1);   /* flood list */
-    uint32_t *hosting = g_new(uint32_t, H ? H : 1); /* PE positions */
+    /* The flood lists, one per tenant (or one of all PEs), shared by the
+     * tenant's PEs: at most one entry per VM. */
     uint32_t *all = g_new(uint32_t, H ? H : 1);
     for (uint32_t h = 0; h < H; h++) {
         all[h] = nvo_pe_node_index(o->pes[h]);
     }
+    o->flood_all = all;
+    o->flood_pool = g_new(uint32_t, o->n_vms ? o->n_vms : 1);
+    uint32_t pool_used = 0;
     bool ok = true;
-    int err = 0;
+    int err = nvo_pe_node_check_flood(o->net, all, H);
+    ok = !err;
     for (uint32_t t = 0; t < T && ok; t++) {
-        uint32_t vni = oc->first_vni + t, n_hosting = 0;
-        for (uint32_t j = 0; j < V && ok; j++) {
-            uint32_t k = t * V + j;
-            uint32_t h = oc->placement == NVO_PLACE_RANDOM
-                         ? (uint32_t) nvo_rng_below(&rng, H) : k % H;
-            struct nvo_pe_node *pe = o->pes[h];
-            struct nvo_traffic_vm *v = &o->vms[k];
-            v->node = nvo_pe_node_index(pe);
-            v->group = t;
-            v->ip4 = 0x0a000000u + j + 1;
-            nvo_vm_mac(v->mac, (enum nvo_vm_oui) oc->vm_oui, k);
-            if (last[h] != t + 1) {
-                err = nvo_pe_node_add_tenant(pe, vni, &local[h]);
-                last[h] = t + 1;
-                hosting[n_hosting++] = h;
+        uint32_t n_hosting = 0;
+        for (uint32_t k = pl.tenant_first[t];
+             k < pl.tenant_first[t + 1] && ok; k++) {
+            const struct nvo_traffic_vm *v = &o->vms[k];
+            uint32_t node = v->node;
+            struct nvo_pe_node *pe = node < n_nodes ? o->pe_of_node[node]
+                                                    : NULL;
+            if (!pe) {
+                err = EINVAL;
+                ok = false;
+                break;
+            }
+            if (last[node] != t + 1) {
+                err = nvo_pe_node_add_tenant(pe, pl.tenant_id[t],
+                                             &local[node]);
+                last[node] = t + 1;
+                list[n_hosting++] = node;
             }
             if (!err) {
-                o->vm_pe_tenant[k] = local[h];
-                err = nvo_pe_node_add_vm(pe, local[h], v->mac, v->ip4,
+                o->vm_pe_tenant[k] = local[node];
+                err = nvo_pe_node_add_vm(pe, local[node], v->mac, v->ip4,
                                          &o->vm_pe_vm[k]);
             }
             if (!err) {
-                gvm_add__(o, v->node, local[h], o->vm_pe_vm[k], k);
+                gvm_add__(o, v->node, local[node], o->vm_pe_vm[k], k);
             }
             ok = !err;
         }
         o->tenant_n_pes[t] = n_hosting;
-        for (uint32_t i = 0; i < n_hosting && ok; i++) {
-            list[i] = nvo_pe_node_index(o->pes[hosting[i]]);
-        }
         /* Sorted by node, so that a flood's copies go out in node order
          * whatever the placement. */
-        for (uint32_t i = 1; i < n_hosting; i++) {
-            for (uint32_t m = i; m > 0 && list[m - 1] > list[m]; m--) {
-                uint32_t x = list[m];
-                list[m] = list[m - 1];
-                list[m - 1] = x;
-            }
-        }
+        qsort(list, n_hosting, sizeof *list, u32_cmp__);
+        uint32_t *shared = &o->flood_pool[pool_used];
+        memcpy(shared, list, n_hosting * sizeof *list);
+        pool_used += n_hosting;
         for (uint32_t i = 0; i < n_hosting && ok; i++) {
-            struct nvo_pe_node *pe = o->pes[hosting[i]];
-            uint32_t lt = local[hosting[i]];
+            struct nvo_pe_node *pe = o->pe_of_node[list[i]];
+            uint32_t lt = local[list[i]];
             err = oc->flood_list == NVO_FLOOD_ALL_PES
-                  ? nvo_pe_node_set_flood(pe, lt, all, H)
-                  : nvo_pe_node_set_flood(pe, lt, list, n_hosting);
+                  ? nvo_pe_node_set_flood_shared(pe, lt, all, H)
+                  : nvo_pe_node_set_flood_shared(pe, lt, shared, n_hosting);
             ok = !err;
         }
     }
     g_free(last);
     g_free(local);
     g_free(list);
-    g_free(hosting);
-    g_free(all);
+    g_free(pl.tenant_first);
     if (ok) {
         err = vm_stack_populate__(o);
         ok = !err;
@@ -521,6 +538,10 @@ nvo_sim_overlay_destroy(struct nvo_sim_overlay *o)
     g_free(o->hv_of_node);
     g_free(o->vteps);
     g_free(o->hv_leaf);
+    g_free(o->tenant_vni);
+    g_free(o->tenant_id);
+    g_free(o->flood_pool);
+    g_free(o->flood_all);
     g_free(o);
 }
 

@@ -53,6 +53,12 @@ struct nvo_sim_overlay {
     uint64_t announce_rarp;             /* RARPs sent */
     uint32_t gvm_n;                     /* nodes in gvm */
     struct nvo_engine *engine;          /* the net's (outlives it) */
+    uint32_t n_tenants;                 /* tenants, in file order: */
+    uint32_t *tenant_vni;               /* per tenant: its VNI */
+    uint32_t *tenant_id;                /* the id its frames carry (the
+                                         * VNI, or an MPLS tenant's label) */
+    uint32_t *flood_pool;               /* the tenants' flood lists, which */
+    uint32_t *flood_all;                /* the PEs share (all-pes: this) */
 };
 
 struct nvo_sim_overlay_move {
@@ -93,6 +99,9 @@ struct nvo_sim_overlay_totals {
 void nvo_sim_overlay_totals(const struct nvo_sim_overlay *,
                             struct nvo_sim_overlay_totals *);
 
+/* Frees the overlay; the PEs keep pointers into its flood lists
+ * (nvo_pe_node_set_flood_shared()), so no PE may flood after this: call it
+ * with or after the network's destruction. */
 void nvo_sim_overlay_destroy(struct nvo_sim_overlay *);
 
 /* BUM frames and bytes (framing included) sent on port 'port' (0-based)
@@ -110,8 +119,10 @@ void nvo_sim_overlay_pe_options(const struct nvo_overlay_cfg *,
  * plain node.  False if the net refused it. */
 bool nvo_sim_overlay_leaf_add_node__(struct nvo_sim_overlay *,
                                      const struct nvo_topo_cfg *, size_t i);
+struct nvo_overlay_placement;
 bool nvo_sim_overlay_leaf_populate__(struct nvo_sim_overlay *,
                                      const struct nvo_scenario_cfg *,
+                                     const struct nvo_overlay_placement *,
                                      GError **);
 /* After finalize: the access ports of the leaves and hypervisors. */
 void nvo_sim_overlay_leaf_attach__(struct nvo_sim_overlay *);

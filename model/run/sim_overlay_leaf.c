@@ -9,9 +9,9 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "core/rng.h"
 #include "overlay/access.h"
 #include "overlay/tor_vtep.h"
+#include "run/overlay_place.h"
 #include "wire/wire.h"
 
 static void
@@ -90,13 +90,14 @@ sort_u32(uint32_t *a, uint32_t n)
 bool
 nvo_sim_overlay_leaf_populate__(struct nvo_sim_overlay *o,
                                 const struct nvo_scenario_cfg *cfg,
+                                const struct nvo_overlay_placement *pl,
                                 GError **error)
 {
     const struct nvo_overlay_cfg *oc = o->cfg;
-    uint32_t T = oc->n_tenants, V = oc->vms_per_tenant, H = o->n_hvs;
+    uint32_t T = pl->n_tenants, H = o->n_hvs;
     uint32_t L = o->n_pes, N = nvo_net_n_nodes(o->net);
-    o->n_vms = T * V;
-    o->vms = g_new0(struct nvo_traffic_vm, o->n_vms ? o->n_vms : 1);
+    /* o->vms (placed by run/overlay_place.c, as with vtep="hypervisor")
+     * and the tenants' ids are set. */
     o->vm_pe_tenant = g_new(uint32_t, o->n_vms ? o->n_vms : 1);
     o->vm_pe_vm = g_new(uint32_t, o->n_vms ? o->n_vms : 1);
     o->tenant_n_pes = g_new0(uint32_t, T ? T : 1);
@@ -106,13 +107,10 @@ nvo_sim_overlay_leaf_populate__(struct nvo_sim_overlay *o,
                     oc->line);
         return false;
     }
-    /* The same placement as vtep="hypervisor": stream
-     * "overlay/placement", or round-robin over the hypervisors. */
-    struct nvo_rng rng;
-    nvo_rng_init(&rng, cfg->seed, cfg->run, "overlay/placement");
-    /* Per hypervisor (position in o->hvs) and per leaf (position in
-     * o->pes): the last tenant added there + 1 and its number there. */
-    uint32_t *hv_last = g_new0(uint32_t, H), *hv_local = g_new0(uint32_t, H);
+    /* Per hypervisor node and per leaf (position in o->pes): the last
+     * tenant added there + 1 and its number there. */
+    uint32_t *hv_last = g_new0(uint32_t, N ? N : 1);
+    uint32_t *hv_local = g_new0(uint32_t, N ? N : 1);
     uint32_t *lf_last = g_new0(uint32_t, L ? L : 1);
     uint32_t *lf_local = g_new0(uint32_t, L ? L : 1);
     uint32_t *lf_vlans = g_new0(uint32_t, L ? L : 1);
@@ -128,23 +126,18 @@ nvo_sim_overlay_leaf_populate__(struct nvo_sim_overlay *o,
     int err = 0;
     char *msg = NULL;
     for (uint32_t t = 0; t < T && ok; t++) {
-        uint32_t vni = oc->first_vni + t, n_hosting = 0;
-        for (uint32_t j = 0; j < V && ok; j++) {
-            uint32_t k = t * V + j;
-            uint32_t h = oc->placement == NVO_PLACE_RANDOM
-                         ? (uint32_t) nvo_rng_below(&rng, H) : k % H;
-            struct nvo_access_hv *hv = o->hvs[h];
-            uint32_t node = nvo_access_hv_base(hv)->index;
-            uint32_t lp = lf_pos[o->hv_leaf[node]];
+        uint32_t vni = pl->tenant_id[t], n_hosting = 0;
+        for (uint32_t k = pl->tenant_first[t];
+             k < pl->tenant_first[t + 1] && ok; k++) {
+            struct nvo_traffic_vm *v = &o->vms[k];
+            uint32_t node = v->node;
+            struct nvo_access_hv *hv = node < N ? o->hv_of_node[node] : NULL;
+            uint32_t lp = hv ? lf_pos[o->hv_leaf[node]] : 0;
             if (!lp) {
-                abort();        /* the scenario checked the uplinks */
+                abort();        /* placed on a hypervisor; the scenario
+                                 * checked the uplinks */
             }
             uint32_t l = lp - 1;
-            struct nvo_traffic_vm *v = &o->vms[k];
-            v->node = node;
-            v->group = t;
-            v->ip4 = 0x0a000000u + j + 1;
-            nvo_vm_mac(v->mac, (enum nvo_vm_oui) oc->vm_oui, k);
             if (lf_last[l] != t + 1) {
                 /* The tenant's VLAN on this leaf: the next free id, in
                  * tenant order (docs/vtep-leaf.md). */
@@ -165,15 +158,15 @@ nvo_sim_overlay_leaf_populate__(struct nvo_sim_overlay *o,
                 lf_last[l] = t + 1;
                 hosting[n_hosting++] = l;
             }
-            if (!err && hv_last[h] != t + 1) {
+            if (!err && hv_last[node] != t + 1) {
                 err = nvo_access_hv_add_tenant(
                     hv, nvo_tor_vtep_vlan(o->vteps[l], lf_local[l]),
-                    &hv_local[h]);
-                hv_last[h] = t + 1;
+                    &hv_local[node]);
+                hv_last[node] = t + 1;
             }
             if (!err) {
-                o->vm_pe_tenant[k] = hv_local[h];
-                err = nvo_access_hv_add_vm(hv, hv_local[h], v->mac, v->ip4,
+                o->vm_pe_tenant[k] = hv_local[node];
+                err = nvo_access_hv_add_vm(hv, hv_local[node], v->mac, v->ip4,
                                            &o->vm_pe_vm[k]);
             }
             ok = !err;
