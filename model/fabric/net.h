@@ -32,6 +32,7 @@
 
 struct nvo_node;
 struct nvo_net;
+struct nvo_mcast;
 
 #define NVO_GROUP_NONE UINT32_MAX
 #define NVO_NHS_NONE 0u         /* no route */
@@ -154,6 +155,11 @@ struct nvo_net {
     /* Called in the order added on every link or node up / down change,
      * when it happens (before routes converge). */
     GArray *state_listeners;    /* struct nvo_net_listener */
+
+    /* IP multicast forwarding (fabric/mcast.h), or NULL: set by
+     * nvo_mcast_attach(), started by nvo_net_start(), freed with the
+     * net. */
+    struct nvo_mcast *mcast;
 };
 
 /* What changed, for a state listener. */

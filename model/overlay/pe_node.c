@@ -8,7 +8,9 @@
 
 #include <glib.h>
 
+#include "fabric/mcast.h"
 #include "fabric/switch.h"
+#include "wire/igmp.h"
 #include "wire/wire.h"
 
 struct pen_vm {
@@ -24,6 +26,9 @@ struct pen_tenant {
     uint32_t n_flood;
     GHashTable *tunnels;                /* node + 1 -> struct nvo_tunnel * */
     struct nvo_pe_node_counters c;
+    uint32_t mcast_group;               /* flood to this IPv4 group; 0:
+                                         * by the flood list */
+    struct nvo_tunnel *mcast_tunnel;    /* to it, built at first use */
 };
 
 struct nvo_pe_node {
@@ -69,6 +74,16 @@ receive__(struct nvo_node *n, struct nvo_port *in, struct nvo_pkt *p,
 {
     /* As a host: forward what the PE originates over its uplinks; a
      * frame in transit during a reroute is forwarded like a switch's. */
+    if (rx->dst < 0) {
+        /* A group (fabric/mcast.h): sent on the first uplink, or one the
+         * leaf replicated to this PE, delivered to the binding. */
+        if (in) {
+            nvo_node_deliver(n, p, rx);
+        } else {
+            nvo_mcast_host_send(n, p, rx);
+        }
+        return;
+    }
     if (in && !nvo_switch_decrement_ttl(n, p, rx)) {
         return;
     }
@@ -84,6 +99,7 @@ destroy__(struct nvo_node *n)
         free(te->vms);
         free(te->flood);
         g_hash_table_destroy(te->tunnels);
+        g_free(te->mcast_tunnel);
     }
     free(pe->tenants);
     if (pe->by_vni) {
@@ -92,10 +108,15 @@ destroy__(struct nvo_node *n)
     nvo_mac_table_destroy(pe->mac);
 }
 
+static void start__(struct nvo_node *);
+static const struct nvo_tunnel *mcast_tunnel(struct nvo_pe_node *,
+                                             struct pen_tenant *);
+
 static const struct nvo_node_ops pe_ops = {
     .name = "pe",
     .size = sizeof(struct nvo_pe_node),
     .receive = receive__,
+    .start = start__,
     .destroy = destroy__,
 };
 
@@ -185,13 +206,13 @@ fits(const struct nvo_pe_node *pe, uint32_t len)
     return n >= 1 && n <= NVO_PE_NODE_MAX_SEGMENTS;
 }
 
-/* Encapsulates 'p' (a tenant frame; taken) to PE node 'dst' and sends
- * every resulting frame into the fabric. */
+/* Encapsulates 'p' (a tenant frame; taken) in tunnel 't' and sends every
+ * resulting frame into the fabric. */
 static void
-encap_send(struct nvo_pe_node *pe, struct pen_tenant *te, uint32_t dst,
-           struct nvo_pkt *p, enum nvo_tclass tc)
+encap_send_t(struct nvo_pe_node *pe, struct pen_tenant *te,
+             const struct nvo_tunnel *t, struct nvo_pkt *p,
+             enum nvo_tclass tc)
 {
-    const struct nvo_tunnel *t = tunnel_to(pe, te, dst);
     uint32_t len = nvo_pkt_len(p);
     t->ops->push(t, p);
     p->tclass = (uint8_t) tc;
@@ -212,6 +233,15 @@ encap_send(struct nvo_pe_node *pe, struct pen_tenant *te, uint32_t dst,
         segs[i]->tclass = (uint8_t) tc;
         nvo_node_send(&pe->node, segs[i]);
     }
+}
+
+/* Encapsulates 'p' (a tenant frame; taken) to PE node 'dst' and sends
+ * every resulting frame into the fabric. */
+static void
+encap_send(struct nvo_pe_node *pe, struct pen_tenant *te, uint32_t dst,
+           struct nvo_pkt *p, enum nvo_tclass tc)
+{
+    encap_send_t(pe, te, tunnel_to(pe, te, dst), p, tc);
 }
 
 static void
@@ -576,7 +606,13 @@ nvo_pe_node_vm_send(struct nvo_pe_node *pe, uint32_t tenant, uint32_t vm,
     /* Ingress replication: a copy to every other PE of the flood list,
      * and to every other local VM of the VNI. */
     COUNT(pe, te, bum[kind], 1);
-    for (uint32_t i = 0; i < te->n_flood; i++) {
+    if (te->mcast_group) {
+        /* IP multicast underlay: one copy to the VNI's group. */
+        COUNT(pe, te, bum_copies, 1);
+        encap_send_t(pe, te, mcast_tunnel(pe, te), nvo_pkt_clone(p),
+                     NVO_TC_BUM);
+    }
+    for (uint32_t i = 0; i < te->n_flood && !te->mcast_group; i++) {
         COUNT(pe, te, bum_copies, 1);
         encap_send(pe, te, te->flood[i], nvo_pkt_clone(p), NVO_TC_BUM);
     }
@@ -629,5 +665,76 @@ nvo_pe_node_find_tenant(const struct nvo_pe_node *pe, uint32_t vni,
         return ENOENT;
     }
     *tenant = (uint32_t) (ix - 1);
+    return 0;
+}
+
+/* ---- IP multicast flooding (docs/multicast.md) ------------------------- */
+
+/* The tunnel of tenant 'te' to its group: outer destination the group
+ * address, Ethernet destination its 01:00:5e MAC (RFC 1112 6.4). */
+static const struct nvo_tunnel *
+mcast_tunnel(struct nvo_pe_node *pe, struct pen_tenant *te)
+{
+    if (te->mcast_tunnel) {
+        return te->mcast_tunnel;
+    }
+    struct nvo_tunnel_cfg tc;
+    memset(&tc, 0, sizeof tc);
+    tc.src_ip4 = pe->node.addr4;
+    tc.dst_ip4 = te->mcast_group;
+    memcpy(tc.src_mac, pe->node.mac, 6);
+    nvo_ip4_mcast_mac(te->mcast_group, tc.dst_mac);
+    tc.vni = te->vni;
+    tc.labels[0] = te->vni;
+    tc.n_labels = 1;
+    tc.entropy_label = pe->cfg.entropy_label;
+    tc.control_word = pe->cfg.control_word;
+    tc.sport_min = pe->cfg.sport_min;
+    tc.sport_max = pe->cfg.sport_max;
+    tc.hash_basis = pe->cfg.hash_basis;
+    te->mcast_tunnel = g_new(struct nvo_tunnel, 1);
+    if (nvo_tunnel_build(te->mcast_tunnel, pe->cfg.encap, &tc)) {
+        abort();                /* add_tenant() built one with this vni */
+    }
+    return te->mcast_tunnel;
+}
+
+/* At start: joins the groups of the tenants that flood by multicast, in
+ * tenant order, each once (IGMPv3 reports, fabric/mcast.h). */
+static void
+start__(struct nvo_node *n)
+{
+    struct nvo_pe_node *pe = NVO_CONTAINER_OF(n, struct nvo_pe_node, node);
+    uint32_t *g = g_new(uint32_t, pe->n_tenants ? pe->n_tenants : 1);
+    size_t k = 0;
+    for (uint32_t t = 0; t < pe->n_tenants; t++) {
+        uint32_t grp = pe->tenants[t].mcast_group;
+        bool seen = !grp;
+        for (size_t i = 0; i < k && !seen; i++) {
+            seen = g[i] == grp;
+        }
+        if (!seen) {
+            g[k++] = grp;
+        }
+    }
+    if (k && nvo_mcast_host_join(n, g, k)) {
+        abort();                /* set_mcast_group() checked the net */
+    }
+    g_free(g);
+}
+
+int
+nvo_pe_node_set_mcast_group(struct nvo_pe_node *pe, uint32_t tenant,
+                            uint32_t group)
+{
+    if (tenant >= pe->n_tenants || !nvo_ip4_is_mcast(group)
+        || !pe->node.net->mcast || pe->node.net->cfg.ipv6
+        || pe->cfg.encap->n_segments) {
+        return EINVAL;
+    }
+    struct pen_tenant *te = &pe->tenants[tenant];
+    te->mcast_group = group;
+    g_free(te->mcast_tunnel);
+    te->mcast_tunnel = NULL;
     return 0;
 }

@@ -167,4 +167,17 @@ uint32_t nvo_pe_node_n_tenants(const struct nvo_pe_node *);
 int nvo_pe_node_find_tenant(const struct nvo_pe_node *, uint32_t vni,
                             uint32_t *tenant);
 
+/* IP multicast underlay flooding (docs/multicast.md): the BUM frames of
+ * 'tenant' go as ONE encapsulated copy to IPv4 group 'group' (outer
+ * destination the group, Ethernet 01:00:5e:...) instead of a copy per PE
+ * of the flood list (bum_copies counts that one copy), and at start the
+ * PE joins the groups of its tenants with IGMPv3 reports
+ * (nvo_mcast_host_join()); frames the fabric replicates to it arrive
+ * through its encapsulation's binding as any other (a VNI it does not
+ * host: drops[NO_TENANT] and unwanted).  Returns 0, or EINVAL (no such
+ * tenant, not a multicast group, no multicast on the net (fabric/mcast.h),
+ * an IPv6 net, an encapsulation that segments: STT). */
+int nvo_pe_node_set_mcast_group(struct nvo_pe_node *, uint32_t tenant,
+                                uint32_t group);
+
 #endif /* NVO_PE_NODE_H */
