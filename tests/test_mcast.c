@@ -13,8 +13,11 @@
 
 #include "fabric/mcast.h"
 #include "fabric/net.h"
+#include "io/config.h"
 #include "io/pcap_out.h"
 #include "overlay/pe_node.h"
+#include "run/sim.h"
+#include "run/sim_overlay.h"
 #include "testutil.h"
 #include "wire/igmp.h"
 #include "wire/pim.h"
@@ -790,6 +793,255 @@ START_TEST(tshark_decodes_igmp_pim)
 }
 END_TEST
 
+/* ---- The shipped scenario ------------------------------------------------ */
+
+static void
+remove_dir(char *dir)
+{
+    GDir *d = g_dir_open(dir, 0, NULL);
+    if (d) {
+        const char *name;
+        while ((name = g_dir_read_name(d))) {
+            char *p = g_build_filename(dir, name, NULL);
+            remove(p);
+            g_free(p);
+        }
+        g_dir_close(d);
+    }
+    remove(dir);
+    g_free(dir);
+}
+
+/* The summary.csv cell of column 'col' of the run in 'dir'. */
+static char *
+summary_cell(const char *dir, const char *col)
+{
+    char *path = g_build_filename(dir, "summary.csv", NULL);
+    char *csv;
+    ck_assert(g_file_get_contents(path, &csv, NULL, NULL));
+    char **lines = g_strsplit(csv, "\n", -1);
+    char **h = g_strsplit(lines[0], ",", -1);
+    char **r = g_strsplit(lines[1], ",", -1);
+    char *v = NULL;
+    for (guint i = 0; h[i]; i++) {
+        if (!strcmp(h[i], col)) {
+            v = g_strdup(r[i]);
+        }
+    }
+    ck_assert_msg(v, "no column %s", col);
+    g_strfreev(h);
+    g_strfreev(r);
+    g_strfreev(lines);
+    g_free(csv);
+    g_free(path);
+    return v;
+}
+
+struct flood_run {
+    uint64_t floods, pe_copies, sw_copies, link_frames, unwanted;
+    uint64_t star_g[6];             /* spine1, spine2, leaf1..4 */
+    uint64_t s_g_leaves, s_g_rp, entries;
+    char *cell;                     /* summary.csv mcast_state_entries */
+    char *bum_copies_cell;
+};
+
+/* Runs scenarios/overlay-flooding.xml with 'sets'; every flow completes,
+ * every VM frame is delivered, conservation holds. */
+static void
+run_flooding(const char *const *sets, size_t n, struct flood_run *fr)
+{
+    memset(fr, 0, sizeof *fr);
+    GError *error = NULL;
+    struct nvo_scenario_cfg *cfg = nvo_scenario_load(
+        nvo_test_src("scenarios/overlay-flooding.xml"), sets, n, &error);
+    ck_assert_msg(cfg, "%s", error ? error->message : "?");
+    char *dir = nvo_test_tmpdir("flooding");
+    struct nvo_sim *sim = nvo_sim_create(cfg, nvo_test_engine(), dir, &error);
+    ck_assert_msg(sim, "%s", error ? error->message : "?");
+    ck_assert_int_eq(nvo_sim_run(sim, false), 0);
+    ck_assert(sim->conserved);
+    ck_assert_msg(!nvo_sim_write_results(sim, &error), "%s",
+                  error ? error->message : "?");
+    struct nvo_sim_overlay_totals t;
+    nvo_sim_overlay_totals(sim->overlay, &t);
+    fr->floods = t.c.bum[NVO_BUM_UNKNOWN];
+    ck_assert_uint_gt(fr->floods, 10);
+    ck_assert_uint_eq(t.c.delivered, t.c.vm_frames);
+    ck_assert_uint_eq(sim->dropped, 0);
+    fr->pe_copies = t.c.bum_copies;
+    fr->link_frames = sim->overlay->bum_link_frames;
+    fr->unwanted = t.c.unwanted;
+    static const char *const sw[6] = { "spine1", "spine2", "leaf1", "leaf2",
+                                       "leaf3", "leaf4" };
+    for (int i = 0; i < 6; i++) {
+        int ix = nvo_net_find(sim->net, sw[i]);
+        ck_assert_int_ge(ix, 0);
+        const struct nvo_mcast_sw_stats *s = nvo_mcast_stats(sim->net,
+                                                             (uint32_t) ix);
+        if (!s) {
+            continue;
+        }
+        fr->star_g[i] = s->star_g;
+        fr->sw_copies += s->copies;
+        if (i == 0) {
+            fr->s_g_rp = s->s_g;
+        } else {
+            fr->s_g_leaves += s->s_g;
+        }
+    }
+    fr->entries = nvo_mcast_state_entries(sim->net);
+    fr->cell = summary_cell(dir, "mcast_state_entries");
+    fr->bum_copies_cell = summary_cell(dir, "bum_copies");
+    nvo_sim_destroy(sim);
+    nvo_scenario_cfg_destroy(cfg);
+    remove_dir(dir);
+}
+
+static void
+flood_run_free(struct flood_run *fr)
+{
+    g_free(fr->cell);
+    g_free(fr->bum_copies_cell);
+}
+
+/* scenarios/overlay-flooding.xml: each tenant on the 4 PEs of two leaves
+ * (5000, 5002: leaves 1-2; 5001, 5003: leaves 3-4), one VM per PE, a
+ * group per VNI, RP spine1.  Per flood (unknown unicast): multicast, 1
+ * copy from the PE and 6 link frames (PE -> leaf, leaf -> the other PE,
+ * leaf -> spine1, spine1 -> the other leaf, that leaf -> its 2 PEs), 5 of
+ * them switch copies; ingress replication, 3 copies from the PE and 10
+ * link frames (2 to the PE on the same leaf, 4 to each of the other
+ * two).  (*,G): 2 per leaf (its two VNIs' groups), 4 at spine1 (12).  N:1
+ * with groups=1: every PE joins the one group, a flood reaches the 7
+ * other PEs, 4 of which host no VM of the VNI (unwanted), over 12 links;
+ * (*,G): 1 per leaf and spine1's (5). */
+START_TEST(shipped_scenario)
+{
+    struct flood_run m, ir, n1, bd;
+    run_flooding(NULL, 0, &m);
+    ck_assert_uint_eq(m.pe_copies, m.floods);
+    ck_assert_uint_eq(m.link_frames, 6 * m.floods);
+    ck_assert_uint_eq(m.sw_copies, 5 * m.floods);
+    ck_assert_uint_eq(m.unwanted, 0);
+    const uint64_t star[6] = { 4, 0, 2, 2, 2, 2 };
+    for (int i = 0; i < 6; i++) {
+        ck_assert_uint_eq(m.star_g[i], star[i]);
+    }
+    /* PIM-SM: an (S,G) at the DR and at the RP per (source PE, group)
+     * that flooded; at most 8 PEs x 2 groups. */
+    ck_assert_uint_eq(m.s_g_leaves, m.s_g_rp);
+    ck_assert_uint_ge(m.s_g_rp, 1);
+    ck_assert_uint_le(m.s_g_rp, 16);
+    ck_assert_uint_eq(m.entries, 12 + 2 * m.s_g_rp);
+    char want[32];
+    snprintf(want, sizeof want, "%llu", (unsigned long long) m.entries);
+    ck_assert_str_eq(m.cell, want);
+    snprintf(want, sizeof want, "%llu", (unsigned long long) (6 * m.floods));
+    ck_assert_str_eq(m.bum_copies_cell, want);
+
+    const char *const s_ir[] = { "overlay.flood=ingress-replication" };
+    run_flooding(s_ir, 1, &ir);
+    ck_assert_uint_eq(ir.pe_copies, 3 * ir.floods);
+    ck_assert_uint_eq(ir.link_frames, 10 * ir.floods);
+    ck_assert_uint_eq(ir.sw_copies, 0);
+    ck_assert_uint_eq(ir.entries, 0);
+    ck_assert_str_eq(ir.cell, "");          /* missing, not 0 */
+
+    const char *const s_n1[] = { "overlay.groups=1" };
+    run_flooding(s_n1, 1, &n1);
+    ck_assert_uint_eq(n1.pe_copies, n1.floods);
+    ck_assert_uint_eq(n1.unwanted, 4 * n1.floods);
+    ck_assert_uint_eq(n1.link_frames, 12 * n1.floods);
+    const uint64_t star1[6] = { 1, 0, 1, 1, 1, 1 };
+    for (int i = 0; i < 6; i++) {
+        ck_assert_uint_eq(n1.star_g[i], star1[i]);
+    }
+
+    const char *const s_bd[] = { "overlay.pim=bidir" };
+    run_flooding(s_bd, 1, &bd);
+    ck_assert_uint_eq(bd.entries, 12);
+    ck_assert_str_eq(bd.cell, "12");
+    ck_assert_uint_eq(bd.link_frames, 6 * bd.floods);
+    flood_run_free(&m);
+    flood_run_free(&ir);
+    flood_run_free(&n1);
+    flood_run_free(&bd);
+}
+END_TEST
+
+static void
+expect_error(const char *set, const char *want)
+{
+    GError *error = NULL;
+    const char *const sets[] = { set };
+    struct nvo_scenario_cfg *cfg = nvo_scenario_load(
+        nvo_test_src("scenarios/overlay-flooding.xml"), sets, 1, &error);
+    ck_assert_msg(!cfg && error, "%s: accepted", set);
+    ck_assert_msg(strstr(error->message, want), "\"%s\" not in: %s", want,
+                  error->message);
+    g_error_free(error);
+}
+
+/* Bad multicast attributes: each refused with what is wrong, at the
+ * <overlay> line where the fault is in the file (line 26). */
+START_TEST(bad_attributes)
+{
+    expect_error("overlay.groups=0", "groups");
+    expect_error("overlay.groups=16777217", "at most 16777216");
+    expect_error("overlay.groups=some", "per-vni");
+    expect_error("overlay.group-base=10.1.0.0", "not a multicast group");
+    expect_error("overlay.group-base=224.0.0.9", "224.0.0.0/24");
+    expect_error("overlay.group-base=239.1.0", "expected an IPv4 address");
+    expect_error("overlay.group-base=239.1.0.256", "expected an IPv4");
+    expect_error("overlay.group-base=239.255.255.254",
+                 "4 groups from group-base run past 239.255.255.255");
+    expect_error("overlay.rp=hv1-1", "not a switch");
+    expect_error("overlay.rp=nosuch", "unknown node");
+    expect_error("overlay.pim=dm", "expected sm or bidir");
+    expect_error("overlay.flood=pim", "flood");
+    char *at = g_strdup_printf("%s:26: <overlay flood=\"multicast\">: IGMP",
+                               nvo_test_src("scenarios/overlay-flooding.xml"));
+    expect_error("underlay.ip=ipv6", at);
+    g_free(at);
+    expect_error("overlay.encap=stt", "not with encap=\"stt\"");
+    expect_error("overlay.encap=mpls-udp", "not with encap=\"mpls-udp\"");
+    /* Ingress replication keeps the (valid) multicast attributes unused;
+     * other encapsulations with multicast load. */
+    static const char *const ok[] = {
+        "overlay.flood=ingress-replication", "overlay.encap=geneve",
+        "overlay.encap=nvgre", "overlay.encap=gre-udp",
+        "overlay.encap=vxlan-gpe", "overlay.rp=leaf2",
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(ok); i++) {
+        GError *error = NULL;
+        struct nvo_scenario_cfg *cfg = nvo_scenario_load(
+            nvo_test_src("scenarios/overlay-flooding.xml"), &ok[i], 1,
+            &error);
+        ck_assert_msg(cfg, "%s: %s", ok[i], error ? error->message : "?");
+        nvo_scenario_cfg_destroy(cfg);
+    }
+    /* The net refuses an RP that is not a switch, IPv6, a second attach. */
+    struct nvo_engine *e;
+    ck_assert_int_eq(nvo_engine_create(nvo_test_engine(),
+                                       nvo_test_scheduler(), &e), 0);
+    struct nvo_net_cfg nc;
+    memset(&nc, 0, sizeof nc);
+    struct nvo_net *net = nvo_net_create(e, &nc);
+    int h = nvo_net_add_node(net, "h", NVO_ROLE_HYPERVISOR);
+    struct nvo_mcast_cfg mc = { .pim = NVO_MCAST_PIM_SM, .rp = (uint32_t) h };
+    ck_assert_int_eq(nvo_mcast_attach(net, &mc), EINVAL);
+    mc.rp = 5;
+    ck_assert_int_eq(nvo_mcast_attach(net, &mc), EINVAL);
+    nvo_net_destroy(net);
+    nc.ipv6 = true;
+    net = nvo_net_create(e, &nc);
+    mc.rp = (uint32_t) nvo_net_add_node(net, "s", NVO_ROLE_SPINE);
+    ck_assert_int_eq(nvo_mcast_attach(net, &mc), EINVAL);
+    nvo_net_destroy(net);
+    nvo_engine_destroy(e);
+}
+END_TEST
+
 static Suite *
 mcast_suite(void)
 {
@@ -804,6 +1056,11 @@ mcast_suite(void)
     tcase_add_test(tc, n_to_one_unwanted);
     tcase_add_test(tc, rp_on_leaf_hashes_group);
     tcase_add_test(tc, source_without_state);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("scenario");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, shipped_scenario);
+    tcase_add_test(tc, bad_attributes);
     suite_add_tcase(s, tc);
     tc = tcase_create("tshark");
     tcase_add_test(tc, tshark_decodes_igmp_pim);

@@ -298,7 +298,7 @@ fake_summary(unsigned run, const char *fp)
     char *head = nvo_sim_summary_header();
     char *s = g_strdup_printf("%s\nweb,native,7,%u,0.002,100,10,9,1,0,0.1,"
                               "2,1,1,0,5,5,6,50,40,90,0.9,1.1,0.8,1.2,"
-                              ",,,,,,,,,,,%s,0.25\n",
+                              ",,,,,,,,,,,,%s,0.25\n",
                               head, run, fp);
     g_free(head);
     return s;
@@ -329,7 +329,8 @@ START_TEST(rows)
                      "bum_frames,bum_copies,bum_link_bytes,"
                      "bum_unwanted_deliveries,mac_entries_max,"
                      "mac_entries_mean,encap_overhead_bytes,"
-                     "goodput_efficiency,fingerprint,wall_s");
+                     "goodput_efficiency,mcast_state_entries,"
+                     "fingerprint,wall_s");
     g_free(h);
 
     char *sum = fake_summary(2, "00000000000000ab");
@@ -337,7 +338,7 @@ START_TEST(rows)
     ck_assert_msg(row, "%s", err);
     ck_assert_str_eq(row, "2,toeplitz,\"a\"\"b\",x,7,2,0.002,100,10,9,1,0,"
                      "0.1,2,1,1,0,5,5,6,50,40,90,0.9,1.1,0.8,1.2,"
-                     ",,,,,,,,,,,00000000000000ab,0.25");
+                     ",,,,,,,,,,,,00000000000000ab,0.25");
     g_free(row);
     /* Another run number, another header, a broken row: no row. */
     ck_assert_ptr_null(nvo_sweep_def_csv_row(s, 2, 1, sum, &err));

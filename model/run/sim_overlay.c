@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "core/rng.h"
+#include "fabric/mcast.h"
 #include "wire/wire.h"
 
 /* The PE delivered a tenant frame to one of its VMs. */
@@ -79,6 +80,31 @@ nvo_sim_overlay_create(const struct nvo_scenario_cfg *cfg,
         }
     }
     return o;
+}
+
+/* flood="multicast": multicast forwarding on the net (RP, PIM mode) and
+ * each tenant's group on every PE that hosts it (docs/multicast.md). */
+static int
+mcast_groups__(struct nvo_sim_overlay *o)
+{
+    const struct nvo_overlay_cfg *oc = o->cfg;
+    struct nvo_mcast_cfg mc = {
+        .pim = oc->mcast_pim ? NVO_MCAST_PIM_BIDIR : NVO_MCAST_PIM_SM,
+        .rp = oc->mcast_rp,
+    };
+    int err = nvo_mcast_attach(o->net, &mc);
+    for (uint32_t t = 0; t < oc->n_tenants && !err; t++) {
+        uint32_t vni = oc->first_vni + t;
+        uint32_t g = oc->mcast_group_base
+                     + (oc->mcast_groups ? vni % oc->mcast_groups : t);
+        for (uint32_t h = 0; h < o->n_pes && !err; h++) {
+            uint32_t lt;
+            if (!nvo_pe_node_find_tenant(o->pes[h], vni, &lt)) {
+                err = nvo_pe_node_set_mcast_group(o->pes[h], lt, g);
+            }
+        }
+    }
+    return err;
 }
 
 bool
@@ -157,6 +183,10 @@ nvo_sim_overlay_populate(struct nvo_sim_overlay *o,
     g_free(list);
     g_free(hosting);
     g_free(all);
+    if (ok && oc->flood_mcast) {
+        err = mcast_groups__(o);
+        ok = !err;
+    }
     if (!ok) {
         g_set_error(error, NVO_CONFIG_ERROR, NVO_CONFIG_ERROR_INVALID,
                     "%s: cannot place the overlay's VMs: %s", cfg->path,
