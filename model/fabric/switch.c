@@ -140,6 +140,11 @@ void
 nvo_switch_forward(struct nvo_node *n, struct nvo_pkt *p,
                    const struct nvo_node_rx *rx, bool track_flows)
 {
+    if (NVO_UNLIKELY(rx->dst < 0)) {
+        /* A group (mcast.h) given to a role that does not handle one. */
+        nvo_node_drop(n, p, NVO_NODE_DROP_NO_ROUTE);
+        return;
+    }
     forward__(n, p, rx, track_flows);
 }
 
