@@ -450,6 +450,17 @@ START_TEST(one_vni_tree)
                       pim == NVO_MCAST_PIM_SM ? 1 : 0);
     ck_assert_uint_eq(nvo_mcast_stats(f.net, s1)->s_g,
                       pim == NVO_MCAST_PIM_SM ? 1 : 0);
+    /* Counted memory: 5 (*,G) entries and their 5 interface arrays (room
+     * for 4 ports each: 8 bytes); an (S,G) key is 8 bytes. */
+    struct nvo_mem_count ms = nvo_mem_acct_get(
+        &f.net->mem, nvo_mem_type_register("mcast-star-g"));
+    ck_assert_uint_eq(ms.objects, 10);
+    ck_assert_uint_eq(ms.bytes % 8, 0);
+    ck_assert_uint_ge(ms.bytes, 5 * 8 + 5 * 12);
+    struct nvo_mem_count mg = nvo_mem_acct_get(
+        &f.net->mem, nvo_mem_type_register("mcast-s-g"));
+    ck_assert_uint_eq(mg.objects, pim == NVO_MCAST_PIM_SM ? 2 : 0);
+    ck_assert_uint_eq(mg.bytes, pim == NVO_MCAST_PIM_SM ? 16 : 0);
     /* 28 control frames + the 7 BUM frames that exist: pe0's, and a
      * replica for every copy but the first at each of the 5 switches that
      * forward it (11 - 5 = 6); each reaches one PE. */

@@ -46,6 +46,22 @@ struct mc_pending {
     uint32_t group;
 };
 
+/* Memory types (core/mem.h), counted in the switch's account: a (*,G)
+ * entry with its interface array, an (S,G) key.  The hash tables'
+ * own memory (glib) is not counted. */
+static nvo_mem_type mt_star, mt_sg;
+
+static void
+mem_types__(void)
+{
+    static gsize done;
+    if (g_once_init_enter(&done)) {
+        mt_star = nvo_mem_type_register("mcast-star-g");
+        mt_sg = nvo_mem_type_register("mcast-s-g");
+        g_once_init_leave(&done, 1);
+    }
+}
+
 const char *
 nvo_mcast_pim_name(enum nvo_mcast_pim m)
 {
@@ -95,6 +111,20 @@ nvo_mcast_destroy__(struct nvo_mcast *mc)
         for (uint32_t i = 0; i < nvo_net_n_nodes(mc->net); i++) {
             struct mc_sw *s = mc->sw[i];
             if (s) {
+                struct nvo_node *n = nvo_net_node(mc->net, i);
+                GHashTableIter it;
+                gpointer k, v;
+                g_hash_table_iter_init(&it, s->star);
+                while (g_hash_table_iter_next(&it, &k, &v)) {
+                    const struct mc_entry *e = v;
+                    nvo_mem_count__(&n->mem, mt_star,
+                                    -(int64_t) (sizeof *e + e->cap
+                                                * sizeof *e->oif),
+                                    e->cap ? -2 : -1);
+                }
+                nvo_mem_count__(&n->mem, mt_sg,
+                                -(int64_t) (s->st.s_g * sizeof(uint64_t)),
+                                -(int64_t) s->st.s_g);
                 g_hash_table_destroy(s->star);
                 g_hash_table_destroy(s->sg);
                 g_free(s->nbr);
@@ -238,6 +268,7 @@ join_port__(struct nvo_mcast *mc, struct nvo_node *n, struct mc_sw *s,
                                              GUINT_TO_POINTER(group));
     if (!e) {
         e = g_new0(struct mc_entry, 1);
+        nvo_mem_count__(&n->mem, mt_star, sizeof *e, 1);
         e->group = group;
         e->up = upstream__(mc, n, group);
         g_hash_table_insert(s->star, GUINT_TO_POINTER(group), e);
@@ -256,7 +287,11 @@ join_port__(struct nvo_mcast *mc, struct nvo_node *n, struct mc_sw *s,
         }
     }
     if (e->n_oif == e->cap) {
-        e->cap = e->cap ? 2 * e->cap : 4;
+        uint32_t cap = e->cap ? 2 * e->cap : 4;
+        nvo_mem_count__(&n->mem, mt_star,
+                        (int64_t) ((cap - e->cap) * sizeof *e->oif),
+                        e->cap ? 0 : 1);
+        e->cap = cap;
         e->oif = g_renew(uint16_t, e->oif, e->cap);
     }
     e->oif[e->n_oif++] = (uint16_t) port;
@@ -368,7 +403,7 @@ rx_pim__(struct nvo_mcast *mc, struct nvo_node *n, struct mc_sw *s,
 
 /* PIM-SM: notes (S,G) state at switch 'n'. */
 static void
-note_sg__(struct mc_sw *s, uint32_t src, uint32_t group)
+note_sg__(struct nvo_node *n, struct mc_sw *s, uint32_t src, uint32_t group)
 {
     uint64_t key = (uint64_t) src << 32 | group;
     if (!g_hash_table_contains(s->sg, &key)) {
@@ -376,6 +411,7 @@ note_sg__(struct mc_sw *s, uint32_t src, uint32_t group)
         *k = key;
         g_hash_table_add(s->sg, k);
         s->st.s_g++;
+        nvo_mem_count__(&n->mem, mt_sg, sizeof *k, 1);
     }
 }
 
@@ -412,7 +448,7 @@ rx_data__(struct nvo_mcast *mc, struct nvo_node *n, struct mc_sw *s,
         && (n->index == mc->cfg.rp
             || nvo_net_node(mc->net, n->peer[in])->role
                == NVO_ROLE_HYPERVISOR)) {
-        note_sg__(s, nvo_rd32(p->data + rx->h.src), group);
+        note_sg__(n, s, nvo_rd32(p->data + rx->h.src), group);
     }
     if (!k) {
         s->st.absorbed++;
@@ -477,6 +513,7 @@ nvo_mcast_start__(struct nvo_mcast *mc)
         return;
     }
     mc->started = true;
+    mem_types__();
     struct nvo_net *net = mc->net;
     uint32_t N = nvo_net_n_nodes(net), max_ports = 1;
     mc->sw = g_new0(struct mc_sw *, N ? N : 1);
