@@ -667,6 +667,49 @@ START_TEST(source_without_state)
 }
 END_TEST
 
+/* The periodic messages (RFC 7761 defaults): Hellos every 30 s, the Join
+ * refresh every 60 s, with the N:1 state.  At 61 s each leaf has sent 3
+ * Hellos per spine (0, 30, 60 s); leaves 1-3 have sent 2 Joins (the first,
+ * the refresh), leaf4 3 (one per report at first, then one refresh with
+ * both groups); spine1 received 5 + 4 and sent none (the RP); the state
+ * is unchanged (7 (*,G)); conservation: 16 x 3 Hellos, 8 reports (pe3
+ * hosts nothing and sends none: 7), 5 + 4 Joins. */
+START_TEST(periodic_refresh)
+{
+    struct fab f;
+    fab_build(&f, true, NVO_MCAST_PIM_BIDIR, -1);
+    const int t0[] = { 0, 1 }, t1[] = { 2, 4 }, t2[] = { 0, 6 },
+              t3[] = { 5, 7 };
+    fab_tenant(&f, 0, t0, 2, G0);
+    fab_tenant(&f, 1, t1, 2, G1);
+    fab_tenant(&f, 2, t2, 2, G0);
+    fab_tenant(&f, 3, t3, 2, G1);
+    nvo_net_start(f.net);
+    nvo_engine_run(f.e, 61 * NVO_SEC);
+    for (int l = 0; l < N_LEAVES; l++) {
+        const struct nvo_mcast_sw_stats *s =
+            nvo_mcast_stats(f.net, node_of(&f, 1, l));
+        ck_assert_uint_eq(s->hello_tx, 6);
+        ck_assert_uint_eq(s->hello_rx, 6);
+        ck_assert_uint_eq(s->join_tx, l == 3 ? 3 : 2);
+    }
+    const struct nvo_mcast_sw_stats *s1 =
+        nvo_mcast_stats(f.net, node_of(&f, 0, 0));
+    ck_assert_uint_eq(s1->hello_tx, 12);
+    ck_assert_uint_eq(s1->join_rx, 9);
+    ck_assert_uint_eq(s1->join_tx, 0);
+    ck_assert_uint_eq(s1->pim_neighbors, 4);
+    ck_assert_uint_eq(nvo_mcast_state_entries(f.net), 7);
+    ck_assert_uint_eq(f.net->n_generated, 16 * 3 + 7 + 9);
+    check_conservation(&f);
+    /* Stopped, nothing of it is pending. */
+    nvo_net_stop(f.net);
+    nvo_engine_run(f.e, 200 * NVO_SEC);
+    ck_assert_uint_eq(s1->hello_tx, 12);
+    fab_destroy(&f);
+}
+END_TEST
+
 /* ---- tshark ------------------------------------------------------------- */
 
 static void
@@ -1067,6 +1110,7 @@ mcast_suite(void)
     tcase_add_test(tc, n_to_one_unwanted);
     tcase_add_test(tc, rp_on_leaf_hashes_group);
     tcase_add_test(tc, source_without_state);
+    tcase_add_test(tc, periodic_refresh);
     suite_add_tcase(s, tc);
     tc = tcase_create("scenario");
     tcase_set_timeout(tc, 120);

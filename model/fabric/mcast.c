@@ -30,6 +30,7 @@ struct mc_sw {
     GHashTable *star;           /* group -> struct mc_entry * */
     GHashTable *sg;             /* uint64 (S << 32 | G) -> NULL */
     bool *nbr;                  /* per port: a Hello heard */
+    uint32_t *gen_id;           /* per port: its Hellos' Generation ID */
 };
 
 struct nvo_mcast {
@@ -38,6 +39,8 @@ struct nvo_mcast {
     struct mc_sw **sw;          /* per node index; NULL: not a switch */
     uint16_t *scratch;          /* outgoing ports of one frame */
     bool started;
+    struct nvo_timer tick;      /* every Hello period */
+    uint64_t n_ticks;
 };
 
 /* A join to send: group 'group' toward port 'up'. */
@@ -107,6 +110,9 @@ nvo_mcast_destroy__(struct nvo_mcast *mc)
     if (!mc) {
         return;
     }
+    if (mc->started) {
+        nvo_timer_stop(&mc->tick);
+    }
     if (mc->sw) {
         for (uint32_t i = 0; i < nvo_net_n_nodes(mc->net); i++) {
             struct mc_sw *s = mc->sw[i];
@@ -128,6 +134,7 @@ nvo_mcast_destroy__(struct nvo_mcast *mc)
                 g_hash_table_destroy(s->star);
                 g_hash_table_destroy(s->sg);
                 g_free(s->nbr);
+                g_free(s->gen_id);
                 g_free(s);
             }
         }
@@ -504,7 +511,90 @@ nvo_mcast_switch_receive(struct nvo_node *n, struct nvo_port *in,
     rx_data__(mc, n, s, port, p, rx);
 }
 
-/* ---- Start: state and Hellos ---------------------------------------------- */
+/* ---- Start: state and Hellos; the periodic messages ------------------------ */
+
+/* A Hello on every switch-to-switch link of every switch. */
+static void
+send_hellos__(struct nvo_mcast *mc)
+{
+    struct nvo_net *net = mc->net;
+    for (uint32_t i = 0; i < nvo_net_n_nodes(net); i++) {
+        struct nvo_node *n = nvo_net_node(net, i);
+        if (!mc->sw[i]) {
+            continue;
+        }
+        for (uint32_t port = 0; port < n->n_ports; port++) {
+            if (!n->ports[port].link || !is_switch__(net, n->peer[port])) {
+                continue;
+            }
+            struct nvo_pkt *p = nvo_pkt_alloc(&net->pool, 0,
+                                              NVO_ETH_LEN + NVO_IPV4_LEN
+                                              + NVO_PIM_HELLO_LEN);
+            uint8_t *m = nvo_pim_frame(p, n->mac, link_addr__(n, port, true),
+                                       NVO_PIM_HELLO_LEN);
+            if (!m) {
+                abort();        /* allocated with room for it */
+            }
+            nvo_pim_hello_encode(m, mc->sw[i]->gen_id[port]);
+            p->tclass = NVO_TC_CONTROL;
+            mc->sw[i]->st.hello_tx++;
+            nvo_node_send_port(n, port, p);
+        }
+    }
+}
+
+static int
+group_cmp__(const void *a, const void *b)
+{
+    const struct mc_pending *x = a, *y = b;
+    return x->group < y->group ? -1 : x->group > y->group;
+}
+
+/* Every switch re-sends the (*,G) joins of all its state to its upstream
+ * neighbours (groups ascending): the periodic Join/Prune that RFC 7761's
+ * upstream (*,G) state machine sends every t_periodic (section 4.5). */
+static void
+refresh_joins__(struct nvo_mcast *mc)
+{
+    struct nvo_net *net = mc->net;
+    GArray *pend = g_array_new(FALSE, FALSE, sizeof(struct mc_pending));
+    for (uint32_t i = 0; i < nvo_net_n_nodes(net); i++) {
+        struct mc_sw *s = mc->sw[i];
+        if (!s) {
+            continue;
+        }
+        GHashTableIter it;
+        gpointer k, v;
+        g_hash_table_iter_init(&it, s->star);
+        while (g_hash_table_iter_next(&it, &k, &v)) {
+            const struct mc_entry *e = v;
+            if (e->up >= 0) {
+                struct mc_pending pj = { (uint32_t) e->up, e->group };
+                g_array_append_val(pend, pj);
+            }
+        }
+        if (pend->len > 1) {
+            qsort(pend->data, pend->len, sizeof(struct mc_pending),
+                  group_cmp__);
+        }
+        flush_joins__(mc, nvo_net_node(net, i), s, pend);
+    }
+    g_array_free(pend, TRUE);
+}
+
+/* Every Hello period (30 s): Hellos; every second one (60 s,
+ * t_periodic): the Join refresh. */
+static void
+tick__(void *arg)
+{
+    struct nvo_mcast *mc = arg;
+    mc->n_ticks++;
+    send_hellos__(mc);
+    if (mc->n_ticks % 2 == 0) {
+        refresh_joins__(mc);
+    }
+    nvo_timer_start(&mc->tick, NVO_MCAST_HELLO_PERIOD);
+}
 
 void
 nvo_mcast_start__(struct nvo_mcast *mc)
@@ -534,8 +624,8 @@ nvo_mcast_start__(struct nvo_mcast *mc)
         }
     }
     mc->scratch = g_new(uint16_t, max_ports);
-    /* Hellos on every switch-to-switch link, Generation IDs drawn in node
-     * and port order from one stream. */
+    /* Generation IDs, one per switch-to-switch port, drawn in node and
+     * port order from one stream. */
     struct nvo_rng rng;
     nvo_rng_init(&rng, net->cfg.seed, net->cfg.run, "mcast/pim-genid");
     for (uint32_t i = 0; i < N; i++) {
@@ -543,23 +633,23 @@ nvo_mcast_start__(struct nvo_mcast *mc)
         if (!mc->sw[i]) {
             continue;
         }
+        mc->sw[i]->gen_id = g_new0(uint32_t, n->n_ports ? n->n_ports : 1);
         for (uint32_t port = 0; port < n->n_ports; port++) {
-            if (!n->ports[port].link || !is_switch__(net, n->peer[port])) {
-                continue;
+            if (n->ports[port].link && is_switch__(net, n->peer[port])) {
+                mc->sw[i]->gen_id[port] = (uint32_t) nvo_rng_next(&rng);
             }
-            struct nvo_pkt *p = nvo_pkt_alloc(&net->pool, 0,
-                                              NVO_ETH_LEN + NVO_IPV4_LEN
-                                              + NVO_PIM_HELLO_LEN);
-            uint8_t *m = nvo_pim_frame(p, n->mac, link_addr__(n, port, true),
-                                       NVO_PIM_HELLO_LEN);
-            if (!m) {
-                abort();        /* allocated with room for it */
-            }
-            nvo_pim_hello_encode(m, (uint32_t) nvo_rng_next(&rng));
-            p->tclass = NVO_TC_CONTROL;
-            mc->sw[i]->st.hello_tx++;
-            nvo_node_send_port(n, port, p);
         }
+    }
+    send_hellos__(mc);
+    nvo_timer_init(&mc->tick, net->engine, tick__, mc);
+    nvo_timer_start(&mc->tick, NVO_MCAST_HELLO_PERIOD);
+}
+
+void
+nvo_mcast_stop__(struct nvo_mcast *mc)
+{
+    if (mc->started) {
+        nvo_timer_stop(&mc->tick);
     }
 }
 

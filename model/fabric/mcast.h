@@ -18,8 +18,11 @@
  *     nvo_mcast_host_send() for the frames it sends to a group; a frame to
  *     a group arriving at a host is the host's to deliver.
  *
- * Control plane.  At start every switch sends a PIM Hello on each link to
- * another switch.  A switch receiving a report with a (*,G) join (record
+ * Control plane.  At start and every NVO_MCAST_HELLO_PERIOD every switch
+ * sends a PIM Hello on each link to another switch; every
+ * NVO_MCAST_JOIN_PERIOD it re-sends the (*,G) joins of its state upstream
+ * (the periodic Join/Prune; state never times out, so the refresh is
+ * traffic only).  A switch receiving a report with a (*,G) join (record
  * TO_EX or IS_EX with no sources) on a host port adds that port to G's
  * (*,G) outgoing interfaces; a switch that thereby creates (*,G) state
  * and is not the RP sends a PIM Join (*,G) to its upstream neighbour: the
@@ -42,6 +45,7 @@
 #ifndef NVO_MCAST_H
 #define NVO_MCAST_H
 
+#include "core/units.h"
 #include "fabric/node.h"
 #include "wire/pkt.h"
 
@@ -83,8 +87,14 @@ struct nvo_mcast_sw_stats {
  * attached, an IPv6 net) or ENOMEM.  The net frees it. */
 int nvo_mcast_attach(struct nvo_net *, const struct nvo_mcast_cfg *);
 
-/* For net.c: sends the Hellos (at start), frees. */
+/* RFC 7761 4.11 defaults: Hello_Period 30 s, t_periodic 60 s. */
+#define NVO_MCAST_HELLO_PERIOD (30 * NVO_SEC)
+#define NVO_MCAST_JOIN_PERIOD (60 * NVO_SEC)
+
+/* For net.c: builds the state and sends the Hellos (at start), stops the
+ * periodic timer (at stop), frees. */
 void nvo_mcast_start__(struct nvo_mcast *);
+void nvo_mcast_stop__(struct nvo_mcast *);
 void nvo_mcast_destroy__(struct nvo_mcast *);
 
 /* For node.c: whether 'p' (parsed into rx, not for a node address) goes to

@@ -455,6 +455,9 @@ nvo_net_start(struct nvo_net *net)
 void
 nvo_net_stop(struct nvo_net *net)
 {
+    if (net->mcast) {
+        nvo_mcast_stop__(net->mcast);
+    }
     for (uint32_t i = 0; i < net->nodes->len; i++) {
         struct nvo_node *n = nvo_net_node(net, i);
         if (n->ops->stop) {
