@@ -1037,7 +1037,7 @@ expect_error(const char *set, const char *want)
 }
 
 /* Bad multicast attributes: each refused with what is wrong, at the
- * <overlay> line where the fault is in the file (line 26). */
+ * <overlay> line where the fault is in the file (line 29). */
 START_TEST(bad_attributes)
 {
     expect_error("overlay.groups=0", "groups");
@@ -1053,7 +1053,7 @@ START_TEST(bad_attributes)
     expect_error("overlay.rp=nosuch", "unknown node");
     expect_error("overlay.pim=dm", "expected sm or bidir");
     expect_error("overlay.flood=pim", "flood");
-    char *at = g_strdup_printf("%s:26: <overlay flood=\"multicast\">: IGMP",
+    char *at = g_strdup_printf("%s:29: <overlay flood=\"multicast\">: IGMP",
                                nvo_test_src("scenarios/overlay-flooding.xml"));
     expect_error("underlay.ip=ipv6", at);
     g_free(at);
