@@ -19,7 +19,8 @@
  * the VM (local) or is encapsulated to that PE (remote); a broadcast,
  * multicast or unknown unicast frame is flooded by ingress replication:
  * one unicast copy to every other PE of the flood list and one to every
- * other local VM of the VNI.  A frame from the overlay is never sent back
+ * other local VM of the VNI (or, for a tenant given a group, one copy to
+ * the group instead of the PE copies: nvo_pe_node_set_mcast_group()).  A frame from the overlay is never sent back
  * into it (split horizon).
  *
  * The standalone PE of overlay/pe.h (one port, one tunnel per tenant,
