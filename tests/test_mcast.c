@@ -76,6 +76,26 @@ START_TEST(igmp_golden)
     buf[2] = buf[3] = 0;
     nvo_wr16(buf + 2, nvo_inet_csum(buf, 24));
     ck_assert_int_eq(nvo_igmp_v3_report_decode(buf, 24, d, 4, &k), EBADMSG);
+    /* A General Query: Max Resp Code 100 (10 s), QRV 2, QQIC 125. */
+    nvo_igmp_query_encode(buf, NVO_IGMP_MAX_RESP_CODE,
+                          NVO_IGMP_QUERY_INTERVAL_S);
+    n = unhex("1164ec1e00000000027d0000", want);
+    ck_assert_uint_eq(n, NVO_IGMP_QUERY_LEN);
+    ck_assert_mem_eq(buf, want, n);
+    uint32_t grp = 1, ds = 0;
+    ck_assert_int_eq(nvo_igmp_query_decode(buf, n, &grp, &ds), 0);
+    ck_assert_uint_eq(grp, 0);
+    ck_assert_uint_eq(ds, 100);
+    /* The exponential form (RFC 3376 4.1.1): 0x8f is (0xf | 0x10) << 3. */
+    buf[1] = 0x8f;
+    buf[2] = buf[3] = 0;
+    nvo_wr16(buf + 2, nvo_inet_csum(buf, n));
+    ck_assert_int_eq(nvo_igmp_query_decode(buf, n, &grp, &ds), 0);
+    ck_assert_uint_eq(ds, 248);
+    ck_assert_int_eq(nvo_igmp_query_decode(buf, 8, &grp, &ds), EBADMSG);
+    ck_assert_int_eq(nvo_igmp_v3_report_decode(buf, n, d, 4, &k), EBADMSG);
+    buf[11] = 1;                        /* a source beyond the end */
+    ck_assert_int_eq(nvo_igmp_query_decode(buf, n, &grp, &ds), EBADMSG);
     uint8_t mac[6];
     nvo_ip4_mcast_mac(0xefff8102u, mac);    /* 239.255.129.2 */
     const uint8_t wmac[6] = { 0x01, 0x00, 0x5e, 0x7f, 0x81, 0x02 };
@@ -702,10 +722,39 @@ START_TEST(periodic_refresh)
     ck_assert_uint_eq(nvo_mcast_state_entries(f.net), 7);
     ck_assert_uint_eq(f.net->n_generated, 16 * 3 + 7 + 9);
     check_conservation(&f);
+    /* At 125 s each leaf sends a General Query on its 2 host ports; the 7
+     * PEs with groups answer within the 10 s Max Resp Time with one
+     * Current-State Report each (pe3 has none to report).  By 136 s: 5
+     * Hellos per link direction (0, 30, 60, 90, 120 s), Join refreshes at
+     * 60 and 120 s; the state still 7 entries. */
+    nvo_engine_run(f.e, 136 * NVO_SEC);
+    const uint64_t igmp[N_LEAVES] = { 4, 2, 4, 4 };
+    for (int l = 0; l < N_LEAVES; l++) {
+        const struct nvo_mcast_sw_stats *s =
+            nvo_mcast_stats(f.net, node_of(&f, 1, l));
+        ck_assert_uint_eq(s->query_tx, 2);
+        ck_assert_uint_eq(s->igmp_rx, igmp[l]);
+        ck_assert_uint_eq(s->hello_tx, 10);
+        ck_assert_uint_eq(s->join_tx, l == 3 ? 4 : 3);
+    }
+    ck_assert_uint_eq(s1->query_tx, 0);
+    ck_assert_uint_eq(s1->join_rx, 13);
+    for (int i = 0; i < N_PES; i++) {
+        const struct nvo_mcast_host_stats *h =
+            nvo_mcast_host_stats(f.net, node_of(&f, 2, i));
+        ck_assert_ptr_nonnull(h);
+        ck_assert_uint_eq(h->queries, 1);
+        ck_assert_uint_eq(h->responses, i == 3 ? 0 : 1);
+        ck_assert_uint_eq(h->joins, i == 3 ? 0 : 1);
+    }
+    ck_assert_uint_eq(nvo_mcast_state_entries(f.net), 7);
+    ck_assert_uint_eq(f.net->n_generated, 16 * 5 + 7 + 13 + 8 + 7);
+    check_conservation(&f);
     /* Stopped, nothing of it is pending. */
     nvo_net_stop(f.net);
-    nvo_engine_run(f.e, 200 * NVO_SEC);
-    ck_assert_uint_eq(s1->hello_tx, 12);
+    nvo_engine_run(f.e, 400 * NVO_SEC);
+    ck_assert_uint_eq(s1->hello_tx, 20);
+    ck_assert_uint_eq(nvo_engine_n_pending(f.e), 0);
     fab_destroy(&f);
 }
 END_TEST
@@ -840,6 +889,40 @@ START_TEST(tshark_decodes_igmp_pim)
     ck_assert_uint_eq(n, 0);
     n = run_tshark(path, "-Y _ws.expert.severity==error -T fields "
                    "-e frame.number", lines, 64);
+    ck_assert_uint_eq(n, 0);
+    g_free(path);
+
+    /* The General Query a leaf sends and a Current-State Report (IS_EX),
+     * as the model builds them. */
+    path = g_build_filename(dir, "query.pcap", NULL);
+    ck_assert_int_eq(nvo_pcap_out_open(path, 0, &po, err, sizeof err), 0);
+    struct nvo_pkt *q = nvo_pkt_alloc(&f.net->pool, 0, 64);
+    ck_assert_int_eq(nvo_igmp_query_frame(q, n4->mac, 0xac100010u), 0);
+    ck_assert_int_eq(nvo_pcap_out_write(po, 0, q), 0);
+    nvo_pkt_free(q);
+    q = nvo_pkt_alloc(&f.net->pool, 0, 64);
+    const struct nvo_igmp_record cs[2] = {
+        { .type = NVO_IGMP_IS_EX, .group = G0 },
+        { .type = NVO_IGMP_IS_EX, .group = G1 },
+    };
+    ck_assert_int_eq(nvo_igmp_v3_report_frame(q, n4->mac, 0x0a00000du, cs,
+                                              2), 0);
+    ck_assert_int_eq(nvo_pcap_out_write(po, 1000, q), 0);
+    nvo_pkt_free(q);
+    ck_assert_int_eq(nvo_pcap_out_close(po, err, sizeof err), 0);
+    n = run_tshark(path, "-T fields -e ip.dst -e ip.ttl -e ip.opt.type "
+                   "-e ip.checksum.status -e igmp.version -e igmp.type "
+                   "-e igmp.checksum.status -e igmp.max_resp -e igmp.qrv "
+                   "-e igmp.qqic -e igmp.record_type -e igmp.maddr "
+                   "-E occurrence=a -E aggregator=, "
+                   "-o ip.check_checksum:TRUE", lines, 64);
+    ck_assert_uint_eq(n, 2);
+    ck_assert_str_eq(lines[0], "224.0.0.1\t1\t148\t1\t3\t0x11\t1\t100\t2"
+                     "\t125\t\t0.0.0.0");
+    ck_assert_str_eq(lines[1], "224.0.0.22\t1\t148\t1\t3\t0x22\t1\t\t\t"
+                     "\t2,2\t239.1.0.0,239.1.0.1");
+    n = run_tshark(path, "-Y _ws.malformed -T fields -e frame.number", lines,
+                   64);
     ck_assert_uint_eq(n, 0);
     g_free(path);
     g_free(dir);

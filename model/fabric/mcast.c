@@ -41,6 +41,19 @@ struct nvo_mcast {
     bool started;
     struct nvo_timer tick;      /* every Hello period */
     uint64_t n_ticks;
+    struct nvo_timer qtick;     /* every IGMP Query Interval */
+    struct mc_host **host;      /* per node index: a host that joined */
+    struct nvo_rng resp_rng;    /* "mcast/igmp-response" */
+};
+
+/* A host's IGMP side: its groups, and its pending response to a Query. */
+struct mc_host {
+    struct nvo_mcast *mc;
+    uint32_t node;
+    uint32_t *groups;
+    size_t n_groups;
+    nvo_event_id pending;       /* NVO_EVENT_NONE: none */
+    struct nvo_mcast_host_stats st;
 };
 
 /* A join to send: group 'group' toward port 'up'. */
@@ -111,8 +124,15 @@ nvo_mcast_destroy__(struct nvo_mcast *mc)
         return;
     }
     if (mc->started) {
-        nvo_timer_stop(&mc->tick);
+        nvo_mcast_stop__(mc);
     }
+    for (uint32_t i = 0; mc->host && i < nvo_net_n_nodes(mc->net); i++) {
+        if (mc->host[i]) {
+            g_free(mc->host[i]->groups);
+            g_free(mc->host[i]);
+        }
+    }
+    g_free(mc->host);
     if (mc->sw) {
         for (uint32_t i = 0; i < nvo_net_n_nodes(mc->net); i++) {
             struct mc_sw *s = mc->sw[i];
@@ -582,6 +602,37 @@ refresh_joins__(struct nvo_mcast *mc)
     g_array_free(pend, TRUE);
 }
 
+/* Every Query Interval (125 s): a General Query on every switch port to a
+ * host, from the switch's address on the link (every switch queries: one
+ * router per host link, no querier election). */
+static void
+qtick__(void *arg)
+{
+    struct nvo_mcast *mc = arg;
+    struct nvo_net *net = mc->net;
+    for (uint32_t i = 0; i < nvo_net_n_nodes(net); i++) {
+        struct nvo_node *n = nvo_net_node(net, i);
+        if (!mc->sw[i]) {
+            continue;
+        }
+        for (uint32_t port = 0; port < n->n_ports; port++) {
+            if (!n->ports[port].link || is_switch__(net, n->peer[port])) {
+                continue;
+            }
+            struct nvo_pkt *p = nvo_pkt_alloc(&net->pool, 0,
+                                              NVO_ETH_LEN + NVO_IGMP_IP_LEN
+                                              + NVO_IGMP_QUERY_LEN);
+            if (nvo_igmp_query_frame(p, n->mac, link_addr__(n, port, true))) {
+                abort();        /* allocated with room for it */
+            }
+            p->tclass = NVO_TC_CONTROL;
+            mc->sw[i]->st.query_tx++;
+            nvo_node_send_port(n, port, p);
+        }
+    }
+    nvo_timer_start(&mc->qtick, NVO_IGMP_QUERY_INTERVAL_S * NVO_SEC);
+}
+
 /* Every Hello period (30 s): Hellos; every second one (60 s,
  * t_periodic): the Join refresh. */
 static void
@@ -643,31 +694,38 @@ nvo_mcast_start__(struct nvo_mcast *mc)
     send_hellos__(mc);
     nvo_timer_init(&mc->tick, net->engine, tick__, mc);
     nvo_timer_start(&mc->tick, NVO_MCAST_HELLO_PERIOD);
+    mc->host = g_new0(struct mc_host *, N ? N : 1);
+    nvo_rng_init(&mc->resp_rng, net->cfg.seed, net->cfg.run,
+                 "mcast/igmp-response");
+    nvo_timer_init(&mc->qtick, net->engine, qtick__, mc);
+    nvo_timer_start(&mc->qtick, NVO_IGMP_QUERY_INTERVAL_S * NVO_SEC);
 }
 
 void
 nvo_mcast_stop__(struct nvo_mcast *mc)
 {
-    if (mc->started) {
-        nvo_timer_stop(&mc->tick);
+    if (!mc->started) {
+        return;
+    }
+    nvo_timer_stop(&mc->tick);
+    nvo_timer_stop(&mc->qtick);
+    for (uint32_t i = 0; mc->host && i < nvo_net_n_nodes(mc->net); i++) {
+        struct mc_host *h = mc->host[i];
+        if (h && h->pending != NVO_EVENT_NONE) {
+            nvo_engine_cancel(mc->net->engine, h->pending);
+            h->pending = NVO_EVENT_NONE;
+        }
     }
 }
 
 /* ---- Hosts ---------------------------------------------------------------- */
 
-int
-nvo_mcast_host_join(struct nvo_node *n, const uint32_t *groups,
-                    size_t n_groups)
+/* Sends reports with a record of 'type' for each group, as few as the
+ * first uplink's MTU allows. */
+static void
+send_reports__(struct nvo_node *n, const uint32_t *groups, size_t n_groups,
+               uint8_t type)
 {
-    struct nvo_mcast *mc = n->net->mcast;
-    if (!mc || !n->n_ports) {
-        return EINVAL;
-    }
-    for (size_t i = 0; i < n_groups; i++) {
-        if (!nvo_ip4_is_mcast(groups[i])) {
-            return EINVAL;
-        }
-    }
     uint32_t mtu = ip_mtu__(n, 0);
     size_t per = mtu > NVO_IGMP_IP_LEN + NVO_IGMP_HDR_LEN
                  ? (mtu - NVO_IGMP_IP_LEN - NVO_IGMP_HDR_LEN)
@@ -681,7 +739,7 @@ nvo_mcast_host_join(struct nvo_node *n, const uint32_t *groups,
     struct nvo_igmp_record *r = g_new(struct nvo_igmp_record,
                                       n_groups ? n_groups : 1);
     for (size_t i = 0; i < n_groups; i++) {
-        r[i] = (struct nvo_igmp_record) { .type = NVO_IGMP_TO_EX,
+        r[i] = (struct nvo_igmp_record) { .type = type,
                                           .group = groups[i] };
     }
     for (size_t i = 0; i < n_groups; i += per) {
@@ -697,7 +755,94 @@ nvo_mcast_host_join(struct nvo_node *n, const uint32_t *groups,
         nvo_node_send_port(n, 0, p);
     }
     g_free(r);
+}
+
+/* The host's response to a Query: a Current-State Report, MODE_IS_EXCLUDE
+ * with no sources for each of its groups (RFC 3376 5.2). */
+static void
+host_respond__(void *arg)
+{
+    struct mc_host *h = arg;
+    h->pending = NVO_EVENT_NONE;
+    struct nvo_node *n = nvo_net_node(h->mc->net, h->node);
+    if (h->n_groups) {
+        h->st.responses++;
+        send_reports__(n, h->groups, h->n_groups, NVO_IGMP_IS_EX);
+    }
+}
+
+/* IGMP delivered to the host (bound to IP protocol 2): a General Query
+ * schedules the response at a uniformly random time within its Max Resp
+ * Time, unless one is pending (RFC 3376 5.2); anything else is ignored. */
+static void
+host_igmp_rx__(void *ctx, struct nvo_node *n, struct nvo_pkt *p)
+{
+    struct mc_host *h = ctx;
+    struct nvo_node_rx rx;
+    memset(&rx, 0, sizeof rx);
+    nvo_hdrs_parse(p, &rx.h);
+    rx.l3 = rx.h.l3;
+    uint32_t off, len, group, ds;
+    if (rx.h.ip_version == 4 && ip_payload__(p, &rx, &off, &len)
+        && !nvo_igmp_query_decode(p->data + off, len, &group, &ds)
+        && !group) {
+        h->st.queries++;
+        if (h->pending == NVO_EVENT_NONE) {
+            nvo_time_t max = (nvo_time_t) ds * (NVO_SEC / 10);
+            nvo_time_t d = max > 0
+                           ? (nvo_time_t) nvo_rng_below(&h->mc->resp_rng,
+                                                        (uint64_t) max)
+                           : 0;
+            h->pending = nvo_engine_schedule(n->net->engine, d,
+                                             host_respond__, h);
+        }
+    } else {
+        h->st.ignored++;
+    }
+    nvo_pkt_free(p);
+}
+
+int
+nvo_mcast_host_join(struct nvo_node *n, const uint32_t *groups,
+                    size_t n_groups)
+{
+    struct nvo_mcast *mc = n->net->mcast;
+    if (!mc || !mc->host || !n->n_ports) {
+        return EINVAL;
+    }
+    for (size_t i = 0; i < n_groups; i++) {
+        if (!nvo_ip4_is_mcast(groups[i])) {
+            return EINVAL;
+        }
+    }
+    struct mc_host *h = mc->host[n->index];
+    if (!h) {
+        h = g_new0(struct mc_host, 1);
+        h->mc = mc;
+        h->node = n->index;
+        h->pending = NVO_EVENT_NONE;
+        mc->host[n->index] = h;
+        if (nvo_node_bind_ip(n, NVO_IPPROTO_IGMP, host_igmp_rx__, h)) {
+            return EEXIST;
+        }
+    }
+    h->groups = g_renew(uint32_t, h->groups, h->n_groups + n_groups);
+    memcpy(h->groups + h->n_groups, groups, n_groups * sizeof *groups);
+    h->n_groups += n_groups;
+    h->st.joins += n_groups ? 1 : 0;
+    send_reports__(n, groups, n_groups, NVO_IGMP_TO_EX);
     return 0;
+}
+
+const struct nvo_mcast_host_stats *
+nvo_mcast_host_stats(const struct nvo_net *net, uint32_t node)
+{
+    const struct nvo_mcast *mc = net->mcast;
+    if (!mc || !mc->host || node >= nvo_net_n_nodes(net)
+        || !mc->host[node]) {
+        return NULL;
+    }
+    return &mc->host[node]->st;
 }
 
 void

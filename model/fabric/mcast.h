@@ -21,8 +21,10 @@
  * Control plane.  At start and every NVO_MCAST_HELLO_PERIOD every switch
  * sends a PIM Hello on each link to another switch; every
  * NVO_MCAST_JOIN_PERIOD it re-sends the (*,G) joins of its state upstream
- * (the periodic Join/Prune; state never times out, so the refresh is
- * traffic only).  A switch receiving a report with a (*,G) join (record
+ * (the periodic Join/Prune); every IGMP Query Interval (125 s, the first
+ * at 125 s) it sends a General Query on each host port, which the hosts
+ * answer with Current-State Reports.  State never times out, so the
+ * refreshes are traffic only.  A switch receiving a report with a (*,G) join (record
  * TO_EX or IS_EX with no sources) on a host port adds that port to G's
  * (*,G) outgoing interfaces; a switch that thereby creates (*,G) state
  * and is not the RP sends a PIM Join (*,G) to its upstream neighbour: the
@@ -80,6 +82,16 @@ struct nvo_mcast_sw_stats {
     uint64_t no_state;          /* of data_rx: sent toward the RP without
                                  * (*,G) state */
     uint64_t absorbed;          /* of data_rx: no interface left */
+    uint64_t query_tx;          /* IGMP General Queries sent */
+};
+
+/* A host's IGMP counters. */
+struct nvo_mcast_host_stats {
+    uint64_t joins;             /* nvo_mcast_host_join() calls with groups */
+    uint64_t queries;           /* General Queries received */
+    uint64_t responses;         /* Current-State Reports sent (each may be
+                                 * several messages for many groups) */
+    uint64_t ignored;           /* other IGMP received */
 };
 
 /* Gives 'net' multicast forwarding (before nvo_net_start(); the state is
@@ -108,8 +120,13 @@ void nvo_mcast_switch_receive(struct nvo_node *, struct nvo_port *in,
 
 /* Host 'n' joins groups[0..n_groups) with (*,G) CHANGE_TO_EXCLUDE records
  * in IGMPv3 reports (as many as its first uplink's MTU requires) sent on
- * its first uplink (port 0).  Returns 0, or EINVAL (no uplink, no
- * multicast on the net, not a multicast group). */
+ * its first uplink (port 0), and (the first time) binds IP protocol 2 to
+ * answer General Queries: a Current-State Report (MODE_IS_EXCLUDE per
+ * group) at a uniformly random time within the query's Max Resp Time
+ * (stream "mcast/igmp-response"); n_groups 0 only binds.  After
+ * nvo_net_start().  Returns 0, or EINVAL (no uplink, no multicast on the
+ * net or not started, not a multicast group), EEXIST (IGMP bound by
+ * another). */
 int nvo_mcast_host_join(struct nvo_node *n, const uint32_t *groups,
                         size_t n_groups);
 
@@ -126,6 +143,10 @@ uint32_t nvo_mcast_hash(uint32_t group);
  * or before start. */
 const struct nvo_mcast_sw_stats *nvo_mcast_stats(const struct nvo_net *,
                                                  uint32_t node);
+
+/* A host's IGMP counters; NULL if it never called nvo_mcast_host_join(). */
+const struct nvo_mcast_host_stats *
+nvo_mcast_host_stats(const struct nvo_net *, uint32_t node);
 
 /* (*,G) state of 'group' at switch 'node': 0, *n_oifs and *upstream (the
  * port toward the RP, -1 at the RP), or ENOENT. */

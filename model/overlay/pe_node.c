@@ -717,7 +717,7 @@ start__(struct nvo_node *n)
             g[k++] = grp;
         }
     }
-    if (k && nvo_mcast_host_join(n, g, k)) {
+    if (n->net->mcast && nvo_mcast_host_join(n, g, k)) {
         abort();                /* set_mcast_group() checked the net */
     }
     g_free(g);

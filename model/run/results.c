@@ -511,6 +511,7 @@ write_mcast__(xmlTextWriterPtr w, const struct nvo_sim *sim)
         attr_u64__(w, "oifs", s->oifs);
         attr_u64__(w, "pim-neighbors", s->pim_neighbors);
         attr_u64__(w, "igmp-reports", s->igmp_rx);
+        attr_u64__(w, "igmp-queries-sent", s->query_tx);
         attr_u64__(w, "hellos-sent", s->hello_tx);
         attr_u64__(w, "hellos-received", s->hello_rx);
         attr_u64__(w, "joins-sent", s->join_tx);

@@ -108,3 +108,57 @@ nvo_igmp_v3_report_frame(struct nvo_pkt *p, const uint8_t src_mac[6],
     p->l4_ofs = (uint16_t) (p->l3_ofs + NVO_IGMP_IP_LEN);
     return 0;
 }
+
+void
+nvo_igmp_query_encode(void *buf, uint8_t max_resp, uint8_t qqic)
+{
+    uint8_t *b = buf;
+    memset(b, 0, NVO_IGMP_QUERY_LEN);
+    b[0] = NVO_IGMP_QUERY;
+    b[1] = max_resp & 0x7f;
+    b[8] = NVO_IGMP_QRV;
+    b[9] = qqic & 0x7f;
+    nvo_wr16(b + 2, nvo_inet_csum(b, NVO_IGMP_QUERY_LEN));
+}
+
+int
+nvo_igmp_query_decode(const void *buf, size_t len, uint32_t *group,
+                      uint32_t *max_resp_ds)
+{
+    const uint8_t *b = buf;
+    if (len < NVO_IGMP_QUERY_LEN || b[0] != NVO_IGMP_QUERY
+        || (size_t) NVO_IGMP_QUERY_LEN + 4u * nvo_rd16(b + 10) > len
+        || nvo_inet_csum(b, len) != 0) {
+        return EBADMSG;
+    }
+    uint32_t c = b[1];
+    if (c >= 128) {                     /* 1 exp(3) mant(4) */
+        c = ((c & 0x0f) | 0x10) << (((c >> 4) & 0x07) + 3);
+    }
+    *group = nvo_rd32(b + 4);
+    *max_resp_ds = c;
+    return 0;
+}
+
+int
+nvo_igmp_query_frame(struct nvo_pkt *p, const uint8_t src_mac[6],
+                     uint32_t src_ip)
+{
+    if (nvo_pkt_tailroom(p) < NVO_ETH_LEN + NVO_IGMP_IP_LEN
+                              + NVO_IGMP_QUERY_LEN) {
+        return EMSGSIZE;
+    }
+    uint8_t *eth = nvo_pkt_put(p, NVO_ETH_LEN + NVO_IGMP_IP_LEN
+                                  + NVO_IGMP_QUERY_LEN);
+    nvo_ip4_mcast_mac(NVO_IGMP_ALL_SYSTEMS, eth);
+    memcpy(eth + 6, src_mac, 6);
+    nvo_wr16(eth + 12, NVO_ETH_TYPE_IPV4);
+    nvo_igmp_ipv4_encode(eth + NVO_ETH_LEN, NVO_IPPROTO_IGMP, src_ip,
+                         NVO_IGMP_ALL_SYSTEMS, NVO_IGMP_QUERY_LEN);
+    nvo_igmp_query_encode(eth + NVO_ETH_LEN + NVO_IGMP_IP_LEN,
+                          NVO_IGMP_MAX_RESP_CODE, NVO_IGMP_QUERY_INTERVAL_S);
+    p->l2_ofs = (uint16_t) (eth - p->base);
+    p->l3_ofs = (uint16_t) (p->l2_ofs + NVO_ETH_LEN);
+    p->l4_ofs = (uint16_t) (p->l3_ofs + NVO_IGMP_IP_LEN);
+    return 0;
+}

@@ -19,9 +19,16 @@
  *  |                Source Address [1..N], Auxiliary Data          |
  *
  * The checksum is the internet checksum over the whole IGMP message.
- * Scope: reports only (no Membership Query: switches here never query),
- * records with no sources when encoding; the decoder reads any record and
- * skips its sources and auxiliary data. */
+ *
+ * The router's General Query (section 4.1), to 224.0.0.1, 12 bytes:
+ *  |  Type = 0x11  | Max Resp Code |           Checksum            |
+ *  |                   Group Address (0: general)                  |
+ *  | Resv  |S| QRV |     QQIC      |     Number of Sources (N)     |
+ *
+ * Scope: reports with no sources and General Queries without sources
+ * when encoding (Max Resp Code and QQIC below 128, their linear range);
+ * the report decoder reads any record and skips its sources and
+ * auxiliary data. */
 #ifndef NVO_WIRE_IGMP_H
 #define NVO_WIRE_IGMP_H
 
@@ -31,7 +38,15 @@
 #include "wire/pkt.h"
 
 #define NVO_IGMP_V3_REPORT      0x22
+#define NVO_IGMP_QUERY          0x11
 #define NVO_IGMP_ALL_V3_ROUTERS 0xe0000016u     /* 224.0.0.22 */
+#define NVO_IGMP_ALL_SYSTEMS    0xe0000001u     /* 224.0.0.1 */
+#define NVO_IGMP_QUERY_LEN      12
+/* RFC 3376 8.2, 8.3, 8.1 defaults: Query Interval 125 s, Query Response
+ * Interval 10 s (Max Resp Code 100, tenths of a second), Robustness 2. */
+#define NVO_IGMP_QUERY_INTERVAL_S       125
+#define NVO_IGMP_MAX_RESP_CODE          100
+#define NVO_IGMP_QRV                    2
 #define NVO_IGMP_HDR_LEN        8
 #define NVO_IGMP_RECORD_LEN     8       /* a record without sources */
 /* The IPv4 header of an IGMP message: 20 bytes + Router Alert (4). */
@@ -72,6 +87,24 @@ void nvo_igmp_v3_report_encode(void *buf, const struct nvo_igmp_record *recs,
 int nvo_igmp_v3_report_decode(const void *buf, size_t len,
                               struct nvo_igmp_record *recs, size_t max,
                               size_t *n_records);
+
+/* Writes a General Query (NVO_IGMP_QUERY_LEN bytes) with Max Resp Code
+ * 'max_resp' and QQIC 'qqic' (both < 128), QRV NVO_IGMP_QRV, S clear. */
+void nvo_igmp_query_encode(void *buf, uint8_t max_resp, uint8_t qqic);
+
+/* Decodes a Query of 'len' bytes (12 or more): 0, *group (0: a General
+ * Query) and *max_resp_ds (the Max Resp Time in tenths of a second, the
+ * exponential form of RFC 3376 4.1.1 decoded), or EBADMSG (not a query,
+ * shorter than its sources, a bad checksum; an IGMPv1/v2 query of 8
+ * bytes). */
+int nvo_igmp_query_decode(const void *buf, size_t len, uint32_t *group,
+                          uint32_t *max_resp_ds);
+
+/* Builds a whole General Query frame into 'p' (as the report frame
+ * below): Ethernet to 01:00:5e:00:00:01, the IPv4 header with Router
+ * Alert from 'src_ip' to 224.0.0.1.  Returns 0 or EMSGSIZE. */
+int nvo_igmp_query_frame(struct nvo_pkt *p, const uint8_t src_mac[6],
+                         uint32_t src_ip);
 
 /* Writes the 24-byte IPv4 header of an IGMP or PIM control message:
  * IHL 6 with the Router Alert option (RFC 2113: 0x94 0x04 0x0000), TOS
