@@ -2,7 +2,7 @@
  * Ethernet, 802.1Q, the L2 walk, ARP, IPv4 (and its checksum test), IPv6
  * and its extension headers, UDP, TCP, GRE, NVGRE, VXLAN, Geneve (header,
  * one option, the option area), STT (header and TCP-like header), MPLS,
- * IGMPv3 reports and PIMv2 headers and Join/Prunes (igmp.h, pim.h), and
+ * IGMPv3 reports and queries, PIMv2 headers and Join/Prunes (igmp.h, pim.h), and
  * the frame walkers nvo_wire_set_offsets() and nvo_wire_summary().
  *
  * The input is a frame (the corpus holds captured frames of each
@@ -115,6 +115,8 @@ decode_at__(const uint8_t *b, size_t len, size_t ofs)
     struct nvo_igmp_record recs[4];
     size_t n_rec;
     nvo_igmp_v3_report_decode(c, len, recs, 4, &n_rec);
+    uint32_t q_group, q_ds;
+    nvo_igmp_query_decode(c, len, &q_group, &q_ds);
     uint8_t pim_type;
     nvo_pim_decode_header(c, len, &pim_type);
     struct nvo_pim_jp_entry jp[4];
