@@ -826,10 +826,13 @@ nvo_mcast_host_join(struct nvo_node *n, const uint32_t *groups,
             return EEXIST;
         }
     }
+    if (!n_groups) {
+        return 0;
+    }
     h->groups = g_renew(uint32_t, h->groups, h->n_groups + n_groups);
     memcpy(h->groups + h->n_groups, groups, n_groups * sizeof *groups);
     h->n_groups += n_groups;
-    h->st.joins += n_groups ? 1 : 0;
+    h->st.joins++;
     send_reports__(n, groups, n_groups, NVO_IGMP_TO_EX);
     return 0;
 }
