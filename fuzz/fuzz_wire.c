@@ -2,7 +2,8 @@
  * Ethernet, 802.1Q, the L2 walk, ARP, IPv4 (and its checksum test), IPv6
  * and its extension headers, UDP, TCP, GRE, NVGRE, VXLAN, Geneve (header,
  * one option, the option area), STT (header and TCP-like header), MPLS,
- * and the frame walkers nvo_wire_set_offsets() and nvo_wire_summary().
+ * IGMPv3 reports and queries, PIMv2 headers and Join/Prunes (igmp.h, pim.h), and
+ * the frame walkers nvo_wire_set_offsets() and nvo_wire_summary().
  *
  * The input is a frame (the corpus holds captured frames of each
  * encapsulation).  Every decoder runs on it at each of the first
@@ -19,6 +20,8 @@
 #include <string.h>
 
 #include "fuzz_util.h"
+#include "wire/igmp.h"
+#include "wire/pim.h"
 #include "wire/pkt.h"
 #include "wire/wire.h"
 
@@ -109,6 +112,18 @@ decode_at__(const uint8_t *b, size_t len, size_t ofs)
     nvo_stt_decode(c, len, &u.stt);
     nvo_stt_tcp_decode(c, len, &u.stt_tcp);
     nvo_mpls_decode(c, len, &u.mpls);
+    struct nvo_igmp_record recs[4];
+    size_t n_rec;
+    nvo_igmp_v3_report_decode(c, len, recs, 4, &n_rec);
+    uint32_t q_group, q_ds;
+    nvo_igmp_query_decode(c, len, &q_group, &q_ds);
+    uint8_t pim_type;
+    nvo_pim_decode_header(c, len, &pim_type);
+    struct nvo_pim_jp_entry jp[4];
+    uint32_t up;
+    uint16_t hold;
+    size_t n_jp;
+    nvo_pim_jp_decode(c, len, &up, &hold, jp, 4, &n_jp);
     free(c);
 }
 

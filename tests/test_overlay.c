@@ -443,7 +443,7 @@ START_TEST(bad_overlays)
                  "allow at most 16777216");
     expect_error((const char *const[]) { "overlay.tenants.count=1",
                                          "overlay.tenants.vms-per-tenant=2",
-                                         "overlay.flood=multicast" }, 3,
+                                         "overlay.flood=flooding" }, 3,
                  "flood");
 }
 END_TEST

@@ -2,6 +2,7 @@
  * with ECMP over the routes of routes.c, and link / node failures with a
  * convergence delay.  See net.h. */
 #include "fabric/net.h"
+#include "fabric/mcast.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -55,6 +56,7 @@ nvo_net_destroy(struct nvo_net *net)
     if (net->converge_event) {
         nvo_engine_cancel(net->engine, net->converge_event);
     }
+    nvo_mcast_destroy__(net->mcast);
     nvo_routes_destroy__(net);          /* frees the switches' FIBs */
     for (uint32_t i = 0; i < net->nodes->len; i++) {
         node_free__(nvo_net_node(net, i));
@@ -516,6 +518,9 @@ state_changed__(struct nvo_net *net, enum nvo_net_change c, uint32_t index)
 void
 nvo_net_start(struct nvo_net *net)
 {
+    if (net->mcast) {
+        nvo_mcast_start__(net->mcast);
+    }
     for (uint32_t i = 0; i < net->nodes->len; i++) {
         struct nvo_node *n = nvo_net_node(net, i);
         if (n->ops->start) {
@@ -527,6 +532,9 @@ nvo_net_start(struct nvo_net *net)
 void
 nvo_net_stop(struct nvo_net *net)
 {
+    if (net->mcast) {
+        nvo_mcast_stop__(net->mcast);
+    }
     for (uint32_t i = 0; i < net->nodes->len; i++) {
         struct nvo_node *n = nvo_net_node(net, i);
         if (n->ops->stop) {

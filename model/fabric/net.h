@@ -32,6 +32,7 @@
 
 struct nvo_node;
 struct nvo_net;
+struct nvo_mcast;
 
 #define NVO_GROUP_NONE UINT32_MAX
 #define NVO_NHS_NONE 0u         /* no route */
@@ -170,6 +171,10 @@ struct nvo_net {
         uint32_t *node;         /* extra address number -> node index */
         uint32_t n_extra;       /* extra addresses in the network */
     } addrs;
+    /* IP multicast forwarding (fabric/mcast.h), or NULL: set by
+     * nvo_mcast_attach(), started by nvo_net_start(), freed with the
+     * net. */
+    struct nvo_mcast *mcast;
 };
 
 /* What changed, for a state listener. */

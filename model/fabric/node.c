@@ -4,6 +4,7 @@
 
 #include <errno.h>
 
+#include "fabric/mcast.h"
 #include "fabric/net.h"
 #include "wire/wire.h"
 
@@ -220,7 +221,8 @@ nvo_node_rx__(struct nvo_port *port, struct nvo_pkt *p)
     }
     if (rx.dst == (int) n->index) {
         nvo_node_deliver(n, p, &rx);
-    } else if (rx.dst < 0 || !n->ops->receive) {
+    } else if ((rx.dst < 0 && !nvo_mcast_dst__(n, p, &rx))
+               || !n->ops->receive) {
         nvo_node_drop(n, p, NVO_NODE_DROP_NO_ROUTE);
     } else {
         n->ops->receive(n, port, p, &rx);
@@ -241,7 +243,8 @@ nvo_node_send(struct nvo_node *n, struct nvo_pkt *p)
         nvo_node_drop(n, p, NVO_NODE_DROP_NOT_IP);
         return;
     }
-    if (rx.dst < 0 || rx.dst == (int) n->index || !n->ops->receive) {
+    if ((rx.dst < 0 && !nvo_mcast_dst__(n, p, &rx))
+        || rx.dst == (int) n->index || !n->ops->receive) {
         nvo_node_drop(n, p, NVO_NODE_DROP_NO_ROUTE);
         return;
     }

@@ -12,7 +12,9 @@
  * frame that is not IP drops ("not-ip").
  * A frame addressed to the node itself is delivered locally, by protocol
  * and port, to what is bound there (below), else dropped ("no-listener");
- * any other frame goes to the ops' receive hook (a switch forwards it).
+ * any other frame goes to the ops' receive hook (a switch forwards it);
+ * so does one to an IPv4 group when the network has multicast forwarding
+ * (fabric/mcast.h), with rx->dst -1, else it drops ("no-route").
  *
  * Every frame a node originates goes through one entry point,
  * nvo_node_send() or nvo_node_send_port(), which counts it in the

@@ -3,6 +3,7 @@
  * of egress ports.  See switch.h. */
 #include "fabric/switch.h"
 
+#include "fabric/mcast.h"
 #include "fabric/net.h"
 #include "wire/wire.h"
 
@@ -125,6 +126,10 @@ static void
 receive__(struct nvo_node *n, struct nvo_port *in, struct nvo_pkt *p,
           const struct nvo_node_rx *rx)
 {
+    if (NVO_UNLIKELY(rx->dst < 0)) {
+        nvo_mcast_switch_receive(n, in, p, rx);    /* a group (mcast.h) */
+        return;
+    }
     if (in && !ttl__(n, p, rx)) {
         return;
     }
@@ -135,6 +140,11 @@ void
 nvo_switch_forward(struct nvo_node *n, struct nvo_pkt *p,
                    const struct nvo_node_rx *rx, bool track_flows)
 {
+    if (NVO_UNLIKELY(rx->dst < 0)) {
+        /* A group (mcast.h) given to a role that does not handle one. */
+        nvo_node_drop(n, p, NVO_NODE_DROP_NO_ROUTE);
+        return;
+    }
     forward__(n, p, rx, track_flows);
 }
 

@@ -270,6 +270,18 @@ struct nvo_overlay_cfg {
     size_t n_tenant_cfgs;
     struct nvo_tenant_cfg *tenant_cfgs;     /* file order */
     uint32_t tenants_per_pe;    /* <tenants tenants-per-hypervisor>; 0: no */
+
+    /* flood="multicast" (docs/multicast.md): BUM to a group per VNI over
+     * an IP-multicast underlay.  The other attributes are validated and
+     * kept whatever the flood mode, used only with it. */
+    bool flood_mcast;           /* else ingress replication */
+    uint32_t mcast_groups;      /* groups="G": VNI v -> group v mod G;
+                                 * 0: per-vni (1:1, tenant t -> base + t) */
+    uint32_t mcast_group_base;  /* group-base, host order; 239.1.0.0 */
+    int mcast_pim;              /* enum nvo_mcast_pim: pim="sm" (0) or
+                                 * "bidir" (1) */
+    uint32_t mcast_rp;          /* rp: node index (a switch); default the
+                                 * first spine; NVO_NODE_NONE if none */
 };
 
 /* Patterns (enum nvo_pattern) and size distributions (enum

@@ -528,6 +528,131 @@ overlay_vm_bum__(struct scen_builder *b, const xmlNode *n)
     }
 }
 
+/* ---- <overlay flood="multicast" ...> (docs/multicast.md) ------------- */
+
+#define DEFAULT_GROUP_BASE 0xef010000u  /* 239.1.0.0 */
+
+/* A dotted-quad IPv4 address: true and *out (host order). */
+static bool
+ip4_parse__(const char *s, uint32_t *out)
+{
+    uint32_t a = 0;
+    for (int i = 0; i < 4; i++) {
+        if (*s < '0' || *s > '9') {
+            return false;
+        }
+        uint32_t v = 0;
+        int digits = 0;
+        while (*s >= '0' && *s <= '9') {
+            v = v * 10 + (uint32_t) (*s++ - '0');
+            if (++digits > 3 || v > 255) {
+                return false;
+            }
+        }
+        a = a << 8 | v;
+        if (i < 3 && *s++ != '.') {
+            return false;
+        }
+    }
+    if (*s) {
+        return false;
+    }
+    *out = a;
+    return true;
+}
+
+/* The multicast flooding attributes of <overlay> 'n'. */
+static void
+overlay_mcast__(struct scen_builder *b, const xmlNode *n)
+{
+    struct nvo_overlay_cfg *o = &b->s->overlay;
+    o->flood_mcast = false;
+    o->mcast_groups = 0;
+    o->mcast_group_base = DEFAULT_GROUP_BASE;
+    o->mcast_pim = 0;
+    o->mcast_rp = NVO_NODE_NONE;
+    const char *fl = cfg_attr(b->d, n, "flood");
+    o->flood_mcast = fl && !strcmp(fl, "multicast");
+    const char *g = cfg_attr(b->d, n, "groups");
+    uint64_t ng = 0;
+    if (g && strcmp(g, "per-vni")
+        && cfg_get_uint(b->d, n, "groups", 1, 1u << 24, &ng)) {
+        o->mcast_groups = (uint32_t) ng;
+    }
+    const char *base = cfg_attr(b->d, n, "group-base");
+    uint32_t a;
+    if (base && !ip4_parse__(base, &a)) {
+        cfg_err_attr(b->d, n, "group-base", "expected an IPv4 address "
+                     "(dotted quad)");
+    } else if (base && ((a >> 28) != 0xe || (a >> 8) == 0xe00000u)) {
+        cfg_err_attr(b->d, n, "group-base", "not a multicast group: "
+                     "224.0.1.0 .. 239.255.255.255 (224.0.0.0/24 is for "
+                     "routing protocols, RFC 5771)");
+    } else if (base) {
+        o->mcast_group_base = a;
+    }
+    const char *pim = cfg_attr(b->d, n, "pim");
+    o->mcast_pim = pim && !strcmp(pim, "bidir") ? 1 : 0;
+    if (xmlHasProp(n, (const xmlChar *) "rp")) {
+        o->mcast_rp = node_ref__(b, n, "rp");
+        if (o->mcast_rp != NVO_NODE_NONE
+            && b->t->nodes[o->mcast_rp].role == NVO_ROLE_HYPERVISOR) {
+            cfg_err_attr(b->d, n, "rp", "not a switch (the RP is a leaf, "
+                         "spine, super-spine or router)");
+            o->mcast_rp = NVO_NODE_NONE;
+        } else if (o->mcast_rp != NVO_NODE_NONE
+                   && b->t->nodes[o->mcast_rp].role == NVO_ROLE_RR) {
+            cfg_err_attr(b->d, n, "rp", "a route reflector forwards no "
+                         "multicast; name a leaf, spine, super-spine or "
+                         "router");
+            o->mcast_rp = NVO_NODE_NONE;
+        }
+    } else if (b->t) {
+        for (uint32_t i = 0; i < b->t->n_nodes; i++) {
+            if (b->t->nodes[i].role == NVO_ROLE_SPINE) {
+                o->mcast_rp = i;
+                break;
+            }
+        }
+        if (o->mcast_rp == NVO_NODE_NONE && o->flood_mcast) {
+            cfg_err(b->d, n, NULL, "<overlay flood=\"multicast\">: the "
+                    "topology has no spine to be the default RP; name one "
+                    "with rp=\"NODE\"");
+        }
+    }
+    if (!o->flood_mcast) {
+        return;
+    }
+    if (b->s->underlay.ip == NVO_IP_V6) {
+        cfg_err(b->d, n, "flood", "<overlay flood=\"multicast\">: IGMP "
+                "and PIM are modelled over an IPv4 underlay only (no MLD, "
+                "no PIM for IPv6); use ip=\"ipv4\" or ingress-replication");
+    }
+    const char *e = o->encap;
+    if (strcmp(e, "vxlan") && strcmp(e, "vxlan-gpe") && strcmp(e, "geneve")
+        && strcmp(e, "gre-udp") && strcmp(e, "nvgre")) {
+        cfg_err(b->d, n, "flood", "<overlay flood=\"multicast\">: not with "
+                "encap=\"%s\" (multicast flooding is modelled for vxlan, "
+                "vxlan-gpe, geneve, gre-udp and nvgre; STT is TCP, the MPLS "
+                "encapsulations carry labels)", e);
+    }
+}
+
+/* The groups the tenants need fit in the multicast range. */
+static void
+overlay_mcast_groups__(struct scen_builder *b, const xmlNode *n,
+                       const xmlNode *t)
+{
+    const struct nvo_overlay_cfg *o = &b->s->overlay;
+    (void) t;
+    uint64_t need = o->mcast_groups ? o->mcast_groups : o->n_tenants;
+    if (o->flood_mcast && need
+        && (uint64_t) o->mcast_group_base + need - 1 > 0xefffffffu) {
+        cfg_err(b->d, n, "group-base", "<overlay>: %" G_GUINT64_FORMAT
+                " groups from group-base run past 239.255.255.255", need);
+    }
+}
+
 /* <overlay>: encapsulation, flooding, tenants and their VMs. */
 static void
 overlay__(struct scen_builder *b, const xmlNode *root)
@@ -583,6 +708,7 @@ overlay__(struct scen_builder *b, const xmlNode *root)
         cfg_err_attr(b->d, n, "vm-oui", "expected vmware, xen or hyperv");
     }
     overlay_options__(b, n, ops);
+    overlay_mcast__(b, n);
     const xmlNode *t = cfg_child(n, "tenants");
     if (!t) {
         /* The schema requires <tenants> or <tenant> elements. */
@@ -656,6 +782,14 @@ overlay__(struct scen_builder *b, const xmlNode *root)
         cfg_err_attr(b->d, n, "vtep", "\"leaf\" does not model the VMs' "
                      "<arp>, <bum>, <nlb> or <move> (docs/vm-traffic.md, "
                      "Scope and Limitations); use vtep=\"hypervisor\"");
+    }
+    overlay_mcast_groups__(b, n, t);
+    if (o->vtep == NVO_VTEP_LEAF && o->flood_mcast) {
+        /* The leaf VTEPs are switches: they would join groups of
+         * themselves; not modelled. */
+        cfg_err_attr(b->d, n, "vtep", "\"leaf\" floods by ingress "
+                     "replication only, not flood=\"multicast\" "
+                     "(docs/vtep-leaf.md, Scope and Limitations)");
     }
 }
 

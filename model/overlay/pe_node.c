@@ -8,9 +8,11 @@
 
 #include <glib.h>
 
+#include "fabric/mcast.h"
 #include "fabric/switch.h"
 #include "overlay/vm_index.h"
 #include "wire/flow.h"
+#include "wire/igmp.h"
 #include "wire/wire.h"
 
 struct pen_vm {
@@ -37,6 +39,9 @@ struct pen_tenant {
     const struct nvo_tunnel *last_tunnel;   /* cached (NULL: none) */
     bool flood_shared;                  /* 'flood' is the caller's (may
                                          * list this PE: skipped) */
+    uint32_t mcast_group;               /* flood to this IPv4 group; 0:
+                                         * by the flood list */
+    struct nvo_tunnel *mcast_tunnel;    /* to it, built at first use */
 };
 
 struct nvo_pe_node {
@@ -85,6 +90,16 @@ receive__(struct nvo_node *n, struct nvo_port *in, struct nvo_pkt *p,
 {
     /* As a host: forward what the PE originates over its uplinks; a
      * frame in transit during a reroute is forwarded like a switch's. */
+    if (rx->dst < 0) {
+        /* A group (fabric/mcast.h): sent on the first uplink, or one the
+         * leaf replicated to this PE, delivered to the binding. */
+        if (in) {
+            nvo_node_deliver(n, p, rx);
+        } else {
+            nvo_mcast_host_send(n, p, rx);
+        }
+        return;
+    }
     if (in && !nvo_switch_decrement_ttl(n, p, rx)) {
         return;
     }
@@ -113,6 +128,7 @@ destroy__(struct nvo_node *n)
             }
             g_hash_table_destroy(te->tunnels);  /* frees the arrays */
         }
+        g_free(te->mcast_tunnel);
     }
     free(pe->tenants);
     if (pe->by_vni) {
@@ -125,10 +141,15 @@ destroy__(struct nvo_node *n)
     nvo_vm_index_fini(&pe->vm_index);
 }
 
+static void start__(struct nvo_node *);
+static const struct nvo_tunnel *mcast_tunnel(struct nvo_pe_node *,
+                                             struct pen_tenant *);
+
 static const struct nvo_node_ops pe_ops = {
     .name = "pe",
     .size = sizeof(struct nvo_pe_node),
     .receive = receive__,
+    .start = start__,
     .destroy = destroy__,
 };
 
@@ -262,14 +283,13 @@ fits(const struct nvo_pe_node *pe, uint32_t len)
     return n >= 1 && n <= NVO_PE_NODE_MAX_SEGMENTS;
 }
 
-/* Encapsulates 'p' (a tenant frame; taken) to PE node 'dst' and sends
- * every resulting frame into the fabric. */
+/* Encapsulates 'p' (a tenant frame; taken) in tunnel 't' and sends every
+ * resulting frame into the fabric. */
 static void
-encap_send(struct nvo_pe_node *pe, struct pen_tenant *te, uint32_t dst,
-           struct nvo_pkt *p, enum nvo_tclass tc)
+encap_send_t(struct nvo_pe_node *pe, struct pen_tenant *te,
+             const struct nvo_tunnel *t, struct nvo_pkt *p,
+             enum nvo_tclass tc)
 {
-    uint32_t k = pe->cfg.n_addrs > 1 ? nvo_pe_node_src_addr(pe, p) : 0;
-    const struct nvo_tunnel *t = tunnel_to(pe, te, dst, k);
     uint32_t len = nvo_pkt_len(p);
     t->ops->push(t, p);
     p->tclass = (uint8_t) tc;
@@ -291,6 +311,16 @@ encap_send(struct nvo_pe_node *pe, struct pen_tenant *te, uint32_t dst,
         segs[i]->tclass = (uint8_t) tc;
         nvo_node_send(&pe->node, segs[i]);
     }
+}
+
+/* Encapsulates 'p' (a tenant frame; taken) to PE node 'dst' and sends
+ * every resulting frame into the fabric. */
+static void
+encap_send(struct nvo_pe_node *pe, struct pen_tenant *te, uint32_t dst,
+           struct nvo_pkt *p, enum nvo_tclass tc)
+{
+    uint32_t k = pe->cfg.n_addrs > 1 ? nvo_pe_node_src_addr(pe, p) : 0;
+    encap_send_t(pe, te, tunnel_to(pe, te, dst, k), p, tc);
 }
 
 static void
@@ -759,7 +789,14 @@ nvo_pe_node_vm_send(struct nvo_pe_node *pe, uint32_t tenant, uint32_t vm,
     /* Ingress replication: a copy to every other PE of the flood list,
      * and to every other local VM of the VNI. */
     COUNT(pe, te, bum[kind], 1);
-    for (uint32_t i = 0; i < te->n_flood; i++) {
+    if (te->mcast_group) {
+        /* IP multicast underlay: one copy to the VNI's group. */
+        COUNT(pe, te, bum_copies, 1);
+        COUNT(pe, te, cpu_replica_mc, nvo_cpu_replica_mc(&pe->cfg.cpu, len));
+        encap_send_t(pe, te, mcast_tunnel(pe, te), nvo_pkt_clone(p),
+                     NVO_TC_BUM);
+    }
+    for (uint32_t i = 0; i < te->n_flood && !te->mcast_group; i++) {
         if (te->flood[i] == pe->node.index) {
             continue;           /* a shared list names this PE too */
         }
@@ -993,5 +1030,77 @@ nvo_pe_node_set_flood_shared(struct nvo_pe_node *pe, uint32_t tenant,
     te->flood = (uint32_t *) pes;      /* only read */
     te->n_flood = n;
     te->flood_shared = true;
+    return 0;
+}
+
+/* ---- IP multicast flooding (docs/multicast.md) ------------------------- */
+
+/* The tunnel of tenant 'te' to its group: outer destination the group
+ * address, Ethernet destination its 01:00:5e MAC (RFC 1112 6.4). */
+static const struct nvo_tunnel *
+mcast_tunnel(struct nvo_pe_node *pe, struct pen_tenant *te)
+{
+    if (te->mcast_tunnel) {
+        return te->mcast_tunnel;
+    }
+    struct nvo_tunnel_cfg tc;
+    memset(&tc, 0, sizeof tc);
+    tc.src_ip4 = pe->node.addr4;
+    tc.dst_ip4 = te->mcast_group;
+    memcpy(tc.src_mac, pe->node.mac, 6);
+    nvo_ip4_mcast_mac(te->mcast_group, tc.dst_mac);
+    tc.vni = te->vni;
+    tc.labels[0] = te->vni;
+    tc.n_labels = 1;
+    tc.entropy_label = pe->cfg.entropy_label;
+    tc.control_word = pe->cfg.control_word;
+    tc.sport_min = pe->cfg.sport_min;
+    tc.sport_max = pe->cfg.sport_max;
+    tc.hash_basis = pe->cfg.hash_basis;
+    tunnel_options(pe, &tc);
+    te->mcast_tunnel = g_new(struct nvo_tunnel, 1);
+    if (nvo_tunnel_build(te->mcast_tunnel, pe->cfg.encap, &tc)) {
+        abort();                /* add_tenant() built one with this vni */
+    }
+    return te->mcast_tunnel;
+}
+
+/* At start: joins the groups of the tenants that flood by multicast, in
+ * tenant order, each once (IGMPv3 reports, fabric/mcast.h). */
+static void
+start__(struct nvo_node *n)
+{
+    struct nvo_pe_node *pe = NVO_CONTAINER_OF(n, struct nvo_pe_node, node);
+    uint32_t *g = g_new(uint32_t, pe->n_tenants ? pe->n_tenants : 1);
+    size_t k = 0;
+    for (uint32_t t = 0; t < pe->n_tenants; t++) {
+        uint32_t grp = pe->tenants[t].mcast_group;
+        bool seen = !grp;
+        for (size_t i = 0; i < k && !seen; i++) {
+            seen = g[i] == grp;
+        }
+        if (!seen) {
+            g[k++] = grp;
+        }
+    }
+    if (n->net->mcast && nvo_mcast_host_join(n, g, k)) {
+        abort();                /* set_mcast_group() checked the net */
+    }
+    g_free(g);
+}
+
+int
+nvo_pe_node_set_mcast_group(struct nvo_pe_node *pe, uint32_t tenant,
+                            uint32_t group)
+{
+    if (tenant >= pe->n_tenants || !nvo_ip4_is_mcast(group)
+        || !pe->node.net->mcast || pe->node.net->cfg.ipv6
+        || pe->cfg.encap->n_segments) {
+        return EINVAL;
+    }
+    struct pen_tenant *te = &pe->tenants[tenant];
+    te->mcast_group = group;
+    g_free(te->mcast_tunnel);
+    te->mcast_tunnel = NULL;
     return 0;
 }

@@ -19,7 +19,8 @@
  * the VM (local) or is encapsulated to that PE (remote); a broadcast,
  * multicast or unknown unicast frame is flooded by ingress replication:
  * one unicast copy to every other PE of the flood list and one to every
- * other local VM of the VNI.  A frame from the overlay is never sent back
+ * other local VM of the VNI (or, for a tenant given a group, one copy to
+ * the group instead of the PE copies: nvo_pe_node_set_mcast_group()).  A frame from the overlay is never sent back
  * into it (split horizon).
  *
  * The standalone PE of overlay/pe.h (one port, one tunnel per tenant,
@@ -287,5 +288,17 @@ int nvo_pe_node_set_flood_shared(struct nvo_pe_node *, uint32_t tenant,
  * EINVAL. */
 int nvo_pe_node_check_flood(const struct nvo_net *, const uint32_t *pes,
                             uint32_t n);
+/* IP multicast underlay flooding (docs/multicast.md): the BUM frames of
+ * 'tenant' go as ONE encapsulated copy to IPv4 group 'group' (outer
+ * destination the group, Ethernet 01:00:5e:...) instead of a copy per PE
+ * of the flood list (bum_copies counts that one copy), and at start the
+ * PE joins the groups of its tenants with IGMPv3 reports
+ * (nvo_mcast_host_join()); frames the fabric replicates to it arrive
+ * through its encapsulation's binding as any other (a VNI it does not
+ * host: drops[NO_TENANT] and unwanted).  Returns 0, or EINVAL (no such
+ * tenant, not a multicast group, no multicast on the net (fabric/mcast.h),
+ * an IPv6 net, an encapsulation that segments: STT). */
+int nvo_pe_node_set_mcast_group(struct nvo_pe_node *, uint32_t tenant,
+                                uint32_t group);
 
 #endif /* NVO_PE_NODE_H */

@@ -23,6 +23,7 @@
 #include "overlay/access.h"
 #include "run/sim_overlay.h"
 #include "core/stats.h"
+#include "fabric/mcast.h"
 #include "io/trace.h"
 #include "wire/wire.h"
 
@@ -460,6 +461,72 @@ struct overlay_metrics {
     struct nvo_sim_overlay_totals t;
 };
 
+/* ---- Multicast flooding (docs/multicast.md) ------------------------- */
+
+/* BUM copies the switches put on links (multicast replication). */
+static uint64_t
+mcast_switch_copies__(const struct nvo_net *net)
+{
+    uint64_t sum = 0;
+    for (uint32_t i = 0; net->mcast && i < nvo_net_n_nodes(net); i++) {
+        const struct nvo_mcast_sw_stats *s = nvo_mcast_stats(net, i);
+        sum += s ? s->copies : 0;
+    }
+    return sum;
+}
+
+/* <multicast> inside <overlay>: the mode, and each switch's state and
+ * counters. */
+static void
+write_mcast__(xmlTextWriterPtr w, const struct nvo_sim *sim)
+{
+    const struct nvo_net *net = sim->net;
+    const struct nvo_mcast_cfg *mc = nvo_mcast_cfg(net);
+    if (!mc) {
+        return;
+    }
+    const struct nvo_overlay_cfg *oc = sim->overlay->cfg;
+    xmlTextWriterStartElement(w, BAD_CAST "multicast");
+    attr_s__(w, "pim", nvo_mcast_pim_name(mc->pim));
+    attr_s__(w, "rp", nvo_net_node(net, mc->rp)->name);
+    if (oc->mcast_groups) {
+        attr_u64__(w, "groups", oc->mcast_groups);
+    } else {
+        attr_s__(w, "groups", "per-vni");
+    }
+    char base[INET_ADDRSTRLEN];
+    struct in_addr ia = { htonl(oc->mcast_group_base) };
+    inet_ntop(AF_INET, &ia, base, sizeof base);
+    attr_s__(w, "group-base", base);
+    attr_u64__(w, "state-entries", nvo_mcast_state_entries(net));
+    attr_u64__(w, "switch-bum-copies", mcast_switch_copies__(net));
+    for (uint32_t i = 0; i < nvo_net_n_nodes(net); i++) {
+        const struct nvo_mcast_sw_stats *s = nvo_mcast_stats(net, i);
+        if (!s) {
+            continue;
+        }
+        xmlTextWriterStartElement(w, BAD_CAST "switch");
+        attr_s__(w, "node", nvo_net_node(net, i)->name);
+        attr_u64__(w, "star-g", s->star_g);
+        attr_u64__(w, "s-g", s->s_g);
+        attr_u64__(w, "oifs", s->oifs);
+        attr_u64__(w, "pim-neighbors", s->pim_neighbors);
+        attr_u64__(w, "igmp-reports", s->igmp_rx);
+        attr_u64__(w, "igmp-queries-sent", s->query_tx);
+        attr_u64__(w, "hellos-sent", s->hello_tx);
+        attr_u64__(w, "hellos-received", s->hello_rx);
+        attr_u64__(w, "joins-sent", s->join_tx);
+        attr_u64__(w, "joins-received", s->join_rx);
+        attr_u64__(w, "control-refused", s->bad_rx);
+        attr_u64__(w, "data-frames", s->data_rx);
+        attr_u64__(w, "bum-copies", s->copies);
+        attr_u64__(w, "no-state", s->no_state);
+        attr_u64__(w, "absorbed", s->absorbed);
+        xmlTextWriterEndElement(w);
+    }
+    xmlTextWriterEndElement(w);
+}
+
 static void
 overlay_metrics__(const struct nvo_sim *sim, struct overlay_metrics *m)
 {
@@ -480,7 +547,8 @@ overlay_metrics__(const struct nvo_sim *sim, struct overlay_metrics *m)
         bum += c->bum[k];
     }
     uint64_t v[OVERLAY_N_COUNTS] = {
-        c->vm_frames, c->delivered, drops, bum, c->bum_copies,
+        c->vm_frames, c->delivered, drops, bum,
+        c->bum_copies + mcast_switch_copies__(sim->net),
         o->bum_link_bytes, c->unwanted, m->t.mac_entries_max,
     };
     memcpy(m->counts, v, sizeof v);
@@ -692,7 +760,8 @@ write_overlay__(xmlTextWriterPtr w, const struct nvo_sim *sim)
     const struct nvo_pe_node_counters *c = &m.t.c;
     xmlTextWriterStartElement(w, BAD_CAST "overlay");
     attr_s__(w, "encap", o->encap->name);
-    attr_s__(w, "flood", "ingress-replication");
+    attr_s__(w, "flood", o->cfg->flood_mcast ? "multicast"
+                                             : "ingress-replication");
     attr_s__(w, "flood-list", o->cfg->flood_list == NVO_FLOOD_ALL_PES
                               ? "all-pes" : "vni-pes");
     attr_u64__(w, "tenants", o->cfg->n_tenants);
@@ -777,6 +846,7 @@ write_overlay__(xmlTextWriterPtr w, const struct nvo_sim *sim)
         write_pe_counters__(w, nvo_access_hv_counters(o->hvs[i]));
         xmlTextWriterEndElement(w);
     }
+    write_mcast__(w, sim);
     xmlTextWriterEndElement(w);
 }
 
@@ -831,6 +901,7 @@ nvo_sim_summary_header(void)
                     "pe_cpu_cycles,pe_cpu_cycles_per_frame,"
                     "overlay_vteps,overlay_vtep,"
                     "arp_requests,vm_moves,"
+                    "mcast_state_entries,"
                     "fingerprint,wall_s");
 }
 
@@ -924,6 +995,12 @@ nvo_sim_summary_values(const struct nvo_sim *sim)
         g_string_append(s, ",,");
     }
     vm_traffic_csv__(s, sim);
+    if (sim->net->mcast) {
+        g_string_append_printf(s, ",%" PRIu64,
+                               nvo_mcast_state_entries(sim->net));
+    } else {
+        g_string_append_c(s, ',');      /* no multicast flooding */
+    }
     g_string_append_printf(s, ",%016" PRIx64 ",%.3f",
                            sim->engine->fingerprint, sim->wall_seconds);
     return g_string_free(s, FALSE);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/rng.h"
+#include "fabric/mcast.h"
 #include "run/overlay_place.h"
 #include "traffic/vm_arp.h"
 #include "wire/wire.h"
@@ -321,6 +322,31 @@ u32_cmp__(const void *a_, const void *b_)
     return a < b ? -1 : a > b;
 }
 
+/* flood="multicast": multicast forwarding on the net (RP, PIM mode) and
+ * each tenant's group on every PE that hosts it (docs/multicast.md). */
+static int
+mcast_groups__(struct nvo_sim_overlay *o)
+{
+    const struct nvo_overlay_cfg *oc = o->cfg;
+    struct nvo_mcast_cfg mc = {
+        .pim = oc->mcast_pim ? NVO_MCAST_PIM_BIDIR : NVO_MCAST_PIM_SM,
+        .rp = oc->mcast_rp,
+    };
+    int err = nvo_mcast_attach(o->net, &mc);
+    for (uint32_t t = 0; t < o->n_tenants && !err; t++) {
+        uint32_t vni = o->tenant_vni[t];
+        uint32_t g = oc->mcast_group_base
+                     + (oc->mcast_groups ? vni % oc->mcast_groups : t);
+        for (uint32_t h = 0; h < o->n_pes && !err; h++) {
+            uint32_t lt;
+            if (!nvo_pe_node_find_tenant(o->pes[h], o->tenant_id[t], &lt)) {
+                err = nvo_pe_node_set_mcast_group(o->pes[h], lt, g);
+            }
+        }
+    }
+    return err;
+}
+
 bool
 nvo_sim_overlay_populate(struct nvo_sim_overlay *o,
                          const struct nvo_scenario_cfg *cfg, GError **error)
@@ -413,6 +439,10 @@ nvo_sim_overlay_populate(struct nvo_sim_overlay *o,
     g_free(pl.tenant_first);
     if (ok) {
         err = vm_stack_populate__(o);
+        ok = !err;
+    }
+    if (ok && oc->flood_mcast) {
+        err = mcast_groups__(o);
         ok = !err;
     }
     if (!ok) {
