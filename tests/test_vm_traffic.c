@@ -757,6 +757,10 @@ START_TEST(bad_input)
                  "\"leaf\" does not model the VMs' <arp>");
     expect_error(nl, (const char *const[]) { "overlay.vtep=leaf" }, 1,
                  "\"leaf\" does not model the VMs' <arp>");
+    /* Nor multicast flooding. */
+    expect_error("scenarios/overlay-flooding.xml",
+                 (const char *const[]) { "overlay.vtep=leaf" }, 1,
+                 "floods by ingress replication only");
     expect_error(nl, (const char *const[]) { "overlay.nlb.tenant=2" }, 1,
                  "tenant");
     expect_error(nl, (const char *const[]) { "overlay.nlb.vms=17" }, 1,
