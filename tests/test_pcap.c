@@ -945,15 +945,17 @@ START_TEST(test_tunnel_snaplen)
         ck_assert_uint_eq(n, 0);
     }
     /* --vm-oui: tenant t's VMs are numbers 2t (on pe1) and 2t + 1 (on
-     * pe2) of the OUI; the PEs' own MACs stay 02:f1:... and 02:f2:....
-     * One tenant, one frame: VMs 0 and 1. */
+     * pe2) of the OUI; the PEs' own MACs are the fabric's (fabric/net.h:
+     * 02:fe and the node index + 1 in 32 bits), 02:fe:00:00:00:01 for pe1
+     * and 02:fe:00:00:00:02 for pe2, whatever the OUI.  One tenant, one
+     * frame: VMs 0 and 1. */
     static const struct { const char *oui, *macs; } ouis[] = {
-        { "xen", "02:f1:00:00:00:00,00:16:3e:00:00:00\t"
-                 "02:f2:00:00:00:00,00:16:3e:00:00:01" },
-        { "hyperv", "02:f1:00:00:00:00,00:15:5d:00:00:00\t"
-                    "02:f2:00:00:00:00,00:15:5d:00:00:01" },
-        { "vmware", "02:f1:00:00:00:00,00:50:56:00:00:00\t"
-                    "02:f2:00:00:00:00,00:50:56:00:00:01" },
+        { "xen", "02:fe:00:00:00:01,00:16:3e:00:00:00\t"
+                 "02:fe:00:00:00:02,00:16:3e:00:00:01" },
+        { "hyperv", "02:fe:00:00:00:01,00:15:5d:00:00:00\t"
+                    "02:fe:00:00:00:02,00:15:5d:00:00:01" },
+        { "vmware", "02:fe:00:00:00:01,00:50:56:00:00:00\t"
+                    "02:fe:00:00:00:02,00:50:56:00:00:01" },
     };
     for (size_t i = 0; i < NVO_ARRAY_SIZE(ouis); i++) {
         char odir[4200], args[256], path[4400];
