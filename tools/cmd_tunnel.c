@@ -677,6 +677,17 @@ write_summary_csv(const struct sim *s, const char *path, double wq,
     return nvo_atomic_commit(&af);
 }
 
+/* Frees the network (its PEs, link, ports and their frames), the pool,
+ * the engine and the entropy set. */
+static void
+teardown(struct sim *s)
+{
+    nvo_net_destroy(s->net);
+    nvo_pkt_pool_destroy(&s->pool);
+    nvo_engine_destroy(s->e);
+    free(s->entropy_set);
+}
+
 int
 nvo_cmd_tunnel_main(int argc, char **argv)
 {
@@ -701,10 +712,12 @@ nvo_cmd_tunnel_main(int argc, char **argv)
     }
     s->entropy_set = calloc(s->entropy_cap, sizeof *s->entropy_set);
     if (!s->entropy_set) {
+        teardown(s);
         return 1;
     }
     rc = build_net(s);
     if (rc) {
+        teardown(s);
         return rc;
     }
 
@@ -724,6 +737,7 @@ nvo_cmd_tunnel_main(int argc, char **argv)
                 "simulated time (2^62 ps, 53 days, with room to drain); "
                 "send fewer frames or raise the load\n", s->o.frames,
                 s->o.load, (double) s->o.frames * s->mean_gap_ps / 1e12);
+        teardown(s);
         return 2;
     }
 
@@ -731,6 +745,7 @@ nvo_cmd_tunnel_main(int argc, char **argv)
     if (error) {
         fprintf(stderr, "nvosim tunnel: %s: %s\n", s->o.out_dir,
                 strerror(error));
+        teardown(s);
         return 1;
     }
     char path[4200];
@@ -741,6 +756,7 @@ nvo_cmd_tunnel_main(int argc, char **argv)
         error = nvo_trace_open(path, &trace);
         if (error) {
             fprintf(stderr, "nvosim tunnel: %s: %s\n", path, strerror(error));
+            teardown(s);
             return 1;
         }
         nvo_trace_attach(trace, s->port1);
@@ -753,6 +769,7 @@ nvo_cmd_tunnel_main(int argc, char **argv)
         if (error) {
             fprintf(stderr, "nvosim tunnel: %s\n", err);
             nvo_trace_abort(trace);
+            teardown(s);
             return 1;
         }
         nvo_pcap_out_attach(pcap, s->port1);
@@ -885,9 +902,6 @@ nvo_cmd_tunnel_main(int argc, char **argv)
                s->o.pcap ? ", pe1-1.pcap" : "", s->o.trace ? ", trace.txt" : "");
     }
 
-    nvo_net_destroy(s->net);
-    nvo_pkt_pool_destroy(&s->pool);
-    nvo_engine_destroy(s->e);
-    free(s->entropy_set);
+    teardown(s);
     return rc;
 }
