@@ -758,7 +758,7 @@ nvo_pe_node_src_addr(const struct nvo_pe_node *pe, const struct nvo_pkt *p)
     return (uint32_t) (((uint64_t) h * n) >> 32);
 }
 
-/* ---- Static remote MACs, tunnels and their cost ---------------------------- */
+/* ---- Static remote MACs, tunnels and their cost ---------------------- */
 
 /* Whether node 'dst' is a PE other than 'pe'. */
 static bool
