@@ -945,15 +945,17 @@ START_TEST(test_tunnel_snaplen)
         ck_assert_uint_eq(n, 0);
     }
     /* --vm-oui: tenant t's VMs are numbers 2t (on pe1) and 2t + 1 (on
-     * pe2) of the OUI; the PEs' own MACs stay 02:f1:... and 02:f2:....
-     * One tenant, one frame: VMs 0 and 1. */
+     * pe2) of the OUI; the PEs' own MACs are the fabric's (fabric/net.h:
+     * 02:fe and the node index + 1 in 32 bits), 02:fe:00:00:00:01 for pe1
+     * and 02:fe:00:00:00:02 for pe2, whatever the OUI.  One tenant, one
+     * frame: VMs 0 and 1. */
     static const struct { const char *oui, *macs; } ouis[] = {
-        { "xen", "02:f1:00:00:00:00,00:16:3e:00:00:00\t"
-                 "02:f2:00:00:00:00,00:16:3e:00:00:01" },
-        { "hyperv", "02:f1:00:00:00:00,00:15:5d:00:00:00\t"
-                    "02:f2:00:00:00:00,00:15:5d:00:00:01" },
-        { "vmware", "02:f1:00:00:00:00,00:50:56:00:00:00\t"
-                    "02:f2:00:00:00:00,00:50:56:00:00:01" },
+        { "xen", "02:fe:00:00:00:01,00:16:3e:00:00:00\t"
+                 "02:fe:00:00:00:02,00:16:3e:00:00:01" },
+        { "hyperv", "02:fe:00:00:00:01,00:15:5d:00:00:00\t"
+                    "02:fe:00:00:00:02,00:15:5d:00:00:01" },
+        { "vmware", "02:fe:00:00:00:01,00:50:56:00:00:00\t"
+                    "02:fe:00:00:00:02,00:50:56:00:00:01" },
     };
     for (size_t i = 0; i < NVO_ARRAY_SIZE(ouis); i++) {
         char odir[4200], args[256], path[4400];
@@ -974,6 +976,95 @@ START_TEST(test_tunnel_snaplen)
     ck_assert_int_eq(run_tunnel(dir, "--snaplen 262145"), 2);
     ck_assert_int_eq(run_tunnel(dir, "--vm-oui qemu"), 2);
     ck_assert_int_eq(run_tunnel(dir, "--control-word"), 2);  /* vxlan */
+}
+END_TEST
+
+/* `nvosim tunnel` runs two PE nodes (overlay/pe_node.h) on one link: for
+ * every encapsulation (all nine) over IPv4 and IPv6, one 1000-byte tenant
+ * frame of tenant 0 (VNI 5001, MPLS label 1001) crosses as exactly 1000 +
+ * the encapsulation's overhead bytes (+20 over IPv6), and tshark decodes
+ * the outer headers (the fabric's MACs 02:fe:00:00:00:01 ->
+ * 02:fe:00:00:00:02, 10.0.0.1 -> 10.0.0.2 or fd00::1 -> fd00::2), the
+ * tenant's id in the right dissector, and the inner frame (VMs 00:50:56:
+ * 00:00:00 -> 00:50:56:00:00:01, 10.0.0.1 -> 10.0.0.2). */
+START_TEST(test_tunnel_every_encap)
+{
+    require_tshark();
+    static const struct { const char *encap; uint32_t overhead; } encaps[] = {
+        { "vxlan", 50 }, { "nvgre", 42 }, { "stt", 72 }, { "geneve", 50 },
+        { "mpls-gre", 42 }, { "mpls-ip", 38 }, { "mpls-udp", 46 },
+        { "gre-udp", 50 }, { "vxlan-gpe", 50 },
+    };
+    size_t n_encaps = 0;
+    for (const struct nvo_encap_ops *const *ops = nvo_encaps; *ops; ops++) {
+        n_encaps++;
+    }
+    ck_assert_uint_eq(n_encaps, NVO_ARRAY_SIZE(encaps));
+    enum { C_LEN, C_ESRC, C_EDST, C_IPSRC, C_IPDST, C_IP6SRC, C_IP6DST,
+           C_VXLAN, C_GENEVE, C_GRE_KEY, C_STT, C_MPLS, C_N };
+    for (size_t i = 0; i < NVO_ARRAY_SIZE(encaps); i++) {
+        for (int v6 = 0; v6 < 2; v6++) {
+            const char *e = encaps[i].encap;
+            char dir[4200], args[256], path[4400];
+            snprintf(dir, sizeof dir, "%s/tunnel-encap-%zu-%d", tmpdir, i, v6);
+            snprintf(args, sizeof args, "--encap %s%s --frames 1 --tenants 1 "
+                     "--flows 1 --frame-size 1000 --pcap", e,
+                     v6 ? " --ipv6" : "");
+            ck_assert_int_eq(run_tunnel(dir, args), 0);
+            snprintf(path, sizeof path, "%s/pe1-1.pcap", dir);
+            char lines[4][1024];
+            /* STT is found by the heuristic only, over IPv6 too. */
+            ck_assert_uint_eq(run_tshark(path,
+                                         "-o ip.try_heuristic_first:TRUE "
+                                         "-o ipv6.try_heuristic_first:TRUE "
+                                         "-T fields -E occurrence=a "
+                                         "-e frame.len -e eth.src -e eth.dst "
+                                         "-e ip.src -e ip.dst -e ipv6.src "
+                                         "-e ipv6.dst -e vxlan.vni "
+                                         "-e geneve.vni -e gre.key "
+                                         "-e stt.context_id -e mpls.label",
+                                         lines, 4), 1);
+            char *col[C_N + 1];
+            ck_assert_uint_eq(split_tabs(lines[0], col, C_N + 1), C_N);
+            ck_assert_msg(strtoul(col[C_LEN], NULL, 10)
+                          == 1000 + encaps[i].overhead + (v6 ? 20u : 0u),
+                          "%s%s: frame.len %s", e, v6 ? " v6" : "",
+                          col[C_LEN]);
+            ck_assert_str_eq(col[C_ESRC],
+                             "02:fe:00:00:00:01,00:50:56:00:00:00");
+            ck_assert_str_eq(col[C_EDST],
+                             "02:fe:00:00:00:02,00:50:56:00:00:01");
+            ck_assert_str_eq(col[C_IPSRC],
+                             v6 ? "10.0.0.1" : "10.0.0.1,10.0.0.1");
+            ck_assert_str_eq(col[C_IPDST],
+                             v6 ? "10.0.0.2" : "10.0.0.2,10.0.0.2");
+            ck_assert_str_eq(col[C_IP6SRC], v6 ? "fd00::1" : "");
+            ck_assert_str_eq(col[C_IP6DST], v6 ? "fd00::2" : "");
+            const char *vx = "", *gn = "", *key = "", *ctx = "", *lab = "";
+            if (!strcmp(e, "vxlan") || !strcmp(e, "vxlan-gpe")) {
+                vx = "5001";
+            } else if (!strcmp(e, "geneve")) {
+                ck_assert_uint_eq(strtoul(col[C_GENEVE], NULL, 0), 5001);
+                gn = col[C_GENEVE];
+            } else if (!strcmp(e, "nvgre") || !strcmp(e, "gre-udp")) {
+                ck_assert_uint_eq(strtoul(col[C_GRE_KEY], NULL, 0) >> 8, 5001);
+                key = col[C_GRE_KEY];
+            } else if (!strcmp(e, "stt")) {
+                ck_assert_uint_eq(strtoull(col[C_STT], NULL, 0), 5001);
+                ctx = col[C_STT];
+            } else {
+                lab = "1001";
+            }
+            ck_assert_msg(!strcmp(col[C_VXLAN], vx)
+                          && !strcmp(col[C_GENEVE], gn)
+                          && !strcmp(col[C_GRE_KEY], key)
+                          && !strcmp(col[C_STT], ctx)
+                          && !strcmp(col[C_MPLS], lab),
+                          "%s%s: vxlan %s geneve %s gre %s stt %s mpls %s",
+                          e, v6 ? " v6" : "", col[C_VXLAN], col[C_GENEVE],
+                          col[C_GRE_KEY], col[C_STT], col[C_MPLS]);
+        }
+    }
 }
 END_TEST
 
@@ -1209,6 +1300,7 @@ pcap_suite(void)
     tcase_add_test(tc, test_tunnel_entropy_matches_tshark);
     tcase_add_test(tc, test_tunnel_nothing_delivered);
     tcase_add_test(tc, test_tunnel_snaplen);
+    tcase_add_test(tc, test_tunnel_every_encap);
     tcase_add_test(tc, test_file_golden);
     tcase_add_test(tc, test_snaplen);
     tcase_add_test(tc, test_tmp_and_rename);

@@ -12,9 +12,12 @@
  * an ASCII trace when asked.  The VMs' MACs come from a hypervisor
  * vendor's OUI (nvo_vm_mac()), so Wireshark decodes MPLS pseudowires.
  *
- * The PEs are the model's (overlay/pe.h, docs/pe.md): this file parses
- * the options, sets up the two PEs and the link, generates the frames,
- * runs, prints and writes summary.csv. */
+ * The PEs are the model's hypervisor PE nodes (overlay/pe_node.h,
+ * docs/pe.md), the same as a scenario's: a network (fabric/net.h) of two
+ * PE nodes and one link.  Each PE has a static MAC table entry for every
+ * remote VM, so every frame is known unicast (no flooding).  This file
+ * parses the options, sets up the network, generates the frames, runs,
+ * prints and writes summary.csv. */
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -27,9 +30,10 @@
 #include "cmd.h"
 #include "core/fileio.h"
 #include "overlay/encap.h"
-#include "overlay/pe.h"
+#include "overlay/pe_node.h"
 #include "core/engine.h"
 #include "fabric/link.h"
+#include "fabric/net.h"
 #include "io/pcap_out.h"
 #include "io/progress.h"
 #include "core/rng.h"
@@ -38,7 +42,7 @@
 #include "wire/wire.h"
 
 #define MAX_TENANTS 4096
-#define MAX_SEGMENTS NVO_PE_MAX_SEGMENTS   /* STT segments per frame */
+#define MAX_SEGMENTS NVO_PE_NODE_MAX_SEGMENTS  /* STT segments per frame */
 
 struct tunnel_opts {
     const struct nvo_encap_ops *encap;
@@ -63,9 +67,11 @@ struct sim {
     struct tunnel_opts o;
     struct nvo_engine *e;
     struct nvo_pkt_pool pool;
-    struct nvo_pe *pe1, *pe2;           /* the model: overlay/pe.h */
+    struct nvo_net *net;                /* pe1, pe2 and their link */
+    struct nvo_pe_node *pe1, *pe2;      /* the model: overlay/pe_node.h */
+    uint32_t pe2_index;                 /* pe2's node index */
+    const struct nvo_tunnel *tunnel;    /* tenant 0's, pe1 -> pe2 */
     struct nvo_port *port1, *port2;     /* their underlay ports */
-    struct nvo_link link;
     struct nvo_rng rng;
     double mean_gap_ps;
     double latency_sum;                 /* ps */
@@ -365,15 +371,6 @@ tenant_id(const struct sim *s, uint32_t t)
     return strncmp(s->o.encap->name, "mpls", 4) ? 5001 + t : 1001 + t;
 }
 
-/* The underlay MAC of PE 'host' (1 or 2): locally administered. */
-static void
-pe_mac(uint8_t mac[6], uint32_t host)
-{
-    static const uint8_t base[6] = { 0x02, 0, 0, 0, 0, 0 };
-    memcpy(mac, base, 6);
-    mac[1] = (uint8_t) (0xf0 | host);
-}
-
 /* The MAC of tenant t's VM on PE 'host' (1 or 2): VM number
  * 2 t + host - 1 of the chosen OUI, unique per VM. */
 static void
@@ -384,67 +381,94 @@ vm_mac(const struct sim *s, uint8_t mac[6], uint32_t host, uint32_t t)
     }
 }
 
-static void on_encap(void *s_, struct nvo_pe *pe, uint32_t tenant,
+static void on_encap(void *s_, struct nvo_pe_node *pe, uint32_t tenant,
                      const struct nvo_tunnel *t, const struct nvo_pkt *p);
-static void deliver(void *s_, struct nvo_pe *pe, uint32_t tenant,
-                    uint32_t vm, struct nvo_pkt *p);
+static void deliver(void *s_, struct nvo_pe_node *pe, uint32_t tenant,
+                    uint32_t vm, const struct nvo_pkt *p);
 
-/* The two PEs: pe1 hosts VM 0 of every tenant, pe2 VM 1; each tenant has
- * its tunnel pe1 -> pe2 (and pe2 -> pe1, unused: nothing flows back). */
+/* The network: PE nodes pe1 (node 0: underlay address 10.0.0.1 or
+ * fd00::1) and pe2 (node 1: 10.0.0.2, fd00::2) joined by one link with
+ * the command's link options.  pe1 hosts VM 0 of every tenant, pe2 VM 1;
+ * each tenant's flood list is the two PEs, and each PE has a static MAC
+ * entry for the tenant's VM on the other, so no frame is ever flooded.
+ * Returns 0, 1 (a model error, said) or 2 (impossible link settings). */
 static int
-build_pes(struct sim *s)
+build_net(struct sim *s)
 {
-    struct nvo_pe_cfg cfg[2];
-    struct nvo_pe_peer peer[2];
-    struct nvo_pe **pes[2] = { &s->pe1, &s->pe2 };
+    struct nvo_net_cfg nc;
+    memset(&nc, 0, sizeof nc);
+    nc.ipv6 = s->o.ipv6;
+    nc.seed = s->o.seed;
+    nc.run = s->o.run;
+    s->net = nvo_net_create(s->e, &nc);
+    struct nvo_pe_node_cfg cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.encap = s->o.encap;
+    cfg.entropy_label = s->o.entropy_label;
+    cfg.control_word = s->o.control_word;
+    cfg.mtu = s->o.link.mtu;
+    cfg.mac_aging = NVO_TIME_MAX;       /* entries are static or refreshed
+                                         * by every frame: no aging timer */
+    cfg.deliver = deliver;
+    cfg.on_encap = on_encap;
+    cfg.ctx = s;
+    struct nvo_pe_node **pes[2] = { &s->pe1, &s->pe2 };
     for (uint32_t h = 0; h < 2; h++) {
-        memset(&cfg[h], 0, sizeof cfg[h]);
-        cfg[h].name = h ? "pe2" : "pe1";
-        cfg[h].encap = s->o.encap;
-        cfg[h].ipv6 = s->o.ipv6;
-        cfg[h].ip4 = 0x0a000001 + h;            /* 10.0.0.1, 10.0.0.2 */
-        cfg[h].ip6[0] = 0xfd;
-        cfg[h].ip6[15] = (uint8_t) (h + 1);
-        pe_mac(cfg[h].mac, h + 1);
-        cfg[h].entropy_label = s->o.entropy_label;
-        cfg[h].control_word = s->o.control_word;
-        cfg[h].mtu = s->o.link.mtu;
-        cfg[h].deliver = deliver;
-        cfg[h].on_encap = on_encap;
-        cfg[h].ctx = s;
-        memset(&peer[h], 0, sizeof peer[h]);
-        peer[h].ip4 = cfg[h].ip4;
-        memcpy(peer[h].ip6, cfg[h].ip6, 16);
-        memcpy(peer[h].mac, cfg[h].mac, 6);
-    }
-    for (uint32_t h = 0; h < 2; h++) {
-        int error = nvo_pe_create(&cfg[h], s->e, pes[h]);
-        if (error) {
-            fprintf(stderr, "nvosim tunnel: cannot create %s: %s\n",
-                    cfg[h].name, strerror(error));
-            return error;
+        const char *name = h ? "pe2" : "pe1";
+        *pes[h] = nvo_pe_node_create(s->net, name, &cfg);
+        if (!*pes[h]) {
+            fprintf(stderr, "nvosim tunnel: cannot create %s: %s\n", name,
+                    strerror(errno));
+            return 1;
         }
     }
+    uint32_t idx[2] = { nvo_pe_node_index(s->pe1),
+                        nvo_pe_node_index(s->pe2) };
+    s->pe2_index = idx[1];
     for (uint32_t t = 0; t < s->o.tenants; t++) {
         for (uint32_t h = 0; h < 2; h++) {
             uint32_t ix, vm;
             uint8_t mac[6];
-            int error = nvo_pe_add_tenant(*pes[h], tenant_id(s, t),
-                                          &peer[1 - h], &ix);
+            int error = nvo_pe_node_add_tenant(*pes[h], tenant_id(s, t), &ix);
             if (error) {
                 fprintf(stderr, "nvosim tunnel: cannot build the %s tunnel "
                         "for tenant %" PRIu32 ": %s\n", s->o.encap->name, t,
                         strerror(error));
-                return error;
+                return 1;
             }
             vm_mac(s, mac, h + 1, t);
             /* VM h + 1 of tenant T: 10.T.T.(h + 1), T in two octets. */
-            error = nvo_pe_add_vm(*pes[h], ix, mac,
-                                  0x0a000000 | (t << 8) | (h + 1), &vm);
+            error = nvo_pe_node_add_vm(*pes[h], ix, mac,
+                                       0x0a000000 | (t << 8) | (h + 1), &vm);
+            if (!error) {
+                error = nvo_pe_node_set_flood(*pes[h], ix, idx, 2);
+            }
             if (error) {
-                return error;
+                fprintf(stderr, "nvosim tunnel: tenant %" PRIu32 " on %s: "
+                        "%s\n", t, h ? "pe2" : "pe1", strerror(error));
+                return 1;
             }
         }
+    }
+    if (nvo_net_add_link(s->net, idx[0], idx[1], &s->o.link)
+        || nvo_net_finalize(s->net)) {
+        fprintf(stderr, "nvosim tunnel: impossible link settings\n");
+        return 2;
+    }
+    for (uint32_t t = 0; t < s->o.tenants; t++) {
+        for (uint32_t h = 0; h < 2; h++) {
+            uint8_t mac[6];
+            vm_mac(s, mac, 2 - h, t);   /* the other PE's VM */
+            if (nvo_pe_node_add_static_mac(*pes[h], t, mac, idx[1 - h])) {
+                abort();                /* tenant t and the PE exist */
+            }
+        }
+    }
+    s->port1 = &nvo_pe_node_base(s->pe1)->ports[0];
+    s->port2 = &nvo_pe_node_base(s->pe2)->ports[0];
+    s->tunnel = nvo_pe_node_tunnel(s->pe1, 0, idx[1]);
+    if (!s->tunnel) {
+        abort();                        /* tenant 0 and pe2 exist */
     }
     return 0;
 }
@@ -494,11 +518,11 @@ send_frame(void *s_)
     p->flow_id = flow + 1;
     p->created = nvo_engine_now(s->e);
 
-    if (nvo_pe_send(s->pe1, tenant, 0, p)) {
-        abort();                /* parse_opts() bounded the segments */
+    if (nvo_pe_node_vm_send(s->pe1, tenant, 0, p)) {
+        abort();                /* tenant and VM 0 exist */
     }
 
-    if (nvo_pe_counters(s->pe1)->sent < s->o.frames) {
+    if (nvo_pe_node_counters(s->pe1)->vm_frames < s->o.frames) {
         /* The run's expected length fits in a time (checked before it
          * starts); one gap of the exponential's tail may still not: it
          * saturates. */
@@ -512,7 +536,7 @@ send_frame(void *s_)
 
 /* pe1 reads the entropy field of every frame it encapsulates. */
 static void
-on_encap(void *s_, struct nvo_pe *pe, uint32_t tenant,
+on_encap(void *s_, struct nvo_pe_node *pe, uint32_t tenant,
          const struct nvo_tunnel *t, const struct nvo_pkt *p)
 {
     struct sim *s = s_;
@@ -526,8 +550,8 @@ on_encap(void *s_, struct nvo_pe *pe, uint32_t tenant,
 
 /* The VM that receives a tenant frame measures its latency. */
 static void
-deliver(void *s_, struct nvo_pe *pe, uint32_t tenant, uint32_t vm,
-        struct nvo_pkt *p)
+deliver(void *s_, struct nvo_pe_node *pe, uint32_t tenant, uint32_t vm,
+        const struct nvo_pkt *p)
 {
     struct sim *s = s_;
     (void) pe;
@@ -539,7 +563,6 @@ deliver(void *s_, struct nvo_pe *pe, uint32_t tenant, uint32_t vm,
     if (lat > s->latency_max) {
         s->latency_max = lat;
     }
-    nvo_pkt_free(p);
 }
 
 /* Appends ",VALUE" with 'fmt', or "," alone (a missing value: no
@@ -553,11 +576,47 @@ csv_num(FILE *f, bool have, const char *fmt, double v)
     }
 }
 
+/* The counters the command reports, from the PE nodes' (struct
+ * nvo_pe_node_counters): every tenant frame is known unicast, so the
+ * frames sent are pe1's VM frames (each encapsulated once); pe2's drops
+ * of a VNI it does not host or a MAC of no VM there are the "wrong
+ * tenant" frames. */
+static uint64_t
+sent(const struct sim *s)
+{
+    return nvo_pe_node_counters(s->pe1)->vm_frames;
+}
+
+static uint64_t
+frames_out(const struct sim *s)
+{
+    return nvo_pe_node_counters(s->pe1)->frames_out;
+}
+
+static uint64_t
+delivered(const struct sim *s)
+{
+    return nvo_pe_node_counters(s->pe2)->delivered;
+}
+
+static uint64_t
+decap_errors(const struct sim *s)
+{
+    return nvo_pe_node_counters(s->pe2)->drops[NVO_PE_DROP_DECAP];
+}
+
+static uint64_t
+wrong_tenant(const struct sim *s)
+{
+    const struct nvo_pe_node_counters *c = nvo_pe_node_counters(s->pe2);
+    return c->drops[NVO_PE_DROP_NO_TENANT] + c->drops[NVO_PE_DROP_NO_VM];
+}
+
 /* Tenant frames not delivered, for any reason. */
 static uint64_t
 frames_lost(const struct sim *s)
 {
-    return nvo_pe_counters(s->pe1)->sent - nvo_pe_counters(s->pe2)->delivered;
+    return sent(s) - delivered(s);
 }
 
 /* The tunnel's summary.csv: the run's column names (frames_generated,
@@ -579,8 +638,8 @@ write_summary_csv(const struct sim *s, const char *path, double wq,
     for (int r = 0; r < NVO_DROP_N; r++) {
         drops += st->drop_frames[r];
     }
-    bool lat = nvo_pe_counters(s->pe2)->delivered > 0;
-    enum nvo_entropy ent = nvo_tunnel_entropy(nvo_pe_tunnel(s->pe1, 0));
+    bool lat = delivered(s) > 0;
+    enum nvo_entropy ent = nvo_tunnel_entropy(s->tunnel);
     fprintf(f, "encap,ipv6,control_word,vm_oui,tenants,flows,"
             "frame_size_bytes,overhead_bytes,load,rate_bps,mtu_bytes,seed,"
             "run,sim_time_s,events,frames_generated,frames_delivered,"
@@ -595,17 +654,17 @@ write_summary_csv(const struct sim *s, const char *path, double wq,
             ",%" PRIu64 ",%" PRIu64 ",%" PRIu64,
             s->o.encap->name, s->o.ipv6, s->o.control_word,
             nvo_vm_oui_name(s->o.vm_oui), s->o.tenants, s->o.flows,
-            s->o.frame_size, (unsigned) nvo_tunnel_overhead(nvo_pe_tunnel(s->pe1, 0)),
+            s->o.frame_size, (unsigned) nvo_tunnel_overhead(s->tunnel),
             s->o.load, s->o.link.rate_bps, s->o.link.mtu, s->o.seed,
             s->o.run, (double) nvo_engine_now(s->e) / NVO_SEC,
-            s->e->n_executed, nvo_pe_counters(s->pe1)->sent, nvo_pe_counters(s->pe2)->delivered, frames_lost(s));
-    csv_num(f, nvo_pe_counters(s->pe1)->sent > 0, "%.6f",
-            (double) frames_lost(s) / (double) nvo_pe_counters(s->pe1)->sent);
+            s->e->n_executed, sent(s), delivered(s), frames_lost(s));
+    csv_num(f, sent(s) > 0, "%.6f",
+            (double) frames_lost(s) / (double) sent(s));
     fprintf(f, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
-            ",%" PRIu64, nvo_pe_counters(s->pe1)->frames_out, drops,
+            ",%" PRIu64, frames_out(s), drops,
             st->drop_frames[NVO_DROP_QUEUE], st->drop_frames[NVO_DROP_MTU],
-            nvo_pe_counters(s->pe2)->decap_errors, nvo_pe_counters(s->pe2)->wrong_tenant);
-    csv_num(f, lat, "%.6f", lat ? s->latency_sum / (double) nvo_pe_counters(s->pe2)->delivered
+            decap_errors(s), wrong_tenant(s));
+    csv_num(f, lat, "%.6f", lat ? s->latency_sum / (double) delivered(s)
                                   / 1e6 : 0);
     csv_num(f, lat, "%.6f", nvo_hist_quantile(&s->latency, 0.5) / 1e6);
     csv_num(f, lat, "%.6f", nvo_hist_quantile(&s->latency, 0.99) / 1e6);
@@ -616,6 +675,17 @@ write_summary_csv(const struct sim *s, const char *path, double wq,
     csv_num(f, ent != NVO_ENTROPY_NONE, "%.0f", s->n_entropy_values);
     fprintf(f, ",%016" PRIx64 ",%.6f\n", s->e->fingerprint, wall);
     return nvo_atomic_commit(&af);
+}
+
+/* Frees the network (its PEs, link, ports and their frames), the pool,
+ * the engine and the entropy set. */
+static void
+teardown(struct sim *s)
+{
+    nvo_net_destroy(s->net);
+    nvo_pkt_pool_destroy(&s->pool);
+    nvo_engine_destroy(s->e);
+    free(s->entropy_set);
 }
 
 int
@@ -641,21 +711,20 @@ nvo_cmd_tunnel_main(int argc, char **argv)
         s->entropy_cap *= 2;
     }
     s->entropy_set = calloc(s->entropy_cap, sizeof *s->entropy_set);
-    if (!s->entropy_set || build_pes(s)) {
+    if (!s->entropy_set) {
+        teardown(s);
         return 1;
     }
-    s->port1 = nvo_pe_port(s->pe1);
-    s->port2 = nvo_pe_port(s->pe2);
-    error = nvo_link_connect(&s->link, s->port1, s->port2,
-                             &s->o.link);
-    if (error) {
-        fprintf(stderr, "nvosim tunnel: impossible link settings\n");
-        return 2;
+    rc = build_net(s);
+    if (rc) {
+        teardown(s);
+        return rc;
     }
 
     uint32_t n_segs;
-    uint64_t cost = nvo_pe_wire_cost(s->pe1, 0, s->o.frame_size,
-                                     s->o.link.framing, &s->pool, &n_segs);
+    uint64_t cost = nvo_pe_node_wire_cost(s->pe1, 0, s->pe2_index,
+                                          s->o.frame_size, s->o.link.framing,
+                                          &s->pool, &n_segs);
     double service = (double) nvo_tx_time(cost, s->o.link.rate_bps);
     s->mean_gap_ps = service / s->o.load;
     /* The expected duration paces the progress line; the run then drains
@@ -668,6 +737,7 @@ nvo_cmd_tunnel_main(int argc, char **argv)
                 "simulated time (2^62 ps, 53 days, with room to drain); "
                 "send fewer frames or raise the load\n", s->o.frames,
                 s->o.load, (double) s->o.frames * s->mean_gap_ps / 1e12);
+        teardown(s);
         return 2;
     }
 
@@ -675,6 +745,7 @@ nvo_cmd_tunnel_main(int argc, char **argv)
     if (error) {
         fprintf(stderr, "nvosim tunnel: %s: %s\n", s->o.out_dir,
                 strerror(error));
+        teardown(s);
         return 1;
     }
     char path[4200];
@@ -685,6 +756,7 @@ nvo_cmd_tunnel_main(int argc, char **argv)
         error = nvo_trace_open(path, &trace);
         if (error) {
             fprintf(stderr, "nvosim tunnel: %s: %s\n", path, strerror(error));
+            teardown(s);
             return 1;
         }
         nvo_trace_attach(trace, s->port1);
@@ -697,6 +769,7 @@ nvo_cmd_tunnel_main(int argc, char **argv)
         if (error) {
             fprintf(stderr, "nvosim tunnel: %s\n", err);
             nvo_trace_abort(trace);
+            teardown(s);
             return 1;
         }
         nvo_pcap_out_attach(pcap, s->port1);
@@ -705,10 +778,12 @@ nvo_cmd_tunnel_main(int argc, char **argv)
     nvo_rng_init(&s->rng, s->o.seed, s->o.run, "pe1/traffic");
     nvo_engine_schedule(s->e, 0, send_frame, s);
 
+    nvo_net_start(s->net);
     double t0 = nvo_wall_seconds();
     nvo_run_with_progress(s->e, expected, "tunnel", true);
     nvo_engine_run(s->e, NVO_TIME_MAX);
     double wall = nvo_wall_seconds() - t0;
+    nvo_net_stop(s->net);
 
     /* Conservation: every frame sent is delivered, dropped, or rejected. */
     const struct nvo_port_stats *st = &s->port1->st;
@@ -716,7 +791,7 @@ nvo_cmd_tunnel_main(int argc, char **argv)
     for (int r = 0; r < NVO_DROP_N; r++) {
         dropped += st->drop_frames[r];
     }
-    uint64_t out_frames_ok = nvo_pe_counters(s->pe1)->frames_out - dropped;
+    uint64_t out_frames_ok = frames_out(s) - dropped;
     bool conserved = s->port2->st.rx_frames[NVO_TC_DATA] == out_frames_ok
                      && nvo_port_queued_frames(s->port1) == 0
                      && s->pool.n_live == 0;
@@ -730,24 +805,24 @@ nvo_cmd_tunnel_main(int argc, char **argv)
            nvo_rate_format(s->o.link.rate_bps, b2, sizeof b2), s->o.link.mtu,
            s->o.load);
     printf("  tenant frames sent      %" PRIu64 " (%" PRIu32 " bytes each, "
-           "%" PRIu32 " tenants, %" PRIu32 " flows)\n", nvo_pe_counters(s->pe1)->sent,
+           "%" PRIu32 " tenants, %" PRIu32 " flows)\n", sent(s),
            s->o.frame_size, s->o.tenants, s->o.flows);
     printf("  encapsulation overhead  %u bytes per frame%s (%.1f%% of the "
-           "tenant frame)\n", (unsigned) nvo_tunnel_overhead(nvo_pe_tunnel(s->pe1, 0)),
+           "tenant frame)\n", (unsigned) nvo_tunnel_overhead(s->tunnel),
            n_segs > 1 ? " (first STT segment)" : "",
-           100.0 * nvo_tunnel_overhead(nvo_pe_tunnel(s->pe1, 0)) / s->o.frame_size);
+           100.0 * nvo_tunnel_overhead(s->tunnel) / s->o.frame_size);
     printf("  underlay frames         %" PRIu64 " sent, %" PRIu64 " dropped "
-           "(queue %" PRIu64 ", mtu %" PRIu64 ")\n", nvo_pe_counters(s->pe1)->frames_out,
+           "(queue %" PRIu64 ", mtu %" PRIu64 ")\n", frames_out(s),
            dropped, st->drop_frames[NVO_DROP_QUEUE],
            st->drop_frames[NVO_DROP_MTU]);
     printf("  delivered to tenants    %" PRIu64 " (decap errors %" PRIu64
-           ", wrong tenant %" PRIu64 ")\n", nvo_pe_counters(s->pe2)->delivered,
-           nvo_pe_counters(s->pe2)->decap_errors, nvo_pe_counters(s->pe2)->wrong_tenant);
-    if (nvo_pe_counters(s->pe2)->delivered) {
+           ", wrong tenant %" PRIu64 ")\n", delivered(s),
+           decap_errors(s), wrong_tenant(s));
+    if (delivered(s)) {
         char b3[NVO_TIME_STRLEN], b4[NVO_TIME_STRLEN];
         printf("  latency                 mean %s, p50 %s, p99 %s, max %s\n",
                nvo_time_format((nvo_time_t) (s->latency_sum
-                                             / (double) nvo_pe_counters(s->pe2)->delivered),
+                                             / (double) delivered(s)),
                                b1, sizeof b1),
                nvo_time_format((nvo_time_t) nvo_hist_quantile(&s->latency,
                                                               0.5),
@@ -769,7 +844,7 @@ nvo_cmd_tunnel_main(int argc, char **argv)
         printf("  queueing delay (pe1)    mean %.1f ns (frames cut into %"
                PRIu32 " STT segments: not M/D/1)\n", wq / 1000, n_segs);
     }
-    enum nvo_entropy ent = nvo_tunnel_entropy(nvo_pe_tunnel(s->pe1, 0));
+    enum nvo_entropy ent = nvo_tunnel_entropy(s->tunnel);
     if (ent != NVO_ENTROPY_NONE) {
         printf("  outer entropy           %s, %" PRIu32 " distinct values "
                "for %" PRIu32 " flows\n", nvo_entropy_name(ent),
@@ -790,13 +865,13 @@ nvo_cmd_tunnel_main(int argc, char **argv)
                 out_frames_ok, s->port2->st.rx_frames[NVO_TC_DATA]);
         rc = 1;
     }
-    if (!nvo_pe_counters(s->pe2)->delivered) {
+    if (!delivered(s)) {
         fprintf(stderr, "nvosim tunnel: nothing was delivered: all %" PRIu64
                 " tenant frames were lost (underlay drops: queue %" PRIu64
                 ", mtu %" PRIu64 "; decap errors %" PRIu64 ", wrong tenant %"
-                PRIu64 ")\n", nvo_pe_counters(s->pe1)->sent, st->drop_frames[NVO_DROP_QUEUE],
-                st->drop_frames[NVO_DROP_MTU], nvo_pe_counters(s->pe2)->decap_errors,
-                nvo_pe_counters(s->pe2)->wrong_tenant);
+                PRIu64 ")\n", sent(s), st->drop_frames[NVO_DROP_QUEUE],
+                st->drop_frames[NVO_DROP_MTU], decap_errors(s),
+                wrong_tenant(s));
         rc = 1;
     }
     if (trace) {
@@ -827,10 +902,6 @@ nvo_cmd_tunnel_main(int argc, char **argv)
                s->o.pcap ? ", pe1-1.pcap" : "", s->o.trace ? ", trace.txt" : "");
     }
 
-    nvo_pe_destroy(s->pe1);
-    nvo_pe_destroy(s->pe2);
-    nvo_pkt_pool_destroy(&s->pool);
-    nvo_engine_destroy(s->e);
-    free(s->entropy_set);
+    teardown(s);
     return rc;
 }

@@ -292,6 +292,10 @@ encap_send_t(struct nvo_pe_node *pe, struct pen_tenant *te,
 {
     uint32_t len = nvo_pkt_len(p);
     t->ops->push(t, p);
+    if (pe->cfg.on_encap) {
+        pe->cfg.on_encap(pe->cfg.ctx, pe, (uint32_t) (te - pe->tenants), t,
+                         p);
+    }
     p->tclass = (uint8_t) tc;
     COUNT(pe, te, encap_frames, 1);
     COUNT(pe, te, encap_bytes, len);
@@ -1103,4 +1107,78 @@ nvo_pe_node_set_mcast_group(struct nvo_pe_node *pe, uint32_t tenant,
     g_free(te->mcast_tunnel);
     te->mcast_tunnel = NULL;
     return 0;
+}
+
+/* ---- Static remote MACs, tunnels and their cost ---------------------- */
+
+/* Whether node 'dst' is a PE other than 'pe'. */
+static bool
+other_pe(const struct nvo_pe_node *pe, uint32_t dst)
+{
+    return dst != pe->node.index && dst < nvo_net_n_nodes(pe->node.net)
+           && nvo_pe_node_of(nvo_net_node(pe->node.net, dst));
+}
+
+int
+nvo_pe_node_add_static_mac(struct nvo_pe_node *pe, uint32_t tenant,
+                           const uint8_t mac[6], uint32_t dst)
+{
+    if (tenant >= pe->n_tenants || (mac[0] & 1) || !other_pe(pe, dst)) {
+        return EINVAL;
+    }
+    struct nvo_mac_loc loc = { true, dst };
+    (void) nvo_mac_table_learn(pe->mac, pe->tenants[tenant].vni,
+                               nvo_mac_from_bytes(mac), loc,
+                               NVO_MAC_ORIGIN_CONTROL, 0, NVO_MAC_STATIC,
+                               nvo_engine_now(pe->node.net->engine), NULL);
+    return 0;
+}
+
+const struct nvo_tunnel *
+nvo_pe_node_tunnel(struct nvo_pe_node *pe, uint32_t tenant, uint32_t dst)
+{
+    if (tenant >= pe->n_tenants || !other_pe(pe, dst)
+        || !pe->node.net->finalized) {
+        return NULL;
+    }
+    return tunnel_to(pe, &pe->tenants[tenant], dst, 0);
+}
+
+uint64_t
+nvo_pe_node_wire_cost(struct nvo_pe_node *pe, uint32_t tenant, uint32_t dst,
+                      uint32_t frame_len, uint32_t framing,
+                      struct nvo_pkt_pool *pool, uint32_t *n_frames)
+{
+    *n_frames = 0;
+    const struct nvo_tunnel *t = nvo_pe_node_tunnel(pe, tenant, dst);
+    if (!t || frame_len < 42 || !fits(pe, frame_len)) {
+        return 0;
+    }
+    struct nvo_pkt *p = nvo_pkt_alloc(pool, NVO_PKT_HEADROOM, 128);
+    struct nvo_frame_spec f;
+    memset(&f, 0, sizeof f);
+    f.proto = 17;
+    /* Ethernet 14 + IPv4 20 + UDP 8 = 42 real bytes; the rest virtual. */
+    p->payload_size = frame_len - 42;
+    if (nvo_wire_build_frame(p, &f)) {
+        nvo_pkt_free(p);
+        return 0;
+    }
+    t->ops->push(t, p);
+    struct nvo_pkt *segs[NVO_PE_NODE_MAX_SEGMENTS];
+    size_t n = 1;
+    segs[0] = p;
+    if (t->ops->segment) {
+        n = t->ops->segment(p, seg_mtu(pe), segs, NVO_PE_NODE_MAX_SEGMENTS);
+        if (!n) {
+            abort();            /* fits() bounded the segments */
+        }
+    }
+    uint64_t bytes = 0;
+    for (size_t i = 0; i < n; i++) {
+        bytes += nvo_pkt_len(segs[i]) + framing;
+        nvo_pkt_free(segs[i]);
+    }
+    *n_frames = (uint32_t) n;
+    return bytes;
 }

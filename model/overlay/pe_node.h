@@ -23,8 +23,8 @@
  * the group instead of the PE copies: nvo_pe_node_set_mcast_group()).  A frame from the overlay is never sent back
  * into it (split horizon).
  *
- * The standalone PE of overlay/pe.h (one port, one tunnel per tenant,
- * `nvosim tunnel`) is unchanged.  See docs/pe.md.
+ * `nvosim tunnel` runs two of these PEs on one link (with static remote
+ * MAC entries, nvo_pe_node_add_static_mac()).  See docs/pe.md.
  *
  * With cfg.access the PE's local side is not VMs but what the access
  * side defines (below): the VTEP on the leaf (overlay/tor_vtep.h), whose
@@ -121,6 +121,14 @@ typedef void nvo_pe_node_deliver_fn(void *ctx, struct nvo_pe_node *,
                                     uint32_t tenant, uint32_t vm,
                                     const struct nvo_pkt *p);
 
+/* Called with every tenant frame the PE has just encapsulated on tunnel
+ * 't' (outer headers pushed, before the NIC segments it), for example to
+ * read its outer entropy field: it must not keep or change 'p'. */
+typedef void nvo_pe_node_encap_fn(void *ctx, struct nvo_pe_node *,
+                                  uint32_t tenant,
+                                  const struct nvo_tunnel *t,
+                                  const struct nvo_pkt *p);
+
 struct nvo_pe_node_cfg {
     const struct nvo_encap_ops *encap;  /* the same for every tenant */
     bool entropy_label;                 /* MPLS: ELI + EL */
@@ -157,6 +165,7 @@ struct nvo_pe_node_cfg {
      * is a leaf (a switch that also forwards transit traffic). */
     const struct nvo_pe_access_ops *access;
     void *access_ctx;
+    nvo_pe_node_encap_fn *on_encap;     /* optional; called with ctx */
 };
 
 /* Adds PE 'name' to 'net' (before nvo_net_finalize()) as a hypervisor
@@ -300,5 +309,36 @@ int nvo_pe_node_check_flood(const struct nvo_net *, const uint32_t *pes,
  * an IPv6 net, an encapsulation that segments: STT). */
 int nvo_pe_node_set_mcast_group(struct nvo_pe_node *, uint32_t tenant,
                                 uint32_t group);
+
+/* ---- Static remote MACs, tunnels and their cost (nvosim tunnel) ---- */
+
+/* Installs a static MAC table entry: MAC 'mac' of 'tenant' is behind PE
+ * node 'dst' (configured, like `bridge fdb add ... static`: origin
+ * CONTROL, flag STATIC, so it never ages, survives flushes and does not
+ * count toward the learning limit).  A VM frame to it is remote unicast
+ * from the first, with no unknown-unicast flood.  After
+ * nvo_net_finalize().  Returns 0, or EINVAL (no such tenant, a group MAC,
+ * 'dst' this PE or not a PE). */
+int nvo_pe_node_add_static_mac(struct nvo_pe_node *, uint32_t tenant,
+                               const uint8_t mac[6], uint32_t dst);
+
+/* The tunnel of 'tenant' from this PE's first address to PE node 'dst'
+ * (built now if no frame has used it yet; after nvo_net_finalize()), or
+ * NULL (no such tenant, 'dst' this PE or not a PE). */
+const struct nvo_tunnel *nvo_pe_node_tunnel(struct nvo_pe_node *,
+                                            uint32_t tenant, uint32_t dst);
+
+/* The wire bytes (each underlay frame's length plus 'framing') and the
+ * number of underlay frames (*n_frames) one tenant frame of 'frame_len'
+ * bytes (Ethernet + IPv4 + UDP, the rest virtual) costs on the tunnel of
+ * 'tenant' to PE node 'dst': a probe frame from 'pool' is pushed and
+ * segmented as encapsulation would, then freed; nothing is counted or
+ * sent.  Returns 0 with *n_frames 0 if there is no such tenant or PE, the
+ * frame is under 42 bytes, or it cannot be sent (STT: too many segments,
+ * or no room at the MTU). */
+uint64_t nvo_pe_node_wire_cost(struct nvo_pe_node *, uint32_t tenant,
+                               uint32_t dst, uint32_t frame_len,
+                               uint32_t framing, struct nvo_pkt_pool *pool,
+                               uint32_t *n_frames);
 
 #endif /* NVO_PE_NODE_H */
