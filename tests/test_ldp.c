@@ -656,13 +656,32 @@ START_TEST(test_malformed_pdu_and_message)
     nvo_wr16(two + 2, 14 + 2);
     ck_assert_uint_eq(first_error(two, 26, &e), NVO_LDP_ST_BAD_MSG_LEN);
 
-    /* After a fatal error the reader stays failed. */
+    /* After a fatal error the reader stays failed, with that error; and
+     * after a failed begin too. */
     patched(b, 13, 33);
     ck_assert_uint_eq(nvo_ldp_pdu_begin(&rd, b, n, 0), 0);
     struct nvo_ldp_msg m;
     ck_assert(!nvo_ldp_pdu_next(&rd, &m, &e));
     ck_assert(!nvo_ldp_pdu_next(&rd, &m, &e));
     ck_assert_uint_eq(e.status, NVO_LDP_ST_BAD_MSG_LEN);
+    ck_assert_uint_eq(e.msg_id, 17);
+    patched(b, 43, 0x10);                           /* label > 20 bits */
+    ck_assert_uint_eq(nvo_ldp_pdu_begin(&rd, b, n, 0), 0);
+    ck_assert(!nvo_ldp_pdu_next(&rd, &m, &e));
+    ck_assert_uint_eq(e.status, NVO_LDP_ST_MALFORMED_TLV);
+    ck_assert(!nvo_ldp_pdu_next(&rd, &m, &e));
+    ck_assert_uint_eq(e.status, NVO_LDP_ST_MALFORMED_TLV);
+    ck_assert_uint_eq(e.offset, 38);                /* the Label TLV */
+    ck_assert_uint_eq(nvo_ldp_pdu_begin(&rd, b, 20, 0),
+                      NVO_LDP_ST_BAD_PDU_LEN);
+    ck_assert(!nvo_ldp_pdu_next(&rd, &m, &e));
+    ck_assert_uint_eq(e.status, NVO_LDP_ST_BAD_PDU_LEN);
+
+    /* Framing a TCP stream: 0 until the length field is there. */
+    for (size_t k = 0; k < 4; k++) {
+        ck_assert_uint_eq(nvo_ldp_pdu_peek_len(golden_mapping, k), 0);
+    }
+    ck_assert_uint_eq(nvo_ldp_pdu_peek_len(golden_mapping, 4), 46);
 }
 END_TEST
 

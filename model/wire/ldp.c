@@ -550,9 +550,9 @@ decode_tlvs__(struct nvo_rd *b, const uint8_t *start, struct nvo_ldp_msg *m,
     }
 }
 
-/* Decodes the message at 'r' and moves past it.  Returns 0, IGNORED or a
- * status; *fatal_len is set when the message's own length is bad (the
- * rest of the PDU cannot be found). */
+/* Decodes the message at 'r' and moves past it (unless its own length is
+ * bad: Bad Message Length is fatal, the rest of the PDU cannot be
+ * found).  Returns 0, IGNORED or a status, with *err filled. */
 static uint32_t
 decode_msg__(struct nvo_rd *r, const uint8_t *start, struct nvo_ldp_msg *m,
              struct nvo_ldp_error *err)
@@ -563,6 +563,9 @@ decode_msg__(struct nvo_rd *r, const uint8_t *start, struct nvo_ldp_msg *m,
     uint16_t tu = nvo_rd_u16(r);
     uint16_t len = nvo_rd_u16(r);
     err->msg_type = tu;
+    if (nvo_rd_has(r, 4)) {
+        err->msg_id = nvo_rd32(r->p);       /* for the Notification */
+    }
     if (!nvo_rd_ok(r) || len < 4) {
         return NVO_LDP_ST_BAD_MSG_LEN;
     }
@@ -599,13 +602,15 @@ nvo_ldp_pdu_begin(struct nvo_ldp_pdu_rd *rd, const uint8_t *buf, size_t len,
     rd->hdr.id.label_space = nvo_rd_u16(&r);
     rd->failed = true;
     if (len >= 2 && rd->hdr.version != NVO_LDP_VERSION) {
-        return NVO_LDP_ST_BAD_VERSION;
+        rd->fatal.status = NVO_LDP_ST_BAD_VERSION;
+        return rd->fatal.status;
     }
     if (!nvo_rd_ok(&r)
         || rd->hdr.pdu_len < NVO_LDP_PDU_HDR_LEN - 4 + NVO_LDP_MSG_HDR_LEN
         || 4u + rd->hdr.pdu_len > max_pdu_total__(max_pdu_len)
         || 4u + rd->hdr.pdu_len > len) {
-        return NVO_LDP_ST_BAD_PDU_LEN;
+        rd->fatal.status = NVO_LDP_ST_BAD_PDU_LEN;
+        return rd->fatal.status;
     }
     rd->r = nvo_rd_init(buf + NVO_LDP_PDU_HDR_LEN,
                         rd->hdr.pdu_len - (NVO_LDP_PDU_HDR_LEN - 4u));
@@ -619,9 +624,7 @@ nvo_ldp_pdu_next(struct nvo_ldp_pdu_rd *rd, struct nvo_ldp_msg *m,
 {
     for (;;) {
         if (rd->failed) {
-            *err = (struct nvo_ldp_error) {
-                .status = NVO_LDP_ST_BAD_MSG_LEN,
-            };
+            *err = rd->fatal;
             return false;
         }
         if (!rd->r.left) {
@@ -637,8 +640,9 @@ nvo_ldp_pdu_next(struct nvo_ldp_pdu_rd *rd, struct nvo_ldp_msg *m,
         if (!st) {
             return true;
         }
-        if (st == NVO_LDP_ST_BAD_MSG_LEN || nvo_ldp_status_fatal(st)) {
+        if (nvo_ldp_status_fatal(st)) {
             rd->failed = true;
+            rd->fatal = *err;
             rd->r.left = 0;
         }
         return false;

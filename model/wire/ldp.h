@@ -319,6 +319,7 @@ struct nvo_ldp_pdu_rd {
     const uint8_t *start;       /* the PDU's first byte */
     struct nvo_ldp_pdu_hdr hdr;
     bool failed;                /* a fatal error: no more messages */
+    struct nvo_ldp_error fatal; /* that error, returned again */
     uint32_t n_ignored;         /* unknown messages with U = 1 skipped */
 };
 
