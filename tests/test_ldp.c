@@ -162,6 +162,62 @@ static const uint8_t golden_withdraw_group[] = {
     0x00, 0x00, 0x00, 0x07,     /* 5.2: group id 7 */
 };
 
+static const uint8_t golden_request[] = {
+    0x00, 0x01, 0x00, 0x22,     /* RFC 5036 3.1: version 1, PDU length 34 */
+    0xc0, 0x00, 0x02, 0x01, 0x00, 0x00,  /* 3.1: LDP id */
+    0x04, 0x01, 0x00, 0x18,     /* 3.5.8: Label Request 0x0401, len 24 */
+    0x00, 0x00, 0x00, 0x09,     /* 3.5: message id 9 */
+    0x01, 0x00, 0x00, 0x10,     /* 3.4.1: FEC TLV, length 16 */
+    0x80, 0x00, 0x04, 0x08,     /* RFC 4447 5.2: PWid, C = 0, type 4, 8 */
+    0x00, 0x00, 0x00, 0x07,     /* 5.2: group id 7 */
+    0x00, 0x00, 0x00, 0x64,     /* 5.2: PW ID 100 */
+    0x01, 0x04, 0x05, 0xdc,     /* 5.5: MTU 1500 */
+};
+
+static const uint8_t golden_release[] = {
+    0x00, 0x01, 0x00, 0x26,     /* RFC 5036 3.1: version 1, PDU length 38 */
+    0xc0, 0x00, 0x02, 0x01, 0x00, 0x00,  /* 3.1: LDP id */
+    0x04, 0x03, 0x00, 0x1c,     /* 3.5.11: Label Release 0x0403, len 28 */
+    0x00, 0x00, 0x00, 0x0a,     /* 3.5: message id 10 */
+    0x01, 0x00, 0x00, 0x0c,     /* 3.4.1: FEC TLV, length 12 */
+    0x80, 0x00, 0x05, 0x04,     /* RFC 4447 5.2: PWid, C = 0, type 5, 4 */
+    0x00, 0x00, 0x00, 0x07,     /* 5.2: group id 7 */
+    0x00, 0x00, 0x00, 0x64,     /* 5.2: PW ID 100 */
+    0x02, 0x00, 0x00, 0x04,     /* 3.4.2.1: Generic Label, length 4 */
+    0x00, 0x01, 0x00, 0x01,     /* label 65537 */
+};
+
+START_TEST(test_golden_request_release)
+{
+    uint8_t buf[128];
+    struct nvo_ldp_msg d;
+    struct nvo_ldp_fec f = pw_fec();
+    f.control_word = false;
+    f.pw_type = NVO_LDP_PW_ETH_TAGGED;
+    struct nvo_ldp_msg rq = { .type = NVO_LDP_MSG_LABEL_REQUEST, .id = 9,
+                              .label = { .fec = f } };
+    ck_assert_uint_eq(one_pdu(&rq, buf, sizeof buf), sizeof golden_request);
+    ck_assert_mem_eq(buf, golden_request, sizeof golden_request);
+    decode_one(golden_request, sizeof golden_request, &d);
+    ck_assert_uint_eq(d.type, NVO_LDP_MSG_LABEL_REQUEST);
+    ck_assert_uint_eq(d.label.fec.pw_type, 4);
+    ck_assert(d.label.fec.has_mtu && !d.label.has_label);
+
+    f = pw_fec();
+    f.control_word = false;
+    f.has_mtu = false;
+    struct nvo_ldp_msg rl = { .type = NVO_LDP_MSG_LABEL_RELEASE, .id = 10,
+        .label = { .fec = f, .has_label = true, .label = 65537 } };
+    ck_assert_uint_eq(one_pdu(&rl, buf, sizeof buf), sizeof golden_release);
+    ck_assert_mem_eq(buf, golden_release, sizeof golden_release);
+    decode_one(golden_release, sizeof golden_release, &d);
+    ck_assert_uint_eq(d.type, NVO_LDP_MSG_LABEL_RELEASE);
+    ck_assert_uint_eq(d.label.fec.pw_id, 100);
+    ck_assert(!d.label.fec.has_mtu && d.label.has_label);
+    ck_assert_uint_eq(d.label.label, 65537);
+}
+END_TEST
+
 START_TEST(test_golden_label_mapping)
 {
     struct nvo_ldp_msg m = {
@@ -335,7 +391,7 @@ START_TEST(test_round_trip_many_per_pdu)
                                       0, 0x16, 0x3e, 4, 5, 6,
                                       0, 0x15, 0x5d, 7, 8, 9 };
     static const uint8_t addrs[8] = { 10, 0, 0, 1, 10, 0, 0, 2 };
-    struct nvo_ldp_msg ms[12];
+    struct nvo_ldp_msg ms[16];
     size_t n = 0;
     ms[n++] = (struct nvo_ldp_msg) { .type = NVO_LDP_MSG_HELLO, .id = 100,
         .hello = { .hold_time = NVO_LDP_HOLD_INFINITE, .has_cfg_seq = true,
@@ -351,6 +407,13 @@ START_TEST(test_round_trip_many_per_pdu)
     ms[n++] = (struct nvo_ldp_msg) { .type = NVO_LDP_MSG_NOTIFICATION,
         .id = 102, .notif = { .status = NVO_LDP_STATUS_F | 0x3fffffff,
                               .msg_id = 9, .msg_type = 0x8777 } };
+    /* A PW status notification (RFC 4447 5.4): PW not forwarding (1). */
+    ms[n++] = (struct nvo_ldp_msg) { .type = NVO_LDP_MSG_NOTIFICATION,
+        .id = 109, .notif = { .status = NVO_LDP_ST_PW_STATUS,
+                              .has_pw_status = true, .pw_status = 1,
+                              .has_fec = true, .fec = pw_fec() } };
+    ms[n - 1].notif.fec.has_mtu = false;
+    ck_assert_uint_eq(nvo_ldp_msg_size(&ms[n - 1]), 22 + 8 + 16);
     ms[n++] = (struct nvo_ldp_msg) { .type = NVO_LDP_MSG_ADDRESS, .id = 103,
         .addr = { .has_addrs = true, .addrs = { addrs, 2 } } };
     ms[n++] = (struct nvo_ldp_msg) { .type = NVO_LDP_MSG_ADDRESS_WITHDRAW,
@@ -395,6 +458,12 @@ START_TEST(test_round_trip_many_per_pdu)
                       nvo_ldp_status_name(e.status));
         ck_assert_uint_eq(d.type, ms[i].type);
         ck_assert_uint_eq(d.id, ms[i].id);
+        if (d.type == NVO_LDP_MSG_NOTIFICATION && d.notif.has_fec) {
+            ck_assert(d.notif.has_pw_status);
+            ck_assert_uint_eq(d.notif.pw_status, 1);
+            ck_assert_uint_eq(d.notif.fec.pw_id, 100);
+            ck_assert_uint_eq(d.notif.status, 0x28);
+        }
         /* Re-encoding the decoded message gives the same bytes. */
         uint8_t a[256], b[256];
         size_t na = nvo_ldp_msg_encode(&ms[i], a, sizeof a);
@@ -895,6 +964,8 @@ START_TEST(test_mutations_never_escape)
         { golden_mac_withdraw, sizeof golden_mac_withdraw },
         { golden_address, sizeof golden_address },
         { golden_withdraw_group, sizeof golden_withdraw_group },
+        { golden_request, sizeof golden_request },
+        { golden_release, sizeof golden_release },
     };
     static const uint8_t vals[] = { 0x00, 0x01, 0x03, 0x7f, 0x80, 0xff };
     unsigned int refused = 0, decoded = 0;
@@ -948,6 +1019,7 @@ ldp_suite(void)
     tcase_add_test(tc, test_golden_label_mapping);
     tcase_add_test(tc, test_golden_session_messages);
     tcase_add_test(tc, test_golden_address_messages);
+    tcase_add_test(tc, test_golden_request_release);
     tcase_add_test(tc, test_round_trip_many_per_pdu);
     tcase_add_test(tc, test_encode_refused);
     tcase_add_test(tc, test_sizes);

@@ -7,7 +7,8 @@
  * Label Mappings for several pseudowires with PW types 5 and 4, with and
  * without the control word, Label Request, Withdraw of a PW and of a
  * group, Release, MAC Address Withdraws with two MACs and with none, a
- * Notification), several messages per PDU and several PDUs per segment.
+ * Notification and a PW status Notification), several messages per PDU
+ * and several PDUs per segment.
  * tshark must find, frame by frame, exactly the message types, message
  * ids, FEC element types, PW ids, group ids, PW types, control-word bits,
  * labels, hold times, targeted bits, KeepAlive times, max PDU lengths,
@@ -131,6 +132,9 @@ expect_msg__(struct expect *e, const struct nvo_ldp_msg *m)
     case NVO_LDP_MSG_NOTIFICATION:
         add__(e, F_STATUS, "0x%08x",
               m->notif.status & NVO_LDP_STATUS_DATA_MASK);
+        if (m->notif.has_fec) {
+            expect_fec__(e, &m->notif.fec);
+        }
         break;
     case NVO_LDP_MSG_ADDRESS:
     case NVO_LDP_MSG_ADDRESS_WITHDRAW:
@@ -364,7 +368,12 @@ write_exchange(struct cap *c, const char *path)
     struct nvo_ldp_error e = { .status = NVO_LDP_ST_UNKNOWN_FEC,
                                .msg_id = 12, .msg_type = 0x0402 };
     nvo_ldp_notif_for(&e, 8, &ms[0]);
-    n = pdu__(c, IP_B, ms, 1, buf, sizeof buf);
+    /* ... and the status of its PW 100: not forwarding (RFC 4447 5.4). */
+    ms[1] = (struct nvo_ldp_msg) { .type = NVO_LDP_MSG_NOTIFICATION,
+        .id = 9, .notif = { .status = NVO_LDP_ST_PW_STATUS,
+                            .has_pw_status = true, .pw_status = 1,
+                            .has_fec = true, .fec = vsi } };
+    n = pdu__(c, IP_B, ms, 2, buf, sizeof buf);
     seg__(c, 1, buf, n);
 
     ck_assert_int_eq(nvo_pcap_out_close(c->po, err, sizeof err), 0);
@@ -440,7 +449,7 @@ START_TEST(test_tshark_decodes_ldp)
     static struct cap c;
     write_exchange(&c, path);
     ck_assert_uint_eq(c.n_frames, 15);
-    ck_assert_uint_eq(c.n_msgs, 22);
+    ck_assert_uint_eq(c.n_msgs, 23);
 
     char args[2048] = "-T fields -E occurrence=a -E separator=/t "
                       "-e frame.number -e tcp.checksum.status "

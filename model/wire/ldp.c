@@ -231,6 +231,13 @@ wr_body__(struct wr *w, const struct nvo_ldp_msg *m)
         wr_u32__(w, m->notif.status);
         wr_u32__(w, m->notif.msg_id);
         wr_u16__(w, m->notif.msg_type);
+        if (m->notif.has_pw_status) {
+            wr_tlv32__(w, NVO_LDP_TLV_U_BIT | NVO_LDP_TLV_PW_STATUS,
+                       m->notif.pw_status);
+        }
+        if (m->notif.has_fec) {
+            wr_fec_tlv__(w, &m->notif.fec);
+        }
         break;
     case NVO_LDP_MSG_ADDRESS:
     case NVO_LDP_MSG_ADDRESS_WITHDRAW: {
@@ -455,6 +462,18 @@ decode_tlvs__(struct nvo_rd *b, const uint8_t *start, struct nvo_ldp_msg *m,
                 m->notif.msg_id = nvo_rd_u32(&v);
                 m->notif.msg_type = nvo_rd_u16(&v);
                 have_main = true;
+            } else if (type == NVO_LDP_TLV_PW_STATUS) {
+                if (vlen != 4) {
+                    return NVO_LDP_ST_BAD_TLV_LEN;
+                }
+                m->notif.has_pw_status = true;
+                m->notif.pw_status = nvo_rd_u32(&v);
+            } else if (type == NVO_LDP_TLV_FEC) {
+                uint32_t st = nvo_ldp_fec_decode(&v, &m->notif.fec);
+                if (st) {
+                    return st;
+                }
+                m->notif.has_fec = true;
             } else if (type != NVO_LDP_TLV_EXT_STATUS
                        && type != NVO_LDP_TLV_RETURNED_PDU
                        && type != NVO_LDP_TLV_RETURNED_MSG) {

@@ -54,7 +54,7 @@
 #define NVO_LDP_MSG_U_BIT           0x8000
 #define NVO_LDP_MSG_TYPE_MASK       0x7fff
 
-/* TLV types (RFC 5036 3.8, RFC 4447 5.4.3, RFC 4762 6.2.1; without the
+/* TLV types (RFC 5036 3.8, RFC 4447 5.4, RFC 4762 6.2.1; without the
  * U and F bits). */
 #define NVO_LDP_TLV_FEC             0x0100
 #define NVO_LDP_TLV_ADDRESS_LIST    0x0101
@@ -213,11 +213,18 @@ struct nvo_ldp_init {
     struct nvo_ldp_id receiver; /* the peer's LDP identifier */
 };
 
-/* Notification (RFC 5036 3.5.1): the Status TLV. */
+/* Notification (RFC 5036 3.5.1): the Status TLV; for the pseudowire
+ * status signalling of RFC 4447 5.4 also a PW Status TLV and the FEC TLV
+ * of the pseudowire (status code 0x28, "PW Status"). */
+#define NVO_LDP_ST_PW_STATUS 0x28
 struct nvo_ldp_notif {
     uint32_t status;            /* the Status Code field: E, F, data */
     uint32_t msg_id;            /* the message it refers to, or 0 */
     uint16_t msg_type;          /* its type, or 0 */
+    bool has_pw_status;
+    uint32_t pw_status;         /* RFC 4447 status bits */
+    bool has_fec;
+    struct nvo_ldp_fec fec;
 };
 
 /* Address and Address Withdraw (RFC 5036 3.5.5/3.5.6), and the MAC
@@ -233,10 +240,10 @@ struct nvo_ldp_addr {
     struct nvo_ldp_list macs;   /* MAC addresses */
 };
 
-/* Label Mapping, Request, Withdraw and Release (RFC 5036 3.5.7-3.5.10,
+/* Label Mapping, Request, Withdraw and Release (RFC 5036 3.5.7, 3.5.8, 3.5.10, 3.5.11,
  * RFC 4447 5.4): FEC TLV, Generic Label TLV (mandatory in a Mapping,
  * optional in Withdraw and Release), Label Request Message ID (optional
- * in a Mapping), PW Status (RFC 4447 5.4.3, optional). */
+ * in a Mapping), PW Status (RFC 4447 5.4, optional). */
 struct nvo_ldp_label {
     struct nvo_ldp_fec fec;
     bool has_label;

@@ -1,5 +1,5 @@
 /* ldp_fec.h: the FEC TLV's element for pseudowires: the PWid FEC element
- * 128 (RFC 4447 5.2, RFC 8077 6.2) with its interface parameter sub-TLVs,
+ * 128 (RFC 4447 5.2; RFC 8077 keeps it) with its interface parameter sub-TLVs,
  * and the Wildcard element (RFC 5036 3.4.1).
  *
  *  0                   1                   2                   3
@@ -19,7 +19,7 @@
  * and value; MTU is type 0x01 with a 2-byte value (RFC 4447 5.5).
  *
  * A FEC TLV carrying a pseudowire holds exactly one element (RFC 4447
- * 5.2, 6.2 of RFC 8077); decoding refuses more. */
+ * 5.2); decoding refuses more. */
 #ifndef NVO_WIRE_LDP_FEC_H
 #define NVO_WIRE_LDP_FEC_H
 
