@@ -1005,6 +1005,19 @@ START_TEST(test_status_table)
         ck_assert(nvo_ldp_status_fatal(fatal[i]));
     }
     ck_assert_str_eq(nvo_ldp_status_name(0x07), "Bad TLV Length");
+    /* Defaults of RFC 5036 3.5.2 and 3.5.3. */
+    struct nvo_ldp_hello h = { .hold_time = 0 };
+    ck_assert_uint_eq(nvo_ldp_hello_hold(&h), 15);
+    h.targeted = true;
+    ck_assert_uint_eq(nvo_ldp_hello_hold(&h), 45);
+    h.hold_time = 0xffff;
+    ck_assert_uint_eq(nvo_ldp_hello_hold(&h), 0xffff);
+    h.hold_time = 7;
+    ck_assert_uint_eq(nvo_ldp_hello_hold(&h), 7);
+    ck_assert_uint_eq(nvo_ldp_max_pdu(0), 4096);
+    ck_assert_uint_eq(nvo_ldp_max_pdu(255), 4096);
+    ck_assert_uint_eq(nvo_ldp_max_pdu(256), 256);
+    ck_assert_uint_eq(nvo_ldp_max_pdu(65535), 65535);
     ck_assert_str_eq(nvo_ldp_status_name(0x1a), "unknown status");
     ck_assert_str_eq(nvo_ldp_msg_name(0x0400), "Label Mapping");
     ck_assert_ptr_null(nvo_ldp_msg_name(0x0404));

@@ -86,6 +86,23 @@ nvo_ldp_msg_name(uint16_t type)
     }
 }
 
+uint16_t
+nvo_ldp_hello_hold(const struct nvo_ldp_hello *h)
+{
+    if (h->hold_time) {
+        return h->hold_time;
+    }
+    return h->targeted ? NVO_LDP_HOLD_DEFAULT_TARGETED
+                       : NVO_LDP_HOLD_DEFAULT_LINK;
+}
+
+uint16_t
+nvo_ldp_max_pdu(uint16_t proposed)
+{
+    return proposed < NVO_LDP_MAX_PDU_LEN_MIN ? NVO_LDP_MAX_PDU_DEFAULT
+                                              : proposed;
+}
+
 /* ---- A writer (counts only when buf is NULL) ---------------------------- */
 
 struct wr {
@@ -327,8 +344,7 @@ nvo_ldp_msg_encode(const struct nvo_ldp_msg *m, uint8_t *buf, size_t size)
 static size_t
 max_pdu_total__(uint16_t max_pdu_len)
 {
-    return 4u + (max_pdu_len < NVO_LDP_MAX_PDU_LEN_MIN
-                 ? NVO_LDP_MAX_PDU_DEFAULT : max_pdu_len);
+    return 4u + nvo_ldp_max_pdu(max_pdu_len);
 }
 
 int

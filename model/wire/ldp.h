@@ -202,6 +202,11 @@ struct nvo_ldp_hello {
     uint32_t cfg_seq;
 };
 
+/* The hold time a Hello asks for, in seconds: 0 means the default (15
+ * for a link Hello, 45 for a targeted one), 0xffff infinite (returned
+ * as is). */
+uint16_t nvo_ldp_hello_hold(const struct nvo_ldp_hello *h);
+
 /* Initialization (RFC 5036 3.5.3): Common Session Parameters. */
 struct nvo_ldp_init {
     uint16_t proto_version;     /* 1 */
@@ -212,6 +217,9 @@ struct nvo_ldp_init {
     uint16_t max_pdu_len;       /* 0..255 mean 4096 */
     struct nvo_ldp_id receiver; /* the peer's LDP identifier */
 };
+
+/* The maximum PDU length a proposal stands for: 0..255 mean 4096. */
+uint16_t nvo_ldp_max_pdu(uint16_t proposed);
 
 /* Notification (RFC 5036 3.5.1): the Status TLV; for the pseudowire
  * status signalling of RFC 4447 5.4 also a PW Status TLV and the FEC TLV
