@@ -154,7 +154,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         case NVO_BGP_ROUTE_REFRESH: {
             struct nvo_bgp_route_refresh r;
             if (nvo_bgp_route_refresh_decode(m, len, &r, &e)) {
-                die__("ROUTE-REFRESH with a checked header refused", ofs);
+                check_error__(&e, len, ofs);
             }
             break;
         }

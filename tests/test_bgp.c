@@ -758,14 +758,54 @@ START_TEST(test_malformed)
     expect_error(m, n, 1, 3, "type 6");
     n = hex(MARKER "0016 02 0000", m, sizeof m);
     expect_error(m, n, 1, 2, "UPDATE of 22");
-    n = hex(MARKER "0018 05 0019 00 46 00", m, sizeof m);
-    expect_error(m, n, 1, 2, "ROUTE-REFRESH of 24");
-    /* ... and the decoder alone (RFC 7313 5: 7/1). */
-    struct nvo_bgp_route_refresh rr;
+    n = hex(MARKER "0016 05 0019 00", m, sizeof m);
+    expect_error(m, n, 1, 2, "ROUTE-REFRESH of 22");
+    /* RFC 7313 5: a longer one is Invalid Message Length, 7/1, with the
+     * whole message as data. */
+    n = hex(MARKER "0018 05 0019 01 46 00", m, sizeof m);
+    expect_error(m, n, 7, 1, "ROUTE-REFRESH of 24");
     struct nvo_bgp_error e;
-    ck_assert_int_eq(nvo_bgp_route_refresh_decode(m, 24, &rr, &e), EBADMSG);
-    ck_assert_uint_eq(e.code, 7);
-    ck_assert_uint_eq(e.subcode, 1);
+    {
+        struct nvo_bgp_route_refresh rr;
+        ck_assert_int_eq(nvo_bgp_route_refresh_decode(m, n, &rr, &e),
+                         EBADMSG);
+        ck_assert_uint_eq(e.data_len, 24);
+    }
+    /* An OPEN over 4096 bytes even with extended messages (RFC 8654 4);
+     * an UPDATE of 5000 bytes only with them. */
+    n = hex(MARKER "1388 01", m, sizeof m);
+    {
+        uint8_t type;
+        size_t ml;
+        ck_assert_int_eq(nvo_bgp_hdr_decode(m, 5000, NVO_BGP_EXT_MAX_LEN,
+                                            &type, &ml, &e), EBADMSG);
+        ck_assert_uint_eq(e.code, 1);
+        ck_assert_uint_eq(e.subcode, 2);
+        m[18] = 2;
+        ck_assert_int_eq(nvo_bgp_hdr_decode(m, 5000, NVO_BGP_MAX_LEN, &type,
+                                            &ml, &e), EBADMSG);
+        ck_assert_int_eq(nvo_bgp_hdr_decode(m, 5000, NVO_BGP_EXT_MAX_LEN,
+                                            &type, &ml, &e), 0);
+        ck_assert_uint_eq(ml, 5000);
+    }
+    /* The NOTIFICATION for a bad length carries the length field
+     * (RFC 4271 6.1); for a bad marker nothing. */
+    n = hex(MARKER "0012 04", m, sizeof m);
+    {
+        uint8_t type, nb[64];
+        size_t ml;
+        ck_assert_int_eq(nvo_bgp_hdr_decode(m, n, NVO_BGP_MAX_LEN, &type,
+                                            &ml, &e), EBADMSG);
+        struct nvo_bgp_buf b = nvo_bgp_buf_init(nb, sizeof nb);
+        size_t l = nvo_bgp_notification_from_error(&b, &e, m);
+        assert_bytes(nb, l, MARKER "0017 03 01 02 0012");
+        m[0] = 0;
+        ck_assert_int_eq(nvo_bgp_hdr_decode(m, n, NVO_BGP_MAX_LEN, &type,
+                                            &ml, &e), EBADMSG);
+        b = nvo_bgp_buf_init(nb, sizeof nb);
+        l = nvo_bgp_notification_from_error(&b, &e, m);
+        assert_bytes(nb, l, MARKER "0015 03 01 01");
+    }
     /* A message shorter than its length field (truncated). */
     n = t2_with(m, -1, 0);
     for (size_t cut = 0; cut < n; cut++) {

@@ -95,7 +95,7 @@ nvo_bgp_hdr_decode(const uint8_t *msg, size_t len, size_t max_len,
     case NVO_BGP_UPDATE: min = NVO_BGP_UPDATE_MIN_LEN; break;
     case NVO_BGP_NOTIFICATION: min = NVO_BGP_NOTIFICATION_MIN_LEN; break;
     case NVO_BGP_KEEPALIVE: exact = NVO_BGP_HDR_LEN; break;
-    case NVO_BGP_ROUTE_REFRESH: exact = NVO_BGP_ROUTE_REFRESH_LEN; break;
+    case NVO_BGP_ROUTE_REFRESH: min = NVO_BGP_ROUTE_REFRESH_LEN; break;
     default:
         return nvo_bgp_fail(e, NVO_BGP_ERR_HEADER, NVO_BGP_HDR_BAD_TYPE,
                             18, 18, 1, "unknown message type %u", t);
@@ -104,7 +104,7 @@ nvo_bgp_hdr_decode(const uint8_t *msg, size_t len, size_t max_len,
      * after extended messages were negotiated (RFC 8654 4). */
     size_t max = max_len;
     if (t == NVO_BGP_OPEN || t == NVO_BGP_KEEPALIVE) {
-        max = NVO_BGP_MAX_LEN;
+        max = NVO_MIN(max_len, (size_t) NVO_BGP_MAX_LEN);
     }
     if (l < NVO_BGP_HDR_LEN || l > max || l < min || (exact && l != exact)) {
         return nvo_bgp_fail(e, NVO_BGP_ERR_HEADER, NVO_BGP_HDR_BAD_LENGTH,
@@ -377,7 +377,8 @@ nvo_bgp_route_refresh_decode(const uint8_t *msg, size_t len,
                              struct nvo_bgp_error *e)
 {
     if (len != NVO_BGP_ROUTE_REFRESH_LEN) {
-        /* RFC 7313 5: Invalid Message Length, data the whole message. */
+        /* RFC 7313 5: Invalid Message Length, data the whole message
+         * (longer messages carry ORF entries, RFC 5291: not supported). */
         return nvo_bgp_fail(e, NVO_BGP_ERR_ROUTE_REFRESH,
                             NVO_BGP_RR_BAD_LENGTH, len, 0, len,
                             "ROUTE-REFRESH of %zu bytes, not 23", len);

@@ -180,8 +180,9 @@ size_t nvo_bgp_msg_begin(struct nvo_bgp_buf *b, uint8_t type);
 size_t nvo_bgp_msg_end(struct nvo_bgp_buf *b, size_t start, size_t max_len);
 
 /* Checks the header of the message at the start of 'msg' (RFC 4271 6.1):
- * marker, length (19..max_len, at most 'len', the type's minimum or exact
- * length), type.  Returns 0 with *type and *msg_len, or EBADMSG and 'e'.
+ * marker, length (19..max_len, at most 4096 for OPEN and KEEPALIVE, at
+ * most 'len', at least the type's minimum: OPEN 29, UPDATE 23,
+ * NOTIFICATION 21, ROUTE-REFRESH 23; KEEPALIVE exactly 19), type.  Returns 0 with *type and *msg_len, or EBADMSG and 'e'.
  * A 'len' shorter than the header or than the length field says is
  * refused as truncated (a stream reader waits for more instead). */
 int nvo_bgp_hdr_decode(const uint8_t *msg, size_t len, size_t max_len,
@@ -261,6 +262,8 @@ struct nvo_bgp_route_refresh {
 
 size_t nvo_bgp_route_refresh_encode(struct nvo_bgp_buf *,
                                     const struct nvo_bgp_route_refresh *);
+/* Refuses a ROUTE-REFRESH that is not 23 bytes with 7/1 (RFC 7313 5;
+ * ORF entries, RFC 5291, are not supported). */
 int nvo_bgp_route_refresh_decode(const uint8_t *msg, size_t len,
                                  struct nvo_bgp_route_refresh *,
                                  struct nvo_bgp_error *);
