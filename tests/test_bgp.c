@@ -1111,6 +1111,20 @@ START_TEST(test_tshark_decodes)
     struct nvo_bgp_notification nt = { .code = 6, .subcode = 2 };
     l = nvo_bgp_notification_encode(&b, &nt);
     write_frame(out, &seq, buf, l, t += NVO_US);
+    /* 13 IMET with a PIM-SM tree (sender 10.255.0.1, group 239.1.1.1),
+     * 14 with a BIDIR-PIM tree (RP 10.255.0.2, group 239.1.1.2) */
+    static const uint8_t pim_types[2] = { NVO_PMSI_PIM_SM,
+                                          NVO_PMSI_BIDIR_PIM };
+    for (uint32_t i = 0; i < 2; i++) {
+        a = imet_attrs();
+        a.pmsi = (struct nvo_bgp_pmsi) { .type = pim_types[i], .label = VNI,
+                                         .id_len = 8 };
+        nvo_wr32(a.pmsi.id, 0x0aff0001 + i);
+        nvo_wr32(a.pmsi.id + 4, 0xef010101 + i);
+        rt = imet(0);
+        l = update_one(buf, sizeof buf, &a, &rt);
+        write_frame(out, &seq, buf, l, t += NVO_US);
+    }
     ck_assert_int_eq(nvo_pcap_out_close(out, err, sizeof err), 0);
 
     static char lines[16][16384];
@@ -1119,7 +1133,7 @@ START_TEST(test_tshark_decodes)
      * shows its label field as an MPLS label, 10100 >> 4 = 631
      * (interop.md). */
     const char *f1 =
-        "-T fields -E separator=/t -E occurrence=a -E aggregator=, "
+        "-Y 'frame.number <= 12' -T fields -E separator=/t -E occurrence=a -E aggregator=, "
         "-e bgp.type -e bgp.evpn.nlri.rt -e bgp.evpn.nlri.rd "
         "-e bgp.evpn.nlri.mac_addr -e bgp.evpn.nlri.ip.addr "
         "-e bgp.evpn.nlri.ipv6.addr -e bgp.evpn.nlri.vni "
@@ -1148,7 +1162,7 @@ START_TEST(test_tshark_decodes)
     };
     /* OPEN, VPLS, End-of-RIB, ROUTE-REFRESH, NOTIFICATION fields. */
     const char *f2 =
-        "-T fields -E separator=/t -E occurrence=a -E aggregator=, "
+        "-Y 'frame.number <= 12' -T fields -E separator=/t -E occurrence=a -E aggregator=, "
         "-e bgp.type -e bgp.open.myas -e bgp.open.holdtime "
         "-e bgp.open.identifier -e bgp.cap.type -e bgp.cap.mp.afi "
         "-e bgp.cap.mp.safi -e bgp.vplsbgp.ce_id "
@@ -1216,6 +1230,31 @@ START_TEST(test_tshark_decodes)
                              "00:50:56:00:00:76");
             ck_assert_str_eq(cols[6] + strlen(cols[6]) - 6, ",10100");
         }
+    }
+
+    /* The PMSI tunnels: ingress replication (frame 5), PIM-SM (13),
+     * BIDIR-PIM (14); the VNI from the PMSI label. */
+    size_t np = run_tshark(path, "-Y bgp.update.path_attribute.pmsi.tunnel.type "
+        "-T fields -E separator=/t -e frame.number "
+        "-e bgp.update.path_attribute.pmsi.tunnel.type "
+        "-e bgp.update.path_attribute.pmsi.ingress_rep_ip "
+        "-e bgp.update.path_attribute.pmsi.pimsm.sender_address "
+        "-e bgp.update.path_attribute.pmsi.pimsm.pmulticast_group "
+        "-e bgp.update.path_attribute.pmsi.bidir_pim_tree.sender "
+        "-e bgp.update.path_attribute.pmsi.bidir_pim_tree.pmulticast_group "
+        "-e bgp.evpn.nlri.vni", lines, 16);
+    ck_assert_uint_eq(np, 3);
+    static const char *const want_pmsi[3] = {
+        "5|6|192.0.2.1|||||10100",
+        "13|4||10.255.0.1|239.1.1.1|||10100",
+        "14|5||||10.255.0.2|239.1.1.2|10100",
+    };
+    for (size_t i = 0; i < 3; i++) {
+        for (char *q = lines[i]; *q; q++) {
+            *q = *q == '\t' ? '|' : *q;
+        }
+        ck_assert_msg(!strcmp(lines[i], want_pmsi[i]), "PMSI %zu: tshark "
+                      "says %s, want %s", i, lines[i], want_pmsi[i]);
     }
 
     /* No malformed packet, no expert error or warning. */
