@@ -932,23 +932,6 @@ END_TEST
 
 /* ---- The shipped scenario ------------------------------------------------ */
 
-static void
-remove_dir(char *dir)
-{
-    GDir *d = g_dir_open(dir, 0, NULL);
-    if (d) {
-        const char *name;
-        while ((name = g_dir_read_name(d))) {
-            char *p = g_build_filename(dir, name, NULL);
-            remove(p);
-            g_free(p);
-        }
-        g_dir_close(d);
-    }
-    remove(dir);
-    g_free(dir);
-}
-
 /* The summary.csv cell of column 'col' of the run in 'dir'. */
 static char *
 summary_cell(const char *dir, const char *col)
@@ -1031,7 +1014,7 @@ run_flooding(const char *const *sets, size_t n, struct flood_run *fr)
     fr->bum_copies_cell = summary_cell(dir, "bum_copies");
     nvo_sim_destroy(sim);
     nvo_scenario_cfg_destroy(cfg);
-    remove_dir(dir);
+    nvo_test_rmdir(dir);
 }
 
 static void

@@ -15,23 +15,6 @@
 #include "run/sim_overlay.h"
 #include "testutil.h"
 
-static void
-remove_dir(char *dir)
-{
-    GDir *d = g_dir_open(dir, 0, NULL);
-    if (d) {
-        const char *name;
-        while ((name = g_dir_read_name(d))) {
-            char *p = g_build_filename(dir, name, NULL);
-            remove(p);
-            g_free(p);
-        }
-        g_dir_close(d);
-    }
-    remove(dir);
-    free(dir);
-}
-
 static struct nvo_scenario_cfg *
 load(const char *const *sets, size_t n_sets)
 {
@@ -134,7 +117,7 @@ START_TEST(ingress_replication_theory)
     g_free(path);
     nvo_sim_destroy(sim);
     nvo_scenario_cfg_destroy(cfg);
-    remove_dir(dir);
+    nvo_test_rmdir(dir);
 }
 END_TEST
 
@@ -170,7 +153,7 @@ START_TEST(all_pes_flood_list)
         ck_assert_uint_eq(t.c.local_unicast, 0);
         nvo_sim_destroy(sim);
         nvo_scenario_cfg_destroy(cfg);
-        remove_dir(dir);
+        nvo_test_rmdir(dir);
     }
 }
 END_TEST
@@ -231,7 +214,7 @@ START_TEST(flood_and_learn_reference)
     ck_assert_uint_lt(floods, n);
     nvo_sim_destroy(sim);
     nvo_scenario_cfg_destroy(cfg);
-    remove_dir(dir);
+    nvo_test_rmdir(dir);
 }
 END_TEST
 
@@ -301,7 +284,7 @@ spines_per_pair(const char *encap, unsigned *n_pairs)
     g_hash_table_destroy(s.pairs);
     nvo_sim_destroy(sim);
     nvo_scenario_cfg_destroy(cfg);
-    remove_dir(dir);
+    nvo_test_rmdir(dir);
     return two;
 }
 
@@ -361,7 +344,7 @@ START_TEST(hundred_thousand_vms)
     }
     ck_assert_uint_eq(same, 100000);
     nvo_sim_destroy(again);
-    remove_dir(dir2);
+    nvo_test_rmdir(dir2);
     struct nvo_scenario_cfg *cfg2 = nvo_scenario_load(
         nvo_test_src("scenarios/overlay-encap.xml"),
         (const char *const[]) { sets[0], sets[1], sets[2], "run.run=2" }, 4,
@@ -375,11 +358,11 @@ START_TEST(hundred_thousand_vms)
     ck_assert_uint_lt(same, 100000 / 8 + 1000);    /* about 1/8 by chance */
     nvo_sim_destroy(other);
     nvo_scenario_cfg_destroy(cfg2);
-    remove_dir(dir2);
+    nvo_test_rmdir(dir2);
     g_free(nodes);
     nvo_sim_destroy(sim);
     nvo_scenario_cfg_destroy(cfg);
-    remove_dir(dir);
+    nvo_test_rmdir(dir);
 }
 END_TEST
 
@@ -418,7 +401,7 @@ START_TEST(bad_overlays)
     remove(path);
     g_free(path);
     g_free(text);
-    remove_dir(dir);
+    nvo_test_rmdir(dir);
 
     /* NVGRE's VSIDs below 0x1000 are reserved: at the <tenants> line. */
     expect_error((const char *const[]) { "overlay.encap=nvgre",

@@ -46,23 +46,6 @@
 
 #define S 4                     /* spines of leaf-spine-4x4x4 */
 
-static void
-remove_dir(char *dir)
-{
-    GDir *d = g_dir_open(dir, 0, NULL);
-    if (d) {
-        const char *name;
-        while ((name = g_dir_read_name(d))) {
-            char *p = g_build_filename(dir, name, NULL);
-            remove(p);
-            g_free(p);
-        }
-        g_dir_close(d);
-    }
-    remove(dir);
-    free(dir);
-}
-
 /* One ordered PE pair: the spines its frames took, its inner flows. */
 struct pair {
     uint32_t spines;            /* bit per spine */
@@ -249,7 +232,7 @@ measure(const char *const *sets, size_t n_sets, uint32_t run,
     g_hash_table_destroy(w.vm_node);
     nvo_sim_destroy(sim);
     nvo_scenario_cfg_destroy(cfg);
-    remove_dir(dir);
+    nvo_test_rmdir(dir);
 }
 
 /* Runs 1..n_runs. */

@@ -20,23 +20,6 @@
 #include "testutil.h"
 #include "wire/wire.h"
 
-static void
-remove_dir(char *dir)
-{
-    GDir *d = g_dir_open(dir, 0, NULL);
-    if (d) {
-        const char *name;
-        while ((name = g_dir_read_name(d))) {
-            char *p = g_build_filename(dir, name, NULL);
-            remove(p);
-            g_free(p);
-        }
-        g_dir_close(d);
-    }
-    remove(dir);
-    free(dir);
-}
-
 struct run;
 typedef void frame_fn(struct run *, uint32_t pe_node, const struct nvo_pkt *);
 
@@ -105,7 +88,7 @@ run_done(struct run *r)
 {
     nvo_sim_destroy(r->sim);
     nvo_scenario_cfg_destroy(r->cfg);
-    remove_dir(r->dir);
+    nvo_test_rmdir(r->dir);
 }
 
 static struct nvo_sim_overlay_totals

@@ -20,23 +20,6 @@
 #include "run/sim_overlay.h"
 #include "testutil.h"
 
-static void
-remove_dir(char *dir)
-{
-    GDir *d = g_dir_open(dir, 0, NULL);
-    if (d) {
-        const char *name;
-        while ((name = g_dir_read_name(d))) {
-            char *p = g_build_filename(dir, name, NULL);
-            remove(p);
-            g_free(p);
-        }
-        g_dir_close(d);
-    }
-    remove(dir);
-    free(dir);
-}
-
 /* overlay-encap.xml on 2 spines x 2 leaves x 2 hypervisors, with 'sets'
  * after those. */
 static struct nvo_scenario_cfg *
@@ -171,7 +154,7 @@ START_TEST(cpu_cycles_in_results)
     g_free(csv);
     nvo_sim_destroy(sim);
     nvo_scenario_cfg_destroy(cfg);
-    remove_dir(dir);
+    nvo_test_rmdir(dir);
 }
 END_TEST
 
@@ -215,7 +198,7 @@ START_TEST(cpu_absent_is_missing)
     g_free(csv);
     nvo_sim_destroy(sim);
     nvo_scenario_cfg_destroy(cfg);
-    remove_dir(dir);
+    nvo_test_rmdir(dir);
 }
 END_TEST
 
@@ -261,7 +244,7 @@ START_TEST(bum_bytes_per_tier)
     g_free(xml);
     nvo_sim_destroy(sim);
     nvo_scenario_cfg_destroy(cfg);
-    remove_dir(dir);
+    nvo_test_rmdir(dir);
 }
 END_TEST
 
@@ -303,7 +286,7 @@ START_TEST(bad_cpu)
     remove(path);
     g_free(path);
     g_free(text);
-    remove_dir(dir);
+    nvo_test_rmdir(dir);
 
     expect_error((const char *const[]) { CPU_SETS,
                                          "overlay.cpu.csum-offload=off" }, 7,
@@ -451,7 +434,7 @@ START_TEST(pcap_every_encap)
     ck_assert_uint_gt(by_vni[1], 0);
     nvo_sim_destroy(sim);
     nvo_scenario_cfg_destroy(cfg);
-    remove_dir(dir);
+    nvo_test_rmdir(dir);
 }
 END_TEST
 

@@ -139,23 +139,6 @@ check_well_formed(const char *dir)
     g_free(path);
 }
 
-static void
-remove_dir(char *dir)
-{
-    GDir *d = g_dir_open(dir, 0, NULL);
-    if (d) {
-        const char *name;
-        while ((name = g_dir_read_name(d))) {
-            char *p = g_build_filename(dir, name, NULL);
-            remove(p);
-            g_free(p);
-        }
-        g_dir_close(d);
-    }
-    remove(dir);
-    free(dir);
-}
-
 /* The value of the XPath expression 'expr' (a string or a number) in
  * DIR/results.xml, as text. */
 static char *
@@ -258,7 +241,7 @@ START_TEST(every_scenario_runs)
         g_free(csv);
         nvo_sim_destroy(sim);
         nvo_scenario_cfg_destroy(cfg);
-        remove_dir(dir);
+        nvo_test_rmdir(dir);
     }
     globfree(&g);
 }
@@ -285,7 +268,7 @@ run_outcome(const char *rel, const char *engine, const char *const *sets,
     o->results = results_without_wall(dir);
     nvo_sim_destroy(sim);
     nvo_scenario_cfg_destroy(cfg);
-    remove_dir(dir);
+    nvo_test_rmdir(dir);
 }
 
 START_TEST(every_scenario_same_as_heap4)
@@ -332,7 +315,7 @@ START_TEST(every_topology_runs)
         ck_assert_uint_eq(nvo_net_n_nodes(sim->net), cfg->topo->n_nodes);
         nvo_sim_destroy(sim);
         nvo_scenario_cfg_destroy(cfg);
-        remove_dir(dir);
+        nvo_test_rmdir(dir);
         g_free(set);
         g_free(base);
     }
@@ -424,7 +407,7 @@ START_TEST(spine_failure)
     ck_assert_uint_lt(drops * 20, sim->delivered);
     nvo_sim_destroy(sim);
     nvo_scenario_cfg_destroy(cfg);
-    remove_dir(dir);
+    nvo_test_rmdir(dir);
 
     /* With spine1 down for good, after convergence only spine2 carries
      * traffic: leaf1's uplink to spine1 sends nothing after 1.2ms. */
@@ -450,7 +433,7 @@ START_TEST(spine_failure)
                                                                        "leaf2")), 1);
     nvo_sim_destroy(sim);
     nvo_scenario_cfg_destroy(cfg);
-    remove_dir(dir);
+    nvo_test_rmdir(dir);
 }
 END_TEST
 
@@ -492,7 +475,7 @@ START_TEST(dual_homed_failover)
     ck_assert_uint_eq(sim->net->n_route_computations, 2);
     nvo_sim_destroy(sim);
     nvo_scenario_cfg_destroy(cfg);
-    remove_dir(dir);
+    nvo_test_rmdir(dir);
 }
 END_TEST
 
@@ -613,7 +596,7 @@ START_TEST(every_hash_on_4x16x8)
                           bins[2], bins[3], wz, z);
             nvo_sim_destroy(sim);
             nvo_scenario_cfg_destroy(cfg);
-            remove_dir(dir);
+            nvo_test_rmdir(dir);
         }
     }
 }
@@ -655,7 +638,7 @@ START_TEST(missing_metrics)
     check_xpath(dir, "count(/results/warning)", "0");
     nvo_sim_destroy(sim);
     nvo_scenario_cfg_destroy(cfg);
-    remove_dir(dir);
+    nvo_test_rmdir(dir);
 
     /* A 5-stage fabric measures the spines' up-links (8 of them). */
     static const char *const five[] = {
@@ -680,7 +663,7 @@ START_TEST(missing_metrics)
     g_free(measured);
     nvo_sim_destroy(sim);
     nvo_scenario_cfg_destroy(cfg);
-    remove_dir(dir);
+    nvo_test_rmdir(dir);
 }
 END_TEST
 
@@ -729,7 +712,7 @@ START_TEST(no_traffic)
     ck_assert_uint_eq(sim->warnings->len, 1);
     nvo_sim_destroy(sim);
     nvo_scenario_cfg_destroy(cfg);
-    remove_dir(dir);
+    nvo_test_rmdir(dir);
 }
 END_TEST
 
@@ -778,7 +761,7 @@ START_TEST(ecmp_field_warnings)
         }
         nvo_sim_destroy(sim);
         nvo_scenario_cfg_destroy(cfg);
-        remove_dir(dir);
+        nvo_test_rmdir(dir);
     }
     /* Random spraying hashes no field: nothing to warn about. */
     const char *const sets[] = { "underlay.ecmp.fields=gre-key",
@@ -792,7 +775,7 @@ START_TEST(ecmp_field_warnings)
     ck_assert_uint_eq(sim->warnings->len, 0);
     nvo_sim_destroy(sim);
     nvo_scenario_cfg_destroy(cfg);
-    remove_dir(dir);
+    nvo_test_rmdir(dir);
 }
 END_TEST
 /* The value of attribute 'attr' of the first element 'elem' in
@@ -914,7 +897,7 @@ run_fates(const char *duration, bool drain, const char *limit,
     check_schema(dir);
     nvo_sim_destroy(sim);
     nvo_scenario_cfg_destroy(cfg);
-    remove_dir(dir);
+    nvo_test_rmdir(dir);
     g_free(d);
     g_free(l);
 }
@@ -978,7 +961,7 @@ START_TEST(drain_skips_later_events)
     ck_assert_int_gt(nvo_engine_now(sim->engine), 1500 * NVO_US);
     nvo_sim_destroy(sim);
     nvo_scenario_cfg_destroy(cfg);
-    remove_dir(dir);
+    nvo_test_rmdir(dir);
 }
 END_TEST
 
@@ -1024,7 +1007,7 @@ START_TEST(node_list)
         }
         nvo_sim_destroy(sim);
         nvo_scenario_cfg_destroy(cfg);
-        remove_dir(dir);
+        nvo_test_rmdir(dir);
     }
 }
 END_TEST
@@ -1081,7 +1064,7 @@ START_TEST(entity_echoed)
     g_free(xml);
     nvo_sim_destroy(sim);
     nvo_scenario_cfg_destroy(cfg);
-    remove_dir(out);
+    nvo_test_rmdir(out);
     remove(path);
     g_free(path);
     remove(dir);

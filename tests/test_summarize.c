@@ -68,23 +68,6 @@ check_sweep_error(const char *text, const char *message)
 }
 
 /* Removes the test directory 'dir' (flat) and frees the string. */
-static void
-remove_dir(char *dir)
-{
-    GDir *d = g_dir_open(dir, 0, NULL);
-    const char *name;
-    while (d && (name = g_dir_read_name(d))) {
-        char *path = g_build_filename(dir, name, NULL);
-        remove(path);
-        g_free(path);
-    }
-    if (d) {
-        g_dir_close(d);
-    }
-    remove(dir);
-    free(dir);
-}
-
 /* Relative difference. */
 static double
 rel(double a, double b)
@@ -525,7 +508,7 @@ START_TEST(sweep_stats_csv)
     g_free(csv);
     g_free(tmp);
     g_free(path);
-    remove_dir(dir);
+    nvo_test_rmdir(dir);
     nvo_summary_destroy(sw);
 }
 END_TEST
@@ -811,7 +794,7 @@ START_TEST(plot_categories)
     g_free(tmp);
     nvo_plot_result_clear(&res);
     g_free(png);
-    remove_dir(dir);
+    nvo_test_rmdir(dir);
 }
 END_TEST
 
@@ -847,7 +830,7 @@ START_TEST(plot_svg_unwritable)
     g_free(png);
     g_free(svg);
     g_free(base);
-    remove_dir(dir);
+    nvo_test_rmdir(dir);
 }
 END_TEST
 
@@ -886,7 +869,7 @@ START_TEST(plot_numeric)
     g_free(gp);
     nvo_plot_result_clear(&res);
     g_free(out);
-    remove_dir(dir);
+    nvo_test_rmdir(dir);
 }
 END_TEST
 
@@ -942,7 +925,7 @@ START_TEST(plot_clipped_bars)
     g_free(want);
     g_free(data);
     nvo_plot_result_clear(&res);
-    remove_dir(dir);
+    nvo_test_rmdir(dir);
 }
 END_TEST
 
@@ -1027,7 +1010,7 @@ START_TEST(plot_errors)
         g_free(cases[i].message);
     }
     g_free(csv);
-    remove_dir(dir);
+    nvo_test_rmdir(dir);
 }
 END_TEST
 

@@ -24,23 +24,6 @@
 static char *tmp_dir;
 
 /* Removes directory 'dir' with the files in it, and frees 'dir'. */
-static void
-remove_dir(char *dir)
-{
-    GDir *d = g_dir_open(dir, 0, NULL);
-    const char *name;
-    while (d && (name = g_dir_read_name(d))) {
-        char *p = g_build_filename(dir, name, NULL);
-        remove(p);
-        g_free(p);
-    }
-    if (d) {
-        g_dir_close(d);
-    }
-    remove(dir);
-    free(dir);
-}
-
 /* Writes a scenario with <overlay ATTRS>BODY</overlay> on the small
  * leaf-spine; returns its path (g_free). */
 static char *
@@ -182,7 +165,7 @@ START_TEST(explicit_tenants_exact)
     ck_assert_int_eq(nvo_sim_write_results(sim, &error), 0);
     nvo_sim_destroy(sim);
     nvo_scenario_cfg_destroy(cfg);
-    remove_dir(dir);
+    nvo_test_rmdir(dir);
 
     /* MPLS: tenant 0's frames carry label 400. */
     cfg = load_ok(path, (const char *const[]) { "overlay.encap=mpls-udp" },
@@ -292,7 +275,7 @@ check_per_pe(const char *path, const char *const *sets, size_t n, uint32_t K,
     }
     nvo_sim_destroy(sim);
     nvo_scenario_cfg_destroy(cfg);
-    remove_dir(dir);
+    nvo_test_rmdir(dir);
 }
 
 START_TEST(tenants_per_hypervisor_exact)
@@ -511,7 +494,7 @@ START_TEST(mpls_label_on_the_wire)
     g_free(pcap);
     nvo_sim_destroy(sim);
     nvo_scenario_cfg_destroy(cfg);
-    remove_dir(dir);
+    nvo_test_rmdir(dir);
     g_free(text);
     g_free(path);
 }
@@ -586,7 +569,7 @@ main(void)
     tmp_dir = nvo_test_tmpdir("tenants");  /* before the tests fork */
     int rc = nvo_test_run(s);
     if (tmp_dir) {
-        remove_dir(tmp_dir);
+        nvo_test_rmdir(tmp_dir);
     }
     return rc;
 }

@@ -662,23 +662,6 @@ END_TEST
 
 /* ---- The shipped scenario ------------------------------------------------ */
 
-static void
-remove_dir(char *dir)
-{
-    GDir *d = g_dir_open(dir, 0, NULL);
-    if (d) {
-        const char *name;
-        while ((name = g_dir_read_name(d))) {
-            char *p = g_build_filename(dir, name, NULL);
-            remove(p);
-            g_free(p);
-        }
-        g_dir_close(d);
-    }
-    remove(dir);
-    free(dir);
-}
-
 static struct nvo_sim *
 run_scenario(const char *const *sets, size_t n, char **dir,
              struct nvo_scenario_cfg **cfgp)
@@ -840,7 +823,7 @@ START_TEST(scenario_leaf_versus_hypervisor)
     g_hash_table_destroy(h);
     nvo_sim_destroy(sim);
     nvo_scenario_cfg_destroy(cfg);
-    remove_dir(dir);
+    nvo_test_rmdir(dir);
 
     /* The same with a PE in every hypervisor: each tenant on 4 PEs. */
     const char *sets[] = { "overlay.vtep=hypervisor" };
@@ -868,7 +851,7 @@ START_TEST(scenario_leaf_versus_hypervisor)
     g_hash_table_destroy(h);
     nvo_sim_destroy(sim);
     nvo_scenario_cfg_destroy(cfg);
-    remove_dir(dir);
+    nvo_test_rmdir(dir);
 }
 END_TEST
 
@@ -884,7 +867,7 @@ expect_error(const char *const *sets, size_t n, const char *want)
                                              &error);
         ck_assert_ptr_null(sim);
         nvo_scenario_cfg_destroy(cfg);
-        remove_dir(dir);
+        nvo_test_rmdir(dir);
     }
     ck_assert_ptr_nonnull(error);
     ck_assert_msg(strstr(error->message, want), "\"%s\" not in: %s", want,
@@ -941,7 +924,7 @@ START_TEST(scenario_refusals)
     }
     nvo_sim_destroy(sim);
     nvo_scenario_cfg_destroy(cfg);
-    remove_dir(dir);
+    nvo_test_rmdir(dir);
 }
 END_TEST
 

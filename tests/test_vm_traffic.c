@@ -22,23 +22,6 @@
 #include "wire/wire.h"
 #include "testutil.h"
 
-static void
-remove_dir(char *dir)
-{
-    GDir *d = g_dir_open(dir, 0, NULL);
-    if (d) {
-        const char *name;
-        while ((name = g_dir_read_name(d))) {
-            char *p = g_build_filename(dir, name, NULL);
-            remove(p);
-            g_free(p);
-        }
-        g_dir_close(d);
-    }
-    remove(dir);
-    free(dir);
-}
-
 struct run {
     struct nvo_scenario_cfg *cfg;
     struct nvo_sim *sim;
@@ -65,7 +48,7 @@ run_free(struct run *r)
 {
     nvo_sim_destroy(r->sim);
     nvo_scenario_cfg_destroy(r->cfg);
-    remove_dir(r->dir);
+    nvo_test_rmdir(r->dir);
 }
 
 /* ---- The cache alone ---------------------------------------------------- */
@@ -790,7 +773,7 @@ START_TEST(bad_input)
     remove(path);
     g_free(path);
     g_free(text);
-    remove_dir(dir);
+    nvo_test_rmdir(dir);
 }
 END_TEST
 

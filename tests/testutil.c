@@ -1,8 +1,11 @@
 /* testutil.c: helpers shared by the Check suites.  See testutil.h. */
 #include "testutil.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 int
 nvo_test_run(Suite *suite)
@@ -54,4 +57,24 @@ nvo_test_src(const char *rel)
     static char buf[4096];
     snprintf(buf, sizeof buf, "%s/%s", NVO_SOURCE_DIR, rel);
     return buf;
+}
+
+void
+nvo_test_rmdir(char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) {
+            continue;
+        }
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        remove(path);
+    }
+    if (d) {
+        closedir(d);
+    }
+    rmdir(dir);
+    free(dir);
 }

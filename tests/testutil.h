@@ -21,6 +21,10 @@ const char *nvo_test_scheduler(void);
  * /tmp); the caller frees the string.  Never NULL. */
 char *nvo_test_tmpdir(const char *tag);
 
+/* Removes the files in 'dir' (one level, as the tests write them) and
+ * 'dir' itself, and frees 'dir' (a nvo_test_tmpdir() string). */
+void nvo_test_rmdir(char *dir);
+
 /* Path of a source file: NVO_SOURCE_DIR "/" rel; static buffer. */
 const char *nvo_test_src(const char *rel);
 
