@@ -206,7 +206,10 @@ frame__(struct cap *c, int from, uint32_t dst_ip, bool udp, uint16_t flags,
     ck_assert_int_eq(nvo_wire_build_frame(p, &s), 0);
     /* The LDP bytes become real bytes; the L4 checksum is redone over
      * them. */
-    memcpy(nvo_pkt_put(p, (uint32_t) len), data, len);
+    uint8_t *bytes = nvo_pkt_put(p, (uint32_t) len);
+    if (len) {
+        memcpy(bytes, data, len);       /* none in a bare SYN or ACK */
+    }
     p->payload_size = 0;
     uint8_t *l3 = nvo_pkt_at(p, p->l3_ofs);
     uint8_t *l4 = nvo_pkt_at(p, p->l4_ofs);
