@@ -39,6 +39,7 @@ struct app {                    /* one end's application */
     uint32_t n_recv;
     uint64_t acked;
     bool close_on_eof;
+    uint32_t mss;               /* at accept */
 };
 
 struct bench {
@@ -210,6 +211,7 @@ accept_cb(void *ctx, struct nvo_tcp_conn *c, int remote)
     ck_assert_uint_lt(b->n_srv, 4);
     struct app *a = &b->srv[b->n_srv++];
     a->conn = c;
+    a->mss = nvo_tcp_conn_mss(c);
     nvo_tcp_conn_set_ops(c, &app_ops, a);
     return true;
 }
@@ -1260,6 +1262,143 @@ START_TEST(pcap_tshark)
 }
 END_TEST
 
+/* ---- Bad input ------------------------------------------------------------ */
+
+/* Sends from node b to node a a TCP frame to port 179 made by hand: the
+ * fixed header, 'opts' (n_opts bytes, a multiple of 4), 'len' bytes of
+ * data, correct checksums; then 'mangle' may spoil it. */
+static void
+craft(struct bench *b, uint16_t flags, const uint8_t *opts, uint32_t n_opts,
+      uint32_t len, int mangle)
+{
+    struct nvo_node *nb = nvo_net_node(b->net, 1);
+    uint32_t l4_len = NVO_TCP_LEN + n_opts + len;
+    uint32_t total = NVO_ETH_LEN + NVO_IPV4_LEN + l4_len;
+    struct nvo_pkt *p = nvo_pkt_alloc(&b->net->pool, 0, total);
+    uint8_t *l2 = nvo_pkt_put(p, total);
+    memset(l2, 0xab, total);
+    struct nvo_eth_info eth = { .type = NVO_ETH_TYPE_IPV4 };
+    nvo_eth_encode(l2, &eth);
+    struct nvo_ipv4_info ip = {
+        .tot_len = (uint16_t) (NVO_IPV4_LEN + l4_len), .ttl = 64,
+        .proto = NVO_IPPROTO_TCP,
+        .src = nvo_net_node_addr4(b->net, 1, 0),
+        .dst = nvo_net_node_addr4(b->net, 0, 0),
+    };
+    uint8_t *l3 = l2 + NVO_ETH_LEN, *l4 = l3 + NVO_IPV4_LEN;
+    nvo_ipv4_encode(l3, &ip);
+    struct nvo_tcp_info t = {
+        .sport = 40000, .dport = 179, .seq = 1000, .ack = 0,
+        .hdr_len = (uint8_t) (NVO_TCP_LEN + n_opts), .flags = flags,
+        .window = 1000,
+    };
+    nvo_tcp_encode(l4, &t);
+    memcpy(l4 + NVO_TCP_LEN, opts, n_opts);
+    nvo_wr16(l4 + 16, 0);
+    nvo_wr16(l4 + 16, nvo_l4_csum(l3, NVO_IPPROTO_TCP, l4, l4_len, l4_len));
+    switch (mangle) {
+    case 1:                     /* TCP checksum */
+        l4[16] ^= 1;
+        break;
+    case 2:                     /* IP total length past the frame */
+        nvo_wr16(l3 + 2, (uint16_t) (NVO_IPV4_LEN + l4_len + 1));
+        nvo_wr16(l3 + 10, 0);
+        nvo_wr16(l3 + 10, nvo_inet_csum(l3, 20));
+        break;
+    case 3:                     /* a virtual payload */
+        p->payload_size = 10;
+        break;
+    case 4:                     /* a fragment */
+        nvo_wr16(l3 + 6, NVO_IP_MF);
+        nvo_wr16(l3 + 10, 0);
+        nvo_wr16(l3 + 10, nvo_inet_csum(l3, 20));
+        break;
+    default:
+        break;
+    }
+    p->tclass = NVO_TC_CONTROL;
+    nvo_node_send(nb, p);
+}
+
+/* Malformed segments are counted and dropped, never answered: a bad
+ * checksum, a truncated packet, a virtual payload, a fragment, options
+ * that overrun the header or have length 0 or 1.  A well-formed SYN with
+ * odd options (no-ops, an unknown kind, end of list) is accepted and its
+ * MSS read; a well-formed ACK for no connection gets a reset. */
+START_TEST(bad_segments)
+{
+    struct bench b;
+    bench_two(&b, 1000000000, NVO_US, 1500, false, NULL, NULL);
+    ck_assert_int_eq(nvo_tcp_listen(b.st[0], 179, accept_cb, &b), 0);
+    static const uint8_t mss[4] = { 2, 4, 0x01, 0x00 };           /* 256 */
+    static const uint8_t over[4] = { 2, 8, 0x01, 0x00 };
+    static const uint8_t zero[4] = { 30, 0, 0, 0 };
+    static const uint8_t one[4] = { 30, 1, 0, 0 };
+    static const uint8_t odd[8] = { 1, 1, 30, 3, 9, 2, 4, 0x02 };  /* MSS cut */
+    craft(&b, NVO_TCP_SYN, mss, 4, 0, 1);
+    craft(&b, NVO_TCP_SYN, mss, 4, 0, 2);
+    craft(&b, NVO_TCP_SYN, mss, 4, 0, 3);
+    craft(&b, NVO_TCP_SYN, mss, 4, 0, 4);
+    craft(&b, NVO_TCP_SYN, over, 4, 0, 0);
+    craft(&b, NVO_TCP_SYN, zero, 4, 0, 0);
+    craft(&b, NVO_TCP_SYN, one, 4, 0, 0);
+    craft(&b, NVO_TCP_SYN, odd, 8, 0, 0);
+    nvo_engine_run(b.e, NVO_MS);
+    const struct nvo_tcp_counters *c = nvo_tcp_stack_counters(b.st[0]);
+    ck_assert_uint_eq(c->bad_segs, 8);
+    ck_assert_uint_eq(b.n_srv, 0);
+    ck_assert_uint_eq(b.n_segs, 0);
+    static const uint8_t good[8] = { 1, 30, 3, 9, 2, 4, 0x01, 0x00 };
+    craft(&b, NVO_TCP_SYN, good, 8, 0, 0);
+    nvo_engine_run(b.e, 2 * NVO_MS);
+    ck_assert_uint_eq(b.n_srv, 1);
+    ck_assert_uint_eq(b.srv[0].mss, 256);
+    ck_assert_uint_eq(b.segs[0].s.flags, NVO_TCP_SYN | NVO_TCP_ACK);
+    ck_assert_uint_eq(b.segs[0].s.ack, 1001);
+    /* b's stack has no connection from port 40000: its reset ends a's. */
+    ck_assert_uint_eq(b.segs[1].node, 1);
+    ck_assert_uint_eq(b.segs[1].s.flags, NVO_TCP_RST);
+    ck_assert_uint_eq(b.segs[1].s.seq, 1001);   /* the SYN-ACK's ACK */
+    ck_assert_int_eq(b.srv[0].closed_reason, ECONNRESET);
+    /* An ACK to a port that is bound (179) but for no connection. */
+    uint32_t n = b.n_segs;
+    craft(&b, NVO_TCP_ACK, NULL, 0, 10, 0);
+    nvo_engine_run(b.e, 3 * NVO_MS);
+    ck_assert_uint_eq(b.n_segs, n + 1);
+    ck_assert_uint_eq(b.segs[n].s.flags, NVO_TCP_RST);
+    ck_assert_uint_eq(b.segs[n].s.seq, 0);  /* the crafted ACK field */
+    ck_assert_uint_eq(c->bad_segs, 8);
+    check_conservation(&b);
+    bench_free(&b);
+}
+END_TEST
+
+/* The connection and its send buffer are in the node's memory account,
+ * the buffer only while bytes are unacknowledged. */
+START_TEST(memory_counted)
+{
+    struct bench b;
+    bench_two(&b, 1000000000, NVO_MS, 1500, false, NULL, NULL);
+    ck_assert_int_eq(nvo_tcp_listen(b.st[1], 179, accept_cb, &b), 0);
+    struct nvo_tcp_conn *c = bench_connect(&b, 0, 1, 179, &b.cli[0]);
+    const struct nvo_mem_acct *m = &nvo_net_node(b.net, 0)->mem;
+    nvo_mem_type conn = nvo_mem_type_register("tcp-conn");
+    nvo_mem_type buf = nvo_mem_type_register("tcp-sndbuf");
+    ck_assert_uint_eq(nvo_mem_acct_get(m, conn).objects, 1);
+    ck_assert_uint_eq(nvo_mem_acct_get(m, buf).objects, 0);
+    nvo_engine_run(b.e, 5 * NVO_MS);
+    send_pattern(c, 5000);
+    ck_assert_uint_eq(nvo_mem_acct_get(m, buf).objects, 1);
+    ck_assert_uint_eq(nvo_mem_acct_get(m, buf).bytes, 8192);
+    nvo_engine_run(b.e, 10 * NVO_MS);
+    ck_assert_uint_eq(nvo_mem_acct_get(m, buf).objects, 0);
+    nvo_tcp_abort(c);
+    ck_assert_uint_eq(nvo_mem_acct_get(m, conn).objects, 0);
+    ck_assert_uint_eq(nvo_mem_acct_get(&b.net->mem, conn).objects, 1);
+    bench_free(&b);
+}
+END_TEST
+
 /* ---- Configuration ------------------------------------------------------------- */
 
 START_TEST(cfg_refused)
@@ -1361,6 +1500,8 @@ tcp_suite(void)
     tcase_add_test(tc, delayed_ack);
     tcase_add_test(tc, leaf_spine_both_ways);
     tcase_add_test(tc, pcap_tshark);
+    tcase_add_test(tc, bad_segments);
+    tcase_add_test(tc, memory_counted);
     tcase_add_test(tc, cfg_refused);
     tcase_add_test(tc, sndbuf_limit);
     suite_add_tcase(s, tc);
