@@ -795,6 +795,42 @@ START_TEST(rto_doubles_from_computed)
 }
 END_TEST
 
+/* A repeated SYN gets the SYN-ACK again, as a retransmission, and
+ * Karn's rule takes the passive end's sample away.  10 us links: the
+ * SYN-ACK is lost (the link is down from 15 us to 500 ms); a's SYN again
+ * at 1 s reaches b at 1 s + 10.656 us, before b's own RTO (2 s here);
+ * b's second SYN-ACK establishes a at 1 s + 21.312 us.  b has no sample
+ * and never timed out: its RTO stays the initial 2 s. */
+START_TEST(syn_ack_again)
+{
+    struct nvo_tcp_cfg cfg, cfg1;
+    nvo_tcp_cfg_default(&cfg);
+    cfg1 = cfg;
+    cfg1.rto_initial = 2 * NVO_SEC;
+    struct bench b;
+    bench_two(&b, 1000000000, 10 * NVO_US, 1500, false, &cfg, &cfg1);
+    ck_assert_int_eq(nvo_tcp_listen(b.st[1], 179, accept_cb, &b), 0);
+    nvo_engine_schedule(b.e, 15 * NVO_US, link_down_cb, b.net);
+    nvo_engine_schedule(b.e, 500 * NVO_MS, link_up_cb, b.net);
+    struct nvo_tcp_conn *c = bench_connect(&b, 0, 1, 179, &b.cli[0]);
+    nvo_engine_run(b.e, 1500 * NVO_MS);
+    ck_assert_int_eq(b.cli[0].t_est, NVO_SEC + 21312 * NVO_NS);
+    ck_assert_int_eq(b.srv[0].t_est, NVO_SEC + 31936 * NVO_NS);
+    ck_assert_uint_eq(b.n_segs, 5);
+    ck_assert_uint_eq(b.segs[3].node, 1);
+    ck_assert_uint_eq(b.segs[3].s.flags, NVO_TCP_SYN | NVO_TCP_ACK);
+    ck_assert(b.segs[3].s.retransmission);
+    ck_assert_int_eq(b.segs[3].t, NVO_SEC + 10656 * NVO_NS);
+    const struct nvo_tcp_counters *cb = nvo_tcp_conn_counters(b.srv[0].conn);
+    ck_assert_uint_eq(cb->retx_segs, 1);
+    ck_assert_uint_eq(cb->rto_expiries, 0);
+    ck_assert_uint_eq(cb->rtt_samples, 0);
+    ck_assert_int_eq(nvo_tcp_conn_rto(b.srv[0].conn), 2 * NVO_SEC);
+    ck_assert_int_eq(nvo_tcp_conn_rto(c), 3 * NVO_SEC);    /* a timed out */
+    bench_free(&b);
+}
+END_TEST
+
 /* The backoff stops at rto_max: 2 s, 4 retries: SYNs at 0, 1, 3, 5, 7 s
  * and the connection fails at 9 s. */
 START_TEST(rto_capped)
@@ -1492,6 +1528,7 @@ tcp_suite(void)
     tcase_add_test(tc, window_bound);
     tcase_add_test(tc, rto_doubles_from_initial);
     tcase_add_test(tc, rto_doubles_from_computed);
+    tcase_add_test(tc, syn_ack_again);
     tcase_add_test(tc, rto_capped);
     tcase_add_test(tc, give_up);
     tcase_add_test(tc, fin_both_ways);

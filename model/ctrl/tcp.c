@@ -508,7 +508,9 @@ send_syn__(struct nvo_tcp_conn *c, bool retx)
     bool ack = c->state == NVO_TCP_SYN_RCVD;
     send_ctl__(c, c->iss, NVO_TCP_SYN | (ack ? NVO_TCP_ACK : 0), retx);
     c->snd_nxt = c->snd_max = c->iss + 1;
-    if (!retx && !c->rtt_timing) {
+    if (retx) {
+        c->rtt_timing = false;  /* Karn: which copy an ACK is for is moot */
+    } else if (!c->rtt_timing) {
         c->rtt_timing = true;
         c->rtt_seq = c->iss + 1;
         c->rtt_start = nvo_engine_now(c->st->e);

@@ -234,8 +234,8 @@ size_t nvo_tcp_send_space(const struct nvo_tcp_conn *);
  * Returns 0 or EPIPE (closed already). */
 int nvo_tcp_close(struct nvo_tcp_conn *);
 
-/* Sends a reset (unless nothing was sent yet) and frees the connection
- * (no callback). */
+/* Sends a reset (not in SYN-SENT, where the peer holds no state yet, nor
+ * in TIME-WAIT) and frees the connection (no callback). */
 void nvo_tcp_abort(struct nvo_tcp_conn *);
 
 enum nvo_tcp_state nvo_tcp_conn_state(const struct nvo_tcp_conn *);
