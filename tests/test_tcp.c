@@ -1408,7 +1408,9 @@ craft(struct bench *b, uint16_t flags, const uint8_t *opts, uint32_t n_opts,
         .window = 1000,
     };
     nvo_tcp_encode(l4, &t);
-    memcpy(l4 + NVO_TCP_LEN, opts, n_opts);
+    if (n_opts) {
+        memcpy(l4 + NVO_TCP_LEN, opts, n_opts);
+    }
     nvo_wr16(l4 + 16, 0);
     nvo_wr16(l4 + 16, nvo_l4_csum(l3, NVO_IPPROTO_TCP, l4, l4_len, l4_len));
     switch (mangle) {
