@@ -375,8 +375,14 @@ star_g(const struct fab *f, uint32_t node)
  * pe0 is ONE copy from pe0; every link of the tree carries it once: pe0 ->
  * leaf1, leaf1 -> pe1, leaf1 -> spine1, spine1 -> leaf2..4, leaf2..4 ->
  * their PEs: 12 frames, 11 of them copies made by switches; never back
- * to pe0 or leaf1, nothing on spine2.  PIM-SM adds (S,G) at leaf1 (the
- * DR) and spine1 (the RP): 7 entries; BIDIR stays at 5. */
+ * to pe0 or leaf1, nothing on spine2.  That is BIDIR.  PIM-SM registers
+ * the source instead: leaf1 (the DR) sends the copy to pe1 and a
+ * Register to spine1 in place of the native frame; spine1 decapsulates it
+ * and sends it down all 4 leaves of the shared tree, leaf1 included,
+ * which drops its copy (the RPF check: pe0's packets come from pe0's
+ * port): 13 link frames, 11 switch copies as before plus the Register.
+ * spine1 then joins (S,G) toward pe0 (one Join to leaf1).  (S,G) at
+ * leaf1 and spine1: 7 entries; BIDIR stays at 5. */
 START_TEST(one_vni_tree)
 {
     enum nvo_mcast_pim pim = _i ? NVO_MCAST_PIM_BIDIR : NVO_MCAST_PIM_SM;
@@ -418,6 +424,7 @@ START_TEST(one_vni_tree)
     /* 16 Hellos + 8 reports + 4 Joins, all consumed where they arrived. */
     ck_assert_uint_eq(f.net->n_generated, 28);
 
+    bool sm = pim == NVO_MCAST_PIM_SM;
     bcast(&f, 0, 0, 1000);
     settle(&f);
     const struct nvo_pe_node_counters *a = nvo_pe_node_counters(f.pe[0]);
@@ -425,16 +432,26 @@ START_TEST(one_vni_tree)
     ck_assert_uint_eq(a->bum_copies, 1);
     ck_assert_uint_eq(a->frames_out, 1);
     uint64_t bytes;
-    ck_assert_uint_eq(bum_total(&f, &bytes), 12);
-    ck_assert_uint_eq(bytes, 12 * 1050);
+    /* The Register: 1050 bytes of the packet from its IP header on (1036)
+     * behind Ethernet, an IPv4 header and the 8-byte Register header. */
+    ck_assert_uint_eq(bum_total(&f, &bytes), sm ? 13 : 12);
+    ck_assert_uint_eq(bytes, sm ? 12 * 1050 + 1050 + 28 : 12 * 1050);
     uint32_t L1 = node_of(&f, 1, 0);
     uint32_t p0 = node_of(&f, 2, 0);
     ck_assert_uint_eq(sent(&f, p0, L1, NVO_TC_BUM), 1);
     ck_assert_uint_eq(sent(&f, L1, p0, NVO_TC_BUM), 0);
     ck_assert_uint_eq(sent(&f, L1, node_of(&f, 2, 1), NVO_TC_BUM), 1);
-    ck_assert_uint_eq(sent(&f, L1, s1, NVO_TC_BUM), 1);
+    ck_assert_uint_eq(sent(&f, L1, s1, NVO_TC_BUM), 1);  /* SM: Register */
     ck_assert_uint_eq(sent(&f, L1, s2, NVO_TC_BUM), 0);
-    ck_assert_uint_eq(sent(&f, s1, L1, NVO_TC_BUM), 0);
+    ck_assert_uint_eq(sent(&f, s1, L1, NVO_TC_BUM), sm ? 1 : 0);
+    ck_assert_uint_eq(nvo_mcast_stats(f.net, L1)->register_tx, sm ? 1 : 0);
+    ck_assert_uint_eq(nvo_mcast_stats(f.net, s1)->register_rx, sm ? 1 : 0);
+    ck_assert_uint_eq(nvo_mcast_stats(f.net, L1)->rpf_fail, sm ? 1 : 0);
+    ck_assert_uint_eq(nvo_mcast_stats(f.net, s1)->register_stop_tx, 0);
+    /* spine1's (S,G) Join to leaf1 (control class, after leaf1's Hello
+     * and (*,G) Join). */
+    ck_assert_uint_eq(sent(&f, s1, L1, NVO_TC_CONTROL), sm ? 2 : 1);
+    ck_assert_uint_eq(nvo_mcast_stats(f.net, L1)->join_rx, sm ? 1 : 0);
     for (int l = 1; l < N_LEAVES; l++) {
         uint32_t L = node_of(&f, 1, l);
         ck_assert_uint_eq(sent(&f, s1, L, NVO_TC_BUM), 1);
@@ -454,8 +471,8 @@ START_TEST(one_vni_tree)
     sw_copies += nvo_mcast_stats(f.net, s1)->copies
                  + nvo_mcast_stats(f.net, s2)->copies;
     ck_assert_uint_eq(sw_copies, 11);
-    ck_assert_uint_eq(nvo_mcast_stats(f.net, s1)->copies, 3);
-    ck_assert_uint_eq(nvo_mcast_stats(f.net, L1)->copies, 2);
+    ck_assert_uint_eq(nvo_mcast_stats(f.net, s1)->copies, sm ? 4 : 3);
+    ck_assert_uint_eq(nvo_mcast_stats(f.net, L1)->copies, sm ? 1 : 2);
     for (int i = 1; i < N_PES; i++) {
         const struct nvo_pe_node_counters *c = nvo_pe_node_counters(f.pe[i]);
         ck_assert_uint_eq(c->rx_frames, 1);
@@ -471,7 +488,8 @@ START_TEST(one_vni_tree)
     ck_assert_uint_eq(nvo_mcast_stats(f.net, s1)->s_g,
                       pim == NVO_MCAST_PIM_SM ? 1 : 0);
     /* Counted memory: 5 (*,G) entries and their 5 interface arrays (room
-     * for 4 ports each: 8 bytes); an (S,G) key is 8 bytes. */
+     * for 4 ports each: 8 bytes); 2 (S,G) entries and leaf1's interface
+     * array for spine1's (S,G) Join (8 bytes). */
     struct nvo_mem_count ms = nvo_mem_acct_get(
         &f.net->mem, nvo_mem_type_register("mcast-star-g"));
     ck_assert_uint_eq(ms.objects, 10);
@@ -479,21 +497,25 @@ START_TEST(one_vni_tree)
     ck_assert_uint_ge(ms.bytes, 5 * 8 + 5 * 12);
     struct nvo_mem_count mg = nvo_mem_acct_get(
         &f.net->mem, nvo_mem_type_register("mcast-s-g"));
-    ck_assert_uint_eq(mg.objects, pim == NVO_MCAST_PIM_SM ? 2 : 0);
-    ck_assert_uint_eq(mg.bytes, pim == NVO_MCAST_PIM_SM ? 16 : 0);
+    ck_assert_uint_eq(mg.objects, sm ? 3 : 0);
+    ck_assert_uint_eq(mg.bytes, sm ? 2 * nvo_mcast_sg_entry_size() + 8 : 0);
     /* 28 control frames + the 7 BUM frames that exist: pe0's, and a
      * replica for every copy but the first at each of the 5 switches that
-     * forward it (11 - 5 = 6); each reaches one PE. */
-    ck_assert_uint_eq(f.net->n_generated, 28 + 1 + 6);
+     * forward it (11 - 5 = 6); each reaches one PE.  SM: pe0's, the
+     * Register, spine1's decapsulated packet, 3 replicas of it at spine1
+     * and 1 at each of leaves 2-4, and the (S,G) Join: 10. */
+    ck_assert_uint_eq(f.net->n_generated, sm ? 28 + 10 : 28 + 1 + 6);
     check_conservation(&f);
 
-    /* A second broadcast, from pe5 (leaf3): the same 12 links' worth. */
+    /* A second broadcast, from pe5 (leaf3): the same 12 links' worth (SM:
+     * 13, leaf3 registering it). */
     bcast(&f, 5, 0, 1000);
     settle(&f);
-    ck_assert_uint_eq(bum_total(&f, NULL), 24);
+    ck_assert_uint_eq(bum_total(&f, NULL), sm ? 26 : 24);
     ck_assert_uint_eq(sent(&f, node_of(&f, 1, 2), s1, NVO_TC_BUM), 1);
-    ck_assert_uint_eq(sent(&f, s1, L1, NVO_TC_BUM), 1);
-    ck_assert_uint_eq(sent(&f, s1, node_of(&f, 1, 2), NVO_TC_BUM), 1);
+    ck_assert_uint_eq(sent(&f, s1, L1, NVO_TC_BUM), sm ? 2 : 1);
+    ck_assert_uint_eq(sent(&f, s1, node_of(&f, 1, 2), NVO_TC_BUM),
+                      sm ? 2 : 1);
     ck_assert_uint_eq(nvo_mcast_state_entries(f.net),
                       pim == NVO_MCAST_PIM_SM ? 9 : 5);
     check_conservation(&f);
@@ -961,6 +983,7 @@ struct flood_run {
     uint64_t floods, pe_copies, sw_copies, link_frames, unwanted;
     uint64_t star_g[6];             /* spine1, spine2, leaf1..4 */
     uint64_t s_g_leaves, s_g_rp, entries;
+    uint64_t regs, regs_rx, reg_dropped, stops_tx, stops_rx, rpf_fail;
     char *cell;                     /* summary.csv mcast_state_entries */
     char *bum_copies_cell;
 };
@@ -1003,6 +1026,12 @@ run_flooding(const char *const *sets, size_t n, struct flood_run *fr)
         }
         fr->star_g[i] = s->star_g;
         fr->sw_copies += s->copies;
+        fr->regs += s->register_tx;
+        fr->regs_rx += s->register_rx;
+        fr->reg_dropped += s->register_dropped;
+        fr->stops_tx += s->register_stop_tx;
+        fr->stops_rx += s->register_stop_rx;
+        fr->rpf_fail += s->rpf_fail;
         if (i == 0) {
             fr->s_g_rp = s->s_g;
         } else {
@@ -1034,13 +1063,24 @@ flood_run_free(struct flood_run *fr)
  * two).  (*,G): 2 per leaf (its two VNIs' groups), 4 at spine1 (12).  N:1
  * with groups=1: every PE joins the one group, a flood reaches the 7
  * other PEs, 4 of which host no VM of the VNI (unwanted), over 12 links;
- * (*,G): 1 per leaf and spine1's (5). */
+ * (*,G): 1 per leaf and spine1's (5).  PIM-SM adds one link frame per
+ * Register: before spine1 is on the source's tree a Register replaces
+ * the DR's native frame to spine1 and spine1's decapsulated copy goes
+ * back down to the DR too (dropped there by the RPF check); after it,
+ * the Register follows the native frame and spine1 drops it.  Every
+ * Register arrives; spine1 answers each it drops, and the first native
+ * packet of each source, with a Register-Stop, which reaches the DR. */
 START_TEST(shipped_scenario)
 {
     struct flood_run m, ir, n1, bd;
     run_flooding(NULL, 0, &m);
     ck_assert_uint_eq(m.pe_copies, m.floods);
-    ck_assert_uint_eq(m.link_frames, 6 * m.floods);
+    ck_assert_uint_ge(m.regs, m.s_g_rp);
+    ck_assert_uint_eq(m.regs_rx, m.regs);
+    ck_assert_uint_eq(m.link_frames, 6 * m.floods + m.regs);
+    ck_assert_uint_eq(m.rpf_fail, m.regs - m.reg_dropped);
+    ck_assert_uint_eq(m.stops_tx, m.s_g_rp + m.reg_dropped);
+    ck_assert_uint_eq(m.stops_rx, m.stops_tx);
     ck_assert_uint_eq(m.sw_copies, 5 * m.floods);
     ck_assert_uint_eq(m.unwanted, 0);
     const uint64_t star[6] = { 4, 0, 2, 2, 2, 2 };
@@ -1056,7 +1096,8 @@ START_TEST(shipped_scenario)
     char want[32];
     snprintf(want, sizeof want, "%llu", (unsigned long long) m.entries);
     ck_assert_str_eq(m.cell, want);
-    snprintf(want, sizeof want, "%llu", (unsigned long long) (6 * m.floods));
+    snprintf(want, sizeof want, "%llu",
+             (unsigned long long) (6 * m.floods + m.regs));
     ck_assert_str_eq(m.bum_copies_cell, want);
 
     const char *const s_ir[] = { "overlay.flood=ingress-replication" };
@@ -1071,7 +1112,7 @@ START_TEST(shipped_scenario)
     run_flooding(s_n1, 1, &n1);
     ck_assert_uint_eq(n1.pe_copies, n1.floods);
     ck_assert_uint_eq(n1.unwanted, 4 * n1.floods);
-    ck_assert_uint_eq(n1.link_frames, 12 * n1.floods);
+    ck_assert_uint_eq(n1.link_frames, 12 * n1.floods + n1.regs);
     const uint64_t star1[6] = { 1, 0, 1, 1, 1, 1 };
     for (int i = 0; i < 6; i++) {
         ck_assert_uint_eq(n1.star_g[i], star1[i]);
@@ -1162,6 +1203,122 @@ START_TEST(bad_attributes)
 }
 END_TEST
 
+
+/* PIM-SM source registration, its whole cycle, on the tree of
+ * one_vni_tree (RP spine1), with leaf1's ports captured.  Broadcast 1
+ * from pe0: registered, decapsulated, spine1 joins (S,G) toward pe0.
+ * Broadcast 2: leaf1 sends the native frame to spine1 (its (S,G)
+ * interface) and then the Register; spine1 sees the native packet first
+ * on its RPF port toward pe0 (the SPT bit), sends a Register-Stop, then
+ * drops the Register's data and answers it with a second one: 13 link
+ * frames (12 + the Register), nothing lost, nothing duplicated.
+ * Broadcast 3: native only, 12.  55 s after the last Register-Stop
+ * (Register_Suppression_Time 60 s less Register_Probe_Time 5 s) leaf1
+ * probes with a Null-Register, spine1 answers with a third Register-Stop,
+ * and broadcast 4 is native only again.  tshark decodes the Registers
+ * (with the VXLAN frame inside), the Null-Register, the Register-Stops
+ * (group, source) and spine1's (S,G) Join (source pe0, flags S only) with
+ * good checksums, and finds nothing malformed. */
+START_TEST(sm_register_cycle)
+{
+    require_tshark();
+    struct fab f;
+    fab_build(&f, true, NVO_MCAST_PIM_SM, -1);
+    const int all[N_PES] = { 0, 1, 2, 3, 4, 5, 6, 7 };
+    fab_tenant(&f, 0, all, N_PES, G0);
+    char *dir = nvo_test_tmpdir("mcast");
+    char *path = g_build_filename(dir, "leaf1.pcap", NULL);
+    struct nvo_pcap_out *po;
+    char err[256];
+    ck_assert_int_eq(nvo_pcap_out_open(path, 0, &po, err, sizeof err), 0);
+    uint32_t L1 = node_of(&f, 1, 0), s1 = node_of(&f, 0, 0);
+    struct nvo_node *n1 = nvo_net_node(f.net, L1);
+    for (uint32_t k = 0; k < n1->n_ports; k++) {
+        nvo_pcap_out_attach(po, &n1->ports[k]);
+    }
+    fab_start(&f);
+    const struct nvo_mcast_sw_stats *d = nvo_mcast_stats(f.net, L1);
+    const struct nvo_mcast_sw_stats *r = nvo_mcast_stats(f.net, s1);
+    bcast(&f, 0, 0, 1000);
+    settle(&f);
+    ck_assert_uint_eq(bum_total(&f, NULL), 13);
+    ck_assert_uint_eq(d->register_tx, 1);
+    ck_assert_uint_eq(r->register_rx, 1);
+    ck_assert_uint_eq(r->register_stop_tx, 0);
+    ck_assert_uint_eq(r->join_tx, 1);       /* (S,G) toward pe0 */
+    bcast(&f, 0, 0, 1000);
+    settle(&f);
+    ck_assert_uint_eq(bum_total(&f, NULL), 13 + 13);
+    ck_assert_uint_eq(d->register_tx, 2);
+    ck_assert_uint_eq(r->register_rx, 2);
+    ck_assert_uint_eq(r->register_dropped, 1);
+    ck_assert_uint_eq(r->register_stop_tx, 2);
+    ck_assert_uint_eq(d->register_stop_rx, 2);
+    ck_assert_uint_eq(d->rpf_fail, 1);      /* broadcast 1's copy only */
+    for (int i = 1; i < N_PES; i++) {
+        ck_assert_uint_eq(nvo_pe_node_counters(f.pe[i])->delivered, 2);
+    }
+    bcast(&f, 0, 0, 1000);
+    settle(&f);
+    ck_assert_uint_eq(bum_total(&f, NULL), 13 + 13 + 12);
+    ck_assert_uint_eq(d->register_tx, 2);
+    nvo_time_t t0 = nvo_engine_now(f.e);
+    nvo_engine_run(f.e, t0 + 54 * NVO_SEC);
+    ck_assert_uint_eq(d->null_register_tx, 0);
+    nvo_engine_run(f.e, t0 + 56 * NVO_SEC);
+    ck_assert_uint_eq(d->null_register_tx, 1);
+    ck_assert_uint_eq(r->null_register_rx, 1);
+    ck_assert_uint_eq(r->register_stop_tx, 3);
+    ck_assert_uint_eq(d->register_stop_rx, 3);
+    bcast(&f, 0, 0, 1000);
+    settle(&f);
+    ck_assert_uint_eq(bum_total(&f, NULL), 13 + 13 + 12 + 12);
+    ck_assert_uint_eq(d->register_tx, 2);
+    for (int i = 1; i < N_PES; i++) {
+        ck_assert_uint_eq(nvo_pe_node_counters(f.pe[i])->delivered, 4);
+    }
+    check_conservation(&f);
+    for (uint32_t k = 0; k < n1->n_ports; k++) {
+        nvo_pcap_out_detach(po, &n1->ports[k]);
+    }
+    ck_assert_int_eq(nvo_pcap_out_close(po, err, sizeof err), 0);
+
+    char lines[64][512];
+    /* pe0 is node 6 (10.0.0.7), leaf1 node 2 (10.0.0.3), spine1 node 0
+     * (10.0.0.1). */
+    size_t n = run_tshark(path, "-Y 'pim.type == 1' -T fields -e ip.src "
+                          "-e ip.dst -e pim.cksum.status -e pim.register_flag.null_register "
+                          "-e vxlan.vni -E occurrence=f "
+                          "-o ip.check_checksum:TRUE", lines, 64);
+    ck_assert_uint_eq(n, 3);
+    ck_assert_str_eq(lines[0], "10.0.0.3\t10.0.0.1\t1\t0\t5000");
+    ck_assert_str_eq(lines[1], "10.0.0.3\t10.0.0.1\t1\t0\t5000");
+    ck_assert_str_eq(lines[2], "10.0.0.3\t10.0.0.1\t1\t1\t");
+    n = run_tshark(path, "-Y 'pim.type == 2' -T fields -e ip.src -e ip.dst "
+                   "-e pim.cksum.status -e pim.group -e pim.source "
+                   "-E occurrence=f -o ip.check_checksum:TRUE", lines, 64);
+    ck_assert_uint_eq(n, 3);
+    for (size_t i = 0; i < n; i++) {
+        ck_assert_str_eq(lines[i], "10.0.0.1\t10.0.0.3\t1\t239.1.0.0\t"
+                                   "10.0.0.7");
+    }
+    n = run_tshark(path, "-Y 'pim.type == 3 && pim.source == 10.0.0.7' "
+                   "-T fields -e pim.cksum.status -e pim.group -e pim.source "
+                   "-e pim.source_addr.flags -E occurrence=f", lines, 64);
+    ck_assert_uint_eq(n, 1);
+    ck_assert_str_eq(lines[0], "1\t239.1.0.0\t10.0.0.7\t0x04");
+    n = run_tshark(path, "-Y _ws.malformed -T fields -e frame.number", lines,
+                   64);
+    ck_assert_uint_eq(n, 0);
+    n = run_tshark(path, "-Y _ws.expert.severity==error -T fields "
+                   "-e frame.number", lines, 64);
+    ck_assert_uint_eq(n, 0);
+    g_free(path);
+    nvo_test_rmdir(dir);
+    fab_destroy(&f);
+}
+END_TEST
+
 static Suite *
 mcast_suite(void)
 {
@@ -1185,6 +1342,7 @@ mcast_suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("tshark");
     tcase_add_test(tc, tshark_decodes_igmp_pim);
+    tcase_add_test(tc, sm_register_cycle);
     suite_add_tcase(s, tc);
     return s;
 }

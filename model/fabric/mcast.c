@@ -1,6 +1,7 @@
 /* mcast.c: IP multicast forwarding in the fabric: IGMPv3 membership,
- * PIM shared trees toward the RP, (*,G) / (S,G) state, replication (see
- * mcast.h and docs/multicast.md). */
+ * PIM shared trees toward the RP, PIM-SM source registration (Register,
+ * Register-Stop, the RP's shortest-path tree toward the source), (*,G) /
+ * (S,G) state, replication (see mcast.h and docs/multicast.md). */
 #include "fabric/mcast.h"
 
 #include <errno.h>
@@ -25,10 +26,39 @@ struct mc_entry {
     uint32_t n_oif, cap;
 };
 
+/* PIM-SM register state of a source's DR for (S,G) (RFC 7761 4.4.1). */
+enum mc_reg {
+    REG_NONE,                   /* not the DR of S (or the DR is the RP) */
+    REG_JOIN,                   /* encapsulating data in Registers */
+    REG_PRUNE,                  /* a Register-Stop came: not encapsulating */
+    REG_JOIN_PENDING,           /* probing with a Null-Register */
+};
+
+struct nvo_mcast;
+
+/* (S,G) state (PIM-SM): the RPF port toward S (the host port at its DR;
+ * -2 when S is unreachable), the outgoing interfaces (S,G) Joins added,
+ * and at the DR its register state, at the RP whether native data came
+ * on the shortest-path tree (the SPT bit) and which DR registers. */
+struct mc_sg {
+    uint64_t key;               /* S << 32 | G: the hash key */
+    uint32_t src, group;
+    int32_t up;
+    uint16_t *oif;
+    uint32_t n_oif, cap;
+    bool joined;                /* an (S,G) Join went upstream */
+    bool spt;                   /* RP: native (S,G) data on 'up' */
+    uint8_t reg;                /* enum mc_reg */
+    uint32_t dr_addr;           /* RP: the Registers' source */
+    struct nvo_mcast *mc;       /* for the timer */
+    uint32_t node;
+    struct nvo_timer rst;       /* DR: the Register-Stop timer */
+};
+
 struct mc_sw {
     struct nvo_mcast_sw_stats st;
     GHashTable *star;           /* group -> struct mc_entry * */
-    GHashTable *sg;             /* uint64 (S << 32 | G) -> NULL */
+    GHashTable *sg;             /* uint64 (S << 32 | G) -> struct mc_sg * */
     bool *nbr;                  /* per port: a Hello heard */
     uint32_t *gen_id;           /* per port: its Hellos' Generation ID */
 };
@@ -56,11 +86,15 @@ struct mc_host {
     struct nvo_mcast_host_stats st;
 };
 
-/* A join to send: group 'group' toward port 'up'. */
+/* A join to send: (*,G) (source 0) or (S,G) toward port 'up'. */
 struct mc_pending {
     uint32_t up;
     uint32_t group;
+    uint32_t source;
 };
+
+/* No incoming port: a packet the RP decapsulated from a Register. */
+#define IN_REGISTER UINT32_MAX
 
 /* Memory types (core/mem.h), counted in the switch's account: a (*,G)
  * entry with its interface array, an (S,G) key.  The hash tables'
@@ -117,6 +151,15 @@ entry_free__(gpointer v)
     g_free(e);
 }
 
+static void
+sg_free__(gpointer v)
+{
+    struct mc_sg *e = v;
+    nvo_timer_stop(&e->rst);
+    g_free(e->oif);
+    g_free(e);
+}
+
 void
 nvo_mcast_destroy__(struct nvo_mcast *mc)
 {
@@ -148,9 +191,14 @@ nvo_mcast_destroy__(struct nvo_mcast *mc)
                                                 * sizeof *e->oif),
                                     e->cap ? -2 : -1);
                 }
-                nvo_mem_count__(&n->mem, mt_sg,
-                                -(int64_t) (s->st.s_g * sizeof(uint64_t)),
-                                -(int64_t) s->st.s_g);
+                g_hash_table_iter_init(&it, s->sg);
+                while (g_hash_table_iter_next(&it, &k, &v)) {
+                    const struct mc_sg *e = v;
+                    nvo_mem_count__(&n->mem, mt_sg,
+                                    -(int64_t) (sizeof *e + e->cap
+                                                * sizeof *e->oif),
+                                    e->cap ? -2 : -1);
+                }
                 g_hash_table_destroy(s->star);
                 g_hash_table_destroy(s->sg);
                 g_free(s->nbr);
@@ -260,12 +308,18 @@ flush_joins__(struct nvo_mcast *mc, struct nvo_node *n, struct mc_sw *s,
         }
         size_t k = 0;
         while (i < pend->len && a[i].up == up && k < per) {
-            e[k++] = (struct nvo_pim_jp_entry) {
-                .group = a[i].group, .group_flags = gflags,
-                .source = rp_addr,
-                .flags = NVO_PIM_SRC_S | NVO_PIM_SRC_W | NVO_PIM_SRC_R,
-                .join = true,
-            };
+            e[k++] = a[i].source
+                     ? (struct nvo_pim_jp_entry) {  /* (S,G) */
+                           .group = a[i].group, .source = a[i].source,
+                           .flags = NVO_PIM_SRC_S, .join = true,
+                       }
+                     : (struct nvo_pim_jp_entry) {  /* (*,G) */
+                           .group = a[i].group, .group_flags = gflags,
+                           .source = rp_addr,
+                           .flags = NVO_PIM_SRC_S | NVO_PIM_SRC_W
+                                    | NVO_PIM_SRC_R,
+                           .join = true,
+                       };
             i++;
         }
         size_t len = nvo_pim_jp_len(k);
@@ -301,7 +355,7 @@ join_port__(struct nvo_mcast *mc, struct nvo_node *n, struct mc_sw *s,
         g_hash_table_insert(s->star, GUINT_TO_POINTER(group), e);
         s->st.star_g++;
         if (e->up >= 0) {
-            struct mc_pending pj = { (uint32_t) e->up, group };
+            struct mc_pending pj = { (uint32_t) e->up, group, 0 };
             g_array_append_val(pend, pj);
         }
     }
@@ -325,10 +379,107 @@ join_port__(struct nvo_mcast *mc, struct nvo_node *n, struct mc_sw *s,
     s->st.oifs++;
 }
 
+/* Adds 'port' to an interface array (no duplicates), counting the array
+ * in memory type 'mt' of node 'n'; false if it was there already. */
+static bool
+oif_add__(struct nvo_node *n, nvo_mem_type mt, uint16_t **oif,
+          uint32_t *n_oif, uint32_t *cap, uint32_t port)
+{
+    for (uint32_t i = 0; i < *n_oif; i++) {
+        if ((*oif)[i] == port) {
+            return false;
+        }
+    }
+    if (*n_oif == *cap) {
+        uint32_t c = *cap ? 2 * *cap : 4;
+        nvo_mem_count__(&n->mem, mt, (int64_t) ((c - *cap) * sizeof **oif),
+                        *cap ? 0 : 1);
+        *cap = c;
+        *oif = g_renew(uint16_t, *oif, c);
+    }
+    (*oif)[(*n_oif)++] = (uint16_t) port;
+    return true;
+}
+
+/* The RPF port of switch 'n' toward source address 'src': the port to
+ * it when it is a directly attached host, else among equal-cost next hops
+ * toward its node the one of index nvo_mcast_hash(src) mod n; -2 when it
+ * is no node's or unreachable. */
+static int32_t
+rpf_port__(const struct nvo_mcast *mc, const struct nvo_node *n,
+           uint32_t src)
+{
+    int node = nvo_net_addr4_node(mc->net, src);
+    if (node < 0 || (uint32_t) node == n->index) {
+        return -2;
+    }
+    for (uint32_t port = 0; port < n->n_ports; port++) {
+        if (n->ports[port].link && n->peer[port] == (uint32_t) node) {
+            return (int32_t) port;
+        }
+    }
+    const uint16_t *ports;
+    uint32_t k = nvo_net_next_hops(n, (uint32_t) node, &ports);
+    return k ? ports[nvo_mcast_hash(src) % k] : -2;
+}
+
+static bool
+host_port__(const struct nvo_mcast *mc, const struct nvo_node *n,
+            int32_t port)
+{
+    return port >= 0
+           && nvo_net_node(mc->net, n->peer[port])->role
+              == NVO_ROLE_HYPERVISOR;
+}
+
+static void rst_expired__(void *arg);
+
+/* The (S,G) entry of switch 'n', created (with its RPF port) if 'create'. */
+static struct mc_sg *
+sg_get__(struct nvo_mcast *mc, struct nvo_node *n, struct mc_sw *s,
+         uint32_t src, uint32_t group, bool create)
+{
+    uint64_t key = (uint64_t) src << 32 | group;
+    struct mc_sg *e = g_hash_table_lookup(s->sg, &key);
+    if (e || !create) {
+        return e;
+    }
+    e = g_new0(struct mc_sg, 1);
+    e->key = key;
+    e->src = src;
+    e->group = group;
+    e->up = rpf_port__(mc, n, src);
+    e->mc = mc;
+    e->node = n->index;
+    nvo_timer_init(&e->rst, mc->net->engine, rst_expired__, e);
+    g_hash_table_insert(s->sg, &e->key, e);
+    s->st.s_g++;
+    nvo_mem_count__(&n->mem, mt_sg, sizeof *e, 1);
+    return e;
+}
+
+/* Port 'port' of switch 'n' joins (S,G): creates the state, and unless S
+ * is attached here (the DR) or unreachable, an (S,G) Join toward S. */
+static void
+sg_join_port__(struct nvo_mcast *mc, struct nvo_node *n, struct mc_sw *s,
+               uint32_t src, uint32_t group, uint32_t port, GArray *pend)
+{
+    struct mc_sg *e = sg_get__(mc, n, s, src, group, true);
+    if (!e->joined && e->up >= 0 && !host_port__(mc, n, e->up)) {
+        e->joined = true;
+        struct mc_pending pj = { (uint32_t) e->up, group, src };
+        g_array_append_val(pend, pj);
+    }
+    if ((int32_t) port != e->up) {
+        oif_add__(n, mt_sg, &e->oif, &e->n_oif, &e->cap, port);
+    }
+}
+
 /* ---- Receive ------------------------------------------------------------- */
 
 /* The IP payload of 'p' (IPv4 at rx->l3): its offset from p->data and
- * length, false if the header's total length runs past the real bytes. */
+ * length, false if the header's total length runs past the frame (its
+ * real bytes and virtual payload). */
 static bool
 ip_payload__(const struct nvo_pkt *p, const struct nvo_node_rx *rx,
              uint32_t *off, uint32_t *len)
@@ -336,7 +487,7 @@ ip_payload__(const struct nvo_pkt *p, const struct nvo_node_rx *rx,
     const uint8_t *ip = p->data + rx->l3;
     uint32_t ihl = (uint32_t) (ip[0] & 0xf) * 4;
     uint32_t tot = nvo_rd16(ip + 2);
-    if (tot < ihl || rx->l3 + tot > p->size) {
+    if (tot < ihl || rx->l3 + tot > p->size + p->payload_size) {
         return false;
     }
     *off = rx->l3 + ihl;
@@ -420,6 +571,10 @@ rx_pim__(struct nvo_mcast *mc, struct nvo_node *n, struct mc_sw *s,
         if (e[i].join && (e[i].flags & NVO_PIM_SRC_W)
             && e[i].source == rp_addr && nvo_ip4_is_mcast(e[i].group)) {
             join_port__(mc, n, s, e[i].group, port, pend);
+        } else if (e[i].join && mc->cfg.pim == NVO_MCAST_PIM_SM
+                   && !(e[i].flags & (NVO_PIM_SRC_W | NVO_PIM_SRC_R))
+                   && nvo_ip4_is_mcast(e[i].group)) {
+            sg_join_port__(mc, n, s, e[i].source, e[i].group, port, pend);
         }
     }
     flush_joins__(mc, n, s, pend);
@@ -428,18 +583,166 @@ rx_pim__(struct nvo_mcast *mc, struct nvo_node *n, struct mc_sw *s,
     consume__(n, p);
 }
 
-/* PIM-SM: notes (S,G) state at switch 'n'. */
+/* Sends a unicast PIM message of 'len' bytes (written by 'fill') from
+ * switch 'n' to 'dst' through the unicast routes. */
 static void
-note_sg__(struct nvo_node *n, struct mc_sw *s, uint32_t src, uint32_t group)
+send_register_stop__(struct nvo_mcast *mc, struct nvo_node *n,
+                     struct mc_sw *s, uint32_t dst, uint32_t src,
+                     uint32_t group)
 {
-    uint64_t key = (uint64_t) src << 32 | group;
-    if (!g_hash_table_contains(s->sg, &key)) {
-        uint64_t *k = g_new(uint64_t, 1);
-        *k = key;
-        g_hash_table_add(s->sg, k);
-        s->st.s_g++;
-        nvo_mem_count__(&n->mem, mt_sg, sizeof *k, 1);
+    struct nvo_pkt *p = nvo_pkt_alloc(&mc->net->pool, 0,
+                                      NVO_ETH_LEN + NVO_IPV4_LEN
+                                      + NVO_PIM_REGISTER_STOP_LEN);
+    uint8_t *m = nvo_pim_unicast_frame(p, n->mac, n->addr4, dst, 0xc0,
+                                       NVO_PIM_REGISTER_STOP_LEN, 0);
+    if (!m) {
+        abort();                /* allocated with room for it */
     }
+    nvo_pim_register_stop_encode(m, group, src);
+    p->tclass = NVO_TC_CONTROL;
+    s->st.register_stop_tx++;
+    nvo_node_send(n, p);
+}
+
+/* A Register from DR 'n' to the RP: the data packet 'p' (IPv4 at
+ * rx->l3) after the 8-byte Register header, or (p NULL) a Null-Register
+ * with a dummy IPv4 header of S and G and no data; NULL if it cannot be
+ * built (counted). */
+static struct nvo_pkt *
+make_register__(struct nvo_mcast *mc, struct nvo_node *n, struct mc_sw *s,
+                const struct nvo_pkt *p, const struct nvo_node_rx *rx,
+                uint32_t src, uint32_t group)
+{
+    uint32_t inner = p ? p->size - rx->l3 : NVO_IPV4_LEN;
+    uint32_t virt = p ? p->payload_size : 0;
+    struct nvo_pkt *r = nvo_pkt_alloc(&mc->net->pool, 0,
+                                      NVO_ETH_LEN + NVO_IPV4_LEN
+                                      + NVO_PIM_REGISTER_LEN + inner);
+    uint8_t *m = nvo_pim_unicast_frame(r, n->mac, n->addr4,
+                                       nvo_net_node(mc->net,
+                                                    mc->cfg.rp)->addr4,
+                                       0, NVO_PIM_REGISTER_LEN + inner, virt);
+    if (!m) {
+        /* Over 65535 bytes with the 28 of the Register: not sent. */
+        nvo_pkt_free(r);
+        s->st.register_too_big++;
+        return NULL;
+    }
+    nvo_pim_register_encode(m, p ? 0 : NVO_PIM_REG_N);
+    if (p) {
+        memcpy(m + NVO_PIM_REGISTER_LEN, p->data + rx->l3, inner);
+        r->tclass = p->tclass;
+        r->flow_id = p->flow_id;
+        r->created = p->created;
+        s->st.register_tx++;
+    } else {
+        struct nvo_ipv4_info ip = {
+            .tot_len = NVO_IPV4_LEN, .ttl = 1, .proto = 0,
+            .src = src, .dst = group,
+        };
+        nvo_ipv4_encode(m + NVO_PIM_REGISTER_LEN, &ip);
+        r->tclass = NVO_TC_CONTROL;
+        s->st.null_register_tx++;
+    }
+    return r;
+}
+
+static void
+rst_start__(struct mc_sg *e, nvo_time_t t)
+{
+    nvo_timer_start(&e->rst, t);
+}
+
+/* The DR's Register-Stop timer (RFC 7761 4.4.1, no jitter): in Prune it
+ * sends a Null-Register and waits Register_Probe_Time in Join-Pending;
+ * in Join-Pending without a Register-Stop, encapsulation resumes. */
+static void
+rst_expired__(void *arg)
+{
+    struct mc_sg *e = arg;
+    struct nvo_mcast *mc = e->mc;
+    struct nvo_node *n = nvo_net_node(mc->net, e->node);
+    struct mc_sw *s = mc->sw[e->node];
+    if (e->reg == REG_PRUNE) {
+        e->reg = REG_JOIN_PENDING;
+        struct nvo_pkt *r = make_register__(mc, n, s, NULL, NULL, e->src,
+                                            e->group);
+        if (r) {
+            nvo_node_send(n, r);
+        }
+        rst_start__(e, NVO_MCAST_REGISTER_PROBE);
+    } else if (e->reg == REG_JOIN_PENDING) {
+        e->reg = REG_JOIN;
+    }
+}
+
+/* Appends to out[*k] the ports of 'oif' but 'in' not already there. */
+static void
+out_add__(uint16_t *out, uint32_t *k, const uint16_t *oif, uint32_t n_oif,
+          uint32_t in)
+{
+    for (uint32_t i = 0; i < n_oif; i++) {
+        uint32_t j = 0;
+        if (oif[i] == in) {
+            continue;
+        }
+        while (j < *k && out[j] != oif[i]) {
+            j++;
+        }
+        if (j == *k) {
+            out[(*k)++] = oif[i];
+        }
+    }
+}
+
+/* PIM-SM forwarding of a data frame of (S,G) arriving on 'in'
+ * (IN_REGISTER: decapsulated at the RP) into out[], and at the DR in
+ * register state Join the Register to send after the native copies
+ * (*reg); returns false if the frame fails the RPF check and must be
+ * dropped. */
+static bool
+sm_forward__(struct nvo_mcast *mc, struct nvo_node *n, struct mc_sw *s,
+             uint32_t in, uint32_t src, uint32_t group,
+             const struct mc_entry *star, struct nvo_pkt *p,
+             const struct nvo_node_rx *rx, uint16_t *out, uint32_t *k,
+             struct nvo_pkt **reg)
+{
+    bool rp = n->index == mc->cfg.rp;
+    struct mc_sg *e = sg_get__(mc, n, s, src, group, false);
+    if (!e && in != IN_REGISTER
+        && nvo_net_node(mc->net, n->peer[in])->role == NVO_ROLE_HYPERVISOR) {
+        /* The first packet of a directly attached source: this switch is
+         * its DR (the RP itself needs no Register). */
+        e = sg_get__(mc, n, s, src, group, true);
+        e->up = (int32_t) in;
+        e->reg = rp ? REG_NONE : REG_JOIN;
+    }
+    if (e && (in == IN_REGISTER || (int32_t) in == e->up)) {
+        /* On the source's tree: the (S,G) interfaces and those (*,G)
+         * inherits. */
+        out_add__(out, k, e->oif, e->n_oif, in);
+        if (star) {
+            out_add__(out, k, star->oif, star->n_oif, in);
+        }
+        if (rp && in != IN_REGISTER && !e->spt) {
+            e->spt = true;      /* native data on the SPT: stop Registers */
+            if (e->dr_addr) {
+                send_register_stop__(mc, n, s, e->dr_addr, src, group);
+            }
+        }
+        if (e->reg == REG_JOIN) {
+            *reg = make_register__(mc, n, s, p, rx, src, group);
+        }
+        return true;
+    }
+    if (e) {
+        return false;           /* S's packets come only on its RPF port */
+    }
+    if (star && (int32_t) in == star->up) {
+        out_add__(out, k, star->oif, star->n_oif, in);  /* from the RP */
+        return true;
+    }
+    return false;
 }
 
 static void
@@ -455,7 +758,15 @@ rx_data__(struct nvo_mcast *mc, struct nvo_node *n, struct mc_sw *s,
     uint32_t k = 0;
     struct mc_entry *e = g_hash_table_lookup(s->star,
                                              GUINT_TO_POINTER(group));
-    if (e) {
+    struct nvo_pkt *reg = NULL;
+    if (mc->cfg.pim == NVO_MCAST_PIM_SM) {
+        if (!sm_forward__(mc, n, s, in, nvo_rd32(p->data + rx->h.src), group,
+                          e, p, rx, out, &k, &reg)) {
+            s->st.rpf_fail++;
+            consume__(n, p);
+            return;
+        }
+    } else if (e) {
         for (uint32_t i = 0; i < e->n_oif; i++) {
             if (e->oif[i] != in) {
                 out[k++] = e->oif[i];
@@ -471,28 +782,143 @@ rx_data__(struct nvo_mcast *mc, struct nvo_node *n, struct mc_sw *s,
             s->st.no_state++;
         }
     }
-    if (mc->cfg.pim == NVO_MCAST_PIM_SM
-        && (n->index == mc->cfg.rp
-            || nvo_net_node(mc->net, n->peer[in])->role
-               == NVO_ROLE_HYPERVISOR)) {
-        note_sg__(n, s, nvo_rd32(p->data + rx->h.src), group);
-    }
     if (!k) {
         s->st.absorbed++;
         consume__(n, p);
+    } else {
+        memcpy(p->data + 6, n->mac, 6);     /* the group MAC stays */
+        for (uint32_t i = 0; i < k; i++) {
+            struct nvo_pkt *q = p;
+            if (i + 1 < k) {
+                q = nvo_pkt_clone(p);
+                n->net->n_generated++;      /* a replica is a new frame */
+            }
+            n->n_forwarded++;
+            s->st.copies++;
+            nvo_port_send_l2(&n->ports[out[i]], q, rx->h.l3);
+        }
+    }
+    if (reg) {
+        /* After the native copies, so that on a shared link the RP sees
+         * the native packet first once it is on the source's tree. */
+        nvo_node_send(n, reg);
+    }
+}
+
+/* ---- Unicast PIM: Register at the RP, Register-Stop at the DR ------------ */
+
+/* The RP receives a Register from DR 'dr' (RFC 7761 4.4.2): without
+ * receivers, or once native data arrives on the SPT, it answers with a
+ * Register-Stop and drops the data; else it decapsulates the packet,
+ * forwards it down the shared tree and joins (S,G) toward the source. */
+static void
+rp_register__(struct nvo_mcast *mc, struct nvo_node *n, struct mc_sw *s,
+              struct nvo_pkt *p, uint32_t dr, uint32_t flags,
+              const uint8_t *inner, uint32_t inner_len)
+{
+    uint32_t src = nvo_rd32(inner + 12), group = nvo_rd32(inner + 16);
+    if (!nvo_ip4_is_mcast(group) || (group >> 8) == 0xe00000u) {
+        s->st.bad_rx++;
+        nvo_pkt_free(p);
         return;
     }
-    memcpy(p->data + 6, n->mac, 6);     /* the group MAC stays */
-    for (uint32_t i = 0; i < k; i++) {
-        struct nvo_pkt *q = p;
-        if (i + 1 < k) {
-            q = nvo_pkt_clone(p);
-            n->net->n_generated++;      /* a replica is a new frame */
-        }
-        n->n_forwarded++;
-        s->st.copies++;
-        nvo_port_send_l2(&n->ports[out[i]], q, rx->h.l3);
+    bool null = flags & NVO_PIM_REG_N;
+    if (null) {
+        s->st.null_register_rx++;
+    } else {
+        s->st.register_rx++;
     }
+    struct mc_sg *e = sg_get__(mc, n, s, src, group, true);
+    e->dr_addr = dr;
+    const struct mc_entry *star = g_hash_table_lookup(
+        s->star, GUINT_TO_POINTER(group));
+    if (e->spt || !star || !star->n_oif) {
+        if (!null) {
+            s->st.register_dropped++;
+        }
+        send_register_stop__(mc, n, s, dr, src, group);
+        nvo_pkt_free(p);
+        return;
+    }
+    if (!e->joined && e->up >= 0) {
+        e->joined = true;
+        GArray *pend = g_array_new(FALSE, FALSE, sizeof(struct mc_pending));
+        struct mc_pending pj = { (uint32_t) e->up, group, src };
+        g_array_append_val(pend, pj);
+        flush_joins__(mc, n, s, pend);
+        g_array_free(pend, TRUE);
+    }
+    if (null) {
+        nvo_pkt_free(p);
+        return;
+    }
+    /* The decapsulated packet is a new frame of the RP's. */
+    struct nvo_pkt *q = nvo_pkt_alloc(&mc->net->pool, 0,
+                                      NVO_ETH_LEN + inner_len);
+    uint8_t *eth = nvo_pkt_put(q, NVO_ETH_LEN + inner_len);
+    nvo_ip4_mcast_mac(group, eth);
+    memcpy(eth + 6, n->mac, 6);
+    nvo_wr16(eth + 12, NVO_ETH_TYPE_IPV4);
+    memcpy(eth + NVO_ETH_LEN, inner, inner_len);
+    q->payload_size = p->payload_size;
+    q->tclass = p->tclass;
+    q->flow_id = p->flow_id;
+    q->created = p->created;
+    q->l2_ofs = (uint16_t) (eth - q->base);
+    q->l3_ofs = (uint16_t) (q->l2_ofs + NVO_ETH_LEN);
+    nvo_pkt_free(p);
+    n->net->n_generated++;
+    n->n_generated++;
+    struct nvo_node_rx rx;
+    memset(&rx, 0, sizeof rx);
+    nvo_hdrs_parse(q, &rx.h);
+    rx.l3 = rx.h.l3;
+    rx.version = 4;
+    rx.dst = -1;
+    rx_data__(mc, n, s, IN_REGISTER, q, &rx);
+}
+
+/* Unicast PIM for switch 'n' (IP protocol 103 to its address). */
+static void
+unicast_rx__(void *ctx, struct nvo_node *n, struct nvo_pkt *p)
+{
+    struct nvo_mcast *mc = ctx;
+    struct mc_sw *s = mc->sw[n->index];
+    struct nvo_node_rx rx;
+    memset(&rx, 0, sizeof rx);
+    nvo_hdrs_parse(p, &rx.h);
+    rx.l3 = rx.h.l3;
+    uint32_t off, len, flags, group, src;
+    const uint8_t *inner;
+    if (rx.h.ip_version != 4 || !ip_payload__(p, &rx, &off, &len)) {
+        s->st.bad_rx++;
+        nvo_pkt_free(p);
+        return;
+    }
+    /* Only the real bytes are decoded (a Register's data is virtual
+     * after its headers). */
+    uint32_t real = p->size - off < len ? p->size - off : len;
+    uint32_t peer = nvo_rd32(p->data + rx.h.src);
+    if (n->index == mc->cfg.rp
+        && !nvo_pim_register_decode(p->data + off, real, &flags, &inner)) {
+        rp_register__(mc, n, s, p, peer, flags, inner,
+                      real - NVO_PIM_REGISTER_LEN);
+        return;
+    }
+    if (!nvo_pim_register_stop_decode(p->data + off, real, &group, &src)) {
+        s->st.register_stop_rx++;
+        struct mc_sg *e = sg_get__(mc, n, s, src, group, false);
+        if (e && (e->reg == REG_JOIN || e->reg == REG_JOIN_PENDING
+                  || e->reg == REG_PRUNE)) {
+            e->reg = REG_PRUNE;
+            rst_start__(e, NVO_MCAST_REGISTER_SUPPRESSION
+                           - NVO_MCAST_REGISTER_PROBE);
+        }
+        nvo_pkt_free(p);
+        return;
+    }
+    s->st.bad_rx++;
+    nvo_pkt_free(p);
 }
 
 bool
@@ -563,16 +989,21 @@ send_hellos__(struct nvo_mcast *mc)
     }
 }
 
+/* Groups ascending, each group's (*,G) (source 0) before its (S,G). */
 static int
 group_cmp__(const void *a, const void *b)
 {
     const struct mc_pending *x = a, *y = b;
-    return x->group < y->group ? -1 : x->group > y->group;
+    if (x->group != y->group) {
+        return x->group < y->group ? -1 : 1;
+    }
+    return x->source < y->source ? -1 : x->source > y->source;
 }
 
-/* Every switch re-sends the (*,G) joins of all its state to its upstream
- * neighbours (groups ascending): the periodic Join/Prune that RFC 7761's
- * upstream (*,G) state machine sends every t_periodic (section 4.5). */
+/* Every switch re-sends the (*,G) joins of all its state, and the (S,G)
+ * joins it sent, to its upstream neighbours (groups ascending): the
+ * periodic Join/Prune that RFC 7761's upstream (*,G) and (S,G) state
+ * machines send every t_periodic (section 4.5). */
 static void
 refresh_joins__(struct nvo_mcast *mc)
 {
@@ -589,7 +1020,16 @@ refresh_joins__(struct nvo_mcast *mc)
         while (g_hash_table_iter_next(&it, &k, &v)) {
             const struct mc_entry *e = v;
             if (e->up >= 0) {
-                struct mc_pending pj = { (uint32_t) e->up, e->group };
+                struct mc_pending pj = { (uint32_t) e->up, e->group, 0 };
+                g_array_append_val(pend, pj);
+            }
+        }
+        g_hash_table_iter_init(&it, s->sg);
+        while (g_hash_table_iter_next(&it, &k, &v)) {
+            const struct mc_sg *e = v;
+            if (e->joined && e->up >= 0) {
+                struct mc_pending pj = { (uint32_t) e->up, e->group,
+                                         e->src };
                 g_array_append_val(pend, pj);
             }
         }
@@ -666,8 +1106,12 @@ nvo_mcast_start__(struct nvo_mcast *mc)
         struct mc_sw *s = g_new0(struct mc_sw, 1);
         s->star = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
                                         entry_free__);
-        s->sg = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
-                                      NULL);
+        s->sg = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL,
+                                      sg_free__);
+        if (mc->cfg.pim == NVO_MCAST_PIM_SM) {
+            /* Register (at the RP) and Register-Stop (at a DR). */
+            nvo_node_bind_ip(n, NVO_IPPROTO_PIM, unicast_rx__, mc);
+        }
         s->nbr = g_new0(bool, n->n_ports ? n->n_ports : 1);
         mc->sw[i] = s;
         if (n->n_ports > max_ports) {
@@ -709,6 +1153,16 @@ nvo_mcast_stop__(struct nvo_mcast *mc)
     }
     nvo_timer_stop(&mc->tick);
     nvo_timer_stop(&mc->qtick);
+    for (uint32_t i = 0; mc->sw && i < nvo_net_n_nodes(mc->net); i++) {
+        if (mc->sw[i]) {
+            GHashTableIter it;
+            gpointer k, v;
+            g_hash_table_iter_init(&it, mc->sw[i]->sg);
+            while (g_hash_table_iter_next(&it, &k, &v)) {
+                nvo_timer_stop(&((struct mc_sg *) v)->rst);
+            }
+        }
+    }
     for (uint32_t i = 0; mc->host && i < nvo_net_n_nodes(mc->net); i++) {
         struct mc_host *h = mc->host[i];
         if (h && h->pending != NVO_EVENT_NONE) {
@@ -904,6 +1358,12 @@ nvo_mcast_state_entries(const struct nvo_net *net)
         }
     }
     return sum;
+}
+
+size_t
+nvo_mcast_sg_entry_size(void)
+{
+    return sizeof(struct mc_sg);
 }
 
 const struct nvo_mcast_cfg *

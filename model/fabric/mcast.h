@@ -38,12 +38,27 @@
  * goes to (oifs(*,G) + upstream) minus the incoming interface; a switch
  * without (*,G) state sends it toward the RP (upstream) unless it came
  * from there; what is left with no interface ends there ("absorbed", a
- * local delivery for conservation).  PIM-SM differs in state only: the
- * first-hop switch of a source (its DR) and the RP keep an (S,G) entry
- * per source and group (what a DR registering a source and an RP
- * receiving its Registers create); Register encapsulation itself, the
- * RP's SPT join and the receivers' SPT switchover are not modelled.  See
- * docs/multicast.md, Scope and Limitations. */
+ * local delivery for conservation).  That is BIDIR-PIM's forwarding.
+ *
+ * PIM-SM (RFC 7761 4.4) registers sources: the first-hop switch of a
+ * source (its DR) creates (S,G) state at the source's first packet,
+ * forwards it to its own (*,G) receivers and encapsulates it in a
+ * Register, unicast to the RP.  The RP decapsulates it and sends it down
+ * the shared tree, and joins (S,G) toward the source (an (S,G) Join hop
+ * by hop to the DR); once native (S,G) data arrives on that tree the RP
+ * sends the DR a Register-Stop, and Registers that still arrive are
+ * dropped and answered with one (so is every Register when the RP has no
+ * receivers).  The DR stops encapsulating for Register_Suppression_Time
+ * (60 s) less Register_Probe_Time (5 s), then sends a Null-Register,
+ * which the RP answers with a Register-Stop, and resumes encapsulating if
+ * none came within 5 s.  Data of (S,G) is forwarded on the (S,G)
+ * interfaces plus the (*,G) ones when it arrives on the RPF port toward
+ * S (or decapsulated at the RP); a switch with (S,G) state drops S's
+ * packets arriving elsewhere (the RPF check: counted rpf_fail); a switch
+ * without it forwards (*,G) data only from its upstream toward the RP.
+ * The receivers' last-hop switches do not switch to the shortest-path
+ * tree (no SPT switchover).  See docs/multicast.md, Scope and
+ * Limitations. */
 #ifndef NVO_MCAST_H
 #define NVO_MCAST_H
 
@@ -82,6 +97,17 @@ struct nvo_mcast_sw_stats {
     uint64_t no_state;          /* of data_rx: sent toward the RP without
                                  * (*,G) state */
     uint64_t absorbed;          /* of data_rx: no interface left */
+    uint64_t rpf_fail;          /* of data_rx: PIM-SM, S's packet off its
+                                 * RPF port: dropped */
+    uint64_t register_tx;       /* PIM-SM DR: Registers with data sent */
+    uint64_t null_register_tx;  /* ... Null-Registers (probes) sent */
+    uint64_t register_too_big;  /* ... data that a Register cannot carry */
+    uint64_t register_stop_rx;  /* ... Register-Stops received */
+    uint64_t register_rx;       /* PIM-SM RP: Registers with data */
+    uint64_t null_register_rx;  /* ... Null-Registers received */
+    uint64_t register_dropped;  /* ... Registers whose data it dropped
+                                 * (SPT bit set, or no receivers) */
+    uint64_t register_stop_tx;  /* ... Register-Stops sent */
     uint64_t query_tx;          /* IGMP General Queries sent */
 };
 
@@ -102,6 +128,10 @@ int nvo_mcast_attach(struct nvo_net *, const struct nvo_mcast_cfg *);
 /* RFC 7761 4.11 defaults: Hello_Period 30 s, t_periodic 60 s. */
 #define NVO_MCAST_HELLO_PERIOD (30 * NVO_SEC)
 #define NVO_MCAST_JOIN_PERIOD (60 * NVO_SEC)
+/* RFC 7761 4.11: Register_Suppression_Time 60 s, Register_Probe_Time 5 s
+ * (no jitter: the Register-Stop timer is 55 s). */
+#define NVO_MCAST_REGISTER_SUPPRESSION (60 * NVO_SEC)
+#define NVO_MCAST_REGISTER_PROBE (5 * NVO_SEC)
 
 /* For net.c: builds the state and sends the Hellos (at start), stops the
  * periodic timer (at stop), frees. */
@@ -155,6 +185,10 @@ int nvo_mcast_entry(const struct nvo_net *, uint32_t node, uint32_t group,
 
 /* Sum of (*,G) and (S,G) entries over the switches. */
 uint64_t nvo_mcast_state_entries(const struct nvo_net *);
+
+/* Bytes of one (S,G) entry without its interface array (memory type
+ * "mcast-s-g" counts this per entry plus the arrays, 2 bytes a port). */
+size_t nvo_mcast_sg_entry_size(void);
 
 const struct nvo_mcast_cfg *nvo_mcast_cfg(const struct nvo_net *);
 

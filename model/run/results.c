@@ -470,7 +470,9 @@ mcast_switch_copies__(const struct nvo_net *net)
     uint64_t sum = 0;
     for (uint32_t i = 0; net->mcast && i < nvo_net_n_nodes(net); i++) {
         const struct nvo_mcast_sw_stats *s = nvo_mcast_stats(net, i);
-        sum += s ? s->copies : 0;
+        /* A Register carrying data is a BUM frame a switch put on a
+         * link too. */
+        sum += s ? s->copies + s->register_tx : 0;
     }
     return sum;
 }
@@ -522,6 +524,15 @@ write_mcast__(xmlTextWriterPtr w, const struct nvo_sim *sim)
         attr_u64__(w, "bum-copies", s->copies);
         attr_u64__(w, "no-state", s->no_state);
         attr_u64__(w, "absorbed", s->absorbed);
+        attr_u64__(w, "rpf-fail", s->rpf_fail);
+        attr_u64__(w, "registers-sent", s->register_tx);
+        attr_u64__(w, "null-registers-sent", s->null_register_tx);
+        attr_u64__(w, "registers-too-big", s->register_too_big);
+        attr_u64__(w, "register-stops-received", s->register_stop_rx);
+        attr_u64__(w, "registers-received", s->register_rx);
+        attr_u64__(w, "null-registers-received", s->null_register_rx);
+        attr_u64__(w, "registers-dropped", s->register_dropped);
+        attr_u64__(w, "register-stops-sent", s->register_stop_tx);
         xmlTextWriterEndElement(w);
     }
     xmlTextWriterEndElement(w);

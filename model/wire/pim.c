@@ -1,4 +1,5 @@
-/* pim.c: PIMv2 Hello and Join/Prune encode / decode (see pim.h). */
+/* pim.c: PIMv2 Hello, Join/Prune, Register and Register-Stop encode /
+ * decode (see pim.h). */
 #include "wire/pim.h"
 
 #include <errno.h>
@@ -150,4 +151,92 @@ nvo_pim_frame(struct nvo_pkt *p, const uint8_t src_mac[6], uint32_t src_ip,
     p->l3_ofs = (uint16_t) (p->l2_ofs + NVO_ETH_LEN);
     p->l4_ofs = (uint16_t) (p->l3_ofs + NVO_IPV4_LEN);
     return eth + NVO_ETH_LEN + NVO_IPV4_LEN;
+}
+
+uint8_t *
+nvo_pim_unicast_frame(struct nvo_pkt *p, const uint8_t src_mac[6],
+                      uint32_t src_ip, uint32_t dst_ip, uint8_t tos,
+                      size_t len, uint32_t virtual_len)
+{
+    if (len + virtual_len > UINT16_MAX - NVO_IPV4_LEN
+        || nvo_pkt_tailroom(p) < NVO_ETH_LEN + NVO_IPV4_LEN + len) {
+        return NULL;
+    }
+    uint8_t *eth = nvo_pkt_put(p, (uint32_t) (NVO_ETH_LEN + NVO_IPV4_LEN
+                                              + len));
+    memset(eth, 0, 6);
+    memcpy(eth + 6, src_mac, 6);
+    nvo_wr16(eth + 12, NVO_ETH_TYPE_IPV4);
+    struct nvo_ipv4_info ip = {
+        .tos = tos,
+        .tot_len = (uint16_t) (NVO_IPV4_LEN + len + virtual_len),
+        .ttl = NVO_PIM_UNICAST_TTL, .proto = NVO_IPPROTO_PIM,
+        .src = src_ip, .dst = dst_ip,
+    };
+    nvo_ipv4_encode(eth + NVO_ETH_LEN, &ip);
+    p->payload_size = virtual_len;
+    p->l2_ofs = (uint16_t) (eth - p->base);
+    p->l3_ofs = (uint16_t) (p->l2_ofs + NVO_ETH_LEN);
+    p->l4_ofs = (uint16_t) (p->l3_ofs + NVO_IPV4_LEN);
+    return eth + NVO_ETH_LEN + NVO_IPV4_LEN;
+}
+
+void
+nvo_pim_register_encode(void *buf, uint32_t flags)
+{
+    uint8_t *b = buf;
+    header__(b, NVO_PIM_REGISTER);
+    nvo_wr32(b + 4, flags & (NVO_PIM_REG_B | NVO_PIM_REG_N));
+    nvo_wr16(b + 2, nvo_inet_csum(b, NVO_PIM_REGISTER_LEN));
+}
+
+int
+nvo_pim_register_decode(const void *buf, size_t len, uint32_t *flags,
+                        const uint8_t **inner)
+{
+    const uint8_t *b = buf;
+    if (len < NVO_PIM_REGISTER_LEN + NVO_IPV4_LEN
+        || (b[0] >> 4) != NVO_PIM_VERSION || (b[0] & 0xf) != NVO_PIM_REGISTER
+        || nvo_inet_csum(b, NVO_PIM_REGISTER_LEN) != 0
+        || (b[NVO_PIM_REGISTER_LEN] >> 4) != 4) {
+        return EBADMSG;
+    }
+    *flags = nvo_rd32(b + 4) & (NVO_PIM_REG_B | NVO_PIM_REG_N);
+    *inner = b + NVO_PIM_REGISTER_LEN;
+    return 0;
+}
+
+void
+nvo_pim_register_stop_encode(void *buf, uint32_t group, uint32_t source)
+{
+    uint8_t *b = buf;
+    memset(b, 0, NVO_PIM_REGISTER_STOP_LEN);
+    header__(b, NVO_PIM_REGISTER_STOP);
+    uint8_t *o = b + NVO_PIM_HDR_LEN;
+    o[0] = 1;                           /* Encoded-Group: IPv4 */
+    o[1] = 0;
+    o[2] = 0;
+    o[3] = 32;
+    nvo_wr32(o + 4, group);
+    o += 8;
+    o[0] = 1;                           /* Encoded-Unicast: IPv4 */
+    o[1] = 0;
+    nvo_wr32(o + 2, source);
+    nvo_wr16(b + 2, nvo_inet_csum(b, NVO_PIM_REGISTER_STOP_LEN));
+}
+
+int
+nvo_pim_register_stop_decode(const void *buf, size_t len, uint32_t *group,
+                             uint32_t *source)
+{
+    const uint8_t *b = buf;
+    uint8_t type;
+    if (nvo_pim_decode_header(b, len, &type) || type != NVO_PIM_REGISTER_STOP
+        || len < NVO_PIM_REGISTER_STOP_LEN || b[4] != 1 || b[5] != 0
+        || b[12] != 1 || b[13] != 0) {
+        return EBADMSG;
+    }
+    *group = nvo_rd32(b + 8);
+    *source = nvo_rd32(b + 14);
+    return 0;
 }

@@ -19,8 +19,17 @@
  * group), the numbers of joined and pruned sources, and an
  * Encoded-Source address each (flags S W R, mask length 32, address).
  * A (*,G) join is a joined source with S, W and R set whose address is
- * the RP's (4.9.5.1).  Scope: no Register, Register-Stop, Assert,
- * Bootstrap, DF election (RFC 5015) messages. */
+ * the RP's (4.9.5.1); an (S,G) join has S set and W, R clear.
+ *
+ * Register (4.9.3): unicast from a source's DR to the RP; after the PIM
+ * header a 32-bit word with the Border (B) and Null-Register (N) bits,
+ * then the multicast data packet from its IPv4 header on (a Null-Register:
+ * only a dummy IPv4 header of the source and group, no data).  Its
+ * checksum covers the PIM header and that word only (8 bytes), not the
+ * data.  Register-Stop (4.9.4): unicast from the RP to the DR, an
+ * Encoded-Group address and an Encoded-Unicast source address.
+ * Scope: no Assert, Bootstrap, Candidate-RP, DF election (RFC 5015)
+ * messages. */
 #ifndef NVO_WIRE_PIM_H
 #define NVO_WIRE_PIM_H
 
@@ -32,6 +41,8 @@
 #define NVO_PIM_ALL_ROUTERS     0xe000000du     /* 224.0.0.13 */
 #define NVO_PIM_VERSION         2
 #define NVO_PIM_HELLO           0
+#define NVO_PIM_REGISTER        1
+#define NVO_PIM_REGISTER_STOP   2
 #define NVO_PIM_JOIN_PRUNE      3
 #define NVO_PIM_HDR_LEN         4
 #define NVO_PIM_HELLO_LEN       (4 + 6 + 8 + 8)
@@ -41,6 +52,11 @@
 #define NVO_PIM_HELLO_HOLDTIME  105     /* s */
 #define NVO_PIM_JP_HOLDTIME     210     /* s */
 #define NVO_PIM_JP_MAX_GROUPS   255     /* the 8-bit count */
+#define NVO_PIM_REGISTER_LEN    8       /* header + B/N word, before data */
+#define NVO_PIM_REGISTER_STOP_LEN (4 + 8 + 6)
+#define NVO_PIM_REG_B 0x80000000u       /* Border bit */
+#define NVO_PIM_REG_N 0x40000000u       /* Null-Register bit */
+#define NVO_PIM_UNICAST_TTL     64      /* Register / Register-Stop */
 
 /* Encoded-Source flags (4.9.1). */
 #define NVO_PIM_SRC_S 0x04              /* sparse */
@@ -95,5 +111,38 @@ int nvo_pim_jp_decode(const void *buf, size_t len, uint32_t *upstream,
  * packet's l2 / l3 / l4 offsets. */
 uint8_t *nvo_pim_frame(struct nvo_pkt *p, const uint8_t src_mac[6],
                        uint32_t src_ip, size_t len);
+
+/* Builds a unicast PIM frame into 'p' (empty, with room): Ethernet from
+ * 'src_mac' (destination MAC zero: the sender's forwarding writes it),
+ * a 20-byte IPv4 header (TTL NVO_PIM_UNICAST_TTL, TOS 'tos', protocol
+ * 103) from 'src_ip' to 'dst_ip' whose total length counts 'len' real
+ * bytes and 'virtual_len' bytes of virtual payload after them.  Returns
+ * where the caller writes the 'len' bytes (NULL: no room) and sets the
+ * packet's offsets and payload_size. */
+uint8_t *nvo_pim_unicast_frame(struct nvo_pkt *p, const uint8_t src_mac[6],
+                               uint32_t src_ip, uint32_t dst_ip, uint8_t tos,
+                               size_t len, uint32_t virtual_len);
+
+/* Writes a Register's first NVO_PIM_REGISTER_LEN bytes (the data follows
+ * them, written by the caller), flags NVO_PIM_REG_N for a Null-Register;
+ * the checksum covers these 8 bytes. */
+void nvo_pim_register_encode(void *buf, uint32_t flags);
+
+/* Decodes the Register of 'len' real bytes at 'buf': 0, *flags and
+ * *inner (the data's IPv4 header, at least 20 bytes of it), or EBADMSG
+ * (not a v2 Register, a bad checksum over its 8 bytes, no IPv4 header
+ * after them). */
+int nvo_pim_register_decode(const void *buf, size_t len, uint32_t *flags,
+                            const uint8_t **inner);
+
+/* Writes a Register-Stop (NVO_PIM_REGISTER_STOP_LEN bytes) for 'group'
+ * and 'source'. */
+void nvo_pim_register_stop_encode(void *buf, uint32_t group,
+                                  uint32_t source);
+
+/* Decodes a Register-Stop: 0, *group and *source, or EBADMSG (not a v2
+ * Register-Stop, a bad checksum, not IPv4, truncated). */
+int nvo_pim_register_stop_decode(const void *buf, size_t len,
+                                 uint32_t *group, uint32_t *source);
 
 #endif /* NVO_WIRE_PIM_H */
