@@ -19,6 +19,7 @@
 #include <glib.h>
 
 #include "ctrl/evpn.h"
+#include "fabric/mcast.h"
 #include "fabric/net.h"
 #include "overlay/pe_node.h"
 #include "testutil.h"
@@ -81,6 +82,10 @@ struct msg {
 };
 
 static const uint32_t vnis[MAX_VNIS] = { 5000, 5001, 5002 };
+
+/* For the next world_build(): multicast on the net (PIM-SM, RP spine 0)
+ * and VNI v flooding to group mcast_base + v (0: ingress replication). */
+static uint32_t mcast_base;
 
 static void
 deliver_msg(void *arg)
@@ -250,6 +255,11 @@ world_build(struct world *w, int n, bool hosts[MAX_PES][MAX_VNIS],
         ck_assert_int_eq(nvo_net_add_link(w->net, nvo_pe_node_index(w->pe[i]),
                                           (uint32_t) leaf[i % 2], &l), 0);
     }
+    if (mcast_base) {
+        struct nvo_mcast_cfg mc = { .pim = NVO_MCAST_PIM_SM,
+                                    .rp = (uint32_t) spine[0] };
+        ck_assert_int_eq(nvo_mcast_attach(w->net, &mc), 0);
+    }
     ck_assert_int_eq(nvo_net_finalize(w->net), 0);
     for (int i = 0; i < n; i++) {
         for (int v = 0; v < MAX_VNIS; v++) {
@@ -259,6 +269,11 @@ world_build(struct world *w, int n, bool hosts[MAX_PES][MAX_VNIS],
             }
             ck_assert_int_eq(nvo_pe_node_add_tenant(w->pe[i], vnis[v],
                                                     &w->tenant[i][v]), 0);
+            if (mcast_base) {
+                ck_assert_int_eq(nvo_pe_node_set_mcast_group(
+                                     w->pe[i], w->tenant[i][v],
+                                     mcast_base + (uint32_t) v), 0);
+            }
             if (!no_vms) {
                 uint8_t mac[6];
                 uint32_t vm;
@@ -448,6 +463,53 @@ START_TEST(imet_flood_lists)
         }
         world_destroy(&w);
     }
+}
+END_TEST
+
+/* Multicast flooding (PIM-SM): 3 PEs x 2 VNIs, each IMET's PMSI is type
+ * 4 with the PE's address and the VNI's group (239.1.1.1 + v), label the
+ * VNI; 3 x 2 = 6 advertised, (n - 1) x V = 4 received per PE; no flood
+ * list (0 PEs), and a broadcast is one copy, to the group. */
+START_TEST(imet_multicast)
+{
+    bool h[MAX_PES][MAX_VNIS];
+    all_hosts(h, 3, 2);
+    struct nvo_evpn_cfg cfg;
+    nvo_evpn_cfg_default(&cfg);
+    cfg.flood = NVO_EVPN_FLOOD_PIM_SM;
+    struct world w;
+    mcast_base = 0xef010101u;
+    world_build(&w, 3, h, &cfg, NULL, 0, false);
+    mcast_base = 0;
+    settle(&w);
+    ck_assert_uint_eq(SUM(&w, type3_advertised), 6);
+    for (int i = 0; i < 3; i++) {
+        ck_assert_uint_eq(nvo_evpn_counters(w.ev[i])->type3_received, 4);
+        for (int v = 0; v < 2; v++) {
+            ck_assert_uint_eq(nvo_evpn_flood_size(w.ev[i], w.tenant[i][v]),
+                              0);
+        }
+    }
+    int n = 0;
+    for (guint k = 0; k < w.log->len; k++) {
+        const struct rec *x = &g_array_index(w.log, struct rec, k);
+        if (x->r.type != NVO_EVPN_IMET) {
+            continue;
+        }
+        uint32_t v = (uint32_t) (n % 2);  /* each PE: tenant 0, then 1 */
+        ck_assert_uint_eq(x->pmsi.type, NVO_PMSI_PIM_SM);
+        ck_assert_uint_eq(x->pmsi.id_len, 8);
+        ck_assert_uint_eq(nvo_rd32(x->pmsi.id),
+                          nvo_evpn_router_id(w.ev[x->pe]));
+        ck_assert_uint_eq(nvo_rd32(x->pmsi.id + 4), 0xef010101u + v);
+        ck_assert_uint_eq(x->pmsi.label, 5000 + v);
+        n++;
+    }
+    ck_assert_int_eq(n, 6);
+    uint8_t bc[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+    vm_udp(&w, 0, 0, 0, bc);
+    ck_assert_uint_eq(nvo_pe_node_counters(w.pe[0])->bum_copies, 1);
+    world_destroy(&w);
 }
 END_TEST
 
@@ -851,9 +913,20 @@ START_TEST(mobility_tie_lowest_originator)
                      0);
     ck_assert_int_eq(nvo_pe_node_add_vm(w.pe[0], w.tenant[0][0], mac, 0, &vm),
                      0);
-    settle(&w);
-    ck_assert_uint_lt(nvo_evpn_router_id(w.ev[0]), nvo_evpn_router_id(w.ev[2]));
     uint64_t mm = nvo_mac_from_bytes(mac);
+    /* At 1.5 ms PE 1 has both routes (PE 2's withdrawal comes at 2 ms):
+     * the tie already points it at PE 0. */
+    run_to(&w, nvo_engine_now(w.e) + 1500 * NVO_US);
+    const struct nvo_mac_entry *e1 =
+        nvo_mac_table_lookup(nvo_pe_node_mac_table(w.pe[1]), 5000, mm,
+                             nvo_engine_now(w.e));
+    ck_assert_ptr_nonnull(e1);
+    ck_assert_uint_eq(e1->loc, nvo_pe_node_index(w.pe[0]));
+    ck_assert_uint_eq(nvo_evpn_counters(w.ev[1])->type2_received, 2);
+    ck_assert_uint_eq(nvo_evpn_counters(w.ev[1])->type2_unreach, 0);
+    settle(&w);
+    ck_assert_uint_eq(nvo_evpn_counters(w.ev[1])->type2_unreach, 1);
+    ck_assert_uint_lt(nvo_evpn_router_id(w.ev[0]), nvo_evpn_router_id(w.ev[2]));
     ck_assert_int_eq(nvo_evpn_local_seq(w.ev[0], 5000, mm), 0);
     ck_assert_int_eq(nvo_evpn_local_seq(w.ev[2], 5000, mm), -1);
     ck_assert_uint_eq(nvo_evpn_counters(w.ev[2])->withdrawn_mobility, 1);
@@ -1051,6 +1124,7 @@ main(void)
     TCase *tc = tcase_create("evpn");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, imet_flood_lists);
+    tcase_add_test(tc, imet_multicast);
     tcase_add_test(tc, type2_routes_and_install);
     tcase_add_test(tc, attribute_bytes);
     tcase_add_test(tc, mobility_sequence);
