@@ -37,8 +37,8 @@
  *   - type 3 with ingress replication: the originator's PE joins the
  *     VNI's flood list; its withdrawal takes it out.  The flood list is
  *     exactly the PEs whose IMET routes were received, in node order.
- * Data-plane learning of remote MACs is turned off on the PE (RFC 8365
- * 7: remote MACs come from BGP); local learning stays.
+ * Data-plane learning of remote MACs is turned off on the PE (with EVPN
+ * remote MACs come from BGP); local learning stays.
  *
  * MAC mobility (RFC 7432 15): a MAC that appears locally while a remote
  * route has sequence s is advertised with s + 1; a received route with a

@@ -364,7 +364,7 @@ uint64_t nvo_pe_node_wire_cost(struct nvo_pe_node *, uint32_t tenant,
  *    answered it (ARP suppression): it is counted in ctrl_answered and
  *    freed, not flooded.
  * With learn_remote false the PE no longer learns MACs from decapsulated
- * frames (RFC 8365 7: remote MACs come from BGP); local learning stays.
+ * frames (with EVPN, remote MACs come from BGP); local learning stays.
  * A NULL ops clears the hooks (and learn_remote is true again). */
 struct nvo_pe_ctrl_ops {
     void (*local_learned)(void *ctx, struct nvo_pe_node *, uint32_t tenant,
