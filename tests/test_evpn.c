@@ -21,10 +21,12 @@
 #include "ctrl/evpn.h"
 #include "fabric/mcast.h"
 #include "fabric/net.h"
+#include "io/pcap_out.h"
 #include "overlay/pe_node.h"
 #include "testutil.h"
 #include "traffic/vm_arp.h"
 #include "wire/bgp_attr.h"
+#include "wire/bgp_pack.h"
 #include "wire/wire.h"
 
 #define MAX_PES 6
@@ -1094,6 +1096,178 @@ START_TEST(learned_move_ages)
 }
 END_TEST
 
+/* ---- tshark on the UPDATEs of the routes --------------------------------- */
+
+static void
+require_tshark(void)
+{
+    FILE *f = popen("tshark -v 2>/dev/null", "r");
+    char buf[256] = "";
+    bool ok = f && fgets(buf, sizeof buf, f) && strstr(buf, "TShark");
+    if (f) {
+        while (fgets(buf, sizeof buf, f)) {
+        }
+        ok = pclose(f) == 0 && ok;
+    }
+    ck_assert_msg(ok, "tshark is not installed or does not run (Debian: "
+                  "apt-get install tshark)");
+}
+
+static size_t
+run_tshark(const char *path, const char *args, char lines[][1024],
+           size_t max)
+{
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "tshark -r '%s' %s 2>/dev/null", path, args);
+    FILE *f = popen(cmd, "r");
+    ck_assert_ptr_nonnull(f);
+    size_t n = 0;
+    static char dummy[1024];
+    while (fgets(n < max ? lines[n] : dummy, 1024, f)) {
+        if (n < max) {
+            lines[n][strcspn(lines[n], "\n")] = 0;
+            for (char *q = lines[n]; *q; q++) {
+                *q = *q == '\t' ? '|' : *q;
+            }
+        }
+        n++;
+    }
+    int status = pclose(f);
+    ck_assert_msg(status == 0, "tshark failed (status %d): %s", status, cmd);
+    return n;
+}
+
+/* Record 'x' as one UPDATE (nvo_bgp_pack_evpn) in a TCP 179 frame. */
+static void
+write_update(struct world *w, struct nvo_pcap_out *out, uint32_t *seq,
+             const struct rec *x, nvo_time_t t)
+{
+    struct nvo_bgp_attrs a;
+    memset(&a, 0, sizeof a);
+    if (x->adv) {
+        a.present = x->present;
+        a.local_pref = x->local_pref;
+        a.ext_comm = &x->ec[0][0];
+        a.n_ext_comm = x->n_ec;
+        a.pmsi = x->pmsi;
+        a.mp_afi = x->mp_afi;
+        a.mp_safi = x->mp_safi;
+        a.mp_nh_len = x->mp_nh_len;
+        memcpy(a.mp_nh, x->mp_nh, 4);
+    }
+    struct nvo_bgp_msgs m;
+    ck_assert_int_eq(nvo_bgp_pack_evpn(&a, !x->adv, &x->r, 1, 4096, &m), 0);
+    ck_assert_uint_eq(m.n, 1);
+    size_t len = m.len;
+    struct nvo_pkt *p = nvo_pkt_alloc(&w->net->pool, 64,
+                                      (uint32_t) len + 128);
+    struct nvo_frame_spec s = {
+        .src_mac = { 0x02, 0, 0, 0, 0, 1 }, .dst_mac = { 0x02, 0, 0, 0, 0, 2 },
+        .src_ip4 = nvo_evpn_router_id(w->ev[x->pe]), .dst_ip4 = 0x0aff0001,
+        .tos = 0xc0, .proto = NVO_IPPROTO_TCP, .sport = 40000, .dport = 179,
+        .tcp_seq = *seq, .tcp_ack = 1, .tcp_flags = NVO_TCP_ACK | NVO_TCP_PSH,
+    };
+    p->payload_size = (uint32_t) len;
+    ck_assert_int_eq(nvo_wire_build_frame(p, &s), 0);
+    p->payload_size = 0;
+    memcpy(nvo_pkt_put(p, (uint32_t) len), m.buf, len);
+    uint8_t *l3 = p->data + NVO_ETH_LEN, *l4 = l3 + NVO_IPV4_LEN;
+    nvo_wr16(l4 + 16, 0);
+    nvo_wr16(l4 + 16, nvo_l4_csum(l3, NVO_IPPROTO_TCP, l4,
+                                  NVO_TCP_LEN + len,
+                                  (uint32_t) (NVO_TCP_LEN + len)));
+    ck_assert_int_eq(nvo_pcap_out_write(out, t, p), 0);
+    *seq += (uint32_t) len;
+    nvo_pkt_free(p);
+    nvo_bgp_msgs_free(&m);
+}
+
+/* PE 0 (node 4: router id 10.0.0.5, RDs 00 01 0a 00 00 05 00 0t) of 2
+ * PEs with VNIs 5000 and 5001, MAC+IP and MAC-only routes; then VM
+ * (1, 0)'s MAC appears on PE 0 (sequence 1) and is removed (two
+ * withdrawals).  Every call of PE 0 on the bus, packed as an UPDATE,
+ * decodes in tshark to the route type, RD, MAC, IP, VNI (the PMSI's for
+ * an IMET), mobility sequence, PMSI type 6 and address, tunnel type 8
+ * and RT 65000:VNI; a withdrawal (no Encapsulation community) shows its
+ * label field as an MPLS label, 5000 >> 4 = 312.  No malformed frame. */
+START_TEST(tshark_decodes_updates)
+{
+    require_tshark();
+    bool h[MAX_PES][MAX_VNIS];
+    all_hosts(h, 2, 2);
+    struct nvo_evpn_cfg cfg;
+    nvo_evpn_cfg_default(&cfg);
+    cfg.mac_only = true;
+    struct world w;
+    world_build(&w, 2, h, &cfg, NULL, 0, false);
+    settle(&w);
+    ck_assert_uint_eq(nvo_evpn_router_id(w.ev[0]), 0x0a000005u);
+    uint8_t mac[6];
+    vm_mac(1, 0, mac);
+    uint32_t vm;
+    ck_assert_int_eq(nvo_pe_node_add_vm(w.pe[0], w.tenant[0][0], mac,
+                                        vm_ip(1, 0), &vm), 0);
+    settle(&w);
+    ck_assert_int_eq(nvo_pe_node_remove_vm(w.pe[0], w.tenant[0][0], vm), 0);
+    settle(&w);
+
+    char *dir = nvo_test_tmpdir("evpn");
+    char path[1024];
+    snprintf(path, sizeof path, "%s/evpn.pcap", dir);
+    struct nvo_pcap_out *out;
+    char err[256];
+    ck_assert_int_eq(nvo_pcap_out_open(path, 0, &out, err, sizeof err), 0);
+    uint32_t seq = 1, n_frames = 0;
+    for (guint i = 0; i < w.log->len; i++) {
+        const struct rec *x = &g_array_index(w.log, struct rec, i);
+        if (x->pe == 0) {
+            write_update(&w, out, &seq, x, (nvo_time_t) (i + 1) * NVO_US);
+            n_frames++;
+        }
+    }
+    ck_assert_int_eq(nvo_pcap_out_close(out, err, sizeof err), 0);
+    ck_assert_uint_eq(n_frames, 10);
+
+    static char lines[16][1024];
+    size_t n = run_tshark(path,
+        "-T fields -E separator=/t -E occurrence=a -E aggregator=, "
+        "-e bgp.type -e bgp.evpn.nlri.rt -e bgp.evpn.nlri.rd "
+        "-e bgp.evpn.nlri.mac_addr -e bgp.evpn.nlri.ip.addr "
+        "-e bgp.evpn.nlri.vni -e bgp.evpn.nlri.mpls_ls1 "
+        "-e bgp.ext_com_evpn.mmac.seq "
+        "-e bgp.update.path_attribute.pmsi.tunnel.type "
+        "-e bgp.update.path_attribute.pmsi.ingress_rep_ip "
+        "-e bgp.ext_com.tunnel_type -e bgp.ext_com.value_as2 "
+        "-e bgp.ext_com.value_an4", lines, 16);
+    ck_assert_uint_eq(n, 10);
+    /* type|route type|RD|MAC|IP|VNI|MPLS label|seq|PMSI|IR IP|tunnel|
+     * RT AS|RT number */
+    static const char *const want[10] = {
+        "2|3|00010a0000050001||10.0.0.5|5000|||6|10.0.0.5|8|65000|5000",
+        "2|2|00010a0000050001|02:00:00:00:00:10|10.0.0.1|5000|||||8|65000|5000",
+        "2|2|00010a0000050001|02:00:00:00:00:10||5000|||||8|65000|5000",
+        "2|3|00010a0000050002||10.0.0.5|5001|||6|10.0.0.5|8|65000|5001",
+        "2|2|00010a0000050002|02:00:00:00:01:20|10.0.1.1|5001|||||8|65000|5001",
+        "2|2|00010a0000050002|02:00:00:00:01:20||5001|||||8|65000|5001",
+        "2|2|00010a0000050001|02:00:00:00:00:11|10.0.0.2|5000||1|||8|65000|5000",
+        "2|2|00010a0000050001|02:00:00:00:00:11||5000||1|||8|65000|5000",
+        "2|2|00010a0000050001|02:00:00:00:00:11|10.0.0.2||312||||||",
+        "2|2|00010a0000050001|02:00:00:00:00:11|||312||||||",
+    };
+    for (size_t i = 0; i < 10; i++) {
+        ck_assert_msg(!strcmp(lines[i], want[i]),
+                      "frame %zu: tshark says\n%s\nwant\n%s", i + 1,
+                      lines[i], want[i]);
+    }
+    n = run_tshark(path, "-Y '_ws.malformed || _ws.expert.severity >= warning'"
+                   " -T fields -e frame.number", lines, 16);
+    ck_assert_uint_eq(n, 0);
+    remove(path);
+    nvo_test_rmdir(dir);
+    world_destroy(&w);
+}
+END_TEST
+
 START_TEST(bad_input)
 {
     bool h[MAX_PES][MAX_VNIS];
@@ -1134,6 +1308,7 @@ main(void)
     tcase_add_test(tc, withdraw_on_aging);
     tcase_add_test(tc, learned_move_ages);
     tcase_add_test(tc, bad_input);
+    tcase_add_test(tc, tshark_decodes_updates);
     suite_add_tcase(s, tc);
     return nvo_test_run(s);
 }
