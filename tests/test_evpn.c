@@ -18,6 +18,7 @@
 
 #include <glib.h>
 
+#include "core/mem.h"
 #include "ctrl/evpn.h"
 #include "fabric/mcast.h"
 #include "fabric/net.h"
@@ -449,6 +450,28 @@ START_TEST(imet_flood_lists)
                                   (uint64_t) (n - 1));
             }
         }
+        /* PE 1's IMET of VNI 0 withdrawn at PE 0 (as its speaker would
+         * on losing PE 1): n - 2 left; advertised again: n - 1. */
+        const struct rec *im = NULL;
+        for (guint k = 0; k < w.log->len && !im; k++) {
+            const struct rec *x = &g_array_index(w.log, struct rec, k);
+            im = x->pe == 1 && x->r.type == NVO_EVPN_IMET ? x : NULL;
+        }
+        ck_assert_ptr_nonnull(im);
+        uint32_t rid1 = nvo_evpn_router_id(w.ev[1]);
+        nvo_evpn_route_in(w.ev[0], &im->r, NULL, rid1);
+        ck_assert_uint_eq(nvo_evpn_flood_size(w.ev[0], w.tenant[0][0]),
+                          (uint64_t) (n - 2));
+        ck_assert_uint_eq(nvo_evpn_counters(w.ev[0])->type3_unreach, 1);
+        struct nvo_bgp_attrs ra;
+        memset(&ra, 0, sizeof ra);
+        ra.present = im->present;
+        ra.ext_comm = &im->ec[0][0];
+        ra.n_ext_comm = im->n_ec;
+        ra.pmsi = im->pmsi;
+        nvo_evpn_route_in(w.ev[0], &im->r, &ra, rid1);
+        ck_assert_uint_eq(nvo_evpn_flood_size(w.ev[0], w.tenant[0][0]),
+                          (uint64_t) (n - 1));
         /* A broadcast from a VM added now on PE 0 (VNI 0): n - 1 copies,
          * one VM-less delivery each (no VMs elsewhere: drops NO_VM). */
         uint8_t mac[6], bc[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
@@ -553,6 +576,18 @@ START_TEST(type2_routes_and_install)
                               (i < 3 ? 2 : 1) * per);
             ck_assert_uint_eq(nvo_evpn_flood_size(w.ev[i], w.tenant[i][0]),
                               3);
+        }
+        /* Memory: one "evpn-mac" object per MAC a PE knows (its own
+         * and the imported remote ones), one "evpn-arp" binding per
+         * address (as many). */
+        nvo_mem_type tm = nvo_mem_type_register("evpn-mac");
+        nvo_mem_type ta = nvo_mem_type_register("evpn-arp");
+        for (int i = 0; i < 4; i++) {
+            const struct nvo_mem_acct *acct = &nvo_pe_node_base(w.pe[i])->mem;
+            ck_assert_uint_eq(nvo_mem_acct_get(acct, tm).objects,
+                              i < 3 ? 7 : 4);
+            ck_assert_uint_eq(nvo_mem_acct_get(acct, ta).objects,
+                              i < 3 ? 7 : 4);
         }
         /* The first unicast from PE 0's VM to PE 1's: known, remote
          * unicast, no flood; delivered to that one VM. */
@@ -824,6 +859,9 @@ START_TEST(mobility_sequence)
     ck_assert_uint_eq(nvo_evpn_counters(w.ev[1])->withdrawn_mobility, 1);
     ck_assert_uint_eq(nvo_evpn_counters(w.ev[2])->withdrawn_mobility, 0);
     ck_assert_uint_eq(SUM(&w, dup_alarms), 0);
+    /* Each move is seen at the 3 PEs: the new one (remote -> local), the
+     * old one (local -> remote) and PE 2 (one remote PE -> another). */
+    ck_assert_uint_eq(SUM(&w, moves), 9);
     /* The MAC Mobility community of the last one: 06 00 00 00 | 00 00 00
      * 03. */
     const struct rec *x = find_rec(&w, 1, NVO_EVPN_MAC_IP, 1);
@@ -1268,6 +1306,45 @@ START_TEST(tshark_decodes_updates)
 }
 END_TEST
 
+/* After nvo_evpn_destroy() nothing of the module stays counted. */
+START_TEST(memory_released)
+{
+    bool h[MAX_PES][MAX_VNIS];
+    all_hosts(h, 3, 2);
+    struct nvo_evpn_cfg cfg;
+    nvo_evpn_cfg_default(&cfg);
+    cfg.mac_only = true;
+    struct world w;
+    world_build(&w, 3, h, &cfg, NULL, 0, false);
+    settle(&w);
+    const char *names[] = { "evpn", "evpn-tenant", "evpn-mac", "evpn-route",
+                            "evpn-imet", "evpn-arp", "evpn-rd" };
+    const struct nvo_mem_acct *acct = &nvo_pe_node_base(w.pe[0])->mem;
+    /* 3 PEs x 2 VNIs x 1 VM: 6 MACs, 4 remote (2 routes each: MAC+IP
+     * and MAC only, in one 2-entry array), 2 x 2 IMETs in 2 arrays, 4
+     * received RDs (2 PEs x 2 VNIs). */
+    ck_assert_uint_eq(nvo_mem_acct_get(acct,
+                      nvo_mem_type_register("evpn-mac")).objects, 6);
+    ck_assert_uint_eq(nvo_mem_acct_get(acct,
+                      nvo_mem_type_register("evpn-route")).objects, 4);
+    ck_assert_uint_eq(nvo_mem_acct_get(acct,
+                      nvo_mem_type_register("evpn-imet")).objects, 2);
+    ck_assert_uint_eq(nvo_mem_acct_get(acct,
+                      nvo_mem_type_register("evpn-rd")).objects, 4);
+    for (int i = 0; i < 3; i++) {
+        nvo_evpn_destroy(w.ev[i]);
+        w.ev[i] = NULL;
+    }
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+        struct nvo_mem_count c =
+            nvo_mem_acct_get(acct, nvo_mem_type_register(names[k]));
+        ck_assert_uint_eq(c.objects, 0);
+        ck_assert_uint_eq(c.bytes, 0);
+    }
+    world_destroy(&w);
+}
+END_TEST
+
 START_TEST(bad_input)
 {
     bool h[MAX_PES][MAX_VNIS];
@@ -1307,6 +1384,7 @@ main(void)
     tcase_add_test(tc, arp_suppression);
     tcase_add_test(tc, withdraw_on_aging);
     tcase_add_test(tc, learned_move_ages);
+    tcase_add_test(tc, memory_released);
     tcase_add_test(tc, bad_input);
     tcase_add_test(tc, tshark_decodes_updates);
     suite_add_tcase(s, tc);

@@ -11,6 +11,7 @@
 #include <glib.h>
 
 #include "core/engine.h"
+#include "core/mem.h"
 #include "fabric/net.h"
 #include "overlay/mac_table.h"
 #include "wire/wire.h"
@@ -70,8 +71,13 @@ struct etenant {
     uint32_t n_flood;
 };
 
+/* Memory types (core/mem.h), counted in the PE node's account. */
+static nvo_mem_type mt_evpn, mt_tenant, mt_mac, mt_route, mt_imet, mt_arp,
+    mt_rd;
+
 struct nvo_evpn {
     struct nvo_pe_node *pe;
+    struct nvo_mem_acct *acct;  /* the PE node's */
     struct nvo_net *net;
     struct nvo_engine *engine;
     struct nvo_evpn_cfg cfg;
@@ -84,8 +90,9 @@ struct nvo_evpn {
     struct etenant *tenants;
     uint32_t n_tenants;
     GHashTable *macs;           /* struct emac (key its first fields) */
-    GHashTable *rd_vni;         /* received RD (uint64) -> VNI + 1 */
-    GHashTable *arp;            /* (vni << 32 | ip) -> MAC (uint64 *) */
+    GHashTable *rd_vni;         /* received RD: uint64_t[2] { RD, tenant }
+                                 * (key and value) */
+    GHashTable *arp;            /* uint64_t[2] { vni << 32 | ip, MAC } */
     uint64_t n_local_routes;
     struct nvo_evpn_counters c;
 };
@@ -249,10 +256,14 @@ arp_bind(struct nvo_evpn *ev, uint32_t vni, uint32_t ip4, uint64_t mac)
     if (!ip4) {
         return;
     }
-    uint64_t *k = g_new(uint64_t, 2);
-    k[0] = arp_key(vni, ip4);
+    uint64_t key = arp_key(vni, ip4);
+    uint64_t *k = g_hash_table_lookup(ev->arp, &key);
+    if (!k) {
+        k = nvo_mem_alloc(ev->acct, mt_arp, 2 * sizeof *k);
+        k[0] = key;
+        g_hash_table_add(ev->arp, k);
+    }
     k[1] = mac;
-    g_hash_table_replace(ev->arp, k, k);
 }
 
 /* Drops (vni, ip4) -> 'e''s MAC unless a local VM or a remote route of
@@ -272,9 +283,10 @@ arp_unbind(struct nvo_evpn *ev, const struct emac *e, uint32_t ip4)
         }
     }
     uint64_t k = arp_key(e->vni, ip4);
-    const uint64_t *v = g_hash_table_lookup(ev->arp, &k);
+    uint64_t *v = g_hash_table_lookup(ev->arp, &k);
     if (v && v[1] == e->mac) {
         g_hash_table_remove(ev->arp, &k);
+        nvo_mem_free(ev->acct, mt_arp, v, 2 * sizeof *v);
     }
 }
 
@@ -302,7 +314,7 @@ emac_get(struct nvo_evpn *ev, uint32_t tenant, uint32_t vni, uint64_t mac)
 {
     struct emac *e = emac_find(ev, vni, mac);
     if (!e) {
-        e = g_new0(struct emac, 1);
+        e = nvo_mem_alloc0(ev->acct, mt_mac, sizeof *e);
         e->vni = vni;
         e->mac = mac;
         e->tenant = tenant;
@@ -318,9 +330,10 @@ static void
 emac_free(gpointer p)
 {
     struct emac *e = p;
+    struct nvo_mem_acct *a = e->ev->acct;
     nvo_timer_stop(&e->age);
-    g_free(e->remote);
-    g_free(e);
+    nvo_mem_free(a, mt_route, e->remote, e->cap_remote * sizeof *e->remote);
+    nvo_mem_free(a, mt_mac, e, sizeof *e);
 }
 
 /* The route of 'e' with or without its IP. */
@@ -519,7 +532,10 @@ become_local(struct nvo_evpn *ev, struct emac *e, uint32_t vm, uint32_t ip4,
     e->vm = vm;
     e->ip4 = ip4;
     e->seq = b ? b->seq + 1 : 0;
-    e->inst_node = NONE;        /* the entry is local now (below) */
+    if (e->inst_node != NONE) {
+        ev->c.remote_removed++; /* the entry is local now (below) */
+        e->inst_node = NONE;
+    }
     if (configured) {
         (void) nvo_mac_table_remove(t, e->vni, e->mac);
         (void) nvo_mac_table_learn(t, e->vni, e->mac,
@@ -780,8 +796,10 @@ imet_in(struct nvo_evpn *ev, const struct nvo_evpn_route *r,
     } else {
         if (i == te->n_imet) {
             if (te->n_imet == te->cap_imet) {
-                te->cap_imet = te->cap_imet ? 2 * te->cap_imet : 4;
-                te->imet = g_renew(struct imet, te->imet, te->cap_imet);
+                uint32_t cap = te->cap_imet ? 2 * te->cap_imet : 4;
+                te->imet = nvo_mem_renew(ev->acct, mt_imet, struct imet,
+                                         te->imet, te->cap_imet, cap);
+                te->cap_imet = cap;
             }
             te->n_imet++;
         }
@@ -822,8 +840,10 @@ mac_in(struct nvo_evpn *ev, const struct nvo_evpn_route *r,
         }
         if (i == e->n_remote) {
             if (e->n_remote == e->cap_remote) {
-                e->cap_remote = e->cap_remote ? 2 * e->cap_remote : 2;
-                e->remote = g_renew(struct rroute, e->remote, e->cap_remote);
+                uint32_t cap = e->cap_remote ? 2 * e->cap_remote : 2;
+                e->remote = nvo_mem_renew(ev->acct, mt_route, struct rroute,
+                                          e->remote, e->cap_remote, cap);
+                e->cap_remote = cap;
             }
             e->n_remote++;
         }
@@ -856,10 +876,13 @@ nvo_evpn_route_in(struct nvo_evpn *ev, const struct nvo_evpn_route *r,
             ev->c.not_imported++;
             return;
         }
-        uint64_t *k = g_new(uint64_t, 2);
-        k[0] = rd;
+        uint64_t *k = g_hash_table_lookup(ev->rd_vni, &rd);
+        if (!k) {
+            k = nvo_mem_alloc(ev->acct, mt_rd, 2 * sizeof *k);
+            k[0] = rd;
+            g_hash_table_add(ev->rd_vni, k);
+        }
         k[1] = tenant;
-        g_hash_table_replace(ev->rd_vni, k, k);
     } else {
         if (t2) {
             ev->c.type2_unreach++;
@@ -891,8 +914,18 @@ nvo_evpn_create(struct nvo_pe_node *pe, const struct nvo_evpn_cfg *cfg,
         errno = EINVAL;
         return NULL;
     }
-    struct nvo_evpn *ev = g_new0(struct nvo_evpn, 1);
+    if (!mt_evpn) {
+        mt_evpn = nvo_mem_type_register("evpn");
+        mt_tenant = nvo_mem_type_register("evpn-tenant");
+        mt_mac = nvo_mem_type_register("evpn-mac");
+        mt_route = nvo_mem_type_register("evpn-route");
+        mt_imet = nvo_mem_type_register("evpn-imet");
+        mt_arp = nvo_mem_type_register("evpn-arp");
+        mt_rd = nvo_mem_type_register("evpn-rd");
+    }
+    struct nvo_evpn *ev = nvo_mem_alloc0(&n->mem, mt_evpn, sizeof *ev);
     ev->pe = pe;
+    ev->acct = &n->mem;
     ev->net = n->net;
     ev->engine = n->net->engine;
     ev->cfg = *cfg;
@@ -910,8 +943,8 @@ nvo_evpn_create(struct nvo_pe_node *pe, const struct nvo_evpn_cfg *cfg,
     ev->tunnel_type = nvo_evpn_tunnel_type(nvo_pe_node_encap(pe));
     ev->mpls = nvo_pe_node_encap(pe)->pop_cw != NULL;
     ev->macs = g_hash_table_new_full(emac_hash, emac_equal, NULL, emac_free);
-    ev->rd_vni = g_hash_table_new_full(u64_hash, u64_equal, NULL, g_free);
-    ev->arp = g_hash_table_new_full(u64_hash, u64_equal, NULL, g_free);
+    ev->rd_vni = g_hash_table_new(u64_hash, u64_equal);
+    ev->arp = g_hash_table_new(u64_hash, u64_equal);
     nvo_pe_node_set_ctrl_ops(pe, &evpn_hooks, ev, false);
     return ev;
 }
@@ -936,7 +969,7 @@ nvo_evpn_start(struct nvo_evpn *ev)
     ev->router_id = n->addr4;
     ev->started = true;
     ev->n_tenants = nt;
-    ev->tenants = g_new0(struct etenant, nt ? nt : 1);
+    ev->tenants = nvo_mem_new0(ev->acct, mt_tenant, struct etenant, nt);
     for (uint32_t t = 0; t < nt; t++) {
         struct etenant *te = &ev->tenants[t];
         te->vni = nvo_pe_node_vni(ev->pe, t);
@@ -987,13 +1020,25 @@ nvo_evpn_destroy(struct nvo_evpn *ev)
     }
     nvo_pe_node_set_ctrl_ops(ev->pe, NULL, NULL, true);
     g_hash_table_destroy(ev->macs);
-    g_hash_table_destroy(ev->rd_vni);
-    g_hash_table_destroy(ev->arp);
-    for (uint32_t t = 0; t < ev->n_tenants; t++) {
-        g_free(ev->tenants[t].imet);
+    /* Freeing only: the order does not matter. */
+    GHashTable *pairs[2] = { ev->rd_vni, ev->arp };
+    nvo_mem_type types[2] = { mt_rd, mt_arp };
+    for (int k = 0; k < 2; k++) {
+        GHashTableIter it;
+        gpointer key;
+        g_hash_table_iter_init(&it, pairs[k]);
+        while (g_hash_table_iter_next(&it, &key, NULL)) {
+            nvo_mem_free(ev->acct, types[k], key, 2 * sizeof(uint64_t));
+        }
+        g_hash_table_destroy(pairs[k]);
     }
-    g_free(ev->tenants);
-    g_free(ev);
+    for (uint32_t t = 0; t < ev->n_tenants; t++) {
+        nvo_mem_free(ev->acct, mt_imet, ev->tenants[t].imet,
+                     ev->tenants[t].cap_imet * sizeof(struct imet));
+    }
+    nvo_mem_free(ev->acct, mt_tenant, ev->tenants,
+                 ev->n_tenants * sizeof *ev->tenants);
+    nvo_mem_free(ev->acct, mt_evpn, ev, sizeof *ev);
 }
 
 /* ---- Queries ------------------------------------------------------------- */

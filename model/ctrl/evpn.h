@@ -56,7 +56,12 @@
  * answered by the PE (a reply frame delivered to the VM) and not flooded.
  *
  * Times come from the PE's engine.  One struct nvo_evpn per PE; it must
- * be destroyed before the network. */
+ * be destroyed before the network.  Its state is counted in the PE
+ * node's memory account (core/mem.h) as types "evpn" (the struct),
+ * "evpn-tenant" (per tenant), "evpn-mac" (one object per (VNI, MAC) the
+ * PE knows, local or remote), "evpn-route" (the remote routes' arrays),
+ * "evpn-imet" (received IMET routes), "evpn-arp" (ARP bindings) and
+ * "evpn-rd" (received RDs); the hash tables' own memory is not counted. */
 #ifndef NVO_CTRL_EVPN_H
 #define NVO_CTRL_EVPN_H
 
@@ -124,8 +129,10 @@ struct nvo_evpn_counters {
     uint64_t withdrawn_mobility;    /* local MACs lost to a better route
                                      * (their type-2 routes withdrawn) */
     uint64_t withdrawn_aged;    /* learned local MACs aged out */
-    uint64_t remote_installed;  /* remote MAC table entries installed */
-    uint64_t remote_removed;    /* and removed */
+    uint64_t remote_installed;  /* remote MAC table entries installed or
+                                 * pointed at another PE */
+    uint64_t remote_removed;    /* removed: withdrawn, or replaced by a
+                                 * local MAC */
     uint64_t moves;             /* MAC moves seen (any location change) */
     uint64_t dup_alarms;        /* MACs declared duplicate */
     uint64_t dup_suppressed;    /* advertisements not made: duplicate */
