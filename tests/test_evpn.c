@@ -1064,6 +1064,11 @@ START_TEST(withdraw_on_aging)
     vm_udp(&w, 0, 0, 0, dst);
     vm_udp(&w, 1, 0, 0, dst);
     ck_assert_uint_eq(SUM(&w, type2_advertised), 2);
+    /* One aging check (timer) per learned local MAC, none for the
+     * remote one. */
+    ck_assert_uint_eq(nvo_mem_acct_get(&nvo_pe_node_base(w.pe[0])->mem,
+                                       nvo_mem_type_register("evpn-timer"))
+                      .objects, 1);
     run_to(&w, 2500 * NVO_MS);
     vm_udp(&w, 1, 0, 0, dst);
     ck_assert_uint_eq(SUM(&w, type2_advertised), 2);
@@ -1318,7 +1323,8 @@ START_TEST(memory_released)
     world_build(&w, 3, h, &cfg, NULL, 0, false);
     settle(&w);
     const char *names[] = { "evpn", "evpn-tenant", "evpn-mac", "evpn-route",
-                            "evpn-imet", "evpn-arp", "evpn-rd" };
+                            "evpn-imet", "evpn-arp", "evpn-rd",
+                            "evpn-timer" };
     const struct nvo_mem_acct *acct = &nvo_pe_node_base(w.pe[0])->mem;
     /* 3 PEs x 2 VNIs x 1 VM: 6 MACs, 4 remote (2 routes each: MAC+IP
      * and MAC only, in one 2-entry array), 2 x 2 IMETs in 2 arrays, 4

@@ -43,7 +43,8 @@ struct emac {
     uint32_t ip4;               /* the VM's address (0: unknown) */
     uint32_t adv_ip4;           /* the IP the advertised routes carry */
     uint32_t seq;               /* our sequence number */
-    struct nvo_timer age;       /* a learned entry's aging check */
+    struct nvo_timer *age;      /* a learned entry's aging check (made
+                                 * at first use: most MACs are remote) */
     /* Remote routes (received, imported). */
     struct rroute *remote;
     uint32_t n_remote, cap_remote;
@@ -73,7 +74,7 @@ struct etenant {
 
 /* Memory types (core/mem.h), counted in the PE node's account. */
 static nvo_mem_type mt_evpn, mt_tenant, mt_mac, mt_route, mt_imet, mt_arp,
-    mt_rd;
+    mt_rd, mt_timer;
 
 struct nvo_evpn {
     struct nvo_pe_node *pe;
@@ -320,10 +321,28 @@ emac_get(struct nvo_evpn *ev, uint32_t tenant, uint32_t vni, uint64_t mac)
         e->tenant = tenant;
         e->ev = ev;
         e->inst_node = NONE;
-        nvo_timer_init(&e->age, ev->engine, age_check__, e);
         g_hash_table_add(ev->macs, e);
     }
     return e;
+}
+
+/* Arms (making it at first use) or stops the aging check of 'e'. */
+static void
+age_start(struct emac *e, nvo_time_t at)
+{
+    if (!e->age) {
+        e->age = nvo_mem_alloc(e->ev->acct, mt_timer, sizeof *e->age);
+        nvo_timer_init(e->age, e->ev->engine, age_check__, e);
+    }
+    nvo_timer_start_at(e->age, at);
+}
+
+static void
+age_stop(struct emac *e)
+{
+    if (e->age) {
+        nvo_timer_stop(e->age);
+    }
 }
 
 static void
@@ -331,7 +350,10 @@ emac_free(gpointer p)
 {
     struct emac *e = p;
     struct nvo_mem_acct *a = e->ev->acct;
-    nvo_timer_stop(&e->age);
+    if (e->age) {
+        nvo_timer_stop(e->age);
+        nvo_mem_free(a, mt_timer, e->age, sizeof *e->age);
+    }
     nvo_mem_free(a, mt_route, e->remote, e->cap_remote * sizeof *e->remote);
     nvo_mem_free(a, mt_mac, e, sizeof *e);
 }
@@ -481,7 +503,7 @@ drop_local(struct nvo_evpn *ev, struct emac *e)
 {
     withdraw_local(ev, e);
     e->local = false;
-    nvo_timer_stop(&e->age);
+    age_stop(e);
     arp_unbind(ev, e, e->ip4);
 }
 
@@ -556,7 +578,7 @@ become_local(struct nvo_evpn *ev, struct emac *e, uint32_t vm, uint32_t ip4,
         }
         nvo_time_t aging = nvo_pe_node_mac_aging(ev->pe);
         if (aging != NVO_TIME_MAX) {
-            nvo_timer_start_at(&e->age, now + aging);
+            age_start(e, now + aging);
         }
     }
     e->where = WHERE_LOCAL;
@@ -583,8 +605,7 @@ age_check__(void *arg)
     if (x && !(x->flags & NVO_MAC_REMOTE)) {
         /* Refreshed since: check again when it would age. */
         nvo_time_t aging = nvo_pe_node_mac_aging(ev->pe);
-        nvo_timer_start_at(&e->age, x->seen + aging > now ? x->seen + aging
-                                                           : now);
+        age_start(e, x->seen + aging > now ? x->seen + aging : now);
         return;
     }
     if (e->advertised) {
@@ -612,11 +633,11 @@ hook_learned(void *ctx, struct nvo_pe_node *pe, uint32_t tenant,
          * configured VM's first frame; a configured VM stays so. */
         if (configured && !e->configured) {
             e->configured = true;
-            nvo_timer_stop(&e->age);
+            age_stop(e);
         } else if (!e->configured) {
             nvo_time_t aging = nvo_pe_node_mac_aging(ev->pe);
             if (aging != NVO_TIME_MAX) {
-                nvo_timer_start_at(&e->age, now_(ev) + aging);
+                age_start(e, now_(ev) + aging);
             }
         }
         e->vm = vm;
@@ -922,6 +943,7 @@ nvo_evpn_create(struct nvo_pe_node *pe, const struct nvo_evpn_cfg *cfg,
         mt_imet = nvo_mem_type_register("evpn-imet");
         mt_arp = nvo_mem_type_register("evpn-arp");
         mt_rd = nvo_mem_type_register("evpn-rd");
+        mt_timer = nvo_mem_type_register("evpn-timer");
     }
     struct nvo_evpn *ev = nvo_mem_alloc0(&n->mem, mt_evpn, sizeof *ev);
     ev->pe = pe;

@@ -61,7 +61,8 @@
  * "evpn-tenant" (per tenant), "evpn-mac" (one object per (VNI, MAC) the
  * PE knows, local or remote), "evpn-route" (the remote routes' arrays),
  * "evpn-imet" (received IMET routes), "evpn-arp" (ARP bindings) and
- * "evpn-rd" (received RDs); the hash tables' own memory is not counted. */
+ * "evpn-rd" (received RDs), "evpn-timer" (the aging checks of learned
+ * local MACs); the hash tables' own memory is not counted. */
 #ifndef NVO_CTRL_EVPN_H
 #define NVO_CTRL_EVPN_H
 
