@@ -9,8 +9,9 @@
  * Encapsulation, PMSI, RD, MAC Mobility) and an UPDATE they encode to,
  * MAC mobility sequences across moves, the tie to the lowest
  * originator, duplicate detection at the 5th move within 180 s and not
- * at the 4th nor with moves 200 s apart, ARP suppression counts, and
- * the withdrawal of a learned MAC at its aging time exactly. */
+ * at the 4th nor with moves 200 s apart, ARP suppression counts, the
+ * withdrawal of a learned MAC at its aging time exactly, the memory
+ * counted per type, and tshark decoding the routes packed as UPDATEs. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
