@@ -55,6 +55,10 @@ struct nvo_pe_node {
     struct nvo_vm_index vm_index;       /* (tenant, MAC) -> local VM */
     uint32_t last_vni, last_ix;         /* by_vni's last hit (ix 0: none;
                                          * tenants are never removed) */
+    /* Control plane hooks (nvo_pe_node_set_ctrl_ops()). */
+    const struct nvo_pe_ctrl_ops *ctrl;
+    void *ctrl_ctx;
+    bool ctrl_no_remote_learn;          /* no data-plane remote learning */
 };
 
 const char *
@@ -364,6 +368,20 @@ deliver_mac2(struct nvo_pe_node *pe, struct pen_tenant *te, uint64_t mac,
     return n;
 }
 
+/* Control plane hook: a data-plane learn made 'mac' local at 'loc'. */
+static void
+ctrl_local_learned__(struct nvo_pe_node *pe, struct pen_tenant *te,
+                     uint64_t mac, uint32_t loc)
+{
+    if (pe->ctrl && pe->ctrl->local_learned) {
+        uint32_t ip4 = !pe->cfg.access && loc < te->n_vms
+                       && te->vms[loc].mac == mac ? te->vms[loc].ip4 : 0;
+        pe->ctrl->local_learned(pe->ctrl_ctx, pe,
+                                (uint32_t) (te - pe->tenants), mac, ip4, loc,
+                                false);
+    }
+}
+
 static void
 learn(struct nvo_pe_node *pe, struct pen_tenant *te, uint64_t mac,
       struct nvo_mac_loc loc)
@@ -376,10 +394,14 @@ learn(struct nvo_pe_node *pe, struct pen_tenant *te, uint64_t mac,
             COUNT(pe, te, learned_remote, 1);
         } else {
             COUNT(pe, te, learned_local, 1);
+            ctrl_local_learned__(pe, te, mac, loc.index);
         }
         break;
     case NVO_MAC_MOVED:
         COUNT(pe, te, moves, 1);
+        if (!loc.remote) {
+            ctrl_local_learned__(pe, te, mac, loc.index);
+        }
         break;
     case NVO_MAC_REFUSED:
         COUNT(pe, te, learn_refused, 1);
@@ -509,7 +531,7 @@ rx_overlay(void *ctx, struct nvo_node *n, struct nvo_pkt *p)
     }
     uint64_t dmac = eth_mac(p, 0);
     uint64_t smac = eth_mac(p, 6);
-    if (src >= 0) {
+    if (src >= 0 && !pe->ctrl_no_remote_learn) {
         learn(pe, te, smac, (struct nvo_mac_loc) { true, (uint32_t) src });
     }
     if (pe->cfg.access) {
@@ -708,6 +730,9 @@ nvo_pe_node_add_vm(struct nvo_pe_node *pe, uint32_t tenant,
     }
     te->vms[te->n_vms] = (struct pen_vm) { .mac = m, .ip4 = ip4 };
     *vm = te->n_vms++;
+    if (pe->ctrl && pe->ctrl->local_learned) {
+        pe->ctrl->local_learned(pe->ctrl_ctx, pe, tenant, m, ip4, *vm, true);
+    }
     return 0;
 }
 
@@ -789,6 +814,12 @@ nvo_pe_node_vm_send(struct nvo_pe_node *pe, uint32_t tenant, uint32_t vm,
             nvo_pkt_free(p);
             return 0;
         }
+    }
+    if (kind != NVO_BUM_UNKNOWN && pe->ctrl && pe->ctrl->bum_frame
+        && pe->ctrl->bum_frame(pe->ctrl_ctx, pe, tenant, vm, p)) {
+        COUNT(pe, te, ctrl_answered, 1);    /* e.g. ARP suppression */
+        nvo_pkt_free(p);
+        return 0;
     }
     /* Ingress replication: a copy to every other PE of the flood list,
      * and to every other local VM of the VNI. */
@@ -1004,6 +1035,9 @@ nvo_pe_node_remove_vm(struct nvo_pe_node *pe, uint32_t tenant, uint32_t vm)
         nvo_mac_table_remove(pe->mac, te->vni, te->vms[vm].mac);
     }
     COUNT(pe, te, vms_removed, 1);
+    if (pe->ctrl && pe->ctrl->local_removed) {
+        pe->ctrl->local_removed(pe->ctrl_ctx, pe, tenant, te->vms[vm].mac, vm);
+    }
     return 0;
 }
 
@@ -1181,4 +1215,73 @@ nvo_pe_node_wire_cost(struct nvo_pe_node *pe, uint32_t tenant, uint32_t dst,
     }
     *n_frames = (uint32_t) n;
     return bytes;
+}
+
+/* ---- Control plane hooks (ctrl/evpn.h) ----------------------------------- */
+
+void
+nvo_pe_node_set_ctrl_ops(struct nvo_pe_node *pe,
+                         const struct nvo_pe_ctrl_ops *ops, void *ctx,
+                         bool learn_remote)
+{
+    pe->ctrl = ops;
+    pe->ctrl_ctx = ops ? ctx : NULL;
+    pe->ctrl_no_remote_learn = ops && !learn_remote;
+}
+
+int
+nvo_pe_node_vm_info(const struct nvo_pe_node *pe, uint32_t tenant,
+                    uint32_t vm, uint64_t *mac, uint32_t *ip4, bool *gone)
+{
+    if (tenant >= pe->n_tenants || vm >= pe->tenants[tenant].n_vms) {
+        return EINVAL;
+    }
+    const struct pen_vm *v = &pe->tenants[tenant].vms[vm];
+    *mac = v->mac;
+    *ip4 = v->ip4;
+    *gone = v->gone;
+    return 0;
+}
+
+uint32_t
+nvo_pe_node_n_vms(const struct nvo_pe_node *pe, uint32_t tenant)
+{
+    return tenant < pe->n_tenants ? pe->tenants[tenant].n_vms : 0;
+}
+
+uint32_t
+nvo_pe_node_vni(const struct nvo_pe_node *pe, uint32_t tenant)
+{
+    return tenant < pe->n_tenants ? pe->tenants[tenant].vni : 0;
+}
+
+uint32_t
+nvo_pe_node_mcast_group(const struct nvo_pe_node *pe, uint32_t tenant)
+{
+    return tenant < pe->n_tenants ? pe->tenants[tenant].mcast_group : 0;
+}
+
+nvo_time_t
+nvo_pe_node_mac_aging(const struct nvo_pe_node *pe)
+{
+    return pe->cfg.mac_aging ? pe->cfg.mac_aging : NVO_MAC_AGING_DEFAULT;
+}
+
+const struct nvo_encap_ops *
+nvo_pe_node_encap(const struct nvo_pe_node *pe)
+{
+    return pe->cfg.encap;
+}
+
+int
+nvo_pe_node_deliver_local(struct nvo_pe_node *pe, uint32_t tenant,
+                          uint32_t vm, struct nvo_pkt *p)
+{
+    if (tenant >= pe->n_tenants || vm >= pe->tenants[tenant].n_vms
+        || pe->tenants[tenant].vms[vm].gone) {
+        return EINVAL;
+    }
+    deliver_vm(pe, &pe->tenants[tenant], vm, p);
+    nvo_pkt_free(p);
+    return 0;
 }

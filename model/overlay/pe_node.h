@@ -113,6 +113,10 @@ struct nvo_pe_node_counters {
     uint64_t cpu_replica_mc;    /* BUM replicas to other PEs */
     uint64_t cpu_decap_mc;      /* decapsulating, later STT segments */
     uint64_t vms_removed;       /* nvo_pe_node_remove_vm() (VM moves) */
+    /* Control plane hooks (below): VM frames the control plane answered
+     * itself (EVPN ARP suppression), so not forwarded or flooded: one
+     * more term of the vm_frames sum above. */
+    uint64_t ctrl_answered;
 };
 
 /* Called with every tenant frame the PE delivers to VM 'vm' of tenant
@@ -340,5 +344,66 @@ uint64_t nvo_pe_node_wire_cost(struct nvo_pe_node *, uint32_t tenant,
                                uint32_t dst, uint32_t frame_len,
                                uint32_t framing, struct nvo_pkt_pool *pool,
                                uint32_t *n_frames);
+
+/* ---- Control plane hooks (ctrl/evpn.h) -----------------------------------
+ *
+ * A control plane (EVPN) watches the PE's local MACs and may answer a
+ * VM's broadcast frame itself.  With the ops set:
+ *  - local_learned is called when a local MAC appears: a VM added with
+ *    nvo_pe_node_add_vm() (configured true; vm its number, ip4 its
+ *    address), or a data-plane learn that made a new local entry or
+ *    moved an entry (a remote one too) to a local location (configured
+ *    false; vm the location; ip4 the VM's address, 0 if unknown or on
+ *    an access side).  It may change the MAC table (the PE reads
+ *    nothing of the entry after the call).
+ *  - local_removed is called by nvo_pe_node_remove_vm() with the VM's
+ *    MAC, after its local entry is gone.
+ *  - bum_frame (may be NULL) is called with every broadcast or multicast
+ *    frame a VM sends (nvo_pe_node_vm_send(), after its source is
+ *    learned, before flooding); returning true means the control plane
+ *    answered it (ARP suppression): it is counted in ctrl_answered and
+ *    freed, not flooded.
+ * With learn_remote false the PE no longer learns MACs from decapsulated
+ * frames (with EVPN, remote MACs come from BGP); local learning stays.
+ * A NULL ops clears the hooks (and learn_remote is true again). */
+struct nvo_pe_ctrl_ops {
+    void (*local_learned)(void *ctx, struct nvo_pe_node *, uint32_t tenant,
+                          uint64_t mac, uint32_t ip4, uint32_t vm,
+                          bool configured);
+    void (*local_removed)(void *ctx, struct nvo_pe_node *, uint32_t tenant,
+                          uint64_t mac, uint32_t vm);
+    bool (*bum_frame)(void *ctx, struct nvo_pe_node *, uint32_t tenant,
+                      uint32_t vm, const struct nvo_pkt *p);
+};
+
+void nvo_pe_node_set_ctrl_ops(struct nvo_pe_node *,
+                              const struct nvo_pe_ctrl_ops *, void *ctx,
+                              bool learn_remote);
+
+/* VM 'vm' of 'tenant': its MAC, IPv4 (0: none) and whether it was
+ * removed.  Returns 0 or EINVAL (no such VM). */
+int nvo_pe_node_vm_info(const struct nvo_pe_node *, uint32_t tenant,
+                        uint32_t vm, uint64_t *mac, uint32_t *ip4,
+                        bool *gone);
+/* The number of VMs of 'tenant' ever added (removed ones included), 0
+ * if there is no such tenant. */
+uint32_t nvo_pe_node_n_vms(const struct nvo_pe_node *, uint32_t tenant);
+/* The VNI of 'tenant' (0 if there is no such tenant). */
+uint32_t nvo_pe_node_vni(const struct nvo_pe_node *, uint32_t tenant);
+/* The group 'tenant' floods to (nvo_pe_node_set_mcast_group()), or 0. */
+uint32_t nvo_pe_node_mcast_group(const struct nvo_pe_node *,
+                                 uint32_t tenant);
+/* The MAC aging time the PE's table uses (cfg.mac_aging or the
+ * default). */
+nvo_time_t nvo_pe_node_mac_aging(const struct nvo_pe_node *);
+/* The encapsulation of the PE. */
+const struct nvo_encap_ops *nvo_pe_node_encap(const struct nvo_pe_node *);
+/* Hands tenant frame 'p' (taken) to local VM 'vm' of 'tenant' as a
+ * delivery (counted in delivered; the cfg.deliver callback sees it), as
+ * the PE does with a frame for that VM.  Returns 0 or EINVAL (no such
+ * VM, or removed: p is still the caller's). */
+int nvo_pe_node_deliver_local(struct nvo_pe_node *, uint32_t tenant,
+                              uint32_t vm, struct nvo_pkt *p);
+/* ---- End of the control plane hooks ---------------------------------- */
 
 #endif /* NVO_PE_NODE_H */
