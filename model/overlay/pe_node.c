@@ -15,6 +15,8 @@
 #include "wire/igmp.h"
 #include "wire/wire.h"
 
+#define NVO_LDP_LABEL_MAX_PE 0xfffffu    /* 20-bit MPLS labels */
+
 struct pen_vm {
     uint64_t mac;
     uint32_t ip4;
@@ -55,7 +57,33 @@ struct nvo_pe_node {
     struct nvo_vm_index vm_index;       /* (tenant, MAC) -> local VM */
     uint32_t last_vni, last_ix;         /* by_vni's last hit (ix 0: none;
                                          * tenants are never removed) */
+    struct pen_pw *pw;                  /* VPLS / pseudowire hooks: NULL
+                                         * unless nvo_pe_node_set_pw_mode() */
 };
+
+/* VPLS / pseudowire hooks: signalled labels (pe_node.h). */
+struct pen_pw {
+    GHashTable **tx;            /* per tenant: dst + 1 -> label */
+    uint32_t n_tx;
+    GHashTable *rx;             /* label -> struct pen_pw_rx * */
+    struct nvo_pe_pw_counters c;
+};
+
+struct pen_pw_rx {
+    uint32_t tenant, src;
+};
+
+static uint32_t
+pw_tx_label(const struct nvo_pe_node *pe, uint32_t tenant, uint32_t dst)
+{
+    if (tenant >= pe->pw->n_tx || !pe->pw->tx[tenant]) {
+        return 0;
+    }
+    return GPOINTER_TO_UINT(g_hash_table_lookup(pe->pw->tx[tenant],
+                                                GUINT_TO_POINTER(dst + 1)));
+}
+
+static void pw_free(struct nvo_pe_node *);
 
 const char *
 nvo_bum_kind_name(enum nvo_bum_kind k)
@@ -139,6 +167,7 @@ destroy__(struct nvo_node *n)
         pe->cfg.access->destroy(pe->cfg.access_ctx);
     }
     nvo_vm_index_fini(&pe->vm_index);
+    pw_free(pe);                /* VPLS / pseudowire hooks */
 }
 
 static void start__(struct nvo_node *);
@@ -249,7 +278,10 @@ tunnel_to(struct nvo_pe_node *pe, struct pen_tenant *te, uint32_t dst,
         if (pe->cfg.label_per_pe) {
             /* The egress PE's label; set_flood() and learning only name PEs
              * that host the VNI, so there is one. */
-            uint32_t l = remote_label(pe, dst, te->vni);
+            uint32_t l = pe->pw   /* VPLS: the label dst signalled */
+                         ? pw_tx_label(pe, (uint32_t) (te - pe->tenants),
+                                       dst)
+                         : remote_label(pe, dst, te->vni);
             tc.labels[0] = l ? l : te->vni;
         }
         tc.n_labels = 1;
@@ -323,6 +355,11 @@ static void
 encap_send(struct nvo_pe_node *pe, struct pen_tenant *te, uint32_t dst,
            struct nvo_pkt *p, enum nvo_tclass tc)
 {
+    if (pe->pw && !pw_tx_label(pe, (uint32_t) (te - pe->tenants), dst)) {
+        pe->pw->c.tx_pw_down++;     /* VPLS: the pseudowire is down */
+        nvo_pkt_free(p);
+        return;
+    }
     uint32_t k = pe->cfg.n_addrs > 1 ? nvo_pe_node_src_addr(pe, p) : 0;
     encap_send_t(pe, te, tunnel_to(pe, te, dst, k), p, tc);
 }
@@ -480,7 +517,18 @@ rx_overlay(void *ctx, struct nvo_node *n, struct nvo_pkt *p)
     uint64_t decap_mc = nvo_cpu_decap_mc(&pe->cfg.cpu, nvo_pkt_len(p));
     pe->c.cpu_decap_mc += decap_mc;
     uintptr_t ix;
-    if (pe->cfg.label_per_pe) {
+    if (pe->pw) {
+        /* VPLS: a label this PE signalled names the tenant and the PE
+         * at the far end of the pseudowire (learning per pseudowire). */
+        const struct pen_pw_rx *r =
+            g_hash_table_lookup(pe->pw->rx, GUINT_TO_POINTER(vni));
+        ix = r ? r->tenant + 1 : 0;
+        if (r) {
+            src = (int) r->src;
+        } else {
+            pe->pw->c.rx_bad_label++;
+        }
+    } else if (pe->cfg.label_per_pe) {
         /* The label is this PE's own: base + tenant. */
         uint32_t t = vni - pe->cfg.label_base;
         ix = vni >= pe->cfg.label_base && t < pe->n_tenants ? t + 1 : 0;
@@ -1181,4 +1229,179 @@ nvo_pe_node_wire_cost(struct nvo_pe_node *pe, uint32_t tenant, uint32_t dst,
     }
     *n_frames = (uint32_t) n;
     return bytes;
+}
+
+/* ---- VPLS / pseudowire hooks (ctrl/vpls.h) ------------------------------- */
+
+static void
+pw_free(struct nvo_pe_node *pe)
+{
+    if (!pe->pw) {
+        return;
+    }
+    for (uint32_t t = 0; t < pe->pw->n_tx; t++) {
+        if (pe->pw->tx[t]) {
+            g_hash_table_destroy(pe->pw->tx[t]);
+        }
+    }
+    g_free(pe->pw->tx);
+    g_hash_table_destroy(pe->pw->rx);
+    g_free(pe->pw);
+    pe->pw = NULL;
+}
+
+int
+nvo_pe_node_set_pw_mode(struct nvo_pe_node *pe)
+{
+    if (!pe->cfg.label_per_pe || !pe->cfg.encap->pop_cw) {
+        return EINVAL;
+    }
+    if (pe->pw) {
+        return 0;
+    }
+    pe->pw = g_new0(struct pen_pw, 1);
+    pe->pw->rx = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
+                                       g_free);
+    for (uint32_t t = 0; t < pe->n_tenants; t++) {
+        struct pen_tenant *te = &pe->tenants[t];
+        if (!te->flood_shared) {
+            free(te->flood);
+        }
+        te->flood = NULL;
+        te->n_flood = 0;
+        te->flood_shared = false;
+    }
+    return 0;
+}
+
+bool
+nvo_pe_node_pw_mode(const struct nvo_pe_node *pe)
+{
+    return pe->pw != NULL;
+}
+
+/* Forgets the tunnels of 'te' toward 'dst' (their label changed). */
+static void
+pw_drop_tunnels(struct nvo_pe_node *pe, struct pen_tenant *te, uint32_t dst)
+{
+    te->last_tunnel = NULL;
+    if (!te->tunnels) {
+        return;
+    }
+    gpointer key = GUINT_TO_POINTER(dst + 1);
+    struct nvo_tunnel **by_addr = g_hash_table_lookup(te->tunnels, key);
+    if (by_addr) {
+        for (uint32_t a = 0; a < NVO_MAX(pe->cfg.n_addrs, 1u); a++) {
+            g_free(by_addr[a]);
+        }
+        g_hash_table_remove(te->tunnels, key);  /* frees the array */
+    }
+}
+
+int
+nvo_pe_node_set_pw_label(struct nvo_pe_node *pe, uint32_t tenant,
+                         uint32_t dst, uint32_t label)
+{
+    if (!pe->pw || tenant >= pe->n_tenants || !other_pe(pe, dst)
+        || label > NVO_LDP_LABEL_MAX_PE) {
+        return EINVAL;
+    }
+    struct pen_pw *pw = pe->pw;
+    if (tenant >= pw->n_tx) {
+        pw->tx = g_renew(GHashTable *, pw->tx, pe->n_tenants);
+        for (uint32_t t = pw->n_tx; t < pe->n_tenants; t++) {
+            pw->tx[t] = NULL;
+        }
+        pw->n_tx = pe->n_tenants;
+    }
+    if (!pw->tx[tenant]) {
+        pw->tx[tenant] = g_hash_table_new(g_direct_hash, g_direct_equal);
+    }
+    uint32_t old = pw_tx_label(pe, tenant, dst);
+    if (old == label) {
+        return 0;
+    }
+    struct pen_tenant *te = &pe->tenants[tenant];
+    pw_drop_tunnels(pe, te, dst);
+    if (label) {
+        g_hash_table_insert(pw->tx[tenant], GUINT_TO_POINTER(dst + 1),
+                            GUINT_TO_POINTER(label));
+    } else {
+        g_hash_table_remove(pw->tx[tenant], GUINT_TO_POINTER(dst + 1));
+    }
+    if (old && label) {
+        return 0;               /* a new label, still up */
+    }
+    /* The flood list: the up pseudowires, ascending. */
+    uint32_t i = 0;
+    while (i < te->n_flood && te->flood[i] < dst) {
+        i++;
+    }
+    if (label) {
+        te->flood = realloc(te->flood, (te->n_flood + 1) * sizeof *te->flood);
+        if (!te->flood) {
+            abort();
+        }
+        memmove(te->flood + i + 1, te->flood + i,
+                (te->n_flood - i) * sizeof *te->flood);
+        te->flood[i] = dst;
+        te->n_flood++;
+        pw->c.pw_up++;
+    } else {
+        memmove(te->flood + i, te->flood + i + 1,
+                (te->n_flood - i - 1) * sizeof *te->flood);
+        te->n_flood--;
+        pw->c.pw_down++;
+    }
+    return 0;
+}
+
+uint32_t
+nvo_pe_node_pw_label(const struct nvo_pe_node *pe, uint32_t tenant,
+                     uint32_t dst)
+{
+    return pe->pw ? pw_tx_label(pe, tenant, dst) : 0;
+}
+
+int
+nvo_pe_node_set_pw_rx(struct nvo_pe_node *pe, uint32_t label,
+                      uint32_t tenant, uint32_t src)
+{
+    if (!pe->pw || !label || label > NVO_LDP_LABEL_MAX_PE
+        || (tenant != UINT32_MAX && tenant >= pe->n_tenants)) {
+        return EINVAL;
+    }
+    if (tenant == UINT32_MAX) {
+        g_hash_table_remove(pe->pw->rx, GUINT_TO_POINTER(label));
+        return 0;
+    }
+    struct pen_pw_rx *r = g_new(struct pen_pw_rx, 1);
+    r->tenant = tenant;
+    r->src = src;
+    g_hash_table_insert(pe->pw->rx, GUINT_TO_POINTER(label), r);
+    return 0;
+}
+
+const struct nvo_pe_pw_counters *
+nvo_pe_node_pw_counters(const struct nvo_pe_node *pe)
+{
+    static const struct nvo_pe_pw_counters none;
+    return pe->pw ? &pe->pw->c : &none;
+}
+
+const uint32_t *
+nvo_pe_node_flood(const struct nvo_pe_node *pe, uint32_t tenant, uint32_t *n)
+{
+    if (tenant >= pe->n_tenants) {
+        *n = 0;
+        return NULL;
+    }
+    *n = pe->tenants[tenant].n_flood;
+    return pe->tenants[tenant].flood;
+}
+
+uint32_t
+nvo_pe_node_tenant_vni(const struct nvo_pe_node *pe, uint32_t tenant)
+{
+    return tenant < pe->n_tenants ? pe->tenants[tenant].vni : 0;
 }
