@@ -25,8 +25,17 @@ struct vsi {
     uint32_t n;
 };
 
+/* A Label Mapping for a PW ID with no VSI here (yet): kept (liberal
+ * retention, RFC 4447 6.2 / RFC 5036 2.6.2.2) and used when the VSI is
+ * added. */
+struct retained {
+    uint32_t peer;
+    struct nvo_ldp_label l;
+};
+
 struct nvo_vpls {
     struct nvo_pe_node *pe;
+    GArray *retained;           /* struct retained, in arrival order */
     struct nvo_ldp_speaker *sp;
     struct nvo_vpls_cfg cfg;
     struct vsi *vsis;           /* in the order added */
@@ -171,6 +180,8 @@ release(struct nvo_vpls *v, uint32_t peer, const struct nvo_ldp_fec *f,
 
 /* ---- Speaker callbacks ------------------------------------------------------ */
 
+static void unretain(struct nvo_vpls *v, uint32_t peer, uint32_t pw_id);
+
 static void
 session_up(void *ctx, struct nvo_ldp_speaker *sp, uint32_t peer)
 {
@@ -192,6 +203,7 @@ session_down(void *ctx, struct nvo_ldp_speaker *sp, uint32_t peer,
     struct nvo_vpls *v = ctx;
     (void) sp;
     (void) status;
+    unretain(v, peer, 0);       /* the session's labels go with it */
     for (uint32_t i = 0; i < v->n_vsis; i++) {
         struct vsi *s = &v->vsis[i];
         struct member *mb = member_of(s, peer);
@@ -205,12 +217,44 @@ session_down(void *ctx, struct nvo_ldp_speaker *sp, uint32_t peer,
 }
 
 static void
-on_mapping(struct nvo_vpls *v, uint32_t peer, const struct nvo_ldp_label *l)
+retain(struct nvo_vpls *v, uint32_t peer, const struct nvo_ldp_label *l)
 {
-    v->c.mappings_rcvd++;
+    struct retained r = { .peer = peer, .l = *l };
+    for (guint i = 0; i < v->retained->len; i++) {
+        struct retained *o = &g_array_index(v->retained, struct retained, i);
+        if (o->peer == peer && o->l.fec.pw_id == l->fec.pw_id) {
+            *o = r;             /* a newer mapping replaces it */
+            return;
+        }
+    }
+    g_array_append_val(v->retained, r);
+    v->c.mappings_retained++;
+}
+
+/* Drops the retained mappings from 'peer' (pw_id 0: all of them). */
+static void
+unretain(struct nvo_vpls *v, uint32_t peer, uint32_t pw_id)
+{
+    for (guint i = v->retained->len; i-- > 0;) {
+        struct retained *o = &g_array_index(v->retained, struct retained, i);
+        if (o->peer == peer && (!pw_id || o->l.fec.pw_id == pw_id)) {
+            g_array_remove_index(v->retained, i);
+        }
+    }
+}
+
+static void
+apply_mapping(struct nvo_vpls *v, uint32_t peer,
+              const struct nvo_ldp_label *l, bool retainable)
+{
     const struct nvo_ldp_fec *f = &l->fec;
     struct vsi *s = f->kind == NVO_LDP_FEC_PWID && f->has_pw_id
                     ? vsi_of_pw(v, f->pw_id) : NULL;
+    if (retainable && f->kind == NVO_LDP_FEC_PWID && f->has_pw_id
+        && l->has_label && l->label && (!s || s->removed)) {
+        retain(v, peer, l);
+        return;
+    }
     struct member *mb = s && !s->removed ? member_of(s, peer) : NULL;
     bool mtu_ok = !v->cfg.mtu || !f->has_mtu || f->mtu == v->cfg.mtu;
     if (!mb || f->pw_type != NVO_LDP_PW_ETH || !mtu_ok
@@ -228,10 +272,20 @@ on_mapping(struct nvo_vpls *v, uint32_t peer, const struct nvo_ldp_label *l)
 }
 
 static void
+on_mapping(struct nvo_vpls *v, uint32_t peer, const struct nvo_ldp_label *l)
+{
+    v->c.mappings_rcvd++;
+    apply_mapping(v, peer, l, true);
+}
+
+static void
 on_withdraw(struct nvo_vpls *v, uint32_t peer, const struct nvo_ldp_label *l)
 {
     v->c.withdraws_rcvd++;
     const struct nvo_ldp_fec *f = &l->fec;
+    if (f->kind == NVO_LDP_FEC_PWID && f->has_pw_id) {
+        unretain(v, peer, f->pw_id);
+    }
     for (uint32_t i = 0; i < v->n_vsis; i++) {
         struct vsi *s = &v->vsis[i];
         struct member *mb = member_of(s, peer);
@@ -353,6 +407,7 @@ nvo_vpls_create(struct nvo_pe_node *pe, struct nvo_tcp_stack *tcp,
     v->pe = pe;
     v->cfg = c;
     v->next_label = c.label_base;
+    v->retained = g_array_new(FALSE, FALSE, sizeof(struct retained));
     int e = nvo_ldp_speaker_create(tcp, lcfg, &vpls_ops, v, &v->sp);
     if (e) {
         g_free(v);
@@ -373,6 +428,7 @@ nvo_vpls_destroy(struct nvo_vpls *v)
         g_free(v->vsis[i].m);
     }
     g_free(v->vsis);
+    g_array_free(v->retained, TRUE);
     g_free(v);
 }
 
@@ -437,6 +493,16 @@ nvo_vpls_add_vsi(struct nvo_vpls *v, uint32_t tenant, uint32_t pw_id,
         }
         if (nvo_ldp_speaker_state(v->sp, mb->node) == NVO_LDP_OPERATIONAL) {
             advertise(v, s, mb);
+        }
+        for (guint j = 0; j < v->retained->len; j++) {
+            struct retained *o = &g_array_index(v->retained, struct retained,
+                                                j);
+            if (o->peer == mb->node && o->l.fec.pw_id == pw_id) {
+                struct nvo_ldp_label l = o->l;
+                g_array_remove_index(v->retained, j);
+                apply_mapping(v, mb->node, &l, false);
+                break;
+            }
         }
     }
     return 0;

@@ -44,7 +44,9 @@ void nvo_vpls_cfg_default(struct nvo_vpls_cfg *);
 
 struct nvo_vpls_counters {
     uint64_t mappings_sent, mappings_rcvd;
-    uint64_t mappings_refused;  /* unknown PW ID, not a member, another PW
+    uint64_t mappings_retained; /* for a PW ID with no VSI here yet: kept
+                                 * and used when the VSI is added */
+    uint64_t mappings_refused;  /* not a member, another PW
                                  * type, an MTU or C bit mismatch: a Label
                                  * Release answers */
     uint64_t withdraws_sent, withdraws_rcvd;
