@@ -212,7 +212,13 @@ bench_build(struct bench *b, uint32_t n, uint32_t V, bool pack,
     for (uint32_t i = 0; i < n; i++) {
         ck_assert_int_eq(nvo_tcp_stack_create(nvo_pe_node_base(b->pe[i]),
                                               NULL, &b->tcp[i]), 0);
-        ck_assert_int_eq(nvo_vpls_create(b->pe[i], b->tcp[i], &lc, NULL,
+        /* Label spaces apart from each other and from the PE's
+         * configured labels (label_base 16 + tenant), so that a wrong
+         * label cannot match by chance. */
+        struct nvo_vpls_cfg vc;
+        nvo_vpls_cfg_default(&vc);
+        vc.label_base = 1000 * (i + 1);
+        ck_assert_int_eq(nvo_vpls_create(b->pe[i], b->tcp[i], &lc, &vc,
                                          &b->vp[i]), 0);
         b->ctx[i] = (struct pectx) { b, (int) i };
         nvo_ldp_speaker_set_observer(nvo_vpls_speaker(b->vp[i]), observer,
@@ -375,8 +381,8 @@ check_mesh(uint32_t n, uint32_t V, bool pack, uint64_t want_pdu_bytes,
     ck_assert_uint_eq(pdus, want_pdus);
 
     /* Every mapping once per (sender, receiver, PW ID), its label the one
-     * the sender assigned and the receiver pushes; a PE's labels are
-     * distinct, 16 .. 16 + (n-1)V - 1. */
+     * the sender assigned and the receiver pushes; PE i's labels are
+     * distinct, 1000(i+1) .. 1000(i+1) + (n-1)V - 1. */
     ck_assert_uint_eq(b.n_maps, mesh.label_mappings);
     for (uint32_t k = 0; k < b.n_maps; k++) {
         const struct maprec *r = &b.maps[k];
@@ -394,8 +400,8 @@ check_mesh(uint32_t n, uint32_t V, bool pack, uint64_t want_pdu_bytes,
                           nvo_pe_node_pw_label(b.pe[r->to],
                                                b.tenant[r->to][v],
                                                b.node[r->from]));
-        ck_assert_uint_ge(r->label, 16);
-        ck_assert_uint_lt(r->label, 16 + (n - 1) * V);
+        ck_assert_uint_ge(r->label, 1000u * (r->from + 1));
+        ck_assert_uint_lt(r->label, 1000u * (r->from + 1) + (n - 1) * V);
         for (uint32_t q = 0; q < k; q++) {
             const struct maprec *o = &b.maps[q];
             ck_assert(!(o->from == r->from && o->to == r->to
