@@ -55,6 +55,8 @@ struct bench {
     struct maprec maps[MAX_MAPS];
     uint32_t n_maps;
     nvo_time_t last_hello_rx[MAXN][MAXN];
+    nvo_time_t last_sess_rx[MAXN][MAXN];    /* a session PDU */
+    uint32_t last_notif_sent[MAXN];         /* its status data */
     struct encrec enc[MAX_ENC];
     uint32_t n_enc;
     uint64_t fp;                /* FNV-1a over every PDU event */
@@ -102,6 +104,11 @@ observer(void *ctx, const struct nvo_ldp_speaker *sp, uint32_t peer,
     while (nvo_ldp_pdu_next(&rd, &m, &err)) {
         if (!sent && m.type == NVO_LDP_MSG_HELLO) {
             b->last_hello_rx[c->i][pi] = now;
+        } else if (!sent) {
+            b->last_sess_rx[c->i][pi] = now;
+        }
+        if (sent && m.type == NVO_LDP_MSG_NOTIFICATION) {
+            b->last_notif_sent[c->i] = m.notif.status;
         }
         if (sent && m.type == NVO_LDP_MSG_LABEL_MAPPING) {
             ck_assert_uint_lt(b->n_maps, MAX_MAPS);
@@ -158,6 +165,10 @@ test_ldp_cfg(struct nvo_ldp_speaker_cfg *c, bool pack)
     c->pack = pack;
 }
 
+/* Overrides of the test LDP configuration for the next bench_build()
+ * (0: keep). */
+static uint16_t bench_hello_hold, bench_keepalive;
+
 /* n PEs on one leaf, V tenants (VNI 100 + v, one VM each) on each; a VSI
  * per tenant with every PE, except tenant 'skip_v' on PE 'skip_pe'
  * (-1: none). */
@@ -209,6 +220,12 @@ bench_build(struct bench *b, uint32_t n, uint32_t V, bool pack,
     ck_assert_int_eq(nvo_net_finalize(b->net), 0);
     struct nvo_ldp_speaker_cfg lc;
     test_ldp_cfg(&lc, pack);
+    if (bench_hello_hold) {
+        lc.hello_hold = bench_hello_hold;
+    }
+    if (bench_keepalive) {
+        lc.keepalive_time = bench_keepalive;
+    }
     for (uint32_t i = 0; i < n; i++) {
         ck_assert_int_eq(nvo_tcp_stack_create(nvo_pe_node_base(b->pe[i]),
                                               NULL, &b->tcp[i]), 0);
@@ -646,6 +663,316 @@ START_TEST(session_loss)
 }
 END_TEST
 
+/* KeepAlive time 3 s (a KeepAlive every 1 s), Hello hold 60 s.  PE 3's
+ * link fails at 2.5 s; the last session PDU from PE 3 reached PE 0 at
+ * t_k (a KeepAlive, within the second before the cut): PE 0's session
+ * ends exactly at t_k + 3 s with a "KeepAlive Timer Expired" (0x14, E)
+ * Notification, while the Hello adjacency (60 s) is still up. */
+START_TEST(keepalive_expiry)
+{
+    static struct bench b;
+    bench_hello_hold = 60;
+    bench_keepalive = 3;
+    bench_build(&b, 4, 1, true, -1, -1);
+    bench_hello_hold = bench_keepalive = 0;
+    run_until(&b, 2500 * NVO_MS);
+    struct nvo_ldp_speaker *sp0 = nvo_vpls_speaker(b.vp[0]);
+    ck_assert_uint_eq(nvo_ldp_speaker_keepalive(sp0, b.node[3]), 3);
+    /* KeepAlives: 4 * 3 at set-up, then one per second and direction
+     * from about 1 s: at 1, 2 s: 12 + 2 * 12 = 36. */
+    ck_assert_uint_eq(sum_out(&b, NVO_LDP_K_KEEPALIVE, false), 36);
+    int link = nvo_net_find_link(b.net, b.node[3], (uint32_t) b.leaf);
+    nvo_net_set_link_up(b.net, (uint32_t) link, false);
+    nvo_time_t t_k = b.last_sess_rx[0][3];
+    ck_assert_int_gt(t_k, 1500 * NVO_MS);
+    ck_assert_int_lt(t_k, 2500 * NVO_MS);
+    run_until(&b, t_k + 3 * NVO_SEC - NVO_NS);
+    ck_assert_int_eq(nvo_ldp_speaker_state(sp0, b.node[3]),
+                     NVO_LDP_OPERATIONAL);
+    ck_assert_uint_eq(b.last_notif_sent[0], 0);
+    run_until(&b, t_k + 3 * NVO_SEC + NVO_NS);
+    ck_assert_int_eq(nvo_ldp_speaker_state(sp0, b.node[3]),
+                     NVO_LDP_NONEXISTENT);
+    ck_assert(nvo_ldp_speaker_adjacent(sp0, b.node[3]));
+    ck_assert_uint_eq(b.last_notif_sent[0],
+                      NVO_LDP_STATUS_E | NVO_LDP_ST_KEEPALIVE_EXPIRED);
+    ck_assert_uint_eq(nvo_ldp_speaker_counters(sp0)->sessions_down, 1);
+    ck_assert_uint_eq(nvo_vpls_counters(b.vp[0])->pws_up, 2);
+    bench_free(&b);
+}
+END_TEST
+
+/* ---- Errors: a hand-driven peer ---------------------------------------------- */
+
+/* Node "a" runs a speaker; node "b" (the higher address: the active end)
+ * is a bare TCP application sending hand-made PDUs. */
+struct raw {
+    struct nvo_engine *e;
+    struct nvo_net *net;
+    uint32_t a, b;
+    struct nvo_tcp_stack *ta, *tb;
+    struct nvo_ldp_speaker *sp;
+    struct nvo_tcp_conn *conn;
+    GByteArray *rx;
+    int closed;                 /* reason, or -1 */
+    uint32_t ups, downs, msgs, down_status;
+};
+
+static void
+raw_recv(void *ctx, struct nvo_tcp_conn *c, const uint8_t *d, size_t n)
+{
+    struct raw *r = ctx;
+    (void) c;
+    g_byte_array_append(r->rx, d, (guint) n);
+}
+
+static void
+raw_closed(void *ctx, struct nvo_tcp_conn *c, int reason)
+{
+    struct raw *r = ctx;
+    (void) c;
+    r->closed = reason;
+    r->conn = NULL;
+}
+
+static const struct nvo_tcp_ops raw_ops = {
+    .recv = raw_recv, .closed = raw_closed,
+};
+
+static void
+raw_up(void *ctx, struct nvo_ldp_speaker *sp, uint32_t peer)
+{
+    (void) sp;
+    (void) peer;
+    ((struct raw *) ctx)->ups++;
+}
+
+static void
+raw_down(void *ctx, struct nvo_ldp_speaker *sp, uint32_t peer,
+         uint32_t status)
+{
+    (void) sp;
+    (void) peer;
+    ((struct raw *) ctx)->downs++;
+    ((struct raw *) ctx)->down_status = status;
+}
+
+static void
+raw_msg(void *ctx, struct nvo_ldp_speaker *sp, uint32_t peer,
+        const struct nvo_ldp_msg *m)
+{
+    (void) sp;
+    (void) peer;
+    (void) m;
+    ((struct raw *) ctx)->msgs++;
+}
+
+static const struct nvo_ldp_speaker_ops raw_sp_ops = {
+    .session_up = raw_up, .session_down = raw_down, .message = raw_msg,
+};
+
+/* Sends one PDU from b with LDP id 'lsr' holding message 'm'. */
+static void
+raw_send(struct raw *r, uint32_t lsr, const struct nvo_ldp_msg *m)
+{
+    uint8_t buf[256];
+    struct nvo_ldp_pdu_wr w;
+    struct nvo_ldp_id id = { .lsr_id = lsr };
+    ck_assert_int_eq(nvo_ldp_pdu_start(&w, buf, sizeof buf, &id, 0), 0);
+    ck_assert_int_eq(nvo_ldp_pdu_add(&w, m), 0);
+    size_t n = nvo_ldp_pdu_finish(&w);
+    ck_assert_int_eq(nvo_tcp_send(r->conn, buf, n), 0);
+}
+
+static void
+raw_init_msg(struct raw *r, uint16_t ka, struct nvo_ldp_msg *m)
+{
+    memset(m, 0, sizeof *m);
+    m->type = NVO_LDP_MSG_INIT;
+    m->id = 1;
+    m->init.proto_version = 1;
+    m->init.keepalive_time = ka;
+    m->init.max_pdu_len = 4096;
+    m->init.receiver.lsr_id = nvo_net_node(r->net, r->a)->addr4;
+}
+
+/* The PDUs 'a' sent, decoded: their message types into types[] and the
+ * last Notification's status, message id and type. */
+static size_t
+raw_parse(const struct raw *r, uint16_t *types, size_t max,
+          struct nvo_ldp_notif *notif)
+{
+    size_t off = 0, k = 0;
+    while (off < r->rx->len) {
+        size_t n = nvo_ldp_pdu_peek_len(r->rx->data + off,
+                                        r->rx->len - off);
+        ck_assert_uint_gt(n, 0);
+        struct nvo_ldp_pdu_rd rd;
+        ck_assert_uint_eq(nvo_ldp_pdu_begin(&rd, r->rx->data + off, n, 0), 0);
+        ck_assert_uint_eq(rd.hdr.id.lsr_id,
+                          nvo_net_node(r->net, r->a)->addr4);
+        struct nvo_ldp_msg m;
+        struct nvo_ldp_error err;
+        while (nvo_ldp_pdu_next(&rd, &m, &err)) {
+            ck_assert_uint_lt(k, max);
+            types[k++] = m.type;
+            if (m.type == NVO_LDP_MSG_NOTIFICATION) {
+                *notif = m.notif;
+            }
+        }
+        ck_assert_uint_eq(err.status, 0);
+        off += n;
+    }
+    return k;
+}
+
+static void
+raw_connect(struct raw *r)
+{
+    g_byte_array_set_size(r->rx, 0);
+    r->closed = -1;
+    ck_assert_int_eq(nvo_tcp_connect(r->tb, r->a, NVO_LDP_PORT, &raw_ops, r,
+                                     &r->conn), 0);
+    nvo_engine_run(r->e, nvo_engine_now(r->e) + NVO_MS);
+    ck_assert_int_eq(nvo_tcp_conn_state(r->conn), NVO_TCP_ESTABLISHED);
+    ck_assert_int_eq(nvo_ldp_speaker_state(r->sp, r->b),
+                     NVO_LDP_INITIALIZED);
+}
+
+/* 1. Init, KeepAlive: 'a' answers Init + KeepAlive (OPENREC), then is
+ *    OPERATIONAL; an unknown message type 0x0555 with U = 0 (id 77) gets
+ *    a Notification "Unknown Message Type" (0x04, E = 0) naming it, and
+ *    the session stays; a PDU with another LDP id gets "Bad LDP
+ *    Identifier" (0x01, E) and a reset: 'a' calls session_down with it.
+ * 2. A new connection, Initialization with KeepAlive time 0: "Session
+ *    Rejected/Bad KeepAlive Time" (0x18, E) naming the Init (id 1), a
+ *    reset, no session_up.
+ * 3. A new connection, Init, then a Label Mapping before the KeepAlive:
+ *    a Shutdown (0x0a, E) Notification and a reset. */
+START_TEST(errors_and_notifications)
+{
+    static struct raw r;
+    memset(&r, 0, sizeof r);
+    ck_assert_int_eq(nvo_engine_create(nvo_test_engine(),
+                                       nvo_test_scheduler(), &r.e), 0);
+    struct nvo_net_cfg cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.convergence_delay = 50 * NVO_US;
+    cfg.ecmp.fn = NVO_HASH_CRC32;
+    cfg.ecmp.fields = NVO_ECMP_5TUPLE;
+    cfg.ecmp.parser_depth = 128;
+    cfg.seed = cfg.run = 1;
+    r.net = nvo_net_create(r.e, &cfg);
+    r.a = (uint32_t) nvo_net_add_node(r.net, "a", NVO_ROLE_HYPERVISOR);
+    r.b = (uint32_t) nvo_net_add_node(r.net, "b", NVO_ROLE_HYPERVISOR);
+    struct nvo_link_cfg l;
+    nvo_link_cfg_default(&l);
+    ck_assert_int_eq(nvo_net_add_link(r.net, r.a, r.b, &l), 0);
+    ck_assert_int_eq(nvo_net_finalize(r.net), 0);
+    ck_assert_uint_gt(nvo_net_node(r.net, r.b)->addr4,
+                      nvo_net_node(r.net, r.a)->addr4);
+    ck_assert_int_eq(nvo_tcp_stack_create(nvo_net_node(r.net, r.a), NULL,
+                                          &r.ta), 0);
+    ck_assert_int_eq(nvo_tcp_stack_create(nvo_net_node(r.net, r.b), NULL,
+                                          &r.tb), 0);
+    struct nvo_ldp_speaker_cfg lc;
+    test_ldp_cfg(&lc, true);
+    ck_assert_int_eq(nvo_ldp_speaker_create(r.ta, &lc, &raw_sp_ops, &r,
+                                            &r.sp), 0);
+    ck_assert_int_eq(nvo_ldp_speaker_add_peer(r.sp, r.b), 0);
+    ck_assert_int_eq(nvo_ldp_speaker_add_peer(r.sp, r.b), EEXIST);
+    ck_assert_int_eq(nvo_ldp_speaker_add_peer(r.sp, r.a), EINVAL);
+    nvo_ldp_speaker_start(r.sp);
+    r.rx = g_byte_array_new();
+    uint32_t lsr_b = nvo_net_node(r.net, r.b)->addr4;
+    uint16_t types[16];
+    struct nvo_ldp_notif nt;
+
+    /* 1. */
+    raw_connect(&r);
+    struct nvo_ldp_msg m;
+    raw_init_msg(&r, 9, &m);
+    raw_send(&r, lsr_b, &m);
+    nvo_engine_run(r.e, nvo_engine_now(r.e) + NVO_MS);
+    ck_assert_int_eq(nvo_ldp_speaker_state(r.sp, r.b), NVO_LDP_OPENREC);
+    ck_assert_uint_eq(raw_parse(&r, types, 16, &nt), 2);
+    ck_assert_uint_eq(types[0], NVO_LDP_MSG_INIT);
+    ck_assert_uint_eq(types[1], NVO_LDP_MSG_KEEPALIVE);
+    memset(&m, 0, sizeof m);
+    m.type = NVO_LDP_MSG_KEEPALIVE;
+    m.id = 2;
+    raw_send(&r, lsr_b, &m);
+    nvo_engine_run(r.e, nvo_engine_now(r.e) + NVO_MS);
+    ck_assert_int_eq(nvo_ldp_speaker_state(r.sp, r.b), NVO_LDP_OPERATIONAL);
+    ck_assert_uint_eq(r.ups, 1);
+    uint8_t unk[18] = { 0, 1, 0, 14, 0, 0, 0, 0, 0, 0,
+                        0x05, 0x55, 0, 4, 0, 0, 0, 77 };
+    nvo_wr32(unk + 4, lsr_b);
+    ck_assert_int_eq(nvo_tcp_send(r.conn, unk, sizeof unk), 0);
+    nvo_engine_run(r.e, nvo_engine_now(r.e) + NVO_MS);
+    ck_assert_uint_eq(raw_parse(&r, types, 16, &nt), 3);
+    ck_assert_uint_eq(types[2], NVO_LDP_MSG_NOTIFICATION);
+    ck_assert_uint_eq(nt.status, NVO_LDP_ST_UNKNOWN_MSG_TYPE);
+    ck_assert_uint_eq(nt.msg_id, 77);
+    ck_assert_uint_eq(nt.msg_type, 0x0555);
+    ck_assert_int_eq(nvo_ldp_speaker_state(r.sp, r.b), NVO_LDP_OPERATIONAL);
+    memset(&m, 0, sizeof m);
+    m.type = NVO_LDP_MSG_KEEPALIVE;
+    m.id = 3;
+    raw_send(&r, lsr_b + 1, &m);
+    nvo_engine_run(r.e, nvo_engine_now(r.e) + NVO_MS);
+    ck_assert_uint_eq(raw_parse(&r, types, 16, &nt), 4);
+    ck_assert_uint_eq(nt.status, NVO_LDP_STATUS_E | NVO_LDP_ST_BAD_LDP_ID);
+    ck_assert_int_eq(r.closed, ECONNRESET);
+    ck_assert_uint_eq(r.downs, 1);
+    ck_assert_uint_eq(r.down_status, NVO_LDP_ST_BAD_LDP_ID);
+    ck_assert_int_eq(nvo_ldp_speaker_state(r.sp, r.b), NVO_LDP_NONEXISTENT);
+    ck_assert_uint_eq(r.msgs, 0);
+
+    /* 2. */
+    raw_connect(&r);
+    raw_init_msg(&r, 0, &m);
+    raw_send(&r, lsr_b, &m);
+    nvo_engine_run(r.e, nvo_engine_now(r.e) + NVO_MS);
+    ck_assert_uint_eq(raw_parse(&r, types, 16, &nt), 1);
+    ck_assert_uint_eq(nt.status,
+                      NVO_LDP_STATUS_E | NVO_LDP_ST_REJ_BAD_KEEPALIVE);
+    ck_assert_uint_eq(nt.msg_id, 1);
+    ck_assert_uint_eq(nt.msg_type, NVO_LDP_MSG_INIT);
+    ck_assert_int_eq(r.closed, ECONNRESET);
+    ck_assert_uint_eq(r.ups, 1);
+
+    /* 3. */
+    raw_connect(&r);
+    raw_init_msg(&r, 9, &m);
+    raw_send(&r, lsr_b, &m);
+    memset(&m, 0, sizeof m);
+    m.type = NVO_LDP_MSG_LABEL_MAPPING;
+    m.id = 5;
+    m.label.fec = (struct nvo_ldp_fec) { .kind = NVO_LDP_FEC_PWID,
+                                         .pw_type = NVO_LDP_PW_ETH,
+                                         .has_pw_id = true, .pw_id = 7 };
+    m.label.has_label = true;
+    m.label.label = 99;
+    raw_send(&r, lsr_b, &m);
+    nvo_engine_run(r.e, nvo_engine_now(r.e) + NVO_MS);
+    ck_assert_uint_eq(raw_parse(&r, types, 16, &nt), 3);
+    ck_assert_uint_eq(types[2], NVO_LDP_MSG_NOTIFICATION);
+    ck_assert_uint_eq(nt.status, NVO_LDP_STATUS_E | NVO_LDP_ST_SHUTDOWN);
+    ck_assert_int_eq(r.closed, ECONNRESET);
+    ck_assert_uint_eq(r.ups, 1);
+    ck_assert_uint_eq(r.msgs, 0);
+    ck_assert_uint_eq(nvo_ldp_speaker_counters(r.sp)->notifs_sent_err, 3);
+
+    g_byte_array_free(r.rx, TRUE);
+    nvo_ldp_speaker_destroy(r.sp);
+    nvo_tcp_stack_destroy(r.ta);
+    nvo_tcp_stack_destroy(r.tb);
+    nvo_net_destroy(r.net);
+    nvo_engine_destroy(r.e);
+}
+END_TEST
+
 /* ---- MAC Address Withdraw, VSI removal -------------------------------------- */
 
 static uint64_t
@@ -957,6 +1284,12 @@ START_TEST(determinism)
         bench_build(&b, 4, 2, true, -1, -1);
         run_until(&b, 500 * NVO_MS);
         vm_send(&b, 2, 1, bcast);
+        /* At 3.5 s: Hellos at 0, 1, 2, 3 s: 4 * 12 = 48; KeepAlives 12
+         * at set-up and one per direction 3 s after it: 24. */
+        run_until(&b, 3500 * NVO_MS);
+        ck_assert_uint_eq(sum_out(&b, NVO_LDP_K_HELLO, false), 48);
+        ck_assert_uint_eq(sum_out(&b, NVO_LDP_K_KEEPALIVE, false), 24);
+        ck_assert_uint_eq(sum_in(&b, NVO_LDP_K_KEEPALIVE, false), 24);
         run_until(&b, 4 * NVO_SEC);
         fp[r] = b.fp;
         ck_assert_uint_eq(b.n_maps, 24);
@@ -981,6 +1314,8 @@ vpls_suite(void)
     tcase_add_test(tc, bum_with_signalled_labels);
     tcase_add_test(tc, no_copy_before_mapping);
     tcase_add_test(tc, session_loss);
+    tcase_add_test(tc, keepalive_expiry);
+    tcase_add_test(tc, errors_and_notifications);
     tcase_add_test(tc, mac_withdraw);
     tcase_add_test(tc, remove_vsi);
     tcase_add_test(tc, processing_delay);
