@@ -551,6 +551,20 @@ nvo_vpls_mac_withdraw(struct nvo_vpls *v, uint32_t tenant,
     return k;
 }
 
+int
+nvo_vpls_set_spoke(struct nvo_vpls *v, uint32_t tenant, uint32_t peer,
+                   bool spoke)
+{
+    struct vsi *s = vsi_of_tenant(v, tenant);
+    if (!s) {
+        return ENOENT;
+    }
+    if (!member_of(s, peer)) {
+        return EINVAL;
+    }
+    return nvo_pe_node_set_pw_spoke(v->pe, tenant, peer, spoke);
+}
+
 void
 nvo_vpls_start(struct nvo_vpls *v)
 {

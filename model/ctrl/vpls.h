@@ -86,6 +86,15 @@ int nvo_vpls_remove_vsi(struct nvo_vpls *, uint32_t tenant);
 int nvo_vpls_mac_withdraw(struct nvo_vpls *, uint32_t tenant,
                           const uint8_t *macs, uint16_t n);
 
+/* H-VPLS (RFC 4762 10): the pseudowire of the VSI of 'tenant' with
+ * member 'peer' is a spoke (true) or a mesh pseudowire (false, the
+ * default).  On a hub, its spokes; on a spoke PE (an MTU), its hub.  The
+ * PE then forwards between spokes and the rest
+ * (nvo_pe_node_set_pw_spoke()).  Returns 0, ENOENT (no such VSI) or
+ * EINVAL (not a member). */
+int nvo_vpls_set_spoke(struct nvo_vpls *, uint32_t tenant, uint32_t peer,
+                       bool spoke);
+
 /* Starts the speaker (Hellos to every peer). */
 void nvo_vpls_start(struct nvo_vpls *);
 

@@ -64,7 +64,9 @@ struct nvo_pe_node {
 /* VPLS / pseudowire hooks: signalled labels (pe_node.h). */
 struct pen_pw {
     GHashTable **tx;            /* per tenant: dst + 1 -> label */
-    uint32_t n_tx;
+    GHashTable **spoke;         /* per tenant: dst + 1 -> 1 for an H-VPLS
+                                 * spoke pseudowire (NULL: none) */
+    uint32_t n_tx;              /* entries of tx and spoke */
     GHashTable *rx;             /* label -> struct pen_pw_rx * */
     struct nvo_pe_pw_counters c;
 };
@@ -84,6 +86,9 @@ pw_tx_label(const struct nvo_pe_node *pe, uint32_t tenant, uint32_t dst)
 }
 
 static void pw_free(struct nvo_pe_node *);
+static uint32_t pw_transit(struct nvo_pe_node *, struct pen_tenant *,
+                           int src, uint64_t dmac, const struct nvo_pkt *p,
+                           bool bum);
 
 const char *
 nvo_bum_kind_name(enum nvo_bum_kind k)
@@ -577,10 +582,16 @@ rx_overlay(void *ctx, struct nvo_node *n, struct nvo_pkt *p)
                 deliver_vm(pe, te, v, p);
             }
         }
+        if (pe->pw) {
+            (void) pw_transit(pe, te, src, dmac, p, true);  /* H-VPLS */
+        }
     } else {
         int64_t vm = find_vm(pe, te, dmac);
         if (vm < 0 && deliver_mac2(pe, te, dmac, p)) {
             COUNT(pe, te, rx_accepted, 1);
+        } else if (vm < 0 && pe->pw && pw_transit(pe, te, src, dmac, p,
+                                                  false)) {
+            ;                   /* H-VPLS: forwarded to other PWs */
         } else if (vm < 0) {
             drop_(pe, te, NVO_PE_DROP_NO_VM);
         } else {
@@ -1243,8 +1254,12 @@ pw_free(struct nvo_pe_node *pe)
         if (pe->pw->tx[t]) {
             g_hash_table_destroy(pe->pw->tx[t]);
         }
+        if (pe->pw->spoke[t]) {
+            g_hash_table_destroy(pe->pw->spoke[t]);
+        }
     }
     g_free(pe->pw->tx);
+    g_free(pe->pw->spoke);
     g_hash_table_destroy(pe->pw->rx);
     g_free(pe->pw);
     pe->pw = NULL;
@@ -1298,6 +1313,98 @@ pw_drop_tunnels(struct nvo_pe_node *pe, struct pen_tenant *te, uint32_t dst)
     }
 }
 
+/* Makes room for 'tenant' in the per-tenant tables. */
+static void
+pw_grow(struct nvo_pe_node *pe, uint32_t tenant)
+{
+    struct pen_pw *pw = pe->pw;
+    if (tenant >= pw->n_tx) {
+        pw->tx = g_renew(GHashTable *, pw->tx, pe->n_tenants);
+        pw->spoke = g_renew(GHashTable *, pw->spoke, pe->n_tenants);
+        for (uint32_t t = pw->n_tx; t < pe->n_tenants; t++) {
+            pw->tx[t] = NULL;
+            pw->spoke[t] = NULL;
+        }
+        pw->n_tx = pe->n_tenants;
+    }
+}
+
+static bool
+pw_is_spoke(const struct nvo_pe_node *pe, uint32_t tenant, uint32_t dst)
+{
+    return tenant < pe->pw->n_tx && pe->pw->spoke[tenant]
+           && g_hash_table_contains(pe->pw->spoke[tenant],
+                                    GUINT_TO_POINTER(dst + 1));
+}
+
+int
+nvo_pe_node_set_pw_spoke(struct nvo_pe_node *pe, uint32_t tenant,
+                         uint32_t dst, bool spoke)
+{
+    if (!pe->pw || tenant >= pe->n_tenants || !other_pe(pe, dst)) {
+        return EINVAL;
+    }
+    pw_grow(pe, tenant);
+    GHashTable **h = &pe->pw->spoke[tenant];
+    if (spoke) {
+        if (!*h) {
+            *h = g_hash_table_new(g_direct_hash, g_direct_equal);
+        }
+        g_hash_table_add(*h, GUINT_TO_POINTER(dst + 1));
+    } else if (*h) {
+        g_hash_table_remove(*h, GUINT_TO_POINTER(dst + 1));
+    }
+    return 0;
+}
+
+/* H-VPLS forwarding of a frame of 'te' that arrived over the pseudowire
+ * from PE 'src' (RFC 4762 10.1): from a spoke it goes on to every other
+ * pseudowire, from a mesh pseudowire only to spokes; a BUM frame (or an
+ * unknown unicast) to each such up pseudowire, a known unicast to the
+ * one its MAC was learned at.  Returns the copies sent (0 with no spoke
+ * in the VSI: the full mesh's split horizon). */
+static uint32_t
+pw_transit(struct nvo_pe_node *pe, struct pen_tenant *te, int src,
+           uint64_t dmac, const struct nvo_pkt *p, bool bum)
+{
+    uint32_t t = (uint32_t) (te - pe->tenants);
+    if (src < 0 || t >= pe->pw->n_tx || !pe->pw->spoke[t]
+        || !g_hash_table_size(pe->pw->spoke[t])) {
+        return 0;
+    }
+    bool from_spoke = pw_is_spoke(pe, t, (uint32_t) src);
+    if (!bum) {
+        const struct nvo_mac_entry *e =
+            nvo_mac_table_lookup(pe->mac, te->vni, dmac,
+                                 nvo_engine_now(pe->node.net->engine));
+        if (e && (e->flags & NVO_MAC_REMOTE)) {
+            if (e->loc == (uint32_t) src
+                || !(from_spoke || pw_is_spoke(pe, t, e->loc))) {
+                return 0;
+            }
+            pe->pw->c.transit++;
+            COUNT(pe, te, remote_unicast, 1);
+            encap_send(pe, te, e->loc, nvo_pkt_clone(p), NVO_TC_DATA);
+            return 1;
+        }
+        if (e) {
+            return 0;           /* a local MAC with no VM: not forwarded */
+        }
+    }
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < te->n_flood; i++) {
+        uint32_t d = te->flood[i];
+        if (d == (uint32_t) src || !(from_spoke || pw_is_spoke(pe, t, d))) {
+            continue;
+        }
+        COUNT(pe, te, bum_copies, 1);
+        encap_send(pe, te, d, nvo_pkt_clone(p), NVO_TC_BUM);
+        n++;
+    }
+    pe->pw->c.transit += n;
+    return n;
+}
+
 int
 nvo_pe_node_set_pw_label(struct nvo_pe_node *pe, uint32_t tenant,
                          uint32_t dst, uint32_t label)
@@ -1307,13 +1414,7 @@ nvo_pe_node_set_pw_label(struct nvo_pe_node *pe, uint32_t tenant,
         return EINVAL;
     }
     struct pen_pw *pw = pe->pw;
-    if (tenant >= pw->n_tx) {
-        pw->tx = g_renew(GHashTable *, pw->tx, pe->n_tenants);
-        for (uint32_t t = pw->n_tx; t < pe->n_tenants; t++) {
-            pw->tx[t] = NULL;
-        }
-        pw->n_tx = pe->n_tenants;
-    }
+    pw_grow(pe, tenant);
     if (!pw->tx[tenant]) {
         pw->tx[tenant] = g_hash_table_new(g_direct_hash, g_direct_equal);
     }

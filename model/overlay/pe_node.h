@@ -356,12 +356,15 @@ uint64_t nvo_pe_node_wire_cost(struct nvo_pe_node *, uint32_t tenant,
  * that PE (learning per pseudowire; one pseudowire per peer and VSI).  A
  * label this PE did not signal is drops[NO_TENANT] and rx_bad_label.
  * Frames from a pseudowire are never flooded to other pseudowires (the
- * PE's split horizon). */
+ * PE's split horizon), except between H-VPLS spokes and the rest
+ * (nvo_pe_node_set_pw_spoke()). */
 struct nvo_pe_pw_counters {
     uint64_t tx_pw_down;        /* known unicast toward a PE whose
                                  * pseudowire is down: dropped */
     uint64_t rx_bad_label;      /* a label this PE did not signal */
     uint64_t pw_up, pw_down;    /* set_pw_label() transitions */
+    uint64_t transit;           /* H-VPLS: frames from a pseudowire sent
+                                 * on to others (copies) */
 };
 
 /* Turns signalled labels on (before any tenant frame; the flood lists
@@ -374,6 +377,17 @@ bool nvo_pe_node_pw_mode(const struct nvo_pe_node *);
  * tenant, 'dst' not another PE, a label over 20 bits). */
 int nvo_pe_node_set_pw_label(struct nvo_pe_node *, uint32_t tenant,
                              uint32_t dst, uint32_t label);
+/* H-VPLS (RFC 4762 10): marks the pseudowire of 'tenant' with PE 'dst'
+ * as a spoke (or back to a mesh pseudowire).  In a tenant with a spoke, a
+ * frame from a spoke pseudowire goes on to every other up pseudowire, and
+ * one from a mesh pseudowire to the spokes (a BUM or unknown unicast to
+ * each, a known unicast to the PE its MAC was learned at); a tenant
+ * without spokes keeps the full mesh's split horizon.  The copies count
+ * in bum_copies (BUM) or remote_unicast (known unicast), so encap_frames
+ * stays remote_unicast + bum_copies, and in transit.  Returns 0 or
+ * EINVAL (no pw mode, no such tenant, 'dst' not another PE). */
+int nvo_pe_node_set_pw_spoke(struct nvo_pe_node *, uint32_t tenant,
+                             uint32_t dst, bool spoke);
 /* The label set for (tenant, dst), or 0. */
 uint32_t nvo_pe_node_pw_label(const struct nvo_pe_node *, uint32_t tenant,
                               uint32_t dst);
