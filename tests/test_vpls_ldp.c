@@ -168,6 +168,15 @@ test_ldp_cfg(struct nvo_ldp_speaker_cfg *c, bool pack)
 /* Overrides of the test LDP configuration for the next bench_build()
  * (0: keep). */
 static uint16_t bench_hello_hold, bench_keepalive;
+/* H-VPLS for the next bench_build() (n = 6): PEs 0 and 1 are hubs in a
+ * mesh, 2 and 3 spokes of hub 0, 4 and 5 spokes of hub 1. */
+static bool bench_hvpls;
+
+static int
+hub_of(uint32_t i)
+{
+    return i < 2 ? -1 : i < 4 ? 0 : 1;
+}
 
 /* n PEs on one leaf, V tenants (VNI 100 + v, one VM each) on each; a VSI
  * per tenant with every PE, except tenant 'skip_v' on PE 'skip_pe'
@@ -244,8 +253,28 @@ bench_build(struct bench *b, uint32_t n, uint32_t V, bool pack,
             if ((int) i == skip_pe && (int) v == skip_v) {
                 continue;
             }
+            if (!bench_hvpls) {
+                ck_assert_int_eq(nvo_vpls_add_vsi(b->vp[i], b->tenant[i][v],
+                                                  0, b->node, n), 0);
+                continue;
+            }
+            uint32_t mem[MAXN], k = 0;
+            for (uint32_t j = 0; j < n; j++) {
+                bool hub_pair = hub_of(i) < 0 && hub_of(j) < 0;
+                bool spoke_of = hub_of(j) == (int) i || hub_of(i) == (int) j;
+                if (j == i || hub_pair || spoke_of) {
+                    mem[k++] = b->node[j];
+                }
+            }
             ck_assert_int_eq(nvo_vpls_add_vsi(b->vp[i], b->tenant[i][v], 0,
-                                              b->node, n), 0);
+                                              mem, k), 0);
+            for (uint32_t j = 0; j < n; j++) {
+                if (hub_of(j) == (int) i || hub_of(i) == (int) j) {
+                    ck_assert_int_eq(nvo_vpls_set_spoke(b->vp[i],
+                                                        b->tenant[i][v],
+                                                        b->node[j], true), 0);
+                }
+            }
         }
     }
     for (uint32_t i = 0; i < n; i++) {
@@ -973,6 +1002,76 @@ START_TEST(errors_and_notifications)
 }
 END_TEST
 
+/* ---- H-VPLS -------------------------------------------------------------------- */
+
+/* Hubs 0 and 1 in a mesh, spokes 2, 3 on hub 0 and 4, 5 on hub 1, V = 1:
+ * 5 sessions (hub-hub, 4 spokes) and 10 Label Mappings, where a full mesh
+ * of 6 PEs has 15 and 30.  A broadcast from spoke 2's VM: 1 copy to hub
+ * 0; hub 0 delivers it and sends it on to spoke 3 and hub 1 (from a
+ * spoke: every other pseudowire): 2; hub 1 delivers it and sends it to
+ * its spokes 4 and 5 only (from the mesh: spokes only): 2.  5 copies in
+ * all, each with the label its egress signalled, one delivery per PE.
+ * Then a unicast from spoke 5's VM to spoke 2's: 5 -> hub 1 (where 5
+ * learned the MAC) -> hub 0 (where hub 1 learned it) -> spoke 2: 3
+ * frames, delivered once. */
+START_TEST(hvpls)
+{
+    static struct bench b;
+    bench_hvpls = true;
+    bench_build(&b, 6, 1, true, -1, -1);
+    bench_hvpls = false;
+    run_until(&b, 500 * NVO_MS);
+    uint64_t ends = 0;
+    for (uint32_t i = 0; i < 6; i++) {
+        ends += nvo_ldp_speaker_n_sessions(nvo_vpls_speaker(b.vp[i]));
+    }
+    ck_assert_uint_eq(ends / 2, 5);
+    ck_assert_uint_eq(sum_out(&b, NVO_LDP_K_MAPPING, false), 10);
+    ck_assert_uint_eq(b.n_maps, 10);
+    vm_send(&b, 2, 0, bcast);
+    run_until(&b, 510 * NVO_MS);
+    ck_assert_uint_eq(b.n_enc, 5);
+    static const int hop_from[5] = { 2, 0, 0, 1, 1 };
+    static const int hop_to[5] = { 0, 3, 1, 4, 5 };
+    for (uint32_t r = 0; r < 5; r++) {
+        const struct encrec *e = &b.enc[r];
+        int to = bench_ix(&b, e->dst_node);
+        bool found = false;
+        for (int h = 0; h < 5; h++) {
+            found |= hop_from[h] == e->from && hop_to[h] == to;
+        }
+        ck_assert_msg(found, "copy %d -> %d", e->from, to);
+        ck_assert_uint_eq(e->label,
+                          nvo_vpls_local_label(b.vp[to], b.tenant[to][0],
+                                               b.node[e->from]));
+    }
+    for (uint32_t i = 0; i < 6; i++) {
+        const struct nvo_pe_node_counters *c =
+            nvo_pe_node_tenant_counters(b.pe[i], b.tenant[i][0]);
+        ck_assert_uint_eq(c->delivered, i == 2 ? 0 : 1);
+        ck_assert_uint_eq(nvo_pe_node_pw_counters(b.pe[i])->transit,
+                          i < 2 ? 2 : 0);
+    }
+    uint8_t mac2[6];
+    vm_mac(2, 0, mac2);
+    uint32_t first = b.n_enc;
+    vm_send(&b, 5, 0, mac2);
+    run_until(&b, 520 * NVO_MS);
+    ck_assert_uint_eq(b.n_enc - first, 3);
+    ck_assert_int_eq(b.enc[first].from, 5);
+    ck_assert_uint_eq(b.enc[first].dst_node, b.node[1]);
+    ck_assert_int_eq(b.enc[first + 1].from, 1);
+    ck_assert_uint_eq(b.enc[first + 1].dst_node, b.node[0]);
+    ck_assert_int_eq(b.enc[first + 2].from, 0);
+    ck_assert_uint_eq(b.enc[first + 2].dst_node, b.node[2]);
+    ck_assert_uint_eq(nvo_pe_node_tenant_counters(b.pe[2], b.tenant[2][0])
+                      ->delivered, 1);
+    ck_assert_uint_eq(nvo_pe_node_pw_counters(b.pe[1])->transit, 3);
+    ck_assert_uint_eq(nvo_pe_node_pw_counters(b.pe[0])->transit, 3);
+    bench_free(&b);
+}
+END_TEST
+
 /* ---- MAC Address Withdraw, VSI removal -------------------------------------- */
 
 static uint64_t
@@ -1315,6 +1414,7 @@ vpls_suite(void)
     tcase_add_test(tc, no_copy_before_mapping);
     tcase_add_test(tc, session_loss);
     tcase_add_test(tc, keepalive_expiry);
+    tcase_add_test(tc, hvpls);
     tcase_add_test(tc, errors_and_notifications);
     tcase_add_test(tc, mac_withdraw);
     tcase_add_test(tc, remove_vsi);
