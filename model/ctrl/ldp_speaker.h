@@ -115,8 +115,9 @@ int nvo_ldp_speaker_create(struct nvo_tcp_stack *tcp,
                            const struct nvo_ldp_speaker_cfg *cfg,
                            const struct nvo_ldp_speaker_ops *ops, void *ctx,
                            struct nvo_ldp_speaker **out);
-/* Ends every session without sending (no callbacks), removes the
- * bindings, frees.  Before the TCP stack.  Accepts NULL. */
+/* Stops every timer, detaches from its TCP connections without sending
+ * (no callbacks; the stack frees them), removes the bindings, frees.
+ * Before the TCP stack.  Accepts NULL. */
 void nvo_ldp_speaker_destroy(struct nvo_ldp_speaker *);
 
 /* Adds a targeted peer (node index, another node).  Hellos to it start
