@@ -1290,8 +1290,8 @@ static char tlines[512][4096];
  * tshark must show: Hello 0x0100 6 (3 sent, 3 received at 0 s),
  * Initialization 0x0200 6, KeepAlive 0x0201 6, Label Mapping 0x0400 12
  * ((n-1)V each way), no other LDP message; the (PW ID, label) pairs of
- * the mappings exactly those PE 0 sent and received; no malformed frame
- * and no expert error. */
+ * the mappings exactly those PE 0 sent and received; no malformed frame,
+ * no expert error, and no warning but the GTSM one on each Hello. */
 START_TEST(tshark_pcap)
 {
     ck_assert_msg(have_tshark(), "tshark is required (apt-get install "
@@ -1365,6 +1365,16 @@ START_TEST(tshark_pcap)
     n = run_tshark(path, "-Y '_ws.malformed || _ws.expert.severity >= "
                    "error' -T fields -e frame.number", tlines, 512);
     ck_assert_uint_eq(n, 0);
+    /* Warnings: only Wireshark 4.0's on every targeted Hello, whose G
+     * flag stays 0 (docs/ldp-wire.md): the 6 Hellos, nothing else. */
+    n = run_tshark(path, "-Y '_ws.expert.severity >= warning' -T fields "
+                   "-E occurrence=a -E aggregator='|' -e ldp.msg.type "
+                   "-e _ws.expert.message", tlines, 512);
+    ck_assert_uint_eq(n, 6);
+    for (size_t i = 0; i < n; i++) {
+        ck_assert_str_eq(tlines[i], "0x0100\tGTSM is not supported by the "
+                         "source, since basic discovery is not enabled");
+    }
     bench_free(&b);
     nvo_test_rmdir(dir);
 }
