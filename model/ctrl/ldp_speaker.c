@@ -13,7 +13,6 @@
 #include "wire/wire.h"
 
 #define LDP_TOS 0xc0            /* DSCP CS6, as FRR's ldpd sets it */
-#define PDU_MAX_TOTAL 65539     /* 4 + the largest PDU Length */
 
 struct peer {
     struct nvo_ldp_speaker *sp;
@@ -65,6 +64,8 @@ struct nvo_ldp_speaker {
     GQueue rxq;                 /* struct rxitem *, for cfg.proc_delay */
     struct nvo_timer proc;
     struct nvo_timer flush;
+    GPtrArray *pending;         /* peers with a packed PDU, in the order
+                                 * they started it */
 };
 
 static void teardown(struct peer *pr, uint32_t status, bool notify);
@@ -194,15 +195,18 @@ flush_peer(struct peer *pr)
     size_t len = nvo_ldp_pdu_finish(&pr->pend);
     pr->has_pend = false;
     (void) send_pdu(pr, pr->pend_buf, len);
+    g_free(pr->pend_buf);       /* held only while packing: a mesh of */
+    pr->pend_buf = NULL;        /* n PEs has n(n-1) peers */
 }
 
 static void
 flush_all(void *arg)
 {
     struct nvo_ldp_speaker *sp = arg;
-    for (uint32_t i = 0; i < sp->n_peers; i++) {
-        flush_peer(sp->peers[i]);
+    for (guint i = 0; i < sp->pending->len; i++) {
+        flush_peer(g_ptr_array_index(sp->pending, i));
     }
+    g_ptr_array_set_size(sp->pending, 0);
 }
 
 /* Sends 'm' alone in a PDU (after what is packed). */
@@ -446,6 +450,8 @@ teardown(struct peer *pr, uint32_t status, bool notify)
     struct nvo_ldp_speaker *sp = pr->sp;
     bool was_up = pr->state == NVO_LDP_OPERATIONAL;
     pr->has_pend = false;
+    g_free(pr->pend_buf);
+    pr->pend_buf = NULL;
     if (pr->conn) {
         if (notify && status) {
             send_notif(pr, status, 0, 0);
@@ -797,6 +803,7 @@ nvo_ldp_speaker_create(struct nvo_tcp_stack *tcp,
         g_free(sp);
         return e;
     }
+    sp->pending = g_ptr_array_new();
     *out = sp;
     return 0;
 }
@@ -830,6 +837,7 @@ nvo_ldp_speaker_destroy(struct nvo_ldp_speaker *sp)
     (void) nvo_tcp_unlisten(sp->tcp, NVO_LDP_PORT);
     (void) nvo_node_unbind_udp(sp->node, NVO_LDP_PORT);
     g_free(sp->peers);
+    g_ptr_array_free(sp->pending, TRUE);
     g_hash_table_destroy(sp->by_node);
     g_free(sp);
 }
@@ -922,15 +930,16 @@ nvo_ldp_speaker_send(struct nvo_ldp_speaker *sp, uint32_t peer,
     for (int tries = 0; tries < 2; tries++) {
         if (!pr->has_pend) {
             size_t cap = 4u + pdu_limit(pr);
-            if (!pr->pend_buf) {
-                pr->pend_buf = g_malloc(PDU_MAX_TOTAL);
-            }
+            g_free(pr->pend_buf);
+            pr->pend_buf = g_malloc(cap);
             struct nvo_ldp_id id = own_id(sp);
             if (nvo_ldp_pdu_start(&pr->pend, pr->pend_buf, cap, &id,
                                   pdu_limit(pr))) {
                 abort();
             }
             pr->has_pend = true;
+            g_ptr_array_add(sp->pending, pr);   /* flush_all skips it if
+                                                 * it was sent before */
         }
         int e = nvo_ldp_pdu_add(&pr->pend, &m);
         if (!e) {

@@ -40,6 +40,8 @@ struct nvo_vpls {
     struct nvo_vpls_cfg cfg;
     struct vsi *vsis;           /* in the order added */
     uint32_t n_vsis;
+    GHashTable *by_tenant;      /* tenant + 1 -> VSI index + 1 */
+    GHashTable *by_pw;          /* PW ID -> VSI index + 1 */
     uint32_t next_label;
     struct nvo_vpls_counters c;
 };
@@ -55,34 +57,33 @@ nvo_vpls_cfg_default(struct nvo_vpls_cfg *c)
 static struct vsi *
 vsi_of_tenant(const struct nvo_vpls *v, uint32_t tenant)
 {
-    for (uint32_t i = 0; i < v->n_vsis; i++) {
-        if (v->vsis[i].tenant == tenant) {
-            return &v->vsis[i];
-        }
-    }
-    return NULL;
+    uintptr_t ix = GPOINTER_TO_UINT(g_hash_table_lookup(
+        v->by_tenant, GUINT_TO_POINTER(tenant + 1)));
+    return ix ? &v->vsis[ix - 1] : NULL;
 }
 
 static struct vsi *
 vsi_of_pw(const struct nvo_vpls *v, uint32_t pw_id)
 {
-    for (uint32_t i = 0; i < v->n_vsis; i++) {
-        if (v->vsis[i].pw_id == pw_id) {
-            return &v->vsis[i];
-        }
-    }
-    return NULL;
+    uintptr_t ix = GPOINTER_TO_UINT(g_hash_table_lookup(
+        v->by_pw, GUINT_TO_POINTER(pw_id)));
+    return ix ? &v->vsis[ix - 1] : NULL;
 }
 
+/* The member 'node' of 's' (members ascend by node): O(log n). */
 static struct member *
 member_of(const struct vsi *s, uint32_t node)
 {
-    for (uint32_t i = 0; i < s->n; i++) {
-        if (s->m[i].node == node) {
-            return &s->m[i];
+    uint32_t lo = 0, hi = s->n;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (s->m[mid].node < node) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
         }
     }
-    return NULL;
+    return lo < s->n && s->m[lo].node == node ? &s->m[lo] : NULL;
 }
 
 static struct nvo_ldp_fec
@@ -408,6 +409,8 @@ nvo_vpls_create(struct nvo_pe_node *pe, struct nvo_tcp_stack *tcp,
     v->cfg = c;
     v->next_label = c.label_base;
     v->retained = g_array_new(FALSE, FALSE, sizeof(struct retained));
+    v->by_tenant = g_hash_table_new(g_direct_hash, g_direct_equal);
+    v->by_pw = g_hash_table_new(g_direct_hash, g_direct_equal);
     int e = nvo_ldp_speaker_create(tcp, lcfg, &vpls_ops, v, &v->sp);
     if (e) {
         g_free(v);
@@ -429,6 +432,8 @@ nvo_vpls_destroy(struct nvo_vpls *v)
     }
     g_free(v->vsis);
     g_array_free(v->retained, TRUE);
+    g_hash_table_destroy(v->by_tenant);
+    g_hash_table_destroy(v->by_pw);
     g_free(v);
 }
 
@@ -477,6 +482,10 @@ nvo_vpls_add_vsi(struct nvo_vpls *v, uint32_t tenant, uint32_t pw_id,
     s->tenant = tenant;
     s->pw_id = pw_id;
     s->vni = vni;
+    g_hash_table_insert(v->by_tenant, GUINT_TO_POINTER(tenant + 1),
+                        GUINT_TO_POINTER(v->n_vsis));
+    g_hash_table_insert(v->by_pw, GUINT_TO_POINTER(pw_id),
+                        GUINT_TO_POINTER(v->n_vsis));
     s->m = g_new0(struct member, k ? k : 1);
     for (uint32_t i = 0; i < k; i++) {
         if (i && a[i] == a[i - 1]) {
