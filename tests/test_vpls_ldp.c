@@ -171,6 +171,9 @@ static uint16_t bench_hello_hold, bench_keepalive;
 /* H-VPLS for the next bench_build() (n = 6): PEs 0 and 1 are hubs in a
  * mesh, 2 and 3 spokes of hub 0, 4 and 5 spokes of hub 1. */
 static bool bench_hvpls;
+/* A leaf-spine for the next bench_build(): leaves "leaf1" (b->leaf) and
+ * "leaf2", spines "spine1" and "spine2", PE i on leaf 1 + i % 2. */
+static bool bench_spines;
 
 static int
 hub_of(uint32_t i)
@@ -202,6 +205,19 @@ bench_build(struct bench *b, uint32_t n, uint32_t V, bool pack,
     b->leaf = nvo_net_add_node(b->net, "leaf1", NVO_ROLE_LEAF);
     struct nvo_link_cfg l;
     nvo_link_cfg_default(&l);
+    int leaf2 = -1;
+    if (bench_spines) {
+        leaf2 = nvo_net_add_node(b->net, "leaf2", NVO_ROLE_LEAF);
+        int s1 = nvo_net_add_node(b->net, "spine1", NVO_ROLE_SPINE);
+        int s2 = nvo_net_add_node(b->net, "spine2", NVO_ROLE_SPINE);
+        int lf[2] = { b->leaf, leaf2 }, sp[2] = { s1, s2 };
+        for (int i = 0; i < 2; i++) {
+            for (int j = 0; j < 2; j++) {
+                ck_assert_int_eq(nvo_net_add_link(b->net, (uint32_t) lf[i],
+                                                  (uint32_t) sp[j], &l), 0);
+            }
+        }
+    }
     struct nvo_pe_node_cfg pc;
     memset(&pc, 0, sizeof pc);
     pc.encap = &nvo_encap_mpls_gre_ops;
@@ -214,8 +230,8 @@ bench_build(struct bench *b, uint32_t n, uint32_t V, bool pack,
         b->pe[i] = nvo_pe_node_create(b->net, name, &pc);
         ck_assert_ptr_nonnull(b->pe[i]);
         b->node[i] = nvo_pe_node_index(b->pe[i]);
-        ck_assert_int_eq(nvo_net_add_link(b->net, b->node[i],
-                                          (uint32_t) b->leaf, &l), 0);
+        uint32_t up = (uint32_t) (bench_spines && i % 2 ? leaf2 : b->leaf);
+        ck_assert_int_eq(nvo_net_add_link(b->net, b->node[i], up, &l), 0);
         for (uint32_t v = 0; v < V; v++) {
             uint8_t mac[6];
             uint32_t vm;
@@ -1072,6 +1088,46 @@ START_TEST(hvpls)
 }
 END_TEST
 
+/* A leaf-spine (PEs 0, 2 on leaf 1; 1, 3 on leaf 2), n = 4, V = 1.  At
+ * 1 s leaf 1's link to spine 1 fails: routes converge over spine 2
+ * (50 us), TCP retransmits what was lost, and a path remains, so by 20 s
+ * (past every hold: Hello 3 s, KeepAlive 9 s) no session went down, the
+ * labels are the ones signalled at first, and PE 0's broadcast makes 3
+ * copies with them. */
+START_TEST(link_failure_with_a_path)
+{
+    static struct bench b;
+    bench_spines = true;
+    bench_build(&b, 4, 1, true, -1, -1);
+    bench_spines = false;
+    run_until(&b, 1000 * NVO_MS);
+    uint32_t lab[4];
+    for (uint32_t j = 1; j < 4; j++) {
+        lab[j] = nvo_vpls_remote_label(b.vp[0], b.tenant[0][0], b.node[j]);
+        ck_assert_uint_ne(lab[j], 0);
+    }
+    int s1 = nvo_net_find(b.net, "spine1");
+    int link = nvo_net_find_link(b.net, (uint32_t) b.leaf, (uint32_t) s1);
+    ck_assert_int_ge(link, 0);
+    nvo_net_set_link_up(b.net, (uint32_t) link, false);
+    run_until(&b, 20 * NVO_SEC);
+    for (uint32_t i = 0; i < 4; i++) {
+        struct nvo_ldp_speaker *sp = nvo_vpls_speaker(b.vp[i]);
+        ck_assert_uint_eq(nvo_ldp_speaker_n_sessions(sp), 3);
+        ck_assert_uint_eq(nvo_ldp_speaker_counters(sp)->sessions_down, 0);
+        ck_assert_uint_eq(nvo_ldp_speaker_counters(sp)->sessions_up, 3);
+    }
+    for (uint32_t j = 1; j < 4; j++) {
+        ck_assert_uint_eq(nvo_vpls_remote_label(b.vp[0], b.tenant[0][0],
+                                                b.node[j]), lab[j]);
+    }
+    vm_send(&b, 0, 0, bcast);
+    run_until(&b, 20 * NVO_SEC + 10 * NVO_MS);
+    ck_assert_uint_eq(check_copies(&b, 0, 0, 0), 3);
+    bench_free(&b);
+}
+END_TEST
+
 /* ---- MAC Address Withdraw, VSI removal -------------------------------------- */
 
 static uint64_t
@@ -1424,6 +1480,7 @@ vpls_suite(void)
     tcase_add_test(tc, no_copy_before_mapping);
     tcase_add_test(tc, session_loss);
     tcase_add_test(tc, keepalive_expiry);
+    tcase_add_test(tc, link_failure_with_a_path);
     tcase_add_test(tc, hvpls);
     tcase_add_test(tc, errors_and_notifications);
     tcase_add_test(tc, mac_withdraw);
