@@ -1160,7 +1160,7 @@ START_TEST(bad_attributes)
     expect_error("overlay.rp=nosuch", "unknown node");
     expect_error("overlay.pim=dm", "expected sm or bidir");
     expect_error("overlay.flood=pim", "flood");
-    char *at = g_strdup_printf("%s:29: <overlay flood=\"multicast\">: IGMP",
+    char *at = g_strdup_printf("%s:30: <overlay flood=\"multicast\">: IGMP",
                                nvo_test_src("scenarios/overlay-flooding.xml"));
     expect_error("underlay.ip=ipv6", at);
     g_free(at);

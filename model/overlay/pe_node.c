@@ -15,6 +15,8 @@
 #include "wire/igmp.h"
 #include "wire/wire.h"
 
+#define NVO_LDP_LABEL_MAX_PE 0xfffffu    /* 20-bit MPLS labels */
+
 struct pen_vm {
     uint64_t mac;
     uint32_t ip4;
@@ -59,7 +61,38 @@ struct nvo_pe_node {
     const struct nvo_pe_ctrl_ops *ctrl;
     void *ctrl_ctx;
     bool ctrl_no_remote_learn;          /* no data-plane remote learning */
+    struct pen_pw *pw;                  /* VPLS / pseudowire hooks: NULL
+                                         * unless nvo_pe_node_set_pw_mode() */
 };
+
+/* VPLS / pseudowire hooks: signalled labels (pe_node.h). */
+struct pen_pw {
+    GHashTable **tx;            /* per tenant: dst + 1 -> label */
+    GHashTable **spoke;         /* per tenant: dst + 1 -> 1 for an H-VPLS
+                                 * spoke pseudowire (NULL: none) */
+    uint32_t n_tx;              /* entries of tx and spoke */
+    GHashTable *rx;             /* label -> struct pen_pw_rx * */
+    struct nvo_pe_pw_counters c;
+};
+
+struct pen_pw_rx {
+    uint32_t tenant, src;
+};
+
+static uint32_t
+pw_tx_label(const struct nvo_pe_node *pe, uint32_t tenant, uint32_t dst)
+{
+    if (tenant >= pe->pw->n_tx || !pe->pw->tx[tenant]) {
+        return 0;
+    }
+    return GPOINTER_TO_UINT(g_hash_table_lookup(pe->pw->tx[tenant],
+                                                GUINT_TO_POINTER(dst + 1)));
+}
+
+static void pw_free(struct nvo_pe_node *);
+static uint32_t pw_transit(struct nvo_pe_node *, struct pen_tenant *,
+                           int src, uint64_t dmac, const struct nvo_pkt *p,
+                           bool bum);
 
 const char *
 nvo_bum_kind_name(enum nvo_bum_kind k)
@@ -143,6 +176,7 @@ destroy__(struct nvo_node *n)
         pe->cfg.access->destroy(pe->cfg.access_ctx);
     }
     nvo_vm_index_fini(&pe->vm_index);
+    pw_free(pe);                /* VPLS / pseudowire hooks */
 }
 
 static void start__(struct nvo_node *);
@@ -253,7 +287,10 @@ tunnel_to(struct nvo_pe_node *pe, struct pen_tenant *te, uint32_t dst,
         if (pe->cfg.label_per_pe) {
             /* The egress PE's label; set_flood() and learning only name PEs
              * that host the VNI, so there is one. */
-            uint32_t l = remote_label(pe, dst, te->vni);
+            uint32_t l = pe->pw   /* VPLS: the label dst signalled */
+                         ? pw_tx_label(pe, (uint32_t) (te - pe->tenants),
+                                       dst)
+                         : remote_label(pe, dst, te->vni);
             tc.labels[0] = l ? l : te->vni;
         }
         tc.n_labels = 1;
@@ -327,6 +364,11 @@ static void
 encap_send(struct nvo_pe_node *pe, struct pen_tenant *te, uint32_t dst,
            struct nvo_pkt *p, enum nvo_tclass tc)
 {
+    if (pe->pw && !pw_tx_label(pe, (uint32_t) (te - pe->tenants), dst)) {
+        pe->pw->c.tx_pw_down++;     /* VPLS: the pseudowire is down */
+        nvo_pkt_free(p);
+        return;
+    }
     uint32_t k = pe->cfg.n_addrs > 1 ? nvo_pe_node_src_addr(pe, p) : 0;
     encap_send_t(pe, te, tunnel_to(pe, te, dst, k), p, tc);
 }
@@ -502,7 +544,18 @@ rx_overlay(void *ctx, struct nvo_node *n, struct nvo_pkt *p)
     uint64_t decap_mc = nvo_cpu_decap_mc(&pe->cfg.cpu, nvo_pkt_len(p));
     pe->c.cpu_decap_mc += decap_mc;
     uintptr_t ix;
-    if (pe->cfg.label_per_pe) {
+    if (pe->pw) {
+        /* VPLS: a label this PE signalled names the tenant and the PE
+         * at the far end of the pseudowire (learning per pseudowire). */
+        const struct pen_pw_rx *r =
+            g_hash_table_lookup(pe->pw->rx, GUINT_TO_POINTER(vni));
+        ix = r ? r->tenant + 1 : 0;
+        if (r) {
+            src = (int) r->src;
+        } else {
+            pe->pw->c.rx_bad_label++;
+        }
+    } else if (pe->cfg.label_per_pe) {
         /* The label is this PE's own: base + tenant. */
         uint32_t t = vni - pe->cfg.label_base;
         ix = vni >= pe->cfg.label_base && t < pe->n_tenants ? t + 1 : 0;
@@ -551,10 +604,16 @@ rx_overlay(void *ctx, struct nvo_node *n, struct nvo_pkt *p)
                 deliver_vm(pe, te, v, p);
             }
         }
+        if (pe->pw) {
+            (void) pw_transit(pe, te, src, dmac, p, true);  /* H-VPLS */
+        }
     } else {
         int64_t vm = find_vm(pe, te, dmac);
         if (vm < 0 && deliver_mac2(pe, te, dmac, p)) {
             COUNT(pe, te, rx_accepted, 1);
+        } else if (vm < 0 && pe->pw && pw_transit(pe, te, src, dmac, p,
+                                                  false)) {
+            ;                   /* H-VPLS: forwarded to other PWs */
         } else if (vm < 0) {
             drop_(pe, te, NVO_PE_DROP_NO_VM);
         } else {
@@ -1243,6 +1302,221 @@ nvo_pe_node_vm_info(const struct nvo_pe_node *pe, uint32_t tenant,
     return 0;
 }
 
+/* ---- VPLS / pseudowire hooks (ctrl/vpls.h) ------------------------------- */
+
+static void
+pw_free(struct nvo_pe_node *pe)
+{
+    if (!pe->pw) {
+        return;
+    }
+    for (uint32_t t = 0; t < pe->pw->n_tx; t++) {
+        if (pe->pw->tx[t]) {
+            g_hash_table_destroy(pe->pw->tx[t]);
+        }
+        if (pe->pw->spoke[t]) {
+            g_hash_table_destroy(pe->pw->spoke[t]);
+        }
+    }
+    g_free(pe->pw->tx);
+    g_free(pe->pw->spoke);
+    g_hash_table_destroy(pe->pw->rx);
+    g_free(pe->pw);
+    pe->pw = NULL;
+}
+
+int
+nvo_pe_node_set_pw_mode(struct nvo_pe_node *pe)
+{
+    if (!pe->cfg.label_per_pe || !pe->cfg.encap->pop_cw) {
+        return EINVAL;
+    }
+    if (pe->pw) {
+        return 0;
+    }
+    pe->pw = g_new0(struct pen_pw, 1);
+    pe->pw->rx = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
+                                       g_free);
+    for (uint32_t t = 0; t < pe->n_tenants; t++) {
+        struct pen_tenant *te = &pe->tenants[t];
+        if (!te->flood_shared) {
+            free(te->flood);
+        }
+        te->flood = NULL;
+        te->n_flood = 0;
+        te->flood_shared = false;
+    }
+    return 0;
+}
+
+bool
+nvo_pe_node_pw_mode(const struct nvo_pe_node *pe)
+{
+    return pe->pw != NULL;
+}
+
+/* Forgets the tunnels of 'te' toward 'dst' (their label changed). */
+static void
+pw_drop_tunnels(struct nvo_pe_node *pe, struct pen_tenant *te, uint32_t dst)
+{
+    te->last_tunnel = NULL;
+    if (!te->tunnels) {
+        return;
+    }
+    gpointer key = GUINT_TO_POINTER(dst + 1);
+    struct nvo_tunnel **by_addr = g_hash_table_lookup(te->tunnels, key);
+    if (by_addr) {
+        for (uint32_t a = 0; a < NVO_MAX(pe->cfg.n_addrs, 1u); a++) {
+            g_free(by_addr[a]);
+        }
+        g_hash_table_remove(te->tunnels, key);  /* frees the array */
+    }
+}
+
+/* Makes room for 'tenant' in the per-tenant tables. */
+static void
+pw_grow(struct nvo_pe_node *pe, uint32_t tenant)
+{
+    struct pen_pw *pw = pe->pw;
+    if (tenant >= pw->n_tx) {
+        pw->tx = g_renew(GHashTable *, pw->tx, pe->n_tenants);
+        pw->spoke = g_renew(GHashTable *, pw->spoke, pe->n_tenants);
+        for (uint32_t t = pw->n_tx; t < pe->n_tenants; t++) {
+            pw->tx[t] = NULL;
+            pw->spoke[t] = NULL;
+        }
+        pw->n_tx = pe->n_tenants;
+    }
+}
+
+static bool
+pw_is_spoke(const struct nvo_pe_node *pe, uint32_t tenant, uint32_t dst)
+{
+    return tenant < pe->pw->n_tx && pe->pw->spoke[tenant]
+           && g_hash_table_contains(pe->pw->spoke[tenant],
+                                    GUINT_TO_POINTER(dst + 1));
+}
+
+int
+nvo_pe_node_set_pw_spoke(struct nvo_pe_node *pe, uint32_t tenant,
+                         uint32_t dst, bool spoke)
+{
+    if (!pe->pw || tenant >= pe->n_tenants || !other_pe(pe, dst)) {
+        return EINVAL;
+    }
+    pw_grow(pe, tenant);
+    GHashTable **h = &pe->pw->spoke[tenant];
+    if (spoke) {
+        if (!*h) {
+            *h = g_hash_table_new(g_direct_hash, g_direct_equal);
+        }
+        g_hash_table_add(*h, GUINT_TO_POINTER(dst + 1));
+    } else if (*h) {
+        g_hash_table_remove(*h, GUINT_TO_POINTER(dst + 1));
+    }
+    return 0;
+}
+
+/* H-VPLS forwarding of a frame of 'te' that arrived over the pseudowire
+ * from PE 'src' (RFC 4762 10.1): from a spoke it goes on to every other
+ * pseudowire, from a mesh pseudowire only to spokes; a BUM frame (or an
+ * unknown unicast) to each such up pseudowire, a known unicast to the
+ * one its MAC was learned at.  Returns the copies sent (0 with no spoke
+ * in the VSI: the full mesh's split horizon). */
+static uint32_t
+pw_transit(struct nvo_pe_node *pe, struct pen_tenant *te, int src,
+           uint64_t dmac, const struct nvo_pkt *p, bool bum)
+{
+    uint32_t t = (uint32_t) (te - pe->tenants);
+    if (src < 0 || t >= pe->pw->n_tx || !pe->pw->spoke[t]
+        || !g_hash_table_size(pe->pw->spoke[t])) {
+        return 0;
+    }
+    bool from_spoke = pw_is_spoke(pe, t, (uint32_t) src);
+    if (!bum) {
+        const struct nvo_mac_entry *e =
+            nvo_mac_table_lookup(pe->mac, te->vni, dmac,
+                                 nvo_engine_now(pe->node.net->engine));
+        if (e && (e->flags & NVO_MAC_REMOTE)) {
+            if (e->loc == (uint32_t) src
+                || !(from_spoke || pw_is_spoke(pe, t, e->loc))) {
+                return 0;
+            }
+            pe->pw->c.transit++;
+            COUNT(pe, te, remote_unicast, 1);
+            encap_send(pe, te, e->loc, nvo_pkt_clone(p), NVO_TC_DATA);
+            return 1;
+        }
+        if (e) {
+            return 0;           /* a local MAC with no VM: not forwarded */
+        }
+    }
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < te->n_flood; i++) {
+        uint32_t d = te->flood[i];
+        if (d == (uint32_t) src || !(from_spoke || pw_is_spoke(pe, t, d))) {
+            continue;
+        }
+        COUNT(pe, te, bum_copies, 1);
+        encap_send(pe, te, d, nvo_pkt_clone(p), NVO_TC_BUM);
+        n++;
+    }
+    pe->pw->c.transit += n;
+    return n;
+}
+
+int
+nvo_pe_node_set_pw_label(struct nvo_pe_node *pe, uint32_t tenant,
+                         uint32_t dst, uint32_t label)
+{
+    if (!pe->pw || tenant >= pe->n_tenants || !other_pe(pe, dst)
+        || label > NVO_LDP_LABEL_MAX_PE) {
+        return EINVAL;
+    }
+    struct pen_pw *pw = pe->pw;
+    pw_grow(pe, tenant);
+    if (!pw->tx[tenant]) {
+        pw->tx[tenant] = g_hash_table_new(g_direct_hash, g_direct_equal);
+    }
+    uint32_t old = pw_tx_label(pe, tenant, dst);
+    if (old == label) {
+        return 0;
+    }
+    struct pen_tenant *te = &pe->tenants[tenant];
+    pw_drop_tunnels(pe, te, dst);
+    if (label) {
+        g_hash_table_insert(pw->tx[tenant], GUINT_TO_POINTER(dst + 1),
+                            GUINT_TO_POINTER(label));
+    } else {
+        g_hash_table_remove(pw->tx[tenant], GUINT_TO_POINTER(dst + 1));
+    }
+    if (old && label) {
+        return 0;               /* a new label, still up */
+    }
+    /* The flood list: the up pseudowires, ascending. */
+    uint32_t i = 0;
+    while (i < te->n_flood && te->flood[i] < dst) {
+        i++;
+    }
+    if (label) {
+        te->flood = realloc(te->flood, (te->n_flood + 1) * sizeof *te->flood);
+        if (!te->flood) {
+            abort();
+        }
+        memmove(te->flood + i + 1, te->flood + i,
+                (te->n_flood - i) * sizeof *te->flood);
+        te->flood[i] = dst;
+        te->n_flood++;
+        pw->c.pw_up++;
+    } else {
+        memmove(te->flood + i, te->flood + i + 1,
+                (te->n_flood - i - 1) * sizeof *te->flood);
+        te->n_flood--;
+        pw->c.pw_down++;
+    }
+    return 0;
+}
+
 uint32_t
 nvo_pe_node_n_vms(const struct nvo_pe_node *pe, uint32_t tenant)
 {
@@ -1284,4 +1558,48 @@ nvo_pe_node_deliver_local(struct nvo_pe_node *pe, uint32_t tenant,
     deliver_vm(pe, &pe->tenants[tenant], vm, p);
     nvo_pkt_free(p);
     return 0;
+}
+
+uint32_t
+nvo_pe_node_pw_label(const struct nvo_pe_node *pe, uint32_t tenant,
+                     uint32_t dst)
+{
+    return pe->pw ? pw_tx_label(pe, tenant, dst) : 0;
+}
+
+int
+nvo_pe_node_set_pw_rx(struct nvo_pe_node *pe, uint32_t label,
+                      uint32_t tenant, uint32_t src)
+{
+    if (!pe->pw || !label || label > NVO_LDP_LABEL_MAX_PE
+        || (tenant != UINT32_MAX && tenant >= pe->n_tenants)) {
+        return EINVAL;
+    }
+    if (tenant == UINT32_MAX) {
+        g_hash_table_remove(pe->pw->rx, GUINT_TO_POINTER(label));
+        return 0;
+    }
+    struct pen_pw_rx *r = g_new(struct pen_pw_rx, 1);
+    r->tenant = tenant;
+    r->src = src;
+    g_hash_table_insert(pe->pw->rx, GUINT_TO_POINTER(label), r);
+    return 0;
+}
+
+const struct nvo_pe_pw_counters *
+nvo_pe_node_pw_counters(const struct nvo_pe_node *pe)
+{
+    static const struct nvo_pe_pw_counters none;
+    return pe->pw ? &pe->pw->c : &none;
+}
+
+const uint32_t *
+nvo_pe_node_flood(const struct nvo_pe_node *pe, uint32_t tenant, uint32_t *n)
+{
+    if (tenant >= pe->n_tenants) {
+        *n = 0;
+        return NULL;
+    }
+    *n = pe->tenants[tenant].n_flood;
+    return pe->tenants[tenant].flood;
 }

@@ -406,4 +406,65 @@ int nvo_pe_node_deliver_local(struct nvo_pe_node *, uint32_t tenant,
                               uint32_t vm, struct nvo_pkt *p);
 /* ---- End of the control plane hooks ---------------------------------- */
 
+/* ---- VPLS / pseudowire hooks (ctrl/vpls.h, docs/vpls.md) ----------------
+ *
+ * Signalled labels: with label_per_pe and an MPLS encapsulation, after
+ * nvo_pe_node_set_pw_mode() the label this PE pushes toward PE X for a
+ * tenant is the one X signalled (nvo_pe_node_set_pw_label(), from X's
+ * Label Mapping), not one computed from X's configuration, and the
+ * tenant's flood list is exactly the PEs whose pseudowire is up (a label
+ * set), in ascending node order: a PE whose label has not arrived gets no
+ * copy, and a known unicast destination behind it is dropped
+ * (tx_pw_down).  On receive, the label is looked up among the labels
+ * this PE signalled (nvo_pe_node_set_pw_rx()), which name the tenant and
+ * the PE at the far end of the pseudowire: the source MAC is learned at
+ * that PE (learning per pseudowire; one pseudowire per peer and VSI).  A
+ * label this PE did not signal is drops[NO_TENANT] and rx_bad_label.
+ * Frames from a pseudowire are never flooded to other pseudowires (the
+ * PE's split horizon), except between H-VPLS spokes and the rest
+ * (nvo_pe_node_set_pw_spoke()). */
+struct nvo_pe_pw_counters {
+    uint64_t tx_pw_down;        /* known unicast toward a PE whose
+                                 * pseudowire is down: dropped */
+    uint64_t rx_bad_label;      /* a label this PE did not signal */
+    uint64_t pw_up, pw_down;    /* set_pw_label() transitions */
+    uint64_t transit;           /* H-VPLS: frames from a pseudowire sent
+                                 * on to others (copies) */
+};
+
+/* Turns signalled labels on (before any tenant frame; the flood lists
+ * become the up pseudowires, empty now).  Returns 0, or EINVAL (not
+ * label_per_pe, or an encapsulation without labels). */
+int nvo_pe_node_set_pw_mode(struct nvo_pe_node *);
+bool nvo_pe_node_pw_mode(const struct nvo_pe_node *);
+/* The label to push toward PE node 'dst' for 'tenant' (1..2^20-1), or 0:
+ * that pseudowire is down.  Returns 0, or EINVAL (no pw mode, no such
+ * tenant, 'dst' not another PE, a label over 20 bits). */
+int nvo_pe_node_set_pw_label(struct nvo_pe_node *, uint32_t tenant,
+                             uint32_t dst, uint32_t label);
+/* H-VPLS (RFC 4762 10): marks the pseudowire of 'tenant' with PE 'dst'
+ * as a spoke (or back to a mesh pseudowire).  In a tenant with a spoke, a
+ * frame from a spoke pseudowire goes on to every other up pseudowire, and
+ * one from a mesh pseudowire to the spokes (a BUM or unknown unicast to
+ * each, a known unicast to the PE its MAC was learned at); a tenant
+ * without spokes keeps the full mesh's split horizon.  The copies count
+ * in bum_copies (BUM) or remote_unicast (known unicast), so encap_frames
+ * stays remote_unicast + bum_copies, and in transit.  Returns 0 or
+ * EINVAL (no pw mode, no such tenant, 'dst' not another PE). */
+int nvo_pe_node_set_pw_spoke(struct nvo_pe_node *, uint32_t tenant,
+                             uint32_t dst, bool spoke);
+/* The label set for (tenant, dst), or 0. */
+uint32_t nvo_pe_node_pw_label(const struct nvo_pe_node *, uint32_t tenant,
+                              uint32_t dst);
+/* This PE's own label 'label' means 'tenant', from PE node 'src'
+ * (tenant UINT32_MAX: the label is no longer in use).  Returns 0 or
+ * EINVAL (no pw mode, no such tenant, label 0 or over 20 bits). */
+int nvo_pe_node_set_pw_rx(struct nvo_pe_node *, uint32_t label,
+                          uint32_t tenant, uint32_t src);
+const struct nvo_pe_pw_counters *
+nvo_pe_node_pw_counters(const struct nvo_pe_node *);
+/* The flood list of 'tenant' (*n PE node indices; NULL if none). */
+const uint32_t *nvo_pe_node_flood(const struct nvo_pe_node *,
+                                  uint32_t tenant, uint32_t *n);
+
 #endif /* NVO_PE_NODE_H */
