@@ -1593,12 +1593,8 @@ nvo_bgp_speaker_destroy(struct nvo_bgp_speaker *s)
         nvo_timer_stop(&p->t_retry);
         nvo_timer_stop(&p->t_flush);
         if (p->conn) {
+            /* Left to the stack, detached: nothing is sent now. */
             nvo_tcp_conn_set_ops(p->conn, &detached_ops, NULL);
-            if (nvo_tcp_conn_state(p->conn) == NVO_TCP_SYN_SENT) {
-                nvo_tcp_close(p->conn);
-            } else {
-                nvo_tcp_abort(p->conn);
-            }
             p->conn = NULL;
         }
         GHashTableIter it;

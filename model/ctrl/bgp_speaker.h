@@ -133,8 +133,10 @@ int nvo_bgp_speaker_create(struct nvo_tcp_stack *stack,
                            struct nvo_bgp_speaker **out, char *err,
                            size_t err_size);
 
-/* Aborts every session (no messages), frees everything.  Before the
- * TCP stack is destroyed.  Accepts NULL. */
+/* Frees the speaker; its TCP connections are detached and left to the
+ * stack (nothing is sent: destroy the stack too, or the peers find out
+ * by their hold timers).  Before the TCP stack is destroyed.  Accepts
+ * NULL. */
 void nvo_bgp_speaker_destroy(struct nvo_bgp_speaker *);
 
 void nvo_bgp_speaker_set_best_cb(struct nvo_bgp_speaker *, nvo_bgp_best_fn *,
