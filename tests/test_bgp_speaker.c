@@ -14,6 +14,7 @@
 #include <stdlib.h>
 
 #include "ctrl/bgp_speaker.h"
+#include "core/mem.h"
 #include "ctrl/tcp.h"
 #include "fabric/net.h"
 #include "io/pcap_out.h"
@@ -266,7 +267,8 @@ pe_attrs(const struct bench *b, uint32_t i, uint32_t local_pref)
     return a;
 }
 
-/* MAC+IPv4 type-2 route k of PE slot i: MAC 00:50:56:ii:kk:kk, IP
+/* MAC+IPv4 type-2 route k of PE slot i: MAC 00:50:56:ii:kk:kk (56 + k's
+ * bits above 16 in the third byte), IP
  * 10.200.ii.kk, VNI 100, RD <loopback>:1.  Writes 39 bytes. */
 static size_t
 route2(const struct bench *b, uint32_t i, uint32_t k, uint8_t out[64])
@@ -275,8 +277,8 @@ route2(const struct bench *b, uint32_t i, uint32_t k, uint8_t out[64])
     memset(&r, 0, sizeof r);
     r.type = NVO_EVPN_MAC_IP;
     nvo_bgp_rd_type1(r.rd, loop4(b, i), 1);
-    uint8_t mac[6] = { 0x00, 0x50, 0x56, (uint8_t) i, (uint8_t) (k >> 8),
-                       (uint8_t) k };
+    uint8_t mac[6] = { 0x00, 0x50, (uint8_t) (0x56 + (k >> 16)), (uint8_t) i,
+                       (uint8_t) (k >> 8), (uint8_t) k };
     memcpy(r.mac, mac, 6);
     r.ip_len = 32;
     nvo_wr32(r.ip, (10u << 24) | (200u << 16) | (i << 8) | (k & 0xff));
@@ -583,6 +585,67 @@ START_TEST(extended_messages)
     ck_assert_uint_eq(len[0], 4125);
     ck_assert_uint_eq(find(&b, 0, 2, NVO_BGP_UPDATE, false, NULL, len, 4), 1);
     ck_assert_uint_eq(len[0], 4125 + 14);
+    bench_free(&b);
+}
+END_TEST
+
+/* A large table and a late session: PE1 originates 110,000 routes (one
+ * attribute set) while only it peers with the reflector: ceil(110000 /
+ * 103) = 1068 UPDATEs.  Then PE2's session comes up: the reflector dumps
+ * its table in one flush, ceil(110000 / 102) = 1079 UPDATEs of 102
+ * routes (4061 bytes) but the last, 110000 - 1078 x 102 = 44 routes: 83 +
+ * 44 x 39 = 1799 bytes (MP_REACH's value is 1725 bytes: the 4-byte
+ * header), then End-of-RIB.  That is 4.38 MB, more than
+ * TCP's 4 MiB send buffer: the speaker queues the rest and sends it as
+ * ACKs free room.  Memory: one attribute set at PE1, two at the
+ * reflector; per route one destination and one path. */
+START_TEST(large_table)
+{
+    const uint32_t n = 110000;
+    struct bench b;
+    bench_star(&b, 1, 2, NULL);
+    peer(&b, 0, 1, true);
+    peer(&b, 1, 0, false);
+    run_until(&b, NVO_SEC);
+    originate(&b, 1, 0, n);
+    run_until(&b, 5 * NVO_SEC);
+    ck_assert_uint_eq(find(&b, 1, 0, NVO_BGP_UPDATE, false, NULL, NULL, 0),
+                      1068);
+    ck_assert_uint_eq(nvo_bgp_speaker_loc_rib_size(b.spk[0]), n);
+    peer(&b, 0, 2, true);
+    peer(&b, 2, 0, false);
+    run_until(&b, 30 * NVO_SEC);
+    static size_t len[1100];
+    ck_assert_uint_eq(find(&b, 0, 2, NVO_BGP_UPDATE, false, NULL, len, 1100),
+                      1079);
+    for (uint32_t i = 0; i < 1078; i++) {
+        ck_assert_uint_eq(len[i], 4061);
+    }
+    ck_assert_uint_eq(len[1078], 1799);
+    ck_assert_uint_eq(find(&b, 0, 2, NVO_BGP_UPDATE, true, NULL, NULL, 0), 1);
+    ck_assert_uint_eq(nvo_bgp_speaker_loc_rib_size(b.spk[2]), n);
+    ck_assert_uint_eq(nvo_bgp_speaker_counters(b.spk[2])->eor_in, 1);
+    ck_assert_uint_eq(nvo_bgp_speaker_counters(b.spk[2])
+                      ->bytes_in[NVO_BGP_UPDATE],
+                      1078 * 4061 + 1799 + 29);
+    /* Memory, by type: one destination and one path per route. */
+    const struct nvo_mem_acct *m =
+        &nvo_net_node(b.net, (uint32_t) b.idx[2])->mem;
+    struct nvo_mem_count cd = nvo_mem_acct_get(m, nvo_mem_type_register(
+                                                   "bgp-dest"));
+    struct nvo_mem_count cp = nvo_mem_acct_get(m, nvo_mem_type_register(
+                                                   "bgp-path"));
+    struct nvo_mem_count ca = nvo_mem_acct_get(m, nvo_mem_type_register(
+                                                   "bgp-attrs"));
+    ck_assert_uint_eq(cd.objects, n);
+    ck_assert_uint_eq(cp.objects, n);
+    ck_assert_uint_eq(ca.objects, 1);
+    ck_assert_uint_eq(cd.bytes % n, 0);
+    ck_assert_uint_eq(nvo_bgp_speaker_n_attr_sets(b.spk[1]), 1);
+    ck_assert_uint_eq(nvo_bgp_speaker_n_attr_sets(b.spk[0]), 2);
+    double per = nvo_bgp_speaker_mem_per_route(b.spk[2]);
+    ck_assert(per > (double) (cd.bytes + cp.bytes) / n);
+    ck_assert(per < (double) (cd.bytes + cp.bytes) / n + 64);
     bench_free(&b);
 }
 END_TEST
@@ -1153,6 +1216,7 @@ bgp_speaker_suite(void)
     tcase_add_test(tc, hold_expiry_and_retry);
     tcase_add_test(tc, packing);
     tcase_add_test(tc, extended_messages);
+    tcase_add_test(tc, large_table);
     tcase_add_test(tc, reflection_one_rr);
     tcase_add_test(tc, reflection_two_rrs);
     tcase_add_test(tc, full_mesh);
