@@ -801,6 +801,111 @@ START_TEST(full_mesh)
 }
 END_TEST
 
+/* The decision process through a reflector.  PE1 and PE2 originate the
+ * same NLRI, PE1 with LOCAL_PREF 100, PE2 with 200: the reflector picks
+ * PE2's (higher LOCAL_PREF) and reflects only its best, so PE3 has PE2's
+ * path, PE1 keeps its own origination as best (own routes first) with
+ * PE2's in its Adj-RIB-In, and PE2 has none from the reflector.  PE2
+ * withdraws: PE1's path becomes the best, PE2 gets it, PE1 loses PE2's.
+ * PE2 originates again with 100: a tie down to the originator, the lower
+ * router id wins (PE1's). */
+START_TEST(decision)
+{
+    struct bench b;
+    bench_star(&b, 1, 3, NULL);
+    peer_rr(&b, 1);
+    run_until(&b, NVO_SEC);
+    uint8_t r[64];
+    size_t len = route2(&b, 1, 7, r);
+    struct nvo_bgp_attrs a1 = pe_attrs(&b, 1, 100);
+    struct nvo_bgp_attrs a2 = pe_attrs(&b, 2, 200);
+    ck_assert_int_eq(nvo_bgp_speaker_originate(b.spk[1], 25, 70, r, len, &a1),
+                     0);
+    ck_assert_int_eq(nvo_bgp_speaker_originate(b.spk[2], 25, 70, r, len, &a2),
+                     0);
+    run_until(&b, 2 * NVO_SEC);
+    struct nvo_bgp_attrs a;
+    uint32_t orig;
+    ck_assert(nvo_bgp_speaker_best(b.spk[0], 25, 70, r, len, &a, &orig));
+    ck_assert_uint_eq(orig, loop4(&b, 2));
+    ck_assert_uint_eq(a.local_pref, 200);
+    ck_assert_uint_eq(nvo_bgp_speaker_adj_in_size(b.spk[0]), 2);
+    ck_assert(nvo_bgp_speaker_best(b.spk[3], 25, 70, r, len, &a, &orig));
+    ck_assert_uint_eq(orig, loop4(&b, 2));
+    ck_assert(nvo_bgp_speaker_best(b.spk[1], 25, 70, r, len, &a, &orig));
+    ck_assert_uint_eq(orig, loop4(&b, 1));
+    ck_assert_uint_eq(nvo_bgp_speaker_adj_in_size(b.spk[1]), 1);
+    ck_assert_uint_eq(nvo_bgp_speaker_adj_in_size(b.spk[2]), 0);
+
+    ck_assert_int_eq(nvo_bgp_speaker_withdraw(b.spk[2], 25, 70, r, len), 0);
+    run_until(&b, 3 * NVO_SEC);
+    ck_assert(nvo_bgp_speaker_best(b.spk[3], 25, 70, r, len, &a, &orig));
+    ck_assert_uint_eq(orig, loop4(&b, 1));
+    ck_assert_uint_eq(a.local_pref, 100);
+    ck_assert_uint_eq(nvo_bgp_speaker_adj_in_size(b.spk[1]), 0);
+    ck_assert_uint_eq(nvo_bgp_speaker_adj_in_size(b.spk[2]), 1);
+    const struct brec *last = &g_array_index(b.best, struct brec,
+                                             b.best->len - 1);
+    ck_assert_uint_eq(last->originator, loop4(&b, 1));
+
+    a2.local_pref = 100;
+    ck_assert_int_eq(nvo_bgp_speaker_originate(b.spk[2], 25, 70, r, len, &a2),
+                     0);
+    run_until(&b, 4 * NVO_SEC);
+    uint32_t lower = NVO_MIN(loop4(&b, 1), loop4(&b, 2));
+    ck_assert(nvo_bgp_speaker_best(b.spk[0], 25, 70, r, len, &a, &orig));
+    ck_assert_uint_eq(orig, lower);
+    ck_assert(nvo_bgp_speaker_best(b.spk[3], 25, 70, r, len, &a, &orig));
+    ck_assert_uint_eq(orig, lower);
+    bench_free(&b);
+}
+END_TEST
+
+/* BGP-VPLS (25/65) beside EVPN: the OPEN has a second MP capability, 6
+ * bytes more (51); End-of-RIB for each family both ways; one 19-byte
+ * VPLS NLRI (RFC 4761 3.2.2) goes in 68 + 19 = 87 bytes from the PE and
+ * 82 + 19 = 101 from the reflector, split by its 2-byte length. */
+START_TEST(vpls_family)
+{
+    struct nvo_bgp_speaker_cfg c;
+    nvo_bgp_speaker_cfg_default(&c);
+    c.vpls = true;
+    struct bench b;
+    bench_star(&b, 1, 2, &c);
+    peer_rr(&b, 1);
+    run_until(&b, NVO_SEC);
+    size_t len[4];
+    ck_assert_uint_eq(find(&b, 1, 0, NVO_BGP_OPEN, false, NULL, len, 4), 1);
+    ck_assert_uint_eq(len[0], 51);
+    ck_assert_uint_eq(nvo_bgp_speaker_counters(b.spk[0])->eor_out, 4);
+    ck_assert_uint_eq(nvo_bgp_speaker_counters(b.spk[0])->eor_in, 4);
+    struct nvo_vpls_nlri v;
+    memset(&v, 0, sizeof v);
+    nvo_bgp_rd_type1(v.rd, loop4(&b, 1), 5);
+    v.ve_id = 1;
+    v.block_offset = 1;
+    v.block_size = 10;
+    v.label_base = 1000;
+    uint8_t nl[32];
+    struct nvo_bgp_buf w = nvo_bgp_buf_init(nl, sizeof nl);
+    ck_assert_uint_eq(nvo_vpls_nlri_encode(&w, &v), 19);
+    struct nvo_bgp_attrs a = pe_attrs(&b, 1, 100);
+    ck_assert_int_eq(nvo_bgp_speaker_originate(b.spk[1], NVO_BGP_AFI_L2VPN,
+                                               NVO_BGP_SAFI_VPLS, nl, 19, &a),
+                     0);
+    run_until(&b, 2 * NVO_SEC);
+    ck_assert_uint_eq(find(&b, 1, 0, NVO_BGP_UPDATE, false, NULL, len, 4), 1);
+    ck_assert_uint_eq(len[0], 87);
+    ck_assert_uint_eq(find(&b, 0, 2, NVO_BGP_UPDATE, false, NULL, len, 4), 1);
+    ck_assert_uint_eq(len[0], 101);
+    ck_assert(nvo_bgp_speaker_best(b.spk[2], NVO_BGP_AFI_L2VPN,
+                                   NVO_BGP_SAFI_VPLS, nl, 19, NULL, NULL));
+    ck_assert(!nvo_bgp_speaker_best(b.spk[2], NVO_BGP_AFI_L2VPN,
+                                    NVO_BGP_SAFI_EVPN, nl, 19, NULL, NULL));
+    bench_free(&b);
+}
+END_TEST
+
 /* ---- MRAI ---------------------------------------------------------------------------- */
 
 /* MRAI 5 s everywhere.  The PE's first route (10 s) goes at once (no
@@ -1220,6 +1325,8 @@ bgp_speaker_suite(void)
     tcase_add_test(tc, reflection_one_rr);
     tcase_add_test(tc, reflection_two_rrs);
     tcase_add_test(tc, full_mesh);
+    tcase_add_test(tc, decision);
+    tcase_add_test(tc, vpls_family);
     tcase_add_test(tc, mrai_batching);
     tcase_add_test(tc, convergence_time);
     tcase_add_test(tc, malformed_update);
