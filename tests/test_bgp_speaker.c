@@ -1004,6 +1004,7 @@ struct fake {
     struct nvo_tcp_conn *conn;
     GByteArray *rx;
     int step;
+    bool refresh;               /* send a ROUTE-REFRESH, not a bad UPDATE */
 };
 
 static void
@@ -1034,7 +1035,14 @@ fake_recv(void *ctx, struct nvo_tcp_conn *c, const uint8_t *d, size_t len)
         w = nvo_bgp_buf_init(m, sizeof m);
         fake_send(f, m, nvo_bgp_keepalive_encode(&w));
         f->step = 1;
-    } else if (f->step == 1 && f->rx->len >= 45 + 19) {
+    } else if (f->step == 1 && f->refresh
+               && f->rx->len >= 45 + 19 + 107 + 29) {
+        struct nvo_bgp_route_refresh rr = { .afi = 25, .subtype = 0,
+                                            .safi = 70 };
+        struct nvo_bgp_buf w = nvo_bgp_buf_init(m, sizeof m);
+        fake_send(f, m, nvo_bgp_route_refresh_encode(&w, &rr));
+        f->step = 2;
+    } else if (f->step == 1 && !f->refresh && f->rx->len >= 45 + 19) {
         /* ORIGIN 5 (and an empty AS_PATH). */
         static const uint8_t upd[] = {
             0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
@@ -1094,6 +1102,42 @@ START_TEST(malformed_update)
     enum nvo_bgp_state st;
     ck_assert(nvo_bgp_speaker_peer_state(b.spk[0], (uint32_t) b.idx[1], &st));
     ck_assert_str_eq(nvo_bgp_state_name(st), "Idle");
+    g_byte_array_free(f.rx, TRUE);
+    bench_free(&b);
+}
+END_TEST
+
+/* ROUTE-REFRESH (RFC 2918): the reflector has one route of its own (107
+ * bytes: it is no reflection); the fake peer gets it with End-of-RIB at
+ * Established, asks for 25/70 again with a 23-byte ROUTE-REFRESH and
+ * gets the UPDATE once more (no second End-of-RIB). */
+START_TEST(route_refresh)
+{
+    struct bench b;
+    bench_star(&b, 1, 1, NULL);
+    nvo_bgp_speaker_destroy(b.spk[1]);
+    b.spk[1] = NULL;
+    struct fake f = { .b = &b, .rx = g_byte_array_new(), .refresh = true };
+    ck_assert_int_eq(nvo_tcp_listen(b.st[1], 179, fake_accept, &f), 0);
+    struct nvo_bgp_attrs a = pe_attrs(&b, 0, 100);
+    uint8_t r[64];
+    size_t len = route2(&b, 0, 0, r);
+    ck_assert_int_eq(nvo_bgp_speaker_originate(b.spk[0], 25, 70, r, len, &a),
+                     0);
+    peer(&b, 0, 1, true);
+    run_until(&b, NVO_SEC);
+    ck_assert_int_eq(f.step, 2);
+    ck_assert_uint_eq(f.rx->len, 45 + 19 + 107 + 29 + 107);
+    ck_assert(!memcmp(f.rx->data + 45 + 19, f.rx->data + 45 + 19 + 107 + 29,
+                      107));
+    const struct nvo_bgp_counters *c = nvo_bgp_speaker_counters(b.spk[0]);
+    ck_assert_uint_eq(c->msgs_in[NVO_BGP_ROUTE_REFRESH], 1);
+    ck_assert_uint_eq(c->bytes_in[NVO_BGP_ROUTE_REFRESH], 23);
+    ck_assert_uint_eq(c->msgs_out[NVO_BGP_UPDATE], 3);
+    ck_assert_uint_eq(c->eor_out, 1);
+    ck_assert_uint_eq(nvo_bgp_speaker_peer_adj_out(b.spk[0],
+                                                   (uint32_t) b.idx[1]), 1);
+    ck_assert_uint_eq(nvo_bgp_speaker_n_established(b.spk[0]), 1);
     g_byte_array_free(f.rx, TRUE);
     bench_free(&b);
 }
@@ -1330,6 +1374,7 @@ bgp_speaker_suite(void)
     tcase_add_test(tc, mrai_batching);
     tcase_add_test(tc, convergence_time);
     tcase_add_test(tc, malformed_update);
+    tcase_add_test(tc, route_refresh);
     tcase_add_test(tc, pcap_tshark);
     tcase_add_test(tc, deterministic);
     tcase_add_test(tc, cfg_refused);
