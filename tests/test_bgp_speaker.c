@@ -991,6 +991,42 @@ START_TEST(convergence_time)
 }
 END_TEST
 
+/* The reflector processes one message at a time: PE1 and PE2 originate
+ * one route each at t0 = 1 s.  Both UPDATEs reach the leaf at t0 +
+ * 11.48 us and queue for its port to the reflector: the first arrives at
+ * t0 + 22.96 us, the second one transmission later, t0 + 24.44 us.  With
+ * proc_delay 50 us the reflector's decisions come at t0 + 72.96 us and,
+ * waiting for the first, t0 + 122.96 us (not 74.44). */
+START_TEST(proc_delay_queue)
+{
+    struct nvo_bgp_speaker_cfg c;
+    nvo_bgp_speaker_cfg_default(&c);
+    c.proc_delay = 50 * NVO_US;
+    struct bench b;
+    bench_star(&b, 1, 2, &c);
+    peer_rr(&b, 1);
+    run_until(&b, NVO_SEC);
+    g_array_set_size(b.best, 0);
+    const nvo_time_t t0 = NVO_SEC;
+    originate(&b, 1, 0, 1);
+    originate(&b, 2, 0, 1);
+    run_until(&b, 2 * NVO_SEC);
+    nvo_time_t at_rr[4];
+    uint32_t n = 0;
+    for (guint i = 0; i < b.best->len; i++) {
+        const struct brec *r = &g_array_index(b.best, struct brec, i);
+        if (r->spk == b.idx[0]) {
+            ck_assert_uint_lt(n, 4);
+            at_rr[n++] = r->t - t0;
+        }
+    }
+    ck_assert_uint_eq(n, 2);
+    ck_assert_int_eq(at_rr[0], 72960 * NVO_NS);
+    ck_assert_int_eq(at_rr[1], 122960 * NVO_NS);
+    bench_free(&b);
+}
+END_TEST
+
 /* ---- Malformed input ------------------------------------------------------------------ */
 
 /* A fake peer: a bare TCP application on PE slot 1 (a node index above
@@ -1373,6 +1409,7 @@ bgp_speaker_suite(void)
     tcase_add_test(tc, vpls_family);
     tcase_add_test(tc, mrai_batching);
     tcase_add_test(tc, convergence_time);
+    tcase_add_test(tc, proc_delay_queue);
     tcase_add_test(tc, malformed_update);
     tcase_add_test(tc, route_refresh);
     tcase_add_test(tc, pcap_tshark);
