@@ -22,7 +22,7 @@
 #include "wire/bgp_nlri.h"
 #include "wire/bgp_pack.h"
 
-/* ---- The bench: a star of one leaf, the PEs and the reflectors ------------- */
+/* ---- The bench: a star of one leaf, the PEs and the reflectors ---------- */
 
 #define MAX_NODES 16
 #define RATE 1000000000ull      /* 1 Gb/s */
@@ -241,7 +241,7 @@ find(const struct bench *b, int from, int to, uint8_t type, bool eor,
     return n;
 }
 
-/* ---- Routes ------------------------------------------------------------------ */
+/* ---- Routes ------------------------------------------------------------- */
 
 static uint8_t ec_buf[MAX_NODES][16];
 
@@ -297,7 +297,8 @@ originate(struct bench *b, uint32_t i, uint32_t k0, uint32_t n)
     for (uint32_t k = k0; k < k0 + n; k++) {
         uint8_t r[64];
         size_t len = route2(b, i, k, r);
-        ck_assert_int_eq(nvo_bgp_speaker_originate(b->spk[i], NVO_BGP_AFI_L2VPN,
+        ck_assert_int_eq(nvo_bgp_speaker_originate(b->spk[i],
+                                                   NVO_BGP_AFI_L2VPN,
                                                    NVO_BGP_SAFI_EVPN, r, len,
                                                    &a), 0);
     }
@@ -321,7 +322,7 @@ run_until(struct bench *b, nvo_time_t t)
     nvo_engine_run(b->e, t);
 }
 
-/* ---- Sessions ------------------------------------------------------------------ */
+/* ---- Sessions ----------------------------------------------------------- */
 
 /* 2 PEs and a reflector.  Each session: OPEN both ways (45 bytes: MP
  * 25/70, route refresh, 4-octet AS), KEEPALIVE both ways, End-of-RIB (29)
@@ -486,7 +487,7 @@ START_TEST(hold_expiry_and_retry)
 }
 END_TEST
 
-/* ---- Packing -------------------------------------------------------------------- */
+/* ---- Packing ------------------------------------------------------------ */
 
 /* 103 MAC+IPv4 type-2 routes with identical attributes: the PE's UPDATE
  * is 69 + 103 x 39 = 4086 bytes (bgp_pack.h: the fixed part 69), one
@@ -650,7 +651,7 @@ START_TEST(large_table)
 }
 END_TEST
 
-/* ---- Reflection ------------------------------------------------------------------- */
+/* ---- Reflection --------------------------------------------------------- */
 
 /* n = 5 clients of one reflector, one route each: each route reaches the
  * n - 1 = 4 other clients once; each client's Loc-RIB holds 5; the
@@ -906,7 +907,7 @@ START_TEST(vpls_family)
 }
 END_TEST
 
-/* ---- MRAI ---------------------------------------------------------------------------- */
+/* ---- MRAI --------------------------------------------------------------- */
 
 /* MRAI 5 s everywhere.  The PE's first route (10 s) goes at once (no
  * advertisement yet in the interval; End-of-RIB does not count); routes
@@ -953,7 +954,7 @@ START_TEST(mrai_batching)
 }
 END_TEST
 
-/* ---- Convergence time ------------------------------------------------------------------ */
+/* ---- Convergence time --------------------------------------------------- */
 
 /* One route from PE1 via the reflector to PE2; every link 1 Gb/s, 10 us;
  * proc_delay 50 us at every speaker.  PE1's UPDATE (107 bytes) is one
@@ -1027,7 +1028,7 @@ START_TEST(proc_delay_queue)
 }
 END_TEST
 
-/* ---- Malformed input ------------------------------------------------------------------ */
+/* ---- Malformed input ---------------------------------------------------- */
 
 /* A fake peer: a bare TCP application on PE slot 1 (a node index above
  * the reflector's, so the reflector connects to it) that answers with an
@@ -1179,7 +1180,7 @@ START_TEST(route_refresh)
 }
 END_TEST
 
-/* ---- tshark --------------------------------------------------------------------------- */
+/* ---- tshark ------------------------------------------------------------- */
 
 static void
 require_tshark(void)
@@ -1289,7 +1290,7 @@ START_TEST(pcap_tshark)
 }
 END_TEST
 
-/* ---- Determinism ------------------------------------------------------------------------ */
+/* ---- Determinism -------------------------------------------------------- */
 
 static uint64_t
 scenario_digest(void)
@@ -1308,7 +1309,8 @@ scenario_digest(void)
     for (guint i = 0; i < b.msgs->len; i++) {
         const struct mrec *r = &g_array_index(b.msgs, struct mrec, i);
         h = (h ^ r->hash ^ (uint64_t) r->t) * 1099511628211ull;
-        h = (h ^ (uint64_t) r->spk << 8 ^ (uint64_t) r->peer) * 1099511628211ull;
+        h = (h ^ (uint64_t) r->spk << 8 ^ (uint64_t) r->peer)
+            * 1099511628211ull;
     }
     for (uint32_t i = 0; i < b.n; i++) {
         const struct nvo_bgp_counters *c = nvo_bgp_speaker_counters(b.spk[i]);
@@ -1326,7 +1328,7 @@ START_TEST(deterministic)
 }
 END_TEST
 
-/* ---- Configuration ------------------------------------------------------------------------ */
+/* ---- Configuration ------------------------------------------------------ */
 
 START_TEST(cfg_refused)
 {

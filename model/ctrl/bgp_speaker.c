@@ -1,186 +1,26 @@
-/* bgp_speaker.c: the BGP speaker of ctrl/bgp_speaker.h: sessions and
- * their FSM over ctrl/tcp, message framing and processing delay, the
- * RIBs with interned attribute sets, the decision process, route
- * reflection, and batched, packed advertisement. */
-#include "ctrl/bgp_speaker.h"
+/* bgp_speaker.c: the BGP speaker of ctrl/bgp_speaker.h: configuration,
+ * sessions and their FSM over ctrl/tcp (OPEN, KEEPALIVE, hold and
+ * connect-retry timers, NOTIFICATION), message framing, the processing
+ * delay, UPDATE and ROUTE-REFRESH processing, the life cycle and the
+ * queries.  The RIBs, the decision and advertisement are in
+ * ctrl/bgp_rib.c. */
+#include "ctrl/bgp_speaker_priv.h"
 
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "core/engine.h"
-#include "core/mem.h"
 #include "fabric/net.h"
 #include "wire/bgp_nlri.h"
-#include "wire/bgp_pack.h"
 
 /* RFC 4271 8.2.2: the hold timer in OpenSent, "a large value" (4 min). */
 #define OPEN_SENT_HOLD (240 * NVO_SEC)
-#define MAX_AFS 4
-
-/* ---- Memory types ---------------------------------------------------------- */
-
-static nvo_mem_type mt_dest, mt_path, mt_attrs, mt_adj_out, mt_hash;
-
-static void
-mem_types__(void)
-{
-    mt_dest = nvo_mem_type_register("bgp-dest");
-    mt_path = nvo_mem_type_register("bgp-path");
-    mt_attrs = nvo_mem_type_register("bgp-attrs");
-    mt_adj_out = nvo_mem_type_register("bgp-adj-out");
-    mt_hash = nvo_mem_type_register("bgp-hash");
-}
-
-/* Bytes counted per entry of a GHashTable: key, value and hash arrays
- * (glib keeps them as three arrays; its spare capacity is not counted). */
-#define HASH_ENTRY (2 * sizeof(void *) + sizeof(guint))
-
-/* ---- Interned attribute sets ----------------------------------------------- */
-
-/* The attributes (without MP_REACH / MP_UNREACH) encoded as an UPDATE
- * with no routes, and the MP_REACH next hop; 'attrs' is that message
- * decoded (its pointers into msg[]), with the next hop set. */
-struct aset {
-    uint32_t refs;
-    uint32_t id;                /* in order of interning: for sorting */
-    guint hash;
-    size_t size;                /* of this allocation */
-    struct nvo_bgp_attrs attrs;
-    uint8_t nh_len;
-    uint8_t nh[32];
-    uint16_t msg_len;
-    uint8_t msg[];
-};
-
-static guint
-aset_hash(gconstpointer p)
-{
-    return ((const struct aset *) p)->hash;
-}
-
-static gboolean
-aset_equal(gconstpointer a_, gconstpointer b_)
-{
-    const struct aset *a = a_, *b = b_;
-    return a->nh_len == b->nh_len && a->msg_len == b->msg_len
-           && !memcmp(a->nh, b->nh, a->nh_len)
-           && !memcmp(a->msg, b->msg, a->msg_len);
-}
-
-/* ---- RIB entries ------------------------------------------------------------ */
-
-/* Key: AFI 2 | SAFI 1 | NLRI. */
-struct rkey {
-    uint16_t len;               /* of k[] */
-    uint8_t k[];
-};
-
-struct path {
-    int32_t peer;               /* index in spk->peers, -1: originated */
-    struct aset *a;
-    struct aset *refl;          /* as reflected (RR), made on first use */
-};
-
-struct dest {
-    uint32_t n_paths, cap_paths;
-    struct path *paths;
-    int32_t best;               /* index in paths, -1 */
-    uint32_t refs;              /* Adj-RIB-Out and pending entries */
-    guint hash;
-    struct rkey key;            /* last: its bytes follow */
-};
-
-static guint
-dest_hash(gconstpointer p)
-{
-    return ((const struct dest *) p)->hash;
-}
-
-static gboolean
-dest_equal(gconstpointer a_, gconstpointer b_)
-{
-    const struct dest *a = a_, *b = b_;
-    return a->key.len == b->key.len && !memcmp(a->key.k, b->key.k, a->key.len);
-}
-
-static guint
-bytes_hash(const uint8_t *p, size_t n, guint h)
-{
-    for (size_t i = 0; i < n; i++) {
-        h = (h ^ p[i]) * 16777619u;
-    }
-    return h;
-}
-
-/* ---- Peers and the speaker -------------------------------------------------- */
-
-struct rxmsg;
-
-struct peer {
-    struct nvo_bgp_speaker *spk;
-    uint32_t index;             /* in spk->peers */
-    uint32_t node;              /* remote node index */
-    uint32_t addr;              /* its loopback */
-    bool rr_client;
-    bool active;                /* this end connects */
-    enum nvo_bgp_state state;
-    struct nvo_tcp_conn *conn;
-    uint32_t gen;               /* session generation (stale rx messages) */
-    GByteArray *rx;             /* framing */
-    GByteArray *outq;           /* bytes TCP's send buffer did not take */
-    struct nvo_timer t_hold, t_keepalive, t_retry, t_flush;
-    nvo_time_t hold, keepalive; /* negotiated */
-    uint32_t bgp_id;            /* the peer's, from its OPEN */
-    bool ext_msg;               /* both advertised capability 6 */
-    size_t max_len;
-    struct nvo_bgp_afi_safi afs[MAX_AFS];   /* negotiated */
-    uint32_t n_afs;
-    bool dump_pending;          /* End-of-RIB after the next flush */
-    bool adv_sent;
-    nvo_time_t last_adv;
-    GHashTable *adj_out;        /* dest* -> aset* */
-    GHashTable *pending;        /* dest* set */
-    uint32_t adj_in;            /* paths from this peer */
-    struct nvo_bgp_counters c;
-};
-
-struct rxmsg {
-    struct peer *p;
-    uint32_t gen;
-    nvo_time_t done;
-    size_t len;
-    uint8_t data[];
-};
-
-struct nvo_bgp_speaker {
-    struct nvo_bgp_speaker_cfg cfg;
-    struct nvo_tcp_stack *stack;
-    struct nvo_node *node;
-    struct nvo_net *net;
-    struct nvo_engine *e;
-    struct nvo_mem_acct mem;
-    GPtrArray *peers;           /* struct peer * */
-    GHashTable *attrs;          /* interned aset* set */
-    uint32_t next_aset_id;
-    GHashTable *rib;            /* dest* set */
-    uint32_t loc_rib;           /* dests with a best path */
-    struct nvo_bgp_counters c;
-    nvo_time_t last_change;
-    nvo_bgp_best_fn *best_cb;
-    void *best_ctx;
-    nvo_bgp_msg_fn *obs;
-    void *obs_ctx;
-    GQueue rxq;                 /* struct rxmsg *, processing order */
-    nvo_time_t busy_until;
-    struct nvo_timer t_proc;
-};
 
 static const struct nvo_tcp_ops conn_ops;
 static const struct nvo_tcp_ops detached_ops = { 0 };
 
-/* ---- Configuration ---------------------------------------------------------- */
+/* ---- Configuration ------------------------------------------------------ */
 
 void
 nvo_bgp_speaker_cfg_default(struct nvo_bgp_speaker_cfg *cfg)
@@ -272,163 +112,7 @@ nvo_bgp_counters_bytes_out(const struct nvo_bgp_counters *c)
     return n;
 }
 
-static uint32_t
-cluster_id(const struct nvo_bgp_speaker *s)
-{
-    return s->cfg.cluster_id ? s->cfg.cluster_id : s->cfg.router_id;
-}
-
-/* ---- Attribute sets --------------------------------------------------------- */
-
-/* Interns 'in' (MP attributes dropped, next hop kept).  Returns a
- * referenced set, or NULL (EINVAL: cannot be encoded). */
-static struct aset *
-aset_intern(struct nvo_bgp_speaker *s, const struct nvo_bgp_attrs *in)
-{
-    struct nvo_bgp_attrs a = *in;
-    a.present &= ~((1u << NVO_BGP_ATTR_MP_REACH)
-                   | (1u << NVO_BGP_ATTR_MP_UNREACH));
-    uint8_t tmp[NVO_BGP_EXT_MAX_LEN];
-    struct nvo_bgp_buf b = nvo_bgp_buf_init(tmp, sizeof tmp);
-    size_t len = nvo_bgp_update_encode(&b, NVO_BGP_EXT_MAX_LEN, NULL, 0, &a,
-                                       NULL, 0);
-    if (len == 0 || in->mp_nh_len > 32) {
-        return NULL;
-    }
-    /* Look up with a temporary set. */
-    size_t size = sizeof(struct aset) + len;
-    struct aset *k = g_malloc0(size);
-    k->nh_len = in->mp_nh_len;
-    if (k->nh_len) {
-        memcpy(k->nh, in->mp_nh, k->nh_len);
-    }
-    k->msg_len = (uint16_t) len;
-    memcpy(k->msg, tmp, len);
-    k->hash = bytes_hash(k->msg, len, bytes_hash(k->nh, k->nh_len,
-                                                 2166136261u));
-    struct aset *found = g_hash_table_lookup(s->attrs, k);
-    if (found) {
-        g_free(k);
-        found->refs++;
-        return found;
-    }
-    struct aset *n = nvo_mem_alloc(&s->mem, mt_attrs, size);
-    memcpy(n, k, size);
-    g_free(k);
-    n->size = size;
-    struct nvo_bgp_update u;
-    struct nvo_bgp_error e;
-    if (nvo_bgp_update_decode(n->msg, n->msg_len, &u, &e) != 0) {
-        nvo_mem_free(&s->mem, mt_attrs, n, size);
-        return NULL;
-    }
-    n->attrs = u.attrs;
-    n->attrs.mp_nh_len = n->nh_len;
-    if (n->nh_len) {
-        memcpy(n->attrs.mp_nh, n->nh, n->nh_len);
-    }
-    n->refs = 1;
-    n->id = s->next_aset_id++;
-    g_hash_table_add(s->attrs, n);
-    nvo_mem_count__(&s->mem, mt_hash, (int64_t) HASH_ENTRY, 0);
-    return n;
-}
-
-static void
-aset_unref(struct nvo_bgp_speaker *s, struct aset *a)
-{
-    if (a && --a->refs == 0) {
-        g_hash_table_remove(s->attrs, a);
-        nvo_mem_count__(&s->mem, mt_hash, -(int64_t) HASH_ENTRY, 0);
-        nvo_mem_free(&s->mem, mt_attrs, a, a->size);
-    }
-}
-
-static struct aset *
-aset_ref(struct aset *a)
-{
-    a->refs++;
-    return a;
-}
-
-/* ---- Destinations ----------------------------------------------------------- */
-
-static void
-key_build(uint8_t *k, uint16_t afi, uint8_t safi, const uint8_t *nlri,
-          size_t len)
-{
-    nvo_wr16(k, afi);
-    k[2] = safi;
-    if (len) {
-        memcpy(k + 3, nlri, len);
-    }
-}
-
-/* The destination of a key, created if 'create'. */
-static struct dest *
-dest_get(struct nvo_bgp_speaker *s, uint16_t afi, uint8_t safi,
-         const uint8_t *nlri, size_t len, bool create)
-{
-    union {
-        struct dest d;
-        uint8_t raw[sizeof(struct dest) + 3 + 256];
-    } probe;
-    memset(&probe.d, 0, sizeof probe.d);
-    probe.d.key.len = (uint16_t) (3 + len);
-    key_build(probe.d.key.k, afi, safi, nlri, len);
-    probe.d.hash = bytes_hash(probe.d.key.k, probe.d.key.len, 2166136261u);
-    struct dest *d = g_hash_table_lookup(s->rib, &probe.d);
-    if (d || !create) {
-        return d;
-    }
-    size_t size = sizeof(struct dest) + probe.d.key.len;
-    d = nvo_mem_alloc0(&s->mem, mt_dest, size);
-    memcpy(d, &probe.d, size);
-    d->best = -1;
-    g_hash_table_add(s->rib, d);
-    nvo_mem_count__(&s->mem, mt_hash, (int64_t) HASH_ENTRY, 0);
-    return d;
-}
-
-static uint16_t
-dest_afi(const struct dest *d)
-{
-    return nvo_rd16(d->key.k);
-}
-
-static uint8_t
-dest_safi(const struct dest *d)
-{
-    return d->key.k[2];
-}
-
-static void
-dest_maybe_free(struct nvo_bgp_speaker *s, struct dest *d)
-{
-    if (d->n_paths || d->refs) {
-        return;
-    }
-    g_hash_table_remove(s->rib, d);
-    nvo_mem_count__(&s->mem, mt_hash, -(int64_t) HASH_ENTRY, 0);
-    nvo_mem_free(&s->mem, mt_path, d->paths,
-                 d->cap_paths * sizeof(struct path));
-    nvo_mem_free(&s->mem, mt_dest, d, sizeof(struct dest) + d->key.len);
-}
-
-static int
-dest_cmp(const void *a_, const void *b_)
-{
-    const struct dest *a = *(const struct dest *const *) a_;
-    const struct dest *b = *(const struct dest *const *) b_;
-    size_t n = NVO_MIN(a->key.len, b->key.len);
-    int c = memcmp(a->key.k, b->key.k, n);
-    if (c) {
-        return c;
-    }
-    return (int) a->key.len - (int) b->key.len;
-}
-
-/* ---- Sending ------------------------------------------------------------------ */
+/* ---- Sending ------------------------------------------------------------ */
 
 static void
 count_msg(struct nvo_bgp_counters *c, bool out, uint8_t type, size_t len)
@@ -443,8 +127,8 @@ count_msg(struct nvo_bgp_counters *c, bool out, uint8_t type, size_t len)
     }
 }
 
-static void
-send_msg(struct peer *p, const uint8_t *msg, size_t len)
+void
+nvo_bgp_send_msg__(struct peer *p, const uint8_t *msg, size_t len)
 {
     struct nvo_bgp_speaker *s = p->spk;
     if (!p->conn) {
@@ -487,7 +171,7 @@ send_keepalive(struct peer *p)
     uint8_t m[NVO_BGP_HDR_LEN];
     struct nvo_bgp_buf b = nvo_bgp_buf_init(m, sizeof m);
     size_t n = nvo_bgp_keepalive_encode(&b);
-    send_msg(p, m, n);
+    nvo_bgp_send_msg__(p, m, n);
 }
 
 static void
@@ -513,15 +197,12 @@ send_open(struct peer *p)
     struct nvo_bgp_buf b = nvo_bgp_buf_init(m, sizeof m);
     size_t n = nvo_bgp_open_encode(&b, &o);
     if (n) {
-        send_msg(p, m, n);
+        nvo_bgp_send_msg__(p, m, n);
     }
 }
 
-/* ---- Session loss ------------------------------------------------------------- */
+/* ---- Session loss ------------------------------------------------------- */
 
-static void rib_remove_path(struct nvo_bgp_speaker *, struct dest *,
-                            int32_t peer);
-static void schedule_flush(struct peer *p, bool now);
 
 static void
 session_down(struct peer *p)
@@ -549,10 +230,10 @@ session_down(struct peer *p)
     GPtrArray *touched = g_ptr_array_new();
     while (g_hash_table_iter_next(&it, &k, &v)) {
         struct dest *d = k;
-        aset_unref(s, v);
+        nvo_bgp_aset_unref__(s, v);
         g_ptr_array_add(touched, d);    /* its reference: dropped below */
     }
-    nvo_mem_count__(&s->mem, mt_adj_out,
+    nvo_mem_count__(&s->mem, nvo_bgp_mt_adj_out,
                     -(int64_t) (g_hash_table_size(p->adj_out) * HASH_ENTRY),
                     0);
     g_hash_table_remove_all(p->adj_out);
@@ -560,7 +241,7 @@ session_down(struct peer *p)
     while (g_hash_table_iter_next(&it, &k, &v)) {
         g_ptr_array_add(touched, k);
     }
-    nvo_mem_count__(&s->mem, mt_hash,
+    nvo_mem_count__(&s->mem, nvo_bgp_mt_hash,
                     -(int64_t) (g_hash_table_size(p->pending) * HASH_ENTRY),
                     0);
     g_hash_table_remove_all(p->pending);
@@ -582,19 +263,19 @@ session_down(struct peer *p)
                 }
             }
         }
-        g_ptr_array_sort(mine, dest_cmp);
+        g_ptr_array_sort(mine, nvo_bgp_dest_cmp__);
     }
     for (guint i = 0; i < touched->len; i++) {
         struct dest *d = touched->pdata[i];
         d->refs--;
-        dest_maybe_free(s, d);
+        nvo_bgp_dest_maybe_free__(s, d);
     }
     g_ptr_array_free(touched, TRUE);
     for (guint i = 0; i < mine->len; i++) {
         struct dest *d = mine->pdata[i];
-        rib_remove_path(s, d, (int32_t) p->index);
+        nvo_bgp_rib_remove_path__(s, d, (int32_t) p->index);
         d->refs--;
-        dest_maybe_free(s, d);
+        nvo_bgp_dest_maybe_free__(s, d);
     }
     g_ptr_array_free(mine, TRUE);
     p->bgp_id = 0;
@@ -614,7 +295,7 @@ session_close(struct peer *p, const uint8_t *notif, size_t notif_len)
 {
     if (p->conn) {
         if (notif_len) {
-            send_msg(p, notif, notif_len);
+            nvo_bgp_send_msg__(p, notif, notif_len);
         }
         struct nvo_tcp_conn *c = p->conn;
         p->conn = NULL;
@@ -650,7 +331,7 @@ session_refuse(struct peer *p, const struct nvo_bgp_error *e,
     session_close(p, m, len);
 }
 
-/* ---- Timers ------------------------------------------------------------------- */
+/* ---- Timers ------------------------------------------------------------- */
 
 static void
 hold_expired(void *arg)
@@ -694,429 +375,7 @@ retry_expired(void *arg)
     }
 }
 
-static void flush(void *arg);
-
-/* ---- The decision process ------------------------------------------------------ */
-
-static uint32_t
-path_local_pref(const struct path *x)
-{
-    const struct nvo_bgp_attrs *a = &x->a->attrs;
-    return NVO_BGP_HAS(a, NVO_BGP_ATTR_LOCAL_PREF) ? a->local_pref : 100;
-}
-
-static uint32_t
-path_originator(const struct nvo_bgp_speaker *s, const struct path *x)
-{
-    const struct nvo_bgp_attrs *a = &x->a->attrs;
-    if (NVO_BGP_HAS(a, NVO_BGP_ATTR_ORIGINATOR_ID)) {
-        return a->originator_id;
-    }
-    if (x->peer < 0) {
-        return s->cfg.router_id;
-    }
-    return ((const struct peer *) s->peers->pdata[x->peer])->bgp_id;
-}
-
-/* < 0 when x is better than y (RFC 4271 9.1.2.2, RFC 4456 9). */
-static int
-path_cmp(const struct nvo_bgp_speaker *s, const struct path *x,
-         const struct path *y)
-{
-    /* The speaker's own originations first (FRR: weight 32768). */
-    if ((x->peer < 0) != (y->peer < 0)) {
-        return x->peer < 0 ? -1 : 1;
-    }
-    uint32_t lx = path_local_pref(x), ly = path_local_pref(y);
-    if (lx != ly) {
-        return lx > ly ? -1 : 1;
-    }
-    const struct nvo_bgp_attrs *a = &x->a->attrs, *b = &y->a->attrs;
-    size_t px = nvo_bgp_as_path_length(a->as_path, a->as_path_len);
-    size_t py = nvo_bgp_as_path_length(b->as_path, b->as_path_len);
-    if (px != py) {
-        return px < py ? -1 : 1;
-    }
-    if (a->origin != b->origin) {
-        return a->origin < b->origin ? -1 : 1;
-    }
-    uint32_t mx = NVO_BGP_HAS(a, NVO_BGP_ATTR_MED) ? a->med : 0;
-    uint32_t my = NVO_BGP_HAS(b, NVO_BGP_ATTR_MED) ? b->med : 0;
-    if (mx != my) {
-        return mx < my ? -1 : 1;
-    }
-    if (a->n_clusters != b->n_clusters) {
-        return a->n_clusters < b->n_clusters ? -1 : 1;
-    }
-    uint32_t ox = path_originator(s, x), oy = path_originator(s, y);
-    if (ox != oy) {
-        return ox < oy ? -1 : 1;
-    }
-    if (x->peer >= 0 && y->peer >= 0) {
-        uint32_t ax = ((const struct peer *) s->peers->pdata[x->peer])->addr;
-        uint32_t ay = ((const struct peer *) s->peers->pdata[y->peer])->addr;
-        if (ax != ay) {
-            return ax < ay ? -1 : 1;
-        }
-    }
-    return 0;
-}
-
-static void
-mark_pending(struct nvo_bgp_speaker *s, struct dest *d)
-{
-    for (guint i = 0; i < s->peers->len; i++) {
-        struct peer *p = s->peers->pdata[i];
-        if (p->state != NVO_BGP_ESTABLISHED) {
-            continue;
-        }
-        if (g_hash_table_add(p->pending, d)) {
-            d->refs++;
-            nvo_mem_count__(&s->mem, mt_hash, (int64_t) HASH_ENTRY, 0);
-        }
-        schedule_flush(p, false);
-    }
-}
-
-/* Runs the decision for 'd' after its paths changed. */
-static void
-decide(struct nvo_bgp_speaker *s, struct dest *d, int32_t old_peer,
-       const struct aset *old_a)
-{
-    int32_t best = -1;
-    for (uint32_t i = 0; i < d->n_paths; i++) {
-        if (best < 0 || path_cmp(s, &d->paths[i], &d->paths[best]) < 0) {
-            best = (int32_t) i;
-        }
-    }
-    d->best = best;
-    int32_t new_peer = best >= 0 ? d->paths[best].peer : -2;
-    const struct aset *new_a = best >= 0 ? d->paths[best].a : NULL;
-    if (new_peer == old_peer && new_a == old_a) {
-        return;
-    }
-    if (old_a && !new_a) {
-        s->loc_rib--;
-    } else if (!old_a && new_a) {
-        s->loc_rib++;
-    }
-    s->last_change = nvo_engine_now(s->e);
-    if (s->best_cb && (old_peer >= 0 || new_peer >= 0)) {
-        const uint8_t *nlri = d->key.k + 3;
-        size_t len = d->key.len - 3u;
-        if (best >= 0) {
-            s->best_cb(s->best_ctx, dest_afi(d), dest_safi(d), nlri, len,
-                       &d->paths[best].a->attrs,
-                       path_originator(s, &d->paths[best]));
-        } else {
-            s->best_cb(s->best_ctx, dest_afi(d), dest_safi(d), nlri, len,
-                       NULL, 0);
-        }
-    }
-    mark_pending(s, d);
-}
-
-static void
-best_of(const struct dest *d, int32_t *peer, const struct aset **a)
-{
-    *peer = d->best >= 0 ? d->paths[d->best].peer : -2;
-    *a = d->best >= 0 ? d->paths[d->best].a : NULL;
-}
-
-/* Sets the path of 'peer' (-1: own) to 'a' (a reference is taken over). */
-static void
-rib_set_path(struct nvo_bgp_speaker *s, struct dest *d, int32_t peer,
-             struct aset *a)
-{
-    int32_t op;
-    const struct aset *oa;
-    best_of(d, &op, &oa);
-    for (uint32_t i = 0; i < d->n_paths; i++) {
-        struct path *x = &d->paths[i];
-        if (x->peer == peer) {
-            if (x->a == a) {
-                aset_unref(s, a);
-                return;
-            }
-            /* Keep the old set alive until the decision compared it. */
-            struct aset *old = x->a;
-            aset_unref(s, x->refl);
-            x->refl = NULL;
-            x->a = a;
-            decide(s, d, op, oa);
-            aset_unref(s, old);
-            return;
-        }
-    }
-    if (d->n_paths == d->cap_paths) {
-        uint32_t cap = d->cap_paths ? d->cap_paths * 2 : 1;
-        d->paths = nvo_mem_realloc(&s->mem, mt_path, d->paths,
-                                   d->cap_paths * sizeof(struct path),
-                                   cap * sizeof(struct path));
-        d->cap_paths = cap;
-    }
-    d->paths[d->n_paths++] = (struct path) { .peer = peer, .a = a };
-    if (peer >= 0) {
-        ((struct peer *) s->peers->pdata[peer])->adj_in++;
-    }
-    decide(s, d, op, oa);
-}
-
-static void
-rib_remove_path(struct nvo_bgp_speaker *s, struct dest *d, int32_t peer)
-{
-    int32_t op;
-    const struct aset *oa;
-    best_of(d, &op, &oa);
-    for (uint32_t i = 0; i < d->n_paths; i++) {
-        if (d->paths[i].peer == peer) {
-            struct path x = d->paths[i];
-            memmove(&d->paths[i], &d->paths[i + 1],
-                    (d->n_paths - i - 1) * sizeof(struct path));
-            d->n_paths--;
-            if (peer >= 0) {
-                ((struct peer *) s->peers->pdata[peer])->adj_in--;
-            }
-            decide(s, d, op, oa);
-            aset_unref(s, x.a);
-            aset_unref(s, x.refl);
-            break;
-        }
-    }
-    dest_maybe_free(s, d);
-}
-
-/* ---- Advertisement ------------------------------------------------------------- */
-
-/* What 'd' should be advertised to 'p' with (a set not referenced), or
- * NULL (RFC 4271 9.2, RFC 4456 8). */
-static struct aset *
-export(struct nvo_bgp_speaker *s, struct peer *p, struct dest *d)
-{
-    if (d->best < 0) {
-        return NULL;
-    }
-    struct path *b = &d->paths[d->best];
-    if (b->peer == (int32_t) p->index) {
-        return NULL;
-    }
-    bool af = false;
-    for (uint32_t i = 0; i < p->n_afs; i++) {
-        af |= p->afs[i].afi == dest_afi(d) && p->afs[i].safi == dest_safi(d);
-    }
-    if (!af) {
-        return NULL;
-    }
-    if (b->peer < 0) {
-        return b->a;
-    }
-    if (!s->cfg.is_rr) {
-        return NULL;
-    }
-    const struct peer *src = s->peers->pdata[b->peer];
-    if (!src->rr_client && !p->rr_client) {
-        return NULL;
-    }
-    if (!b->refl) {
-        struct nvo_bgp_attrs a = b->a->attrs;
-        if (!NVO_BGP_HAS(&a, NVO_BGP_ATTR_ORIGINATOR_ID)) {
-            a.present |= 1u << NVO_BGP_ATTR_ORIGINATOR_ID;
-            a.originator_id = src->bgp_id;
-        }
-        uint8_t cl[4 + 4 * 255];
-        uint16_t n = NVO_MIN(a.n_clusters, (uint16_t) 254);
-        nvo_wr32(cl, cluster_id(s));
-        if (n) {
-            memcpy(cl + 4, a.cluster_list, 4u * n);
-        }
-        a.present |= 1u << NVO_BGP_ATTR_CLUSTER_LIST;
-        a.cluster_list = cl;
-        a.n_clusters = (uint16_t) (n + 1);
-        b->refl = aset_intern(s, &a);
-    }
-    return b->refl;
-}
-
-struct ann {
-    struct dest *d;
-    struct aset *a;
-};
-
-static int
-ann_cmp(const void *x_, const void *y_)
-{
-    const struct ann *x = x_, *y = y_;
-    int c = (int) dest_afi(x->d) - (int) dest_afi(y->d);
-    if (c) {
-        return c;
-    }
-    c = (int) dest_safi(x->d) - (int) dest_safi(y->d);
-    if (c) {
-        return c;
-    }
-    if (x->a && y->a && x->a->id != y->a->id) {
-        return x->a->id < y->a->id ? -1 : 1;
-    }
-    return dest_cmp(&x->d, &y->d);
-}
-
-static void
-send_packed(struct peer *p, const struct ann *v, size_t n, bool withdraw)
-{
-    struct nvo_bgp_speaker *s = p->spk;
-    size_t bytes = 0;
-    for (size_t i = 0; i < n; i++) {
-        bytes += v[i].d->key.len - 3u;
-    }
-    uint8_t *nlri = g_malloc(bytes);
-    uint16_t *sizes = g_malloc(n * sizeof *sizes);
-    size_t o = 0;
-    for (size_t i = 0; i < n; i++) {
-        sizes[i] = (uint16_t) (v[i].d->key.len - 3u);
-        memcpy(nlri + o, v[i].d->key.k + 3, sizes[i]);
-        o += sizes[i];
-    }
-    struct nvo_bgp_attrs none;
-    memset(&none, 0, sizeof none);
-    struct nvo_bgp_msgs m;
-    int rc = nvo_bgp_pack(withdraw ? &none : &v[0].a->attrs, withdraw,
-                          dest_afi(v[0].d), dest_safi(v[0].d), nlri, sizes,
-                          n, p->max_len, &m);
-    g_free(nlri);
-    g_free(sizes);
-    if (rc != 0) {
-        return;                 /* a route too big alone: not sent */
-    }
-    for (size_t i = 0; i < m.n; i++) {
-        send_msg(p, m.buf + m.ofs[i], m.ofs[i + 1] - m.ofs[i]);
-    }
-    if (withdraw) {
-        p->c.routes_withdrawn_out += m.n_routes;
-        s->c.routes_withdrawn_out += m.n_routes;
-    } else {
-        p->c.routes_announced_out += m.n_routes;
-        s->c.routes_announced_out += m.n_routes;
-    }
-    nvo_bgp_msgs_free(&m);
-}
-
-/* Sends the runs of 'v' that share AFI/SAFI (and, announced, the set). */
-static void
-send_groups(struct peer *p, const struct ann *v, size_t n, bool withdraw)
-{
-    size_t i = 0;
-    while (i < n) {
-        size_t j = i + 1;
-        while (j < n && dest_afi(v[j].d) == dest_afi(v[i].d)
-               && dest_safi(v[j].d) == dest_safi(v[i].d)
-               && (withdraw || v[j].a == v[i].a)) {
-            j++;
-        }
-        send_packed(p, v + i, j - i, withdraw);
-        i = j;
-    }
-}
-
-static void
-flush(void *arg)
-{
-    struct peer *p = arg;
-    struct nvo_bgp_speaker *s = p->spk;
-    if (p->state != NVO_BGP_ESTABLISHED) {
-        return;
-    }
-    guint n = g_hash_table_size(p->pending);
-    struct dest **ds = g_malloc((n ? n : 1) * sizeof *ds);
-    GHashTableIter it;
-    gpointer k;
-    guint i = 0;
-    g_hash_table_iter_init(&it, p->pending);
-    while (g_hash_table_iter_next(&it, &k, NULL)) {
-        ds[i++] = k;
-    }
-    g_hash_table_steal_all(p->pending);
-    nvo_mem_count__(&s->mem, mt_hash, -(int64_t) (n * HASH_ENTRY), 0);
-    qsort(ds, n, sizeof *ds, dest_cmp);
-    struct ann *wd = g_malloc((n ? n : 1) * sizeof *wd);
-    struct ann *an = g_malloc((n ? n : 1) * sizeof *an);
-    size_t n_wd = 0, n_an = 0;
-    for (i = 0; i < n; i++) {
-        struct dest *d = ds[i];
-        struct aset *want = export(s, p, d);
-        struct aset *cur = g_hash_table_lookup(p->adj_out, d);
-        if (want == cur) {
-            continue;
-        }
-        if (!want) {
-            g_hash_table_remove(p->adj_out, d);
-            nvo_mem_count__(&s->mem, mt_adj_out, -(int64_t) HASH_ENTRY, 0);
-            aset_unref(s, cur);
-            d->refs--;
-            wd[n_wd++] = (struct ann) { d, NULL };
-            /* Held by the withdrawal until sent. */
-            d->refs++;
-        } else {
-            if (!cur) {
-                d->refs++;
-                nvo_mem_count__(&s->mem, mt_adj_out, (int64_t) HASH_ENTRY,
-                                0);
-            }
-            g_hash_table_insert(p->adj_out, d, aset_ref(want));
-            aset_unref(s, cur);
-            an[n_an++] = (struct ann) { d, want };
-        }
-    }
-    /* Each pending entry held a reference. */
-    for (i = 0; i < n; i++) {
-        ds[i]->refs--;
-    }
-    qsort(an, n_an, sizeof *an, ann_cmp);
-    send_groups(p, wd, n_wd, true);
-    send_groups(p, an, n_an, false);
-    if (n_wd || n_an) {
-        p->adv_sent = true;
-        p->last_adv = nvo_engine_now(s->e);
-    }
-    if (p->dump_pending) {
-        p->dump_pending = false;
-        for (uint32_t a = 0; a < p->n_afs; a++) {
-            uint8_t m[64];
-            struct nvo_bgp_buf b = nvo_bgp_buf_init(m, sizeof m);
-            size_t len = nvo_bgp_eor_encode(&b, p->afs[a].afi,
-                                            p->afs[a].safi);
-            send_msg(p, m, len);
-            p->c.eor_out++;
-            s->c.eor_out++;
-        }
-    }
-    for (size_t j = 0; j < n_wd; j++) {
-        wd[j].d->refs--;
-    }
-    for (i = 0; i < n; i++) {
-        dest_maybe_free(s, ds[i]);
-    }
-    g_free(ds);
-    g_free(wd);
-    g_free(an);
-}
-
-/* Flushes 'p''s pending changes after the current event, or at the end of
- * the advertisement interval (RFC 4271 9.2.1.1). */
-static void
-schedule_flush(struct peer *p, bool now)
-{
-    struct nvo_bgp_speaker *s = p->spk;
-    if (p->state != NVO_BGP_ESTABLISHED || nvo_timer_is_armed(&p->t_flush)) {
-        return;
-    }
-    nvo_time_t t = nvo_engine_now(s->e);
-    if (!now && s->cfg.mrai && p->adv_sent && t < p->last_adv + s->cfg.mrai) {
-        t = p->last_adv + s->cfg.mrai;
-    }
-    nvo_timer_start_at(&p->t_flush, t);
-}
-
-/* ---- Receiving ------------------------------------------------------------------ */
+/* ---- Receiving ---------------------------------------------------------- */
 
 static void
 established(struct peer *p)
@@ -1125,7 +384,7 @@ established(struct peer *p)
     p->state = NVO_BGP_ESTABLISHED;
     p->c.sessions_established++;
     s->c.sessions_established++;
-    /* The initial table: every destination, in one flush, then
+    /* The initial table: every destination, in one nvo_bgp_flush__, then
      * End-of-RIB (RFC 4724 2). */
     GHashTableIter it;
     gpointer k;
@@ -1134,11 +393,11 @@ established(struct peer *p)
         struct dest *d = k;
         if (d->best >= 0 && g_hash_table_add(p->pending, d)) {
             d->refs++;
-            nvo_mem_count__(&s->mem, mt_hash, (int64_t) HASH_ENTRY, 0);
+            nvo_mem_count__(&s->mem, nvo_bgp_mt_hash, (int64_t) HASH_ENTRY, 0);
         }
     }
     p->dump_pending = true;
-    schedule_flush(p, true);
+    nvo_bgp_schedule_flush__(p, true);
 }
 
 static void
@@ -1251,10 +510,10 @@ rx_update(struct peer *p, const uint8_t *msg, size_t len)
         while (left && (n = nlri_next(a->mpu_afi, a->mpu_safi, q, left))) {
             p->c.routes_withdrawn_in++;
             s->c.routes_withdrawn_in++;
-            struct dest *d = dest_get(s, a->mpu_afi, a->mpu_safi, q, n,
-                                      false);
+            struct dest *d = nvo_bgp_dest_get__(s, a->mpu_afi,
+                                                a->mpu_safi, q, n, false);
             if (d) {
-                rib_remove_path(s, d, pi);
+                nvo_bgp_rib_remove_path__(s, d, pi);
             }
             q += n;
             left -= n;
@@ -1262,31 +521,31 @@ rx_update(struct peer *p, const uint8_t *msg, size_t len)
     }
     if (NVO_BGP_HAS(a, NVO_BGP_ATTR_MP_REACH) && a->mp_nlri_len) {
         bool loop = looped(s, a);
-        struct aset *as = loop ? NULL : aset_intern(s, a);
+        struct aset *as = loop ? NULL : nvo_bgp_aset_intern__(s, a);
         const uint8_t *q = a->mp_nlri;
         size_t left = a->mp_nlri_len, n;
         while (left && (n = nlri_next(a->mp_afi, a->mp_safi, q, left))) {
             p->c.routes_announced_in++;
             s->c.routes_announced_in++;
             if (as) {
-                struct dest *d = dest_get(s, a->mp_afi, a->mp_safi, q, n,
-                                          true);
-                rib_set_path(s, d, pi, aset_ref(as));
+                struct dest *d = nvo_bgp_dest_get__(s, a->mp_afi,
+                                                    a->mp_safi, q, n, true);
+                nvo_bgp_rib_set_path__(s, d, pi, nvo_bgp_aset_ref__(as));
             } else {
                 /* RFC 4456 8: ignored; an earlier path from the peer goes
                  * (treat-as-withdraw). */
                 p->c.routes_looped++;
                 s->c.routes_looped++;
-                struct dest *d = dest_get(s, a->mp_afi, a->mp_safi, q, n,
-                                          false);
+                struct dest *d = nvo_bgp_dest_get__(s, a->mp_afi,
+                                                    a->mp_safi, q, n, false);
                 if (d) {
-                    rib_remove_path(s, d, pi);
+                    nvo_bgp_rib_remove_path__(s, d, pi);
                 }
             }
             q += n;
             left -= n;
         }
-        aset_unref(s, as);
+        nvo_bgp_aset_unref__(s, as);
     }
 }
 
@@ -1337,20 +596,21 @@ process(struct peer *p, const uint8_t *msg, size_t len)
         g_hash_table_iter_init(&it, p->adj_out);
         while (g_hash_table_iter_next(&it, &k, &v)) {
             struct dest *d = k;
-            if (dest_afi(d) == rr.afi && dest_safi(d) == rr.safi) {
-                aset_unref(s, v);
+            if (nvo_bgp_dest_afi__(d) == rr.afi
+                && nvo_bgp_dest_safi__(d) == rr.safi) {
+                nvo_bgp_aset_unref__(s, v);
                 g_hash_table_iter_remove(&it);
-                nvo_mem_count__(&s->mem, mt_adj_out, -(int64_t) HASH_ENTRY,
-                                0);
+                nvo_mem_count__(&s->mem, nvo_bgp_mt_adj_out,
+                                -(int64_t) HASH_ENTRY, 0);
                 if (g_hash_table_add(p->pending, d)) {
-                    nvo_mem_count__(&s->mem, mt_hash, (int64_t) HASH_ENTRY,
-                                    0);
+                    nvo_mem_count__(&s->mem, nvo_bgp_mt_hash,
+                                    (int64_t) HASH_ENTRY, 0);
                 } else {
                     d->refs--;
                 }
             }
         }
-        schedule_flush(p, true);
+        nvo_bgp_schedule_flush__(p, true);
         return;
     }
     default:
@@ -1407,7 +667,7 @@ deliver(struct peer *p, const uint8_t *msg, size_t len)
     }
 }
 
-/* ---- TCP callbacks -------------------------------------------------------------- */
+/* ---- TCP callbacks ------------------------------------------------------ */
 
 static void
 conn_established(void *ctx, struct nvo_tcp_conn *c)
@@ -1512,7 +772,7 @@ accept_cb(void *ctx, struct nvo_tcp_conn *c, int remote)
     return true;
 }
 
-/* ---- Life cycle ------------------------------------------------------------------ */
+/* ---- Life cycle --------------------------------------------------------- */
 
 int
 nvo_bgp_speaker_create(struct nvo_tcp_stack *stack,
@@ -1538,7 +798,6 @@ nvo_bgp_speaker_create(struct nvo_tcp_stack *stack,
         return cfg_fail__(err, err_size, "router_id: the node has no IPv4 "
                           "loopback; set one");
     }
-    mem_types__();
     struct nvo_bgp_speaker *s = g_new0(struct nvo_bgp_speaker, 1);
     s->cfg = c;
     s->stack = stack;
@@ -1547,8 +806,7 @@ nvo_bgp_speaker_create(struct nvo_tcp_stack *stack,
     s->e = s->net->engine;
     nvo_mem_acct_init(&s->mem, &node->mem);
     s->peers = g_ptr_array_new();
-    s->attrs = g_hash_table_new(aset_hash, aset_equal);
-    s->rib = g_hash_table_new(dest_hash, dest_equal);
+    nvo_bgp_rib_init__(s);
     s->last_change = -1;
     g_queue_init(&s->rxq);
     nvo_timer_init(&s->t_proc, s->e, proc_expired, s);
@@ -1559,20 +817,6 @@ nvo_bgp_speaker_create(struct nvo_tcp_stack *stack,
     }
     *out = s;
     return 0;
-}
-
-static void
-free_dest_cb(gpointer d_, gpointer s_)
-{
-    struct nvo_bgp_speaker *s = s_;
-    struct dest *d = d_;
-    for (uint32_t i = 0; i < d->n_paths; i++) {
-        aset_unref(s, d->paths[i].a);
-        aset_unref(s, d->paths[i].refl);
-    }
-    nvo_mem_free(&s->mem, mt_path, d->paths,
-                 d->cap_paths * sizeof(struct path));
-    nvo_mem_free(&s->mem, mt_dest, d, sizeof(struct dest) + d->key.len);
 }
 
 void
@@ -1601,12 +845,12 @@ nvo_bgp_speaker_destroy(struct nvo_bgp_speaker *s)
         gpointer k, v;
         g_hash_table_iter_init(&it, p->adj_out);
         while (g_hash_table_iter_next(&it, &k, &v)) {
-            aset_unref(s, v);
+            nvo_bgp_aset_unref__(s, v);
         }
-        nvo_mem_count__(&s->mem, mt_adj_out,
+        nvo_mem_count__(&s->mem, nvo_bgp_mt_adj_out,
                         -(int64_t) (g_hash_table_size(p->adj_out)
                                     * HASH_ENTRY), 0);
-        nvo_mem_count__(&s->mem, mt_hash,
+        nvo_mem_count__(&s->mem, nvo_bgp_mt_hash,
                         -(int64_t) (g_hash_table_size(p->pending)
                                     * HASH_ENTRY), 0);
         g_hash_table_destroy(p->adj_out);
@@ -1616,14 +860,7 @@ nvo_bgp_speaker_destroy(struct nvo_bgp_speaker *s)
         g_free(p);
     }
     nvo_tcp_unlisten(s->stack, NVO_BGP_PORT);
-    nvo_mem_count__(&s->mem, mt_hash,
-                    -(int64_t) (g_hash_table_size(s->rib) * HASH_ENTRY), 0);
-    GList *ds = g_hash_table_get_keys(s->rib);
-    g_hash_table_steal_all(s->rib);
-    g_list_foreach(ds, free_dest_cb, s);
-    g_list_free(ds);
-    g_hash_table_destroy(s->rib);
-    g_hash_table_destroy(s->attrs);
+    nvo_bgp_rib_fini__(s);
     g_ptr_array_free(s->peers, TRUE);
     nvo_mem_acct_fini(&s->mem);
     g_free(s);
@@ -1671,7 +908,7 @@ nvo_bgp_speaker_add_peer(struct nvo_bgp_speaker *s, uint32_t remote,
     nvo_timer_init(&p->t_hold, s->e, hold_expired, p);
     nvo_timer_init(&p->t_keepalive, s->e, keepalive_expired, p);
     nvo_timer_init(&p->t_retry, s->e, retry_expired, p);
-    nvo_timer_init(&p->t_flush, s->e, flush, p);
+    nvo_timer_init(&p->t_flush, s->e, nvo_bgp_flush__, p);
     g_ptr_array_add(s->peers, p);
     if (p->active) {
         peer_connect(p);
@@ -1689,12 +926,12 @@ nvo_bgp_speaker_originate(struct nvo_bgp_speaker *s, uint16_t afi,
     if (len == 0 || len > 255 || !attrs) {
         return EINVAL;
     }
-    struct aset *a = aset_intern(s, attrs);
+    struct aset *a = nvo_bgp_aset_intern__(s, attrs);
     if (!a) {
         return EINVAL;
     }
-    struct dest *d = dest_get(s, afi, safi, nlri, len, true);
-    rib_set_path(s, d, -1, a);
+    struct dest *d = nvo_bgp_dest_get__(s, afi, safi, nlri, len, true);
+    nvo_bgp_rib_set_path__(s, d, -1, a);
     return 0;
 }
 
@@ -1705,7 +942,7 @@ nvo_bgp_speaker_withdraw(struct nvo_bgp_speaker *s, uint16_t afi,
     if (len == 0 || len > 255) {
         return ENOENT;
     }
-    struct dest *d = dest_get(s, afi, safi, nlri, len, false);
+    struct dest *d = nvo_bgp_dest_get__(s, afi, safi, nlri, len, false);
     if (!d) {
         return ENOENT;
     }
@@ -1716,11 +953,11 @@ nvo_bgp_speaker_withdraw(struct nvo_bgp_speaker *s, uint16_t afi,
     if (!have) {
         return ENOENT;
     }
-    rib_remove_path(s, d, -1);
+    nvo_bgp_rib_remove_path__(s, d, -1);
     return 0;
 }
 
-/* ---- Queries ------------------------------------------------------------------- */
+/* ---- Queries ------------------------------------------------------------ */
 
 struct nvo_node *
 nvo_bgp_speaker_node(const struct nvo_bgp_speaker *s)
@@ -1817,8 +1054,8 @@ nvo_bgp_speaker_best(const struct nvo_bgp_speaker *s, uint16_t afi,
     if (len == 0 || len > 255) {
         return false;
     }
-    struct dest *d = dest_get((struct nvo_bgp_speaker *) s, afi, safi, nlri,
-                              len, false);
+    struct dest *d = nvo_bgp_dest_get__((struct nvo_bgp_speaker *) s, afi,
+                                        safi, nlri, len, false);
     if (!d || d->best < 0) {
         return false;
     }
@@ -1826,7 +1063,7 @@ nvo_bgp_speaker_best(const struct nvo_bgp_speaker *s, uint16_t afi,
         *best = d->paths[d->best].a->attrs;
     }
     if (originator) {
-        *originator = path_originator(s, &d->paths[d->best]);
+        *originator = nvo_bgp_path_originator__(s, &d->paths[d->best]);
     }
     return true;
 }

@@ -31,7 +31,7 @@
 
 struct nvo_bgp_speaker;
 
-/* ---- Configuration ------------------------------------------------------- */
+/* ---- Configuration ------------------------------------------------------ */
 
 struct nvo_bgp_speaker_cfg {
     uint32_t asn;               /* 65000; 1 .. 4294967295 */
@@ -62,7 +62,7 @@ void nvo_bgp_speaker_cfg_default(struct nvo_bgp_speaker_cfg *cfg);
 int nvo_bgp_speaker_cfg_check(const struct nvo_bgp_speaker_cfg *cfg,
                               char *err, size_t err_size);
 
-/* ---- Counters ------------------------------------------------------------ */
+/* ---- Counters ----------------------------------------------------------- */
 
 #define NVO_BGP_N_TYPES 6       /* indexed by message type 1..5 */
 
@@ -87,7 +87,7 @@ struct nvo_bgp_counters {
 uint64_t nvo_bgp_counters_msgs_out(const struct nvo_bgp_counters *);
 uint64_t nvo_bgp_counters_bytes_out(const struct nvo_bgp_counters *);
 
-/* ---- FSM states (RFC 4271 8.2.2) ----------------------------------------- */
+/* ---- FSM states (RFC 4271 8.2.2) ---------------------------------------- */
 
 enum nvo_bgp_state {
     NVO_BGP_IDLE,
@@ -101,7 +101,7 @@ enum nvo_bgp_state {
 /* "Idle", "Connect", ... as RFC 4271 spells them. */
 const char *nvo_bgp_state_name(enum nvo_bgp_state);
 
-/* ---- Callbacks ----------------------------------------------------------- */
+/* ---- Callbacks ---------------------------------------------------------- */
 
 /* The Loc-RIB best path of an NLRI changed, and the old or the new best
  * was learned from a peer (never for a change between the speaker's own
@@ -122,7 +122,7 @@ typedef void nvo_bgp_msg_fn(void *ctx, const struct nvo_bgp_speaker *,
                             uint32_t peer_node, bool sent, nvo_time_t now,
                             const uint8_t *msg, size_t len);
 
-/* ---- Speaker ------------------------------------------------------------- */
+/* ---- Speaker ------------------------------------------------------------ */
 
 /* Creates a speaker on the node of 'stack' (a TCP stack made with
  * nvo_tcp_stack_create) with 'cfg' (copied; NULL: defaults) and listens
@@ -165,7 +165,7 @@ int nvo_bgp_speaker_originate(struct nvo_bgp_speaker *, uint16_t afi,
 int nvo_bgp_speaker_withdraw(struct nvo_bgp_speaker *, uint16_t afi,
                              uint8_t safi, const uint8_t *nlri, size_t len);
 
-/* ---- Queries ------------------------------------------------------------- */
+/* ---- Queries ------------------------------------------------------------ */
 
 struct nvo_node *nvo_bgp_speaker_node(const struct nvo_bgp_speaker *);
 uint32_t nvo_bgp_speaker_router_id(const struct nvo_bgp_speaker *);
