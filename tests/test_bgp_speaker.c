@@ -1042,6 +1042,7 @@ struct fake {
     GByteArray *rx;
     int step;
     bool refresh;               /* send a ROUTE-REFRESH, not a bad UPDATE */
+    bool bad_marker;            /* send a KEEPALIVE with a zero marker */
 };
 
 static void
@@ -1087,7 +1088,17 @@ fake_recv(void *ctx, struct nvo_tcp_conn *c, const uint8_t *d, size_t len)
             0x00, 30, 2, 0x00, 0x00, 0x00, 7,
             0x40, 1, 1, 5, 0x40, 2, 0,
         };
-        fake_send(f, upd, sizeof upd);
+        uint8_t ka[19];
+        memcpy(ka, upd, 19);
+        ka[16] = 0;
+        ka[17] = 19;
+        ka[18] = NVO_BGP_KEEPALIVE;
+        ka[3] = 0;              /* the marker's fourth byte */
+        if (f->bad_marker) {
+            fake_send(f, ka, sizeof ka);
+        } else {
+            fake_send(f, upd, sizeof upd);
+        }
         f->step = 2;
     }
 }
@@ -1139,6 +1150,33 @@ START_TEST(malformed_update)
     enum nvo_bgp_state st;
     ck_assert(nvo_bgp_speaker_peer_state(b.spk[0], (uint32_t) b.idx[1], &st));
     ck_assert_str_eq(nvo_bgp_state_name(st), "Idle");
+    g_byte_array_free(f.rx, TRUE);
+    bench_free(&b);
+}
+END_TEST
+
+/* A header whose marker is not all ones: NOTIFICATION 1/1 (RFC 4271 6.1,
+ * no data: 21 bytes). */
+START_TEST(bad_marker)
+{
+    struct bench b;
+    bench_star(&b, 1, 1, NULL);
+    nvo_bgp_speaker_destroy(b.spk[1]);
+    b.spk[1] = NULL;
+    struct fake f = { .b = &b, .rx = g_byte_array_new(), .bad_marker = true };
+    ck_assert_int_eq(nvo_tcp_listen(b.st[1], 179, fake_accept, &f), 0);
+    peer(&b, 0, 1, true);
+    run_until(&b, NVO_SEC);
+    ck_assert_int_eq(f.step, 2);
+    ck_assert_uint_eq(f.rx->len, 45 + 19 + 29 + 21);
+    const uint8_t *n = f.rx->data + 45 + 19 + 29;
+    ck_assert_uint_eq(n[18], NVO_BGP_NOTIFICATION);
+    ck_assert_uint_eq(n[19], NVO_BGP_ERR_HEADER);
+    ck_assert_uint_eq(n[20], NVO_BGP_HDR_NOT_SYNC);
+    ck_assert_uint_eq(nvo_bgp_speaker_counters(b.spk[0])->malformed_in, 1);
+    /* The refused message is not counted as received. */
+    ck_assert_uint_eq(nvo_bgp_speaker_counters(b.spk[0])
+                      ->msgs_in[NVO_BGP_KEEPALIVE], 1);
     g_byte_array_free(f.rx, TRUE);
     bench_free(&b);
 }
@@ -1414,6 +1452,7 @@ bgp_speaker_suite(void)
     tcase_add_test(tc, proc_delay_queue);
     tcase_add_test(tc, malformed_update);
     tcase_add_test(tc, route_refresh);
+    tcase_add_test(tc, bad_marker);
     tcase_add_test(tc, pcap_tshark);
     tcase_add_test(tc, deterministic);
     tcase_add_test(tc, cfg_refused);
