@@ -1043,6 +1043,8 @@ struct fake {
     int step;
     bool refresh;               /* send a ROUTE-REFRESH, not a bad UPDATE */
     bool bad_marker;            /* send a KEEPALIVE with a zero marker */
+    const uint8_t *msg;         /* else send these bytes, if set */
+    size_t msg_len;
 };
 
 static void
@@ -1094,7 +1096,9 @@ fake_recv(void *ctx, struct nvo_tcp_conn *c, const uint8_t *d, size_t len)
         ka[17] = 19;
         ka[18] = NVO_BGP_KEEPALIVE;
         ka[3] = 0;              /* the marker's fourth byte */
-        if (f->bad_marker) {
+        if (f->msg) {
+            fake_send(f, f->msg, f->msg_len);
+        } else if (f->bad_marker) {
             fake_send(f, ka, sizeof ka);
         } else {
             fake_send(f, upd, sizeof upd);
@@ -1177,6 +1181,61 @@ START_TEST(bad_marker)
     /* The refused message is not counted as received. */
     ck_assert_uint_eq(nvo_bgp_speaker_counters(b.spk[0])
                       ->msgs_in[NVO_BGP_KEEPALIVE], 1);
+    g_byte_array_free(f.rx, TRUE);
+    bench_free(&b);
+}
+END_TEST
+
+/* Loops (RFC 4456 8): the fake peer (a client of the reflector) sends two
+ * routes, one UPDATE each: the first with ORIGINATOR_ID = the
+ * reflector's router id (refused, routes_looped 1), the second with
+ * CLUSTER_LIST = [its cluster id] (refused too); then a third with
+ * neither, which is kept.  The session stays up. */
+START_TEST(looped_routes)
+{
+    struct bench b;
+    bench_star(&b, 1, 1, NULL);
+    nvo_bgp_speaker_destroy(b.spk[1]);
+    b.spk[1] = NULL;
+    uint8_t cl[4];
+    nvo_wr32(cl, loop4(&b, 0));
+    GByteArray *msgs = g_byte_array_new();
+    for (int k = 0; k < 3; k++) {
+        struct nvo_bgp_attrs a = pe_attrs(&b, 1, 100);
+        if (k == 0) {
+            a.present |= 1u << NVO_BGP_ATTR_ORIGINATOR_ID;
+            a.originator_id = loop4(&b, 0);
+        } else if (k == 1) {
+            a.present |= 1u << NVO_BGP_ATTR_CLUSTER_LIST;
+            a.cluster_list = cl;
+            a.n_clusters = 1;
+        }
+        uint8_t r[64];
+        uint16_t size = (uint16_t) route2(&b, 1, (uint32_t) k, r);
+        struct nvo_bgp_msgs m;
+        ck_assert_int_eq(nvo_bgp_pack(&a, false, 25, 70, r, &size, 1,
+                                      NVO_BGP_MAX_LEN, &m), 0);
+        g_byte_array_append(msgs, m.buf, (guint) m.len);
+        nvo_bgp_msgs_free(&m);
+    }
+    struct fake f = { .b = &b, .rx = g_byte_array_new(), .msg = msgs->data,
+                      .msg_len = msgs->len };
+    ck_assert_int_eq(nvo_tcp_listen(b.st[1], 179, fake_accept, &f), 0);
+    peer(&b, 0, 1, true);
+    run_until(&b, NVO_SEC);
+    ck_assert_int_eq(f.step, 2);
+    const struct nvo_bgp_counters *c = nvo_bgp_speaker_counters(b.spk[0]);
+    ck_assert_uint_eq(c->msgs_in[NVO_BGP_UPDATE], 3);
+    ck_assert_uint_eq(c->routes_announced_in, 3);
+    ck_assert_uint_eq(c->routes_looped, 2);
+    ck_assert_uint_eq(nvo_bgp_speaker_loc_rib_size(b.spk[0]), 1);
+    ck_assert_uint_eq(nvo_bgp_speaker_n_established(b.spk[0]), 1);
+    uint8_t r[64];
+    size_t len = route2(&b, 1, 2, r);
+    uint32_t orig;
+    ck_assert(nvo_bgp_speaker_best(b.spk[0], 25, 70, r, len, NULL, &orig));
+    ck_assert_uint_eq(orig, 0x0a0a0a0a);    /* the fake's BGP identifier */
+    g_byte_array_free(msgs, TRUE);
     g_byte_array_free(f.rx, TRUE);
     bench_free(&b);
 }
@@ -1453,6 +1512,7 @@ bgp_speaker_suite(void)
     tcase_add_test(tc, malformed_update);
     tcase_add_test(tc, route_refresh);
     tcase_add_test(tc, bad_marker);
+    tcase_add_test(tc, looped_routes);
     tcase_add_test(tc, pcap_tshark);
     tcase_add_test(tc, deterministic);
     tcase_add_test(tc, cfg_refused);
