@@ -1,0 +1,684 @@
+/* bgp_rib.c: the BGP speaker's RIBs (ctrl/bgp_speaker.h): interned
+ * attribute sets, destinations keyed by (AFI, SAFI, NLRI) with their
+ * paths (the Adj-RIBs-In) and best path (the Loc-RIB), the decision
+ * process, and advertisement: what each peer gets (iBGP and route
+ * reflection rules), batched per peer (MRAI) and packed into UPDATEs. */
+#include "ctrl/bgp_speaker_priv.h"
+
+#include <stdlib.h>
+
+#include "wire/bgp_nlri.h"
+#include "wire/bgp_pack.h"
+
+/* ---- Memory types ------------------------------------------------------- */
+
+nvo_mem_type nvo_bgp_mt_dest, nvo_bgp_mt_path, nvo_bgp_mt_attrs;
+nvo_mem_type nvo_bgp_mt_adj_out, nvo_bgp_mt_hash;
+
+static void
+mem_types__(void)
+{
+    nvo_bgp_mt_dest = nvo_mem_type_register("bgp-dest");
+    nvo_bgp_mt_path = nvo_mem_type_register("bgp-path");
+    nvo_bgp_mt_attrs = nvo_mem_type_register("bgp-attrs");
+    nvo_bgp_mt_adj_out = nvo_mem_type_register("bgp-adj-out");
+    nvo_bgp_mt_hash = nvo_mem_type_register("bgp-hash");
+}
+
+/* ---- Interned attribute sets -------------------------------------------- */
+
+static guint
+aset_hash(gconstpointer p)
+{
+    return ((const struct aset *) p)->hash;
+}
+
+static gboolean
+aset_equal(gconstpointer a_, gconstpointer b_)
+{
+    const struct aset *a = a_, *b = b_;
+    return a->nh_len == b->nh_len && a->msg_len == b->msg_len
+           && !memcmp(a->nh, b->nh, a->nh_len)
+           && !memcmp(a->msg, b->msg, a->msg_len);
+}
+
+/* ---- RIB entries -------------------------------------------------------- */
+
+
+static guint
+dest_hash(gconstpointer p)
+{
+    return ((const struct dest *) p)->hash;
+}
+
+static gboolean
+dest_equal(gconstpointer a_, gconstpointer b_)
+{
+    const struct dest *a = a_, *b = b_;
+    return a->key.len == b->key.len && !memcmp(a->key.k, b->key.k, a->key.len);
+}
+
+static guint
+bytes_hash(const uint8_t *p, size_t n, guint h)
+{
+    for (size_t i = 0; i < n; i++) {
+        h = (h ^ p[i]) * 16777619u;
+    }
+    return h;
+}
+
+/* ---- Attribute sets ----------------------------------------------------- */
+
+/* Interns 'in' (MP attributes dropped, next hop kept).  Returns a
+ * referenced set, or NULL (EINVAL: cannot be encoded). */
+struct aset *
+nvo_bgp_aset_intern__(struct nvo_bgp_speaker *s,
+                      const struct nvo_bgp_attrs *in)
+{
+    struct nvo_bgp_attrs a = *in;
+    a.present &= ~((1u << NVO_BGP_ATTR_MP_REACH)
+                   | (1u << NVO_BGP_ATTR_MP_UNREACH));
+    uint8_t tmp[NVO_BGP_EXT_MAX_LEN];
+    struct nvo_bgp_buf b = nvo_bgp_buf_init(tmp, sizeof tmp);
+    size_t len = nvo_bgp_update_encode(&b, NVO_BGP_EXT_MAX_LEN, NULL, 0, &a,
+                                       NULL, 0);
+    if (len == 0 || in->mp_nh_len > 32) {
+        return NULL;
+    }
+    /* Look up with a temporary set. */
+    size_t size = sizeof(struct aset) + len;
+    struct aset *k = g_malloc0(size);
+    k->nh_len = in->mp_nh_len;
+    if (k->nh_len) {
+        memcpy(k->nh, in->mp_nh, k->nh_len);
+    }
+    k->msg_len = (uint16_t) len;
+    memcpy(k->msg, tmp, len);
+    k->hash = bytes_hash(k->msg, len, bytes_hash(k->nh, k->nh_len,
+                                                 2166136261u));
+    struct aset *found = g_hash_table_lookup(s->attrs, k);
+    if (found) {
+        g_free(k);
+        found->refs++;
+        return found;
+    }
+    struct aset *n = nvo_mem_alloc(&s->mem, nvo_bgp_mt_attrs, size);
+    memcpy(n, k, size);
+    g_free(k);
+    n->size = size;
+    struct nvo_bgp_update u;
+    struct nvo_bgp_error e;
+    if (nvo_bgp_update_decode(n->msg, n->msg_len, &u, &e) != 0) {
+        nvo_mem_free(&s->mem, nvo_bgp_mt_attrs, n, size);
+        return NULL;
+    }
+    n->attrs = u.attrs;
+    n->attrs.mp_nh_len = n->nh_len;
+    if (n->nh_len) {
+        memcpy(n->attrs.mp_nh, n->nh, n->nh_len);
+    }
+    n->refs = 1;
+    n->id = s->next_aset_id++;
+    g_hash_table_add(s->attrs, n);
+    nvo_mem_count__(&s->mem, nvo_bgp_mt_hash, (int64_t) HASH_ENTRY, 0);
+    return n;
+}
+
+void
+nvo_bgp_aset_unref__(struct nvo_bgp_speaker *s, struct aset *a)
+{
+    if (a && --a->refs == 0) {
+        g_hash_table_remove(s->attrs, a);
+        nvo_mem_count__(&s->mem, nvo_bgp_mt_hash, -(int64_t) HASH_ENTRY, 0);
+        nvo_mem_free(&s->mem, nvo_bgp_mt_attrs, a, a->size);
+    }
+}
+
+struct aset *
+nvo_bgp_aset_ref__(struct aset *a)
+{
+    a->refs++;
+    return a;
+}
+
+/* ---- Destinations ------------------------------------------------------- */
+
+static void
+key_build(uint8_t *k, uint16_t afi, uint8_t safi, const uint8_t *nlri,
+          size_t len)
+{
+    nvo_wr16(k, afi);
+    k[2] = safi;
+    if (len) {
+        memcpy(k + 3, nlri, len);
+    }
+}
+
+/* The destination of a key, created if 'create'. */
+struct dest *
+nvo_bgp_dest_get__(struct nvo_bgp_speaker *s, uint16_t afi, uint8_t safi,
+         const uint8_t *nlri, size_t len, bool create)
+{
+    union {
+        struct dest d;
+        uint8_t raw[sizeof(struct dest) + 3 + 256];
+    } probe;
+    memset(&probe.d, 0, sizeof probe.d);
+    probe.d.key.len = (uint16_t) (3 + len);
+    key_build(probe.d.key.k, afi, safi, nlri, len);
+    probe.d.hash = bytes_hash(probe.d.key.k, probe.d.key.len, 2166136261u);
+    struct dest *d = g_hash_table_lookup(s->rib, &probe.d);
+    if (d || !create) {
+        return d;
+    }
+    size_t size = sizeof(struct dest) + probe.d.key.len;
+    d = nvo_mem_alloc0(&s->mem, nvo_bgp_mt_dest, size);
+    memcpy(d, &probe.d, size);
+    d->best = -1;
+    g_hash_table_add(s->rib, d);
+    nvo_mem_count__(&s->mem, nvo_bgp_mt_hash, (int64_t) HASH_ENTRY, 0);
+    return d;
+}
+
+uint16_t
+nvo_bgp_dest_afi__(const struct dest *d)
+{
+    return nvo_rd16(d->key.k);
+}
+
+uint8_t
+nvo_bgp_dest_safi__(const struct dest *d)
+{
+    return d->key.k[2];
+}
+
+void
+nvo_bgp_dest_maybe_free__(struct nvo_bgp_speaker *s, struct dest *d)
+{
+    if (d->n_paths || d->refs) {
+        return;
+    }
+    g_hash_table_remove(s->rib, d);
+    nvo_mem_count__(&s->mem, nvo_bgp_mt_hash, -(int64_t) HASH_ENTRY, 0);
+    nvo_mem_free(&s->mem, nvo_bgp_mt_path, d->paths,
+                 d->cap_paths * sizeof(struct path));
+    nvo_mem_free(&s->mem, nvo_bgp_mt_dest, d,
+                 sizeof(struct dest) + d->key.len);
+}
+
+int
+nvo_bgp_dest_cmp__(const void *a_, const void *b_)
+{
+    const struct dest *a = *(const struct dest *const *) a_;
+    const struct dest *b = *(const struct dest *const *) b_;
+    size_t n = NVO_MIN(a->key.len, b->key.len);
+    int c = memcmp(a->key.k, b->key.k, n);
+    if (c) {
+        return c;
+    }
+    return (int) a->key.len - (int) b->key.len;
+}
+
+/* ---- The decision process ----------------------------------------------- */
+
+static uint32_t
+path_local_pref(const struct path *x)
+{
+    const struct nvo_bgp_attrs *a = &x->a->attrs;
+    return NVO_BGP_HAS(a, NVO_BGP_ATTR_LOCAL_PREF) ? a->local_pref : 100;
+}
+
+uint32_t
+nvo_bgp_path_originator__(const struct nvo_bgp_speaker *s,
+                          const struct path *x)
+{
+    const struct nvo_bgp_attrs *a = &x->a->attrs;
+    if (NVO_BGP_HAS(a, NVO_BGP_ATTR_ORIGINATOR_ID)) {
+        return a->originator_id;
+    }
+    if (x->peer < 0) {
+        return s->cfg.router_id;
+    }
+    return ((const struct peer *) s->peers->pdata[x->peer])->bgp_id;
+}
+
+/* < 0 when x is better than y (RFC 4271 9.1.2.2, RFC 4456 9). */
+static int
+path_cmp(const struct nvo_bgp_speaker *s, const struct path *x,
+         const struct path *y)
+{
+    /* The speaker's own originations first (FRR: weight 32768). */
+    if ((x->peer < 0) != (y->peer < 0)) {
+        return x->peer < 0 ? -1 : 1;
+    }
+    uint32_t lx = path_local_pref(x), ly = path_local_pref(y);
+    if (lx != ly) {
+        return lx > ly ? -1 : 1;
+    }
+    const struct nvo_bgp_attrs *a = &x->a->attrs, *b = &y->a->attrs;
+    size_t px = nvo_bgp_as_path_length(a->as_path, a->as_path_len);
+    size_t py = nvo_bgp_as_path_length(b->as_path, b->as_path_len);
+    if (px != py) {
+        return px < py ? -1 : 1;
+    }
+    if (a->origin != b->origin) {
+        return a->origin < b->origin ? -1 : 1;
+    }
+    uint32_t mx = NVO_BGP_HAS(a, NVO_BGP_ATTR_MED) ? a->med : 0;
+    uint32_t my = NVO_BGP_HAS(b, NVO_BGP_ATTR_MED) ? b->med : 0;
+    if (mx != my) {
+        return mx < my ? -1 : 1;
+    }
+    if (a->n_clusters != b->n_clusters) {
+        return a->n_clusters < b->n_clusters ? -1 : 1;
+    }
+    uint32_t ox = nvo_bgp_path_originator__(s, x);
+    uint32_t oy = nvo_bgp_path_originator__(s, y);
+    if (ox != oy) {
+        return ox < oy ? -1 : 1;
+    }
+    if (x->peer >= 0 && y->peer >= 0) {
+        uint32_t ax = ((const struct peer *) s->peers->pdata[x->peer])->addr;
+        uint32_t ay = ((const struct peer *) s->peers->pdata[y->peer])->addr;
+        if (ax != ay) {
+            return ax < ay ? -1 : 1;
+        }
+    }
+    return 0;
+}
+
+static void
+mark_pending(struct nvo_bgp_speaker *s, struct dest *d)
+{
+    for (guint i = 0; i < s->peers->len; i++) {
+        struct peer *p = s->peers->pdata[i];
+        if (p->state != NVO_BGP_ESTABLISHED) {
+            continue;
+        }
+        if (g_hash_table_add(p->pending, d)) {
+            d->refs++;
+            nvo_mem_count__(&s->mem, nvo_bgp_mt_hash, (int64_t) HASH_ENTRY, 0);
+        }
+        nvo_bgp_schedule_flush__(p, false);
+    }
+}
+
+/* Runs the decision for 'd' after its paths changed. */
+static void
+decide(struct nvo_bgp_speaker *s, struct dest *d, int32_t old_peer,
+       const struct aset *old_a)
+{
+    int32_t best = -1;
+    for (uint32_t i = 0; i < d->n_paths; i++) {
+        if (best < 0 || path_cmp(s, &d->paths[i], &d->paths[best]) < 0) {
+            best = (int32_t) i;
+        }
+    }
+    d->best = best;
+    int32_t new_peer = best >= 0 ? d->paths[best].peer : -2;
+    const struct aset *new_a = best >= 0 ? d->paths[best].a : NULL;
+    if (new_peer == old_peer && new_a == old_a) {
+        return;
+    }
+    if (old_a && !new_a) {
+        s->loc_rib--;
+    } else if (!old_a && new_a) {
+        s->loc_rib++;
+    }
+    s->last_change = nvo_engine_now(s->e);
+    if (s->best_cb && (old_peer >= 0 || new_peer >= 0)) {
+        const uint8_t *nlri = d->key.k + 3;
+        size_t len = d->key.len - 3u;
+        uint16_t afi = nvo_bgp_dest_afi__(d);
+        uint8_t safi = nvo_bgp_dest_safi__(d);
+        if (best >= 0) {
+            s->best_cb(s->best_ctx, afi, safi, nlri, len,
+                       &d->paths[best].a->attrs,
+                       nvo_bgp_path_originator__(s, &d->paths[best]));
+        } else {
+            s->best_cb(s->best_ctx, afi, safi, nlri, len, NULL, 0);
+        }
+    }
+    mark_pending(s, d);
+}
+
+static void
+best_of(const struct dest *d, int32_t *peer, const struct aset **a)
+{
+    *peer = d->best >= 0 ? d->paths[d->best].peer : -2;
+    *a = d->best >= 0 ? d->paths[d->best].a : NULL;
+}
+
+/* Sets the path of 'peer' (-1: own) to 'a' (a reference is taken over). */
+void
+nvo_bgp_rib_set_path__(struct nvo_bgp_speaker *s, struct dest *d, int32_t peer,
+             struct aset *a)
+{
+    int32_t op;
+    const struct aset *oa;
+    best_of(d, &op, &oa);
+    for (uint32_t i = 0; i < d->n_paths; i++) {
+        struct path *x = &d->paths[i];
+        if (x->peer == peer) {
+            if (x->a == a) {
+                nvo_bgp_aset_unref__(s, a);
+                return;
+            }
+            /* Keep the old set alive until the decision compared it. */
+            struct aset *old = x->a;
+            nvo_bgp_aset_unref__(s, x->refl);
+            x->refl = NULL;
+            x->a = a;
+            decide(s, d, op, oa);
+            nvo_bgp_aset_unref__(s, old);
+            return;
+        }
+    }
+    if (d->n_paths == d->cap_paths) {
+        uint32_t cap = d->cap_paths ? d->cap_paths * 2 : 1;
+        d->paths = nvo_mem_realloc(&s->mem, nvo_bgp_mt_path, d->paths,
+                                   d->cap_paths * sizeof(struct path),
+                                   cap * sizeof(struct path));
+        d->cap_paths = cap;
+    }
+    d->paths[d->n_paths++] = (struct path) { .peer = peer, .a = a };
+    if (peer >= 0) {
+        ((struct peer *) s->peers->pdata[peer])->adj_in++;
+    }
+    decide(s, d, op, oa);
+}
+
+void
+nvo_bgp_rib_remove_path__(struct nvo_bgp_speaker *s, struct dest *d,
+                          int32_t peer)
+{
+    int32_t op;
+    const struct aset *oa;
+    best_of(d, &op, &oa);
+    for (uint32_t i = 0; i < d->n_paths; i++) {
+        if (d->paths[i].peer == peer) {
+            struct path x = d->paths[i];
+            memmove(&d->paths[i], &d->paths[i + 1],
+                    (d->n_paths - i - 1) * sizeof(struct path));
+            d->n_paths--;
+            if (peer >= 0) {
+                ((struct peer *) s->peers->pdata[peer])->adj_in--;
+            }
+            decide(s, d, op, oa);
+            nvo_bgp_aset_unref__(s, x.a);
+            nvo_bgp_aset_unref__(s, x.refl);
+            break;
+        }
+    }
+    nvo_bgp_dest_maybe_free__(s, d);
+}
+
+/* ---- Advertisement ------------------------------------------------------ */
+
+/* What 'd' should be advertised to 'p' with (a set not referenced), or
+ * NULL (RFC 4271 9.2, RFC 4456 8). */
+static struct aset *
+export(struct nvo_bgp_speaker *s, struct peer *p, struct dest *d)
+{
+    if (d->best < 0) {
+        return NULL;
+    }
+    struct path *b = &d->paths[d->best];
+    if (b->peer == (int32_t) p->index) {
+        return NULL;
+    }
+    bool af = false;
+    for (uint32_t i = 0; i < p->n_afs; i++) {
+        af |= p->afs[i].afi == nvo_bgp_dest_afi__(d)
+              && p->afs[i].safi == nvo_bgp_dest_safi__(d);
+    }
+    if (!af) {
+        return NULL;
+    }
+    if (b->peer < 0) {
+        return b->a;
+    }
+    if (!s->cfg.is_rr) {
+        return NULL;
+    }
+    const struct peer *src = s->peers->pdata[b->peer];
+    if (!src->rr_client && !p->rr_client) {
+        return NULL;
+    }
+    if (!b->refl) {
+        struct nvo_bgp_attrs a = b->a->attrs;
+        if (!NVO_BGP_HAS(&a, NVO_BGP_ATTR_ORIGINATOR_ID)) {
+            a.present |= 1u << NVO_BGP_ATTR_ORIGINATOR_ID;
+            a.originator_id = src->bgp_id;
+        }
+        uint8_t cl[4 + 4 * 255];
+        uint16_t n = NVO_MIN(a.n_clusters, (uint16_t) 254);
+        nvo_wr32(cl, cluster_id(s));
+        if (n) {
+            memcpy(cl + 4, a.cluster_list, 4u * n);
+        }
+        a.present |= 1u << NVO_BGP_ATTR_CLUSTER_LIST;
+        a.cluster_list = cl;
+        a.n_clusters = (uint16_t) (n + 1);
+        b->refl = nvo_bgp_aset_intern__(s, &a);
+    }
+    return b->refl;
+}
+
+struct ann {
+    struct dest *d;
+    struct aset *a;
+};
+
+static int
+ann_cmp(const void *x_, const void *y_)
+{
+    const struct ann *x = x_, *y = y_;
+    int c = (int) nvo_bgp_dest_afi__(x->d) - (int) nvo_bgp_dest_afi__(y->d);
+    if (c) {
+        return c;
+    }
+    c = (int) nvo_bgp_dest_safi__(x->d) - (int) nvo_bgp_dest_safi__(y->d);
+    if (c) {
+        return c;
+    }
+    if (x->a && y->a && x->a->id != y->a->id) {
+        return x->a->id < y->a->id ? -1 : 1;
+    }
+    return nvo_bgp_dest_cmp__(&x->d, &y->d);
+}
+
+static void
+send_packed(struct peer *p, const struct ann *v, size_t n, bool withdraw)
+{
+    struct nvo_bgp_speaker *s = p->spk;
+    size_t bytes = 0;
+    for (size_t i = 0; i < n; i++) {
+        bytes += v[i].d->key.len - 3u;
+    }
+    uint8_t *nlri = g_malloc(bytes);
+    uint16_t *sizes = g_malloc(n * sizeof *sizes);
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        sizes[i] = (uint16_t) (v[i].d->key.len - 3u);
+        memcpy(nlri + o, v[i].d->key.k + 3, sizes[i]);
+        o += sizes[i];
+    }
+    struct nvo_bgp_attrs none;
+    memset(&none, 0, sizeof none);
+    struct nvo_bgp_msgs m;
+    int rc = nvo_bgp_pack(withdraw ? &none : &v[0].a->attrs, withdraw,
+                          nvo_bgp_dest_afi__(v[0].d),
+                          nvo_bgp_dest_safi__(v[0].d), nlri, sizes,
+                          n, p->max_len, &m);
+    g_free(nlri);
+    g_free(sizes);
+    if (rc != 0) {
+        return;                 /* a route too big alone: not sent */
+    }
+    for (size_t i = 0; i < m.n; i++) {
+        nvo_bgp_send_msg__(p, m.buf + m.ofs[i], m.ofs[i + 1] - m.ofs[i]);
+    }
+    if (withdraw) {
+        p->c.routes_withdrawn_out += m.n_routes;
+        s->c.routes_withdrawn_out += m.n_routes;
+    } else {
+        p->c.routes_announced_out += m.n_routes;
+        s->c.routes_announced_out += m.n_routes;
+    }
+    nvo_bgp_msgs_free(&m);
+}
+
+/* Sends the runs of 'v' that share AFI/SAFI (and, announced, the set). */
+static void
+send_groups(struct peer *p, const struct ann *v, size_t n, bool withdraw)
+{
+    size_t i = 0;
+    while (i < n) {
+        size_t j = i + 1;
+        while (j < n
+               && nvo_bgp_dest_afi__(v[j].d) == nvo_bgp_dest_afi__(v[i].d)
+               && nvo_bgp_dest_safi__(v[j].d) == nvo_bgp_dest_safi__(v[i].d)
+               && (withdraw || v[j].a == v[i].a)) {
+            j++;
+        }
+        send_packed(p, v + i, j - i, withdraw);
+        i = j;
+    }
+}
+
+void
+nvo_bgp_flush__(void *arg)
+{
+    struct peer *p = arg;
+    struct nvo_bgp_speaker *s = p->spk;
+    if (p->state != NVO_BGP_ESTABLISHED) {
+        return;
+    }
+    guint n = g_hash_table_size(p->pending);
+    struct dest **ds = g_malloc((n ? n : 1) * sizeof *ds);
+    GHashTableIter it;
+    gpointer k;
+    guint i = 0;
+    g_hash_table_iter_init(&it, p->pending);
+    while (g_hash_table_iter_next(&it, &k, NULL)) {
+        ds[i++] = k;
+    }
+    g_hash_table_steal_all(p->pending);
+    nvo_mem_count__(&s->mem, nvo_bgp_mt_hash, -(int64_t) (n * HASH_ENTRY), 0);
+    qsort(ds, n, sizeof *ds, nvo_bgp_dest_cmp__);
+    struct ann *wd = g_malloc((n ? n : 1) * sizeof *wd);
+    struct ann *an = g_malloc((n ? n : 1) * sizeof *an);
+    size_t n_wd = 0, n_an = 0;
+    for (i = 0; i < n; i++) {
+        struct dest *d = ds[i];
+        struct aset *want = export(s, p, d);
+        struct aset *cur = g_hash_table_lookup(p->adj_out, d);
+        if (want == cur) {
+            continue;
+        }
+        if (!want) {
+            g_hash_table_remove(p->adj_out, d);
+            nvo_mem_count__(&s->mem, nvo_bgp_mt_adj_out,
+                            -(int64_t) HASH_ENTRY, 0);
+            nvo_bgp_aset_unref__(s, cur);
+            d->refs--;
+            wd[n_wd++] = (struct ann) { d, NULL };
+            /* Held by the withdrawal until sent. */
+            d->refs++;
+        } else {
+            if (!cur) {
+                d->refs++;
+                nvo_mem_count__(&s->mem, nvo_bgp_mt_adj_out,
+                                (int64_t) HASH_ENTRY, 0);
+            }
+            g_hash_table_insert(p->adj_out, d, nvo_bgp_aset_ref__(want));
+            nvo_bgp_aset_unref__(s, cur);
+            an[n_an++] = (struct ann) { d, want };
+        }
+    }
+    /* Each pending entry held a reference. */
+    for (i = 0; i < n; i++) {
+        ds[i]->refs--;
+    }
+    qsort(an, n_an, sizeof *an, ann_cmp);
+    send_groups(p, wd, n_wd, true);
+    send_groups(p, an, n_an, false);
+    if (n_wd || n_an) {
+        p->adv_sent = true;
+        p->last_adv = nvo_engine_now(s->e);
+    }
+    if (p->dump_pending) {
+        p->dump_pending = false;
+        for (uint32_t a = 0; a < p->n_afs; a++) {
+            uint8_t m[64];
+            struct nvo_bgp_buf b = nvo_bgp_buf_init(m, sizeof m);
+            size_t len = nvo_bgp_eor_encode(&b, p->afs[a].afi,
+                                            p->afs[a].safi);
+            nvo_bgp_send_msg__(p, m, len);
+            p->c.eor_out++;
+            s->c.eor_out++;
+        }
+    }
+    for (size_t j = 0; j < n_wd; j++) {
+        wd[j].d->refs--;
+    }
+    for (i = 0; i < n; i++) {
+        nvo_bgp_dest_maybe_free__(s, ds[i]);
+    }
+    g_free(ds);
+    g_free(wd);
+    g_free(an);
+}
+
+/* Flushes 'p''s pending changes after the current event, or at the end of
+ * the advertisement interval (RFC 4271 9.2.1.1). */
+void
+nvo_bgp_schedule_flush__(struct peer *p, bool now)
+{
+    struct nvo_bgp_speaker *s = p->spk;
+    if (p->state != NVO_BGP_ESTABLISHED || nvo_timer_is_armed(&p->t_flush)) {
+        return;
+    }
+    nvo_time_t t = nvo_engine_now(s->e);
+    if (!now && s->cfg.mrai && p->adv_sent && t < p->last_adv + s->cfg.mrai) {
+        t = p->last_adv + s->cfg.mrai;
+    }
+    nvo_timer_start_at(&p->t_flush, t);
+}
+
+void
+nvo_bgp_rib_init__(struct nvo_bgp_speaker *s)
+{
+    mem_types__();
+    s->attrs = g_hash_table_new(aset_hash, aset_equal);
+    s->rib = g_hash_table_new(dest_hash, dest_equal);
+}
+
+static void
+free_dest_cb(gpointer d_, gpointer s_)
+{
+    struct nvo_bgp_speaker *s = s_;
+    struct dest *d = d_;
+    for (uint32_t i = 0; i < d->n_paths; i++) {
+        nvo_bgp_aset_unref__(s, d->paths[i].a);
+        nvo_bgp_aset_unref__(s, d->paths[i].refl);
+    }
+    nvo_mem_free(&s->mem, nvo_bgp_mt_path, d->paths,
+                 d->cap_paths * sizeof(struct path));
+    nvo_mem_free(&s->mem, nvo_bgp_mt_dest, d,
+                 sizeof(struct dest) + d->key.len);
+}
+
+void
+nvo_bgp_rib_fini__(struct nvo_bgp_speaker *s)
+{
+    nvo_mem_count__(&s->mem, nvo_bgp_mt_hash,
+                    -(int64_t) (g_hash_table_size(s->rib) * HASH_ENTRY), 0);
+    GList *ds = g_hash_table_get_keys(s->rib);
+    g_hash_table_steal_all(s->rib);
+    g_list_foreach(ds, free_dest_cb, s);
+    g_list_free(ds);
+    g_hash_table_destroy(s->rib);
+    g_hash_table_destroy(s->attrs);
+}

@@ -1,0 +1,169 @@
+/* bgp_speaker_priv.h: what the two files of the BGP speaker share
+ * (ctrl/bgp_speaker.c: sessions, FSM, messages; ctrl/bgp_rib.c: RIBs,
+ * decision, advertisement): its structures and internal helpers.  Not for
+ * other modules: use ctrl/bgp_speaker.h. */
+#ifndef NVO_CTRL_BGP_SPEAKER_PRIV_H
+#define NVO_CTRL_BGP_SPEAKER_PRIV_H
+
+#include "core/engine.h"
+#include "core/mem.h"
+#include "ctrl/bgp_speaker.h"
+
+#define MAX_AFS 4
+
+/* Bytes counted per entry of a GHashTable: key, value and hash arrays
+ * (glib keeps them as three arrays; its spare capacity is not counted). */
+#define HASH_ENTRY (2 * sizeof(void *) + sizeof(guint))
+
+/* Memory types (registered by nvo_bgp_rib_init__). */
+extern nvo_mem_type nvo_bgp_mt_dest, nvo_bgp_mt_path, nvo_bgp_mt_attrs;
+extern nvo_mem_type nvo_bgp_mt_adj_out, nvo_bgp_mt_hash;
+
+/* The attributes (without MP_REACH / MP_UNREACH) encoded as an UPDATE
+ * with no routes, and the MP_REACH next hop; 'attrs' is that message
+ * decoded (its pointers into msg[]), with the next hop set. */
+struct aset {
+    uint32_t refs;
+    uint32_t id;                /* in order of interning: for sorting */
+    guint hash;
+    size_t size;                /* of this allocation */
+    struct nvo_bgp_attrs attrs;
+    uint8_t nh_len;
+    uint8_t nh[32];
+    uint16_t msg_len;
+    uint8_t msg[];
+};
+
+/* Key: AFI 2 | SAFI 1 | NLRI. */
+struct rkey {
+    uint16_t len;               /* of k[] */
+    uint8_t k[];
+};
+
+struct path {
+    int32_t peer;               /* index in spk->peers, -1: originated */
+    struct aset *a;
+    struct aset *refl;          /* as reflected (RR), made on first use */
+};
+
+struct dest {
+    uint32_t n_paths, cap_paths;
+    struct path *paths;
+    int32_t best;               /* index in paths, -1 */
+    uint32_t refs;              /* Adj-RIB-Out and pending entries */
+    guint hash;
+    struct rkey key;            /* last: its bytes follow */
+};
+
+/* ---- Peers and the speaker ---------------------------------------------- */
+
+struct rxmsg;
+
+struct peer {
+    struct nvo_bgp_speaker *spk;
+    uint32_t index;             /* in spk->peers */
+    uint32_t node;              /* remote node index */
+    uint32_t addr;              /* its loopback */
+    bool rr_client;
+    bool active;                /* this end connects */
+    enum nvo_bgp_state state;
+    struct nvo_tcp_conn *conn;
+    uint32_t gen;               /* session generation (stale rx messages) */
+    GByteArray *rx;             /* framing */
+    GByteArray *outq;           /* bytes TCP's send buffer did not take */
+    struct nvo_timer t_hold, t_keepalive, t_retry, t_flush;
+    nvo_time_t hold, keepalive; /* negotiated */
+    uint32_t bgp_id;            /* the peer's, from its OPEN */
+    bool ext_msg;               /* both advertised capability 6 */
+    size_t max_len;
+    struct nvo_bgp_afi_safi afs[MAX_AFS];   /* negotiated */
+    uint32_t n_afs;
+    bool dump_pending;          /* End-of-RIB after the next flush */
+    bool adv_sent;
+    nvo_time_t last_adv;
+    GHashTable *adj_out;        /* dest* -> aset* */
+    GHashTable *pending;        /* dest* set */
+    uint32_t adj_in;            /* paths from this peer */
+    struct nvo_bgp_counters c;
+};
+
+struct rxmsg {
+    struct peer *p;
+    uint32_t gen;
+    nvo_time_t done;
+    size_t len;
+    uint8_t data[];
+};
+
+struct nvo_bgp_speaker {
+    struct nvo_bgp_speaker_cfg cfg;
+    struct nvo_tcp_stack *stack;
+    struct nvo_node *node;
+    struct nvo_net *net;
+    struct nvo_engine *e;
+    struct nvo_mem_acct mem;
+    GPtrArray *peers;           /* struct peer * */
+    GHashTable *attrs;          /* interned aset* set */
+    uint32_t next_aset_id;
+    GHashTable *rib;            /* dest* set */
+    uint32_t loc_rib;           /* dests with a best path */
+    struct nvo_bgp_counters c;
+    nvo_time_t last_change;
+    nvo_bgp_best_fn *best_cb;
+    void *best_ctx;
+    nvo_bgp_msg_fn *obs;
+    void *obs_ctx;
+    GQueue rxq;                 /* struct rxmsg *, processing order */
+    nvo_time_t busy_until;
+    struct nvo_timer t_proc;
+};
+
+static inline uint32_t
+cluster_id(const struct nvo_bgp_speaker *s)
+{
+    return s->cfg.cluster_id ? s->cfg.cluster_id : s->cfg.router_id;
+}
+
+/* ---- bgp_rib.c ---------------------------------------------------------- */
+
+/* The speaker's RIB tables (and the memory types); freeing them. */
+void nvo_bgp_rib_init__(struct nvo_bgp_speaker *);
+void nvo_bgp_rib_fini__(struct nvo_bgp_speaker *);
+/* Interns an attribute set (MP attributes dropped, the next hop kept):
+ * a referenced set, or NULL if it cannot be encoded. */
+struct aset *nvo_bgp_aset_intern__(struct nvo_bgp_speaker *,
+                                   const struct nvo_bgp_attrs *);
+struct aset *nvo_bgp_aset_ref__(struct aset *);
+void nvo_bgp_aset_unref__(struct nvo_bgp_speaker *, struct aset *);
+/* The destination of (AFI, SAFI, NLRI), created if 'create' (else NULL
+ * if none); freed by dest_maybe_free once it has no path and no
+ * reference (Adj-RIB-Out, pending). */
+struct dest *nvo_bgp_dest_get__(struct nvo_bgp_speaker *, uint16_t afi,
+                                uint8_t safi,
+                      const uint8_t *nlri, size_t len, bool create);
+void nvo_bgp_dest_maybe_free__(struct nvo_bgp_speaker *, struct dest *);
+uint16_t nvo_bgp_dest_afi__(const struct dest *);
+uint8_t nvo_bgp_dest_safi__(const struct dest *);
+/* qsort order of struct dest * by key. */
+int nvo_bgp_dest_cmp__(const void *, const void *);
+/* Sets the path from 'peer' (-1: own) to 'a' (its reference taken over),
+ * removes it; both run the decision and queue the advertisements. */
+void nvo_bgp_rib_set_path__(struct nvo_bgp_speaker *, struct dest *,
+                            int32_t peer,
+                  struct aset *a);
+void nvo_bgp_rib_remove_path__(struct nvo_bgp_speaker *, struct dest *,
+                               int32_t peer);
+/* The path's ORIGINATOR_ID, else its peer's BGP identifier, else ours. */
+uint32_t nvo_bgp_path_originator__(const struct nvo_bgp_speaker *,
+                                   const struct path *);
+/* The peer's flush timer callback; scheduling it (now: after the current
+ * event whatever the MRAI). */
+void nvo_bgp_flush__(void *peer);
+void nvo_bgp_schedule_flush__(struct peer *, bool now);
+
+/* ---- bgp_speaker.c ------------------------------------------------------ */
+
+/* Sends one whole message to the peer (counters, observer, timers). */
+void nvo_bgp_send_msg__(struct peer *, const uint8_t *msg, size_t len);
+
+#endif /* NVO_CTRL_BGP_SPEAKER_PRIV_H */
