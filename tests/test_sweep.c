@@ -298,7 +298,7 @@ fake_summary(unsigned run, const char *fp)
     char *head = nvo_sim_summary_header();
     char *s = g_strdup_printf("%s\nweb,native,7,%u,0.002,100,10,9,1,0,0.1,"
                               "2,1,1,0,5,5,6,50,40,90,0.9,1.1,0.8,1.2,"
-                              ",,,,,,,,,,,,,,,,,,%s,0.25\n",
+                              ",,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,%s,0.25\n",
                               head, run, fp);
     g_free(head);
     return s;
@@ -332,6 +332,12 @@ START_TEST(rows)
                      "goodput_efficiency,pe_cpu_cycles,"
                      "pe_cpu_cycles_per_frame,overlay_vteps,overlay_vtep,"
                      "arp_requests,vm_moves,mcast_state_entries,"
+                     "control_plane,bgp_sessions,bgp_messages,bgp_bytes,"
+                     "bgp_updates,evpn_type2_routes,evpn_type3_routes,"
+                     "rib_entries_max,rr_rib_entries,ldp_sessions,"
+                     "ldp_messages,ldp_bytes,pseudowires,"
+                     "control_link_bytes,convergence_max_ms,"
+                     "frames_lost_convergence,arp_suppressed,"
                      "fingerprint,wall_s");
     g_free(h);
 
@@ -340,7 +346,8 @@ START_TEST(rows)
     ck_assert_msg(row, "%s", err);
     ck_assert_str_eq(row, "2,toeplitz,\"a\"\"b\",x,7,2,0.002,100,10,9,1,0,"
                      "0.1,2,1,1,0,5,5,6,50,40,90,0.9,1.1,0.8,1.2,"
-                     ",,,,,,,,,,,,,,,,,,00000000000000ab,0.25");
+                     ",,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,"
+                     "00000000000000ab,0.25");
     g_free(row);
     /* Another run number, another header, a broken row: no row. */
     ck_assert_ptr_null(nvo_sweep_def_csv_row(s, 2, 1, sum, &err));

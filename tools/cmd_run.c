@@ -122,7 +122,7 @@ usage(FILE *f)
 "  --out DIR          output directory [the scenario's <output dir>, or\n"
 "                     results/SCENARIO-NAME]; it may not hold an earlier\n"
 "                     run's files (results.xml, summary.csv, trace.txt,\n"
-"                     *.pcap)\n"
+"                     *.pcap, *.mrt)\n"
 "  --force            replace an earlier run in DIR: remove those files\n"
 "                     first (nothing else)\n"
 "  --quiet            no progress line and no summary on stdout\n"

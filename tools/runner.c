@@ -219,7 +219,8 @@ is_run_file__(const char *name, bool tmp_only)
             return true;
         }
     }
-    return len > 5 && !strncmp(name + len - 5, ".pcap", 5);
+    return (len > 5 && !strncmp(name + len - 5, ".pcap", 5))
+           || (len > 4 && !strncmp(name + len - 4, ".mrt", 4));
 }
 
 /* The run files in 'dir', sorted; NULL if it cannot be read. */

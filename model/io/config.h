@@ -222,8 +222,52 @@ struct nvo_overlay_move_cfg {
     int line;
 };
 
+/* <overlay control="...">: the overlay's control plane
+ * (docs/control-planes.md). */
+enum nvo_control {
+    NVO_CONTROL_NONE,           /* flood-and-learn */
+    NVO_CONTROL_EVPN,           /* BGP EVPN (ctrl/evpn.h, bgp_speaker.h) */
+    NVO_CONTROL_VPLS_LDP,       /* LDP-signalled VPLS (ctrl/vpls.h) */
+};
+
+/* <bgp> in <overlay control="evpn">. */
+struct nvo_overlay_bgp_cfg {
+    uint32_t asn;               /* as, default 65000 */
+    bool full_mesh;             /* reflectors="none": an iBGP full mesh */
+    uint32_t *rr;               /* the reflectors' node indices, in the
+                                 * order given (default: the topology's
+                                 * route-reflector nodes, else its first
+                                 * spine) */
+    uint32_t n_rr;
+    bool shared_cluster;        /* cluster-id="shared": one cluster id
+                                 * for all reflectors (the first's router
+                                 * id); default per-rr */
+    nvo_time_t hold, keepalive; /* hold-time 180 s, keepalive 60 s */
+    nvo_time_t mrai;            /* 0 */
+    nvo_time_t proc_delay;      /* per received message: 0 */
+    bool extended_messages;     /* RFC 8654: false */
+    bool mac_ip, mac_only;      /* routes="mac-ip" (default), "mac",
+                                 * "both" */
+    bool arp_suppression;       /* true */
+    bool mrt;                   /* write SPEAKER.mrt per speaker: false */
+    int line;                   /* of <bgp>, 0 if absent */
+};
+
+/* <ldp> in <overlay control="vpls-ldp">. */
+struct nvo_overlay_ldp_cfg {
+    nvo_time_t hello;           /* targeted Hello interval, 15 s */
+    uint32_t hold;              /* Hello hold time, s: 45 */
+    uint32_t keepalive;         /* session KeepAlive time, s: 180 */
+    nvo_time_t proc_delay;      /* 0 */
+    bool pack;                  /* label messages packed in PDUs: true */
+    int line;
+};
+
 struct nvo_overlay_cfg {
     bool enabled;               /* the scenario has <overlay> */
+    enum nvo_control control;   /* default none */
+    struct nvo_overlay_bgp_cfg bgp;
+    struct nvo_overlay_ldp_cfg ldp;
     const char *encap;          /* a name of overlay/encap.h; default
                                  * "vxlan"; static */
     enum nvo_flood_list flood_list;     /* default vni-pes */

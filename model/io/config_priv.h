@@ -236,4 +236,14 @@ void cfg_overlay_tenants_per_pe(struct cfg_doc *d, const xmlNode *tn,
 /* Frees what cfg_overlay_tenant_list() allocated. */
 void cfg_overlay_tenants_free(struct nvo_overlay_cfg *);
 
+/* control="..." of <overlay> 'ov' and its <bgp> / <ldp> children
+ * (config_ctrl.c): defaults, values, checks against topology 't' (NULL
+ * if it failed) and the overlay's encapsulation and options already in
+ * s->overlay; errors in 'd'. */
+void cfg_overlay_control(struct cfg_doc *d, const xmlNode *ov,
+                         struct nvo_scenario_cfg *s,
+                         const struct nvo_topo_cfg *t);
+/* Frees what cfg_overlay_control() allocated. */
+void cfg_overlay_control_free(struct nvo_overlay_cfg *);
+
 #endif /* NVO_CONFIG_PRIV_H */

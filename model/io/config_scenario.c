@@ -58,6 +58,7 @@ nvo_scenario_cfg_destroy(struct nvo_scenario_cfg *s)
     }
     g_free(s->sweep.vary);
     cfg_overlay_tenants_free(&s->overlay);
+    cfg_overlay_control_free(&s->overlay);
     nvo_topo_cfg_destroy(s->topo);
     g_free(s->name);
     g_free(s->path);
@@ -709,6 +710,7 @@ overlay__(struct scen_builder *b, const xmlNode *root)
     }
     overlay_options__(b, n, ops);
     overlay_mcast__(b, n);
+    cfg_overlay_control(b->d, n, b->s, b->t);
     const xmlNode *t = cfg_child(n, "tenants");
     if (!t) {
         /* The schema requires <tenants> or <tenant> elements. */

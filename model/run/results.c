@@ -19,7 +19,10 @@
 #include "core/fileio.h"
 #include "core/mem.h"
 #include "io/pcap_out.h"
+#include "run/results_xml.h"
 #include "run/sim.h"
+#include "run/results_ctrl.h"
+#include "run/sim_ctrl.h"
 #include "overlay/access.h"
 #include "run/sim_overlay.h"
 #include "core/stats.h"
@@ -54,35 +57,6 @@ tier_name__(const struct nvo_sim *sim, const struct dir *d, uint32_t li)
     enum nvo_link_class cls = sim->cfg->topo->links[li].cls;
     int ta = nvo_role_tier(a), tb = nvo_role_tier(b);
     return names[cls][ta == tb ? 2 : ta < tb];
-}
-
-static void
-attr_u64__(xmlTextWriterPtr w, const char *name, uint64_t v)
-{
-    xmlTextWriterWriteFormatAttribute(w, BAD_CAST name, "%" PRIu64, v);
-}
-
-/* A decimal; a missing one (NAN: no samples) is left out. */
-static void
-attr_f__(xmlTextWriterPtr w, const char *name, double v)
-{
-    if (!isfinite(v)) {
-        return;
-    }
-    xmlTextWriterWriteFormatAttribute(w, BAD_CAST name, "%.6g", v);
-}
-
-static void
-attr_s__(xmlTextWriterPtr w, const char *name, const char *v)
-{
-    xmlTextWriterWriteAttribute(w, BAD_CAST name, BAD_CAST v);
-}
-
-static void
-attr_time__(xmlTextWriterPtr w, const char *name, double ps)
-{
-    /* Times in results are microseconds, with the unit in the name. */
-    attr_f__(w, name, ps / 1e6);
 }
 
 static void
@@ -896,7 +870,7 @@ headline__(const struct nvo_sim *sim, struct headline *h)
 char *
 nvo_sim_summary_header(void)
 {
-    return g_strdup("scenario,engine,seed,run,sim_time_s,events,"
+    return g_strdup_printf("scenario,engine,seed,run,sim_time_s,events,"
                     "frames_generated,frames_delivered,frames_dropped,"
                     "frames_in_flight,drop_rate,flows_started,"
                     "flows_completed,flows_running,flows_lost,"
@@ -912,8 +886,8 @@ nvo_sim_summary_header(void)
                     "pe_cpu_cycles,pe_cpu_cycles_per_frame,"
                     "overlay_vteps,overlay_vtep,"
                     "arp_requests,vm_moves,"
-                    "mcast_state_entries,"
-                    "fingerprint,wall_s");
+                    "mcast_state_entries,%s,"
+                    "fingerprint,wall_s", nvo_results_ctrl_csv_header());
 }
 
 static void
@@ -1012,6 +986,9 @@ nvo_sim_summary_values(const struct nvo_sim *sim)
     } else {
         g_string_append_c(s, ',');      /* no multicast flooding */
     }
+    struct nvo_traffic_stats cts;
+    nvo_traffic_get_stats(sim->traffic, &cts);
+    nvo_results_ctrl_csv(s, sim, &cts);
     g_string_append_printf(s, ",%016" PRIx64 ",%.3f",
                            sim->engine->fingerprint, sim->wall_seconds);
     return g_string_free(s, FALSE);
@@ -1162,6 +1139,7 @@ nvo_sim_write_results(struct nvo_sim *sim, GError **error)
     xmlTextWriterEndElement(w);
 
     write_overlay__(w, sim);
+    nvo_results_write_ctrl(w, sim);
     write_links__(w, sim, dur);
     struct nvo_balance leaf, spine;
     write_ecmp__(w, sim, &leaf, &spine);
@@ -1210,6 +1188,14 @@ nvo_sim_write_results(struct nvo_sim *sim, GError **error)
             g_set_error(error, NVO_IO_ERROR, NVO_IO_ERROR_FAILED, "%s", msg);
             return err;
         }
+    }
+    char *mrt_path;
+    err = nvo_sim_ctrl_write_files(sim->ctrl, sim->out_dir, &mrt_path);
+    if (err) {
+        g_set_error(error, NVO_IO_ERROR, NVO_IO_ERROR_FAILED, "%s: %s",
+                    mrt_path, g_strerror(err));
+        g_free(mrt_path);
+        return err;
     }
     /* summary.csv comes last, and only for a run that kept its books: a
      * sweep counts a run with a summary.csv as complete. */

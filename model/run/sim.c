@@ -11,6 +11,8 @@
 #include "io/pcap_out.h"
 #include "io/progress.h"
 #include "io/trace.h"
+#include "ctrl/bgp_speaker.h"
+#include "run/sim_ctrl.h"
 #include "run/sim_overlay.h"
 
 static void
@@ -320,6 +322,25 @@ nvo_sim_create(const struct nvo_scenario_cfg *cfg, const char *engine,
     if (sim->overlay) {
         nvo_sim_overlay_attach_taps(sim->overlay);
     }
+    if (sim->overlay) {
+        GError *ce = NULL;
+        sim->ctrl = nvo_sim_ctrl_create(cfg, sim->overlay, &ce);
+        if (ce) {
+            g_propagate_error(error, ce);
+            nvo_sim_destroy(sim);
+            return NULL;
+        }
+        for (uint32_t i = 0; cfg->overlay.bgp.mrt
+                             && i < nvo_sim_ctrl_n_bgp(sim->ctrl); i++) {
+            bool rr;
+            const struct nvo_node *n = nvo_bgp_speaker_node(
+                nvo_sim_ctrl_bgp(sim->ctrl, i, &rr));
+            char *base = g_strdup_printf("%s.mrt", n->name);
+            g_ptr_array_add(sim->files, g_build_filename(sim->out_dir, base,
+                                                         NULL));
+            g_free(base);
+        }
+    }
     if (!build_traffic__(sim, error) || !open_outputs__(sim, error)) {
         nvo_sim_destroy(sim);
         return NULL;
@@ -391,6 +412,7 @@ nvo_sim_run(struct nvo_sim *sim, bool progress)
     sim->n_events_at_start = e->n_executed;
     double t0 = nvo_wall_seconds();
     nvo_net_start(sim->net);
+    nvo_sim_ctrl_start(sim->ctrl);
     nvo_run_with_progress(e, sim->cfg->duration, sim->cfg->name, progress);
     /* Everything due exactly at the end time runs too; then time stops. */
     nvo_engine_run(e, sim->cfg->duration);
@@ -441,6 +463,7 @@ nvo_sim_destroy(struct nvo_sim *sim)
     g_ptr_array_free(sim->warnings, TRUE);
     g_ptr_array_free(sim->files, TRUE);
     nvo_traffic_destroy(sim->traffic);
+    nvo_sim_ctrl_destroy(sim->ctrl);
     nvo_net_destroy(sim->net);
     nvo_sim_overlay_destroy(sim->overlay);
     nvo_engine_destroy(sim->engine);

@@ -29,6 +29,7 @@ struct nvo_sim {
     struct nvo_net *net;
     struct nvo_traffic *traffic;
     struct nvo_sim_overlay *overlay;    /* NULL without <overlay> */
+    struct nvo_sim_ctrl *ctrl;          /* NULL without a control plane */
     struct nvo_traffic_cfg *tcfgs;
     char **tnames;
     struct nvo_trace *trace;

@@ -1,0 +1,92 @@
+/* sim_ctrl.h: a scenario run's overlay control plane
+ * (<overlay control="evpn|vpls-ldp">, docs/control-planes.md): the TCP
+ * stacks, BGP speakers, route reflectors and EVPN instances, or the LDP
+ * speakers and VPLS instances, built on the run's PEs and wired together;
+ * their totals for results.xml and summary.csv, and the convergence
+ * timeline (per control event: the run's start and each VM move, the time
+ * until the last control-plane change it caused). */
+#ifndef NVO_RUN_SIM_CTRL_H
+#define NVO_RUN_SIM_CTRL_H
+
+#include <glib.h>
+
+#include "io/config.h"
+#include "run/sim_overlay.h"
+
+struct nvo_sim_ctrl;
+struct nvo_bgp_speaker;
+struct nvo_ldp_speaker;
+struct nvo_evpn;
+struct nvo_vpls;
+
+/* Builds the control plane of 'cfg' on overlay 'o' (after
+ * nvo_net_finalize()).  NULL without one (control="none": *error stays
+ * NULL), or NULL with *error set. */
+struct nvo_sim_ctrl *nvo_sim_ctrl_create(const struct nvo_scenario_cfg *cfg,
+                                         struct nvo_sim_overlay *o,
+                                         GError **error);
+
+/* Starts it (at the run's start, after nvo_net_start()): sessions open,
+ * EVPN originates its routes, VPLS sends its Hellos. */
+void nvo_sim_ctrl_start(struct nvo_sim_ctrl *);
+
+/* Writes what the run asked for into 'dir' (MRT files: NODE.mrt, whole
+ * or not at all).  Returns 0 or an errno, with the file in *path (free
+ * it). */
+int nvo_sim_ctrl_write_files(const struct nvo_sim_ctrl *, const char *dir,
+                             char **path);
+
+void nvo_sim_ctrl_destroy(struct nvo_sim_ctrl *);   /* accepts NULL */
+
+/* Totals over every speaker (summary.csv, docs/outputs.md). */
+struct nvo_sim_ctrl_totals {
+    enum nvo_control control;
+    /* BGP (control="evpn"). */
+    uint64_t bgp_sessions;      /* sessions Established at the end */
+    uint64_t bgp_messages, bgp_bytes, bgp_updates;  /* sent */
+    uint64_t evpn_type2, evpn_type3;    /* advertisements made */
+    uint64_t rib_max;           /* largest Loc-RIB at a PE */
+    uint64_t rr_rib_max;        /* largest Loc-RIB at a reflector */
+    uint32_t n_rr;              /* reflectors (0: a full mesh) */
+    uint64_t arp_suppressed;
+    /* LDP (control="vpls-ldp"). */
+    uint64_t ldp_sessions;      /* OPERATIONAL at the end */
+    uint64_t ldp_messages, ldp_bytes;   /* sent: messages; PDU bytes */
+    uint64_t pseudowires;       /* pseudowire directions up / 2 */
+    /* Both. */
+    uint64_t control_link_bytes;    /* control-class bytes over all links */
+    /* Convergence: the largest over the events that caused a change,
+     * and how many did. */
+    nvo_time_t convergence_max;
+    uint32_t n_converged;
+};
+
+void nvo_sim_ctrl_totals(const struct nvo_sim_ctrl *,
+                         struct nvo_sim_ctrl_totals *);
+
+/* ---- Per speaker and per event (results.xml) ---------------------------- */
+
+uint32_t nvo_sim_ctrl_n_bgp(const struct nvo_sim_ctrl *);
+/* Speaker i (PEs in node order, then the reflectors); *is_rr. */
+const struct nvo_bgp_speaker *nvo_sim_ctrl_bgp(const struct nvo_sim_ctrl *,
+                                               uint32_t i, bool *is_rr);
+/* The EVPN of speaker i (NULL for a reflector). */
+const struct nvo_evpn *nvo_sim_ctrl_evpn(const struct nvo_sim_ctrl *,
+                                         uint32_t i);
+uint32_t nvo_sim_ctrl_n_vpls(const struct nvo_sim_ctrl *);
+const struct nvo_vpls *nvo_sim_ctrl_vpls(const struct nvo_sim_ctrl *,
+                                         uint32_t i);
+/* The LDP speaker of VPLS i. */
+const struct nvo_ldp_speaker *nvo_sim_ctrl_ldp(const struct nvo_sim_ctrl *,
+                                               uint32_t i);
+
+/* Control events: the run's start (kind "start") and each VM move
+ * ("move", its <move> index in *move), at *at; the last control-plane
+ * change they caused at *last (-1: none: before the next event, nothing
+ * changed). */
+uint32_t nvo_sim_ctrl_n_events(const struct nvo_sim_ctrl *);
+void nvo_sim_ctrl_event(const struct nvo_sim_ctrl *, uint32_t i,
+                        const char **kind, uint32_t *move, nvo_time_t *at,
+                        nvo_time_t *last);
+
+#endif /* NVO_RUN_SIM_CTRL_H */
