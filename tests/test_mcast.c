@@ -954,31 +954,6 @@ END_TEST
 
 /* ---- The shipped scenario ------------------------------------------------ */
 
-/* The summary.csv cell of column 'col' of the run in 'dir'. */
-static char *
-summary_cell(const char *dir, const char *col)
-{
-    char *path = g_build_filename(dir, "summary.csv", NULL);
-    char *csv;
-    ck_assert(g_file_get_contents(path, &csv, NULL, NULL));
-    char **lines = g_strsplit(csv, "\n", -1);
-    char **h = g_strsplit(lines[0], ",", -1);
-    char **r = g_strsplit(lines[1], ",", -1);
-    char *v = NULL;
-    for (guint i = 0; h[i]; i++) {
-        if (!strcmp(h[i], col)) {
-            v = g_strdup(r[i]);
-        }
-    }
-    ck_assert_msg(v, "no column %s", col);
-    g_strfreev(h);
-    g_strfreev(r);
-    g_strfreev(lines);
-    g_free(csv);
-    g_free(path);
-    return v;
-}
-
 struct flood_run {
     uint64_t floods, pe_copies, sw_copies, link_frames, unwanted;
     uint64_t star_g[6];             /* spine1, spine2, leaf1..4 */
@@ -1039,8 +1014,8 @@ run_flooding(const char *const *sets, size_t n, struct flood_run *fr)
         }
     }
     fr->entries = nvo_mcast_state_entries(sim->net);
-    fr->cell = summary_cell(dir, "mcast_state_entries");
-    fr->bum_copies_cell = summary_cell(dir, "bum_copies");
+    fr->cell = nvo_test_summary_cell(dir, "mcast_state_entries");
+    fr->bum_copies_cell = nvo_test_summary_cell(dir, "bum_copies");
     nvo_sim_destroy(sim);
     nvo_scenario_cfg_destroy(cfg);
     nvo_test_rmdir(dir);

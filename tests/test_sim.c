@@ -169,33 +169,11 @@ check_xpath(const char *dir, const char *expr, const char *want)
     g_free(v);
 }
 
-/* The cell of column 'col' in DIR/summary.csv (no quoted fields). */
-static char *
-summary_cell(const char *dir, const char *col)
-{
-    char *csv = slurp(dir, "summary.csv");
-    char **lines = g_strsplit(csv, "\n", -1);
-    char **h = g_strsplit(lines[0], ",", -1);
-    char **r = g_strsplit(lines[1], ",", -1);
-    ck_assert_uint_eq(g_strv_length(h), g_strv_length(r));
-    char *out = NULL;
-    for (guint i = 0; h[i]; i++) {
-        if (!strcmp(h[i], col)) {
-            out = g_strdup(r[i]);
-        }
-    }
-    ck_assert_msg(out, "summary.csv has no column %s", col);
-    g_strfreev(h);
-    g_strfreev(r);
-    g_strfreev(lines);
-    g_free(csv);
-    return out;
-}
 
 static void
 check_cell(const char *dir, const char *col, const char *want)
 {
-    char *v = summary_cell(dir, col);
+    char *v = nvo_test_summary_cell(dir, col);
     ck_assert_msg(!strcmp(v, want), "summary.csv %s: \"%s\", expected "
                   "\"%s\"", col, v, want);
     g_free(v);
@@ -204,7 +182,7 @@ check_cell(const char *dir, const char *col, const char *want)
 static double
 cell_number(const char *dir, const char *col)
 {
-    char *v = summary_cell(dir, col);
+    char *v = nvo_test_summary_cell(dir, col);
     ck_assert_msg(*v, "summary.csv %s is empty", col);
     double x = g_ascii_strtod(v, NULL);
     g_free(v);

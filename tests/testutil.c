@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <glib.h>
+
 int
 nvo_test_run(Suite *suite)
 {
@@ -77,4 +79,30 @@ nvo_test_rmdir(char *dir)
     }
     rmdir(dir);
     free(dir);
+}
+
+char *
+nvo_test_summary_cell(const char *dir, const char *col)
+{
+    char *path = g_build_filename(dir, "summary.csv", NULL);
+    char *csv;
+    ck_assert_msg(g_file_get_contents(path, &csv, NULL, NULL), "%s", path);
+    char **lines = g_strsplit(csv, "\n", -1);
+    ck_assert_msg(lines[0] && lines[1], "%s: no row", path);
+    char **h = g_strsplit(lines[0], ",", -1);
+    char **r = g_strsplit(lines[1], ",", -1);
+    ck_assert_uint_eq(g_strv_length(h), g_strv_length(r));
+    char *out = NULL;
+    for (guint i = 0; h[i]; i++) {
+        if (!strcmp(h[i], col)) {
+            out = g_strdup(r[i]);
+        }
+    }
+    ck_assert_msg(out, "summary.csv has no column %s", col);
+    g_strfreev(h);
+    g_strfreev(r);
+    g_strfreev(lines);
+    g_free(csv);
+    g_free(path);
+    return out;
 }

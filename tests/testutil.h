@@ -25,6 +25,11 @@ char *nvo_test_tmpdir(const char *tag);
  * 'dir' itself, and frees 'dir' (a nvo_test_tmpdir() string). */
 void nvo_test_rmdir(char *dir);
 
+/* The cell of column 'col' in the one-row summary.csv of the run in
+ * 'dir' (fails the test if there is no such column, or the header and
+ * the row differ in length); the caller frees it. */
+char *nvo_test_summary_cell(const char *dir, const char *col);
+
 /* Path of a source file: NVO_SOURCE_DIR "/" rel; static buffer. */
 const char *nvo_test_src(const char *rel);
 

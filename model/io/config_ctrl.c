@@ -18,7 +18,7 @@ cfg_overlay_control_free(struct nvo_overlay_cfg *o)
 
 /* reflectors="NODE NODE ..." or "none". */
 static void
-reflectors__(struct cfg_doc *d, const xmlNode *bn,
+reflectors__(struct cfg_doc *d, const xmlNode *ov, const xmlNode *bn,
              struct nvo_overlay_bgp_cfg *bg, const struct nvo_topo_cfg *t)
 {
     const char *v = bn ? cfg_attr(d, bn, "reflectors") : NULL;
@@ -44,7 +44,7 @@ reflectors__(struct cfg_doc *d, const xmlNode *bn,
             }
         }
         if (!bg->n_rr) {
-            cfg_err(d, bn, NULL, "<overlay control=\"evpn\">: the topology "
+            cfg_err(d, bn ? bn : ov, NULL, "<overlay control=\"evpn\">: the topology "
                     "has no route-reflector node and no spine to be the "
                     "default reflector; name one with <bgp reflectors=\"NODE"
                     "\"> or use reflectors=\"none\" (a full mesh)");
@@ -103,16 +103,9 @@ bgp__(struct cfg_doc *d, const xmlNode *ov, struct nvo_overlay_cfg *o,
     bg->mac_ip = true;
     bg->mac_only = false;
     bg->arp_suppression = true;
+    /* Validated and kept whatever the control plane, used only with
+     * control="evpn" (so that one file sweeps over the planes). */
     const xmlNode *bn = cfg_child(ov, "bgp");
-    if (bn && o->control != NVO_CONTROL_EVPN) {
-        cfg_err(d, bn, NULL, "<bgp> configures control=\"evpn\"; this "
-                "overlay's control plane is \"%s\"",
-                o->control == NVO_CONTROL_NONE ? "none" : "vpls-ldp");
-        return;
-    }
-    if (o->control != NVO_CONTROL_EVPN) {
-        return;
-    }
     if (bn) {
         bg->line = cfg_line(d, bn);
         uint64_t as = bg->asn;
@@ -148,7 +141,9 @@ bgp__(struct cfg_doc *d, const xmlNode *ov, struct nvo_overlay_cfg *o,
             cfg_err(d, bn, NULL, "<bgp>: %s", err);
         }
     }
-    reflectors__(d, bn, bg, t);
+    if (o->control == NVO_CONTROL_EVPN) {
+        reflectors__(d, ov, bn, bg, t);
+    }
 }
 
 static void
@@ -164,12 +159,6 @@ ldp__(struct cfg_doc *d, const xmlNode *ov, struct nvo_overlay_cfg *o)
     l->pack = def.pack;
     const xmlNode *ln = cfg_child(ov, "ldp");
     if (!ln) {
-        return;
-    }
-    if (o->control != NVO_CONTROL_VPLS_LDP) {
-        cfg_err(d, ln, NULL, "<ldp> configures control=\"vpls-ldp\"; this "
-                "overlay's control plane is \"%s\"",
-                o->control == NVO_CONTROL_NONE ? "none" : "evpn");
         return;
     }
     l->line = cfg_line(d, ln);

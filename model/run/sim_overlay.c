@@ -160,9 +160,9 @@ move__(void *m_)
     struct nvo_pe_node *to = o->pe_of_node[c->node];
     if (from != to && to) {
         uint32_t vni = o->tenant_id[v->group], lt, nv;
-        if (nvo_pe_node_remove_vm(from, o->vm_pe_tenant[k], o->vm_pe_vm[k])) {
-            abort();            /* it was there */
-        }
+        /* The VM appears on the new PE before it leaves the old one, as a
+         * control plane sees a live migration: EVPN's MAC mobility takes
+         * the sequence number up from the old PE's route. */
         bool joined = false;
         if (nvo_pe_node_find_tenant(to, vni, &lt)) {
             if (nvo_pe_node_add_tenant(to, vni, &lt)) {
@@ -180,6 +180,9 @@ move__(void *m_)
                     nvo_pe_node_add_vm_mac(to, lt, nv, o->nlb[i].mac);
                 }
             }
+        }
+        if (nvo_pe_node_remove_vm(from, o->vm_pe_tenant[k], o->vm_pe_vm[k])) {
+            abort();            /* it was there */
         }
         gvm_add__(o, c->node, lt, nv, k);
         o->vm_pe_tenant[k] = lt;
