@@ -288,6 +288,7 @@ session_down(struct peer *p)
         p->c.sessions_lost++;
         s->c.sessions_lost++;
     }
+    nvo_bgp_rtc_default_check__(s);
     if (p->active) {
         nvo_timer_start(&p->t_retry, s->cfg.connect_retry);
     }
@@ -389,6 +390,7 @@ established(struct peer *p)
     p->state = NVO_BGP_ESTABLISHED;
     p->c.sessions_established++;
     s->c.sessions_established++;
+    nvo_bgp_rtc_default_check__(s);
     /* The initial table: every destination, in one nvo_bgp_flush__, then
      * End-of-RIB (RFC 4724 2). */
     GHashTableIter it;
@@ -1013,6 +1015,50 @@ rtc_nlri_of(const struct nvo_bgp_speaker *s, uint64_t v, uint8_t out[16])
     return nvo_rtc_nlri_encode(&b, &n);
 }
 
+/* The attributes of our RT membership routes: ORIGIN IGP, empty AS_PATH,
+ * LOCAL_PREF 100, next hop the router id. */
+static void
+rtc_attrs(const struct nvo_bgp_speaker *s, struct nvo_bgp_attrs *a)
+{
+    memset(a, 0, sizeof *a);
+    a->present = (1u << NVO_BGP_ATTR_ORIGIN) | (1u << NVO_BGP_ATTR_AS_PATH)
+                 | (1u << NVO_BGP_ATTR_LOCAL_PREF);
+    a->origin = 0;
+    a->local_pref = 100;
+    a->mp_nh_len = 4;
+    nvo_wr32(a->mp_nh, s->cfg.router_id);
+}
+
+/* A reflector with a peer without RT-constrain must receive every VPN
+ * route to pass them on, so it asks its RT-constrain peers for all: the
+ * default RT membership (RFC 4684 4: length 0 matches every RT). */
+void
+nvo_bgp_rtc_default_check__(struct nvo_bgp_speaker *s)
+{
+    if (!s->cfg.rt_constrain || !s->cfg.is_rr) {
+        return;
+    }
+    bool want = false;
+    for (guint i = 0; i < s->peers->len; i++) {
+        const struct peer *p = s->peers->pdata[i];
+        want |= p->state == NVO_BGP_ESTABLISHED && !p->rtc && p->n_afs;
+    }
+    if (want == s->rtc_default) {
+        return;
+    }
+    s->rtc_default = want;
+    const uint8_t nlri[1] = { 0 };
+    if (want) {
+        struct nvo_bgp_attrs a;
+        rtc_attrs(s, &a);
+        nvo_bgp_speaker_originate(s, NVO_BGP_AFI_IPV4, NVO_BGP_SAFI_RTC, nlri,
+                                  1, &a);
+    } else {
+        nvo_bgp_speaker_withdraw(s, NVO_BGP_AFI_IPV4, NVO_BGP_SAFI_RTC, nlri,
+                                 1);
+    }
+}
+
 int
 nvo_bgp_speaker_add_import_rt(struct nvo_bgp_speaker *s, const uint8_t rt[8])
 {
@@ -1025,13 +1071,7 @@ nvo_bgp_speaker_add_import_rt(struct nvo_bgp_speaker *s, const uint8_t rt[8])
         return 0;
     }
     struct nvo_bgp_attrs a;
-    memset(&a, 0, sizeof a);
-    a.present = (1u << NVO_BGP_ATTR_ORIGIN) | (1u << NVO_BGP_ATTR_AS_PATH)
-                | (1u << NVO_BGP_ATTR_LOCAL_PREF);
-    a.origin = 0;
-    a.local_pref = 100;
-    a.mp_nh_len = 4;
-    nvo_wr32(a.mp_nh, s->cfg.router_id);
+    rtc_attrs(s, &a);
     uint8_t nlri[16];
     size_t len = rtc_nlri_of(s, v, nlri);
     return nvo_bgp_speaker_originate(s, NVO_BGP_AFI_IPV4, NVO_BGP_SAFI_RTC,

@@ -128,6 +128,7 @@ struct nvo_bgp_speaker {
     nvo_bgp_msg_fn *obs;
     void *obs_ctx;
     GArray *import_rts;         /* uint64_t: the RTs imported, in order */
+    bool rtc_default;           /* originating the default RT membership */
     GQueue rxq;                 /* struct rxmsg *, processing order */
     nvo_time_t busy_until;
     struct nvo_timer t_proc;
@@ -182,6 +183,9 @@ bool nvo_bgp_dest_is_rtc__(const struct dest *);
 bool nvo_bgp_dest_is_vpn__(const struct dest *);
 /* The peer's 1/132 End-of-RIB arrived: its VPN routes may go. */
 void nvo_bgp_rtc_eor_in__(struct peer *);
+/* A reflector with RT-constrain originates the default RT membership
+ * (length 0) while it has an Established peer without it. */
+void nvo_bgp_rtc_default_check__(struct nvo_bgp_speaker *);
 /* Frees the peer's membership tables' entries (session loss). */
 void nvo_bgp_rtc_peer_clear__(struct peer *);
 
