@@ -732,6 +732,10 @@ START_TEST(rtc_update_sizes)
         ck_assert_uint_eq(nvo_bgp_speaker_n_routes(b.spk[2], NVO_BGP_AFI_IPV4,
                                                    NVO_BGP_SAFI_RTC), 0);
         ck_assert_uint_eq(nvo_bgp_speaker_loc_rib_size(b.spk[0]), 0);
+        /* The membership tables and RIBs are empty again. */
+        for (uint32_t i = 0; i < 3; i++) {
+            ck_assert_uint_eq(nvo_bgp_speaker_mem_bytes(b.spk[i]), 0);
+        }
         g_free(rts);
         bench_free(&b);
     }
@@ -790,6 +794,128 @@ START_TEST(nlri_codec)
     memcpy(buf, want, 13);
     r = nvo_rd_init(buf, 12);
     ck_assert_int_eq(nvo_rtc_nlri_decode(&r, buf, &d, &e), EBADMSG);
+}
+END_TEST
+
+/* ---- A fake peer -------------------------------------------------------- */
+
+struct fake {
+    struct nvo_tcp_conn *conn;
+    GByteArray *rx;
+    int step;
+    const uint8_t *msg;         /* sent once Established */
+    size_t msg_len;
+};
+
+static void
+fake_recv(void *ctx, struct nvo_tcp_conn *c, const uint8_t *d, size_t len)
+{
+    struct fake *f = ctx;
+    (void) c;
+    g_byte_array_append(f->rx, d, (guint) len);
+    uint8_t m[256];
+    /* The speaker's OPEN: 51 bytes (MP 25/70 and 1/132). */
+    if (f->step == 0 && f->rx->len >= 51) {
+        struct nvo_bgp_open o;
+        memset(&o, 0, sizeof o);
+        o.version = 4;
+        o.as = 65000;
+        o.hold_time = 180;
+        o.bgp_id = 0x0a0a0a0a;
+        o.n_mp = 2;
+        o.mp[0] = (struct nvo_bgp_afi_safi) { 25, 70 };
+        o.mp[1] = (struct nvo_bgp_afi_safi) { 1, 132 };
+        o.route_refresh = o.as4 = true;
+        struct nvo_bgp_buf w = nvo_bgp_buf_init(m, sizeof m);
+        ck_assert_int_eq(nvo_tcp_send(f->conn, m,
+                                      nvo_bgp_open_encode(&w, &o)), 0);
+        w = nvo_bgp_buf_init(m, sizeof m);
+        ck_assert_int_eq(nvo_tcp_send(f->conn, m,
+                                      nvo_bgp_keepalive_encode(&w)), 0);
+        f->step = 1;
+    } else if (f->step == 1 && f->rx->len >= 51 + 19 + 29) {
+        ck_assert_int_eq(nvo_tcp_send(f->conn, f->msg, f->msg_len), 0);
+        f->step = 2;
+    }
+}
+
+static const struct nvo_tcp_ops fake_ops = { .recv = fake_recv };
+
+static bool
+fake_accept(void *ctx, struct nvo_tcp_conn *c, int remote)
+{
+    struct fake *f = ctx;
+    (void) remote;
+    f->conn = c;
+    nvo_tcp_conn_set_ops(c, &fake_ops, f);
+    return true;
+}
+
+/* A reflector and a fake client that negotiates 1/132.  The reflector
+ * sends OPEN (51), KEEPALIVE (19) and its 1/132 End-of-RIB (29), and holds
+ * its 25/70 End-of-RIB until the client's 1/132 End-of-RIB: with it, 29
+ * more bytes (128 in all, the last an End-of-RIB of AFI 25 SAFI 70).  An
+ * RT membership NLRI of 31 bits (47-byte UPDATE: 23 + ORIGIN 4 + AS_PATH
+ * 3 + MP_REACH 3 + 2 + 1 + 1 + 4 + 1 + 5) is refused with NOTIFICATION
+ * 3/9 carrying the 17-byte MP_REACH attribute: 21 + 17 = 38 bytes after
+ * the 99. */
+START_TEST(fake_peer_eor_and_malformed)
+{
+    static const uint8_t eor[] = {
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0x00, 29, 2, 0x00, 0x00, 0x00, 6,
+        0x80, 15, 3, 0x00, 0x01, 132,
+    };
+    static const uint8_t bad[] = {
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0x00, 47, 2, 0x00, 0x00, 0x00, 24,
+        0x40, 1, 1, 0, 0x40, 2, 0,
+        0x80, 14, 14, 0x00, 0x01, 132, 4, 10, 10, 10, 10, 0,
+        31, 0, 0, 0xfd, 0xe8,
+    };
+    for (int v = 0; v < 2; v++) {
+        struct bench b;
+        bench_star(&b, 1, 1, true, 0);
+        nvo_bgp_speaker_destroy(b.spk[1]);
+        b.spk[1] = NULL;
+        struct fake f = { .rx = g_byte_array_new() };
+        f.msg = v == 0 ? eor : bad;
+        f.msg_len = v == 0 ? sizeof eor : sizeof bad;
+        ck_assert_int_eq(nvo_tcp_listen(b.st[1], 179, fake_accept, &f), 0);
+        peer(&b, 0, 1, true);
+        run_until(&b, NVO_SEC);
+        ck_assert_int_eq(f.step, 2);
+        const uint8_t *x = f.rx->data + 51 + 19;
+        ck_assert_uint_eq(x[18], NVO_BGP_UPDATE);
+        ck_assert_uint_eq(nvo_rd16(x + 26), 1);        /* 1/132 EoR */
+        ck_assert_uint_eq(x[28], 132);
+        if (v == 0) {
+            ck_assert_uint_eq(f.rx->len, 51 + 19 + 29 + 29);
+            x += 29;
+            ck_assert_uint_eq(nvo_rd16(x + 16), 29);
+            ck_assert_uint_eq(nvo_rd16(x + 26), 25);
+            ck_assert_uint_eq(x[28], 70);
+            ck_assert(nvo_bgp_speaker_peer_rtc(b.spk[0],
+                                               (uint32_t) b.idx[1]));
+            ck_assert_uint_eq(nvo_bgp_speaker_counters(b.spk[0])->eor_in, 1);
+            ck_assert_uint_eq(nvo_bgp_speaker_counters(b.spk[0])->eor_out,
+                              2);
+        } else {
+            ck_assert_uint_eq(f.rx->len, 51 + 19 + 29 + 38);
+            x += 29;
+            ck_assert_uint_eq(x[18], NVO_BGP_NOTIFICATION);
+            ck_assert_uint_eq(x[19], NVO_BGP_ERR_UPDATE);
+            ck_assert_uint_eq(x[20], NVO_BGP_UPD_OPTIONAL_ATTR);
+            ck_assert_mem_eq(x + 21, bad + 30, 17);
+            ck_assert_uint_eq(nvo_bgp_speaker_counters(b.spk[0])
+                              ->malformed_in, 1);
+            ck_assert_uint_eq(nvo_bgp_speaker_loc_rib_size(b.spk[0]), 0);
+        }
+        g_byte_array_free(f.rx, TRUE);
+        bench_free(&b);
+    }
 }
 END_TEST
 
@@ -952,6 +1078,7 @@ bgp_rtc_suite(void)
     tcase_add_test(tc, membership_change);
     tcase_add_test(tc, eor_order);
     tcase_add_test(tc, rtc_update_sizes);
+    tcase_add_test(tc, fake_peer_eor_and_malformed);
     tcase_add_test(tc, pcap_tshark);
     tcase_add_test(tc, deterministic);
     suite_add_tcase(s, tc);

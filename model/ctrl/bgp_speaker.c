@@ -508,6 +508,38 @@ looped(const struct nvo_bgp_speaker *s, const struct nvo_bgp_attrs *a)
     return false;
 }
 
+/* The MP attribute (type 14 or 15) whose value starts at 'v' in 'msg':
+ * its offset and whole length (header of 3 or 4 bytes). */
+static void
+mp_attr_span(const uint8_t *msg, const uint8_t *v, size_t vlen, uint8_t type,
+             size_t *ofs, size_t *whole)
+{
+    size_t at = (size_t) (v - msg);
+    bool ext = !(at >= 3 && v[-1] == vlen && v[-2] == type
+                 && !(v[-3] & NVO_BGP_ATTR_F_EXT_LEN));
+    *ofs = at - (ext ? 4 : 3);
+    *whole = vlen + (ext ? 4 : 3);
+}
+
+/* Checks the RT membership NLRI of an MP field (the wire decoder does not
+ * look into AFI 1 / SAFI 132): 0, or EBADMSG with 'e' (3/9 with the
+ * attribute as data). */
+static int
+rtc_check(const uint8_t *msg, const uint8_t *nlri, size_t len,
+          const uint8_t *v, size_t vlen, uint8_t type,
+          struct nvo_bgp_error *e)
+{
+    struct nvo_rd r = nvo_rd_init(nlri, len);
+    while (r.left) {
+        struct nvo_rtc_nlri n;
+        if (nvo_rtc_nlri_decode(&r, msg, &n, e) != 0) {
+            mp_attr_span(msg, v, vlen, type, &e->data_ofs, &e->data_len);
+            return EBADMSG;
+        }
+    }
+    return 0;
+}
+
 static void
 rx_update(struct peer *p, const uint8_t *msg, size_t len)
 {
@@ -529,7 +561,33 @@ rx_update(struct peer *p, const uint8_t *msg, size_t len)
     }
     const struct nvo_bgp_attrs *a = &u.attrs;
     int32_t pi = (int32_t) p->index;
-    if (NVO_BGP_HAS(a, NVO_BGP_ATTR_MP_UNREACH)) {
+    /* RT membership routes only from a peer that negotiated them, and
+     * checked first. */
+    bool rtc_reach = NVO_BGP_HAS(a, NVO_BGP_ATTR_MP_REACH)
+                     && a->mp_afi == NVO_BGP_AFI_IPV4
+                     && a->mp_safi == NVO_BGP_SAFI_RTC;
+    bool rtc_unreach = NVO_BGP_HAS(a, NVO_BGP_ATTR_MP_UNREACH)
+                       && a->mpu_afi == NVO_BGP_AFI_IPV4
+                       && a->mpu_safi == NVO_BGP_SAFI_RTC;
+    if (rtc_reach && p->rtc) {
+        const uint8_t *v = a->mp_nlri - (5u + a->mp_nh_len);
+        if (rtc_check(msg, a->mp_nlri, a->mp_nlri_len, v,
+                      (size_t) (a->mp_nlri - v) + a->mp_nlri_len,
+                      NVO_BGP_ATTR_MP_REACH, &e) != 0) {
+            session_refuse(p, &e, msg);
+            return;
+        }
+    }
+    if (rtc_unreach && p->rtc) {
+        const uint8_t *v = a->mpu_nlri - 3;
+        if (rtc_check(msg, a->mpu_nlri, a->mpu_nlri_len, v,
+                      3u + a->mpu_nlri_len, NVO_BGP_ATTR_MP_UNREACH,
+                      &e) != 0) {
+            session_refuse(p, &e, msg);
+            return;
+        }
+    }
+    if (NVO_BGP_HAS(a, NVO_BGP_ATTR_MP_UNREACH) && (!rtc_unreach || p->rtc)) {
         const uint8_t *q = a->mpu_nlri;
         size_t left = a->mpu_nlri_len, n;
         while (left && (n = nlri_next(a->mpu_afi, a->mpu_safi, q, left))) {
@@ -544,7 +602,8 @@ rx_update(struct peer *p, const uint8_t *msg, size_t len)
             left -= n;
         }
     }
-    if (NVO_BGP_HAS(a, NVO_BGP_ATTR_MP_REACH) && a->mp_nlri_len) {
+    if (NVO_BGP_HAS(a, NVO_BGP_ATTR_MP_REACH) && a->mp_nlri_len
+        && (!rtc_reach || p->rtc)) {
         bool loop = looped(s, a);
         struct aset *as = loop ? NULL : nvo_bgp_aset_intern__(s, a);
         const uint8_t *q = a->mp_nlri;
