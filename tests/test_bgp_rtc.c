@@ -501,6 +501,56 @@ START_TEST(two_rrs_disjoint_vnis)
 }
 END_TEST
 
+/* ---- A full mesh -------------------------------------------------------- */
+
+/* 3 PEs in a full mesh (no reflector), k = 2: PE1, PE3 in 5001, PE2 alone
+ * in 5000; m = 4.  A PE passes only its own routes, each to the peers
+ * whose membership (received directly) has its RT: PE1 and PE3 get each
+ * other's 4, PE2 none; filtered: PE1's and PE3's routes to PE2 (4 each),
+ * PE2's to both others (8).  Membership: each PE sends 1 route per peer
+ * (its own), so its 1/132 Loc-RIB is its own plus the other RT: 2. */
+START_TEST(full_mesh_pes)
+{
+    const uint32_t n = 3, k = 2, m = 4;
+    struct bench b;
+    bench_star(&b, 0, n, true, 0);
+    setup_pes(&b, k);
+    for (uint32_t i = 0; i < n; i++) {
+        for (uint32_t j = 0; j < n; j++) {
+            if (i != j) {
+                peer(&b, i, j, false);
+            }
+        }
+    }
+    run_until(&b, NVO_SEC);
+    originate_pes(&b, k, m);
+    run_until(&b, 2 * NVO_SEC);
+    static const uint32_t got[3] = { 4, 0, 4 }, filt[3] = { 4, 8, 4 };
+    for (uint32_t i = 0; i < n; i++) {
+        ck_assert_uint_eq(evpn_in(&b, i), got[i]);
+        ck_assert_uint_eq(nvo_bgp_speaker_n_routes(b.spk[i],
+                                                   NVO_BGP_AFI_L2VPN,
+                                                   NVO_BGP_SAFI_EVPN),
+                          got[i] + m);
+        ck_assert_uint_eq(nvo_bgp_speaker_counters(b.spk[i])
+                          ->routes_rt_filtered, filt[i]);
+        ck_assert_uint_eq(nvo_bgp_speaker_n_routes(b.spk[i], NVO_BGP_AFI_IPV4,
+                                                   NVO_BGP_SAFI_RTC), 2);
+        for (uint32_t j = 0; j < n; j++) {
+            if (j != i) {
+                ck_assert_uint_eq(nvo_bgp_speaker_peer_adj_out_af(
+                                      b.spk[i], (uint32_t) b.idx[j],
+                                      NVO_BGP_AFI_IPV4, NVO_BGP_SAFI_RTC),
+                                  1);
+            }
+        }
+    }
+    ck_assert(has_route(&b, 0, 2, m - 1, 5001));
+    ck_assert(!has_route(&b, 1, 0, 0, 5001));
+    bench_free(&b);
+}
+END_TEST
+
 /* ---- Membership changes ------------------------------------------------- */
 
 /* 1 reflector, 4 PEs, k = 2 (PE1, PE3 in 5001; PE2, PE4 in 5000), m = 4.
@@ -1075,6 +1125,7 @@ bgp_rtc_suite(void)
     tcase_add_test(tc, nlri_codec);
     tcase_add_test(tc, one_rr_disjoint_vnis);
     tcase_add_test(tc, two_rrs_disjoint_vnis);
+    tcase_add_test(tc, full_mesh_pes);
     tcase_add_test(tc, membership_change);
     tcase_add_test(tc, eor_order);
     tcase_add_test(tc, rtc_update_sizes);
