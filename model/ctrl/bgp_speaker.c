@@ -2,8 +2,8 @@
  * sessions and their FSM over ctrl/tcp (OPEN, KEEPALIVE, hold and
  * connect-retry timers, NOTIFICATION), message framing, the processing
  * delay, UPDATE and ROUTE-REFRESH processing, the imported route
- * targets (RT-constrain), the life cycle and the queries.  The RIBs, the decision and advertisement are in
- * ctrl/bgp_rib.c. */
+ * targets (RT-constrain), the life cycle and the queries.  The RIBs, the
+ * decision and advertisement are in ctrl/bgp_rib.c. */
 #include "ctrl/bgp_speaker_priv.h"
 
 #include <errno.h>
