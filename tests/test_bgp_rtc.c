@@ -4,10 +4,13 @@
  * VNIs behind one and two reflectors receive exactly the routes of the RTs
  * they import (and every route without RT-constrain or without the
  * capability), the reflectors' Adj-RIB-Out sizes per peer, the filtered
- * counts; a PE that adds an RT later gets its routes, one that removes it
- * the withdrawals; the 1/132 End-of-RIB before any VPN route and before
- * the VPN End-of-RIB; the UPDATE sizes of RT membership routes; tshark
- * decoding of a pcap; determinism. */
+ * counts; a full mesh of PEs; a PE that adds an RT later gets its routes,
+ * one that removes it the withdrawals; an RT with one member stays at its
+ * PE until a second joins; the 1/132 End-of-RIB before any VPN route and
+ * before the VPN End-of-RIB (also against a fake peer, which a malformed
+ * membership NLRI gets NOTIFICATION 3/9 from); the UPDATE sizes of RT
+ * membership routes; the NLRI codec; tshark decoding of a pcap;
+ * determinism. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -620,6 +623,49 @@ START_TEST(membership_change)
 }
 END_TEST
 
+/* 1 reflector, 2 PEs in different VNIs (PE1 5001, PE2 5000), m = 3.
+ * Neither RT has a second member: the reflector sends each PE only the
+ * other's membership route (its own is never sent back), so each PE
+ * keeps its 3 routes (3 filtered at each PE, none reach the reflector,
+ * nothing filtered there).  When PE2 adds 5001, the reflector passes that
+ * membership to PE1, which then sends its 3 routes (evaluated again: not
+ * filtered), and the reflector reflects them to PE2: 3 received. */
+START_TEST(lonely_rt)
+{
+    const uint32_t m = 3;
+    struct bench b;
+    bench_star(&b, 1, 2, true, 0);
+    setup_pes(&b, 2);
+    peer_rr(&b);
+    run_until(&b, NVO_SEC);
+    originate_pes(&b, 2, m);
+    run_until(&b, 2 * NVO_SEC);
+    for (uint32_t i = 1; i <= 2; i++) {
+        ck_assert_uint_eq(nvo_bgp_speaker_counters(b.spk[i])
+                          ->routes_rt_filtered, m);
+        ck_assert_uint_eq(nvo_bgp_speaker_peer_adj_out_af(
+                              b.spk[0], (uint32_t) b.idx[i],
+                              NVO_BGP_AFI_IPV4, NVO_BGP_SAFI_RTC), 1);
+    }
+    ck_assert_uint_eq(evpn_in(&b, 0), 0);
+    ck_assert_uint_eq(nvo_bgp_speaker_counters(b.spk[0])->routes_rt_filtered,
+                      0);
+    uint8_t rt[8];
+    rt_of(5001, rt);
+    ck_assert_int_eq(nvo_bgp_speaker_add_import_rt(b.spk[2], rt), 0);
+    run_until(&b, 3 * NVO_SEC);
+    ck_assert_uint_eq(evpn_in(&b, 0), m);
+    ck_assert_uint_eq(evpn_in(&b, 2), m);
+    ck_assert_uint_eq(evpn_in(&b, 1), 0);
+    ck_assert(has_route(&b, 2, 1, m - 1, 5001));
+    ck_assert_uint_eq(nvo_bgp_speaker_counters(b.spk[1])->routes_rt_filtered,
+                      m);
+    ck_assert_uint_eq(nvo_bgp_speaker_counters(b.spk[0])->routes_rt_filtered,
+                      0);
+    bench_free(&b);
+}
+END_TEST
+
 /* ---- End-of-RIB order --------------------------------------------------- */
 
 /* RFC 4684 6: on every session with RT-constrain each side sends its RT
@@ -1127,6 +1173,7 @@ bgp_rtc_suite(void)
     tcase_add_test(tc, two_rrs_disjoint_vnis);
     tcase_add_test(tc, full_mesh_pes);
     tcase_add_test(tc, membership_change);
+    tcase_add_test(tc, lonely_rt);
     tcase_add_test(tc, eor_order);
     tcase_add_test(tc, rtc_update_sizes);
     tcase_add_test(tc, fake_peer_eor_and_malformed);
