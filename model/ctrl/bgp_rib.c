@@ -2,7 +2,8 @@
  * attribute sets, destinations keyed by (AFI, SAFI, NLRI) with their
  * paths (the Adj-RIBs-In) and best path (the Loc-RIB), the decision
  * process, and advertisement: what each peer gets (iBGP and route
- * reflection rules), batched per peer (MRAI) and packed into UPDATEs. */
+ * reflection rules, RT-constrain filtering by the peer's RT membership
+ * routes, RFC 4684), batched per peer (MRAI) and packed into UPDATEs. */
 #include "ctrl/bgp_speaker_priv.h"
 
 #include <stdlib.h>
@@ -342,6 +343,181 @@ decide(struct nvo_bgp_speaker *s, struct dest *d, int32_t old_peer,
     mark_pending(s, d);
 }
 
+/* ---- RT-constrain (RFC 4684) -------------------------------------------- */
+
+bool
+nvo_bgp_dest_is_rtc__(const struct dest *d)
+{
+    return nvo_bgp_dest_afi__(d) == NVO_BGP_AFI_IPV4
+           && nvo_bgp_dest_safi__(d) == NVO_BGP_SAFI_RTC;
+}
+
+bool
+nvo_bgp_dest_is_vpn__(const struct dest *d)
+{
+    return nvo_bgp_dest_afi__(d) == NVO_BGP_AFI_L2VPN;
+}
+
+/* Whether an extended community is a route target (RFC 4360 3.1, 4.1,
+ * RFC 5668: transitive 2-octet AS, IPv4, 4-octet AS; sub-type 0x02). */
+static bool
+ec_is_rt(const uint8_t *ec)
+{
+    return (ec[0] == 0x00 || ec[0] == 0x01 || ec[0] == 0x02) && ec[1] == 0x02;
+}
+
+/* Whether a route with 'a' matches the peer's RT membership. */
+static bool
+rt_wanted(const struct peer *p, const struct nvo_bgp_attrs *a)
+{
+    if (!NVO_BGP_HAS(a, NVO_BGP_ATTR_EXT_COMM)) {
+        return false;
+    }
+    for (uint16_t i = 0; i < a->n_ext_comm; i++) {
+        const uint8_t *ec = a->ext_comm + 8u * i;
+        if (!ec_is_rt(ec)) {
+            continue;
+        }
+        gint64 v = (gint64) nvo_rd64(ec);
+        if (g_hash_table_lookup(p->rt_in, &v)) {
+            return true;
+        }
+        for (guint j = 0; j < p->rt_pfx->len; j++) {
+            const struct rt_pfx *x = &g_array_index(p->rt_pfx, struct rt_pfx,
+                                                    j);
+            struct nvo_rtc_nlri n = { .plen = x->plen };
+            memcpy(n.rt, x->rt, 8);
+            if (nvo_rtc_nlri_match(&n, ec)) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+/* Marks every VPN destination whose best path carries an RT matching 'n'
+ * (all of them: NULL) pending for 'p'. */
+static void
+rtc_mark_vpn(struct peer *p, const struct nvo_rtc_nlri *n)
+{
+    struct nvo_bgp_speaker *s = p->spk;
+    if (p->state != NVO_BGP_ESTABLISHED) {
+        return;
+    }
+    GHashTableIter it;
+    gpointer k;
+    bool any = false;
+    g_hash_table_iter_init(&it, s->rib);
+    while (g_hash_table_iter_next(&it, &k, NULL)) {
+        struct dest *d = k;
+        if (!nvo_bgp_dest_is_vpn__(d) || d->best < 0) {
+            continue;
+        }
+        bool m = n == NULL;
+        const struct nvo_bgp_attrs *a = &d->paths[d->best].a->attrs;
+        for (uint16_t i = 0; !m && i < a->n_ext_comm; i++) {
+            const uint8_t *ec = a->ext_comm + 8u * i;
+            m = ec_is_rt(ec) && nvo_rtc_nlri_match(n, ec);
+        }
+        if (m && g_hash_table_add(p->pending, d)) {
+            d->refs++;
+            nvo_mem_count__(&s->mem, nvo_bgp_mt_hash, (int64_t) HASH_ENTRY, 0);
+        }
+        any |= m;
+    }
+    if (any) {
+        nvo_bgp_schedule_flush__(p, false);
+    }
+}
+
+/* A membership path from peer index 'pi' came (delta 1) or went (-1). */
+static void
+rtc_member(struct nvo_bgp_speaker *s, const struct dest *d, int32_t pi,
+           int delta)
+{
+    if (pi < 0) {
+        return;
+    }
+    struct peer *p = s->peers->pdata[pi];
+    struct nvo_rtc_nlri n;
+    struct nvo_rd r = nvo_rd_init(d->key.k + 3, d->key.len - 3u);
+    if (nvo_rtc_nlri_decode(&r, d->key.k + 3, &n, NULL) != 0) {
+        return;
+    }
+    bool changed = false;
+    if (n.plen == 96) {
+        gint64 v = (gint64) nvo_rd64(n.rt);
+        guint c = GPOINTER_TO_UINT(g_hash_table_lookup(p->rt_in, &v));
+        if (delta > 0) {
+            if (c == 0) {
+                gint64 *key = g_new(gint64, 1);
+                *key = v;
+                g_hash_table_insert(p->rt_in, key, GUINT_TO_POINTER(1));
+                nvo_mem_count__(&s->mem, nvo_bgp_mt_hash,
+                                (int64_t) (HASH_ENTRY + sizeof(gint64)), 0);
+                changed = true;
+            } else {
+                g_hash_table_insert(p->rt_in, g_memdup2(&v, sizeof v),
+                                    GUINT_TO_POINTER(c + 1));
+            }
+        } else if (c == 1) {
+            g_hash_table_remove(p->rt_in, &v);
+            nvo_mem_count__(&s->mem, nvo_bgp_mt_hash,
+                            -(int64_t) (HASH_ENTRY + sizeof(gint64)), 0);
+            changed = true;
+        } else if (c > 1) {
+            g_hash_table_insert(p->rt_in, g_memdup2(&v, sizeof v),
+                                GUINT_TO_POINTER(c - 1));
+        }
+    } else {
+        guint j;
+        for (j = 0; j < p->rt_pfx->len; j++) {
+            struct rt_pfx *x = &g_array_index(p->rt_pfx, struct rt_pfx, j);
+            if (x->plen == n.plen && !memcmp(x->rt, n.rt, 8)) {
+                break;
+            }
+        }
+        if (delta > 0 && j == p->rt_pfx->len) {
+            struct rt_pfx x = { .plen = n.plen, .refs = 1 };
+            memcpy(x.rt, n.rt, 8);
+            g_array_append_val(p->rt_pfx, x);
+            changed = true;
+        } else if (delta > 0) {
+            g_array_index(p->rt_pfx, struct rt_pfx, j).refs++;
+        } else if (j < p->rt_pfx->len
+                   && --g_array_index(p->rt_pfx, struct rt_pfx, j).refs == 0) {
+            g_array_remove_index(p->rt_pfx, j);
+            changed = true;
+        }
+    }
+    if (changed && p->rtc) {
+        rtc_mark_vpn(p, &n);
+    }
+}
+
+void
+nvo_bgp_rtc_eor_in__(struct peer *p)
+{
+    if (!p->rtc || p->rtc_eor_in) {
+        return;
+    }
+    p->rtc_eor_in = true;
+    rtc_mark_vpn(p, NULL);
+    nvo_bgp_schedule_flush__(p, true);
+}
+
+void
+nvo_bgp_rtc_peer_clear__(struct peer *p)
+{
+    struct nvo_bgp_speaker *s = p->spk;
+    nvo_mem_count__(&s->mem, nvo_bgp_mt_hash,
+                    -(int64_t) (g_hash_table_size(p->rt_in)
+                                * (HASH_ENTRY + sizeof(gint64))), 0);
+    g_hash_table_remove_all(p->rt_in);
+    g_array_set_size(p->rt_pfx, 0);
+    p->rtc = p->rtc_eor_in = p->vpn_eor_pending = false;
+}
+
 static void
 best_of(const struct dest *d, int32_t *peer, const struct aset **a)
 {
@@ -370,6 +546,9 @@ nvo_bgp_rib_set_path__(struct nvo_bgp_speaker *s, struct dest *d, int32_t peer,
             x->refl = NULL;
             x->a = a;
             decide(s, d, op, oa);
+            if (nvo_bgp_dest_is_rtc__(d)) {
+                mark_pending(s, d);     /* what each peer gets may change */
+            }
             nvo_bgp_aset_unref__(s, old);
             return;
         }
@@ -386,6 +565,10 @@ nvo_bgp_rib_set_path__(struct nvo_bgp_speaker *s, struct dest *d, int32_t peer,
         ((struct peer *) s->peers->pdata[peer])->adj_in++;
     }
     decide(s, d, op, oa);
+    if (nvo_bgp_dest_is_rtc__(d)) {
+        mark_pending(s, d);
+        rtc_member(s, d, peer, 1);
+    }
 }
 
 void
@@ -405,6 +588,10 @@ nvo_bgp_rib_remove_path__(struct nvo_bgp_speaker *s, struct dest *d,
                 ((struct peer *) s->peers->pdata[peer])->adj_in--;
             }
             decide(s, d, op, oa);
+            if (nvo_bgp_dest_is_rtc__(d)) {
+                mark_pending(s, d);
+                rtc_member(s, d, peer, -1);
+            }
             nvo_bgp_aset_unref__(s, x.a);
             nvo_bgp_aset_unref__(s, x.refl);
             break;
@@ -415,37 +602,13 @@ nvo_bgp_rib_remove_path__(struct nvo_bgp_speaker *s, struct dest *d,
 
 /* ---- Advertisement ------------------------------------------------------ */
 
-/* What 'd' should be advertised to 'p' with (a set not referenced), or
- * NULL (RFC 4271 9.2, RFC 4456 8). */
+/* The path 'b' (from a peer) as this reflector sends it: ORIGINATOR_ID
+ * added if absent, the cluster id prepended (made on first use). */
 static struct aset *
-export(struct nvo_bgp_speaker *s, struct peer *p, struct dest *d)
+reflected(struct nvo_bgp_speaker *s, struct path *b)
 {
-    if (d->best < 0) {
-        return NULL;
-    }
-    struct path *b = &d->paths[d->best];
-    if (b->peer == (int32_t) p->index) {
-        return NULL;
-    }
-    bool af = false;
-    for (uint32_t i = 0; i < p->n_afs; i++) {
-        af |= p->afs[i].afi == nvo_bgp_dest_afi__(d)
-              && p->afs[i].safi == nvo_bgp_dest_safi__(d);
-    }
-    if (!af) {
-        return NULL;
-    }
-    if (b->peer < 0) {
-        return b->a;
-    }
-    if (!s->cfg.is_rr) {
-        return NULL;
-    }
-    const struct peer *src = s->peers->pdata[b->peer];
-    if (!src->rr_client && !p->rr_client) {
-        return NULL;
-    }
     if (!b->refl) {
+        const struct peer *src = s->peers->pdata[b->peer];
         struct nvo_bgp_attrs a = b->a->attrs;
         if (!NVO_BGP_HAS(&a, NVO_BGP_ATTR_ORIGINATOR_ID)) {
             a.present |= 1u << NVO_BGP_ATTR_ORIGINATOR_ID;
@@ -463,6 +626,92 @@ export(struct nvo_bgp_speaker *s, struct peer *p, struct dest *d)
         b->refl = nvo_bgp_aset_intern__(s, &a);
     }
     return b->refl;
+}
+
+/* Whether the reflection rules let the path 'b' go to 'p' (RFC 4456 8:
+ * own originations to all; a client's to all; a non-client's to clients;
+ * a non-reflector passes no iBGP-learned route). */
+static bool
+may_send(const struct nvo_bgp_speaker *s, const struct peer *p,
+         const struct path *b)
+{
+    if (b->peer == (int32_t) p->index) {
+        return false;
+    }
+    if (b->peer < 0) {
+        return true;
+    }
+    if (!s->cfg.is_rr) {
+        return false;
+    }
+    const struct peer *src = s->peers->pdata[b->peer];
+    return src->rr_client || p->rr_client;
+}
+
+/* An RT membership route at a reflector: the best of the paths that may
+ * go to 'p', not counting p's own nor those p originated (so a PE learns
+ * the interest of the others even when its own path is the best one;
+ * RFC 4684 3.2 builds the filter from all paths, not the best only). */
+static struct aset *
+export_rtc_rr(struct nvo_bgp_speaker *s, struct peer *p, struct dest *d)
+{
+    int32_t best = -1;
+    for (uint32_t i = 0; i < d->n_paths; i++) {
+        struct path *x = &d->paths[i];
+        if (!may_send(s, p, x)
+            || (x->peer >= 0 && p->bgp_id
+                && nvo_bgp_path_originator__(s, x) == p->bgp_id)) {
+            continue;
+        }
+        if (best < 0 || path_cmp(s, x, &d->paths[best]) < 0) {
+            best = (int32_t) i;
+        }
+    }
+    if (best < 0) {
+        return NULL;
+    }
+    struct path *b = &d->paths[best];
+    return b->peer < 0 ? b->a : reflected(s, b);
+}
+
+/* What 'd' should be advertised to 'p' with (a set not referenced), or
+ * NULL (RFC 4271 9.2, RFC 4456 8, RFC 4684).  'filtered' is set when RT
+ * membership alone kept a route from the peer. */
+static struct aset *
+export(struct nvo_bgp_speaker *s, struct peer *p, struct dest *d,
+       bool *filtered)
+{
+    *filtered = false;
+    if (d->best < 0) {
+        return NULL;
+    }
+    bool af = false;
+    for (uint32_t i = 0; i < p->n_afs; i++) {
+        af |= p->afs[i].afi == nvo_bgp_dest_afi__(d)
+              && p->afs[i].safi == nvo_bgp_dest_safi__(d);
+    }
+    if (!af) {
+        return NULL;
+    }
+    if (s->cfg.is_rr && nvo_bgp_dest_is_rtc__(d)) {
+        return export_rtc_rr(s, p, d);
+    }
+    struct path *b = &d->paths[d->best];
+    if (!may_send(s, p, b)) {
+        return NULL;
+    }
+    /* RFC 4684 6: no VPN route before the peer's membership is known
+     * (its 1/132 End-of-RIB); then only those of its RTs. */
+    if (p->rtc && nvo_bgp_dest_is_vpn__(d)) {
+        if (!p->rtc_eor_in) {
+            return NULL;
+        }
+        if (!rt_wanted(p, &b->a->attrs)) {
+            *filtered = true;
+            return NULL;
+        }
+    }
+    return b->peer < 0 ? b->a : reflected(s, b);
 }
 
 struct ann {
@@ -572,7 +821,12 @@ nvo_bgp_flush__(void *arg)
     size_t n_wd = 0, n_an = 0;
     for (i = 0; i < n; i++) {
         struct dest *d = ds[i];
-        struct aset *want = export(s, p, d);
+        bool filtered;
+        struct aset *want = export(s, p, d, &filtered);
+        if (filtered) {
+            p->c.routes_rt_filtered++;
+            s->c.routes_rt_filtered++;
+        }
         struct aset *cur = g_hash_table_lookup(p->adj_out, d);
         if (want == cur) {
             continue;
@@ -608,9 +862,22 @@ nvo_bgp_flush__(void *arg)
         p->adv_sent = true;
         p->last_adv = nvo_engine_now(s->e);
     }
-    if (p->dump_pending) {
+    if (p->dump_pending || (p->vpn_eor_pending && p->rtc_eor_in)) {
+        /* End-of-RIB per AFI/SAFI; with RT-constrain 1/132 first (afs[0])
+         * and the VPN ones once the VPN routes went (after the peer's
+         * 1/132 End-of-RIB, RFC 4684 6). */
+        bool dump = p->dump_pending;
         p->dump_pending = false;
         for (uint32_t a = 0; a < p->n_afs; a++) {
+            bool rtc_af = p->afs[a].afi == NVO_BGP_AFI_IPV4
+                          && p->afs[a].safi == NVO_BGP_SAFI_RTC;
+            if (p->rtc && !rtc_af && !p->rtc_eor_in) {
+                p->vpn_eor_pending = true;
+                continue;
+            }
+            if (rtc_af && !dump) {
+                continue;
+            }
             uint8_t m[64];
             struct nvo_bgp_buf b = nvo_bgp_buf_init(m, sizeof m);
             size_t len = nvo_bgp_eor_encode(&b, p->afs[a].afi,
@@ -618,6 +885,9 @@ nvo_bgp_flush__(void *arg)
             nvo_bgp_send_msg__(p, m, len);
             p->c.eor_out++;
             s->c.eor_out++;
+        }
+        if (p->rtc_eor_in) {
+            p->vpn_eor_pending = false;
         }
     }
     for (size_t j = 0; j < n_wd; j++) {

@@ -1,9 +1,9 @@
 /* bgp_speaker.c: the BGP speaker of ctrl/bgp_speaker.h: configuration,
  * sessions and their FSM over ctrl/tcp (OPEN, KEEPALIVE, hold and
  * connect-retry timers, NOTIFICATION), message framing, the processing
- * delay, UPDATE and ROUTE-REFRESH processing, the life cycle and the
- * queries.  The RIBs, the decision and advertisement are in
- * ctrl/bgp_rib.c. */
+ * delay, UPDATE and ROUTE-REFRESH processing, the imported route
+ * targets (RT-constrain), the life cycle and the queries.  The RIBs, the
+ * decision and advertisement are in ctrl/bgp_rib.c. */
 #include "ctrl/bgp_speaker_priv.h"
 
 #include <errno.h>
@@ -190,6 +190,10 @@ send_open(struct peer *p)
         o.mp[o.n_mp++] = (struct nvo_bgp_afi_safi) { NVO_BGP_AFI_L2VPN,
                                                      NVO_BGP_SAFI_VPLS };
     }
+    if (c->rt_constrain) {
+        o.mp[o.n_mp++] = (struct nvo_bgp_afi_safi) { NVO_BGP_AFI_IPV4,
+                                                     NVO_BGP_SAFI_RTC };
+    }
     o.route_refresh = true;
     o.as4 = true;
     o.ext_msg = c->extended_messages;
@@ -278,11 +282,13 @@ session_down(struct peer *p)
         nvo_bgp_dest_maybe_free__(s, d);
     }
     g_ptr_array_free(mine, TRUE);
+    nvo_bgp_rtc_peer_clear__(p);
     p->bgp_id = 0;
     if (was_est) {
         p->c.sessions_lost++;
         s->c.sessions_lost++;
     }
+    nvo_bgp_rtc_default_check__(s);
     if (p->active) {
         nvo_timer_start(&p->t_retry, s->cfg.connect_retry);
     }
@@ -384,6 +390,7 @@ established(struct peer *p)
     p->state = NVO_BGP_ESTABLISHED;
     p->c.sessions_established++;
     s->c.sessions_established++;
+    nvo_bgp_rtc_default_check__(s);
     /* The initial table: every destination, in one nvo_bgp_flush__, then
      * End-of-RIB (RFC 4724 2). */
     GHashTableIter it;
@@ -432,15 +439,26 @@ rx_open(struct peer *p, const uint8_t *msg, size_t len)
     p->ext_msg = s->cfg.extended_messages && o.ext_msg;
     p->max_len = p->ext_msg ? NVO_BGP_EXT_MAX_LEN : NVO_BGP_MAX_LEN;
     p->n_afs = 0;
-    struct nvo_bgp_afi_safi mine[2] = {
-        { NVO_BGP_AFI_L2VPN, NVO_BGP_SAFI_EVPN },
-        { NVO_BGP_AFI_L2VPN, NVO_BGP_SAFI_VPLS },
-    };
-    for (int m = 0; m < (s->cfg.vpls ? 2 : 1); m++) {
+    /* With RT-constrain 1/132 first: its End-of-RIB goes first. */
+    struct nvo_bgp_afi_safi mine[3];
+    int n_mine = 0;
+    if (s->cfg.rt_constrain) {
+        mine[n_mine++] = (struct nvo_bgp_afi_safi) { NVO_BGP_AFI_IPV4,
+                                                     NVO_BGP_SAFI_RTC };
+    }
+    mine[n_mine++] = (struct nvo_bgp_afi_safi) { NVO_BGP_AFI_L2VPN,
+                                                 NVO_BGP_SAFI_EVPN };
+    if (s->cfg.vpls) {
+        mine[n_mine++] = (struct nvo_bgp_afi_safi) { NVO_BGP_AFI_L2VPN,
+                                                     NVO_BGP_SAFI_VPLS };
+    }
+    p->rtc = false;
+    for (int m = 0; m < n_mine; m++) {
         for (size_t i = 0; i < o.n_mp; i++) {
             if (o.mp[i].afi == mine[m].afi && o.mp[i].safi == mine[m].safi
                 && p->n_afs < MAX_AFS) {
                 p->afs[p->n_afs++] = mine[m];
+                p->rtc |= mine[m].safi == NVO_BGP_SAFI_RTC;
                 break;
             }
         }
@@ -466,6 +484,9 @@ nlri_next(uint16_t afi, uint8_t safi, const uint8_t *p, size_t left)
     } else if (afi == NVO_BGP_AFI_L2VPN && safi == NVO_BGP_SAFI_VPLS
                && left >= 2) {
         n = 2u + nvo_rd16(p);
+    } else if (afi == NVO_BGP_AFI_IPV4 && safi == NVO_BGP_SAFI_RTC
+               && left >= 1) {
+        n = nvo_rtc_nlri_size(p[0]);    /* 0 for a bad length */
     }
     return n <= left && n <= 255 ? n : 0;
 }
@@ -487,6 +508,38 @@ looped(const struct nvo_bgp_speaker *s, const struct nvo_bgp_attrs *a)
     return false;
 }
 
+/* The MP attribute (type 14 or 15) whose value starts at 'v' in 'msg':
+ * its offset and whole length (header of 3 or 4 bytes). */
+static void
+mp_attr_span(const uint8_t *msg, const uint8_t *v, size_t vlen, uint8_t type,
+             size_t *ofs, size_t *whole)
+{
+    size_t at = (size_t) (v - msg);
+    bool ext = !(at >= 3 && v[-1] == vlen && v[-2] == type
+                 && !(v[-3] & NVO_BGP_ATTR_F_EXT_LEN));
+    *ofs = at - (ext ? 4 : 3);
+    *whole = vlen + (ext ? 4 : 3);
+}
+
+/* Checks the RT membership NLRI of an MP field (the wire decoder does not
+ * look into AFI 1 / SAFI 132): 0, or EBADMSG with 'e' (3/9 with the
+ * attribute as data). */
+static int
+rtc_check(const uint8_t *msg, const uint8_t *nlri, size_t len,
+          const uint8_t *v, size_t vlen, uint8_t type,
+          struct nvo_bgp_error *e)
+{
+    struct nvo_rd r = nvo_rd_init(nlri, len);
+    while (r.left) {
+        struct nvo_rtc_nlri n;
+        if (nvo_rtc_nlri_decode(&r, msg, &n, e) != 0) {
+            mp_attr_span(msg, v, vlen, type, &e->data_ofs, &e->data_len);
+            return EBADMSG;
+        }
+    }
+    return 0;
+}
+
 static void
 rx_update(struct peer *p, const uint8_t *msg, size_t len)
 {
@@ -500,11 +553,41 @@ rx_update(struct peer *p, const uint8_t *msg, size_t len)
     if (u.eor) {
         p->c.eor_in++;
         s->c.eor_in++;
+        if (u.attrs.mpu_afi == NVO_BGP_AFI_IPV4
+            && u.attrs.mpu_safi == NVO_BGP_SAFI_RTC) {
+            nvo_bgp_rtc_eor_in__(p);
+        }
         return;
     }
     const struct nvo_bgp_attrs *a = &u.attrs;
     int32_t pi = (int32_t) p->index;
-    if (NVO_BGP_HAS(a, NVO_BGP_ATTR_MP_UNREACH)) {
+    /* RT membership routes only from a peer that negotiated them, and
+     * checked first. */
+    bool rtc_reach = NVO_BGP_HAS(a, NVO_BGP_ATTR_MP_REACH)
+                     && a->mp_afi == NVO_BGP_AFI_IPV4
+                     && a->mp_safi == NVO_BGP_SAFI_RTC;
+    bool rtc_unreach = NVO_BGP_HAS(a, NVO_BGP_ATTR_MP_UNREACH)
+                       && a->mpu_afi == NVO_BGP_AFI_IPV4
+                       && a->mpu_safi == NVO_BGP_SAFI_RTC;
+    if (rtc_reach && p->rtc) {
+        const uint8_t *v = a->mp_nlri - (5u + a->mp_nh_len);
+        if (rtc_check(msg, a->mp_nlri, a->mp_nlri_len, v,
+                      (size_t) (a->mp_nlri - v) + a->mp_nlri_len,
+                      NVO_BGP_ATTR_MP_REACH, &e) != 0) {
+            session_refuse(p, &e, msg);
+            return;
+        }
+    }
+    if (rtc_unreach && p->rtc) {
+        const uint8_t *v = a->mpu_nlri - 3;
+        if (rtc_check(msg, a->mpu_nlri, a->mpu_nlri_len, v,
+                      3u + a->mpu_nlri_len, NVO_BGP_ATTR_MP_UNREACH,
+                      &e) != 0) {
+            session_refuse(p, &e, msg);
+            return;
+        }
+    }
+    if (NVO_BGP_HAS(a, NVO_BGP_ATTR_MP_UNREACH) && (!rtc_unreach || p->rtc)) {
         const uint8_t *q = a->mpu_nlri;
         size_t left = a->mpu_nlri_len, n;
         while (left && (n = nlri_next(a->mpu_afi, a->mpu_safi, q, left))) {
@@ -519,7 +602,8 @@ rx_update(struct peer *p, const uint8_t *msg, size_t len)
             left -= n;
         }
     }
-    if (NVO_BGP_HAS(a, NVO_BGP_ATTR_MP_REACH) && a->mp_nlri_len) {
+    if (NVO_BGP_HAS(a, NVO_BGP_ATTR_MP_REACH) && a->mp_nlri_len
+        && (!rtc_reach || p->rtc)) {
         bool loop = looped(s, a);
         struct aset *as = loop ? NULL : nvo_bgp_aset_intern__(s, a);
         const uint8_t *q = a->mp_nlri;
@@ -806,6 +890,7 @@ nvo_bgp_speaker_create(struct nvo_tcp_stack *stack,
     s->e = s->net->engine;
     nvo_mem_acct_init(&s->mem, &node->mem);
     s->peers = g_ptr_array_new();
+    s->import_rts = g_array_new(FALSE, FALSE, sizeof(uint64_t));
     nvo_bgp_rib_init__(s);
     s->last_change = -1;
     g_queue_init(&s->rxq);
@@ -853,8 +938,13 @@ nvo_bgp_speaker_destroy(struct nvo_bgp_speaker *s)
         nvo_mem_count__(&s->mem, nvo_bgp_mt_hash,
                         -(int64_t) (g_hash_table_size(p->pending)
                                     * HASH_ENTRY), 0);
+        nvo_mem_count__(&s->mem, nvo_bgp_mt_hash,
+                        -(int64_t) (g_hash_table_size(p->rt_in)
+                                    * (HASH_ENTRY + sizeof(gint64))), 0);
         g_hash_table_destroy(p->adj_out);
         g_hash_table_destroy(p->pending);
+        g_hash_table_destroy(p->rt_in);
+        g_array_free(p->rt_pfx, TRUE);
         g_byte_array_free(p->rx, TRUE);
         g_byte_array_free(p->outq, TRUE);
         g_free(p);
@@ -862,6 +952,7 @@ nvo_bgp_speaker_destroy(struct nvo_bgp_speaker *s)
     nvo_tcp_unlisten(s->stack, NVO_BGP_PORT);
     nvo_bgp_rib_fini__(s);
     g_ptr_array_free(s->peers, TRUE);
+    g_array_free(s->import_rts, TRUE);
     nvo_mem_acct_fini(&s->mem);
     g_free(s);
 }
@@ -905,6 +996,9 @@ nvo_bgp_speaker_add_peer(struct nvo_bgp_speaker *s, uint32_t remote,
     p->max_len = NVO_BGP_MAX_LEN;
     p->adj_out = g_hash_table_new(g_direct_hash, g_direct_equal);
     p->pending = g_hash_table_new(g_direct_hash, g_direct_equal);
+    p->rt_in = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
+                                     NULL);
+    p->rt_pfx = g_array_new(FALSE, FALSE, sizeof(struct rt_pfx));
     nvo_timer_init(&p->t_hold, s->e, hold_expired, p);
     nvo_timer_init(&p->t_keepalive, s->e, keepalive_expired, p);
     nvo_timer_init(&p->t_retry, s->e, retry_expired, p);
@@ -955,6 +1049,151 @@ nvo_bgp_speaker_withdraw(struct nvo_bgp_speaker *s, uint16_t afi,
     }
     nvo_bgp_rib_remove_path__(s, d, -1);
     return 0;
+}
+
+/* ---- RT-constrain: the imported route targets (RFC 4684 4) ------------ */
+
+static int
+import_rt_find(const struct nvo_bgp_speaker *s, uint64_t v)
+{
+    for (guint i = 0; i < s->import_rts->len; i++) {
+        if (g_array_index(s->import_rts, uint64_t, i) == v) {
+            return (int) i;
+        }
+    }
+    return -1;
+}
+
+/* The membership NLRI of one RT: length 96, our AS, the RT. */
+static size_t
+rtc_nlri_of(const struct nvo_bgp_speaker *s, uint64_t v, uint8_t out[16])
+{
+    struct nvo_rtc_nlri n = { .plen = 96, .origin_as = s->cfg.asn };
+    nvo_wr64(n.rt, v);
+    struct nvo_bgp_buf b = nvo_bgp_buf_init(out, 16);
+    return nvo_rtc_nlri_encode(&b, &n);
+}
+
+/* The attributes of our RT membership routes: ORIGIN IGP, empty AS_PATH,
+ * LOCAL_PREF 100, next hop the router id. */
+static void
+rtc_attrs(const struct nvo_bgp_speaker *s, struct nvo_bgp_attrs *a)
+{
+    memset(a, 0, sizeof *a);
+    a->present = (1u << NVO_BGP_ATTR_ORIGIN) | (1u << NVO_BGP_ATTR_AS_PATH)
+                 | (1u << NVO_BGP_ATTR_LOCAL_PREF);
+    a->origin = 0;
+    a->local_pref = 100;
+    a->mp_nh_len = 4;
+    nvo_wr32(a->mp_nh, s->cfg.router_id);
+}
+
+/* A reflector with a peer without RT-constrain must receive every VPN
+ * route to pass them on, so it asks its RT-constrain peers for all: the
+ * default RT membership (RFC 4684 4: length 0 matches every RT). */
+void
+nvo_bgp_rtc_default_check__(struct nvo_bgp_speaker *s)
+{
+    if (!s->cfg.rt_constrain || !s->cfg.is_rr) {
+        return;
+    }
+    bool want = false;
+    for (guint i = 0; i < s->peers->len; i++) {
+        const struct peer *p = s->peers->pdata[i];
+        want |= p->state == NVO_BGP_ESTABLISHED && !p->rtc && p->n_afs;
+    }
+    if (want == s->rtc_default) {
+        return;
+    }
+    s->rtc_default = want;
+    const uint8_t nlri[1] = { 0 };
+    if (want) {
+        struct nvo_bgp_attrs a;
+        rtc_attrs(s, &a);
+        nvo_bgp_speaker_originate(s, NVO_BGP_AFI_IPV4, NVO_BGP_SAFI_RTC, nlri,
+                                  1, &a);
+    } else {
+        nvo_bgp_speaker_withdraw(s, NVO_BGP_AFI_IPV4, NVO_BGP_SAFI_RTC, nlri,
+                                 1);
+    }
+}
+
+int
+nvo_bgp_speaker_add_import_rt(struct nvo_bgp_speaker *s, const uint8_t rt[8])
+{
+    uint64_t v = nvo_rd64(rt);
+    if (import_rt_find(s, v) >= 0) {
+        return EEXIST;
+    }
+    g_array_append_val(s->import_rts, v);
+    if (!s->cfg.rt_constrain) {
+        return 0;
+    }
+    struct nvo_bgp_attrs a;
+    rtc_attrs(s, &a);
+    uint8_t nlri[16];
+    size_t len = rtc_nlri_of(s, v, nlri);
+    return nvo_bgp_speaker_originate(s, NVO_BGP_AFI_IPV4, NVO_BGP_SAFI_RTC,
+                                     nlri, len, &a);
+}
+
+int
+nvo_bgp_speaker_remove_import_rt(struct nvo_bgp_speaker *s,
+                                 const uint8_t rt[8])
+{
+    uint64_t v = nvo_rd64(rt);
+    int i = import_rt_find(s, v);
+    if (i < 0) {
+        return ENOENT;
+    }
+    g_array_remove_index(s->import_rts, (guint) i);
+    if (!s->cfg.rt_constrain) {
+        return 0;
+    }
+    uint8_t nlri[16];
+    size_t len = rtc_nlri_of(s, v, nlri);
+    return nvo_bgp_speaker_withdraw(s, NVO_BGP_AFI_IPV4, NVO_BGP_SAFI_RTC,
+                                    nlri, len);
+}
+
+int
+nvo_bgp_speaker_set_import_rts(struct nvo_bgp_speaker *s,
+                               const uint8_t (*rts)[8], size_t n)
+{
+    if (n && !rts) {
+        return EINVAL;
+    }
+    /* The old RTs not in the new list go, in the old order. */
+    for (guint i = 0; i < s->import_rts->len;) {
+        uint64_t v = g_array_index(s->import_rts, uint64_t, i);
+        bool keep = false;
+        for (size_t j = 0; j < n && !keep; j++) {
+            keep = nvo_rd64(rts[j]) == v;
+        }
+        if (keep) {
+            i++;
+            continue;
+        }
+        uint8_t rt[8];
+        nvo_wr64(rt, v);
+        int rc = nvo_bgp_speaker_remove_import_rt(s, rt);
+        if (rc) {
+            return rc;
+        }
+    }
+    for (size_t j = 0; j < n; j++) {
+        int rc = nvo_bgp_speaker_add_import_rt(s, rts[j]);
+        if (rc && rc != EEXIST) {
+            return rc;
+        }
+    }
+    return 0;
+}
+
+uint32_t
+nvo_bgp_speaker_n_import_rts(const struct nvo_bgp_speaker *s)
+{
+    return s->import_rts->len;
 }
 
 /* ---- Queries ------------------------------------------------------------ */
@@ -1107,4 +1346,46 @@ nvo_bgp_speaker_peer_hold(const struct nvo_bgp_speaker *s, uint32_t remote)
 {
     const struct peer *p = peer_by_node(s, remote);
     return p ? p->hold : 0;
+}
+
+bool
+nvo_bgp_speaker_peer_rtc(const struct nvo_bgp_speaker *s, uint32_t remote)
+{
+    const struct peer *p = peer_by_node(s, remote);
+    return p && p->rtc;
+}
+
+uint32_t
+nvo_bgp_speaker_n_routes(const struct nvo_bgp_speaker *s, uint16_t afi,
+                         uint8_t safi)
+{
+    uint32_t n = 0;
+    GHashTableIter it;
+    gpointer k;
+    g_hash_table_iter_init(&it, s->rib);
+    while (g_hash_table_iter_next(&it, &k, NULL)) {
+        const struct dest *d = k;
+        n += d->best >= 0 && nvo_bgp_dest_afi__(d) == afi
+             && nvo_bgp_dest_safi__(d) == safi;
+    }
+    return n;
+}
+
+uint32_t
+nvo_bgp_speaker_peer_adj_out_af(const struct nvo_bgp_speaker *s,
+                                uint32_t remote, uint16_t afi, uint8_t safi)
+{
+    const struct peer *p = peer_by_node(s, remote);
+    if (!p) {
+        return 0;
+    }
+    uint32_t n = 0;
+    GHashTableIter it;
+    gpointer k;
+    g_hash_table_iter_init(&it, p->adj_out);
+    while (g_hash_table_iter_next(&it, &k, NULL)) {
+        const struct dest *d = k;
+        n += nvo_bgp_dest_afi__(d) == afi && nvo_bgp_dest_safi__(d) == safi;
+    }
+    return n;
 }

@@ -6,8 +6,8 @@
  * with ORIGINATOR_ID and CLUSTER_LIST; batching per peer (MRAI), UPDATE
  * packing (wire/bgp_pack.h), End-of-RIB (RFC 4724); counters, memory per
  * route (core/mem.h) and an observer of every message sent and received
- * (io/ writes MRT from it).  docs/bgp-speaker.md has the details and
- * the Scope and Limitations.
+ * (io/ writes MRT from it); RT-constrain (RFC 4684) as an option.
+ * docs/bgp-speaker.md has the details and the Scope and Limitations.
  *
  * NLRI are opaque: the RIBs are keyed by (AFI, SAFI, NLRI bytes), so the
  * speaker carries EVPN (25/70) and BGP-VPLS (25/65) routes without
@@ -52,6 +52,11 @@ struct nvo_bgp_speaker_cfg {
     bool vpls;                  /* advertise MP 25/65 too: false */
     bool is_rr;                 /* a route reflector: false */
     uint32_t cluster_id;        /* RR: 0 means the router id */
+    bool rt_constrain;          /* RFC 4684: advertise MP 1/132 (RT
+                                 * membership), originate the import RTs
+                                 * and send a peer that negotiated it
+                                 * only the VPN routes of RTs it is a
+                                 * member of: false */
 };
 
 /* Fills 'cfg' with the defaults above. */
@@ -81,6 +86,9 @@ struct nvo_bgp_counters {
     uint64_t notifications_out_hold;    /* NOTIFICATION 4 sent */
     uint64_t malformed_in;          /* messages refused with a
                                      * NOTIFICATION */
+    uint64_t routes_rt_filtered;    /* RT-constrain: VPN routes a peer
+                                     * would have been sent (at a flush)
+                                     * but for its RT membership */
 };
 
 /* Totals of all messages of a counter set. */
@@ -165,6 +173,28 @@ int nvo_bgp_speaker_originate(struct nvo_bgp_speaker *, uint16_t afi,
 int nvo_bgp_speaker_withdraw(struct nvo_bgp_speaker *, uint16_t afi,
                              uint8_t safi, const uint8_t *nlri, size_t len);
 
+/* ---- RT-constrain (RFC 4684) ------------------------------------------- */
+
+/* The route targets (8-byte extended communities) the application
+ * imports.  With cfg.rt_constrain the speaker originates one RT
+ * membership route (AFI 1, SAFI 132, prefix length 96: its AS and the RT;
+ * ORIGIN IGP, empty AS_PATH, LOCAL_PREF 100, next hop its router id) per
+ * RT; without it the list is only kept.  set replaces the list: RTs no
+ * longer in it are withdrawn (in the old list's order), new ones
+ * originated (in the given order); duplicates count once.  Return 0,
+ * EEXIST (add: already imported), ENOENT (remove: not imported), EINVAL
+ * (NULL rts with n > 0). */
+int nvo_bgp_speaker_set_import_rts(struct nvo_bgp_speaker *,
+                                   const uint8_t (*rts)[8], size_t n);
+int nvo_bgp_speaker_add_import_rt(struct nvo_bgp_speaker *,
+                                  const uint8_t rt[8]);
+int nvo_bgp_speaker_remove_import_rt(struct nvo_bgp_speaker *,
+                                     const uint8_t rt[8]);
+/* Number of imported RTs. */
+uint32_t nvo_bgp_speaker_n_import_rts(const struct nvo_bgp_speaker *);
+/* Whether the session with 'remote' negotiated MP 1/132. */
+bool nvo_bgp_speaker_peer_rtc(const struct nvo_bgp_speaker *, uint32_t remote);
+
 /* ---- Queries ------------------------------------------------------------ */
 
 struct nvo_node *nvo_bgp_speaker_node(const struct nvo_bgp_speaker *);
@@ -206,6 +236,13 @@ uint32_t nvo_bgp_speaker_peer_adj_in(const struct nvo_bgp_speaker *,
                                      uint32_t remote);
 uint32_t nvo_bgp_speaker_peer_adj_out(const struct nvo_bgp_speaker *,
                                       uint32_t remote);
+/* Loc-RIB entries (NLRI with a best path) of one AFI/SAFI; a peer's
+ * Adj-RIB-Out entries of one AFI/SAFI. */
+uint32_t nvo_bgp_speaker_n_routes(const struct nvo_bgp_speaker *,
+                                  uint16_t afi, uint8_t safi);
+uint32_t nvo_bgp_speaker_peer_adj_out_af(const struct nvo_bgp_speaker *,
+                                         uint32_t remote, uint16_t afi,
+                                         uint8_t safi);
 /* The negotiated hold time of the session (0 if not past OpenConfirm). */
 nvo_time_t nvo_bgp_speaker_peer_hold(const struct nvo_bgp_speaker *,
                                      uint32_t remote);

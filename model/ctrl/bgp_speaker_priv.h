@@ -85,6 +85,20 @@ struct peer {
     GHashTable *pending;        /* dest* set */
     uint32_t adj_in;            /* paths from this peer */
     struct nvo_bgp_counters c;
+    /* RT-constrain (RFC 4684), when the session negotiated MP 1/132. */
+    bool rtc;
+    bool rtc_eor_in;            /* the peer's 1/132 End-of-RIB arrived */
+    bool vpn_eor_pending;       /* our VPN End-of-RIBs wait for it */
+    GHashTable *rt_in;          /* RT (gint64 *) -> count of the peer's
+                                 * membership paths of length 96 */
+    GArray *rt_pfx;             /* struct rt_pfx: its other lengths */
+};
+
+/* A membership path of a length other than 96 from a peer. */
+struct rt_pfx {
+    uint8_t plen;
+    uint8_t rt[8];
+    uint32_t refs;
 };
 
 struct rxmsg {
@@ -113,6 +127,8 @@ struct nvo_bgp_speaker {
     void *best_ctx;
     nvo_bgp_msg_fn *obs;
     void *obs_ctx;
+    GArray *import_rts;         /* uint64_t: the RTs imported, in order */
+    bool rtc_default;           /* originating the default RT membership */
     GQueue rxq;                 /* struct rxmsg *, processing order */
     nvo_time_t busy_until;
     struct nvo_timer t_proc;
@@ -160,6 +176,18 @@ uint32_t nvo_bgp_path_originator__(const struct nvo_bgp_speaker *,
  * event whatever the MRAI). */
 void nvo_bgp_flush__(void *peer);
 void nvo_bgp_schedule_flush__(struct peer *, bool now);
+
+/* RT-constrain: true for a membership dest (AFI 1, SAFI 132), a VPN dest
+ * (AFI 25: EVPN, VPLS). */
+bool nvo_bgp_dest_is_rtc__(const struct dest *);
+bool nvo_bgp_dest_is_vpn__(const struct dest *);
+/* The peer's 1/132 End-of-RIB arrived: its VPN routes may go. */
+void nvo_bgp_rtc_eor_in__(struct peer *);
+/* A reflector with RT-constrain originates the default RT membership
+ * (length 0) while it has an Established peer without it. */
+void nvo_bgp_rtc_default_check__(struct nvo_bgp_speaker *);
+/* Frees the peer's membership tables' entries (session loss). */
+void nvo_bgp_rtc_peer_clear__(struct peer *);
 
 /* ---- bgp_speaker.c ------------------------------------------------------ */
 

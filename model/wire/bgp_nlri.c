@@ -1,5 +1,6 @@
-/* bgp_nlri.c: EVPN (RFC 7432 7) and BGP-VPLS (RFC 4761 3.2.2) NLRI and
- * route distinguishers (RFC 4364 4.2). */
+/* bgp_nlri.c: EVPN (RFC 7432 7) and BGP-VPLS (RFC 4761 3.2.2) NLRI,
+ * route distinguishers (RFC 4364 4.2) and Route Target membership NLRI
+ * (RFC 4684 4). */
 #include "wire/bgp_nlri.h"
 
 #include <errno.h>
@@ -206,5 +207,73 @@ nvo_vpls_label_for(const struct nvo_vpls_nlri *n, uint16_t ve,
         return false;
     }
     *label = n->label_base + (uint32_t) (ve - n->block_offset);
+    return true;
+}
+
+/* ---- Route Target membership (RFC 4684 4) ------------------------------- */
+
+size_t
+nvo_rtc_nlri_size(uint8_t plen)
+{
+    if (plen != 0 && (plen < 32 || plen > 96)) {
+        return 0;
+    }
+    return 1u + (plen + 7u) / 8u;
+}
+
+size_t
+nvo_rtc_nlri_encode(struct nvo_bgp_buf *b, const struct nvo_rtc_nlri *n)
+{
+    size_t size = nvo_rtc_nlri_size(n->plen);
+    if (!size) {
+        return 0;
+    }
+    uint8_t pfx[12];
+    nvo_wr32(pfx, n->origin_as);
+    memcpy(pfx + 4, n->rt, 8);
+    if (n->plen % 8) {
+        pfx[n->plen / 8] &= (uint8_t) (0xff00u >> (n->plen % 8));
+    }
+    nvo_bgp_buf_u8(b, n->plen);
+    nvo_bgp_buf_bytes(b, pfx, size - 1);
+    return b->err ? 0 : size;
+}
+
+int
+nvo_rtc_nlri_decode(struct nvo_rd *r, const uint8_t *msg,
+                    struct nvo_rtc_nlri *n, struct nvo_bgp_error *e)
+{
+    memset(n, 0, sizeof *n);
+    size_t at = nvo_rd_ofs(r, msg);
+    n->plen = nvo_rd_u8(r);
+    size_t size = nvo_rtc_nlri_size(n->plen);
+    uint8_t pfx[12] = { 0 };
+    if (!nvo_rd_ok(r) || !size || !nvo_rd_bytes(r, pfx, size - 1)) {
+        r->err = true;
+        return nvo_bgp_fail(e, NVO_BGP_ERR_UPDATE, NVO_BGP_UPD_OPTIONAL_ATTR,
+                            at, 0, 0, "RT membership NLRI at byte %zu: "
+                            "length %u bits, not 0 or 32 .. 96 or past the "
+                            "NLRI field", at, n->plen);
+    }
+    n->origin_as = nvo_rd32(pfx);
+    memcpy(n->rt, pfx + 4, 8);
+    return 0;
+}
+
+bool
+nvo_rtc_nlri_match(const struct nvo_rtc_nlri *n, const uint8_t *rt)
+{
+    if (n->plen <= 32) {
+        return true;
+    }
+    unsigned bits = n->plen - 32u;
+    unsigned whole = bits / 8u;
+    if (whole && memcmp(n->rt, rt, whole)) {
+        return false;
+    }
+    if (bits % 8) {
+        uint8_t m = (uint8_t) (0xff00u >> (bits % 8));
+        return (n->rt[whole] & m) == (rt[whole] & m);
+    }
     return true;
 }

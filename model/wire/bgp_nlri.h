@@ -2,7 +2,8 @@
  * (AFI 25): EVPN routes (SAFI 70, RFC 7432 7; labels as VNIs RFC 8365 5.1.3)
  * of type 2 (MAC/IP advertisement) and 3 (inclusive multicast Ethernet tag),
  * other EVPN types kept opaque; BGP-VPLS NLRI (SAFI 65, RFC 4761 3.2.2);
- * route distinguishers of type 0 and 1 (RFC 4364 4.2).
+ * route distinguishers of type 0 and 1 (RFC 4364 4.2); Route Target
+ * membership NLRI (AFI 1, SAFI 132, RFC 4684 4).
  *
  * EVPN NLRI:  type (1) | length (1) | body (length bytes)
  *   type 2 body: RD 8 | ESI 10 | Ethernet tag 4 | MAC length 1 (48) |
@@ -27,6 +28,7 @@
 #define NVO_BGP_SAFI_UNICAST 1
 #define NVO_BGP_SAFI_VPLS 65
 #define NVO_BGP_SAFI_EVPN 70
+#define NVO_BGP_SAFI_RTC 132        /* Route Target membership, RFC 4684 */
 
 #define NVO_BGP_RD_LEN 8
 #define NVO_EVPN_ESI_LEN 10
@@ -118,5 +120,39 @@ int nvo_vpls_nlri_decode(struct nvo_rd *r, const uint8_t *msg,
  * (RFC 4761 3.2.3).  Returns false if outside. */
 bool nvo_vpls_label_for(const struct nvo_vpls_nlri *, uint16_t ve,
                         uint32_t *label);
+
+/* ---- Route Target membership (AFI 1, SAFI 132, RFC 4684 4) -------------- */
+
+/* NLRI: prefix length in bits (1) | prefix (ceil(length / 8) bytes) of
+ * origin AS (4) | route target (the 8-byte extended community).  Length 0
+ * is the default route target (matches every RT, 1 byte); otherwise 32
+ * (an origin AS, any RT) .. 96 (one RT: 13 bytes). */
+#define NVO_RTC_NLRI_LEN 13         /* length 96, with its length byte */
+
+struct nvo_rtc_nlri {
+    uint8_t plen;                   /* bits: 0 or 32 .. 96 */
+    uint32_t origin_as;
+    uint8_t rt[8];                  /* the extended community; bits past
+                                     * plen - 32 are zero */
+};
+
+/* Bytes of an NLRI of 'plen' bits with its length byte (13 for 96), or 0
+ * if plen is not 0 or 32 .. 96. */
+size_t nvo_rtc_nlri_size(uint8_t plen);
+
+/* Appends the NLRI (bits past plen written as zero).  Returns its size,
+ * or 0 (bad plen, or no room: b->err set). */
+size_t nvo_rtc_nlri_encode(struct nvo_bgp_buf *b, const struct nvo_rtc_nlri *);
+
+/* Decodes the next NLRI from 'r'.  Returns 0, or EBADMSG with 'e' (3/9,
+ * optional attribute error) for a length not 0 or 32 .. 96 or one that
+ * runs past the field. */
+int nvo_rtc_nlri_decode(struct nvo_rd *r, const uint8_t *msg,
+                        struct nvo_rtc_nlri *, struct nvo_bgp_error *e);
+
+/* Whether a route carrying route target 'rt' matches the NLRI: its first
+ * plen - 32 bits equal rt's (every RT for plen <= 32; the origin AS is
+ * not compared, RFC 4684 4). */
+bool nvo_rtc_nlri_match(const struct nvo_rtc_nlri *, const uint8_t *rt);
 
 #endif /* NVO_WIRE_BGP_NLRI_H */
