@@ -172,6 +172,45 @@ START_TEST(evpn_full_mesh)
 }
 END_TEST
 
+/* RT-constrain (RFC 4684) on every speaker: each PE imports the route
+ * targets of its 2 VNIs and hears only their routes: per VNI the 3 other
+ * PEs' type-2 and type-3, 12 in all, so its EVPN Loc-RIB is its 4 + 12 =
+ * 16 (against 32 without); the reflector still holds all 32 and keeps
+ * back from each PE the 28 - 12 = 16 routes of VNIs it does not host:
+ * 8 x 16 = 128.  Nothing changes in the data plane: 6 remote MACs per
+ * PE, no BUM frame. */
+START_TEST(evpn_rt_constrain)
+{
+    struct run r;
+    const char *const sets[] = { "overlay.bgp.rt-constrain=true" };
+    run_scen(&r, "scenarios/overlay-evpn.xml", sets, 1);
+    ck_assert_uint_eq(r.t.bgp_sessions, 8);
+    ck_assert_uint_eq(r.t.rib_max, 16);
+    ck_assert_uint_eq(r.t.rr_rib_max, 32);
+    for (uint32_t i = 0; i < nvo_sim_ctrl_n_bgp(r.sim->ctrl); i++) {
+        bool rr;
+        const struct nvo_bgp_speaker *s = nvo_sim_ctrl_bgp(r.sim->ctrl, i,
+                                                           &rr);
+        ck_assert_uint_eq(nvo_bgp_speaker_n_routes(s, 25, 70), rr ? 32 : 16);
+        if (rr) {
+            ck_assert_uint_eq(nvo_bgp_speaker_counters(s)->routes_rt_filtered,
+                              128);
+        } else {
+            ck_assert_uint_eq(nvo_bgp_speaker_n_import_rts(s), 2);
+            const struct nvo_evpn *e = nvo_sim_ctrl_evpn(r.sim->ctrl, i);
+            ck_assert_uint_eq(nvo_evpn_counters(e)->remote_installed, 6);
+            ck_assert_uint_eq(nvo_evpn_counters(e)->not_imported, 0);
+        }
+    }
+    struct nvo_sim_overlay_totals ot;
+    nvo_sim_overlay_totals(r.sim->overlay, &ot);
+    ck_assert_uint_eq(ot.c.bum[NVO_BUM_BROADCAST] + ot.c.bum[NVO_BUM_UNKNOWN],
+                      0);
+    cell_is(&r, "rib_entries_max", "16");
+    run_free(&r);
+}
+END_TEST
+
 /* Two reflectors, spine1 and spine2: 8 x 2 client sessions + 1 between
  * them = 17.  Each PE hears each of the 28 other routes from both: Adj-
  * RIB-In 56, Loc-RIB still 32.  With their own cluster ids each
@@ -446,6 +485,7 @@ control_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, evpn_one_reflector);
     tcase_add_test(tc, evpn_full_mesh);
+    tcase_add_test(tc, evpn_rt_constrain);
     tcase_add_test(tc, evpn_two_reflectors);
     tcase_add_test(tc, vpls_mesh);
     tcase_add_test(tc, evpn_move_convergence);

@@ -250,6 +250,7 @@ struct nvo_overlay_bgp_cfg {
                                  * "both" */
     bool arp_suppression;       /* true */
     bool mrt;                   /* write SPEAKER.mrt per speaker: false */
+    bool rt_constrain;          /* RFC 4684 on every speaker: false */
     int line;                   /* of <bgp>, 0 if absent */
 };
 

@@ -123,6 +123,7 @@ bgp__(struct cfg_doc *d, const xmlNode *ov, struct nvo_overlay_cfg *o,
         cfg_get_bool(d, bn, "extended-messages", &bg->extended_messages);
         cfg_get_bool(d, bn, "arp-suppression", &bg->arp_suppression);
         cfg_get_bool(d, bn, "mrt", &bg->mrt);
+        cfg_get_bool(d, bn, "rt-constrain", &bg->rt_constrain);
         const char *r = cfg_attr(d, bn, "routes");
         if (r && !strcmp(r, "mac")) {
             bg->mac_ip = false;

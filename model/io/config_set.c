@@ -387,6 +387,7 @@ static const struct setting_info__ setting_info__[] = {
     { "bgp/routes", "choice", "", "mac-ip" },
     { "bgp/arp-suppression", "boolean", "", "true" },
     { "bgp/mrt", "boolean", "", "false" },
+    { "bgp/rt-constrain", "boolean", "", "false" },
     { "ldp/hello", "time", UNIT_TIME, "15s" },
     { "ldp/hold", "integer", "s", "45" },
     { "ldp/keepalive", "integer", "s", "180" },

@@ -11,6 +11,7 @@
 #include "ctrl/vpls.h"
 #include "run/results_xml.h"
 #include "run/sim_ctrl.h"
+#include "wire/bgp_nlri.h"
 
 static const char *
 control_name__(enum nvo_control c)
@@ -52,6 +53,10 @@ write_bgp__(xmlTextWriterPtr w, const struct nvo_sim_ctrl *c, uint32_t i)
     attr_u64__(w, "routes-received", k->routes_announced_in);
     attr_u64__(w, "withdrawals-received", k->routes_withdrawn_in);
     attr_u64__(w, "loc-rib", nvo_bgp_speaker_loc_rib_size(s));
+    attr_u64__(w, "evpn-routes",
+               nvo_bgp_speaker_n_routes(s, NVO_BGP_AFI_L2VPN,
+                                        NVO_BGP_SAFI_EVPN));
+    attr_u64__(w, "rt-filtered", k->routes_rt_filtered);
     attr_u64__(w, "adj-rib-in", nvo_bgp_speaker_adj_in_size(s));
     attr_u64__(w, "adj-rib-out", nvo_bgp_speaker_adj_out_size(s));
     attr_u64__(w, "attribute-sets", nvo_bgp_speaker_n_attr_sets(s));
@@ -132,6 +137,7 @@ nvo_results_write_ctrl(xmlTextWriterPtr w, const struct nvo_sim *sim)
             attr_u64__(w, "rr-rib-entries", t.rr_rib_max);
         }
         attr_u64__(w, "arp-suppressed", t.arp_suppressed);
+        attr_u64__(w, "rt-filtered", t.rt_filtered);
     } else {
         attr_u64__(w, "ldp-sessions", t.ldp_sessions);
         attr_u64__(w, "ldp-messages", t.ldp_messages);

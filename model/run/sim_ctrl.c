@@ -186,6 +186,7 @@ bgp_node__(struct nvo_sim_ctrl *c, struct ctrl_bgp *b, struct nvo_node *n,
     sc.extended_messages = bc->extended_messages;
     sc.is_rr = is_rr;
     sc.cluster_id = cluster_id;
+    sc.rt_constrain = bc->rt_constrain;
     rc = nvo_bgp_speaker_create(b->tcp, &sc, &b->spk, err, err_size);
     if (rc) {
         return rc;
@@ -228,6 +229,21 @@ evpn_build__(struct nvo_sim_ctrl *c, char *err, size_t err_size)
             snprintf(err, err_size, "node %s: cannot create its EVPN: %s",
                      n->name, g_strerror(errno));
             return errno ? errno : EINVAL;
+        }
+        /* The route targets it imports: its VNIs' (RT-constrain
+         * originates a membership route for each). */
+        uint32_t nt = nvo_pe_node_n_tenants(o->pes[h]);
+        uint8_t (*rts)[8] = g_malloc(sizeof *rts * (nt ? nt : 1));
+        for (uint32_t t = 0; t < nt; t++) {
+            nvo_evpn_rt(rts[t], ec.asn, nvo_pe_node_vni(o->pes[h], t));
+        }
+        const uint8_t (*crts)[8] = (const void *) rts;
+        rc = nvo_bgp_speaker_set_import_rts(b->spk, crts, nt);
+        g_free(rts);
+        if (rc) {
+            snprintf(err, err_size, "node %s: cannot set its route targets: "
+                     "%s", n->name, g_strerror(rc));
+            return rc;
         }
     }
     uint32_t shared = n_rr && bc->shared_cluster
@@ -508,7 +524,9 @@ nvo_sim_ctrl_totals(const struct nvo_sim_ctrl *c, struct nvo_sim_ctrl_totals *t)
         t->bgp_messages += nvo_bgp_counters_msgs_out(k);
         t->bgp_bytes += nvo_bgp_counters_bytes_out(k);
         t->bgp_updates += k->msgs_out[NVO_BGP_UPDATE];
-        uint64_t rib = nvo_bgp_speaker_loc_rib_size(b->spk);
+        uint64_t rib = nvo_bgp_speaker_n_routes(b->spk, NVO_BGP_AFI_L2VPN,
+                                                NVO_BGP_SAFI_EVPN);
+        t->rt_filtered += k->routes_rt_filtered;
         if (b->evpn) {
             const struct nvo_evpn_counters *e = nvo_evpn_counters(b->evpn);
             t->evpn_type2 += e->type2_advertised;

@@ -45,8 +45,9 @@ struct nvo_sim_ctrl_totals {
     uint64_t bgp_sessions;      /* sessions Established at the end */
     uint64_t bgp_messages, bgp_bytes, bgp_updates;  /* sent */
     uint64_t evpn_type2, evpn_type3;    /* advertisements made */
-    uint64_t rib_max;           /* largest Loc-RIB at a PE */
-    uint64_t rr_rib_max;        /* largest Loc-RIB at a reflector */
+    uint64_t rib_max;           /* largest EVPN Loc-RIB at a PE */
+    uint64_t rr_rib_max;        /* largest EVPN Loc-RIB at a reflector */
+    uint64_t rt_filtered;       /* routes RT-constrain kept from peers */
     uint32_t n_rr;              /* reflectors (0: a full mesh) */
     uint64_t arp_suppressed;
     /* LDP (control="vpls-ldp"). */
