@@ -18,7 +18,9 @@
  *
  * Hosting: PE1 VNIs 10100 10200; PE2 10100 10300; PE3 10100 10200 10300.
  * PE1 so receives from the reflector the routes of PE2 and PE3: VMS x
- * (2 + 3) type-2 routes and 2 + 3 type-3 routes. */
+ * (2 + 3) type-2 routes and 2 + 3 type-3 routes.  At 5 s one VM moves
+ * from PE2 to PE3 (MAC Mobility sequence 1, PE2 withdraws); the counts
+ * printed are after the move (PE2 VMS x 2 - 1, PE3 VMS x 3 + 1). */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -269,6 +271,7 @@ main(int argc, char **argv)
         die("nvo_net_finalize", rc);
     }
     uint32_t n_type2[N_PE] = { 0 }, n_type3[N_PE] = { 0 };
+    uint32_t tenant_of[N_PE][N_VNI];
     for (int i = 0; i < N_PE; i++) {
         for (int v = 0; v < N_VNI; v++) {
             if (!hosts[i][v]) {
@@ -278,6 +281,7 @@ main(int argc, char **argv)
             if ((rc = nvo_pe_node_add_tenant(pe[i], vnis[v], &t))) {
                 die("add_tenant", rc);
             }
+            tenant_of[i][v] = t;
             n_type3[i]++;
             for (uint32_t k = 0; k < n_vms; k++) {
                 /* MAC 02:00:VV:PP:00:KK, IP 172.16.(v*16+pe).k+1 */
@@ -353,7 +357,28 @@ main(int argc, char **argv)
             die("nvo_evpn_start", rc);
         }
     }
+    nvo_engine_run(e, 5 * NVO_SEC);
+    /* A VM move at 5 s: PE2's first VM of VNI 10100 (MAC
+     * 02:00:01:02:00:00) appears on PE3, which advertises it with MAC
+     * Mobility sequence 1 (RFC 7432 15); PE2 sees the higher sequence
+     * and withdraws its route.  The reflector sends PE1 the new route
+     * and the withdrawal: PE1 still has 200 type-2 routes from it. */
+    const uint8_t moved[6] = { 0x02, 0x00, 0x01, 0x02, 0x00, 0x00 };
+    uint32_t moved_vm;
+    if ((rc = nvo_pe_node_add_vm(pe[2], tenant_of[2][0], moved,
+                                 (172u << 24) | (16u << 16) | (2u << 8) | 1u,
+                                 &moved_vm))) {
+        die("move: add_vm", rc);
+    }
     nvo_engine_run(e, 10 * NVO_SEC);
+    if (nvo_evpn_local_seq(pes[2].ev, vnis[0], 0x020001020000ull) != 1
+        || nvo_evpn_local_seq(pes[1].ev, vnis[0], 0x020001020000ull) != -1) {
+        fprintf(stderr, "interop_gen: the move did not give sequence 1 at "
+                "PE3 and a withdrawal at PE2\n");
+        return 1;
+    }
+    n_type2[1]--;
+    n_type2[2]++;
 
     /* Convergence: every PE's own originations plus every other PE's
      * routes; no bus error. */
