@@ -81,6 +81,14 @@ grep -q "PE1 Loc-RIB 287, from the reflector: 200 type 2, 5 type 3" "$T/gen.out"
 "$NVOSIM" bgp-replay "$T/rr-to-pe1.mrt" --list > "$T/list.out" || fail "bgp-replay --list"
 [ "$(grep -c ': sent UPDATE' "$T/list.out")" -eq 13 ] || fail "MRT: not 13 sent UPDATEs"
 
+# A cut file is refused with FILE:OFFSET: the 2nd record (offset 81)
+# has its length field at 89 and 69 bytes (4 + 12 + 8 + 45) of body.
+head -c 100 "$T/rr-to-pe1.mrt" > "$T/cut.mrt"
+rc=0
+"$NVOSIM" bgp-replay "$T/cut.mrt" --list > /dev/null 2> "$T/cut.err" || rc=$?
+[ "$rc" = 1 ] && grep -qxF "$T/cut.mrt:89: record length 69 runs past the end of the file (7 bytes left)" "$T/cut.err" \
+    || { cat "$T/cut.err" >&2; fail "a cut MRT file: exit $rc"; }
+
 # ---- 2. The daemons ---------------------------------------------------------
 USED=" "
 free_port() {   # PORT: a TCP port nothing listens on at 127.0.0.1
@@ -167,6 +175,13 @@ for i in $(seq 1 100); do
     sleep 0.1
 done
 [ "$up" = 1 ] || { show_logs; fail "the daemons did not answer within 10 s"; }
+# A port nothing listens on: connection refused, exit 1.
+free_port || fail "no free port"
+rc=0
+"$NVOSIM" bgp-replay "$T/rr-to-pe1.mrt" --peer "127.0.0.1:$PORT" --timeout 2 \
+    > /dev/null 2> "$T/refused.err" || rc=$?
+[ "$rc" = 1 ] && grep -qxF "nvosim bgp-replay: connect to 127.0.0.1:$PORT: Connection refused" "$T/refused.err" \
+    || { cat "$T/refused.err" >&2; fail "replay to a closed port: exit $rc"; }
 echo "interop-bgp: bgpd (pid $FRR_PID) on 127.0.0.1:$FRR_PORT, gobgpd (pid $GOBGP_PID) on 127.0.0.1:$GOBGP_PORT"
 
 # ---- 3. Replay, query, compare ---------------------------------------------
