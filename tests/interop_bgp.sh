@@ -13,6 +13,8 @@
 # their PIDs on every exit path.  Missing daemons FAIL the test.
 #
 # Usage: interop_bgp.sh INTEROP_GEN NVOSIM SRCDIR
+# With NVO_INTEROP_KEEP=DIR its files (MRT, expected, the daemons' RIBs
+# as JSON, text and normalized, logs) are copied to DIR at the end.
 set -u
 
 GEN=$1
@@ -37,6 +39,9 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/nvo-interop.XXXXXX") || fail "mktemp"
 PIDS=()
 cleanup() {
     local p
+    if [ -n "${NVO_INTEROP_KEEP:-}" ]; then   # keep the files for a look
+        mkdir -p "$NVO_INTEROP_KEEP" && cp -r "$T"/. "$NVO_INTEROP_KEEP"/
+    fi
     for p in "${PIDS[@]}"; do
         kill "$p" 2>/dev/null
     done
@@ -187,6 +192,8 @@ echo "interop-bgp: bgpd (pid $FRR_PID) on 127.0.0.1:$FRR_PORT, gobgpd (pid $GOBG
 # ---- 3. Replay, query, compare ---------------------------------------------
 frr_rib() { vty 'show bgp l2vpn evpn route detail json'; }
 gobgp_rib() { gob global rib -a evpn -j; }
+frr_text() { vty 'show bgp l2vpn evpn route'; vty 'show bgp l2vpn evpn summary'; }
+gobgp_text() { gob global rib -a evpn; gob neighbor; }
 LC_ALL=C sort "$T/expected.txt" > "$T/expected.sorted"
 # FRR's JSON does not show the PMSI tunnel identifier.
 sed 's/\(pmsi=[0-9]*:[0-9]*\):[^ ]*/\1/' "$T/expected.sorted" > "$T/expected.frr"
@@ -217,6 +224,7 @@ replay() {
         kill -0 "$rp" 2>/dev/null || break
         sleep 0.1
     done
+    ${name}_text > "$T/$name-rib.txt" 2>&1
     kill -TERM "$rp" 2>/dev/null
     local rc=0
     wait "$rp" || rc=$?

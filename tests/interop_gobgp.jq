@@ -5,7 +5,7 @@ def attr($t): [ .attrs[] | select(.type == $t) ][0];
 def ecs: [ (attr(16).value // [])[]
            | if .type == 0 and .subtype == 2 then "rt:\(.value)"
              elif .type == 3 and .subtype == 12 then "encap:\(.tunnel_type)"
-             elif .type == 6 and .subtype == 0 then "mm:\(.sequence // .sequence_num // .value)"
+             elif .type == 6 and .subtype == 0 then "mm:\(.sequence)"
              else "other" end ] | sort | join(",");
 .[][] | select(.best == true)
 | .nlri as $n
