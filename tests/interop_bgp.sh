@@ -28,7 +28,7 @@ fail() {
 }
 
 missing=""
-for c in "$BGPD" vtysh gobgpd gobgp jq; do
+for c in "$BGPD" vtysh gobgpd gobgp jq timeout; do
     command -v "$c" >/dev/null 2>&1 || missing="$missing $c"
 done
 if [ -n "$missing" ]; then
@@ -158,11 +158,14 @@ for n in 127.0.0.3 127.0.0.5; do
 EOF
 done
 
-"$BGPD" -f "$T/frr/bgpd.conf" -Z -S -p "$FRR_PORT" -l 127.0.0.1 -P 0 \
+# Each daemon under timeout(1): killing its PID (timeout's) stops it,
+# and were this script itself killed (ctest's timeout: SIGKILL, no trap)
+# the daemon still ends after 240 s.
+timeout -k 5 240 "$BGPD" -f "$T/frr/bgpd.conf" -Z -S -p "$FRR_PORT" -l 127.0.0.1 -P 0 \
     -i "$T/frr/bgpd.pid" --vty_socket "$T/frr" > "$T/frr/bgpd.log" 2>&1 &
 FRR_PID=$!
 PIDS+=("$FRR_PID")
-gobgpd -f "$T/gobgp/gobgpd.toml" -p -l info --api-hosts "127.0.0.1:$GOBGP_API" \
+timeout -k 5 240 gobgpd -f "$T/gobgp/gobgpd.toml" -p -l info --api-hosts "127.0.0.1:$GOBGP_API" \
     --pprof-disable > "$T/gobgp/gobgpd.log" 2>&1 &
 GOBGP_PID=$!
 PIDS+=("$GOBGP_PID")
