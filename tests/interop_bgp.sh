@@ -119,7 +119,8 @@ free_port || fail "no free port"
 GOBGP_API=$PORT
 
 # Neighbors: 127.0.0.2 (FRR) and 127.0.0.3 (GoBGP) replay the good MRT,
-# 127.0.0.4 and 127.0.0.5 the corrupted one.  Router ids 192.0.2.250/251
+# 127.0.0.4 and 127.0.0.5 the one with a bad attribute length, 127.0.0.6
+# and 127.0.0.7 the one with a bad EVPN NLRI length.  Router ids 192.0.2.250/251
 # differ from every simulated id (10.0.0.x), so no route is a loop.
 mkdir -p "$T/frr" "$T/gobgp"
 cat > "$T/frr/bgpd.conf" <<EOF
@@ -132,9 +133,12 @@ router bgp 65000
  neighbor 127.0.0.2 passive
  neighbor 127.0.0.4 remote-as 65000
  neighbor 127.0.0.4 passive
+ neighbor 127.0.0.6 remote-as 65000
+ neighbor 127.0.0.6 passive
  address-family l2vpn evpn
   neighbor 127.0.0.2 activate
   neighbor 127.0.0.4 activate
+  neighbor 127.0.0.6 activate
  exit-address-family
 EOF
 cat > "$T/gobgp/gobgpd.toml" <<EOF
@@ -144,7 +148,7 @@ cat > "$T/gobgp/gobgpd.toml" <<EOF
   port = $GOBGP_PORT
   local-address-list = ["127.0.0.1"]
 EOF
-for n in 127.0.0.3 127.0.0.5; do
+for n in 127.0.0.3 127.0.0.5 127.0.0.7; do
     cat >> "$T/gobgp/gobgpd.toml" <<EOF
 [[neighbors]]
   [neighbors.config]
@@ -284,5 +288,59 @@ done
 kill -0 "$FRR_PID" 2>/dev/null || fail "bgpd died"
 kill -0 "$GOBGP_PID" 2>/dev/null || fail "gobgpd died"
 echo "interop-bgp: both daemons refused the corrupted UPDATE with NOTIFICATION 3/1"
+
+# ---- 5. A corrupted EVPN NLRI -------------------------------------------------
+# The same 113-byte IMET UPDATE: header 19, withdrawn length 2, attribute
+# length 2 (23); ORIGIN 4, AS_PATH 3, LOCAL_PREF 7, ORIGINATOR_ID 7,
+# CLUSTER_LIST 7, EXT_COMM 3 + 16, PMSI 3 + 9 (59); MP_REACH's header 3,
+# AFI 2, SAFI 1, next-hop length 1, next hop 4, reserved 1 (12): its NLRI
+# (type 3, length 17, 19 bytes) at message byte 23 + 59 + 12 = 94 =
+# 113 - 19.
+# Its length byte (95) becomes 18: the route runs past the MP_REACH field.
+# FRR resets the session with NOTIFICATION 3/9 (Optional Attribute
+# Error); GoBGP 3.10 logs "Capability was disabled" and drops that
+# UPDATE's route but keeps the session (RFC 7606 handling): its RIB is
+# the expected one less exactly that IMET route, so the RIB comparison
+# is what catches it there.
+nl=$(( msg + 94 ))
+[ "$(od -An -tu1 -j "$nl" -N 2 "$T/rr-to-pe1.mrt" | tr -s ' ')" = " 3 17" ] \
+    || fail "the IMET UPDATE's NLRI is not at message byte 94"
+rd=$(od -An -tu1 -j $(( nl + 2 )) -N 8 "$T/rr-to-pe1.mrt" \
+     | awk '{ print $3 "." $4 "." $5 "." $6 ":" ($7 * 256 + $8) }')
+cp "$T/rr-to-pe1.mrt" "$T/bad2.mrt"
+printf '\022' | dd of="$T/bad2.mrt" bs=1 seek=$(( nl + 1 )) conv=notrunc 2>/dev/null
+[ "$(cmp -l "$T/rr-to-pe1.mrt" "$T/bad2.mrt" | wc -l)" -eq 1 ] || fail "corruption 2: not one byte"
+rc=0
+"$NVOSIM" bgp-replay "$T/bad2.mrt" --peer "127.0.0.1:$FRR_PORT" --local 127.0.0.6 --wait 5 \
+    > "$T/bad2-frr.out" 2> "$T/bad2-frr.err" || rc=$?
+cat "$T/bad2-frr.err"
+[ "$rc" = 1 ] && grep -q "NOTIFICATION from 127.0.0.1:$FRR_PORT: code 3 (UPDATE Message Error) subcode 9" "$T/bad2-frr.err" \
+    || { show_logs; fail "frr: corrupted NLRI: exit $rc, no NOTIFICATION 3/9"; }
+grep -v "^type=3 rd=$rd etag=0 " "$T/expected.sorted" > "$T/expected.bad2"
+[ "$(wc -l < "$T/expected.bad2")" -eq 204 ] || fail "expected less the IMET route of $rd: not 204"
+"$NVOSIM" bgp-replay "$T/bad2.mrt" --peer "127.0.0.1:$GOBGP_PORT" --local 127.0.0.7 --wait 60 \
+    > "$T/bad2-gobgp.out" 2> "$T/bad2-gobgp.err" &
+rp=$!
+PIDS+=("$rp")
+for i in $(seq 1 200); do
+    kill -0 "$rp" 2>/dev/null || break
+    grep -q "and End-of-RIB" "$T/bad2-gobgp.out" && break
+    sleep 0.1
+done
+for i in $(seq 1 200); do
+    gobgp_rib > "$T/bad2-gobgp.json" 2>/dev/null \
+        && jq -r -f "$SRC/interop_gobgp.jq" "$T/bad2-gobgp.json" 2>/dev/null \
+           | LC_ALL=C sort > "$T/bad2-gobgp.txt" \
+        && cmp -s "$T/bad2-gobgp.txt" "$T/expected.bad2" && break
+    kill -0 "$rp" 2>/dev/null || break
+    sleep 0.1
+done
+kill -TERM "$rp" 2>/dev/null
+rc=0
+wait "$rp" || rc=$?
+diff -u "$T/expected.bad2" "$T/bad2-gobgp.txt" >&2 \
+    || fail "gobgp: corrupted NLRI: the RIB is not the expected one less the IMET route of $rd"
+[ "$rc" = 0 ] || { cat "$T/bad2-gobgp.err" >&2; fail "gobgp: corrupted NLRI: replay exit $rc"; }
+echo "interop-bgp: corrupted EVPN NLRI: FRR sent NOTIFICATION 3/9; GoBGP dropped the route (IMET $rd), 204 of 205 left, which the comparison catches"
 echo "interop-bgp: PASS"
 exit 0
