@@ -9,7 +9,10 @@
 # Loc-RIB as the simulation left it (expected.txt), with no NOTIFICATION.
 # Then a copy of the MRT with one byte of an UPDATE corrupted (its total
 # path attribute length + 1) must be refused by both daemons with a
-# NOTIFICATION 3/1 and make the replay exit 1.  The daemons are stopped by
+# NOTIFICATION 3/1 and make the replay exit 1; and one with an EVPN NLRI
+# length + 1 must get NOTIFICATION 3/9 from FRR and, from GoBGP (which
+# drops the route and keeps the session), a RIB short of exactly that
+# route.  The daemons are stopped by
 # their PIDs on every exit path.  Missing daemons FAIL the test.
 #
 # Usage: interop_bgp.sh INTEROP_GEN NVOSIM SRCDIR
