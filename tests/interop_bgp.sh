@@ -123,7 +123,8 @@ GOBGP_API=$PORT
 
 # Neighbors: 127.0.0.2 (FRR) and 127.0.0.3 (GoBGP) replay the good MRT,
 # 127.0.0.4 and 127.0.0.5 the one with a bad attribute length, 127.0.0.6
-# and 127.0.0.7 the one with a bad EVPN NLRI length.  Router ids 192.0.2.250/251
+# and 127.0.0.7 the one with a bad EVPN NLRI length; 127.0.0.8 (FRR)
+# the good one with a 3 s hold time.  Router ids 192.0.2.250/251
 # differ from every simulated id (10.0.0.x), so no route is a loop.
 mkdir -p "$T/frr" "$T/gobgp"
 cat > "$T/frr/bgpd.conf" <<EOF
@@ -138,10 +139,13 @@ router bgp 65000
  neighbor 127.0.0.4 passive
  neighbor 127.0.0.6 remote-as 65000
  neighbor 127.0.0.6 passive
+ neighbor 127.0.0.8 remote-as 65000
+ neighbor 127.0.0.8 passive
  address-family l2vpn evpn
   neighbor 127.0.0.2 activate
   neighbor 127.0.0.4 activate
   neighbor 127.0.0.6 activate
+  neighbor 127.0.0.8 activate
  exit-address-family
 EOF
 cat > "$T/gobgp/gobgpd.toml" <<EOF
@@ -345,5 +349,20 @@ diff -u "$T/expected.bad2" "$T/bad2-gobgp.txt" >&2 \
     || fail "gobgp: corrupted NLRI: the RIB is not the expected one less the IMET route of $rd"
 [ "$rc" = 0 ] || { cat "$T/bad2-gobgp.err" >&2; fail "gobgp: corrupted NLRI: replay exit $rc"; }
 echo "interop-bgp: corrupted EVPN NLRI: FRR sent NOTIFICATION 3/9; GoBGP dropped the route (IMET $rd), 204 of 205 left, which the comparison catches"
+# ---- 6. KEEPALIVEs both ways ---------------------------------------------------
+# Hold time 3 s offered (FRR's 180 s configured: 3 s negotiated, RFC 4271
+# 4.2): the session must survive a 5 s wait, longer than the hold time,
+# so FRR must have received our KEEPALIVEs (every 1 s) or it would have
+# sent NOTIFICATION 4/0 (exit 1); and FRR's own (every 1 s) arrive: at
+# least 3 in 5 s (about 5: leeway for a loaded machine).
+rc=0
+"$NVOSIM" bgp-replay "$T/rr-to-pe1.mrt" --peer "127.0.0.1:$FRR_PORT" --local 127.0.0.8 \
+    --hold 3 --wait 5 > "$T/ka.out" 2> "$T/ka.err" || rc=$?
+cat "$T/ka.out"
+[ "$rc" = 0 ] && [ ! -s "$T/ka.err" ] || { cat "$T/ka.err" >&2; fail "hold 3 s: exit $rc"; }
+grep -q "hold 3 s" "$T/ka.out" || fail "hold 3 s not negotiated"
+ka=$(sed -n 's/.* UPDATEs and \([0-9]*\) KEEPALIVEs, no NOTIFICATION.*/\1/p' "$T/ka.out")
+[ -n "$ka" ] && [ "$ka" -ge 3 ] || fail "hold 3 s: $ka KEEPALIVEs from FRR in 5 s, expected at least 3"
+echo "interop-bgp: hold 3 s: the session outlived the hold time, $ka KEEPALIVEs from FRR"
 echo "interop-bgp: PASS"
 exit 0
