@@ -12,8 +12,9 @@
 # NOTIFICATION 3/1 and make the replay exit 1; and one with an EVPN NLRI
 # length + 1 must get NOTIFICATION 3/9 from FRR and, from GoBGP (which
 # drops the route and keeps the session), a RIB short of exactly that
-# route.  The daemons are stopped by
-# their PIDs on every exit path.  Missing daemons FAIL the test.
+# route.  A replay with a 3 s hold time must outlive it (KEEPALIVEs both
+# ways).  The daemons are stopped by their PIDs on every exit path.
+# Missing daemons FAIL the test (scripts/setup installs them).
 #
 # Usage: interop_bgp.sh INTEROP_GEN NVOSIM SRCDIR
 # With NVO_INTEROP_KEEP=DIR its files (MRT, expected, the daemons' RIBs
@@ -60,11 +61,6 @@ show_logs() {
     for f in "$T"/frr/bgpd.log "$T"/gobgp/gobgpd.log "$T"/*.out "$T"/*.err; do
         [ -s "$f" ] && { echo "---- $f (last lines)"; tail -n 20 "$f"; }
     done >&2
-}
-check() {   # check WHAT COMMAND...: the command must succeed
-    local what=$1
-    shift
-    "$@" || { show_logs; fail "$what"; }
 }
 
 # ---- 1. The simulation ------------------------------------------------------
