@@ -10,5 +10,6 @@ int nvo_cmd_summarize_main(int argc, char **argv);
 int nvo_cmd_plot_main(int argc, char **argv);
 int nvo_cmd_tunnel_main(int argc, char **argv);
 int nvo_cmd_validate_main(int argc, char **argv);
+int nvo_cmd_bgp_replay_main(int argc, char **argv);
 
 #endif

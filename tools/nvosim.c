@@ -87,6 +87,8 @@ static const struct command commands[] = {
       "send tenant traffic between two hypervisor PEs over one tunnel" },
     { "validate", nvo_cmd_validate_main,
       "check scenario and topology files without running them" },
+    { "bgp-replay", nvo_cmd_bgp_replay_main,
+      "replay a simulated speaker's UPDATEs (MRT) to a real BGP daemon" },
     { "bench", cmd_bench, "run a benchmark (hold, fabric, scale, timers, parse, mac, overlay)" },
 };
 

@@ -32,9 +32,10 @@ nvo_mrt_writer_free(struct nvo_mrt_writer *w)
     }
 }
 
-int
-nvo_mrt_add(struct nvo_mrt_writer *w, nvo_time_t t,
-            const struct nvo_mrt_peer *peer, const uint8_t *msg, size_t len)
+static int
+mrt_add(struct nvo_mrt_writer *w, nvo_time_t t,
+        const struct nvo_mrt_peer *peer, const uint8_t *msg, size_t len,
+        uint16_t subtype)
 {
     if (t < 0 || len < 19 || len > 65535) {
         return EINVAL;
@@ -50,7 +51,7 @@ nvo_mrt_add(struct nvo_mrt_writer *w, nvo_time_t t,
     uint8_t *q = h;
     nvo_wr32(q, (uint32_t) s);                      /* RFC 6396 2 */
     nvo_wr16(q + 4, NVO_MRT_BGP4MP_ET);
-    nvo_wr16(q + 6, NVO_MRT_MESSAGE_AS4);
+    nvo_wr16(q + 6, subtype);
     nvo_wr32(q + 8, (uint32_t) body);
     nvo_wr32(q + 12, us);                           /* RFC 6396 3 */
     nvo_wr32(q + 16, peer->peer_as);                /* RFC 6396 4.4.3 */
@@ -63,6 +64,21 @@ nvo_mrt_add(struct nvo_mrt_writer *w, nvo_time_t t,
     g_byte_array_append(w->buf, msg, (guint) len);
     w->n++;
     return 0;
+}
+
+int
+nvo_mrt_add(struct nvo_mrt_writer *w, nvo_time_t t,
+            const struct nvo_mrt_peer *peer, const uint8_t *msg, size_t len)
+{
+    return mrt_add(w, t, peer, msg, len, NVO_MRT_MESSAGE_AS4);
+}
+
+int
+nvo_mrt_add_sent(struct nvo_mrt_writer *w, nvo_time_t t,
+                 const struct nvo_mrt_peer *peer, const uint8_t *msg,
+                 size_t len)
+{
+    return mrt_add(w, t, peer, msg, len, NVO_MRT_MESSAGE_AS4_LOCAL);
 }
 
 uint64_t

@@ -22,6 +22,8 @@
 
 #define NVO_MRT_BGP4MP_ET 17
 #define NVO_MRT_MESSAGE_AS4 4
+/* RFC 8050 4: a message the local side generated (sent), not received. */
+#define NVO_MRT_MESSAGE_AS4_LOCAL 7
 #define NVO_MRT_HDR_LEN 12
 
 /* One side of a BGP session as MRT names it. */
@@ -44,6 +46,14 @@ void nvo_mrt_writer_free(struct nvo_mrt_writer *);   /* accepts NULL */
  * message shorter than the BGP header or longer than 65535 bytes. */
 int nvo_mrt_add(struct nvo_mrt_writer *, nvo_time_t t,
                 const struct nvo_mrt_peer *, const uint8_t *msg, size_t len);
+
+/* The same for a message the local side of 'peer' SENT to the peer: a
+ * record of subtype BGP4MP_MESSAGE_AS4_LOCAL (7, RFC 8050 4), so a
+ * reader (io/mrt_read.h, nvosim bgp-replay) tells the two directions
+ * apart.  nvo_mrt_add() records are messages received from the peer. */
+int nvo_mrt_add_sent(struct nvo_mrt_writer *, nvo_time_t t,
+                     const struct nvo_mrt_peer *, const uint8_t *msg,
+                     size_t len);
 
 uint64_t nvo_mrt_count(const struct nvo_mrt_writer *);     /* records */
 /* The records so far (valid until the next nvo_mrt_add). */
