@@ -154,13 +154,16 @@ static void
 mrt__(void *ctx, const struct nvo_bgp_speaker *spk, uint32_t peer_node,
       bool sent, nvo_time_t now, const uint8_t *msg, size_t len)
 {
-    (void) sent;
     struct ctrl_bgp *b = ctx;
     uint32_t asn = nvo_bgp_speaker_cfg(spk)->asn;
     struct nvo_mrt_peer p = { .peer_as = asn, .local_as = asn };
     nvo_wr32(p.peer_ip, nvo_net_node(b->c->net, peer_node)->addr4);
     nvo_wr32(p.local_ip, b->node->addr4);
-    nvo_mrt_add(b->mrt, now, &p, msg, len);
+    if (sent) {
+        nvo_mrt_add_sent(b->mrt, now, &p, msg, len);
+    } else {
+        nvo_mrt_add(b->mrt, now, &p, msg, len);
+    }
 }
 
 static int
