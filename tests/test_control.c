@@ -380,6 +380,122 @@ START_TEST(evpn_move_convergence)
 }
 END_TEST
 
+/* Failures with two reflectors (spine1, spine2), hold time 3 s and
+ * keepalives every 1 s, on the small leaf-spine of overlay-evpn.xml (8
+ * PEs, 4 tenants each on 4 PEs, one VM per PE and tenant), no VM
+ * traffic, an event at 1 s:
+ *  - hv1-1 fails: its last message reached the reflectors when the
+ *    sessions came up (within the first 20 us; its next keepalive would
+ *    leave at about 1 s, after it failed), so both reflectors' hold
+ *    timers expire 3 s after it, they withdraw its 4 routes and the 3
+ *    other PEs of each of its 2 tenants remove its MAC and take it out of
+ *    the flood list: the last change 2 s + at most 20 us + the
+ *    withdrawal's few microseconds after the event; the 3 PEs that share
+ *    both its tenants keep 6 - 2 = 4 remote MACs and flood lists of 2,
+ *    the others their 6 and 3, and the reflectors each lose one session;
+ *  - spine1 (a reflector, and half the fabric) fails: every PE's session
+ *    to it times out 3 s after its last keepalive from spine1 (sent at
+ *    about 0 s + n x 1 s before 1 s: at most 1 s before the failure), the
+ *    routes heard from spine1 go, the same routes from spine2 remain:
+ *    every PE still has its 6 remote MACs and its flood lists of 3; the
+ *    last change 2 s to 3 s after the event;
+ *  - the link leaf1 - spine1 fails: the underlay reroutes (hv1-1 and
+ *    hv1-2 reach spine1 through spine2 and another leaf), no session is
+ *    lost, no route changes: the event causes no change at all. */
+START_TEST(evpn_failures)
+{
+    char *dir = nvo_test_tmpdir("control-fail");
+    char *scen = g_build_filename(dir, "fail.xml", NULL);
+    static const char *const ev[3] = {
+        "<node-down at=\"1s\" node=\"hv1-1\"/>",
+        "<node-down at=\"1s\" node=\"spine1\"/>",
+        "<link-down at=\"1s\" a=\"leaf1\" b=\"spine1\"/>",
+    };
+    for (int k = 0; k < 3; k++) {
+        char *text = g_strdup_printf(
+            "<?xml version=\"1.0\"?>\n<scenario name=\"evpn-fail\">\n"
+            "  <topology file=\"%s\"/>\n"
+            "  <run duration=\"6s\" seed=\"1\" run=\"1\"/>\n"
+            "  <underlay ip=\"ipv4\"/>\n"
+            "  <overlay encap=\"vxlan\" control=\"evpn\">\n"
+            "    <tenants count=\"4\" vms-per-tenant=\"4\" first-vni=\"5000\"\n"
+            "             placement=\"round-robin\"/>\n"
+            "    <bgp reflectors=\"spine1 spine2\" hold-time=\"3s\"\n"
+            "         keepalive=\"1s\"/>\n"
+            "  </overlay>\n"
+            "  <events>\n    %s\n  </events>\n"
+            "</scenario>\n",
+            nvo_test_src("topologies/leaf-spine-small.xml"), ev[k]);
+        ck_assert(g_file_set_contents(scen, text, -1, NULL));
+        g_free(text);
+        struct run r;
+        run_file(&r, scen, NULL, 0);
+        ck_assert_uint_eq(nvo_sim_ctrl_n_events(r.sim->ctrl), 2);
+        const char *kind;
+        uint32_t idx;
+        nvo_time_t at, last;
+        nvo_sim_ctrl_event(r.sim->ctrl, 1, &kind, &idx, &at, &last);
+        ck_assert_str_eq(kind, k == 2 ? "link-down" : "node-down");
+        ck_assert_int_eq(at, NVO_SEC);
+        if (k == 0) {
+            ck_assert_int_ge(last - at, 2 * NVO_SEC);
+            ck_assert_int_lt(last - at, 2 * NVO_SEC + 40 * NVO_US);
+        } else if (k == 1) {
+            ck_assert_int_ge(last - at, 2 * NVO_SEC);
+            ck_assert_int_le(last - at, 3 * NVO_SEC);
+        } else {
+            ck_assert_int_eq(last, -1);
+        }
+        struct nvo_sim_overlay *o = r.sim->overlay;
+        uint32_t hv11 = nvo_pe_node_index(o->pes[0]);
+        uint64_t lost = 0;
+        for (uint32_t i = 0; i < nvo_sim_ctrl_n_bgp(r.sim->ctrl); i++) {
+            bool rr;
+            const struct nvo_bgp_speaker *s =
+                nvo_sim_ctrl_bgp(r.sim->ctrl, i, &rr);
+            lost += nvo_bgp_speaker_counters(s)->sessions_lost;
+            if (rr || (k == 0 && i == 0)) {
+                continue;
+            }
+            /* Remote MACs left at this PE, and whether any is hv1-1's. */
+            struct nvo_pe_node *pe = o->pes[i];
+            uint32_t n_remote = 0, at_hv11 = 0;
+            for (uint32_t v = 0; v < o->n_vms; v++) {
+                uint64_t mac = 0;
+                for (int b = 0; b < 6; b++) {
+                    mac = mac << 8 | o->vms[v].mac[b];
+                }
+                const struct nvo_mac_entry *me = nvo_mac_table_lookup(
+                    nvo_pe_node_mac_table(pe), o->tenant_vni[o->vms[v].group],
+                    mac, nvo_engine_now(r.sim->engine));
+                if (me && (me->flags & NVO_MAC_REMOTE)) {
+                    n_remote++;
+                    at_hv11 += me->loc == hv11;
+                }
+            }
+            /* hv1-1 hosts tenants 0 and 2 (VMs 0 and 8): a PE sharing
+             * both (hv1-2, hv2-1, hv2-2: leaves 1-2) loses 2 MACs; hv1-1
+             * itself (when it is up) has none of its own as remote. */
+            bool shares = i > 0 && nvo_pe_node_base(pe)->name[2] <= '2';
+            ck_assert_uint_eq(n_remote, k == 0 && shares ? 4 : 6);
+            const struct nvo_evpn *e = nvo_sim_ctrl_evpn(r.sim->ctrl, i);
+            for (uint32_t t = 0; t < 2; t++) {
+                ck_assert_uint_eq(nvo_evpn_flood_size(e, t),
+                                  k == 0 && shares ? 2 : 3);
+            }
+            ck_assert_msg(at_hv11 == (k == 0 ? 0u : (shares ? 2u : 0u)), "k %d %s: %u of hv1-1", k, nvo_pe_node_base(pe)->name, at_hv11);
+        }
+        /* Sessions lost, counted at both ends (a failed node's speaker
+         * keeps its timers: its hold timers expire too): hv1-1's 2 at
+         * both ends; spine1's 9 (8 PEs, spine2) at both ends. */
+        ck_assert_uint_eq(lost, k == 0 ? 4 : k == 1 ? 18 : 0);
+        run_free(&r);
+    }
+    g_free(scen);
+    nvo_test_rmdir(dir);
+}
+END_TEST
+
 /* MRT dumps (bgp mrt="true"): one file per speaker, a record per message
  * it sent or received: at the reflector of overlay-evpn.xml 8 x (29 + 1
  * + 1) = 248 sent (BGP4MP_ET, subtype MESSAGE_AS4_LOCAL, 7) and 8 x (5 +
@@ -512,6 +628,7 @@ control_suite(void)
     tcase_add_test(tc, evpn_two_reflectors);
     tcase_add_test(tc, vpls_mesh);
     tcase_add_test(tc, evpn_move_convergence);
+    tcase_add_test(tc, evpn_failures);
     tcase_add_test(tc, mrt_files);
     tcase_add_test(tc, bad_input);
     suite_add_tcase(s, tc);

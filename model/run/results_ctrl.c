@@ -162,6 +162,8 @@ nvo_results_write_ctrl(xmlTextWriterPtr w, const struct nvo_sim *sim)
         attr_s__(w, "kind", kind);
         if (!strcmp(kind, "move")) {
             attr_u64__(w, "move", move + 1);
+        } else if (strcmp(kind, "start")) {
+            attr_u64__(w, "event", move + 1);
         }
         attr_time__(w, "at-us", (double) at);
         attr_time__(w, "last-change-us", last >= 0 ? (double) last : NAN);

@@ -20,7 +20,8 @@
 struct ctrl_event {
     nvo_time_t at;
     nvo_time_t last;            /* -1: no change yet */
-    int32_t move;               /* -1: the start */
+    int32_t move;               /* a <move>'s index, or -1 */
+    int32_t topo;               /* an <events> entry's index, or -1 */
 };
 
 /* One BGP speaker: a PE's (with its EVPN) or a reflector's. */
@@ -49,6 +50,7 @@ struct nvo_sim_ctrl {
     uint32_t n_ldp;
     struct ctrl_event *ev;      /* by time; ev[0] the start */
     uint32_t n_ev;
+    const struct nvo_topo_event_cfg *topo_events;
 };
 
 /* ---- Convergence --------------------------------------------------------- */
@@ -71,6 +73,8 @@ changed__(struct nvo_sim_ctrl *c)
     c->ev[lo].last = now;
 }
 
+/* By time; at one time the start, then the topology events (they run
+ * first: scheduled at build), then the moves, each in file order. */
 static int
 event_cmp__(const void *a_, const void *b_)
 {
@@ -78,21 +82,33 @@ event_cmp__(const void *a_, const void *b_)
     if (a->at != b->at) {
         return a->at < b->at ? -1 : 1;
     }
-    return a->move < b->move ? -1 : a->move > b->move;
+    int ka = a->topo >= 0 ? 1 : a->move >= 0 ? 2 : 0;
+    int kb = b->topo >= 0 ? 1 : b->move >= 0 ? 2 : 0;
+    if (ka != kb) {
+        return ka < kb ? -1 : 1;
+    }
+    int32_t ia = ka == 1 ? a->topo : a->move, ib = kb == 1 ? b->topo : b->move;
+    return ia < ib ? -1 : ia > ib;
 }
 
 static void
-events__(struct nvo_sim_ctrl *c)
+events__(struct nvo_sim_ctrl *c, const struct nvo_scenario_cfg *cfg)
 {
     const struct nvo_overlay_cfg *oc = c->cfg;
-    c->n_ev = (uint32_t) oc->n_moves + 1;
+    c->n_ev = (uint32_t) (oc->n_moves + cfg->n_events) + 1;
     c->ev = g_new(struct ctrl_event, c->n_ev);
-    c->ev[0] = (struct ctrl_event) { 0, -1, -1 };
+    c->ev[0] = (struct ctrl_event) { 0, -1, -1, -1 };
+    uint32_t k = 1;
     for (size_t i = 0; i < oc->n_moves; i++) {
-        c->ev[i + 1] = (struct ctrl_event) { oc->moves[i].at, -1,
-                                             (int32_t) i };
+        c->ev[k++] = (struct ctrl_event) { oc->moves[i].at, -1, (int32_t) i,
+                                           -1 };
+    }
+    for (size_t i = 0; i < cfg->n_events; i++) {
+        c->ev[k++] = (struct ctrl_event) { cfg->events[i].at, -1, -1,
+                                           (int32_t) i };
     }
     qsort(c->ev, c->n_ev, sizeof *c->ev, event_cmp__);
+    c->topo_events = cfg->events;
 }
 
 /* ---- EVPN over BGP --------------------------------------------------------- */
@@ -145,9 +161,17 @@ best__(void *ctx, uint16_t afi, uint8_t safi, const uint8_t *nlri,
     struct nvo_rd rd = nvo_rd_init(nlri, len);
     struct nvo_evpn_route r;
     struct nvo_bgp_error e;
-    if (!nvo_evpn_route_decode(&rd, nlri, &r, &e)) {
-        nvo_evpn_route_in(b->evpn, &r, best, originator);
+    if (nvo_evpn_route_decode(&rd, nlri, &r, &e)) {
+        return;
     }
+    if (!best && r.rd[0] == 0 && r.rd[1] == 1) {
+        /* A withdrawal names no originator (the speaker has no path left
+         * to take one from); the EVPN instance matches it by the one it
+         * announced, which every nvosim PE puts in its RDs: type 1, its
+         * router id : n (docs/evpn.md). */
+        originator = nvo_rd32(r.rd + 2);
+    }
+    nvo_evpn_route_in(b->evpn, &r, best, originator);
 }
 
 static void
@@ -437,7 +461,7 @@ nvo_sim_ctrl_create(const struct nvo_scenario_cfg *cfg,
     c->cfg = oc;
     c->o = o;
     c->net = o->net;
-    events__(c);
+    events__(c, cfg);
     char err[512] = "";
     int rc = oc->control == NVO_CONTROL_EVPN
              ? evpn_build__(c, err, sizeof err)
@@ -614,12 +638,17 @@ nvo_sim_ctrl_n_events(const struct nvo_sim_ctrl *c)
 
 void
 nvo_sim_ctrl_event(const struct nvo_sim_ctrl *c, uint32_t i,
-                   const char **kind, uint32_t *move, nvo_time_t *at,
+                   const char **kind, uint32_t *index, nvo_time_t *at,
                    nvo_time_t *last)
 {
     const struct ctrl_event *e = &c->ev[i];
-    *kind = e->move < 0 ? "start" : "move";
-    *move = e->move < 0 ? 0 : (uint32_t) e->move;
+    if (e->topo >= 0) {
+        *kind = nvo_topo_event_kind_name(c->topo_events[e->topo].kind);
+        *index = (uint32_t) e->topo;
+    } else {
+        *kind = e->move < 0 ? "start" : "move";
+        *index = e->move < 0 ? 0 : (uint32_t) e->move;
+    }
     *at = e->at;
     *last = e->last;
 }

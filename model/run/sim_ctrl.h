@@ -81,13 +81,14 @@ const struct nvo_vpls *nvo_sim_ctrl_vpls(const struct nvo_sim_ctrl *,
 const struct nvo_ldp_speaker *nvo_sim_ctrl_ldp(const struct nvo_sim_ctrl *,
                                                uint32_t i);
 
-/* Control events: the run's start (kind "start") and each VM move
- * ("move", its <move> index in *move), at *at; the last control-plane
- * change they caused at *last (-1: none: before the next event, nothing
- * changed). */
+/* Control events in time order: the run's start (kind "start"), each VM
+ * move ("move", *index its <move>'s), each topology event ("link-down",
+ * "link-up", "node-down", "node-up", *index its place in <events>), at
+ * *at; the last control-plane change they caused at *last (-1: none:
+ * before the next event, nothing changed). */
 uint32_t nvo_sim_ctrl_n_events(const struct nvo_sim_ctrl *);
 void nvo_sim_ctrl_event(const struct nvo_sim_ctrl *, uint32_t i,
-                        const char **kind, uint32_t *move, nvo_time_t *at,
+                        const char **kind, uint32_t *index, nvo_time_t *at,
                         nvo_time_t *last);
 
 #endif /* NVO_RUN_SIM_CTRL_H */
