@@ -411,6 +411,9 @@ vm_send(struct bench *b, int from, uint32_t v, const uint8_t dst[6])
                                          p), 0);
 }
 
+static uint32_t updates(const struct bench *b, int from, int to, size_t *len,
+                        uint32_t max);
+
 /* ---- The mesh: NLRI, pseudowires, labels ----------------------------------- */
 
 /* With the default block size 8 and n <= 8, PE i has VE ID i + 1 and one
@@ -600,12 +603,13 @@ END_TEST
  * 3002 + 1 - 1 = 3002; PE 3 (VE 4) toward PE 2 from its first: 3000 +
  * 4 - 3 = 3001; PE 2 (VE 3) toward PE 0 from PE 0's second: 1002 + 0;
  * PE 1 (VE 2) toward PE 0 from its first: 1000 + 1 = 1001. */
-START_TEST(blocks_beyond_size)
+static void
+check_blocks(bool bgp)
 {
     static struct bench b;
     bench_block_size = 2;
-    bench_build(&b, 4, 1, false);
-    run_until(&b, 10 * NVO_MS);
+    bench_build(&b, 4, 1, bgp);
+    run_until(&b, bgp ? NVO_SEC : 10 * NVO_MS);
     static const uint32_t first_off[4] = { 1, 1, 3, 3 };
     uint64_t adv = 0;
     for (uint32_t i = 0; i < 4; i++) {
@@ -650,7 +654,31 @@ START_TEST(blocks_beyond_size)
     ck_assert_uint_eq(nvo_vpls_bgp_tx_label(b.vb[3], 0, b.node[2]), 3001);
     ck_assert_uint_eq(nvo_vpls_bgp_tx_label(b.vb[2], 0, b.node[0]), 1002);
     ck_assert_uint_eq(nvo_vpls_bgp_tx_label(b.vb[1], 0, b.node[0]), 1001);
+    if (bgp) {
+        /* The second block shares the first's attributes but is made
+         * later (when the other VE IDs arrive): 2 UPDATEs of 87 bytes
+         * from each PE, 6 reflected of 101 to each. */
+        for (int i = 0; i < 4; i++) {
+            size_t len[8];
+            ck_assert_uint_eq(updates(&b, i, -1, len, 8), 2);
+            ck_assert_uint_eq(len[0], 87);
+            ck_assert_uint_eq(len[1], 87);
+            ck_assert_uint_eq(updates(&b, -1, i, len, 8), 6);
+            ck_assert_uint_eq(b.routes_in[i], 6);
+        }
+    }
     bench_free(&b);
+}
+
+START_TEST(blocks_beyond_size)
+{
+    check_blocks(false);
+}
+END_TEST
+
+START_TEST(blocks_beyond_size_bgp)
+{
+    check_blocks(true);
 }
 END_TEST
 
@@ -954,6 +982,38 @@ START_TEST(over_bgp_rr)
 }
 END_TEST
 
+/* Two runs of the reflector bench give the same BGP messages (type and
+ * size, sender and receiver, in order) and the same labels. */
+START_TEST(determinism)
+{
+    static struct bench b;
+    uint64_t fp[2];
+    for (int k = 0; k < 2; k++) {
+        bench_build(&b, 4, 2, true);
+        run_until(&b, NVO_SEC);
+        uint64_t h = 0xcbf29ce484222325ull;
+        for (guint i = 0; i < b.msgs->len; i++) {
+            const struct msgrec *r = &g_array_index(b.msgs, struct msgrec, i);
+            uint64_t x[4] = { (uint64_t) r->from, (uint64_t) r->to, r->type,
+                              r->len };
+            for (int q = 0; q < 4; q++) {
+                h = (h ^ x[q]) * 0x100000001b3ull;
+            }
+        }
+        for (uint32_t i = 0; i < 4; i++) {
+            for (uint32_t j = 0; j < 4; j++) {
+                h = (h ^ nvo_vpls_bgp_tx_label(b.vb[i], 1, b.node[j]))
+                    * 0x100000001b3ull;
+            }
+        }
+        ck_assert_uint_gt(b.msgs->len, 40);
+        fp[k] = h;
+        bench_free(&b);
+    }
+    ck_assert_uint_eq(fp[0], fp[1]);
+}
+END_TEST
+
 /* Bad configurations: no bus, a PE not in per-PE label mode. */
 START_TEST(create_errors)
 {
@@ -988,6 +1048,8 @@ vpls_bgp_suite(void)
     suite_add_tcase(s, tc);
     TCase *tb = tcase_create("bgp");
     tcase_add_test(tb, over_bgp_rr);
+    tcase_add_test(tb, blocks_beyond_size_bgp);
+    tcase_add_test(tb, determinism);
     tcase_set_timeout(tb, 120);
     suite_add_tcase(s, tb);
     return s;
