@@ -725,8 +725,9 @@ START_TEST(refusals)
 }
 END_TEST
 
-/* n = 4, V = 1.  PE 3 removes its VSI: one withdrawal; 1 ms later PEs
- * 0..2 have 2 pseudowires up (their flood lists 2), labels toward PE 3 0
+/* n = 4, V = 1.  PE 3's broadcast makes PEs 0..2 learn its MAC.  PE 3
+ * removes its VSI: one withdrawal; 1 ms later PEs 0..2 have flushed that
+ * MAC (1 each) and have 2 pseudowires up (their flood lists 2), labels toward PE 3 0
  * and its receive label gone; PE 3 none.  A broadcast from PE 0 makes 2
  * copies.  Restored: the same block again, 3 up everywhere, 3 copies. */
 START_TEST(withdraw_bus)
@@ -734,6 +735,9 @@ START_TEST(withdraw_bus)
     static struct bench b;
     bench_build(&b, 4, 1, false);
     run_until(&b, 10 * NVO_MS);
+    vm_send(&b, 3, 0, bcast);   /* PEs 0..2 learn PE 3's MAC */
+    run_until(&b, 15 * NVO_MS);
+    ck_assert_uint_eq(b.n_enc, 3);
     ck_assert_int_eq(nvo_vpls_bgp_remove_vsi(b.vb[3], 0), 0);
     ck_assert_int_eq(nvo_vpls_bgp_remove_vsi(b.vb[3], 0), EALREADY);
     run_until(&b, 20 * NVO_MS);
@@ -750,6 +754,13 @@ START_TEST(withdraw_bus)
         ck_assert_uint_eq(nvo_vpls_bgp_tx_label(b.vb[i], 0, b.node[3]), 0);
         ck_assert_uint_eq(nvo_vpls_bgp_rx_label(b.vb[i], 0, b.node[3]), 0);
         ck_assert_uint_eq(nvo_vpls_bgp_n_remotes(b.vb[i], 0), 2);
+        ck_assert_uint_eq(c->macs_flushed, 1);
+        uint8_t mac3[6];
+        vm_mac(3, 0, mac3);
+        ck_assert_ptr_null(nvo_mac_table_lookup(nvo_pe_node_mac_table(b.pe[i]),
+                                                VNI0,
+                                                nvo_mac_from_bytes(mac3),
+                                                nvo_engine_now(b.e)));
     }
     uint32_t first = b.n_enc;
     vm_send(&b, 0, 0, bcast);

@@ -217,8 +217,9 @@ flush_macs(struct nvo_vpls_bgp *v, const struct vsi *s, uint32_t at)
     struct nvo_mac_entry *e = nvo_mac_table_sorted(t, &n);
     for (uint64_t i = 0; i < n; i++) {
         if (e[i].vni == s->vni && (e[i].flags & NVO_MAC_REMOTE)
-            && !(e[i].flags & NVO_MAC_STATIC) && e[i].loc == at) {
-            (void) nvo_mac_table_remove(t, s->vni, e[i].mac);
+            && !(e[i].flags & NVO_MAC_STATIC) && e[i].loc == at
+            && nvo_mac_table_remove(t, s->vni, e[i].mac)) {
+            v->c.macs_flushed++;
         }
     }
     g_free(e);

@@ -87,6 +87,8 @@ struct nvo_vpls_bgp_counters {
     uint64_t refused;           /* imported but refused (see above) */
     uint64_t pws_up;            /* directions up now (labels pushed) */
     uint64_t pw_up_events, pw_down_events;
+    uint64_t macs_flushed;      /* remote MACs learned from a PE whose
+                                 * pseudowire went down */
     uint64_t label_blocks;      /* blocks this PE allocated */
     uint64_t labels_allocated;  /* their labels (blocks x size) */
     uint64_t labels_exhausted;  /* blocks not allocated: over 20 bits */
