@@ -1040,6 +1040,7 @@ START_TEST(create_errors)
     ck_assert_int_eq(nvo_vpls_bgp_start(b.vb[0]), EALREADY);
     ck_assert_int_eq(nvo_vpls_bgp_set_ve_id(b.vb[0], 0, 5), EBUSY);
     ck_assert_int_eq(nvo_vpls_bgp_set_ve_id(b.vb[0], 7, 5), EINVAL);
+    run_until(&b, 10 * NVO_MS);     /* the bus messages in flight */
     bench_free(&b);
 }
 END_TEST
