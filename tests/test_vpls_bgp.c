@@ -16,6 +16,7 @@
 
 #include <glib.h>
 
+#include "core/mem.h"
 #include "ctrl/bgp_speaker.h"
 #include "ctrl/tcp.h"
 #include "ctrl/vpls_bgp.h"
@@ -414,6 +415,14 @@ vm_send(struct bench *b, int from, uint32_t v, const uint8_t dst[6])
 static uint32_t updates(const struct bench *b, int from, int to, size_t *len,
                         uint32_t max);
 
+/* The objects and bytes of memory type 'name' in PE i's account. */
+static struct nvo_mem_count
+mem_of(const struct bench *b, uint32_t i, const char *name)
+{
+    return nvo_mem_acct_get(&nvo_pe_node_base(b->pe[i])->mem,
+                            nvo_mem_type_register(name));
+}
+
 /* ---- The mesh: NLRI, pseudowires, labels ----------------------------------- */
 
 /* With the default block size 8 and n <= 8, PE i has VE ID i + 1 and one
@@ -448,6 +457,17 @@ check_mesh(struct bench *b, uint64_t rcvd_each)
         ck_assert_uint_eq(c->pws_up, (n - 1) * V);
         ck_assert_uint_eq(c->label_blocks, V);
         ck_assert_uint_eq(c->labels_allocated, 8 * V);
+        /* Memory: one array of received NLRI per remote PE and VSI, each
+         * of one NLRI; one array of own blocks and one of remotes per
+         * VSI; the struct; the VSIs' array. */
+        struct nvo_mem_count m = mem_of(b, i, "vpls-bgp-nlri");
+        ck_assert_uint_eq(m.objects, (n - 1) * V);
+        ck_assert_uint_eq(m.bytes,
+                          (n - 1) * V * sizeof(struct nvo_vpls_nlri));
+        ck_assert_uint_eq(mem_of(b, i, "vpls-bgp-block").objects, V);
+        ck_assert_uint_eq(mem_of(b, i, "vpls-bgp-remote").objects, V);
+        ck_assert_uint_eq(mem_of(b, i, "vpls-bgp-vsi").objects, 1);
+        ck_assert_uint_eq(mem_of(b, i, "vpls-bgp").objects, 1);
         for (uint32_t v = 0; v < V; v++) {
             uint32_t t = b->tenant[i][v];
             ck_assert_uint_eq(nvo_vpls_bgp_ve_id(b->vb[i], t), i + 1);
@@ -631,6 +651,10 @@ check_blocks(bool bgp)
         ck_assert_uint_eq(k1.label_base, 1000 * (i + 1) + 2);
         ck_assert_uint_eq(k0.ve_id, i + 1);
         ck_assert_uint_eq(k1.ve_id, i + 1);
+        /* 3 remote PEs with 2 NLRI each. */
+        ck_assert_uint_eq(mem_of(&b, i, "vpls-bgp-nlri").objects, 3);
+        ck_assert_uint_eq(mem_of(&b, i, "vpls-bgp-nlri").bytes,
+                          6 * sizeof(struct nvo_vpls_nlri));
     }
     ck_assert_uint_eq(adv, 8);
     /* Every direction: base of j's block covering VE i+1, + i+1 - its
@@ -755,6 +779,7 @@ START_TEST(withdraw_bus)
         ck_assert_uint_eq(nvo_vpls_bgp_rx_label(b.vb[i], 0, b.node[3]), 0);
         ck_assert_uint_eq(nvo_vpls_bgp_n_remotes(b.vb[i], 0), 2);
         ck_assert_uint_eq(c->macs_flushed, 1);
+        ck_assert_uint_eq(mem_of(&b, i, "vpls-bgp-nlri").objects, 2);
         uint8_t mac3[6];
         vm_mac(3, 0, mac3);
         ck_assert_ptr_null(nvo_mac_table_lookup(nvo_pe_node_mac_table(b.pe[i]),

@@ -9,6 +9,7 @@
 
 #include <glib.h>
 
+#include "core/mem.h"
 #include "fabric/net.h"
 #include "overlay/mac_table.h"
 #include "wire/wire.h"
@@ -42,8 +43,12 @@ struct vsi {
     uint32_t n_r;
 };
 
+/* Memory types (core/mem.h), counted in the PE node's account. */
+static nvo_mem_type mt_vb, mt_vsi, mt_remote, mt_nlri, mt_block;
+
 struct nvo_vpls_bgp {
     struct nvo_pe_node *pe;
+    struct nvo_mem_acct *acct;  /* the PE node's */
     struct nvo_net *net;
     struct nvo_vpls_bgp_cfg cfg;
     const struct nvo_vpls_bgp_bus_ops *bus;
@@ -95,7 +100,7 @@ remote_of(const struct vsi *s, uint32_t node)
 }
 
 static struct remote *
-remote_get(struct vsi *s, uint32_t node)
+remote_get(struct nvo_vpls_bgp *v, struct vsi *s, uint32_t node)
 {
     struct remote *r = remote_of(s, node);
     if (r) {
@@ -105,7 +110,8 @@ remote_get(struct vsi *s, uint32_t node)
     while (i < s->n_r && s->r[i].node < node) {
         i++;
     }
-    s->r = g_renew(struct remote, s->r, s->n_r + 1);
+    s->r = nvo_mem_renew(v->acct, mt_remote, struct remote, s->r, s->n_r,
+                         s->n_r + 1);
     memmove(s->r + i + 1, s->r + i, (s->n_r - i) * sizeof *s->r);
     s->n_r++;
     memset(&s->r[i], 0, sizeof s->r[i]);
@@ -193,7 +199,8 @@ own_label(struct nvo_vpls_bgp *v, struct vsi *s, uint16_t ve)
         v->c.labels_exhausted++;
         return 0;
     }
-    s->blocks = g_renew(struct block, s->blocks, s->n_blocks + 1);
+    s->blocks = nvo_mem_renew(v->acct, mt_block, struct block, s->blocks,
+                              s->n_blocks, s->n_blocks + 1);
     struct block *b = &s->blocks[s->n_blocks++];
     b->offset = (uint16_t) offset;
     b->base = v->next_label;
@@ -343,7 +350,7 @@ nlri_in(struct nvo_vpls_bgp *v, const struct nvo_vpls_nlri *n,
         v->c.refused++;
         return;
     }
-    struct remote *r = remote_get(s, node);
+    struct remote *r = remote_get(v, s, node);
     r->ve = n->ve_id;
     for (uint32_t i = 0; i < r->n_blocks; i++) {
         if (nlri_eq(&r->blocks[i], n)) {
@@ -351,7 +358,8 @@ nlri_in(struct nvo_vpls_bgp *v, const struct nvo_vpls_nlri *n,
             return;
         }
     }
-    r->blocks = g_renew(struct nvo_vpls_nlri, r->blocks, r->n_blocks + 1);
+    r->blocks = nvo_mem_renew(v->acct, mt_nlri, struct nvo_vpls_nlri,
+                              r->blocks, r->n_blocks, r->n_blocks + 1);
     r->blocks[r->n_blocks++] = *n;
     pw_eval(v, s, r);
 }
@@ -370,6 +378,9 @@ nlri_gone(struct nvo_vpls_bgp *v, const struct nvo_vpls_nlri *n)
                 }
                 memmove(r->blocks + k, r->blocks + k + 1,
                         (r->n_blocks - k - 1) * sizeof *r->blocks);
+                r->blocks = nvo_mem_renew(v->acct, mt_nlri,
+                                          struct nvo_vpls_nlri, r->blocks,
+                                          r->n_blocks, r->n_blocks - 1);
                 r->n_blocks--;
                 pw_eval(v, s, r);
                 return;
@@ -436,8 +447,16 @@ nvo_vpls_bgp_create(struct nvo_pe_node *pe, const struct nvo_vpls_bgp_cfg *cfg,
         errno = EINVAL;
         return NULL;
     }
-    struct nvo_vpls_bgp *v = g_new0(struct nvo_vpls_bgp, 1);
+    if (!mt_vb) {
+        mt_vb = nvo_mem_type_register("vpls-bgp");
+        mt_vsi = nvo_mem_type_register("vpls-bgp-vsi");
+        mt_remote = nvo_mem_type_register("vpls-bgp-remote");
+        mt_nlri = nvo_mem_type_register("vpls-bgp-nlri");
+        mt_block = nvo_mem_type_register("vpls-bgp-block");
+    }
+    struct nvo_vpls_bgp *v = nvo_mem_alloc0(&node->mem, mt_vb, sizeof *v);
     v->pe = pe;
+    v->acct = &node->mem;
     v->net = node->net;
     v->cfg = c;
     v->bus = bus;
@@ -445,7 +464,7 @@ nvo_vpls_bgp_create(struct nvo_pe_node *pe, const struct nvo_vpls_bgp_cfg *cfg,
     v->router_id = node->addr4;
     v->next_label = c.label_base;
     v->n_vsis = nvo_pe_node_n_tenants(pe);
-    v->vsis = g_new0(struct vsi, v->n_vsis ? v->n_vsis : 1);
+    v->vsis = nvo_mem_new0(v->acct, mt_vsi, struct vsi, v->n_vsis);
     for (uint32_t t = 0; t < v->n_vsis; t++) {
         v->vsis[t].tenant = t;
         v->vsis[t].vni = nvo_pe_node_vni(pe, t);
@@ -463,13 +482,15 @@ nvo_vpls_bgp_destroy(struct nvo_vpls_bgp *v)
     for (uint32_t t = 0; t < v->n_vsis; t++) {
         struct vsi *s = &v->vsis[t];
         for (uint32_t i = 0; i < s->n_r; i++) {
-            g_free(s->r[i].blocks);
+            nvo_mem_delete(v->acct, mt_nlri, struct nvo_vpls_nlri,
+                           s->r[i].blocks, s->r[i].n_blocks);
         }
-        g_free(s->r);
-        g_free(s->blocks);
+        nvo_mem_delete(v->acct, mt_remote, struct remote, s->r, s->n_r);
+        nvo_mem_delete(v->acct, mt_block, struct block, s->blocks,
+                       s->n_blocks);
     }
-    g_free(v->vsis);
-    g_free(v);
+    nvo_mem_delete(v->acct, mt_vsi, struct vsi, v->vsis, v->n_vsis);
+    nvo_mem_free(v->acct, mt_vb, v, sizeof *v);
 }
 
 int

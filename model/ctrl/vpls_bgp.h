@@ -34,7 +34,12 @@
  * Refused (counted, nothing installed): a VE ID equal to this VSI's or
  * another PE's in the same VSI, a VE ID 0 or block size 0, a Layer2 Info
  * with another encapsulation, another MTU or another C flag, a next hop
- * that is no PE.  See docs/vpls-bgp.md. */
+ * that is no PE.  Its state is counted in the PE node's memory account
+ * (core/mem.h) as types "vpls-bgp" (the struct), "vpls-bgp-vsi" (the
+ * VSIs' array), "vpls-bgp-remote" (per VSI, the array of PEs heard
+ * from), "vpls-bgp-nlri" (per remote PE, its received NLRI: one struct
+ * nvo_vpls_nlri each) and "vpls-bgp-block" (per VSI, its own blocks).
+ * See docs/vpls-bgp.md. */
 #ifndef NVO_CTRL_VPLS_BGP_H
 #define NVO_CTRL_VPLS_BGP_H
 
