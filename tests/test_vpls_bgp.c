@@ -880,9 +880,11 @@ static char tlines[256][4096];
  * 1 + 19 = 48 bytes, reflected as 48 bytes (a withdrawal carries no
  * other attribute) to the 3 others, whose pseudowire toward PE 3 in VSI
  * 0 goes down (5 up each); PE 3 keeps VSI 1's 3.
- * tshark on the reflector's link up to then: 8 UPDATEs in, 24 out, each
- * NLRI's bgp.vplsbgp.ce_id (VE ID), labelblock.offset 1, .size 8 and
- * .base 1000 (i + 1) + 8 v, as "1000 (bottom)"; no malformed packet. */
+ * tshark on the reflector's link: 8 UPDATEs in, 24 out, each NLRI's
+ * bgp.vplsbgp.ce_id (VE ID), labelblock.offset 1, .size 8 and .base
+ * 1000 (i + 1) + 8 v, as "1000 (bottom)"; the withdrawal in MP_UNREACH
+ * (SAFI 65), 48 bytes, once in and 3 times out, VE ID 4, base 4000; 8
+ * End-of-RIB markers for 25/65 of 29 bytes; no malformed packet. */
 START_TEST(over_bgp_rr)
 {
     static struct bench b;
@@ -896,8 +898,6 @@ START_TEST(over_bgp_rr)
     struct nvo_port *rr_port = &nvo_net_node(b.net, (uint32_t) b.rr)->ports[0];
     nvo_pcap_out_attach(po, rr_port);
     run_until(&b, NVO_SEC);
-    nvo_pcap_out_detach(po, rr_port);
-    ck_assert_int_eq(nvo_pcap_out_close(po, err, sizeof err), 0);
     for (uint32_t i = 0; i < 4; i++) {
         ck_assert_uint_eq(nvo_bgp_speaker_n_established(b.spk[i]), 1);
         ck_assert_uint_eq(b.routes_in[i], 6);
@@ -948,10 +948,14 @@ START_TEST(over_bgp_rr)
     vm_send(&b, 0, 0, bcast);
     run_until(&b, 2 * NVO_SEC + 10 * NVO_MS);
     ck_assert_uint_eq(check_copies(&b, first, 0, 0), 2);
+    nvo_pcap_out_detach(po, rr_port);
+    ck_assert_int_eq(nvo_pcap_out_close(po, err, sizeof err), 0);
 
     ck_assert_msg(have_tshark(), "tshark is required (apt-get install "
                   "tshark)");
-    size_t n = run_tshark(path, "-Y bgp.vplsbgp.ce_id -T fields "
+    size_t n = run_tshark(path, "-Y 'bgp.vplsbgp.ce_id && "
+                          "!bgp.update.path_attribute.mp_unreach_nlri' "
+                          "-T fields "
                           "-E occurrence=a -E aggregator=, "
                           "-e bgp.vplsbgp.ce_id "
                           "-e bgp.vplsbgp.labelblock.offset "
@@ -1006,6 +1010,26 @@ START_TEST(over_bgp_rr)
     for (int i = 0; i < 4; i++) {
         ck_assert_uint_eq(seen[i][0], 4);
         ck_assert_uint_eq(seen[i][1], 4);
+    }
+    /* PE 3's withdrawal of VSI 0's NLRI, in once and out 3 times. */
+    n = run_tshark(path, "-Y 'bgp.update.path_attribute.mp_unreach_nlri.safi "
+                   "== 65 && bgp.vplsbgp.ce_id' -T fields -e bgp.vplsbgp.ce_id "
+                   "-e bgp.vplsbgp.labelblock.offset "
+                   "-e bgp.vplsbgp.labelblock.size "
+                   "-e bgp.vplsbgp.labelblock.base -e bgp.length",
+                   tlines, 256);
+    ck_assert_uint_eq(n, 4);
+    for (size_t l = 0; l < n; l++) {
+        ck_assert_str_eq(tlines[l], "4\t1\t8\t4000 (bottom)\t48");
+    }
+    /* End-of-RIB for 25/65: an empty MP_UNREACH, 29 bytes, both ways on
+     * each of the 4 sessions. */
+    n = run_tshark(path, "-Y 'bgp.update.path_attribute.mp_unreach_nlri.safi "
+                   "== 65 && !bgp.vplsbgp.ce_id' -T fields -e bgp.length",
+                   tlines, 256);
+    ck_assert_uint_eq(n, 8);
+    for (size_t l = 0; l < n; l++) {
+        ck_assert_str_eq(tlines[l], "29");
     }
     n = run_tshark(path, "-Y '_ws.malformed || _ws.expert.severity >= "
                    "error' -T fields -e frame.number", tlines, 256);
