@@ -250,6 +250,7 @@ static uint16_t bench_block_size;       /* 0: the default 8 */
 static int bench_ve_pe = -1;            /* PE given VE ID bench_ve */
 static uint16_t bench_ve;
 static int bench_mtu_pe = -1;           /* PE with MTU 9000 */
+static int bench_late_pe = -1;          /* PE not started by bench_build */
 
 /* n PEs on one leaf (1 Gb/s links, 10 us), V tenants (VNI 100 + v, one
  * VM each) on each, PE i's label space from 1000 (i + 1).  With bgp, a
@@ -362,7 +363,9 @@ bench_build(struct bench *b, uint32_t n, uint32_t V, bool bgp)
         }
     }
     for (uint32_t i = 0; i < n; i++) {
-        ck_assert_int_eq(nvo_vpls_bgp_start(b->vb[i]), 0);
+        if ((int) i != bench_late_pe) {
+            ck_assert_int_eq(nvo_vpls_bgp_start(b->vb[i]), 0);
+        }
     }
 }
 
@@ -382,6 +385,7 @@ bench_free(struct bench *b)
     bench_block_size = 0;
     bench_ve_pe = -1;
     bench_mtu_pe = -1;
+    bench_late_pe = -1;
 }
 
 static void
@@ -1074,6 +1078,39 @@ START_TEST(determinism)
 }
 END_TEST
 
+/* n = 4, V = 1, PE 3 started at 5 ms.  Its peers' 3 NLRI arrive at
+ * 1 ms and are kept (nothing installed: pws_up 0, no NLRI advertised);
+ * at its start it advertises its block and pushes toward the 3 at once
+ * (their blocks cover VE 4: 1003, 2003, 3003); the others push toward it
+ * from 6 ms (4000, 4001, 4002). */
+START_TEST(routes_before_start)
+{
+    static struct bench b;
+    bench_late_pe = 3;
+    bench_build(&b, 4, 1, false);
+    run_until(&b, 5 * NVO_MS);
+    const struct nvo_vpls_bgp_counters *c3 = nvo_vpls_bgp_counters(b.vb[3]);
+    ck_assert_uint_eq(c3->nlri_received, 3);
+    ck_assert_uint_eq(c3->nlri_advertised, 0);
+    ck_assert_uint_eq(c3->pws_up, 0);
+    ck_assert_uint_eq(nvo_vpls_bgp_counters(b.vb[0])->pws_up, 2);
+    ck_assert_int_eq(nvo_vpls_bgp_start(b.vb[3]), 0);
+    ck_assert_uint_eq(c3->nlri_advertised, 1);
+    ck_assert_uint_eq(c3->pws_up, 3);
+    for (uint32_t j = 0; j < 3; j++) {
+        ck_assert_uint_eq(nvo_vpls_bgp_tx_label(b.vb[3], 0, b.node[j]),
+                          1000 * (j + 1) + 3);
+    }
+    run_until(&b, 6 * NVO_MS);
+    for (uint32_t j = 0; j < 3; j++) {
+        ck_assert_uint_eq(nvo_vpls_bgp_counters(b.vb[j])->pws_up, 3);
+        ck_assert_uint_eq(nvo_vpls_bgp_tx_label(b.vb[j], 0, b.node[3]),
+                          4000 + j);
+    }
+    bench_free(&b);
+}
+END_TEST
+
 /* Bad configurations: no bus, a PE not in per-PE label mode. */
 START_TEST(create_errors)
 {
@@ -1105,6 +1142,7 @@ vpls_bgp_suite(void)
     tcase_add_test(tc, blocks_beyond_size);
     tcase_add_test(tc, refusals);
     tcase_add_test(tc, withdraw_bus);
+    tcase_add_test(tc, routes_before_start);
     tcase_add_test(tc, create_errors);
     suite_add_tcase(s, tc);
     TCase *tb = tcase_create("bgp");
