@@ -19,6 +19,7 @@
 #include "ctrl/evpn.h"
 #include "ctrl/ldp_speaker.h"
 #include "ctrl/vpls.h"
+#include "ctrl/vpls_bgp.h"
 #include "io/config.h"
 #include "io/mrt_read.h"
 #include "overlay/pe_node.h"
@@ -285,6 +286,47 @@ START_TEST(vpls_mesh)
     cell_is(&r, "pseudowires", "24");
     cell_is(&r, "bgp_sessions", "");
     cell_is(&r, "arp_suppressed", "");
+    run_free(&r);
+}
+END_TEST
+
+/* The same 8 PEs and VSIs with BGP signalling (RFC 4761) through the
+ * reflector: a NLRI per PE and VSI, 8 x 2 = 16 (against LDP's 48 Label
+ * Mappings above), every PE hears all 16 (no RT-constrain; it imports the
+ * 6 of its 2 VSIs' other members); the same 24 pseudowires (6 per VSI),
+ * over 8 sessions instead of 12.  UPDATEs: a PE sends its 2 NLRI (one
+ * route target each: 2 UPDATEs) and an End-of-RIB for each of its two
+ * families (L2VPN EVPN and VPLS): 4; the reflector sends each PE the 14
+ * others + 2 End-of-RIBs: 16; 8 x 4 + 8 x 16 = 160.  Data plane as with
+ * LDP: the VMs' 16 ARP broadcasts, 3 copies each. */
+START_TEST(vpls_bgp_mesh)
+{
+    struct run r;
+    const char *const sets[] = { "overlay.control=vpls-bgp" };
+    run_scen(&r, "scenarios/overlay-vpls.xml", sets, 1);
+    ck_assert_int_eq(r.t.control, NVO_CONTROL_VPLS_BGP);
+    ck_assert_uint_eq(r.t.bgp_sessions, 8);
+    ck_assert_uint_eq(r.t.vpls_nlri, 16);
+    ck_assert_uint_eq(r.t.pseudowires, 24);
+    ck_assert_uint_eq(r.t.rib_max, 16);
+    ck_assert_uint_eq(r.t.rr_rib_max, 16);
+    ck_assert_uint_eq(r.t.bgp_updates, 160);
+    for (uint32_t i = 0; i < nvo_sim_ctrl_n_bgp(r.sim->ctrl); i++) {
+        const struct nvo_vpls_bgp *vb = nvo_sim_ctrl_vpls_bgp(r.sim->ctrl, i);
+        if (vb) {
+            ck_assert_uint_eq(nvo_vpls_bgp_counters(vb)->pws_up, 6);
+            ck_assert_uint_eq(nvo_vpls_bgp_counters(vb)->nlri_advertised, 2);
+        }
+    }
+    struct nvo_sim_overlay_totals ot;
+    nvo_sim_overlay_totals(r.sim->overlay, &ot);
+    ck_assert_uint_eq(ot.c.bum[NVO_BUM_BROADCAST], 16);
+    ck_assert_uint_eq(ot.c.bum_copies, 48);
+    cell_is(&r, "control_plane", "vpls-bgp");
+    cell_is(&r, "pseudowires", "24");
+    cell_is(&r, "bgp_sessions", "8");
+    cell_is(&r, "evpn_type2_routes", "");
+    cell_is(&r, "ldp_sessions", "");
     run_free(&r);
 }
 END_TEST
@@ -627,6 +669,7 @@ control_suite(void)
     tcase_add_test(tc, evpn_rt_constrain);
     tcase_add_test(tc, evpn_two_reflectors);
     tcase_add_test(tc, vpls_mesh);
+    tcase_add_test(tc, vpls_bgp_mesh);
     tcase_add_test(tc, evpn_move_convergence);
     tcase_add_test(tc, evpn_failures);
     tcase_add_test(tc, mrt_files);

@@ -228,9 +228,13 @@ enum nvo_control {
     NVO_CONTROL_NONE,           /* flood-and-learn */
     NVO_CONTROL_EVPN,           /* BGP EVPN (ctrl/evpn.h, bgp_speaker.h) */
     NVO_CONTROL_VPLS_LDP,       /* LDP-signalled VPLS (ctrl/vpls.h) */
+    NVO_CONTROL_VPLS_BGP,       /* BGP-signalled VPLS (ctrl/vpls_bgp.h) */
 };
 
-/* <bgp> in <overlay control="evpn">. */
+/* "none", "evpn", "vpls-ldp", "vpls-bgp". */
+const char *nvo_control_name(enum nvo_control);
+
+/* <bgp> in <overlay control="evpn"> or "vpls-bgp". */
 struct nvo_overlay_bgp_cfg {
     uint32_t asn;               /* as, default 65000 */
     bool full_mesh;             /* reflectors="none": an iBGP full mesh */

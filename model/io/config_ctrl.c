@@ -1,5 +1,5 @@
 /* config_ctrl.c: the overlay's control plane in a scenario file:
- * <overlay control="none|evpn|vpls-ldp"> and its <bgp> and <ldp>
+ * <overlay control="none|evpn|vpls-ldp|vpls-bgp"> and its <bgp> and <ldp>
  * children (docs/scenarios.md, docs/control-planes.md). */
 #include "io/config_priv.h"
 
@@ -7,6 +7,18 @@
 
 #include "ctrl/bgp_speaker.h"
 #include "ctrl/ldp_speaker.h"
+
+const char *
+nvo_control_name(enum nvo_control c)
+{
+    switch (c) {
+    case NVO_CONTROL_NONE: return "none";
+    case NVO_CONTROL_EVPN: return "evpn";
+    case NVO_CONTROL_VPLS_LDP: return "vpls-ldp";
+    case NVO_CONTROL_VPLS_BGP: return "vpls-bgp";
+    }
+    return "?";
+}
 
 void
 cfg_overlay_control_free(struct nvo_overlay_cfg *o)
@@ -44,7 +56,7 @@ reflectors__(struct cfg_doc *d, const xmlNode *ov, const xmlNode *bn,
             }
         }
         if (!bg->n_rr) {
-            cfg_err(d, bn ? bn : ov, NULL, "<overlay control=\"evpn\">: the topology "
+            cfg_err(d, bn ? bn : ov, NULL, "<overlay control>: the topology "
                     "has no route-reflector node and no spine to be the "
                     "default reflector; name one with <bgp reflectors=\"NODE"
                     "\"> or use reflectors=\"none\" (a full mesh)");
@@ -104,7 +116,8 @@ bgp__(struct cfg_doc *d, const xmlNode *ov, struct nvo_overlay_cfg *o,
     bg->mac_only = false;
     bg->arp_suppression = true;
     /* Validated and kept whatever the control plane, used only with
-     * control="evpn" (so that one file sweeps over the planes). */
+     * control="evpn" and "vpls-bgp" (so that one file sweeps over the
+     * planes). */
     const xmlNode *bn = cfg_child(ov, "bgp");
     if (bn) {
         bg->line = cfg_line(d, bn);
@@ -142,7 +155,7 @@ bgp__(struct cfg_doc *d, const xmlNode *ov, struct nvo_overlay_cfg *o,
             cfg_err(d, bn, NULL, "<bgp>: %s", err);
         }
     }
-    if (o->control == NVO_CONTROL_EVPN) {
+    if (o->control == NVO_CONTROL_EVPN || o->control == NVO_CONTROL_VPLS_BGP) {
         reflectors__(d, ov, bn, bg, t);
     }
 }
@@ -194,6 +207,8 @@ cfg_overlay_control(struct cfg_doc *d, const xmlNode *ov,
         o->control = NVO_CONTROL_EVPN;
     } else if (c && !strcmp(c, "vpls-ldp")) {
         o->control = NVO_CONTROL_VPLS_LDP;
+    } else if (c && !strcmp(c, "vpls-bgp")) {
+        o->control = NVO_CONTROL_VPLS_BGP;
     }
     bgp__(d, ov, o, t);
     ldp__(d, ov, o);
@@ -219,21 +234,21 @@ cfg_overlay_control(struct cfg_doc *d, const xmlNode *ov,
         }
         return;
     }
-    /* vpls-ldp: pseudowires over MPLS with labels the egress PE signals. */
+    /* VPLS: pseudowires over MPLS with labels the egress PE signals. */
     const char *e = o->encap;
     if (strcmp(e, "mpls-gre") && strcmp(e, "mpls-ip") && strcmp(e, "mpls-udp")) {
-        cfg_err_attr(d, ov, "control", "\"vpls-ldp\" signals MPLS "
+        cfg_err_attr(d, ov, "control", "\"%s\" signals MPLS "
                      "pseudowires: use encap=\"mpls-gre\", \"mpls-ip\" or "
-                     "\"mpls-udp\" (not \"%s\")", e);
+                     "\"mpls-udp\" (not \"%s\")", c, e);
     }
     const char *lab = cfg_attr(d, ov, "label");
     if (lab && strcmp(lab, "per-pe")) {
-        cfg_err_attr(d, ov, "label", "\"vpls-ldp\" labels are assigned by "
-                     "the egress PE and signalled (per-pe), not the VNI");
+        cfg_err_attr(d, ov, "label", "\"%s\" labels are assigned by "
+                     "the egress PE and signalled (per-pe), not the VNI", c);
     }
     o->label_per_pe = true;
     if (o->flood_mcast) {
-        cfg_err_attr(d, ov, "flood", "\"vpls-ldp\" floods over its "
-                     "pseudowires (ingress replication), not by multicast");
+        cfg_err_attr(d, ov, "flood", "\"%s\" floods over its "
+                     "pseudowires (ingress replication), not by multicast", c);
     }
 }

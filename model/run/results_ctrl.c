@@ -9,16 +9,11 @@
 #include "ctrl/evpn.h"
 #include "ctrl/ldp_speaker.h"
 #include "ctrl/vpls.h"
+#include "ctrl/vpls_bgp.h"
 #include "run/results_xml.h"
 #include "run/sim_ctrl.h"
 #include "wire/bgp_nlri.h"
 
-static const char *
-control_name__(enum nvo_control c)
-{
-    return c == NVO_CONTROL_EVPN ? "evpn"
-           : c == NVO_CONTROL_VPLS_LDP ? "vpls-ldp" : "none";
-}
 
 static const char *const bgp_type__[NVO_BGP_N_TYPES] = {
     NULL, "open", "update", "notification", "keepalive", "route-refresh",
@@ -56,6 +51,9 @@ write_bgp__(xmlTextWriterPtr w, const struct nvo_sim_ctrl *c, uint32_t i)
     attr_u64__(w, "evpn-routes",
                nvo_bgp_speaker_n_routes(s, NVO_BGP_AFI_L2VPN,
                                         NVO_BGP_SAFI_EVPN));
+    attr_u64__(w, "vpls-routes",
+               nvo_bgp_speaker_n_routes(s, NVO_BGP_AFI_L2VPN,
+                                        NVO_BGP_SAFI_VPLS));
     attr_u64__(w, "rt-filtered", k->routes_rt_filtered);
     attr_u64__(w, "adj-rib-in", nvo_bgp_speaker_adj_in_size(s));
     attr_u64__(w, "adj-rib-out", nvo_bgp_speaker_adj_out_size(s));
@@ -80,6 +78,17 @@ write_bgp__(xmlTextWriterPtr w, const struct nvo_sim_ctrl *c, uint32_t i)
         attr_u64__(w, "duplicate-alarms", e->dup_alarms);
         attr_u64__(w, "arp-suppressed", e->arp_suppressed);
         attr_u64__(w, "arp-flooded", e->arp_flooded);
+    }
+    const struct nvo_vpls_bgp *vb = nvo_sim_ctrl_vpls_bgp(c, i);
+    if (vb) {
+        const struct nvo_vpls_bgp_counters *v = nvo_vpls_bgp_counters(vb);
+        attr_u64__(w, "nlri-advertised", v->nlri_advertised);
+        attr_u64__(w, "nlri-received", v->nlri_received);
+        attr_u64__(w, "nlri-refused", v->refused);
+        attr_u64__(w, "label-blocks", v->label_blocks);
+        attr_u64__(w, "labels-allocated", v->labels_allocated);
+        attr_u64__(w, "pseudowire-directions-up", v->pws_up);
+        attr_u64__(w, "macs-flushed", v->macs_flushed);
     }
     xmlTextWriterEndElement(w);
 }
@@ -123,25 +132,38 @@ nvo_results_write_ctrl(xmlTextWriterPtr w, const struct nvo_sim *sim)
     struct nvo_sim_ctrl_totals t;
     nvo_sim_ctrl_totals(c, &t);
     xmlTextWriterStartElement(w, BAD_CAST "control");
-    attr_s__(w, "plane", control_name__(t.control));
-    if (t.control == NVO_CONTROL_EVPN) {
+    attr_s__(w, "plane", nvo_control_name(t.control));
+    if (t.control != NVO_CONTROL_VPLS_LDP) {
         attr_u64__(w, "reflectors", t.n_rr);
         attr_u64__(w, "bgp-sessions", t.bgp_sessions);
         attr_u64__(w, "bgp-messages", t.bgp_messages);
         attr_u64__(w, "bgp-bytes", t.bgp_bytes);
         attr_u64__(w, "bgp-updates", t.bgp_updates);
+    }
+    if (t.control == NVO_CONTROL_EVPN) {
         attr_u64__(w, "type2-routes", t.evpn_type2);
         attr_u64__(w, "type3-routes", t.evpn_type3);
+    } else if (t.control == NVO_CONTROL_VPLS_BGP) {
+        attr_u64__(w, "vpls-nlri", t.vpls_nlri);
+    }
+    if (t.control != NVO_CONTROL_VPLS_LDP) {
         attr_u64__(w, "rib-entries-max", t.rib_max);
         if (t.n_rr) {
             attr_u64__(w, "rr-rib-entries", t.rr_rib_max);
         }
+    }
+    if (t.control == NVO_CONTROL_EVPN) {
         attr_u64__(w, "arp-suppressed", t.arp_suppressed);
+    }
+    if (t.control != NVO_CONTROL_VPLS_LDP) {
         attr_u64__(w, "rt-filtered", t.rt_filtered);
-    } else {
+    }
+    if (t.control == NVO_CONTROL_VPLS_LDP) {
         attr_u64__(w, "ldp-sessions", t.ldp_sessions);
         attr_u64__(w, "ldp-messages", t.ldp_messages);
         attr_u64__(w, "ldp-bytes", t.ldp_bytes);
+    }
+    if (t.control != NVO_CONTROL_EVPN) {
         attr_u64__(w, "pseudowires", t.pseudowires);
     }
     attr_u64__(w, "control-link-bytes", t.control_link_bytes);
@@ -203,20 +225,22 @@ nvo_results_ctrl_csv(GString *s, const struct nvo_sim *sim,
     bool ov = sim->overlay != NULL;
     bool evpn = t.control == NVO_CONTROL_EVPN && sim->ctrl;
     bool vpls = t.control == NVO_CONTROL_VPLS_LDP && sim->ctrl;
-    g_string_append_printf(s, ",%s", ov ? control_name__(
+    bool bgp = (evpn || t.control == NVO_CONTROL_VPLS_BGP) && sim->ctrl;
+    bool pws = (vpls || t.control == NVO_CONTROL_VPLS_BGP) && sim->ctrl;
+    g_string_append_printf(s, ",%s", ov ? nvo_control_name(
         sim->ctrl ? t.control : NVO_CONTROL_NONE) : "");
-    cell__(s, evpn, t.bgp_sessions);
-    cell__(s, evpn, t.bgp_messages);
-    cell__(s, evpn, t.bgp_bytes);
-    cell__(s, evpn, t.bgp_updates);
+    cell__(s, bgp, t.bgp_sessions);
+    cell__(s, bgp, t.bgp_messages);
+    cell__(s, bgp, t.bgp_bytes);
+    cell__(s, bgp, t.bgp_updates);
     cell__(s, evpn, t.evpn_type2);
     cell__(s, evpn, t.evpn_type3);
-    cell__(s, evpn, t.rib_max);
-    cell__(s, evpn && t.n_rr, t.rr_rib_max);
+    cell__(s, bgp, t.rib_max);
+    cell__(s, bgp && t.n_rr, t.rr_rib_max);
     cell__(s, vpls, t.ldp_sessions);
     cell__(s, vpls, t.ldp_messages);
     cell__(s, vpls, t.ldp_bytes);
-    cell__(s, vpls, t.pseudowires);
+    cell__(s, pws, t.pseudowires);
     uint64_t ctl = 0;
     for (uint32_t i = 0; i < nvo_net_n_nodes(sim->net); i++) {
         const struct nvo_node *n = nvo_net_node(sim->net, i);

@@ -1,6 +1,7 @@
-/* sim_ctrl.c: a scenario run's overlay control plane: BGP EVPN with
- * route reflectors (or a full mesh), or LDP-signalled VPLS, on the run's
- * PEs (see sim_ctrl.h and docs/control-planes.md). */
+/* sim_ctrl.c: a scenario run's overlay control plane: BGP EVPN or
+ * BGP-signalled VPLS with route reflectors (or a full mesh), or
+ * LDP-signalled VPLS, on the run's PEs (see sim_ctrl.h and
+ * docs/control-planes.md). */
 #include "run/sim_ctrl.h"
 
 #include <errno.h>
@@ -12,6 +13,7 @@
 #include "ctrl/ldp_speaker.h"
 #include "ctrl/tcp.h"
 #include "ctrl/vpls.h"
+#include "ctrl/vpls_bgp.h"
 #include "io/mrt.h"
 #include "wire/bgp_nlri.h"
 #include "wire/ldp.h"
@@ -30,7 +32,9 @@ struct ctrl_bgp {
     struct nvo_node *node;
     struct nvo_tcp_stack *tcp;
     struct nvo_bgp_speaker *spk;
-    struct nvo_evpn *evpn;      /* NULL: a reflector */
+    bool pe;                    /* else a reflector */
+    struct nvo_evpn *evpn;      /* control="evpn" */
+    struct nvo_vpls_bgp *vb;    /* control="vpls-bgp" */
     struct nvo_mrt_writer *mrt; /* bgp.mrt */
 };
 
@@ -147,6 +151,42 @@ static const struct nvo_evpn_bus_ops bus_ops__ = {
     .withdraw = bus_withdraw__,
 };
 
+/* ---- BGP-signalled VPLS ------------------------------------------------------ */
+
+static int
+vb_advertise__(void *ctx, const struct nvo_vpls_nlri *nl,
+               const struct nvo_bgp_attrs *a)
+{
+    struct ctrl_bgp *b = ctx;
+    uint8_t nlri[32];
+    struct nvo_bgp_buf buf = nvo_bgp_buf_init(nlri, sizeof nlri);
+    size_t len = nvo_vpls_nlri_encode(&buf, nl);
+    if (!len) {
+        return EINVAL;
+    }
+    return nvo_bgp_speaker_originate(b->spk, NVO_BGP_AFI_L2VPN,
+                                     NVO_BGP_SAFI_VPLS, nlri, len, a);
+}
+
+static int
+vb_withdraw__(void *ctx, const struct nvo_vpls_nlri *nl)
+{
+    struct ctrl_bgp *b = ctx;
+    uint8_t nlri[32];
+    struct nvo_bgp_buf buf = nvo_bgp_buf_init(nlri, sizeof nlri);
+    size_t len = nvo_vpls_nlri_encode(&buf, nl);
+    if (!len) {
+        return EINVAL;
+    }
+    return nvo_bgp_speaker_withdraw(b->spk, NVO_BGP_AFI_L2VPN,
+                                    NVO_BGP_SAFI_VPLS, nlri, len);
+}
+
+static const struct nvo_vpls_bgp_bus_ops vb_ops__ = {
+    .advertise = vb_advertise__,
+    .withdraw = vb_withdraw__,
+};
+
 /* A Loc-RIB best path changed at a speaker: a control-plane change; at a
  * PE the route goes to its EVPN. */
 static void
@@ -155,6 +195,15 @@ best__(void *ctx, uint16_t afi, uint8_t safi, const uint8_t *nlri,
 {
     struct ctrl_bgp *b = ctx;
     changed__(b->c);
+    if (b->vb && afi == NVO_BGP_AFI_L2VPN && safi == NVO_BGP_SAFI_VPLS) {
+        struct nvo_rd rd = nvo_rd_init(nlri, len);
+        struct nvo_vpls_nlri nl;
+        struct nvo_bgp_error e;
+        if (!nvo_vpls_nlri_decode(&rd, nlri, &nl, &e)) {
+            nvo_vpls_bgp_route_in(b->vb, &nl, best, originator);
+        }
+        return;
+    }
     if (!b->evpn || afi != NVO_BGP_AFI_L2VPN || safi != NVO_BGP_SAFI_EVPN) {
         return;
     }
@@ -214,6 +263,7 @@ bgp_node__(struct nvo_sim_ctrl *c, struct ctrl_bgp *b, struct nvo_node *n,
     sc.is_rr = is_rr;
     sc.cluster_id = cluster_id;
     sc.rt_constrain = bc->rt_constrain;
+    sc.vpls = c->cfg->control == NVO_CONTROL_VPLS_BGP;
     rc = nvo_bgp_speaker_create(b->tcp, &sc, &b->spk, err, err_size);
     if (rc) {
         return rc;
@@ -226,8 +276,59 @@ bgp_node__(struct nvo_sim_ctrl *c, struct ctrl_bgp *b, struct nvo_node *n,
     return 0;
 }
 
+/* The PE side of a BGP plane on speaker 'b' of PE 'pe': its EVPN or
+ * BGP-VPLS instance, and the route targets it imports (RT-constrain
+ * originates a membership route for each). */
 static int
-evpn_build__(struct nvo_sim_ctrl *c, char *err, size_t err_size)
+bgp_pe__(struct nvo_sim_ctrl *c, struct ctrl_bgp *b, struct nvo_pe_node *pe,
+         char *err, size_t err_size)
+{
+    const struct nvo_overlay_cfg *oc = c->cfg;
+    const struct nvo_overlay_bgp_cfg *bc = &oc->bgp;
+    struct nvo_node *n = nvo_pe_node_base(pe);
+    b->pe = true;
+    if (oc->control == NVO_CONTROL_EVPN) {
+        struct nvo_evpn_cfg ec;
+        nvo_evpn_cfg_default(&ec);
+        ec.asn = (uint16_t) bc->asn;
+        ec.mac_ip = bc->mac_ip;
+        ec.mac_only = bc->mac_only;
+        ec.arp_suppression = bc->arp_suppression;
+        ec.flood = oc->flood_mcast ? NVO_EVPN_FLOOD_PIM_SM
+                                   : NVO_EVPN_FLOOD_INGRESS;
+        b->evpn = nvo_evpn_create(pe, &ec, &bus_ops__, b);
+    } else {
+        struct nvo_vpls_bgp_cfg vc;
+        nvo_vpls_bgp_cfg_default(&vc);
+        vc.asn = (uint16_t) bc->asn;
+        vc.control_word = oc->control_word;
+        b->vb = nvo_vpls_bgp_create(pe, &vc, &vb_ops__, b);
+    }
+    if (!b->evpn && !b->vb) {
+        int rc = errno ? errno : EINVAL;
+        snprintf(err, err_size, "node %s: cannot create its %s: %s", n->name,
+                 oc->control == NVO_CONTROL_EVPN ? "EVPN" : "BGP VPLS",
+                 g_strerror(rc));
+        return rc;
+    }
+    uint32_t nt = nvo_pe_node_n_tenants(pe);
+    uint8_t (*rts)[8] = g_malloc(sizeof *rts * (nt ? nt : 1));
+    for (uint32_t t = 0; t < nt; t++) {
+        /* Both auto-derive ASN:VNI, 2-octet AS specific. */
+        nvo_evpn_rt(rts[t], (uint16_t) bc->asn, nvo_pe_node_vni(pe, t));
+    }
+    const uint8_t (*crts)[8] = (const void *) rts;
+    int rc = nvo_bgp_speaker_set_import_rts(b->spk, crts, nt);
+    g_free(rts);
+    if (rc) {
+        snprintf(err, err_size, "node %s: cannot set its route targets: %s",
+                 n->name, g_strerror(rc));
+    }
+    return rc;
+}
+
+static int
+bgp_build__(struct nvo_sim_ctrl *c, char *err, size_t err_size)
 {
     const struct nvo_overlay_cfg *oc = c->cfg;
     const struct nvo_overlay_bgp_cfg *bc = &oc->bgp;
@@ -236,40 +337,14 @@ evpn_build__(struct nvo_sim_ctrl *c, char *err, size_t err_size)
     c->n_pe_bgp = o->n_pes;
     c->n_bgp = o->n_pes + n_rr;
     c->bgp = g_new0(struct ctrl_bgp, c->n_bgp ? c->n_bgp : 1);
-    struct nvo_evpn_cfg ec;
-    nvo_evpn_cfg_default(&ec);
-    ec.asn = (uint16_t) bc->asn;
-    ec.mac_ip = bc->mac_ip;
-    ec.mac_only = bc->mac_only;
-    ec.arp_suppression = bc->arp_suppression;
-    ec.flood = oc->flood_mcast ? NVO_EVPN_FLOOD_PIM_SM
-                               : NVO_EVPN_FLOOD_INGRESS;
     for (uint32_t h = 0; h < o->n_pes; h++) {
         struct ctrl_bgp *b = &c->bgp[h];
-        struct nvo_node *n = nvo_pe_node_base(o->pes[h]);
-        int rc = bgp_node__(c, b, n, false, 0, err, err_size);
+        int rc = bgp_node__(c, b, nvo_pe_node_base(o->pes[h]), false, 0, err,
+                            err_size);
+        if (!rc) {
+            rc = bgp_pe__(c, b, o->pes[h], err, err_size);
+        }
         if (rc) {
-            return rc;
-        }
-        b->evpn = nvo_evpn_create(o->pes[h], &ec, &bus_ops__, b);
-        if (!b->evpn) {
-            snprintf(err, err_size, "node %s: cannot create its EVPN: %s",
-                     n->name, g_strerror(errno));
-            return errno ? errno : EINVAL;
-        }
-        /* The route targets it imports: its VNIs' (RT-constrain
-         * originates a membership route for each). */
-        uint32_t nt = nvo_pe_node_n_tenants(o->pes[h]);
-        uint8_t (*rts)[8] = g_malloc(sizeof *rts * (nt ? nt : 1));
-        for (uint32_t t = 0; t < nt; t++) {
-            nvo_evpn_rt(rts[t], ec.asn, nvo_pe_node_vni(o->pes[h], t));
-        }
-        const uint8_t (*crts)[8] = (const void *) rts;
-        rc = nvo_bgp_speaker_set_import_rts(b->spk, crts, nt);
-        g_free(rts);
-        if (rc) {
-            snprintf(err, err_size, "node %s: cannot set its route targets: "
-                     "%s", n->name, g_strerror(rc));
             return rc;
         }
     }
@@ -436,8 +511,7 @@ moves_ok__(const struct nvo_scenario_cfg *cfg, struct nvo_sim_overlay *o,
                         "to a hypervisor that hosts its tenant from the "
                         "start; %s hosts no VM of VNI %u (docs/control-"
                         "planes.md, Scope and Limitations)", cfg->path,
-                        m->line, oc->control == NVO_CONTROL_EVPN
-                                 ? "evpn" : "vpls-ldp",
+                        m->line, nvo_control_name(oc->control),
                         nvo_pe_node_base(to)->name,
                         o->tenant_vni[o->vms[m->vm].group]);
             return false;
@@ -463,8 +537,8 @@ nvo_sim_ctrl_create(const struct nvo_scenario_cfg *cfg,
     c->net = o->net;
     events__(c, cfg);
     char err[512] = "";
-    int rc = oc->control == NVO_CONTROL_EVPN
-             ? evpn_build__(c, err, sizeof err)
+    int rc = oc->control != NVO_CONTROL_VPLS_LDP
+             ? bgp_build__(c, err, sizeof err)
              : vpls_build__(c, err, sizeof err);
     if (rc) {
         g_set_error(error, NVO_CONFIG_ERROR, NVO_CONFIG_ERROR_INVALID,
@@ -483,7 +557,11 @@ nvo_sim_ctrl_start(struct nvo_sim_ctrl *c)
         return;
     }
     for (uint32_t i = 0; i < c->n_pe_bgp; i++) {
-        nvo_evpn_start(c->bgp[i].evpn);
+        if (c->bgp[i].evpn) {
+            nvo_evpn_start(c->bgp[i].evpn);
+        } else {
+            nvo_vpls_bgp_start(c->bgp[i].vb);
+        }
     }
     for (uint32_t i = 0; i < c->n_ldp; i++) {
         nvo_vpls_start(c->ldp[i].vpls);
@@ -520,6 +598,7 @@ nvo_sim_ctrl_destroy(struct nvo_sim_ctrl *c)
     }
     for (uint32_t i = 0; i < c->n_bgp; i++) {
         nvo_evpn_destroy(c->bgp[i].evpn);
+        nvo_vpls_bgp_destroy(c->bgp[i].vb);
         nvo_bgp_speaker_destroy(c->bgp[i].spk);
         nvo_tcp_stack_destroy(c->bgp[i].tcp);
         nvo_mrt_writer_free(c->bgp[i].mrt);
@@ -551,14 +630,22 @@ nvo_sim_ctrl_totals(const struct nvo_sim_ctrl *c, struct nvo_sim_ctrl_totals *t)
         t->bgp_messages += nvo_bgp_counters_msgs_out(k);
         t->bgp_bytes += nvo_bgp_counters_bytes_out(k);
         t->bgp_updates += k->msgs_out[NVO_BGP_UPDATE];
-        uint64_t rib = nvo_bgp_speaker_n_routes(b->spk, NVO_BGP_AFI_L2VPN,
-                                                NVO_BGP_SAFI_EVPN);
+        uint64_t rib = nvo_bgp_speaker_n_routes(
+            b->spk, NVO_BGP_AFI_L2VPN,
+            c->cfg->control == NVO_CONTROL_EVPN ? NVO_BGP_SAFI_EVPN
+                                                : NVO_BGP_SAFI_VPLS);
         t->rt_filtered += k->routes_rt_filtered;
         if (b->evpn) {
             const struct nvo_evpn_counters *e = nvo_evpn_counters(b->evpn);
             t->evpn_type2 += e->type2_advertised;
             t->evpn_type3 += e->type3_advertised;
             t->arp_suppressed += e->arp_suppressed;
+        } else if (b->vb) {
+            const struct nvo_vpls_bgp_counters *v = nvo_vpls_bgp_counters(b->vb);
+            t->vpls_nlri += v->nlri_advertised;
+            t->pseudowires += v->pws_up;
+        }
+        if (b->pe) {
             t->rib_max = NVO_MAX(t->rib_max, rib);
         } else {
             t->n_rr++;
@@ -566,6 +653,7 @@ nvo_sim_ctrl_totals(const struct nvo_sim_ctrl *c, struct nvo_sim_ctrl_totals *t)
         }
     }
     t->bgp_sessions /= 2;       /* each counted at both ends */
+    t->pseudowires /= 2;        /* BGP VPLS: directions up / 2 */
     for (uint32_t i = 0; i < c->n_ldp; i++) {
         const struct nvo_ldp_speaker *s = nvo_vpls_speaker(c->ldp[i].vpls);
         const struct nvo_ldp_counters *k = nvo_ldp_speaker_counters(s);
@@ -574,10 +662,10 @@ nvo_sim_ctrl_totals(const struct nvo_sim_ctrl *c, struct nvo_sim_ctrl_totals *t)
             t->ldp_messages += k->msgs_out[m];
         }
         t->ldp_bytes += k->pdu_bytes_out;
-        t->pseudowires += nvo_vpls_counters(c->ldp[i].vpls)->pws_up;
+        t->ldp_pw_dirs += nvo_vpls_counters(c->ldp[i].vpls)->pws_up;
     }
     t->ldp_sessions /= 2;
-    t->pseudowires /= 2;
+    t->pseudowires += t->ldp_pw_dirs / 2;
     for (uint32_t i = 0; i < nvo_net_n_nodes(c->net); i++) {
         const struct nvo_node *n = nvo_net_node(c->net, i);
         for (uint32_t p = 0; p < n->n_ports; p++) {
@@ -602,7 +690,7 @@ nvo_sim_ctrl_n_bgp(const struct nvo_sim_ctrl *c)
 const struct nvo_bgp_speaker *
 nvo_sim_ctrl_bgp(const struct nvo_sim_ctrl *c, uint32_t i, bool *is_rr)
 {
-    *is_rr = !c->bgp[i].evpn;
+    *is_rr = !c->bgp[i].pe;
     return c->bgp[i].spk;
 }
 
@@ -610,6 +698,12 @@ const struct nvo_evpn *
 nvo_sim_ctrl_evpn(const struct nvo_sim_ctrl *c, uint32_t i)
 {
     return c->bgp[i].evpn;
+}
+
+const struct nvo_vpls_bgp *
+nvo_sim_ctrl_vpls_bgp(const struct nvo_sim_ctrl *c, uint32_t i)
+{
+    return c->bgp[i].vb;
 }
 
 uint32_t

@@ -18,6 +18,7 @@ struct nvo_bgp_speaker;
 struct nvo_ldp_speaker;
 struct nvo_evpn;
 struct nvo_vpls;
+struct nvo_vpls_bgp;
 
 /* Builds the control plane of 'cfg' on overlay 'o' (after
  * nvo_net_finalize()).  NULL without one (control="none": *error stays
@@ -41,19 +42,23 @@ void nvo_sim_ctrl_destroy(struct nvo_sim_ctrl *);   /* accepts NULL */
 /* Totals over every speaker (summary.csv, docs/outputs.md). */
 struct nvo_sim_ctrl_totals {
     enum nvo_control control;
-    /* BGP (control="evpn"). */
+    /* BGP (control="evpn" or "vpls-bgp"). */
     uint64_t bgp_sessions;      /* sessions Established at the end */
     uint64_t bgp_messages, bgp_bytes, bgp_updates;  /* sent */
     uint64_t evpn_type2, evpn_type3;    /* advertisements made */
-    uint64_t rib_max;           /* largest EVPN Loc-RIB at a PE */
-    uint64_t rr_rib_max;        /* largest EVPN Loc-RIB at a reflector */
+    uint64_t rib_max;           /* largest EVPN (or BGP VPLS) Loc-RIB at
+                                 * a PE */
+    uint64_t rr_rib_max;        /* ... at a reflector */
     uint64_t rt_filtered;       /* routes RT-constrain kept from peers */
     uint32_t n_rr;              /* reflectors (0: a full mesh) */
     uint64_t arp_suppressed;
     /* LDP (control="vpls-ldp"). */
     uint64_t ldp_sessions;      /* OPERATIONAL at the end */
     uint64_t ldp_messages, ldp_bytes;   /* sent: messages; PDU bytes */
-    uint64_t pseudowires;       /* pseudowire directions up / 2 */
+    uint64_t pseudowires;       /* pseudowire directions up / 2 (both
+                                 * VPLS planes) */
+    uint64_t ldp_pw_dirs;
+    uint64_t vpls_nlri;         /* vpls-bgp: NLRI advertisements made */
     /* Both. */
     uint64_t control_link_bytes;    /* control-class bytes over all links */
     /* Convergence: the largest over the events that caused a change,
@@ -71,9 +76,12 @@ uint32_t nvo_sim_ctrl_n_bgp(const struct nvo_sim_ctrl *);
 /* Speaker i (PEs in node order, then the reflectors); *is_rr. */
 const struct nvo_bgp_speaker *nvo_sim_ctrl_bgp(const struct nvo_sim_ctrl *,
                                                uint32_t i, bool *is_rr);
-/* The EVPN of speaker i (NULL for a reflector). */
+/* The EVPN (control="evpn") or BGP VPLS ("vpls-bgp") of speaker i (NULL
+ * for a reflector or the other plane). */
 const struct nvo_evpn *nvo_sim_ctrl_evpn(const struct nvo_sim_ctrl *,
                                          uint32_t i);
+const struct nvo_vpls_bgp *nvo_sim_ctrl_vpls_bgp(const struct nvo_sim_ctrl *,
+                                                 uint32_t i);
 uint32_t nvo_sim_ctrl_n_vpls(const struct nvo_sim_ctrl *);
 const struct nvo_vpls *nvo_sim_ctrl_vpls(const struct nvo_sim_ctrl *,
                                          uint32_t i);
