@@ -115,35 +115,44 @@ events__(struct nvo_sim_ctrl *c, const struct nvo_scenario_cfg *cfg)
     c->topo_events = cfg->events;
 }
 
-/* ---- EVPN over BGP --------------------------------------------------------- */
+/* ---- The route buses: EVPN and BGP-signalled VPLS over the speaker ------ */
+
+/* Originates (attrs given) or withdraws (NULL) the L2VPN NLRI of SAFI
+ * 'safi' that 'buf' holds ('len' bytes: 0 if it could not be encoded). */
+static int
+bus_route__(struct ctrl_bgp *b, uint8_t safi, const uint8_t *nlri, size_t len,
+            const struct nvo_bgp_attrs *a)
+{
+    if (!len) {
+        return EINVAL;
+    }
+    return a ? nvo_bgp_speaker_originate(b->spk, NVO_BGP_AFI_L2VPN, safi,
+                                         nlri, len, a)
+             : nvo_bgp_speaker_withdraw(b->spk, NVO_BGP_AFI_L2VPN, safi,
+                                        nlri, len);
+}
+
+static int
+evpn_route__(struct ctrl_bgp *b, const struct nvo_evpn_route *r,
+             const struct nvo_bgp_attrs *a)
+{
+    uint8_t nlri[64];
+    struct nvo_bgp_buf buf = nvo_bgp_buf_init(nlri, sizeof nlri);
+    size_t len = nvo_evpn_route_encode(&buf, r);
+    return bus_route__(b, NVO_BGP_SAFI_EVPN, nlri, len, a);
+}
 
 static int
 bus_advertise__(void *ctx, const struct nvo_evpn_route *r,
                 const struct nvo_bgp_attrs *a)
 {
-    struct ctrl_bgp *b = ctx;
-    uint8_t nlri[64];
-    struct nvo_bgp_buf buf = nvo_bgp_buf_init(nlri, sizeof nlri);
-    size_t len = nvo_evpn_route_encode(&buf, r);
-    if (!len) {
-        return EINVAL;
-    }
-    return nvo_bgp_speaker_originate(b->spk, NVO_BGP_AFI_L2VPN,
-                                     NVO_BGP_SAFI_EVPN, nlri, len, a);
+    return evpn_route__(ctx, r, a);
 }
 
 static int
 bus_withdraw__(void *ctx, const struct nvo_evpn_route *r)
 {
-    struct ctrl_bgp *b = ctx;
-    uint8_t nlri[64];
-    struct nvo_bgp_buf buf = nvo_bgp_buf_init(nlri, sizeof nlri);
-    size_t len = nvo_evpn_route_encode(&buf, r);
-    if (!len) {
-        return EINVAL;
-    }
-    return nvo_bgp_speaker_withdraw(b->spk, NVO_BGP_AFI_L2VPN,
-                                    NVO_BGP_SAFI_EVPN, nlri, len);
+    return evpn_route__(ctx, r, NULL);
 }
 
 static const struct nvo_evpn_bus_ops bus_ops__ = {
@@ -151,35 +160,27 @@ static const struct nvo_evpn_bus_ops bus_ops__ = {
     .withdraw = bus_withdraw__,
 };
 
-/* ---- BGP-signalled VPLS ------------------------------------------------------ */
+static int
+vb_route__(struct ctrl_bgp *b, const struct nvo_vpls_nlri *nl,
+           const struct nvo_bgp_attrs *a)
+{
+    uint8_t nlri[32];
+    struct nvo_bgp_buf buf = nvo_bgp_buf_init(nlri, sizeof nlri);
+    size_t len = nvo_vpls_nlri_encode(&buf, nl);
+    return bus_route__(b, NVO_BGP_SAFI_VPLS, nlri, len, a);
+}
 
 static int
 vb_advertise__(void *ctx, const struct nvo_vpls_nlri *nl,
                const struct nvo_bgp_attrs *a)
 {
-    struct ctrl_bgp *b = ctx;
-    uint8_t nlri[32];
-    struct nvo_bgp_buf buf = nvo_bgp_buf_init(nlri, sizeof nlri);
-    size_t len = nvo_vpls_nlri_encode(&buf, nl);
-    if (!len) {
-        return EINVAL;
-    }
-    return nvo_bgp_speaker_originate(b->spk, NVO_BGP_AFI_L2VPN,
-                                     NVO_BGP_SAFI_VPLS, nlri, len, a);
+    return vb_route__(ctx, nl, a);
 }
 
 static int
 vb_withdraw__(void *ctx, const struct nvo_vpls_nlri *nl)
 {
-    struct ctrl_bgp *b = ctx;
-    uint8_t nlri[32];
-    struct nvo_bgp_buf buf = nvo_bgp_buf_init(nlri, sizeof nlri);
-    size_t len = nvo_vpls_nlri_encode(&buf, nl);
-    if (!len) {
-        return EINVAL;
-    }
-    return nvo_bgp_speaker_withdraw(b->spk, NVO_BGP_AFI_L2VPN,
-                                    NVO_BGP_SAFI_VPLS, nlri, len);
+    return vb_route__(ctx, nl, NULL);
 }
 
 static const struct nvo_vpls_bgp_bus_ops vb_ops__ = {
@@ -188,7 +189,7 @@ static const struct nvo_vpls_bgp_bus_ops vb_ops__ = {
 };
 
 /* A Loc-RIB best path changed at a speaker: a control-plane change; at a
- * PE the route goes to its EVPN. */
+ * PE the route goes to its EVPN or BGP-VPLS instance. */
 static void
 best__(void *ctx, uint16_t afi, uint8_t safi, const uint8_t *nlri,
        size_t len, const struct nvo_bgp_attrs *best, uint32_t originator)
