@@ -19,6 +19,7 @@ int nvo_bench_timers_main(int argc, char **argv);
 int nvo_bench_parse_main(int argc, char **argv);
 int nvo_bench_mac_main(int argc, char **argv);
 int nvo_bench_overlay_main(int argc, char **argv);
+int nvo_bench_ctrl_main(int argc, char **argv);
 
 /* The body of a benchmark run: fills 'result' from 'arg'. */
 typedef void nvo_bench_child_fn(void *arg, void *result);

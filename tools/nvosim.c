@@ -30,7 +30,9 @@ cmd_bench(int argc, char **argv)
                "  mac     the PE's MAC table: one table against one per "
                "VNI\n"
                "  overlay building 100,000 VMs, and overlay forwarding "
-               "against the underlay's\n\n"
+               "against the underlay's\n"
+               "  ctrl    EVPN and VPLS-LDP control planes: build and "
+               "converge at scale\n\n"
                "\"nvosim bench BENCHMARK --help\" describes its options.\n");
         return argc < 2 ? 2 : 0;
     }
@@ -55,12 +57,15 @@ cmd_bench(int argc, char **argv)
     if (!strcmp(argv[1], "overlay")) {
         return nvo_bench_overlay_main(argc - 1, argv + 1);
     }
+    if (!strcmp(argv[1], "ctrl")) {
+        return nvo_bench_ctrl_main(argc - 1, argv + 1);
+    }
     static const char *const benches[] = { "hold", "fabric", "scale",
                                            "timers", "parse", "mac",
-                                           "overlay" };
+                                           "overlay", "ctrl" };
     char *near = nvo_suggest(argv[1], benches, NVO_ARRAY_SIZE(benches));
     fprintf(stderr, "nvosim bench: unknown benchmark \"%s\"%s%s%s "
-            "(benchmarks: hold, fabric, scale, timers, parse, mac, overlay)\n", argv[1],
+            "(benchmarks: hold, fabric, scale, timers, parse, mac, overlay, ctrl)\n", argv[1],
             near ? "; did you mean " : "", near ? near : "", near ? "?" : "");
     g_free(near);
     return 2;
@@ -89,7 +94,7 @@ static const struct command commands[] = {
       "check scenario and topology files without running them" },
     { "bgp-replay", nvo_cmd_bgp_replay_main,
       "replay a simulated speaker's UPDATEs (MRT) to a real BGP daemon" },
-    { "bench", cmd_bench, "run a benchmark (hold, fabric, scale, timers, parse, mac, overlay)" },
+    { "bench", cmd_bench, "run a benchmark (hold, fabric, scale, timers, parse, mac, overlay, ctrl)" },
 };
 
 static void

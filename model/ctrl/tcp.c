@@ -1424,7 +1424,10 @@ nvo_tcp_send(struct nvo_tcp_conn *c, const void *data, size_t len)
         return 0;
     }
     if (c->buf_len + len > c->buf_cap) {
-        size_t cap = NVO_MAX(c->buf_cap * 2, (size_t) 4096);
+        /* From 256 bytes, doubling: a control-plane session queues a few
+         * small messages at a time, and at 500,000 sessions a 4 KiB
+         * floor was most of a run's memory (docs/performance.md). */
+        size_t cap = NVO_MAX(c->buf_cap * 2, (size_t) 256);
         while (cap < c->buf_len + len) {
             cap *= 2;
         }
