@@ -29,7 +29,8 @@
 #    1 and 16 super-spine up-links for the same cases; with N addresses,
 #    between 1 and min(N, 4);
 #  - the balance measures are Jain indexes in (0, 1] and max / mean >= 1,
-#    FCTs > 0, and no loaded run flooded (bum_frames 0).
+#    FCTs > 0, and no loaded run flooded (bum_frames 0); the tables of
+#    FCT against load and of few heavy pairs parse, with n = runs.
 set -eu
 nvosim=$1
 src=$2
@@ -208,6 +209,16 @@ for fabric, five in (("Leaf-spine", False), ("5-stage", True)):
     if not (one | four) <= keys:
         fail("load-balancing.md %s: rows missing: %s"
              % (fabric, sorted((one | four) - keys)))
+# the load and few-heavy-pairs tables: every cell parses, n = runs
+for name in ("Flow completion time against load", "Few heavy pairs"):
+    hdr, rows = sect(t, name)
+    if len(rows) < 9:
+        fail("load-balancing.md %s: %d rows" % (name, len(rows)))
+    for r in rows:
+        for h, c in zip(hdr[2:], r[2:]):
+            p = value(c, "load-balancing.md %s %s %s %s" % (name, r[0], r[1], h))
+            if p and p[0] < 0:
+                fail("load-balancing.md %s %s: %g < 0" % (name, h, p[0]))
 text = open(os.path.join(out, "load-balancing.md")).read()
 if text.count("`bum_frames` is 0: every data frame was known unicast") != 2:
     fail("load-balancing.md: a loaded run flooded (bum_frames > 0)")
