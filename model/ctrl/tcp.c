@@ -1312,6 +1312,21 @@ nvo_tcp_stack_n_conns(const struct nvo_tcp_stack *st)
     return g_hash_table_size(st->conns);
 }
 
+uint32_t
+nvo_tcp_stack_n_pending(const struct nvo_tcp_stack *st)
+{
+    uint32_t n = 0;
+    GHashTableIter it;
+    gpointer k, v;
+    g_hash_table_iter_init(&it, st->conns);
+    while (g_hash_table_iter_next(&it, &k, &v)) {
+        const struct nvo_tcp_conn *c = v;
+        n += !c->dead && (c->buf_len > 0 || c->state == NVO_TCP_SYN_SENT
+                          || c->state == NVO_TCP_SYN_RCVD);
+    }
+    return n;
+}
+
 void
 nvo_tcp_stack_set_observer(struct nvo_tcp_stack *st, nvo_tcp_observer_fn *fn,
                            void *ctx)

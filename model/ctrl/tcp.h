@@ -197,6 +197,10 @@ const struct nvo_tcp_stack_counters *
 nvo_tcp_stack_conn_counters(const struct nvo_tcp_stack *);
 /* Connections the stack holds now (TIME-WAIT included). */
 uint32_t nvo_tcp_stack_n_conns(const struct nvo_tcp_stack *);
+/* Of them, those with work left: bytes sent and not acknowledged or not
+ * sent yet, or a handshake under way (a run that ends with such a
+ * connection ended before its control plane settled). */
+uint32_t nvo_tcp_stack_n_pending(const struct nvo_tcp_stack *);
 
 /* Listens on 'port': SYNs to it are offered to accept(ctx, ...).
  * Returns 0, EADDRINUSE (the stack listens there already, or another

@@ -168,7 +168,9 @@ nvo_results_write_ctrl(xmlTextWriterPtr w, const struct nvo_sim *sim)
     }
     attr_u64__(w, "control-link-bytes", t.control_link_bytes);
     attr_time__(w, "convergence-max-us",
-                t.n_converged ? (double) t.convergence_max : NAN);
+                t.n_converged && !t.pending ? (double) t.convergence_max
+                                            : NAN);
+    attr_u64__(w, "unsettled-connections", t.pending);
     for (uint32_t i = 0; i < nvo_sim_ctrl_n_bgp(c); i++) {
         write_bgp__(w, c, i);
     }
@@ -249,7 +251,7 @@ nvo_results_ctrl_csv(GString *s, const struct nvo_sim *sim,
         }
     }
     cell__(s, true, ctl);
-    if (sim->ctrl && t.n_converged) {
+    if (sim->ctrl && t.n_converged && !t.pending) {
         g_string_append_printf(s, ",%.6g",
                                (double) t.convergence_max / (double) NVO_MS);
     } else {

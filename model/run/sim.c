@@ -3,6 +3,7 @@
 #include "run/sim.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -446,6 +447,18 @@ nvo_sim_run(struct nvo_sim *sim, bool progress)
                                             + ts.flows_lost
                      && !ts.flows_unaccounted;
     warn_no_traffic__(sim);
+    if (sim->ctrl) {
+        struct nvo_sim_ctrl_totals ct;
+        nvo_sim_ctrl_totals(sim->ctrl, &ct);
+        if (ct.pending) {
+            nvo_sim_warn(sim, "control-unsettled", "the control plane had "
+                         "not settled at the end: %" PRIu32 " TCP "
+                         "connections still had data to send or to have "
+                         "acknowledged (a loss waiting for its "
+                         "retransmission, or a handshake); no convergence "
+                         "time is given: run longer", ct.pending);
+        }
+    }
     return sim->conserved ? 0 : EPROTO;
 }
 

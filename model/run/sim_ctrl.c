@@ -653,6 +653,12 @@ nvo_sim_ctrl_totals(const struct nvo_sim_ctrl *c, struct nvo_sim_ctrl_totals *t)
             t->rr_rib_max = NVO_MAX(t->rr_rib_max, rib);
         }
     }
+    for (uint32_t i = 0; i < c->n_bgp; i++) {
+        t->pending += nvo_tcp_stack_n_pending(c->bgp[i].tcp);
+    }
+    for (uint32_t i = 0; i < c->n_ldp; i++) {
+        t->pending += nvo_tcp_stack_n_pending(c->ldp[i].tcp);
+    }
     t->bgp_sessions /= 2;       /* each counted at both ends */
     t->pseudowires /= 2;        /* BGP VPLS: directions up / 2 */
     for (uint32_t i = 0; i < c->n_ldp; i++) {

@@ -65,6 +65,10 @@ struct nvo_sim_ctrl_totals {
      * and how many did. */
     nvo_time_t convergence_max;
     uint32_t n_converged;
+    /* TCP connections with work left at the end (unacknowledged or
+     * unsent bytes, a handshake): the run ended before the control plane
+     * settled, so no convergence time is claimed. */
+    uint32_t pending;
 };
 
 void nvo_sim_ctrl_totals(const struct nvo_sim_ctrl *,
