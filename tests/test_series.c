@@ -518,6 +518,44 @@ START_TEST(deterministic)
 }
 END_TEST
 
+/* Sampling changes nothing it samples: the run with series every 3 ms
+ * (no drain, 20 ms) has the same summary.csv as the run without, but for
+ * the timer's 6 events (at 3, 6, ..., 18 ms; the last sample is no
+ * event), the fingerprint of the events and the wall time. */
+START_TEST(no_effect)
+{
+    const char *sets[] = { "run.drain=false", "output.series=3ms" };
+    struct run a, b;
+    run_scen(&a, "scenarios/overlay-evpn.xml", sets, 1);
+    run_scen(&b, "scenarios/overlay-evpn.xml", sets, 2);
+    char *ta = read_out(&a, "summary.csv", NULL);
+    char *tb = read_out(&b, "summary.csv", NULL);
+    char **la = g_strsplit(ta, "\n", -1), **lb = g_strsplit(tb, "\n", -1);
+    char **h = g_strsplit(la[0], ",", -1);
+    char **ra = g_strsplit(la[1], ",", -1), **rb = g_strsplit(lb[1], ",", -1);
+    ck_assert_uint_eq(g_strv_length(ra), g_strv_length(h));
+    ck_assert_uint_eq(g_strv_length(rb), g_strv_length(h));
+    for (guint i = 0; h[i]; i++) {
+        if (!strcmp(h[i], "events")) {
+            ck_assert_uint_eq(g_ascii_strtoull(rb[i], NULL, 10),
+                              g_ascii_strtoull(ra[i], NULL, 10) + 6);
+        } else if (strcmp(h[i], "fingerprint") && strcmp(h[i], "wall_s")) {
+            ck_assert_msg(!strcmp(ra[i], rb[i]), "%s: %s without series, "
+                          "%s with", h[i], ra[i], rb[i]);
+        }
+    }
+    g_strfreev(h);
+    g_strfreev(ra);
+    g_strfreev(rb);
+    g_strfreev(la);
+    g_strfreev(lb);
+    g_free(ta);
+    g_free(tb);
+    run_free(&a);
+    run_free(&b);
+}
+END_TEST
+
 START_TEST(bad_input)
 {
     static const char *const bad[] = { "output.series=0s",
@@ -547,6 +585,7 @@ series_suite(void)
     tcase_add_test(tc, flows_hosts);
     tcase_add_test(tc, off_by_default);
     tcase_add_test(tc, deterministic);
+    tcase_add_test(tc, no_effect);
     tcase_add_test(tc, bad_input);
     suite_add_tcase(s, tc);
     return s;
