@@ -483,6 +483,41 @@ START_TEST(flows_hosts)
 }
 END_TEST
 
+/* scenarios/spine-failure.xml (underlay traffic only, a spine fails
+ * mid-run, no drain): every frame is a flow's, so the rows' drops sum to
+ * the run's frames dropped and their packets in the network to its
+ * frames in flight; a flow with a drop is a lost flow, and a row without
+ * a completion is a running or lost flow. */
+START_TEST(flows_lost)
+{
+    const char *sets[] = { "output.flows=true" };
+    struct run r;
+    run_scen(&r, "scenarios/spine-failure.xml", sets, G_N_ELEMENTS(sets));
+    check_flows(&r, false);
+    char *text = read_out(&r, "flows.csv", NULL);
+    char **lines = g_strsplit(text, "\n", -1);
+    uint64_t drops = 0, in_net = 0, with_drops = 0, open = 0;
+    for (int i = 1; lines[i] && *lines[i]; i++) {
+        char **f = g_strsplit(lines[i], ",", -1);
+        uint64_t d = g_ascii_strtoull(f[12], NULL, 10);
+        drops += d;
+        with_drops += d > 0;
+        in_net += g_ascii_strtoull(f[11], NULL, 10);
+        open += !*f[8];
+        g_strfreev(f);
+    }
+    ck_assert_uint_gt(r.sim->dropped, 0);
+    ck_assert_uint_eq(drops, r.sim->dropped);
+    ck_assert_uint_eq(in_net, r.sim->in_flight);
+    ck_assert_uint_gt(r.sim->flows_lost, 0);
+    ck_assert_uint_eq(with_drops, r.sim->flows_lost);
+    ck_assert_uint_eq(open, r.sim->flows_running + r.sim->flows_lost);
+    g_strfreev(lines);
+    g_free(text);
+    run_free(&r);
+}
+END_TEST
+
 START_TEST(off_by_default)
 {
     struct run r;
@@ -583,6 +618,7 @@ series_suite(void)
     tcase_add_test(tc, vpls_series);
     tcase_add_test(tc, flows_vm);
     tcase_add_test(tc, flows_hosts);
+    tcase_add_test(tc, flows_lost);
     tcase_add_test(tc, off_by_default);
     tcase_add_test(tc, deterministic);
     tcase_add_test(tc, no_effect);
