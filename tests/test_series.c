@@ -13,8 +13,10 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <libxml/parser.h>
 #include <libxml/xpath.h>
 
@@ -591,6 +593,89 @@ START_TEST(no_effect)
 }
 END_TEST
 
+/* The command line: "nvosim run" lists both files, and they belong to
+ * the run's files: a folder holding only an old series.csv is an
+ * earlier run (exit 2), and --force removes it. */
+static int
+nvosim_run(char **out, char **err, const char *dir, const char *set1,
+           const char *set2, bool force)
+{
+    const char *argv[12];
+    int k = 0;
+    argv[k++] = NVO_BUILD_DIR "/tools/nvosim";
+    argv[k++] = "run";
+    argv[k++] = nvo_test_src("scenarios/ecmp-permutation.xml");
+    argv[k++] = "--out";
+    argv[k++] = dir;
+    if (set1) {
+        argv[k++] = "--set";
+        argv[k++] = set1;
+    }
+    if (set2) {
+        argv[k++] = "--set";
+        argv[k++] = set2;
+    }
+    if (force) {
+        argv[k++] = "--force";
+    }
+    argv[k] = NULL;
+    int status = 0;
+    GError *error = NULL;
+    char *a2 = g_strdup(argv[2]);
+    argv[2] = a2;
+    ck_assert_msg(g_spawn_sync(NULL, (char **) argv, NULL,
+                               G_SPAWN_DEFAULT, NULL, NULL, out, err,
+                               &status, &error),
+                  "%s", error ? error->message : "?");
+    g_free(a2);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+START_TEST(cli_files)
+{
+    char *base = nvo_test_tmpdir("series-cli");
+    char *d = g_build_filename(base, "r", NULL);
+    char *out = NULL, *err = NULL;
+    int rc = nvosim_run(&out, &err, d, "output.series=1ms",
+                        "output.flows=true", false);
+    ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
+    char *want = g_strdup_printf("  wrote %s/results.xml\n  wrote %s/"
+                                 "summary.csv\n  wrote %s/series.csv\n  "
+                                 "wrote %s/flows.csv\n", d, d, d, d);
+    ck_assert_msg(g_str_has_suffix(out, want), "%s", out);
+    g_free(want);
+    g_free(out);
+    g_free(err);
+    static const char *const rm[] = { "results.xml", "summary.csv",
+                                      "flows.csv" };
+    for (size_t i = 0; i < G_N_ELEMENTS(rm); i++) {
+        char *p = g_build_filename(d, rm[i], NULL);
+        ck_assert_int_eq(g_unlink(p), 0);
+        g_free(p);
+    }
+    rc = nvosim_run(&out, &err, d, NULL, NULL, false);
+    ck_assert_int_eq(rc, 2);
+    want = g_strdup_printf("nvosim run: %s holds an earlier run "
+                           "(series.csv): add --force to replace it, or "
+                           "choose another --out\n", d);
+    ck_assert_msg(strstr(err, want), "%s", err);
+    g_free(want);
+    g_free(out);
+    g_free(err);
+    rc = nvosim_run(&out, &err, d, NULL, NULL, true);
+    ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
+    char *p = g_build_filename(d, "series.csv", NULL);
+    ck_assert(!g_file_test(p, G_FILE_TEST_EXISTS));
+    g_free(p);
+    g_free(out);
+    g_free(err);
+    char *dd = g_strdup(d);
+    nvo_test_rmdir(dd);
+    g_free(d);
+    nvo_test_rmdir(base);
+}
+END_TEST
+
 START_TEST(bad_input)
 {
     static const char *const bad[] = { "output.series=0s",
@@ -622,6 +707,7 @@ series_suite(void)
     tcase_add_test(tc, off_by_default);
     tcase_add_test(tc, deterministic);
     tcase_add_test(tc, no_effect);
+    tcase_add_test(tc, cli_files);
     tcase_add_test(tc, bad_input);
     suite_add_tcase(s, tc);
     return s;
