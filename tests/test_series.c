@@ -300,9 +300,16 @@ START_TEST(evpn_series)
     ck_assert_uint_eq(msgs, 304);
     /* The control plane converged before the flows started (5 ms): every
      * BGP message was sent in the first interval, (0, 3 ms]. */
-    char *head = g_strdup_printf("3000,bgp,spine1,msgs_out,");
-    ck_assert_ptr_nonnull(strstr(text, head));
-    g_free(head);
+    uint64_t first = 0;
+    char **lines = g_strsplit(text, "\n", -1);
+    for (int i = 1; lines[i]; i++) {
+        if (g_str_has_prefix(lines[i], "3000,bgp,")
+            && strstr(lines[i], ",msgs_out,")) {
+            first += g_ascii_strtoull(strrchr(lines[i], ',') + 1, NULL, 10);
+        }
+    }
+    g_strfreev(lines);
+    ck_assert_uint_eq(first, 304);
     series_free(&s);
     g_free(text);
     run_free(&r);
