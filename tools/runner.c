@@ -204,7 +204,8 @@ static bool
 is_run_file__(const char *name, bool tmp_only)
 {
     static const char *const names[] = {
-        "results.xml", "summary.csv", "trace.txt",
+        "results.xml", "summary.csv", "trace.txt", "series.csv",
+        "flows.csv",
     };
     size_t len = strlen(name);
     bool tmp = g_str_has_suffix(name, ".tmp");

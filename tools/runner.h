@@ -16,7 +16,8 @@
  * whole, never mixed with the new run's.
  *
  * A run's files, in the sense of nvo_runner_old_run(): results.xml,
- * summary.csv, trace.txt, any *.pcap, and each of them with ".tmp". */
+ * summary.csv, trace.txt, series.csv, flows.csv, any *.pcap and *.mrt,
+ * and each of them with ".tmp". */
 #ifndef NVO_RUNNER_H
 #define NVO_RUNNER_H
 

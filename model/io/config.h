@@ -391,6 +391,10 @@ struct nvo_capture_cfg {
 struct nvo_output_cfg {
     char *dir;                  /* absolute; default $PWD/results/NAME */
     bool trace;                 /* ASCII trace; default false */
+    nvo_time_t series;          /* series.csv sampling interval; 0: off
+                                 * (run/series.h) */
+    bool flows;                 /* flows.csv; default false
+                                 * (run/flows_csv.h) */
     size_t n_captures;
     struct nvo_capture_cfg *captures;   /* <pcap> elements */
 };

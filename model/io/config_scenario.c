@@ -1170,6 +1170,8 @@ output__(struct scen_builder *b, const xmlNode *root)
     o->dir = g_canonicalize_filename(rel, NULL);
     g_free(rel);
     o->trace = false;
+    o->series = 0;
+    o->flows = false;
     if (!out) {
         return;
     }
@@ -1177,6 +1179,10 @@ output__(struct scen_builder *b, const xmlNode *root)
         cfg_err_attr(b->d, out, "dir", "must not be empty");
     }
     cfg_get_bool(b->d, out, "trace", &o->trace);
+    if (xmlHasProp(out, (const xmlChar *) "series")) {
+        cfg_get_time(b->d, out, "series", false, &o->series);
+    }
+    cfg_get_bool(b->d, out, "flows", &o->flows);
     size_t n = 0;
     CFG_FOR_CHILD(c, out, "pcap") {
         n++;

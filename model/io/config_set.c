@@ -462,6 +462,8 @@ static const struct setting_info__ setting_info__[] = {
     { "node-up/node", "node", "", "(required)" },
     { "output/dir", "directory", "", "results/NAME" },
     { "output/trace", "boolean", "", "false" },
+    { "output/series", "time", UNIT_TIME, "off" },
+    { "output/flows", "boolean", "", "false" },
     { "pcap/node", "node", "", "(required)" },
     { "pcap/port", "integer", "", "every port" },
     { "pcap/peer", "node", "", "-" },

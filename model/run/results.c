@@ -23,6 +23,8 @@
 #include "run/sim.h"
 #include "run/results_ctrl.h"
 #include "run/sim_ctrl.h"
+#include "run/series.h"
+#include "run/flows_csv.h"
 #include "overlay/access.h"
 #include "run/sim_overlay.h"
 #include "core/stats.h"
@@ -1155,6 +1157,18 @@ nvo_sim_write_results(struct nvo_sim *sim, GError **error)
     xmlBufferFree(buf);
     if (err) {
         return err;
+    }
+    if (sim->series) {
+        err = nvo_series_write(sim->series, sim->out_dir, error);
+        if (err) {
+            return err;
+        }
+    }
+    if (sim->cfg->output.flows) {
+        err = nvo_flows_csv_write(sim, sim->out_dir, error);
+        if (err) {
+            return err;
+        }
     }
 
     /* Detach the trace and captures from the ports before closing them,

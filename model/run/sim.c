@@ -15,6 +15,7 @@
 #include "ctrl/bgp_speaker.h"
 #include "run/sim_ctrl.h"
 #include "run/sim_overlay.h"
+#include "run/series.h"
 
 static void
 warning_free__(gpointer w_)
@@ -347,6 +348,17 @@ nvo_sim_create(const struct nvo_scenario_cfg *cfg, const char *engine,
         return NULL;
     }
     warn_ecmp_fields__(sim);
+    if (cfg->output.series > 0) {
+        sim->series = nvo_series_create(sim->engine, sim->net, sim->overlay,
+                                        sim->ctrl, cfg->output.series,
+                                        cfg->duration);
+        g_ptr_array_add(sim->files, g_build_filename(sim->out_dir,
+                                                     "series.csv", NULL));
+    }
+    if (cfg->output.flows) {
+        g_ptr_array_add(sim->files, g_build_filename(sim->out_dir,
+                                                     "flows.csv", NULL));
+    }
     sim->ev_ctx = g_new(struct ev_ctx, cfg->n_events ? cfg->n_events : 1);
     for (size_t i = 0; i < cfg->n_events; i++) {
         struct ev_ctx *c = &sim->ev_ctx[i];
@@ -414,11 +426,17 @@ nvo_sim_run(struct nvo_sim *sim, bool progress)
     double t0 = nvo_wall_seconds();
     nvo_net_start(sim->net);
     nvo_sim_ctrl_start(sim->ctrl);
+    if (sim->series) {
+        nvo_series_start(sim->series);
+    }
     nvo_run_with_progress(e, sim->cfg->duration, sim->cfg->name, progress);
     /* Everything due exactly at the end time runs too; then time stops. */
     nvo_engine_run(e, sim->cfg->duration);
     if (sim->cfg->drain) {
         drain__(sim);
+    }
+    if (sim->series) {
+        nvo_series_finish(sim->series);
     }
     nvo_net_stop(sim->net);
     sim->wall_seconds = nvo_wall_seconds() - t0;
@@ -475,6 +493,7 @@ nvo_sim_destroy(struct nvo_sim *sim)
     g_ptr_array_free(sim->pcaps, TRUE);
     g_ptr_array_free(sim->warnings, TRUE);
     g_ptr_array_free(sim->files, TRUE);
+    nvo_series_destroy(sim->series);
     nvo_traffic_destroy(sim->traffic);
     nvo_sim_ctrl_destroy(sim->ctrl);
     nvo_net_destroy(sim->net);

@@ -38,6 +38,7 @@ struct nvo_sim {
     GPtrArray *files;           /* char *: every file the run writes (if
                                  * it gets that far), results.xml first */
     struct ev_ctx *ev_ctx;      /* one per timed event */
+    struct nvo_series *series;  /* <output series>; NULL: off */
 
     double wall_seconds;
     uint64_t n_events_at_start;

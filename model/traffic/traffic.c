@@ -20,7 +20,9 @@ struct flow {
     uint8_t proto;
     uint32_t port;              /* uplink port on the source */
     uint64_t size, sent, rcvd;  /* payload bytes */
+    uint64_t pkts_sent, pkts_rcvd;  /* its packets (flow records) */
     nvo_time_t start;
+    nvo_time_t done;            /* its last byte delivered; -1: not yet */
     const struct tgen *gen;
     struct flow *next;          /* in its port's round-robin */
 };
@@ -238,6 +240,7 @@ next_packet__(struct nvo_traffic *tr, struct host *h, struct rr *rr,
     uint32_t chunk = packet_payload__(tr, h, f);
     struct nvo_pkt *p = make_packet__(tr, f, chunk);
     f->sent += chunk;
+    f->pkts_sent++;
     if (f->sent < f->size) {
         if (rr->tail) {
             rr->tail->next = f;
@@ -343,7 +346,9 @@ count_rx__(struct nvo_traffic *tr, const struct nvo_pkt *p)
         tr->payload_delivered += p->payload_size;
         nvo_hist_add(&tr->latency, now - p->created);
         f->rcvd += p->payload_size;
+        f->pkts_rcvd++;
         if (f->rcvd == f->size) {
+            f->done = now;
             tr->flows_completed++;
             nvo_hist_add(&tr->fct, now - f->start);
         }
@@ -601,6 +606,7 @@ arrival__(void *s_)
     f->proto = g->cfg.proto;
     f->size = pick_size__(s);
     f->start = now;
+    f->done = -1;
     f->gen = g;
 
     f->port = choose_port__(tr, h, f);
@@ -1375,6 +1381,74 @@ nvo_traffic_flow(const struct nvo_traffic *tr, uint64_t i, uint32_t *src,
     *dst = f->dst_ep;
     *start = f->start;
     return true;
+}
+
+struct flow_pkts_ctx__ {
+    uint64_t *pkts;
+    guint n;
+};
+
+static void
+flow_pkts_add__(void *ctx, const struct nvo_pkt *p)
+{
+    struct flow_pkts_ctx__ *c = ctx;
+    if (p->flow_id && p->flow_id <= c->n) {
+        c->pkts[p->flow_id - 1]++;
+    }
+}
+
+struct nvo_traffic_flow_rec *
+nvo_traffic_flow_records(const struct nvo_traffic *tr, uint64_t *n_out)
+{
+    guint n = tr->flows->len;
+    uint64_t *in_net = g_new0(uint64_t, n ? n : 1);
+    for (uint32_t i = 0; i < nvo_net_n_nodes(tr->net); i++) {
+        const struct nvo_node *node = nvo_net_node(tr->net, i);
+        for (uint32_t p = 0; p < node->n_ports; p++) {
+            const struct nvo_port *port = &node->ports[p];
+            const struct nvo_fifo *q[] = { &port->q_ctrl, &port->q_data,
+                                           &port->wire };
+            for (size_t k = 0; k < NVO_ARRAY_SIZE(q); k++) {
+                for (const struct nvo_pkt *pk = q[k]->head; pk;
+                     pk = pk->next) {
+                    if (pk->flow_id && pk->flow_id <= n) {
+                        in_net[pk->flow_id - 1]++;
+                    }
+                }
+            }
+        }
+    }
+    struct flow_pkts_ctx__ c = { in_net, n };
+    for (uint32_t v = 0; tr->arp && v < tr->n_ep; v++) {
+        nvo_vm_arp_foreach_queued(&tr->arp[v], flow_pkts_add__, &c);
+    }
+    for (uint32_t i = 0; i < tr->n_hosts; i++) {
+        for (const struct ctl_frame *cf = tr->hosts[i].cq_head; cf;
+             cf = cf->next) {
+            flow_pkts_add__(&c, cf->p);
+        }
+    }
+    struct nvo_traffic_flow_rec *r = g_new0(struct nvo_traffic_flow_rec,
+                                            n ? n : 1);
+    for (guint i = 0; i < n; i++) {
+        const struct flow *f = g_ptr_array_index(tr->flows, i);
+        r[i].src_ep = f->src_ep;
+        r[i].dst_ep = f->dst_ep;
+        r[i].src_node = f->src->node->index;
+        r[i].dst_node = f->dst;
+        r[i].size = f->size;
+        r[i].start = f->start;
+        r[i].completion = f->done;
+        r[i].pkts_sent = f->pkts_sent;
+        r[i].pkts_delivered = f->pkts_rcvd;
+        r[i].pkts_in_net = in_net[i];
+        uint64_t accounted = f->pkts_rcvd + in_net[i];
+        r[i].pkts_lost = f->pkts_sent > accounted ? f->pkts_sent - accounted
+                                                  : 0;
+    }
+    g_free(in_net);
+    *n_out = n;
+    return r;
 }
 
 bool

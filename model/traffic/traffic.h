@@ -185,6 +185,26 @@ void nvo_traffic_vm_get_stats(const struct nvo_traffic *,
 bool nvo_traffic_flow(const struct nvo_traffic *, uint64_t i,
                       uint32_t *src, uint32_t *dst, nvo_time_t *start);
 
+/* Per-flow records (flows.csv, docs/outputs.md): for every flow, in
+ * arrival order (record i is flow i + 1), its endpoints (as
+ * nvo_traffic_flow()) and their nodes (the hosts' node indices when the
+ * flow arrived), its payload size, arrival and completion (its last
+ * payload byte delivered; -1 if not), and its packets: sent by the host,
+ * delivered to the destination, in the network now (queued, on a wire,
+ * waiting for ARP or at a NIC), and lost = sent - delivered - in the
+ * network (0 if that is negative: VM mode, replicas of a flooded frame
+ * may each count in the network).  A new array of *n records (g_free;
+ * never NULL).  O(flows + frames in flight). */
+struct nvo_traffic_flow_rec {
+    uint32_t src_ep, dst_ep;
+    uint32_t src_node, dst_node;
+    uint64_t size;              /* payload bytes */
+    nvo_time_t start, completion;
+    uint64_t pkts_sent, pkts_delivered, pkts_in_net, pkts_lost;
+};
+struct nvo_traffic_flow_rec *
+nvo_traffic_flow_records(const struct nvo_traffic *, uint64_t *n);
+
 /* True if no host has flow data left to send and (VM mode) no NIC is
  * sending. */
 bool nvo_traffic_idle(const struct nvo_traffic *);
