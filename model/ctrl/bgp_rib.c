@@ -288,12 +288,19 @@ path_cmp(const struct nvo_bgp_speaker *s, const struct path *x,
     return 0;
 }
 
+static bool rtc_skip(struct nvo_bgp_speaker *, struct peer *,
+                     struct dest *);
+
 static void
 mark_pending(struct nvo_bgp_speaker *s, struct dest *d)
 {
+    bool vpn = nvo_bgp_dest_is_vpn__(d);
     for (guint i = 0; i < s->peers->len; i++) {
         struct peer *p = s->peers->pdata[i];
         if (p->state != NVO_BGP_ESTABLISHED) {
+            continue;
+        }
+        if (vpn && p->rtc && rtc_skip(s, p, d)) {
             continue;
         }
         if (g_hash_table_add(p->pending, d)) {
@@ -498,6 +505,31 @@ peer_has_af(const struct peer *p, const struct dest *d)
         }
     }
     return false;
+}
+
+/* For a VPN destination 'd' whose best path changed and an RT-constrain
+ * peer 'p': true when queueing it for p is not needed because the flush
+ * would send nothing (no 1/132 End-of-RIB yet, no best path, an AFI/SAFI
+ * or reflection rule that keeps it from p) or only count it as
+ * RT-filtered, which is then done here.  Not when p has it in its
+ * Adj-RIB-Out (a withdrawal may be due) or already pending. */
+static bool
+rtc_skip(struct nvo_bgp_speaker *s, struct peer *p, struct dest *d)
+{
+    if (g_hash_table_contains(p->adj_out, d)
+        || g_hash_table_contains(p->pending, d)) {
+        return false;
+    }
+    if (!p->rtc_eor_in || d->best < 0 || !peer_has_af(p, d)
+        || !may_send(s, p, &d->paths[d->best])) {
+        return true;
+    }
+    if (rt_wanted(p, &d->paths[d->best].a->attrs)) {
+        return false;
+    }
+    p->c.routes_rt_filtered++;
+    s->c.routes_rt_filtered++;
+    return true;
 }
 
 /* Marks every VPN destination whose best path carries an RT matching 'n'
