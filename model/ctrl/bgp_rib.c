@@ -289,18 +289,20 @@ path_cmp(const struct nvo_bgp_speaker *s, const struct path *x,
 }
 
 static bool rtc_skip(struct nvo_bgp_speaker *, struct peer *,
-                     struct dest *);
+                     struct dest *, bool held);
 
 static void
 mark_pending(struct nvo_bgp_speaker *s, struct dest *d)
 {
     bool vpn = nvo_bgp_dest_is_vpn__(d);
+    /* No reference: in no peer's Adj-RIB-Out nor pending set. */
+    bool held = d->refs > 0;
     for (guint i = 0; i < s->peers->len; i++) {
         struct peer *p = s->peers->pdata[i];
         if (p->state != NVO_BGP_ESTABLISHED) {
             continue;
         }
-        if (vpn && p->rtc && rtc_skip(s, p, d)) {
+        if (vpn && p->rtc && rtc_skip(s, p, d, held)) {
             continue;
         }
         if (g_hash_table_add(p->pending, d)) {
@@ -512,12 +514,15 @@ peer_has_af(const struct peer *p, const struct dest *d)
  * would send nothing (no 1/132 End-of-RIB yet, no best path, an AFI/SAFI
  * or reflection rule that keeps it from p) or only count it as
  * RT-filtered, which is then done here.  Not when p has it in its
- * Adj-RIB-Out (a withdrawal may be due) or already pending. */
+ * Adj-RIB-Out (a withdrawal may be due) or already pending ('held':
+ * whether 'd' had any reference before this marking began, else neither
+ * lookup is needed). */
 static bool
-rtc_skip(struct nvo_bgp_speaker *s, struct peer *p, struct dest *d)
+rtc_skip(struct nvo_bgp_speaker *s, struct peer *p, struct dest *d,
+         bool held)
 {
-    if (g_hash_table_contains(p->adj_out, d)
-        || g_hash_table_contains(p->pending, d)) {
+    if (held && (g_hash_table_contains(p->adj_out, d)
+                 || g_hash_table_contains(p->pending, d))) {
         return false;
     }
     if (!p->rtc_eor_in || d->best < 0 || !peer_has_af(p, d)
