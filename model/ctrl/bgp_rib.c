@@ -288,12 +288,21 @@ path_cmp(const struct nvo_bgp_speaker *s, const struct path *x,
     return 0;
 }
 
+static bool rtc_skip(struct nvo_bgp_speaker *, struct peer *,
+                     struct dest *, bool held);
+
 static void
 mark_pending(struct nvo_bgp_speaker *s, struct dest *d)
 {
+    bool vpn = nvo_bgp_dest_is_vpn__(d);
+    /* No reference: in no peer's Adj-RIB-Out nor pending set. */
+    bool held = d->refs > 0;
     for (guint i = 0; i < s->peers->len; i++) {
         struct peer *p = s->peers->pdata[i];
         if (p->state != NVO_BGP_ESTABLISHED) {
+            continue;
+        }
+        if (vpn && p->rtc && rtc_skip(s, p, d, held)) {
             continue;
         }
         if (g_hash_table_add(p->pending, d)) {
@@ -303,6 +312,9 @@ mark_pending(struct nvo_bgp_speaker *s, struct dest *d)
         nvo_bgp_schedule_flush__(p, false);
     }
 }
+
+static void rt_idx_update(struct nvo_bgp_speaker *, struct dest *,
+                          const struct aset *old_a, const struct aset *new_a);
 
 /* Runs the decision for 'd' after its paths changed. */
 static void
@@ -318,6 +330,9 @@ decide(struct nvo_bgp_speaker *s, struct dest *d, int32_t old_peer,
     d->best = best;
     int32_t new_peer = best >= 0 ? d->paths[best].peer : -2;
     const struct aset *new_a = best >= 0 ? d->paths[best].a : NULL;
+    if (new_a != old_a) {
+        rt_idx_update(s, d, old_a, new_a);
+    }
     if (new_peer == old_peer && new_a == old_a) {
         return;
     }
@@ -395,8 +410,140 @@ rt_wanted(const struct peer *p, const struct nvo_bgp_attrs *a)
     return false;
 }
 
+/* The RT index (s->rt_idx): for each route target, the VPN destinations
+ * whose best path carries it, kept by decide() as best paths change, so
+ * that a membership change visits only the destinations of its RT. */
+
+/* Whether the i-th extended community of 'a' is a route target not seen
+ * earlier in the list (a set naming an RT twice is indexed once). */
+static bool
+rt_first(const struct nvo_bgp_attrs *a, uint16_t i)
+{
+    const uint8_t *ec = a->ext_comm + 8u * i;
+    if (!ec_is_rt(ec)) {
+        return false;
+    }
+    for (uint16_t j = 0; j < i; j++) {
+        if (!memcmp(a->ext_comm + 8u * j, ec, 8)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static void
+rt_idx_update(struct nvo_bgp_speaker *s, struct dest *d,
+              const struct aset *old_a, const struct aset *new_a)
+{
+    if (!nvo_bgp_dest_is_vpn__(d)) {
+        return;
+    }
+    const struct nvo_bgp_attrs *a;
+    if (old_a && NVO_BGP_HAS(&old_a->attrs, NVO_BGP_ATTR_EXT_COMM)) {
+        a = &old_a->attrs;
+        for (uint16_t i = 0; i < a->n_ext_comm; i++) {
+            if (!rt_first(a, i)) {
+                continue;
+            }
+            gint64 v = (gint64) nvo_rd64(a->ext_comm + 8u * i);
+            GPtrArray *v_ds = g_hash_table_lookup(s->rt_idx, &v);
+            if (v_ds && g_ptr_array_remove_fast(v_ds, d)) {
+                nvo_mem_count__(&s->mem, nvo_bgp_mt_hash,
+                                -(int64_t) sizeof(void *), 0);
+                if (v_ds->len == 0) {
+                    g_hash_table_remove(s->rt_idx, &v);
+                    nvo_mem_count__(&s->mem, nvo_bgp_mt_hash,
+                                    -(int64_t) (HASH_ENTRY + sizeof(gint64)
+                                                + sizeof(GPtrArray)), 0);
+                }
+            }
+        }
+    }
+    if (new_a && NVO_BGP_HAS(&new_a->attrs, NVO_BGP_ATTR_EXT_COMM)) {
+        a = &new_a->attrs;
+        for (uint16_t i = 0; i < a->n_ext_comm; i++) {
+            if (!rt_first(a, i)) {
+                continue;
+            }
+            gint64 v = (gint64) nvo_rd64(a->ext_comm + 8u * i);
+            GPtrArray *v_ds = g_hash_table_lookup(s->rt_idx, &v);
+            if (!v_ds) {
+                v_ds = g_ptr_array_new();
+                g_hash_table_insert(s->rt_idx, g_memdup2(&v, sizeof v), v_ds);
+                nvo_mem_count__(&s->mem, nvo_bgp_mt_hash,
+                                (int64_t) (HASH_ENTRY + sizeof(gint64)
+                                           + sizeof(GPtrArray)), 0);
+            }
+            g_ptr_array_add(v_ds, d);
+            nvo_mem_count__(&s->mem, nvo_bgp_mt_hash,
+                            (int64_t) sizeof(void *), 0);
+        }
+    }
+}
+
+/* Adds 'd' to p's pending set. */
+static bool
+pend(struct nvo_bgp_speaker *s, struct peer *p, struct dest *d)
+{
+    if (g_hash_table_add(p->pending, d)) {
+        d->refs++;
+        nvo_mem_count__(&s->mem, nvo_bgp_mt_hash, (int64_t) HASH_ENTRY, 0);
+        return true;
+    }
+    return false;
+}
+
+static bool may_send(const struct nvo_bgp_speaker *, const struct peer *,
+                     const struct path *);
+
+/* Whether the peer negotiated the destination's AFI/SAFI. */
+static bool
+peer_has_af(const struct peer *p, const struct dest *d)
+{
+    for (uint32_t i = 0; i < p->n_afs; i++) {
+        if (p->afs[i].afi == nvo_bgp_dest_afi__(d)
+            && p->afs[i].safi == nvo_bgp_dest_safi__(d)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* For a VPN destination 'd' whose best path changed and an RT-constrain
+ * peer 'p': true when queueing it for p is not needed because the flush
+ * would send nothing (no 1/132 End-of-RIB yet, no best path, an AFI/SAFI
+ * or reflection rule that keeps it from p) or only count it as
+ * RT-filtered, which is then done here.  Not when p has it in its
+ * Adj-RIB-Out (a withdrawal may be due) or already pending ('held':
+ * whether 'd' had any reference before this marking began, else neither
+ * lookup is needed). */
+static bool
+rtc_skip(struct nvo_bgp_speaker *s, struct peer *p, struct dest *d,
+         bool held)
+{
+    if (held && (g_hash_table_contains(p->adj_out, d)
+                 || g_hash_table_contains(p->pending, d))) {
+        return false;
+    }
+    if (!p->rtc_eor_in || d->best < 0 || !peer_has_af(p, d)
+        || !may_send(s, p, &d->paths[d->best])) {
+        return true;
+    }
+    if (rt_wanted(p, &d->paths[d->best].a->attrs)) {
+        return false;
+    }
+    p->c.routes_rt_filtered++;
+    s->c.routes_rt_filtered++;
+    return true;
+}
+
 /* Marks every VPN destination whose best path carries an RT matching 'n'
- * (all of them: NULL) pending for 'p'. */
+ * pending for 'p'; 'n' NULL: the peer's End-of-RIB, every VPN destination
+ * its membership wants.  A length-96 membership marks the destinations of
+ * its RT from the index; other lengths and the End-of-RIB walk the RIB.
+ * At the End-of-RIB a destination the peer does not want and would
+ * otherwise get is counted as RT-filtered here (as the flush would count
+ * it) instead of being queued only to be dropped. */
 static void
 rtc_mark_vpn(struct peer *p, const struct nvo_rtc_nlri *n)
 {
@@ -404,24 +551,49 @@ rtc_mark_vpn(struct peer *p, const struct nvo_rtc_nlri *n)
     if (p->state != NVO_BGP_ESTABLISHED) {
         return;
     }
+    bool any = false;
+    if (n && n->plen == 96) {
+        gint64 v = (gint64) nvo_rd64(n->rt);
+        GPtrArray *v_ds = g_hash_table_lookup(s->rt_idx, &v);
+        for (guint i = 0; v_ds && i < v_ds->len; i++) {
+            pend(s, p, v_ds->pdata[i]);
+            any = true;
+        }
+        if (any) {
+            nvo_bgp_schedule_flush__(p, false);
+        }
+        return;
+    }
     GHashTableIter it;
     gpointer k;
-    bool any = false;
     g_hash_table_iter_init(&it, s->rib);
     while (g_hash_table_iter_next(&it, &k, NULL)) {
         struct dest *d = k;
         if (!nvo_bgp_dest_is_vpn__(d) || d->best < 0) {
             continue;
         }
-        bool m = n == NULL;
         const struct nvo_bgp_attrs *a = &d->paths[d->best].a->attrs;
-        for (uint16_t i = 0; !m && i < a->n_ext_comm; i++) {
-            const uint8_t *ec = a->ext_comm + 8u * i;
-            m = ec_is_rt(ec) && nvo_rtc_nlri_match(n, ec);
+        bool m;
+        if (n == NULL) {
+            m = rt_wanted(p, a);
+            if (!m && !g_hash_table_contains(p->pending, d)
+                && !g_hash_table_contains(p->adj_out, d)
+                && peer_has_af(p, d)
+                && may_send(s, p, &d->paths[d->best])) {
+                p->c.routes_rt_filtered++;
+                s->c.routes_rt_filtered++;
+            } else if (!m) {
+                m = true;       /* the flush decides, as before */
+            }
+        } else {
+            m = false;
+            for (uint16_t i = 0; !m && i < a->n_ext_comm; i++) {
+                const uint8_t *ec = a->ext_comm + 8u * i;
+                m = ec_is_rt(ec) && nvo_rtc_nlri_match(n, ec);
+            }
         }
-        if (m && g_hash_table_add(p->pending, d)) {
-            d->refs++;
-            nvo_mem_count__(&s->mem, nvo_bgp_mt_hash, (int64_t) HASH_ENTRY, 0);
+        if (m) {
+            pend(s, p, d);
         }
         any |= m;
     }
@@ -655,7 +827,17 @@ may_send(const struct nvo_bgp_speaker *s, const struct peer *p,
 static struct aset *
 export_rtc_rr(struct nvo_bgp_speaker *s, struct peer *p, struct dest *d)
 {
+    /* The best path, if it may go to p, is the best of those that may
+     * (decide() and the scan below break ties alike: the first). */
     int32_t best = -1;
+    if (d->best >= 0) {
+        struct path *x = &d->paths[d->best];
+        if (may_send(s, p, x)
+            && !(x->peer >= 0 && p->bgp_id
+                 && nvo_bgp_path_originator__(s, x) == p->bgp_id)) {
+            return x->peer < 0 ? x->a : reflected(s, x);
+        }
+    }
     for (uint32_t i = 0; i < d->n_paths; i++) {
         struct path *x = &d->paths[i];
         if (!may_send(s, p, x)
@@ -923,6 +1105,8 @@ nvo_bgp_rib_init__(struct nvo_bgp_speaker *s)
     mem_types__();
     s->attrs = g_hash_table_new(aset_hash, aset_equal);
     s->rib = g_hash_table_new(dest_hash, dest_equal);
+    s->rt_idx = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
+                                      (GDestroyNotify) g_ptr_array_unref);
 }
 
 static void
@@ -951,4 +1135,15 @@ nvo_bgp_rib_fini__(struct nvo_bgp_speaker *s)
     g_list_free(ds);
     g_hash_table_destroy(s->rib);
     g_hash_table_destroy(s->attrs);
+    GHashTableIter it;
+    gpointer v;
+    g_hash_table_iter_init(&it, s->rt_idx);
+    while (g_hash_table_iter_next(&it, NULL, &v)) {
+        nvo_mem_count__(&s->mem, nvo_bgp_mt_hash,
+                        -(int64_t) (HASH_ENTRY + sizeof(gint64)
+                                    + sizeof(GPtrArray)
+                                    + ((GPtrArray *) v)->len
+                                      * sizeof(void *)), 0);
+    }
+    g_hash_table_destroy(s->rt_idx);
 }

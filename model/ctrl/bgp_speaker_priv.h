@@ -128,6 +128,9 @@ struct nvo_bgp_speaker {
     nvo_bgp_msg_fn *obs;
     void *obs_ctx;
     GArray *import_rts;         /* uint64_t: the RTs imported, in order */
+    GHashTable *rt_idx;         /* RT-constrain index: RT (gint64 *) ->
+                                 * GPtrArray of the VPN dests whose best
+                                 * path carries it (bgp_rib.c) */
     bool rtc_default;           /* originating the default RT membership */
     GQueue rxq;                 /* struct rxmsg *, processing order */
     nvo_time_t busy_until;
