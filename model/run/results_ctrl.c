@@ -36,6 +36,10 @@ write_bgp__(xmlTextWriterPtr w, const struct nvo_sim_ctrl *c, uint32_t i)
         attr_u64__(w, name, k->msgs_out[t]);
         g_snprintf(name, sizeof name, "%s-received", bgp_type__[t]);
         attr_u64__(w, name, k->msgs_in[t]);
+        g_snprintf(name, sizeof name, "%s-bytes-sent", bgp_type__[t]);
+        attr_u64__(w, name, k->bytes_out[t]);
+        g_snprintf(name, sizeof name, "%s-bytes-received", bgp_type__[t]);
+        attr_u64__(w, name, k->bytes_in[t]);
     }
     attr_u64__(w, "bytes-sent", nvo_bgp_counters_bytes_out(k));
     uint64_t in = 0;
