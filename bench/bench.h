@@ -72,4 +72,30 @@ struct nvo_topo_cfg *nvo_bench_leaf_spine_load(
     const struct nvo_bench_leaf_spine *ls, const char *what, int *error);
 int nvo_bench_topo_add(struct nvo_net *net, const struct nvo_topo_cfg *topo);
 
+/* The process's CPU time, seconds (CLOCK_PROCESS_CPUTIME_ID): what the
+ * benchmarks time, so that other processes on the machine do not count. */
+double nvo_bench_cpu_seconds(void);
+
+/* A scenario built as "nvosim run" builds it (build.c). */
+struct nvo_scenario_cfg;
+struct nvo_sim;
+struct nvo_bench_build {
+    struct nvo_scenario_cfg *cfg;
+    struct nvo_sim *sim;
+    char *dir;                  /* its temporary output folder */
+    double load_s, create_s;    /* CPU time of the loader, of the build */
+    long rss_kib;               /* peak resident memory after the build */
+};
+
+/* Loads scenario file 'path' and creates its run (engine "native") with
+ * a fresh temporary output folder, timing both.  Returns 0 with *b
+ * filled (free with nvo_bench_build_done()), EIO (no temporary folder)
+ * or EINVAL after printing the loader's or the build's message as
+ * "nvosim bench WHAT: ...". */
+int nvo_bench_build_scenario(const char *what, const char *path,
+                             struct nvo_bench_build *b);
+/* Destroys the run and its configuration, removes the folder (empty:
+ * nothing was written) and clears *b. */
+void nvo_bench_build_done(struct nvo_bench_build *b);
+
 #endif

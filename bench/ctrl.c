@@ -72,14 +72,6 @@ struct ctrl_opts {
     bool no_fork;               /* run in this process (for profilers) */
 };
 
-static double
-cpu_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double) ts.tv_sec + (double) ts.tv_nsec * 1e-9;
-}
-
 static int
 usage_error(const char *fmt, ...)
 {
@@ -265,34 +257,15 @@ ctrl_child__(void *job_, void *res_)
     const struct ctrl_job *job = job_;
     struct ctrl_result *r = res_;
     memset(r, 0, sizeof *r);
-    char *dir = g_dir_make_tmp("nvosim-bench-out-XXXXXX", NULL);
-    if (!dir) {
-        r->error = EIO;
+    struct nvo_bench_build b;
+    r->error = nvo_bench_build_scenario("ctrl", job->path, &b);
+    if (r->error) {
         return;
     }
-    double t0 = cpu_seconds();
-    GError *error = NULL;
-    struct nvo_scenario_cfg *cfg = nvo_scenario_load(job->path, NULL, 0,
-                                                     &error);
-    double t1 = cpu_seconds();
-    struct nvo_sim *sim = cfg ? nvo_sim_create(cfg, "native", dir, &error)
-                              : NULL;
-    double t2 = cpu_seconds();
-    if (!sim) {
-        fprintf(stderr, "nvosim bench ctrl: %s\n",
-                error ? error->message : "?");
-        g_clear_error(&error);
-        r->error = EINVAL;
-        nvo_scenario_cfg_destroy(cfg);
-        g_rmdir(dir);
-        g_free(dir);
-        return;
-    }
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    r->build_rss_kib = ru.ru_maxrss;
-    r->load_s = t1 - t0;
-    r->create_s = t2 - t1;
+    struct nvo_sim *sim = b.sim;
+    r->build_rss_kib = b.rss_kib;
+    r->load_s = b.load_s;
+    r->create_s = b.create_s;
     r->n_nodes = nvo_net_n_nodes(sim->net);
     r->n_links = sim->net->links->len;
     const struct nvo_sim_overlay *o = sim->overlay;
@@ -302,11 +275,11 @@ ctrl_child__(void *job_, void *res_)
         r->pe_tenants += nvo_pe_node_n_tenants(o->pes[i]);
     }
     uint64_t ev0 = sim->engine->n_executed;
-    double t3 = cpu_seconds();
+    double t3 = nvo_bench_cpu_seconds();
     /* No traffic: frames are control frames only, all delivered or in
      * flight; EPROTO would mean some were lost uncounted. */
     r->error = nvo_sim_run(sim, true);
-    r->run_s = cpu_seconds() - t3;
+    r->run_s = nvo_bench_cpu_seconds() - t3;
     r->events = sim->engine->n_executed - ev0;
     r->counted = nvo_mem_acct_bytes(&sim->net->mem);
     r->end_rss_kib = rss_now_kib();
@@ -320,10 +293,7 @@ ctrl_child__(void *job_, void *res_)
     r->drops = nvo_net_drops(sim->net, r->port_drops, r->node_drops);
     nvo_sim_ctrl_totals(sim->ctrl, &r->t);
     r->n_bgp = nvo_sim_ctrl_n_bgp(sim->ctrl);
-    nvo_sim_destroy(sim);
-    nvo_scenario_cfg_destroy(cfg);
-    g_rmdir(dir);
-    g_free(dir);
+    nvo_bench_build_done(&b);
 }
 
 /* ---- Report -------------------------------------------------------------- */

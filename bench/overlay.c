@@ -74,14 +74,6 @@ struct size3 {
     uint32_t spines, leaves, hpl;
 };
 
-static double
-cpu_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double) ts.tv_sec + (double) ts.tv_nsec * 1e-9;
-}
-
 static int
 usage_error(const char *fmt, ...)
 {
@@ -162,34 +154,16 @@ build_child__(void *job_, void *res_)
     const struct build_job *job = job_;
     struct build_result *r = res_;
     memset(r, 0, sizeof *r);
-    char *dir = g_dir_make_tmp("nvosim-bench-out-XXXXXX", NULL);
-    if (!dir) {
-        r->error = EIO;
+    struct nvo_bench_build b;
+    r->error = nvo_bench_build_scenario("overlay", job->path, &b);
+    if (r->error) {
         return;
     }
-    double t0 = cpu_seconds();
-    GError *error = NULL;
-    struct nvo_scenario_cfg *cfg = nvo_scenario_load(job->path, NULL, 0,
-                                                     &error);
-    double t1 = cpu_seconds();
-    struct nvo_sim *sim = cfg ? nvo_sim_create(cfg, "native", dir, &error)
-                              : NULL;
-    double t2 = cpu_seconds();
-    if (!sim) {
-        fprintf(stderr, "nvosim bench overlay: %s\n",
-                error ? error->message : "?");
-        g_clear_error(&error);
-        r->error = EINVAL;
-        nvo_scenario_cfg_destroy(cfg);
-        g_rmdir(dir);
-        g_free(dir);
-        return;
-    }
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    r->rss_kib = ru.ru_maxrss;
-    r->load_s = t1 - t0;
-    r->create_s = t2 - t1;
+    struct nvo_sim *sim = b.sim;
+    struct nvo_scenario_cfg *cfg = b.cfg;
+    r->rss_kib = b.rss_kib;
+    r->load_s = b.load_s;
+    r->create_s = b.create_s;
     r->counted = nvo_mem_acct_bytes(&sim->net->mem);
     r->n_nodes = nvo_net_n_nodes(sim->net);
     r->n_links = sim->net->links->len;
@@ -202,17 +176,14 @@ build_child__(void *job_, void *res_)
         }
         /* The placement alone, again (after the RSS was taken). */
         struct nvo_overlay_placement pl;
-        double t3 = cpu_seconds();
+        double t3 = nvo_bench_cpu_seconds();
         if (!nvo_overlay_place(cfg, &pl, NULL)) {
             r->error = EINVAL;
         }
-        r->place_s = cpu_seconds() - t3;
+        r->place_s = nvo_bench_cpu_seconds() - t3;
         nvo_overlay_placement_free(&pl);
     }
-    nvo_sim_destroy(sim);
-    nvo_scenario_cfg_destroy(cfg);
-    g_rmdir(dir);
-    g_free(dir);
+    nvo_bench_build_done(&b);
 }
 
 /* Writes DIR/topology.xml and the scenario DIR/NAME.xml (with <overlay>
@@ -517,7 +488,7 @@ hops_child__(void *job_, void *res_)
     uint64_t ev0 = e->n_executed, hops0 = packet_hops(net);
     net->pool.n_peak = net->pool.n_live;
     nvo_time_t sim0 = nvo_engine_now(e);
-    double t0 = cpu_seconds();
+    double t0 = nvo_bench_cpu_seconds();
     if (o) {
         /* The PEs' MAC aging timers keep events pending: run until the
          * traffic is done and the network empty, 10 us at a time. */
@@ -530,7 +501,7 @@ hops_child__(void *job_, void *res_)
     } else {
         nvo_engine_run(e, NVO_TIME_MAX);
     }
-    r->run_s = cpu_seconds() - t0;
+    r->run_s = nvo_bench_cpu_seconds() - t0;
     r->sim_s = (double) (nvo_engine_now(e) - sim0) / (double) NVO_SEC;
     r->events = e->n_executed - ev0;
     r->hops = packet_hops(net) - hops0;
