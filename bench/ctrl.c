@@ -65,6 +65,7 @@ struct ctrl_opts {
     uint32_t pes, vms, vnis, rr, vsis;
     bool full_mesh;
     bool rtc;                   /* RT-constrain (RFC 4684) */
+    bool rtc_default;           /* ... reflectors send the default RT only */
     nvo_time_t duration;
     char duration_s[32];
     char ctrl_queue[32];        /* the links' control queue, e.g. 64KiB */
@@ -89,7 +90,8 @@ usage(FILE *f)
 {
     fprintf(f,
 "usage: nvosim bench ctrl [--plane evpn|vpls-ldp] [--pes N] [--vms N]\n"
-"                         [--vnis N] [--reflectors N] [--vsis N]\n"
+"                         [--vnis N] [--reflectors N] [--rt-constrain]\n"
+"                         [--rtc-default] [--vsis N]\n"
 "                         [--duration T] [--ctrl-queue B]\n"
 "                         [--no-reference] [--no-fork]\n"
 "\n"
@@ -108,6 +110,8 @@ usage(FILE *f)
 "  --reflectors N  evpn: route reflectors on spine1..N (default 2; 0: a\n"
 "                  full iBGP mesh of the PEs)\n"
 "  --rt-constrain  evpn: RFC 4684 at every speaker (<bgp rt-constrain>)\n"
+"  --rtc-default   with --rt-constrain: the reflectors send only the default\n"
+"                  RT membership (<bgp rt-constrain-default>)\n"
 "  --vsis N        vpls-ldp: VSIs, each on every PE (default 1)\n"
 "  --duration T    simulated run time, e.g. 5s or 500ms (default 5s)\n"
 "  --ctrl-queue B  every link's control (strict-priority) queue (default\n"
@@ -176,8 +180,9 @@ write_files(const char *dir, const struct ctrl_opts *o, bool control,
             "  </overlay>\n", control ? "evpn" : "none", o->vnis,
             o->vms / o->vnis, control ? "    <bgp reflectors=\"" : "",
             control ? rr->str : "",
-            !control ? "" : o->rtc ? "\" rt-constrain=\"true\"/>\n"
-                                   : "\"/>\n");
+            !control ? "" : o->rtc_default
+                ? "\" rt-constrain=\"true\" rt-constrain-default=\"true\"/>\n"
+                : o->rtc ? "\" rt-constrain=\"true\"/>\n" : "\"/>\n");
         g_string_free(rr, TRUE);
     } else {
         ov = g_strdup_printf(
@@ -364,7 +369,8 @@ run_all(const struct ctrl_opts *o)
                o->pes / hpl, hpl, o->vms, o->vnis, o->vms / o->vnis,
                o->full_mesh ? "full mesh, " : "", o->full_mesh ? 0 : o->rr,
                o->full_mesh ? "" : " (spine1..)",
-               o->rtc ? "RT-constrain" : "no RT-constrain", o->duration_s,
+               o->rtc_default ? "RT-constrain, reflectors send the default RT"
+               : o->rtc ? "RT-constrain" : "no RT-constrain", o->duration_s,
                o->ctrl_queue);
         if (o->rtc) {
             printf("expected: %" PRIu64 " sessions, %" PRIu64 " type-2 + %"
@@ -570,6 +576,10 @@ nvo_bench_ctrl_main(int argc, char **argv)
         }
         if (!strcmp(opt, "--rt-constrain")) {
             o.rtc = true;
+            continue;
+        }
+        if (!strcmp(opt, "--rtc-default")) {
+            o.rtc = o.rtc_default = true;
             continue;
         }
         int k = nvo_bench_opt_value(argc, argv, &i, names, 8, &val);

@@ -121,6 +121,10 @@ observer(void *ctx, const struct nvo_bgp_speaker *s, uint32_t peer, bool sent,
     g_array_append_val(b->msgs, r);
 }
 
+/* The reflectors of the next bench_star() send only the default RT
+ * membership (rtc_advertise_default). */
+static bool rr_default;
+
 /* Nodes: the leaf (index 0), then n_rr reflectors, then n_pe PEs, each
  * joined to the leaf by a 1 Gb/s link of 10 us.  rt_constrain on every
  * speaker, but off on the PE slots whose bit is set in 'plain'. */
@@ -169,6 +173,7 @@ bench_star(struct bench *b, uint32_t n_rr, uint32_t n_pe, bool rtc,
         nvo_bgp_speaker_cfg_default(&c);
         c.is_rr = i < n_rr;
         c.rt_constrain = rtc && !(plain & (1u << i));
+        c.rtc_advertise_default = c.is_rr && rr_default;
         char err[200];
         ck_assert_int_eq(nvo_bgp_speaker_create(b->st[i], &c, &b->spk[i], err,
                                                 sizeof err), 0);
@@ -505,6 +510,96 @@ START_TEST(two_rrs_disjoint_vnis)
 END_TEST
 
 /* ---- A full mesh -------------------------------------------------------- */
+
+
+/* ---- Reflectors sending only the default RT membership ------------------ */
+
+/* rtc_advertise_default at the reflectors, the topologies above.  One
+ * reflector, 6 PEs, k = 3, m = 5: each PE still receives only its VNI
+ * partner's m routes (Loc-RIB EVPN 2m = 10); from the reflector exactly
+ * one membership route, the default (Adj-RIB-Out RTC 1 per PE, 6
+ * announced in all, none withdrawn), so its Loc-RIB holds 2 (its own RT
+ * and the default) instead of k = 3; the PEs send the reflector all
+ * their routes (the default matches every RT) and filter none; the
+ * reflector filters the same 6 x 5 x 4 = 120 and sends 30.  Two
+ * reflectors, 4 PEs, k = 2, m = 3: each PE gets 2m = 6, each reflector
+ * sends 24 EVPN routes and filters 24 as with the full memberships, and
+ * its only membership route, the default, to its 4 PEs and the other
+ * reflector: 5. */
+START_TEST(rr_advertise_default)
+{
+    rr_default = true;
+    {
+        const uint32_t n = 6, k = 3, m = 5;
+        struct bench b;
+        bench_star(&b, 1, n, true, 0);
+        setup_pes(&b, k);
+        peer_rr(&b);
+        run_until(&b, NVO_SEC);
+        originate_pes(&b, k, m);
+        run_until(&b, 2 * NVO_SEC);
+        for (uint32_t i = 1; i <= n; i++) {
+            ck_assert(nvo_bgp_speaker_peer_rtc(b.spk[0], (uint32_t) b.idx[i]));
+            ck_assert_uint_eq(evpn_in(&b, i), m);
+            ck_assert_uint_eq(nvo_bgp_speaker_n_routes(
+                                  b.spk[i], NVO_BGP_AFI_L2VPN,
+                                  NVO_BGP_SAFI_EVPN), 2 * m);
+            ck_assert_uint_eq(nvo_bgp_speaker_peer_adj_out_af(
+                                  b.spk[0], (uint32_t) b.idx[i],
+                                  NVO_BGP_AFI_IPV4, NVO_BGP_SAFI_RTC), 1);
+            ck_assert_uint_eq(nvo_bgp_speaker_n_routes(
+                                  b.spk[i], NVO_BGP_AFI_IPV4,
+                                  NVO_BGP_SAFI_RTC), 2);
+            ck_assert_uint_eq(nvo_bgp_speaker_counters(b.spk[i])
+                              ->routes_rt_filtered, 0);
+            for (uint32_t j = 1; j <= n; j++) {
+                ck_assert(has_route(&b, i, j, m - 1, vni_of(&b, j, k))
+                          == (vni_of(&b, j, k) == vni_of(&b, i, k)));
+            }
+        }
+        uint32_t ann, wd;
+        sum_routes(&b, 0, -1, NVO_BGP_AFI_IPV4, NVO_BGP_SAFI_RTC, &ann, &wd);
+        ck_assert_uint_eq(ann, n);
+        ck_assert_uint_eq(wd, 0);
+        sum_routes(&b, 0, -1, NVO_BGP_AFI_L2VPN, NVO_BGP_SAFI_EVPN, &ann, &wd);
+        ck_assert_uint_eq(ann, 30);
+        ck_assert_uint_eq(wd, 0);
+        ck_assert_uint_eq(nvo_bgp_speaker_counters(b.spk[0])->routes_rt_filtered,
+                          120);
+        bench_free(&b);
+    }
+    {
+        const uint32_t n = 4, k = 2, m = 3;
+        struct bench b;
+        bench_star(&b, 2, n, true, 0);
+        setup_pes(&b, k);
+        peer_rr(&b);
+        run_until(&b, NVO_SEC);
+        originate_pes(&b, k, m);
+        run_until(&b, 2 * NVO_SEC);
+        for (uint32_t i = 2; i < 2 + n; i++) {
+            ck_assert_uint_eq(evpn_in(&b, i), 2 * m);
+            ck_assert_uint_eq(nvo_bgp_speaker_n_routes(
+                                  b.spk[i], NVO_BGP_AFI_L2VPN,
+                                  NVO_BGP_SAFI_EVPN), 2 * m);
+        }
+        for (int r = 0; r < 2; r++) {
+            uint32_t ann, wd;
+            sum_routes(&b, r, -1, NVO_BGP_AFI_L2VPN, NVO_BGP_SAFI_EVPN, &ann,
+                       &wd);
+            ck_assert_uint_eq(ann, 24);
+            ck_assert_uint_eq(wd, 0);
+            sum_routes(&b, r, -1, NVO_BGP_AFI_IPV4, NVO_BGP_SAFI_RTC, &ann,
+                       &wd);
+            ck_assert_uint_eq(ann, n + 1);
+            ck_assert_uint_eq(nvo_bgp_speaker_counters(b.spk[r])
+                              ->routes_rt_filtered, 24);
+        }
+        bench_free(&b);
+    }
+    rr_default = false;
+}
+END_TEST
 
 /* 3 PEs in a full mesh (no reflector), k = 2: PE1, PE3 in 5001, PE2 alone
  * in 5000; m = 4.  A PE passes only its own routes, each to the peers
@@ -1171,6 +1266,7 @@ bgp_rtc_suite(void)
     tcase_add_test(tc, nlri_codec);
     tcase_add_test(tc, one_rr_disjoint_vnis);
     tcase_add_test(tc, two_rrs_disjoint_vnis);
+    tcase_add_test(tc, rr_advertise_default);
     tcase_add_test(tc, full_mesh_pes);
     tcase_add_test(tc, membership_change);
     tcase_add_test(tc, lonely_rt);

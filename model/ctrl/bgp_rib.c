@@ -876,6 +876,18 @@ export(struct nvo_bgp_speaker *s, struct peer *p, struct dest *d,
         return NULL;
     }
     if (s->cfg.is_rr && nvo_bgp_dest_is_rtc__(d)) {
+        if (s->cfg.rtc_advertise_default) {
+            /* Only its own default membership, nothing more specific. */
+            if (d->key.len != 4 || d->key.k[3] != 0) {
+                return NULL;
+            }
+            for (uint32_t i = 0; i < d->n_paths; i++) {
+                if (d->paths[i].peer < 0) {
+                    return d->paths[i].a;
+                }
+            }
+            return NULL;
+        }
         return export_rtc_rr(s, p, d);
     }
     struct path *b = &d->paths[d->best];

@@ -1090,15 +1090,16 @@ rtc_attrs(const struct nvo_bgp_speaker *s, struct nvo_bgp_attrs *a)
 
 /* A reflector with a peer without RT-constrain must receive every VPN
  * route to pass them on, so it asks its RT-constrain peers for all: the
- * default RT membership (RFC 4684 4: length 0 matches every RT). */
+ * default RT membership (RFC 4684 4: length 0 matches every RT).  With
+ * cfg.rtc_advertise_default it always does. */
 void
 nvo_bgp_rtc_default_check__(struct nvo_bgp_speaker *s)
 {
     if (!s->cfg.rt_constrain || !s->cfg.is_rr) {
         return;
     }
-    bool want = false;
-    for (guint i = 0; i < s->peers->len; i++) {
+    bool want = s->cfg.rtc_advertise_default;
+    for (guint i = 0; !want && i < s->peers->len; i++) {
         const struct peer *p = s->peers->pdata[i];
         want |= p->state == NVO_BGP_ESTABLISHED && !p->rtc && p->n_afs;
     }

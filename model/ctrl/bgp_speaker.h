@@ -57,6 +57,14 @@ struct nvo_bgp_speaker_cfg {
                                  * and send a peer that negotiated it
                                  * only the VPN routes of RTs it is a
                                  * member of: false */
+    bool rtc_advertise_default; /* a reflector with rt_constrain:
+                                 * originate the default RT membership
+                                 * (length 0) and send no other
+                                 * membership route to any peer (Junos'
+                                 * "route-target advertise-default"):
+                                 * its clients then send it every VPN
+                                 * route and hold no other PE's
+                                 * membership; false */
 };
 
 /* Fills 'cfg' with the defaults above. */

@@ -255,6 +255,8 @@ struct nvo_overlay_bgp_cfg {
     bool arp_suppression;       /* true */
     bool mrt;                   /* write SPEAKER.mrt per speaker: false */
     bool rt_constrain;          /* RFC 4684 on every speaker: false */
+    bool rtc_default;           /* with it, the reflectors send only the
+                                 * default RT membership: false */
     int line;                   /* of <bgp>, 0 if absent */
 };
 

@@ -137,6 +137,12 @@ bgp__(struct cfg_doc *d, const xmlNode *ov, struct nvo_overlay_cfg *o,
         cfg_get_bool(d, bn, "arp-suppression", &bg->arp_suppression);
         cfg_get_bool(d, bn, "mrt", &bg->mrt);
         cfg_get_bool(d, bn, "rt-constrain", &bg->rt_constrain);
+        cfg_get_bool(d, bn, "rt-constrain-default", &bg->rtc_default);
+        if (bg->rtc_default && !bg->rt_constrain) {
+            cfg_err(d, bn, "rt-constrain-default",
+                    "<bgp rt-constrain-default=\"true\"> needs "
+                    "rt-constrain=\"true\"");
+        }
         const char *r = cfg_attr(d, bn, "routes");
         if (r && !strcmp(r, "mac")) {
             bg->mac_ip = false;

@@ -388,6 +388,7 @@ static const struct setting_info__ setting_info__[] = {
     { "bgp/arp-suppression", "boolean", "", "true" },
     { "bgp/mrt", "boolean", "", "false" },
     { "bgp/rt-constrain", "boolean", "", "false" },
+    { "bgp/rt-constrain-default", "boolean", "", "false" },
     { "ldp/hello", "time", UNIT_TIME, "15s" },
     { "ldp/hold", "integer", "s", "45" },
     { "ldp/keepalive", "integer", "s", "180" },

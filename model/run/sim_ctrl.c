@@ -264,6 +264,7 @@ bgp_node__(struct nvo_sim_ctrl *c, struct ctrl_bgp *b, struct nvo_node *n,
     sc.is_rr = is_rr;
     sc.cluster_id = cluster_id;
     sc.rt_constrain = bc->rt_constrain;
+    sc.rtc_advertise_default = bc->rtc_default;
     sc.vpls = c->cfg->control == NVO_CONTROL_VPLS_BGP;
     rc = nvo_bgp_speaker_create(b->tcp, &sc, &b->spk, err, err_size);
     if (rc) {
