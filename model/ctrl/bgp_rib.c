@@ -106,23 +106,45 @@ nvo_bgp_aset_intern__(struct nvo_bgp_speaker *s,
     struct aset *n = nvo_mem_alloc(&s->mem, nvo_bgp_mt_attrs, size);
     memcpy(n, k, size);
     g_free(k);
-    n->size = size;
+    n->size = (uint32_t) size;
     struct nvo_bgp_update u;
     struct nvo_bgp_error e;
     if (nvo_bgp_update_decode(n->msg, n->msg_len, &u, &e) != 0) {
         nvo_mem_free(&s->mem, nvo_bgp_mt_attrs, n, size);
         return NULL;
     }
-    n->attrs = u.attrs;
-    n->attrs.mp_nh_len = n->nh_len;
-    if (n->nh_len) {
-        memcpy(n->attrs.mp_nh, n->nh, n->nh_len);
-    }
+    const struct nvo_bgp_attrs *ua = &u.attrs;
+    n->present = ua->present;
+    n->local_pref = ua->local_pref;
+    n->med = ua->med;
+    n->originator_id = ua->originator_id;
+    n->as_path_hops = (uint16_t) NVO_MIN(
+        nvo_bgp_as_path_length(ua->as_path, ua->as_path_len), 65535u);
+    n->n_clusters = ua->n_clusters;
+    n->origin = ua->origin;
+    n->n_ext_comm = NVO_BGP_HAS(ua, NVO_BGP_ATTR_EXT_COMM) ? ua->n_ext_comm
+                                                          : 0;
+    n->ec_off = n->n_ext_comm ? (uint16_t) (ua->ext_comm - n->msg) : 0;
     n->refs = 1;
     n->id = s->next_aset_id++;
     g_hash_table_add(s->attrs, n);
     nvo_mem_count__(&s->mem, nvo_bgp_mt_hash, (int64_t) HASH_ENTRY, 0);
     return n;
+}
+
+void
+nvo_bgp_aset_attrs__(const struct aset *a, struct nvo_bgp_attrs *out)
+{
+    struct nvo_bgp_update u;
+    struct nvo_bgp_error e;
+    /* Decoded once without error when interned: the same bytes again. */
+    int rc = nvo_bgp_update_decode(a->msg, a->msg_len, &u, &e);
+    g_assert(rc == 0);
+    *out = u.attrs;
+    out->mp_nh_len = a->nh_len;
+    if (a->nh_len) {
+        memcpy(out->mp_nh, a->nh, a->nh_len);
+    }
 }
 
 void
@@ -225,7 +247,7 @@ nvo_bgp_dest_cmp__(const void *a_, const void *b_)
 static uint32_t
 path_local_pref(const struct path *x)
 {
-    const struct nvo_bgp_attrs *a = &x->a->attrs;
+    const struct aset *a = x->a;
     return NVO_BGP_HAS(a, NVO_BGP_ATTR_LOCAL_PREF) ? a->local_pref : 100;
 }
 
@@ -233,7 +255,7 @@ uint32_t
 nvo_bgp_path_originator__(const struct nvo_bgp_speaker *s,
                           const struct path *x)
 {
-    const struct nvo_bgp_attrs *a = &x->a->attrs;
+    const struct aset *a = x->a;
     if (NVO_BGP_HAS(a, NVO_BGP_ATTR_ORIGINATOR_ID)) {
         return a->originator_id;
     }
@@ -256,11 +278,9 @@ path_cmp(const struct nvo_bgp_speaker *s, const struct path *x,
     if (lx != ly) {
         return lx > ly ? -1 : 1;
     }
-    const struct nvo_bgp_attrs *a = &x->a->attrs, *b = &y->a->attrs;
-    size_t px = nvo_bgp_as_path_length(a->as_path, a->as_path_len);
-    size_t py = nvo_bgp_as_path_length(b->as_path, b->as_path_len);
-    if (px != py) {
-        return px < py ? -1 : 1;
+    const struct aset *a = x->a, *b = y->a;
+    if (a->as_path_hops != b->as_path_hops) {
+        return a->as_path_hops < b->as_path_hops ? -1 : 1;
     }
     if (a->origin != b->origin) {
         return a->origin < b->origin ? -1 : 1;
@@ -348,8 +368,9 @@ decide(struct nvo_bgp_speaker *s, struct dest *d, int32_t old_peer,
         uint16_t afi = nvo_bgp_dest_afi__(d);
         uint8_t safi = nvo_bgp_dest_safi__(d);
         if (best >= 0) {
-            s->best_cb(s->best_ctx, afi, safi, nlri, len,
-                       &d->paths[best].a->attrs,
+            struct nvo_bgp_attrs ba;
+            nvo_bgp_aset_attrs__(d->paths[best].a, &ba);
+            s->best_cb(s->best_ctx, afi, safi, nlri, len, &ba,
                        nvo_bgp_path_originator__(s, &d->paths[best]));
         } else {
             s->best_cb(s->best_ctx, afi, safi, nlri, len, NULL, 0);
@@ -381,15 +402,19 @@ ec_is_rt(const uint8_t *ec)
     return (ec[0] == 0x00 || ec[0] == 0x01 || ec[0] == 0x02) && ec[1] == 0x02;
 }
 
+/* The extended communities of a set (8 bytes each, a->n_ext_comm). */
+static const uint8_t *
+aset_ec(const struct aset *a)
+{
+    return a->msg + a->ec_off;
+}
+
 /* Whether a route with 'a' matches the peer's RT membership. */
 static bool
-rt_wanted(const struct peer *p, const struct nvo_bgp_attrs *a)
+rt_wanted(const struct peer *p, const struct aset *a)
 {
-    if (!NVO_BGP_HAS(a, NVO_BGP_ATTR_EXT_COMM)) {
-        return false;
-    }
     for (uint16_t i = 0; i < a->n_ext_comm; i++) {
-        const uint8_t *ec = a->ext_comm + 8u * i;
+        const uint8_t *ec = aset_ec(a) + 8u * i;
         if (!ec_is_rt(ec)) {
             continue;
         }
@@ -417,14 +442,14 @@ rt_wanted(const struct peer *p, const struct nvo_bgp_attrs *a)
 /* Whether the i-th extended community of 'a' is a route target not seen
  * earlier in the list (a set naming an RT twice is indexed once). */
 static bool
-rt_first(const struct nvo_bgp_attrs *a, uint16_t i)
+rt_first(const struct aset *a, uint16_t i)
 {
-    const uint8_t *ec = a->ext_comm + 8u * i;
+    const uint8_t *ec = aset_ec(a) + 8u * i;
     if (!ec_is_rt(ec)) {
         return false;
     }
     for (uint16_t j = 0; j < i; j++) {
-        if (!memcmp(a->ext_comm + 8u * j, ec, 8)) {
+        if (!memcmp(aset_ec(a) + 8u * j, ec, 8)) {
             return false;
         }
     }
@@ -438,14 +463,14 @@ rt_idx_update(struct nvo_bgp_speaker *s, struct dest *d,
     if (!nvo_bgp_dest_is_vpn__(d)) {
         return;
     }
-    const struct nvo_bgp_attrs *a;
-    if (old_a && NVO_BGP_HAS(&old_a->attrs, NVO_BGP_ATTR_EXT_COMM)) {
-        a = &old_a->attrs;
+    const struct aset *a;
+    if (old_a) {
+        a = old_a;
         for (uint16_t i = 0; i < a->n_ext_comm; i++) {
             if (!rt_first(a, i)) {
                 continue;
             }
-            gint64 v = (gint64) nvo_rd64(a->ext_comm + 8u * i);
+            gint64 v = (gint64) nvo_rd64(aset_ec(a) + 8u * i);
             GPtrArray *v_ds = g_hash_table_lookup(s->rt_idx, &v);
             if (v_ds && g_ptr_array_remove_fast(v_ds, d)) {
                 nvo_mem_count__(&s->mem, nvo_bgp_mt_hash,
@@ -459,13 +484,13 @@ rt_idx_update(struct nvo_bgp_speaker *s, struct dest *d,
             }
         }
     }
-    if (new_a && NVO_BGP_HAS(&new_a->attrs, NVO_BGP_ATTR_EXT_COMM)) {
-        a = &new_a->attrs;
+    if (new_a) {
+        a = new_a;
         for (uint16_t i = 0; i < a->n_ext_comm; i++) {
             if (!rt_first(a, i)) {
                 continue;
             }
-            gint64 v = (gint64) nvo_rd64(a->ext_comm + 8u * i);
+            gint64 v = (gint64) nvo_rd64(aset_ec(a) + 8u * i);
             GPtrArray *v_ds = g_hash_table_lookup(s->rt_idx, &v);
             if (!v_ds) {
                 v_ds = g_ptr_array_new();
@@ -529,7 +554,7 @@ rtc_skip(struct nvo_bgp_speaker *s, struct peer *p, struct dest *d,
         || !may_send(s, p, &d->paths[d->best])) {
         return true;
     }
-    if (rt_wanted(p, &d->paths[d->best].a->attrs)) {
+    if (rt_wanted(p, d->paths[d->best].a)) {
         return false;
     }
     p->c.routes_rt_filtered++;
@@ -572,7 +597,7 @@ rtc_mark_vpn(struct peer *p, const struct nvo_rtc_nlri *n)
         if (!nvo_bgp_dest_is_vpn__(d) || d->best < 0) {
             continue;
         }
-        const struct nvo_bgp_attrs *a = &d->paths[d->best].a->attrs;
+        const struct aset *a = d->paths[d->best].a;
         bool m;
         if (n == NULL) {
             m = rt_wanted(p, a);
@@ -588,7 +613,7 @@ rtc_mark_vpn(struct peer *p, const struct nvo_rtc_nlri *n)
         } else {
             m = false;
             for (uint16_t i = 0; !m && i < a->n_ext_comm; i++) {
-                const uint8_t *ec = a->ext_comm + 8u * i;
+                const uint8_t *ec = aset_ec(a) + 8u * i;
                 m = ec_is_rt(ec) && nvo_rtc_nlri_match(n, ec);
             }
         }
@@ -781,7 +806,8 @@ reflected(struct nvo_bgp_speaker *s, struct path *b)
 {
     if (!b->refl) {
         const struct peer *src = s->peers->pdata[b->peer];
-        struct nvo_bgp_attrs a = b->a->attrs;
+        struct nvo_bgp_attrs a;
+        nvo_bgp_aset_attrs__(b->a, &a);
         if (!NVO_BGP_HAS(&a, NVO_BGP_ATTR_ORIGINATOR_ID)) {
             a.present |= 1u << NVO_BGP_ATTR_ORIGINATOR_ID;
             a.originator_id = src->bgp_id;
@@ -900,7 +926,7 @@ export(struct nvo_bgp_speaker *s, struct peer *p, struct dest *d,
         if (!p->rtc_eor_in) {
             return NULL;
         }
-        if (!rt_wanted(p, &b->a->attrs)) {
+        if (!rt_wanted(p, b->a)) {
             *filtered = true;
             return NULL;
         }
@@ -947,10 +973,14 @@ send_packed(struct peer *p, const struct ann *v, size_t n, bool withdraw)
         memcpy(nlri + o, v[i].d->key.k + 3, sizes[i]);
         o += sizes[i];
     }
-    struct nvo_bgp_attrs none;
-    memset(&none, 0, sizeof none);
+    struct nvo_bgp_attrs attrs;
+    if (withdraw) {
+        memset(&attrs, 0, sizeof attrs);
+    } else {
+        nvo_bgp_aset_attrs__(v[0].a, &attrs);
+    }
     struct nvo_bgp_msgs m;
-    int rc = nvo_bgp_pack(withdraw ? &none : &v[0].a->attrs, withdraw,
+    int rc = nvo_bgp_pack(&attrs, withdraw,
                           nvo_bgp_dest_afi__(v[0].d),
                           nvo_bgp_dest_safi__(v[0].d), nlri, sizes,
                           n, p->max_len, &m);

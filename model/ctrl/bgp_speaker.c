@@ -1300,7 +1300,7 @@ nvo_bgp_speaker_best(const struct nvo_bgp_speaker *s, uint16_t afi,
         return false;
     }
     if (best) {
-        *best = d->paths[d->best].a->attrs;
+        nvo_bgp_aset_attrs__(d->paths[d->best].a, best);
     }
     if (originator) {
         *originator = nvo_bgp_path_originator__(s, &d->paths[d->best]);

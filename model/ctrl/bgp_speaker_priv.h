@@ -20,19 +20,32 @@ extern nvo_mem_type nvo_bgp_mt_dest, nvo_bgp_mt_path, nvo_bgp_mt_attrs;
 extern nvo_mem_type nvo_bgp_mt_adj_out, nvo_bgp_mt_hash;
 
 /* The attributes (without MP_REACH / MP_UNREACH) encoded as an UPDATE
- * with no routes, and the MP_REACH next hop; 'attrs' is that message
- * decoded (its pointers into msg[]), with the next hop set. */
+ * with no routes, and the MP_REACH next hop.  Only what the decision
+ * process and the route-target filters read is kept decoded (the rest of
+ * a 384-byte struct nvo_bgp_attrs per set was most of a PE's memory);
+ * nvo_bgp_aset_attrs__() decodes the whole set when it is needed (a best
+ * path handed to its owner, a reflected copy, an UPDATE to pack). */
 struct aset {
     uint32_t refs;
     uint32_t id;                /* in order of interning: for sorting */
     guint hash;
-    size_t size;                /* of this allocation */
-    struct nvo_bgp_attrs attrs;
+    uint32_t size;              /* of this allocation */
+    uint32_t present;           /* struct nvo_bgp_attrs.present */
+    uint32_t local_pref, med, originator_id;
+    uint16_t as_path_hops;      /* nvo_bgp_as_path_length() */
+    uint16_t n_clusters;
+    uint16_t ec_off;            /* the extended communities in msg[] */
+    uint16_t n_ext_comm;
+    uint8_t origin;
     uint8_t nh_len;
-    uint8_t nh[32];
     uint16_t msg_len;
+    uint8_t nh[32];
     uint8_t msg[];
 };
+
+/* The set's attributes decoded into 'out' (its pointers into a->msg,
+ * valid while the set lives), the MP next hop set. */
+void nvo_bgp_aset_attrs__(const struct aset *a, struct nvo_bgp_attrs *out);
 
 /* Key: AFI 2 | SAFI 1 | NLRI. */
 struct rkey {
