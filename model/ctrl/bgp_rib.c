@@ -310,11 +310,24 @@ path_cmp(const struct nvo_bgp_speaker *s, const struct path *x,
 
 static bool rtc_skip(struct nvo_bgp_speaker *, struct peer *,
                      struct dest *, bool held);
+static bool mark_pending_vpn(struct nvo_bgp_speaker *, struct dest *,
+                             const struct aset *old_a);
 
 static void
-mark_pending(struct nvo_bgp_speaker *s, struct dest *d)
+mark_pending(struct nvo_bgp_speaker *s, struct dest *d,
+             const struct aset *old_a)
 {
     bool vpn = nvo_bgp_dest_is_vpn__(d);
+    if (vpn && mark_pending_vpn(s, d, old_a)) {
+        return;
+    }
+    /* A reflector sending only the default RT membership exports no
+     * other membership route to anyone: nothing to queue. */
+    if (s->cfg.is_rr && s->cfg.rtc_advertise_default
+        && nvo_bgp_dest_is_rtc__(d) && !(d->key.len == 4 && d->key.k[3] == 0)
+        && d->refs == 0) {
+        return;
+    }
     /* No reference: in no peer's Adj-RIB-Out nor pending set. */
     bool held = d->refs > 0;
     for (guint i = 0; i < s->peers->len; i++) {
@@ -336,6 +349,33 @@ mark_pending(struct nvo_bgp_speaker *s, struct dest *d)
 static void rt_idx_update(struct nvo_bgp_speaker *, struct dest *,
                           const struct aset *old_a, const struct aset *new_a);
 
+/* The VPN AFI/SAFI slot of the peer index: 0 EVPN, 1 VPLS (any other
+ * AFI 25 SAFI shares 1: none is negotiated). */
+static int
+vpn_slot(const struct dest *d)
+{
+    return nvo_bgp_dest_safi__(d) == NVO_BGP_SAFI_EVPN ? 0 : 1;
+}
+
+/* Counts a VPN dest's best path from 'peer' (-1: ours, -2: none). */
+static void
+vb_count(struct nvo_bgp_speaker *s, const struct dest *d, int32_t peer,
+         int delta)
+{
+    int k = vpn_slot(d);
+    if (peer == -1) {
+        s->vb_own[k] += (uint32_t) delta;
+    } else if (peer >= 0) {
+        struct peer *p = s->peers->pdata[peer];
+        p->vb_from[k] += (uint32_t) delta;
+        if (p->rr_client) {
+            s->vb_client[k] += (uint32_t) delta;
+        } else {
+            s->vb_nonclient[k] += (uint32_t) delta;
+        }
+    }
+}
+
 /* Runs the decision for 'd' after its paths changed. */
 static void
 decide(struct nvo_bgp_speaker *s, struct dest *d, int32_t old_peer,
@@ -352,6 +392,10 @@ decide(struct nvo_bgp_speaker *s, struct dest *d, int32_t old_peer,
     const struct aset *new_a = best >= 0 ? d->paths[best].a : NULL;
     if (new_a != old_a) {
         rt_idx_update(s, d, old_a, new_a);
+    }
+    if (new_peer != old_peer && nvo_bgp_dest_is_vpn__(d)) {
+        vb_count(s, d, old_peer, -1);
+        vb_count(s, d, new_peer, 1);
     }
     if (new_peer == old_peer && new_a == old_a) {
         return;
@@ -376,7 +420,7 @@ decide(struct nvo_bgp_speaker *s, struct dest *d, int32_t old_peer,
             s->best_cb(s->best_ctx, afi, safi, nlri, len, NULL, 0);
         }
     }
-    mark_pending(s, d);
+    mark_pending(s, d, old_a);
 }
 
 /* ---- RT-constrain (RFC 4684) -------------------------------------------- */
@@ -562,6 +606,265 @@ rtc_skip(struct nvo_bgp_speaker *s, struct peer *p, struct dest *d,
     return true;
 }
 
+/* ---- The RT-constrain peer index ---------------------------------------- */
+
+/* Whether the peer negotiated the VPN AFI/SAFI of slot k. */
+static bool
+peer_has_slot(const struct peer *p, int k)
+{
+    uint8_t safi = k == 0 ? NVO_BGP_SAFI_EVPN : NVO_BGP_SAFI_VPLS;
+    for (uint32_t i = 0; i < p->n_afs; i++) {
+        if (p->afs[i].afi == NVO_BGP_AFI_L2VPN && p->afs[i].safi == safi) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool
+peer_ready(const struct peer *p, int k)
+{
+    return p->state == NVO_BGP_ESTABLISHED && p->rtc && p->rtc_eor_in
+           && peer_has_slot(p, k);
+}
+
+/* Rebuilds the peer sets of the speaker after a change of state. */
+static void
+peers_rebuild(struct nvo_bgp_speaker *s)
+{
+    if (!s->peers_dirty) {
+        return;
+    }
+    s->peers_dirty = false;
+    g_ptr_array_set_size(s->est_plain, 0);
+    g_ptr_array_set_size(s->est_pfx, 0);
+    memset(s->ready, 0, sizeof s->ready);
+    for (guint i = 0; i < s->peers->len; i++) {
+        struct peer *p = s->peers->pdata[i];
+        if (p->state != NVO_BGP_ESTABLISHED) {
+            continue;
+        }
+        if (!p->rtc) {
+            g_ptr_array_add(s->est_plain, p);
+            continue;
+        }
+        if (p->rt_pfx->len) {
+            g_ptr_array_add(s->est_pfx, p);
+        }
+        for (int k = 0; k < 2; k++) {
+            s->ready[k][p->rr_client] += peer_ready(p, k);
+        }
+    }
+}
+
+/* The RT-constrain peers a VPN dest with best path 'b' may go to by the
+ * AFI/SAFI, End-of-RIB and reflection rules (rtc_skip's conditions but
+ * the membership), from the counts. */
+static uint32_t
+eligible_peers(const struct nvo_bgp_speaker *s, const struct dest *d)
+{
+    if (d->best < 0) {
+        return 0;
+    }
+    int k = vpn_slot(d);
+    uint32_t rc = s->ready[k][1], rn = s->ready[k][0];
+    int32_t src = d->paths[d->best].peer;
+    if (src < 0) {
+        return rc + rn;
+    }
+    if (!s->cfg.is_rr) {
+        return 0;
+    }
+    const struct peer *sp = s->peers->pdata[src];
+    if (sp->rr_client) {
+        return rc + rn - (peer_ready(sp, k) ? 1u : 0u);
+    }
+    return rc;
+}
+
+/* The VPN dests (of the slots p negotiated) whose best path may go to p
+ * by the reflection rules, from the counts. */
+static uint64_t
+eligible_dests(const struct nvo_bgp_speaker *s, const struct peer *p)
+{
+    uint64_t n = 0;
+    for (int k = 0; k < 2; k++) {
+        if (!peer_has_slot(p, k)) {
+            continue;
+        }
+        n += s->vb_own[k];
+        if (s->cfg.is_rr) {
+            n += s->vb_client[k];
+            if (p->rr_client) {
+                n += s->vb_nonclient[k] - p->vb_from[k];
+            }
+        }
+    }
+    return n;
+}
+
+/* p's length-96 membership of RT v came (delta 1) or went (-1). */
+static void
+rt_peers_update(struct nvo_bgp_speaker *s, struct peer *p, gint64 v,
+                int delta)
+{
+    GPtrArray *ps = g_hash_table_lookup(s->rt_peers, &v);
+    if (delta > 0) {
+        if (!ps) {
+            ps = g_ptr_array_new();
+            g_hash_table_insert(s->rt_peers, g_memdup2(&v, sizeof v), ps);
+            nvo_mem_count__(&s->mem, nvo_bgp_mt_hash,
+                            (int64_t) (HASH_ENTRY + sizeof(gint64)
+                                       + sizeof(GPtrArray)), 0);
+        }
+        g_ptr_array_add(ps, p);
+        nvo_mem_count__(&s->mem, nvo_bgp_mt_hash, (int64_t) sizeof(void *), 0);
+    } else if (ps && g_ptr_array_remove_fast(ps, p)) {
+        nvo_mem_count__(&s->mem, nvo_bgp_mt_hash, -(int64_t) sizeof(void *),
+                        0);
+        if (ps->len == 0) {
+            g_hash_table_remove(s->rt_peers, &v);
+            nvo_mem_count__(&s->mem, nvo_bgp_mt_hash,
+                            -(int64_t) (HASH_ENTRY + sizeof(gint64)
+                                        + sizeof(GPtrArray)), 0);
+        }
+    }
+}
+
+/* Visits p for the VPN dest d whose best path changed (mark_pending's
+ * step for one peer); counts the references p holds (before it was
+ * visited) and whether d may go to p but for its membership. */
+static void
+visit_vpn(struct nvo_bgp_speaker *s, struct peer *p, struct dest *d,
+          bool held, uint32_t *refs, uint32_t *elig)
+{
+    if (p->stamp == s->stamp || p->state != NVO_BGP_ESTABLISHED) {
+        return;
+    }
+    p->stamp = s->stamp;
+    if (held) {
+        *refs += g_hash_table_contains(p->adj_out, d)
+                 + g_hash_table_contains(p->pending, d);
+    }
+    if (p->rtc) {
+        *elig += p->rtc_eor_in && d->best >= 0 && peer_has_af(p, d)
+                 && may_send(s, p, &d->paths[d->best]);
+        if (rtc_skip(s, p, d, held)) {
+            return;
+        }
+    }
+    pend(s, p, d);
+    nvo_bgp_schedule_flush__(p, false);
+}
+
+static void
+visit_rts(struct nvo_bgp_speaker *s, const struct aset *a, struct dest *d,
+          bool held, uint32_t *refs, uint32_t *elig)
+{
+    for (uint16_t i = 0; a && i < a->n_ext_comm; i++) {
+        if (!rt_first(a, i)) {
+            continue;
+        }
+        gint64 v = (gint64) nvo_rd64(aset_ec(a) + 8u * i);
+        GPtrArray *ps = g_hash_table_lookup(s->rt_peers, &v);
+        for (guint j = 0; ps && j < ps->len; j++) {
+            visit_vpn(s, ps->pdata[j], d, held, refs, elig);
+        }
+    }
+}
+
+/* mark_pending for a VPN dest, visiting only the peers that may want or
+ * hold it: those without RT-constrain, those with a membership of one
+ * of its old or new best path's RTs (the index), those with memberships
+ * of other lengths.  Every other RT-constrain peer wants neither, so the
+ * full scan would only have counted it as filtered if the rules let the
+ * route go to it: counted from eligible_peers().  Unless a peer outside
+ * those holds a reference to d (its membership changed and d waits in
+ * its pending set): then the others are visited too, as before.
+ * Returns false (nothing done) when the speaker has no RT-constrain
+ * peer: the plain scan is as cheap. */
+static bool
+mark_pending_vpn(struct nvo_bgp_speaker *s, struct dest *d,
+                 const struct aset *old_a)
+{
+    if (!s->cfg.rt_constrain) {
+        return false;
+    }
+    peers_rebuild(s);
+    bool held = d->refs > 0;
+    uint32_t refs0 = d->refs, refs = 0, elig = 0;
+    s->stamp++;
+    for (guint i = 0; i < s->est_plain->len; i++) {
+        visit_vpn(s, s->est_plain->pdata[i], d, held, &refs, &elig);
+    }
+    for (guint i = 0; i < s->est_pfx->len; i++) {
+        visit_vpn(s, s->est_pfx->pdata[i], d, held, &refs, &elig);
+    }
+    visit_rts(s, d->best >= 0 ? d->paths[d->best].a : NULL, d, held, &refs,
+              &elig);
+    visit_rts(s, old_a, d, held, &refs, &elig);
+    if (refs != refs0) {
+        for (guint i = 0; i < s->peers->len; i++) {
+            visit_vpn(s, s->peers->pdata[i], d, held, &refs, &elig);
+        }
+        return true;
+    }
+    uint32_t all = eligible_peers(s, d);
+    g_assert(all >= elig);
+    s->c.routes_rt_filtered += all - elig;
+    return true;
+}
+
+/* The peer's 1/132 End-of-RIB when all its memberships are of length 96:
+ * what the walk of the whole RIB below does, from the RT index.  Queued:
+ * the VPN dests of its RTs (wanted) and those it holds (pending or in
+ * its Adj-RIB-Out: the flush decides); counted as filtered: every other
+ * dest whose best path may go to it, from the counts (eligible_dests). */
+static void
+rtc_eor_indexed(struct peer *p)
+{
+    struct nvo_bgp_speaker *s = p->spk;
+    GHashTable *seen = g_hash_table_new(NULL, NULL);
+    GPtrArray *q = g_ptr_array_new();
+    GHashTableIter it;
+    gpointer k;
+    g_hash_table_iter_init(&it, p->rt_in);
+    while (g_hash_table_iter_next(&it, &k, NULL)) {
+        GPtrArray *ds = g_hash_table_lookup(s->rt_idx, k);
+        for (guint i = 0; ds && i < ds->len; i++) {
+            if (g_hash_table_add(seen, ds->pdata[i])) {
+                g_ptr_array_add(q, ds->pdata[i]);
+            }
+        }
+    }
+    GHashTable *held[2] = { p->pending, p->adj_out };
+    for (int h = 0; h < 2; h++) {
+        g_hash_table_iter_init(&it, held[h]);
+        while (g_hash_table_iter_next(&it, &k, NULL)) {
+            struct dest *d = k;
+            if (nvo_bgp_dest_is_vpn__(d) && d->best >= 0
+                && g_hash_table_add(seen, d)) {
+                g_ptr_array_add(q, d);
+            }
+        }
+    }
+    uint64_t elig = 0;
+    for (guint i = 0; i < q->len; i++) {
+        struct dest *d = q->pdata[i];
+        elig += peer_has_af(p, d) && may_send(s, p, &d->paths[d->best]);
+        pend(s, p, d);
+    }
+    uint64_t all = eligible_dests(s, p);
+    g_assert(all >= elig);
+    p->c.routes_rt_filtered += all - elig;
+    s->c.routes_rt_filtered += all - elig;
+    if (q->len) {
+        nvo_bgp_schedule_flush__(p, false);
+    }
+    g_ptr_array_free(q, TRUE);
+    g_hash_table_destroy(seen);
+}
+
 /* Marks every VPN destination whose best path carries an RT matching 'n'
  * pending for 'p'; 'n' NULL: the peer's End-of-RIB, every VPN destination
  * its membership wants.  A length-96 membership marks the destinations of
@@ -587,6 +890,10 @@ rtc_mark_vpn(struct peer *p, const struct nvo_rtc_nlri *n)
         if (any) {
             nvo_bgp_schedule_flush__(p, false);
         }
+        return;
+    }
+    if (n == NULL && p->rt_pfx->len == 0) {
+        rtc_eor_indexed(p);
         return;
     }
     GHashTableIter it;
@@ -652,6 +959,7 @@ rtc_member(struct nvo_bgp_speaker *s, const struct dest *d, int32_t pi,
                 g_hash_table_insert(p->rt_in, key, GUINT_TO_POINTER(1));
                 nvo_mem_count__(&s->mem, nvo_bgp_mt_hash,
                                 (int64_t) (HASH_ENTRY + sizeof(gint64)), 0);
+                rt_peers_update(s, p, v, 1);
                 changed = true;
             } else {
                 g_hash_table_insert(p->rt_in, g_memdup2(&v, sizeof v),
@@ -661,6 +969,7 @@ rtc_member(struct nvo_bgp_speaker *s, const struct dest *d, int32_t pi,
             g_hash_table_remove(p->rt_in, &v);
             nvo_mem_count__(&s->mem, nvo_bgp_mt_hash,
                             -(int64_t) (HASH_ENTRY + sizeof(gint64)), 0);
+            rt_peers_update(s, p, v, -1);
             changed = true;
         } else if (c > 1) {
             g_hash_table_insert(p->rt_in, g_memdup2(&v, sizeof v),
@@ -678,12 +987,14 @@ rtc_member(struct nvo_bgp_speaker *s, const struct dest *d, int32_t pi,
             struct rt_pfx x = { .plen = n.plen, .refs = 1 };
             memcpy(x.rt, n.rt, 8);
             g_array_append_val(p->rt_pfx, x);
+            s->peers_dirty = true;
             changed = true;
         } else if (delta > 0) {
             g_array_index(p->rt_pfx, struct rt_pfx, j).refs++;
         } else if (j < p->rt_pfx->len
                    && --g_array_index(p->rt_pfx, struct rt_pfx, j).refs == 0) {
             g_array_remove_index(p->rt_pfx, j);
+            s->peers_dirty = true;
             changed = true;
         }
     }
@@ -699,6 +1010,7 @@ nvo_bgp_rtc_eor_in__(struct peer *p)
         return;
     }
     p->rtc_eor_in = true;
+    p->spk->peers_dirty = true;
     rtc_mark_vpn(p, NULL);
     nvo_bgp_schedule_flush__(p, true);
 }
@@ -710,7 +1022,14 @@ nvo_bgp_rtc_peer_clear__(struct peer *p)
     nvo_mem_count__(&s->mem, nvo_bgp_mt_hash,
                     -(int64_t) (g_hash_table_size(p->rt_in)
                                 * (HASH_ENTRY + sizeof(gint64))), 0);
+    GHashTableIter it;
+    gpointer k;
+    g_hash_table_iter_init(&it, p->rt_in);
+    while (g_hash_table_iter_next(&it, &k, NULL)) {
+        rt_peers_update(s, p, *(const gint64 *) k, -1);
+    }
     g_hash_table_remove_all(p->rt_in);
+    s->peers_dirty = true;
     g_array_set_size(p->rt_pfx, 0);
     p->rtc = p->rtc_eor_in = p->vpn_eor_pending = false;
 }
@@ -744,7 +1063,7 @@ nvo_bgp_rib_set_path__(struct nvo_bgp_speaker *s, struct dest *d, int32_t peer,
             x->a = a;
             decide(s, d, op, oa);
             if (nvo_bgp_dest_is_rtc__(d)) {
-                mark_pending(s, d);     /* what each peer gets may change */
+                mark_pending(s, d, NULL); /* what each peer gets may change */
             }
             nvo_bgp_aset_unref__(s, old);
             return;
@@ -763,7 +1082,7 @@ nvo_bgp_rib_set_path__(struct nvo_bgp_speaker *s, struct dest *d, int32_t peer,
     }
     decide(s, d, op, oa);
     if (nvo_bgp_dest_is_rtc__(d)) {
-        mark_pending(s, d);
+        mark_pending(s, d, NULL);
         rtc_member(s, d, peer, 1);
     }
 }
@@ -786,7 +1105,7 @@ nvo_bgp_rib_remove_path__(struct nvo_bgp_speaker *s, struct dest *d,
             }
             decide(s, d, op, oa);
             if (nvo_bgp_dest_is_rtc__(d)) {
-                mark_pending(s, d);
+                mark_pending(s, d, NULL);
                 rtc_member(s, d, peer, -1);
             }
             nvo_bgp_aset_unref__(s, x.a);
@@ -1149,6 +1468,11 @@ nvo_bgp_rib_init__(struct nvo_bgp_speaker *s)
     s->rib = g_hash_table_new(dest_hash, dest_equal);
     s->rt_idx = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
                                       (GDestroyNotify) g_ptr_array_unref);
+    s->rt_peers = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
+                                        (GDestroyNotify) g_ptr_array_unref);
+    s->est_plain = g_ptr_array_new();
+    s->est_pfx = g_ptr_array_new();
+    s->peers_dirty = true;
 }
 
 static void
@@ -1176,6 +1500,9 @@ nvo_bgp_rib_fini__(struct nvo_bgp_speaker *s)
     g_list_foreach(ds, free_dest_cb, s);
     g_list_free(ds);
     g_hash_table_destroy(s->rib);
+    g_hash_table_destroy(s->rt_peers);
+    g_ptr_array_free(s->est_plain, TRUE);
+    g_ptr_array_free(s->est_pfx, TRUE);
     g_hash_table_destroy(s->attrs);
     GHashTableIter it;
     gpointer v;

@@ -252,6 +252,7 @@ session_down(struct peer *p)
     /* The state first, so the withdrawals below are not queued for this
      * peer. */
     p->state = p->active ? NVO_BGP_IDLE : NVO_BGP_ACTIVE;
+    p->spk->peers_dirty = true;
     /* The dests with paths from this peer, in key order (each removal
      * advertises to the other peers); held while the others go. */
     GPtrArray *mine = g_ptr_array_new();
@@ -366,8 +367,10 @@ peer_connect(struct peer *p)
                         &c) == 0) {
         p->conn = c;
         p->state = NVO_BGP_CONNECT;
+        p->spk->peers_dirty = true;
     } else {
         p->state = NVO_BGP_IDLE;
+        p->spk->peers_dirty = true;
         nvo_timer_start(&p->t_retry, p->spk->cfg.connect_retry);
     }
 }
@@ -388,6 +391,7 @@ established(struct peer *p)
 {
     struct nvo_bgp_speaker *s = p->spk;
     p->state = NVO_BGP_ESTABLISHED;
+    p->spk->peers_dirty = true;
     p->c.sessions_established++;
     s->c.sessions_established++;
     nvo_bgp_rtc_default_check__(s);
@@ -465,6 +469,7 @@ rx_open(struct peer *p, const uint8_t *msg, size_t len)
     }
     send_keepalive(p);
     p->state = NVO_BGP_OPEN_CONFIRM;
+    p->spk->peers_dirty = true;
     if (hold) {
         nvo_timer_start(&p->t_hold, hold);
         nvo_timer_start(&p->t_keepalive, p->keepalive);
@@ -761,6 +766,7 @@ conn_established(void *ctx, struct nvo_tcp_conn *c)
     nvo_timer_stop(&p->t_retry);
     send_open(p);
     p->state = NVO_BGP_OPEN_SENT;
+    p->spk->peers_dirty = true;
     nvo_timer_start(&p->t_hold, OPEN_SENT_HOLD);
 }
 
@@ -1008,6 +1014,7 @@ nvo_bgp_speaker_add_peer(struct nvo_bgp_speaker *s, uint32_t remote,
         peer_connect(p);
     } else {
         p->state = NVO_BGP_ACTIVE;
+        p->spk->peers_dirty = true;
     }
     return 0;
 }

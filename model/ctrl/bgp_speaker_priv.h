@@ -105,6 +105,9 @@ struct peer {
     GHashTable *rt_in;          /* RT (gint64 *) -> count of the peer's
                                  * membership paths of length 96 */
     GArray *rt_pfx;             /* struct rt_pfx: its other lengths */
+    uint32_t vb_from[2];        /* VPN dests (EVPN, VPLS) whose best path
+                                 * is this peer's (bgp_rib.c) */
+    uint64_t stamp;             /* bgp_rib.c: visited in this marking */
 };
 
 /* A membership path of a length other than 96 from a peer. */
@@ -145,6 +148,23 @@ struct nvo_bgp_speaker {
                                  * GPtrArray of the VPN dests whose best
                                  * path carries it (bgp_rib.c) */
     bool rtc_default;           /* originating the default RT membership */
+    /* RT-constrain peer index (bgp_rib.c), so that a VPN best-path
+     * change visits only the peers that want or hold it: */
+    GHashTable *rt_peers;       /* RT (gint64 *) -> GPtrArray of the
+                                 * peers with a length-96 membership */
+    uint32_t vb_own[2], vb_client[2], vb_nonclient[2];
+                                /* VPN dests by their best path's source:
+                                 * ours, a client's, a non-client's */
+    bool peers_dirty;           /* a session's state, RT-constrain, 1/132
+                                 * End-of-RIB or non-96 membership
+                                 * changed: rebuild the sets below */
+    GPtrArray *est_plain;       /* Established peers without RT-constrain */
+    GPtrArray *est_pfx;         /* ... with it and a non-96 membership */
+    uint32_t ready[2][2];       /* Established RT-constrain peers past
+                                 * their 1/132 End-of-RIB, per VPN AFI/
+                                 * SAFI negotiated, non-clients [0] and
+                                 * clients [1] */
+    uint64_t stamp;
     GQueue rxq;                 /* struct rxmsg *, processing order */
     nvo_time_t busy_until;
     struct nvo_timer t_proc;
