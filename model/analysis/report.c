@@ -643,7 +643,7 @@ sweep_metric(GString *out, const struct nvo_summary *sw, size_t m)
         xmin = fmin(xmin, v);
         xmax = fmax(xmax, v);
     }
-    struct nvo_svg_plot p = { .width = 720, .height = 300 };
+    struct nvo_svg_plot p = { .width = 720, .height = numeric ? 300 : 340 };
     if (numeric) {
         p.x.log = xmin > 0 && xmax / xmin >= 100;
         nvo_svg_axis_fit(&p.x, p.x.log ? xmin : fmin(0, xmin),
@@ -653,7 +653,8 @@ sweep_metric(GString *out, const struct nvo_summary *sw, size_t m)
         p.x.lo = 0.5;
         p.x.hi = (double) sw->n_points + 0.5;
     }
-    nvo_svg_axis_fit(&p.y, fmin(0, lo), hi > lo ? hi : lo + 1);
+    nvo_svg_axis_fit(&p.y, fmin(0, lo), hi > fmin(0, lo) ? hi
+                     : fmin(0, lo) + 1);
     GString *xl = g_string_new(NULL);
     for (size_t k = 0; k < sw->n_paths; k++) {
         g_string_append_printf(xl, "%s%s", k ? ", " : "", sw->paths[k]);

@@ -305,6 +305,23 @@ read_ecmp(struct xml_ctx *x, struct nvo_rep_run *r, const xmlNode *root)
     return true;
 }
 
+/* The first error libxml2 reports (the later ones follow from it). */
+struct first_error {
+    int line;
+    char *msg;
+};
+
+static void
+first_error_handler(void *ctx, xmlErrorPtr e)
+{
+    struct first_error *fe = ctx;
+    if (!fe->msg && e && e->level >= XML_ERR_ERROR) {
+        fe->line = e->line;
+        fe->msg = g_strdup(e->message ? e->message : "not XML");
+        g_strchomp(fe->msg);
+    }
+}
+
 static bool
 read_results(struct nvo_rep_run *r, GError **error)
 {
@@ -323,25 +340,23 @@ read_results(struct nvo_rep_run *r, GError **error)
                     "%s: larger than 2 GiB", r->results_path);
         return false;
     }
-    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
-    xmlDocPtr doc = xmlCtxtReadMemory(ctxt, text, (int) len, r->results_path,
-                                      NULL, XML_PARSE_NONET
-                                      | XML_PARSE_NOERROR
-                                      | XML_PARSE_NOWARNING
-                                      | XML_PARSE_HUGE);
+    struct first_error fe = { 0 };
+    xmlStructuredErrorFunc old_handler = xmlStructuredError;
+    void *old_ctx = xmlStructuredErrorContext;
+    xmlSetStructuredErrorFunc(&fe, first_error_handler);
+    xmlDocPtr doc = xmlReadMemory(text, (int) len, r->results_path, NULL,
+                                  XML_PARSE_NONET | XML_PARSE_NOWARNING
+                                  | XML_PARSE_HUGE);
+    xmlSetStructuredErrorFunc(old_ctx, old_handler);
     g_free(text);
-    if (!doc) {
-        const xmlError *e = xmlCtxtGetLastError(ctxt);
-        char *msg = g_strdup(e && e->message ? e->message : "not XML");
-        g_strchomp(msg);
+    if (!doc || fe.msg) {
         g_set_error(error, NVO_REPORT_ERROR, NVO_REPORT_ERROR_PARSE,
                     "%s:%d: not well-formed XML: %s", r->results_path,
-                    e ? e->line : 0, msg);
-        g_free(msg);
-        xmlFreeParserCtxt(ctxt);
+                    fe.line, fe.msg ? fe.msg : "not XML");
+        g_free(fe.msg);
+        xmlFreeDoc(doc);
         return false;
     }
-    xmlFreeParserCtxt(ctxt);
     struct xml_ctx x = { .file = r->results_path, .error = error };
     const xmlNode *root = xmlDocGetRootElement(doc);
     GHashTable *by_name = g_hash_table_new(g_str_hash, g_str_equal);

@@ -92,14 +92,17 @@ ceil_of(double v, const double *m, size_t n)
     if (!(v > 0) || !isfinite(v)) {
         return 1;
     }
-    double p = pow(10, floor(log10(v)));
+    /* m x 10^e, computed as m / 10^-e for e < 0 so that 0.3 is the
+     * double nearest 0.3 (3 x 0.1 is not). */
+    double e = floor(log10(v));
     for (size_t i = 0; i < n; i++) {
-        /* A relative slack so that 0.3 is not pushed to 0.5 by rounding. */
-        if (m[i] * p >= v * (1 - 1e-12)) {
-            return m[i] * p;
+        double c = e >= 0 ? m[i] * pow(10, e) : m[i] / pow(10, -e);
+        /* A relative slack so that 0.3 is not pushed to 0.4 by rounding. */
+        if (c >= v * (1 - 1e-12)) {
+            return c;
         }
     }
-    return 10 * p;
+    return e >= 0 ? pow(10, e + 1) : 10 / pow(10, -e);
 }
 
 double
@@ -211,9 +214,11 @@ nvo_svg_plot_begin(GString *out, struct nvo_svg_plot *p, const char *id,
                    const char *ylabel)
 {
     char b[32];
+    /* Category labels are slanted under the axis: more room. */
+    double bottom = PLOT_BOTTOM + (p->x_categories ? 40 : 0);
     p->x.p0 = PLOT_LEFT;
     p->x.p1 = p->width - PLOT_RIGHT;
-    p->y.p0 = p->height - PLOT_BOTTOM;
+    p->y.p0 = p->height - bottom;
     p->y.p1 = PLOT_TOP;
     g_string_append_printf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" "
                            "id=\"%s\" class=\"plot\" width=\"%.0f\" "
@@ -244,13 +249,13 @@ nvo_svg_plot_begin(GString *out, struct nvo_svg_plot *p, const char *id,
     n = nvo_svg_ticks(&p->y, t, G_N_ELEMENTS(t));
     for (size_t i = 0; i < n; i++) {
         double y = nvo_svg_map(&p->y, t[i]);
-        g_string_append_printf(out, "<line class=\"grid\" x1=\"%.1f\" "
-                               "y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>"
-                               "<text class=\"tick\" data-value=\"%s\" "
+        nvo_svg_num(b, t[i], 6);
+        g_string_append_printf(out, "<line class=\"grid\" data-value=\"%s\" "
+                               "x1=\"%.1f\" y1=\"%.2f\" x2=\"%.1f\" "
+                               "y2=\"%.2f\"/><text class=\"tick\" "
                                "x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">"
-                               "%s</text>\n", p->x.p0 - 5, y, p->x.p1, y,
-                               nvo_svg_num(b, t[i], 6), p->x.p0 - 8, y + 4,
-                               b);
+                               "%s</text>\n", b, p->x.p0 - 5, y, p->x.p1, y,
+                               p->x.p0 - 8, y + 4, b);
     }
     g_string_append_printf(out, "<text class=\"axis-label\" x=\"%.1f\" "
                            "y=\"%.1f\" text-anchor=\"middle\">",
