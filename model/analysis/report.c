@@ -273,10 +273,10 @@ ecmp_section(GString *out, const struct nvo_rep_run *r)
             esc(out, t->str);
             g_string_free(t, TRUE);
             g_string_append_printf(out, "</title></rect><text class=\"tick\" "
-                                   "x=\"%.1f\" y=\"%.1f\" text-anchor=\""
-                                   "middle\">%s</text>", x + bar / 2,
-                                   bottom - bh - 3,
-                                   nvo_svg_num(b, share * 100, 3));
+                                   "font-size=\"8\" x=\"%.1f\" y=\"%.1f\" "
+                                   "text-anchor=\"middle\">%s</text>",
+                                   x + bar / 2, bottom - bh - 3,
+                                   nvo_svg_num(b, share * 100, 2));
             g_string_append_printf(out, "<text class=\"tick\" x=\"%.1f\" "
                                    "y=\"%.1f\" text-anchor=\"start\" "
                                    "transform=\"rotate(45 %.1f %.1f)\">",

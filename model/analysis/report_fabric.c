@@ -12,7 +12,7 @@
 enum { ROW_OTHER, ROW_SUPER, ROW_SPINE, ROW_LEAF, ROW_HV, ROW_N };
 
 static const char *const row_names[ROW_N] = {
-    "route reflectors, routers", "super-spines", "spines", "leaves",
+    "reflectors, routers", "super-spines", "spines", "leaves",
     "hypervisors",
 };
 
@@ -307,11 +307,14 @@ draw_view(GString *out, const struct layout *L, const struct nvo_rep_run *r,
             continue;
         }
         g_string_append_printf(out, "<text class=\"row-label\" x=\"8\" "
-                               "y=\"%.1f\">%s%s (%zu)</text>\n",
+                               "y=\"%.1f\">%s (%zu)</text>\n",
                                L->row_y[row] + 4, row_names[row],
-                               row == ROW_HV && L->aggregated
-                               ? " per leaf" : "", row == ROW_HV
-                               ? L->n_hv : L->row_n[row]);
+                               row == ROW_HV ? L->n_hv : L->row_n[row]);
+        if (row == ROW_HV && L->aggregated) {
+            g_string_append_printf(out, "<text class=\"row-label\" "
+                                   "x=\"8\" y=\"%.1f\">one box per leaf"
+                                   "</text>\n", L->row_y[row] + 17);
+        }
     }
     g_string_append_printf(out, "<g class=\"links\">\n");
     for (guint i = 0; i < L->edges->len; i++) {
