@@ -371,12 +371,27 @@ START_TEST(hostile_name)
     ck_assert_uint_ge(uses, 4);         /* node, links, pe, speaker */
     char *evil = g_strjoinv("\"&lt;script&gt;alert(1)&lt;/script&gt;\"",
                             parts);
-    put(bad, "results.xml", evil);
+    /* And the topology's name. */
+    gchar **tparts = g_strsplit(evil, "<topology name=\"leaf-spine-small\"",
+                                -1);
+    ck_assert_uint_eq(g_strv_length(tparts), 2);
+    char *evil2 = g_strjoinv("<topology name=\"&lt;script&gt;topo&amp;"
+                             "&quot;\"", tparts);
+    g_strfreev(tparts);
+    put(bad, "results.xml", evil2);
+    g_free(evil2);
     char *sum = slurp(dir, "summary.csv");
     put(bad, "summary.csv", sum);
     char *html = report(bad);
     ck_assert(!strstr(html, "<script"));
     ck_assert(strstr(html, "&lt;script&gt;alert(1)&lt;/script&gt;"));
+    /* In each of the two views: the node box's title and the titles of
+     * its two link directions (the name is too long for the box's
+     * label). */
+    ck_assert_uint_eq(count_in(html, html + strlen(html), "&lt;script&gt;"
+                               "alert(1)&lt;/script&gt;"), 6);
+    ck_assert(strstr(html, "topology <code>&lt;script&gt;topo&amp;&quot;"
+                     "</code>"));
     g_free(html);
     g_free(sum);
     g_free(evil);

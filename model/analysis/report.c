@@ -410,11 +410,25 @@ series_plot(GString *out, const struct nvo_rep_series *s, const char *id,
     for (size_t l = 0; l < n_lines; l++) {
         g_string_append_printf(out, "<path class=\"series\" stroke=\"%s\"%s "
                                "d=\"", colours[l % 3], dashes[l % 3]);
+        /* Above NVO_REPORT_SERIES_POINTS samples, each point is the
+         * largest value of a group of consecutive samples (at the group's
+         * last time), so that peaks survive. */
+        size_t group = (nt + NVO_REPORT_SERIES_POINTS - 1)
+                       / NVO_REPORT_SERIES_POINTS;
+        group = group ? group : 1;
         bool pen = false;
-        for (size_t i = 0; i < nt; i++) {
-            double v = series_value(s, metrics[l], modes[l], i);
+        for (size_t g0 = 0; g0 < nt; g0 += group) {
+            double v = NAN;
+            size_t i = g0;
+            for (size_t k = g0; k < nt && k < g0 + group; k++) {
+                double x = series_value(s, metrics[l], modes[l], k);
+                if (!isnan(x) && (isnan(v) || x > v)) {
+                    v = x;
+                }
+                i = k;
+            }
             if (isnan(v)) {
-                pen = false;    /* no entity at this sample: a gap */
+                pen = false;    /* no entity at these samples: a gap */
                 continue;
             }
             g_string_append_printf(out, "%s%.2f %.2f ", pen ? "L" : "M",
@@ -536,6 +550,8 @@ run_page(GString *out, const struct nvo_rep_run *r)
     g_free(title);
     g_string_append(out, "<p class=\"meta\" id=\"run\">Scenario <code>");
     esc(out, r->file ? r->file : "\xe2\x80\x93");
+    g_string_append(out, "</code>, topology <code>");
+    esc(out, r->topology ? r->topology : "\xe2\x80\x93");
     g_string_append(out, "</code>, engine ");
     esc(out, r->engine ? r->engine : "\xe2\x80\x93");
     g_string_append(out, ", seed ");

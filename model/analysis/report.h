@@ -34,6 +34,11 @@ enum nvo_report_error {
  * many evenly spaced quantiles (the last one the maximum, at 1). */
 #define NVO_REPORT_CDF_POINTS 2000
 
+/* Above this many samples of series.csv, each line of a time plot is
+ * drawn through the largest value of each group of consecutive samples
+ * (this many groups). */
+#define NVO_REPORT_SERIES_POINTS 2000
+
 /* The page for 'dir' (a run folder with results.xml, or a sweep folder
  * with sweep.csv).  Returns the HTML (g_free) or NULL with 'error' set:
  * "DIR: neither results.xml (a run) nor sweep.csv (a sweep)", or the

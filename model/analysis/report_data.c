@@ -381,6 +381,11 @@ read_results(struct nvo_rep_run *r, GError **error)
             r->events = attr(run, "events");
             r->fingerprint = attr(run, "fingerprint");
         }
+        const xmlNode *topo = child(child(root, "scenario-as-run"),
+                                    "topology");
+        if (topo) {
+            r->topology = attr(topo, "name");
+        }
         for (const xmlNode *c = root->children; c; c = c->next) {
             if (is_el(c, "warning")) {
                 char *about = attr(c, "about");
@@ -517,9 +522,14 @@ read_series(struct nvo_rep_run *r, GError **error)
     size_t cap = 0;
     uint64_t ln = 0;
     bool ok = true;
-    while (ok && getline(&line, &cap, f) != -1) {
+    ssize_t got;
+    while (ok && (got = getline(&line, &cap, f)) != -1) {
         ln++;
         char *fl[6];
+        if ((size_t) got != strlen(line)) {
+            ok = line_fail(error, path, ln, "a NUL byte");
+            break;
+        }
         if (ln == 1) {
             line[strcspn(line, "\r\n")] = 0;
             if (strcmp(line, "time_us,kind,entity,metric,value")) {
@@ -611,8 +621,13 @@ read_flows(struct nvo_rep_run *r, GError **error)
     char *fl[MAXF + 1];
     size_t n_cols = 0;
     int c_start = -1, c_done = -1;
-    while (ok && getline(&line, &cap, f) != -1) {
+    ssize_t got;
+    while (ok && (got = getline(&line, &cap, f)) != -1) {
         ln++;
+        if ((size_t) got != strlen(line)) {
+            ok = line_fail(error, path, ln, "a NUL byte");
+            break;
+        }
         if (ln > 1 && (line[0] == '\n' || line[0] == '\r' || !line[0])) {
             continue;
         }
@@ -767,6 +782,7 @@ nvo_rep_run_destroy(struct nvo_rep_run *r)
     g_free(r->sim_time);
     g_free(r->events);
     g_free(r->fingerprint);
+    g_free(r->topology);
     g_free(r->results_path);
     g_free(r->dir);
     g_free(r);

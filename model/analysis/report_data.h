@@ -78,6 +78,7 @@ struct nvo_rep_run {
     /* <run> attributes as written (NULL when absent). */
     char *scenario, *file, *engine, *seed, *run, *sim_time, *events,
          *fingerprint;
+    char *topology;             /* <scenario-as-run><topology name> */
     GPtrArray *warnings;        /* char *: "about: text" */
     GArray *nodes;              /* struct nvo_rep_node */
     GArray *links;              /* struct nvo_rep_link */
