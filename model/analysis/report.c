@@ -48,29 +48,29 @@ static const char css__[] =
 "*{-webkit-print-color-adjust:exact;print-color-adjust:exact}}\n";
 
 static void
-esc(GString *out, const char *s)
+esc__(GString *out, const char *s)
 {
     nvo_svg_escape(out, s);
 }
 
 static void
-page_begin(GString *out, const char *title)
+page_begin__(GString *out, const char *title)
 {
     g_string_append(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
                     "<meta charset=\"utf-8\">\n<title>");
-    esc(out, title);
+    esc__(out, title);
     g_string_append_printf(out, "</title>\n<style>\n%s</style>\n</head>\n"
                            "<body>\n<h1>", css__);
-    esc(out, title);
+    esc__(out, title);
     g_string_append(out, "</h1>\n");
 }
 
 static void
-page_end(GString *out, const char *dir)
+page_end__(GString *out, const char *dir)
 {
     g_string_append_printf(out, "<footer><p>Written by nvosim %s report "
                            "from <code>", NVO_VERSION);
-    esc(out, dir);
+    esc__(out, dir);
     g_string_append(out, "</code>; every number on this page comes from "
                     "the files there (docs/report.md says how it is "
                     "drawn).</p></footer>\n</body>\n</html>\n");
@@ -78,7 +78,7 @@ page_end(GString *out, const char *dir)
 
 /* The unit of a summary.csv column, for the headline table. */
 static const char *
-column_unit(const char *name)
+column_unit__(const char *name)
 {
     static const struct {
         const char *name, *unit;
@@ -101,7 +101,7 @@ column_unit(const char *name)
 }
 
 static void
-headline(GString *out, const struct nvo_rep_run *r)
+headline__(GString *out, const struct nvo_rep_run *r)
 {
     const struct nvo_csv *c = r->summary;
     char **row = g_ptr_array_index(c->rows, 0);
@@ -120,19 +120,19 @@ headline(GString *out, const struct nvo_rep_run *r)
         }
         bool missing = !*row[i];
         g_string_append(out, "<tr><td><code>");
-        esc(out, c->header[i]);
+        esc__(out, c->header[i]);
         g_string_append_printf(out, "</code></td><td class=\"num%s\">",
                                missing ? " missing" : "");
-        esc(out, missing ? "\xe2\x80\x93" : row[i]);
+        esc__(out, missing ? "\xe2\x80\x93" : row[i]);
         g_string_append(out, "</td><td>");
-        esc(out, column_unit(c->header[i]));
+        esc__(out, column_unit__(c->header[i]));
         g_string_append(out, "</td></tr>\n");
     }
     g_string_append(out, "</tbody></table></div></section>\n");
 }
 
 static void
-td_num(GString *out, double v, int digits)
+td_num__(GString *out, double v, int digits)
 {
     char b[32];
     g_string_append_printf(out, "<td class=\"num%s\">%s</td>",
@@ -141,7 +141,7 @@ td_num(GString *out, double v, int digits)
 }
 
 static void
-tiers_table(GString *out, const struct nvo_rep_run *r)
+tiers_table__(GString *out, const struct nvo_rep_run *r)
 {
     g_string_append(out, "<section id=\"tiers\"><h2>Tiers</h2>\n");
     if (!r->tiers->len) {
@@ -159,24 +159,24 @@ tiers_table(GString *out, const struct nvo_rep_run *r)
         const struct nvo_rep_tier *t = &g_array_index(r->tiers,
                                                       struct nvo_rep_tier, i);
         g_string_append(out, "<tr><td>");
-        esc(out, t->name);
+        esc__(out, t->name);
         g_string_append_printf(out, "</td><td class=\"num\">%" G_GUINT64_FORMAT
                                "</td><td class=\"num\">%" G_GUINT64_FORMAT
                                "</td><td class=\"num\">%" G_GUINT64_FORMAT
                                "</td><td class=\"num\">%" G_GUINT64_FORMAT
                                "</td>", t->links, t->bytes_data, t->bytes_bum,
                                t->bytes_control);
-        td_num(out, t->mean_util, 4);
-        td_num(out, t->max_util, 4);
-        td_num(out, t->jain, 4);
-        td_num(out, t->max_over_mean, 4);
+        td_num__(out, t->mean_util, 4);
+        td_num__(out, t->max_util, 4);
+        td_num__(out, t->jain, 4);
+        td_num__(out, t->max_over_mean, 4);
         g_string_append(out, "</tr>\n");
     }
     g_string_append(out, "</tbody></table></section>\n");
 }
 
 static void
-ecmp_section(GString *out, const struct nvo_rep_run *r)
+ecmp_section__(GString *out, const struct nvo_rep_run *r)
 {
     char b[32], b2[32], c[8];
     g_string_append(out, "<section id=\"ecmp\"><h2>ECMP: bytes per next "
@@ -188,9 +188,9 @@ ecmp_section(GString *out, const struct nvo_rep_run *r)
         return;
     }
     g_string_append(out, "<p>Hash function <code>");
-    esc(out, r->ecmp_function ? r->ecmp_function : "\xe2\x80\x93");
+    esc__(out, r->ecmp_function ? r->ecmp_function : "\xe2\x80\x93");
     g_string_append(out, "</code> over <code>");
-    esc(out, r->ecmp_fields ? r->ecmp_fields : "\xe2\x80\x93");
+    esc__(out, r->ecmp_fields ? r->ecmp_fields : "\xe2\x80\x93");
     g_string_append_printf(out, "</code>.  One chart per switch with two or "
                            "more up-links (%u switches, %zu next hops): a "
                            "bar per next hop, its height the bytes sent to "
@@ -224,10 +224,10 @@ ecmp_section(GString *out, const struct nvo_rep_run *r)
         g_string_append_printf(out, "width=\"%.0f\" height=\"%.0f\" "
                                "viewBox=\"0 0 %.0f %.0f\" role=\"img\" "
                                "aria-label=\"", w, h, w, h);
-        esc(out, s->name);
+        esc__(out, s->name);
         g_string_append(out, ": bytes per next hop\"><text class=\"axis-label\""
                         " x=\"4\" y=\"14\">");
-        esc(out, s->name);
+        esc__(out, s->name);
         g_string_append_printf(out, " (Jain %s, max/mean %s)</text>\n",
                                nvo_svg_num(b, s->jain, 3),
                                nvo_svg_num(b2, s->max_over_mean, 3));
@@ -270,7 +270,7 @@ ecmp_section(GString *out, const struct nvo_rep_run *r)
                                    nh->port, nh->peer, nh->bytes, nh->frames,
                                    nh->flows,
                                    nvo_svg_num(b, share * 100, 4));
-            esc(out, t->str);
+            esc__(out, t->str);
             g_string_free(t, TRUE);
             g_string_append_printf(out, "</title></rect><text class=\"tick\" "
                                    "font-size=\"8\" x=\"%.1f\" y=\"%.1f\" "
@@ -282,7 +282,7 @@ ecmp_section(GString *out, const struct nvo_rep_run *r)
                                    "transform=\"rotate(45 %.1f %.1f)\">",
                                    x + bar / 2 - 3, bottom + 10,
                                    x + bar / 2 - 3, bottom + 10);
-            esc(out, nh->peer);
+            esc__(out, nh->peer);
             g_string_append(out, "</text>\n");
         }
         g_string_append(out, "</svg></figure>\n");
@@ -291,7 +291,7 @@ ecmp_section(GString *out, const struct nvo_rep_run *r)
 }
 
 static void
-fct_section(GString *out, const struct nvo_rep_run *r)
+fct_section__(GString *out, const struct nvo_rep_run *r)
 {
     char b[32];
     g_string_append(out, "<section id=\"fct\"><h2>Flow completion time "
@@ -361,18 +361,18 @@ fct_section(GString *out, const struct nvo_rep_run *r)
                            "</section>\n", nvo_svg_num(b, hi, 6));
 }
 
-enum { SUM, MAX, MEAN };
+enum { MODE_SUM, MODE_MAX, MODE_MEAN };
 
 /* A sample's value of a metric: the sum over the entities, the largest,
  * or the mean (sum / entities). */
 static double
-series_value(const struct nvo_rep_series *s, int m, int mode, size_t i)
+series_value__(const struct nvo_rep_series *s, int m, int mode, size_t i)
 {
-    if (mode == MAX) {
+    if (mode == MODE_MAX) {
         return g_array_index(s->max[m], double, i);
     }
     double sum = g_array_index(s->sum[m], double, i);
-    if (mode == SUM) {
+    if (mode == MODE_SUM) {
         return sum;
     }
     guint c = g_array_index(s->count[m], guint, i);
@@ -381,7 +381,7 @@ series_value(const struct nvo_rep_series *s, int m, int mode, size_t i)
 
 /* One time-series plot: up to three lines, each a metric and a mode. */
 static void
-series_plot(GString *out, const struct nvo_rep_series *s, const char *id,
+series_plot__(GString *out, const struct nvo_rep_series *s, const char *id,
             const char *title, const char *ylabel, const int *metrics,
             const int *modes, const char *const *names, size_t n_lines)
 {
@@ -394,7 +394,7 @@ series_plot(GString *out, const struct nvo_rep_series *s, const char *id,
     double vmax = 0;
     for (size_t l = 0; l < n_lines; l++) {
         for (size_t i = 0; i < nt; i++) {
-            double v = series_value(s, metrics[l], modes[l], i);
+            double v = series_value__(s, metrics[l], modes[l], i);
             if (!isnan(v)) {
                 vmax = fmax(vmax, v);
             }
@@ -421,7 +421,7 @@ series_plot(GString *out, const struct nvo_rep_series *s, const char *id,
             double v = NAN;
             size_t i = g0;
             for (size_t k = g0; k < nt && k < g0 + group; k++) {
-                double x = series_value(s, metrics[l], modes[l], k);
+                double x = series_value__(s, metrics[l], modes[l], k);
                 if (!isnan(x) && (isnan(v) || x > v)) {
                     v = x;
                 }
@@ -438,7 +438,7 @@ series_plot(GString *out, const struct nvo_rep_series *s, const char *id,
             pen = true;
         }
         g_string_append(out, "\"><title>");
-        esc(out, names[l]);
+        esc__(out, names[l]);
         g_string_append(out, "</title></path>\n");
         /* The legend: a line sample and the name. */
         double ly = 40 + 14 * l;
@@ -448,14 +448,14 @@ series_plot(GString *out, const struct nvo_rep_series *s, const char *id,
                                "x=\"%.1f\" y=\"%.1f\">", p.x.p0 + 10, ly,
                                p.x.p0 + 34, ly, colours[l % 3],
                                dashes[l % 3], p.x.p0 + 40, ly + 3.5);
-        esc(out, names[l]);
+        esc__(out, names[l]);
         g_string_append(out, "</text>\n");
     }
     nvo_svg_plot_end(out);
 }
 
 static bool
-series_has(const struct nvo_rep_series *s, int m)
+series_has__(const struct nvo_rep_series *s, int m)
 {
     for (guint i = 0; i < s->times->len; i++) {
         if (g_array_index(s->count[m], guint, i)) {
@@ -466,7 +466,7 @@ series_has(const struct nvo_rep_series *s, int m)
 }
 
 static void
-series_section(GString *out, const struct nvo_rep_run *r)
+series_section__(GString *out, const struct nvo_rep_run *r)
 {
     g_string_append(out, "<section id=\"series\"><h2>Over time: control "
                     "messages, table sizes, bytes by class</h2>\n");
@@ -506,7 +506,7 @@ series_section(GString *out, const struct nvo_rep_run *r)
     };
     for (size_t k = 0; k < G_N_ELEMENTS(plots); k++) {
         g_string_append_printf(out, "<h3>%s</h3>\n", plots[k].title);
-        if (!series_has(s, plots[k].m)) {
+        if (!series_has__(s, plots[k].m)) {
             g_string_append_printf(out, "<p class=\"missing\">Missing: "
                                    "series.csv has no <code>%s</code> rows "
                                    "(the run has no such speaker or table; "
@@ -515,26 +515,26 @@ series_section(GString *out, const struct nvo_rep_run *r)
             continue;
         }
         int ms[2] = { plots[k].m, plots[k].m };
-        int mode[2] = { plots[k].sized ? MAX : SUM,
-                        plots[k].sized ? MEAN : MAX };
+        int mode[2] = { plots[k].sized ? MODE_MAX : MODE_SUM,
+                        plots[k].sized ? MODE_MEAN : MODE_MAX };
         const char *names[2] = {
             plots[k].sized ? "the largest, at any node" : "all speakers "
             "together", plots[k].sized ? "the mean over the nodes"
             : "the busiest speaker" };
-        series_plot(out, s, plots[k].id, plots[k].title, plots[k].ylabel,
+        series_plot__(out, s, plots[k].id, plots[k].title, plots[k].ylabel,
                     ms, mode, names, 2);
     }
     g_string_append(out, "<h3>Bytes sent on every link direction, by "
                     "class</h3>\n");
-    if (!series_has(s, NVO_REP_LINK_DATA)) {
+    if (!series_has__(s, NVO_REP_LINK_DATA)) {
         g_string_append(out, "<p class=\"missing\">Missing: series.csv has "
                         "no link rows.</p>\n");
     } else {
         int ms[3] = { NVO_REP_LINK_DATA, NVO_REP_LINK_BUM,
                       NVO_REP_LINK_CONTROL };
-        int mode[3] = { SUM, SUM, SUM };
+        int mode[3] = { MODE_SUM, MODE_SUM, MODE_SUM };
         const char *names[3] = { "data", "BUM", "control" };
-        series_plot(out, s, "series-link-bytes", "Bytes sent per interval "
+        series_plot__(out, s, "series-link-bytes", "Bytes sent per interval "
                     "over every link direction, by class",
                     "bytes per interval", ms, mode, names, 3);
     }
@@ -542,32 +542,32 @@ series_section(GString *out, const struct nvo_rep_run *r)
 }
 
 static void
-run_page(GString *out, const struct nvo_rep_run *r)
+run_page__(GString *out, const struct nvo_rep_run *r)
 {
     char *title = g_strdup_printf("nvosim run report: %s",
                                   r->scenario ? r->scenario : "?");
-    page_begin(out, title);
+    page_begin__(out, title);
     g_free(title);
     g_string_append(out, "<p class=\"meta\" id=\"run\">Scenario <code>");
-    esc(out, r->file ? r->file : "\xe2\x80\x93");
+    esc__(out, r->file ? r->file : "\xe2\x80\x93");
     g_string_append(out, "</code>, topology <code>");
-    esc(out, r->topology ? r->topology : "\xe2\x80\x93");
+    esc__(out, r->topology ? r->topology : "\xe2\x80\x93");
     g_string_append(out, "</code>, engine ");
-    esc(out, r->engine ? r->engine : "\xe2\x80\x93");
+    esc__(out, r->engine ? r->engine : "\xe2\x80\x93");
     g_string_append(out, ", seed ");
-    esc(out, r->seed ? r->seed : "\xe2\x80\x93");
+    esc__(out, r->seed ? r->seed : "\xe2\x80\x93");
     g_string_append(out, ", run ");
-    esc(out, r->run ? r->run : "\xe2\x80\x93");
+    esc__(out, r->run ? r->run : "\xe2\x80\x93");
     g_string_append(out, "; simulated time ");
-    esc(out, r->sim_time ? r->sim_time : "\xe2\x80\x93");
+    esc__(out, r->sim_time ? r->sim_time : "\xe2\x80\x93");
     g_string_append(out, ", ");
-    esc(out, r->events ? r->events : "\xe2\x80\x93");
+    esc__(out, r->events ? r->events : "\xe2\x80\x93");
     g_string_append(out, " events, fingerprint <code>");
-    esc(out, r->fingerprint ? r->fingerprint : "\xe2\x80\x93");
+    esc__(out, r->fingerprint ? r->fingerprint : "\xe2\x80\x93");
     g_string_append(out, "</code>.</p>\n");
     for (guint i = 0; i < r->warnings->len; i++) {
         g_string_append(out, "<p class=\"warning\"><strong>Warning</strong> ");
-        esc(out, g_ptr_array_index(r->warnings, i));
+        esc__(out, g_ptr_array_index(r->warnings, i));
         g_string_append(out, "</p>\n");
     }
     g_string_append(out, "<nav><ul><li><a href=\"#headline\">Headline "
@@ -576,21 +576,21 @@ run_page(GString *out, const struct nvo_rep_run *r)
                     "<a href=\"#ecmp\">ECMP next hops</a></li><li><a "
                     "href=\"#fct\">Flow completion times</a></li><li><a "
                     "href=\"#series\">Over time</a></li></ul></nav>\n");
-    headline(out, r);
+    headline__(out, r);
     g_string_append(out, "<section id=\"fabric\"><h2>The fabric</h2>\n");
     nvo_rep_fabric(out, r);
     g_string_append(out, "</section>\n");
-    tiers_table(out, r);
-    ecmp_section(out, r);
-    fct_section(out, r);
-    series_section(out, r);
-    page_end(out, r->dir);
+    tiers_table__(out, r);
+    ecmp_section__(out, r);
+    fct_section__(out, r);
+    series_section__(out, r);
+    page_end__(out, r->dir);
 }
 
 /* ---- A sweep ---- */
 
 static void
-id_of(GString *out, const char *prefix, const char *name)
+id_of__(GString *out, const char *prefix, const char *name)
 {
     g_string_append(out, prefix);
     for (const char *p = name; *p; p++) {
@@ -599,7 +599,7 @@ id_of(GString *out, const char *prefix, const char *name)
 }
 
 static void
-point_label(GString *out, const struct nvo_summary *sw,
+point_label__(GString *out, const struct nvo_summary *sw,
             const struct nvo_summary_point *pt)
 {
     for (size_t k = 0; k < sw->n_paths; k++) {
@@ -611,7 +611,7 @@ point_label(GString *out, const struct nvo_summary *sw,
 }
 
 static void
-sweep_metric(GString *out, const struct nvo_summary *sw, size_t m)
+sweep_metric__(GString *out, const struct nvo_summary *sw, size_t m)
 {
     char b[32], b2[32];
     const char *name = sw->metrics[m];
@@ -631,13 +631,13 @@ sweep_metric(GString *out, const struct nvo_summary *sw, size_t m)
     double blo, bhi;
     nvo_metric_bounds(name, &blo, &bhi);
     GString *sid = g_string_new(NULL);
-    id_of(sid, "sweep-", name);
+    id_of__(sid, "sweep-", name);
     g_string_append_printf(out, "<h3 id=\"%s-h\"><code>", sid->str);
-    esc(out, name);
+    esc__(out, name);
     g_string_append(out, "</code>");
     if (unit) {
         g_string_append(out, " (");
-        esc(out, unit);
+        esc__(out, unit);
         g_string_append(out, ")");
     }
     g_string_append(out, "</h3>\n");
@@ -695,12 +695,12 @@ sweep_metric(GString *out, const struct nvo_summary *sw, size_t m)
         double x = nvo_svg_map(&p.x, xv);
         if (p.x_categories) {
             GString *lab = g_string_new(NULL);
-            point_label(lab, sw, pt);
+            point_label__(lab, sw, pt);
             g_string_append_printf(out, "<text class=\"tick\" x=\"%.1f\" "
                                    "y=\"%.1f\" text-anchor=\"end\" "
                                    "transform=\"rotate(-30 %.1f %.1f)\">",
                                    x, p.y.p0 + 14, x, p.y.p0 + 14);
-            esc(out, lab->str);
+            esc__(out, lab->str);
             g_string_append(out, "</text>\n");
             g_string_free(lab, TRUE);
         }
@@ -723,8 +723,8 @@ sweep_metric(GString *out, const struct nvo_summary *sw, size_t m)
                                "cy=\"%.2f\" r=\"3\" fill=\"#3b528b\">"
                                "<title>point %lu (", x, y, pt->point);
         GString *lab = g_string_new(NULL);
-        point_label(lab, sw, pt);
-        esc(out, lab->str);
+        point_label__(lab, sw, pt);
+        esc__(out, lab->str);
         g_string_free(lab, TRUE);
         g_string_append_printf(out, "): %s \xc2\xb1 %s (n=%zu)</title>"
                                "</circle>\n", nvo_svg_num(b, st->mean, 6),
@@ -745,7 +745,7 @@ sweep_metric(GString *out, const struct nvo_summary *sw, size_t m)
                            "<thead><tr><th>point</th>", sid->str);
     for (size_t k = 0; k < sw->n_paths; k++) {
         g_string_append(out, "<th><code>");
-        esc(out, sw->paths[k]);
+        esc__(out, sw->paths[k]);
         g_string_append(out, "</code></th>");
     }
     g_string_append(out, "<th>runs</th><th>mean \xc2\xb1 95% half-width "
@@ -757,7 +757,7 @@ sweep_metric(GString *out, const struct nvo_summary *sw, size_t m)
                                pt->point);
         for (size_t k = 0; k < sw->n_paths; k++) {
             g_string_append(out, "<td>");
-            esc(out, pt->values[k]);
+            esc__(out, pt->values[k]);
             g_string_append(out, "</td>");
         }
         g_string_append_printf(out, "<td class=\"num\">%zu</td>", pt->n_runs);
@@ -780,11 +780,11 @@ sweep_metric(GString *out, const struct nvo_summary *sw, size_t m)
 }
 
 static void
-sweep_page(GString *out, const char *dir, const struct nvo_summary *sw)
+sweep_page__(GString *out, const char *dir, const struct nvo_summary *sw)
 {
-    page_begin(out, "nvosim sweep report");
+    page_begin__(out, "nvosim sweep report");
     g_string_append(out, "<section id=\"sweep\"><p class=\"meta\"><code>");
-    esc(out, sw->file);
+    esc__(out, sw->file);
     g_string_append_printf(out, "</code>: %zu runs, %zu grid points, %zu "
                            "metrics.  Per grid point, each metric's mean "
                            "over the point's runs \xc2\xb1 the half-width "
@@ -797,24 +797,24 @@ sweep_page(GString *out, const char *dir, const struct nvo_summary *sw)
                            sw->n_metrics);
     for (size_t k = 0; k < sw->n_paths; k++) {
         g_string_append(out, k ? ", <code>" : "<code>");
-        esc(out, sw->paths[k]);
+        esc__(out, sw->paths[k]);
         g_string_append(out, "</code>");
     }
     g_string_append(out, ".</p>\n<nav><ul>");
     for (size_t m = 0; m < sw->n_metrics; m++) {
         GString *sid = g_string_new(NULL);
-        id_of(sid, "sweep-", sw->metrics[m]);
+        id_of__(sid, "sweep-", sw->metrics[m]);
         g_string_append_printf(out, "<li><a href=\"#%s-h\">", sid->str);
-        esc(out, sw->metrics[m]);
+        esc__(out, sw->metrics[m]);
         g_string_append(out, "</a></li>");
         g_string_free(sid, TRUE);
     }
     g_string_append(out, "</ul></nav>\n");
     for (size_t m = 0; m < sw->n_metrics; m++) {
-        sweep_metric(out, sw, m);
+        sweep_metric__(out, sw, m);
     }
     g_string_append(out, "</section>\n");
-    page_end(out, dir);
+    page_end__(out, dir);
 }
 
 char *
@@ -834,7 +834,7 @@ nvo_report_html(const char *dir, GError **error)
         struct nvo_rep_run *r = nvo_rep_run_load(dir, error);
         if (r) {
             GString *out = g_string_new(NULL);
-            run_page(out, r);
+            run_page__(out, r);
             html = g_string_free(out, FALSE);
             nvo_rep_run_destroy(r);
         }
@@ -849,7 +849,7 @@ nvo_report_html(const char *dir, GError **error)
             g_error_free(e);
         } else {
             GString *out = g_string_new(NULL);
-            sweep_page(out, dir, sw);
+            sweep_page__(out, dir, sw);
             html = g_string_free(out, FALSE);
             nvo_summary_destroy(sw);
         }

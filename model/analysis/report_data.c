@@ -25,17 +25,17 @@ struct xml_ctx {
 };
 
 static bool
-is_el(const xmlNode *n, const char *name)
+is_el__(const xmlNode *n, const char *name)
 {
     return n->type == XML_ELEMENT_NODE && !strcmp((const char *) n->name,
                                                    name);
 }
 
 static const xmlNode *
-child(const xmlNode *n, const char *name)
+child__(const xmlNode *n, const char *name)
 {
     for (const xmlNode *c = n ? n->children : NULL; c; c = c->next) {
-        if (is_el(c, name)) {
+        if (is_el__(c, name)) {
             return c;
         }
     }
@@ -43,7 +43,7 @@ child(const xmlNode *n, const char *name)
 }
 
 static char *
-attr(const xmlNode *n, const char *name)
+attr__(const xmlNode *n, const char *name)
 {
     xmlChar *v = xmlGetProp(n, (const xmlChar *) name);
     if (!v) {
@@ -55,11 +55,11 @@ attr(const xmlNode *n, const char *name)
 }
 
 static bool
-fail(struct xml_ctx *x, const xmlNode *n, const char *fmt, ...)
+fail__(struct xml_ctx *x, const xmlNode *n, const char *fmt, ...)
     G_GNUC_PRINTF(3, 4);
 
 static bool
-fail(struct xml_ctx *x, const xmlNode *n, const char *fmt, ...)
+fail__(struct xml_ctx *x, const xmlNode *n, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -74,29 +74,29 @@ fail(struct xml_ctx *x, const xmlNode *n, const char *fmt, ...)
 
 /* A required text attribute. */
 static bool
-attr_req(struct xml_ctx *x, const xmlNode *n, const char *name, char **out)
+attr_req__(struct xml_ctx *x, const xmlNode *n, const char *name, char **out)
 {
-    *out = attr(n, name);
+    *out = attr__(n, name);
     if (!*out) {
-        return fail(x, n, "missing attribute %s", name);
+        return fail__(x, n, "missing attribute %s", name);
     }
     return true;
 }
 
 static bool
-attr_u64(struct xml_ctx *x, const xmlNode *n, const char *name,
+attr_u64__(struct xml_ctx *x, const xmlNode *n, const char *name,
          uint64_t *out)
 {
-    char *s = attr(n, name);
+    char *s = attr__(n, name);
     if (!s) {
-        return fail(x, n, "missing attribute %s", name);
+        return fail__(x, n, "missing attribute %s", name);
     }
     char *end;
     errno = 0;
     unsigned long long v = strtoull(s, &end, 10);
     bool ok = *s >= '0' && *s <= '9' && !*end && !errno;
     if (!ok) {
-        fail(x, n, "%s=\"%s\": not a whole number", name, s);
+        fail__(x, n, "%s=\"%s\": not a whole number", name, s);
     }
     g_free(s);
     *out = v;
@@ -105,18 +105,18 @@ attr_u64(struct xml_ctx *x, const xmlNode *n, const char *name,
 
 /* A number attribute; missing is NAN unless 'required'. */
 static bool
-attr_num(struct xml_ctx *x, const xmlNode *n, const char *name,
+attr_num__(struct xml_ctx *x, const xmlNode *n, const char *name,
          bool required, double *out)
 {
     *out = NAN;
-    char *s = attr(n, name);
+    char *s = attr__(n, name);
     if (!s) {
-        return required ? fail(x, n, "missing attribute %s", name) : true;
+        return required ? fail__(x, n, "missing attribute %s", name) : true;
     }
     double v;
     bool ok = nvo_summary_parse_number(s, &v);
     if (!ok) {
-        fail(x, n, "%s=\"%s\": not a number", name, s);
+        fail__(x, n, "%s=\"%s\": not a number", name, s);
     }
     g_free(s);
     *out = v;
@@ -124,16 +124,16 @@ attr_num(struct xml_ctx *x, const xmlNode *n, const char *name,
 }
 
 static bool
-node_index(struct xml_ctx *x, const xmlNode *n, GHashTable *by_name,
+node_index__(struct xml_ctx *x, const xmlNode *n, GHashTable *by_name,
            const char *name, size_t *ix)
 {
     char *v;
-    if (!attr_req(x, n, name, &v)) {
+    if (!attr_req__(x, n, name, &v)) {
         return false;
     }
     gpointer p = g_hash_table_lookup(by_name, v);
     if (!p) {
-        fail(x, n, "%s=\"%s\": no such node in <network>", name, v);
+        fail__(x, n, "%s=\"%s\": no such node in <network>", name, v);
         g_free(v);
         return false;
     }
@@ -143,28 +143,28 @@ node_index(struct xml_ctx *x, const xmlNode *n, GHashTable *by_name,
 }
 
 static bool
-read_network(struct xml_ctx *x, struct nvo_rep_run *r, const xmlNode *root,
+read_network__(struct xml_ctx *x, struct nvo_rep_run *r, const xmlNode *root,
              GHashTable *by_name)
 {
-    const xmlNode *net = child(root, "network");
+    const xmlNode *net = child__(root, "network");
     if (!net) {
-        return fail(x, root, "no <network> element (not a results.xml of "
+        return fail__(x, root, "no <network> element (not a results.xml of "
                     "nvosim run?)");
     }
     for (const xmlNode *c = net->children; c; c = c->next) {
-        if (!is_el(c, "node")) {
+        if (!is_el__(c, "node")) {
             continue;
         }
         struct nvo_rep_node nd = { 0 };
-        if (!attr_req(x, c, "name", &nd.name)) {
+        if (!attr_req__(x, c, "name", &nd.name)) {
             return false;
         }
-        if (!attr_req(x, c, "role", &nd.role)) {
+        if (!attr_req__(x, c, "role", &nd.role)) {
             g_free(nd.name);
             return false;
         }
         if (g_hash_table_contains(by_name, nd.name)) {
-            fail(x, c, "name=\"%s\": a second node of that name", nd.name);
+            fail__(x, c, "name=\"%s\": a second node of that name", nd.name);
             g_free(nd.name);
             g_free(nd.role);
             return false;
@@ -177,43 +177,43 @@ read_network(struct xml_ctx *x, struct nvo_rep_run *r, const xmlNode *root,
 }
 
 static bool
-read_links(struct xml_ctx *x, struct nvo_rep_run *r, const xmlNode *root,
+read_links__(struct xml_ctx *x, struct nvo_rep_run *r, const xmlNode *root,
            GHashTable *by_name)
 {
-    const xmlNode *links = child(root, "links");
+    const xmlNode *links = child__(root, "links");
     if (!links) {
-        return fail(x, root, "no <links> element (not a results.xml of "
+        return fail__(x, root, "no <links> element (not a results.xml of "
                     "nvosim run?)");
     }
     for (const xmlNode *c = links->children; c; c = c->next) {
-        if (!is_el(c, "link")) {
+        if (!is_el__(c, "link")) {
             continue;
         }
         struct nvo_rep_link l = { 0 };
         uint64_t port;
         char *up = NULL;
-        if (!node_index(x, c, by_name, "from", &l.from)
-            || !node_index(x, c, by_name, "to", &l.to)
-            || !attr_u64(x, c, "port", &port)
-            || !attr_num(x, c, "utilization", true, &l.utilization)
-            || !attr_u64(x, c, "tx-bytes-data", &l.bytes_data)
-            || !attr_u64(x, c, "tx-bytes-bum", &l.bytes_bum)
-            || !attr_u64(x, c, "tx-bytes-control", &l.bytes_control)
-            || !attr_u64(x, c, "tx-frames-data", &l.frames_data)
-            || !attr_u64(x, c, "tx-frames-bum", &l.frames_bum)
-            || !attr_u64(x, c, "tx-frames-control", &l.frames_control)) {
+        if (!node_index__(x, c, by_name, "from", &l.from)
+            || !node_index__(x, c, by_name, "to", &l.to)
+            || !attr_u64__(x, c, "port", &port)
+            || !attr_num__(x, c, "utilization", true, &l.utilization)
+            || !attr_u64__(x, c, "tx-bytes-data", &l.bytes_data)
+            || !attr_u64__(x, c, "tx-bytes-bum", &l.bytes_bum)
+            || !attr_u64__(x, c, "tx-bytes-control", &l.bytes_control)
+            || !attr_u64__(x, c, "tx-frames-data", &l.frames_data)
+            || !attr_u64__(x, c, "tx-frames-bum", &l.frames_bum)
+            || !attr_u64__(x, c, "tx-frames-control", &l.frames_control)) {
             return false;
         }
         if (port > 65535) {
-            return fail(x, c, "port=\"%" G_GUINT64_FORMAT "\": not a port",
+            return fail__(x, c, "port=\"%" G_GUINT64_FORMAT "\": not a port",
                         port);
         }
         l.port = (unsigned) port;
-        l.tier = attr(c, "tier");
+        l.tier = attr__(c, "tier");
         if (!l.tier) {
             l.tier = g_strdup("other");
         }
-        up = attr(c, "up");
+        up = attr__(c, "up");
         l.up = !up || strcmp(up, "false");
         g_free(up);
         g_array_append_val(r->links, l);
@@ -222,31 +222,31 @@ read_links(struct xml_ctx *x, struct nvo_rep_run *r, const xmlNode *root,
 }
 
 static bool
-read_tiers(struct xml_ctx *x, struct nvo_rep_run *r, const xmlNode *root)
+read_tiers__(struct xml_ctx *x, struct nvo_rep_run *r, const xmlNode *root)
 {
-    const xmlNode *tiers = child(root, "tiers");
+    const xmlNode *tiers = child__(root, "tiers");
     for (const xmlNode *c = tiers ? tiers->children : NULL; c; c = c->next) {
-        if (!is_el(c, "tier")) {
+        if (!is_el__(c, "tier")) {
             continue;
         }
         struct nvo_rep_tier t = { 0 };
-        if (!attr_req(x, c, "name", &t.name)) {
+        if (!attr_req__(x, c, "name", &t.name)) {
             return false;
         }
         g_array_append_val(r->tiers, t);
         struct nvo_rep_tier *tp = &g_array_index(r->tiers, struct
                                                  nvo_rep_tier,
                                                  r->tiers->len - 1);
-        const xmlNode *b = child(c, "balance");
+        const xmlNode *b = child__(c, "balance");
         tp->jain = tp->max_over_mean = NAN;
-        if (!attr_u64(x, c, "links", &tp->links)
-            || !attr_u64(x, c, "tx-bytes-data", &tp->bytes_data)
-            || !attr_u64(x, c, "tx-bytes-bum", &tp->bytes_bum)
-            || !attr_u64(x, c, "tx-bytes-control", &tp->bytes_control)
-            || !attr_num(x, c, "mean-utilization", false, &tp->mean_util)
-            || !attr_num(x, c, "max-utilization", false, &tp->max_util)
-            || (b && !attr_num(x, b, "jain", false, &tp->jain))
-            || (b && !attr_num(x, b, "max-over-mean", false,
+        if (!attr_u64__(x, c, "links", &tp->links)
+            || !attr_u64__(x, c, "tx-bytes-data", &tp->bytes_data)
+            || !attr_u64__(x, c, "tx-bytes-bum", &tp->bytes_bum)
+            || !attr_u64__(x, c, "tx-bytes-control", &tp->bytes_control)
+            || !attr_num__(x, c, "mean-utilization", false, &tp->mean_util)
+            || !attr_num__(x, c, "max-utilization", false, &tp->max_util)
+            || (b && !attr_num__(x, b, "jain", false, &tp->jain))
+            || (b && !attr_num__(x, b, "max-over-mean", false,
                                &tp->max_over_mean))) {
             return false;
         }
@@ -255,47 +255,47 @@ read_tiers(struct xml_ctx *x, struct nvo_rep_run *r, const xmlNode *root)
 }
 
 static bool
-read_ecmp(struct xml_ctx *x, struct nvo_rep_run *r, const xmlNode *root)
+read_ecmp__(struct xml_ctx *x, struct nvo_rep_run *r, const xmlNode *root)
 {
-    const xmlNode *ecmp = child(root, "ecmp");
+    const xmlNode *ecmp = child__(root, "ecmp");
     if (!ecmp) {
         return true;
     }
-    r->ecmp_function = attr(ecmp, "function");
-    r->ecmp_fields = attr(ecmp, "fields");
+    r->ecmp_function = attr__(ecmp, "function");
+    r->ecmp_fields = attr__(ecmp, "fields");
     for (const xmlNode *c = ecmp->children; c; c = c->next) {
-        if (!is_el(c, "switch")) {
+        if (!is_el__(c, "switch")) {
             continue;
         }
         struct nvo_rep_switch s = { 0 };
-        if (!attr_req(x, c, "name", &s.name)) {
+        if (!attr_req__(x, c, "name", &s.name)) {
             return false;
         }
-        s.role = attr(c, "role");
+        s.role = attr__(c, "role");
         g_array_append_val(r->switches, s);
         struct nvo_rep_switch *sp = &g_array_index(r->switches, struct
                                                    nvo_rep_switch,
                                                    r->switches->len - 1);
-        if (!attr_num(x, c, "jain", false, &sp->jain)
-            || !attr_num(x, c, "max-over-mean", false, &sp->max_over_mean)) {
+        if (!attr_num__(x, c, "jain", false, &sp->jain)
+            || !attr_num__(x, c, "max-over-mean", false, &sp->max_over_mean)) {
             return false;
         }
         size_t n = 0;
         for (const xmlNode *h = c->children; h; h = h->next) {
-            n += is_el(h, "next-hop");
+            n += is_el__(h, "next-hop");
         }
         sp->nh = g_new0(struct nvo_rep_nh, n ? n : 1);
         for (const xmlNode *h = c->children; h; h = h->next) {
-            if (!is_el(h, "next-hop")) {
+            if (!is_el__(h, "next-hop")) {
                 continue;
             }
             struct nvo_rep_nh *nh = &sp->nh[sp->n_nh++];
             uint64_t port;
-            if (!attr_u64(x, h, "port", &port)
-                || !attr_req(x, h, "peer", &nh->peer)
-                || !attr_u64(x, h, "frames", &nh->frames)
-                || !attr_u64(x, h, "bytes", &nh->bytes)
-                || !attr_u64(x, h, "flows", &nh->flows)) {
+            if (!attr_u64__(x, h, "port", &port)
+                || !attr_req__(x, h, "peer", &nh->peer)
+                || !attr_u64__(x, h, "frames", &nh->frames)
+                || !attr_u64__(x, h, "bytes", &nh->bytes)
+                || !attr_u64__(x, h, "flows", &nh->flows)) {
                 return false;
             }
             nh->port = (unsigned) MIN(port, 65535);
@@ -312,7 +312,7 @@ struct first_error {
 };
 
 static void
-first_error_handler(void *ctx, xmlErrorPtr e)
+first_error_handler__(void *ctx, xmlErrorPtr e)
 {
     struct first_error *fe = ctx;
     if (!fe->msg && e && e->level >= XML_ERR_ERROR) {
@@ -323,7 +323,7 @@ first_error_handler(void *ctx, xmlErrorPtr e)
 }
 
 static bool
-read_results(struct nvo_rep_run *r, GError **error)
+read_results__(struct nvo_rep_run *r, GError **error)
 {
     char *text;
     size_t len;
@@ -343,7 +343,7 @@ read_results(struct nvo_rep_run *r, GError **error)
     struct first_error fe = { 0 };
     xmlStructuredErrorFunc old_handler = xmlStructuredError;
     void *old_ctx = xmlStructuredErrorContext;
-    xmlSetStructuredErrorFunc(&fe, first_error_handler);
+    xmlSetStructuredErrorFunc(&fe, first_error_handler__);
     xmlDocPtr doc = xmlReadMemory(text, (int) len, r->results_path, NULL,
                                   XML_PARSE_NONET | XML_PARSE_NOWARNING
                                   | XML_PARSE_HUGE);
@@ -361,7 +361,7 @@ read_results(struct nvo_rep_run *r, GError **error)
     const xmlNode *root = xmlDocGetRootElement(doc);
     GHashTable *by_name = g_hash_table_new(g_str_hash, g_str_equal);
     bool ok = true;
-    if (!root || !is_el(root, "results")) {
+    if (!root || !is_el__(root, "results")) {
         g_set_error(error, NVO_REPORT_ERROR, NVO_REPORT_ERROR_PARSE,
                     "%s:%ld: the root element is <%s>, not <results> (not a "
                     "results.xml of nvosim run?)", r->results_path,
@@ -370,25 +370,25 @@ read_results(struct nvo_rep_run *r, GError **error)
         ok = false;
     }
     if (ok) {
-        const xmlNode *run = child(root, "run");
+        const xmlNode *run = child__(root, "run");
         if (run) {
-            r->scenario = attr(run, "scenario");
-            r->file = attr(run, "file");
-            r->engine = attr(run, "engine");
-            r->seed = attr(run, "seed");
-            r->run = attr(run, "run");
-            r->sim_time = attr(run, "sim-time");
-            r->events = attr(run, "events");
-            r->fingerprint = attr(run, "fingerprint");
+            r->scenario = attr__(run, "scenario");
+            r->file = attr__(run, "file");
+            r->engine = attr__(run, "engine");
+            r->seed = attr__(run, "seed");
+            r->run = attr__(run, "run");
+            r->sim_time = attr__(run, "sim-time");
+            r->events = attr__(run, "events");
+            r->fingerprint = attr__(run, "fingerprint");
         }
-        const xmlNode *topo = child(child(root, "scenario-as-run"),
+        const xmlNode *topo = child__(child__(root, "scenario-as-run"),
                                     "topology");
         if (topo) {
-            r->topology = attr(topo, "name");
+            r->topology = attr__(topo, "name");
         }
         for (const xmlNode *c = root->children; c; c = c->next) {
-            if (is_el(c, "warning")) {
-                char *about = attr(c, "about");
+            if (is_el__(c, "warning")) {
+                char *about = attr__(c, "about");
                 xmlChar *t = xmlNodeGetContent(c);
                 g_ptr_array_add(r->warnings, g_strdup_printf(
                     "%s: %s", about ? about : "warning",
@@ -397,10 +397,10 @@ read_results(struct nvo_rep_run *r, GError **error)
                 g_free(about);
             }
         }
-        ok = read_network(&x, r, root, by_name)
-             && read_links(&x, r, root, by_name)
-             && read_tiers(&x, r, root)
-             && read_ecmp(&x, r, root);
+        ok = read_network__(&x, r, root, by_name)
+             && read_links__(&x, r, root, by_name)
+             && read_tiers__(&x, r, root)
+             && read_ecmp__(&x, r, root);
     }
     g_hash_table_destroy(by_name);
     xmlFreeDoc(doc);
@@ -410,11 +410,11 @@ read_results(struct nvo_rep_run *r, GError **error)
 /* ---- series.csv and flows.csv, line by line ---- */
 
 static bool
-line_fail(GError **error, const char *file, uint64_t line, const char *fmt,
+line_fail__(GError **error, const char *file, uint64_t line, const char *fmt,
           ...) G_GNUC_PRINTF(4, 5);
 
 static bool
-line_fail(GError **error, const char *file, uint64_t line, const char *fmt,
+line_fail__(GError **error, const char *file, uint64_t line, const char *fmt,
           ...)
 {
     va_list ap;
@@ -430,7 +430,7 @@ line_fail(GError **error, const char *file, uint64_t line, const char *fmt,
 /* Opens 'path' if it exists (a regular file): 1 opened, 0 absent, -1
  * error. */
 static int
-open_optional(const char *path, FILE **f, GError **error)
+open_optional__(const char *path, FILE **f, GError **error)
 {
     if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
         return 0;
@@ -452,7 +452,7 @@ open_optional(const char *path, FILE **f, GError **error)
 /* Splits a line (its end stripped) at commas into at most 'max' fields;
  * returns the number of fields, or max + 1 when there are more. */
 static size_t
-split(char *line, char **f, size_t max)
+split__(char *line, char **f, size_t max)
 {
     size_t n = 0;
     line[strcspn(line, "\r\n")] = 0;
@@ -472,7 +472,7 @@ split(char *line, char **f, size_t max)
 }
 
 static int
-series_metric(const char *kind, const char *metric)
+series_metric__(const char *kind, const char *metric)
 {
     static const struct {
         const char *kind, *metric;
@@ -494,7 +494,7 @@ series_metric(const char *kind, const char *metric)
 }
 
 static void
-series_add_sample(struct nvo_rep_series *s, double t)
+series_add_sample__(struct nvo_rep_series *s, double t)
 {
     g_array_append_val(s->times, t);
     double z = 0;
@@ -507,11 +507,11 @@ series_add_sample(struct nvo_rep_series *s, double t)
 }
 
 static bool
-read_series(struct nvo_rep_run *r, GError **error)
+read_series__(struct nvo_rep_run *r, GError **error)
 {
     char *path = g_build_filename(r->dir, "series.csv", NULL);
     FILE *f = NULL;
-    int o = open_optional(path, &f, error);
+    int o = open_optional__(path, &f, error);
     if (o <= 0) {
         g_free(path);
         return o == 0;
@@ -527,13 +527,13 @@ read_series(struct nvo_rep_run *r, GError **error)
         ln++;
         char *fl[6];
         if ((size_t) got != strlen(line)) {
-            ok = line_fail(error, path, ln, "a NUL byte");
+            ok = line_fail__(error, path, ln, "a NUL byte");
             break;
         }
         if (ln == 1) {
             line[strcspn(line, "\r\n")] = 0;
             if (strcmp(line, "time_us,kind,entity,metric,value")) {
-                ok = line_fail(error, path, ln, "the header is not "
+                ok = line_fail__(error, path, ln, "the header is not "
                                "time_us,kind,entity,metric,value");
             }
             continue;
@@ -541,36 +541,36 @@ read_series(struct nvo_rep_run *r, GError **error)
         if (line[0] == '\n' || line[0] == '\r' || !line[0]) {
             continue;
         }
-        size_t n = split(line, fl, 5);
+        size_t n = split__(line, fl, 5);
         if (n != 5) {
-            ok = line_fail(error, path, ln, "%s fields, but the header has 5",
+            ok = line_fail__(error, path, ln, "%s fields, but the header has 5",
                            n > 5 ? "more than 5" : n == 1 ? "1"
                            : n == 2 ? "2" : n == 3 ? "3" : "4");
             break;
         }
         double t, v;
         if (!nvo_summary_parse_number(fl[0], &t) || t < 0) {
-            ok = line_fail(error, path, ln, "time_us \"%s\": not a time",
+            ok = line_fail__(error, path, ln, "time_us \"%s\": not a time",
                            fl[0]);
             break;
         }
         if (!nvo_summary_parse_number(fl[4], &v)) {
-            ok = line_fail(error, path, ln, "value \"%s\": not a number",
+            ok = line_fail__(error, path, ln, "value \"%s\": not a number",
                            fl[4]);
             break;
         }
         size_t k = s->times->len;
         if (!k || g_array_index(s->times, double, k - 1) != t) {
             if (k && t < g_array_index(s->times, double, k - 1)) {
-                ok = line_fail(error, path, ln, "time_us %s is before the "
+                ok = line_fail__(error, path, ln, "time_us %s is before the "
                                "previous row's", fl[0]);
                 break;
             }
-            series_add_sample(s, t);
+            series_add_sample__(s, t);
             k++;
         }
         s->rows++;
-        int m = series_metric(fl[1], fl[3]);
+        int m = series_metric__(fl[1], fl[3]);
         if (m < 0) {
             continue;
         }
@@ -583,11 +583,11 @@ read_series(struct nvo_rep_run *r, GError **error)
         (*c)++;
     }
     if (ok && ferror(f)) {
-        ok = line_fail(error, path, ln + 1, "cannot read: %s",
+        ok = line_fail__(error, path, ln + 1, "cannot read: %s",
                        g_strerror(errno));
     }
     if (ok && ln == 0) {
-        ok = line_fail(error, path, 1, "empty: no header line");
+        ok = line_fail__(error, path, 1, "empty: no header line");
     }
     free(line);
     fclose(f);
@@ -596,18 +596,18 @@ read_series(struct nvo_rep_run *r, GError **error)
 }
 
 static int
-cmp_double(const void *a, const void *b)
+cmp_double__(const void *a, const void *b)
 {
     double x = *(const double *) a, y = *(const double *) b;
     return (x > y) - (x < y);
 }
 
 static bool
-read_flows(struct nvo_rep_run *r, GError **error)
+read_flows__(struct nvo_rep_run *r, GError **error)
 {
     char *path = g_build_filename(r->dir, "flows.csv", NULL);
     FILE *f = NULL;
-    int o = open_optional(path, &f, error);
+    int o = open_optional__(path, &f, error);
     if (o <= 0) {
         g_free(path);
         return o == 0;
@@ -625,13 +625,13 @@ read_flows(struct nvo_rep_run *r, GError **error)
     while (ok && (got = getline(&line, &cap, f)) != -1) {
         ln++;
         if ((size_t) got != strlen(line)) {
-            ok = line_fail(error, path, ln, "a NUL byte");
+            ok = line_fail__(error, path, ln, "a NUL byte");
             break;
         }
         if (ln > 1 && (line[0] == '\n' || line[0] == '\r' || !line[0])) {
             continue;
         }
-        size_t n = split(line, fl, MAXF);
+        size_t n = split__(line, fl, MAXF);
         if (ln == 1) {
             n_cols = n;
             for (size_t i = 0; i < n && i < MAXF; i++) {
@@ -642,13 +642,13 @@ read_flows(struct nvo_rep_run *r, GError **error)
                 }
             }
             if (c_start < 0 || c_done < 0) {
-                ok = line_fail(error, path, ln, "no %s column in the header",
+                ok = line_fail__(error, path, ln, "no %s column in the header",
                                c_start < 0 ? "start_us" : "completion_us");
             }
             continue;
         }
         if (n != n_cols) {
-            ok = line_fail(error, path, ln, "%zu fields, but the header "
+            ok = line_fail__(error, path, ln, "%zu fields, but the header "
                            "(line 1) has %zu", n > MAXF ? (size_t) MAXF + 1
                            : n, n_cols);
             break;
@@ -656,7 +656,7 @@ read_flows(struct nvo_rep_run *r, GError **error)
         r->flows++;
         double a, b;
         if (!nvo_summary_parse_number(fl[c_start], &a)) {
-            ok = line_fail(error, path, ln, "start_us \"%s\": not a time",
+            ok = line_fail__(error, path, ln, "start_us \"%s\": not a time",
                            fl[c_start]);
             break;
         }
@@ -664,7 +664,7 @@ read_flows(struct nvo_rep_run *r, GError **error)
             continue;           /* not completed: no FCT */
         }
         if (!nvo_summary_parse_number(fl[c_done], &b) || b < a) {
-            ok = line_fail(error, path, ln, "completion_us \"%s\": not a "
+            ok = line_fail__(error, path, ln, "completion_us \"%s\": not a "
                            "time at or after start_us", fl[c_done]);
             break;
         }
@@ -672,13 +672,13 @@ read_flows(struct nvo_rep_run *r, GError **error)
         g_array_append_val(r->fct_us, fct);
     }
     if (ok && ln == 0) {
-        ok = line_fail(error, path, 1, "empty: no header line");
+        ok = line_fail__(error, path, 1, "empty: no header line");
     }
     free(line);
     fclose(f);
     g_free(path);
     if (ok) {
-        qsort(r->fct_us->data, r->fct_us->len, sizeof(double), cmp_double);
+        qsort(r->fct_us->data, r->fct_us->len, sizeof(double), cmp_double__);
     }
     return ok;
 }
@@ -701,7 +701,7 @@ nvo_rep_run_load(const char *dir, GError **error)
         r->series.max[i] = g_array_new(FALSE, FALSE, sizeof(double));
         r->series.count[i] = g_array_new(FALSE, FALSE, sizeof(guint));
     }
-    bool ok = read_results(r, error);
+    bool ok = read_results__(r, error);
     if (ok) {
         char *sp = g_build_filename(dir, "summary.csv", NULL);
         GError *e = NULL;
@@ -723,7 +723,7 @@ nvo_rep_run_load(const char *dir, GError **error)
         }
         g_free(sp);
     }
-    ok = ok && read_series(r, error) && read_flows(r, error);
+    ok = ok && read_series__(r, error) && read_flows__(r, error);
     if (!ok) {
         nvo_rep_run_destroy(r);
         return NULL;

@@ -17,7 +17,7 @@ static const char *const row_names[ROW_N] = {
 };
 
 static int
-row_of(const char *role)
+row_of__(const char *role)
 {
     if (!strcmp(role, "super-spine")) {
         return ROW_SUPER;
@@ -65,7 +65,7 @@ struct layout {
 };
 
 static void
-layout_build(struct layout *L, const struct nvo_rep_run *r)
+layout_build__(struct layout *L, const struct nvo_rep_run *r)
 {
     size_t nn = r->nodes->len;
     L->boxes = g_array_new(FALSE, TRUE, sizeof(struct box));
@@ -74,7 +74,7 @@ layout_build(struct layout *L, const struct nvo_rep_run *r)
     for (size_t i = 0; i < nn; i++) {
         const struct nvo_rep_node *n = &g_array_index(r->nodes,
                                                       struct nvo_rep_node, i);
-        L->n_hv += row_of(n->role) == ROW_HV;
+        L->n_hv += row_of__(n->role) == ROW_HV;
     }
     L->aggregated = L->n_hv > NVO_REPORT_AGG_HYPERVISORS;
 
@@ -90,7 +90,7 @@ layout_build(struct layout *L, const struct nvo_rep_run *r)
         const struct nvo_rep_node *a = &g_array_index(r->nodes,
                                                       struct nvo_rep_node,
                                                       l->from);
-        if (row_of(a->role) == ROW_HV
+        if (row_of__(a->role) == ROW_HV
             && (leaf_of[l->from] == SIZE_MAX || l->port < leaf_port[l->from])) {
             leaf_of[l->from] = l->to;
             leaf_port[l->from] = l->port;
@@ -107,7 +107,7 @@ layout_build(struct layout *L, const struct nvo_rep_run *r)
     for (size_t i = 0; i < nn; i++) {
         const struct nvo_rep_node *n = &g_array_index(r->nodes,
                                                       struct nvo_rep_node, i);
-        int row = row_of(n->role);
+        int row = row_of__(n->role);
         if (row == ROW_HV && L->aggregated) {
             continue;
         }
@@ -121,7 +121,7 @@ layout_build(struct layout *L, const struct nvo_rep_run *r)
         for (size_t i = 0; i < nn; i++) {
             const struct nvo_rep_node *n = &g_array_index(
                 r->nodes, struct nvo_rep_node, i);
-            if (row_of(n->role) != ROW_HV) {
+            if (row_of__(n->role) != ROW_HV) {
                 continue;
             }
             size_t g = leaf_of[i] == SIZE_MAX ? nn : leaf_of[i];
@@ -228,7 +228,7 @@ layout_build(struct layout *L, const struct nvo_rep_run *r)
 }
 
 static void
-layout_free(struct layout *L)
+layout_free__(struct layout *L)
 {
     for (guint i = 0; i < L->boxes->len; i++) {
         struct box *b = &g_array_index(L->boxes, struct box, i);
@@ -241,13 +241,13 @@ layout_free(struct layout *L)
 }
 
 static double
-edge_value(const struct edge *e, bool bum)
+edge_value__(const struct edge *e, bool bum)
 {
     return bum ? (double) e->bum : e->util_sum / (double) e->n;
 }
 
 static void
-edge_title(GString *out, const struct layout *L, const struct nvo_rep_run *r,
+edge_title__(GString *out, const struct layout *L, const struct nvo_rep_run *r,
            const struct edge *e)
 {
     char b1[32], b2[32];
@@ -282,13 +282,13 @@ edge_title(GString *out, const struct layout *L, const struct nvo_rep_run *r,
 }
 
 static void
-draw_view(GString *out, const struct layout *L, const struct nvo_rep_run *r,
+draw_view__(GString *out, const struct layout *L, const struct nvo_rep_run *r,
           bool bum)
 {
     const char *id = bum ? "fabric-bum" : "fabric-util";
     double vmax = 0;
     for (guint i = 0; i < L->edges->len; i++) {
-        vmax = fmax(vmax, edge_value(&g_array_index(L->edges, struct edge, i),
+        vmax = fmax(vmax, edge_value__(&g_array_index(L->edges, struct edge, i),
                                      bum));
     }
     double hi = nvo_svg_nice_ceil(vmax);
@@ -321,7 +321,7 @@ draw_view(GString *out, const struct layout *L, const struct nvo_rep_run *r,
         const struct edge *e = &g_array_index(L->edges, struct edge, i);
         const struct box *a = &g_array_index(L->boxes, struct box, e->from);
         const struct box *z = &g_array_index(L->boxes, struct box, e->to);
-        double t = edge_value(e, bum) / hi;
+        double t = edge_value__(e, bum) / hi;
         double w = 1.2 + 3.0 * fmin(1, fmax(0, t));
         const char *dash = e->n_down == e->n ? " stroke-dasharray=\"4 3\""
                            : "";
@@ -349,7 +349,7 @@ draw_view(GString *out, const struct layout *L, const struct nvo_rep_run *r,
                                    "<title>", a->x + ox, y1 + oy, z->x + ox,
                                    y2 + oy, nvo_svg_colour(c, t), w, dash);
         }
-        edge_title(out, L, r, e);
+        edge_title__(out, L, r, e);
         g_string_append(out, "</title></");
         g_string_append(out, a->row == z->row ? "path>\n" : "line>\n");
     }
@@ -402,7 +402,7 @@ size_t
 nvo_rep_fabric(GString *out, const struct nvo_rep_run *r)
 {
     struct layout L = { 0 };
-    layout_build(&L, r);
+    layout_build__(&L, r);
     g_string_append_printf(out, "<p>%u nodes and %u link directions "
                            "(results.xml <code>&lt;network&gt;</code> and "
                            "<code>&lt;links&gt;</code>); each link is drawn "
@@ -421,9 +421,9 @@ nvo_rep_fabric(GString *out, const struct nvo_rep_run *r)
                                NVO_REPORT_AGG_HYPERVISORS, L.edges->len);
     }
     g_string_append(out, "</p>\n");
-    draw_view(out, &L, r, false);
-    draw_view(out, &L, r, true);
+    draw_view__(out, &L, r, false);
+    draw_view__(out, &L, r, true);
     size_t n = L.edges->len;
-    layout_free(&L);
+    layout_free__(&L);
     return n;
 }

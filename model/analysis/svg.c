@@ -87,7 +87,7 @@ nvo_svg_colour(char *buf, double t)
 }
 
 static double
-ceil_of(double v, const double *m, size_t n)
+ceil_of__(double v, const double *m, size_t n)
 {
     if (!(v > 0) || !isfinite(v)) {
         return 1;
@@ -109,15 +109,15 @@ double
 nvo_svg_nice_ceil(double v)
 {
     static const double m[] = { 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10 };
-    return ceil_of(v, m, G_N_ELEMENTS(m));
+    return ceil_of__(v, m, G_N_ELEMENTS(m));
 }
 
 /* Tick steps: 1, 2 or 5 times a power of 10. */
 static double
-step_ceil(double v)
+step_ceil__(double v)
 {
     static const double m[] = { 1, 2, 5, 10 };
-    return ceil_of(v, m, G_N_ELEMENTS(m));
+    return ceil_of__(v, m, G_N_ELEMENTS(m));
 }
 
 double
@@ -188,7 +188,7 @@ nvo_svg_ticks(const struct nvo_svg_axis *a, double *ticks, size_t max)
         return n;
     }
     /* About 5 intervals. */
-    double step = step_ceil(span / 5);
+    double step = step_ceil__(span / 5);
     double first = ceil(a->lo / step - 1e-9) * step;
     for (int i = 0; n < max; i++) {
         double v = first + i * step;
