@@ -569,6 +569,12 @@ START_TEST(bad_folders)
     refused(dir, msg);
     g_free(msg);
     char *ser = g_build_filename(dir, "series.csv", NULL);
+    static const char nul[] = "time_us,kind,entity,metric,value\n"
+                              "1000,pe,hv1-1,mac_entries,3\0" "9\n";
+    ck_assert(g_file_set_contents(ser, nul, sizeof nul - 1, NULL));
+    msg = g_strdup_printf("%s/series.csv:2: a NUL byte", dir);
+    refused(dir, msg);
+    g_free(msg);
     g_unlink(ser);
     g_free(ser);
 
