@@ -8,6 +8,7 @@ int nvo_cmd_batch_main(int argc, char **argv);
 int nvo_cmd_sweep_main(int argc, char **argv);
 int nvo_cmd_summarize_main(int argc, char **argv);
 int nvo_cmd_plot_main(int argc, char **argv);
+int nvo_cmd_report_main(int argc, char **argv);
 int nvo_cmd_tunnel_main(int argc, char **argv);
 int nvo_cmd_validate_main(int argc, char **argv);
 int nvo_cmd_bgp_replay_main(int argc, char **argv);

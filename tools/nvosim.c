@@ -88,6 +88,8 @@ static const struct command commands[] = {
       "mean and 95% confidence interval per grid point of a sweep" },
     { "plot", nvo_cmd_plot_main,
       "plot a sweep metric with confidence intervals (gnuplot)" },
+    { "report", nvo_cmd_report_main,
+      "one self-contained HTML page (SVG) for a run or a sweep folder" },
     { "tunnel", nvo_cmd_tunnel_main,
       "send tenant traffic between two hypervisor PEs over one tunnel" },
     { "validate", nvo_cmd_validate_main,
