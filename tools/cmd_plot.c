@@ -62,20 +62,20 @@ usage(FILE *f)
 "2 on usage errors.\n");
 }
 
-/* The plots of the run in 'dir', if it is a run's folder (results.xml and
- * no sweep.csv): returns the exit status; -1 if it is not one (then the
- * sweep usage applies, as without run plots). */
+/* The plots of the run in 'dir', unless it is a sweep: returns the exit
+ * status; -1 for a sweep (then the sweep usage applies, as before run
+ * plots existed). */
 static int
 run_plots(const char *dir, const char *only, bool sweep_opts, int width,
           int height)
 {
-    char *sweep = g_build_filename(dir, "sweep.csv", NULL),
-         *xml = g_build_filename(dir, "results.xml", NULL);
-    bool is_run = g_file_test(dir, G_FILE_TEST_IS_DIR)
-                  && !g_file_test(sweep, G_FILE_TEST_EXISTS)
-                  && g_file_test(xml, G_FILE_TEST_EXISTS);
+    char *sweep = g_build_filename(dir, "sweep.csv", NULL);
+    /* A sweep is a folder with sweep.csv, or the CSV file itself;
+     * anything else is taken for a run's folder (and nvo_plot_run() says
+     * what is wrong with it). */
+    bool is_run = !g_file_test(dir, G_FILE_TEST_IS_REGULAR)
+                  && !g_file_test(sweep, G_FILE_TEST_EXISTS);
     g_free(sweep);
-    g_free(xml);
     if (!is_run) {
         return -1;
     }
