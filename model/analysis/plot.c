@@ -1,5 +1,7 @@
 /* plot.c: one metric of a sweep against one varied path, with 95%
- * confidence intervals, through gnuplot (PNG with pngcairo, and SVG).
+ * confidence intervals, through gnuplot (PNG with pngcairo, and SVG);
+ * and running gnuplot to images committed both or neither
+ * (nvo_gnuplot_draw(), which the run plots of plot_run.c share).
  * See plot.h.  Leaves out: several metrics on one plot, filled bands,
  * terminals other than pngcairo and svg. */
 #include "analysis/plot.h"

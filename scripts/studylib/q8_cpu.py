@@ -411,14 +411,30 @@ def reading8(ust, bst, sizes):
                     g(val(ir, "replica_ops"), 6), g(val(ir, "encap_ops"), 6),
                     g(val(mc, "replica_ops"), 6), g(val(mc, "encap_ops"), 6),
                     g(val(ir, "decap_ops"), 6), g(val(mc, "decap_ops"), 6)))
-    if parts:
-        L.append(
-            "- **Ingress replication** puts the flooding on the sending "
-            "hypervisor: %s. The replicas per frame are the PEs hosting "
-            "the VNI − 1, so the sender's work per broadcast grows with "
-            "the VNI's spread while multicast's stays constant; the "
-            "receivers' work is the same either way. With IP multicast "
-            "the copies are the switches' (question 3)." % "; ".join(parts))
+    irs = [bst.get(("ingress-replication", str(p), str(F)))
+           for p, _, _ in BUM_PES for F in BUM_SIZES]
+    mcs = [bst.get(("multicast", str(p), str(F)))
+           for p, _, _ in BUM_PES for F in BUM_SIZES]
+    if parts and all(irs) and all(mcs):
+        hosting_1 = all(val(x, "replica_ops") == val(x, "hosting_pes") - 1
+                        for x in irs)
+        mc_const = len({val(x, "replica_ops") for x in mcs}) == 1
+        same_rx = all(val(a, "decap_ops") == val(b, "decap_ops")
+                      for a, b in zip(irs, mcs))
+        text = ("- **Ingress replication** puts the flooding on the sending "
+                "hypervisor: %s." % "; ".join(parts))
+        if hosting_1:
+            text += (" The replicas per frame are the PEs hosting the VNI "
+                     "− 1 at every PE count and frame size")
+            text += (", so the sender's work per broadcast grows with the "
+                     "VNI's spread while multicast's stays at %s" % g(
+                         val(mcs[0], "replica_ops"), 6)
+                     if mc_const else "") + "."
+        if same_rx:
+            text += (" The receivers decapsulate as many copies either "
+                     "way: with IP multicast the switches make them "
+                     "(question 3).")
+        L.append(text)
     return "\n".join(L) + "\n"
 
 
