@@ -335,10 +335,12 @@ def spread8(ust, bst):
                for st in (ust, bst) for x in st.values() for m in METRICS
                if num(x, m) is not None)
     if zero:
-        return ("Every half-width is 0: a coefficient depends on the frame "
-                "size, the design and, for BUM, the flood list, not on "
-                "which VM sends to which or when.")
-    return ("Some half-widths are not 0: those coefficients depend on the "
+        return ("Every coefficient's half-width is 0: a coefficient "
+                "depends on the frame size, the design and, for BUM, the "
+                "flood list, not on which VM sends to which or when (the "
+                "number of tenant frames per run does: flows and "
+                "broadcasts arrive at random).")
+    return ("Some coefficients' half-widths are not 0: they depend on the "
             "run (timing, which PEs had joined a group when a frame was "
             "flooded).")
 
