@@ -50,8 +50,9 @@ nvo_gp_quote(GString *s, const char *text)
     g_string_append_c(s, '\'');
 }
 
-char *
-nvo_plot_file_name(const char *name)
+/* 'name' with characters that do not belong in a file name replaced. */
+static char *
+file_name__(const char *name)
 {
     char *s = g_strdup(name);
     for (char *c = s; *c; c++) {
@@ -393,14 +394,14 @@ nvo_plot(const struct nvo_plot_opts *o, struct nvo_plot_result *res_out,
                                                           o->sweep);
     if (o->out) {
         char *b = g_path_get_basename(o->out);
-        name = nvo_plot_file_name(b);
+        name = file_name__(b);
         g_free(b);
         base = g_strdup(o->out);
     } else {
         char *n = o->by ? g_strdup_printf("plot-%s-vs-%s-by-%s", o->y, o->x,
                                           o->by)
                         : g_strdup_printf("plot-%s-vs-%s", o->y, o->x);
-        name = nvo_plot_file_name(n);
+        name = file_name__(n);
         g_free(n);
         base = g_build_filename(dir, name, NULL);
     }

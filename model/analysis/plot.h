@@ -65,10 +65,6 @@ void nvo_plot_result_clear(struct nvo_plot_result *res);
  * control characters become spaces). */
 void nvo_gp_quote(GString *s, const char *text);
 
-/* 'name' with every character other than letters, digits, '.', '_' and
- * '-' replaced by '_' (g_free). */
-char *nvo_plot_file_name(const char *name);
-
 /* Runs 'prog' (NULL: "gnuplot" on PATH) on 'script', which draws to the
  * gnuplot variables png_out and svg_out (set with -e to PNG.tmp and
  * SVG.tmp), then renames both images into place: both or neither.
