@@ -1,13 +1,17 @@
 /* cmd_plot.c: "nvosim plot DIR -x PATH -y METRIC": a metric of a sweep
- * against a varied path, mean and 95% confidence interval per grid point,
- * drawn by gnuplot as PNG and SVG (model/analysis/plot.h). */
+ * against a varied path, mean and 95% confidence interval per grid point
+ * (model/analysis/plot.h); "nvosim plot RUN_DIR [--only KIND]": the plots
+ * of one run (model/analysis/plot_run.h); both drawn by gnuplot as PNG
+ * and SVG. */
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "cli.h"
 #include "cmd.h"
 #include "analysis/plot.h"
+#include "analysis/plot_run.h"
 #include "analysis/summarize.h"
 
 
@@ -15,7 +19,8 @@ static void
 usage(FILE *f)
 {
     fprintf(f,
-"usage: nvosim plot DIR -x PATH -y METRIC [OPTIONS]\n"
+"usage: nvosim plot DIR -x PATH -y METRIC [OPTIONS]     (a sweep)\n"
+"       nvosim plot RUN_DIR [--only fct|tiers|ecmp] [--size WxH]  (a run)\n"
 "\n"
 "Plots METRIC against the varied path PATH from DIR/sweep.csv (written by\n"
 "nvosim sweep; DIR may also be the CSV file): per grid point the mean over\n"
@@ -41,10 +46,89 @@ usage(FILE *f)
 "  --size WxH         image size in pixels [800x500]\n"
 "  -h, --help         this help\n"
 "\n"
+"A run's folder (RUN_DIR holds results.xml, no sweep.csv), without -x and\n"
+"-y: draws RUN_DIR/plot-fct (the CDF of the completed flows' completion\n"
+"times, from flows.csv: run with --set output.flows=true), plot-tiers (per\n"
+"tier of results.xml's links, the utilization of each link direction: min\n"
+"to max, mean) and plot-ecmp (per switch with two or more up-links, the\n"
+"frames sent to each next hop), each as .dat, .gp, .png and .svg.  A plot\n"
+"with nothing to draw (no flows.csv, ...) is skipped with the reason.\n"
+"  --only KIND        draw only fct, tiers or ecmp (comma-separated list);\n"
+"                     asked for alone, nothing to draw is an error\n"
+"\n"
 "Needs gnuplot (with the pngcairo terminal: the gnuplot-nox package).\n"
-"Exit status: 0 on success; 1 if the sweep cannot be read, a path or\n"
+"Exit status: 0 on success; 1 if the sweep or run cannot be read, a path or\n"
 "metric is unknown, another path varies, or gnuplot is missing or fails;\n"
 "2 on usage errors.\n");
+}
+
+/* The plots of the run in 'dir', unless it is a sweep: returns the exit
+ * status; -1 for a sweep (then the sweep usage applies, as before run
+ * plots existed). */
+static int
+run_plots(const char *dir, const char *only, bool sweep_opts, int width,
+          int height)
+{
+    char *sweep = g_build_filename(dir, "sweep.csv", NULL);
+    /* A sweep is a folder with sweep.csv, or the CSV file itself;
+     * anything else is taken for a run's folder (and nvo_plot_run() says
+     * what is wrong with it). */
+    bool is_run = !g_file_test(dir, G_FILE_TEST_IS_REGULAR)
+                  && !g_file_test(sweep, G_FILE_TEST_EXISTS);
+    g_free(sweep);
+    if (!is_run) {
+        return -1;
+    }
+    if (sweep_opts) {
+        fprintf(stderr, "nvosim plot: %s is a run's folder: --by, --where, "
+                "--logx, --logy, --out and --title are for sweep plots "
+                "(-x and -y); a run's plots take --only and --size\n", dir);
+        return 2;
+    }
+    struct nvo_plot_run_opts o = { .dir = dir, .width = width,
+                                   .height = height };
+    if (only) {
+        char **names = g_strsplit(only, ",", -1);
+        for (char **n = names; *n; n++) {
+            int k = nvo_plot_run_kind_parse(*n);
+            if (k < 0) {
+                fprintf(stderr, "nvosim plot: --only %s: \"%s\" is not a "
+                        "plot of a run (fct, tiers, ecmp)\n", only, *n);
+                g_strfreev(names);
+                return 2;
+            }
+            o.kinds |= 1u << k;
+        }
+        g_strfreev(names);
+    }
+    struct nvo_plot_run_result res;
+    GError *error = NULL;
+    int err = nvo_plot_run(&o, &res, &error);
+    for (int k = 0; k < NVO_PLOT_RUN_KINDS; k++) {
+        const struct nvo_plot_run_item *it = &res.items[k];
+        const char *name = nvo_plot_run_kind_name(k);
+        if (it->gnuplot_messages) {
+            fprintf(stderr, "gnuplot (%s): %s\n", name, it->gnuplot_messages);
+        }
+        if (it->skipped) {
+            fprintf(stderr, "nvosim plot: %s: not drawn: %s\n", name,
+                    it->skipped);
+        } else if (it->drawn) {
+            printf("nvosim plot: %s: %zu %s\n  wrote %s\n  wrote %s\n"
+                   "  data %s, script %s\n", name, it->n,
+                   k == NVO_PLOT_RUN_FCT ? "completed flows"
+                   : k == NVO_PLOT_RUN_TIERS ? "link directions"
+                                             : "next hops",
+                   it->png, it->svg, it->data, it->script);
+        }
+    }
+    nvo_plot_run_result_clear(&res);
+    if (err) {
+        fprintf(stderr, "nvosim plot: %s\n", error->message);
+        g_error_free(error);
+        return 1;
+    }
+    return 0;
 }
 
 int
@@ -58,10 +142,13 @@ nvo_cmd_plot_main(int argc, char **argv)
         { "out", required_argument, NULL, 'o' },
         { "title", required_argument, NULL, 't' },
         { "size", required_argument, NULL, 's' },
+        { "only", required_argument, NULL, 'O' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     struct nvo_plot_opts o = { 0 };
+    const char *only = NULL;
+    bool sweep_opts = false;    /* an option only a sweep plot has */
     GPtrArray *where = g_ptr_array_new();
     int c;
     optind = 1;
@@ -75,18 +162,26 @@ nvo_cmd_plot_main(int argc, char **argv)
             o.y = optarg;
             break;
         case 'b':
+            sweep_opts = true;
             o.by = optarg;
             break;
         case 'w':
+            sweep_opts = true;
             g_ptr_array_add(where, optarg);
             break;
         case 'X':
+            sweep_opts = true;
             o.logx = true;
             break;
         case 'Y':
+            sweep_opts = true;
             o.logy = true;
             break;
+        case 'O':
+            only = optarg;
+            break;
         case 'o':
+            sweep_opts = true;
             if (!*optarg) {
                 fprintf(stderr, "nvosim plot: --out: an empty path\n");
                 g_ptr_array_free(where, TRUE);
@@ -95,6 +190,7 @@ nvo_cmd_plot_main(int argc, char **argv)
             o.out = optarg;
             break;
         case 't':
+            sweep_opts = true;
             o.title = optarg;
             break;
         case 's': {
@@ -122,6 +218,21 @@ nvo_cmd_plot_main(int argc, char **argv)
     }
     const char *missing = optind == argc ? "which sweep directory?"
                           : optind < argc - 1 ? "one sweep directory at a time"
+                          : NULL;
+    if (!missing && !o.x && !o.y) {
+        int rc = run_plots(argv[optind], only, sweep_opts, o.width, o.height);
+        if (rc >= 0) {
+            g_ptr_array_free(where, TRUE);
+            return rc;
+        }
+    }
+    if (!missing && only) {
+        fprintf(stderr, "nvosim plot: --only is for a run's folder, not "
+                "with -x and -y (nvosim plot --help)\n");
+        g_ptr_array_free(where, TRUE);
+        return 2;
+    }
+    missing = missing ? missing
                           : !o.x ? "which path on the x axis? (-x PATH)"
                           : !o.y ? "which metric on the y axis? (-y METRIC)"
                           : NULL;

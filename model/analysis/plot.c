@@ -1,5 +1,7 @@
 /* plot.c: one metric of a sweep against one varied path, with 95%
- * confidence intervals, through gnuplot (PNG with pngcairo, and SVG).
+ * confidence intervals, through gnuplot (PNG with pngcairo, and SVG);
+ * and running gnuplot to images committed both or neither
+ * (nvo_gnuplot_draw(), which the run plots of plot_run.c share).
  * See plot.h.  Leaves out: several metrics on one plot, filled bands,
  * terminals other than pngcairo and svg. */
 #include "analysis/plot.h"
@@ -34,8 +36,8 @@ nvo_plot_result_clear(struct nvo_plot_result *res)
 /* A gnuplot string literal: single quotes, in which only '' is special.
  * A newline would end the command, so control characters become spaces
  * (the CSV reader already refuses them; titles and paths come here too). */
-static void
-gp_quote__(GString *s, const char *text)
+void
+nvo_gp_quote(GString *s, const char *text)
 {
     g_string_append_c(s, '\'');
     for (const char *c = text; *c; c++) {
@@ -133,13 +135,14 @@ nonempty_file__(const char *path)
 
 /* Runs gnuplot on 'script' with the images going to 'png' and 'svg'. */
 static int
-run_gnuplot__(const char *prog, const char *script, const char *png,
-              const char *svg, struct nvo_plot_result *res, GError **error)
+run_gnuplot__(const char *prog, const char *data, const char *script,
+              const char *png, const char *svg, char **messages,
+              GError **error)
 {
     GString *vars = g_string_new("png_out=");
-    gp_quote__(vars, png);
+    nvo_gp_quote(vars, png);
     g_string_append(vars, "; svg_out=");
-    gp_quote__(vars, svg);
+    nvo_gp_quote(vars, svg);
     const char *argv[] = { prog, "-e", vars->str, script, NULL };
     struct nvo_spawn_opts so = {
         .argv = argv, .in = NVO_SPAWN_NULL, .out = NVO_SPAWN_CAPTURE,
@@ -157,15 +160,15 @@ run_gnuplot__(const char *prog, const char *script, const char *png,
                         "%s: not found: nvosim plot needs gnuplot (install "
                         "it: scripts/setup, or apt-get install gnuplot-nox); "
                         "the data and script are in %s and %s", prog,
-                        res->data, res->script);
+                        data, script);
         } else {
             rc = fail__(error, NVO_SUMMARY_ERROR_PLOT, "cannot run %s: %s",
                         prog, g_strerror(serr));
         }
     } else {
         g_strstrip(err);
-        if (*err) {
-            res->gnuplot_messages = g_strdup(err);
+        if (*err && messages) {
+            *messages = g_strdup(err);
         }
         if (!WIFEXITED(status) || WEXITSTATUS(status)) {
             rc = fail__(error, NVO_SUMMARY_ERROR_PLOT,
@@ -186,6 +189,39 @@ run_gnuplot__(const char *prog, const char *script, const char *png,
 }
 
 int
+nvo_gnuplot_draw(const char *prog, const char *data, const char *script,
+                 const char *png, const char *svg, char **messages,
+                 GError **error)
+{
+    if (messages) {
+        *messages = NULL;
+    }
+    char *png_tmp = nvo_file_tmp_path(png), *svg_tmp = nvo_file_tmp_path(svg);
+    int rc = run_gnuplot__(prog ? prog : "gnuplot", data, script, png_tmp,
+                           svg_tmp, messages, error);
+    if (!rc) {
+        /* Both images or neither: a PNG whose SVG cannot be written is
+         * removed again. */
+        const char *failed = png;
+        if (!(rc = nvo_file_commit_tmp(png))) {
+            failed = svg;
+            if ((rc = nvo_file_commit_tmp(svg))) {
+                remove(png);
+            }
+        }
+        if (rc) {
+            g_set_error(error, NVO_SUMMARY_ERROR, NVO_SUMMARY_ERROR_IO,
+                        "%s: cannot write: %s", failed, g_strerror(rc));
+        }
+    }
+    remove(png_tmp);
+    remove(svg_tmp);
+    g_free(png_tmp);
+    g_free(svg_tmp);
+    return rc;
+}
+
+int
 nvo_plot(const struct nvo_plot_opts *o, struct nvo_plot_result *res_out,
          GError **error)
 {
@@ -200,8 +236,7 @@ nvo_plot(const struct nvo_plot_opts *o, struct nvo_plot_result *res_out,
     GArray *pps = g_array_new(FALSE, FALSE, sizeof(struct ppoint__));
     GArray *series = g_array_new(FALSE, FALSE, sizeof(size_t));
     GString *data = NULL, *gp = NULL;
-    char *dir = NULL, *name = NULL, *base = NULL, *png_tmp = NULL,
-         *svg_tmp = NULL;
+    char *dir = NULL, *name = NULL, *base = NULL;
     char *varied = g_strjoinv(", ", sw->paths);
 
     int xi = nvo_summary_path_index(sw, o->x);
@@ -383,8 +418,6 @@ nvo_plot(const struct nvo_plot_opts *o, struct nvo_plot_result *res_out,
     rel = g_strconcat(base, ".svg", NULL);
     res->svg = g_canonicalize_filename(rel, NULL);
     g_free(rel);
-    png_tmp = nvo_file_tmp_path(res->png);
-    svg_tmp = nvo_file_tmp_path(res->svg);
 
     /* The data file: one block per series, two blank lines apart. */
     size_t n_min = SIZE_MAX, n_max = 0;
@@ -461,11 +494,11 @@ nvo_plot(const struct nvo_plot_opts *o, struct nvo_plot_result *res_out,
                            o->by ? " by " : "", o->by ? o->by : "",
                            res->script);
     g_string_append(gp, "if (!exists('png_out')) png_out = ");
-    gp_quote__(gp, res->png);
+    nvo_gp_quote(gp, res->png);
     g_string_append(gp, "\nif (!exists('svg_out')) svg_out = ");
-    gp_quote__(gp, res->svg);
+    nvo_gp_quote(gp, res->svg);
     g_string_append(gp, "\ndata = ");
-    gp_quote__(gp, res->data);
+    nvo_gp_quote(gp, res->data);
     char *title;
     if (o->title) {
         title = g_strdup(o->title);
@@ -485,11 +518,11 @@ nvo_plot(const struct nvo_plot_opts *o, struct nvo_plot_result *res_out,
     }
     char *xl = axis_label__(o->x), *yl = axis_label__(o->y);
     g_string_append(gp, "\nset title ");
-    gp_quote__(gp, title);
+    nvo_gp_quote(gp, title);
     g_string_append(gp, "\nset xlabel ");
-    gp_quote__(gp, xl);
+    nvo_gp_quote(gp, xl);
     g_string_append(gp, "\nset ylabel ");
-    gp_quote__(gp, yl);
+    nvo_gp_quote(gp, yl);
     g_free(title);
     g_free(xl);
     g_free(yl);
@@ -501,7 +534,7 @@ nvo_plot(const struct nvo_plot_opts *o, struct nvo_plot_result *res_out,
         g_string_append(gp, "set xtics (");
         for (size_t i = 0; i < xvals->len; i++) {
             g_string_append(gp, i ? ", " : "");
-            gp_quote__(gp, xvals->pdata[i]);
+            nvo_gp_quote(gp, xvals->pdata[i]);
             g_string_append_printf(gp, " %zu", i);
         }
         g_string_append_printf(gp, ")\nset xrange [-0.5:%zu.5]\n",
@@ -535,10 +568,10 @@ nvo_plot(const struct nvo_plot_opts *o, struct nvo_plot_result *res_out,
         if (o->by) {
             char *t = g_strdup_printf("%s=%s", o->by,
                                       (const char *) svals->pdata[s]);
-            gp_quote__(gp, t);
+            nvo_gp_quote(gp, t);
             g_free(t);
         } else {
-            gp_quote__(gp, "mean, 95% confidence interval");
+            nvo_gp_quote(gp, "mean, 95% confidence interval");
         }
     }
     g_string_append_printf(gp, "\n"
@@ -554,25 +587,8 @@ nvo_plot(const struct nvo_plot_opts *o, struct nvo_plot_result *res_out,
                                         error))) {
         goto out;
     }
-    rc = run_gnuplot__(o->gnuplot ? o->gnuplot : "gnuplot", res->script,
-                       png_tmp, svg_tmp, res, error);
-    if (!rc) {
-        /* Both images or neither: a PNG whose SVG cannot be written is
-         * removed again. */
-        const char *failed = res->png;
-        if (!(rc = nvo_file_commit_tmp(res->png))) {
-            failed = res->svg;
-            if ((rc = nvo_file_commit_tmp(res->svg))) {
-                remove(res->png);
-            }
-        }
-        if (rc) {
-            g_set_error(error, NVO_SUMMARY_ERROR, NVO_SUMMARY_ERROR_IO,
-                        "%s: cannot write: %s", failed, g_strerror(rc));
-        }
-    }
-    remove(png_tmp);
-    remove(svg_tmp);
+    rc = nvo_gnuplot_draw(o->gnuplot, res->data, res->script, res->png,
+                          res->svg, &res->gnuplot_messages, error);
 
 out:
     if (data) {
@@ -585,8 +601,6 @@ out:
     g_free(dir);
     g_free(name);
     g_free(base);
-    g_free(png_tmp);
-    g_free(svg_tmp);
     g_ptr_array_free(xvals, TRUE);
     g_ptr_array_free(svals, TRUE);
     g_array_free(pps, TRUE);

@@ -59,4 +59,22 @@ int nvo_plot(const struct nvo_plot_opts *, struct nvo_plot_result *res,
 /* Frees the strings of 'res' (which may be zeroed). */
 void nvo_plot_result_clear(struct nvo_plot_result *res);
 
+/* ---- Drawing with gnuplot, shared by the run plots (plot_run.h) ---- */
+
+/* Appends 'text' to 's' as a gnuplot string literal (single quotes;
+ * control characters become spaces). */
+void nvo_gp_quote(GString *s, const char *text);
+
+/* Runs 'prog' (NULL: "gnuplot" on PATH) on 'script', which draws to the
+ * gnuplot variables png_out and svg_out (set with -e to PNG.tmp and
+ * SVG.tmp), then renames both images into place: both or neither.
+ * 'data' names the data file in the message when gnuplot is missing.
+ * What gnuplot printed on stderr goes to *messages (g_free; NULL if
+ * nothing or 'messages' is NULL).  Returns 0, or an errno with 'error'
+ * set (NVO_SUMMARY_ERROR_PLOT: missing, failed, wrote no image;
+ * NVO_SUMMARY_ERROR_IO: a rename failed). */
+int nvo_gnuplot_draw(const char *prog, const char *data, const char *script,
+                     const char *png, const char *svg, char **messages,
+                     GError **error);
+
 #endif
