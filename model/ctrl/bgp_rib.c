@@ -39,8 +39,7 @@ aset_equal(gconstpointer a_, gconstpointer b_)
 {
     const struct aset *a = a_, *b = b_;
     return a->nh_len == b->nh_len && a->msg_len == b->msg_len
-           && !memcmp(a->nh, b->nh, a->nh_len)
-           && !memcmp(a->msg, b->msg, a->msg_len);
+           && !memcmp(a->msg, b->msg, (size_t) a->msg_len + a->nh_len);
 }
 
 /* ---- RIB entries -------------------------------------------------------- */
@@ -87,15 +86,15 @@ nvo_bgp_aset_intern__(struct nvo_bgp_speaker *s,
         return NULL;
     }
     /* Look up with a temporary set. */
-    size_t size = sizeof(struct aset) + len;
+    size_t size = sizeof(struct aset) + len + in->mp_nh_len;
     struct aset *k = g_malloc0(size);
     k->nh_len = in->mp_nh_len;
-    if (k->nh_len) {
-        memcpy(k->nh, in->mp_nh, k->nh_len);
-    }
     k->msg_len = (uint16_t) len;
     memcpy(k->msg, tmp, len);
-    k->hash = bytes_hash(k->msg, len, bytes_hash(k->nh, k->nh_len,
+    if (k->nh_len) {
+        memcpy(k->msg + len, in->mp_nh, k->nh_len);
+    }
+    k->hash = bytes_hash(k->msg, len, bytes_hash(k->msg + len, k->nh_len,
                                                  2166136261u));
     struct aset *found = g_hash_table_lookup(s->attrs, k);
     if (found) {
@@ -143,7 +142,7 @@ nvo_bgp_aset_attrs__(const struct aset *a, struct nvo_bgp_attrs *out)
     *out = u.attrs;
     out->mp_nh_len = a->nh_len;
     if (a->nh_len) {
-        memcpy(out->mp_nh, a->nh, a->nh_len);
+        memcpy(out->mp_nh, aset_nh(a), a->nh_len);
     }
 }
 

@@ -37,11 +37,16 @@ struct aset {
     uint16_t ec_off;            /* the extended communities in msg[] */
     uint16_t n_ext_comm;
     uint8_t origin;
-    uint8_t nh_len;
+    uint8_t nh_len;             /* the next hop's bytes follow msg's */
     uint16_t msg_len;
-    uint8_t nh[32];
     uint8_t msg[];
 };
+
+static inline const uint8_t *
+aset_nh(const struct aset *a)
+{
+    return a->msg + a->msg_len;
+}
 
 /* The set's attributes decoded into 'out' (its pointers into a->msg,
  * valid while the set lives), the MP next hop set. */
