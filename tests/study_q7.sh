@@ -26,14 +26,20 @@ set -eu
 nvosim=$1
 src=$2
 out=$3
-rm -rf "$out"
-start=$(date +%s)
-NVOSIM=$nvosim python3 "$src/scripts/study" --quick --only 7 --out "$out" -j 2
-echo "study_q7: scripts/study --quick --only 7 took $(( $(date +%s) - start )) s"
-exec python3 - "$out" <<'PYEOF'
+# STUDY_CHECK_ONLY=R: check the page already in OUT_DIR, made with R runs
+# per point (docs/study after a full scripts/study: R = 10); nothing is
+# run or removed then.
+runs=${STUDY_CHECK_ONLY:-2}
+if [ -z "${STUDY_CHECK_ONLY:-}" ]; then
+  rm -rf "$out"
+  start=$(date +%s)
+  NVOSIM=$nvosim python3 "$src/scripts/study" --quick --only 7 --out "$out" -j 2
+  echo "study_q7: scripts/study --quick --only 7 took $(( $(date +%s) - start )) s"
+fi
+exec python3 - "$out" "$runs" <<'PYEOF'
 import os, re, sys
 out = sys.argv[1]
-runs = 2
+runs = int(sys.argv[2])
 fails = []
 checks = [0]
 CELL = re.compile(r"^(-?[0-9.]+) ± ([0-9.]+) \(n=(\d+)\)$")

@@ -372,8 +372,11 @@ def q7_reading(res):
     if all(v is not None for v in pe.values()):
         lines.append(
             "- **A PE failure** takes %s ms (EVPN) and %s ms (VPLS-BGP): "
-            "the reflectors' hold timer (3 s) minus the 1 s since the dead "
-            "PE's last keepalive; the control plane's own speed does not "
+            "the reflectors' hold timer (3 s) runs from the dead PE's last "
+            "message (when the sessions formed, microseconds into the run; "
+            "its next keepalive was due after the failure at 1 s), so it "
+            "expires 2 s and some microseconds after the failure; the "
+            "control plane's own speed does not "
             "matter next to the failure detection, so a real deployment "
             "needs BFD or next-hop tracking, not a faster BGP." % (
                 g(pe["evpn"], 5), g(pe["vpls-bgp"], 5)))
@@ -394,8 +397,8 @@ def q7_reading(res):
         lines.append(
             "- **MRAI** dominates a move's convergence once it is set: "
             "%s ms with MRAI %s against %s ms with 0 (EVPN): an UPDATE "
-            "waits at the reflector until the interval since its last "
-            "UPDATE to each client is over." % (
+            "waits, at the PE and at the reflector, until the interval "
+            "since the last UPDATE to that peer is over." % (
                 g(m[1], 5), MRAI[1], g(m[0], 4)))
     vb = [mean("mrai", "move", ("vpls-bgp", x)) for x in MRAI]
     if vb[-1] is not None and vb[0] is None:
@@ -415,9 +418,12 @@ def q7_reading(res):
         "- **The seed** says VXLAN without a control plane floods and that "
         "MPLS done properly needs BGP on the hypervisors. On convergence "
         "the numbers add a nuance: the BGP planes converge on a move in "
-        "microseconds, but flood-and-learn and VPLS reach the same state "
-        "through the data plane (the RARP) with no control-plane step "
-        "at all, and on failures every plane waits for its timers.")
+        "microseconds, while flood-and-learn and VPLS move a MAC through "
+        "the data plane (the RARP) with no control-plane step at all "
+        "(nvosim does not time that relearning), and on failures every "
+        "plane waits for its timers: against the seed's preference for a "
+        "real control plane, BGP buys nothing on a PE failure here "
+        "without faster failure detection.")
     return "\n".join(lines) + "\n"
 
 
