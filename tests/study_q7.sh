@@ -20,7 +20,10 @@
 #    2d (the reflector and the receiving PE each process the UPDATE) and
 #    never shortens a VPLS-BGP PE failure's;
 #  - no frame is dropped in a move run (nothing fails) nor in the RR
-#    failure runs of the planes that have no reflector sessions;
+#    failure runs of the planes that have no reflector sessions, and no
+#    tenant packet of a flow between live PEs is lost after a move, a PE
+#    failure or an RR failure (flows.csv: no path between live PEs fails
+#    on the dual-homed fabric);
 #  - every number cell is "mean ± h (n=2)".
 set -eu
 nvosim=$1
@@ -168,6 +171,19 @@ for d in (0, 10, 100, 1000):
     v = between(proc[("vpls-bgp", "%d us" % d)][1], prev, 3000,
                 "vpls-bgp pe proc %d us" % d)
     prev = v if v is not None else prev
+
+hdr, rows = sect(t, "Tenant packets lost, per flow")
+for r in rows:
+    p, e = r[0].strip("`"), r[1]
+    v = value(r[2], "lost live %s %s" % (p, e))
+    if not e.startswith("link") and v and (v[0] != 0 or v[1] != 0):
+        fail("lost between live PEs %s %s: %r, expected 0 ± 0" % (p, e, r[2]))
+    if e.startswith("PE failure"):
+        value(r[3], "lost to or from hv1-1 %s" % p)
+    else:
+        na(r[3], "lost to or from hv1-1 %s %s" % (p, e))
+if len(rows) != 16:
+    fail("lost table: %d rows, expected 16" % len(rows))
 
 hdr, rows = sect(t, "Frames dropped in the run")
 for r in rows:

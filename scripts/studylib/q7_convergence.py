@@ -54,7 +54,8 @@ STAR_SETS = ["topology.file=../topologies/leaf-spine-small.xml",
              "overlay.control=evpn"]
 STAR_PROC = ["0s", "10us"]
 
-METRICS = ["convergence_ms", "frames_lost_convergence", "frames_dropped",
+METRICS = ["convergence_ms", "frames_lost_convergence", "lost_live",
+           "lost_failed", "frames_dropped",
            "link_down_drops", "no_route_drops", "node_down_drops"]
 
 # Why a cell has no convergence time: the case does not apply, or the
@@ -86,6 +87,27 @@ def na_reason(plane, ev):
     if plane == "none":
         return NA["none"]
     return NA.get((plane, ev), "no control-plane change counted")
+
+
+def flow_losses(sweep_dir, failed):
+    """(packets lost by flows between live hypervisors, by flows to or
+    from FAILED) from a run's flows.csv."""
+    def fn(row, root):
+        path = os.path.join(sweep_dir, "runs", "P%s-R%s" % (
+            row["point"], row["run"]), "flows.csv")
+        header, rows = read_csv(path)
+        i_s, i_d, i_x = (header.index(c) for c in ("src", "dst", "drops"))
+        live = dead = 0
+        for r in rows:
+            if failed in (r[i_s], r[i_d]):
+                dead += int(r[i_x])
+            else:
+                live += int(r[i_x])
+        vals = q7_derive(row, root)
+        vals["lost_live"] = live
+        vals["lost_failed"] = dead if failed else None
+        return vals
+    return fn
 
 
 def q7_derive(row, root):
@@ -126,7 +148,8 @@ def question7(R, work, pages, img):
     for ev, _, sets in EVENTS:
         d = R.sweep(SCEN, sets, [("overlay.control", PLANES)],
                     os.path.join(base, "main", ev), "q7 %s" % ev)
-        c = derive(d, "q7.csv", METRICS, q7_derive)
+        c = derive(d, "q7.csv", METRICS,
+                   flow_losses(d, "hv1-1" if ev == "pe" else None))
         res["main"][ev] = (c, R.summarize(c, os.path.join(base, "main",
                                                         ev + "-stats.csv"),
                                           METRICS))
@@ -228,6 +251,21 @@ convergence time (never 0).
         rows.append(["`%s`" % p] + [lost_cell(res["main"][e][1].get((p,)), p)
                                     for e, _, _ in EVENTS])
     out.append(table(["control"] + [t for _, t, _ in EVENTS], rows) + "\n")
+    out.append("## Tenant packets lost, per flow\n")
+    out.append("From each run's flows.csv (`drops` per flow: packets sent "
+               "− delivered − still in the network): the packets lost by "
+               "flows between VMs on live PEs, and for the PE failure those "
+               "lost by flows to or from a VM on the dead PE (which no "
+               "convergence can save):\n")
+    rows = []
+    for p in PLANES:
+        for e, t, _ in EVENTS:
+            st = res["main"][e][1].get((p,))
+            rows.append(["`%s`" % p, t, cell(st, "lost_live"),
+                         cell(st, "lost_failed") if e == "pe" else
+                         "n/a: no PE fails in this case"])
+    out.append(table(["control", "event", "lost, flows between live PEs",
+                      "lost, flows to or from hv1-1"], rows) + "\n")
     out.append("## Frames dropped in the run, by reason\n")
     out.append("Every frame the run dropped (`frames_dropped`: tenant and "
                "control frames alike), and of them those a failed link held "
@@ -392,6 +430,30 @@ def q7_reading(res):
         "session fails and no route changes in any plane; the frames lost "
         "are those the link held or was sent before the underlay "
         "rerouted (the `link-down` drops above).")
+    def lost(ev, p, k):
+        st = res["main"][ev][1].get((p,))
+        return num(st, k) if st else None
+    ll = {p: lost("link", p, "lost_live") for p in PLANES}
+    pf = {p: lost("pe", p, "lost_failed") for p in PLANES}
+    pl = [lost(e, p, "lost_live") for e in ("move", "pe", "rr")
+          for p in PLANES]
+    if None not in pl and None not in ll.values() and None not in pf.values():
+        lines.append(
+            "- **Tenant packets lost**: %s between live PEs after a move, "
+            "a PE failure or a reflector failure, with every plane (no "
+            "path between live PEs fails); %s after the link failure "
+            "(%s: the packets the link held or was sent before the "
+            "underlay rerouted); a PE failure loses %s packets of the "
+            "flows to or from its VMs (%s): convergence does not save "
+            "them, it decides when the other PEs stop counting the dead "
+            "PE's MACs." % (
+                "none" if max(pl) == 0 else "up to %s" % g(max(pl), 3),
+                " to ".join(sorted({g(v, 4) for v in ll.values()})),
+                "the same with every plane" if len(set(ll.values())) == 1
+                else "depending on the plane",
+                " to ".join(sorted({g(v, 5) for v in pf.values()})),
+                "the same with every plane" if len(set(pf.values())) == 1
+                else "depending on the plane"))
     m = [mean("mrai", "move", ("evpn", x)) for x in MRAI]
     if all(v is not None for v in m):
         lines.append(
