@@ -31,11 +31,11 @@ Q3_DESIGNS = [
      ["overlay.flood=multicast", "overlay.groups=1", "overlay.pim=bidir"],
      None),
     ("vpls-ldp", "VPLS-LDP full mesh (MPLS over GRE)",
-     ["overlay.control=vpls-ldp", "overlay.encap=mpls-gre"], 256),
+     ["overlay.control=vpls-ldp", "overlay.encap=mpls-gre"], None),
     ("evpn", "EVPN, no ARP suppression (ingress replication)",
-     ["overlay.control=evpn", "overlay.bgp.arp-suppression=false"], 256),
+     ["overlay.control=evpn", "overlay.bgp.arp-suppression=false"], None),
     ("evpn-arpsup", "EVPN with ARP suppression",
-     ["overlay.control=evpn", "overlay.bgp.arp-suppression=true"], 256),
+     ["overlay.control=evpn", "overlay.bgp.arp-suppression=true"], None),
     ("nlb", "NLB tenant (ingress replication, flood-and-learn)",
      ["overlay.flood=ingress-replication", "overlay.control=none",
       "overlay.nlb.tenant=0"], None),
@@ -51,7 +51,7 @@ Q3_METRICS = ["bum_frames", "bum_copies", "copies_per_bum", "bum_link_bytes",
     ["mcast_state_entries", "star_g_entries", "s_g_entries", "s_g_per_bum",
      "bum_unwanted_deliveries", "unwanted_per_bum", "arp_requests",
      "arp_suppressed", "arp_suppressed_fraction", "nlb_frames",
-     "pseudowires", "evpn_type3_routes"]
+     "pseudowires", "evpn_type3_routes", "wall_s"]
 
 
 def q3_grid(quick):
@@ -101,6 +101,7 @@ def q3_derive(row, root):
         "arp_suppressed": fnum(row["arp_suppressed"]),
         "pseudowires": fnum(row["pseudowires"]),
         "evpn_type3_routes": fnum(row["evpn_type3_routes"]),
+        "wall_s": fnum(row["wall_s"]),
     }
     req, sup = out["arp_requests"], out["arp_suppressed"]
     out["arp_suppressed_fraction"] = sup / req if req and sup is not None \
@@ -316,6 +317,11 @@ grid point the design was not run at (below); a missing value is "–".
                        for h in pes]
                       for d, m in (("vpls-ldp", "pseudowires"),
                                    ("evpn", "evpn_type3_routes"))]) + "\n")
+    out.append("### Wall-clock time per run (s)\n")
+    out.append("`wall_s` of sweep.csv: what one run of each grid point "
+               "took on this machine (2 cores shared with other work), "
+               "two runs at a time:\n")
+    out.append(q3_table(P, "pes", pes, "wall_s", 3))
     out.append("## Flooding as the VNIs grow (%d PEs)\n" % H2)
     out.append("The same designs on %d PEs with T VNIs of %d / T PEs "
                "each. Copies per BUM frame:\n" % (H2, H2))
@@ -340,13 +346,11 @@ grid point the design was not run at (below); a missing value is "–".
                "plot` on it:\n\n```\n" + "\n".join(cmds) + "\n```\n")
     out.append("""## Scope and limitations
 
-- **Not run**: VPLS-LDP and EVPN above 256 PEs. VPLS-LDP's sessions grow
-  as n(n − 1)/2 per VSI and EVPN without RT-constrain puts every route
-  in every Loc-RIB; docs/performance.md ("Control-plane scale
-  benchmark") has their cost at 300 to 1,000 PEs (gigabytes, a minute
-  per run), which ten replications of each grid point would multiply.
-  Their flooding follows the same flood lists as ingress replication
-  (the tables show the same copies per frame up to 256 PEs).
+- Every design runs at every grid point, up to 1,024 PEs: with 4 VNIs
+  of 256 PEs, VPLS-LDP has 4 x 256 x 255 / 2 = 130,560 sessions and EVPN
+  2,048 routes in every Loc-RIB, which fit in a run of seconds (the
+  wall-clock table above; docs/performance.md, "Control-plane scale benchmark", has what
+  a VNI on every PE costs). Question 4 has the control planes' cost.
 - The BUM traffic is ARP (one request per VM that sends) and NLB frames:
   no broadcast or multicast background (`<bum>`), no MAC aging during
   the run, no VM moves. The flows are one UDP packet each, so the known

@@ -41,7 +41,7 @@ Q4_METRICS = ["sessions", "bgp_sessions", "ldp_sessions", "messages",
               "control_link_bytes", "evpn_type2_routes", "evpn_type3_routes",
               "rib_entries_max", "rr_rib_entries", "pseudowires",
               "mac_entries_max", "pe_mem_bytes", "rr_mem_bytes",
-              "convergence_max_ms", "frames_lost_convergence"]
+              "convergence_max_ms", "frames_lost_convergence", "wall_s"]
 
 
 def q4_grid(quick):
@@ -279,6 +279,11 @@ sessions without a control plane).
     out.append("### Time to converge at the start (ms)\n")
     out.append(q4_table(P, "pes", pes, "convergence_max_ms", 4, PLANES))
     out.append("![convergence](img/q4-pes-convergence.png)\n")
+    out.append("### Wall-clock time per run (s)\n")
+    out.append("`wall_s` of sweep.csv: what one run of each grid point "
+               "took on this machine (2 cores shared with other work), "
+               "two runs at a time:\n")
+    out.append(q4_table(P, "pes", pes, "wall_s", 3))
     out.append("## As the VMs grow (%d PEs)\n" % H2)
     out.append("%d PEs, %d VNIs of %d PEs, M VMs per PE.\n" % (
         H2, H2 // VNI_PES, VNI_PES))
