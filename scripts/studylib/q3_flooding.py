@@ -439,41 +439,57 @@ def q3_reading(P, V, pes, vnis, H2):
             "EVPN, whose flood lists are exact." % (
                 g(stn, 4), vnis[-1], g(st1, 4), H2,
                 " → ".join("%s (T = %s)" % (g(u, 4), t) for t, u in un)))
-    sup = q3_get(P, "evpn-arpsup", pes[min(len(pes) - 1, 2)], T, "bum_frames")
-    req = q3_get(P, "evpn-arpsup", pes[min(len(pes) - 1, 2)], T,
-                 "arp_requests")
+    same = {d: all(q3_get(P, d, h, T) == q3_get(P, "ir", h, T)
+                   and q3_get(P, d, h, T) is not None for h in pes)
+            for d in ("vpls-ldp", "evpn", "nlb")}
+    at = pes[min(len(pes) - 1, 2)]
+    sup = q3_get(P, "evpn-arpsup", at, T, "bum_frames")
+    req = q3_get(P, "evpn-arpsup", at, T, "arp_requests")
     if sup is not None and req is not None:
         lines.append(
             "- **ARP suppression.** With EVPN's ARP suppression the PEs "
-            "answered all %s ARP requests (mean) themselves at %s PEs and "
-            "flooded %s BUM frames: with a control plane that knows every "
-            "binding, the flood disappears for ARP; without suppression "
-            "EVPN floods like ingress replication (same copies per frame), "
-            "since its type-3 routes build the same flood lists." % (
-                g(req, 4), pes[min(len(pes) - 1, 2)], g(sup, 3)))
+            "answered %s ARP requests (mean) themselves at %s PEs and "
+            "flooded %s BUM frames; without suppression EVPN %s." % (
+                g(req, 4), at, g(sup, 3),
+                "floods with the same copies per frame as ingress "
+                "replication at every PE count: its type-3 routes build the "
+                "same flood lists" if same["evpn"] else
+                "floods with other copies per frame than ingress "
+                "replication (the tables)"))
     nl = q3_get(P, "nlb", hi, T, "nlb_frames")
     nlc = q3_get(P, "nlb", hi, T)
-    if nl is not None and nlc is not None:
+    nb = q3_get(P, "nlb", hi, T, "bum_link_bytes")
+    ib = q3_get(P, "ir", hi, T, "bum_link_bytes")
+    if None not in (nl, nlc, nb, ib):
         lines.append(
             "- **NLB.** The NLB cluster's MAC is never learned, so every "
-            "frame to it floods, with any control plane: %s frames to the "
-            "cluster at %s PEs, each %s copies like an ARP request. A "
-            "control plane does not remove this flood (EVPN cannot "
-            "advertise a MAC no one sources), only multicast makes it cheap "
-            "for the fabric." % (g(nl, 4), hi, g(nlc, 4)))
-    lines.append(
-        "- **Against the seed.** The seed says VXLAN without a control "
-        "plane \"pushes the problem\" into IP multicast in the core and "
-        "calls VPLS a kludge of pseudowires. The numbers agree that the "
-        "core then holds state (the (*,G) and (S,G) rows), but they also "
-        "show that the state is small (a few entries per leaf per group) "
-        "and that ingress replication, which needs no multicast at all, "
-        "floods with exactly VPLS's copies: VPLS's full mesh is a flood "
-        "list, and its cost is in the control plane (question 4), not in "
-        "the flood. What removes most flooding is ARP suppression, which "
-        "needs the control plane the seed says VXLAN lacks; N:1 group "
-        "sharing, the usual answer to too many groups, brings the "
-        "unwanted deliveries the table shows.")
+            "frame to it floods: %s frames to the cluster (mean) at %s PEs, "
+            "each %s copies like an ARP request, and the BUM bytes over all "
+            "links are %s against %s without the cluster, from "
+            "one packet per flow; the flood lasts as long as the clients "
+            "send. A control plane cannot advertise a MAC that no one "
+            "sources, so EVPN would flood these frames too." % (
+                g(nl, 4), hi, g(nlc, 4), g(nb, 4), g(ib, 4)))
+    seed = ("- **Against the seed.** The seed says VXLAN without a control "
+            "plane pushes flooding into IP multicast in the core, and calls "
+            "VPLS a kludge (a full mesh of pseudowires). The multicast "
+            "rows confirm the core then holds state, (*,G) per member leaf "
+            "and group and, with PIM-SM, (S,G) per source")
+    if None not in (st_sm, st_bi):
+        seed += " (%s and %s entries at %s PEs)" % (g(st_bi, 5), g(st_sm, 5),
+                                                    hi)
+    seed += ("; but ingress replication needs no multicast at all, at "
+             "the price of n − 1 copies from the ingress PE")
+    if same["vpls-ldp"]:
+        seed += (", and VPLS's full mesh floods with exactly the same "
+                 "copies per frame as ingress replication at every PE "
+                 "count: as a flood, the pseudowire mesh is just a flood "
+                 "list, and its cost is in the control plane (question 4)")
+    seed += (". What removes the ARP floods is EVPN's ARP suppression, "
+             "a control plane on the PEs; N:1 group sharing, the usual "
+             "answer to too many groups, brings the unwanted deliveries "
+             "above.")
+    lines.append(seed)
     return "\n".join(lines) + "\n"
 
 

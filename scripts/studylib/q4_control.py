@@ -325,6 +325,9 @@ sessions without a control plane).
   run at 1,024.
 - Each VNI spans 8 PEs; a VNI on every PE (docs/performance.md's VPLS
   benchmark) makes VPLS-LDP's sessions n(n − 1)/2 over all the PEs.
+- VPLS-LDP's LDP state (sessions, label mappings, pseudowires) has no
+  memory type of its own: its memory row counts its TCP connections, MAC
+  table and VM index only, so it is not comparable with the BGP rows.
 - Memory is the model's counted bytes (docs/memory.md): the glib hash
   tables and the allocator's overhead are not in it, and a real speaker
   keeps more per route (policy, history). The reflector's figure is the
@@ -380,8 +383,9 @@ def q4_reading(P, V, pes, vms, H2):
     if None not in (m_fl, m_rr, m_rtc, m_ldp):
         lines.append(
             "- **Memory per PE** at %s PEs: %s bytes with flood-and-learn "
-            "(its MAC table), %s with EVPN and reflectors, %s with "
-            "RT-constrain, %s with VPLS-LDP." % (
+            "(its MAC table and VM index), %s with EVPN and reflectors, %s with "
+            "RT-constrain, %s with VPLS-LDP (TCP and MAC table only: its "
+            "LDP state is not counted)." % (
                 at, g(m_fl, 4), g(m_rr, 4), g(m_rtc, 4), g(m_ldp, 4)))
     c = {d: q4_get(P, d, at, M, "convergence_max_ms") for d in PLANES}
     if all(c[d] is not None for d in ("evpn-rr", "evpn-rr-rtc", "vpls-ldp")):
@@ -405,15 +409,26 @@ def q4_reading(P, V, pes, vms, H2):
             "only with the MACs that actually send." % (
                 H2, " → ".join("%s (%s VMs/PE)" % (g(v, 6), m)
                                for m, v in rv)))
-    lines.append(
-        "- **Against the seed.** The seed says doing MPLS properly needs "
-        "BGP on the hypervisors and calls VPLS a kludge of pseudowires. "
-        "The pseudowire rows show the full mesh per VSI, n(n − 1)/2, but "
-        "with VSIs of 8 PEs that is small: what grows with the PEs is "
-        "BGP's state when every route goes everywhere (EVPN or VPLS-BGP "
-        "without RT-constrain), which RT-constrain removes at the PEs. "
-        "Flood-and-learn needs no sessions, at the price of question 3's "
-        "flooding.")
+    seed = ("- **Against the seed.** The seed calls VPLS a kludge (a "
+            "full mesh of pseudowires) and says doing MPLS properly needs "
+            "BGP on the hypervisors. The pseudowire rows are the full mesh, "
+            "n(n − 1)/2 per VSI")
+    bl = q4_get(P, "vpls-ldp", at, M, "control_bytes_per_pe")
+    br = q4_get(P, "evpn-rr", at, M, "control_bytes_per_pe")
+    bt = q4_get(P, "evpn-rr-rtc", at, M, "control_bytes_per_pe")
+    if None not in (bl, br, bt):
+        seed += (", but with VSIs of 8 PEs VPLS-LDP %s at %s PEs: %s bytes "
+                 "sent per PE against %s for EVPN with reflectors (%s with "
+                 "RT-constrain)" % (
+                     "sends the fewest control bytes per PE" if bl < min(br, bt)
+                     else "is not the cheapest", at, g(bl, 4), g(br, 4),
+                     g(bt, 4)))
+    seed += (". What grows with the PEs is BGP's state when every route "
+             "goes everywhere (EVPN or VPLS-BGP without RT-constrain: the "
+             "Loc-RIB rows), which RT-constrain removes at the PEs but not "
+             "at the reflectors. Flood-and-learn needs no sessions at all, "
+             "at the price of question 3's flooding.")
+    lines.append(seed)
     return "\n".join(lines) + "\n"
 
 
