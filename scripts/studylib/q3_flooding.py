@@ -346,12 +346,7 @@ grid point the design was not run at (below); a missing value is "–".
                "plot` on it:\n\n```\n" + "\n".join(cmds) + "\n```\n")
     out.append("""## Scope and limitations
 
-- Every design runs at every grid point, up to 1,024 PEs: with 4 VNIs
-  of 256 PEs, VPLS-LDP has 4 x 256 x 255 / 2 = 130,560 sessions and EVPN
-  2,048 routes in every Loc-RIB, which fit in a run of seconds (the
-  wall-clock table above; docs/performance.md, "Control-plane scale benchmark", has what
-  a VNI on every PE costs). Question 4 has the control planes' cost.
-- The BUM traffic is ARP (one request per VM that sends) and NLB frames:
+%s- The BUM traffic is ARP (one request per VM that sends) and NLB frames:
   no broadcast or multicast background (`<bum>`), no MAC aging during
   the run, no VM moves. The flows are one UDP packet each, so the known
   unicast they cause is small; the page is about the flood, not the
@@ -362,8 +357,26 @@ grid point the design was not run at (below); a missing value is "–".
 - Each PE hosts one VNI (`tenants-per-hypervisor="1"`), VNIs spread
   evenly over the leaves; other placements (VNIs packed per leaf)
   change the tree sizes and the per-tier bytes.
-""")
+""" % q3_scale_note(P, pes))
     return "\n".join(out)
+
+
+def q3_scale_note(P, pes):
+    top = pes[-1]
+    pw = q3_get(P, "vpls-ldp", top, str(Q3_VNIS), "pseudowires")
+    t3 = q3_get(P, "evpn", top, str(Q3_VNIS), "evpn_type3_routes")
+    w = [q3_get(P, d, top, str(Q3_VNIS), "wall_s")
+         for d in ("vpls-ldp", "evpn")]
+    text = ("- Every design runs at every grid point, up to %s PEs" %
+            "{:,}".format(int(top)))
+    if None not in (pw, t3) and None not in w:
+        text += (": at %s PEs VPLS-LDP sets up %s pseudowires (4 VSIs) "
+                 "and EVPN advertises %s type-3 routes, in %s s and %s s "
+                 "per run" % ("{:,}".format(int(top)), g(pw, 7), g(t3, 6),
+                              g(w[0], 3), g(w[1], 3)))
+    return text + (". docs/performance.md (\"Control-plane scale "
+                   "benchmark\") has what a VNI on every PE costs; question "
+                   "4 has the control planes' cost.\n")
 
 
 def q3_tier_table(stats, axis, v):
