@@ -15,7 +15,8 @@
 #    VSI of n = 8 PEs);
 #  - EVPN's largest MAC table 8M (every MAC of the VNI, installed from
 #    type-2 routes);
-#  - flood-and-learn sends no control byte (0 on every link);
+#  - flood-and-learn sends no control byte (0 on every link) and drops
+#    no frame in a queue;
 #  - memory, messages, bytes and convergence times are > 0; the
 #    wall-clock table parses.
 set -eu
@@ -134,6 +135,13 @@ for sect, head, hdr, rows in tables(page):
                 want = 0
             if want is not None:
                 exact(c, want, w)
+            elif head.startswith("Frames dropped by full queues"):
+                if d == "flood-learn":
+                    exact(c, 0, w)
+                else:
+                    p = value(c, w)
+                    if p is not None and p[0] < 0:
+                        fail("%s: %r < 0" % (w, c))
             elif head.startswith("Wall-clock"):
                 value(c, w)
             else:
