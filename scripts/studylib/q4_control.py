@@ -363,9 +363,10 @@ def q4_slow(P, at, c):
     drops = {d: q4_get(P, d, at, str(Q4_VMS), "queue_drops") for d in slow}
     if not all(v for v in drops.values()):
         return ""
-    return (" The designs that take hundreds of milliseconds (%s) lost "
-            "control frames in the links' queues at the start (%s frames, "
-            "the queue-drop table) and waited for TCP to resend them "
+    return (" The designs that take hundreds of milliseconds (%s) had "
+            "frames dropped by full queues (%s frames, the queue-drop "
+            "table; flood-and-learn, with the same data, drops none): "
+            "control segments lost at the start, which TCP resends "
             "(docs/tcp.md: a minimum RTO of 200 ms, doubled on each loss): "
             "the time is the retransmission timer's, not the protocol's "
             "work." % (", ".join("`%s`" % d for d in slow),
