@@ -34,63 +34,19 @@ if [ -z "${STUDY_CHECK_ONLY:-}" ]; then
   NVOSIM=$nvosim python3 "$src/scripts/study" --quick --only 3 --out "$out"
   echo "study_q3: scripts/study --quick --only 3 took $(( $(date +%s) - start )) s"
 fi
-exec python3 - "$out" "$runs" <<'PYEOF'
+PYTHONPATH="$src/tests${PYTHONPATH:+:$PYTHONPATH}" exec python3 - "$out" "$runs" <<'PYEOF'
 import os, re, sys
+from studycheck import Checks, tables, table_list
 
 out = sys.argv[1]
 runs = int(sys.argv[2])
-fails = []
-checks = 0
-CELL = re.compile(r"^(-?[0-9.]+) ± ([0-9.]+) \(n=(\d+)\)$")
-
-def fail(msg):
-    fails.append(msg)
-
-def tables(path):
-    """[(heading, header, rows)] of the page's markdown tables, in order."""
-    res = []
-    head = None
-    cur = None
-    for line in open(path).read().splitlines():
-        if line.startswith("#"):
-            head = line.lstrip("#").strip()
-            cur = None
-        elif line.startswith("|"):
-            cells = [c.strip() for c in line.strip().strip("|").split("|")]
-            if cur is None:
-                cur = (head, cells, [])
-                res.append(cur)
-            elif not set("".join(cells)) <= set("- "):
-                cur[2].append(cells)
-        else:
-            cur = None
-    return res
+ck = Checks("study_q3", runs)
+fail, value, exact = ck.fail, ck.value, ck.exact
 
 page = os.path.join(out, "flooding.md")
-if not os.path.exists(page):
-    print("missing page flooding.md"); sys.exit(1)
-for img in ("q3-pes-copies", "q3-pes-bytes", "q3-pes-mcast-state",
-            "q3-vnis-unwanted", "q3-vnis-copies"):
-    for ext in ("png", "svg"):
-        if not os.path.exists(os.path.join(out, "img", img + "." + ext)):
-            fail("missing plot img/%s.%s" % (img, ext))
-
-def value(c, where):
-    global checks
-    m = CELL.match(c)
-    if not m:
-        fail("%s: cell %r does not parse as mean ± h (n=N)" % (where, c))
-        return None
-    if int(m.group(3)) != runs:
-        fail("%s: n=%s, expected %d runs" % (where, m.group(3), runs))
-    checks += 1
-    return float(m.group(1)), float(m.group(2))
-
-def exact(c, want, where):
-    p = value(c, where)
-    if p is not None and (abs(p[0] - want) > 1e-9 * max(1, abs(want))
-                          or p[1] != 0):
-        fail("%s: %r, expected exactly %g ± 0" % (where, c, want))
+ck.files(out, ["flooding.md"],
+         ["q3-pes-copies", "q3-pes-bytes", "q3-pes-mcast-state",
+          "q3-vnis-unwanted", "q3-vnis-copies"])
 
 def theory(H, T):
     n = H // T
@@ -103,7 +59,7 @@ def axis_values(hdr):
     return [int(h.split()[0]) for h in hdr[1:]]
 
 T_PES = 4   # the VNIs of the PE sweep
-all_t = tables(page)
+all_t = [(head, hdr, rows) for _, head, hdr, rows in table_list(page)]
 sections = {}
 for head, hdr, rows in all_t:
     sections.setdefault(head, []).append((hdr, rows))
@@ -234,9 +190,5 @@ for head, hdr, rows in all_t:
 if seen_unw != 2 or seen_sg != 2:
     fail("expected unwanted and (*,G) tables on both axes (%d, %d)"
          % (seen_unw, seen_sg))
-if fails:
-    print("\n".join(fails))
-    print("study_q3: %d of %d checks failed" % (len(fails), checks))
-    sys.exit(1)
-print("study_q3: all %d cells checked" % checks)
+ck.done()
 PYEOF

@@ -30,64 +30,19 @@ if [ -z "${STUDY_CHECK_ONLY:-}" ]; then
   NVOSIM=$nvosim python3 "$src/scripts/study" --quick --only 4 --out "$out"
   echo "study_q4: scripts/study --quick --only 4 took $(( $(date +%s) - start )) s"
 fi
-exec python3 - "$out" "$runs" <<'PYEOF'
+PYTHONPATH="$src/tests${PYTHONPATH:+:$PYTHONPATH}" exec python3 - "$out" "$runs" <<'PYEOF'
 import os, re, sys
+from studycheck import Checks, tables, table_list
 
 out = sys.argv[1]
 runs = int(sys.argv[2])
-fails = []
-checks = 0
-CELL = re.compile(r"^(-?[0-9.]+) ± ([0-9.]+) \(n=(\d+)\)$")
-
-def fail(msg):
-    fails.append(msg)
-
-def tables(path):
-    res = []
-    head = sect = None
-    cur = None
-    for line in open(path).read().splitlines():
-        if line.startswith("## "):
-            sect = line[3:].strip()
-        if line.startswith("#"):
-            head = line.lstrip("#").strip()
-            cur = None
-        elif line.startswith("|"):
-            cells = [c.strip() for c in line.strip().strip("|").split("|")]
-            if cur is None:
-                cur = (sect, head, cells, [])
-                res.append(cur)
-            elif not set("".join(cells)) <= set("- "):
-                cur[3].append(cells)
-        else:
-            cur = None
-    return res
+ck = Checks("study_q4", runs)
+fail, value, exact = ck.fail, ck.value, ck.exact
 
 page = os.path.join(out, "control-plane.md")
-if not os.path.exists(page):
-    print("missing page control-plane.md"); sys.exit(1)
-for img in ("q4-pes-sessions", "q4-pes-bytes", "q4-pes-rib", "q4-pes-pe-mem",
-            "q4-pes-convergence", "q4-vms-rib", "q4-vms-bytes"):
-    for ext in ("png", "svg"):
-        if not os.path.exists(os.path.join(out, "img", img + "." + ext)):
-            fail("missing plot img/%s.%s" % (img, ext))
-
-def value(c, where):
-    global checks
-    m = CELL.match(c)
-    if not m:
-        fail("%s: cell %r does not parse as mean ± h (n=N)" % (where, c))
-        return None
-    if int(m.group(3)) != runs:
-        fail("%s: n=%s, expected %d runs" % (where, m.group(3), runs))
-    checks += 1
-    return float(m.group(1)), float(m.group(2))
-
-def exact(c, want, where):
-    p = value(c, where)
-    if p is not None and (abs(p[0] - want) > 1e-9 * max(1, abs(want))
-                          or p[1] != 0):
-        fail("%s: %r, expected exactly %g ± 0" % (where, c, want))
+ck.files(out, ["control-plane.md"],
+         ["q4-pes-sessions", "q4-pes-bytes", "q4-pes-rib", "q4-pes-pe-mem",
+          "q4-pes-convergence", "q4-vms-rib", "q4-vms-bytes"])
 
 text = open(page).read()
 m1 = re.search(r"## As the PEs grow \((\d+) VMs per PE\)", text)
@@ -98,7 +53,7 @@ if not (m1 and m2):
 M_PES, P_VMS = int(m1.group(1)), int(m2.group(1))
 TOP = {"evpn-rr": 256, "vpls-bgp": 256, "evpn-mesh": 64}
 seen = set()
-for sect, head, hdr, rows in tables(page):
+for sect, head, hdr, rows in table_list(page):
     if hdr[0] != "design":
         continue
     pes_axis = sect.startswith("As the PEs")
@@ -158,9 +113,5 @@ for h in ("Sessions", "EVPN routes advertised: type-2 (MAC+IP)",
           "Bytes sent (bytes)"):
     if h not in seen:
         fail("no table %r" % h)
-if fails:
-    print("\n".join(fails))
-    print("study_q4: %d of %d checks failed" % (len(fails), checks))
-    sys.exit(1)
-print("study_q4: all %d cells checked" % checks)
+ck.done()
 PYEOF

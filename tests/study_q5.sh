@@ -26,55 +26,16 @@ if [ -z "${STUDY_CHECK_ONLY:-}" ]; then
   NVOSIM=$nvosim python3 "$src/scripts/study" --quick --only 5 --out "$out" -j 2
   echo "study_q5: scripts/study --quick --only 5 took $(( $(date +%s) - start )) s"
 fi
-exec python3 - "$out" "$runs" <<'PYEOF'
-import os, re, sys
+PYTHONPATH="$src/tests${PYTHONPATH:+:$PYTHONPATH}" exec python3 - "$out" "$runs" <<'PYEOF'
+import os, sys
+from studycheck import Checks, tables
 out = sys.argv[1]
 runs = int(sys.argv[2])
-fails = []
-checks = [0]
-CELL = re.compile(r"^(-?[0-9.]+) ± ([0-9.]+) \(n=(\d+)\)$")
-
-def fail(m):
-    fails.append(m)
-
-def tables(path):
-    res, head, cur = {}, None, None
-    for line in open(path).read().splitlines():
-        if line.startswith("#"):
-            head, cur = line.lstrip("#").strip(), None
-        elif line.startswith("|"):
-            cells = [c.strip() for c in line.strip().strip("|").split("|")]
-            if cur is None:
-                cur = [cells, []]
-                res[head] = cur
-            elif not set("".join(cells)) <= set("- "):
-                cur[1].append(cells)
-        else:
-            cur = None
-    return res
-
-def value(c, where):
-    checks[0] += 1
-    m = CELL.match(c)
-    if not m:
-        fail("%s: %r does not parse as mean ± h (n=N)" % (where, c))
-        return None
-    if int(m.group(3)) != runs:
-        fail("%s: n=%s, expected %d" % (where, m.group(3), runs))
-    return float(m.group(1)), float(m.group(2))
-
-def exact(c, want, where):
-    v = value(c, where)
-    if v and (abs(v[0] - want) > 1e-9 or v[1] != 0):
-        fail("%s: %r, expected exactly %g ± 0" % (where, c, want))
+ck = Checks("study_q5", runs)
+fail, value, exact = ck.fail, ck.value, ck.exact
 
 page = os.path.join(out, "labels.md")
-if not os.path.exists(page):
-    print("missing page labels.md"); sys.exit(1)
-for img in ("q5-gateway-vni", "q5-gateway-per-pe", "q5-pe-per-pe"):
-    for ext in ("png", "svg"):
-        if not os.path.exists(os.path.join(out, "img", img + "." + ext)):
-            fail("missing plot img/%s.%s" % (img, ext))
+ck.files(out, ["labels.md"], ["q5-gateway-vni", "q5-gateway-per-pe", "q5-pe-per-pe"])
 t = tables(page)
 hdr, rows = t.get("Label state at the gateway and at the PEs", [[], []])
 seen = set()
@@ -110,9 +71,5 @@ for r in rows:
     value(r[4], w)
     exact(r[3], 0, w + " VNI - theory")
     exact(r[5], 0, w + " per-PE - theory")
-if fails:
-    print("\n".join(fails))
-    print("study_q5: %d of %d checks failed" % (len(fails), checks[0]))
-    sys.exit(1)
-print("study_q5: all %d checks passed" % checks[0])
+ck.done()
 PYEOF

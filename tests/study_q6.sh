@@ -26,56 +26,17 @@ if [ -z "${STUDY_CHECK_ONLY:-}" ]; then
   NVOSIM=$nvosim python3 "$src/scripts/study" --quick --only 6 --out "$out" -j 2
   echo "study_q6: scripts/study --quick --only 6 took $(( $(date +%s) - start )) s"
 fi
-exec python3 - "$out" "$runs" <<'PYEOF'
+PYTHONPATH="$src/tests${PYTHONPATH:+:$PYTHONPATH}" exec python3 - "$out" "$runs" <<'PYEOF'
 import os, re, sys
+from studycheck import Checks, tables, table_list
 out = sys.argv[1]
 runs = int(sys.argv[2])
-fails = []
-checks = [0]
-CELL = re.compile(r"^(-?[0-9.]+) ± ([0-9.]+) \(n=(\d+)\)$")
-
-def fail(m):
-    fails.append(m)
-
-def tables(path):
-    res, head, cur = {}, None, None
-    for line in open(path).read().splitlines():
-        if line.startswith("#"):
-            head, cur = line.lstrip("#").strip(), None
-        elif line.startswith("|"):
-            cells = [c.strip() for c in line.strip().strip("|").split("|")]
-            if cur is None:
-                cur = [cells, []]
-                res[head] = cur
-            elif not set("".join(cells)) <= set("- "):
-                cur[1].append(cells)
-        else:
-            cur = None
-    return res
-
-def value(c, where):
-    checks[0] += 1
-    m = CELL.match(c)
-    if not m:
-        fail("%s: %r does not parse as mean ± h (n=N)" % (where, c))
-        return None
-    if int(m.group(3)) != runs:
-        fail("%s: n=%s, expected %d" % (where, m.group(3), runs))
-    return float(m.group(1)), float(m.group(2))
-
-def exact(c, want, where):
-    v = value(c, where)
-    if v and (abs(v[0] - want) > 1e-9 or v[1] != 0):
-        fail("%s: %r, expected exactly %g ± 0" % (where, c, want))
+ck = Checks("study_q6", runs)
+fail, value, exact = ck.fail, ck.value, ck.exact
 
 page = os.path.join(out, "vtep.md")
-if not os.path.exists(page):
-    print("missing page vtep.md"); sys.exit(1)
-for V in ("8", "32"):
-    for img in ("q6-mac-entries-max-v" + V, "q6-bum-link-mb-v" + V):
-        for ext in ("png", "svg"):
-            if not os.path.exists(os.path.join(out, "img", img + "." + ext)):
-                fail("missing plot img/%s.%s" % (img, ext))
+ck.files(out, ["vtep.md"], [img + V for V in ("8", "32")
+                            for img in ("q6-mac-entries-max-v", "q6-bum-link-mb-v")])
 t = tables(page)
 VTEPS = {"hypervisor": 128, "leaf": 16}
 want = {(T, V, m) for T in (4, 16, 64) for V in (8, 32) for m in VTEPS}
@@ -116,9 +77,5 @@ for r in rows:
         fail("%s: delivered fraction %g" % (w, d[0]))
 if seen != want:
     fail("vtep.md flooding rows: %s" % sorted(want ^ seen))
-if fails:
-    print("\n".join(fails))
-    print("study_q6: %d of %d checks failed" % (len(fails), checks[0]))
-    sys.exit(1)
-print("study_q6: all %d checks passed" % checks[0])
+ck.done()
 PYEOF

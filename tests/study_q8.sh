@@ -31,59 +31,16 @@ if [ -z "${STUDY_CHECK_ONLY:-}" ]; then
   NVOSIM=$nvosim python3 "$src/scripts/study" --quick --only 8 --out "$out"
   echo "study_q8: scripts/study --quick --only 8 took $(( $(date +%s) - start )) s"
 fi
-exec python3 - "$out" "$runs" "${STUDY_CHECK_ONLY:-}" <<'PY'
+PYTHONPATH="$src/tests${PYTHONPATH:+:$PYTHONPATH}" exec python3 - "$out" "$runs" "${STUDY_CHECK_ONLY:-}" <<'PY'
 import os, re, sys
+from studycheck import Checks, tables, table_list
 
 out, runs, check_only = sys.argv[1], int(sys.argv[2]), sys.argv[3] != ""
-fails = []
-checks = 0
-CELL = re.compile(r"^(-?[0-9.]+) ± ([0-9.]+) \(n=(\d+)\)$")
-
-def fail(m):
-    fails.append(m)
-
-def value(c, where):
-    global checks
-    m = CELL.match(c.strip())
-    if not m:
-        fail("%s: cell %r does not parse as mean ± h (n=N)" % (where, c))
-        return None
-    p = float(m.group(1)), float(m.group(2)), int(m.group(3))
-    if p[2] != runs:
-        fail("%s: n=%d, expected %d runs" % (where, p[2], runs))
-    checks += 1
-    return p
-
-def exact(c, want, where):
-    p = value(c, where)
-    if p is not None and (p[0] != want or p[1] != 0):
-        fail("%s: %r, expected exactly %g ± 0" % (where, c, want))
-    return p
-
-def tables(path):
-    res, head, cur = {}, None, None
-    for line in open(path).read().splitlines():
-        if line.startswith("#"):
-            head, cur = line.lstrip("#").strip(), None
-        elif line.startswith("|"):
-            cells = [c.strip() for c in line.strip().strip("|").split("|")]
-            if cur is None:
-                cur = [cells, []]
-                res[head] = cur
-            elif not set("".join(cells)) <= set("- "):
-                cur[1].append(cells)
-        else:
-            cur = None
-    return res
+ck = Checks("study_q8", runs)
+fail, value, exact = ck.fail, ck.value, ck.exact
 
 page = os.path.join(out, "cpu.md")
-if not os.path.exists(page):
-    print("missing page cpu.md"); sys.exit(1)
-for img in ("q8-encap-ops", "q8-bum-replicas"):
-    for ext in ("png", "svg"):
-        f = os.path.join(out, "img", img + "." + ext)
-        if not os.path.exists(f) or os.path.getsize(f) == 0:
-            fail("missing plot img/%s.%s" % (img, ext))
+ck.files(out, ["cpu.md"], ["q8-encap-ops", "q8-bum-replicas"])
 t = tables(page)
 COLS = ["encap ops", "encap bytes", "replica ops", "replica bytes",
         "decap ops", "decap bytes", "csum bytes"]
@@ -173,9 +130,5 @@ if "This page has no cycles." not in text:
 readme = os.path.join(out, "README.md")
 if not check_only and "[cpu.md](cpu.md) | measured |" not in open(readme).read():
     fail("README.md: question 8 is not listed as measured")
-if fails:
-    print("\n".join(fails))
-    print("study_q8: %d of %d checks failed" % (len(fails), checks))
-    sys.exit(1)
-print("study_q8: all %d cells checked" % checks)
+ck.done()
 PY

@@ -27,10 +27,12 @@ if [ -z "${STUDY_CHECK_ONLY:-}" ]; then
   rm -rf "$out"
   NVOSIM=$nvosim python3 "$src/scripts/study" --quick --only 9 --out "$out"
 fi
-exec python3 - "$out/summary.md" "$runs" <<'PY'
-import re, sys
+PYTHONPATH="$src/tests${PYTHONPATH:+:$PYTHONPATH}" exec python3 - "$out/summary.md" "$runs" <<'PY'
+import sys
+from studycheck import Checks
 path, runs = sys.argv[1], int(sys.argv[2])
-CELL = re.compile(r"^(-?[0-9.]+) ± ([0-9.]+) \(n=(\d+)\)$")
+ck = Checks("study_q9", runs)
+fails = ck.fails
 rows = {}
 heads = []
 for line in open(path).read().splitlines():
@@ -41,32 +43,23 @@ for line in open(path).read().splitlines():
         heads.append(cells)
         continue
     rows.setdefault(cells[0], {}).update(zip(heads[-1], cells))
-fails = []
-checks = 0
-def val(design, col):
+# The page's tables share a "design" column: each design's cells by
+# column title, across the tables.
+def cell(design, col):
     c = rows.get(design, {}).get(col)
     if c is None:
-        fails.append("%s: no column %r" % (design, col))
-        return None
-    m = CELL.match(c)
-    if not m:
-        fails.append("%s / %s: %r is not 'mean ± h (n=N)'" % (design, col, c))
-        return None
-    if int(m.group(3)) != runs:
-        fails.append("%s / %s: n=%s, expected %d" % (design, col, m.group(3), runs))
-    return float(m.group(1)), float(m.group(2))
+        ck.fail("%s: no column %r" % (design, col))
+    return c
+def val(design, col):
+    c = cell(design, col)
+    return ck.value(c, "%s / %s" % (design, col)) if c is not None else None
 def exact(design, col, want):
-    global checks
-    checks += 1
-    v = val(design, col)
-    if v and (abs(v[0] - want) > 1e-9 or v[1] != 0):
-        fails.append("%s / %s: %g ± %g, expected %g ± 0" % (design, col, v[0], v[1], want))
+    c = cell(design, col)
+    if c is not None:
+        ck.exact(c, want, "%s / %s" % (design, col))
 def na(design, col):
-    global checks
-    checks += 1
-    c = rows.get(design, {}).get(col, "")
-    if not c.startswith("n/a ("):
-        fails.append("%s / %s: %r, expected n/a (reason)" % (design, col, c))
+    ck.na(rows.get(design, {}).get(col, ""), "%s / %s" % (design, col),
+          "n/a (")
 D = {
  "VXLAN + IP multicast": ("vxlan", "mcast"), "VXLAN + ingress replication": ("vxlan", "ir"),
  "VXLAN + EVPN": ("vxlan", "evpn"), "NVGRE + IP multicast": ("nvgre", "mcast"),
@@ -88,7 +81,6 @@ for d, (enc, plane) in D.items():
     else:
         # BUM frames sent before the control plane has filled the flood
         # lists (IMET routes, pseudowires) get fewer copies
-        checks += 1
         v = val(d, "copies per BUM frame")
         if v and not 14 < v[0] <= 15:
             fails.append("%s / copies per BUM frame: %g, expected in (14, 15]" % (d, v[0]))
@@ -122,16 +114,11 @@ for d, (enc, plane) in D.items():
         exact(d, "control bytes on links", 0)
     for col in ("loaded: leaf_up_jain",):
         v = val(d, col)
-        checks += 1
         if v and not 0 < v[0] <= 1:
             fails.append("%s / %s: %g outside (0, 1]" % (d, col, v[0]))
 text = open(path).read()
-checks += 1
+ck.count()
 if "**The answer, from these numbers.**" not in text:
     fails.append("summary.md: no answer paragraph")
-if fails:
-    print("\n".join(fails))
-    print("study_q9: %d of %d checks failed" % (len(fails), checks))
-    sys.exit(1)
-print("study_q9: all %d checks passed" % checks)
+ck.done()
 PY

@@ -44,87 +44,27 @@ if [ -z "${STUDY_CHECK_ONLY:-}" ]; then
   NVOSIM=$nvosim python3 "$src/scripts/study" --quick --only 1,2 --out "$out"
   echo "study_quick: scripts/study --quick took $(( $(date +%s) - start )) s"
 fi
-exec python3 - "$out" "$runs" <<'EOF'
+PYTHONPATH="$src/tests${PYTHONPATH:+:$PYTHONPATH}" exec python3 - "$out" "$runs" <<'EOF'
 import math, os, re, sys
+from studycheck import Checks, tables, table_list
 
 out = sys.argv[1]
 runs = int(sys.argv[2])
-fails = []
-checks = 0
+ck = Checks("study_quick", runs)
+fail, value, exact = ck.fail, ck.value, ck.exact
 
-def fail(msg):
-    fails.append(msg)
-
-CELL = re.compile(r"^(-?[0-9.]+) ± ([0-9.]+) \(n=(\d+)\)$")
-
-def parse(c):
-    m = CELL.match(c.strip())
-    if not m:
-        return None
-    return float(m.group(1)), float(m.group(2)), int(m.group(3))
-
-def tables(path):
-    """{section heading: [header, rows]} of the markdown tables."""
-    text = open(path).read()
-    res = {}
-    head = None
-    cur = None
-    for line in text.splitlines():
-        if line.startswith("#"):
-            head = line.lstrip("#").strip()
-            cur = None
-        elif line.startswith("|"):
-            cells = [c.strip() for c in line.strip().strip("|").split("|")]
-            if cur is None:
-                cur = [cells, []]
-                res[head] = cur
-            elif set("".join(cells)) <= set("- "):
-                pass
-            else:
-                cur[1].append(cells)
-        else:
-            cur = None
-    return res
-
-for page in ("README.md", "load-balancing.md", "overhead.md"):
-    if not os.path.exists(os.path.join(out, page)):
-        fail("missing page " + page)
-for img in ("q1-leaf-spine-pair-paths", "q1-leaf-spine-leaf-jain",
-            "q1-five-stage-spine-jain", "q2-goodput", "q2-mtu1500"):
-    for ext in ("png", "svg"):
-        if not os.path.exists(os.path.join(out, "img", img + "." + ext)):
-            fail("missing plot img/%s.%s" % (img, ext))
-if fails:
-    print("\n".join(fails)); sys.exit(1)
-
-def value(c, where):
-    global checks
-    p = parse(c)
-    if p is None:
-        fail("%s: cell %r does not parse as mean ± h (n=N)" % (where, c))
-        return None
-    if p[2] != runs:
-        fail("%s: n=%d, expected %d runs" % (where, p[2], runs))
-    checks += 1
-    return p
-
-def exact(c, want, where, tol=0.0):
-    p = value(c, where)
-    if p is None:
-        return
-    if abs(p[0] - want) > tol or p[1] != 0:
-        fail("%s: %r, expected exactly %g ± 0" % (where, c, want))
+ck.files(out, ["README.md", "load-balancing.md", "overhead.md"],
+         ["q1-leaf-spine-pair-paths", "q1-leaf-spine-leaf-jain",
+          "q1-five-stage-spine-jain", "q2-goodput", "q2-mtu1500"])
+if ck.fails:
+    ck.done()
 
 # ---- question 2
 H = {"vxlan": 50, "vxlan-gpe": 50, "geneve": 50, "gre-udp": 50,
      "mpls-udp": 46, "nvgre": 42, "mpls-gre": 42, "mpls-ip": 38, "stt": 72}
 t = tables(os.path.join(out, "overhead.md"))
 def sect(t, prefix):
-    for k, v in t.items():
-        if k.startswith(prefix):
-            return v
-    fail("no table under a heading %r" % prefix)
-    return [[], []]
+    return ck.section(t, prefix)
 for name, kind in (("Bytes per tenant frame (underlay MTU 9216)", "overhead"),
                    ("Bytes per tenant frame (underlay MTU 1500)", "overhead1500"),
                    ("Goodput efficiency", "goodput"),
@@ -227,9 +167,5 @@ for n, page in ((1, "load-balancing.md"), (2, "overhead.md")):
     if "| %d | " % n not in readme or "[%s](%s) | measured |" % (page, page) not in readme:
         fail("README.md: question %d is not listed as measured" % n)
 
-if fails:
-    print("\n".join(fails))
-    print("study_quick: %d of %d checks failed" % (len(fails), checks))
-    sys.exit(1)
-print("study_quick: all %d cells checked" % checks)
+ck.done()
 EOF
