@@ -1464,6 +1464,50 @@ START_TEST(settings)
 }
 END_TEST
 
+/* The <cpu> costs' defaults in the listing follow the scenario's
+ * encapsulation (overlay/cpu_cost.c's cited defaults): Geneve's 48.5 and
+ * 33.2 per frame, 0.044 per byte of checksum for any; VXLAN none per
+ * frame, so "(required for vxlan)"; the byte and replica costs have no
+ * default for any encapsulation, "(required)". */
+START_TEST(settings_cpu_defaults)
+{
+    bool geneve = _i == 0;
+    const char *sets[] = {
+        geneve ? "overlay.encap=geneve" : "overlay.encap=vxlan",
+        "overlay.cpu.encap-frame-cycles=1000",
+        "overlay.cpu.decap-frame-cycles=800",
+        "overlay.cpu.encap-byte-cycles=0.5",
+        "overlay.cpu.decap-byte-cycles=0.25",
+        "overlay.cpu.replica-frame-cycles=300",
+        "overlay.cpu.replica-byte-cycles=0.125",
+    };
+    GError *error = NULL;
+    GPtrArray *list = nvo_settings_list(
+        nvo_test_src("scenarios/overlay-encap.xml"), sets,
+        NVO_ARRAY_SIZE(sets), &error);
+    ck_assert_msg(list != NULL, "%s", error ? error->message : "");
+    const char *const want[][2] = {
+        { "overlay.cpu.encap-frame-cycles",
+          geneve ? "48.5" : "(required for vxlan)" },
+        { "overlay.cpu.decap-frame-cycles",
+          geneve ? "33.2" : "(required for vxlan)" },
+        { "overlay.cpu.csum-byte-cycles", "0.044" },
+        { "overlay.cpu.encap-byte-cycles", "(required)" },
+        { "overlay.cpu.replica-byte-cycles", "(required)" },
+        { "overlay.cpu.tso", "on" },
+    };
+    for (size_t i = 0; i < NVO_ARRAY_SIZE(want); i++) {
+        const struct nvo_setting *s = find_setting(list, want[i][0]);
+        ck_assert_msg(s, "no %s", want[i][0]);
+        ck_assert_str_eq(s->dflt, want[i][1]);
+    }
+    /* The value given, next to the default. */
+    ck_assert_str_eq(find_setting(list, "overlay.cpu.encap-frame-cycles")
+                     ->value, "1000");
+    g_ptr_array_free(list, TRUE);
+}
+END_TEST
+
 static Suite *
 config_suite(void)
 {
@@ -1489,6 +1533,7 @@ config_suite(void)
     tcase_add_test(tc, schema_dir);
     tcase_add_test(tc, quiet_libxml2);
     tcase_add_test(tc, settings);
+    tcase_add_loop_test(tc, settings_cpu_defaults, 0, 2);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,15 +1,18 @@
 /* test_cpu_cost.c: the PE's CPU cost model (overlay/cpu_cost.h,
- * docs/cpu.md): the formulas by hand, then PEs on a leaf-spine (2 spines,
- * 2 leaves, 2 PEs per leaf) whose counted cycles equal the formulas for
- * known frames: ingress replication's replicas, unicast, checksum offload
- * off, and STT with and without TSO (the per-frame cost once per tenant
- * frame or once per segment, on both ends). */
+ * docs/cpu.md): the formulas by hand, the table of cited defaults, then
+ * PEs on a leaf-spine (2 spines, 2 leaves, 2 PEs per leaf) whose counted
+ * cycles equal the formulas for known frames: ingress replication's
+ * replicas, unicast, checksum offload off, STT with and without TSO (the
+ * per-frame cost once per tenant frame or once per segment, on both
+ * ends), and Geneve with the costs a scenario's <cpu> leaves to the cited
+ * defaults. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "fabric/net.h"
+#include "io/config.h"
 #include "overlay/cpu_cost.h"
 #include "overlay/pe_node.h"
 #include "testutil.h"
@@ -84,6 +87,66 @@ START_TEST(formulas)
     ck_assert_str_eq(buf, "1500.125");
     nvo_cpu_format_mc(7, buf, sizeof buf);
     ck_assert_str_eq(buf, "0.007");
+}
+END_TEST
+
+/* The cited defaults (docs/cpu.md, "Defaults and sources"), for each
+ * encapsulation and parameter: VPP's Geneve encap 48.5 and decap 33.2,
+ * VXLAN-GPE encap 37.6 clocks per packet; Linux csum_partial 0.044 per
+ * byte for every encapsulation; nothing else. */
+START_TEST(cited_defaults)
+{
+    size_t n_found = 0;
+    for (size_t i = 0; nvo_encaps[i]; i++) {
+        const char *encap = nvo_encaps[i]->name;
+        for (int p = 0; p < NVO_CPU_N_PARAMS; p++) {
+            uint64_t want = 0;          /* 0: no default */
+            if (p == NVO_CPU_CSUM_BYTE) {
+                want = 44;
+            } else if (p == NVO_CPU_ENCAP_FRAME && !strcmp(encap, "geneve")) {
+                want = 48500;
+            } else if (p == NVO_CPU_ENCAP_FRAME
+                       && !strcmp(encap, "vxlan-gpe")) {
+                want = 37600;
+            } else if (p == NVO_CPU_DECAP_FRAME && !strcmp(encap, "geneve")) {
+                want = 33200;
+            }
+            const struct nvo_cpu_default *d =
+                nvo_cpu_default_find((enum nvo_cpu_param) p, encap);
+            if (!want) {
+                ck_assert_msg(!d, "%s %s has a default", encap,
+                              nvo_cpu_param_name((enum nvo_cpu_param) p));
+                continue;
+            }
+            ck_assert_ptr_nonnull(d);
+            ck_assert_uint_eq(d->mc, want);
+            ck_assert_ptr_nonnull(d->source);
+            n_found++;
+        }
+    }
+    /* csum for the 9 encapsulations, and the three VPP figures. */
+    ck_assert_uint_eq(n_found, 9 + 3);
+    /* Every entry names a known encapsulation (or any). */
+    size_t n;
+    const struct nvo_cpu_default *all = nvo_cpu_defaults(&n);
+    ck_assert_uint_eq(n, 4);
+    for (size_t i = 0; i < n; i++) {
+        ck_assert(!all[i].encap || nvo_encap_lookup(all[i].encap));
+    }
+    ck_assert_str_eq(all[0].source, "vpp-a80d9cfcac02");
+    ck_assert_str_eq(all[1].source, "vpp-359776abfb80");
+    ck_assert_str_eq(all[2].source, "vpp-d3ebc83af33b");
+    ck_assert_str_eq(all[3].source, "linux-688eb8191b47");
+    /* The names and fields of the parameters. */
+    struct nvo_cpu_cost_cfg c;
+    ck_assert_int_eq(nvo_cpu_param_lookup("decap-byte-cycles"),
+                     NVO_CPU_DECAP_BYTE);
+    ck_assert_int_eq(nvo_cpu_param_lookup("ghz"), NVO_CPU_N_PARAMS);
+    ck_assert_str_eq(nvo_cpu_param_name(NVO_CPU_REPLICA_FRAME),
+                     "replica-frame-cycles");
+    ck_assert_ptr_eq(nvo_cpu_param_mc(&c, NVO_CPU_CSUM_BYTE), &c.csum_byte);
+    ck_assert_ptr_eq(nvo_cpu_param_mc(&c, NVO_CPU_ENCAP_FRAME),
+                     &c.encap_frame);
 }
 END_TEST
 
@@ -257,6 +320,162 @@ START_TEST(stt_tso)
 }
 END_TEST
 
+/* A scenario file with <overlay encap='encap'> and <cpu 'attrs'/>,
+ * loaded; NULL and *error if refused.  *path is the file (g_free()). */
+static struct nvo_scenario_cfg *
+load_cpu(const char *dir, const char *encap, const char *attrs, char **path,
+         GError **error)
+{
+    *path = g_build_filename(dir, "cpu.xml", NULL);
+    char *text = g_strdup_printf(
+        "<scenario name=\"cpu\">\n"
+        "  <topology file=\"%s\"/>\n"
+        "  <overlay encap=\"%s\">\n"
+        "    <tenants count=\"1\" vms-per-tenant=\"4\"/>\n"
+        "    <cpu %s/>\n"
+        "  </overlay>\n"
+        "</scenario>\n", nvo_test_src("topologies/leaf-spine-small.xml"),
+        encap, attrs);
+    ck_assert(g_file_set_contents(*path, text, -1, NULL));
+    g_free(text);
+    return nvo_scenario_load(*path, NULL, 0, error);
+}
+
+#define BYTE_AND_REPLICA_COSTS                                              \
+    "encap-byte-cycles=\"0.5\" decap-byte-cycles=\"0.25\" "             \
+    "replica-frame-cycles=\"300\" replica-byte-cycles=\"0.125\""
+
+/* Geneve, <cpu> with only the byte and replica costs (encap 0.5, decap
+ * 0.25 per byte, replica 300 + 0.125 per byte): the per-frame costs are
+ * the cited 48.5 (encap) and 33.2 (decap); with csum-offload="off" and no
+ * csum-byte-cycles, the cited 0.044 per byte.  The exchange of
+ * replicas_and_unicast (a 1000-byte broadcast from pe0, then 5 frames of
+ * 1000 bytes from pe1 to pe0), by hand in cycles, x = 1000 * 0.044 = 44
+ * without checksum offload, 0 with it:
+ *   an encap 48.5 + 1000 * 0.5 + x = 548.5 + x, a decap 33.2 + 1000 *
+ *   0.25 + x = 283.2 + x, a replica 300 + 1000 * 0.125 = 425;
+ *   pe0: encap 3 * (548.5 + x), replicas 3 * 425 = 1275, decap 5 * (283.2
+ *        + x);
+ *   pe1: encap 5 * (548.5 + x), decap 283.2 + x; pe2, pe3: decap 283.2 +
+ *        x. */
+START_TEST(geneve_cited_defaults)
+{
+    bool csum = _i == 0;
+    char *dir = nvo_test_tmpdir("cpu-dflt");
+    char *path;
+    GError *error = NULL;
+    struct nvo_scenario_cfg *cfg = load_cpu(
+        dir, "geneve", csum ? BYTE_AND_REPLICA_COSTS
+                            : BYTE_AND_REPLICA_COSTS " csum-offload=\"off\"",
+        &path, &error);
+    ck_assert_msg(cfg, "%s", error ? error->message : "?");
+    const struct nvo_cpu_cost_cfg *cpu = &cfg->overlay.cpu;
+    ck_assert(cpu->enabled);
+    ck_assert(cpu->csum_offload == csum);
+    ck_assert_uint_eq(cpu->encap_frame, 48500);
+    ck_assert_uint_eq(cpu->decap_frame, 33200);
+    ck_assert_uint_eq(cpu->csum_byte, 44);
+    ck_assert_uint_eq(cpu->encap_byte, 500);
+    ck_assert_uint_eq(cpu->replica_frame, 300000);
+    struct fab f;
+    fab_build(&f, &nvo_encap_geneve_ops, cpu);
+    send(&f, 0, -1, 1000);
+    for (int k = 0; k < 5; k++) {
+        send(&f, 1, 0, 1000);
+    }
+    uint64_t x = csum ? 0 : 44000;
+    const struct nvo_pe_node_counters *c[N_PES];
+    for (int i = 0; i < N_PES; i++) {
+        c[i] = nvo_pe_node_counters(f.pe[i]);
+    }
+    ck_assert_uint_eq(c[0]->bum_copies, 3);
+    ck_assert_uint_eq(c[1]->remote_unicast, 5);
+    ck_assert_uint_eq(c[0]->cpu_encap_mc, 3 * (548500 + x));
+    ck_assert_uint_eq(c[0]->cpu_replica_mc, 1275000);
+    ck_assert_uint_eq(c[0]->cpu_decap_mc, 5 * (283200 + x));
+    ck_assert_uint_eq(c[1]->cpu_encap_mc, 5 * (548500 + x));
+    ck_assert_uint_eq(c[1]->cpu_decap_mc, 283200 + x);
+    for (int i = 2; i < N_PES; i++) {
+        ck_assert_uint_eq(c[i]->cpu_encap_mc, 0);
+        ck_assert_uint_eq(c[i]->cpu_decap_mc, 283200 + x);
+    }
+    fab_destroy(&f);
+    nvo_scenario_cfg_destroy(cfg);
+    remove(path);
+    g_free(path);
+    nvo_test_rmdir(dir);
+}
+END_TEST
+
+/* 'encap' with <cpu 'attrs'/> is refused with exactly "PATH:5: 'what'"
+ * (line 5: <cpu>), and nothing else. */
+static void
+refused(const char *encap, const char *attrs, const char *what)
+{
+    char *dir = nvo_test_tmpdir("cpu-req");
+    char *path;
+    GError *error = NULL;
+    ck_assert_ptr_null(load_cpu(dir, encap, attrs, &path, &error));
+    char *want = g_strdup_printf("%s:5: %s", path, what);
+    ck_assert_str_eq(error->message, want);
+    g_free(want);
+    g_error_free(error);
+    remove(path);
+    g_free(path);
+    nvo_test_rmdir(dir);
+}
+
+/* Which costs are required: VXLAN-GPE has the cited encap cost (37.6)
+ * but no decap cost; VXLAN, STT and the others have neither; no
+ * encapsulation has byte or replica costs.  An explicit value overrides a
+ * cited default. */
+START_TEST(required_and_overrides)
+{
+    char *dir = nvo_test_tmpdir("cpu-gpe");
+    char *path;
+    GError *error = NULL;
+    struct nvo_scenario_cfg *cfg = load_cpu(
+        dir, "vxlan-gpe", BYTE_AND_REPLICA_COSTS " decap-frame-cycles=\"800\"",
+        &path, &error);
+    ck_assert_msg(cfg, "%s", error ? error->message : "?");
+    ck_assert_uint_eq(cfg->overlay.cpu.encap_frame, 37600);
+    ck_assert_uint_eq(cfg->overlay.cpu.decap_frame, 800000);
+    nvo_scenario_cfg_destroy(cfg);
+    remove(path);
+    g_free(path);
+    /* Geneve with every cost given: the given ones, not the cited. */
+    cfg = load_cpu(dir, "geneve", BYTE_AND_REPLICA_COSTS
+                   " encap-frame-cycles=\"1000\" decap-frame-cycles=\"0\""
+                   " csum-byte-cycles=\"2.5\"", &path, &error);
+    ck_assert_msg(cfg, "%s", error ? error->message : "?");
+    ck_assert_uint_eq(cfg->overlay.cpu.encap_frame, 1000000);
+    ck_assert_uint_eq(cfg->overlay.cpu.decap_frame, 0);
+    ck_assert_uint_eq(cfg->overlay.cpu.csum_byte, 2500);
+    nvo_scenario_cfg_destroy(cfg);
+    remove(path);
+    g_free(path);
+    nvo_test_rmdir(dir);
+
+    refused("vxlan-gpe", BYTE_AND_REPLICA_COSTS,
+            "<cpu>: decap-frame-cycles is required with encap=\"vxlan-gpe\": "
+            "no published measurement gives it a default for vxlan-gpe "
+            "(docs/cpu.md, \"Defaults and sources\")");
+    refused("vxlan", BYTE_AND_REPLICA_COSTS " decap-frame-cycles=\"800\"",
+            "<cpu>: encap-frame-cycles is required with encap=\"vxlan\": "
+            "no published measurement gives it a default for vxlan "
+            "(docs/cpu.md, \"Defaults and sources\")");
+    refused("stt", BYTE_AND_REPLICA_COSTS " encap-frame-cycles=\"1000\"",
+            "<cpu>: decap-frame-cycles is required with encap=\"stt\": "
+            "no published measurement gives it a default for stt "
+            "(docs/cpu.md, \"Defaults and sources\")");
+    refused("geneve", "encap-byte-cycles=\"0.5\" decap-byte-cycles=\"0.25\" "
+            "replica-frame-cycles=\"300\"",
+            "<cpu>: replica-byte-cycles is required with encap=\"geneve\": "
+            "no published measurement gives it a default for geneve "
+            "(docs/cpu.md, \"Defaults and sources\")");
+}
+END_TEST
+
 /* Without <cpu> nothing is counted. */
 START_TEST(off_counts_nothing)
 {
@@ -282,6 +501,9 @@ suite(void)
     Suite *s = suite_create("cpu_cost");
     TCase *tc = tcase_create("unit");
     tcase_add_test(tc, formulas);
+    tcase_add_test(tc, cited_defaults);
+    tcase_add_loop_test(tc, geneve_cited_defaults, 0, 2);
+    tcase_add_test(tc, required_and_overrides);
     tcase_add_loop_test(tc, replicas_and_unicast, 0, 2);
     tcase_add_loop_test(tc, stt_tso, 0, 2);
     tcase_add_test(tc, off_counts_nothing);

@@ -158,6 +158,52 @@ START_TEST(cpu_cycles_in_results)
 }
 END_TEST
 
+#define BYTE_AND_REPLICA_SETS                                               \
+    "overlay.cpu.encap-byte-cycles=0.5",                                    \
+    "overlay.cpu.decap-byte-cycles=0.25",                                   \
+    "overlay.cpu.replica-frame-cycles=300",                                 \
+    "overlay.cpu.replica-byte-cycles=0.125"
+
+/* The cited defaults in a run (docs/cpu.md, "Defaults and sources"), the
+ * byte and replica costs as in CPU_SETS.  Geneve, checksum offload off,
+ * no frame or checksum costs given: encap 48.5 + 1042 * (0.5 + 0.044),
+ * decap 33.2 + 1042 * (0.25 + 0.044) (1042 * 0.044 = 45.848 cycles,
+ * exact in millicycles).  VXLAN-GPE with decap-frame-cycles 800 (it has
+ * no cited decap cost), offloads on: encap 37.6 + 1042 * 0.5, decap 800 +
+ * 1042 * 0.25.  Replicas 300 + 1042 * 0.125 in both. */
+START_TEST(cpu_cited_defaults_in_run)
+{
+    bool geneve = _i == 0;
+    const char *sets_geneve[] = { "overlay.encap=geneve",
+                                  BYTE_AND_REPLICA_SETS,
+                                  "overlay.cpu.csum-offload=off" };
+    const char *sets_gpe[] = { "overlay.encap=vxlan-gpe",
+                               BYTE_AND_REPLICA_SETS,
+                               "overlay.cpu.decap-frame-cycles=800" };
+    struct nvo_scenario_cfg *cfg;
+    char *dir;
+    struct nvo_sim *sim = run(geneve ? sets_geneve : sets_gpe, 6, &cfg,
+                              &dir);
+    ck_assert_str_eq(cfg->overlay.encap, geneve ? "geneve" : "vxlan-gpe");
+    struct nvo_sim_overlay_totals t;
+    nvo_sim_overlay_totals(sim->overlay, &t);
+    const struct nvo_pe_node_counters *c = &t.c;
+    ck_assert_uint_gt(c->bum_copies, 0);
+    ck_assert_uint_gt(c->remote_unicast, 0);
+    ck_assert_uint_gt(c->rx_decap, 0);
+    uint64_t x = geneve ? INNER * 44 : 0;
+    ck_assert_uint_eq(c->cpu_encap_mc, c->encap_frames
+                      * ((geneve ? 48500 : 37600) + INNER * 500 + x));
+    ck_assert_uint_eq(c->cpu_decap_mc, c->rx_decap
+                      * ((geneve ? 33200 : 800000) + INNER * 250 + x));
+    ck_assert_uint_eq(c->cpu_replica_mc,
+                      c->bum_copies * (300000 + INNER * 125));
+    nvo_sim_destroy(sim);
+    nvo_scenario_cfg_destroy(cfg);
+    nvo_test_rmdir(dir);
+}
+END_TEST
+
 /* Without <cpu>: no cpu attribute, empty cells. */
 START_TEST(cpu_absent_is_missing)
 {
@@ -288,10 +334,26 @@ START_TEST(bad_cpu)
     g_free(text);
     nvo_test_rmdir(dir);
 
-    expect_error((const char *const[]) { CPU_SETS,
-                                         "overlay.cpu.csum-offload=off" }, 7,
-                 "<cpu>: csum-byte-cycles is required with "
-                 "csum-offload=\"off\"");
+    /* csum-byte-cycles is no longer required with csum-offload="off":
+     * the cited 0.044 cycles per byte (44 millicycles). */
+    GError *err = NULL;
+    struct nvo_scenario_cfg *cfg = load((const char *const[]) {
+                                            CPU_SETS,
+                                            "overlay.cpu.csum-offload=off" },
+                                        7, &err);
+    ck_assert_msg(cfg, "%s", err ? err->message : "?");
+    ck_assert_uint_eq(cfg->overlay.cpu.csum_byte, 44);
+    nvo_scenario_cfg_destroy(cfg);
+    /* VXLAN has no cited per-frame cost. */
+    expect_error((const char *const[]) {
+                     "overlay.cpu.encap-byte-cycles=0.5",
+                     "overlay.cpu.decap-frame-cycles=800",
+                     "overlay.cpu.decap-byte-cycles=0.25",
+                     "overlay.cpu.replica-frame-cycles=300",
+                     "overlay.cpu.replica-byte-cycles=0.125" }, 5,
+                 "<cpu>: encap-frame-cycles is required with "
+                 "encap=\"vxlan\": no published measurement gives it a "
+                 "default for vxlan");
     expect_error((const char *const[]) { CPU_SETS,
                                          "overlay.cpu.tso=maybe" }, 7,
                  "tso");
@@ -445,6 +507,7 @@ main(void)
     TCase *tc = tcase_create("overlay_out");
     tcase_set_timeout(tc, 120);
     tcase_add_loop_test(tc, cpu_cycles_in_results, 0, 2);
+    tcase_add_loop_test(tc, cpu_cited_defaults_in_run, 0, 2);
     tcase_add_test(tc, cpu_absent_is_missing);
     tcase_add_test(tc, bum_bytes_per_tier);
     tcase_add_test(tc, bad_cpu);

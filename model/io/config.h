@@ -474,7 +474,7 @@ struct nvo_setting {
                                  * "topology.spines" */
     char *type;                 /* "time", "integer", "ipv4|ipv6", ... */
     const char *unit;           /* units the value may carry, or "" */
-    const char *dflt;           /* the default, "(required)" or "-" */
+    char *dflt;                 /* the default, "(required)" or "-" */
     char *value;                /* in the effective scenario (overrides
                                  * applied), or NULL if not set */
     bool documented;            /* type, unit and default are known (a

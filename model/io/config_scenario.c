@@ -246,9 +246,13 @@ vni_ok__(const struct nvo_encap_ops *ops, bool ipv6, uint32_t vni)
 }
 
 /* <overlay><cpu>: the PEs' CPU cost model (docs/cpu.md).  'n' is the
- * <overlay> element or NULL. */
+ * <overlay> element or NULL; 'encap' the encapsulation's name, or NULL if
+ * it is unknown (already an error).  A missing cost takes its cited
+ * default (cpu_cost.c) if it has one for 'encap'; else it is required
+ * wherever the model uses it (csum-byte-cycles only with
+ * csum-offload="off"). */
 static void
-overlay_cpu__(struct scen_builder *b, const xmlNode *n)
+overlay_cpu__(struct scen_builder *b, const xmlNode *n, const char *encap)
 {
     struct nvo_cpu_cost_cfg *c = &b->s->overlay.cpu;
     memset(c, 0, sizeof *c);
@@ -269,30 +273,30 @@ overlay_cpu__(struct scen_builder *b, const xmlNode *n)
             cfg_err_attr(b->d, e, onoff[i], "expected on or off");
         }
     }
-    static const char *const costs[] = {
-        "encap-frame-cycles", "encap-byte-cycles", "decap-frame-cycles",
-        "decap-byte-cycles", "replica-frame-cycles", "replica-byte-cycles",
-        "csum-byte-cycles",
-    };
-    uint64_t *mc[] = {
-        &c->encap_frame, &c->encap_byte, &c->decap_frame, &c->decap_byte,
-        &c->replica_frame, &c->replica_byte, &c->csum_byte,
-    };
-    for (size_t i = 0; i < G_N_ELEMENTS(costs); i++) {
-        bool needed = i < 6 || !c->csum_offload;
-        if (!cfg_attr(b->d, e, costs[i])) {
-            if (needed) {
-                cfg_err(b->d, e, NULL, "<cpu>: %s is required%s (no "
-                        "published measurement gives it a default: "
-                        "docs/cpu.md)", costs[i],
-                        i == 6 ? " with csum-offload=\"off\"" : "");
+    for (int i = 0; i < NVO_CPU_N_PARAMS; i++) {
+        enum nvo_cpu_param p = (enum nvo_cpu_param) i;
+        const char *name = nvo_cpu_param_name(p);
+        uint64_t *mc = nvo_cpu_param_mc(c, p);
+        if (!cfg_attr(b->d, e, name)) {
+            const struct nvo_cpu_default *dflt =
+                nvo_cpu_default_find(p, encap);
+            bool used = p != NVO_CPU_CSUM_BYTE || !c->csum_offload;
+            if (dflt) {
+                *mc = dflt->mc;
+            } else if (encap && used) {
+                cfg_err(b->d, e, NULL, "<cpu>: %s is required with "
+                        "encap=\"%s\"%s: no published measurement gives "
+                        "it a default for %s (docs/cpu.md, \"Defaults and "
+                        "sources\")", name, encap,
+                        p == NVO_CPU_CSUM_BYTE
+                        ? " and csum-offload=\"off\"" : "", encap);
             }
             continue;
         }
         double v = -1;
-        if (cfg_get_double(b->d, e, costs[i], &v)
-            && nvo_cpu_cycles_to_mc(v, mc[i])) {
-            cfg_err_attr(b->d, e, costs[i], "expected cycles from 0 to "
+        if (cfg_get_double(b->d, e, name, &v)
+            && nvo_cpu_cycles_to_mc(v, mc)) {
+            cfg_err_attr(b->d, e, name, "expected cycles from 0 to "
                          "1e9 with at most three decimals");
         }
     }
@@ -683,8 +687,8 @@ overlay__(struct scen_builder *b, const xmlNode *root)
     o->broadcast_size = 78;
     o->multicast_size = 62;
     const xmlNode *n = cfg_child(root, "overlay");
-    overlay_cpu__(b, n);
     if (!n) {
+        overlay_cpu__(b, NULL, NULL);
         return;
     }
     o->enabled = true;
@@ -697,6 +701,7 @@ overlay__(struct scen_builder *b, const xmlNode *root)
     } else {
         o->encap = ops->name;
     }
+    overlay_cpu__(b, n, ops ? ops->name : NULL);
     const char *fl = cfg_attr(b->d, n, "flood-list");
     if (fl && !strcmp(fl, "all-pes")) {
         o->flood_list = NVO_FLOOD_ALL_PES;

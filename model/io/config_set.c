@@ -332,7 +332,8 @@ cfg_sets_apply(struct cfg_doc *d, const struct cfg_set *sets, size_t n_sets,
  * the fallback for the link parameters, which many elements share.  The
  * defaults are those of config_scenario.c and config_topo.c (and
  * nvo_link_cfg_default() for links: the built-in ones, before a
- * topology's <defaults>); docs/scenarios.md lists the same. */
+ * topology's <defaults>); docs/scenarios.md lists the same.  A NULL
+ * default is computed (cpu_dflt__()). */
 struct setting_info__ {
     const char *key, *type, *unit, *dflt;
 };
@@ -401,15 +402,14 @@ static const struct setting_info__ setting_info__[] = {
     { "cpu/tso", "choice", "", "on" },
     { "cpu/csum-offload", "choice", "", "on" },
     { "cpu/ghz", "number", "GHz", "-" },
-    { "cpu/encap-frame-cycles", "number", "cycles per frame", "(required)" },
-    { "cpu/encap-byte-cycles", "number", "cycles per byte", "(required)" },
-    { "cpu/decap-frame-cycles", "number", "cycles per frame", "(required)" },
-    { "cpu/decap-byte-cycles", "number", "cycles per byte", "(required)" },
-    { "cpu/replica-frame-cycles", "number", "cycles per frame",
-      "(required)" },
-    { "cpu/replica-byte-cycles", "number", "cycles per byte", "(required)" },
-    { "cpu/csum-byte-cycles", "number", "cycles per byte",
-      "(required with csum-offload=off)" },
+    /* The costs' defaults depend on the encapsulation: cpu_dflt__(). */
+    { "cpu/encap-frame-cycles", "number", "cycles per frame", NULL },
+    { "cpu/encap-byte-cycles", "number", "cycles per byte", NULL },
+    { "cpu/decap-frame-cycles", "number", "cycles per frame", NULL },
+    { "cpu/decap-byte-cycles", "number", "cycles per byte", NULL },
+    { "cpu/replica-frame-cycles", "number", "cycles per frame", NULL },
+    { "cpu/replica-byte-cycles", "number", "cycles per byte", NULL },
+    { "cpu/csum-byte-cycles", "number", "cycles per byte", NULL },
     { "arp/cache-timeout", "time", UNIT_TIME, "30s" },
     { "arp/retransmit", "time", UNIT_TIME, "1s" },
     { "arp/queue", "integer", "frames", "101" },
@@ -514,12 +514,45 @@ setting_info_find__(const char *elem, const char *attr)
     return fallback;
 }
 
+/* A <cpu> cost's default for the encapsulation 'encap', from the table
+ * of cited defaults (overlay/cpu_cost.c): its value ("48.5"), else
+ * "(required for ENCAP)" if another encapsulation has one, else
+ * "(required)".  g_free(). */
+static char *
+cpu_dflt__(const char *attr, const char *encap)
+{
+    enum nvo_cpu_param p = nvo_cpu_param_lookup(attr);
+    const struct nvo_cpu_default *d = nvo_cpu_default_find(p, encap);
+    if (d) {
+        char buf[32];
+        nvo_cpu_format_mc(d->mc, buf, sizeof buf);
+        /* Three decimals, without the trailing zeros: 48.500 -> 48.5. */
+        size_t len = strlen(buf);
+        while (buf[len - 1] == '0') {
+            buf[--len] = '\0';
+        }
+        if (buf[len - 1] == '.') {
+            buf[--len] = '\0';
+        }
+        return g_strdup(buf);
+    }
+    size_t n;
+    const struct nvo_cpu_default *all = nvo_cpu_defaults(&n);
+    for (size_t i = 0; i < n; i++) {
+        if (all[i].param == p) {
+            return g_strdup_printf("(required for %s)", encap);
+        }
+    }
+    return g_strdup("(required)");
+}
+
 void
 nvo_setting_free(struct nvo_setting *s)
 {
     if (s) {
         g_free(s->path);
         g_free(s->type);
+        g_free(s->dflt);
         g_free(s->value);
         g_free(s);
     }
@@ -528,6 +561,7 @@ nvo_setting_free(struct nvo_setting *s)
 struct list_ctx__ {
     GPtrArray *out;             /* struct nvo_setting * */
     const struct cfg_schema *schema;
+    const char *encap;          /* the scenario's encapsulation */
 };
 
 static void
@@ -557,7 +591,11 @@ list_attrs__(struct list_ctx__ *lc, const GPtrArray *cands,
                 s->type = g_strdup(info ? info->type : "");
             }
             s->unit = info ? info->unit : "";
-            s->dflt = info ? info->dflt : "";
+            if (info && !info->dflt) {
+                s->dflt = cpu_dflt__(a->name, lc->encap);
+            } else {
+                s->dflt = g_strdup(info ? info->dflt : "");
+            }
             s->documented = info != NULL;
             if (node) {
                 xmlChar *v = xmlGetProp(node, (const xmlChar *) a->name);
@@ -689,7 +727,8 @@ nvo_settings_list(const char *path, const char *const *sets, size_t n_sets,
     if (td) {
         out = g_ptr_array_new_with_free_func((GDestroyNotify)
                                              nvo_setting_free);
-        struct list_ctx__ lc = { .out = out, .schema = ss };
+        struct list_ctx__ lc = { .out = out, .schema = ss,
+                                 .encap = cfg->overlay.encap };
         const xmlNode *root = xmlDocGetRootElement(sd);
         GPtrArray *cands = cfg_gram_lookup(ss, root);
         list_walk__(&lc, cands, root, "", 0);

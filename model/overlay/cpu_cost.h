@@ -17,9 +17,10 @@
  *             + (csum_offload ? 0 : s * csum_byte)
  *   a later STT segment received = (tso ? 0 : decap_frame)
  *
- * No cost has a built-in value: docs/cpu.md says which published
- * measurements were found and why none gives these numbers, so a scenario
- * states them (<overlay><cpu>). */
+ * A cost has a built-in value only where a published measurement gives
+ * it: the table of cited defaults in cpu_cost.c (nvo_cpu_default_find(),
+ * docs/cpu.md "Defaults and sources"); a scenario states the others
+ * (<overlay><cpu>). */
 #ifndef NVO_CPU_COST_H
 #define NVO_CPU_COST_H
 
@@ -44,6 +45,42 @@ struct nvo_cpu_cost_cfg {
                                  * without csum_offload) */
     double ghz;                 /* clock, for CPU seconds; 0: not given */
 };
+
+/* The cost parameters, in the order of <cpu>'s attributes. */
+enum nvo_cpu_param {
+    NVO_CPU_ENCAP_FRAME,
+    NVO_CPU_ENCAP_BYTE,
+    NVO_CPU_DECAP_FRAME,
+    NVO_CPU_DECAP_BYTE,
+    NVO_CPU_REPLICA_FRAME,
+    NVO_CPU_REPLICA_BYTE,
+    NVO_CPU_CSUM_BYTE,
+    NVO_CPU_N_PARAMS
+};
+
+/* The <cpu> attribute of 'p': "encap-frame-cycles". */
+const char *nvo_cpu_param_name(enum nvo_cpu_param p);
+/* The parameter whose attribute is 'name', or NVO_CPU_N_PARAMS. */
+enum nvo_cpu_param nvo_cpu_param_lookup(const char *name);
+/* The field of 'c' that holds 'p' (millicycles). */
+uint64_t *nvo_cpu_param_mc(struct nvo_cpu_cost_cfg *c, enum nvo_cpu_param p);
+
+/* A cost taken from a published measurement (docs/cpu.md, "Defaults and
+ * sources", where 'source' names the row with the full citation). */
+struct nvo_cpu_default {
+    enum nvo_cpu_param param;
+    const char *encap;          /* an encapsulation's name (nvo_encap_ops
+                                 * .name), or NULL: any encapsulation */
+    uint64_t mc;                /* the cost, millicycles */
+    const char *source;         /* "vpp-a80d9cfcac02" */
+};
+
+/* The cited default of 'p' for the encapsulation named 'encap', or NULL
+ * if no published measurement gives one. */
+const struct nvo_cpu_default *nvo_cpu_default_find(enum nvo_cpu_param p,
+                                                   const char *encap);
+/* The whole table: *n entries. */
+const struct nvo_cpu_default *nvo_cpu_defaults(size_t *n);
 
 /* Millicycles to encapsulate a tenant frame of 's' bytes sent as 'k'
  * underlay frames. */
