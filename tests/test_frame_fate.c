@@ -1,0 +1,253 @@
+/* test_frame_fate.c: the VMs' flow frames' fates per control event
+ * (run/frame_fate.c; results.xml <event frames-*>, summary.csv
+ * frames_lost_convergence): a PE failure, a VM move under EVPN, a link
+ * failure with a surviving path and queue overflow, on small fabrics with
+ * line-rate flows whose frame times and counts are worked out by hand. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "ctrl/bgp_speaker.h"
+#include "fabric/net.h"
+#include "io/config.h"
+#include "run/frame_fate.h"
+#include "run/sim.h"
+#include "run/sim_ctrl.h"
+#include "run/sim_overlay.h"
+#include "testutil.h"
+
+struct run {
+    struct nvo_scenario_cfg *cfg;
+    struct nvo_sim *sim;
+    char *dir, *out;
+};
+
+/* Writes topology 'topo' and scenario 'scen' (which names star.xml) in a
+ * new directory and runs the scenario. */
+static void
+run_text(struct run *r, const char *topo, const char *scen)
+{
+    memset(r, 0, sizeof *r);
+    r->dir = nvo_test_tmpdir("fate");
+    char *tp = g_build_filename(r->dir, "star.xml", NULL);
+    char *sp = g_build_filename(r->dir, "scen.xml", NULL);
+    ck_assert(g_file_set_contents(tp, topo, -1, NULL));
+    ck_assert(g_file_set_contents(sp, scen, -1, NULL));
+    GError *error = NULL;
+    r->cfg = nvo_scenario_load(sp, NULL, 0, &error);
+    ck_assert_msg(r->cfg, "%s", error ? error->message : "?");
+    r->out = g_build_filename(r->dir, "out", NULL);
+    r->sim = nvo_sim_create(r->cfg, nvo_test_engine(), r->out, &error);
+    ck_assert_msg(r->sim, "%s", error ? error->message : "?");
+    ck_assert_int_eq(nvo_sim_run(r->sim, false), 0);
+    ck_assert_msg(!nvo_sim_write_results(r->sim, &error), "%s",
+                  error ? error->message : "?");
+    g_free(tp);
+    g_free(sp);
+}
+
+static void
+run_free(struct run *r)
+{
+    nvo_sim_destroy(r->sim);
+    nvo_scenario_cfg_destroy(r->cfg);
+    nvo_test_rmdir(r->dir);
+    g_free(r->out);
+}
+
+static const struct nvo_frame_fate_counts *
+ev(const struct run *r, uint32_t i)
+{
+    return nvo_frame_fate_event(r->sim->fate, i);
+}
+
+/* The earliest arrival of a flow from VM 'vm' (ps). */
+static nvo_time_t
+first_flow(const struct run *r, uint32_t vm)
+{
+    nvo_time_t t0 = -1;
+    uint32_t src, dst;
+    nvo_time_t start;
+    for (uint64_t i = 0; nvo_traffic_flow(r->sim->traffic, i, &src, &dst,
+                                          &start); i++) {
+        if (src == vm && (t0 < 0 || start < t0)) {
+            t0 = start;
+        }
+    }
+    ck_assert_int_ge(t0, 0);
+    return t0;
+}
+
+/* summary.csv's cell of column 'col'. */
+static char *
+summary_cell(const struct run *r, const char *col)
+{
+    char *path = g_build_filename(r->out, "summary.csv", NULL);
+    char *text = NULL;
+    ck_assert(g_file_get_contents(path, &text, NULL, NULL));
+    g_free(path);
+    char **lines = g_strsplit(text, "\n", 3);
+    char **h = g_strsplit(lines[0], ",", -1);
+    char **v = g_strsplit(lines[1], ",", -1);
+    char *cell = NULL;
+    for (int i = 0; h[i]; i++) {
+        if (!strcmp(h[i], col)) {
+            cell = g_strdup(v[i]);
+        }
+    }
+    ck_assert_ptr_nonnull(cell);
+    g_strfreev(h);
+    g_strfreev(v);
+    g_strfreev(lines);
+    g_free(text);
+    return cell;
+}
+
+/* Every frame of an event is delivered, lost, misdelivered, flooded or in
+ * flight. */
+static void
+check_sum(const struct nvo_frame_fate_counts *k)
+{
+    ck_assert_uint_eq(k->sent, k->delivered + k->misdelivered
+                      + nvo_frame_fate_lost(k) + k->flooded
+                      + nvo_frame_fate_in_flight(k));
+}
+
+/* Frames t0 + k dt (k >= 0) in [a, b). */
+static uint64_t
+frames_in(nvo_time_t t0, nvo_time_t dt, nvo_time_t a, nvo_time_t b)
+{
+    uint64_t n = 0;
+    for (nvo_time_t t = t0; t < b; t += dt) {
+        n += t >= a;
+    }
+    return n;
+}
+
+/* A PE failure under EVPN on a star: spine1 (the reflector), leaf1 and
+ * leaf2 with one hypervisor each (hv1-1, hv2-1), fabric links 40 Gb/s,
+ * access links 10 Mb/s, 500 ns each, 24 bytes of framing; BGP hold time
+ * 3 s, keepalive 1 s; underlay convergence delay 1 ms (the default).
+ * One tenant of 2 VMs (VM 0 on hv1-1, VM 1 on hv2-1), each sending to
+ * the other from 1.5 ms (flows arriving in [1.5 ms, 1.501 ms), each of
+ * 10,000 packets of 1162 IP bytes, more than the run can send): a tenant
+ * frame of 1176 bytes, 1226 with VXLAN's 50 over IPv4, 1250 on the wire:
+ * 1250 x 8 / 10 Mb/s = 1 ms, so each hypervisor's NIC makes a frame
+ * exactly every 1 ms from its first flow's arrival t0.  hv2-1 fails at
+ * T = 1.5 s.
+ *  - The start event: the frames made before T, 1499 from each VM (t0 <
+ *    1.501 ms: k = 0 .. 1498); lost when hv2-1's links go down: hv1-1's
+ *    frame on leaf2 -> hv2-1 (made at t0 + 1498 ms, being serialized from
+ *    about 1.4995 s), hv1-1's next (on its uplink until 1.5005 s, then
+ *    at leaf2 before the routes change at 1.501 s: sent to the down link)
+ *    and hv2-1's own on its uplink: 3 link-down losses; the rest, 2995,
+ *    delivered.
+ *  - The failure: VM 0's frames from T until hv1-1 withdraws VM 1's MAC
+ *    (t_w: the reflector's hold timer for hv2-1 expires 3 s after the
+ *    last keepalive it had from hv2-1, sent at the start's last UPDATE
+ *    (t_e < 1.1 ms) + 1 s, at most one 1 ms frame late behind hv2-1's
+ *    data; then its withdrawal reaches hv1-1 within a few hundred us:
+ *    4 s < t_w < 4.0025 s) are lost for the forwarding state: the first
+ *    reaches leaf1 after the routes changed (no route to hv2-1), the rest
+ *    has no route at hv1-1: "route".  From t_w on, VM 1's MAC is
+ *    unknown: hv1-1 floods the frames, to nobody (hv2-1's IMET route is
+ *    gone too): "flooded", and the NIC, given 0 bytes, is busy for the
+ *    frame's 1176 bytes: a frame every 1176 x 0.8 us = 940.8 us until
+ *    the run ends at 4.5 s.  Nothing delivered, misdelivered or in
+ *    flight.  hv1-1's last Loc-RIB change is t_w.
+ *  summary.csv frames_lost_convergence: 3 + the failure's losses. */
+START_TEST(pe_failure)
+{
+    struct run r;
+    run_text(&r,
+        "<?xml version=\"1.0\"?>\n<topology name=\"star\">\n"
+        "  <defaults>\n"
+        "    <fabric rate=\"40Gbps\" delay=\"500ns\" mtu=\"9000\"/>\n"
+        "    <access rate=\"10Mbps\" delay=\"500ns\" mtu=\"9000\"/>\n"
+        "  </defaults>\n"
+        "  <leaf-spine spines=\"1\" leaves=\"2\" hypervisors-per-leaf=\"1\"/>\n"
+        "</topology>\n",
+        "<?xml version=\"1.0\"?>\n<scenario name=\"fate-pe\">\n"
+        "  <topology file=\"star.xml\"/>\n"
+        "  <run duration=\"4500ms\" seed=\"1\" run=\"1\"/>\n"
+        "  <underlay ip=\"ipv4\"/>\n"
+        "  <overlay encap=\"vxlan\" control=\"evpn\">\n"
+        "    <tenants count=\"1\" vms-per-tenant=\"2\" first-vni=\"5000\"\n"
+        "             placement=\"round-robin\"/>\n"
+        "    <bgp hold-time=\"3s\" keepalive=\"1s\"/>\n"
+        "  </overlay>\n"
+        "  <traffic>\n"
+        "    <flows pattern=\"permutation\" start=\"1500us\" stop=\"1501us\">\n"
+        "      <size fixed=\"11340000\"/>\n"
+        "      <arrival rate=\"1e7\"/>\n"
+        "      <packet size=\"1162\"/>\n"
+        "    </flows>\n"
+        "  </traffic>\n"
+        "  <events>\n"
+        "    <node-down at=\"1500ms\" node=\"hv2-1\"/>\n"
+        "  </events>\n"
+        "</scenario>\n");
+    ck_assert_uint_eq(nvo_sim_ctrl_n_events(r.sim->ctrl), 2);
+    nvo_time_t t0 = first_flow(&r, 0), T = 1500 * NVO_MS;
+    ck_assert_int_ge(t0, 1500 * NVO_US);
+    ck_assert_int_lt(t0, 1501 * NVO_US);
+    ck_assert_int_ge(first_flow(&r, 1), 1500 * NVO_US);
+    ck_assert_int_lt(first_flow(&r, 1), 1501 * NVO_US);
+    bool rr;
+    nvo_time_t tw = nvo_bgp_speaker_last_change(
+        nvo_sim_ctrl_bgp(r.sim->ctrl, 0, &rr));
+    ck_assert(!rr);
+    ck_assert_int_gt(tw, 4 * NVO_SEC);
+    ck_assert_int_lt(tw, 4 * NVO_SEC + 2500 * NVO_US);
+
+    const struct nvo_frame_fate_counts *s = ev(&r, 0), *f = ev(&r, 1);
+    ck_assert_uint_eq(s->sent, 2 * 1499);
+    ck_assert_uint_eq(s->delivered, 2995);
+    ck_assert_uint_eq(s->lost[NVO_FATE_LOST_LINK], 3);
+    ck_assert_uint_eq(nvo_frame_fate_lost(s), 3);
+    ck_assert_uint_eq(s->misdelivered + s->flooded, 0);
+    check_sum(s);
+
+    uint64_t lost = frames_in(t0, NVO_MS, T, tw);
+    /* The first flooded frame: the first of the 1 ms ones at or after
+     * t_w; then every 940.8 us. */
+    nvo_time_t first = t0 + (nvo_time_t) (1499 + lost) * NVO_MS;
+    uint64_t flooded = frames_in(first, 9408 * NVO_US / 10, first,
+                                 4500 * NVO_MS);
+    ck_assert_uint_eq(f->sent, lost + flooded);
+    ck_assert_uint_eq(f->lost[NVO_FATE_LOST_ROUTE], lost);
+    ck_assert_uint_eq(nvo_frame_fate_lost(f), lost);
+    ck_assert_uint_eq(f->flooded, flooded);
+    ck_assert_uint_eq(f->delivered + f->misdelivered, 0);
+    ck_assert_uint_eq(nvo_frame_fate_in_flight(f), 0);
+    /* 2 s 500 us to 2 s 502.5 ms at one frame a millisecond. */
+    ck_assert_uint_ge(lost, 2500);
+    ck_assert_uint_le(lost, 2503);
+    check_sum(f);
+    char *cell = summary_cell(&r, "frames_lost_convergence");
+    char want[32];
+    g_snprintf(want, sizeof want, "%" PRIu64, 3 + lost);
+    ck_assert_str_eq(cell, want);
+    g_free(cell);
+    run_free(&r);
+}
+END_TEST
+
+static Suite *
+frame_fate_suite(void)
+{
+    Suite *s = suite_create("frame_fate");
+    TCase *tc = tcase_create("events");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, pe_failure);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int
+main(void)
+{
+    return nvo_test_run(frame_fate_suite());
+}
