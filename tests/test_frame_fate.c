@@ -12,6 +12,7 @@
 #include "ctrl/bgp_speaker.h"
 #include "fabric/net.h"
 #include "io/config.h"
+#include "overlay/pe_node.h"
 #include "run/frame_fate.h"
 #include "run/sim.h"
 #include "run/sim_ctrl.h"
@@ -41,11 +42,17 @@ run_text(struct run *r, const char *topo, const char *scen)
     r->out = g_build_filename(r->dir, "out", NULL);
     r->sim = nvo_sim_create(r->cfg, nvo_test_engine(), r->out, &error);
     ck_assert_msg(r->sim, "%s", error ? error->message : "?");
+    g_free(tp);
+    g_free(sp);
+}
+
+static void
+run_go(struct run *r)
+{
+    GError *error = NULL;
     ck_assert_int_eq(nvo_sim_run(r->sim, false), 0);
     ck_assert_msg(!nvo_sim_write_results(r->sim, &error), "%s",
                   error ? error->message : "?");
-    g_free(tp);
-    g_free(sp);
 }
 
 static void
@@ -189,6 +196,7 @@ START_TEST(pe_failure)
         "    <node-down at=\"1500ms\" node=\"hv2-1\"/>\n"
         "  </events>\n"
         "</scenario>\n");
+    run_go(&r);
     ck_assert_uint_eq(nvo_sim_ctrl_n_events(r.sim->ctrl), 2);
     nvo_time_t t0 = first_flow(&r, 0), T = 1500 * NVO_MS;
     ck_assert_int_ge(t0, 1500 * NVO_US);
@@ -235,6 +243,160 @@ START_TEST(pe_failure)
 }
 END_TEST
 
+/* Watches PE 'pe''s MAC entry of (vni, mac) every nanosecond until
+ * 'until': when it went (t_gone) and when it pointed at node 'to'
+ * (t_n). */
+struct probe {
+    struct nvo_engine *e;
+    struct nvo_pe_node *pe;
+    uint32_t vni;
+    uint64_t mac;
+    uint32_t to;
+    nvo_time_t until, t_gone, t_n;
+};
+
+static void
+probe__(void *p_)
+{
+    struct probe *p = p_;
+    nvo_time_t now = nvo_engine_now(p->e);
+    const struct nvo_mac_entry *me = nvo_mac_table_lookup(
+        nvo_pe_node_mac_table(p->pe), p->vni, p->mac, now);
+    if (!me && p->t_gone < 0) {
+        p->t_gone = now;
+    }
+    if (me && me->loc == p->to && p->t_n < 0) {
+        p->t_n = now;
+    }
+    if (now < p->until) {
+        nvo_engine_schedule_at(p->e, now + NVO_NS, probe__, p);
+    }
+}
+
+/* A VM move under EVPN on a star: spine1 (the reflector), leaf1..3 with
+ * one hypervisor each (hv1-1, hv2-1, hv3-1), fabric 40 Gb/s, access
+ * 10 Gb/s, 500 ns each, 24 bytes of framing, proc-delay 10 us at every
+ * speaker.  One tenant of 3 VMs (VM k on hv(k+1)-1); seed 1's
+ * permutation sends VM 0 -> VM 1 -> VM 2 -> VM 0, flows arriving in
+ * [300 us, 301 us), packets of 1500 IP bytes: 1514 + 50 (VXLAN) + 24 =
+ * 1588 wire bytes, a frame every 1588 x 0.8 ns = 1270.4 ns from each
+ * NIC.  At T = 400 us VM 0 moves from hv1-1 to hv2-1; VM 2's frames from
+ * hv3-1 go on to hv1-1 until hv3-1 learns the new route (t_n, hv3-1's
+ * last Loc-RIB change).
+ *  - Misdelivered, charged to the start: VM 2's frames made before T
+ *    that reach hv1-1 after T.  hv3-1 -> hv1-1 takes D = 1270.4 + 500
+ *    (access) + 2 x (317.6 + 500) (fabric) + 1270.4 + 500 (access) =
+ *    5176 ns on idle queues, so those made in (T - D, T).
+ *  - The move's: VM 2's frames made in [T, t_n) are misdelivered while
+ *    hv3-1 still has hv1-1's route (until t_g, when it decides hv1-1's
+ *    withdrawal, which the reflector passes on first; a probe event
+ *    every nanosecond watches hv3-1's MAC entry), then flooded until
+ *    t_n: two copies (hv1-1, hv2-1), so the NIC makes them every 2 x
+ *    1270.4 ns; a flooded frame's copy to hv1-1 is dropped there as well
+ *    (no VM), so hv1-1's no-VM drops = both misdelivered counts + the
+ *    move's flooded frames.  The UPDATE reaches hv3-1 while it decides
+ *    the withdrawal, so t_n = t_g + 10 us: 4 flooded frames; t_g - T =
+ *    23.7 us: 19 misdelivered.  t_n - T: the reflector decides the UPDATE
+ *    at 21,146 ns (tests/test_control.c, evpn_move_convergence), hv3-1
+ *    receives it 1207 ns later and decides it 10 us after that: 32,353
+ *    ns, each of the three 10 Gb/s hops (hv2-1 up, leaf3 down) at most
+ *    one data frame (1270.4 ns) later.
+ *  Nothing is lost; summary.csv frames_lost_convergence = the two
+ *  misdelivered counts. */
+START_TEST(evpn_move)
+{
+    struct run r;
+    nvo_time_t T = 400 * NVO_US;
+    run_text(&r,
+        "<?xml version=\"1.0\"?>\n<topology name=\"star\">\n"
+        "  <defaults>\n"
+        "    <fabric rate=\"40Gbps\" delay=\"500ns\" mtu=\"9000\"/>\n"
+        "    <access rate=\"10Gbps\" delay=\"500ns\" mtu=\"9000\"/>\n"
+        "  </defaults>\n"
+        "  <leaf-spine spines=\"1\" leaves=\"3\" hypervisors-per-leaf=\"1\"/>\n"
+        "</topology>\n",
+        "<?xml version=\"1.0\"?>\n<scenario name=\"fate-move\">\n"
+        "  <topology file=\"star.xml\"/>\n"
+        "  <run duration=\"600us\" seed=\"1\" run=\"1\"/>\n"
+        "  <underlay ip=\"ipv4\"/>\n"
+        "  <overlay encap=\"vxlan\" control=\"evpn\">\n"
+        "    <tenants count=\"1\" vms-per-tenant=\"3\" first-vni=\"5000\"\n"
+        "             placement=\"round-robin\"/>\n"
+        "    <move vm=\"0\" to=\"hv2-1\" at=\"400us\"/>\n"
+        "    <bgp proc-delay=\"10us\"/>\n"
+        "  </overlay>\n"
+        "  <traffic>\n"
+        "    <flows pattern=\"permutation\" start=\"300us\" stop=\"301us\">\n"
+        "      <size fixed=\"14720000\"/>\n"
+        "      <arrival rate=\"1e7\"/>\n"
+        "      <packet size=\"1500\"/>\n"
+        "    </flows>\n"
+        "  </traffic>\n"
+        "</scenario>\n");
+    struct probe pr = { r.sim->engine, r.sim->overlay->pes[2], 5000, 0,
+                        nvo_pe_node_index(r.sim->overlay->pes[1]),
+                        T + 40 * NVO_US, -1, -1 };
+    for (int i = 0; i < 6; i++) {
+        pr.mac = pr.mac << 8 | r.sim->overlay->vms[0].mac[i];
+    }
+    nvo_engine_schedule_at(r.sim->engine, T, probe__, &pr);
+    run_go(&r);
+    ck_assert_uint_eq(nvo_sim_ctrl_n_events(r.sim->ctrl), 2);
+    uint32_t src, dst;
+    nvo_time_t start;
+    for (uint64_t i = 0; nvo_traffic_flow(r.sim->traffic, i, &src, &dst,
+                                          &start); i++) {
+        ck_assert_uint_eq(dst, (src + 1) % 3);
+    }
+    nvo_time_t t2 = first_flow(&r, 2);
+    nvo_time_t dt = 12704 * NVO_NS / 10, D = 5176 * NVO_NS;
+    ck_assert_int_ge(t2, 300 * NVO_US);
+    ck_assert_int_lt(t2, 301 * NVO_US);
+    ck_assert_int_ne((T - D - t2) % dt, 0);     /* no arrival at T */
+    bool rr;
+    nvo_time_t tn = nvo_bgp_speaker_last_change(
+        nvo_sim_ctrl_bgp(r.sim->ctrl, 2, &rr));
+    ck_assert_int_ge(tn - T, 32353 * NVO_NS);
+    ck_assert_int_le(tn - T, 32353 * NVO_NS + 3 * dt);
+
+    const struct nvo_frame_fate_counts *s = ev(&r, 0), *m = ev(&r, 1);
+    uint64_t early = frames_in(t2, dt, T - D + 1, T);
+    ck_assert_uint_eq(s->misdelivered, early);
+    ck_assert_uint_eq(early, 4);    /* D / dt = 4.07 */
+    ck_assert_uint_eq(nvo_frame_fate_lost(s) + s->flooded, 0);
+    ck_assert_uint_eq(nvo_frame_fate_in_flight(s), 0);
+    check_sum(s);
+    /* hv3-1's forwarding state for VM 0 as the probe saw it. */
+    ck_assert_int_ge(pr.t_n, tn);      /* seen within the nanosecond */
+    ck_assert_int_lt(pr.t_n, tn + NVO_NS);
+    ck_assert_int_gt(pr.t_gone, T);
+    ck_assert_int_lt(pr.t_gone, tn);
+    uint64_t mis = frames_in(t2, dt, T, pr.t_gone);
+    nvo_time_t first = t2 + (nvo_time_t) frames_in(t2, dt, 0, pr.t_gone) * dt;
+    ck_assert_uint_eq(m->misdelivered, mis);
+    ck_assert_uint_eq(m->flooded, frames_in(first, 2 * dt, first, tn));
+    /* The UPDATE reached hv3-1 while it was deciding the withdrawal:
+     * decided one proc-delay after it. */
+    ck_assert_int_ge(pr.t_gone, tn - 10 * NVO_US);
+    ck_assert_int_lt(pr.t_gone, tn - 10 * NVO_US + NVO_NS);
+    ck_assert_uint_eq(mis, 19);         /* 23.7 us / 1270.4 ns */
+    ck_assert_uint_eq(m->flooded, 4);   /* 10 us / 2540.8 ns */
+    ck_assert_uint_eq(nvo_frame_fate_lost(m), 0);
+    check_sum(m);
+    const struct nvo_pe_node_counters *pc =
+        nvo_pe_node_counters(r.sim->overlay->pes[0]);
+    ck_assert_uint_eq(pc->drops[NVO_PE_DROP_NO_VM],
+                      s->misdelivered + m->misdelivered + m->flooded);
+    char *cell = summary_cell(&r, "frames_lost_convergence");
+    char want[32];
+    g_snprintf(want, sizeof want, "%" PRIu64,
+               s->misdelivered + m->misdelivered);
+    ck_assert_str_eq(cell, want);
+    g_free(cell);
+    run_free(&r);
+}
+END_TEST
+
 static Suite *
 frame_fate_suite(void)
 {
@@ -242,6 +404,7 @@ frame_fate_suite(void)
     TCase *tc = tcase_create("events");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, pe_failure);
+    tcase_add_test(tc, evpn_move);
     suite_add_tcase(s, tc);
     return s;
 }
