@@ -397,6 +397,191 @@ START_TEST(evpn_move)
 }
 END_TEST
 
+/* The flow frames in the network at the end, by the traffic's count. */
+static uint64_t
+in_network(const struct run *r)
+{
+    uint64_t n, sum = 0;
+    struct nvo_traffic_flow_rec *rec =
+        nvo_traffic_flow_records(r->sim->traffic, &n);
+    for (uint64_t i = 0; i < n; i++) {
+        sum += rec[i].pkts_in_net;
+    }
+    g_free(rec);
+    return sum;
+}
+
+/* Data bytes sent by node 'from' on its link to node 'to'. */
+static uint64_t
+data_bytes(const struct run *r, const char *from, const char *to)
+{
+    const struct nvo_net *net = r->sim->net;
+    int a = nvo_net_find(net, from), b = nvo_net_find(net, to);
+    ck_assert(a >= 0 && b >= 0);
+    int l = nvo_net_find_link(net, (uint32_t) a, (uint32_t) b);
+    ck_assert_int_ge(l, 0);
+    const struct nvo_net_link *nl = nvo_net_link(net, (uint32_t) l);
+    uint32_t port = nl->a == (uint32_t) a ? nl->a_port : nl->b_port;
+    return nvo_net_node(net, (uint32_t) a)->ports[port].st
+        .tx_bytes[NVO_TC_DATA];
+}
+
+static const char *const topo2__ =
+    "<?xml version=\"1.0\"?>\n<topology name=\"star\">\n"
+    "  <defaults>\n"
+    "    <fabric rate=\"%s\" delay=\"500ns\" mtu=\"9000\" queue=\"64KiB\"/>\n"
+    "    <access rate=\"10Gbps\" delay=\"500ns\" mtu=\"9000\"/>\n"
+    "  </defaults>\n"
+    "  <leaf-spine spines=\"%d\" leaves=\"2\" hypervisors-per-leaf=\"1\"/>\n"
+    "</topology>\n";
+
+/* A link failure with a surviving path: spine1 (the reflector) and
+ * spine2, leaf1 and leaf2 with one hypervisor each, fabric 40 Gb/s,
+ * access 10 Gb/s, 500 ns each; ECMP on the outer addresses only, so all
+ * of hv1-1 -> hv2-1 takes one spine and all of hv2-1 -> hv1-1 one
+ * spine; underlay convergence delay 0.  VM 0 (hv1-1) and VM 1 (hv2-1)
+ * send to each other at line rate from 300 us (1588-byte frames every
+ * 1270.4 ns from each NIC, as in evpn_move); at T = 400 us the link
+ * leaf1 - spineX fails (X = 1, then 2).  The routes change at once, no
+ * BGP session is lost (the reflector is reached through the other
+ * spine), so the event's frames are all delivered (or in flight at the
+ * end: the traffic's own count of its frames in the network): no loss of
+ * any kind.  The start's frames lost: those on the
+ * failed link's wires at T (no queue: 10 Gb/s into 40 Gb/s): hv1-1's
+ * frame made at t is on leaf1 -> spineX from t + 1270.4 + 500 = t +
+ * 1770.4 ns until t + 1770.4 + 317.6 + 500 = t + 2588 ns, hv2-1's on
+ * spineX -> leaf1 from t + 2588 to t + 3405.6 ns: at most one each way,
+ * if that direction's path is that spine (its data bytes on the link). */
+START_TEST(link_failure)
+{
+    bool fwd_used[2], rev_used[2];
+    for (int x = 0; x < 2; x++) {
+        struct run r;
+        char *topo = g_strdup_printf(topo2__, "40Gbps", 2);
+        char *scen = g_strdup_printf(
+            "<?xml version=\"1.0\"?>\n<scenario name=\"fate-link\">\n"
+            "  <topology file=\"star.xml\"/>\n"
+            "  <run duration=\"500us\" seed=\"1\" run=\"1\"/>\n"
+            "  <underlay ip=\"ipv4\" convergence-delay=\"0s\">\n"
+            "    <ecmp fields=\"src-ip dst-ip\"/>\n"
+            "  </underlay>\n"
+            "  <overlay encap=\"vxlan\" control=\"evpn\">\n"
+            "    <tenants count=\"1\" vms-per-tenant=\"2\" first-vni=\"5000\"\n"
+            "             placement=\"round-robin\"/>\n"
+            "    <bgp reflectors=\"spine1\"/>\n"
+            "  </overlay>\n"
+            "  <traffic>\n"
+            "    <flows pattern=\"permutation\" start=\"300us\" stop=\"301us\">\n"
+            "      <size fixed=\"14720000\"/>\n"
+            "      <arrival rate=\"1e7\"/>\n"
+            "      <packet size=\"1500\"/>\n"
+            "    </flows>\n"
+            "  </traffic>\n"
+            "  <events>\n"
+            "    <link-down at=\"400us\" a=\"leaf1\" b=\"spine%d\"/>\n"
+            "  </events>\n"
+            "</scenario>\n", x + 1);
+        run_text(&r, topo, scen);
+        g_free(topo);
+        g_free(scen);
+        run_go(&r);
+        char spine[8];
+        g_snprintf(spine, sizeof spine, "spine%d", x + 1);
+        fwd_used[x] = data_bytes(&r, "leaf1", spine) > 0;
+        rev_used[x] = data_bytes(&r, spine, "leaf1") > 0;
+        nvo_time_t T = 400 * NVO_US, dt = 12704 * NVO_NS / 10;
+        nvo_time_t t0 = first_flow(&r, 0), t1 = first_flow(&r, 1);
+        uint64_t want = (fwd_used[x]
+                         ? frames_in(t0, dt, T - 2588 * NVO_NS + 1,
+                                     T - 17704 * NVO_NS / 10 + 1) : 0)
+                        + (rev_used[x]
+                           ? frames_in(t1, dt, T - 34056 * NVO_NS / 10 + 1,
+                                       T - 2588 * NVO_NS + 1) : 0);
+        const struct nvo_frame_fate_counts *s = ev(&r, 0), *f = ev(&r, 1);
+        ck_assert_uint_eq(s->lost[NVO_FATE_LOST_LINK], want);
+        ck_assert_uint_eq(nvo_frame_fate_lost(s), want);
+        ck_assert_uint_eq(s->misdelivered + s->flooded, 0);
+        ck_assert_uint_eq(nvo_frame_fate_in_flight(s), 0);
+        check_sum(s);
+        ck_assert_uint_eq(nvo_frame_fate_lost(f) + f->misdelivered
+                          + f->flooded, 0);
+        /* In flight at the end: what the traffic finds in the network,
+         * about the path's 5176 ns (evpn_move's D) of frames each way. */
+        ck_assert_uint_eq(nvo_frame_fate_in_flight(f), in_network(&r));
+        ck_assert_uint_ge(nvo_frame_fate_in_flight(f), 8);
+        ck_assert_uint_le(nvo_frame_fate_in_flight(f), 10);
+        ck_assert_uint_eq(f->delivered + nvo_frame_fate_in_flight(f),
+                          f->sent);
+        check_sum(f);
+        /* The summary counts the start's in-flight losses too. */
+        char *cell = summary_cell(&r, "frames_lost_convergence");
+        char w[32];
+        g_snprintf(w, sizeof w, "%" PRIu64, want);
+        ck_assert_str_eq(cell, w);
+        g_free(cell);
+        run_free(&r);
+    }
+    /* Each direction took exactly one of the spines. */
+    ck_assert(fwd_used[0] != fwd_used[1]);
+    ck_assert(rev_used[0] != rev_used[1]);
+}
+END_TEST
+
+/* Queue overflow, no control event: the star of pe_failure with 10 Gb/s
+ * access links and 5 Gb/s fabric links of 64 KiB queues; VM 0 and VM 1
+ * send to each other at line rate from 300 us to the end at 1 ms: each
+ * leaf's uplink takes a 1588-byte frame every 1270.4 ns and sends one
+ * every 2540.8 ns, so once its queue holds 41 frames (41 x 1564 bytes
+ * <= 64 KiB < 42 x 1564) every other frame is dropped.  The run's queue
+ * drops (the ports' counters: control frames have their own queue) are
+ * all the start event's flow frames, lost to the queue, none to the
+ * forwarding state: frames_lost_convergence 0.  Of 551 frames a leaf
+ * takes in the 700 us, about half less the queue's 41 are dropped. */
+START_TEST(queue_overflow)
+{
+    struct run r;
+    char *topo = g_strdup_printf(topo2__, "5Gbps", 1);
+    run_text(&r, topo,
+        "<?xml version=\"1.0\"?>\n<scenario name=\"fate-queue\">\n"
+        "  <topology file=\"star.xml\"/>\n"
+        "  <run duration=\"1ms\" seed=\"1\" run=\"1\"/>\n"
+        "  <underlay ip=\"ipv4\"/>\n"
+        "  <overlay encap=\"vxlan\" control=\"evpn\">\n"
+        "    <tenants count=\"1\" vms-per-tenant=\"2\" first-vni=\"5000\"\n"
+        "             placement=\"round-robin\"/>\n"
+        "    <bgp/>\n"
+        "  </overlay>\n"
+        "  <traffic>\n"
+        "    <flows pattern=\"permutation\" start=\"300us\" stop=\"301us\">\n"
+        "      <size fixed=\"14720000\"/>\n"
+        "      <arrival rate=\"1e7\"/>\n"
+        "      <packet size=\"1500\"/>\n"
+        "    </flows>\n"
+        "  </traffic>\n"
+        "</scenario>\n");
+    g_free(topo);
+    run_go(&r);
+    ck_assert_uint_eq(nvo_sim_ctrl_n_events(r.sim->ctrl), 1);
+    uint64_t port_drops[NVO_DROP_N];
+    nvo_net_drops(r.sim->net, port_drops, NULL);
+    const struct nvo_frame_fate_counts *s = ev(&r, 0);
+    ck_assert_uint_gt(port_drops[NVO_DROP_QUEUE], 0);
+    ck_assert_uint_eq(s->lost[NVO_FATE_LOST_QUEUE],
+                      port_drops[NVO_DROP_QUEUE]);
+    ck_assert_uint_eq(nvo_frame_fate_lost(s), port_drops[NVO_DROP_QUEUE]);
+    ck_assert_uint_eq(nvo_frame_fate_lost_forwarding(s) + s->misdelivered
+                      + s->flooded, 0);
+    check_sum(s);
+    /* 2 x (551 / 2 - 41), within a frame each way. */
+    ck_assert_uint_ge(port_drops[NVO_DROP_QUEUE], 2 * (275 - 41) - 2);
+    ck_assert_uint_le(port_drops[NVO_DROP_QUEUE], 2 * (276 - 41) + 2);
+    char *cell = summary_cell(&r, "frames_lost_convergence");
+    ck_assert_str_eq(cell, "0");
+    g_free(cell);
+    run_free(&r);
+}
+END_TEST
+
 static Suite *
 frame_fate_suite(void)
 {
@@ -405,6 +590,8 @@ frame_fate_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, pe_failure);
     tcase_add_test(tc, evpn_move);
+    tcase_add_test(tc, link_failure);
+    tcase_add_test(tc, queue_overflow);
     suite_add_tcase(s, tc);
     return s;
 }
