@@ -368,6 +368,7 @@ static void
 encap_send(struct nvo_pe_node *pe, struct pen_tenant *te, uint32_t dst,
            struct nvo_pkt *p, enum nvo_tclass tc)
 {
+    p->tclass = (uint8_t) tc;   /* what the drop hook sees, too */
     if (pe->pw && !pw_tx_label(pe, (uint32_t) (te - pe->tenants), dst)) {
         pe->pw->c.tx_pw_down++;     /* VPLS: the pseudowire is down */
         nvo_node_drop_seen(&pe->node, p, NVO_DROP_SITE_ROLE,
