@@ -263,8 +263,9 @@ convergence time (never 0).
                "over the run's control events (the start and the added "
                "one); not frames queues dropped, not floods "
                "(docs/outputs.md). With no PE failing, every flow is "
-               "between live PEs and this is the flows.csv count of the "
-               "next section's first column, run by run:\n")
+               "between live PEs and this is, run by run, the flows.csv "
+               "count of \"Tenant packets lost, per flow\" (its first "
+               "column):\n")
     rows = []
     for p in PLANES:
         rows.append(["`%s`" % p] + [lost_cell(res["main"][e][1].get((p,)), p)
@@ -494,6 +495,20 @@ def q7_reading(res):
                 " to ".join(sorted({g(v, 5) for v in pf.values()})),
                 "the same with every plane" if len(set(pf.values())) == 1
                 else "depending on the plane"))
+    fwd = lost("pe", "evpn", "ev_lost_forwarding")
+    fl = lost("pe", "evpn", "ev_flooded")
+    lf = lost("pe", "evpn", "lost_failed")
+    if fwd is not None and fl is not None and lf is not None:
+        lines.append(
+            "- **A PE failure's frames**, by the event's own count (EVPN): "
+            "%s frames toward the dead PE's VMs lost to the forwarding "
+            "state (no route to it once the underlay reconverged) until "
+            "the withdrawal of its routes reached their senders, then %s "
+            "flooded by the senders' PEs (the MACs unknown: to the other "
+            "PEs of the tenant, which drop them); flows.csv counts %s "
+            "packets lost by the flows to or from its VMs, the frames "
+            "on their way when it failed included." % (
+                g(fwd, 5), g(fl, 5), g(lf, 5)))
     m = [mean("mrai", "move", ("evpn", x)) for x in MRAI]
     if all(v is not None for v in m):
         lines.append(
