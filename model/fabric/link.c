@@ -8,6 +8,7 @@
 
 #include <glib.h>
 
+#include "fabric/node.h"
 #include "wire/hdrs.h"
 
 const char *
@@ -130,6 +131,9 @@ drop__(struct nvo_port *port, struct nvo_pkt *p, enum nvo_drop_reason r)
     if (port->tap_mask & NVO_TAP_MASK_DROP) {
         tap__(port, NVO_TAP_MASK_DROP, NVO_TAP_DROP,
               nvo_engine_now(port->engine), p, nvo_drop_reason_name(r));
+    }
+    if (port->node) {
+        nvo_node_drop_seen(port->node, p, NVO_DROP_SITE_PORT, (int) r);
     }
     nvo_pkt_free(p);
 }

@@ -491,6 +491,22 @@ nvo_net_remove_state_listener(struct nvo_net *net, nvo_net_state_fn *fn,
 }
 
 void
+nvo_net_set_drop_hook(struct nvo_net *net, nvo_net_drop_fn *fn, void *ctx)
+{
+    net->drop_fn = fn;
+    net->drop_ctx = ctx;
+}
+
+void
+nvo_node_drop_seen(const struct nvo_node *n, const struct nvo_pkt *p,
+                   enum nvo_drop_site site, int reason)
+{
+    if (n->net && n->net->drop_fn) {
+        n->net->drop_fn(n->net->drop_ctx, n, p, site, reason);
+    }
+}
+
+void
 nvo_net_routes_changed__(struct nvo_net *net)
 {
     /* A listener may remove itself: walk by index over a copy's length. */

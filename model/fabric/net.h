@@ -120,6 +120,11 @@ struct nvo_net_cfg {
                                  * unless asked for */
 };
 
+/* The drop hook's type (nvo_net_set_drop_hook()). */
+typedef void nvo_net_drop_fn(void *ctx, const struct nvo_node *n,
+                             const struct nvo_pkt *p,
+                             enum nvo_drop_site site, int reason);
+
 struct nvo_net {
     struct nvo_net_cfg cfg;
     struct nvo_engine *engine;
@@ -155,6 +160,9 @@ struct nvo_net {
     /* Called in the order added on every link or node up / down change,
      * when it happens (before routes converge). */
     GArray *state_listeners;    /* struct nvo_net_listener */
+    /* Told of every dropped frame: nvo_net_set_drop_hook(). */
+    nvo_net_drop_fn *drop_fn;
+    void *drop_ctx;
 
     /* Several underlay addresses per node (nvo_net_set_node_addrs()):
      * besides its loopback, node i's address k (1 <= k < n[i]) is, over
@@ -211,6 +219,13 @@ int nvo_net_add_state_listener(struct nvo_net *, nvo_net_state_fn *fn,
                                void *ctx);
 int nvo_net_remove_state_listener(struct nvo_net *, nvo_net_state_fn *fn,
                                   const void *ctx);
+
+/* Sets the drop hook (NULL fn: none): fn(ctx, node, frame, site,
+ * reason) for every frame dropped at a node's port, by the node base or
+ * by its role (nvo_node_drop_seen(), node.h), before the frame is freed;
+ * it must not keep or change the frame.  One hook per network (the
+ * run's per-event frame accounting, run/frame_fate.h). */
+void nvo_net_set_drop_hook(struct nvo_net *, nvo_net_drop_fn *fn, void *ctx);
 
 /* For routes.c: calls the route listeners. */
 void nvo_net_routes_changed__(struct nvo_net *);

@@ -268,11 +268,29 @@ void nvo_node_send(struct nvo_node *n, struct nvo_pkt *p);
  * nvo_port_send()'s result. */
 bool nvo_node_send_port(struct nvo_node *n, uint32_t port, struct nvo_pkt *p);
 
+/* Where a frame was dropped, as the network's drop hook hears it
+ * (nvo_net_set_drop_hook(), net.h). */
+enum nvo_drop_site {
+    NVO_DROP_SITE_PORT,         /* a port of the node: enum nvo_drop_reason */
+    NVO_DROP_SITE_NODE,         /* the node base: enum nvo_node_drop */
+    NVO_DROP_SITE_ROLE,         /* the node's role, for its own reasons (a
+                                 * PE's: overlay/pe_node.h) */
+};
+
+/* Tells the drop hook of n's network (if one is set) that 'p' is dropped
+ * at 'n' for 'reason' (of 'site's kind), before it is freed.  The ports
+ * and nvo_node_drop() call it for every drop they count; a role calls it
+ * for a frame it took (n_local) and drops, so that every frame's end but
+ * a delivery passes one place. */
+void nvo_node_drop_seen(const struct nvo_node *n, const struct nvo_pkt *p,
+                        enum nvo_drop_site site, int reason);
+
 /* Drops 'p' at node 'n', counting it under 'why'. */
 static inline void
 nvo_node_drop(struct nvo_node *n, struct nvo_pkt *p, enum nvo_node_drop why)
 {
     n->drops[why]++;
+    nvo_node_drop_seen(n, p, NVO_DROP_SITE_NODE, (int) why);
     nvo_pkt_free(p);
 }
 

@@ -206,13 +206,17 @@ count2(struct nvo_pe_node *pe, struct pen_tenant *te, size_t field_ofs,
 #define COUNT(pe, te, field, v) \
     count2((pe), (te), offsetof(struct nvo_pe_node_counters, field), (v))
 
+/* Counts the drop of tenant frame (or underlay frame) 'p' and tells the
+ * network's drop hook (the caller frees 'p'). */
 static void
-drop_(struct nvo_pe_node *pe, struct pen_tenant *te, enum nvo_pe_drop why)
+drop_(struct nvo_pe_node *pe, struct pen_tenant *te, enum nvo_pe_drop why,
+      const struct nvo_pkt *p)
 {
     pe->c.drops[why]++;
     if (te) {
         te->c.drops[why]++;
     }
+    nvo_node_drop_seen(&pe->node, p, NVO_DROP_SITE_ROLE, (int) why);
 }
 
 static uint32_t
@@ -364,8 +368,11 @@ static void
 encap_send(struct nvo_pe_node *pe, struct pen_tenant *te, uint32_t dst,
            struct nvo_pkt *p, enum nvo_tclass tc)
 {
+    p->tclass = (uint8_t) tc;   /* what the drop hook sees, too */
     if (pe->pw && !pw_tx_label(pe, (uint32_t) (te - pe->tenants), dst)) {
         pe->pw->c.tx_pw_down++;     /* VPLS: the pseudowire is down */
+        nvo_node_drop_seen(&pe->node, p, NVO_DROP_SITE_ROLE,
+                           NVO_PE_HOOK_PW_DOWN);
         nvo_pkt_free(p);
         return;
     }
@@ -513,7 +520,7 @@ rx_access__(struct nvo_pe_node *pe, struct pen_tenant *te, uint64_t dmac,
         COUNT(pe, te, delivered, n);
         COUNT(pe, te, delivered_bytes, (uint64_t) n * nvo_pkt_len(p));
     } else {
-        drop_(pe, te, NVO_PE_DROP_NO_VM);
+        drop_(pe, te, NVO_PE_DROP_NO_VM, p);
     }
     nvo_pkt_free(p);
 }
@@ -536,7 +543,7 @@ rx_overlay(void *ctx, struct nvo_node *n, struct nvo_pkt *p)
     int error = pe->cfg.control_word && ops->pop_cw ? ops->pop_cw(p, &vni)
                                                     : ops->pop(p, &vni);
     if (error || p->l2_ofs == NVO_PKT_OFS_NONE || nvo_pkt_len(p) < 14) {
-        drop_(pe, NULL, NVO_PE_DROP_DECAP);
+        drop_(pe, NULL, NVO_PE_DROP_DECAP, p);
         nvo_pkt_free(p);
         return;
     }
@@ -571,7 +578,7 @@ rx_overlay(void *ctx, struct nvo_node *n, struct nvo_pkt *p)
     }
     if (!ix) {
         pe->c.unwanted++;
-        drop_(pe, NULL, NVO_PE_DROP_NO_TENANT);
+        drop_(pe, NULL, NVO_PE_DROP_NO_TENANT, p);
         nvo_pkt_free(p);
         return;
     }
@@ -597,7 +604,7 @@ rx_overlay(void *ctx, struct nvo_node *n, struct nvo_pkt *p)
         if (te->n_vms) {
             COUNT(pe, te, rx_accepted, 1);
         } else {
-            drop_(pe, te, NVO_PE_DROP_NO_VM);
+            drop_(pe, te, NVO_PE_DROP_NO_VM, p);
         }
         for (uint32_t v = 0; v < te->n_vms; v++) {
             if (!te->vms[v].gone) {
@@ -615,7 +622,7 @@ rx_overlay(void *ctx, struct nvo_node *n, struct nvo_pkt *p)
                                                   false)) {
             ;                   /* H-VPLS: forwarded to other PWs */
         } else if (vm < 0) {
-            drop_(pe, te, NVO_PE_DROP_NO_VM);
+            drop_(pe, te, NVO_PE_DROP_NO_VM, p);
         } else {
             COUNT(pe, te, rx_accepted, 1);
             deliver_vm(pe, te, (uint32_t) vm, p);
@@ -846,7 +853,7 @@ nvo_pe_node_vm_send(struct nvo_pe_node *pe, uint32_t tenant, uint32_t vm,
     COUNT(pe, te, vm_frames, 1);
     COUNT(pe, te, vm_bytes, len);
     if (!fits(pe, len)) {
-        drop_(pe, te, NVO_PE_DROP_TOO_BIG);
+        drop_(pe, te, NVO_PE_DROP_TOO_BIG, p);
         nvo_pkt_free(p);
         return 0;
     }
@@ -883,6 +890,7 @@ nvo_pe_node_vm_send(struct nvo_pe_node *pe, uint32_t tenant, uint32_t vm,
     /* Ingress replication: a copy to every other PE of the flood list,
      * and to every other local VM of the VNI. */
     COUNT(pe, te, bum[kind], 1);
+    p->tclass = NVO_TC_BUM;     /* every copy, the local ones too */
     if (te->mcast_group) {
         /* IP multicast underlay: one copy to the VNI's group. */
         COUNT(pe, te, bum_copies, 1);
@@ -905,7 +913,7 @@ nvo_pe_node_vm_send(struct nvo_pe_node *pe, uint32_t tenant, uint32_t vm,
         COUNT(pe, te, bum_local_copies, 1);
         if (kind == NVO_BUM_UNKNOWN && te->vms[v].mac != dmac
             && (!te->vms[v].mac2 || te->vms[v].mac2 != dmac)) {
-            drop_(pe, te, NVO_PE_DROP_NO_VM);
+            drop_(pe, te, NVO_PE_DROP_NO_VM, p);
         } else {
             deliver_vm(pe, te, v, p);
         }
@@ -1010,7 +1018,7 @@ nvo_pe_node_local_send(struct nvo_pe_node *pe, uint32_t tenant, uint32_t loc,
     COUNT(pe, te, vm_frames, 1);
     COUNT(pe, te, vm_bytes, len);
     if (!fits(pe, len)) {
-        drop_(pe, te, NVO_PE_DROP_TOO_BIG);
+        drop_(pe, te, NVO_PE_DROP_TOO_BIG, p);
         nvo_pkt_free(p);
         return 0;
     }

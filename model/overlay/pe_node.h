@@ -70,6 +70,15 @@ enum nvo_pe_drop {
 
 const char *nvo_pe_drop_name(enum nvo_pe_drop);
 
+/* The PE tells its network's drop hook (fabric/net.h) of every frame it
+ * drops, with site NVO_DROP_SITE_ROLE and an enum nvo_pe_drop as the
+ * reason, or NVO_PE_HOOK_PW_DOWN for a tenant frame it could not send
+ * because the pseudowire to its PE is down (VPLS; counted in the
+ * pseudowire counters' tx_pw_down, not in drops[]).  Every copy of a BUM
+ * frame (ingress replication, the local copies, a multicast group's) has
+ * class NVO_TC_BUM, so a hook tells floods apart. */
+#define NVO_PE_HOOK_PW_DOWN ((int) NVO_PE_DROP_N)
+
 /* Counters, per PE and per tenant.  Sending side: every VM frame
  * (vm_frames) is exactly one of local_unicast, remote_unicast, a BUM frame
  * (bum[]) or drops[TOO_BIG]; encap_frames = remote_unicast + bum_copies.

@@ -988,9 +988,7 @@ nvo_sim_summary_values(const struct nvo_sim *sim)
     } else {
         g_string_append_c(s, ',');      /* no multicast flooding */
     }
-    struct nvo_traffic_stats cts;
-    nvo_traffic_get_stats(sim->traffic, &cts);
-    nvo_results_ctrl_csv(s, sim, &cts);
+    nvo_results_ctrl_csv(s, sim);
     g_string_append_printf(s, ",%016" PRIx64 ",%.3f",
                            sim->engine->fingerprint, sim->wall_seconds);
     return g_string_free(s, FALSE);

@@ -10,6 +10,7 @@
 #include "ctrl/ldp_speaker.h"
 #include "ctrl/vpls.h"
 #include "ctrl/vpls_bgp.h"
+#include "run/frame_fate.h"
 #include "run/results_xml.h"
 #include "run/sim_ctrl.h"
 #include "wire/bgp_nlri.h"
@@ -126,6 +127,26 @@ write_ldp__(xmlTextWriterPtr w, const struct nvo_sim_ctrl *c, uint32_t i)
     xmlTextWriterEndElement(w);
 }
 
+/* An event's flow frames and their fates (run/frame_fate.h). */
+static void
+write_fate__(xmlTextWriterPtr w, const struct nvo_frame_fate_counts *k)
+{
+    attr_u64__(w, "frames-sent", k->sent);
+    attr_u64__(w, "frames-delivered", k->delivered);
+    attr_u64__(w, "frames-lost", nvo_frame_fate_lost(k));
+    for (int i = 0; i < NVO_FATE_LOST_N; i++) {
+        char name[64];
+        g_snprintf(name, sizeof name, "frames-lost-%s",
+                   nvo_fate_loss_name((enum nvo_fate_loss) i));
+        attr_u64__(w, name, k->lost[i]);
+    }
+    attr_u64__(w, "frames-lost-forwarding", nvo_frame_fate_lost_forwarding(k));
+    attr_u64__(w, "frames-misdelivered", k->misdelivered);
+    attr_u64__(w, "frames-flooded", k->flooded);
+    attr_u64__(w, "frames-in-flight", nvo_frame_fate_in_flight(k));
+    attr_u64__(w, "copies-wrong-vm", k->wrong_vm);
+}
+
 void
 nvo_results_write_ctrl(xmlTextWriterPtr w, const struct nvo_sim *sim)
 {
@@ -197,6 +218,7 @@ nvo_results_write_ctrl(xmlTextWriterPtr w, const struct nvo_sim *sim)
         attr_time__(w, "last-change-us", last >= 0 ? (double) last : NAN);
         attr_time__(w, "convergence-us",
                     last >= 0 ? (double) (last - at) : NAN);
+        write_fate__(w, nvo_frame_fate_event(sim->fate, i));
         xmlTextWriterEndElement(w);
     }
     xmlTextWriterEndElement(w);
@@ -223,8 +245,7 @@ cell__(GString *s, bool present, uint64_t v)
 }
 
 void
-nvo_results_ctrl_csv(GString *s, const struct nvo_sim *sim,
-                     const struct nvo_traffic_stats *ts)
+nvo_results_ctrl_csv(GString *s, const struct nvo_sim *sim)
 {
     struct nvo_sim_ctrl_totals t;
     nvo_sim_ctrl_totals(sim->ctrl, &t);
@@ -261,11 +282,12 @@ nvo_results_ctrl_csv(GString *s, const struct nvo_sim *sim,
     } else {
         g_string_append_c(s, ',');
     }
-    /* The VMs' packets that never arrived: attributable to convergence
-     * only when nothing was dropped on links or at nodes and nothing is
-     * in flight (docs/outputs.md). */
-    bool lost_known = sim->ctrl && !sim->dropped && !sim->in_flight
-                      && ts->pkts_sent >= ts->pkts_delivered;
-    cell__(s, lost_known, ts->pkts_sent - ts->pkts_delivered);
+    /* The flow frames the control plane's forwarding state lost or
+     * misdelivered, summed over its events (run/frame_fate.h,
+     * docs/outputs.md). */
+    struct nvo_frame_fate_counts f;
+    nvo_frame_fate_sum(sim->fate, &f);
+    cell__(s, sim->ctrl != NULL,
+           nvo_frame_fate_lost_forwarding(&f) + f.misdelivered);
     cell__(s, evpn, t.arp_suppressed);
 }

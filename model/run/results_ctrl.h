@@ -13,9 +13,8 @@
 void nvo_results_write_ctrl(xmlTextWriterPtr, const struct nvo_sim *);
 
 /* The summary.csv columns (without a leading comma) and a run's cells
- * (each with its leading comma; 'ts' the run's traffic statistics). */
+ * (each with its leading comma). */
 const char *nvo_results_ctrl_csv_header(void);
-void nvo_results_ctrl_csv(GString *, const struct nvo_sim *,
-                          const struct nvo_traffic_stats *ts);
+void nvo_results_ctrl_csv(GString *, const struct nvo_sim *);
 
 #endif /* NVO_RUN_RESULTS_CTRL_H */

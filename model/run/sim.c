@@ -13,6 +13,7 @@
 #include "io/progress.h"
 #include "io/trace.h"
 #include "ctrl/bgp_speaker.h"
+#include "run/frame_fate.h"
 #include "run/sim_ctrl.h"
 #include "run/sim_overlay.h"
 #include "run/series.h"
@@ -332,6 +333,8 @@ nvo_sim_create(const struct nvo_scenario_cfg *cfg, const char *engine,
             nvo_sim_destroy(sim);
             return NULL;
         }
+        sim->fate = nvo_frame_fate_create(sim->net, sim->ctrl);
+        sim->overlay->fate = sim->fate;
         for (uint32_t i = 0; cfg->overlay.bgp.mrt
                              && i < nvo_sim_ctrl_n_bgp(sim->ctrl); i++) {
             bool rr;
@@ -495,6 +498,7 @@ nvo_sim_destroy(struct nvo_sim *sim)
     g_ptr_array_free(sim->files, TRUE);
     nvo_series_destroy(sim->series);
     nvo_traffic_destroy(sim->traffic);
+    nvo_frame_fate_destroy(sim->fate);
     nvo_sim_ctrl_destroy(sim->ctrl);
     nvo_net_destroy(sim->net);
     nvo_sim_overlay_destroy(sim->overlay);

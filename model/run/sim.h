@@ -22,6 +22,8 @@
 #include "fabric/net.h"
 #include "traffic/traffic.h"
 
+struct nvo_frame_fate;
+
 struct nvo_sim {
     const struct nvo_scenario_cfg *cfg;     /* not owned */
     const char *engine_name;
@@ -30,6 +32,8 @@ struct nvo_sim {
     struct nvo_traffic *traffic;
     struct nvo_sim_overlay *overlay;    /* NULL without <overlay> */
     struct nvo_sim_ctrl *ctrl;          /* NULL without a control plane */
+    struct nvo_frame_fate *fate;        /* with one: the flow frames'
+                                         * fates per event */
     struct nvo_traffic_cfg *tcfgs;
     char **tnames;
     struct nvo_trace *trace;

@@ -59,22 +59,28 @@ struct nvo_sim_ctrl {
 
 /* ---- Convergence --------------------------------------------------------- */
 
+uint32_t
+nvo_sim_ctrl_event_at(const struct nvo_sim_ctrl *c, nvo_time_t t)
+{
+    uint32_t lo = 0, hi = c->n_ev;
+    while (hi - lo > 1) {       /* the last event with at <= t */
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (c->ev[mid].at <= t) {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo;
+}
+
 /* A control-plane change now: the latest event at or before now caused
  * it. */
 static void
 changed__(struct nvo_sim_ctrl *c)
 {
     nvo_time_t now = nvo_engine_now(c->net->engine);
-    uint32_t lo = 0, hi = c->n_ev;
-    while (hi - lo > 1) {       /* the last event with at <= now */
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (c->ev[mid].at <= now) {
-            lo = mid;
-        } else {
-            hi = mid;
-        }
-    }
-    c->ev[lo].last = now;
+    c->ev[nvo_sim_ctrl_event_at(c, now)].last = now;
 }
 
 /* By time; at one time the start, then the topology events (they run

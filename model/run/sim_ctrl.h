@@ -103,4 +103,10 @@ void nvo_sim_ctrl_event(const struct nvo_sim_ctrl *, uint32_t i,
                         const char **kind, uint32_t *index, nvo_time_t *at,
                         nvo_time_t *last);
 
+/* The event a thing that happened at time 't' is charged to: the latest
+ * at or before 't' (0, the start, for anything before the first other
+ * event).  A control-plane change is charged so, and so is a VM's frame
+ * by its creation time (run/frame_fate.h). */
+uint32_t nvo_sim_ctrl_event_at(const struct nvo_sim_ctrl *, nvo_time_t t);
+
 #endif /* NVO_RUN_SIM_CTRL_H */

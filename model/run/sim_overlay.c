@@ -9,6 +9,7 @@
 
 #include "core/rng.h"
 #include "fabric/mcast.h"
+#include "run/frame_fate.h"
 #include "run/overlay_place.h"
 #include "traffic/vm_arp.h"
 #include "wire/wire.h"
@@ -57,9 +58,18 @@ deliver__(void *ctx, struct nvo_pe_node *pe, uint32_t tenant, uint32_t vm,
           const struct nvo_pkt *p)
 {
     struct nvo_sim_overlay *o = ctx;
+    uint32_t k = global_vm__(o, pe, tenant, vm);
+    if (o->fate && p->flow_id) {
+        uint32_t src, dst;
+        nvo_time_t start;
+        bool right = o->traffic
+                     && nvo_traffic_flow(o->traffic, p->flow_id - 1, &src,
+                                         &dst, &start)
+                     && dst == k;
+        nvo_frame_fate_delivered(o->fate, p, right);
+    }
     if (o->traffic) {
-        nvo_traffic_vm_deliver_to(o->traffic, global_vm__(o, pe, tenant, vm),
-                                  p);
+        nvo_traffic_vm_deliver_to(o->traffic, k, p);
     }
 }
 
@@ -72,9 +82,14 @@ send__(void *ctx, uint32_t vm, struct nvo_pkt *p)
     struct nvo_pe_node *pe = o->pe_of_node[o->vms[vm].node];
     const struct nvo_pe_node_counters *c = nvo_pe_node_counters(pe);
     uint64_t frames = c->frames_out, bytes = c->bytes_out;
+    uint64_t flooded = c->bum[NVO_BUM_UNKNOWN];
+    uint64_t flow = p->flow_id;
+    nvo_time_t created = p->created;
     if (nvo_pe_node_vm_send(pe, o->vm_pe_tenant[vm], o->vm_pe_vm[vm], p)) {
         abort();                /* the VM was added to this PE */
     }
+    nvo_frame_fate_sent(o->fate, flow, created,
+                        c->bum[NVO_BUM_UNKNOWN] != flooded);
     const struct nvo_node *n = nvo_pe_node_base(pe);
     uint32_t framing = n->n_ports
                        ? nvo_net_link(o->net, n->link[0])->cfg.framing : 0;

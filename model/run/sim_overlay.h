@@ -11,6 +11,8 @@
 #include "overlay/pe_node.h"
 #include "traffic/traffic.h"
 
+struct nvo_frame_fate;
+
 struct nvo_sim_overlay {
     const struct nvo_overlay_cfg *cfg;
     const struct nvo_encap_ops *encap;
@@ -24,6 +26,9 @@ struct nvo_sim_overlay {
     uint32_t n_vms;
     uint32_t *tenant_n_pes;             /* per tenant: PEs hosting it */
     struct nvo_traffic *traffic;        /* for deliveries; set later */
+    struct nvo_frame_fate *fate;        /* the flow frames' fates per
+                                         * control event (set later;
+                                         * NULL: none) */
     uint64_t bum_link_frames;           /* BUM frames sent on links, */
     uint64_t bum_link_bytes;            /* each link a time; bytes with
                                          * the framing */

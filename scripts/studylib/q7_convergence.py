@@ -13,11 +13,14 @@ NOTES = [
   reads the one added event's `convergence-us` from results.xml
   `<control><event>` (printed with 6 significant digits: 10 us
   resolution at 2 s).""",
-    """- **Frames lost to convergence**: `frames_lost_convergence` is missing
-  whenever a run dropped frames on links or at nodes (every failure of a
-  node or a loaded link does); the study then shows the run's drops by
-  reason instead, which mix convergence losses with frames to VMs that
-  died with their PE.""",
+    """- **Frames lost to convergence**: `frames_lost_convergence` sums, over
+  a run's control events, the VMs' flow frames lost to the forwarding
+  state (failed links and nodes, missing routes) or misdelivered (to the
+  old PE after a move); results.xml `<control><event>` has them per event
+  with the frames the ingress PE flooded and those queues dropped
+  (docs/outputs.md). Frames are charged to the latest event at or before
+  their creation, so a frame on a link when it fails counts for the run's
+  start.""",
 ]
 
 SCEN = "study-convergence.xml"
@@ -56,7 +59,15 @@ STAR_PROC = ["0s", "10us"]
 
 METRICS = ["convergence_ms", "frames_lost_convergence", "lost_live",
            "lost_failed", "frames_dropped",
-           "link_down_drops", "no_route_drops", "node_down_drops"]
+           "link_down_drops", "no_route_drops", "node_down_drops",
+           "ev_sent", "ev_lost_forwarding", "ev_misdelivered", "ev_flooded",
+           "ev_lost_queue"]
+# The added event's flow frames (results.xml <event>), by fate.
+EV_ATTRS = [("ev_sent", "frames-sent"),
+            ("ev_lost_forwarding", "frames-lost-forwarding"),
+            ("ev_misdelivered", "frames-misdelivered"),
+            ("ev_flooded", "frames-flooded"),
+            ("ev_lost_queue", "frames-lost-queue")]
 
 # Why a cell has no convergence time: the case does not apply, or the
 # plane counts no control-plane change for it (docs/control-planes.md).
@@ -112,22 +123,26 @@ def flow_losses(sweep_dir, failed):
 
 def q7_derive(row, root):
     conv = None
+    fates = {}
     ctl = root.find("control")
     if ctl is not None:
         for e in ctl.findall("event"):
-            if e.get("kind") != "start" and e.get("convergence-us"):
+            if e.get("kind") == "start":
+                continue
+            if e.get("convergence-us"):
                 conv = float(e.get("convergence-us")) / 1000.0
+            fates = {m: int(e.get(a)) for m, a in EV_ATTRS}
     drops = {d.get("reason"): int(d.get("frames"))
              for d in root.find("drops").findall("drop")}
     lost = row.get("frames_lost_convergence", "")
-    return {
+    return dict(fates, **{
         "convergence_ms": conv,
         "frames_lost_convergence": int(lost) if lost != "" else None,
         "frames_dropped": int(row["frames_dropped"]),
         "link_down_drops": drops.get("link-down", 0),
         "no_route_drops": drops.get("no-route", 0),
         "node_down_drops": drops.get("node-down", 0),
-    }
+    })
 
 
 def proc_sets(d):
@@ -200,14 +215,14 @@ def conv_cell(st, plane, ev, digits=5):
     return cell(st, "convergence_ms", digits)
 
 
-def lost_cell(st, plane):
+def lost_cell(st, plane, metric="frames_lost_convergence"):
     if st is None:
         return "not run"
-    if int(st.get("frames_lost_convergence_n", "0") or 0) == 0:
+    if int(st.get(metric + "_n", "0") or 0) == 0:
         if plane == "none":
             return "n/a: no control plane"
-        return "– (the run dropped frames: see the next table)"
-    return cell(st, "frames_lost_convergence")
+        return "– (n=0)"
+    return cell(st, metric)
 
 
 def page7(R, res):
@@ -242,21 +257,45 @@ convergence time (never 0).
                                     for e, _, _ in EVENTS])
     out.append(table(["control"] + [t for _, t, _ in EVENTS], rows) + "\n")
     out.append("## Frames lost to convergence\n")
-    out.append("`frames_lost_convergence` (VM packets sent and never "
-               "delivered; nvosim leaves it missing when the run also "
-               "dropped frames on links or at nodes, which it cannot tell "
-               "apart):\n")
+    out.append("`frames_lost_convergence`: the VMs' flow frames lost to "
+               "the forwarding state (a failed link or node, no route) or "
+               "misdelivered (to a PE that no longer hosts the VM), summed "
+               "over the run's control events (the start and the added "
+               "one); not frames queues dropped, not floods "
+               "(docs/outputs.md). With no PE failing, every flow is "
+               "between live PEs and this is, run by run, the flows.csv "
+               "count of \"Tenant packets lost, per flow\" (its first "
+               "column):\n")
     rows = []
     for p in PLANES:
         rows.append(["`%s`" % p] + [lost_cell(res["main"][e][1].get((p,)), p)
                                     for e, _, _ in EVENTS])
     out.append(table(["control"] + [t for _, t, _ in EVENTS], rows) + "\n")
+    out.append("## The added event's frames, by fate\n")
+    out.append("From results.xml `<control><event>` (docs/outputs.md): the "
+               "VMs' flow frames made from the event on (until the end), "
+               "those lost to the forwarding state, misdelivered, flooded "
+               "by their ingress PE (the destination MAC unknown there: "
+               "after a PE failure, its VMs' MACs once withdrawn) and lost "
+               "to full queues:\n")
+    rows = []
+    for p in CTRL_PLANES:
+        for e, t, _ in EVENTS:
+            st = res["main"][e][1].get((p,))
+            rows.append(["`%s`" % p, t] + [lost_cell(st, p, m)
+                                           for m, _ in EV_ATTRS])
+    out.append(table(["control", "event", "frames sent", "lost, forwarding "
+                      "state", "misdelivered", "flooded", "lost, queues"],
+                     rows) + "\n")
     out.append("## Tenant packets lost, per flow\n")
     out.append("From each run's flows.csv (`drops` per flow: packets sent "
                "− delivered − still in the network): the packets lost by "
                "flows between VMs on live PEs, and for the PE failure those "
                "lost by flows to or from a VM on the dead PE (which no "
-               "convergence can save):\n")
+               "convergence can save, floods included). The per-event "
+               "counts above cannot tell live from dead endpoints, and "
+               "flood-and-learn has no events, so this split stays with "
+               "flows.csv:\n")
     rows = []
     for p in PLANES:
         for e, t, _ in EVENTS:
@@ -429,7 +468,9 @@ def q7_reading(res):
         "- **A fabric link failure** is the underlay's business: no "
         "session fails and no route changes in any plane; the frames lost "
         "are those the link held or was sent before the underlay "
-        "rerouted (the `link-down` drops above).")
+        "rerouted (the `link-down` drops above), charged to the start "
+        "when they were on the link as it failed and to the failure when "
+        "sent into it before the reroute.")
     def lost(ev, p, k):
         st = res["main"][ev][1].get((p,))
         return num(st, k) if st else None
@@ -454,6 +495,20 @@ def q7_reading(res):
                 " to ".join(sorted({g(v, 5) for v in pf.values()})),
                 "the same with every plane" if len(set(pf.values())) == 1
                 else "depending on the plane"))
+    fwd = lost("pe", "evpn", "ev_lost_forwarding")
+    fl = lost("pe", "evpn", "ev_flooded")
+    lf = lost("pe", "evpn", "lost_failed")
+    if fwd is not None and fl is not None and lf is not None:
+        lines.append(
+            "- **A PE failure's frames**, by the event's own count (EVPN): "
+            "%s frames toward the dead PE's VMs lost to the forwarding "
+            "state (no route to it once the underlay reconverged) until "
+            "the withdrawal of its routes reached their senders, then %s "
+            "flooded by the senders' PEs (the MACs unknown: to the other "
+            "PEs of the tenant, which drop them); flows.csv counts %s "
+            "packets lost by the flows to or from its VMs, the frames "
+            "on their way when it failed included." % (
+                g(fwd, 5), g(fl, 5), g(lf, 5)))
     m = [mean("mrai", "move", ("evpn", x)) for x in MRAI]
     if all(v is not None for v in m):
         lines.append(
