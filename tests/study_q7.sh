@@ -44,69 +44,21 @@ if [ -z "${STUDY_CHECK_ONLY:-}" ]; then
   NVOSIM=$nvosim python3 "$src/scripts/study" --quick --only 7 --out "$out" -j 2
   echo "study_q7: scripts/study --quick --only 7 took $(( $(date +%s) - start )) s"
 fi
-exec python3 - "$out" "$runs" <<'PYEOF'
+PYTHONPATH="$src/tests${PYTHONPATH:+:$PYTHONPATH}" exec python3 - "$out" "$runs" <<'PYEOF'
 import os, re, sys
+from studycheck import Checks, tables, table_list
 out = sys.argv[1]
 runs = int(sys.argv[2])
-fails = []
-checks = [0]
-CELL = re.compile(r"^(-?[0-9.]+) ± ([0-9.]+) \(n=(\d+)\)$")
-
-def fail(m):
-    fails.append(m)
-
-def tables(path):
-    res, head, cur = {}, None, None
-    for line in open(path).read().splitlines():
-        if line.startswith("#"):
-            head, cur = line.lstrip("#").strip(), None
-        elif line.startswith("|"):
-            cells = [c.strip() for c in line.strip().strip("|").split("|")]
-            if cur is None:
-                cur = [cells, []]
-                res[head] = cur
-            elif not set("".join(cells)) <= set("- "):
-                cur[1].append(cells)
-        else:
-            cur = None
-    return res
-
-def sect(t, prefix):
-    for k, v in t.items():
-        if k.startswith(prefix):
-            return v
-    fail("no table under %r" % prefix)
-    return [[], []]
-
-def value(c, where):
-    checks[0] += 1
-    m = CELL.match(c)
-    if not m:
-        fail("%s: %r does not parse as mean ± h (n=N)" % (where, c))
-        return None
-    if int(m.group(3)) != runs:
-        fail("%s: n=%s, expected %d" % (where, m.group(3), runs))
-    return float(m.group(1)), float(m.group(2))
+ck = Checks("study_q7", runs)
+fail, value, between = ck.fail, ck.value, ck.between
+sect = ck.section
 
 def na(c, where):
-    checks[0] += 1
-    if not c.startswith("n/a: ") or len(c) < 20:
-        fail("%s: %r, expected n/a with a reason" % (where, c))
-
-def between(c, lo, hi, where):
-    v = value(c, where)
-    if v and not (lo <= v[0] <= hi):
-        fail("%s: %g not in [%g, %g]" % (where, v[0], lo, hi))
-    return v[0] if v else None
+    ck.na(c, where, "n/a: ", 20)
 
 page = os.path.join(out, "convergence.md")
-if not os.path.exists(page):
-    print("missing page convergence.md"); sys.exit(1)
-for img in ("q7-mrai-move", "q7-mrai-pe", "q7-procdelay-move",
-            "q7-procdelay-pe"):
-    for ext in ("png", "svg"):
-        if not os.path.exists(os.path.join(out, "img", img + "." + ext)):
-            fail("missing plot img/%s.%s" % (img, ext))
+ck.files(out, ["convergence.md"],
+         ["q7-mrai-move", "q7-mrai-pe", "q7-procdelay-move", "q7-procdelay-pe"])
 t = tables(page)
 
 hdr, rows = sect(t, "A move worked out by hand")
@@ -222,7 +174,7 @@ for p in ("evpn", "vpls-ldp", "vpls-bgp"):
     for e in hdr[1:]:
         if e.startswith("PE failure"):
             continue
-        checks[0] += 1
+        ck.count()
         if flc[(p, e)] != live[(p, e)]:
             fail("frames lost %s %s: %r, flows.csv between live PEs %r"
                  % (p, e, flc[(p, e)], live[(p, e)]))
@@ -243,18 +195,14 @@ for r in rows:
     if e.startswith("RR failure") or e.startswith("link"):
         zero += [mis, flooded]
     for v in zero:
-        checks[0] += 1
+        ck.count()
         if v[0] != 0 or v[1] != 0:
             fail("fates %s %s: %r, expected 0 ± 0" % (p, e, r[2:]))
-    checks[0] += 1
+    ck.count()
     if sent[0] <= 0:
         fail("fates %s %s: no frames sent" % (p, e))
 if len(rows) != 12:
     fail("fates table: %d rows, expected 12" % len(rows))
 
-if fails:
-    print("\n".join(fails))
-    print("study_q7: %d of %d checks failed" % (len(fails), checks[0]))
-    sys.exit(1)
-print("study_q7: all %d checks passed" % checks[0])
+ck.done()
 PYEOF
