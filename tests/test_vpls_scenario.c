@@ -429,6 +429,14 @@ START_TEST(hvpls_scenario)
         for (int i = 0; i < 2; i++) {
             ck_assert_uint_eq(vc(&r, spokes3[i])->pws_up, 2);
         }
+        /* Spoke pseudowires (results.xml spoke-pseudowires): a hub's to
+         * its spokes, a spoke's to its hub, per VSI. */
+        ck_assert_uint_eq(nvo_vpls_n_spoke_pws(nvo_sim_ctrl_vpls(
+            r.sim->ctrl, pe_ix(&r, "hv1-1"))), 2 * 4);
+        ck_assert_uint_eq(nvo_vpls_n_spoke_pws(nvo_sim_ctrl_vpls(
+            r.sim->ctrl, pe_ix(&r, "hv3-1"))), 2 * 2);
+        ck_assert_uint_eq(nvo_vpls_n_spoke_pws(nvo_sim_ctrl_vpls(
+            r.sim->ctrl, pe_ix(&r, "hv4-2"))), 2);
         ck_assert_uint_eq(vc(&r, "hv1-1")->pws_up, 2 * 5);
         ck_assert_uint_eq(vc(&r, "hv3-1")->pws_up, 2 * 3);
         /* BUM copies made per PE (tenant 0) and sent on (transit). */

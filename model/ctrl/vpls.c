@@ -662,6 +662,18 @@ nvo_vpls_set_spoke(struct nvo_vpls *v, uint32_t tenant, uint32_t peer,
     return e;
 }
 
+uint32_t
+nvo_vpls_n_spoke_pws(const struct nvo_vpls *v)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < v->n_vsis; i++) {
+        for (uint32_t j = 0; j < v->vsis[i].n; j++) {
+            n += v->vsis[i].m[j].spoke;
+        }
+    }
+    return n;
+}
+
 void
 nvo_vpls_set_change_cb(struct nvo_vpls *v, nvo_vpls_change_fn *fn, void *ctx)
 {

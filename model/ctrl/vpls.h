@@ -110,6 +110,10 @@ int nvo_vpls_mac_withdraw(struct nvo_vpls *, uint32_t tenant,
 int nvo_vpls_set_spoke(struct nvo_vpls *, uint32_t tenant, uint32_t peer,
                        bool spoke);
 
+/* H-VPLS: the pseudowires marked spokes, over all VSIs (a spoke PE: one
+ * per VSI; a hub: its spokes'; 0 in a full mesh). */
+uint32_t nvo_vpls_n_spoke_pws(const struct nvo_vpls *);
+
 /* Called after every received label message (Mapping, Withdraw,
  * Release, Address Withdraw) was processed: when its PDU arrived plus
  * the speaker's processing delay.  A control-plane change as
