@@ -490,6 +490,59 @@ START_TEST(hvpls_scenario)
 }
 END_TEST
 
+/* scenarios/overlay-hvpls.xml: the same 8 PEs and 2 VSIs, hubs hv1-1
+ * and hv3-1, the 6 spokes round-robin (hv1-2, hv2-2, hv4-1 of hv1-1;
+ * hv2-1, hv3-2, hv4-2 of hv3-1): 7 sessions, 14 pseudowires, 28 Label
+ * Mappings; a hub's spoke pseudowires 3 x 2 = 6, a spoke's 2.  The move
+ * of VM 1 (hv1-2) to hv2-1 at 10 ms: 1 withdraw from hv2-1, relayed once
+ * by hv3-1, received by hv3-1 and hv1-1.  Messages sent: per session a
+ * Hello, an Initialization and a KeepAlive each way (6) and 2 Label
+ * Mappings each way (4): 7 x 10 = 70, and the 2 Address Withdraws: 72.
+ * With hubs="none" the full mesh: 28 sessions, 56 pseudowires, 112
+ * mappings, and the move's withdraw goes to all 7 peers. */
+START_TEST(hvpls_shipped)
+{
+    struct run r;
+    run_file(&r, nvo_test_src("scenarios/overlay-hvpls.xml"), NULL, 0);
+    ck_assert_uint_eq(r.t.ldp_sessions, 7);
+    ck_assert_uint_eq(r.t.pseudowires, 14);
+    ck_assert_uint_eq(r.t.ldp_messages, 72);
+    uint64_t maps = 0;
+    for (uint32_t i = 0; i < nvo_sim_ctrl_n_vpls(r.sim->ctrl); i++) {
+        const struct nvo_vpls *v = nvo_sim_ctrl_vpls(r.sim->ctrl, i);
+        maps += nvo_vpls_counters(v)->mappings_sent;
+        const char *name = nvo_pe_node_base(nvo_vpls_pe(
+            (struct nvo_vpls *) v))->name;
+        bool hub = !strcmp(name, "hv1-1") || !strcmp(name, "hv3-1");
+        ck_assert_uint_eq(nvo_vpls_n_spoke_pws(v), hub ? 6 : 2);
+    }
+    ck_assert_uint_eq(maps, 28);
+    ck_assert_uint_eq(vc(&r, "hv2-1")->mac_withdraws_sent, 1);
+    ck_assert_uint_eq(vc(&r, "hv3-1")->mac_withdraws_relayed, 1);
+    ck_assert_uint_eq(vc(&r, "hv3-1")->mac_withdraws_rcvd, 1);
+    ck_assert_uint_eq(vc(&r, "hv1-1")->mac_withdraws_rcvd, 1);
+    ck_assert(move_convergence(&r, 0) > 0);
+    cell_is(&r, "ldp_sessions", "7");
+    cell_is(&r, "pseudowires", "14");
+    cell_is(&r, "ldp_messages", "72");
+    run_free(&r);
+
+    const char *const mesh[] = { "overlay.ldp.hubs=none" };
+    run_file(&r, nvo_test_src("scenarios/overlay-hvpls.xml"), mesh, 1);
+    ck_assert_uint_eq(r.t.ldp_sessions, 28);
+    ck_assert_uint_eq(r.t.pseudowires, 56);
+    maps = 0;
+    for (uint32_t i = 0; i < nvo_sim_ctrl_n_vpls(r.sim->ctrl); i++) {
+        const struct nvo_vpls *v = nvo_sim_ctrl_vpls(r.sim->ctrl, i);
+        maps += nvo_vpls_counters(v)->mappings_sent;
+        ck_assert_uint_eq(nvo_vpls_n_spoke_pws(v), 0);
+    }
+    ck_assert_uint_eq(maps, 112);
+    ck_assert_uint_eq(vc(&r, "hv2-1")->mac_withdraws_sent, 7);
+    run_free(&r);
+}
+END_TEST
+
 /* ---- Configuration errors ------------------------------------------------ */
 
 static void
@@ -538,6 +591,11 @@ START_TEST(hvpls_bad_input)
     const char *const c[] = { "overlay.ldp.hubs= " };
     expect_error(scen, c, 1, "no hub named");
     g_free(scen);
+    scen = hvpls_file(dir, "", "<spoke pe=\"hv4-2\" hub=\"hv1-1\"/>");
+    const char *const e[] = { "overlay.ldp.hubs=none" };
+    expect_error(scen, e, 1, "hvpls.xml:13: <spoke> needs <ldp "
+                 "hubs=\"PE ...\"> (H-VPLS)");
+    g_free(scen);
     nvo_test_rmdir(dir);
 }
 END_TEST
@@ -555,6 +613,7 @@ vpls_scenario_suite(void)
     TCase *th = tcase_create("hvpls");
     tcase_set_timeout(th, 120);
     tcase_add_test(th, hvpls_scenario);
+    tcase_add_test(th, hvpls_shipped);
     tcase_add_test(th, hvpls_bad_input);
     suite_add_tcase(s, th);
     return s;

@@ -276,7 +276,7 @@ struct nvo_overlay_ldp_cfg {
     int mac_withdraw;           /* mac-withdraw: enum nvo_vpls_mac_withdraw
                                  * (ctrl/vpls.h); default list */
     /* H-VPLS (hubs="NODE ..."): the hub PEs' node indices in the order
-     * given (none: a full mesh); every other PE is a spoke of the hub its
+     * given (none, or hubs="none": a full mesh); every other PE is a spoke of the hub its
      * <spoke> names, else of hubs[k mod n_hubs] for the k-th (from 0)
      * PE in node order without one (docs/control-planes.md). */
     uint32_t *hubs;

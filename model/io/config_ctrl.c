@@ -58,6 +58,9 @@ hvpls__(struct cfg_doc *d, const xmlNode *ln, struct nvo_overlay_ldp_cfg *l,
         const struct nvo_topo_cfg *t)
 {
     const char *v = cfg_attr(d, ln, "hubs");
+    if (v && !strcmp(v, "none")) {
+        v = NULL;               /* a full mesh, as without hubs */
+    }
     if (v && t) {
         char **names = g_strsplit_set(v, " \t\n,", -1);
         for (char **p = names; *p; p++) {
@@ -79,12 +82,13 @@ hvpls__(struct cfg_doc *d, const xmlNode *ln, struct nvo_overlay_ldp_cfg *l,
         g_strfreev(names);
         if (!l->n_hubs) {
             cfg_err_attr(d, ln, "hubs", "no hub named: give the hub PEs' "
-                         "names (without hubs=\"...\": a full mesh)");
+                         "names, or \"none\" for a full mesh");
         }
     }
     CFG_FOR_CHILD(c, ln, "spoke") {
         if (!v) {
-            cfg_err(d, c, NULL, "<spoke> needs <ldp hubs=\"...\"> (H-VPLS)");
+            cfg_err(d, c, NULL, "<spoke> needs <ldp hubs=\"PE ...\"> "
+                    "(H-VPLS)");
             continue;
         }
         const char *pe = cfg_attr(d, c, "pe"), *hub = cfg_attr(d, c, "hub");

@@ -395,7 +395,7 @@ static const struct setting_info__ setting_info__[] = {
     { "ldp/proc-delay", "time", UNIT_TIME, "0s" },
     { "ldp/pack", "boolean", "", "true" },
     { "ldp/mac-withdraw", "choice", "", "list" },
-    { "ldp/hubs", "node names", "", "none (a full mesh)" },
+    { "ldp/hubs", "node names or none", "", "none (a full mesh)" },
     { "spoke/pe", "node", "", "(required)" },
     { "spoke/hub", "node", "", "(required)" },
     { "tenants/count", "integer", "", "(required)" },
