@@ -450,7 +450,7 @@ hub_of__(struct nvo_sim_ctrl *c)
     return hub;
 }
 
-/* The members of the VSI of VNI 'vni' at PE h: with H-VPLS, a spoke's
+/* The members of the VSI of tenant t at PE h: with H-VPLS, a spoke's
  * hub; for a hub, the other hubs that carry the VNI and its spokes that
  * host it.  Without, the tenant's flood list (the PEs hosting it, or
  * all PEs), read before the pseudowire mode takes the flood lists over.
@@ -498,6 +498,11 @@ hubs_carry__(struct nvo_sim_ctrl *c, const uint32_t *hub, char *err,
             continue;
         }
         struct nvo_pe_node *hp = o->pe_of_node[hub[h]];
+        if (!hp) {
+            snprintf(err, err_size, "hub %s is not a PE",
+                     nvo_net_node(c->net, hub[h])->name);
+            return EINVAL;
+        }
         for (uint32_t t = 0; t < nvo_pe_node_n_tenants(o->pes[h]); t++) {
             uint32_t vni = nvo_pe_node_vni(o->pes[h], t), lt;
             int rc = nvo_pe_node_find_tenant(hp, vni, &lt)
