@@ -392,10 +392,12 @@ hvpls_file(const char *dir, const char *ldp_attrs, const char *children)
  *    went first on the same pseudowires: hv3-1 has VM 1 at hv2-1, hv1-1
  *    at hv3-1, both at the sender); with the empty list hv3-1 flushes
  *    VM 0 (at hv1-1) and hv1-1 nothing (VM 0 is its own, VM 1 at the
- *    sender).  Then the RARP of the move: 1 + 1 + 2 copies more... so
- *    hv2-1 made 1 copy in all, hv1-1 5 + 4 + 4 (the move's RARP from the
- *    mesh to its 4 spokes) = 13, hv3-1 2 + 2 + 2 (to hv3-2 and hv1-1:
- *    from a spoke, every other pseudowire) = 6, hv1-2 1. */
+ *    sender);
+ *  - the move's RARP from spoke hv2-1: 1 copy to hv3-1, which sends it
+ *    on to hv3-2 and hv1-1 (from a spoke: every other pseudowire, 2),
+ *    and hv1-1 to its 4 spokes (from the mesh, 4).  In all, copies made
+ *    (transit: those of frames from a pseudowire): hv1-1 5 + 4 + 4 = 13
+ *    (8), hv3-1 2 + 2 + 2 = 6 (6), hv1-2 1, hv2-1 1, the others 0. */
 START_TEST(hvpls_scenario)
 {
     char *dir = nvo_test_tmpdir("hvpls");
