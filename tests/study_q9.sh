@@ -106,7 +106,7 @@ for d, (enc, plane) in D.items():
         na(d, "move convergence (us)")
     else:
         val(d, "start convergence (us)")
-        if plane == "evpn":
+        if plane in ("evpn", "ldp"):
             val(d, "move convergence (us)")
         else:
             na(d, "move convergence (us)")

@@ -1146,7 +1146,8 @@ flushed_all(const struct bench *b)
  * 2: 4.  After learning again, PE 1 sends a list with VM0's MAC: PE 0
  * holds it as local (kept), PEs 2 and 3 flush it: 2.  Messages: 3 + 3
  * Address Withdraws, 28 bytes each with the empty list and 34 with one
- * MAC (FEC 128 without MTU): 3*28 + 3*34 = 186 bytes. */
+ * MAC (FEC 128 without MTU): 3*28 + 3*34 = 186 bytes.  Last, PE 0's own
+ * list with VM0's MAC: an entry learned from the sender is kept. */
 START_TEST(mac_withdraw)
 {
     static struct bench b;
@@ -1180,6 +1181,15 @@ START_TEST(mac_withdraw)
         rcvd += nvo_vpls_counters(b.vp[i])->mac_withdraws_rcvd;
     }
     ck_assert_uint_eq(rcvd, 6);
+    /* Then PE 0 itself sends the list with VM0's MAC: PEs 2 and 3 hold
+     * nothing for it (flushed above); PE 1 holds it at PE 0, the sender,
+     * and keeps it (the MAC is where the withdraw comes from; flushing
+     * every listed MAC would make 7): 3 more messages, no flush. */
+    ck_assert_int_eq(nvo_vpls_mac_withdraw(b.vp[0], b.tenant[0][0], mac0, 1),
+                     3);
+    run_until(&b, 550 * NVO_MS);
+    ck_assert_uint_eq(flushed_all(&b), 6);
+    ck_assert_uint_eq(sum_in(&b, NVO_LDP_K_ADDRESS_WITHDRAW, false), 9);
     bench_free(&b);
 }
 END_TEST

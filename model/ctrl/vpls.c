@@ -1,6 +1,7 @@
 /* vpls.c: LDP-signalled VPLS on one PE: VSIs, per-pseudowire labels,
- * Label Mapping / Withdraw / Release and MAC Address Withdraw handling,
- * and the PE data plane's signalled labels (see vpls.h, docs/vpls.md). */
+ * Label Mapping / Withdraw / Release and MAC Address Withdraw handling
+ * (sent on a VM move, relayed by an H-VPLS hub), and the PE data plane's
+ * signalled labels (see vpls.h, docs/vpls.md). */
 #include "ctrl/vpls.h"
 
 #include <errno.h>
@@ -16,6 +17,7 @@ struct member {
     uint32_t local;             /* label assigned (0: none yet) */
     uint32_t remote;            /* label the peer signalled (0: none) */
     bool rx_installed;          /* 'local' is in the PE's receive map */
+    bool spoke;                 /* H-VPLS: a spoke pseudowire */
 };
 
 struct vsi {
@@ -44,6 +46,8 @@ struct nvo_vpls {
     GHashTable *by_pw;          /* PW ID -> VSI index + 1 */
     uint32_t next_label;
     struct nvo_vpls_counters c;
+    nvo_vpls_change_fn *change;
+    void *change_ctx;
 };
 
 void
@@ -123,6 +127,64 @@ flush_macs(struct nvo_vpls *v, const struct vsi *s, uint32_t at,
     }
     g_free(e);
     v->c.macs_flushed += k;
+    return k;
+}
+
+/* Removes the listed remote MACs of the VSI (n, 6 bytes each) except
+ * those learned at 'sender': the MAC is there now (the move's RARP,
+ * flooded by the same PE, may have come first).  Returns how many. */
+static uint64_t
+flush_listed(struct nvo_vpls *v, const struct vsi *s, const uint8_t *macs,
+             uint16_t n_macs, uint32_t sender)
+{
+    struct nvo_mac_table *t = nvo_pe_node_mac_table(v->pe);
+    uint64_t n = 0, k = 0;
+    struct nvo_mac_entry *e = nvo_mac_table_sorted(t, &n);
+    for (uint64_t i = 0; i < n; i++) {
+        if (e[i].vni != s->vni || !(e[i].flags & NVO_MAC_REMOTE)
+            || (e[i].flags & NVO_MAC_STATIC) || e[i].loc == sender) {
+            continue;
+        }
+        bool listed = false;
+        for (uint16_t j = 0; j < n_macs && !listed; j++) {
+            listed = nvo_mac_from_bytes(macs + 6u * j) == e[i].mac;
+        }
+        if (listed && nvo_mac_table_remove(t, s->vni, e[i].mac)) {
+            k++;
+        }
+    }
+    g_free(e);
+    v->c.macs_flushed += k;
+    return k;
+}
+
+/* RFC 4762 6.2.1: the FEC of an Address Withdraw names the VSI (no MTU). */
+static struct nvo_ldp_fec
+withdraw_fec(const struct nvo_vpls *v, const struct vsi *s)
+{
+    struct nvo_ldp_fec f = fec_of(v, s);
+    f.has_mtu = false;
+    return f;
+}
+
+/* Sends the Address Withdraw (FEC 'f', n MACs) to every member of 's'
+ * with a session, or only to the mesh ones; returns how many went. */
+static uint64_t
+send_withdraws(struct nvo_vpls *v, const struct vsi *s,
+               const struct nvo_ldp_fec *f, const uint8_t *macs, uint16_t n,
+               bool mesh_only)
+{
+    uint64_t k = 0;
+    for (uint32_t i = 0; i < s->n; i++) {
+        if (mesh_only && s->m[i].spoke) {
+            continue;
+        }
+        if (!nvo_ldp_speaker_send_mac_withdraw(v->sp, s->m[i].node, f, macs,
+                                               n)) {
+            k++;
+        }
+    }
+    v->c.mac_withdraws_sent += k;
     return k;
 }
 
@@ -334,22 +396,16 @@ on_mac_withdraw(struct nvo_vpls *v, uint32_t peer,
     if (!a->macs.n) {
         /* RFC 4762 6.2: flush every MAC of the VSI but the sender's. */
         flush_macs(v, s, UINT32_MAX, peer);
-        return;
+    } else {
+        flush_listed(v, s, a->macs.raw, a->macs.n, peer);
     }
-    struct nvo_mac_table *t = nvo_pe_node_mac_table(v->pe);
-    for (uint16_t i = 0; i < a->macs.n; i++) {
-        uint64_t mac = nvo_mac_from_bytes(a->macs.raw + 6u * i);
-        uint64_t n = 0;
-        struct nvo_mac_entry *e = nvo_mac_table_sorted(t, &n);
-        for (uint64_t j = 0; j < n; j++) {
-            if (e[j].vni == s->vni && e[j].mac == mac
-                && (e[j].flags & NVO_MAC_REMOTE)
-                && !(e[j].flags & NVO_MAC_STATIC)
-                && nvo_mac_table_remove(t, s->vni, mac)) {
-                v->c.macs_flushed++;
-            }
-        }
-        g_free(e);
+    /* H-VPLS (RFC 4762 10.2): a hub relays what came on a spoke
+     * pseudowire to its mesh pseudowires (a spoke PE has none). */
+    struct member *from = member_of(s, peer);
+    if (from->spoke) {
+        struct nvo_ldp_fec f = withdraw_fec(v, s);
+        uint64_t k = send_withdraws(v, s, &f, a->macs.raw, a->macs.n, true);
+        v->c.mac_withdraws_relayed += k;
     }
 }
 
@@ -373,7 +429,10 @@ on_message(void *ctx, struct nvo_ldp_speaker *sp, uint32_t peer,
         on_mac_withdraw(v, peer, &m->addr);
         break;
     default:
-        break;                  /* Address, Label Request, Notifications */
+        return;                 /* Address, Label Request, Notifications */
+    }
+    if (v->change) {
+        v->change(v->change_ctx, v);
     }
 }
 
@@ -381,6 +440,32 @@ static const struct nvo_ldp_speaker_ops vpls_ops = {
     .session_up = session_up,
     .session_down = session_down,
     .message = on_message,
+};
+
+/* ---- The PE's hook: a VM added (a move onto this PE) --------------------- */
+
+static void
+vm_added(void *ctx, struct nvo_pe_node *pe, uint32_t tenant, uint64_t mac,
+         uint32_t ip4, uint32_t vm, bool configured)
+{
+    struct nvo_vpls *v = ctx;
+    (void) pe;
+    (void) ip4;
+    (void) vm;
+    if (!configured || v->cfg.on_move == NVO_VPLS_MW_NONE) {
+        return;
+    }
+    uint8_t b[6];
+    nvo_mac_to_bytes(mac, b);
+    if (v->cfg.on_move == NVO_VPLS_MW_LIST) {
+        (void) nvo_vpls_mac_withdraw(v, tenant, b, 1);
+    } else {
+        (void) nvo_vpls_mac_withdraw(v, tenant, NULL, 0);
+    }
+}
+
+static const struct nvo_pe_ctrl_ops vpls_pe_ops = {
+    .local_learned = vm_added,
 };
 
 /* ---- API ------------------------------------------------------------------- */
@@ -400,6 +485,7 @@ nvo_vpls_create(struct nvo_pe_node *pe, struct nvo_tcp_stack *tcp,
         c.label_base = 16;
     }
     if (c.label_base < 16 || c.label_base > NVO_LDP_LABEL_MAX
+        || c.on_move > NVO_VPLS_MW_EMPTY
         || nvo_tcp_stack_node(tcp) != nvo_pe_node_base(pe)
         || nvo_pe_node_set_pw_mode(pe)) {
         return EINVAL;
@@ -413,9 +499,14 @@ nvo_vpls_create(struct nvo_pe_node *pe, struct nvo_tcp_stack *tcp,
     v->by_pw = g_hash_table_new(g_direct_hash, g_direct_equal);
     int e = nvo_ldp_speaker_create(tcp, lcfg, &vpls_ops, v, &v->sp);
     if (e) {
+        g_array_free(v->retained, TRUE);
+        g_hash_table_destroy(v->by_tenant);
+        g_hash_table_destroy(v->by_pw);
         g_free(v);
         return e;
     }
+    /* Data-plane learning stays on: only the VMs added are watched. */
+    nvo_pe_node_set_ctrl_ops(pe, &vpls_pe_ops, v, true);
     *out = v;
     return 0;
 }
@@ -426,6 +517,7 @@ nvo_vpls_destroy(struct nvo_vpls *v)
     if (!v) {
         return;
     }
+    nvo_pe_node_set_ctrl_ops(v->pe, NULL, NULL, true);
     nvo_ldp_speaker_destroy(v->sp);
     for (uint32_t i = 0; i < v->n_vsis; i++) {
         g_free(v->vsis[i].m);
@@ -547,17 +639,8 @@ nvo_vpls_mac_withdraw(struct nvo_vpls *v, uint32_t tenant,
     if (!s) {
         return -1;
     }
-    struct nvo_ldp_fec f = fec_of(v, s);
-    f.has_mtu = false;          /* RFC 4762 6.2.1: the FEC names the VSI */
-    int k = 0;
-    for (uint32_t i = 0; i < s->n; i++) {
-        if (!nvo_ldp_speaker_send_mac_withdraw(v->sp, s->m[i].node, &f,
-                                               macs, n)) {
-            k++;
-        }
-    }
-    v->c.mac_withdraws_sent += (uint64_t) k;
-    return k;
+    struct nvo_ldp_fec f = withdraw_fec(v, s);
+    return (int) send_withdraws(v, s, &f, macs, n, false);
 }
 
 int
@@ -568,10 +651,34 @@ nvo_vpls_set_spoke(struct nvo_vpls *v, uint32_t tenant, uint32_t peer,
     if (!s) {
         return ENOENT;
     }
-    if (!member_of(s, peer)) {
+    struct member *mb = member_of(s, peer);
+    if (!mb) {
         return EINVAL;
     }
-    return nvo_pe_node_set_pw_spoke(v->pe, tenant, peer, spoke);
+    int e = nvo_pe_node_set_pw_spoke(v->pe, tenant, peer, spoke);
+    if (!e) {
+        mb->spoke = spoke;
+    }
+    return e;
+}
+
+uint32_t
+nvo_vpls_n_spoke_pws(const struct nvo_vpls *v)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < v->n_vsis; i++) {
+        for (uint32_t j = 0; j < v->vsis[i].n; j++) {
+            n += v->vsis[i].m[j].spoke;
+        }
+    }
+    return n;
+}
+
+void
+nvo_vpls_set_change_cb(struct nvo_vpls *v, nvo_vpls_change_fn *fn, void *ctx)
+{
+    v->change = fn;
+    v->change_ctx = ctx;
 }
 
 void

@@ -17,7 +17,9 @@
  * Release answers); a session going down takes every pseudowire with the
  * peer down the same way.  nvo_vpls_remove_vsi() withdraws this PE's
  * labels.  MAC Address Withdraw (RFC 4762 6.2) with or without a MAC
- * list: nvo_vpls_mac_withdraw(); see docs/vpls.md for what a receiver
+ * list: nvo_vpls_mac_withdraw(), and on a VM move (a VM added to the PE,
+ * cfg.on_move); a hub relays one received on a spoke pseudowire to its
+ * mesh pseudowires (RFC 4762 10.2); see docs/vpls.md for what a receiver
  * flushes. */
 #ifndef NVO_CTRL_VPLS_H
 #define NVO_CTRL_VPLS_H
@@ -29,6 +31,15 @@
 
 struct nvo_vpls;
 
+/* What a PE sends when a VM appears on it (a move; cfg.on_move). */
+enum nvo_vpls_mac_withdraw {
+    NVO_VPLS_MW_NONE,           /* nothing: the others relearn from the
+                                 * VM's RARP or gratuitous ARP */
+    NVO_VPLS_MW_LIST,           /* an Address Withdraw with the VM's MAC */
+    NVO_VPLS_MW_EMPTY,          /* with the empty MAC List: flush all but
+                                 * the sender's */
+};
+
 struct nvo_vpls_cfg {
     uint32_t label_base;        /* the first local label: 16 (the first
                                  * unreserved MPLS label, RFC 3032) */
@@ -38,6 +49,7 @@ struct nvo_vpls_cfg {
                                  * default pseudowire MTU); 0: none sent,
                                  * none checked */
     uint32_t group_id;          /* 0 */
+    enum nvo_vpls_mac_withdraw on_move;     /* NVO_VPLS_MW_NONE */
 };
 
 void nvo_vpls_cfg_default(struct nvo_vpls_cfg *);
@@ -51,7 +63,10 @@ struct nvo_vpls_counters {
                                  * Release answers */
     uint64_t withdraws_sent, withdraws_rcvd;
     uint64_t releases_sent, releases_rcvd;
-    uint64_t mac_withdraws_sent, mac_withdraws_rcvd;
+    uint64_t mac_withdraws_sent, mac_withdraws_rcvd;   /* sent: relayed
+                                                        * ones too */
+    uint64_t mac_withdraws_relayed; /* H-VPLS: a hub's copies of one
+                                     * received on a spoke pseudowire */
     uint64_t macs_flushed;      /* MAC entries removed by withdraws and by
                                  * pseudowires going down */
     uint64_t labels_assigned;
@@ -94,6 +109,18 @@ int nvo_vpls_mac_withdraw(struct nvo_vpls *, uint32_t tenant,
  * EINVAL (not a member). */
 int nvo_vpls_set_spoke(struct nvo_vpls *, uint32_t tenant, uint32_t peer,
                        bool spoke);
+
+/* H-VPLS: the pseudowires marked spokes, over all VSIs (a spoke PE: one
+ * per VSI; a hub: its spokes'; 0 in a full mesh). */
+uint32_t nvo_vpls_n_spoke_pws(const struct nvo_vpls *);
+
+/* Called after every received label message (Mapping, Withdraw,
+ * Release, Address Withdraw) was processed: when its PDU arrived plus
+ * the speaker's processing delay.  A control-plane change as
+ * docs/control-planes.md counts them.  NULL: none. */
+typedef void nvo_vpls_change_fn(void *ctx, struct nvo_vpls *);
+void nvo_vpls_set_change_cb(struct nvo_vpls *, nvo_vpls_change_fn *fn,
+                            void *ctx);
 
 /* Starts the speaker (Hellos to every peer). */
 void nvo_vpls_start(struct nvo_vpls *);

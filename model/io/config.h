@@ -260,6 +260,12 @@ struct nvo_overlay_bgp_cfg {
     int line;                   /* of <bgp>, 0 if absent */
 };
 
+/* <spoke pe="..." hub="..."/> in <ldp>: H-VPLS, the hub of a spoke PE. */
+struct nvo_overlay_spoke_cfg {
+    uint32_t pe, hub;           /* node indices */
+    int line;
+};
+
 /* <ldp> in <overlay control="vpls-ldp">. */
 struct nvo_overlay_ldp_cfg {
     nvo_time_t hello;           /* targeted Hello interval, 15 s */
@@ -267,6 +273,16 @@ struct nvo_overlay_ldp_cfg {
     uint32_t keepalive;         /* session KeepAlive time, s: 180 */
     nvo_time_t proc_delay;      /* 0 */
     bool pack;                  /* label messages packed in PDUs: true */
+    int mac_withdraw;           /* mac-withdraw: enum nvo_vpls_mac_withdraw
+                                 * (ctrl/vpls.h); default list */
+    /* H-VPLS (hubs="NODE ..."): the hub PEs' node indices in the order
+     * given (none, or hubs="none": a full mesh); every other PE is a spoke of the hub its
+     * <spoke> names, else of hubs[k mod n_hubs] for the k-th (from 0)
+     * PE in node order without one (docs/control-planes.md). */
+    uint32_t *hubs;
+    uint32_t n_hubs;
+    struct nvo_overlay_spoke_cfg *spokes;
+    size_t n_spokes;
     int line;
 };
 

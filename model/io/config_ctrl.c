@@ -7,6 +7,7 @@
 
 #include "ctrl/bgp_speaker.h"
 #include "ctrl/ldp_speaker.h"
+#include "ctrl/vpls.h"
 
 const char *
 nvo_control_name(enum nvo_control c)
@@ -26,6 +27,106 @@ cfg_overlay_control_free(struct nvo_overlay_cfg *o)
     g_free(o->bgp.rr);
     o->bgp.rr = NULL;
     o->bgp.n_rr = 0;
+    g_free(o->ldp.hubs);
+    o->ldp.hubs = NULL;
+    o->ldp.n_hubs = 0;
+    g_free(o->ldp.spokes);
+    o->ldp.spokes = NULL;
+    o->ldp.n_spokes = 0;
+}
+
+/* A hypervisor (a PE) named 'name' in attribute 'attr' of 'n', or
+ * NVO_NODE_NONE after an error. */
+static uint32_t
+pe_named__(struct cfg_doc *d, const xmlNode *n, const char *attr,
+           const char *name, const struct nvo_topo_cfg *t)
+{
+    uint32_t i = nvo_topo_cfg_find_node(t, name);
+    if (i == NVO_NODE_NONE) {
+        cfg_err_attr(d, n, attr, "unknown node \"%s\"", name);
+    } else if (t->nodes[i].role != NVO_ROLE_HYPERVISOR) {
+        cfg_err_attr(d, n, attr, "\"%s\" is not a hypervisor: H-VPLS hubs "
+                     "and spokes are PEs", name);
+        i = NVO_NODE_NONE;
+    }
+    return i;
+}
+
+/* H-VPLS: hubs="NODE ..." and <spoke pe="..." hub="..."/> children. */
+static void
+hvpls__(struct cfg_doc *d, const xmlNode *ln, struct nvo_overlay_ldp_cfg *l,
+        const struct nvo_topo_cfg *t)
+{
+    const char *v = cfg_attr(d, ln, "hubs");
+    if (v && !strcmp(v, "none")) {
+        v = NULL;               /* a full mesh, as without hubs */
+    }
+    if (v && t) {
+        char **names = g_strsplit_set(v, " \t\n,", -1);
+        for (char **p = names; *p; p++) {
+            if (!**p) {
+                continue;
+            }
+            uint32_t i = pe_named__(d, ln, "hubs", *p, t);
+            for (uint32_t k = 0; i != NVO_NODE_NONE && k < l->n_hubs; k++) {
+                if (l->hubs[k] == i) {
+                    cfg_err_attr(d, ln, "hubs", "\"%s\" is named twice", *p);
+                    i = NVO_NODE_NONE;
+                }
+            }
+            if (i != NVO_NODE_NONE) {
+                l->hubs = g_renew(uint32_t, l->hubs, l->n_hubs + 1);
+                l->hubs[l->n_hubs++] = i;
+            }
+        }
+        g_strfreev(names);
+        if (!l->n_hubs) {
+            cfg_err_attr(d, ln, "hubs", "no hub named: give the hub PEs' "
+                         "names, or \"none\" for a full mesh");
+        }
+    }
+    CFG_FOR_CHILD(c, ln, "spoke") {
+        if (!v) {
+            cfg_err(d, c, NULL, "<spoke> needs <ldp hubs=\"PE ...\"> "
+                    "(H-VPLS)");
+            continue;
+        }
+        const char *pe = cfg_attr(d, c, "pe"), *hub = cfg_attr(d, c, "hub");
+        if (!t || !pe || !hub) {
+            continue;           /* the schema requires both */
+        }
+        uint32_t pi = pe_named__(d, c, "pe", pe, t);
+        uint32_t hi = pe_named__(d, c, "hub", hub, t);
+        bool hub_ok = false, pe_hub = false;
+        for (uint32_t k = 0; k < l->n_hubs; k++) {
+            hub_ok |= l->hubs[k] == hi;
+            pe_hub |= l->hubs[k] == pi;
+        }
+        if (hi != NVO_NODE_NONE && !hub_ok) {
+            cfg_err_attr(d, c, "hub", "\"%s\" is not one of <ldp hubs>",
+                         hub);
+            continue;
+        }
+        if (pi != NVO_NODE_NONE && pe_hub) {
+            cfg_err_attr(d, c, "pe", "\"%s\" is a hub, not a spoke", pe);
+            continue;
+        }
+        for (size_t k = 0; pi != NVO_NODE_NONE && k < l->n_spokes; k++) {
+            if (l->spokes[k].pe == pi) {
+                cfg_err_attr(d, c, "pe", "\"%s\" has a <spoke> already "
+                             "(line %d): a spoke has one hub", pe,
+                             l->spokes[k].line);
+                pi = NVO_NODE_NONE;
+            }
+        }
+        if (pi == NVO_NODE_NONE || hi == NVO_NODE_NONE) {
+            continue;
+        }
+        l->spokes = g_renew(struct nvo_overlay_spoke_cfg, l->spokes,
+                            l->n_spokes + 1);
+        l->spokes[l->n_spokes++] = (struct nvo_overlay_spoke_cfg) {
+            .pe = pi, .hub = hi, .line = cfg_line(d, c) };
+    }
 }
 
 /* reflectors="NODE NODE ..." or "none". */
@@ -167,7 +268,8 @@ bgp__(struct cfg_doc *d, const xmlNode *ov, struct nvo_overlay_cfg *o,
 }
 
 static void
-ldp__(struct cfg_doc *d, const xmlNode *ov, struct nvo_overlay_cfg *o)
+ldp__(struct cfg_doc *d, const xmlNode *ov, struct nvo_overlay_cfg *o,
+      const struct nvo_topo_cfg *t)
 {
     struct nvo_overlay_ldp_cfg *l = &o->ldp;
     struct nvo_ldp_speaker_cfg def;
@@ -177,6 +279,7 @@ ldp__(struct cfg_doc *d, const xmlNode *ov, struct nvo_overlay_cfg *o)
     l->keepalive = def.keepalive_time;
     l->proc_delay = def.proc_delay;
     l->pack = def.pack;
+    l->mac_withdraw = NVO_VPLS_MW_LIST;
     const xmlNode *ln = cfg_child(ov, "ldp");
     if (!ln) {
         return;
@@ -193,6 +296,13 @@ ldp__(struct cfg_doc *d, const xmlNode *ov, struct nvo_overlay_cfg *o)
     }
     cfg_get_time(d, ln, "proc-delay", true, &l->proc_delay);
     cfg_get_bool(d, ln, "pack", &l->pack);
+    const char *mw = cfg_attr(d, ln, "mac-withdraw");
+    if (mw && !strcmp(mw, "empty")) {
+        l->mac_withdraw = NVO_VPLS_MW_EMPTY;
+    } else if (mw && !strcmp(mw, "none")) {
+        l->mac_withdraw = NVO_VPLS_MW_NONE;
+    }
+    hvpls__(d, ln, l, t);
     if (l->hello >= (nvo_time_t) l->hold * NVO_SEC) {
         cfg_err_attr(d, ln, "hello", "the Hello interval must be under the "
                      "hold time (%u s), or the adjacency expires between "
@@ -217,7 +327,7 @@ cfg_overlay_control(struct cfg_doc *d, const xmlNode *ov,
         o->control = NVO_CONTROL_VPLS_BGP;
     }
     bgp__(d, ov, o, t);
-    ldp__(d, ov, o);
+    ldp__(d, ov, o, t);
     if (o->control == NVO_CONTROL_NONE) {
         return;
     }

@@ -124,6 +124,9 @@ write_ldp__(xmlTextWriterPtr w, const struct nvo_sim_ctrl *c, uint32_t i)
     attr_u64__(w, "mappings-received", vc->mappings_rcvd);
     attr_u64__(w, "mappings-refused", vc->mappings_refused);
     attr_u64__(w, "macs-flushed", vc->macs_flushed);
+    attr_u64__(w, "mac-withdraws-received", vc->mac_withdraws_rcvd);
+    attr_u64__(w, "mac-withdraws-relayed", vc->mac_withdraws_relayed);
+    attr_u64__(w, "spoke-pseudowires", nvo_vpls_n_spoke_pws(v));
     xmlTextWriterEndElement(w);
 }
 

@@ -407,30 +407,120 @@ bgp_build__(struct nvo_sim_ctrl *c, char *err, size_t err_size)
 
 /* ---- VPLS over LDP ------------------------------------------------------- */
 
-/* Every PDU an LDP speaker receives: one carrying a label message
- * (Mapping, Withdraw, Release, Address Withdraw) is a control-plane
- * change. */
+/* A label message (Mapping, Withdraw, Release, Address Withdraw)
+ * processed at a PE (its PDU's arrival plus the processing delay): a
+ * control-plane change. */
 static void
-ldp_pdu__(void *ctx, const struct nvo_ldp_speaker *spk, uint32_t peer,
-          bool sent, const uint8_t *pdu, size_t len)
+ldp_change__(void *ctx, struct nvo_vpls *v)
 {
-    (void) spk;
-    (void) peer;
-    struct ctrl_ldp *l = ctx;
-    if (sent || len < NVO_LDP_PDU_HDR_LEN) {
-        return;
-    }
-    size_t off = NVO_LDP_PDU_HDR_LEN;
-    while (off + 4 <= len) {
-        uint16_t type = nvo_rd16(pdu + off) & 0x7fff;
-        enum nvo_ldp_kind k = nvo_ldp_kind_of(type);
-        if (k == NVO_LDP_K_MAPPING || k == NVO_LDP_K_WITHDRAW
-            || k == NVO_LDP_K_RELEASE || k == NVO_LDP_K_ADDRESS_WITHDRAW) {
-            changed__(l->c);
-            return;
+    (void) v;
+    changed__(ctx);
+}
+
+static bool
+is_hub__(const struct nvo_overlay_ldp_cfg *lc, uint32_t node)
+{
+    for (uint32_t i = 0; i < lc->n_hubs; i++) {
+        if (lc->hubs[i] == node) {
+            return true;
         }
-        off += 4 + (size_t) nvo_rd16(pdu + off + 2);
     }
+    return false;
+}
+
+/* H-VPLS (<ldp hubs>): the hub of each PE (by its place in o->pes; a
+ * hub its own): a <spoke>'s, else the hubs in turn for the PEs without
+ * one, in node order.  NULL without hubs (a full mesh). */
+static uint32_t *
+hub_of__(struct nvo_sim_ctrl *c)
+{
+    const struct nvo_overlay_ldp_cfg *lc = &c->cfg->ldp;
+    struct nvo_sim_overlay *o = c->o;
+    if (!lc->n_hubs) {
+        return NULL;
+    }
+    uint32_t *hub = g_new(uint32_t, o->n_pes ? o->n_pes : 1);
+    uint32_t k = 0;
+    for (uint32_t h = 0; h < o->n_pes; h++) {
+        uint32_t node = nvo_pe_node_index(o->pes[h]);
+        hub[h] = is_hub__(lc, node) ? node : UINT32_MAX;
+        for (size_t i = 0; hub[h] == UINT32_MAX && i < lc->n_spokes; i++) {
+            if (lc->spokes[i].pe == node) {
+                hub[h] = lc->spokes[i].hub;
+            }
+        }
+        if (hub[h] == UINT32_MAX) {
+            hub[h] = lc->hubs[k++ % lc->n_hubs];
+        }
+    }
+    return hub;
+}
+
+/* The members of the VSI of tenant t at PE h: with H-VPLS, a spoke's
+ * hub; for a hub, the other hubs that carry the VNI and its spokes that
+ * host it.  Without, the tenant's flood list (the PEs hosting it, or
+ * all PEs), read before the pseudowire mode takes the flood lists over.
+ * A g_free()d array, its length in *n. */
+static uint32_t *
+vsi_members__(struct nvo_sim_ctrl *c, const uint32_t *hub, uint32_t h,
+              uint32_t t, uint32_t *n)
+{
+    struct nvo_sim_overlay *o = c->o;
+    uint32_t *m = g_new(uint32_t, o->n_pes + 1);
+    *n = 0;
+    if (!hub) {
+        const uint32_t *f = nvo_pe_node_flood(o->pes[h], t, n);
+        if (*n) {
+            memcpy(m, f, *n * sizeof *f);
+        }
+        return m;
+    }
+    uint32_t me = nvo_pe_node_index(o->pes[h]), vni = nvo_pe_node_vni(
+        o->pes[h], t), lt;
+    if (hub[h] != me) {
+        m[(*n)++] = hub[h];
+        return m;
+    }
+    for (uint32_t k = 0; k < o->n_pes; k++) {
+        uint32_t node = nvo_pe_node_index(o->pes[k]);
+        bool is_hub = hub[k] == node;
+        if (k != h && (is_hub || hub[k] == me)
+            && !nvo_pe_node_find_tenant(o->pes[k], vni, &lt)) {
+            m[(*n)++] = node;
+        }
+    }
+    return m;
+}
+
+/* H-VPLS: a hub carries the VSI of every VNI one of its spokes hosts (a
+ * tenant without VMs on it, if it hosts none). */
+static int
+hubs_carry__(struct nvo_sim_ctrl *c, const uint32_t *hub, char *err,
+             size_t err_size)
+{
+    struct nvo_sim_overlay *o = c->o;
+    for (uint32_t h = 0; hub && h < o->n_pes; h++) {
+        if (hub[h] == nvo_pe_node_index(o->pes[h])) {
+            continue;
+        }
+        struct nvo_pe_node *hp = o->pe_of_node[hub[h]];
+        if (!hp) {
+            snprintf(err, err_size, "hub %s is not a PE",
+                     nvo_net_node(c->net, hub[h])->name);
+            return EINVAL;
+        }
+        for (uint32_t t = 0; t < nvo_pe_node_n_tenants(o->pes[h]); t++) {
+            uint32_t vni = nvo_pe_node_vni(o->pes[h], t), lt;
+            int rc = nvo_pe_node_find_tenant(hp, vni, &lt)
+                     ? nvo_pe_node_add_tenant(hp, vni, &lt) : 0;
+            if (rc) {
+                snprintf(err, err_size, "hub %s: cannot carry VNI %u: %s",
+                         nvo_pe_node_base(hp)->name, vni, g_strerror(rc));
+                return rc;
+            }
+        }
+    }
+    return 0;
 }
 
 static int
@@ -448,25 +538,23 @@ vpls_build__(struct nvo_sim_ctrl *c, char *err, size_t err_size)
     struct nvo_vpls_cfg vc;
     nvo_vpls_cfg_default(&vc);
     vc.control_word = c->cfg->control_word;
-    /* A VSI per tenant on each PE that hosts it, its members the PEs of
-     * the tenant's flood list (the PEs hosting it, or all PEs), read
+    vc.on_move = (enum nvo_vpls_mac_withdraw) lc->mac_withdraw;
+    uint32_t *hub = hub_of__(c);
+    int rc = hubs_carry__(c, hub, err, err_size);
+    /* A VSI per tenant on each PE that carries it, its members read
      * before the pseudowire mode takes the flood lists over. */
     GPtrArray *members = g_ptr_array_new_with_free_func(g_free);
-    for (uint32_t h = 0; h < o->n_pes; h++) {
+    for (uint32_t h = 0; h < o->n_pes && !rc; h++) {
         for (uint32_t t = 0; t < nvo_pe_node_n_tenants(o->pes[h]); t++) {
             uint32_t n;
-            const uint32_t *m = nvo_pe_node_flood(o->pes[h], t, &n);
-            uint32_t *copy = g_new(uint32_t, n + 1);
-            copy[0] = n;
-            if (n) {
-                memcpy(copy + 1, m, n * sizeof *m);
-            }
-            g_ptr_array_add(members, copy);
+            uint32_t *m = vsi_members__(c, hub, h, t, &n);
+            memmove(m + 1, m, n * sizeof *m);
+            m[0] = n;
+            g_ptr_array_add(members, m);
         }
     }
     c->n_ldp = o->n_pes;
     c->ldp = g_new0(struct ctrl_ldp, o->n_pes ? o->n_pes : 1);
-    int rc = 0;
     guint k = 0;
     for (uint32_t h = 0; h < o->n_pes && !rc; h++) {
         struct ctrl_ldp *l = &c->ldp[h];
@@ -482,10 +570,18 @@ vpls_build__(struct nvo_sim_ctrl *c, char *err, size_t err_size)
                      n->name, g_strerror(rc));
             break;
         }
-        nvo_ldp_speaker_set_observer(nvo_vpls_speaker(l->vpls), ldp_pdu__, l);
+        nvo_vpls_set_change_cb(l->vpls, ldp_change__, c);
         for (uint32_t t = 0; t < nvo_pe_node_n_tenants(pe) && !rc; t++) {
             const uint32_t *m = g_ptr_array_index(members, k++);
             rc = nvo_vpls_add_vsi(l->vpls, t, 0, m + 1, m[0]);
+            /* H-VPLS: a spoke's one pseudowire, a hub's to its spokes. */
+            for (uint32_t i = 0; hub && !rc && i < m[0]; i++) {
+                uint32_t peer = m[1 + i];
+                bool spoke = hub[h] != n->index || !is_hub__(lc, peer);
+                if (spoke) {
+                    rc = nvo_vpls_set_spoke(l->vpls, t, peer, true);
+                }
+            }
             if (rc) {
                 snprintf(err, err_size, "node %s: cannot add the VSI of VNI "
                          "%u: %s", n->name, nvo_pe_node_vni(pe, t),
@@ -494,6 +590,7 @@ vpls_build__(struct nvo_sim_ctrl *c, char *err, size_t err_size)
         }
     }
     g_ptr_array_free(members, TRUE);
+    g_free(hub);
     return rc;
 }
 
