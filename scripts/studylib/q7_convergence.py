@@ -82,12 +82,10 @@ NA = {
                           "every BGP session survives",
     ("vpls-ldp", "link"): "no control-plane change: the underlay reroutes, "
                           "every LDP session survives",
-    ("vpls-ldp", "move"): "no control-plane change: VPLS sends no MAC "
-                          "withdraw; the new PE's RARP, flooded over the "
-                          "pseudowires, moves the MAC (data plane)",
-    ("vpls-bgp", "move"): "no control-plane change: VPLS sends no MAC "
-                          "withdraw; the new PE's RARP, flooded over the "
-                          "pseudowires, moves the MAC (data plane)",
+    ("vpls-bgp", "move"): "no control-plane change: BGP-signalled VPLS "
+                          "(RFC 4761) has no MAC withdraw; the new PE's "
+                          "RARP, flooded over the pseudowires, moves the "
+                          "MAC (data plane)",
     ("vpls-ldp", "pe"): "no change counted: the LDP sessions to the dead "
                         "PE expire with no label message, and nvosim "
                         "counts only label messages as LDP changes",
@@ -414,7 +412,9 @@ processed first: 32,353 ns (the test's comment has the sum).
   message (its peers' last keepalive from it came when the sessions
   formed, 1 s of keepalive interval earlier).
 - What counts as a change: a BGP Loc-RIB best-path change or an LDP
-  label message received (docs/control-planes.md). A VPLS PE that loses
+  label message processed (docs/control-planes.md); a VPLS-LDP move's is
+  the new PE's MAC Address Withdraw (`<ldp mac-withdraw="list">`, the
+  default) at each peer. A VPLS PE that loses
   a session drops the pseudowire's label state with no message, which is
   not counted; flood-and-learn has no control events at all: its
   "convergence" is the data plane relearning a MAC from the next frame,
@@ -439,13 +439,19 @@ def q7_reading(res):
     mv = mean("main", "move", ("evpn",))
     pe = {p: mean("main", "pe", (p,)) for p in BGP_PLANES}
     rr = {p: mean("main", "rr", (p,)) for p in BGP_PLANES}
+    lm = mean("main", "move", ("vpls-ldp",))
     if mv is not None:
-        lines.append(
-            "- **A VM move** converges in %s ms with EVPN: one UPDATE "
-            "through a reflector, tens of microseconds on this fabric. "
-            "VPLS has no control-plane step for it (no MAC withdraw): the "
-            "new PE's RARP moves the MAC in the other PEs' tables as "
-            "flood-and-learn does." % g(mv, 4))
+        txt = ("- **A VM move** converges in %s ms with EVPN: one UPDATE "
+               "through a reflector, tens of microseconds on this fabric."
+               % g(mv, 4))
+        if lm is not None:
+            txt += (" VPLS-LDP takes %s ms: the new PE's MAC Address "
+                    "Withdraw (RFC 4762 6.2) over its targeted LDP "
+                    "sessions, no reflector in between." % g(lm, 4))
+        txt += (" BGP-signalled VPLS has no control-plane step for it "
+                "(RFC 4761 has no MAC withdraw): the new PE's RARP moves "
+                "the MAC in the other PEs' tables as flood-and-learn does.")
+        lines.append(txt)
     if all(v is not None for v in pe.values()):
         lines.append(
             "- **A PE failure** takes %s ms (EVPN) and %s ms (VPLS-BGP): "

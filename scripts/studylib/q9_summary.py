@@ -230,7 +230,8 @@ design has no such number.
                       _na(stats, i, "move_convergence_us",
                           "no control plane: learned from the data"
                           if ctl == "none" else
-                          "VPLS: relearned from the data plane"),
+                          "BGP-signalled VPLS: relearned from the data "
+                          "plane (RFC 4761 has no MAC withdraw)"),
                       cell(s, "drop_rate"), cell(s, "cpu_ops_per_frame"),
                       cell(s, "encap_ops_per_frame"),
                       cell(s, "replica_ops_per_frame"),
@@ -289,9 +290,10 @@ summarize` (raw files under the study's work folder, `q9/`).
   multicast underlay here (docs/scenarios.md: `flood="multicast"` is for
   VXLAN, VXLAN-GPE, Geneve, GRE-in-UDP and NVGRE), so they flood by
   ingress replication; Geneve and GRE-in-UDP could use either.
-- VPLS relearns a moved MAC from the data plane (no MAC withdrawal is
-  sent in a scenario), so it has no move convergence; EVPN's is the
-  MAC-mobility update's.
+- A VPLS-LDP move converges when every peer has processed the new
+  PE's MAC Address Withdraw; BGP-signalled VPLS relearns a moved MAC
+  from the data plane (RFC 4761 has no MAC withdraw), so it has no move
+  convergence; EVPN's is the MAC-mobility update's.
 - CPU columns are operation counts (see above), not cycles or seconds.
 """ % R.runs)
     return "".join(out)
@@ -404,12 +406,17 @@ def reading9(stats):
                 g(m("mplsogre-ldp", C), 4), g(m("mplsogre-bgp", C), 4),
                 g(m("mplsoudp-evpn", C), 4), g(m("vxlan-evpn", C), 4)))
     if have([("vxlan-evpn", "move_convergence_us")]):
+        ldp = ""
+        if have([("mplsogre-ldp", "move_convergence_us")]):
+            ldp = (", VPLS-LDP in %s us (the new PE's MAC Address "
+                   "Withdraw)" % cell(stats.get("mplsogre-ldp"),
+                                      "move_convergence_us"))
         out.append(
-            "- **Convergence.** After the move EVPN converged in %s us; "
-            "flood-and-learn and VPLS have no control-plane event for it "
-            "and relearn from the gratuitous ARP and the first frames "
-            "(question 7).\n" % cell(stats.get("vxlan-evpn"),
-                                     "move_convergence_us"))
+            "- **Convergence.** After the move EVPN converged in %s us%s; "
+            "flood-and-learn and BGP-signalled VPLS have no control-plane "
+            "event for it and relearn from the gratuitous ARP and the "
+            "first frames (question 7).\n" % (
+                cell(stats.get("vxlan-evpn"), "move_convergence_us"), ldp))
     K = "cpu_ops_per_frame"
     if have([("vxlan-ir", K), ("vxlan-mcast", K)]):
         out.append(
