@@ -89,6 +89,7 @@ struct peer {
     uint32_t gen;               /* session generation (stale rx messages) */
     GByteArray *rx;             /* framing */
     GByteArray *outq;           /* bytes TCP's send buffer did not take */
+    size_t outq_head;           /* of outq: bytes already handed to TCP */
     struct nvo_timer t_hold, t_keepalive, t_retry, t_flush;
     nvo_time_t hold, keepalive; /* negotiated */
     uint32_t bgp_id;            /* the peer's, from its OPEN */
