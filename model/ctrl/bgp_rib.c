@@ -223,7 +223,7 @@ nvo_bgp_dest_maybe_free__(struct nvo_bgp_speaker *s, struct dest *d)
     g_hash_table_remove(s->rib, d);
     nvo_mem_count__(&s->mem, nvo_bgp_mt_hash, -(int64_t) HASH_ENTRY, 0);
     nvo_mem_free(&s->mem, nvo_bgp_mt_path, d->paths,
-                 d->cap_paths * sizeof(struct path));
+                 d->cap_paths * path_bytes(s->cfg.is_rr));
     nvo_mem_free(&s->mem, nvo_bgp_mt_dest, d,
                  sizeof(struct dest) + d->key.len);
 }
@@ -1057,8 +1057,10 @@ nvo_bgp_rib_set_path__(struct nvo_bgp_speaker *s, struct dest *d, int32_t peer,
             }
             /* Keep the old set alive until the decision compared it. */
             struct aset *old = x->a;
-            nvo_bgp_aset_unref__(s, x->refl);
-            x->refl = NULL;
+            if (s->cfg.is_rr) {
+                nvo_bgp_aset_unref__(s, dest_refl(d)[i]);
+                dest_refl(d)[i] = NULL;
+            }
             x->a = a;
             decide(s, d, op, oa);
             if (nvo_bgp_dest_is_rtc__(d)) {
@@ -1068,12 +1070,21 @@ nvo_bgp_rib_set_path__(struct nvo_bgp_speaker *s, struct dest *d, int32_t peer,
             return;
         }
     }
+    bool rr = s->cfg.is_rr;
     if (d->n_paths == d->cap_paths) {
         uint32_t cap = d->cap_paths ? d->cap_paths * 2 : 1;
         d->paths = nvo_mem_realloc(&s->mem, nvo_bgp_mt_path, d->paths,
-                                   d->cap_paths * sizeof(struct path),
-                                   cap * sizeof(struct path));
+                                   d->cap_paths * path_bytes(rr),
+                                   cap * path_bytes(rr));
+        if (rr && d->n_paths) {
+            /* The reflected sets move behind the larger path array. */
+            memmove(d->paths + cap, d->paths + d->cap_paths,
+                    d->n_paths * sizeof(struct aset *));
+        }
         d->cap_paths = cap;
+    }
+    if (rr) {
+        dest_refl(d)[d->n_paths] = NULL;
     }
     d->paths[d->n_paths++] = (struct path) { .peer = peer, .a = a };
     if (peer >= 0) {
@@ -1096,8 +1107,15 @@ nvo_bgp_rib_remove_path__(struct nvo_bgp_speaker *s, struct dest *d,
     for (uint32_t i = 0; i < d->n_paths; i++) {
         if (d->paths[i].peer == peer) {
             struct path x = d->paths[i];
+            struct aset *x_refl = NULL;
             memmove(&d->paths[i], &d->paths[i + 1],
                     (d->n_paths - i - 1) * sizeof(struct path));
+            if (s->cfg.is_rr) {
+                struct aset **r = dest_refl(d);
+                x_refl = r[i];
+                memmove(&r[i], &r[i + 1],
+                        (d->n_paths - i - 1) * sizeof(struct aset *));
+            }
             d->n_paths--;
             if (peer >= 0) {
                 ((struct peer *) s->peers->pdata[peer])->adj_in--;
@@ -1108,7 +1126,7 @@ nvo_bgp_rib_remove_path__(struct nvo_bgp_speaker *s, struct dest *d,
                 rtc_member(s, d, peer, -1);
             }
             nvo_bgp_aset_unref__(s, x.a);
-            nvo_bgp_aset_unref__(s, x.refl);
+            nvo_bgp_aset_unref__(s, x_refl);
             break;
         }
     }
@@ -1117,12 +1135,15 @@ nvo_bgp_rib_remove_path__(struct nvo_bgp_speaker *s, struct dest *d,
 
 /* ---- Advertisement ------------------------------------------------------ */
 
-/* The path 'b' (from a peer) as this reflector sends it: ORIGINATOR_ID
- * added if absent, the cluster id prepended (made on first use). */
+/* The path i of 'd' (from a peer) as this reflector sends it:
+ * ORIGINATOR_ID added if absent, the cluster id prepended (made on first
+ * use). */
 static struct aset *
-reflected(struct nvo_bgp_speaker *s, struct path *b)
+reflected(struct nvo_bgp_speaker *s, struct dest *d, uint32_t i)
 {
-    if (!b->refl) {
+    struct path *b = &d->paths[i];
+    struct aset **refl = &dest_refl(d)[i];
+    if (!*refl) {
         const struct peer *src = s->peers->pdata[b->peer];
         struct nvo_bgp_attrs a;
         nvo_bgp_aset_attrs__(b->a, &a);
@@ -1139,9 +1160,9 @@ reflected(struct nvo_bgp_speaker *s, struct path *b)
         a.present |= 1u << NVO_BGP_ATTR_CLUSTER_LIST;
         a.cluster_list = cl;
         a.n_clusters = (uint16_t) (n + 1);
-        b->refl = nvo_bgp_aset_intern__(s, &a);
+        *refl = nvo_bgp_aset_intern__(s, &a);
     }
-    return b->refl;
+    return *refl;
 }
 
 /* Whether the reflection rules let the path 'b' go to 'p' (RFC 4456 8:
@@ -1179,7 +1200,8 @@ export_rtc_rr(struct nvo_bgp_speaker *s, struct peer *p, struct dest *d)
         if (may_send(s, p, x)
             && !(x->peer >= 0 && p->bgp_id
                  && nvo_bgp_path_originator__(s, x) == p->bgp_id)) {
-            return x->peer < 0 ? x->a : reflected(s, x);
+            return x->peer < 0 ? x->a
+                               : reflected(s, d, (uint32_t) d->best);
         }
     }
     for (uint32_t i = 0; i < d->n_paths; i++) {
@@ -1197,7 +1219,7 @@ export_rtc_rr(struct nvo_bgp_speaker *s, struct peer *p, struct dest *d)
         return NULL;
     }
     struct path *b = &d->paths[best];
-    return b->peer < 0 ? b->a : reflected(s, b);
+    return b->peer < 0 ? b->a : reflected(s, d, (uint32_t) best);
 }
 
 /* What 'd' should be advertised to 'p' with (a set not referenced), or
@@ -1249,7 +1271,7 @@ export(struct nvo_bgp_speaker *s, struct peer *p, struct dest *d,
             return NULL;
         }
     }
-    return b->peer < 0 ? b->a : reflected(s, b);
+    return b->peer < 0 ? b->a : reflected(s, d, (uint32_t) d->best);
 }
 
 struct ann {
@@ -1481,10 +1503,12 @@ free_dest_cb(gpointer d_, gpointer s_)
     struct dest *d = d_;
     for (uint32_t i = 0; i < d->n_paths; i++) {
         nvo_bgp_aset_unref__(s, d->paths[i].a);
-        nvo_bgp_aset_unref__(s, d->paths[i].refl);
+        if (s->cfg.is_rr) {
+            nvo_bgp_aset_unref__(s, dest_refl(d)[i]);
+        }
     }
     nvo_mem_free(&s->mem, nvo_bgp_mt_path, d->paths,
-                 d->cap_paths * sizeof(struct path));
+                 d->cap_paths * path_bytes(s->cfg.is_rr));
     nvo_mem_free(&s->mem, nvo_bgp_mt_dest, d,
                  sizeof(struct dest) + d->key.len);
 }

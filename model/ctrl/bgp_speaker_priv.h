@@ -61,12 +61,21 @@ struct rkey {
 struct path {
     int32_t peer;               /* index in spk->peers, -1: originated */
     struct aset *a;
-    struct aset *refl;          /* as reflected (RR), made on first use */
 };
+
+/* At a reflector the allocation of a dest's paths holds, after its
+ * cap_paths paths, as many struct aset *: each path's set as reflected
+ * (made on first use), so that a PE's paths (two per route with two
+ * reflectors) are 16 bytes, not 24. */
+static inline size_t
+path_bytes(bool is_rr)
+{
+    return sizeof(struct path) + (is_rr ? sizeof(struct aset *) : 0);
+}
 
 struct dest {
     uint32_t n_paths, cap_paths;
-    struct path *paths;
+    struct path *paths;         /* and at a reflector the reflected sets */
     int32_t best;               /* index in paths, -1 */
     uint32_t refs;              /* Adj-RIB-Out and pending entries */
     guint hash;
@@ -175,6 +184,13 @@ struct nvo_bgp_speaker {
     nvo_time_t busy_until;
     struct nvo_timer t_proc;
 };
+
+/* The reflected sets of a dest's paths (a reflector's only). */
+static inline struct aset **
+dest_refl(const struct dest *d)
+{
+    return (struct aset **) (void *) (d->paths + d->cap_paths);
+}
 
 static inline uint32_t
 cluster_id(const struct nvo_bgp_speaker *s)
