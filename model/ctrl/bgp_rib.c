@@ -80,9 +80,10 @@ nvo_bgp_aset_intern__(struct nvo_bgp_speaker *s,
                    | (1u << NVO_BGP_ATTR_MP_UNREACH));
     uint8_t tmp[NVO_BGP_EXT_MAX_LEN];
     struct nvo_bgp_buf b = nvo_bgp_buf_init(tmp, sizeof tmp);
-    size_t len = nvo_bgp_update_encode(&b, NVO_BGP_EXT_MAX_LEN, NULL, 0, &a,
-                                       NULL, 0);
-    if (len == 0 || in->mp_nh_len > 32) {
+    size_t len = nvo_bgp_attrs_encode(&b, &a);
+    /* As in an UPDATE without routes: header, two length fields. */
+    if (b.err || NVO_BGP_HDR_LEN + 4 + len > NVO_BGP_EXT_MAX_LEN
+        || in->mp_nh_len > 32) {
         return NULL;
     }
     /* Look up with a temporary set. */
@@ -106,13 +107,13 @@ nvo_bgp_aset_intern__(struct nvo_bgp_speaker *s,
     memcpy(n, k, size);
     g_free(k);
     n->size = (uint32_t) size;
-    struct nvo_bgp_update u;
+    struct nvo_bgp_attrs ud;
     struct nvo_bgp_error e;
-    if (nvo_bgp_update_decode(n->msg, n->msg_len, &u, &e) != 0) {
+    if (nvo_bgp_attrs_decode(n->msg, n->msg_len, &ud, &e) != 0) {
         nvo_mem_free(&s->mem, nvo_bgp_mt_attrs, n, size);
         return NULL;
     }
-    const struct nvo_bgp_attrs *ua = &u.attrs;
+    const struct nvo_bgp_attrs *ua = &ud;
     n->present = ua->present;
     n->local_pref = ua->local_pref;
     n->med = ua->med;
@@ -134,12 +135,10 @@ nvo_bgp_aset_intern__(struct nvo_bgp_speaker *s,
 void
 nvo_bgp_aset_attrs__(const struct aset *a, struct nvo_bgp_attrs *out)
 {
-    struct nvo_bgp_update u;
     struct nvo_bgp_error e;
     /* Decoded once without error when interned: the same bytes again. */
-    int rc = nvo_bgp_update_decode(a->msg, a->msg_len, &u, &e);
+    int rc = nvo_bgp_attrs_decode(a->msg, a->msg_len, out, &e);
     g_assert(rc == 0);
-    *out = u.attrs;
     out->mp_nh_len = a->nh_len;
     if (a->nh_len) {
         memcpy(out->mp_nh, aset_nh(a), a->nh_len);

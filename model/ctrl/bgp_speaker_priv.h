@@ -19,8 +19,9 @@
 extern nvo_mem_type nvo_bgp_mt_dest, nvo_bgp_mt_path, nvo_bgp_mt_attrs;
 extern nvo_mem_type nvo_bgp_mt_adj_out, nvo_bgp_mt_hash;
 
-/* The attributes (without MP_REACH / MP_UNREACH) encoded as an UPDATE
- * with no routes, and the MP_REACH next hop.  Only what the decision
+/* The attributes (without MP_REACH / MP_UNREACH) encoded as in an
+ * UPDATE's path attributes field (nvo_bgp_attrs_encode: no header, no
+ * length fields), and the MP_REACH next hop.  Only what the decision
  * process and the route-target filters read is kept decoded (the rest of
  * a 384-byte struct nvo_bgp_attrs per set was most of a PE's memory);
  * nvo_bgp_aset_attrs__() decodes the whole set when it is needed (a best
