@@ -1296,10 +1296,99 @@ ann_cmp(const void *x_, const void *y_)
     return nvo_bgp_dest_cmp__(&x->d, &y->d);
 }
 
+static int pack__(const struct ann *, size_t n, bool withdraw,
+                  size_t max_len, struct nvo_bgp_msgs *);
+
+/* Whether the memo holds the pack of these routes (afi, safi and each
+ * key's size and NLRI, as in pack_memo.nlri) with this set and size. */
+static bool
+memo_hit(const struct nvo_bgp_speaker *s, const struct ann *v, size_t n,
+         bool withdraw, size_t max_len)
+{
+    const struct pack_memo *m = &s->pack_memo;
+    if (!m->valid || m->withdraw != withdraw || m->max_len != max_len
+        || (!withdraw && m->aset_id != v[0].a->id)) {
+        return false;
+    }
+    const uint8_t *q = m->nlri->data, *end = q + m->nlri->len;
+    if (end - q < 3 || nvo_rd16(q) != nvo_bgp_dest_afi__(v[0].d)
+        || q[2] != nvo_bgp_dest_safi__(v[0].d)) {
+        return false;
+    }
+    q += 3;
+    for (size_t i = 0; i < n; i++) {
+        size_t l = v[i].d->key.len - 3u;
+        if ((size_t) (end - q) < 2 + l || nvo_rd16(q) != l
+            || memcmp(q + 2, v[i].d->key.k + 3, l)) {
+            return false;
+        }
+        q += 2 + l;
+    }
+    return q == end;
+}
+
+static void
+memo_store(struct nvo_bgp_speaker *s, const struct ann *v, size_t n,
+           bool withdraw, size_t max_len, struct nvo_bgp_msgs *msgs)
+{
+    struct pack_memo *m = &s->pack_memo;
+    nvo_bgp_msgs_free(&m->m);
+    m->m = *msgs;
+    m->valid = true;
+    m->withdraw = withdraw;
+    m->aset_id = withdraw ? 0 : v[0].a->id;
+    m->max_len = max_len;
+    if (!m->nlri) {
+        m->nlri = g_byte_array_new();
+    }
+    g_byte_array_set_size(m->nlri, 3);
+    nvo_wr16(m->nlri->data, nvo_bgp_dest_afi__(v[0].d));
+    m->nlri->data[2] = nvo_bgp_dest_safi__(v[0].d);
+    for (size_t i = 0; i < n; i++) {
+        uint8_t l[2];
+        nvo_wr16(l, (uint16_t) (v[i].d->key.len - 3u));
+        g_byte_array_append(m->nlri, l, 2);
+        g_byte_array_append(m->nlri, v[i].d->key.k + 3,
+                            (guint) (v[i].d->key.len - 3u));
+    }
+}
+
 static void
 send_packed(struct peer *p, const struct ann *v, size_t n, bool withdraw)
 {
     struct nvo_bgp_speaker *s = p->spk;
+    if (!memo_hit(s, v, n, withdraw, p->max_len)) {
+        struct nvo_bgp_msgs m;
+        if (pack__(v, n, withdraw, p->max_len, &m) != 0) {
+            return;             /* a route too big alone: not sent */
+        }
+        memo_store(s, v, n, withdraw, p->max_len, &m);
+    }
+    /* Sending may run callbacks that pack again: a copy of the messages. */
+    const struct nvo_bgp_msgs *mm = &s->pack_memo.m;
+    struct nvo_bgp_msgs m = *mm;
+    m.buf = g_memdup2(mm->buf, mm->len);
+    m.ofs = g_memdup2(mm->ofs, (mm->n + 1) * sizeof *mm->ofs);
+    for (size_t i = 0; i < m.n; i++) {
+        nvo_bgp_send_msg__(p, m.buf + m.ofs[i], m.ofs[i + 1] - m.ofs[i]);
+    }
+    if (withdraw) {
+        p->c.routes_withdrawn_out += m.n_routes;
+        s->c.routes_withdrawn_out += m.n_routes;
+    } else {
+        p->c.routes_announced_out += m.n_routes;
+        s->c.routes_announced_out += m.n_routes;
+    }
+    g_free(m.buf);
+    g_free(m.ofs);
+}
+
+/* nvo_bgp_pack() of the routes of 'v' (one AFI/SAFI and, announced, one
+ * set). */
+static int
+pack__(const struct ann *v, size_t n, bool withdraw, size_t max_len,
+       struct nvo_bgp_msgs *out)
+{
     size_t bytes = 0;
     for (size_t i = 0; i < n; i++) {
         bytes += v[i].d->key.len - 3u;
@@ -1318,27 +1407,13 @@ send_packed(struct peer *p, const struct ann *v, size_t n, bool withdraw)
     } else {
         nvo_bgp_aset_attrs__(v[0].a, &attrs);
     }
-    struct nvo_bgp_msgs m;
     int rc = nvo_bgp_pack(&attrs, withdraw,
                           nvo_bgp_dest_afi__(v[0].d),
                           nvo_bgp_dest_safi__(v[0].d), nlri, sizes,
-                          n, p->max_len, &m);
+                          n, max_len, out);
     g_free(nlri);
     g_free(sizes);
-    if (rc != 0) {
-        return;                 /* a route too big alone: not sent */
-    }
-    for (size_t i = 0; i < m.n; i++) {
-        nvo_bgp_send_msg__(p, m.buf + m.ofs[i], m.ofs[i + 1] - m.ofs[i]);
-    }
-    if (withdraw) {
-        p->c.routes_withdrawn_out += m.n_routes;
-        s->c.routes_withdrawn_out += m.n_routes;
-    } else {
-        p->c.routes_announced_out += m.n_routes;
-        s->c.routes_announced_out += m.n_routes;
-    }
-    nvo_bgp_msgs_free(&m);
+    return rc;
 }
 
 /* Sends the runs of 'v' that share AFI/SAFI (and, announced, the set). */
@@ -1526,6 +1601,10 @@ nvo_bgp_rib_fini__(struct nvo_bgp_speaker *s)
     g_ptr_array_free(s->est_plain, TRUE);
     g_ptr_array_free(s->est_pfx, TRUE);
     g_hash_table_destroy(s->attrs);
+    nvo_bgp_msgs_free(&s->pack_memo.m);
+    if (s->pack_memo.nlri) {
+        g_byte_array_free(s->pack_memo.nlri, TRUE);
+    }
     GHashTableIter it;
     gpointer v;
     g_hash_table_iter_init(&it, s->rt_idx);

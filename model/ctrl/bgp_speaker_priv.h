@@ -8,6 +8,7 @@
 #include "core/engine.h"
 #include "core/mem.h"
 #include "ctrl/bgp_speaker.h"
+#include "wire/bgp_pack.h"
 
 #define MAX_AFS 4
 
@@ -141,6 +142,16 @@ struct rxmsg {
     uint8_t data[];
 };
 
+/* A packing's inputs and its messages (bgp_rib.c, send_packed). */
+struct pack_memo {
+    bool valid, withdraw;
+    uint32_t aset_id;           /* the set's (never reused) */
+    size_t max_len;
+    GByteArray *nlri;           /* AFI, SAFI, then each key's size (2
+                                 * bytes) and NLRI */
+    struct nvo_bgp_msgs m;
+};
+
 struct nvo_bgp_speaker {
     struct nvo_bgp_speaker_cfg cfg;
     struct nvo_tcp_stack *stack;
@@ -181,6 +192,11 @@ struct nvo_bgp_speaker {
                                  * SAFI negotiated, non-clients [0] and
                                  * clients [1] */
     uint64_t stamp;
+    /* The last nvo_bgp_pack() of send_packed (bgp_rib.c), kept for the
+     * next peer that sends the same routes with the same set and message
+     * size (a reflector sends a client's route to each PE of its VNIs in
+     * turn): its inputs and its messages. */
+    struct pack_memo pack_memo;
     GQueue rxq;                 /* struct rxmsg *, processing order */
     nvo_time_t busy_until;
     struct nvo_timer t_proc;
