@@ -1301,11 +1301,16 @@ static int pack__(const struct ann *, size_t n, bool withdraw,
 
 /* Whether the memo holds the pack of these routes (afi, safi and each
  * key's size and NLRI, as in pack_memo.nlri) with this set and size. */
+static struct pack_memo *
+memo_slot(struct nvo_bgp_speaker *s, const struct ann *v, bool withdraw)
+{
+    return &s->pack_memo[withdraw ? 0 : v[0].a->id % PACK_MEMO_N];
+}
+
 static bool
-memo_hit(const struct nvo_bgp_speaker *s, const struct ann *v, size_t n,
+memo_hit(const struct pack_memo *m, const struct ann *v, size_t n,
          bool withdraw, size_t max_len)
 {
-    const struct pack_memo *m = &s->pack_memo;
     if (!m->valid || m->withdraw != withdraw || m->max_len != max_len
         || (!withdraw && m->aset_id != v[0].a->id)) {
         return false;
@@ -1328,10 +1333,9 @@ memo_hit(const struct nvo_bgp_speaker *s, const struct ann *v, size_t n,
 }
 
 static void
-memo_store(struct nvo_bgp_speaker *s, const struct ann *v, size_t n,
+memo_store(struct pack_memo *m, const struct ann *v, size_t n,
            bool withdraw, size_t max_len, struct nvo_bgp_msgs *msgs)
 {
-    struct pack_memo *m = &s->pack_memo;
     nvo_bgp_msgs_free(&m->m);
     m->m = *msgs;
     m->valid = true;
@@ -1357,15 +1361,16 @@ static void
 send_packed(struct peer *p, const struct ann *v, size_t n, bool withdraw)
 {
     struct nvo_bgp_speaker *s = p->spk;
-    if (!memo_hit(s, v, n, withdraw, p->max_len)) {
+    struct pack_memo *slot = memo_slot(s, v, withdraw);
+    if (!memo_hit(slot, v, n, withdraw, p->max_len)) {
         struct nvo_bgp_msgs m;
         if (pack__(v, n, withdraw, p->max_len, &m) != 0) {
             return;             /* a route too big alone: not sent */
         }
-        memo_store(s, v, n, withdraw, p->max_len, &m);
+        memo_store(slot, v, n, withdraw, p->max_len, &m);
     }
     /* Sending may run callbacks that pack again: a copy of the messages. */
-    const struct nvo_bgp_msgs *mm = &s->pack_memo.m;
+    const struct nvo_bgp_msgs *mm = &slot->m;
     struct nvo_bgp_msgs m = *mm;
     m.buf = g_memdup2(mm->buf, mm->len);
     m.ofs = g_memdup2(mm->ofs, (mm->n + 1) * sizeof *mm->ofs);
@@ -1601,9 +1606,11 @@ nvo_bgp_rib_fini__(struct nvo_bgp_speaker *s)
     g_ptr_array_free(s->est_plain, TRUE);
     g_ptr_array_free(s->est_pfx, TRUE);
     g_hash_table_destroy(s->attrs);
-    nvo_bgp_msgs_free(&s->pack_memo.m);
-    if (s->pack_memo.nlri) {
-        g_byte_array_free(s->pack_memo.nlri, TRUE);
+    for (int i = 0; i < PACK_MEMO_N; i++) {
+        nvo_bgp_msgs_free(&s->pack_memo[i].m);
+        if (s->pack_memo[i].nlri) {
+            g_byte_array_free(s->pack_memo[i].nlri, TRUE);
+        }
     }
     GHashTableIter it;
     gpointer v;

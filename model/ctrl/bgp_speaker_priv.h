@@ -142,7 +142,9 @@ struct rxmsg {
     uint8_t data[];
 };
 
-/* A packing's inputs and its messages (bgp_rib.c, send_packed). */
+/* A packing's inputs and its messages (bgp_rib.c, send_packed), kept in
+ * PACK_MEMO_N slots by the set's id (withdrawals in slot 0). */
+#define PACK_MEMO_N 16
 struct pack_memo {
     bool valid, withdraw;
     uint32_t aset_id;           /* the set's (never reused) */
@@ -192,11 +194,11 @@ struct nvo_bgp_speaker {
                                  * SAFI negotiated, non-clients [0] and
                                  * clients [1] */
     uint64_t stamp;
-    /* The last nvo_bgp_pack() of send_packed (bgp_rib.c), kept for the
+    /* The last nvo_bgp_pack()s of send_packed (bgp_rib.c), kept for the
      * next peer that sends the same routes with the same set and message
      * size (a reflector sends a client's route to each PE of its VNIs in
-     * turn): its inputs and its messages. */
-    struct pack_memo pack_memo;
+     * turn): their inputs and their messages. */
+    struct pack_memo pack_memo[PACK_MEMO_N];   /* by set id */
     GQueue rxq;                 /* struct rxmsg *, processing order */
     nvo_time_t busy_until;
     struct nvo_timer t_proc;
