@@ -1369,11 +1369,10 @@ send_packed(struct peer *p, const struct ann *v, size_t n, bool withdraw)
         }
         memo_store(slot, v, n, withdraw, p->max_len, &m);
     }
-    /* Sending may run callbacks that pack again: a copy of the messages. */
-    const struct nvo_bgp_msgs *mm = &slot->m;
-    struct nvo_bgp_msgs m = *mm;
-    m.buf = g_memdup2(mm->buf, mm->len);
-    m.ofs = g_memdup2(mm->ofs, (mm->n + 1) * sizeof *mm->ofs);
+    /* Sending hands the bytes to TCP (copied into its send buffer or the
+     * peer's queue) and to the observer; neither packs again, so the
+     * slot's messages stay as they are during the loop. */
+    const struct nvo_bgp_msgs m = slot->m;
     for (size_t i = 0; i < m.n; i++) {
         nvo_bgp_send_msg__(p, m.buf + m.ofs[i], m.ofs[i + 1] - m.ofs[i]);
     }
@@ -1384,8 +1383,6 @@ send_packed(struct peer *p, const struct ann *v, size_t n, bool withdraw)
         p->c.routes_announced_out += m.n_routes;
         s->c.routes_announced_out += m.n_routes;
     }
-    g_free(m.buf);
-    g_free(m.ofs);
 }
 
 /* nvo_bgp_pack() of the routes of 'v' (one AFI/SAFI and, announced, one
