@@ -1361,18 +1361,27 @@ static void
 send_packed(struct peer *p, const struct ann *v, size_t n, bool withdraw)
 {
     struct nvo_bgp_speaker *s = p->spk;
-    struct pack_memo *slot = memo_slot(s, v, withdraw);
-    if (!memo_hit(slot, v, n, withdraw, p->max_len)) {
-        struct nvo_bgp_msgs m;
-        if (pack__(v, n, withdraw, p->max_len, &m) != 0) {
+    struct nvo_bgp_msgs own = { 0 };
+    const struct nvo_bgp_msgs *mm = &own;
+    if (!s->pack_memo) {
+        if (pack__(v, n, withdraw, p->max_len, &own) != 0) {
             return;             /* a route too big alone: not sent */
         }
-        memo_store(slot, v, n, withdraw, p->max_len, &m);
+    } else {
+        struct pack_memo *slot = memo_slot(s, v, withdraw);
+        if (!memo_hit(slot, v, n, withdraw, p->max_len)) {
+            struct nvo_bgp_msgs m;
+            if (pack__(v, n, withdraw, p->max_len, &m) != 0) {
+                return;
+            }
+            memo_store(slot, v, n, withdraw, p->max_len, &m);
+        }
+        mm = &slot->m;
     }
     /* Sending hands the bytes to TCP (copied into its send buffer or the
      * peer's queue) and to the observer; neither packs again, so the
      * slot's messages stay as they are during the loop. */
-    const struct nvo_bgp_msgs m = slot->m;
+    const struct nvo_bgp_msgs m = *mm;
     for (size_t i = 0; i < m.n; i++) {
         nvo_bgp_send_msg__(p, m.buf + m.ofs[i], m.ofs[i + 1] - m.ofs[i]);
     }
@@ -1383,6 +1392,7 @@ send_packed(struct peer *p, const struct ann *v, size_t n, bool withdraw)
         p->c.routes_announced_out += m.n_routes;
         s->c.routes_announced_out += m.n_routes;
     }
+    nvo_bgp_msgs_free(&own);
 }
 
 /* nvo_bgp_pack() of the routes of 'v' (one AFI/SAFI and, announced, one
@@ -1570,6 +1580,9 @@ nvo_bgp_rib_init__(struct nvo_bgp_speaker *s)
     s->est_plain = g_ptr_array_new();
     s->est_pfx = g_ptr_array_new();
     s->peers_dirty = true;
+    if (s->cfg.is_rr) {
+        s->pack_memo = g_new0(struct pack_memo, PACK_MEMO_N);
+    }
 }
 
 static void
@@ -1603,12 +1616,13 @@ nvo_bgp_rib_fini__(struct nvo_bgp_speaker *s)
     g_ptr_array_free(s->est_plain, TRUE);
     g_ptr_array_free(s->est_pfx, TRUE);
     g_hash_table_destroy(s->attrs);
-    for (int i = 0; i < PACK_MEMO_N; i++) {
+    for (int i = 0; s->pack_memo && i < PACK_MEMO_N; i++) {
         nvo_bgp_msgs_free(&s->pack_memo[i].m);
         if (s->pack_memo[i].nlri) {
             g_byte_array_free(s->pack_memo[i].nlri, TRUE);
         }
     }
+    g_free(s->pack_memo);
     GHashTableIter it;
     gpointer v;
     g_hash_table_iter_init(&it, s->rt_idx);
