@@ -472,6 +472,56 @@ START_TEST(test_update_reflected_golden)
 }
 END_TEST
 
+/* Path attributes alone (what the speaker interns): the reflected route's
+ * attributes without MP_REACH are the UPDATE's attribute field less the
+ * MP_REACH attribute: 0x62 = 98 bytes less 3 + 5 + 4 (next hop) + 39
+ * (the route) = 51, so 47 bytes (ORIGIN 4, AS_PATH 3, LOCAL_PREF 7,
+ * ORIGINATOR_ID 7, CLUSTER_LIST 7, EXT_COMM 3 + 16), the same bytes as
+ * the UPDATE's from byte 23; decoded back to the same values; an ORIGIN
+ * of 5 is refused as in an UPDATE (3/6) with the offsets from the first
+ * attribute byte: the attribute at 0, 4 bytes. */
+START_TEST(test_attrs_decode)
+{
+    struct nvo_bgp_attrs a = evpn_attrs(false, 0);
+    uint8_t cl[4];
+    nvo_wr32(cl, 0x0aff0001);
+    a.present |= 1u << NVO_BGP_ATTR_ORIGINATOR_ID
+               | 1u << NVO_BGP_ATTR_CLUSTER_LIST;
+    a.originator_id = PE1;
+    a.cluster_list = cl;
+    a.n_clusters = 1;
+    struct nvo_evpn_route rt = type2(1, 32, 1);
+    uint8_t upd[256];
+    ck_assert_uint_eq(update_one(upd, sizeof upd, &a, &rt), 121);
+    struct nvo_bgp_attrs b = a;
+    b.present &= ~(1u << NVO_BGP_ATTR_MP_REACH);
+    uint8_t buf[128];
+    struct nvo_bgp_buf w = nvo_bgp_buf_init(buf, sizeof buf);
+    size_t n = nvo_bgp_attrs_encode(&w, &b);
+    ck_assert_uint_eq(n, 47);
+    ck_assert(!memcmp(buf, upd + 23, n));
+    struct nvo_bgp_attrs d;
+    struct nvo_bgp_error e;
+    ck_assert_int_eq(nvo_bgp_attrs_decode(buf, n, &d, &e), 0);
+    ck_assert_uint_eq(d.present, b.present);
+    ck_assert_uint_eq(d.origin, 0);
+    ck_assert_uint_eq(d.as_path_len, 0);
+    ck_assert_uint_eq(d.local_pref, 100);
+    ck_assert_uint_eq(d.originator_id, PE1);
+    ck_assert_uint_eq(d.n_clusters, 1);
+    ck_assert_uint_eq(nvo_rd32(d.cluster_list), 0x0aff0001);
+    ck_assert_uint_eq(d.n_ext_comm, 2);
+    ck_assert(!memcmp(d.ext_comm, ec_rt_encap[0], 16));
+    ck_assert(d.ext_comm >= buf && d.ext_comm < buf + n);
+    buf[3] = 5;                             /* ORIGIN 5 */
+    ck_assert_int_eq(nvo_bgp_attrs_decode(buf, n, &d, &e), EBADMSG);
+    ck_assert_uint_eq(e.code, 3);
+    ck_assert_uint_eq(e.subcode, 6);
+    ck_assert_uint_eq(e.data_ofs, 0);
+    ck_assert_uint_eq(e.data_len, 4);
+}
+END_TEST
+
 /* BGP-VPLS: NLRI 19 bytes (protocols.md), Layer2 Info community. */
 static size_t
 vpls_update(uint8_t *buf, size_t cap)
@@ -1343,6 +1393,7 @@ bgp_suite(void)
     tcase_add_test(tc, test_update_mobility_golden);
     tcase_add_test(tc, test_update_imet_golden);
     tcase_add_test(tc, test_update_reflected_golden);
+    tcase_add_test(tc, test_attrs_decode);
     tcase_add_test(tc, test_update_vpls_golden);
     tcase_add_test(tc, test_unknown_attribute_opaque);
     tcase_add_test(tc, test_nlri_round_trip);

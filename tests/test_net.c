@@ -1132,6 +1132,62 @@ check_bindings(bool v6)
     fab_destroy(&f);
 }
 
+/* Many bindings (a reflector's ephemeral ports): TCP ports 50000 + 3k for
+ * k = 999 down to 0 bound in that (descending) order, then UDP 179 and
+ * IP 47: each is found with its own context, the ports between them
+ * (50000 + 3k + 1) are not, and the array is in (kind, key) order (IP
+ * first, then UDP, then TCP 50000 upwards); after unbinding the odd k,
+ * 500 TCP ports and the two others are left, the even k still found. */
+START_TEST(bindings_many)
+{
+    struct fab f;
+    fab_init(&f, NVO_SEED_FABRIC, NVO_HASH_CRC32);
+    int a = fab_node(&f, "a", 0, 0, NVO_ROLE_ROUTER);
+    ck_assert_int_eq(nvo_net_finalize(f.net), 0);
+    struct nvo_node *na = nvo_net_node(f.net, (uint32_t) a);
+    static struct counts c[1000];
+    struct counts u = { 0 }, g = { 0 };
+    for (int k = 999; k >= 0; k--) {
+        ck_assert_int_eq(nvo_node_bind_tcp(na, (uint16_t) (50000 + 3 * k),
+                                           take, &c[k]), 0);
+    }
+    ck_assert_int_eq(nvo_node_bind_udp(na, 179, take, &u), 0);
+    ck_assert_int_eq(nvo_node_bind_ip(na, NVO_IPPROTO_GRE, take, &g), 0);
+    ck_assert_int_eq(nvo_node_bind_tcp(na, 50003, take, &u), EEXIST);
+    ck_assert_uint_eq(na->n_binds, 1002);
+    for (int k = 0; k < 1000; k++) {
+        const struct nvo_node_binding *b =
+            nvo_node_binding(na, NVO_BIND_TCP, (uint16_t) (50000 + 3 * k));
+        ck_assert_ptr_nonnull(b);
+        ck_assert_ptr_eq(b->ctx, &c[k]);
+        ck_assert_ptr_null(nvo_node_binding(na, NVO_BIND_TCP,
+                                            (uint16_t) (50001 + 3 * k)));
+    }
+    ck_assert_ptr_eq(nvo_node_binding(na, NVO_BIND_UDP, 179)->ctx, &u);
+    ck_assert_ptr_eq(nvo_node_binding(na, NVO_BIND_IP, 47)->ctx, &g);
+    ck_assert_ptr_null(nvo_node_binding(na, NVO_BIND_TCP, 179));
+    ck_assert_int_eq(na->binds[0].kind, NVO_BIND_IP);
+    ck_assert_int_eq(na->binds[1].kind, NVO_BIND_UDP);
+    ck_assert_uint_eq(na->binds[2].key, 50000);
+    ck_assert_uint_eq(na->binds[1001].key, 50000 + 3 * 999);
+    for (int k = 1; k < 1000; k += 2) {
+        ck_assert_int_eq(nvo_node_unbind_tcp(na, (uint16_t) (50000 + 3 * k)),
+                         0);
+    }
+    ck_assert_uint_eq(na->n_binds, 502);
+    for (int k = 0; k < 1000; k++) {
+        const struct nvo_node_binding *b =
+            nvo_node_binding(na, NVO_BIND_TCP, (uint16_t) (50000 + 3 * k));
+        if (k % 2) {
+            ck_assert_ptr_null(b);
+        } else {
+            ck_assert_ptr_eq(b->ctx, &c[k]);
+        }
+    }
+    fab_destroy(&f);
+}
+END_TEST
+
 START_TEST(bindings_ipv4)
 {
     check_bindings(false);
@@ -1387,6 +1443,7 @@ main(void)
     tcase_add_test(tc, group_routes_routers);
     tcase_add_test(tc, bindings_ipv4);
     tcase_add_test(tc, bindings_ipv6);
+    tcase_add_test(tc, bindings_many);
     tcase_add_test(tc, listeners);
     tcase_add_test(tc, node_ops);
     tcase_add_test(tc, traffic_registrations);

@@ -80,9 +80,10 @@ nvo_bgp_aset_intern__(struct nvo_bgp_speaker *s,
                    | (1u << NVO_BGP_ATTR_MP_UNREACH));
     uint8_t tmp[NVO_BGP_EXT_MAX_LEN];
     struct nvo_bgp_buf b = nvo_bgp_buf_init(tmp, sizeof tmp);
-    size_t len = nvo_bgp_update_encode(&b, NVO_BGP_EXT_MAX_LEN, NULL, 0, &a,
-                                       NULL, 0);
-    if (len == 0 || in->mp_nh_len > 32) {
+    size_t len = nvo_bgp_attrs_encode(&b, &a);
+    /* As in an UPDATE without routes: header, two length fields. */
+    if (b.err || NVO_BGP_HDR_LEN + 4 + len > NVO_BGP_EXT_MAX_LEN
+        || in->mp_nh_len > 32) {
         return NULL;
     }
     /* Look up with a temporary set. */
@@ -106,13 +107,13 @@ nvo_bgp_aset_intern__(struct nvo_bgp_speaker *s,
     memcpy(n, k, size);
     g_free(k);
     n->size = (uint32_t) size;
-    struct nvo_bgp_update u;
+    struct nvo_bgp_attrs ud;
     struct nvo_bgp_error e;
-    if (nvo_bgp_update_decode(n->msg, n->msg_len, &u, &e) != 0) {
+    if (nvo_bgp_attrs_decode(n->msg, n->msg_len, &ud, &e) != 0) {
         nvo_mem_free(&s->mem, nvo_bgp_mt_attrs, n, size);
         return NULL;
     }
-    const struct nvo_bgp_attrs *ua = &u.attrs;
+    const struct nvo_bgp_attrs *ua = &ud;
     n->present = ua->present;
     n->local_pref = ua->local_pref;
     n->med = ua->med;
@@ -134,12 +135,10 @@ nvo_bgp_aset_intern__(struct nvo_bgp_speaker *s,
 void
 nvo_bgp_aset_attrs__(const struct aset *a, struct nvo_bgp_attrs *out)
 {
-    struct nvo_bgp_update u;
     struct nvo_bgp_error e;
     /* Decoded once without error when interned: the same bytes again. */
-    int rc = nvo_bgp_update_decode(a->msg, a->msg_len, &u, &e);
+    int rc = nvo_bgp_attrs_decode(a->msg, a->msg_len, out, &e);
     g_assert(rc == 0);
-    *out = u.attrs;
     out->mp_nh_len = a->nh_len;
     if (a->nh_len) {
         memcpy(out->mp_nh, aset_nh(a), a->nh_len);
@@ -223,7 +222,7 @@ nvo_bgp_dest_maybe_free__(struct nvo_bgp_speaker *s, struct dest *d)
     g_hash_table_remove(s->rib, d);
     nvo_mem_count__(&s->mem, nvo_bgp_mt_hash, -(int64_t) HASH_ENTRY, 0);
     nvo_mem_free(&s->mem, nvo_bgp_mt_path, d->paths,
-                 d->cap_paths * sizeof(struct path));
+                 d->cap_paths * path_bytes(s->cfg.is_rr));
     nvo_mem_free(&s->mem, nvo_bgp_mt_dest, d,
                  sizeof(struct dest) + d->key.len);
 }
@@ -1057,8 +1056,10 @@ nvo_bgp_rib_set_path__(struct nvo_bgp_speaker *s, struct dest *d, int32_t peer,
             }
             /* Keep the old set alive until the decision compared it. */
             struct aset *old = x->a;
-            nvo_bgp_aset_unref__(s, x->refl);
-            x->refl = NULL;
+            if (s->cfg.is_rr) {
+                nvo_bgp_aset_unref__(s, dest_refl(d)[i]);
+                dest_refl(d)[i] = NULL;
+            }
             x->a = a;
             decide(s, d, op, oa);
             if (nvo_bgp_dest_is_rtc__(d)) {
@@ -1068,12 +1069,21 @@ nvo_bgp_rib_set_path__(struct nvo_bgp_speaker *s, struct dest *d, int32_t peer,
             return;
         }
     }
+    bool rr = s->cfg.is_rr;
     if (d->n_paths == d->cap_paths) {
         uint32_t cap = d->cap_paths ? d->cap_paths * 2 : 1;
         d->paths = nvo_mem_realloc(&s->mem, nvo_bgp_mt_path, d->paths,
-                                   d->cap_paths * sizeof(struct path),
-                                   cap * sizeof(struct path));
+                                   d->cap_paths * path_bytes(rr),
+                                   cap * path_bytes(rr));
+        if (rr && d->n_paths) {
+            /* The reflected sets move behind the larger path array. */
+            memmove(d->paths + cap, d->paths + d->cap_paths,
+                    d->n_paths * sizeof(struct aset *));
+        }
         d->cap_paths = cap;
+    }
+    if (rr) {
+        dest_refl(d)[d->n_paths] = NULL;
     }
     d->paths[d->n_paths++] = (struct path) { .peer = peer, .a = a };
     if (peer >= 0) {
@@ -1096,8 +1106,15 @@ nvo_bgp_rib_remove_path__(struct nvo_bgp_speaker *s, struct dest *d,
     for (uint32_t i = 0; i < d->n_paths; i++) {
         if (d->paths[i].peer == peer) {
             struct path x = d->paths[i];
+            struct aset *x_refl = NULL;
             memmove(&d->paths[i], &d->paths[i + 1],
                     (d->n_paths - i - 1) * sizeof(struct path));
+            if (s->cfg.is_rr) {
+                struct aset **r = dest_refl(d);
+                x_refl = r[i];
+                memmove(&r[i], &r[i + 1],
+                        (d->n_paths - i - 1) * sizeof(struct aset *));
+            }
             d->n_paths--;
             if (peer >= 0) {
                 ((struct peer *) s->peers->pdata[peer])->adj_in--;
@@ -1108,7 +1125,7 @@ nvo_bgp_rib_remove_path__(struct nvo_bgp_speaker *s, struct dest *d,
                 rtc_member(s, d, peer, -1);
             }
             nvo_bgp_aset_unref__(s, x.a);
-            nvo_bgp_aset_unref__(s, x.refl);
+            nvo_bgp_aset_unref__(s, x_refl);
             break;
         }
     }
@@ -1117,12 +1134,15 @@ nvo_bgp_rib_remove_path__(struct nvo_bgp_speaker *s, struct dest *d,
 
 /* ---- Advertisement ------------------------------------------------------ */
 
-/* The path 'b' (from a peer) as this reflector sends it: ORIGINATOR_ID
- * added if absent, the cluster id prepended (made on first use). */
+/* The path i of 'd' (from a peer) as this reflector sends it:
+ * ORIGINATOR_ID added if absent, the cluster id prepended (made on first
+ * use). */
 static struct aset *
-reflected(struct nvo_bgp_speaker *s, struct path *b)
+reflected(struct nvo_bgp_speaker *s, struct dest *d, uint32_t i)
 {
-    if (!b->refl) {
+    struct path *b = &d->paths[i];
+    struct aset **refl = &dest_refl(d)[i];
+    if (!*refl) {
         const struct peer *src = s->peers->pdata[b->peer];
         struct nvo_bgp_attrs a;
         nvo_bgp_aset_attrs__(b->a, &a);
@@ -1139,9 +1159,9 @@ reflected(struct nvo_bgp_speaker *s, struct path *b)
         a.present |= 1u << NVO_BGP_ATTR_CLUSTER_LIST;
         a.cluster_list = cl;
         a.n_clusters = (uint16_t) (n + 1);
-        b->refl = nvo_bgp_aset_intern__(s, &a);
+        *refl = nvo_bgp_aset_intern__(s, &a);
     }
-    return b->refl;
+    return *refl;
 }
 
 /* Whether the reflection rules let the path 'b' go to 'p' (RFC 4456 8:
@@ -1179,7 +1199,8 @@ export_rtc_rr(struct nvo_bgp_speaker *s, struct peer *p, struct dest *d)
         if (may_send(s, p, x)
             && !(x->peer >= 0 && p->bgp_id
                  && nvo_bgp_path_originator__(s, x) == p->bgp_id)) {
-            return x->peer < 0 ? x->a : reflected(s, x);
+            return x->peer < 0 ? x->a
+                               : reflected(s, d, (uint32_t) d->best);
         }
     }
     for (uint32_t i = 0; i < d->n_paths; i++) {
@@ -1197,7 +1218,7 @@ export_rtc_rr(struct nvo_bgp_speaker *s, struct peer *p, struct dest *d)
         return NULL;
     }
     struct path *b = &d->paths[best];
-    return b->peer < 0 ? b->a : reflected(s, b);
+    return b->peer < 0 ? b->a : reflected(s, d, (uint32_t) best);
 }
 
 /* What 'd' should be advertised to 'p' with (a set not referenced), or
@@ -1249,7 +1270,7 @@ export(struct nvo_bgp_speaker *s, struct peer *p, struct dest *d,
             return NULL;
         }
     }
-    return b->peer < 0 ? b->a : reflected(s, b);
+    return b->peer < 0 ? b->a : reflected(s, d, (uint32_t) d->best);
 }
 
 struct ann {
@@ -1275,10 +1296,111 @@ ann_cmp(const void *x_, const void *y_)
     return nvo_bgp_dest_cmp__(&x->d, &y->d);
 }
 
+static int pack__(const struct ann *, size_t n, bool withdraw,
+                  size_t max_len, struct nvo_bgp_msgs *);
+
+/* Whether the memo holds the pack of these routes (afi, safi and each
+ * key's size and NLRI, as in pack_memo.nlri) with this set and size. */
+static struct pack_memo *
+memo_slot(struct nvo_bgp_speaker *s, const struct ann *v, bool withdraw)
+{
+    return &s->pack_memo[withdraw ? 0 : v[0].a->id % PACK_MEMO_N];
+}
+
+static bool
+memo_hit(const struct pack_memo *m, const struct ann *v, size_t n,
+         bool withdraw, size_t max_len)
+{
+    if (!m->valid || m->withdraw != withdraw || m->max_len != max_len
+        || (!withdraw && m->aset_id != v[0].a->id)) {
+        return false;
+    }
+    const uint8_t *q = m->nlri->data, *end = q + m->nlri->len;
+    if (end - q < 3 || nvo_rd16(q) != nvo_bgp_dest_afi__(v[0].d)
+        || q[2] != nvo_bgp_dest_safi__(v[0].d)) {
+        return false;
+    }
+    q += 3;
+    for (size_t i = 0; i < n; i++) {
+        size_t l = v[i].d->key.len - 3u;
+        if ((size_t) (end - q) < 2 + l || nvo_rd16(q) != l
+            || memcmp(q + 2, v[i].d->key.k + 3, l)) {
+            return false;
+        }
+        q += 2 + l;
+    }
+    return q == end;
+}
+
+static void
+memo_store(struct pack_memo *m, const struct ann *v, size_t n,
+           bool withdraw, size_t max_len, struct nvo_bgp_msgs *msgs)
+{
+    nvo_bgp_msgs_free(&m->m);
+    m->m = *msgs;
+    m->valid = true;
+    m->withdraw = withdraw;
+    m->aset_id = withdraw ? 0 : v[0].a->id;
+    m->max_len = max_len;
+    if (!m->nlri) {
+        m->nlri = g_byte_array_new();
+    }
+    g_byte_array_set_size(m->nlri, 3);
+    nvo_wr16(m->nlri->data, nvo_bgp_dest_afi__(v[0].d));
+    m->nlri->data[2] = nvo_bgp_dest_safi__(v[0].d);
+    for (size_t i = 0; i < n; i++) {
+        uint8_t l[2];
+        nvo_wr16(l, (uint16_t) (v[i].d->key.len - 3u));
+        g_byte_array_append(m->nlri, l, 2);
+        g_byte_array_append(m->nlri, v[i].d->key.k + 3,
+                            (guint) (v[i].d->key.len - 3u));
+    }
+}
+
 static void
 send_packed(struct peer *p, const struct ann *v, size_t n, bool withdraw)
 {
     struct nvo_bgp_speaker *s = p->spk;
+    struct nvo_bgp_msgs own = { 0 };
+    const struct nvo_bgp_msgs *mm = &own;
+    if (!s->pack_memo) {
+        if (pack__(v, n, withdraw, p->max_len, &own) != 0) {
+            return;             /* a route too big alone: not sent */
+        }
+    } else {
+        struct pack_memo *slot = memo_slot(s, v, withdraw);
+        if (!memo_hit(slot, v, n, withdraw, p->max_len)) {
+            struct nvo_bgp_msgs m;
+            if (pack__(v, n, withdraw, p->max_len, &m) != 0) {
+                return;
+            }
+            memo_store(slot, v, n, withdraw, p->max_len, &m);
+        }
+        mm = &slot->m;
+    }
+    /* Sending hands the bytes to TCP (copied into its send buffer or the
+     * peer's queue) and to the observer; neither packs again, so the
+     * slot's messages stay as they are during the loop. */
+    const struct nvo_bgp_msgs m = *mm;
+    for (size_t i = 0; i < m.n; i++) {
+        nvo_bgp_send_msg__(p, m.buf + m.ofs[i], m.ofs[i + 1] - m.ofs[i]);
+    }
+    if (withdraw) {
+        p->c.routes_withdrawn_out += m.n_routes;
+        s->c.routes_withdrawn_out += m.n_routes;
+    } else {
+        p->c.routes_announced_out += m.n_routes;
+        s->c.routes_announced_out += m.n_routes;
+    }
+    nvo_bgp_msgs_free(&own);
+}
+
+/* nvo_bgp_pack() of the routes of 'v' (one AFI/SAFI and, announced, one
+ * set). */
+static int
+pack__(const struct ann *v, size_t n, bool withdraw, size_t max_len,
+       struct nvo_bgp_msgs *out)
+{
     size_t bytes = 0;
     for (size_t i = 0; i < n; i++) {
         bytes += v[i].d->key.len - 3u;
@@ -1297,27 +1419,13 @@ send_packed(struct peer *p, const struct ann *v, size_t n, bool withdraw)
     } else {
         nvo_bgp_aset_attrs__(v[0].a, &attrs);
     }
-    struct nvo_bgp_msgs m;
     int rc = nvo_bgp_pack(&attrs, withdraw,
                           nvo_bgp_dest_afi__(v[0].d),
                           nvo_bgp_dest_safi__(v[0].d), nlri, sizes,
-                          n, p->max_len, &m);
+                          n, max_len, out);
     g_free(nlri);
     g_free(sizes);
-    if (rc != 0) {
-        return;                 /* a route too big alone: not sent */
-    }
-    for (size_t i = 0; i < m.n; i++) {
-        nvo_bgp_send_msg__(p, m.buf + m.ofs[i], m.ofs[i + 1] - m.ofs[i]);
-    }
-    if (withdraw) {
-        p->c.routes_withdrawn_out += m.n_routes;
-        s->c.routes_withdrawn_out += m.n_routes;
-    } else {
-        p->c.routes_announced_out += m.n_routes;
-        s->c.routes_announced_out += m.n_routes;
-    }
-    nvo_bgp_msgs_free(&m);
+    return rc;
 }
 
 /* Sends the runs of 'v' that share AFI/SAFI (and, announced, the set). */
@@ -1472,6 +1580,9 @@ nvo_bgp_rib_init__(struct nvo_bgp_speaker *s)
     s->est_plain = g_ptr_array_new();
     s->est_pfx = g_ptr_array_new();
     s->peers_dirty = true;
+    if (s->cfg.is_rr) {
+        s->pack_memo = g_new0(struct pack_memo, PACK_MEMO_N);
+    }
 }
 
 static void
@@ -1481,10 +1592,12 @@ free_dest_cb(gpointer d_, gpointer s_)
     struct dest *d = d_;
     for (uint32_t i = 0; i < d->n_paths; i++) {
         nvo_bgp_aset_unref__(s, d->paths[i].a);
-        nvo_bgp_aset_unref__(s, d->paths[i].refl);
+        if (s->cfg.is_rr) {
+            nvo_bgp_aset_unref__(s, dest_refl(d)[i]);
+        }
     }
     nvo_mem_free(&s->mem, nvo_bgp_mt_path, d->paths,
-                 d->cap_paths * sizeof(struct path));
+                 d->cap_paths * path_bytes(s->cfg.is_rr));
     nvo_mem_free(&s->mem, nvo_bgp_mt_dest, d,
                  sizeof(struct dest) + d->key.len);
 }
@@ -1503,6 +1616,13 @@ nvo_bgp_rib_fini__(struct nvo_bgp_speaker *s)
     g_ptr_array_free(s->est_plain, TRUE);
     g_ptr_array_free(s->est_pfx, TRUE);
     g_hash_table_destroy(s->attrs);
+    for (int i = 0; s->pack_memo && i < PACK_MEMO_N; i++) {
+        nvo_bgp_msgs_free(&s->pack_memo[i].m);
+        if (s->pack_memo[i].nlri) {
+            g_byte_array_free(s->pack_memo[i].nlri, TRUE);
+        }
+    }
+    g_free(s->pack_memo);
     GHashTableIter it;
     gpointer v;
     g_hash_table_iter_init(&it, s->rt_idx);

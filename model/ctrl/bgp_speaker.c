@@ -152,16 +152,29 @@ nvo_bgp_send_msg__(struct peer *p, const uint8_t *msg, size_t len)
     g_byte_array_append(p->outq, msg, (guint) len);
 }
 
+/* Hands TCP what its send buffer takes of the queue.  The bytes handed
+ * over are dropped from the front by moving p->outq_head; the array is
+ * compacted only when the head is past half of it (a reflector's queue to
+ * the other reflector holds tens of MiB at the start: removing each
+ * acknowledged window's worth from the front moved all the rest). */
 static void
 outq_push(struct peer *p)
 {
-    while (p->conn && p->outq->len) {
-        size_t n = NVO_MIN((size_t) p->outq->len,
+    while (p->conn && p->outq->len > p->outq_head) {
+        size_t n = NVO_MIN((size_t) (p->outq->len - p->outq_head),
                            nvo_tcp_send_space(p->conn));
-        if (n == 0 || nvo_tcp_send(p->conn, p->outq->data, n) != 0) {
-            return;
+        if (n == 0
+            || nvo_tcp_send(p->conn, p->outq->data + p->outq_head, n) != 0) {
+            break;
         }
-        g_byte_array_remove_range(p->outq, 0, (guint) n);
+        p->outq_head += n;
+    }
+    if (p->outq_head == p->outq->len) {
+        g_byte_array_set_size(p->outq, 0);
+        p->outq_head = 0;
+    } else if (p->outq_head > p->outq->len / 2) {
+        g_byte_array_remove_range(p->outq, 0, (guint) p->outq_head);
+        p->outq_head = 0;
     }
 }
 
@@ -219,6 +232,7 @@ session_down(struct peer *p)
     p->gen++;
     g_byte_array_set_size(p->rx, 0);
     g_byte_array_set_size(p->outq, 0);
+    p->outq_head = 0;
     p->hold = p->keepalive = 0;
     p->n_afs = 0;
     p->ext_msg = false;

@@ -8,6 +8,7 @@
 #include "core/engine.h"
 #include "core/mem.h"
 #include "ctrl/bgp_speaker.h"
+#include "wire/bgp_pack.h"
 
 #define MAX_AFS 4
 
@@ -19,8 +20,9 @@
 extern nvo_mem_type nvo_bgp_mt_dest, nvo_bgp_mt_path, nvo_bgp_mt_attrs;
 extern nvo_mem_type nvo_bgp_mt_adj_out, nvo_bgp_mt_hash;
 
-/* The attributes (without MP_REACH / MP_UNREACH) encoded as an UPDATE
- * with no routes, and the MP_REACH next hop.  Only what the decision
+/* The attributes (without MP_REACH / MP_UNREACH) encoded as in an
+ * UPDATE's path attributes field (nvo_bgp_attrs_encode: no header, no
+ * length fields), and the MP_REACH next hop.  Only what the decision
  * process and the route-target filters read is kept decoded (the rest of
  * a 384-byte struct nvo_bgp_attrs per set was most of a PE's memory);
  * nvo_bgp_aset_attrs__() decodes the whole set when it is needed (a best
@@ -61,12 +63,21 @@ struct rkey {
 struct path {
     int32_t peer;               /* index in spk->peers, -1: originated */
     struct aset *a;
-    struct aset *refl;          /* as reflected (RR), made on first use */
 };
+
+/* At a reflector the allocation of a dest's paths holds, after its
+ * cap_paths paths, as many struct aset *: each path's set as reflected
+ * (made on first use), so that a PE's paths (two per route with two
+ * reflectors) are 16 bytes, not 24. */
+static inline size_t
+path_bytes(bool is_rr)
+{
+    return sizeof(struct path) + (is_rr ? sizeof(struct aset *) : 0);
+}
 
 struct dest {
     uint32_t n_paths, cap_paths;
-    struct path *paths;
+    struct path *paths;         /* and at a reflector the reflected sets */
     int32_t best;               /* index in paths, -1 */
     uint32_t refs;              /* Adj-RIB-Out and pending entries */
     guint hash;
@@ -89,6 +100,7 @@ struct peer {
     uint32_t gen;               /* session generation (stale rx messages) */
     GByteArray *rx;             /* framing */
     GByteArray *outq;           /* bytes TCP's send buffer did not take */
+    size_t outq_head;           /* of outq: bytes already handed to TCP */
     struct nvo_timer t_hold, t_keepalive, t_retry, t_flush;
     nvo_time_t hold, keepalive; /* negotiated */
     uint32_t bgp_id;            /* the peer's, from its OPEN */
@@ -128,6 +140,18 @@ struct rxmsg {
     nvo_time_t done;
     size_t len;
     uint8_t data[];
+};
+
+/* A packing's inputs and its messages (bgp_rib.c, send_packed), kept in
+ * PACK_MEMO_N slots by the set's id (withdrawals in slot 0). */
+#define PACK_MEMO_N 16
+struct pack_memo {
+    bool valid, withdraw;
+    uint32_t aset_id;           /* the set's (never reused) */
+    size_t max_len;
+    GByteArray *nlri;           /* AFI, SAFI, then each key's size (2
+                                 * bytes) and NLRI */
+    struct nvo_bgp_msgs m;
 };
 
 struct nvo_bgp_speaker {
@@ -170,10 +194,24 @@ struct nvo_bgp_speaker {
                                  * SAFI negotiated, non-clients [0] and
                                  * clients [1] */
     uint64_t stamp;
+    /* The last nvo_bgp_pack()s of send_packed (bgp_rib.c), kept for the
+     * next peer that sends the same routes with the same set and message
+     * size (a reflector sends a client's route to each PE of its VNIs in
+     * turn): their inputs and their messages.  Not at a PE: 16 slots of
+     * kept messages at each of 10,000 PEs were 53 MiB. */
+    struct pack_memo *pack_memo;   /* PACK_MEMO_N, by set id; reflectors
+                                    * only (a PE packs little) */
     GQueue rxq;                 /* struct rxmsg *, processing order */
     nvo_time_t busy_until;
     struct nvo_timer t_proc;
 };
+
+/* The reflected sets of a dest's paths (a reflector's only). */
+static inline struct aset **
+dest_refl(const struct dest *d)
+{
+    return (struct aset **) (void *) (d->paths + d->cap_paths);
+}
 
 static inline uint32_t
 cluster_id(const struct nvo_bgp_speaker *s)

@@ -204,7 +204,7 @@ struct nvo_node {
      * "nh-set-hash" (nhs_slots, nhs_mask + 1 uint32_t). */
     struct nvo_mem_acct mem;
 
-    /* Local delivery (nvo_node_bind_*()), in the order bound. */
+    /* Local delivery (nvo_node_bind_*()), sorted by (kind, key). */
     struct nvo_node_binding *binds;
     uint32_t n_binds, binds_cap;
 

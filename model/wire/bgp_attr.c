@@ -424,46 +424,24 @@ pmsi_decode__(const uint8_t *v, size_t len, struct nvo_bgp_pmsi *p)
     }
 }
 
-int
-nvo_bgp_update_decode(const uint8_t *msg, size_t len,
-                      struct nvo_bgp_update *u, struct nvo_bgp_error *e)
+/* The path attributes in 'ar' into u->attrs (and the MP NLRI counts);
+ * error offsets are from 'msg'. */
+static int
+attrs_decode__(const uint8_t *msg, struct nvo_rd *ar,
+               struct nvo_bgp_update *u, struct nvo_bgp_error *e)
 {
-    memset(u, 0, sizeof *u);
     struct nvo_bgp_attrs *a = &u->attrs;
-    struct nvo_rd r = nvo_rd_init(msg, len);
-    nvo_rd_skip(&r, NVO_BGP_HDR_LEN);
-    u->withdrawn_len = nvo_rd_u16(&r);
-    u->withdrawn = r.p;
-    if (!nvo_rd_skip(&r, u->withdrawn_len)) {
-        return nvo_bgp_fail(e, NVO_BGP_ERR_UPDATE, NVO_BGP_UPD_MALFORMED_ATTRS,
-                            19, 0, 0, "withdrawn routes length %u runs past "
-                            "the message", u->withdrawn_len);
-    }
-    uint16_t alen = nvo_rd_u16(&r);
-    size_t alen_at = 21u + u->withdrawn_len;
-    struct nvo_rd ar = nvo_rd_sub(&r, alen);
-    if (!nvo_rd_ok(&r)) {
-        return nvo_bgp_fail(e, NVO_BGP_ERR_UPDATE, NVO_BGP_UPD_MALFORMED_ATTRS,
-                            alen_at, 0, 0, "total path attribute length %u "
-                            "runs past the message", alen);
-    }
-    u->nlri = r.p;
-    u->nlri_len = r.left;
-    int rc = ipv4_prefixes__(msg, u->withdrawn, u->withdrawn_len,
-                             "withdrawn", &u->n_withdrawn, e);
-    if (rc) {
-        return rc;
-    }
+    int rc;
     uint32_t seen[8] = { 0 };
-    while (ar.left > 0) {
-        size_t at = nvo_rd_ofs(&ar, msg);
-        uint8_t flags = nvo_rd_u8(&ar);
-        uint8_t type = nvo_rd_u8(&ar);
-        size_t vlen = flags & NVO_BGP_ATTR_F_EXT_LEN ? nvo_rd_u16(&ar)
-                                                     : nvo_rd_u8(&ar);
+    while (ar->left > 0) {
+        size_t at = nvo_rd_ofs(ar, msg);
+        uint8_t flags = nvo_rd_u8(ar);
+        uint8_t type = nvo_rd_u8(ar);
+        size_t vlen = flags & NVO_BGP_ATTR_F_EXT_LEN ? nvo_rd_u16(ar)
+                                                     : nvo_rd_u8(ar);
         size_t hlen = flags & NVO_BGP_ATTR_F_EXT_LEN ? 4 : 3;
-        const uint8_t *v = nvo_rd_take(&ar, vlen);
-        if (!nvo_rd_ok(&ar)) {
+        const uint8_t *v = nvo_rd_take(ar, vlen);
+        if (!nvo_rd_ok(ar)) {
             return nvo_bgp_fail(e, NVO_BGP_ERR_UPDATE,
                                 NVO_BGP_UPD_MALFORMED_ATTRS, at, 0, 0,
                                 "attribute %u at byte %zu: its header or "
@@ -617,6 +595,55 @@ nvo_bgp_update_decode(const uint8_t *msg, size_t len,
             break;
         }
         a->present |= 1u << type;
+    }
+    return 0;
+}
+
+int
+nvo_bgp_attrs_decode(const uint8_t *p, size_t len, struct nvo_bgp_attrs *out,
+                     struct nvo_bgp_error *e)
+{
+    struct nvo_bgp_update u;
+    memset(&u, 0, sizeof u);
+    struct nvo_rd ar = nvo_rd_init(p, len);
+    int rc = attrs_decode__(p, &ar, &u, e);
+    *out = u.attrs;
+    return rc;
+}
+
+int
+nvo_bgp_update_decode(const uint8_t *msg, size_t len,
+                      struct nvo_bgp_update *u, struct nvo_bgp_error *e)
+{
+    memset(u, 0, sizeof *u);
+    struct nvo_bgp_attrs *a = &u->attrs;
+    struct nvo_rd r = nvo_rd_init(msg, len);
+    nvo_rd_skip(&r, NVO_BGP_HDR_LEN);
+    u->withdrawn_len = nvo_rd_u16(&r);
+    u->withdrawn = r.p;
+    if (!nvo_rd_skip(&r, u->withdrawn_len)) {
+        return nvo_bgp_fail(e, NVO_BGP_ERR_UPDATE, NVO_BGP_UPD_MALFORMED_ATTRS,
+                            19, 0, 0, "withdrawn routes length %u runs past "
+                            "the message", u->withdrawn_len);
+    }
+    uint16_t alen = nvo_rd_u16(&r);
+    size_t alen_at = 21u + u->withdrawn_len;
+    struct nvo_rd ar = nvo_rd_sub(&r, alen);
+    if (!nvo_rd_ok(&r)) {
+        return nvo_bgp_fail(e, NVO_BGP_ERR_UPDATE, NVO_BGP_UPD_MALFORMED_ATTRS,
+                            alen_at, 0, 0, "total path attribute length %u "
+                            "runs past the message", alen);
+    }
+    u->nlri = r.p;
+    u->nlri_len = r.left;
+    int rc = ipv4_prefixes__(msg, u->withdrawn, u->withdrawn_len,
+                             "withdrawn", &u->n_withdrawn, e);
+    if (rc) {
+        return rc;
+    }
+    rc = attrs_decode__(msg, &ar, u, e);
+    if (rc) {
+        return rc;
     }
     rc = ipv4_prefixes__(msg, u->nlri, u->nlri_len, "NLRI", &u->n_nlri, e);
     if (rc) {

@@ -210,4 +210,11 @@ struct nvo_bgp_update {
 int nvo_bgp_update_decode(const uint8_t *msg, size_t len,
                           struct nvo_bgp_update *, struct nvo_bgp_error *);
 
+/* Decodes path attributes alone ('len' bytes as in an UPDATE's path
+ * attributes field, as nvo_bgp_attrs_encode() writes them) into 'out',
+ * with the per-attribute checks of nvo_bgp_update_decode (error offsets
+ * from 'p'; MP NLRI checked too).  Returns 0 or EBADMSG with 'e'. */
+int nvo_bgp_attrs_decode(const uint8_t *p, size_t len,
+                         struct nvo_bgp_attrs *out, struct nvo_bgp_error *e);
+
 #endif /* NVO_WIRE_BGP_ATTR_H */

@@ -36,6 +36,7 @@ nvo_pkt_pool_destroy(struct nvo_pkt_pool *pool)
         p = next;
     }
     pool->free = NULL;
+    pool->n_free = 0;
 }
 
 static void
@@ -63,6 +64,7 @@ nvo_pkt_alloc(struct nvo_pkt_pool *pool, uint32_t headroom, uint32_t cap)
     struct nvo_pkt *p = pool->free;
     if (p) {
         pool->free = p->next;
+        pool->n_free--;
     } else {
         p = malloc(sizeof *p);
         if (!p) {
@@ -104,8 +106,13 @@ nvo_pkt_free(struct nvo_pkt *p)
     }
     assert(pool->n_live > 0);
     pool->n_live--;
+    if (pool->n_free >= NVO_PKT_POOL_KEEP && pool->n_free >= pool->n_live) {
+        free(p);                /* see pkt.h: no hoard after a burst */
+        return;
+    }
     p->next = pool->free;
     pool->free = p;
+    pool->n_free++;
 }
 
 struct nvo_pkt *
