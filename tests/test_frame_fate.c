@@ -146,8 +146,9 @@ frames_in(nvo_time_t t0, nvo_time_t dt, nvo_time_t a, nvo_time_t b)
  * T = 1.5 s.
  *  - The start event: the frames made before T, 1499 from each VM (t0 <
  *    1.501 ms: k = 0 .. 1498); lost when hv2-1's links go down: hv1-1's
- *    frame on leaf2 -> hv2-1 (made at t0 + 1498 ms, being serialized from
- *    about 1.4995 s), hv1-1's next (on its uplink until 1.5005 s, then
+ *    frame on leaf2 -> hv2-1 (made at t0 + 1497 ms, being serialized from
+ *    about 1.4995 s), hv1-1's next (made at t0 + 1498 ms, on its uplink
+ *    until 1.5005 s, then
  *    at leaf2 before the routes change at 1.501 s: sent to the down link)
  *    and hv2-1's own on its uplink: 3 link-down losses; the rest, 2995,
  *    delivered.

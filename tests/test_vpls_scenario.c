@@ -15,6 +15,7 @@
 #include "ctrl/vpls.h"
 #include "io/config.h"
 #include "overlay/pe_node.h"
+#include "run/frame_fate.h"
 #include "run/sim.h"
 #include "run/sim_ctrl.h"
 #include "run/sim_overlay.h"
@@ -560,6 +561,77 @@ expect_error(const char *path, const char *const *sets, size_t n,
     g_error_free(error);
 }
 
+/* Frame fates under H-VPLS (run/frame_fate.c): the shipped scenario
+ * drains (no frame is left in the network at the end) and drops nothing,
+ * so every flow frame of every event has exactly one end: delivered,
+ * misdelivered, lost or flooded (by the ingress PE, or by a hub that did
+ * not know the destination: the frame ends there, its copies are BUM).
+ * A hub forwarding a flood's copy as a known unicast keeps it a copy (it
+ * is not counted again as delivered).  With the empty MAC list the move
+ * flushes the hubs' tables, so hubs flood transit unicast; with the full
+ * mesh nothing transits.  'Unwanted' BUM deliveries: a hub that carries a
+ * tenant only to relay it between pseudowires does not count them, so
+ * the count is the full mesh's. */
+static void
+fates_exact(const struct run *r)
+{
+    for (uint32_t i = 0; i < nvo_sim_ctrl_n_events(r->sim->ctrl); i++) {
+        const struct nvo_frame_fate_counts *k =
+            nvo_frame_fate_event(r->sim->fate, i);
+        uint64_t ended = k->delivered + k->misdelivered
+                         + nvo_frame_fate_lost(k) + k->flooded;
+        ck_assert_uint_eq(ended, k->sent);
+        ck_assert_uint_eq(nvo_frame_fate_lost(k), 0);
+    }
+}
+
+static uint64_t
+unwanted(const struct run *r)
+{
+    uint64_t n = 0;
+    for (uint32_t i = 0; i < nvo_net_n_nodes(r->sim->net); i++) {
+        struct nvo_pe_node *pe =
+            nvo_pe_node_of((struct nvo_node *) nvo_net_node(r->sim->net, i));
+        if (pe) {
+            n += nvo_pe_node_counters(pe)->unwanted;
+        }
+    }
+    return n;
+}
+
+START_TEST(hvpls_fates)
+{
+    /* The last: 2 tenants of 3 VMs, so that a hub carries a tenant it
+     * hosts no VM of (to relay it for its spokes). */
+    static const char *const sets[][3] = {
+        { NULL },
+        { "overlay.ldp.mac-withdraw=empty" },
+        { "overlay.ldp.hubs=none" },
+        { "overlay.tenants.vms-per-tenant=3", "overlay.tenants.count=2" },
+    };
+    const char *path = nvo_test_src("scenarios/overlay-hvpls.xml");
+    uint64_t flooded[4];
+    for (int c = 0; c < 4; c++) {
+        struct run r;
+        size_t n = 0;
+        while (n < 3 && sets[c][n]) {
+            n++;
+        }
+        run_file(&r, path, sets[c], n);
+        ck_assert_uint_eq(nvo_sim_ctrl_n_events(r.sim->ctrl), 2);
+        fates_exact(&r);
+        const struct nvo_frame_fate_counts *m =
+            nvo_frame_fate_event(r.sim->fate, 1);
+        flooded[c] = m->flooded;
+        ck_assert_uint_gt(m->sent, 0);
+        ck_assert_uint_eq(unwanted(&r), 0);
+        run_free(&r);
+    }
+    /* The empty list flushes more: more frames flooded after the move. */
+    ck_assert_uint_gt(flooded[1], flooded[0]);
+}
+END_TEST
+
 START_TEST(hvpls_bad_input)
 {
     char *dir = nvo_test_tmpdir("hvpls-bad");
@@ -616,6 +688,7 @@ vpls_scenario_suite(void)
     tcase_set_timeout(th, 120);
     tcase_add_test(th, hvpls_scenario);
     tcase_add_test(th, hvpls_shipped);
+    tcase_add_test(th, hvpls_fates);
     tcase_add_test(th, hvpls_bad_input);
     suite_add_tcase(s, th);
     return s;

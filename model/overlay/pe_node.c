@@ -90,6 +90,7 @@ pw_tx_label(const struct nvo_pe_node *pe, uint32_t tenant, uint32_t dst)
 }
 
 static void pw_free(struct nvo_pe_node *);
+static bool pw_has_spokes(const struct nvo_pe_node *, uint32_t tenant);
 static uint32_t pw_transit(struct nvo_pe_node *, struct pen_tenant *,
                            int src, uint64_t dmac, const struct nvo_pkt *p,
                            bool bum);
@@ -586,7 +587,10 @@ rx_overlay(void *ctx, struct nvo_node *n, struct nvo_pkt *p)
     te->c.rx_frames++;
     te->c.rx_decap++;
     te->c.cpu_decap_mc += decap_mc;
-    if (!te->n_vms && !pe->cfg.access) {
+    if (!te->n_vms && !pe->cfg.access
+        && !(te->n_flood > 1
+             && pw_has_spokes(pe, (uint32_t) (te - pe->tenants)))) {
+        /* (not at an H-VPLS hub, which relays it between pseudowires) */
         COUNT(pe, te, unwanted, 1);
     }
     uint64_t dmac = eth_mac(p, 0);
@@ -1425,6 +1429,15 @@ nvo_pe_node_set_pw_spoke(struct nvo_pe_node *pe, uint32_t tenant,
     return 0;
 }
 
+/* The VSI of 'tenant' has H-VPLS spoke pseudowires here: a hub's to its
+ * spokes, or a spoke's to its hub. */
+static bool
+pw_has_spokes(const struct nvo_pe_node *pe, uint32_t tenant)
+{
+    return pe->pw && tenant < pe->pw->n_tx && pe->pw->spoke[tenant]
+           && g_hash_table_size(pe->pw->spoke[tenant]);
+}
+
 /* H-VPLS forwarding of a frame of 'te' that arrived over the pseudowire
  * from PE 'src' (RFC 4762 10.1): from a spoke it goes on to every other
  * pseudowire, from a mesh pseudowire only to spokes; a BUM frame (or an
@@ -1436,8 +1449,7 @@ pw_transit(struct nvo_pe_node *pe, struct pen_tenant *te, int src,
            uint64_t dmac, const struct nvo_pkt *p, bool bum)
 {
     uint32_t t = (uint32_t) (te - pe->tenants);
-    if (src < 0 || t >= pe->pw->n_tx || !pe->pw->spoke[t]
-        || !g_hash_table_size(pe->pw->spoke[t])) {
+    if (src < 0 || !pw_has_spokes(pe, t)) {
         return 0;
     }
     bool from_spoke = pw_is_spoke(pe, t, (uint32_t) src);
@@ -1452,7 +1464,9 @@ pw_transit(struct nvo_pe_node *pe, struct pen_tenant *te, int src,
             }
             pe->pw->c.transit++;
             COUNT(pe, te, remote_unicast, 1);
-            encap_send(pe, te, e->loc, nvo_pkt_clone(p), NVO_TC_DATA);
+            /* A copy of a flood stays one (class BUM). */
+            encap_send(pe, te, e->loc, nvo_pkt_clone(p),
+                       p->tclass == NVO_TC_BUM ? NVO_TC_BUM : NVO_TC_DATA);
             return 1;
         }
         if (e) {
@@ -1470,6 +1484,11 @@ pw_transit(struct nvo_pe_node *pe, struct pen_tenant *te, int src,
         n++;
     }
     pe->pw->c.transit += n;
+    if (n && !bum && p->tclass != NVO_TC_BUM) {
+        /* A unicast frame flooded on: it ends here, its copies are BUM. */
+        nvo_node_drop_seen(&pe->node, p, NVO_DROP_SITE_ROLE,
+                           NVO_PE_HOOK_TRANSIT_FLOOD);
+    }
     return n;
 }
 

@@ -78,6 +78,12 @@ const char *nvo_pe_drop_name(enum nvo_pe_drop);
  * frame (ingress replication, the local copies, a multicast group's) has
  * class NVO_TC_BUM, so a hook tells floods apart. */
 #define NVO_PE_HOOK_PW_DOWN ((int) NVO_PE_DROP_N)
+/* Not a drop: an H-VPLS hub flooded a unicast tenant frame that came
+ * over a pseudowire, its destination MAC unknown at the hub; the frame
+ * ends there (as a frame the ingress PE floods does), its copies are BUM.
+ * The hook hears it with site NVO_DROP_SITE_ROLE so that every end of a
+ * frame but a delivery passes one place. */
+#define NVO_PE_HOOK_TRANSIT_FLOOD ((int) NVO_PE_DROP_N + 1)
 
 /* Counters, per PE and per tenant.  Sending side: every VM frame
  * (vm_frames) is exactly one of local_unicast, remote_unicast, a BUM frame

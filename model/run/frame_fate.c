@@ -101,6 +101,10 @@ drop__(void *ctx, const struct nvo_node *n, const struct nvo_pkt *p,
             k->misdelivered++;
             return;
         }
+        if (reason == NVO_PE_HOOK_TRANSIT_FLOOD) {
+            k->flooded++;       /* an H-VPLS hub flooded it on */
+            return;
+        }
         why = reason == NVO_PE_DROP_NO_TENANT || reason == NVO_PE_HOOK_PW_DOWN
               ? NVO_FATE_LOST_PE : NVO_FATE_LOST_OTHER;
         break;

@@ -10,7 +10,8 @@
  * hook (run/sim_overlay.c) and a drop through the network's drop hook
  * (fabric/net.h), which every port, the node base and the PE call for
  * every frame they drop.  Floods are counted apart: a frame the ingress
- * PE floods (its destination MAC unknown there) is 'flooded' and its
+ * PE floods (its destination MAC unknown there), or an H-VPLS hub floods
+ * on in transit (NVO_PE_HOOK_TRANSIT_FLOOD), is 'flooded' and its
  * copies (class NVO_TC_BUM, overlay/pe_node.h) are not followed; so for
  * each event
  *   sent = delivered + misdelivered + lost (all causes) + flooded
@@ -53,7 +54,8 @@ const char *nvo_fate_loss_name(enum nvo_fate_loss);
 struct nvo_frame_fate_counts {
     uint64_t sent;              /* handed by their VM to its PE */
     uint64_t delivered;         /* to the flow's destination VM */
-    uint64_t flooded;           /* flooded by the ingress PE */
+    uint64_t flooded;           /* flooded by the ingress PE (or an
+                                 * H-VPLS hub in transit) */
     uint64_t misdelivered;      /* dropped at a PE of the tenant that does
                                  * not host the destination VM */
     uint64_t lost[NVO_FATE_LOST_N];
