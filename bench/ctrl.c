@@ -69,6 +69,7 @@ struct ctrl_opts {
     nvo_time_t duration;
     char duration_s[32];
     char ctrl_queue[32];        /* the links' control queue, e.g. 64KiB */
+    char delack[32];            /* <overlay><tcp delack>; "" for none */
     bool reference;
     bool no_fork;               /* run in this process (for profilers) */
 };
@@ -92,7 +93,7 @@ usage(FILE *f)
 "usage: nvosim bench ctrl [--plane evpn|vpls-ldp] [--pes N] [--vms N]\n"
 "                         [--vnis N] [--reflectors N] [--rt-constrain]\n"
 "                         [--rtc-default] [--vsis N]\n"
-"                         [--duration T] [--ctrl-queue B]\n"
+"                         [--duration T] [--ctrl-queue B] [--delack T]\n"
 "                         [--no-reference] [--no-fork]\n"
 "\n"
 "A leaf-spine scenario with an overlay control plane, loaded, built and\n"
@@ -116,6 +117,10 @@ usage(FILE *f)
 "  --duration T    simulated run time, e.g. 5s or 500ms (default 5s)\n"
 "  --ctrl-queue B  every link's control (strict-priority) queue (default\n"
 "                  64KiB, the links' default)\n"
+"  --delack T      every TCP stack's delayed-ACK timer (<overlay><tcp\n"
+"                  delack>), e.g. 40ms as Linux: an ACK for every second\n"
+"                  data segment, else after T (default 0: every segment\n"
+"                  acknowledged at once)\n"
 "  --no-reference  skip the control=\"none\" run\n"
 "  --no-fork       run in this process (for perf or heaptrack; the peak\n"
 "                  RSS is then the process's so far)\n"
@@ -163,6 +168,10 @@ write_files(const char *dir, const struct ctrl_opts *o, bool control,
     bool ok = g_file_set_contents(topo, text, -1, NULL);
     g_free(text);
     g_free(topo);
+    char tcp[80] = "";
+    if (o->delack[0]) {
+        snprintf(tcp, sizeof tcp, "    <tcp delack=\"%s\"/>\n", o->delack);
+    }
     char *ov;
     if (o->plane == PLANE_EVPN) {
         GString *rr = g_string_new(NULL);
@@ -176,22 +185,23 @@ write_files(const char *dir, const struct ctrl_opts *o, bool control,
             "  <overlay encap=\"vxlan\" control=\"%s\">\n"
             "    <tenants count=\"%u\" vms-per-tenant=\"%u\" "
             "first-vni=\"5000\" placement=\"round-robin\"/>\n"
-            "%s%s%s"
+            "%s%s%s%s"
             "  </overlay>\n", control ? "evpn" : "none", o->vnis,
             o->vms / o->vnis, control ? "    <bgp reflectors=\"" : "",
             control ? rr->str : "",
             !control ? "" : o->rtc_default
                 ? "\" rt-constrain=\"true\" rt-constrain-default=\"true\"/>\n"
-                : o->rtc ? "\" rt-constrain=\"true\"/>\n" : "\"/>\n");
+                : o->rtc ? "\" rt-constrain=\"true\"/>\n" : "\"/>\n",
+            control ? tcp : "");
         g_string_free(rr, TRUE);
     } else {
         ov = g_strdup_printf(
             "  <overlay encap=\"mpls-gre\" control=\"%s\">\n"
             "    <tenants count=\"%u\" vms-per-tenant=\"%u\" "
             "first-vni=\"5000\" placement=\"round-robin\"/>\n"
-            "%s"
+            "%s%s"
             "  </overlay>\n", control ? "vpls-ldp" : "none", o->vsis,
-            o->pes, control ? "    <ldp/>\n" : "");
+            o->pes, control ? "    <ldp/>\n" : "", control ? tcp : "");
     }
     text = g_strdup_printf(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -365,13 +375,15 @@ run_all(const struct ctrl_opts *o)
     if (o->plane == PLANE_EVPN) {
         printf("ctrl evpn: %u PEs (%u leaves x %u), %u VMs, %u VNIs (%u VMs "
                "each, round-robin), %s%u reflectors%s, %s; run "
-               "%s simulated, no VM traffic; control queues %s; CPU times\n", o->pes,
+               "%s simulated, no VM traffic; control queues %s; TCP ACKs "
+               "%s%s; CPU times\n", o->pes,
                o->pes / hpl, hpl, o->vms, o->vnis, o->vms / o->vnis,
                o->full_mesh ? "full mesh, " : "", o->full_mesh ? 0 : o->rr,
                o->full_mesh ? "" : " (spine1..)",
                o->rtc_default ? "RT-constrain, reflectors send the default RT"
                : o->rtc ? "RT-constrain" : "no RT-constrain", o->duration_s,
-               o->ctrl_queue);
+               o->ctrl_queue, o->delack[0] ? "delayed " : "immediate",
+               o->delack);
         if (o->rtc) {
             printf("expected: %" PRIu64 " sessions, %" PRIu64 " type-2 + %"
                    PRIu64 " type-3 = %" PRIu64 " EVPN routes; a PE "
@@ -385,8 +397,9 @@ run_all(const struct ctrl_opts *o)
     } else {
         printf("ctrl vpls-ldp: %u PEs (%u leaves x %u) in a full mesh, %u "
                "VSIs on every PE; run %s simulated, no VM traffic; "
-               "control queues %s; CPU times\n", o->pes, o->pes / hpl, hpl,
-               o->vsis, o->duration_s, o->ctrl_queue);
+               "control queues %s; TCP ACKs %s%s; CPU times\n", o->pes,
+               o->pes / hpl, hpl, o->vsis, o->duration_s, o->ctrl_queue,
+               o->delack[0] ? "delayed " : "immediate", o->delack);
         printf("expected: %" PRIu64 " LDP sessions, %" PRIu64
                " pseudowires, %" PRIu64 " label mappings\n\n", x.sessions,
                x.pseudowires, 2 * x.pseudowires);
@@ -460,6 +473,9 @@ run_all(const struct ctrl_opts *o)
                    t->ldp_sessions, t->ldp_messages, t->ldp_bytes,
                    t->pseudowires, t->control_link_bytes);
         }
+        printf("tcp: %" PRIu64 " segments sent, %" PRIu64 " with data, %"
+               PRIu64 " without (ACKs, SYNs, FINs)\n", t->tcp_segs,
+               t->tcp_data_segs, t->tcp_segs - t->tcp_data_segs);
         if (r[1].drops) {
             printf("drops:");
             for (int d = 0; d < NVO_DROP_N; d++) {
@@ -559,7 +575,8 @@ nvo_bench_ctrl_main(int argc, char **argv)
     g_strlcpy(o.ctrl_queue, "64KiB", sizeof o.ctrl_queue);
     static const char *const names[] = { "--plane", "--pes", "--vms",
                                          "--vnis", "--reflectors", "--vsis",
-                                         "--duration", "--ctrl-queue" };
+                                         "--duration", "--ctrl-queue",
+                                         "--delack" };
     for (int i = 1; i < argc; i++) {
         const char *opt = argv[i], *val = NULL;
         if (!strcmp(opt, "-h") || !strcmp(opt, "--help")) {
@@ -582,7 +599,7 @@ nvo_bench_ctrl_main(int argc, char **argv)
             o.rtc = o.rtc_default = true;
             continue;
         }
-        int k = nvo_bench_opt_value(argc, argv, &i, names, 8, &val);
+        int k = nvo_bench_opt_value(argc, argv, &i, names, 9, &val);
         if (k < 0) {
             return usage_error("%s needs a value", opt);
         }
@@ -630,6 +647,17 @@ nvo_bench_ctrl_main(int argc, char **argv)
                                    val);
             }
             g_strlcpy(o.ctrl_queue, val, sizeof o.ctrl_queue);
+        } else if (k == 8) {
+            nvo_time_t d;
+            if (nvo_time_parse(val, &d) || d < 0 || d > 500 * NVO_MS
+                || strlen(val) >= sizeof o.delack) {
+                return usage_error("--delack \"%s\": expected a time from "
+                                   "0 to 500ms (RFC 1122 4.2.3.2), e.g. "
+                                   "40ms", val);
+            }
+            if (d > 0) {        /* 0: the default, immediate ACKs */
+                g_strlcpy(o.delack, val, sizeof o.delack);
+            }
         } else {
             return usage_error("unknown option \"%s\"", opt);
         }

@@ -422,6 +422,127 @@ START_TEST(evpn_move_convergence)
 }
 END_TEST
 
+/* Delayed ACKs (<overlay><tcp delack>, docs/tcp.md "ACKs") on the star
+ * of evpn_move_convergence without the move: spine1 the reflector, hv1-1
+ * and hv2-1 one VM of the one tenant each; spine1 opens both sessions.
+ * Both sessions are alike (the PEs' timings are the same); per session
+ * the handshake is 3 segments (SYN, SYN-ACK, ACK) and the data segments,
+ * one BGP message each, are 5 each way: the reflector's OPEN, KEEPALIVE,
+ * End-of-RIB (it has no route when the session comes up), then the other
+ * PE's type-3 (113 bytes) and type-2 (121) reflected; the PE's OPEN,
+ * KEEPALIVE, its type-3 (99), type-2 (107), End-of-RIB.  Only an OPEN is
+ * answered inside the receive callback (the KEEPALIVE, which carries
+ * the ACK); every other message is answered, if at all, by a later event
+ * of the same instant (the speaker's flush), after the stack's ACK
+ * decision.
+ *  - Immediate ACKs (the default): every data segment but the two OPENs
+ *    gets a pure ACK: 4 from each end, 8 per session; 3 + 10 + 8 = 21
+ *    segments per session, 42 in all, 20 with data.
+ *  - delack 40 ms (RFC 1122 4.2.3.2 / RFC 5681 4.2: ACK every second data
+ *    segment at once, else when the timer expires; the timer, once
+ *    armed, runs to its end, a piggy-backed ACK does not stop it: an ACK
+ *    waits at most 40 ms):
+ *      at the reflector: the PE's KEEPALIVE arms the timer, its own
+ *      End-of-RIB carries the ACK; the PE's type-3 arrives as the other
+ *      PE's type-3 does, whose reflection to this PE carries the ACK, and
+ *      so for the type-2; the PE's End-of-RIB then waits for the timer,
+ *      which expires 40 ms after the KEEPALIVE: 1 pure ACK;
+ *      at the PE: the reflector's KEEPALIVE arms the timer and the PE's
+ *      own type-3 carries the ACK; the reflector's End-of-RIB is the
+ *      first unacknowledged segment, the reflected type-3 the second: an
+ *      ACK at once; the reflected type-2 waits for the timer, 40 ms
+ *      after the KEEPALIVE: 2 pure ACKs;
+ *    3 + 10 + 3 = 16 segments per session, 32 in all, 20 with data.
+ *  - In a 2 ms run with delack every connection (2 sessions x 2 ends) is
+ *    left with its last segment unacknowledged (the reflector's type-2,
+ *    the PE's End-of-RIB): 4 pending, no convergence time in
+ *    summary.csv; without delack none.
+ *  - Convergence: the window (65,535 bytes) never fills, so a delayed ACK
+ *    never holds data back; the ACKs it removes only stop queueing ahead
+ *    of the UPDATEs.  So with delack the last change comes no later than
+ *    without, and earlier by at most the transmission of the 10 pure ACKs
+ *    removed (78 bytes on the wire each, over a 10 Gb/s access link and a
+ *    40 Gb/s fabric link: 62.4 + 15.6 = 78 ns): 780 ns.  Here it is
+ *    strictly earlier: the PE's pure ACK of the reflector's KEEPALIVE
+ *    (62.4 ns on its uplink) no longer goes ahead of its type-3. */
+START_TEST(evpn_delayed_acks)
+{
+    char *dir = nvo_test_tmpdir("control-delack");
+    char *topo = g_build_filename(dir, "star.xml", NULL);
+    char *scen = g_build_filename(dir, "star-evpn.xml", NULL);
+    ck_assert(g_file_set_contents(topo,
+        "<?xml version=\"1.0\"?>\n<topology name=\"star\">\n"
+        "  <defaults>\n"
+        "    <fabric rate=\"40Gbps\" delay=\"500ns\" mtu=\"9000\"/>\n"
+        "    <access rate=\"10Gbps\" delay=\"500ns\" mtu=\"9000\"/>\n"
+        "  </defaults>\n"
+        "  <leaf-spine spines=\"1\" leaves=\"2\" hypervisors-per-leaf=\"1\"/>\n"
+        "</topology>\n", -1, NULL));
+    ck_assert(g_file_set_contents(scen,
+        "<?xml version=\"1.0\"?>\n<scenario name=\"evpn-delack\">\n"
+        "  <topology file=\"star.xml\"/>\n"
+        "  <run duration=\"100ms\" seed=\"1\" run=\"1\"/>\n"
+        "  <underlay ip=\"ipv4\"/>\n"
+        "  <overlay encap=\"vxlan\" control=\"evpn\">\n"
+        "    <tenants count=\"1\" vms-per-tenant=\"2\" first-vni=\"5000\"\n"
+        "             placement=\"round-robin\"/>\n"
+        "    <bgp/>\n"
+        "  </overlay>\n"
+        "</scenario>\n", -1, NULL));
+    nvo_time_t conv[2];
+    for (int delayed = 0; delayed < 2; delayed++) {
+        struct run r;
+        const char *const sets[] = { "overlay.tcp.delack=40ms" };
+        run_file(&r, scen, sets, delayed ? 1 : 0);
+        ck_assert_int_eq(r.cfg->overlay.tcp.delack,
+                         delayed ? 40 * NVO_MS : 0);
+        ck_assert_uint_eq(r.t.bgp_sessions, 2);
+        ck_assert_uint_eq(r.t.bgp_messages, 20);
+        ck_assert_uint_eq(r.t.tcp_data_segs, 20);
+        ck_assert_uint_eq(r.t.tcp_segs, delayed ? 32 : 42);
+        ck_assert_uint_eq(r.t.pending, 0);
+        ck_assert_uint_eq(r.t.n_converged, 1);
+        conv[delayed] = r.t.convergence_max;
+        run_free(&r);
+    }
+    ck_assert_int_lt(conv[1], conv[0]);
+    ck_assert_int_le(conv[0] - conv[1], 780 * NVO_NS);
+    for (int delayed = 0; delayed < 2; delayed++) {
+        struct run r;
+        const char *const sets[] = { "run.duration=2ms",
+                                     "overlay.tcp.delack=40ms" };
+        run_file(&r, scen, sets, delayed ? 2 : 1);
+        ck_assert_uint_eq(r.t.tcp_data_segs, 20);
+        ck_assert_uint_eq(r.t.pending, delayed ? 4 : 0);
+        if (delayed) {
+            cell_is(&r, "convergence_max_ms", "");  /* not claimed */
+        }
+        run_free(&r);
+    }
+    /* The same <tcp> reaches LDP's stacks: VPLS-LDP between the two PEs
+     * (a single session), the same data segments, fewer segments. */
+    uint64_t segs[2], data[2];
+    for (int delayed = 0; delayed < 2; delayed++) {
+        struct run r;
+        const char *const sets[] = { "overlay.control=vpls-ldp",
+                                     "overlay.encap=mpls-gre",
+                                     "overlay.label=per-pe",
+                                     "overlay.tcp.delack=40ms" };
+        run_file(&r, scen, sets, delayed ? 4 : 3);
+        ck_assert_uint_eq(r.t.ldp_sessions, 1);
+        ck_assert_uint_eq(r.t.pending, 0);
+        segs[delayed] = r.t.tcp_segs;
+        data[delayed] = r.t.tcp_data_segs;
+        run_free(&r);
+    }
+    ck_assert_uint_eq(data[1], data[0]);
+    ck_assert_uint_lt(segs[1], segs[0]);
+    g_free(topo);
+    g_free(scen);
+    nvo_test_rmdir(dir);
+}
+END_TEST
+
 /* Failures with two reflectors (spine1, spine2), hold time 3 s and
  * keepalives every 1 s, on the small leaf-spine of overlay-evpn.xml (8
  * PEs, 4 tenants each on 4 PEs, one VM per PE and tenant), no VM
@@ -655,6 +776,16 @@ START_TEST(bad_input)
                               "overlay.tenants.vms-per-tenant=1" };
     expect_error("scenarios/overlay-vm-move.xml", j, 3, "moves only to a "
                  "hypervisor that hosts its tenant");
+    /* <tcp delack>: at most 500 ms (RFC 1122 4.2.3.2), a time. */
+    const char *const k[] = { "overlay.tcp.delack=501ms" };
+    expect_error("scenarios/overlay-evpn.xml", k, 1, "--set overlay.tcp."
+                 "delack=501ms: <tcp delack=\"501ms\">: tcp delack: expected "
+                 "0 to 500 ms (RFC 1122 4.2.3.2)");
+    const char *const l[] = { "overlay.tcp.delack=40" };
+    expect_error("scenarios/overlay-vpls.xml", l, 1, "<tcp delack=\"40\">: "
+                 "bad time");
+    const char *const m[] = { "overlay.tcp.delack=-1ms" };
+    expect_error("scenarios/overlay-evpn.xml", m, 1, "must not be negative");
 }
 END_TEST
 
@@ -671,6 +802,7 @@ control_suite(void)
     tcase_add_test(tc, vpls_mesh);
     tcase_add_test(tc, vpls_bgp_mesh);
     tcase_add_test(tc, evpn_move_convergence);
+    tcase_add_test(tc, evpn_delayed_acks);
     tcase_add_test(tc, evpn_failures);
     tcase_add_test(tc, mrt_files);
     tcase_add_test(tc, bad_input);

@@ -286,11 +286,20 @@ struct nvo_overlay_ldp_cfg {
     int line;
 };
 
+/* <tcp> in <overlay>: the one TCP configuration of every control-plane
+ * stack of the run (BGP's and LDP's alike; ctrl/tcp.h). */
+struct nvo_overlay_tcp_cfg {
+    nvo_time_t delack;          /* delayed ACK, 0 .. 500 ms: 0 (the
+                                 * default) ACKs every segment at once */
+    int line;                   /* of <tcp>, 0 if absent */
+};
+
 struct nvo_overlay_cfg {
     bool enabled;               /* the scenario has <overlay> */
     enum nvo_control control;   /* default none */
     struct nvo_overlay_bgp_cfg bgp;
     struct nvo_overlay_ldp_cfg ldp;
+    struct nvo_overlay_tcp_cfg tcp;
     const char *encap;          /* a name of overlay/encap.h; default
                                  * "vxlan"; static */
     enum nvo_flood_list flood_list;     /* default vni-pes */

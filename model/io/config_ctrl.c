@@ -1,12 +1,13 @@
 /* config_ctrl.c: the overlay's control plane in a scenario file:
- * <overlay control="none|evpn|vpls-ldp|vpls-bgp"> and its <bgp> and <ldp>
- * children (docs/scenarios.md, docs/control-planes.md). */
+ * <overlay control="none|evpn|vpls-ldp|vpls-bgp"> and its <bgp>, <ldp>
+ * and <tcp> children (docs/scenarios.md, docs/control-planes.md). */
 #include "io/config_priv.h"
 
 #include <string.h>
 
 #include "ctrl/bgp_speaker.h"
 #include "ctrl/ldp_speaker.h"
+#include "ctrl/tcp.h"
 #include "ctrl/vpls.h"
 
 const char *
@@ -310,6 +311,29 @@ ldp__(struct cfg_doc *d, const xmlNode *ov, struct nvo_overlay_cfg *o,
     }
 }
 
+/* <tcp delack="TIME"/>: the TCP of every control-plane stack. */
+static void
+tcp__(struct cfg_doc *d, const xmlNode *ov, struct nvo_overlay_cfg *o)
+{
+    struct nvo_overlay_tcp_cfg *tc = &o->tcp;
+    struct nvo_tcp_cfg def;
+    nvo_tcp_cfg_default(&def);
+    tc->delack = def.delack;
+    const xmlNode *tn = cfg_child(ov, "tcp");
+    if (!tn) {
+        return;
+    }
+    tc->line = cfg_line(d, tn);
+    if (cfg_get_time(d, tn, "delack", true, &tc->delack)) {
+        struct nvo_tcp_cfg c = def;
+        c.delack = tc->delack;
+        char err[256];
+        if (nvo_tcp_cfg_check(&c, err, sizeof err)) {
+            cfg_err_attr(d, tn, "delack", "%s", err);
+        }
+    }
+}
+
 void
 cfg_overlay_control(struct cfg_doc *d, const xmlNode *ov,
                     struct nvo_scenario_cfg *s, const struct nvo_topo_cfg *t)
@@ -318,6 +342,7 @@ cfg_overlay_control(struct cfg_doc *d, const xmlNode *ov,
     o->control = NVO_CONTROL_NONE;
     memset(&o->bgp, 0, sizeof o->bgp);
     memset(&o->ldp, 0, sizeof o->ldp);
+    memset(&o->tcp, 0, sizeof o->tcp);
     const char *c = cfg_attr(d, ov, "control");
     if (c && !strcmp(c, "evpn")) {
         o->control = NVO_CONTROL_EVPN;
@@ -328,6 +353,7 @@ cfg_overlay_control(struct cfg_doc *d, const xmlNode *ov,
     }
     bgp__(d, ov, o, t);
     ldp__(d, ov, o, t);
+    tcp__(d, ov, o);
     if (o->control == NVO_CONTROL_NONE) {
         return;
     }

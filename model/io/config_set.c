@@ -397,6 +397,7 @@ static const struct setting_info__ setting_info__[] = {
     { "ldp/pack", "boolean", "", "true" },
     { "ldp/mac-withdraw", "choice", "", "list" },
     { "ldp/hubs", "node names or none", "", "none (a full mesh)" },
+    { "tcp/delack", "time", UNIT_TIME, "0s" },
     { "spoke/pe", "node", "", "(required)" },
     { "spoke/hub", "node", "", "(required)" },
     { "tenants/count", "integer", "", "(required)" },

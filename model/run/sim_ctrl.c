@@ -57,6 +57,15 @@ struct nvo_sim_ctrl {
     const struct nvo_topo_event_cfg *topo_events;
 };
 
+/* The one TCP configuration of every stack of the run (<overlay><tcp>):
+ * the defaults of ctrl/tcp.h with the scenario's delayed ACK. */
+static void
+tcp_cfg__(const struct nvo_sim_ctrl *c, struct nvo_tcp_cfg *tc)
+{
+    nvo_tcp_cfg_default(tc);
+    tc->delack = c->cfg->tcp.delack;
+}
+
 /* ---- Convergence --------------------------------------------------------- */
 
 uint32_t
@@ -253,7 +262,9 @@ bgp_node__(struct nvo_sim_ctrl *c, struct ctrl_bgp *b, struct nvo_node *n,
     const struct nvo_overlay_bgp_cfg *bc = &c->cfg->bgp;
     b->c = c;
     b->node = n;
-    int rc = nvo_tcp_stack_create(n, NULL, &b->tcp);
+    struct nvo_tcp_cfg tc;
+    tcp_cfg__(c, &tc);
+    int rc = nvo_tcp_stack_create(n, &tc, &b->tcp);
     if (rc) {
         snprintf(err, err_size, "node %s: cannot create its TCP stack: %s",
                  n->name, g_strerror(rc));
@@ -555,13 +566,15 @@ vpls_build__(struct nvo_sim_ctrl *c, char *err, size_t err_size)
     }
     c->n_ldp = o->n_pes;
     c->ldp = g_new0(struct ctrl_ldp, o->n_pes ? o->n_pes : 1);
+    struct nvo_tcp_cfg tc;
+    tcp_cfg__(c, &tc);
     guint k = 0;
     for (uint32_t h = 0; h < o->n_pes && !rc; h++) {
         struct ctrl_ldp *l = &c->ldp[h];
         struct nvo_pe_node *pe = o->pes[h];
         struct nvo_node *n = nvo_pe_node_base(pe);
         l->c = c;
-        rc = nvo_tcp_stack_create(n, NULL, &l->tcp);
+        rc = nvo_tcp_stack_create(n, &tc, &l->tcp);
         if (!rc) {
             rc = nvo_vpls_create(pe, l->tcp, &sc, &vc, &l->vpls);
         }
@@ -757,11 +770,13 @@ nvo_sim_ctrl_totals(const struct nvo_sim_ctrl *c, struct nvo_sim_ctrl_totals *t)
             t->rr_rib_max = NVO_MAX(t->rr_rib_max, rib);
         }
     }
-    for (uint32_t i = 0; i < c->n_bgp; i++) {
-        t->pending += nvo_tcp_stack_n_pending(c->bgp[i].tcp);
-    }
-    for (uint32_t i = 0; i < c->n_ldp; i++) {
-        t->pending += nvo_tcp_stack_n_pending(c->ldp[i].tcp);
+    for (uint32_t i = 0; i < c->n_bgp + c->n_ldp; i++) {
+        const struct nvo_tcp_stack *st = i < c->n_bgp ? c->bgp[i].tcp
+                                         : c->ldp[i - c->n_bgp].tcp;
+        const struct nvo_tcp_counters *k = nvo_tcp_stack_counters(st);
+        t->pending += nvo_tcp_stack_n_pending(st);
+        t->tcp_segs += k->segs_out;
+        t->tcp_data_segs += k->data_segs_out;
     }
     t->bgp_sessions /= 2;       /* each counted at both ends */
     t->pseudowires /= 2;        /* BGP VPLS: directions up / 2 */

@@ -61,6 +61,9 @@ struct nvo_sim_ctrl_totals {
     uint64_t vpls_nlri;         /* vpls-bgp: NLRI advertisements made */
     /* Both. */
     uint64_t control_link_bytes;    /* control-class bytes over all links */
+    uint64_t tcp_segs;          /* TCP segments sent by every stack, all
+                                 * kinds (SYN, data, pure ACK, FIN, RST) */
+    uint64_t tcp_data_segs;     /* ... those carrying data */
     /* Convergence: the largest over the events that caused a change,
      * and how many did. */
     nvo_time_t convergence_max;
