@@ -49,10 +49,7 @@ run_text(struct run *r, const char *topo, const char *scen)
 static void
 run_go(struct run *r)
 {
-    GError *error = NULL;
-    ck_assert_int_eq(nvo_sim_run(r->sim, false), 0);
-    ck_assert_msg(!nvo_sim_write_results(r->sim, &error), "%s",
-                  error ? error->message : "?");
+    nvo_test_sim_finish(r->sim);
 }
 
 static void

@@ -32,23 +32,14 @@ static void
 run_scenario(struct run *r, const char *scen, const char *const *sets,
              size_t n)
 {
-    GError *error = NULL;
-    r->cfg = nvo_scenario_load(nvo_test_src(scen), sets, n, &error);
-    ck_assert_msg(r->cfg, "%s", error ? error->message : "?");
-    r->dir = nvo_test_tmpdir("vm-traffic");
-    r->sim = nvo_sim_create(r->cfg, nvo_test_engine(), r->dir, &error);
-    ck_assert_msg(r->sim, "%s", error ? error->message : "?");
-    ck_assert_int_eq(nvo_sim_run(r->sim, false), 0);
-    ck_assert_msg(!nvo_sim_write_results(r->sim, &error), "%s",
-                  error ? error->message : "?");
+    nvo_test_scenario(nvo_test_src(scen), sets, n, "vm-traffic", true,
+                      &r->cfg, &r->sim, &r->dir);
 }
 
 static void
 run_free(struct run *r)
 {
-    nvo_sim_destroy(r->sim);
-    nvo_scenario_cfg_destroy(r->cfg);
-    nvo_test_rmdir(r->dir);
+    nvo_test_scenario_free(r->cfg, r->sim, r->dir);
 }
 
 /* ---- The cache alone ---------------------------------------------------- */

@@ -9,6 +9,9 @@
 
 #include <glib.h>
 
+#include "io/config.h"
+#include "run/sim.h"
+
 int
 nvo_test_run(Suite *suite)
 {
@@ -105,4 +108,38 @@ nvo_test_summary_cell(const char *dir, const char *col)
     g_free(csv);
     g_free(path);
     return out;
+}
+
+void
+nvo_test_scenario(const char *path, const char *const *sets, size_t n_sets,
+                  const char *tag, bool run, struct nvo_scenario_cfg **cfg,
+                  struct nvo_sim **sim, char **dir)
+{
+    GError *error = NULL;
+    *cfg = nvo_scenario_load(path, sets, n_sets, &error);
+    ck_assert_msg(*cfg, "%s", error ? error->message : "?");
+    *dir = nvo_test_tmpdir(tag);
+    *sim = nvo_sim_create(*cfg, nvo_test_engine(), *dir, &error);
+    ck_assert_msg(*sim, "%s", error ? error->message : "?");
+    if (run) {
+        nvo_test_sim_finish(*sim);
+    }
+}
+
+void
+nvo_test_sim_finish(struct nvo_sim *sim)
+{
+    GError *error = NULL;
+    ck_assert_int_eq(nvo_sim_run(sim, false), 0);
+    ck_assert_msg(!nvo_sim_write_results(sim, &error), "%s",
+                  error ? error->message : "?");
+}
+
+void
+nvo_test_scenario_free(struct nvo_scenario_cfg *cfg, struct nvo_sim *sim,
+                       char *dir)
+{
+    nvo_sim_destroy(sim);
+    nvo_scenario_cfg_destroy(cfg);
+    nvo_test_rmdir(dir);
 }

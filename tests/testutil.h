@@ -30,6 +30,24 @@ void nvo_test_rmdir(char *dir);
  * the row differ in length); the caller frees it. */
 char *nvo_test_summary_cell(const char *dir, const char *col);
 
+/* A scenario run for a test: loads the scenario at 'path' with its
+ * 'n_sets' --set strings, and builds it with its outputs in a fresh
+ * temporary directory (*dir, from nvo_test_tmpdir(tag)); with 'run', also
+ * runs it to the end and writes its results (nvo_test_sim_finish()).
+ * Fails the test on any error. */
+struct nvo_scenario_cfg;
+struct nvo_sim;
+void nvo_test_scenario(const char *path, const char *const *sets,
+                       size_t n_sets, const char *tag, bool run,
+                       struct nvo_scenario_cfg **cfg, struct nvo_sim **sim,
+                       char **dir);
+/* Runs 'sim' to the end and writes its results; fails the test on an
+ * error. */
+void nvo_test_sim_finish(struct nvo_sim *sim);
+/* Destroys a nvo_test_scenario()'s run and removes its directory. */
+void nvo_test_scenario_free(struct nvo_scenario_cfg *cfg, struct nvo_sim *sim,
+                            char *dir);
+
 /* Path of a source file: NVO_SOURCE_DIR "/" rel; static buffer. */
 const char *nvo_test_src(const char *rel);
 
