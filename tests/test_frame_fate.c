@@ -3,6 +3,7 @@
  * frames_lost_convergence): a PE failure, a VM move under EVPN, a link
  * failure with a surviving path and queue overflow, on small fabrics with
  * line-rate flows whose frame times and counts are worked out by hand. */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -129,6 +130,103 @@ frames_in(nvo_time_t t0, nvo_time_t dt, nvo_time_t a, nvo_time_t b)
     }
     return n;
 }
+
+/* The books must balance: a frame ended twice fails the run's
+ * conservation.  The star of pe_failure without the failure, each VM
+ * flows of 3 frames (3486 bytes in 1162-byte packets; the flows that
+ * arrive in [1.5 ms, 1.501 ms), F in all, 3F frames, each NIC making
+ * one every 1 ms; F is a few tens) in a 200 ms run: all 3F delivered,
+ * none in flight at the end, so the start event balances (check -1) and
+ * the run conserves.  The same run with 2 extra deliveries of a frame
+ * created at 0, made at 190 ms (after the last real frame), ends 3F + 2
+ * frames of 3F sent: the
+ * check names event 0 with 2 too many, nvo_sim_run() fails with EPROTO
+ * and results.xml says ok="false" (no summary.csv). */
+struct fake_ctx {
+    struct nvo_sim *sim;
+    struct nvo_pkt pkt;
+};
+
+static void
+fake_delivery(void *arg)
+{
+    struct fake_ctx *c = arg;
+    nvo_frame_fate_delivered(c->sim->fate, &c->pkt, true);
+}
+
+static const char *overcount_topo =
+    "<?xml version=\"1.0\"?>\n<topology name=\"star\">\n"
+    "  <defaults>\n"
+    "    <fabric rate=\"40Gbps\" delay=\"500ns\" mtu=\"9000\"/>\n"
+    "    <access rate=\"10Mbps\" delay=\"500ns\" mtu=\"9000\"/>\n"
+    "  </defaults>\n"
+    "  <leaf-spine spines=\"1\" leaves=\"2\" hypervisors-per-leaf=\"1\"/>\n"
+    "</topology>\n";
+
+static const char *overcount_scen =
+    "<?xml version=\"1.0\"?>\n<scenario name=\"fate-over\">\n"
+    "  <topology file=\"star.xml\"/>\n"
+    "  <run duration=\"200ms\" seed=\"1\" run=\"1\"/>\n"
+    "  <underlay ip=\"ipv4\"/>\n"
+    "  <overlay encap=\"vxlan\" control=\"evpn\">\n"
+    "    <tenants count=\"1\" vms-per-tenant=\"2\" first-vni=\"5000\"\n"
+    "             placement=\"round-robin\"/>\n"
+    "  </overlay>\n"
+    "  <traffic>\n"
+    "    <flows pattern=\"permutation\" start=\"1500us\" stop=\"1501us\">\n"
+    "      <size fixed=\"3486\"/>\n"
+    "      <arrival rate=\"1e7\"/>\n"
+    "      <packet size=\"1162\"/>\n"
+    "    </flows>\n"
+    "  </traffic>\n"
+    "</scenario>\n";
+
+START_TEST(overcount_fails)
+{
+    struct run r;
+    run_text(&r, overcount_topo, overcount_scen);
+    ck_assert_int_eq(nvo_sim_run(r.sim, false), 0);
+    uint64_t over = 99;
+    ck_assert_int_eq(nvo_frame_fate_check(r.sim->fate, &over), -1);
+    ck_assert_uint_eq(over, 0);
+    uint64_t sent = ev(&r, 0)->sent;
+    ck_assert_uint_gt(sent, 0);
+    ck_assert_uint_eq(sent % 3, 0);
+    ck_assert_uint_eq(ev(&r, 0)->sent, sent);
+    ck_assert_uint_eq(ev(&r, 0)->delivered, sent);
+    ck_assert_uint_eq(nvo_frame_fate_in_flight(ev(&r, 0)), 0);
+    ck_assert(r.sim->conserved);
+    run_free(&r);
+
+    run_text(&r, overcount_topo, overcount_scen);
+    struct fake_ctx c = { .sim = r.sim };
+    c.pkt.flow_id = 1;
+    c.pkt.created = 0;
+    c.pkt.tclass = NVO_TC_DATA;
+    nvo_engine_schedule_at(r.sim->engine, 190 * NVO_MS, fake_delivery, &c);
+    nvo_engine_schedule_at(r.sim->engine, 190 * NVO_MS, fake_delivery, &c);
+    ck_assert_int_eq(nvo_sim_run(r.sim, false), EPROTO);
+    ck_assert(!r.sim->conserved);
+    ck_assert_int_eq(nvo_frame_fate_check(r.sim->fate, &over), 0);
+    ck_assert_uint_eq(over, 2);
+    ck_assert_uint_eq(ev(&r, 0)->sent, sent);
+    ck_assert_uint_eq(ev(&r, 0)->delivered, sent + 2);
+    ck_assert_uint_eq(nvo_frame_fate_overcount(ev(&r, 0)), 2);
+    ck_assert_uint_eq(nvo_frame_fate_in_flight(ev(&r, 0)), 0);
+    GError *error = NULL;
+    ck_assert_int_eq(nvo_sim_write_results(r.sim, &error), 0);
+    char *res = g_build_filename(r.out, "results.xml", NULL);
+    char *text = NULL;
+    ck_assert(g_file_get_contents(res, &text, NULL, NULL));
+    ck_assert_ptr_nonnull(strstr(text, "ok=\"false\""));
+    char *csv = g_build_filename(r.out, "summary.csv", NULL);
+    ck_assert(!g_file_test(csv, G_FILE_TEST_EXISTS));
+    g_free(csv);
+    g_free(text);
+    g_free(res);
+    run_free(&r);
+}
+END_TEST
 
 /* A PE failure under EVPN on a star: spine1 (the reflector), leaf1 and
  * leaf2 with one hypervisor each (hv1-1, hv2-1), fabric links 40 Gb/s,
@@ -618,6 +716,7 @@ frame_fate_suite(void)
     tcase_add_test(tc, evpn_move);
     tcase_add_test(tc, link_failure);
     tcase_add_test(tc, queue_overflow);
+    tcase_add_test(tc, overcount_fails);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -49,12 +49,25 @@ nvo_frame_fate_lost_forwarding(const struct nvo_frame_fate_counts *k)
     return n;
 }
 
+static uint64_t
+ended__(const struct nvo_frame_fate_counts *k)
+{
+    return k->delivered + k->flooded + k->misdelivered
+           + nvo_frame_fate_lost(k);
+}
+
 uint64_t
 nvo_frame_fate_in_flight(const struct nvo_frame_fate_counts *k)
 {
-    uint64_t ended = k->delivered + k->flooded + k->misdelivered
-                     + nvo_frame_fate_lost(k);
+    uint64_t ended = ended__(k);
     return k->sent > ended ? k->sent - ended : 0;
+}
+
+uint64_t
+nvo_frame_fate_overcount(const struct nvo_frame_fate_counts *k)
+{
+    uint64_t ended = ended__(k);
+    return ended > k->sent ? ended - k->sent : 0;
 }
 
 /* A frame of a flow's, not a flood's copy, and (STT) its first segment:
@@ -187,4 +200,18 @@ nvo_frame_fate_sum(const struct nvo_frame_fate *f,
             sum->lost[j] += k->lost[j];
         }
     }
+}
+
+int64_t
+nvo_frame_fate_check(const struct nvo_frame_fate *f, uint64_t *over)
+{
+    *over = 0;
+    for (uint32_t i = 0; f && i < f->n_ev; i++) {
+        uint64_t o = nvo_frame_fate_overcount(&f->ev[i]);
+        if (o) {
+            *over = o;
+            return i;
+        }
+    }
+    return -1;
 }

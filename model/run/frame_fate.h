@@ -62,11 +62,15 @@ struct nvo_frame_fate_counts {
     uint64_t wrong_vm;          /* copies delivered to another VM */
 };
 
-/* Sum of lost[]; of its forwarding-state part; and sent less every end
- * counted (the frames in flight; 0 if that were negative). */
+/* Sum of lost[]; of its forwarding-state part; sent less every end
+ * counted (the frames in flight; 0 if that were negative); and the ends
+ * counted beyond the frames sent (0 unless the books are wrong: a frame
+ * ended twice, which nvo_sim_finish() reports as a conservation failure
+ * rather than let "0 in flight" hide it). */
 uint64_t nvo_frame_fate_lost(const struct nvo_frame_fate_counts *);
 uint64_t nvo_frame_fate_lost_forwarding(const struct nvo_frame_fate_counts *);
 uint64_t nvo_frame_fate_in_flight(const struct nvo_frame_fate_counts *);
+uint64_t nvo_frame_fate_overcount(const struct nvo_frame_fate_counts *);
 
 struct nvo_frame_fate;
 
@@ -93,5 +97,9 @@ const struct nvo_frame_fate_counts *
 nvo_frame_fate_event(const struct nvo_frame_fate *, uint32_t i);
 void nvo_frame_fate_sum(const struct nvo_frame_fate *,
                         struct nvo_frame_fate_counts *sum);
+/* The first event (in event order) whose ends outnumber its frames sent,
+ * with the excess in *over; -1 (and *over 0) when every event's books
+ * balance or 'f' is NULL. */
+int64_t nvo_frame_fate_check(const struct nvo_frame_fate *f, uint64_t *over);
 
 #endif /* NVO_RUN_FRAME_FATE_H */

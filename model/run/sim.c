@@ -468,6 +468,17 @@ nvo_sim_run(struct nvo_sim *sim, bool progress)
                                             + ts.flows_lost
                      && !ts.flows_unaccounted;
     warn_no_traffic__(sim);
+    uint64_t over;
+    int64_t bad = nvo_frame_fate_check(sim->fate, &over);
+    if (bad >= 0) {
+        /* A frame ended twice: the per-event books are wrong, and the
+         * in-flight count (never negative) would hide it. */
+        sim->conserved = false;
+        nvo_sim_warn(sim, "frame-fates", "control event %" PRId64 " counts "
+                     "%" PRIu64 " more frame ends (delivered, lost, "
+                     "misdelivered, flooded) than frames sent: the run's "
+                     "frame accounting is wrong", bad + 1, over);
+    }
     if (sim->ctrl) {
         struct nvo_sim_ctrl_totals ct;
         nvo_sim_ctrl_totals(sim->ctrl, &ct);
