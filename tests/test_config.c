@@ -1466,14 +1466,14 @@ END_TEST
 
 /* The <cpu> costs' defaults in the listing follow the scenario's
  * encapsulation (overlay/cpu_cost.c's cited defaults): Geneve's 48.5 and
- * 33.2 per frame, 0.044 per byte of checksum for any; VXLAN none per
- * frame, so "(required for vxlan)"; the byte and replica costs have no
+ * 33.2 per frame, 0.044 per byte of checksum for any; NVGRE none per
+ * frame, so "(required for nvgre)"; the byte and replica costs have no
  * default for any encapsulation, "(required)". */
 START_TEST(settings_cpu_defaults)
 {
     bool geneve = _i == 0;
     const char *sets[] = {
-        geneve ? "overlay.encap=geneve" : "overlay.encap=vxlan",
+        geneve ? "overlay.encap=geneve" : "overlay.encap=nvgre",
         "overlay.cpu.encap-frame-cycles=1000",
         "overlay.cpu.decap-frame-cycles=800",
         "overlay.cpu.encap-byte-cycles=0.5",
@@ -1488,9 +1488,9 @@ START_TEST(settings_cpu_defaults)
     ck_assert_msg(list != NULL, "%s", error ? error->message : "");
     const char *const want[][2] = {
         { "overlay.cpu.encap-frame-cycles",
-          geneve ? "48.5" : "(required for vxlan)" },
+          geneve ? "48.5" : "(required for nvgre)" },
         { "overlay.cpu.decap-frame-cycles",
-          geneve ? "33.2" : "(required for vxlan)" },
+          geneve ? "33.2" : "(required for nvgre)" },
         { "overlay.cpu.csum-byte-cycles", "0.044" },
         { "overlay.cpu.encap-byte-cycles", "(required)" },
         { "overlay.cpu.replica-byte-cycles", "(required)" },

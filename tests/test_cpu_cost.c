@@ -92,8 +92,9 @@ END_TEST
 
 /* The cited defaults (docs/cpu.md, "Defaults and sources"), for each
  * encapsulation and parameter: VPP's Geneve encap 48.5 and decap 33.2,
- * VXLAN-GPE encap 37.6 clocks per packet; Linux csum_partial 0.044 per
- * byte for every encapsulation; nothing else. */
+ * VXLAN-GPE encap 37.6, VXLAN encap 54.3 and decap 30.4 clocks per
+ * packet; Linux csum_partial 0.044 per byte for every encapsulation;
+ * nothing else. */
 START_TEST(cited_defaults)
 {
     size_t n_found = 0;
@@ -110,6 +111,10 @@ START_TEST(cited_defaults)
                 want = 37600;
             } else if (p == NVO_CPU_DECAP_FRAME && !strcmp(encap, "geneve")) {
                 want = 33200;
+            } else if (p == NVO_CPU_ENCAP_FRAME && !strcmp(encap, "vxlan")) {
+                want = 54300;
+            } else if (p == NVO_CPU_DECAP_FRAME && !strcmp(encap, "vxlan")) {
+                want = 30400;
             }
             const struct nvo_cpu_default *d =
                 nvo_cpu_default_find((enum nvo_cpu_param) p, encap);
@@ -124,19 +129,21 @@ START_TEST(cited_defaults)
             n_found++;
         }
     }
-    /* csum for the 9 encapsulations, and the three VPP figures. */
-    ck_assert_uint_eq(n_found, 9 + 3);
+    /* csum for the 9 encapsulations, and the five VPP figures. */
+    ck_assert_uint_eq(n_found, 9 + 5);
     /* Every entry names a known encapsulation (or any). */
     size_t n;
     const struct nvo_cpu_default *all = nvo_cpu_defaults(&n);
-    ck_assert_uint_eq(n, 4);
+    ck_assert_uint_eq(n, 6);
     for (size_t i = 0; i < n; i++) {
         ck_assert(!all[i].encap || nvo_encap_lookup(all[i].encap));
     }
     ck_assert_str_eq(all[0].source, "vpp-a80d9cfcac02");
     ck_assert_str_eq(all[1].source, "vpp-359776abfb80");
-    ck_assert_str_eq(all[2].source, "vpp-d3ebc83af33b");
-    ck_assert_str_eq(all[3].source, "linux-688eb8191b47");
+    ck_assert_str_eq(all[2].source, "vpp-gerrit-15098");
+    ck_assert_str_eq(all[3].source, "vpp-d3ebc83af33b");
+    ck_assert_str_eq(all[4].source, "vpp-gerrit-15098");
+    ck_assert_str_eq(all[5].source, "linux-688eb8191b47");
     /* The names and fields of the parameters. */
     struct nvo_cpu_cost_cfg c;
     ck_assert_int_eq(nvo_cpu_param_lookup("decap-byte-cycles"),
@@ -426,9 +433,9 @@ refused(const char *encap, const char *attrs, const char *what)
 }
 
 /* Which costs are required: VXLAN-GPE has the cited encap cost (37.6)
- * but no decap cost; VXLAN, STT and the others have neither; no
- * encapsulation has byte or replica costs.  An explicit value overrides a
- * cited default. */
+ * but no decap cost; VXLAN both (54.3, 30.4); STT, NVGRE and the others
+ * neither; no encapsulation has byte or replica costs.  An explicit value
+ * overrides a cited default. */
 START_TEST(required_and_overrides)
 {
     char *dir = nvo_test_tmpdir("cpu-gpe");
@@ -440,6 +447,15 @@ START_TEST(required_and_overrides)
     ck_assert_msg(cfg, "%s", error ? error->message : "?");
     ck_assert_uint_eq(cfg->overlay.cpu.encap_frame, 37600);
     ck_assert_uint_eq(cfg->overlay.cpu.decap_frame, 800000);
+    nvo_scenario_cfg_destroy(cfg);
+    remove(path);
+    g_free(path);
+    /* VXLAN with only the byte and replica costs: both per-frame costs
+     * cited. */
+    cfg = load_cpu(dir, "vxlan", BYTE_AND_REPLICA_COSTS, &path, &error);
+    ck_assert_msg(cfg, "%s", error ? error->message : "?");
+    ck_assert_uint_eq(cfg->overlay.cpu.encap_frame, 54300);
+    ck_assert_uint_eq(cfg->overlay.cpu.decap_frame, 30400);
     nvo_scenario_cfg_destroy(cfg);
     remove(path);
     g_free(path);
@@ -460,8 +476,13 @@ START_TEST(required_and_overrides)
             "<cpu>: decap-frame-cycles is required with encap=\"vxlan-gpe\": "
             "no published measurement gives it a default for vxlan-gpe "
             "(docs/cpu.md, \"Defaults and sources\")");
-    refused("vxlan", BYTE_AND_REPLICA_COSTS " decap-frame-cycles=\"800\"",
-            "<cpu>: encap-frame-cycles is required with encap=\"vxlan\": "
+    refused("nvgre", BYTE_AND_REPLICA_COSTS " decap-frame-cycles=\"800\"",
+            "<cpu>: encap-frame-cycles is required with encap=\"nvgre\": "
+            "no published measurement gives it a default for nvgre "
+            "(docs/cpu.md, \"Defaults and sources\")");
+    refused("vxlan", "decap-byte-cycles=\"0.25\" replica-frame-cycles=\"300\" "
+            "replica-byte-cycles=\"0.125\"",
+            "<cpu>: encap-byte-cycles is required with encap=\"vxlan\": "
             "no published measurement gives it a default for vxlan "
             "(docs/cpu.md, \"Defaults and sources\")");
     refused("stt", BYTE_AND_REPLICA_COSTS " encap-frame-cycles=\"1000\"",

@@ -27,6 +27,11 @@ static const char *const param_names__[NVO_CPU_N_PARAMS] = {
  *   alone (no NIC rx/tx, no lookup, no rewrite).  geneve-encap 48.5
  *   (a80d9cfcac02), geneve-input 33.2 (d3ebc83af33b), vxlan-gpe encap
  *   37.6 (359776abfb80).
+ * - VPP's VXLAN nodes on Haswell (E5-2667 v3, TSC 3.2 GHz), 4k tunnels,
+ *   from the `show runtime` pasted in FDio Gerrit change 15098 (patch
+ *   set 2's review comment, 2018-10-03; the change merged as
+ *   efd9cf302ff6): vxlan4-encap 54.3 at 256 vectors per call,
+ *   vxlan4-input 30.4 at 156.7, with the change's code.
  * - Linux csum_partial on Icelake, rdtsc, data in cache: N. Goldstein,
  *   commit 688eb8191b47 (2023, v6.5): (72.01 - 6.65) / (1552 - 64) =
  *   0.043925 cycles per byte, rounded to the model's millicycles: 0.044.
@@ -36,7 +41,9 @@ static const char *const param_names__[NVO_CPU_N_PARAMS] = {
 static const struct nvo_cpu_default defaults__[] = {
     { NVO_CPU_ENCAP_FRAME, "geneve", 48500, "vpp-a80d9cfcac02" },
     { NVO_CPU_ENCAP_FRAME, "vxlan-gpe", 37600, "vpp-359776abfb80" },
+    { NVO_CPU_ENCAP_FRAME, "vxlan", 54300, "vpp-gerrit-15098" },
     { NVO_CPU_DECAP_FRAME, "geneve", 33200, "vpp-d3ebc83af33b" },
+    { NVO_CPU_DECAP_FRAME, "vxlan", 30400, "vpp-gerrit-15098" },
     { NVO_CPU_CSUM_BYTE, NULL, 44, "linux-688eb8191b47" },
 };
 

@@ -1,9 +1,9 @@
 # scripts/studylib/q8_cpu.py: question 8 of the study, hypervisor CPU per
 # design (STT with and without TSO, VXLAN with and without offloads,
 # Geneve, NVGRE, MPLS over GRE; ingress replication against multicast
-# flooding for BUM).  Published measurements give only four of the CPU
-# costs (docs/cpu.md: Geneve and VXLAN-GPE per frame, the checksum per
-# byte), none for most designs here, so this page gives no cycles: it measures the coefficients of the linear cost model,
+# flooding for BUM).  Published measurements give only six of the CPU
+# costs (docs/cpu.md: Geneve, VXLAN-GPE and VXLAN per frame, the checksum
+# per byte), none for most designs here, so this page gives no cycles: it measures the coefficients of the linear cost model,
 # each run with one cost set to 1 cycle and the others 0, so that the
 # run's pe_cpu_cycles / tenant frames is that cost's coefficient exactly
 # (operations or bytes per tenant frame).  A reader multiplies them by a
@@ -17,7 +17,7 @@ NOTES = [
   `<overlay><cpu>` cost to 1 cycle and the others to 0; the run's
   `pe_cpu_cycles` / `overlay_frames_sent` (summary.csv) is then that
   cost's operations or bytes per tenant frame. The page has no cycles:
-  published measurements give only four of the costs (docs/cpu.md).""",
+  published measurements give only six of the costs (docs/cpu.md).""",
 ]
 
 # (metric, the <cpu> cost set to 1, what it counts)
@@ -231,11 +231,12 @@ multicast for BUM frames?
 
 **This page has no cycles.** nvosim's CPU model (docs/cpu.md) is linear:
 a PE's cycles are a sum of operations and bytes, each times a cost, and
-published measurements give only four of its costs (docs/cpu.md,
-"Defaults and sources": the per-frame encapsulation cost of Geneve and
-VXLAN-GPE and Geneve's decapsulation, from VPP's graph nodes, and the
-checksum's cost per byte, from Linux), none for VXLAN, STT, NVGRE or MPLS
-and none for a replica, so the designs here cannot be compared in cycles
+published measurements give only six of its costs (docs/cpu.md,
+"Defaults and sources": the per-frame encapsulation cost of Geneve,
+VXLAN-GPE and VXLAN and the decapsulation cost of Geneve and VXLAN, from
+VPP's graph nodes, and the checksum's cost per byte, from Linux), none
+for STT, NVGRE or MPLS, none per byte encapsulated or decapsulated and
+none for a replica, so the designs here cannot be compared in cycles
 from published numbers. Cycles need a calibration of the rest. What the
 model does count exactly is the coefficients: per tenant frame (the frame
 a VM gives its PE),
