@@ -146,7 +146,7 @@ flow_send(void *arg)
     struct nvo_net *net = fab->net;
     nvo_time_t now = nvo_engine_now(fab->e);
 
-    struct nvo_pkt *p = nvo_pkt_alloc(&net->pool, NVO_PKT_HEADROOM, 64);
+    struct nvo_pkt *p = nvo_pkt_alloc(&net->pool, NVO_PKT_UNDERLAY_HEADROOM, 64);
     p->payload_size = fab->cfg->pkt_size - NVO_IPV4_LEN - NVO_UDP_LEN;
     fs->spec.ip_id++;
     int error = nvo_wire_build_frame(p, &fs->spec);

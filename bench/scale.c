@@ -77,6 +77,7 @@ struct scale_result {
     /* Most packets out of the pool at once (in queues and on links) in
      * each run: what the run's hops keep touching. */
     uint64_t peak_pkts, fixed_peak_pkts;
+    uint64_t peak_bytes, fixed_peak_bytes;  /* their blocks (pkt.h) */
 };
 
 /* The fixed-senders run: 'n' sources, each a constant bit rate UDP flow
@@ -95,7 +96,8 @@ static void
 cbr_send(void *c_)
 {
     struct cbr *c = c_;
-    struct nvo_pkt *p = nvo_pkt_alloc(&c->net->pool, NVO_PKT_HEADROOM, 128);
+    struct nvo_pkt *p = nvo_pkt_alloc(&c->net->pool, NVO_PKT_UNDERLAY_HEADROOM,
+                                      128);
     p->payload_size = PKT_SIZE - 28;
     if (nvo_wire_build_frame(p, &c->spec)) {
         abort();                /* sizes are bounded by construction */
@@ -366,6 +368,7 @@ measure(const struct scale_size *sz, bool dual, uint64_t packets,
     uint64_t per_src = (packets + n_src - 1) / n_src;
     uint64_t hops0 = packet_hops(net);
     net->pool.n_peak = net->pool.n_live;
+    net->pool.bytes_peak = net->pool.bytes_live;
     for (uint32_t k = 0; k < n_src; k++) {
         struct cbr *c = &cbr[k];
         uint32_t a = (uint32_t) ((uint64_t) k * r->n_hv / n_src);
@@ -389,6 +392,7 @@ measure(const struct scale_size *sz, bool dual, uint64_t packets,
     r->fixed_run_s = cpu_seconds() - t0;
     r->fixed_hops = packet_hops(net) - hops0;
     r->fixed_peak_pkts = net->pool.n_peak;
+    r->fixed_peak_bytes = net->pool.bytes_peak;
     r->fixed_hops_per_s = r->fixed_run_s > 0
                           ? (double) r->fixed_hops / r->fixed_run_s : 0;
     if (!r->fixed_sent || r->fixed_sent != r->fixed_delivered) {
@@ -430,6 +434,7 @@ measure(const struct scale_size *sz, bool dual, uint64_t packets,
     }
     uint64_t ev0 = e->n_executed, hops1 = packet_hops(net);
     net->pool.n_peak = net->pool.n_live;
+    net->pool.bytes_peak = net->pool.bytes_live;
     nvo_time_t sim0 = nvo_engine_now(e);
     t0 = cpu_seconds();
     nvo_engine_run(e, NVO_TIME_MAX);
@@ -439,6 +444,7 @@ measure(const struct scale_size *sz, bool dual, uint64_t packets,
     r->packet_hops = packet_hops(net) - hops1;
     r->hops_per_s = r->run_s > 0 ? (double) r->packet_hops / r->run_s : 0;
     r->peak_pkts = net->pool.n_peak;
+    r->peak_bytes = net->pool.bytes_peak;
     struct nvo_traffic_stats st;
     nvo_traffic_get_stats(tr, &st);
     r->sent = st.pkts_sent;
@@ -653,10 +659,9 @@ nvo_bench_scale_main(int argc, char **argv)
         printf("    packets in flight at most: all send %" PRIu64 " (%.1f MiB "
                "of packet structs), %u send %" PRIu64 " (%.1f MiB); events "
                "per packet-hop, all send: %.2f\n", r->peak_pkts,
-               (double) r->peak_pkts * sizeof(struct nvo_pkt) / 1048576.0,
+               (double) r->peak_bytes / 1048576.0,
                senders < r->n_hv ? senders : r->n_hv, r->fixed_peak_pkts,
-               (double) r->fixed_peak_pkts * sizeof(struct nvo_pkt)
-               / 1048576.0,
+               (double) r->fixed_peak_bytes / 1048576.0,
                r->packet_hops ? (double) r->events / (double) r->packet_hops
                               : 0);
         printf("    route state %" PRIu64 " bytes (requested; allocator "

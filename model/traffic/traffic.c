@@ -43,6 +43,13 @@ struct host {
     struct ctl_frame *cq_head, *cq_tail;    /* VM mode: frames the VMs'
                                  * stacks send (ARP, BUM, frames that
                                  * waited for ARP), before the flows' */
+    uint32_t headroom;          /* of its flows' packets: underlay frames
+                                 * to peers that push nothing (switches,
+                                 * hosts) get NVO_PKT_UNDERLAY_HEADROOM,
+                                 * so a small packet; tenant frames (VM
+                                 * mode) and frames to any other peer (a
+                                 * VTEP leaf encapsulates them)
+                                 * NVO_PKT_HEADROOM */
 };
 
 struct ctl_frame {              /* a frame of a VM's stack, to send */
@@ -157,7 +164,7 @@ make_packet__(struct nvo_traffic *tr, struct flow *f, uint32_t chunk)
     struct nvo_net *net = tr->net;
     struct nvo_node *src = f->src->node;
     struct nvo_node *dst = nvo_net_node(net, f->dst);
-    struct nvo_pkt *p = nvo_pkt_alloc(&net->pool, NVO_PKT_HEADROOM, 128);
+    struct nvo_pkt *p = nvo_pkt_alloc(&net->pool, f->src->headroom, 128);
     struct nvo_frame_spec s;
     memset(&s, 0, sizeof s);
     if (tr->vm_mode) {
@@ -1196,8 +1203,14 @@ nvo_traffic_create_vms(struct nvo_net *net, const struct nvo_traffic_cfg *cfgs,
         nvo_rng_init(&h->rng, net->cfg.seed, net->cfg.run, name);
         h->n_vms = vms_on[i];
         h->nic_ev = NVO_EVENT_NONE;
+        h->headroom = tr->vm_mode ? NVO_PKT_HEADROOM
+                                  : NVO_PKT_UNDERLAY_HEADROOM;
         for (uint32_t p = 0; !tr->vm_mode && p < n->n_ports; p++) {
             nvo_node_set_port_idle(n, p, port_idle__, h);
+            const struct nvo_node *peer = nvo_net_node(net, n->peer[p]);
+            if (peer->ops != &nvo_switch_ops && peer->ops != &nvo_host_ops) {
+                h->headroom = NVO_PKT_HEADROOM;
+            }
         }
     }
     g_free(vms_on);

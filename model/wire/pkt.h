@@ -15,12 +15,22 @@
  * absent.  An encapsulation's push moves the current l2..l4 offsets to
  * inner_*, and sets new outer ones; its pop does the reverse.
  *
- * Packets come from a pool (no malloc per packet in steady state).  The
- * pool keeps at most as many free packets as are live (and at least
- * NVO_PKT_POOL_KEEP): after a burst (a control plane's synchronized start:
- * 568,000 packets in flight, 0.4 GiB) the structs go back to malloc for
- * the state that follows, instead of staying on the free list.  A BUM
- * replica is nvo_pkt_clone(): a copy of the real bytes and metadata. */
+ * Packets come from a pool (no malloc per packet in steady state), in two
+ * size classes: a packet is one block, its struct followed by its inline
+ * buffer, of NVO_PKT_SMALL_SIZE bytes (the small class: 256 bytes in all)
+ * when headroom + cap fits there, of NVO_PKT_INLINE_SIZE (the full class:
+ * 752 bytes) when not; each class has its own free list.  An underlay
+ * frame (headroom NVO_PKT_UNDERLAY_HEADROOM, its headers) is small; a
+ * tenant frame, which an encapsulation may be pushed onto, asks for
+ * NVO_PKT_HEADROOM and is full.  A push that does not fit the headroom
+ * moves the real bytes to a malloc'ed buffer with NVO_PKT_HEADROOM more
+ * (see nvo_pkt_push), so no sender's guess can write outside a buffer.
+ * The pool keeps, per class, at most as many free packets as are live
+ * (and at least NVO_PKT_POOL_KEEP): after a burst (a control plane's
+ * synchronized start: 568,000 packets in flight, 0.4 GiB) the structs go
+ * back to malloc for the state that follows, instead of staying on the
+ * free list.  A BUM replica is nvo_pkt_clone(): a copy of the real bytes
+ * and metadata, in the original's class. */
 #ifndef NVO_PKT_H
 #define NVO_PKT_H
 
@@ -34,6 +44,23 @@
 /* Inline buffer: headroom plus a tenant frame's headers (Ethernet+802.1Q,
  * IPv6 with extension room, TCP with options) with margin. */
 #define NVO_PKT_INLINE_SIZE 640u
+/* Inline buffer of a small packet: the struct's 112 bytes and this make
+ * 256 (four cache lines).  It holds an underlay frame's headers (Ethernet
+ * with 802.1Q, IPv6, TCP: 78 bytes) after NVO_PKT_UNDERLAY_HEADROOM, a
+ * TCP segment of up to 144 real bytes without headroom (a pure ACK, a BGP
+ * KEEPALIVE), or a tenant frame's headers after a VXLAN-over-IPv4 push
+ * when its sender asked for that headroom. */
+#define NVO_PKT_SMALL_SIZE 144u
+/* Headroom of an underlay frame (nothing is pushed onto it; an 802.1Q tag
+ * would fit): its headers then start at byte 128 of the block. */
+#define NVO_PKT_UNDERLAY_HEADROOM 16u
+
+/* Size classes (see above). */
+enum nvo_pkt_class {
+    NVO_PKT_SMALL,
+    NVO_PKT_FULL,
+    NVO_PKT_CLASSES
+};
 
 #define NVO_PKT_OFS_NONE UINT16_MAX
 
@@ -80,28 +107,47 @@ struct nvo_pkt {
     nvo_time_t created;         /* when the source made it */
     uint16_t l2_ofs, l3_ofs, l4_ofs;              /* from base, or NONE */
     uint16_t inner_l2_ofs, inner_l3_ofs, inner_l4_ofs;
+    uint8_t cls;                /* enum nvo_pkt_class */
+    uint8_t pad_[3];
 
-    uint8_t inline_buf[NVO_PKT_INLINE_SIZE];
+    /* NVO_PKT_SMALL_SIZE or NVO_PKT_INLINE_SIZE bytes, by class. */
+    uint8_t inline_buf[];
 };
 
-/* A pool of packets.  Counts allocations so a run can report them. */
+/* A pool of packets.  Counts allocations so a run can report them: the
+ * n_* counts are of both classes, the *_class ones per class. */
 struct nvo_pkt_pool {
-    struct nvo_pkt *free;
+    struct nvo_pkt *free[NVO_PKT_CLASSES];
     uint64_t next_uid;
     uint64_t n_alloc;           /* allocations served */
     uint64_t n_live;            /* packets currently out of the pool */
     uint64_t n_peak;            /* most packets out at once */
     uint64_t n_made;            /* packet structs malloc'ed */
-    uint64_t n_free;            /* on the free list */
+    uint64_t n_free;            /* on the free lists */
+    uint64_t n_grown;           /* pushes that moved the real bytes to a
+                                 * malloc'ed buffer (short headroom) */
+    uint64_t n_live_class[NVO_PKT_CLASSES];
+    uint64_t n_made_class[NVO_PKT_CLASSES];
+    uint64_t n_free_class[NVO_PKT_CLASSES];
+    uint64_t bytes_live;        /* blocks (struct + inline buffer) of the
+                                 * live packets, plus their malloc'ed
+                                 * buffers */
+    uint64_t bytes_peak;        /* most bytes_live at once */
 };
+
+/* Bytes of a packet block (struct and inline buffer) of a class. */
+size_t nvo_pkt_class_bytes(enum nvo_pkt_class);
 
 void nvo_pkt_pool_init(struct nvo_pkt_pool *);
 /* Frees the pooled packets.  Packets still live are the caller's leak. */
 void nvo_pkt_pool_destroy(struct nvo_pkt_pool *);
 
 /* Takes a packet with 'headroom' bytes of headroom (NVO_PKT_HEADROOM for a
- * tenant frame) and room for at least 'cap' real bytes after it (up to
- * NVO_PKT_INLINE_SIZE - headroom inline; larger buffers are malloc'ed).
+ * tenant frame, NVO_PKT_UNDERLAY_HEADROOM for an underlay one) and room for
+ * at least 'cap' real bytes after it: a small packet if headroom + cap <=
+ * NVO_PKT_SMALL_SIZE (its cap is then NVO_PKT_SMALL_SIZE), a full one with
+ * its inline buffer if <= NVO_PKT_INLINE_SIZE, a full one with a malloc'ed
+ * buffer of headroom + cap bytes if larger.
  * The packet is empty: size 0, payload 0, offsets NONE, tclass DATA. */
 struct nvo_pkt *nvo_pkt_alloc(struct nvo_pkt_pool *, uint32_t headroom,
                               uint32_t cap);
@@ -110,7 +156,9 @@ struct nvo_pkt *nvo_pkt_alloc(struct nvo_pkt_pool *, uint32_t headroom,
 void nvo_pkt_free(struct nvo_pkt *);
 
 /* A copy: real bytes, payload length, offsets and metadata, with a new uid.
- * The clone has the same headroom as the original. */
+ * The clone has the same headroom and at least the original's tailroom: a
+ * small packet's clone is small, a full one's full (one whose bytes moved
+ * to a malloc'ed buffer gets the class its headroom and cap need). */
 struct nvo_pkt *nvo_pkt_clone(const struct nvo_pkt *);
 
 static inline uint32_t
@@ -133,7 +181,11 @@ nvo_pkt_len(const struct nvo_pkt *p)
 }
 
 /* Prepends 'n' bytes (uninitialized) and returns the new data pointer.
- * The caller guarantees the headroom (asserted). */
+ * If the headroom is shorter than 'n' (a sender that asked for less than
+ * an encapsulation needs), the real bytes first move to a malloc'ed buffer
+ * with n + NVO_PKT_HEADROOM bytes of headroom and the same tailroom, the
+ * offsets follow them (pool->n_grown counts it): pointers into the packet
+ * taken before the push are then stale. */
 void *nvo_pkt_push(struct nvo_pkt *, uint32_t n);
 
 /* Removes 'n' real bytes from the front and returns the new data pointer.
