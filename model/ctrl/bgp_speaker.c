@@ -959,11 +959,11 @@ nvo_bgp_speaker_destroy(struct nvo_bgp_speaker *s)
                         -(int64_t) (g_hash_table_size(p->pending)
                                     * HASH_ENTRY), 0);
         nvo_mem_count__(&s->mem, nvo_bgp_mt_hash,
-                        -(int64_t) (g_hash_table_size(p->rt_in)
+                        -(int64_t) (nvo_u64map_size(&p->rt_in)
                                     * (HASH_ENTRY + sizeof(gint64))), 0);
         g_hash_table_destroy(p->adj_out);
         g_hash_table_destroy(p->pending);
-        g_hash_table_destroy(p->rt_in);
+        nvo_u64map_fini(&p->rt_in);
         g_array_free(p->rt_pfx, TRUE);
         g_byte_array_free(p->rx, TRUE);
         g_byte_array_free(p->outq, TRUE);
@@ -1016,8 +1016,7 @@ nvo_bgp_speaker_add_peer(struct nvo_bgp_speaker *s, uint32_t remote,
     p->max_len = NVO_BGP_MAX_LEN;
     p->adj_out = g_hash_table_new(g_direct_hash, g_direct_equal);
     p->pending = g_hash_table_new(g_direct_hash, g_direct_equal);
-    p->rt_in = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
-                                     NULL);
+    nvo_u64map_init(&p->rt_in);
     p->rt_pfx = g_array_new(FALSE, FALSE, sizeof(struct rt_pfx));
     nvo_timer_init(&p->t_hold, s->e, hold_expired, p);
     nvo_timer_init(&p->t_keepalive, s->e, keepalive_expired, p);

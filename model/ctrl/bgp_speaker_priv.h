@@ -7,6 +7,7 @@
 
 #include "core/engine.h"
 #include "core/mem.h"
+#include "core/u64map.h"
 #include "ctrl/bgp_speaker.h"
 #include "wire/bgp_pack.h"
 
@@ -119,8 +120,8 @@ struct peer {
     bool rtc;
     bool rtc_eor_in;            /* the peer's 1/132 End-of-RIB arrived */
     bool vpn_eor_pending;       /* our VPN End-of-RIBs wait for it */
-    GHashTable *rt_in;          /* RT (gint64 *) -> count of the peer's
-                                 * membership paths of length 96 */
+    struct nvo_u64map rt_in;    /* RT -> count of the peer's membership
+                                 * paths of length 96 (GUINT_TO_POINTER) */
     GArray *rt_pfx;             /* struct rt_pfx: its other lengths */
     uint32_t vb_from[2];        /* VPN dests (EVPN, VPLS) whose best path
                                  * is this peer's (bgp_rib.c) */
@@ -173,14 +174,14 @@ struct nvo_bgp_speaker {
     nvo_bgp_msg_fn *obs;
     void *obs_ctx;
     GArray *import_rts;         /* uint64_t: the RTs imported, in order */
-    GHashTable *rt_idx;         /* RT-constrain index: RT (gint64 *) ->
-                                 * GPtrArray of the VPN dests whose best
-                                 * path carries it (bgp_rib.c) */
+    struct nvo_u64map rt_idx;   /* RT-constrain index: RT -> GPtrArray of
+                                 * the VPN dests whose best path carries
+                                 * it (bgp_rib.c) */
     bool rtc_default;           /* originating the default RT membership */
     /* RT-constrain peer index (bgp_rib.c), so that a VPN best-path
      * change visits only the peers that want or hold it: */
-    GHashTable *rt_peers;       /* RT (gint64 *) -> GPtrArray of the
-                                 * peers with a length-96 membership */
+    struct nvo_u64map rt_peers; /* RT -> GPtrArray of the peers with a
+                                 * length-96 membership */
     uint32_t vb_own[2], vb_client[2], vb_nonclient[2];
                                 /* VPN dests by their best path's source:
                                  * ours, a client's, a non-client's */
