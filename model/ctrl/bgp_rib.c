@@ -86,9 +86,15 @@ nvo_bgp_aset_intern__(struct nvo_bgp_speaker *s,
         || in->mp_nh_len > 32) {
         return NULL;
     }
-    /* Look up with a temporary set. */
+    /* Look up with a temporary set: on the stack when small (the
+     * receive path interns a set per UPDATE). */
     size_t size = sizeof(struct aset) + len + in->mp_nh_len;
-    struct aset *k = g_malloc0(size);
+    union {
+        struct aset a;
+        uint8_t raw[sizeof(struct aset) + 480];
+    } probe;
+    struct aset *k = size <= sizeof probe ? &probe.a : g_malloc(size);
+    memset(k, 0, sizeof *k);
     k->nh_len = in->mp_nh_len;
     k->msg_len = (uint16_t) len;
     memcpy(k->msg, tmp, len);
@@ -99,13 +105,17 @@ nvo_bgp_aset_intern__(struct nvo_bgp_speaker *s,
                                                  2166136261u));
     struct aset *found = g_hash_table_lookup(s->attrs, k);
     if (found) {
-        g_free(k);
+        if (k != &probe.a) {
+            g_free(k);
+        }
         found->refs++;
         return found;
     }
     struct aset *n = nvo_mem_alloc(&s->mem, nvo_bgp_mt_attrs, size);
     memcpy(n, k, size);
-    g_free(k);
+    if (k != &probe.a) {
+        g_free(k);
+    }
     n->size = (uint32_t) size;
     struct nvo_bgp_attrs ud;
     struct nvo_bgp_error e;
@@ -374,6 +384,32 @@ vb_count(struct nvo_bgp_speaker *s, const struct dest *d, int32_t peer,
     }
 }
 
+int
+nvo_bgp_af_slot__(uint16_t afi, uint8_t safi)
+{
+    if (afi == NVO_BGP_AFI_L2VPN && safi == NVO_BGP_SAFI_EVPN) {
+        return 0;
+    }
+    if (afi == NVO_BGP_AFI_L2VPN && safi == NVO_BGP_SAFI_VPLS) {
+        return 1;
+    }
+    if (afi == NVO_BGP_AFI_IPV4 && safi == NVO_BGP_SAFI_RTC) {
+        return 2;
+    }
+    return -1;
+}
+
+/* The Loc-RIB count of d's AFI/SAFI, so that a per-AFI/SAFI size does
+ * not walk the RIB. */
+static void
+loc_rib_af_count(struct nvo_bgp_speaker *s, const struct dest *d, int delta)
+{
+    int k = nvo_bgp_af_slot__(nvo_bgp_dest_afi__(d), nvo_bgp_dest_safi__(d));
+    if (k >= 0) {
+        s->loc_rib_af[k] += (uint32_t) delta;
+    }
+}
+
 /* Runs the decision for 'd' after its paths changed. */
 static void
 decide(struct nvo_bgp_speaker *s, struct dest *d, int32_t old_peer,
@@ -400,8 +436,10 @@ decide(struct nvo_bgp_speaker *s, struct dest *d, int32_t old_peer,
     }
     if (old_a && !new_a) {
         s->loc_rib--;
+        loc_rib_af_count(s, d, -1);
     } else if (!old_a && new_a) {
         s->loc_rib++;
+        loc_rib_af_count(s, d, 1);
     }
     s->last_change = nvo_engine_now(s->e);
     if (s->best_cb && (old_peer >= 0 || new_peer >= 0)) {

@@ -1380,12 +1380,17 @@ uint32_t
 nvo_bgp_speaker_n_routes(const struct nvo_bgp_speaker *s, uint16_t afi,
                          uint8_t safi)
 {
+    int k = nvo_bgp_af_slot__(afi, safi);
+    if (k >= 0) {
+        return s->loc_rib_af[k];
+    }
+    /* Another AFI/SAFI (only an origination can make one): counted. */
     uint32_t n = 0;
     GHashTableIter it;
-    gpointer k;
+    gpointer d_;
     g_hash_table_iter_init(&it, s->rib);
-    while (g_hash_table_iter_next(&it, &k, NULL)) {
-        const struct dest *d = k;
+    while (g_hash_table_iter_next(&it, &d_, NULL)) {
+        const struct dest *d = d_;
         n += d->best >= 0 && nvo_bgp_dest_afi__(d) == afi
              && nvo_bgp_dest_safi__(d) == safi;
     }

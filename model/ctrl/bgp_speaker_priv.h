@@ -167,6 +167,8 @@ struct nvo_bgp_speaker {
     uint32_t next_aset_id;
     GHashTable *rib;            /* dest* set */
     uint32_t loc_rib;           /* dests with a best path */
+    uint32_t loc_rib_af[3];     /* ... of EVPN, VPLS, RT membership
+                                 * (nvo_bgp_af_slot__) */
     struct nvo_bgp_counters c;
     nvo_time_t last_change;
     nvo_bgp_best_fn *best_cb;
@@ -256,6 +258,11 @@ uint32_t nvo_bgp_path_originator__(const struct nvo_bgp_speaker *,
  * event whatever the MRAI). */
 void nvo_bgp_flush__(void *peer);
 void nvo_bgp_schedule_flush__(struct peer *, bool now);
+
+/* The Loc-RIB count slot of an AFI/SAFI (s->loc_rib_af): 0 EVPN, 1 VPLS,
+ * 2 RT membership, -1 any other (received routes are only of those
+ * three: nlri_next splits no other). */
+int nvo_bgp_af_slot__(uint16_t afi, uint8_t safi);
 
 /* RT-constrain: true for a membership dest (AFI 1, SAFI 132), a VPN dest
  * (AFI 25: EVPN, VPLS). */
