@@ -542,6 +542,12 @@ rt_idx_update(struct nvo_bgp_speaker *s, struct dest *d,
     if (!nvo_bgp_dest_is_vpn__(d)) {
         return;
     }
+    /* The same extended communities (a PE's two reflectors' copies of a
+     * route): the same RTs, nothing to move. */
+    if (old_a && new_a && old_a->n_ext_comm == new_a->n_ext_comm
+        && !memcmp(aset_ec(old_a), aset_ec(new_a), 8u * old_a->n_ext_comm)) {
+        return;
+    }
     const struct aset *a;
     if (old_a) {
         a = old_a;

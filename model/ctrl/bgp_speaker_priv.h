@@ -145,7 +145,7 @@ struct rxmsg {
 
 /* A packing's inputs and its messages (bgp_rib.c, send_packed), kept in
  * PACK_MEMO_N slots by the set's id (withdrawals in slot 0). */
-#define PACK_MEMO_N 16
+#define PACK_MEMO_N 8192
 struct pack_memo {
     bool valid, withdraw;
     uint32_t aset_id;           /* the set's (never reused) */
