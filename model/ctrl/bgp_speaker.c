@@ -789,12 +789,23 @@ conn_recv(void *ctx, struct nvo_tcp_conn *c, const uint8_t *data, size_t len)
 {
     struct peer *p = ctx;
     (void) c;
-    g_byte_array_append(p->rx, data, (guint) len);
+    /* With nothing buffered (a whole message or more per segment, the
+     * common case) the messages are read from the segment itself and only
+     * an incomplete rest is buffered. */
+    bool direct = p->rx->len == 0;
+    if (!direct) {
+        g_byte_array_append(p->rx, data, (guint) len);
+    }
     uint32_t gen = p->gen;
     size_t ofs = 0;
-    while (p->gen == gen && p->rx->len - ofs >= NVO_BGP_HDR_LEN) {
-        const uint8_t *m = p->rx->data + ofs;
-        size_t avail = p->rx->len - ofs;
+    for (;;) {
+        const uint8_t *base = direct ? data : p->rx->data;
+        size_t total = direct ? len : p->rx->len;
+        if (p->gen != gen || total - ofs < NVO_BGP_HDR_LEN) {
+            break;
+        }
+        const uint8_t *m = base + ofs;
+        size_t avail = total - ofs;
         size_t mlen = nvo_rd16(m + 16);
         if (mlen >= NVO_BGP_HDR_LEN && mlen <= p->max_len && avail < mlen) {
             break;              /* wait for the rest */
@@ -811,7 +822,12 @@ conn_recv(void *ctx, struct nvo_tcp_conn *c, const uint8_t *data, size_t len)
         ofs += got;
         deliver(p, m, got);
     }
-    if (p->gen == gen) {
+    if (p->gen != gen) {
+        return;
+    }
+    if (direct) {
+        g_byte_array_append(p->rx, data + ofs, (guint) (len - ofs));
+    } else {
         g_byte_array_remove_range(p->rx, 0, (guint) ofs);
     }
 }
