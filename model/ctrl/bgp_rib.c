@@ -317,7 +317,7 @@ path_cmp(const struct nvo_bgp_speaker *s, const struct path *x,
 }
 
 static bool rtc_skip(struct nvo_bgp_speaker *, struct peer *,
-                     struct dest *, bool held, bool wanted);
+                     struct dest *, bool held);
 static bool mark_pending_vpn(struct nvo_bgp_speaker *, struct dest *,
                              const struct aset *old_a);
 
@@ -343,7 +343,7 @@ mark_pending(struct nvo_bgp_speaker *s, struct dest *d,
         if (p->state != NVO_BGP_ESTABLISHED) {
             continue;
         }
-        if (vpn && p->rtc && rtc_skip(s, p, d, held, false)) {
+        if (vpn && p->rtc && rtc_skip(s, p, d, held)) {
             continue;
         }
         if (g_hash_table_add(p->pending, d)) {
@@ -620,26 +620,33 @@ peer_has_af(const struct peer *p, const struct dest *d)
     return false;
 }
 
+/* Whether the VPN dest 'd' may go to the RT-constrain peer 'p' but for
+ * its membership: its 1/132 End-of-RIB came, d has a best path, p
+ * negotiated d's AFI/SAFI and the reflection rules let the path go. */
+static bool
+rtc_may_get(const struct nvo_bgp_speaker *s, const struct peer *p,
+            const struct dest *d)
+{
+    return p->rtc_eor_in && d->best >= 0 && peer_has_af(p, d)
+           && may_send(s, p, &d->paths[d->best]);
+}
+
 /* For a VPN destination 'd' whose best path changed and an RT-constrain
  * peer 'p': true when queueing it for p is not needed because the flush
- * would send nothing (no 1/132 End-of-RIB yet, no best path, an AFI/SAFI
- * or reflection rule that keeps it from p) or only count it as
+ * would send nothing (not 'may': rtc_may_get) or only count it as
  * RT-filtered, which is then done here.  Not when p has it in its
- * Adj-RIB-Out (a withdrawal may be due) or already pending ('held':
- * whether 'd' had any reference before this marking began, else neither
- * lookup is needed).  'wanted': the caller knows that p's membership
- * wants the best path's set (p is indexed under one of its RTs), so
- * rt_wanted() need not look. */
+ * Adj-RIB-Out (a withdrawal may be due) or already pending ('holds').
+ * 'wanted': the caller knows that p's membership wants the best path's
+ * set (p is indexed under one of its RTs), so rt_wanted() need not
+ * look. */
 static bool
-rtc_skip(struct nvo_bgp_speaker *s, struct peer *p, struct dest *d,
-         bool held, bool wanted)
+rtc_skip_(struct nvo_bgp_speaker *s, struct peer *p, struct dest *d,
+          bool holds, bool may, bool wanted)
 {
-    if (held && (g_hash_table_contains(p->adj_out, d)
-                 || g_hash_table_contains(p->pending, d))) {
+    if (holds) {
         return false;
     }
-    if (!p->rtc_eor_in || d->best < 0 || !peer_has_af(p, d)
-        || !may_send(s, p, &d->paths[d->best])) {
+    if (!may) {
         return true;
     }
     if (wanted || rt_wanted(p, d->paths[d->best].a)) {
@@ -648,6 +655,17 @@ rtc_skip(struct nvo_bgp_speaker *s, struct peer *p, struct dest *d,
     p->c.routes_rt_filtered++;
     s->c.routes_rt_filtered++;
     return true;
+}
+
+/* rtc_skip_() with the lookups: 'held' is whether 'd' had any reference
+ * before this marking began (else p cannot hold it: no lookup). */
+static bool
+rtc_skip(struct nvo_bgp_speaker *s, struct peer *p, struct dest *d,
+         bool held)
+{
+    bool holds = held && (g_hash_table_contains(p->adj_out, d)
+                          || g_hash_table_contains(p->pending, d));
+    return rtc_skip_(s, p, d, holds, rtc_may_get(s, p, d), false);
 }
 
 /* ---- The RT-constrain peer index ---------------------------------------- */
@@ -779,7 +797,7 @@ rt_peers_update(struct nvo_bgp_speaker *s, struct peer *p, uint64_t v,
 /* Visits p for the VPN dest d whose best path changed (mark_pending's
  * step for one peer); counts the references p holds (before it was
  * visited) and whether d may go to p but for its membership ('wanted':
- * p's membership is known to want the best path, see rtc_skip). */
+ * p's membership is known to want the best path, see rtc_skip_). */
 static void
 visit_vpn(struct nvo_bgp_speaker *s, struct peer *p, struct dest *d,
           bool held, bool wanted, uint32_t *refs, uint32_t *elig)
@@ -788,14 +806,16 @@ visit_vpn(struct nvo_bgp_speaker *s, struct peer *p, struct dest *d,
         return;
     }
     p->stamp = s->stamp;
+    uint32_t h = 0;
     if (held) {
-        *refs += g_hash_table_contains(p->adj_out, d)
-                 + g_hash_table_contains(p->pending, d);
+        h = (uint32_t) g_hash_table_contains(p->adj_out, d)
+            + (uint32_t) g_hash_table_contains(p->pending, d);
+        *refs += h;
     }
     if (p->rtc) {
-        *elig += p->rtc_eor_in && d->best >= 0 && peer_has_af(p, d)
-                 && may_send(s, p, &d->paths[d->best]);
-        if (rtc_skip(s, p, d, held, wanted)) {
+        bool may = rtc_may_get(s, p, d);
+        *elig += may;
+        if (rtc_skip_(s, p, d, h > 0, may, wanted)) {
             return;
         }
     }

@@ -90,13 +90,27 @@ struct dest {
 struct rxmsg;
 
 struct peer {
-    struct nvo_bgp_speaker *spk;
+    /* First, in one cache line: what marking a change for the peer reads
+     * (mark_pending, visit_vpn, may_send; a reflector visits thousands of
+     * peers whose structs are not in the cache). */
+    uint64_t stamp;             /* bgp_rib.c: visited in this marking */
     uint32_t index;             /* in spk->peers */
+    enum nvo_bgp_state state;
+    bool rr_client;
+    /* RT-constrain (RFC 4684), when the session negotiated MP 1/132. */
+    bool rtc;
+    bool rtc_eor_in;            /* the peer's 1/132 End-of-RIB arrived */
+    bool vpn_eor_pending;       /* our VPN End-of-RIBs wait for it */
+    uint32_t n_afs;
+    struct nvo_bgp_afi_safi afs[MAX_AFS];   /* negotiated */
+    GHashTable *adj_out;        /* dest* -> aset* */
+    GHashTable *pending;        /* dest* set */
+    struct nvo_u64map rt_in;    /* RT -> count of the peer's membership
+                                 * paths of length 96 (GUINT_TO_POINTER) */
+    struct nvo_bgp_speaker *spk;
     uint32_t node;              /* remote node index */
     uint32_t addr;              /* its loopback */
-    bool rr_client;
     bool active;                /* this end connects */
-    enum nvo_bgp_state state;
     struct nvo_tcp_conn *conn;
     uint32_t gen;               /* session generation (stale rx messages) */
     GByteArray *rx;             /* framing */
@@ -107,25 +121,14 @@ struct peer {
     uint32_t bgp_id;            /* the peer's, from its OPEN */
     bool ext_msg;               /* both advertised capability 6 */
     size_t max_len;
-    struct nvo_bgp_afi_safi afs[MAX_AFS];   /* negotiated */
-    uint32_t n_afs;
     bool dump_pending;          /* End-of-RIB after the next flush */
     bool adv_sent;
     nvo_time_t last_adv;
-    GHashTable *adj_out;        /* dest* -> aset* */
-    GHashTable *pending;        /* dest* set */
     uint32_t adj_in;            /* paths from this peer */
     struct nvo_bgp_counters c;
-    /* RT-constrain (RFC 4684), when the session negotiated MP 1/132. */
-    bool rtc;
-    bool rtc_eor_in;            /* the peer's 1/132 End-of-RIB arrived */
-    bool vpn_eor_pending;       /* our VPN End-of-RIBs wait for it */
-    struct nvo_u64map rt_in;    /* RT -> count of the peer's membership
-                                 * paths of length 96 (GUINT_TO_POINTER) */
     GArray *rt_pfx;             /* struct rt_pfx: its other lengths */
     uint32_t vb_from[2];        /* VPN dests (EVPN, VPLS) whose best path
                                  * is this peer's (bgp_rib.c) */
-    uint64_t stamp;             /* bgp_rib.c: visited in this marking */
 };
 
 /* A membership path of a length other than 96 from a peer. */
