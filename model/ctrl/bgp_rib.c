@@ -86,9 +86,15 @@ nvo_bgp_aset_intern__(struct nvo_bgp_speaker *s,
         || in->mp_nh_len > 32) {
         return NULL;
     }
-    /* Look up with a temporary set. */
+    /* Look up with a temporary set: on the stack when small (the
+     * receive path interns a set per UPDATE). */
     size_t size = sizeof(struct aset) + len + in->mp_nh_len;
-    struct aset *k = g_malloc0(size);
+    union {
+        struct aset a;
+        uint8_t raw[sizeof(struct aset) + 480];
+    } probe;
+    struct aset *k = size <= sizeof probe ? &probe.a : g_malloc(size);
+    memset(k, 0, sizeof *k);
     k->nh_len = in->mp_nh_len;
     k->msg_len = (uint16_t) len;
     memcpy(k->msg, tmp, len);
@@ -99,13 +105,17 @@ nvo_bgp_aset_intern__(struct nvo_bgp_speaker *s,
                                                  2166136261u));
     struct aset *found = g_hash_table_lookup(s->attrs, k);
     if (found) {
-        g_free(k);
+        if (k != &probe.a) {
+            g_free(k);
+        }
         found->refs++;
         return found;
     }
     struct aset *n = nvo_mem_alloc(&s->mem, nvo_bgp_mt_attrs, size);
     memcpy(n, k, size);
-    g_free(k);
+    if (k != &probe.a) {
+        g_free(k);
+    }
     n->size = (uint32_t) size;
     struct nvo_bgp_attrs ud;
     struct nvo_bgp_error e;
@@ -374,6 +384,32 @@ vb_count(struct nvo_bgp_speaker *s, const struct dest *d, int32_t peer,
     }
 }
 
+int
+nvo_bgp_af_slot__(uint16_t afi, uint8_t safi)
+{
+    if (afi == NVO_BGP_AFI_L2VPN && safi == NVO_BGP_SAFI_EVPN) {
+        return 0;
+    }
+    if (afi == NVO_BGP_AFI_L2VPN && safi == NVO_BGP_SAFI_VPLS) {
+        return 1;
+    }
+    if (afi == NVO_BGP_AFI_IPV4 && safi == NVO_BGP_SAFI_RTC) {
+        return 2;
+    }
+    return -1;
+}
+
+/* The Loc-RIB count of d's AFI/SAFI, so that a per-AFI/SAFI size does
+ * not walk the RIB. */
+static void
+loc_rib_af_count(struct nvo_bgp_speaker *s, const struct dest *d, int delta)
+{
+    int k = nvo_bgp_af_slot__(nvo_bgp_dest_afi__(d), nvo_bgp_dest_safi__(d));
+    if (k >= 0) {
+        s->loc_rib_af[k] += (uint32_t) delta;
+    }
+}
+
 /* Runs the decision for 'd' after its paths changed. */
 static void
 decide(struct nvo_bgp_speaker *s, struct dest *d, int32_t old_peer,
@@ -400,8 +436,10 @@ decide(struct nvo_bgp_speaker *s, struct dest *d, int32_t old_peer,
     }
     if (old_a && !new_a) {
         s->loc_rib--;
+        loc_rib_af_count(s, d, -1);
     } else if (!old_a && new_a) {
         s->loc_rib++;
+        loc_rib_af_count(s, d, 1);
     }
     s->last_change = nvo_engine_now(s->e);
     if (s->best_cb && (old_peer >= 0 || new_peer >= 0)) {
@@ -460,8 +498,7 @@ rt_wanted(const struct peer *p, const struct aset *a)
         if (!ec_is_rt(ec)) {
             continue;
         }
-        gint64 v = (gint64) nvo_rd64(ec);
-        if (g_hash_table_lookup(p->rt_in, &v)) {
+        if (nvo_u64map_get(&p->rt_in, nvo_rd64(ec))) {
             return true;
         }
         for (guint j = 0; j < p->rt_pfx->len; j++) {
@@ -505,6 +542,12 @@ rt_idx_update(struct nvo_bgp_speaker *s, struct dest *d,
     if (!nvo_bgp_dest_is_vpn__(d)) {
         return;
     }
+    /* The same extended communities (a PE's two reflectors' copies of a
+     * route): the same RTs, nothing to move. */
+    if (old_a && new_a && old_a->n_ext_comm == new_a->n_ext_comm
+        && !memcmp(aset_ec(old_a), aset_ec(new_a), 8u * old_a->n_ext_comm)) {
+        return;
+    }
     const struct aset *a;
     if (old_a) {
         a = old_a;
@@ -512,13 +555,14 @@ rt_idx_update(struct nvo_bgp_speaker *s, struct dest *d,
             if (!rt_first(a, i)) {
                 continue;
             }
-            gint64 v = (gint64) nvo_rd64(aset_ec(a) + 8u * i);
-            GPtrArray *v_ds = g_hash_table_lookup(s->rt_idx, &v);
+            uint64_t v = nvo_rd64(aset_ec(a) + 8u * i);
+            GPtrArray *v_ds = nvo_u64map_get(&s->rt_idx, v);
             if (v_ds && g_ptr_array_remove_fast(v_ds, d)) {
                 nvo_mem_count__(&s->mem, nvo_bgp_mt_hash,
                                 -(int64_t) sizeof(void *), 0);
                 if (v_ds->len == 0) {
-                    g_hash_table_remove(s->rt_idx, &v);
+                    nvo_u64map_remove(&s->rt_idx, v);
+                    g_ptr_array_unref(v_ds);
                     nvo_mem_count__(&s->mem, nvo_bgp_mt_hash,
                                     -(int64_t) (HASH_ENTRY + sizeof(gint64)
                                                 + sizeof(GPtrArray)), 0);
@@ -532,11 +576,11 @@ rt_idx_update(struct nvo_bgp_speaker *s, struct dest *d,
             if (!rt_first(a, i)) {
                 continue;
             }
-            gint64 v = (gint64) nvo_rd64(aset_ec(a) + 8u * i);
-            GPtrArray *v_ds = g_hash_table_lookup(s->rt_idx, &v);
+            uint64_t v = nvo_rd64(aset_ec(a) + 8u * i);
+            GPtrArray *v_ds = nvo_u64map_get(&s->rt_idx, v);
             if (!v_ds) {
                 v_ds = g_ptr_array_new();
-                g_hash_table_insert(s->rt_idx, g_memdup2(&v, sizeof v), v_ds);
+                nvo_u64map_set(&s->rt_idx, v, v_ds);
                 nvo_mem_count__(&s->mem, nvo_bgp_mt_hash,
                                 (int64_t) (HASH_ENTRY + sizeof(gint64)
                                            + sizeof(GPtrArray)), 0);
@@ -576,32 +620,52 @@ peer_has_af(const struct peer *p, const struct dest *d)
     return false;
 }
 
+/* Whether the VPN dest 'd' may go to the RT-constrain peer 'p' but for
+ * its membership: its 1/132 End-of-RIB came, d has a best path, p
+ * negotiated d's AFI/SAFI and the reflection rules let the path go. */
+static bool
+rtc_may_get(const struct nvo_bgp_speaker *s, const struct peer *p,
+            const struct dest *d)
+{
+    return p->rtc_eor_in && d->best >= 0 && peer_has_af(p, d)
+           && may_send(s, p, &d->paths[d->best]);
+}
+
 /* For a VPN destination 'd' whose best path changed and an RT-constrain
  * peer 'p': true when queueing it for p is not needed because the flush
- * would send nothing (no 1/132 End-of-RIB yet, no best path, an AFI/SAFI
- * or reflection rule that keeps it from p) or only count it as
+ * would send nothing (not 'may': rtc_may_get) or only count it as
  * RT-filtered, which is then done here.  Not when p has it in its
- * Adj-RIB-Out (a withdrawal may be due) or already pending ('held':
- * whether 'd' had any reference before this marking began, else neither
- * lookup is needed). */
+ * Adj-RIB-Out (a withdrawal may be due) or already pending ('holds').
+ * 'wanted': the caller knows that p's membership wants the best path's
+ * set (p is indexed under one of its RTs), so rt_wanted() need not
+ * look. */
 static bool
-rtc_skip(struct nvo_bgp_speaker *s, struct peer *p, struct dest *d,
-         bool held)
+rtc_skip_(struct nvo_bgp_speaker *s, struct peer *p, struct dest *d,
+          bool holds, bool may, bool wanted)
 {
-    if (held && (g_hash_table_contains(p->adj_out, d)
-                 || g_hash_table_contains(p->pending, d))) {
+    if (holds) {
         return false;
     }
-    if (!p->rtc_eor_in || d->best < 0 || !peer_has_af(p, d)
-        || !may_send(s, p, &d->paths[d->best])) {
+    if (!may) {
         return true;
     }
-    if (rt_wanted(p, d->paths[d->best].a)) {
+    if (wanted || rt_wanted(p, d->paths[d->best].a)) {
         return false;
     }
     p->c.routes_rt_filtered++;
     s->c.routes_rt_filtered++;
     return true;
+}
+
+/* rtc_skip_() with the lookups: 'held' is whether 'd' had any reference
+ * before this marking began (else p cannot hold it: no lookup). */
+static bool
+rtc_skip(struct nvo_bgp_speaker *s, struct peer *p, struct dest *d,
+         bool held)
+{
+    bool holds = held && (g_hash_table_contains(p->adj_out, d)
+                          || g_hash_table_contains(p->pending, d));
+    return rtc_skip_(s, p, d, holds, rtc_may_get(s, p, d), false);
 }
 
 /* ---- The RT-constrain peer index ---------------------------------------- */
@@ -703,14 +767,14 @@ eligible_dests(const struct nvo_bgp_speaker *s, const struct peer *p)
 
 /* p's length-96 membership of RT v came (delta 1) or went (-1). */
 static void
-rt_peers_update(struct nvo_bgp_speaker *s, struct peer *p, gint64 v,
+rt_peers_update(struct nvo_bgp_speaker *s, struct peer *p, uint64_t v,
                 int delta)
 {
-    GPtrArray *ps = g_hash_table_lookup(s->rt_peers, &v);
+    GPtrArray *ps = nvo_u64map_get(&s->rt_peers, v);
     if (delta > 0) {
         if (!ps) {
             ps = g_ptr_array_new();
-            g_hash_table_insert(s->rt_peers, g_memdup2(&v, sizeof v), ps);
+            nvo_u64map_set(&s->rt_peers, v, ps);
             nvo_mem_count__(&s->mem, nvo_bgp_mt_hash,
                             (int64_t) (HASH_ENTRY + sizeof(gint64)
                                        + sizeof(GPtrArray)), 0);
@@ -721,7 +785,8 @@ rt_peers_update(struct nvo_bgp_speaker *s, struct peer *p, gint64 v,
         nvo_mem_count__(&s->mem, nvo_bgp_mt_hash, -(int64_t) sizeof(void *),
                         0);
         if (ps->len == 0) {
-            g_hash_table_remove(s->rt_peers, &v);
+            nvo_u64map_remove(&s->rt_peers, v);
+            g_ptr_array_unref(ps);
             nvo_mem_count__(&s->mem, nvo_bgp_mt_hash,
                             -(int64_t) (HASH_ENTRY + sizeof(gint64)
                                         + sizeof(GPtrArray)), 0);
@@ -731,23 +796,26 @@ rt_peers_update(struct nvo_bgp_speaker *s, struct peer *p, gint64 v,
 
 /* Visits p for the VPN dest d whose best path changed (mark_pending's
  * step for one peer); counts the references p holds (before it was
- * visited) and whether d may go to p but for its membership. */
+ * visited) and whether d may go to p but for its membership ('wanted':
+ * p's membership is known to want the best path, see rtc_skip_). */
 static void
 visit_vpn(struct nvo_bgp_speaker *s, struct peer *p, struct dest *d,
-          bool held, uint32_t *refs, uint32_t *elig)
+          bool held, bool wanted, uint32_t *refs, uint32_t *elig)
 {
     if (p->stamp == s->stamp || p->state != NVO_BGP_ESTABLISHED) {
         return;
     }
     p->stamp = s->stamp;
+    uint32_t h = 0;
     if (held) {
-        *refs += g_hash_table_contains(p->adj_out, d)
-                 + g_hash_table_contains(p->pending, d);
+        h = (uint32_t) g_hash_table_contains(p->adj_out, d)
+            + (uint32_t) g_hash_table_contains(p->pending, d);
+        *refs += h;
     }
     if (p->rtc) {
-        *elig += p->rtc_eor_in && d->best >= 0 && peer_has_af(p, d)
-                 && may_send(s, p, &d->paths[d->best]);
-        if (rtc_skip(s, p, d, held)) {
+        bool may = rtc_may_get(s, p, d);
+        *elig += may;
+        if (rtc_skip_(s, p, d, h > 0, may, wanted)) {
             return;
         }
     }
@@ -755,18 +823,20 @@ visit_vpn(struct nvo_bgp_speaker *s, struct peer *p, struct dest *d,
     nvo_bgp_schedule_flush__(p, false);
 }
 
+/* Visits the peers indexed under the RTs of 'a' (d's new best path's
+ * set, 'best', or its old one). */
 static void
 visit_rts(struct nvo_bgp_speaker *s, const struct aset *a, struct dest *d,
-          bool held, uint32_t *refs, uint32_t *elig)
+          bool best, bool held, uint32_t *refs, uint32_t *elig)
 {
     for (uint16_t i = 0; a && i < a->n_ext_comm; i++) {
         if (!rt_first(a, i)) {
             continue;
         }
-        gint64 v = (gint64) nvo_rd64(aset_ec(a) + 8u * i);
-        GPtrArray *ps = g_hash_table_lookup(s->rt_peers, &v);
+        GPtrArray *ps = nvo_u64map_get(&s->rt_peers,
+                                       nvo_rd64(aset_ec(a) + 8u * i));
         for (guint j = 0; ps && j < ps->len; j++) {
-            visit_vpn(s, ps->pdata[j], d, held, refs, elig);
+            visit_vpn(s, ps->pdata[j], d, held, best, refs, elig);
         }
     }
 }
@@ -790,20 +860,29 @@ mark_pending_vpn(struct nvo_bgp_speaker *s, struct dest *d,
     }
     peers_rebuild(s);
     bool held = d->refs > 0;
+    /* A non-reflector passes no iBGP-learned route to anyone (may_send):
+     * with the best path a peer's (or none), no peer holding d and every
+     * Established peer an RT-constrain one, each visit below would stop
+     * at may_send without queueing or counting (a PE receiving the
+     * reflectors' routes: most of the run's UPDATEs). */
+    if (!s->cfg.is_rr && !held && s->est_plain->len == 0
+        && (d->best < 0 || d->paths[d->best].peer >= 0)) {
+        return true;
+    }
     uint32_t refs0 = d->refs, refs = 0, elig = 0;
     s->stamp++;
     for (guint i = 0; i < s->est_plain->len; i++) {
-        visit_vpn(s, s->est_plain->pdata[i], d, held, &refs, &elig);
+        visit_vpn(s, s->est_plain->pdata[i], d, held, false, &refs, &elig);
     }
     for (guint i = 0; i < s->est_pfx->len; i++) {
-        visit_vpn(s, s->est_pfx->pdata[i], d, held, &refs, &elig);
+        visit_vpn(s, s->est_pfx->pdata[i], d, held, false, &refs, &elig);
     }
-    visit_rts(s, d->best >= 0 ? d->paths[d->best].a : NULL, d, held, &refs,
-              &elig);
-    visit_rts(s, old_a, d, held, &refs, &elig);
+    visit_rts(s, d->best >= 0 ? d->paths[d->best].a : NULL, d, true, held,
+              &refs, &elig);
+    visit_rts(s, old_a, d, false, held, &refs, &elig);
     if (refs != refs0) {
         for (guint i = 0; i < s->peers->len; i++) {
-            visit_vpn(s, s->peers->pdata[i], d, held, &refs, &elig);
+            visit_vpn(s, s->peers->pdata[i], d, held, false, &refs, &elig);
         }
         return true;
     }
@@ -826,9 +905,10 @@ rtc_eor_indexed(struct peer *p)
     GPtrArray *q = g_ptr_array_new();
     GHashTableIter it;
     gpointer k;
-    g_hash_table_iter_init(&it, p->rt_in);
-    while (g_hash_table_iter_next(&it, &k, NULL)) {
-        GPtrArray *ds = g_hash_table_lookup(s->rt_idx, k);
+    uint32_t pos = 0;
+    uint64_t rt;
+    while (nvo_u64map_next(&p->rt_in, &pos, &rt, NULL)) {
+        GPtrArray *ds = nvo_u64map_get(&s->rt_idx, rt);
         for (guint i = 0; ds && i < ds->len; i++) {
             if (g_hash_table_add(seen, ds->pdata[i])) {
                 g_ptr_array_add(q, ds->pdata[i]);
@@ -879,8 +959,7 @@ rtc_mark_vpn(struct peer *p, const struct nvo_rtc_nlri *n)
     }
     bool any = false;
     if (n && n->plen == 96) {
-        gint64 v = (gint64) nvo_rd64(n->rt);
-        GPtrArray *v_ds = g_hash_table_lookup(s->rt_idx, &v);
+        GPtrArray *v_ds = nvo_u64map_get(&s->rt_idx, nvo_rd64(n->rt));
         for (guint i = 0; v_ds && i < v_ds->len; i++) {
             pend(s, p, v_ds->pdata[i]);
             any = true;
@@ -948,30 +1027,26 @@ rtc_member(struct nvo_bgp_speaker *s, const struct dest *d, int32_t pi,
     }
     bool changed = false;
     if (n.plen == 96) {
-        gint64 v = (gint64) nvo_rd64(n.rt);
-        guint c = GPOINTER_TO_UINT(g_hash_table_lookup(p->rt_in, &v));
+        uint64_t v = nvo_rd64(n.rt);
+        guint c = GPOINTER_TO_UINT(nvo_u64map_get(&p->rt_in, v));
         if (delta > 0) {
             if (c == 0) {
-                gint64 *key = g_new(gint64, 1);
-                *key = v;
-                g_hash_table_insert(p->rt_in, key, GUINT_TO_POINTER(1));
+                nvo_u64map_set(&p->rt_in, v, GUINT_TO_POINTER(1));
                 nvo_mem_count__(&s->mem, nvo_bgp_mt_hash,
                                 (int64_t) (HASH_ENTRY + sizeof(gint64)), 0);
                 rt_peers_update(s, p, v, 1);
                 changed = true;
             } else {
-                g_hash_table_insert(p->rt_in, g_memdup2(&v, sizeof v),
-                                    GUINT_TO_POINTER(c + 1));
+                nvo_u64map_set(&p->rt_in, v, GUINT_TO_POINTER(c + 1));
             }
         } else if (c == 1) {
-            g_hash_table_remove(p->rt_in, &v);
+            nvo_u64map_remove(&p->rt_in, v);
             nvo_mem_count__(&s->mem, nvo_bgp_mt_hash,
                             -(int64_t) (HASH_ENTRY + sizeof(gint64)), 0);
             rt_peers_update(s, p, v, -1);
             changed = true;
         } else if (c > 1) {
-            g_hash_table_insert(p->rt_in, g_memdup2(&v, sizeof v),
-                                GUINT_TO_POINTER(c - 1));
+            nvo_u64map_set(&p->rt_in, v, GUINT_TO_POINTER(c - 1));
         }
     } else {
         guint j;
@@ -1018,15 +1093,14 @@ nvo_bgp_rtc_peer_clear__(struct peer *p)
 {
     struct nvo_bgp_speaker *s = p->spk;
     nvo_mem_count__(&s->mem, nvo_bgp_mt_hash,
-                    -(int64_t) (g_hash_table_size(p->rt_in)
+                    -(int64_t) (nvo_u64map_size(&p->rt_in)
                                 * (HASH_ENTRY + sizeof(gint64))), 0);
-    GHashTableIter it;
-    gpointer k;
-    g_hash_table_iter_init(&it, p->rt_in);
-    while (g_hash_table_iter_next(&it, &k, NULL)) {
-        rt_peers_update(s, p, *(const gint64 *) k, -1);
+    uint32_t pos = 0;
+    uint64_t rt;
+    while (nvo_u64map_next(&p->rt_in, &pos, &rt, NULL)) {
+        rt_peers_update(s, p, rt, -1);
     }
-    g_hash_table_remove_all(p->rt_in);
+    nvo_u64map_clear(&p->rt_in);
     s->peers_dirty = true;
     g_array_set_size(p->rt_pfx, 0);
     p->rtc = p->rtc_eor_in = p->vpn_eor_pending = false;
@@ -1573,10 +1647,8 @@ nvo_bgp_rib_init__(struct nvo_bgp_speaker *s)
     mem_types__();
     s->attrs = g_hash_table_new(aset_hash, aset_equal);
     s->rib = g_hash_table_new(dest_hash, dest_equal);
-    s->rt_idx = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
-                                      (GDestroyNotify) g_ptr_array_unref);
-    s->rt_peers = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
-                                        (GDestroyNotify) g_ptr_array_unref);
+    nvo_u64map_init(&s->rt_idx);
+    nvo_u64map_init(&s->rt_peers);
     s->est_plain = g_ptr_array_new();
     s->est_pfx = g_ptr_array_new();
     s->peers_dirty = true;
@@ -1612,7 +1684,12 @@ nvo_bgp_rib_fini__(struct nvo_bgp_speaker *s)
     g_list_foreach(ds, free_dest_cb, s);
     g_list_free(ds);
     g_hash_table_destroy(s->rib);
-    g_hash_table_destroy(s->rt_peers);
+    uint32_t pos = 0;
+    void *v;
+    while (nvo_u64map_next(&s->rt_peers, &pos, NULL, &v)) {
+        g_ptr_array_unref(v);
+    }
+    nvo_u64map_fini(&s->rt_peers);
     g_ptr_array_free(s->est_plain, TRUE);
     g_ptr_array_free(s->est_pfx, TRUE);
     g_hash_table_destroy(s->attrs);
@@ -1623,15 +1700,14 @@ nvo_bgp_rib_fini__(struct nvo_bgp_speaker *s)
         }
     }
     g_free(s->pack_memo);
-    GHashTableIter it;
-    gpointer v;
-    g_hash_table_iter_init(&it, s->rt_idx);
-    while (g_hash_table_iter_next(&it, NULL, &v)) {
+    pos = 0;
+    while (nvo_u64map_next(&s->rt_idx, &pos, NULL, &v)) {
         nvo_mem_count__(&s->mem, nvo_bgp_mt_hash,
                         -(int64_t) (HASH_ENTRY + sizeof(gint64)
                                     + sizeof(GPtrArray)
                                     + ((GPtrArray *) v)->len
                                       * sizeof(void *)), 0);
+        g_ptr_array_unref(v);
     }
-    g_hash_table_destroy(s->rt_idx);
+    nvo_u64map_fini(&s->rt_idx);
 }

@@ -789,12 +789,23 @@ conn_recv(void *ctx, struct nvo_tcp_conn *c, const uint8_t *data, size_t len)
 {
     struct peer *p = ctx;
     (void) c;
-    g_byte_array_append(p->rx, data, (guint) len);
+    /* With nothing buffered (a whole message or more per segment, the
+     * common case) the messages are read from the segment itself and only
+     * an incomplete rest is buffered. */
+    bool direct = p->rx->len == 0;
+    if (!direct) {
+        g_byte_array_append(p->rx, data, (guint) len);
+    }
     uint32_t gen = p->gen;
     size_t ofs = 0;
-    while (p->gen == gen && p->rx->len - ofs >= NVO_BGP_HDR_LEN) {
-        const uint8_t *m = p->rx->data + ofs;
-        size_t avail = p->rx->len - ofs;
+    for (;;) {
+        const uint8_t *base = direct ? data : p->rx->data;
+        size_t total = direct ? len : p->rx->len;
+        if (p->gen != gen || total - ofs < NVO_BGP_HDR_LEN) {
+            break;
+        }
+        const uint8_t *m = base + ofs;
+        size_t avail = total - ofs;
         size_t mlen = nvo_rd16(m + 16);
         if (mlen >= NVO_BGP_HDR_LEN && mlen <= p->max_len && avail < mlen) {
             break;              /* wait for the rest */
@@ -811,7 +822,12 @@ conn_recv(void *ctx, struct nvo_tcp_conn *c, const uint8_t *data, size_t len)
         ofs += got;
         deliver(p, m, got);
     }
-    if (p->gen == gen) {
+    if (p->gen != gen) {
+        return;
+    }
+    if (direct) {
+        g_byte_array_append(p->rx, data + ofs, (guint) (len - ofs));
+    } else {
         g_byte_array_remove_range(p->rx, 0, (guint) ofs);
     }
 }
@@ -959,11 +975,11 @@ nvo_bgp_speaker_destroy(struct nvo_bgp_speaker *s)
                         -(int64_t) (g_hash_table_size(p->pending)
                                     * HASH_ENTRY), 0);
         nvo_mem_count__(&s->mem, nvo_bgp_mt_hash,
-                        -(int64_t) (g_hash_table_size(p->rt_in)
+                        -(int64_t) (nvo_u64map_size(&p->rt_in)
                                     * (HASH_ENTRY + sizeof(gint64))), 0);
         g_hash_table_destroy(p->adj_out);
         g_hash_table_destroy(p->pending);
-        g_hash_table_destroy(p->rt_in);
+        nvo_u64map_fini(&p->rt_in);
         g_array_free(p->rt_pfx, TRUE);
         g_byte_array_free(p->rx, TRUE);
         g_byte_array_free(p->outq, TRUE);
@@ -1016,8 +1032,7 @@ nvo_bgp_speaker_add_peer(struct nvo_bgp_speaker *s, uint32_t remote,
     p->max_len = NVO_BGP_MAX_LEN;
     p->adj_out = g_hash_table_new(g_direct_hash, g_direct_equal);
     p->pending = g_hash_table_new(g_direct_hash, g_direct_equal);
-    p->rt_in = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
-                                     NULL);
+    nvo_u64map_init(&p->rt_in);
     p->rt_pfx = g_array_new(FALSE, FALSE, sizeof(struct rt_pfx));
     nvo_timer_init(&p->t_hold, s->e, hold_expired, p);
     nvo_timer_init(&p->t_keepalive, s->e, keepalive_expired, p);
@@ -1381,12 +1396,17 @@ uint32_t
 nvo_bgp_speaker_n_routes(const struct nvo_bgp_speaker *s, uint16_t afi,
                          uint8_t safi)
 {
+    int k = nvo_bgp_af_slot__(afi, safi);
+    if (k >= 0) {
+        return s->loc_rib_af[k];
+    }
+    /* Another AFI/SAFI (only an origination can make one): counted. */
     uint32_t n = 0;
     GHashTableIter it;
-    gpointer k;
+    gpointer d_;
     g_hash_table_iter_init(&it, s->rib);
-    while (g_hash_table_iter_next(&it, &k, NULL)) {
-        const struct dest *d = k;
+    while (g_hash_table_iter_next(&it, &d_, NULL)) {
+        const struct dest *d = d_;
         n += d->best >= 0 && nvo_bgp_dest_afi__(d) == afi
              && nvo_bgp_dest_safi__(d) == safi;
     }

@@ -7,6 +7,7 @@
 
 #include "core/engine.h"
 #include "core/mem.h"
+#include "core/u64map.h"
 #include "ctrl/bgp_speaker.h"
 #include "wire/bgp_pack.h"
 
@@ -89,13 +90,27 @@ struct dest {
 struct rxmsg;
 
 struct peer {
-    struct nvo_bgp_speaker *spk;
+    /* First, in one cache line: what marking a change for the peer reads
+     * (mark_pending, visit_vpn, may_send; a reflector visits thousands of
+     * peers whose structs are not in the cache). */
+    uint64_t stamp;             /* bgp_rib.c: visited in this marking */
     uint32_t index;             /* in spk->peers */
+    enum nvo_bgp_state state;
+    bool rr_client;
+    /* RT-constrain (RFC 4684), when the session negotiated MP 1/132. */
+    bool rtc;
+    bool rtc_eor_in;            /* the peer's 1/132 End-of-RIB arrived */
+    bool vpn_eor_pending;       /* our VPN End-of-RIBs wait for it */
+    uint32_t n_afs;
+    struct nvo_bgp_afi_safi afs[MAX_AFS];   /* negotiated */
+    GHashTable *adj_out;        /* dest* -> aset* */
+    GHashTable *pending;        /* dest* set */
+    struct nvo_u64map rt_in;    /* RT -> count of the peer's membership
+                                 * paths of length 96 (GUINT_TO_POINTER) */
+    struct nvo_bgp_speaker *spk;
     uint32_t node;              /* remote node index */
     uint32_t addr;              /* its loopback */
-    bool rr_client;
     bool active;                /* this end connects */
-    enum nvo_bgp_state state;
     struct nvo_tcp_conn *conn;
     uint32_t gen;               /* session generation (stale rx messages) */
     GByteArray *rx;             /* framing */
@@ -106,25 +121,14 @@ struct peer {
     uint32_t bgp_id;            /* the peer's, from its OPEN */
     bool ext_msg;               /* both advertised capability 6 */
     size_t max_len;
-    struct nvo_bgp_afi_safi afs[MAX_AFS];   /* negotiated */
-    uint32_t n_afs;
     bool dump_pending;          /* End-of-RIB after the next flush */
     bool adv_sent;
     nvo_time_t last_adv;
-    GHashTable *adj_out;        /* dest* -> aset* */
-    GHashTable *pending;        /* dest* set */
     uint32_t adj_in;            /* paths from this peer */
     struct nvo_bgp_counters c;
-    /* RT-constrain (RFC 4684), when the session negotiated MP 1/132. */
-    bool rtc;
-    bool rtc_eor_in;            /* the peer's 1/132 End-of-RIB arrived */
-    bool vpn_eor_pending;       /* our VPN End-of-RIBs wait for it */
-    GHashTable *rt_in;          /* RT (gint64 *) -> count of the peer's
-                                 * membership paths of length 96 */
     GArray *rt_pfx;             /* struct rt_pfx: its other lengths */
     uint32_t vb_from[2];        /* VPN dests (EVPN, VPLS) whose best path
                                  * is this peer's (bgp_rib.c) */
-    uint64_t stamp;             /* bgp_rib.c: visited in this marking */
 };
 
 /* A membership path of a length other than 96 from a peer. */
@@ -144,7 +148,7 @@ struct rxmsg {
 
 /* A packing's inputs and its messages (bgp_rib.c, send_packed), kept in
  * PACK_MEMO_N slots by the set's id (withdrawals in slot 0). */
-#define PACK_MEMO_N 16
+#define PACK_MEMO_N 8192
 struct pack_memo {
     bool valid, withdraw;
     uint32_t aset_id;           /* the set's (never reused) */
@@ -166,6 +170,8 @@ struct nvo_bgp_speaker {
     uint32_t next_aset_id;
     GHashTable *rib;            /* dest* set */
     uint32_t loc_rib;           /* dests with a best path */
+    uint32_t loc_rib_af[3];     /* ... of EVPN, VPLS, RT membership
+                                 * (nvo_bgp_af_slot__) */
     struct nvo_bgp_counters c;
     nvo_time_t last_change;
     nvo_bgp_best_fn *best_cb;
@@ -173,14 +179,14 @@ struct nvo_bgp_speaker {
     nvo_bgp_msg_fn *obs;
     void *obs_ctx;
     GArray *import_rts;         /* uint64_t: the RTs imported, in order */
-    GHashTable *rt_idx;         /* RT-constrain index: RT (gint64 *) ->
-                                 * GPtrArray of the VPN dests whose best
-                                 * path carries it (bgp_rib.c) */
+    struct nvo_u64map rt_idx;   /* RT-constrain index: RT -> GPtrArray of
+                                 * the VPN dests whose best path carries
+                                 * it (bgp_rib.c) */
     bool rtc_default;           /* originating the default RT membership */
     /* RT-constrain peer index (bgp_rib.c), so that a VPN best-path
      * change visits only the peers that want or hold it: */
-    GHashTable *rt_peers;       /* RT (gint64 *) -> GPtrArray of the
-                                 * peers with a length-96 membership */
+    struct nvo_u64map rt_peers; /* RT -> GPtrArray of the peers with a
+                                 * length-96 membership */
     uint32_t vb_own[2], vb_client[2], vb_nonclient[2];
                                 /* VPN dests by their best path's source:
                                  * ours, a client's, a non-client's */
@@ -255,6 +261,11 @@ uint32_t nvo_bgp_path_originator__(const struct nvo_bgp_speaker *,
  * event whatever the MRAI). */
 void nvo_bgp_flush__(void *peer);
 void nvo_bgp_schedule_flush__(struct peer *, bool now);
+
+/* The Loc-RIB count slot of an AFI/SAFI (s->loc_rib_af): 0 EVPN, 1 VPLS,
+ * 2 RT membership, -1 any other (received routes are only of those
+ * three: nlri_next splits no other). */
+int nvo_bgp_af_slot__(uint16_t afi, uint8_t safi);
 
 /* RT-constrain: true for a membership dest (AFI 1, SAFI 132), a VPN dest
  * (AFI 25: EVPN, VPLS). */
