@@ -15,6 +15,7 @@
 #include "io/config.h"
 #include "overlay/cpu_cost.h"
 #include "overlay/pe_node.h"
+#include "testfabric.h"
 #include "testutil.h"
 #include "wire/wire.h"
 
@@ -161,17 +162,10 @@ fab_build(struct fab *f, const struct nvo_encap_ops *ops,
           const struct nvo_cpu_cost_cfg *cpu)
 {
     memset(f, 0, sizeof *f);
-    ck_assert_int_eq(nvo_engine_create(nvo_test_engine(), nvo_test_scheduler(),
-                                       &f->e), 0);
     struct nvo_net_cfg cfg;
-    memset(&cfg, 0, sizeof cfg);
-    cfg.convergence_delay = 50 * NVO_US;
-    cfg.ecmp.fn = NVO_HASH_CRC32;
-    cfg.ecmp.fields = NVO_ECMP_5TUPLE;
-    cfg.ecmp.parser_depth = 128;
+    nvo_test_net_cfg(&cfg);
     cfg.seed_mode = NVO_SEED_PER_SWITCH;
-    cfg.seed = cfg.run = 1;
-    f->net = nvo_net_create(f->e, &cfg);
+    f->net = nvo_test_net(&cfg, &f->e);
     int spine[2], leaf[2];
     char name[32];
     struct nvo_link_cfg l;
