@@ -25,6 +25,7 @@
 #include "fabric/net.h"
 #include "io/pcap_out.h"
 #include "overlay/pe_node.h"
+#include "testfabric.h"
 #include "testutil.h"
 #include "traffic/vm_arp.h"
 #include "wire/bgp_attr.h"
@@ -217,17 +218,10 @@ world_build(struct world *w, int n, bool hosts[MAX_PES][MAX_VNIS],
     memset(w, 0, sizeof *w);
     w->n = n;
     w->log = g_array_new(FALSE, TRUE, sizeof(struct rec));
-    ck_assert_int_eq(nvo_engine_create(nvo_test_engine(), nvo_test_scheduler(),
-                                       &w->e), 0);
     struct nvo_net_cfg nc;
-    memset(&nc, 0, sizeof nc);
-    nc.convergence_delay = 50 * NVO_US;
-    nc.ecmp.fn = NVO_HASH_CRC32;
-    nc.ecmp.fields = NVO_ECMP_5TUPLE;
-    nc.ecmp.parser_depth = 128;
+    nvo_test_net_cfg(&nc);
     nc.seed_mode = NVO_SEED_PER_SWITCH;
-    nc.seed = nc.run = 1;
-    w->net = nvo_net_create(w->e, &nc);
+    w->net = nvo_test_net(&nc, &w->e);
     struct nvo_link_cfg l;
     nvo_link_cfg_default(&l);
     int spine[2], leaf[2];
