@@ -18,6 +18,7 @@
 #include "overlay/pe_node.h"
 #include "run/sim.h"
 #include "run/sim_overlay.h"
+#include "testfabric.h"
 #include "testutil.h"
 #include "wire/igmp.h"
 #include "wire/pim.h"
@@ -182,17 +183,10 @@ fab_build(struct fab *f, bool mcast, enum nvo_mcast_pim pim, int rp_leaf)
 {
     memset(f, 0, sizeof *f);
     memset(f->tenant, 0xff, sizeof f->tenant);
-    ck_assert_int_eq(nvo_engine_create(nvo_test_engine(), nvo_test_scheduler(),
-                                       &f->e), 0);
     struct nvo_net_cfg cfg;
-    memset(&cfg, 0, sizeof cfg);
-    cfg.convergence_delay = 50 * NVO_US;
-    cfg.ecmp.fn = NVO_HASH_CRC32;
-    cfg.ecmp.fields = NVO_ECMP_5TUPLE;
-    cfg.ecmp.parser_depth = 128;
+    nvo_test_net_cfg(&cfg);
     cfg.seed_mode = NVO_SEED_PER_SWITCH;
-    cfg.seed = cfg.run = 1;
-    f->net = nvo_net_create(f->e, &cfg);
+    f->net = nvo_test_net(&cfg, &f->e);
     char name[32];
     for (int i = 0; i < N_SPINES; i++) {
         snprintf(name, sizeof name, "spine%d", i + 1);
