@@ -24,6 +24,7 @@
 #include "overlay/tor_vtep.h"
 #include "run/sim.h"
 #include "run/sim_overlay.h"
+#include "testfabric.h"
 #include "testutil.h"
 #include "wire/wire.h"
 
@@ -83,18 +84,11 @@ fab_build(struct fab *f, bool leaf_mode)
 {
     memset(f, 0, sizeof *f);
     f->leaf_mode = leaf_mode;
-    ck_assert_int_eq(nvo_engine_create(nvo_test_engine(), nvo_test_scheduler(),
-                                       &f->e), 0);
     struct nvo_net_cfg cfg;
-    memset(&cfg, 0, sizeof cfg);
-    cfg.convergence_delay = 50 * NVO_US;
-    cfg.ecmp.fn = NVO_HASH_CRC32;
-    cfg.ecmp.fields = NVO_ECMP_5TUPLE;
-    cfg.ecmp.parser_depth = 128;
+    nvo_test_net_cfg(&cfg);
     cfg.seed_mode = NVO_SEED_PER_SWITCH;
-    cfg.seed = cfg.run = 1;
     cfg.ipv6 = fab_ipv6;
-    f->net = nvo_net_create(f->e, &cfg);
+    f->net = nvo_test_net(&cfg, &f->e);
     char name[32];
     for (int i = 0; i < N_SPINES; i++) {
         snprintf(name, sizeof name, "spine%d", i);
