@@ -660,17 +660,9 @@ static struct nvo_sim *
 run_scenario(const char *const *sets, size_t n, char **dir,
              struct nvo_scenario_cfg **cfgp)
 {
-    GError *error = NULL;
-    struct nvo_scenario_cfg *cfg = nvo_scenario_load(
-        nvo_test_src("scenarios/overlay-vtep.xml"), sets, n, &error);
-    ck_assert_msg(cfg, "%s", error ? error->message : "?");
-    *dir = nvo_test_tmpdir("tor");
-    struct nvo_sim *sim = nvo_sim_create(cfg, nvo_test_engine(), *dir, &error);
-    ck_assert_msg(sim, "%s", error ? error->message : "?");
-    ck_assert_int_eq(nvo_sim_run(sim, false), 0);
-    ck_assert_msg(!nvo_sim_write_results(sim, &error), "%s",
-                  error ? error->message : "?");
-    *cfgp = cfg;
+    struct nvo_sim *sim;
+    nvo_test_scenario(nvo_test_src("scenarios/overlay-vtep.xml"), sets, n,
+                      "tor", true, cfgp, &sim, dir);
     return sim;
 }
 
@@ -815,9 +807,7 @@ START_TEST(scenario_leaf_versus_hypervisor)
     ck_assert_uint_gt(count_of(h, "1092\t5001\t\t4789,5001"), 0);
     ck_assert_uint_eq(g_hash_table_size(h), 2);
     g_hash_table_destroy(h);
-    nvo_sim_destroy(sim);
-    nvo_scenario_cfg_destroy(cfg);
-    nvo_test_rmdir(dir);
+    nvo_test_scenario_free(cfg, sim, dir);
 
     /* The same with a PE in every hypervisor: each tenant on 4 PEs. */
     const char *sets[] = { "overlay.vtep=hypervisor" };
@@ -843,9 +833,7 @@ START_TEST(scenario_leaf_versus_hypervisor)
     ck_assert_uint_gt(count_of(h, "1092\t5001"), 0);
     ck_assert_uint_eq(g_hash_table_size(h), 2);
     g_hash_table_destroy(h);
-    nvo_sim_destroy(sim);
-    nvo_scenario_cfg_destroy(cfg);
-    nvo_test_rmdir(dir);
+    nvo_test_scenario_free(cfg, sim, dir);
 }
 END_TEST
 
@@ -901,24 +889,20 @@ START_TEST(scenario_refusals)
                      "overlay.tenants.count=12285",
                      "overlay.tenants.vms-per-tenant=1" }, 2, want);
     g_free(want);
-    GError *error = NULL;
     const char *ok[] = { "overlay.tenants.count=12282",
                          "overlay.tenants.vms-per-tenant=1",
                          "run.duration=1ns" };
-    struct nvo_scenario_cfg *cfg = nvo_scenario_load(
-        nvo_test_src("scenarios/overlay-vtep.xml"), ok, 3, &error);
-    ck_assert_msg(cfg, "%s", error ? error->message : "?");
-    char *dir = nvo_test_tmpdir("tor");
-    struct nvo_sim *sim = nvo_sim_create(cfg, nvo_test_engine(), dir, &error);
-    ck_assert_msg(sim, "%s", error ? error->message : "?");
+    struct nvo_scenario_cfg *cfg;
+    struct nvo_sim *sim;
+    char *dir;
+    nvo_test_scenario(nvo_test_src("scenarios/overlay-vtep.xml"), ok, 3,
+                      "tor", false, &cfg, &sim, &dir);
     for (uint32_t l = 0; l < 3; l++) {
         ck_assert_uint_eq(nvo_pe_node_n_tenants(sim->overlay->pes[l]), 4094);
         ck_assert_uint_eq(nvo_tor_vtep_vlan(sim->overlay->vteps[l], 4093),
                           4094);
     }
-    nvo_sim_destroy(sim);
-    nvo_scenario_cfg_destroy(cfg);
-    nvo_test_rmdir(dir);
+    nvo_test_scenario_free(cfg, sim, dir);
 }
 END_TEST
 
