@@ -963,17 +963,12 @@ static void
 run_flooding(const char *const *sets, size_t n, struct flood_run *fr)
 {
     memset(fr, 0, sizeof *fr);
-    GError *error = NULL;
-    struct nvo_scenario_cfg *cfg = nvo_scenario_load(
-        nvo_test_src("scenarios/overlay-flooding.xml"), sets, n, &error);
-    ck_assert_msg(cfg, "%s", error ? error->message : "?");
-    char *dir = nvo_test_tmpdir("flooding");
-    struct nvo_sim *sim = nvo_sim_create(cfg, nvo_test_engine(), dir, &error);
-    ck_assert_msg(sim, "%s", error ? error->message : "?");
-    ck_assert_int_eq(nvo_sim_run(sim, false), 0);
+    struct nvo_scenario_cfg *cfg;
+    struct nvo_sim *sim;
+    char *dir;
+    nvo_test_scenario(nvo_test_src("scenarios/overlay-flooding.xml"), sets, n,
+                      "flooding", true, &cfg, &sim, &dir);
     ck_assert(sim->conserved);
-    ck_assert_msg(!nvo_sim_write_results(sim, &error), "%s",
-                  error ? error->message : "?");
     struct nvo_sim_overlay_totals t;
     nvo_sim_overlay_totals(sim->overlay, &t);
     fr->floods = t.c.bum[NVO_BUM_UNKNOWN];
@@ -1010,9 +1005,7 @@ run_flooding(const char *const *sets, size_t n, struct flood_run *fr)
     fr->entries = nvo_mcast_state_entries(sim->net);
     fr->cell = nvo_test_summary_cell(dir, "mcast_state_entries");
     fr->bum_copies_cell = nvo_test_summary_cell(dir, "bum_copies");
-    nvo_sim_destroy(sim);
-    nvo_scenario_cfg_destroy(cfg);
-    nvo_test_rmdir(dir);
+    nvo_test_scenario_free(cfg, sim, dir);
 }
 
 static void
