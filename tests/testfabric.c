@@ -39,6 +39,26 @@ nvo_test_net(const struct nvo_net_cfg *cfg, struct nvo_engine **e)
     return nvo_net_create(*e, cfg);
 }
 
+void
+nvo_test_leaf_spine(struct nvo_net *net, int first, int n_spines,
+                    int n_leaves, const struct nvo_link_cfg *l, int *spine,
+                    int *leaf)
+{
+    char name[32];
+    for (int i = 0; i < n_spines; i++) {
+        snprintf(name, sizeof name, "spine%d", first + i);
+        spine[i] = nvo_net_add_node(net, name, NVO_ROLE_SPINE);
+    }
+    for (int i = 0; i < n_leaves; i++) {
+        snprintf(name, sizeof name, "leaf%d", first + i);
+        leaf[i] = nvo_net_add_node(net, name, NVO_ROLE_LEAF);
+        for (int s = 0; s < n_spines; s++) {
+            ck_assert_int_eq(nvo_net_add_link(net, (uint32_t) leaf[i],
+                                              (uint32_t) spine[s], l), 0);
+        }
+    }
+}
+
 /* ---- A star of BGP speakers --------------------------------------------- */
 
 void

@@ -28,6 +28,13 @@ void nvo_test_net_cfg(struct nvo_net_cfg *cfg);
 struct nvo_net *nvo_test_net(const struct nvo_net_cfg *cfg,
                              struct nvo_engine **e);
 
+/* Spines "spine<first>".. then leaves "leaf<first>"..., each leaf joined
+ * by 'l' to every spine as it is added; their node indices into spine[]
+ * and leaf[]. */
+void nvo_test_leaf_spine(struct nvo_net *net, int first, int n_spines,
+                         int n_leaves, const struct nvo_link_cfg *l,
+                         int *spine, int *leaf);
+
 /* ---- A star of BGP speakers --------------------------------------------- */
 
 #define NVO_TEST_STAR_MAX 16
