@@ -44,21 +44,10 @@ fab_build(struct fab *f, const struct nvo_encap_ops *ops, nvo_time_t aging)
     cfg.seed_mode = NVO_SEED_PER_SWITCH;
     cfg.ipv6 = fab_ipv6;
     f->net = nvo_test_net(&cfg, &f->e);
-    char name[32];
-    for (int i = 0; i < N_SPINES; i++) {
-        snprintf(name, sizeof name, "spine%d", i + 1);
-        f->spine[i] = nvo_net_add_node(f->net, name, NVO_ROLE_SPINE);
-    }
     struct nvo_link_cfg l;
     nvo_link_cfg_default(&l);
-    for (int i = 0; i < N_LEAVES; i++) {
-        snprintf(name, sizeof name, "leaf%d", i + 1);
-        f->leaf[i] = nvo_net_add_node(f->net, name, NVO_ROLE_LEAF);
-        for (int s = 0; s < N_SPINES; s++) {
-            ck_assert_int_eq(nvo_net_add_link(f->net, (uint32_t) f->leaf[i],
-                                              (uint32_t) f->spine[s], &l), 0);
-        }
-    }
+    nvo_test_leaf_spine(f->net, 1, N_SPINES, N_LEAVES, &l, f->spine, f->leaf);
+    char name[32];
     struct nvo_pe_node_cfg pc;
     memset(&pc, 0, sizeof pc);
     pc.encap = ops;
