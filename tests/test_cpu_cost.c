@@ -167,21 +167,10 @@ fab_build(struct fab *f, const struct nvo_encap_ops *ops,
     cfg.seed_mode = NVO_SEED_PER_SWITCH;
     f->net = nvo_test_net(&cfg, &f->e);
     int spine[2], leaf[2];
-    char name[32];
     struct nvo_link_cfg l;
     nvo_link_cfg_default(&l);
-    for (int i = 0; i < 2; i++) {
-        snprintf(name, sizeof name, "spine%d", i + 1);
-        spine[i] = nvo_net_add_node(f->net, name, NVO_ROLE_SPINE);
-    }
-    for (int i = 0; i < 2; i++) {
-        snprintf(name, sizeof name, "leaf%d", i + 1);
-        leaf[i] = nvo_net_add_node(f->net, name, NVO_ROLE_LEAF);
-        for (int s = 0; s < 2; s++) {
-            ck_assert_int_eq(nvo_net_add_link(f->net, (uint32_t) leaf[i],
-                                              (uint32_t) spine[s], &l), 0);
-        }
-    }
+    nvo_test_leaf_spine(f->net, 1, 2, 2, &l, spine, leaf);
+    char name[32];
     struct nvo_pe_node_cfg pc;
     memset(&pc, 0, sizeof pc);
     pc.encap = ops;
