@@ -225,20 +225,7 @@ world_build(struct world *w, int n, bool hosts[MAX_PES][MAX_VNIS],
     struct nvo_link_cfg l;
     nvo_link_cfg_default(&l);
     int spine[2], leaf[2];
-    for (int i = 0; i < 2; i++) {
-        char name[16];
-        snprintf(name, sizeof name, "spine%d", i);
-        spine[i] = nvo_net_add_node(w->net, name, NVO_ROLE_SPINE);
-    }
-    for (int i = 0; i < 2; i++) {
-        char name[16];
-        snprintf(name, sizeof name, "leaf%d", i);
-        leaf[i] = nvo_net_add_node(w->net, name, NVO_ROLE_LEAF);
-        for (int s = 0; s < 2; s++) {
-            ck_assert_int_eq(nvo_net_add_link(w->net, (uint32_t) leaf[i],
-                                              (uint32_t) spine[s], &l), 0);
-        }
-    }
+    nvo_test_leaf_spine(w->net, 0, 2, 2, &l, spine, leaf);
     struct nvo_pe_node_cfg pc;
     memset(&pc, 0, sizeof pc);
     pc.encap = ops ? ops : nvo_encap_lookup("vxlan");
