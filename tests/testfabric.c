@@ -232,9 +232,48 @@ nvo_test_pes_ix(const struct nvo_test_pes *f, uint32_t node)
 void
 nvo_test_require_tshark(void)
 {
-    int st = system("tshark -v >/dev/null 2>&1");
-    ck_assert_msg(st == 0, "tshark is not installed or does not run: this "
-                  "test needs it (Debian/Ubuntu: apt-get install tshark)");
+    FILE *f = popen("tshark -v 2>/dev/null", "r");
+    char buf[256] = "";
+    bool ok = f && fgets(buf, sizeof buf, f) && strstr(buf, "TShark");
+    if (f) {
+        while (fgets(buf, sizeof buf, f)) {
+        }
+        ok = pclose(f) == 0 && ok;
+    }
+    ck_assert_msg(ok, "tshark is not installed or does not run: this test "
+                  "needs it to decode the pcap independently (Debian/Ubuntu: "
+                  "apt-get install tshark)");
+}
+
+size_t
+nvo_test_tshark(const char *path, const char *args, char *lines, size_t size,
+                size_t max, unsigned flags)
+{
+    char *cmd = g_strdup_printf("tshark -r '%s' %s 2>/dev/null", path, args);
+    FILE *f = popen(cmd, "r");
+    ck_assert_ptr_nonnull(f);
+    char *dummy = g_malloc(size);
+    size_t n = 0;
+    while (fgets(n < max ? lines + n * size : dummy, (int) size, f)) {
+        char *l = lines + n * size;
+        if (n < max && (flags & NVO_TEST_TSHARK_STRIP)) {
+            l[strcspn(l, "\n")] = 0;
+            for (char *q = l; (flags & NVO_TEST_TSHARK_BARS) && *q; q++) {
+                *q = *q == '\t' ? '|' : *q;
+            }
+        }
+        n++;
+    }
+    g_free(dummy);
+    int status = pclose(f);
+    ck_assert_msg(status == 0, "tshark failed (status %d): %s", status, cmd);
+    g_free(cmd);
+    if ((flags & NVO_TEST_TSHARK_ECHO) && getenv("NVO_TEST_KEEP")) {
+        for (size_t i = 0; i < n && i < max; i++) {
+            fputs(lines + i * size, stderr);
+        }
+    }
+    return n;
 }
 
 char *

@@ -117,6 +117,19 @@ int nvo_test_pes_ix(const struct nvo_test_pes *f, uint32_t node);
 
 /* Fails the test when tshark is not installed or does not run. */
 void nvo_test_require_tshark(void);
+
+#define NVO_TEST_TSHARK_STRIP 1u    /* each line without its newline */
+#define NVO_TEST_TSHARK_BARS 2u     /* (with STRIP) its tabs as '|' */
+#define NVO_TEST_TSHARK_ECHO 4u     /* with $NVO_TEST_KEEP, to stderr too */
+
+/* Runs "tshark -r 'path' ARGS" (its standard error dropped) and fails the
+ * test if it exits non-zero.  Its first 'max' lines into lines, 'size'
+ * bytes each (lines + i * size; a longer line is split), treated as
+ * 'flags' says.  Returns how many lines it printed, max or more
+ * included.  A suite with char lines[K][N] passes lines[0], sizeof
+ * lines[0]. */
+size_t nvo_test_tshark(const char *path, const char *args, char *lines,
+                       size_t size, size_t max, unsigned flags);
 /* The standard output of shell command 'cmd' (fails the test if it exits
  * non-zero); the caller g_free()s it. */
 char *nvo_test_cmd_out(const char *cmd);
