@@ -32,6 +32,11 @@
 #include "wire/bgp_pack.h"
 #include "wire/wire.h"
 
+/* This suite's tshark lines (tests/testfabric). */
+#define run_tshark(path, args, lines, max)                                  \
+    nvo_test_tshark(path, args, lines[0], sizeof lines[0], max,            \
+                    NVO_TEST_TSHARK_STRIP | NVO_TEST_TSHARK_BARS)
+
 #define MAX_PES 6
 #define MAX_VNIS 3
 #define BUS_DELAY NVO_MS
@@ -1123,45 +1128,6 @@ END_TEST
 
 /* ---- tshark on the UPDATEs of the routes --------------------------------- */
 
-static void
-require_tshark(void)
-{
-    FILE *f = popen("tshark -v 2>/dev/null", "r");
-    char buf[256] = "";
-    bool ok = f && fgets(buf, sizeof buf, f) && strstr(buf, "TShark");
-    if (f) {
-        while (fgets(buf, sizeof buf, f)) {
-        }
-        ok = pclose(f) == 0 && ok;
-    }
-    ck_assert_msg(ok, "tshark is not installed or does not run (Debian: "
-                  "apt-get install tshark)");
-}
-
-static size_t
-run_tshark(const char *path, const char *args, char lines[][1024],
-           size_t max)
-{
-    char cmd[2048];
-    snprintf(cmd, sizeof cmd, "tshark -r '%s' %s 2>/dev/null", path, args);
-    FILE *f = popen(cmd, "r");
-    ck_assert_ptr_nonnull(f);
-    size_t n = 0;
-    static char dummy[1024];
-    while (fgets(n < max ? lines[n] : dummy, 1024, f)) {
-        if (n < max) {
-            lines[n][strcspn(lines[n], "\n")] = 0;
-            for (char *q = lines[n]; *q; q++) {
-                *q = *q == '\t' ? '|' : *q;
-            }
-        }
-        n++;
-    }
-    int status = pclose(f);
-    ck_assert_msg(status == 0, "tshark failed (status %d): %s", status, cmd);
-    return n;
-}
-
 /* Record 'x' as one UPDATE (nvo_bgp_pack_evpn) in a TCP 179 frame. */
 static void
 write_update(struct world *w, struct nvo_pcap_out *out, uint32_t *seq,
@@ -1217,7 +1183,7 @@ write_update(struct world *w, struct nvo_pcap_out *out, uint32_t *seq,
  * label field as an MPLS label, 5000 >> 4 = 312.  No malformed frame. */
 START_TEST(tshark_decodes_updates)
 {
-    require_tshark();
+    nvo_test_require_tshark();
     bool h[MAX_PES][MAX_VNIS];
     all_hosts(h, 2, 2);
     struct nvo_evpn_cfg cfg;
