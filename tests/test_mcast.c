@@ -24,6 +24,11 @@
 #include "wire/pim.h"
 #include "wire/wire.h"
 
+/* This suite's tshark lines (tests/testfabric). */
+#define run_tshark(path, args, lines, max)                                  \
+    nvo_test_tshark(path, args, lines[0], sizeof lines[0], max,            \
+                    NVO_TEST_TSHARK_STRIP)
+
 /* ---- Golden bytes (computed independently, by a Python script of the
  * RFC 3376 / RFC 7761 layouts and the RFC 1071 checksum) ------------- */
 
@@ -766,41 +771,6 @@ END_TEST
 
 /* ---- tshark ------------------------------------------------------------- */
 
-static void
-require_tshark(void)
-{
-    FILE *f = popen("tshark -v 2>/dev/null", "r");
-    char buf[256] = "";
-    bool ok = f && fgets(buf, sizeof buf, f) && strstr(buf, "TShark");
-    if (f) {
-        while (fgets(buf, sizeof buf, f)) {
-        }
-        ok = pclose(f) == 0 && ok;
-    }
-    ck_assert_msg(ok, "tshark is not installed or does not run: this test "
-                  "needs it to decode the pcap independently (Debian/Ubuntu: "
-                  "apt-get install tshark)");
-}
-
-static size_t
-run_tshark(const char *path, const char *args, char lines[][512], size_t max)
-{
-    char cmd[4096];
-    snprintf(cmd, sizeof cmd, "tshark -r '%s' %s 2>/dev/null", path, args);
-    FILE *f = popen(cmd, "r");
-    ck_assert_ptr_nonnull(f);
-    size_t n = 0;
-    char dummy[512];
-    while (fgets(n < max ? lines[n] : dummy, 512, f)) {
-        if (n < max) {
-            lines[n][strcspn(lines[n], "\n")] = 0;
-        }
-        n++;
-    }
-    ck_assert_int_eq(pclose(f), 0);
-    return n;
-}
-
 /* The IGMP and PIM the model sends, captured on leaf4's ports (both
  * directions, whole frames) during the N:1 setup: tshark decodes the 2
  * IGMPv3 reports leaf4 receives (pe6: G0, pe7: G1; TTL 1, Router Alert
@@ -813,7 +783,7 @@ run_tshark(const char *path, const char *args, char lines[][512], size_t max)
  * and no malformed frame, no expert error. */
 START_TEST(tshark_decodes_igmp_pim)
 {
-    require_tshark();
+    nvo_test_require_tshark();
     struct fab f;
     fab_build(&f, true, NVO_MCAST_PIM_SM, -1);
     const int t2[] = { 0, 6 }, t3[] = { 5, 7 };
@@ -1172,7 +1142,7 @@ END_TEST
  * good checksums, and finds nothing malformed. */
 START_TEST(sm_register_cycle)
 {
-    require_tshark();
+    nvo_test_require_tshark();
     struct fab f;
     fab_build(&f, true, NVO_MCAST_PIM_SM, -1);
     const int all[N_PES] = { 0, 1, 2, 3, 4, 5, 6, 7 };
