@@ -29,6 +29,11 @@
 #include "wire/ldp_mesh.h"
 #include "wire/wire.h"
 
+/* This suite's tshark lines (tests/testfabric). */
+#define run_tshark(path, args, lines, max)                                  \
+    nvo_test_tshark(path, args, lines[0], sizeof lines[0], max,            \
+                    NVO_TEST_TSHARK_STRIP)
+
 #define MAXN NVO_TEST_PES_MAX
 #define MAXV 3
 #define MAX_ENC 256
@@ -755,36 +760,6 @@ updates(const struct bench *b, int from, int to, size_t *len, uint32_t max)
     return k;
 }
 
-static bool
-have_tshark(void)
-{
-    FILE *f = popen("tshark -v 2>/dev/null", "r");
-    char buf[256];
-    bool ok = f && fgets(buf, sizeof buf, f) && strstr(buf, "TShark");
-    if (f) {
-        pclose(f);
-    }
-    return ok;
-}
-
-static size_t
-run_tshark(const char *path, const char *args, char (*lines)[4096],
-           size_t max)
-{
-    char cmd[8192];
-    snprintf(cmd, sizeof cmd, "tshark -r '%s' %s 2>/dev/null", path, args);
-    FILE *f = popen(cmd, "r");
-    ck_assert_ptr_nonnull(f);
-    size_t n = 0;
-    while (n < max && fgets(lines[n], 4096, f)) {
-        lines[n][strcspn(lines[n], "\n")] = '\0';
-        n++;
-    }
-    int st = pclose(f);
-    ck_assert_msg(st == 0, "tshark failed: %s", cmd);
-    return n;
-}
-
 static char tlines[256][4096];
 
 /* n = 4, V = 2 over BGP: each PE a client of the reflector (MP 25/65).
@@ -879,8 +854,7 @@ START_TEST(over_bgp_rr)
     nvo_pcap_out_detach(po, rr_port);
     ck_assert_int_eq(nvo_pcap_out_close(po, err, sizeof err), 0);
 
-    ck_assert_msg(have_tshark(), "tshark is required (apt-get install "
-                  "tshark)");
+    nvo_test_require_tshark();
     size_t n = run_tshark(path, "-Y 'bgp.vplsbgp.ce_id && "
                           "!bgp.update.path_attribute.mp_unreach_nlri' "
                           "-T fields "
