@@ -21,6 +21,11 @@
 #include "wire/ldp_mesh.h"
 #include "wire/wire.h"
 
+/* This suite's tshark lines (tests/testfabric). */
+#define run_tshark(path, args, lines, max)                                  \
+    nvo_test_tshark(path, args, lines[0], sizeof lines[0], max,            \
+                    NVO_TEST_TSHARK_STRIP)
+
 #define MAXN NVO_TEST_PES_MAX
 #define MAX_MAPS 1024
 #define MAX_ENC 256
@@ -1210,36 +1215,6 @@ END_TEST
 
 /* ---- tshark ------------------------------------------------------------------ */
 
-static bool
-have_tshark(void)
-{
-    FILE *f = popen("tshark -v 2>/dev/null", "r");
-    char buf[256];
-    bool ok = f && fgets(buf, sizeof buf, f) && strstr(buf, "TShark");
-    if (f) {
-        pclose(f);
-    }
-    return ok;
-}
-
-static size_t
-run_tshark(const char *path, const char *args, char (*lines)[4096],
-           size_t max)
-{
-    char cmd[8192];
-    snprintf(cmd, sizeof cmd, "tshark -r '%s' %s 2>/dev/null", path, args);
-    FILE *f = popen(cmd, "r");
-    ck_assert_ptr_nonnull(f);
-    size_t n = 0;
-    while (n < max && fgets(lines[n], 4096, f)) {
-        lines[n][strcspn(lines[n], "\n")] = '\0';
-        n++;
-    }
-    int st = pclose(f);
-    ck_assert_msg(st == 0, "tshark failed: %s", cmd);
-    return n;
-}
-
 static int
 cmp_pair(const void *a, const void *b)
 {
@@ -1257,8 +1232,7 @@ static char tlines[512][4096];
  * no expert error, and no warning but the GTSM one on each Hello. */
 START_TEST(tshark_pcap)
 {
-    ck_assert_msg(have_tshark(), "tshark is required (apt-get install "
-                  "tshark)");
+    nvo_test_require_tshark();
     static struct bench b;
     bench_build(&b, 4, 2, true, -1, -1);
     char *dir = nvo_test_tmpdir("vpls");
