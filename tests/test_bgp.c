@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "testfabric.h"
 #include "testutil.h"
 #include "io/pcap_out.h"
 #include "wire/bgp.h"
@@ -17,6 +18,11 @@
 #include "wire/bgp_pack.h"
 #include "wire/pkt.h"
 #include "wire/wire.h"
+
+/* This suite's tshark lines (tests/testfabric). */
+#define run_tshark(path, args, lines, max)                                  \
+    nvo_test_tshark(path, args, lines[0], sizeof lines[0], max,            \
+                    NVO_TEST_TSHARK_STRIP)
 
 static struct nvo_pkt_pool pool;
 
@@ -1074,42 +1080,6 @@ END_TEST
 
 /* ---- tshark ------------------------------------------------------------ */
 
-static void
-require_tshark(void)
-{
-    FILE *f = popen("tshark -v 2>/dev/null", "r");
-    char buf[256] = "";
-    bool ok = f && fgets(buf, sizeof buf, f) && strstr(buf, "TShark");
-    if (f) {
-        while (fgets(buf, sizeof buf, f)) {
-        }
-        ok = pclose(f) == 0 && ok;
-    }
-    ck_assert_msg(ok, "tshark is not installed or does not run (Debian: "
-                  "apt-get install tshark)");
-}
-
-static size_t
-run_tshark(const char *path, const char *args, char lines[][16384],
-           size_t max)
-{
-    char cmd[4096];
-    snprintf(cmd, sizeof cmd, "tshark -r '%s' %s 2>/dev/null", path, args);
-    FILE *f = popen(cmd, "r");
-    ck_assert_ptr_nonnull(f);
-    size_t n = 0;
-    static char dummy[16384];
-    while (fgets(n < max ? lines[n] : dummy, 16384, f)) {
-        if (n < max) {
-            lines[n][strcspn(lines[n], "\n")] = 0;
-        }
-        n++;
-    }
-    int status = pclose(f);
-    ck_assert_msg(status == 0, "tshark failed (status %d): %s", status, cmd);
-    return n;
-}
-
 /* One frame PE1:40000 -> RR 10.255.0.1:179 carrying 'msg'. */
 static void
 write_frame(struct nvo_pcap_out *out, uint32_t *seq, const uint8_t *msg,
@@ -1139,7 +1109,7 @@ write_frame(struct nvo_pcap_out *out, uint32_t *seq, const uint8_t *msg,
 
 START_TEST(test_tshark_decodes)
 {
-    require_tshark();
+    nvo_test_require_tshark();
     char *dir = nvo_test_tmpdir("bgp");
     char path[1024];
     snprintf(path, sizeof path, "%s/bgp.pcap", dir);

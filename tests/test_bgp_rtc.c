@@ -21,15 +21,14 @@
 #include "ctrl/tcp.h"
 #include "fabric/net.h"
 #include "io/pcap_out.h"
+#include "testfabric.h"
 #include "testutil.h"
 #include "wire/bgp_nlri.h"
 #include "wire/bgp_pack.h"
 
 /* ---- The bench: a star of one leaf, the reflectors and the PEs ---------- */
 
-#define MAX_NODES 16
-#define RATE 1000000000ull      /* 1 Gb/s */
-#define DELAY (10 * NVO_US)
+#define MAX_NODES NVO_TEST_STAR_MAX
 #define RTC_AS_FIELD "bgp.originating_as"
 #define RTC_RT_FIELD "bgp.community_prefix"
 #define VNI0 5000u              /* PE i's VNI and RT: 65000:(5000 + i % k) */
@@ -47,13 +46,7 @@ struct mrec {                   /* a message a speaker sent */
 };
 
 struct bench {
-    struct nvo_engine *e;
-    struct nvo_net *net;
-    int leaf;
-    uint32_t n, n_rr;
-    int idx[MAX_NODES];
-    struct nvo_tcp_stack *st[MAX_NODES];
-    struct nvo_bgp_speaker *spk[MAX_NODES];
+    struct nvo_test_star s;     /* first */
     GArray *msgs;               /* struct mrec, sent only */
 };
 
@@ -125,109 +118,42 @@ observer(void *ctx, const struct nvo_bgp_speaker *s, uint32_t peer, bool sent,
  * membership (rtc_advertise_default). */
 static bool rr_default;
 
-/* Nodes: the leaf (index 0), then n_rr reflectors, then n_pe PEs, each
- * joined to the leaf by a 1 Gb/s link of 10 us.  rt_constrain on every
- * speaker, but off on the PE slots whose bit is set in 'plain'. */
+/* bench_star()'s rt_constrain: on with rtc, but off on the PE slots whose
+ * bit is set in plain. */
+struct star_rtc {
+    bool rtc;
+    uint32_t plain;
+};
+
+static void
+star_cfg(void *ctx, uint32_t slot, struct nvo_bgp_speaker_cfg *c)
+{
+    const struct star_rtc *r = ctx;
+    c->rt_constrain = r->rtc && !(r->plain & (1u << slot));
+    c->rtc_advertise_default = c->is_rr && rr_default;
+}
+
+/* The star (nvo_test_star_build()) of n_rr reflectors and n_pe PEs, the
+ * messages each speaker sends logged.  rt_constrain on every speaker, but
+ * off on the PE slots whose bit is set in 'plain'. */
 static void
 bench_star(struct bench *b, uint32_t n_rr, uint32_t n_pe, bool rtc,
            uint32_t plain)
 {
     memset(b, 0, sizeof *b);
-    ck_assert_int_eq(nvo_engine_create(nvo_test_engine(),
-                                       nvo_test_scheduler(), &b->e), 0);
-    struct nvo_net_cfg nc;
-    memset(&nc, 0, sizeof nc);
-    nc.convergence_delay = 50 * NVO_US;
-    nc.ecmp.fn = NVO_HASH_CRC32;
-    nc.ecmp.fields = NVO_ECMP_5TUPLE;
-    nc.ecmp.parser_depth = 128;
-    nc.seed = nc.run = 1;
-    b->net = nvo_net_create(b->e, &nc);
-    b->leaf = nvo_net_add_node(b->net, "leaf1", NVO_ROLE_LEAF);
-    b->n = n_rr + n_pe;
-    b->n_rr = n_rr;
-    ck_assert_uint_le(b->n, MAX_NODES);
-    for (uint32_t i = 0; i < b->n; i++) {
-        char name[16];
-        if (i < n_rr) {
-            snprintf(name, sizeof name, "rr%u", i + 1);
-        } else {
-            snprintf(name, sizeof name, "pe%u", i - n_rr + 1);
-        }
-        b->idx[i] = nvo_net_add_node(b->net, name, i < n_rr ? NVO_ROLE_RR
-                                                 : NVO_ROLE_HYPERVISOR);
-        struct nvo_link_cfg l;
-        nvo_link_cfg_default(&l);
-        l.rate_bps = RATE;
-        l.delay = DELAY;
-        ck_assert_int_eq(nvo_net_add_link(b->net, (uint32_t) b->idx[i],
-                                          (uint32_t) b->leaf, &l), 0);
-    }
-    ck_assert_int_eq(nvo_net_finalize(b->net), 0);
+    struct star_rtc r = { rtc, plain };
+    nvo_test_star_build(&b->s, n_rr, n_pe, star_cfg, &r);
     b->msgs = g_array_new(FALSE, FALSE, sizeof(struct mrec));
-    for (uint32_t i = 0; i < b->n; i++) {
-        ck_assert_int_eq(nvo_tcp_stack_create(
-                             nvo_net_node(b->net, (uint32_t) b->idx[i]), NULL,
-                             &b->st[i]), 0);
-        struct nvo_bgp_speaker_cfg c;
-        nvo_bgp_speaker_cfg_default(&c);
-        c.is_rr = i < n_rr;
-        c.rt_constrain = rtc && !(plain & (1u << i));
-        c.rtc_advertise_default = c.is_rr && rr_default;
-        char err[200];
-        ck_assert_int_eq(nvo_bgp_speaker_create(b->st[i], &c, &b->spk[i], err,
-                                                sizeof err), 0);
-        nvo_bgp_speaker_set_observer(b->spk[i], observer, b);
-    }
-}
-
-static uint32_t
-loop4(const struct bench *b, uint32_t i)
-{
-    return nvo_net_node(b->net, (uint32_t) b->idx[i])->addr4;
-}
-
-static void
-peer(struct bench *b, uint32_t i, uint32_t j, bool client)
-{
-    ck_assert_int_eq(nvo_bgp_speaker_add_peer(b->spk[i],
-                                              (uint32_t) b->idx[j], client),
-                     0);
-}
-
-/* Reflectors with every PE as client and each other as non-clients. */
-static void
-peer_rr(struct bench *b)
-{
-    for (uint32_t r = 0; r < b->n_rr; r++) {
-        for (uint32_t r2 = 0; r2 < b->n_rr; r2++) {
-            if (r2 != r) {
-                peer(b, r, r2, false);
-            }
-        }
-        for (uint32_t p = b->n_rr; p < b->n; p++) {
-            peer(b, r, p, true);
-            peer(b, p, r, false);
-        }
+    for (uint32_t i = 0; i < b->s.n; i++) {
+        nvo_bgp_speaker_set_observer(b->s.spk[i], observer, b);
     }
 }
 
 static void
 bench_free(struct bench *b)
 {
-    for (uint32_t i = 0; i < b->n; i++) {
-        nvo_bgp_speaker_destroy(b->spk[i]);
-        nvo_tcp_stack_destroy(b->st[i]);
-    }
-    nvo_net_destroy(b->net);
-    nvo_engine_destroy(b->e);
+    nvo_test_star_free(&b->s);
     g_array_free(b->msgs, TRUE);
-}
-
-static void
-run_until(struct bench *b, nvo_time_t t)
-{
-    nvo_engine_run(b->e, t);
 }
 
 /* ---- Routes ------------------------------------------------------------- */
@@ -256,7 +182,7 @@ pe_attrs(const struct bench *b, uint32_t i, uint32_t vni)
     a.ext_comm = ec_buf[i];
     a.n_ext_comm = 2;
     a.mp_nh_len = 4;
-    nvo_wr32(a.mp_nh, loop4(b, i));
+    nvo_wr32(a.mp_nh, nvo_test_star_loop4(&b->s, i));
     return a;
 }
 
@@ -268,7 +194,7 @@ route2(const struct bench *b, uint32_t i, uint32_t k, uint32_t vni,
     struct nvo_evpn_route r;
     memset(&r, 0, sizeof r);
     r.type = NVO_EVPN_MAC_IP;
-    nvo_bgp_rd_type1(r.rd, loop4(b, i), 1);
+    nvo_bgp_rd_type1(r.rd, nvo_test_star_loop4(&b->s, i), 1);
     uint8_t mac[6] = { 0x00, 0x50, 0x56, (uint8_t) i, (uint8_t) (k >> 8),
                        (uint8_t) k };
     memcpy(r.mac, mac, 6);
@@ -289,7 +215,7 @@ originate(struct bench *b, uint32_t i, uint32_t n, uint32_t vni)
     for (uint32_t k = 0; k < n; k++) {
         uint8_t r[64];
         size_t len = route2(b, i, k, vni, r);
-        ck_assert_int_eq(nvo_bgp_speaker_originate(b->spk[i],
+        ck_assert_int_eq(nvo_bgp_speaker_originate(b->s.spk[i],
                                                    NVO_BGP_AFI_L2VPN,
                                                    NVO_BGP_SAFI_EVPN, r, len,
                                                    &a), 0);
@@ -302,7 +228,7 @@ has_route(const struct bench *b, uint32_t at, uint32_t i, uint32_t k,
 {
     uint8_t r[64];
     size_t len = route2(b, i, k, vni, r);
-    return nvo_bgp_speaker_best(b->spk[at], NVO_BGP_AFI_L2VPN,
+    return nvo_bgp_speaker_best(b->s.spk[at], NVO_BGP_AFI_L2VPN,
                                 NVO_BGP_SAFI_EVPN, r, len, NULL, NULL);
 }
 
@@ -316,8 +242,8 @@ sum_routes(const struct bench *b, int from, int to, uint16_t afi,
     for (guint i = 0; i < b->msgs->len; i++) {
         const struct mrec *r = &g_array_index(b->msgs, struct mrec, i);
         if (r->type != NVO_BGP_UPDATE || r->afi != afi || r->safi != safi
-            || (from >= 0 && r->spk != b->idx[from])
-            || (to >= 0 && r->peer != b->idx[to])) {
+            || (from >= 0 && r->spk != b->s.idx[from])
+            || (to >= 0 && r->peer != b->s.idx[to])) {
             continue;
         }
         *ann += r->n_reach;
@@ -339,23 +265,24 @@ evpn_in(const struct bench *b, uint32_t to)
 static uint32_t
 vni_of(const struct bench *b, uint32_t slot, uint32_t k)
 {
-    return VNI0 + (slot - b->n_rr + 1) % k;
+    return VNI0 + (slot - b->s.n_rr + 1) % k;
 }
 
 static void
 setup_pes(struct bench *b, uint32_t k)
 {
-    for (uint32_t i = b->n_rr; i < b->n; i++) {
+    for (uint32_t i = b->s.n_rr; i < b->s.n; i++) {
         uint8_t rt[1][8];
         rt_of(vni_of(b, i, k), rt[0]);
-        ck_assert_int_eq(nvo_bgp_speaker_set_import_rts(b->spk[i], rt, 1), 0);
+        ck_assert_int_eq(nvo_bgp_speaker_set_import_rts(b->s.spk[i], rt, 1),
+                         0);
     }
 }
 
 static void
 originate_pes(struct bench *b, uint32_t k, uint32_t m)
 {
-    for (uint32_t i = b->n_rr; i < b->n; i++) {
+    for (uint32_t i = b->s.n_rr; i < b->s.n; i++) {
         originate(b, i, m, vni_of(b, i, k));
     }
 }
@@ -388,35 +315,38 @@ START_TEST(one_rr_disjoint_vnis)
         struct bench b;
         bench_star(&b, 1, n, mode != 1, mode == 2 ? 1u << 6 : 0);
         setup_pes(&b, k);
-        peer_rr(&b);
-        run_until(&b, NVO_SEC);
+        nvo_test_star_peer_rr(&b.s);
+        nvo_engine_run(b.s.e, NVO_SEC);
         originate_pes(&b, k, m);
-        run_until(&b, 2 * NVO_SEC);
-        const struct nvo_bgp_counters *rc = nvo_bgp_speaker_counters(b.spk[0]);
+        nvo_engine_run(b.s.e, 2 * NVO_SEC);
+        const struct nvo_bgp_counters *rc =
+            nvo_bgp_speaker_counters(b.s.spk[0]);
         for (uint32_t i = 1; i <= n; i++) {
             bool plain = mode == 1 || (mode == 2 && i == 6);
-            ck_assert(nvo_bgp_speaker_peer_rtc(b.spk[0], (uint32_t) b.idx[i])
-                      == !plain);
-            ck_assert(nvo_bgp_speaker_peer_rtc(b.spk[i], (uint32_t) b.idx[0])
-                      == !plain);
+            ck_assert(
+                nvo_bgp_speaker_peer_rtc(b.s.spk[0], (uint32_t) b.s.idx[i])
+                == !plain);
+            ck_assert(
+                nvo_bgp_speaker_peer_rtc(b.s.spk[i], (uint32_t) b.s.idx[0])
+                == !plain);
             uint32_t want = plain ? (n - 1) * m : m;
             ck_assert_uint_eq(evpn_in(&b, i), want);
             ck_assert_uint_eq(nvo_bgp_speaker_n_routes(
-                                  b.spk[i], NVO_BGP_AFI_L2VPN,
+                                  b.s.spk[i], NVO_BGP_AFI_L2VPN,
                                   NVO_BGP_SAFI_EVPN), want + m);
             ck_assert_uint_eq(nvo_bgp_speaker_peer_adj_out_af(
-                                  b.spk[0], (uint32_t) b.idx[i],
+                                  b.s.spk[0], (uint32_t) b.s.idx[i],
                                   NVO_BGP_AFI_L2VPN, NVO_BGP_SAFI_EVPN),
                               want);
             ck_assert_uint_eq(nvo_bgp_speaker_peer_adj_out_af(
-                                  b.spk[0], (uint32_t) b.idx[i],
+                                  b.s.spk[0], (uint32_t) b.s.idx[i],
                                   NVO_BGP_AFI_IPV4, NVO_BGP_SAFI_RTC),
                               plain ? 0 : mode == 0 ? k : i == 3 ? k : k + 1);
             ck_assert_uint_eq(nvo_bgp_speaker_n_routes(
-                                  b.spk[i], NVO_BGP_AFI_IPV4,
+                                  b.s.spk[i], NVO_BGP_AFI_IPV4,
                                   NVO_BGP_SAFI_RTC),
                               plain ? 0 : mode == 0 ? k : k + 1);
-            ck_assert_uint_eq(nvo_bgp_speaker_counters(b.spk[i])
+            ck_assert_uint_eq(nvo_bgp_speaker_counters(b.s.spk[i])
                               ->routes_rt_filtered, 0);
             /* Exactly the routes of its VNI (all with RT-constrain off). */
             for (uint32_t j = 1; j <= n; j++) {
@@ -435,7 +365,7 @@ START_TEST(one_rr_disjoint_vnis)
                    &wd);
         ck_assert_uint_eq(ann, out);
         ck_assert_uint_eq(wd, 0);
-        ck_assert_uint_eq(nvo_bgp_speaker_n_routes(b.spk[0],
+        ck_assert_uint_eq(nvo_bgp_speaker_n_routes(b.s.spk[0],
                                                    NVO_BGP_AFI_L2VPN,
                                                    NVO_BGP_SAFI_EVPN), n * m);
         bench_free(&b);
@@ -462,14 +392,14 @@ START_TEST(two_rrs_disjoint_vnis)
         struct bench b;
         bench_star(&b, 2, n, rtc, 0);
         setup_pes(&b, k);
-        peer_rr(&b);
-        run_until(&b, NVO_SEC);
+        nvo_test_star_peer_rr(&b.s);
+        nvo_engine_run(b.s.e, NVO_SEC);
         originate_pes(&b, k, m);
-        run_until(&b, 2 * NVO_SEC);
+        nvo_engine_run(b.s.e, 2 * NVO_SEC);
         for (uint32_t i = 2; i < 2 + n; i++) {
             ck_assert_uint_eq(evpn_in(&b, i), rtc ? 2 * m : 2 * (n - 1) * m);
             ck_assert_uint_eq(nvo_bgp_speaker_n_routes(
-                                  b.spk[i], NVO_BGP_AFI_L2VPN,
+                                  b.s.spk[i], NVO_BGP_AFI_L2VPN,
                                   NVO_BGP_SAFI_EVPN), rtc ? 2 * m : n * m);
             for (uint32_t j = 2; j < 2 + n; j++) {
                 bool same = vni_of(&b, j, k) == vni_of(&b, i, k);
@@ -478,11 +408,11 @@ START_TEST(two_rrs_disjoint_vnis)
             }
             for (uint32_t r = 0; r < 2; r++) {
                 ck_assert_uint_eq(nvo_bgp_speaker_peer_adj_out_af(
-                                      b.spk[r], (uint32_t) b.idx[i],
+                                      b.s.spk[r], (uint32_t) b.s.idx[i],
                                       NVO_BGP_AFI_L2VPN, NVO_BGP_SAFI_EVPN),
                                   rtc ? m : (n - 1) * m);
                 ck_assert_uint_eq(nvo_bgp_speaker_peer_adj_out_af(
-                                      b.spk[r], (uint32_t) b.idx[i],
+                                      b.s.spk[r], (uint32_t) b.s.idx[i],
                                       NVO_BGP_AFI_IPV4, NVO_BGP_SAFI_RTC),
                                   rtc ? k : 0);
             }
@@ -490,18 +420,18 @@ START_TEST(two_rrs_disjoint_vnis)
         for (uint32_t r = 0; r < 2; r++) {
             uint32_t other = 1 - r;
             ck_assert_uint_eq(nvo_bgp_speaker_peer_adj_out_af(
-                                  b.spk[r], (uint32_t) b.idx[other],
+                                  b.s.spk[r], (uint32_t) b.s.idx[other],
                                   NVO_BGP_AFI_L2VPN, NVO_BGP_SAFI_EVPN),
                               n * m);
             ck_assert_uint_eq(nvo_bgp_speaker_peer_adj_out_af(
-                                  b.spk[r], (uint32_t) b.idx[other],
+                                  b.s.spk[r], (uint32_t) b.s.idx[other],
                                   NVO_BGP_AFI_IPV4, NVO_BGP_SAFI_RTC),
                               rtc ? k : 0);
             uint32_t ann, wd;
             sum_routes(&b, (int) r, -1, NVO_BGP_AFI_L2VPN, NVO_BGP_SAFI_EVPN,
                        &ann, &wd);
             ck_assert_uint_eq(ann, rtc ? 2 * n * m : 16 * m);
-            ck_assert_uint_eq(nvo_bgp_speaker_counters(b.spk[r])
+            ck_assert_uint_eq(nvo_bgp_speaker_counters(b.s.spk[r])
                               ->routes_rt_filtered, rtc ? 2 * n * m : 0);
         }
         bench_free(&b);
@@ -534,23 +464,24 @@ START_TEST(rr_advertise_default)
         struct bench b;
         bench_star(&b, 1, n, true, 0);
         setup_pes(&b, k);
-        peer_rr(&b);
-        run_until(&b, NVO_SEC);
+        nvo_test_star_peer_rr(&b.s);
+        nvo_engine_run(b.s.e, NVO_SEC);
         originate_pes(&b, k, m);
-        run_until(&b, 2 * NVO_SEC);
+        nvo_engine_run(b.s.e, 2 * NVO_SEC);
         for (uint32_t i = 1; i <= n; i++) {
-            ck_assert(nvo_bgp_speaker_peer_rtc(b.spk[0], (uint32_t) b.idx[i]));
+            ck_assert(
+                nvo_bgp_speaker_peer_rtc(b.s.spk[0], (uint32_t) b.s.idx[i]));
             ck_assert_uint_eq(evpn_in(&b, i), m);
             ck_assert_uint_eq(nvo_bgp_speaker_n_routes(
-                                  b.spk[i], NVO_BGP_AFI_L2VPN,
+                                  b.s.spk[i], NVO_BGP_AFI_L2VPN,
                                   NVO_BGP_SAFI_EVPN), 2 * m);
             ck_assert_uint_eq(nvo_bgp_speaker_peer_adj_out_af(
-                                  b.spk[0], (uint32_t) b.idx[i],
+                                  b.s.spk[0], (uint32_t) b.s.idx[i],
                                   NVO_BGP_AFI_IPV4, NVO_BGP_SAFI_RTC), 1);
             ck_assert_uint_eq(nvo_bgp_speaker_n_routes(
-                                  b.spk[i], NVO_BGP_AFI_IPV4,
+                                  b.s.spk[i], NVO_BGP_AFI_IPV4,
                                   NVO_BGP_SAFI_RTC), 2);
-            ck_assert_uint_eq(nvo_bgp_speaker_counters(b.spk[i])
+            ck_assert_uint_eq(nvo_bgp_speaker_counters(b.s.spk[i])
                               ->routes_rt_filtered, 0);
             for (uint32_t j = 1; j <= n; j++) {
                 ck_assert(has_route(&b, i, j, m - 1, vni_of(&b, j, k))
@@ -564,8 +495,8 @@ START_TEST(rr_advertise_default)
         sum_routes(&b, 0, -1, NVO_BGP_AFI_L2VPN, NVO_BGP_SAFI_EVPN, &ann, &wd);
         ck_assert_uint_eq(ann, 30);
         ck_assert_uint_eq(wd, 0);
-        ck_assert_uint_eq(nvo_bgp_speaker_counters(b.spk[0])->routes_rt_filtered,
-                          120);
+        ck_assert_uint_eq(
+            nvo_bgp_speaker_counters(b.s.spk[0])->routes_rt_filtered, 120);
         bench_free(&b);
     }
     {
@@ -573,14 +504,14 @@ START_TEST(rr_advertise_default)
         struct bench b;
         bench_star(&b, 2, n, true, 0);
         setup_pes(&b, k);
-        peer_rr(&b);
-        run_until(&b, NVO_SEC);
+        nvo_test_star_peer_rr(&b.s);
+        nvo_engine_run(b.s.e, NVO_SEC);
         originate_pes(&b, k, m);
-        run_until(&b, 2 * NVO_SEC);
+        nvo_engine_run(b.s.e, 2 * NVO_SEC);
         for (uint32_t i = 2; i < 2 + n; i++) {
             ck_assert_uint_eq(evpn_in(&b, i), 2 * m);
             ck_assert_uint_eq(nvo_bgp_speaker_n_routes(
-                                  b.spk[i], NVO_BGP_AFI_L2VPN,
+                                  b.s.spk[i], NVO_BGP_AFI_L2VPN,
                                   NVO_BGP_SAFI_EVPN), 2 * m);
         }
         for (int r = 0; r < 2; r++) {
@@ -592,7 +523,7 @@ START_TEST(rr_advertise_default)
             sum_routes(&b, r, -1, NVO_BGP_AFI_IPV4, NVO_BGP_SAFI_RTC, &ann,
                        &wd);
             ck_assert_uint_eq(ann, n + 1);
-            ck_assert_uint_eq(nvo_bgp_speaker_counters(b.spk[r])
+            ck_assert_uint_eq(nvo_bgp_speaker_counters(b.s.spk[r])
                               ->routes_rt_filtered, 24);
         }
         bench_free(&b);
@@ -616,28 +547,29 @@ START_TEST(full_mesh_pes)
     for (uint32_t i = 0; i < n; i++) {
         for (uint32_t j = 0; j < n; j++) {
             if (i != j) {
-                peer(&b, i, j, false);
+                nvo_test_star_peer(&b.s, i, j, false);
             }
         }
     }
-    run_until(&b, NVO_SEC);
+    nvo_engine_run(b.s.e, NVO_SEC);
     originate_pes(&b, k, m);
-    run_until(&b, 2 * NVO_SEC);
+    nvo_engine_run(b.s.e, 2 * NVO_SEC);
     static const uint32_t got[3] = { 4, 0, 4 }, filt[3] = { 4, 8, 4 };
     for (uint32_t i = 0; i < n; i++) {
         ck_assert_uint_eq(evpn_in(&b, i), got[i]);
-        ck_assert_uint_eq(nvo_bgp_speaker_n_routes(b.spk[i],
+        ck_assert_uint_eq(nvo_bgp_speaker_n_routes(b.s.spk[i],
                                                    NVO_BGP_AFI_L2VPN,
                                                    NVO_BGP_SAFI_EVPN),
                           got[i] + m);
-        ck_assert_uint_eq(nvo_bgp_speaker_counters(b.spk[i])
+        ck_assert_uint_eq(nvo_bgp_speaker_counters(b.s.spk[i])
                           ->routes_rt_filtered, filt[i]);
-        ck_assert_uint_eq(nvo_bgp_speaker_n_routes(b.spk[i], NVO_BGP_AFI_IPV4,
-                                                   NVO_BGP_SAFI_RTC), 2);
+        ck_assert_uint_eq(nvo_bgp_speaker_n_routes(
+                              b.s.spk[i], NVO_BGP_AFI_IPV4, NVO_BGP_SAFI_RTC),
+                          2);
         for (uint32_t j = 0; j < n; j++) {
             if (j != i) {
                 ck_assert_uint_eq(nvo_bgp_speaker_peer_adj_out_af(
-                                      b.spk[i], (uint32_t) b.idx[j],
+                                      b.s.spk[i], (uint32_t) b.s.idx[j],
                                       NVO_BGP_AFI_IPV4, NVO_BGP_SAFI_RTC),
                                   1);
             }
@@ -663,51 +595,52 @@ START_TEST(membership_change)
     struct bench b;
     bench_star(&b, 1, n, true, 0);
     setup_pes(&b, k);
-    peer_rr(&b);
-    run_until(&b, NVO_SEC);
+    nvo_test_star_peer_rr(&b.s);
+    nvo_engine_run(b.s.e, NVO_SEC);
     originate_pes(&b, k, m);
-    run_until(&b, 2 * NVO_SEC);
-    const struct nvo_bgp_counters *rc = nvo_bgp_speaker_counters(b.spk[0]);
+    nvo_engine_run(b.s.e, 2 * NVO_SEC);
+    const struct nvo_bgp_counters *rc = nvo_bgp_speaker_counters(b.s.spk[0]);
     /* 4m routes, each kept from the 2 PEs of the other VNI. */
     ck_assert_uint_eq(rc->routes_rt_filtered, 2 * n * m);
     ck_assert_uint_eq(evpn_in(&b, 1), m);
     uint8_t rts[2][8];
     rt_of(5001, rts[0]);
     rt_of(5000, rts[1]);
-    ck_assert_uint_eq(nvo_bgp_speaker_n_import_rts(b.spk[1]), 1);
-    ck_assert_int_eq(nvo_bgp_speaker_add_import_rt(b.spk[1], rts[0]), EEXIST);
-    ck_assert_int_eq(nvo_bgp_speaker_remove_import_rt(b.spk[1], rts[1]),
+    ck_assert_uint_eq(nvo_bgp_speaker_n_import_rts(b.s.spk[1]), 1);
+    ck_assert_int_eq(nvo_bgp_speaker_add_import_rt(b.s.spk[1], rts[0]),
+                     EEXIST);
+    ck_assert_int_eq(nvo_bgp_speaker_remove_import_rt(b.s.spk[1], rts[1]),
                      ENOENT);
-    ck_assert_int_eq(nvo_bgp_speaker_set_import_rts(b.spk[1], rts, 2), 0);
-    ck_assert_uint_eq(nvo_bgp_speaker_n_import_rts(b.spk[1]), 2);
-    run_until(&b, 3 * NVO_SEC);
+    ck_assert_int_eq(nvo_bgp_speaker_set_import_rts(b.s.spk[1], rts, 2), 0);
+    ck_assert_uint_eq(nvo_bgp_speaker_n_import_rts(b.s.spk[1]), 2);
+    nvo_engine_run(b.s.e, 3 * NVO_SEC);
     ck_assert_uint_eq(evpn_in(&b, 1), 3 * m);
-    ck_assert_uint_eq(nvo_bgp_speaker_n_routes(b.spk[1], NVO_BGP_AFI_L2VPN,
+    ck_assert_uint_eq(nvo_bgp_speaker_n_routes(b.s.spk[1], NVO_BGP_AFI_L2VPN,
                                                NVO_BGP_SAFI_EVPN), 4 * m);
     ck_assert(has_route(&b, 1, 2, 0, 5000) && has_route(&b, 1, 4, m - 1,
                                                         5000));
     ck_assert_uint_eq(nvo_bgp_speaker_peer_adj_out_af(
-                          b.spk[0], (uint32_t) b.idx[1], NVO_BGP_AFI_L2VPN,
+                          b.s.spk[0], (uint32_t) b.s.idx[1], NVO_BGP_AFI_L2VPN,
                           NVO_BGP_SAFI_EVPN), 3 * m);
     ck_assert_uint_eq(rc->routes_rt_filtered, 2 * n * m);
     guint mark = b.msgs->len;
     /* The same list again: nothing. */
-    ck_assert_int_eq(nvo_bgp_speaker_set_import_rts(b.spk[1], rts, 2), 0);
-    run_until(&b, 3 * NVO_SEC + 500 * NVO_MS);
+    ck_assert_int_eq(nvo_bgp_speaker_set_import_rts(b.s.spk[1], rts, 2), 0);
+    nvo_engine_run(b.s.e, 3 * NVO_SEC + 500 * NVO_MS);
     ck_assert_uint_eq(b.msgs->len, mark);
 
-    ck_assert_int_eq(nvo_bgp_speaker_remove_import_rt(b.spk[1], rts[1]), 0);
-    run_until(&b, 4 * NVO_SEC);
+    ck_assert_int_eq(nvo_bgp_speaker_remove_import_rt(b.s.spk[1], rts[1]), 0);
+    nvo_engine_run(b.s.e, 4 * NVO_SEC);
     uint32_t ann, wd;
     sum_routes(&b, 0, 1, NVO_BGP_AFI_L2VPN, NVO_BGP_SAFI_EVPN, &ann, &wd);
     ck_assert_uint_eq(ann, 3 * m);
     ck_assert_uint_eq(wd, 2 * m);
-    ck_assert_uint_eq(nvo_bgp_speaker_n_routes(b.spk[1], NVO_BGP_AFI_L2VPN,
+    ck_assert_uint_eq(nvo_bgp_speaker_n_routes(b.s.spk[1], NVO_BGP_AFI_L2VPN,
                                                NVO_BGP_SAFI_EVPN), 2 * m);
     ck_assert(!has_route(&b, 1, 2, 0, 5000));
     ck_assert(has_route(&b, 1, 3, 0, 5001));
     ck_assert_uint_eq(nvo_bgp_speaker_peer_adj_out_af(
-                          b.spk[0], (uint32_t) b.idx[1], NVO_BGP_AFI_L2VPN,
+                          b.s.spk[0], (uint32_t) b.s.idx[1], NVO_BGP_AFI_L2VPN,
                           NVO_BGP_SAFI_EVPN), m);
     ck_assert_uint_eq(rc->routes_rt_filtered, 2 * n * m + 2 * m);
     /* The other PEs saw nothing of it in EVPN. */
@@ -731,31 +664,31 @@ START_TEST(lonely_rt)
     struct bench b;
     bench_star(&b, 1, 2, true, 0);
     setup_pes(&b, 2);
-    peer_rr(&b);
-    run_until(&b, NVO_SEC);
+    nvo_test_star_peer_rr(&b.s);
+    nvo_engine_run(b.s.e, NVO_SEC);
     originate_pes(&b, 2, m);
-    run_until(&b, 2 * NVO_SEC);
+    nvo_engine_run(b.s.e, 2 * NVO_SEC);
     for (uint32_t i = 1; i <= 2; i++) {
-        ck_assert_uint_eq(nvo_bgp_speaker_counters(b.spk[i])
+        ck_assert_uint_eq(nvo_bgp_speaker_counters(b.s.spk[i])
                           ->routes_rt_filtered, m);
         ck_assert_uint_eq(nvo_bgp_speaker_peer_adj_out_af(
-                              b.spk[0], (uint32_t) b.idx[i],
+                              b.s.spk[0], (uint32_t) b.s.idx[i],
                               NVO_BGP_AFI_IPV4, NVO_BGP_SAFI_RTC), 1);
     }
     ck_assert_uint_eq(evpn_in(&b, 0), 0);
-    ck_assert_uint_eq(nvo_bgp_speaker_counters(b.spk[0])->routes_rt_filtered,
+    ck_assert_uint_eq(nvo_bgp_speaker_counters(b.s.spk[0])->routes_rt_filtered,
                       0);
     uint8_t rt[8];
     rt_of(5001, rt);
-    ck_assert_int_eq(nvo_bgp_speaker_add_import_rt(b.spk[2], rt), 0);
-    run_until(&b, 3 * NVO_SEC);
+    ck_assert_int_eq(nvo_bgp_speaker_add_import_rt(b.s.spk[2], rt), 0);
+    nvo_engine_run(b.s.e, 3 * NVO_SEC);
     ck_assert_uint_eq(evpn_in(&b, 0), m);
     ck_assert_uint_eq(evpn_in(&b, 2), m);
     ck_assert_uint_eq(evpn_in(&b, 1), 0);
     ck_assert(has_route(&b, 2, 1, m - 1, 5001));
-    ck_assert_uint_eq(nvo_bgp_speaker_counters(b.spk[1])->routes_rt_filtered,
+    ck_assert_uint_eq(nvo_bgp_speaker_counters(b.s.spk[1])->routes_rt_filtered,
                       m);
-    ck_assert_uint_eq(nvo_bgp_speaker_counters(b.spk[0])->routes_rt_filtered,
+    ck_assert_uint_eq(nvo_bgp_speaker_counters(b.s.spk[0])->routes_rt_filtered,
                       0);
     bench_free(&b);
 }
@@ -777,11 +710,11 @@ START_TEST(eor_order)
     for (uint32_t i = 1; i <= 2; i++) {
         uint8_t rt[1][8];
         rt_of(5000, rt[0]);
-        ck_assert_int_eq(nvo_bgp_speaker_set_import_rts(b.spk[i], rt, 1), 0);
+        ck_assert_int_eq(nvo_bgp_speaker_set_import_rts(b.s.spk[i], rt, 1), 0);
         originate(&b, i, 2, 5000);
     }
-    peer_rr(&b);
-    run_until(&b, NVO_SEC);
+    nvo_test_star_peer_rr(&b.s);
+    nvo_engine_run(b.s.e, NVO_SEC);
     for (uint32_t x = 0; x <= 2; x++) {
         for (uint32_t y = 0; y <= 2; y++) {
             if ((x == 0) == (y == 0)) {
@@ -791,11 +724,11 @@ START_TEST(eor_order)
             nvo_time_t t_rtc_eor_in = -1;
             for (guint i = 0; i < b.msgs->len; i++) {
                 const struct mrec *r = &g_array_index(b.msgs, struct mrec, i);
-                if (r->spk == b.idx[y] && r->peer == b.idx[x] && r->eor
+                if (r->spk == b.s.idx[y] && r->peer == b.s.idx[x] && r->eor
                     && r->safi == NVO_BGP_SAFI_RTC && t_rtc_eor_in < 0) {
                     t_rtc_eor_in = r->t;
                 }
-                if (r->spk != b.idx[x] || r->peer != b.idx[y]
+                if (r->spk != b.s.idx[x] || r->peer != b.s.idx[y]
                     || r->type != NVO_BGP_UPDATE) {
                     continue;
                 }
@@ -816,11 +749,11 @@ START_TEST(eor_order)
         }
     }
     for (uint32_t i = 1; i <= 2; i++) {
-        ck_assert_uint_eq(nvo_bgp_speaker_peer_counters(b.spk[0],
-                                                        (uint32_t) b.idx[i])
+        ck_assert_uint_eq(nvo_bgp_speaker_peer_counters(b.s.spk[0],
+                                                        (uint32_t) b.s.idx[i])
                           ->eor_out, 2);
-        ck_assert_uint_eq(nvo_bgp_speaker_counters(b.spk[i])->eor_in, 2);
-        ck_assert_uint_eq(nvo_bgp_speaker_n_routes(b.spk[i],
+        ck_assert_uint_eq(nvo_bgp_speaker_counters(b.s.spk[i])->eor_in, 2);
+        ck_assert_uint_eq(nvo_bgp_speaker_n_routes(b.s.spk[i],
                                                    NVO_BGP_AFI_L2VPN,
                                                    NVO_BGP_SAFI_EVPN), 4);
     }
@@ -838,7 +771,7 @@ update_lens(const struct bench *b, int from, int to, uint8_t safi,
     for (guint i = 0; i < b->msgs->len; i++) {
         const struct mrec *r = &g_array_index(b->msgs, struct mrec, i);
         if (r->type != NVO_BGP_UPDATE || r->eor || r->safi != safi
-            || r->spk != b->idx[from] || r->peer != b->idx[to]) {
+            || r->spk != b->s.idx[from] || r->peer != b->s.idx[to]) {
             continue;
         }
         if (n < max) {
@@ -867,8 +800,8 @@ START_TEST(rtc_update_sizes)
         uint32_t n = counts[c];
         struct bench b;
         bench_star(&b, 1, 2, true, 0);
-        peer_rr(&b);
-        run_until(&b, NVO_SEC);
+        nvo_test_star_peer_rr(&b.s);
+        nvo_engine_run(b.s.e, NVO_SEC);
         for (guint i = 0; i < b.msgs->len; i++) {
             const struct mrec *r = &g_array_index(b.msgs, struct mrec, i);
             if (r->type == NVO_BGP_OPEN) {
@@ -879,10 +812,10 @@ START_TEST(rtc_update_sizes)
         for (uint32_t i = 0; i < n; i++) {
             rt_of(10000 + i, rts[i]);
         }
-        ck_assert_int_eq(nvo_bgp_speaker_set_import_rts(b.spk[1],
+        ck_assert_int_eq(nvo_bgp_speaker_set_import_rts(b.s.spk[1],
                                                         (const uint8_t (*)[8])
                                                             rts, n), 0);
-        run_until(&b, 2 * NVO_SEC);
+        nvo_engine_run(b.s.e, 2 * NVO_SEC);
         size_t len[8];
         uint32_t k = update_lens(&b, 1, 0, NVO_BGP_SAFI_RTC, len, 8);
         if (n == 18) {
@@ -901,12 +834,14 @@ START_TEST(rtc_update_sizes)
             ck_assert_uint_eq(len[1], 76);
             ck_assert_uint_eq(len[2], 76);
         }
-        ck_assert_uint_eq(nvo_bgp_speaker_n_routes(b.spk[2], NVO_BGP_AFI_IPV4,
-                                                   NVO_BGP_SAFI_RTC), n);
+        ck_assert_uint_eq(nvo_bgp_speaker_n_routes(
+                              b.s.spk[2], NVO_BGP_AFI_IPV4, NVO_BGP_SAFI_RTC),
+                          n);
         /* Nothing goes back to PE1: it originated them all. */
         ck_assert_uint_eq(update_lens(&b, 0, 1, NVO_BGP_SAFI_RTC, len, 8), 0);
-        ck_assert_int_eq(nvo_bgp_speaker_set_import_rts(b.spk[1], NULL, 0), 0);
-        run_until(&b, 3 * NVO_SEC);
+        ck_assert_int_eq(nvo_bgp_speaker_set_import_rts(b.s.spk[1], NULL, 0),
+                         0);
+        nvo_engine_run(b.s.e, 3 * NVO_SEC);
         if (n == 312) {
             guint last = b.msgs->len;
             uint32_t w = 0;
@@ -920,12 +855,13 @@ START_TEST(rtc_update_sizes)
             }
             ck_assert_uint_eq(w, 2);    /* PE1 -> RR, RR -> PE2 */
         }
-        ck_assert_uint_eq(nvo_bgp_speaker_n_routes(b.spk[2], NVO_BGP_AFI_IPV4,
-                                                   NVO_BGP_SAFI_RTC), 0);
-        ck_assert_uint_eq(nvo_bgp_speaker_loc_rib_size(b.spk[0]), 0);
+        ck_assert_uint_eq(nvo_bgp_speaker_n_routes(
+                              b.s.spk[2], NVO_BGP_AFI_IPV4, NVO_BGP_SAFI_RTC),
+                          0);
+        ck_assert_uint_eq(nvo_bgp_speaker_loc_rib_size(b.s.spk[0]), 0);
         /* The membership tables and RIBs are empty again. */
         for (uint32_t i = 0; i < 3; i++) {
-            ck_assert_uint_eq(nvo_bgp_speaker_mem_bytes(b.spk[i]), 0);
+            ck_assert_uint_eq(nvo_bgp_speaker_mem_bytes(b.s.spk[i]), 0);
         }
         g_free(rts);
         bench_free(&b);
@@ -1069,14 +1005,14 @@ START_TEST(fake_peer_eor_and_malformed)
     for (int v = 0; v < 2; v++) {
         struct bench b;
         bench_star(&b, 1, 1, true, 0);
-        nvo_bgp_speaker_destroy(b.spk[1]);
-        b.spk[1] = NULL;
+        nvo_bgp_speaker_destroy(b.s.spk[1]);
+        b.s.spk[1] = NULL;
         struct fake f = { .rx = g_byte_array_new() };
         f.msg = v == 0 ? eor : bad;
         f.msg_len = v == 0 ? sizeof eor : sizeof bad;
-        ck_assert_int_eq(nvo_tcp_listen(b.st[1], 179, fake_accept, &f), 0);
-        peer(&b, 0, 1, true);
-        run_until(&b, NVO_SEC);
+        ck_assert_int_eq(nvo_tcp_listen(b.s.st[1], 179, fake_accept, &f), 0);
+        nvo_test_star_peer(&b.s, 0, 1, true);
+        nvo_engine_run(b.s.e, NVO_SEC);
         ck_assert_int_eq(f.step, 2);
         const uint8_t *x = f.rx->data + 51 + 19;
         ck_assert_uint_eq(x[18], NVO_BGP_UPDATE);
@@ -1088,10 +1024,10 @@ START_TEST(fake_peer_eor_and_malformed)
             ck_assert_uint_eq(nvo_rd16(x + 16), 29);
             ck_assert_uint_eq(nvo_rd16(x + 26), 25);
             ck_assert_uint_eq(x[28], 70);
-            ck_assert(nvo_bgp_speaker_peer_rtc(b.spk[0],
-                                               (uint32_t) b.idx[1]));
-            ck_assert_uint_eq(nvo_bgp_speaker_counters(b.spk[0])->eor_in, 1);
-            ck_assert_uint_eq(nvo_bgp_speaker_counters(b.spk[0])->eor_out,
+            ck_assert(nvo_bgp_speaker_peer_rtc(b.s.spk[0],
+                                               (uint32_t) b.s.idx[1]));
+            ck_assert_uint_eq(nvo_bgp_speaker_counters(b.s.spk[0])->eor_in, 1);
+            ck_assert_uint_eq(nvo_bgp_speaker_counters(b.s.spk[0])->eor_out,
                               2);
         } else {
             ck_assert_uint_eq(f.rx->len, 51 + 19 + 29 + 38);
@@ -1100,9 +1036,9 @@ START_TEST(fake_peer_eor_and_malformed)
             ck_assert_uint_eq(x[19], NVO_BGP_ERR_UPDATE);
             ck_assert_uint_eq(x[20], NVO_BGP_UPD_OPTIONAL_ATTR);
             ck_assert_mem_eq(x + 21, bad + 30, 17);
-            ck_assert_uint_eq(nvo_bgp_speaker_counters(b.spk[0])
+            ck_assert_uint_eq(nvo_bgp_speaker_counters(b.s.spk[0])
                               ->malformed_in, 1);
-            ck_assert_uint_eq(nvo_bgp_speaker_loc_rib_size(b.spk[0]), 0);
+            ck_assert_uint_eq(nvo_bgp_speaker_loc_rib_size(b.s.spk[0]), 0);
         }
         g_byte_array_free(f.rx, TRUE);
         bench_free(&b);
@@ -1111,38 +1047,6 @@ START_TEST(fake_peer_eor_and_malformed)
 END_TEST
 
 /* ---- tshark ------------------------------------------------------------- */
-
-static void
-require_tshark(void)
-{
-    int st = system("tshark -v >/dev/null 2>&1");
-    ck_assert_msg(st == 0, "tshark is not installed or does not run: this "
-                  "test needs it (Debian/Ubuntu: apt-get install tshark)");
-}
-
-static char *
-tshark_out(const char *cmd)
-{
-    FILE *f = popen(cmd, "r");
-    ck_assert_ptr_nonnull(f);
-    GString *s = g_string_new(NULL);
-    char line[65536];
-    while (fgets(line, sizeof line, f)) {
-        g_string_append(s, line);
-    }
-    ck_assert_int_eq(pclose(f), 0);
-    return g_string_free(s, FALSE);
-}
-
-static uint32_t
-count_substr(const char *s, const char *needle)
-{
-    uint32_t n = 0;
-    for (const char *p = s; (p = strstr(p, needle)); p += strlen(needle)) {
-        n++;
-    }
-    return n;
-}
 
 /* The one-reflector bench of 4 PEs, k = 2, m = 2, captured on the
  * reflector's link: no malformed packet or error; the OPENs (8) carry MP
@@ -1153,7 +1057,7 @@ count_substr(const char *s, const char *needle)
  * partner PE), 16 MACs. */
 START_TEST(pcap_tshark)
 {
-    require_tshark();
+    nvo_test_require_tshark();
     struct bench b;
     bench_star(&b, 1, 4, true, 0);
     char *dir = nvo_test_tmpdir("bgprtc");
@@ -1161,19 +1065,19 @@ START_TEST(pcap_tshark)
     struct nvo_pcap_out *po;
     char err[256];
     ck_assert_int_eq(nvo_pcap_out_open(path, 0, &po, err, sizeof err), 0);
-    nvo_pcap_out_attach(po, &nvo_net_node(b.net, (uint32_t) b.idx[0])
+    nvo_pcap_out_attach(po, &nvo_net_node(b.s.net, (uint32_t) b.s.idx[0])
                                  ->ports[0]);
     setup_pes(&b, 2);
-    peer_rr(&b);
-    run_until(&b, NVO_SEC);
+    nvo_test_star_peer_rr(&b.s);
+    nvo_engine_run(b.s.e, NVO_SEC);
     originate_pes(&b, 2, 2);
-    run_until(&b, 2 * NVO_SEC);
+    nvo_engine_run(b.s.e, 2 * NVO_SEC);
     ck_assert_int_eq(nvo_pcap_out_close(po, err, sizeof err), 0);
 
     char *cmd = g_strdup_printf(
         "tshark -r '%s' -Y '_ws.malformed || _ws.expert.severity >= error' "
         "-T fields -e frame.number 2>/dev/null", path);
-    char *got = tshark_out(cmd);
+    char *got = nvo_test_cmd_out(cmd);
     ck_assert_str_eq(got, "");
     g_free(got);
     g_free(cmd);
@@ -1181,15 +1085,15 @@ START_TEST(pcap_tshark)
     cmd = g_strdup_printf("tshark -r '%s' -Y 'bgp.type == 1' -T fields "
                           "-e bgp.cap.mp.afi -e bgp.cap.mp.safi 2>/dev/null",
                           path);
-    got = tshark_out(cmd);
-    ck_assert_uint_eq(count_substr(got, "25,1\t70,132\n"), 8);
+    got = nvo_test_cmd_out(cmd);
+    ck_assert_uint_eq(nvo_test_count_substr(got, "25,1\t70,132\n"), 8);
     g_free(got);
     g_free(cmd);
 
     cmd = g_strdup_printf("tshark -r '%s' -Y bgp -T fields "
                           "-e " RTC_AS_FIELD " 2>/dev/null | tr ',' '\\n' | "
                           "grep -c 65000", path);
-    got = tshark_out(cmd);
+    got = nvo_test_cmd_out(cmd);
     ck_assert_str_eq(got, "12\n");
     g_free(got);
     g_free(cmd);
@@ -1197,7 +1101,7 @@ START_TEST(pcap_tshark)
     cmd = g_strdup_printf("tshark -r '%s' -Y bgp -T fields "
                           "-e " RTC_RT_FIELD " 2>/dev/null | tr ',' '\\n' | "
                           "sort | uniq -c", path);
-    got = tshark_out(cmd);
+    got = nvo_test_cmd_out(cmd);
     ck_assert_msg(strstr(got, "      6 65000:5000\n")
                   && strstr(got, "      6 65000:5001\n"), "RTs:\n%s", got);
     g_free(got);
@@ -1205,8 +1109,8 @@ START_TEST(pcap_tshark)
 
     cmd = g_strdup_printf("tshark -r '%s' -Y bgp -T fields "
                           "-e bgp.evpn.nlri.mac_addr 2>/dev/null", path);
-    got = tshark_out(cmd);
-    ck_assert_uint_eq(count_substr(got, "00:50:56:"), 16);
+    got = nvo_test_cmd_out(cmd);
+    ck_assert_uint_eq(nvo_test_count_substr(got, "00:50:56:"), 16);
     g_free(got);
     g_free(cmd);
     g_free(path);
@@ -1223,16 +1127,16 @@ scenario_digest(void)
     struct bench b;
     bench_star(&b, 2, 5, true, 1u << 6);
     setup_pes(&b, 3);
-    peer_rr(&b);
-    run_until(&b, NVO_SEC);
+    nvo_test_star_peer_rr(&b.s);
+    nvo_engine_run(b.s.e, NVO_SEC);
     originate_pes(&b, 3, 7);
-    run_until(&b, 2 * NVO_SEC);
+    nvo_engine_run(b.s.e, 2 * NVO_SEC);
     uint8_t rt[8];
     rt_of(5000, rt);
-    ck_assert_int_eq(nvo_bgp_speaker_add_import_rt(b.spk[2], rt), 0);
-    run_until(&b, 3 * NVO_SEC);
-    ck_assert_int_eq(nvo_bgp_speaker_remove_import_rt(b.spk[2], rt), 0);
-    run_until(&b, 100 * NVO_SEC);
+    ck_assert_int_eq(nvo_bgp_speaker_add_import_rt(b.s.spk[2], rt), 0);
+    nvo_engine_run(b.s.e, 3 * NVO_SEC);
+    ck_assert_int_eq(nvo_bgp_speaker_remove_import_rt(b.s.spk[2], rt), 0);
+    nvo_engine_run(b.s.e, 100 * NVO_SEC);
     uint64_t h = 1469598103934665603ull;
     for (guint i = 0; i < b.msgs->len; i++) {
         const struct mrec *r = &g_array_index(b.msgs, struct mrec, i);
@@ -1240,11 +1144,12 @@ scenario_digest(void)
         h = (h ^ (uint64_t) r->spk << 8 ^ (uint64_t) r->peer)
             * 1099511628211ull;
     }
-    for (uint32_t i = 0; i < b.n; i++) {
-        const struct nvo_bgp_counters *c = nvo_bgp_speaker_counters(b.spk[i]);
+    for (uint32_t i = 0; i < b.s.n; i++) {
+        const struct nvo_bgp_counters *c =
+            nvo_bgp_speaker_counters(b.s.spk[i]);
         h = (h ^ nvo_bgp_counters_bytes_out(c)) * 1099511628211ull;
         h = (h ^ c->routes_rt_filtered) * 1099511628211ull;
-        h = (h ^ nvo_bgp_speaker_mem_bytes(b.spk[i])) * 1099511628211ull;
+        h = (h ^ nvo_bgp_speaker_mem_bytes(b.s.spk[i])) * 1099511628211ull;
     }
     ck_assert_uint_gt(b.msgs->len, 0);
     bench_free(&b);

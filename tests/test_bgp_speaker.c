@@ -18,15 +18,14 @@
 #include "ctrl/tcp.h"
 #include "fabric/net.h"
 #include "io/pcap_out.h"
+#include "testfabric.h"
 #include "testutil.h"
 #include "wire/bgp_nlri.h"
 #include "wire/bgp_pack.h"
 
-/* ---- The bench: a star of one leaf, the PEs and the reflectors ---------- */
+/* ---- The bench: a star of one leaf, the reflectors and the PEs ---------- */
 
-#define MAX_NODES 16
-#define RATE 1000000000ull      /* 1 Gb/s */
-#define DELAY (10 * NVO_US)
+#define MAX_NODES NVO_TEST_STAR_MAX
 
 struct mrec {                   /* a message a speaker sent or received */
     nvo_time_t t;
@@ -47,13 +46,7 @@ struct brec {                   /* a best-path change */
 };
 
 struct bench {
-    struct nvo_engine *e;
-    struct nvo_net *net;
-    int leaf;
-    uint32_t n;                 /* nodes with a speaker */
-    int idx[MAX_NODES];
-    struct nvo_tcp_stack *st[MAX_NODES];
-    struct nvo_bgp_speaker *spk[MAX_NODES];
+    struct nvo_test_star s;     /* first */
     GArray *msgs;               /* struct mrec */
     GArray *best;               /* struct brec */
 };
@@ -97,116 +90,49 @@ best_cb(void *ctx, uint16_t afi, uint8_t safi, const uint8_t *nlri,
     (void) safi;
     (void) nlri;
     (void) len;
-    struct brec r = { .t = nvo_engine_now(c->b->e), .spk = c->node,
+    struct brec r = { .t = nvo_engine_now(c->b->s.e), .spk = c->node,
                       .gone = best == NULL, .originator = originator };
     g_array_append_val(c->b->best, r);
 }
 
-/* Nodes: the leaf (index 0), then n_rr reflectors, then n_pe PEs; each
- * joined to the leaf by a 1 Gb/s link of 10 us.  Speakers get 'cfg' (the
- * reflectors is_rr). */
+/* The reflectors' cluster id is the configuration's; a PE has none. */
+static void
+star_cfg(void *ctx, uint32_t slot, struct nvo_bgp_speaker_cfg *c)
+{
+    const struct nvo_bgp_speaker_cfg *cfg = ctx;
+    (void) slot;
+    bool rr = c->is_rr;
+    if (cfg) {
+        *c = *cfg;
+    }
+    c->is_rr = rr;
+    if (!c->is_rr) {
+        c->cluster_id = 0;
+    }
+}
+
+/* The star (nvo_test_star_build()) of n_rr reflectors and n_pe PEs, each
+ * speaker with 'cfg' (NULL: the default; the reflectors is_rr), its
+ * messages and best-path changes logged. */
 static void
 bench_star(struct bench *b, uint32_t n_rr, uint32_t n_pe,
            const struct nvo_bgp_speaker_cfg *cfg)
 {
     memset(b, 0, sizeof *b);
-    ck_assert_int_eq(nvo_engine_create(nvo_test_engine(),
-                                       nvo_test_scheduler(), &b->e), 0);
-    struct nvo_net_cfg nc;
-    memset(&nc, 0, sizeof nc);
-    nc.convergence_delay = 50 * NVO_US;
-    nc.ecmp.fn = NVO_HASH_CRC32;
-    nc.ecmp.fields = NVO_ECMP_5TUPLE;
-    nc.ecmp.parser_depth = 128;
-    nc.seed = nc.run = 1;
-    b->net = nvo_net_create(b->e, &nc);
-    b->leaf = nvo_net_add_node(b->net, "leaf1", NVO_ROLE_LEAF);
-    b->n = n_rr + n_pe;
-    ck_assert_uint_le(b->n, MAX_NODES);
-    for (uint32_t i = 0; i < b->n; i++) {
-        char name[16];
-        if (i < n_rr) {
-            snprintf(name, sizeof name, "rr%u", i + 1);
-        } else {
-            snprintf(name, sizeof name, "pe%u", i - n_rr + 1);
-        }
-        b->idx[i] = nvo_net_add_node(b->net, name, i < n_rr ? NVO_ROLE_RR
-                                                 : NVO_ROLE_HYPERVISOR);
-        struct nvo_link_cfg l;
-        nvo_link_cfg_default(&l);
-        l.rate_bps = RATE;
-        l.delay = DELAY;
-        ck_assert_int_eq(nvo_net_add_link(b->net, (uint32_t) b->idx[i],
-                                          (uint32_t) b->leaf, &l), 0);
-    }
-    ck_assert_int_eq(nvo_net_finalize(b->net), 0);
+    nvo_test_star_build(&b->s, n_rr, n_pe, star_cfg, (void *) cfg);
     b->msgs = g_array_new(FALSE, FALSE, sizeof(struct mrec));
     b->best = g_array_new(FALSE, FALSE, sizeof(struct brec));
-    for (uint32_t i = 0; i < b->n; i++) {
-        ck_assert_int_eq(nvo_tcp_stack_create(
-                             nvo_net_node(b->net, (uint32_t) b->idx[i]), NULL,
-                             &b->st[i]), 0);
-        struct nvo_bgp_speaker_cfg c;
-        if (cfg) {
-            c = *cfg;
-        } else {
-            nvo_bgp_speaker_cfg_default(&c);
-        }
-        c.is_rr = i < n_rr;
-        if (!c.is_rr) {
-            c.cluster_id = 0;
-        }
-        char err[200];
-        ck_assert_int_eq(nvo_bgp_speaker_create(b->st[i], &c, &b->spk[i], err,
-                                                sizeof err), 0);
-        nvo_bgp_speaker_set_observer(b->spk[i], observer, b);
-        best_ctxs[i] = (struct best_ctx) { b, b->idx[i] };
-        nvo_bgp_speaker_set_best_cb(b->spk[i], best_cb, &best_ctxs[i]);
-    }
-}
-
-/* Bench slot i's loopback. */
-static uint32_t
-loop4(const struct bench *b, uint32_t i)
-{
-    return nvo_net_node(b->net, (uint32_t) b->idx[i])->addr4;
-}
-
-static void
-peer(struct bench *b, uint32_t i, uint32_t j, bool client)
-{
-    ck_assert_int_eq(nvo_bgp_speaker_add_peer(b->spk[i],
-                                              (uint32_t) b->idx[j], client),
-                     0);
-}
-
-/* Reflectors 0..n_rr-1 with every PE as client (and each other as
- * non-clients); the PEs peer with each reflector. */
-static void
-peer_rr(struct bench *b, uint32_t n_rr)
-{
-    for (uint32_t r = 0; r < n_rr; r++) {
-        for (uint32_t r2 = 0; r2 < n_rr; r2++) {
-            if (r2 != r) {
-                peer(b, r, r2, false);
-            }
-        }
-        for (uint32_t p = n_rr; p < b->n; p++) {
-            peer(b, r, p, true);
-            peer(b, p, r, false);
-        }
+    for (uint32_t i = 0; i < b->s.n; i++) {
+        nvo_bgp_speaker_set_observer(b->s.spk[i], observer, b);
+        best_ctxs[i] = (struct best_ctx) { b, b->s.idx[i] };
+        nvo_bgp_speaker_set_best_cb(b->s.spk[i], best_cb, &best_ctxs[i]);
     }
 }
 
 static void
 bench_free(struct bench *b)
 {
-    for (uint32_t i = 0; i < b->n; i++) {
-        nvo_bgp_speaker_destroy(b->spk[i]);
-        nvo_tcp_stack_destroy(b->st[i]);
-    }
-    nvo_net_destroy(b->net);
-    nvo_engine_destroy(b->e);
+    nvo_test_star_free(&b->s);
     g_array_free(b->msgs, TRUE);
     g_array_free(b->best, TRUE);
 }
@@ -224,8 +150,8 @@ find(const struct bench *b, int from, int to, uint8_t type, bool eor,
         if (!r->sent || (type && r->type != type) || r->eor != eor) {
             continue;
         }
-        if ((from >= 0 && r->spk != b->idx[from])
-            || (to >= 0 && r->peer != b->idx[to])) {
+        if ((from >= 0 && r->spk != b->s.idx[from])
+            || (to >= 0 && r->peer != b->s.idx[to])) {
             continue;
         }
         if (n < max) {
@@ -263,7 +189,7 @@ pe_attrs(const struct bench *b, uint32_t i, uint32_t local_pref)
     a.ext_comm = ec_buf[i];
     a.n_ext_comm = 2;
     a.mp_nh_len = 4;
-    nvo_wr32(a.mp_nh, loop4(b, i));
+    nvo_wr32(a.mp_nh, nvo_test_star_loop4(&b->s, i));
     return a;
 }
 
@@ -276,7 +202,7 @@ route2(const struct bench *b, uint32_t i, uint32_t k, uint8_t out[64])
     struct nvo_evpn_route r;
     memset(&r, 0, sizeof r);
     r.type = NVO_EVPN_MAC_IP;
-    nvo_bgp_rd_type1(r.rd, loop4(b, i), 1);
+    nvo_bgp_rd_type1(r.rd, nvo_test_star_loop4(&b->s, i), 1);
     uint8_t mac[6] = { 0x00, 0x50, (uint8_t) (0x56 + (k >> 16)), (uint8_t) i,
                        (uint8_t) (k >> 8), (uint8_t) k };
     memcpy(r.mac, mac, 6);
@@ -297,7 +223,7 @@ originate(struct bench *b, uint32_t i, uint32_t k0, uint32_t n)
     for (uint32_t k = k0; k < k0 + n; k++) {
         uint8_t r[64];
         size_t len = route2(b, i, k, r);
-        ck_assert_int_eq(nvo_bgp_speaker_originate(b->spk[i],
+        ck_assert_int_eq(nvo_bgp_speaker_originate(b->s.spk[i],
                                                    NVO_BGP_AFI_L2VPN,
                                                    NVO_BGP_SAFI_EVPN, r, len,
                                                    &a), 0);
@@ -310,16 +236,11 @@ withdraw(struct bench *b, uint32_t i, uint32_t k0, uint32_t n)
     for (uint32_t k = k0; k < k0 + n; k++) {
         uint8_t r[64];
         size_t len = route2(b, i, k, r);
-        ck_assert_int_eq(nvo_bgp_speaker_withdraw(b->spk[i], NVO_BGP_AFI_L2VPN,
+        ck_assert_int_eq(nvo_bgp_speaker_withdraw(b->s.spk[i],
+                                                  NVO_BGP_AFI_L2VPN,
                                                   NVO_BGP_SAFI_EVPN, r, len),
                          0);
     }
-}
-
-static void
-run_until(struct bench *b, nvo_time_t t)
-{
-    nvo_engine_run(b->e, t);
 }
 
 /* ---- Sessions ----------------------------------------------------------- */
@@ -337,19 +258,21 @@ START_TEST(sessions_and_keepalives)
 {
     struct bench b;
     bench_star(&b, 1, 2, NULL);
-    peer_rr(&b, 1);
-    run_until(&b, NVO_SEC);
+    nvo_test_star_peer_rr(&b.s);
+    nvo_engine_run(b.s.e, NVO_SEC);
     for (uint32_t i = 0; i < 3; i++) {
-        ck_assert_uint_eq(nvo_bgp_speaker_n_established(b.spk[i]),
+        ck_assert_uint_eq(nvo_bgp_speaker_n_established(b.s.spk[i]),
                           i == 0 ? 2 : 1);
-        ck_assert_uint_eq(nvo_bgp_speaker_counters(b.spk[i])
+        ck_assert_uint_eq(nvo_bgp_speaker_counters(b.s.spk[i])
                           ->sessions_established, i == 0 ? 2 : 1);
     }
     enum nvo_bgp_state st;
-    ck_assert(nvo_bgp_speaker_peer_state(b.spk[1], (uint32_t) b.idx[0], &st));
+    ck_assert(
+        nvo_bgp_speaker_peer_state(b.s.spk[1], (uint32_t) b.s.idx[0], &st));
     ck_assert_str_eq(nvo_bgp_state_name(st), "Established");
-    ck_assert_int_eq(nvo_bgp_speaker_peer_hold(b.spk[1], (uint32_t) b.idx[0]),
-                     180 * NVO_SEC);
+    ck_assert_int_eq(
+        nvo_bgp_speaker_peer_hold(b.s.spk[1], (uint32_t) b.s.idx[0]),
+        180 * NVO_SEC);
     size_t len[8];
     ck_assert_uint_eq(find(&b, -1, -1, NVO_BGP_OPEN, false, NULL, len, 8), 4);
     for (int i = 0; i < 4; i++) {
@@ -358,10 +281,11 @@ START_TEST(sessions_and_keepalives)
     ck_assert_uint_eq(find(&b, -1, -1, NVO_BGP_UPDATE, true, NULL, len, 8), 4);
     ck_assert_uint_eq(len[0], 29);
     /* The router id is the loopback. */
-    ck_assert_uint_eq(nvo_bgp_speaker_router_id(b.spk[1]), loop4(&b, 1));
+    ck_assert_uint_eq(nvo_bgp_speaker_router_id(b.s.spk[1]),
+                      nvo_test_star_loop4(&b.s, 1));
 
     const nvo_time_t T = 200 * NVO_SEC;
-    run_until(&b, T);
+    nvo_engine_run(b.s.e, T);
     for (uint32_t from = 0; from < 3; from++) {
         for (uint32_t to = 0; to < 3; to++) {
             if (from == to || (from != 0 && to != 0)) {
@@ -380,7 +304,8 @@ START_TEST(sessions_and_keepalives)
     }
     uint64_t msgs = 0, bytes = 0;
     for (uint32_t i = 0; i < 3; i++) {
-        const struct nvo_bgp_counters *c = nvo_bgp_speaker_counters(b.spk[i]);
+        const struct nvo_bgp_counters *c =
+            nvo_bgp_speaker_counters(b.s.spk[i]);
         msgs += nvo_bgp_counters_msgs_out(c);
         bytes += nvo_bgp_counters_bytes_out(c);
         ck_assert_uint_eq(c->msgs_in[NVO_BGP_KEEPALIVE], i == 0 ? 8 : 4);
@@ -408,22 +333,22 @@ START_TEST(hold_expiry_and_retry)
 {
     struct bench b;
     bench_star(&b, 1, 2, NULL);
-    peer_rr(&b, 1);
-    run_until(&b, NVO_SEC);
+    nvo_test_star_peer_rr(&b.s);
+    nvo_engine_run(b.s.e, NVO_SEC);
     originate(&b, 1, 0, 1);
-    run_until(&b, 2 * NVO_SEC);
-    ck_assert_uint_eq(nvo_bgp_speaker_loc_rib_size(b.spk[2]), 1);
-    int link = nvo_net_find_link(b.net, (uint32_t) b.idx[1],
-                                 (uint32_t) b.leaf);
+    nvo_engine_run(b.s.e, 2 * NVO_SEC);
+    ck_assert_uint_eq(nvo_bgp_speaker_loc_rib_size(b.s.spk[2]), 1);
+    int link = nvo_net_find_link(b.s.net, (uint32_t) b.s.idx[1],
+                                 (uint32_t) b.s.leaf);
     ck_assert_int_ge(link, 0);
-    run_until(&b, 100 * NVO_SEC);
-    nvo_net_set_link_up(b.net, (uint32_t) link, false);
-    run_until(&b, 300 * NVO_SEC);
+    nvo_engine_run(b.s.e, 100 * NVO_SEC);
+    nvo_net_set_link_up(b.s.net, (uint32_t) link, false);
+    nvo_engine_run(b.s.e, 300 * NVO_SEC);
     /* The last KEEPALIVE from PE1 that reached the reflector. */
     nvo_time_t last_rx = -1;
     for (guint i = 0; i < b.msgs->len; i++) {
         const struct mrec *r = &g_array_index(b.msgs, struct mrec, i);
-        if (!r->sent && r->spk == b.idx[0] && r->peer == b.idx[1]
+        if (!r->sent && r->spk == b.s.idx[0] && r->peer == b.s.idx[1]
             && r->type == NVO_BGP_KEEPALIVE) {
             last_rx = r->t;
         }
@@ -447,42 +372,44 @@ START_TEST(hold_expiry_and_retry)
             ck_assert_uint_eq(r->len, 21);
         }
     }
-    ck_assert_uint_eq(nvo_bgp_speaker_counters(b.spk[0])
+    ck_assert_uint_eq(nvo_bgp_speaker_counters(b.s.spk[0])
                       ->notifications_out_hold, 1);
-    ck_assert_uint_eq(nvo_bgp_speaker_counters(b.spk[0])->sessions_lost, 1);
+    ck_assert_uint_eq(nvo_bgp_speaker_counters(b.s.spk[0])->sessions_lost, 1);
     /* The reflector's best path went at tn[0]; PE2 heard the withdrawal. */
     bool rr_gone = false, pe2_gone = false;
     for (guint i = 0; i < b.best->len; i++) {
         const struct brec *r = &g_array_index(b.best, struct brec, i);
-        if (r->gone && r->spk == b.idx[0]) {
+        if (r->gone && r->spk == b.s.idx[0]) {
             ck_assert_int_eq(r->t, tn[0]);
             rr_gone = true;
         }
-        pe2_gone |= r->gone && r->spk == b.idx[2];
+        pe2_gone |= r->gone && r->spk == b.s.idx[2];
     }
     ck_assert(rr_gone && pe2_gone);
-    ck_assert_uint_eq(nvo_bgp_speaker_loc_rib_size(b.spk[2]), 0);
+    ck_assert_uint_eq(nvo_bgp_speaker_loc_rib_size(b.s.spk[2]), 0);
     enum nvo_bgp_state st;
-    ck_assert(nvo_bgp_speaker_peer_state(b.spk[0], (uint32_t) b.idx[1], &st));
+    ck_assert(
+        nvo_bgp_speaker_peer_state(b.s.spk[0], (uint32_t) b.s.idx[1], &st));
     ck_assert_str_eq(nvo_bgp_state_name(st), "Idle");
-    ck_assert(nvo_bgp_speaker_peer_state(b.spk[1], (uint32_t) b.idx[0], &st));
+    ck_assert(
+        nvo_bgp_speaker_peer_state(b.s.spk[1], (uint32_t) b.s.idx[0], &st));
     ck_assert_str_eq(nvo_bgp_state_name(st), "Active");
     /* Back: the link is up again at 300 s; the reflector connects at
      * tn[0] + 120 s. */
-    nvo_net_set_link_up(b.net, (uint32_t) link, true);
+    nvo_net_set_link_up(b.s.net, (uint32_t) link, true);
     nvo_time_t t_retry = tn[0] + 120 * NVO_SEC;
-    run_until(&b, t_retry - 1);
-    ck_assert_uint_eq(nvo_bgp_speaker_n_established(b.spk[0]), 1);
-    run_until(&b, t_retry + NVO_SEC);
-    ck_assert_uint_eq(nvo_bgp_speaker_n_established(b.spk[0]), 2);
-    ck_assert_uint_eq(nvo_bgp_speaker_counters(b.spk[1])
+    nvo_engine_run(b.s.e, t_retry - 1);
+    ck_assert_uint_eq(nvo_bgp_speaker_n_established(b.s.spk[0]), 1);
+    nvo_engine_run(b.s.e, t_retry + NVO_SEC);
+    ck_assert_uint_eq(nvo_bgp_speaker_n_established(b.s.spk[0]), 2);
+    ck_assert_uint_eq(nvo_bgp_speaker_counters(b.s.spk[1])
                       ->sessions_established, 2);
     nvo_time_t to[8];
     uint32_t n_open = find(&b, 0, 1, NVO_BGP_OPEN, false, to, NULL, 8);
     ck_assert_uint_eq(n_open, 2);
     ck_assert_int_gt(to[1], t_retry);
     ck_assert_int_lt(to[1], t_retry + NVO_MS);
-    ck_assert_uint_eq(nvo_bgp_speaker_loc_rib_size(b.spk[2]), 1);
+    ck_assert_uint_eq(nvo_bgp_speaker_loc_rib_size(b.s.spk[2]), 1);
     bench_free(&b);
 }
 END_TEST
@@ -503,11 +430,11 @@ START_TEST(packing)
     for (uint32_t n = 103; n <= 104; n++) {
         struct bench b;
         bench_star(&b, 1, 2, NULL);
-        peer_rr(&b, 1);
-        run_until(&b, NVO_SEC);
+        nvo_test_star_peer_rr(&b.s);
+        nvo_engine_run(b.s.e, NVO_SEC);
         guint mark = b.msgs->len;
         originate(&b, 1, 0, n);
-        run_until(&b, 2 * NVO_SEC);
+        nvo_engine_run(b.s.e, 2 * NVO_SEC);
         size_t len[8];
         ck_assert_uint_eq(find(&b, 1, 0, NVO_BGP_UPDATE, false, NULL, len, 8),
                           n == 103 ? 1 : 2);
@@ -530,23 +457,23 @@ START_TEST(packing)
         }
         ck_assert_uint_eq(find(&b, 0, 1, NVO_BGP_UPDATE, false, NULL, NULL,
                                8), 0);
-        ck_assert_uint_eq(nvo_bgp_speaker_loc_rib_size(b.spk[2]), n);
-        ck_assert_uint_eq(nvo_bgp_speaker_peer_adj_out(b.spk[0],
-                                                       (uint32_t) b.idx[2]),
+        ck_assert_uint_eq(nvo_bgp_speaker_loc_rib_size(b.s.spk[2]), n);
+        ck_assert_uint_eq(nvo_bgp_speaker_peer_adj_out(b.s.spk[0],
+                                                       (uint32_t) b.s.idx[2]),
                           n);
-        ck_assert_uint_eq(nvo_bgp_speaker_peer_adj_out(b.spk[0],
-                                                       (uint32_t) b.idx[1]),
+        ck_assert_uint_eq(nvo_bgp_speaker_peer_adj_out(b.s.spk[0],
+                                                       (uint32_t) b.s.idx[1]),
                           0);
         /* One attribute set at the PE, two at the reflector (as received
          * and as reflected). */
-        ck_assert_uint_eq(nvo_bgp_speaker_n_attr_sets(b.spk[1]), 1);
-        ck_assert_uint_eq(nvo_bgp_speaker_n_attr_sets(b.spk[0]), 2);
-        ck_assert_uint_eq(nvo_bgp_speaker_counters(b.spk[0])
+        ck_assert_uint_eq(nvo_bgp_speaker_n_attr_sets(b.s.spk[1]), 1);
+        ck_assert_uint_eq(nvo_bgp_speaker_n_attr_sets(b.s.spk[0]), 2);
+        ck_assert_uint_eq(nvo_bgp_speaker_counters(b.s.spk[0])
                           ->routes_announced_out, n);
         (void) mark;
 
         withdraw(&b, 1, 0, n);
-        run_until(&b, 3 * NVO_SEC);
+        nvo_engine_run(b.s.e, 3 * NVO_SEC);
         nvo_time_t t[8];
         ck_assert_uint_eq(find(&b, 1, 0, NVO_BGP_UPDATE, false, t, len, 8),
                           n == 103 ? 2 : 3);
@@ -554,13 +481,13 @@ START_TEST(packing)
         k = find(&b, 0, 2, NVO_BGP_UPDATE, false, NULL, len, 8);
         ck_assert_uint_eq(k, n == 103 ? 3 : 4);
         ck_assert_uint_eq(len[k - 1], n == 103 ? 4047 : 4086);
-        ck_assert_uint_eq(nvo_bgp_speaker_loc_rib_size(b.spk[2]), 0);
-        ck_assert_uint_eq(nvo_bgp_speaker_loc_rib_size(b.spk[0]), 0);
-        ck_assert_uint_eq(nvo_bgp_speaker_counters(b.spk[2])
+        ck_assert_uint_eq(nvo_bgp_speaker_loc_rib_size(b.s.spk[2]), 0);
+        ck_assert_uint_eq(nvo_bgp_speaker_loc_rib_size(b.s.spk[0]), 0);
+        ck_assert_uint_eq(nvo_bgp_speaker_counters(b.s.spk[2])
                           ->routes_withdrawn_in, n);
-        ck_assert_uint_eq(nvo_bgp_speaker_adj_out_size(b.spk[0]), 0);
-        ck_assert_uint_eq(nvo_bgp_speaker_n_attr_sets(b.spk[0]), 0);
-        ck_assert_uint_eq(nvo_bgp_speaker_mem_bytes(b.spk[0]), 0);
+        ck_assert_uint_eq(nvo_bgp_speaker_adj_out_size(b.s.spk[0]), 0);
+        ck_assert_uint_eq(nvo_bgp_speaker_n_attr_sets(b.s.spk[0]), 0);
+        ck_assert_uint_eq(nvo_bgp_speaker_mem_bytes(b.s.spk[0]), 0);
         bench_free(&b);
     }
 }
@@ -575,13 +502,13 @@ START_TEST(extended_messages)
     c.extended_messages = true;
     struct bench b;
     bench_star(&b, 1, 2, &c);
-    peer_rr(&b, 1);
-    run_until(&b, NVO_SEC);
+    nvo_test_star_peer_rr(&b.s);
+    nvo_engine_run(b.s.e, NVO_SEC);
     size_t len[4];
     ck_assert_uint_eq(find(&b, 1, 0, NVO_BGP_OPEN, false, NULL, len, 4), 1);
     ck_assert_uint_eq(len[0], 47);      /* capability 6: 2 bytes more */
     originate(&b, 1, 0, 104);
-    run_until(&b, 2 * NVO_SEC);
+    nvo_engine_run(b.s.e, 2 * NVO_SEC);
     ck_assert_uint_eq(find(&b, 1, 0, NVO_BGP_UPDATE, false, NULL, len, 4), 1);
     ck_assert_uint_eq(len[0], 4125);
     ck_assert_uint_eq(find(&b, 0, 2, NVO_BGP_UPDATE, false, NULL, len, 4), 1);
@@ -605,17 +532,17 @@ START_TEST(large_table)
     const uint32_t n = 110000;
     struct bench b;
     bench_star(&b, 1, 2, NULL);
-    peer(&b, 0, 1, true);
-    peer(&b, 1, 0, false);
-    run_until(&b, NVO_SEC);
+    nvo_test_star_peer(&b.s, 0, 1, true);
+    nvo_test_star_peer(&b.s, 1, 0, false);
+    nvo_engine_run(b.s.e, NVO_SEC);
     originate(&b, 1, 0, n);
-    run_until(&b, 5 * NVO_SEC);
+    nvo_engine_run(b.s.e, 5 * NVO_SEC);
     ck_assert_uint_eq(find(&b, 1, 0, NVO_BGP_UPDATE, false, NULL, NULL, 0),
                       1068);
-    ck_assert_uint_eq(nvo_bgp_speaker_loc_rib_size(b.spk[0]), n);
-    peer(&b, 0, 2, true);
-    peer(&b, 2, 0, false);
-    run_until(&b, 30 * NVO_SEC);
+    ck_assert_uint_eq(nvo_bgp_speaker_loc_rib_size(b.s.spk[0]), n);
+    nvo_test_star_peer(&b.s, 0, 2, true);
+    nvo_test_star_peer(&b.s, 2, 0, false);
+    nvo_engine_run(b.s.e, 30 * NVO_SEC);
     static size_t len[1100];
     ck_assert_uint_eq(find(&b, 0, 2, NVO_BGP_UPDATE, false, NULL, len, 1100),
                       1079);
@@ -624,14 +551,14 @@ START_TEST(large_table)
     }
     ck_assert_uint_eq(len[1078], 1799);
     ck_assert_uint_eq(find(&b, 0, 2, NVO_BGP_UPDATE, true, NULL, NULL, 0), 1);
-    ck_assert_uint_eq(nvo_bgp_speaker_loc_rib_size(b.spk[2]), n);
-    ck_assert_uint_eq(nvo_bgp_speaker_counters(b.spk[2])->eor_in, 1);
-    ck_assert_uint_eq(nvo_bgp_speaker_counters(b.spk[2])
+    ck_assert_uint_eq(nvo_bgp_speaker_loc_rib_size(b.s.spk[2]), n);
+    ck_assert_uint_eq(nvo_bgp_speaker_counters(b.s.spk[2])->eor_in, 1);
+    ck_assert_uint_eq(nvo_bgp_speaker_counters(b.s.spk[2])
                       ->bytes_in[NVO_BGP_UPDATE],
                       1078 * 4061 + 1799 + 29);
     /* Memory, by type: one destination and one path per route. */
     const struct nvo_mem_acct *m =
-        &nvo_net_node(b.net, (uint32_t) b.idx[2])->mem;
+        &nvo_net_node(b.s.net, (uint32_t) b.s.idx[2])->mem;
     struct nvo_mem_count cd = nvo_mem_acct_get(m, nvo_mem_type_register(
                                                    "bgp-dest"));
     struct nvo_mem_count cp = nvo_mem_acct_get(m, nvo_mem_type_register(
@@ -642,9 +569,9 @@ START_TEST(large_table)
     ck_assert_uint_eq(cp.objects, n);
     ck_assert_uint_eq(ca.objects, 1);
     ck_assert_uint_eq(cd.bytes % n, 0);
-    ck_assert_uint_eq(nvo_bgp_speaker_n_attr_sets(b.spk[1]), 1);
-    ck_assert_uint_eq(nvo_bgp_speaker_n_attr_sets(b.spk[0]), 2);
-    double per = nvo_bgp_speaker_mem_per_route(b.spk[2]);
+    ck_assert_uint_eq(nvo_bgp_speaker_n_attr_sets(b.s.spk[1]), 1);
+    ck_assert_uint_eq(nvo_bgp_speaker_n_attr_sets(b.s.spk[0]), 2);
+    double per = nvo_bgp_speaker_mem_per_route(b.s.spk[2]);
     ck_assert(per > (double) (cd.bytes + cp.bytes) / n);
     ck_assert(per < (double) (cd.bytes + cp.bytes) / n + 64);
     bench_free(&b);
@@ -663,42 +590,46 @@ START_TEST(reflection_one_rr)
     const uint32_t n = 5;
     struct bench b;
     bench_star(&b, 1, n, NULL);
-    peer_rr(&b, 1);
-    run_until(&b, NVO_SEC);
+    nvo_test_star_peer_rr(&b.s);
+    nvo_engine_run(b.s.e, NVO_SEC);
     for (uint32_t i = 1; i <= n; i++) {
         originate(&b, i, 0, 1);
     }
-    run_until(&b, 2 * NVO_SEC);
+    nvo_engine_run(b.s.e, 2 * NVO_SEC);
     for (uint32_t i = 1; i <= n; i++) {
-        const struct nvo_bgp_counters *c = nvo_bgp_speaker_counters(b.spk[i]);
+        const struct nvo_bgp_counters *c =
+            nvo_bgp_speaker_counters(b.s.spk[i]);
         ck_assert_uint_eq(c->routes_announced_in, n - 1);
         ck_assert_uint_eq(c->routes_announced_out, 1);
-        ck_assert_uint_eq(nvo_bgp_speaker_loc_rib_size(b.spk[i]), n);
-        ck_assert_uint_eq(nvo_bgp_speaker_adj_in_size(b.spk[i]), n - 1);
+        ck_assert_uint_eq(nvo_bgp_speaker_loc_rib_size(b.s.spk[i]), n);
+        ck_assert_uint_eq(nvo_bgp_speaker_adj_in_size(b.s.spk[i]), n - 1);
         for (uint32_t j = 1; j <= n; j++) {
             uint8_t r[64];
             size_t len = route2(&b, j, 0, r);
             struct nvo_bgp_attrs a;
             uint32_t orig;
-            ck_assert(nvo_bgp_speaker_best(b.spk[i], NVO_BGP_AFI_L2VPN,
+            ck_assert(nvo_bgp_speaker_best(b.s.spk[i], NVO_BGP_AFI_L2VPN,
                                            NVO_BGP_SAFI_EVPN, r, len, &a,
                                            &orig));
-            ck_assert_uint_eq(orig, loop4(&b, j));
+            ck_assert_uint_eq(orig, nvo_test_star_loop4(&b.s, j));
             if (i != j) {
                 ck_assert(NVO_BGP_HAS(&a, NVO_BGP_ATTR_ORIGINATOR_ID));
-                ck_assert_uint_eq(a.originator_id, loop4(&b, j));
+                ck_assert_uint_eq(a.originator_id,
+                                  nvo_test_star_loop4(&b.s, j));
                 ck_assert_uint_eq(a.n_clusters, 1);
-                ck_assert_uint_eq(nvo_rd32(a.cluster_list), loop4(&b, 0));
-                ck_assert_uint_eq(nvo_rd32(a.mp_nh), loop4(&b, j));
+                ck_assert_uint_eq(nvo_rd32(a.cluster_list),
+                                  nvo_test_star_loop4(&b.s, 0));
+                ck_assert_uint_eq(nvo_rd32(a.mp_nh),
+                                  nvo_test_star_loop4(&b.s, j));
             }
         }
     }
-    const struct nvo_bgp_counters *rc = nvo_bgp_speaker_counters(b.spk[0]);
+    const struct nvo_bgp_counters *rc = nvo_bgp_speaker_counters(b.s.spk[0]);
     ck_assert_uint_eq(rc->routes_announced_in, n);
     ck_assert_uint_eq(rc->routes_announced_out, n * (n - 1));
-    ck_assert_uint_eq(nvo_bgp_speaker_adj_out_size(b.spk[0]), n * (n - 1));
-    ck_assert_uint_eq(nvo_bgp_speaker_loc_rib_size(b.spk[0]), n);
-    ck_assert_uint_gt(nvo_bgp_speaker_mem_per_route(b.spk[0]), 0);
+    ck_assert_uint_eq(nvo_bgp_speaker_adj_out_size(b.s.spk[0]), n * (n - 1));
+    ck_assert_uint_eq(nvo_bgp_speaker_loc_rib_size(b.s.spk[0]), n);
+    ck_assert_uint_gt(nvo_bgp_speaker_mem_per_route(b.s.spk[0]), 0);
     bench_free(&b);
 }
 END_TEST
@@ -721,30 +652,30 @@ START_TEST(reflection_two_rrs)
         nvo_bgp_speaker_cfg_default(&c);
         c.cluster_id = same ? 0x01010101 : 0;
         bench_star(&b, 2, 4, &c);
-        peer_rr(&b, 2);
-        run_until(&b, NVO_SEC);
+        nvo_test_star_peer_rr(&b.s);
+        nvo_engine_run(b.s.e, NVO_SEC);
         for (uint32_t i = 2; i < 6; i++) {
-            ck_assert_uint_eq(nvo_bgp_speaker_n_established(b.spk[i]), 2);
+            ck_assert_uint_eq(nvo_bgp_speaker_n_established(b.s.spk[i]), 2);
             originate(&b, i, 0, 1);
         }
-        run_until(&b, 2 * NVO_SEC);
+        nvo_engine_run(b.s.e, 2 * NVO_SEC);
         for (uint32_t r = 0; r < 2; r++) {
             const struct nvo_bgp_counters *rc =
-                nvo_bgp_speaker_counters(b.spk[r]);
+                nvo_bgp_speaker_counters(b.s.spk[r]);
             ck_assert_uint_eq(rc->routes_announced_out, 16);
             ck_assert_uint_eq(rc->routes_announced_in, 8);
             ck_assert_uint_eq(rc->routes_looped, same ? 4 : 0);
-            ck_assert_uint_eq(nvo_bgp_speaker_adj_in_size(b.spk[r]),
+            ck_assert_uint_eq(nvo_bgp_speaker_adj_in_size(b.s.spk[r]),
                               same ? 4 : 8);
-            ck_assert_uint_eq(nvo_bgp_speaker_loc_rib_size(b.spk[r]), 4);
+            ck_assert_uint_eq(nvo_bgp_speaker_loc_rib_size(b.s.spk[r]), 4);
         }
-        uint32_t cid0 = same ? 0x01010101 : loop4(&b, 0);
+        uint32_t cid0 = same ? 0x01010101 : nvo_test_star_loop4(&b.s, 0);
         for (uint32_t i = 2; i < 6; i++) {
             const struct nvo_bgp_counters *pc =
-                nvo_bgp_speaker_counters(b.spk[i]);
+                nvo_bgp_speaker_counters(b.s.spk[i]);
             ck_assert_uint_eq(pc->routes_announced_in, 6);
-            ck_assert_uint_eq(nvo_bgp_speaker_adj_in_size(b.spk[i]), 6);
-            ck_assert_uint_eq(nvo_bgp_speaker_loc_rib_size(b.spk[i]), 4);
+            ck_assert_uint_eq(nvo_bgp_speaker_adj_in_size(b.s.spk[i]), 6);
+            ck_assert_uint_eq(nvo_bgp_speaker_loc_rib_size(b.s.spk[i]), 4);
             for (uint32_t j = 2; j < 6; j++) {
                 if (j == i) {
                     continue;
@@ -753,10 +684,10 @@ START_TEST(reflection_two_rrs)
                 size_t len = route2(&b, j, 0, rt);
                 struct nvo_bgp_attrs a;
                 uint32_t orig;
-                ck_assert(nvo_bgp_speaker_best(b.spk[i], NVO_BGP_AFI_L2VPN,
+                ck_assert(nvo_bgp_speaker_best(b.s.spk[i], NVO_BGP_AFI_L2VPN,
                                                NVO_BGP_SAFI_EVPN, rt, len, &a,
                                                &orig));
-                ck_assert_uint_eq(orig, loop4(&b, j));
+                ck_assert_uint_eq(orig, nvo_test_star_loop4(&b.s, j));
                 ck_assert_uint_eq(a.n_clusters, 1);
                 ck_assert_uint_eq(nvo_rd32(a.cluster_list), cid0);
             }
@@ -777,24 +708,25 @@ START_TEST(full_mesh)
     for (uint32_t i = 0; i < n; i++) {
         for (uint32_t j = 0; j < n; j++) {
             if (i != j) {
-                peer(&b, i, j, false);
+                nvo_test_star_peer(&b.s, i, j, false);
             }
         }
     }
-    run_until(&b, NVO_SEC);
+    nvo_engine_run(b.s.e, NVO_SEC);
     uint32_t ends = 0;
     for (uint32_t i = 0; i < n; i++) {
-        ends += nvo_bgp_speaker_n_established(b.spk[i]);
+        ends += nvo_bgp_speaker_n_established(b.s.spk[i]);
         originate(&b, i, 0, 1);
     }
     ck_assert_uint_eq(ends / 2, n * (n - 1) / 2);
-    run_until(&b, 2 * NVO_SEC);
+    nvo_engine_run(b.s.e, 2 * NVO_SEC);
     uint64_t out = 0;
     for (uint32_t i = 0; i < n; i++) {
-        const struct nvo_bgp_counters *c = nvo_bgp_speaker_counters(b.spk[i]);
+        const struct nvo_bgp_counters *c =
+            nvo_bgp_speaker_counters(b.s.spk[i]);
         ck_assert_uint_eq(c->routes_announced_out, n - 1);
         ck_assert_uint_eq(c->routes_announced_in, n - 1);
-        ck_assert_uint_eq(nvo_bgp_speaker_loc_rib_size(b.spk[i]), n);
+        ck_assert_uint_eq(nvo_bgp_speaker_loc_rib_size(b.s.spk[i]), n);
         out += c->routes_announced_out;
     }
     ck_assert_uint_eq(out, n * (n - 1));
@@ -814,49 +746,50 @@ START_TEST(decision)
 {
     struct bench b;
     bench_star(&b, 1, 3, NULL);
-    peer_rr(&b, 1);
-    run_until(&b, NVO_SEC);
+    nvo_test_star_peer_rr(&b.s);
+    nvo_engine_run(b.s.e, NVO_SEC);
     uint8_t r[64];
     size_t len = route2(&b, 1, 7, r);
     struct nvo_bgp_attrs a1 = pe_attrs(&b, 1, 100);
     struct nvo_bgp_attrs a2 = pe_attrs(&b, 2, 200);
-    ck_assert_int_eq(nvo_bgp_speaker_originate(b.spk[1], 25, 70, r, len, &a1),
-                     0);
-    ck_assert_int_eq(nvo_bgp_speaker_originate(b.spk[2], 25, 70, r, len, &a2),
-                     0);
-    run_until(&b, 2 * NVO_SEC);
+    ck_assert_int_eq(
+        nvo_bgp_speaker_originate(b.s.spk[1], 25, 70, r, len, &a1), 0);
+    ck_assert_int_eq(
+        nvo_bgp_speaker_originate(b.s.spk[2], 25, 70, r, len, &a2), 0);
+    nvo_engine_run(b.s.e, 2 * NVO_SEC);
     struct nvo_bgp_attrs a;
     uint32_t orig;
-    ck_assert(nvo_bgp_speaker_best(b.spk[0], 25, 70, r, len, &a, &orig));
-    ck_assert_uint_eq(orig, loop4(&b, 2));
+    ck_assert(nvo_bgp_speaker_best(b.s.spk[0], 25, 70, r, len, &a, &orig));
+    ck_assert_uint_eq(orig, nvo_test_star_loop4(&b.s, 2));
     ck_assert_uint_eq(a.local_pref, 200);
-    ck_assert_uint_eq(nvo_bgp_speaker_adj_in_size(b.spk[0]), 2);
-    ck_assert(nvo_bgp_speaker_best(b.spk[3], 25, 70, r, len, &a, &orig));
-    ck_assert_uint_eq(orig, loop4(&b, 2));
-    ck_assert(nvo_bgp_speaker_best(b.spk[1], 25, 70, r, len, &a, &orig));
-    ck_assert_uint_eq(orig, loop4(&b, 1));
-    ck_assert_uint_eq(nvo_bgp_speaker_adj_in_size(b.spk[1]), 1);
-    ck_assert_uint_eq(nvo_bgp_speaker_adj_in_size(b.spk[2]), 0);
+    ck_assert_uint_eq(nvo_bgp_speaker_adj_in_size(b.s.spk[0]), 2);
+    ck_assert(nvo_bgp_speaker_best(b.s.spk[3], 25, 70, r, len, &a, &orig));
+    ck_assert_uint_eq(orig, nvo_test_star_loop4(&b.s, 2));
+    ck_assert(nvo_bgp_speaker_best(b.s.spk[1], 25, 70, r, len, &a, &orig));
+    ck_assert_uint_eq(orig, nvo_test_star_loop4(&b.s, 1));
+    ck_assert_uint_eq(nvo_bgp_speaker_adj_in_size(b.s.spk[1]), 1);
+    ck_assert_uint_eq(nvo_bgp_speaker_adj_in_size(b.s.spk[2]), 0);
 
-    ck_assert_int_eq(nvo_bgp_speaker_withdraw(b.spk[2], 25, 70, r, len), 0);
-    run_until(&b, 3 * NVO_SEC);
-    ck_assert(nvo_bgp_speaker_best(b.spk[3], 25, 70, r, len, &a, &orig));
-    ck_assert_uint_eq(orig, loop4(&b, 1));
+    ck_assert_int_eq(nvo_bgp_speaker_withdraw(b.s.spk[2], 25, 70, r, len), 0);
+    nvo_engine_run(b.s.e, 3 * NVO_SEC);
+    ck_assert(nvo_bgp_speaker_best(b.s.spk[3], 25, 70, r, len, &a, &orig));
+    ck_assert_uint_eq(orig, nvo_test_star_loop4(&b.s, 1));
     ck_assert_uint_eq(a.local_pref, 100);
-    ck_assert_uint_eq(nvo_bgp_speaker_adj_in_size(b.spk[1]), 0);
-    ck_assert_uint_eq(nvo_bgp_speaker_adj_in_size(b.spk[2]), 1);
+    ck_assert_uint_eq(nvo_bgp_speaker_adj_in_size(b.s.spk[1]), 0);
+    ck_assert_uint_eq(nvo_bgp_speaker_adj_in_size(b.s.spk[2]), 1);
     const struct brec *last = &g_array_index(b.best, struct brec,
                                              b.best->len - 1);
-    ck_assert_uint_eq(last->originator, loop4(&b, 1));
+    ck_assert_uint_eq(last->originator, nvo_test_star_loop4(&b.s, 1));
 
     a2.local_pref = 100;
-    ck_assert_int_eq(nvo_bgp_speaker_originate(b.spk[2], 25, 70, r, len, &a2),
-                     0);
-    run_until(&b, 4 * NVO_SEC);
-    uint32_t lower = NVO_MIN(loop4(&b, 1), loop4(&b, 2));
-    ck_assert(nvo_bgp_speaker_best(b.spk[0], 25, 70, r, len, &a, &orig));
+    ck_assert_int_eq(
+        nvo_bgp_speaker_originate(b.s.spk[2], 25, 70, r, len, &a2), 0);
+    nvo_engine_run(b.s.e, 4 * NVO_SEC);
+    uint32_t lower =
+        NVO_MIN(nvo_test_star_loop4(&b.s, 1), nvo_test_star_loop4(&b.s, 2));
+    ck_assert(nvo_bgp_speaker_best(b.s.spk[0], 25, 70, r, len, &a, &orig));
     ck_assert_uint_eq(orig, lower);
-    ck_assert(nvo_bgp_speaker_best(b.spk[3], 25, 70, r, len, &a, &orig));
+    ck_assert(nvo_bgp_speaker_best(b.s.spk[3], 25, 70, r, len, &a, &orig));
     ck_assert_uint_eq(orig, lower);
     bench_free(&b);
 }
@@ -873,16 +806,16 @@ START_TEST(vpls_family)
     c.vpls = true;
     struct bench b;
     bench_star(&b, 1, 2, &c);
-    peer_rr(&b, 1);
-    run_until(&b, NVO_SEC);
+    nvo_test_star_peer_rr(&b.s);
+    nvo_engine_run(b.s.e, NVO_SEC);
     size_t len[4];
     ck_assert_uint_eq(find(&b, 1, 0, NVO_BGP_OPEN, false, NULL, len, 4), 1);
     ck_assert_uint_eq(len[0], 51);
-    ck_assert_uint_eq(nvo_bgp_speaker_counters(b.spk[0])->eor_out, 4);
-    ck_assert_uint_eq(nvo_bgp_speaker_counters(b.spk[0])->eor_in, 4);
+    ck_assert_uint_eq(nvo_bgp_speaker_counters(b.s.spk[0])->eor_out, 4);
+    ck_assert_uint_eq(nvo_bgp_speaker_counters(b.s.spk[0])->eor_in, 4);
     struct nvo_vpls_nlri v;
     memset(&v, 0, sizeof v);
-    nvo_bgp_rd_type1(v.rd, loop4(&b, 1), 5);
+    nvo_bgp_rd_type1(v.rd, nvo_test_star_loop4(&b.s, 1), 5);
     v.ve_id = 1;
     v.block_offset = 1;
     v.block_size = 10;
@@ -891,17 +824,17 @@ START_TEST(vpls_family)
     struct nvo_bgp_buf w = nvo_bgp_buf_init(nl, sizeof nl);
     ck_assert_uint_eq(nvo_vpls_nlri_encode(&w, &v), 19);
     struct nvo_bgp_attrs a = pe_attrs(&b, 1, 100);
-    ck_assert_int_eq(nvo_bgp_speaker_originate(b.spk[1], NVO_BGP_AFI_L2VPN,
+    ck_assert_int_eq(nvo_bgp_speaker_originate(b.s.spk[1], NVO_BGP_AFI_L2VPN,
                                                NVO_BGP_SAFI_VPLS, nl, 19, &a),
                      0);
-    run_until(&b, 2 * NVO_SEC);
+    nvo_engine_run(b.s.e, 2 * NVO_SEC);
     ck_assert_uint_eq(find(&b, 1, 0, NVO_BGP_UPDATE, false, NULL, len, 4), 1);
     ck_assert_uint_eq(len[0], 87);
     ck_assert_uint_eq(find(&b, 0, 2, NVO_BGP_UPDATE, false, NULL, len, 4), 1);
     ck_assert_uint_eq(len[0], 101);
-    ck_assert(nvo_bgp_speaker_best(b.spk[2], NVO_BGP_AFI_L2VPN,
+    ck_assert(nvo_bgp_speaker_best(b.s.spk[2], NVO_BGP_AFI_L2VPN,
                                    NVO_BGP_SAFI_VPLS, nl, 19, NULL, NULL));
-    ck_assert(!nvo_bgp_speaker_best(b.spk[2], NVO_BGP_AFI_L2VPN,
+    ck_assert(!nvo_bgp_speaker_best(b.s.spk[2], NVO_BGP_AFI_L2VPN,
                                     NVO_BGP_SAFI_EVPN, nl, 19, NULL, NULL));
     bench_free(&b);
 }
@@ -921,14 +854,14 @@ START_TEST(mrai_batching)
     c.mrai = 5 * NVO_SEC;
     struct bench b;
     bench_star(&b, 1, 2, &c);
-    peer_rr(&b, 1);
-    run_until(&b, 10 * NVO_SEC);
+    nvo_test_star_peer_rr(&b.s);
+    nvo_engine_run(b.s.e, 10 * NVO_SEC);
     originate(&b, 1, 0, 1);
-    run_until(&b, 11 * NVO_SEC);
+    nvo_engine_run(b.s.e, 11 * NVO_SEC);
     originate(&b, 1, 1, 1);
-    run_until(&b, 12 * NVO_SEC);
+    nvo_engine_run(b.s.e, 12 * NVO_SEC);
     originate(&b, 1, 2, 1);
-    run_until(&b, 20 * NVO_SEC);
+    nvo_engine_run(b.s.e, 20 * NVO_SEC);
     nvo_time_t t[4];
     size_t len[4];
     ck_assert_uint_eq(find(&b, 1, 0, NVO_BGP_UPDATE, false, t, len, 4), 2);
@@ -944,12 +877,12 @@ START_TEST(mrai_batching)
     ck_assert_uint_eq(len[1], 160);
     for (guint i = 0, k = 0; i < b.msgs->len; i++) {
         const struct mrec *r = &g_array_index(b.msgs, struct mrec, i);
-        if (!r->sent && r->spk == b.idx[0] && r->type == NVO_BGP_UPDATE
+        if (!r->sent && r->spk == b.s.idx[0] && r->type == NVO_BGP_UPDATE
             && !r->eor) {
             ck_assert_int_eq(r->t, tr[k++]);
         }
     }
-    ck_assert_uint_eq(nvo_bgp_speaker_loc_rib_size(b.spk[2]), 3);
+    ck_assert_uint_eq(nvo_bgp_speaker_loc_rib_size(b.s.spk[2]), 3);
     bench_free(&b);
 }
 END_TEST
@@ -973,21 +906,21 @@ START_TEST(convergence_time)
     c.proc_delay = 50 * NVO_US;
     struct bench b;
     bench_star(&b, 1, 2, &c);
-    peer_rr(&b, 1);
-    run_until(&b, NVO_SEC);
+    nvo_test_star_peer_rr(&b.s);
+    nvo_engine_run(b.s.e, NVO_SEC);
     g_array_set_size(b.best, 0);
     const nvo_time_t t0 = NVO_SEC;
     originate(&b, 1, 0, 1);
-    run_until(&b, 2 * NVO_SEC);
+    nvo_engine_run(b.s.e, 2 * NVO_SEC);
     ck_assert_uint_eq(b.best->len, 2);
     const struct brec *rr = &g_array_index(b.best, struct brec, 0);
     const struct brec *pe2 = &g_array_index(b.best, struct brec, 1);
-    ck_assert_int_eq(rr->spk, b.idx[0]);
+    ck_assert_int_eq(rr->spk, b.s.idx[0]);
     ck_assert_int_eq(rr->t - t0, 22960 * NVO_NS + 50 * NVO_US);
-    ck_assert_int_eq(pe2->spk, b.idx[2]);
+    ck_assert_int_eq(pe2->spk, b.s.idx[2]);
     ck_assert_int_eq(pe2->t - t0, 146144 * NVO_NS);
-    ck_assert_uint_eq(pe2->originator, loop4(&b, 1));
-    ck_assert_int_eq(nvo_bgp_speaker_last_change(b.spk[2]), pe2->t);
+    ck_assert_uint_eq(pe2->originator, nvo_test_star_loop4(&b.s, 1));
+    ck_assert_int_eq(nvo_bgp_speaker_last_change(b.s.spk[2]), pe2->t);
     bench_free(&b);
 }
 END_TEST
@@ -1005,18 +938,18 @@ START_TEST(proc_delay_queue)
     c.proc_delay = 50 * NVO_US;
     struct bench b;
     bench_star(&b, 1, 2, &c);
-    peer_rr(&b, 1);
-    run_until(&b, NVO_SEC);
+    nvo_test_star_peer_rr(&b.s);
+    nvo_engine_run(b.s.e, NVO_SEC);
     g_array_set_size(b.best, 0);
     const nvo_time_t t0 = NVO_SEC;
     originate(&b, 1, 0, 1);
     originate(&b, 2, 0, 1);
-    run_until(&b, 2 * NVO_SEC);
+    nvo_engine_run(b.s.e, 2 * NVO_SEC);
     nvo_time_t at_rr[4];
     uint32_t n = 0;
     for (guint i = 0; i < b.best->len; i++) {
         const struct brec *r = &g_array_index(b.best, struct brec, i);
-        if (r->spk == b.idx[0]) {
+        if (r->spk == b.s.idx[0]) {
             ck_assert_uint_lt(n, 4);
             at_rr[n++] = r->t - t0;
         }
@@ -1124,12 +1057,12 @@ START_TEST(malformed_update)
     struct bench b;
     bench_star(&b, 1, 1, NULL);
     /* Slot 1's speaker steps aside: the fake listens instead. */
-    nvo_bgp_speaker_destroy(b.spk[1]);
-    b.spk[1] = NULL;
+    nvo_bgp_speaker_destroy(b.s.spk[1]);
+    b.s.spk[1] = NULL;
     struct fake f = { .b = &b, .rx = g_byte_array_new() };
-    ck_assert_int_eq(nvo_tcp_listen(b.st[1], 179, fake_accept, &f), 0);
-    peer(&b, 0, 1, true);
-    run_until(&b, NVO_SEC);
+    ck_assert_int_eq(nvo_tcp_listen(b.s.st[1], 179, fake_accept, &f), 0);
+    nvo_test_star_peer(&b.s, 0, 1, true);
+    nvo_engine_run(b.s.e, NVO_SEC);
     ck_assert_int_eq(f.step, 2);
     nvo_time_t t[2];
     size_t len[2];
@@ -1149,10 +1082,11 @@ START_TEST(malformed_update)
     ck_assert_uint_eq(f.rx->len, 45 + 19 + 29 + 25);
     ck_assert_uint_eq(f.rx->data[45 + 19 + 29 + 18], NVO_BGP_NOTIFICATION);
     ck_assert_uint_eq(f.rx->data[45 + 19 + 29 + 19], NVO_BGP_ERR_UPDATE);
-    ck_assert_uint_eq(nvo_bgp_speaker_counters(b.spk[0])->malformed_in, 1);
-    ck_assert_uint_eq(nvo_bgp_speaker_counters(b.spk[0])->sessions_lost, 1);
+    ck_assert_uint_eq(nvo_bgp_speaker_counters(b.s.spk[0])->malformed_in, 1);
+    ck_assert_uint_eq(nvo_bgp_speaker_counters(b.s.spk[0])->sessions_lost, 1);
     enum nvo_bgp_state st;
-    ck_assert(nvo_bgp_speaker_peer_state(b.spk[0], (uint32_t) b.idx[1], &st));
+    ck_assert(
+        nvo_bgp_speaker_peer_state(b.s.spk[0], (uint32_t) b.s.idx[1], &st));
     ck_assert_str_eq(nvo_bgp_state_name(st), "Idle");
     g_byte_array_free(f.rx, TRUE);
     bench_free(&b);
@@ -1165,21 +1099,21 @@ START_TEST(bad_marker)
 {
     struct bench b;
     bench_star(&b, 1, 1, NULL);
-    nvo_bgp_speaker_destroy(b.spk[1]);
-    b.spk[1] = NULL;
+    nvo_bgp_speaker_destroy(b.s.spk[1]);
+    b.s.spk[1] = NULL;
     struct fake f = { .b = &b, .rx = g_byte_array_new(), .bad_marker = true };
-    ck_assert_int_eq(nvo_tcp_listen(b.st[1], 179, fake_accept, &f), 0);
-    peer(&b, 0, 1, true);
-    run_until(&b, NVO_SEC);
+    ck_assert_int_eq(nvo_tcp_listen(b.s.st[1], 179, fake_accept, &f), 0);
+    nvo_test_star_peer(&b.s, 0, 1, true);
+    nvo_engine_run(b.s.e, NVO_SEC);
     ck_assert_int_eq(f.step, 2);
     ck_assert_uint_eq(f.rx->len, 45 + 19 + 29 + 21);
     const uint8_t *n = f.rx->data + 45 + 19 + 29;
     ck_assert_uint_eq(n[18], NVO_BGP_NOTIFICATION);
     ck_assert_uint_eq(n[19], NVO_BGP_ERR_HEADER);
     ck_assert_uint_eq(n[20], NVO_BGP_HDR_NOT_SYNC);
-    ck_assert_uint_eq(nvo_bgp_speaker_counters(b.spk[0])->malformed_in, 1);
+    ck_assert_uint_eq(nvo_bgp_speaker_counters(b.s.spk[0])->malformed_in, 1);
     /* The refused message is not counted as received. */
-    ck_assert_uint_eq(nvo_bgp_speaker_counters(b.spk[0])
+    ck_assert_uint_eq(nvo_bgp_speaker_counters(b.s.spk[0])
                       ->msgs_in[NVO_BGP_KEEPALIVE], 1);
     g_byte_array_free(f.rx, TRUE);
     bench_free(&b);
@@ -1195,16 +1129,16 @@ START_TEST(looped_routes)
 {
     struct bench b;
     bench_star(&b, 1, 1, NULL);
-    nvo_bgp_speaker_destroy(b.spk[1]);
-    b.spk[1] = NULL;
+    nvo_bgp_speaker_destroy(b.s.spk[1]);
+    b.s.spk[1] = NULL;
     uint8_t cl[4];
-    nvo_wr32(cl, loop4(&b, 0));
+    nvo_wr32(cl, nvo_test_star_loop4(&b.s, 0));
     GByteArray *msgs = g_byte_array_new();
     for (int k = 0; k < 3; k++) {
         struct nvo_bgp_attrs a = pe_attrs(&b, 1, 100);
         if (k == 0) {
             a.present |= 1u << NVO_BGP_ATTR_ORIGINATOR_ID;
-            a.originator_id = loop4(&b, 0);
+            a.originator_id = nvo_test_star_loop4(&b.s, 0);
         } else if (k == 1) {
             a.present |= 1u << NVO_BGP_ATTR_CLUSTER_LIST;
             a.cluster_list = cl;
@@ -1220,20 +1154,20 @@ START_TEST(looped_routes)
     }
     struct fake f = { .b = &b, .rx = g_byte_array_new(), .msg = msgs->data,
                       .msg_len = msgs->len };
-    ck_assert_int_eq(nvo_tcp_listen(b.st[1], 179, fake_accept, &f), 0);
-    peer(&b, 0, 1, true);
-    run_until(&b, NVO_SEC);
+    ck_assert_int_eq(nvo_tcp_listen(b.s.st[1], 179, fake_accept, &f), 0);
+    nvo_test_star_peer(&b.s, 0, 1, true);
+    nvo_engine_run(b.s.e, NVO_SEC);
     ck_assert_int_eq(f.step, 2);
-    const struct nvo_bgp_counters *c = nvo_bgp_speaker_counters(b.spk[0]);
+    const struct nvo_bgp_counters *c = nvo_bgp_speaker_counters(b.s.spk[0]);
     ck_assert_uint_eq(c->msgs_in[NVO_BGP_UPDATE], 3);
     ck_assert_uint_eq(c->routes_announced_in, 3);
     ck_assert_uint_eq(c->routes_looped, 2);
-    ck_assert_uint_eq(nvo_bgp_speaker_loc_rib_size(b.spk[0]), 1);
-    ck_assert_uint_eq(nvo_bgp_speaker_n_established(b.spk[0]), 1);
+    ck_assert_uint_eq(nvo_bgp_speaker_loc_rib_size(b.s.spk[0]), 1);
+    ck_assert_uint_eq(nvo_bgp_speaker_n_established(b.s.spk[0]), 1);
     uint8_t r[64];
     size_t len = route2(&b, 1, 2, r);
     uint32_t orig;
-    ck_assert(nvo_bgp_speaker_best(b.spk[0], 25, 70, r, len, NULL, &orig));
+    ck_assert(nvo_bgp_speaker_best(b.s.spk[0], 25, 70, r, len, NULL, &orig));
     ck_assert_uint_eq(orig, 0x0a0a0a0a);    /* the fake's BGP identifier */
     g_byte_array_free(msgs, TRUE);
     g_byte_array_free(f.rx, TRUE);
@@ -1249,67 +1183,35 @@ START_TEST(route_refresh)
 {
     struct bench b;
     bench_star(&b, 1, 1, NULL);
-    nvo_bgp_speaker_destroy(b.spk[1]);
-    b.spk[1] = NULL;
+    nvo_bgp_speaker_destroy(b.s.spk[1]);
+    b.s.spk[1] = NULL;
     struct fake f = { .b = &b, .rx = g_byte_array_new(), .refresh = true };
-    ck_assert_int_eq(nvo_tcp_listen(b.st[1], 179, fake_accept, &f), 0);
+    ck_assert_int_eq(nvo_tcp_listen(b.s.st[1], 179, fake_accept, &f), 0);
     struct nvo_bgp_attrs a = pe_attrs(&b, 0, 100);
     uint8_t r[64];
     size_t len = route2(&b, 0, 0, r);
-    ck_assert_int_eq(nvo_bgp_speaker_originate(b.spk[0], 25, 70, r, len, &a),
+    ck_assert_int_eq(nvo_bgp_speaker_originate(b.s.spk[0], 25, 70, r, len, &a),
                      0);
-    peer(&b, 0, 1, true);
-    run_until(&b, NVO_SEC);
+    nvo_test_star_peer(&b.s, 0, 1, true);
+    nvo_engine_run(b.s.e, NVO_SEC);
     ck_assert_int_eq(f.step, 2);
     ck_assert_uint_eq(f.rx->len, 45 + 19 + 107 + 29 + 107);
     ck_assert(!memcmp(f.rx->data + 45 + 19, f.rx->data + 45 + 19 + 107 + 29,
                       107));
-    const struct nvo_bgp_counters *c = nvo_bgp_speaker_counters(b.spk[0]);
+    const struct nvo_bgp_counters *c = nvo_bgp_speaker_counters(b.s.spk[0]);
     ck_assert_uint_eq(c->msgs_in[NVO_BGP_ROUTE_REFRESH], 1);
     ck_assert_uint_eq(c->bytes_in[NVO_BGP_ROUTE_REFRESH], 23);
     ck_assert_uint_eq(c->msgs_out[NVO_BGP_UPDATE], 3);
     ck_assert_uint_eq(c->eor_out, 1);
-    ck_assert_uint_eq(nvo_bgp_speaker_peer_adj_out(b.spk[0],
-                                                   (uint32_t) b.idx[1]), 1);
-    ck_assert_uint_eq(nvo_bgp_speaker_n_established(b.spk[0]), 1);
+    ck_assert_uint_eq(nvo_bgp_speaker_peer_adj_out(b.s.spk[0],
+                                                   (uint32_t) b.s.idx[1]), 1);
+    ck_assert_uint_eq(nvo_bgp_speaker_n_established(b.s.spk[0]), 1);
     g_byte_array_free(f.rx, TRUE);
     bench_free(&b);
 }
 END_TEST
 
 /* ---- tshark ------------------------------------------------------------- */
-
-static void
-require_tshark(void)
-{
-    int st = system("tshark -v >/dev/null 2>&1");
-    ck_assert_msg(st == 0, "tshark is not installed or does not run: this "
-                  "test needs it (Debian/Ubuntu: apt-get install tshark)");
-}
-
-static char *
-tshark_out(const char *cmd)
-{
-    FILE *f = popen(cmd, "r");
-    ck_assert_ptr_nonnull(f);
-    GString *s = g_string_new(NULL);
-    char line[65536];
-    while (fgets(line, sizeof line, f)) {
-        g_string_append(s, line);
-    }
-    ck_assert_int_eq(pclose(f), 0);
-    return g_string_free(s, FALSE);
-}
-
-static uint32_t
-count_substr(const char *s, const char *needle)
-{
-    uint32_t n = 0;
-    for (const char *p = s; (p = strstr(p, needle)); p += strlen(needle)) {
-        n++;
-    }
-    return n;
-}
 
 /* The packing scenario of 103 routes captured on the reflector's link:
  * tshark decodes every BGP message (no malformed packet, no error), finds
@@ -1318,7 +1220,7 @@ count_substr(const char *s, const char *needle)
  * them). */
 START_TEST(pcap_tshark)
 {
-    require_tshark();
+    nvo_test_require_tshark();
     struct bench b;
     bench_star(&b, 1, 2, NULL);
     char *dir = nvo_test_tmpdir("bgpspk");
@@ -1326,18 +1228,18 @@ START_TEST(pcap_tshark)
     struct nvo_pcap_out *po;
     char err[256];
     ck_assert_int_eq(nvo_pcap_out_open(path, 0, &po, err, sizeof err), 0);
-    nvo_pcap_out_attach(po, &nvo_net_node(b.net, (uint32_t) b.idx[0])
+    nvo_pcap_out_attach(po, &nvo_net_node(b.s.net, (uint32_t) b.s.idx[0])
                                  ->ports[0]);
-    peer_rr(&b, 1);
-    run_until(&b, NVO_SEC);
+    nvo_test_star_peer_rr(&b.s);
+    nvo_engine_run(b.s.e, NVO_SEC);
     originate(&b, 1, 0, 103);
-    run_until(&b, 2 * NVO_SEC);
+    nvo_engine_run(b.s.e, 2 * NVO_SEC);
     ck_assert_int_eq(nvo_pcap_out_close(po, err, sizeof err), 0);
 
     char *cmd = g_strdup_printf(
         "tshark -r '%s' -Y '_ws.malformed || _ws.expert.severity >= error' "
         "-T fields -e frame.number 2>/dev/null", path);
-    char *got = tshark_out(cmd);
+    char *got = nvo_test_cmd_out(cmd);
     ck_assert_str_eq(got, "");
     g_free(got);
     g_free(cmd);
@@ -1345,7 +1247,7 @@ START_TEST(pcap_tshark)
     cmd = g_strdup_printf("tshark -r '%s' -Y bgp -T fields "
                           "-e bgp.type 2>/dev/null | tr ',' '\\n' | sort | "
                           "uniq -c", path);
-    got = tshark_out(cmd);
+    got = nvo_test_cmd_out(cmd);
     /* OPEN x 4, KEEPALIVE x 4, UPDATE: 2 End-of-RIB each way + 1 in + 2
      * out = 7. */
     ck_assert_msg(strstr(got, "      4 1\n") && strstr(got, "      7 2\n")
@@ -1355,13 +1257,13 @@ START_TEST(pcap_tshark)
 
     cmd = g_strdup_printf("tshark -r '%s' -Y bgp -T fields "
                           "-e bgp.evpn.nlri.mac_addr 2>/dev/null", path);
-    got = tshark_out(cmd);
+    got = nvo_test_cmd_out(cmd);
     for (uint32_t k = 0; k < 103; k++) {
         char mac[32];
         snprintf(mac, sizeof mac, "00:50:56:01:%02x:%02x", k >> 8, k & 0xff);
-        ck_assert_msg(count_substr(got, mac) == 2, "%s", mac);
+        ck_assert_msg(nvo_test_count_substr(got, mac) == 2, "%s", mac);
     }
-    ck_assert_uint_eq(count_substr(got, "00:50:56:"), 206);
+    ck_assert_uint_eq(nvo_test_count_substr(got, "00:50:56:"), 206);
     g_free(got);
     g_free(cmd);
 
@@ -1369,8 +1271,9 @@ START_TEST(pcap_tshark)
                           "originator_id -T fields -e ip.src "
                           "-e bgp.update.path_attribute.originator_id "
                           "2>/dev/null", path);
-    got = tshark_out(cmd);
-    uint32_t rr = loop4(&b, 0), pe1 = loop4(&b, 1);
+    got = nvo_test_cmd_out(cmd);
+    uint32_t rr = nvo_test_star_loop4(&b.s, 0),
+             pe1 = nvo_test_star_loop4(&b.s, 1);
     char *want = g_strdup_printf("%u.%u.%u.%u\t%u.%u.%u.%u\n", rr >> 24,
                                  (rr >> 16) & 0xff, (rr >> 8) & 0xff,
                                  rr & 0xff, pe1 >> 24, (pe1 >> 16) & 0xff,
@@ -1394,14 +1297,14 @@ scenario_digest(void)
 {
     struct bench b;
     bench_star(&b, 2, 3, NULL);
-    peer_rr(&b, 2);
-    run_until(&b, NVO_SEC);
+    nvo_test_star_peer_rr(&b.s);
+    nvo_engine_run(b.s.e, NVO_SEC);
     for (uint32_t i = 2; i < 5; i++) {
         originate(&b, i, 0, 50 + i);
     }
-    run_until(&b, 2 * NVO_SEC);
+    nvo_engine_run(b.s.e, 2 * NVO_SEC);
     withdraw(&b, 3, 0, 20);
-    run_until(&b, 100 * NVO_SEC);
+    nvo_engine_run(b.s.e, 100 * NVO_SEC);
     uint64_t h = 1469598103934665603ull;
     for (guint i = 0; i < b.msgs->len; i++) {
         const struct mrec *r = &g_array_index(b.msgs, struct mrec, i);
@@ -1409,10 +1312,11 @@ scenario_digest(void)
         h = (h ^ (uint64_t) r->spk << 8 ^ (uint64_t) r->peer)
             * 1099511628211ull;
     }
-    for (uint32_t i = 0; i < b.n; i++) {
-        const struct nvo_bgp_counters *c = nvo_bgp_speaker_counters(b.spk[i]);
+    for (uint32_t i = 0; i < b.s.n; i++) {
+        const struct nvo_bgp_counters *c =
+            nvo_bgp_speaker_counters(b.s.spk[i]);
         h = (h ^ nvo_bgp_counters_bytes_out(c)) * 1099511628211ull;
-        h = (h ^ nvo_bgp_speaker_mem_bytes(b.spk[i])) * 1099511628211ull;
+        h = (h ^ nvo_bgp_speaker_mem_bytes(b.s.spk[i])) * 1099511628211ull;
     }
     ck_assert_uint_gt(b.msgs->len, 0);
     bench_free(&b);
@@ -1472,19 +1376,22 @@ START_TEST(cfg_refused)
 
     struct bench b;
     bench_star(&b, 1, 1, NULL);
-    ck_assert_int_eq(nvo_bgp_speaker_add_peer(b.spk[1], (uint32_t) b.idx[1],
-                                              false), EINVAL);
-    ck_assert_int_eq(nvo_bgp_speaker_add_peer(b.spk[1], (uint32_t) b.idx[0],
-                                              true), EINVAL);
-    peer(&b, 1, 0, false);
-    ck_assert_int_eq(nvo_bgp_speaker_add_peer(b.spk[1], (uint32_t) b.idx[0],
-                                              false), EEXIST);
+    ck_assert_int_eq(
+        nvo_bgp_speaker_add_peer(b.s.spk[1], (uint32_t) b.s.idx[1], false),
+        EINVAL);
+    ck_assert_int_eq(
+        nvo_bgp_speaker_add_peer(b.s.spk[1], (uint32_t) b.s.idx[0], true),
+        EINVAL);
+    nvo_test_star_peer(&b.s, 1, 0, false);
+    ck_assert_int_eq(
+        nvo_bgp_speaker_add_peer(b.s.spk[1], (uint32_t) b.s.idx[0], false),
+        EEXIST);
     uint8_t r[64];
     size_t len = route2(&b, 1, 0, r);
-    ck_assert_int_eq(nvo_bgp_speaker_withdraw(b.spk[1], 25, 70, r, len),
+    ck_assert_int_eq(nvo_bgp_speaker_withdraw(b.s.spk[1], 25, 70, r, len),
                      ENOENT);
     struct nvo_bgp_speaker *s2;
-    ck_assert_int_eq(nvo_bgp_speaker_create(b.st[1], NULL, &s2, err,
+    ck_assert_int_eq(nvo_bgp_speaker_create(b.s.st[1], NULL, &s2, err,
                                             sizeof err), EADDRINUSE);
     bench_free(&b);
 }

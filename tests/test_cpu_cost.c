@@ -15,6 +15,7 @@
 #include "io/config.h"
 #include "overlay/cpu_cost.h"
 #include "overlay/pe_node.h"
+#include "testfabric.h"
 #include "testutil.h"
 #include "wire/wire.h"
 
@@ -168,33 +169,15 @@ fab_build(struct fab *f, const struct nvo_encap_ops *ops,
           const struct nvo_cpu_cost_cfg *cpu)
 {
     memset(f, 0, sizeof *f);
-    ck_assert_int_eq(nvo_engine_create(nvo_test_engine(), nvo_test_scheduler(),
-                                       &f->e), 0);
     struct nvo_net_cfg cfg;
-    memset(&cfg, 0, sizeof cfg);
-    cfg.convergence_delay = 50 * NVO_US;
-    cfg.ecmp.fn = NVO_HASH_CRC32;
-    cfg.ecmp.fields = NVO_ECMP_5TUPLE;
-    cfg.ecmp.parser_depth = 128;
+    nvo_test_net_cfg(&cfg);
     cfg.seed_mode = NVO_SEED_PER_SWITCH;
-    cfg.seed = cfg.run = 1;
-    f->net = nvo_net_create(f->e, &cfg);
+    f->net = nvo_test_net(&cfg, &f->e);
     int spine[2], leaf[2];
-    char name[32];
     struct nvo_link_cfg l;
     nvo_link_cfg_default(&l);
-    for (int i = 0; i < 2; i++) {
-        snprintf(name, sizeof name, "spine%d", i + 1);
-        spine[i] = nvo_net_add_node(f->net, name, NVO_ROLE_SPINE);
-    }
-    for (int i = 0; i < 2; i++) {
-        snprintf(name, sizeof name, "leaf%d", i + 1);
-        leaf[i] = nvo_net_add_node(f->net, name, NVO_ROLE_LEAF);
-        for (int s = 0; s < 2; s++) {
-            ck_assert_int_eq(nvo_net_add_link(f->net, (uint32_t) leaf[i],
-                                              (uint32_t) spine[s], &l), 0);
-        }
-    }
+    nvo_test_leaf_spine(f->net, 1, 2, 2, &l, spine, leaf);
+    char name[32];
     struct nvo_pe_node_cfg pc;
     memset(&pc, 0, sizeof pc);
     pc.encap = ops;

@@ -25,11 +25,17 @@
 #include "fabric/net.h"
 #include "io/pcap_out.h"
 #include "overlay/pe_node.h"
+#include "testfabric.h"
 #include "testutil.h"
 #include "traffic/vm_arp.h"
 #include "wire/bgp_attr.h"
 #include "wire/bgp_pack.h"
 #include "wire/wire.h"
+
+/* This suite's tshark lines (tests/testfabric). */
+#define run_tshark(path, args, lines, max)                                  \
+    nvo_test_tshark(path, args, lines[0], sizeof lines[0], max,            \
+                    NVO_TEST_TSHARK_STRIP | NVO_TEST_TSHARK_BARS)
 
 #define MAX_PES 6
 #define MAX_VNIS 3
@@ -217,34 +223,14 @@ world_build(struct world *w, int n, bool hosts[MAX_PES][MAX_VNIS],
     memset(w, 0, sizeof *w);
     w->n = n;
     w->log = g_array_new(FALSE, TRUE, sizeof(struct rec));
-    ck_assert_int_eq(nvo_engine_create(nvo_test_engine(), nvo_test_scheduler(),
-                                       &w->e), 0);
     struct nvo_net_cfg nc;
-    memset(&nc, 0, sizeof nc);
-    nc.convergence_delay = 50 * NVO_US;
-    nc.ecmp.fn = NVO_HASH_CRC32;
-    nc.ecmp.fields = NVO_ECMP_5TUPLE;
-    nc.ecmp.parser_depth = 128;
+    nvo_test_net_cfg(&nc);
     nc.seed_mode = NVO_SEED_PER_SWITCH;
-    nc.seed = nc.run = 1;
-    w->net = nvo_net_create(w->e, &nc);
+    w->net = nvo_test_net(&nc, &w->e);
     struct nvo_link_cfg l;
     nvo_link_cfg_default(&l);
     int spine[2], leaf[2];
-    for (int i = 0; i < 2; i++) {
-        char name[16];
-        snprintf(name, sizeof name, "spine%d", i);
-        spine[i] = nvo_net_add_node(w->net, name, NVO_ROLE_SPINE);
-    }
-    for (int i = 0; i < 2; i++) {
-        char name[16];
-        snprintf(name, sizeof name, "leaf%d", i);
-        leaf[i] = nvo_net_add_node(w->net, name, NVO_ROLE_LEAF);
-        for (int s = 0; s < 2; s++) {
-            ck_assert_int_eq(nvo_net_add_link(w->net, (uint32_t) leaf[i],
-                                              (uint32_t) spine[s], &l), 0);
-        }
-    }
+    nvo_test_leaf_spine(w->net, 0, 2, 2, &l, spine, leaf);
     struct nvo_pe_node_cfg pc;
     memset(&pc, 0, sizeof pc);
     pc.encap = ops ? ops : nvo_encap_lookup("vxlan");
@@ -1142,45 +1128,6 @@ END_TEST
 
 /* ---- tshark on the UPDATEs of the routes --------------------------------- */
 
-static void
-require_tshark(void)
-{
-    FILE *f = popen("tshark -v 2>/dev/null", "r");
-    char buf[256] = "";
-    bool ok = f && fgets(buf, sizeof buf, f) && strstr(buf, "TShark");
-    if (f) {
-        while (fgets(buf, sizeof buf, f)) {
-        }
-        ok = pclose(f) == 0 && ok;
-    }
-    ck_assert_msg(ok, "tshark is not installed or does not run (Debian: "
-                  "apt-get install tshark)");
-}
-
-static size_t
-run_tshark(const char *path, const char *args, char lines[][1024],
-           size_t max)
-{
-    char cmd[2048];
-    snprintf(cmd, sizeof cmd, "tshark -r '%s' %s 2>/dev/null", path, args);
-    FILE *f = popen(cmd, "r");
-    ck_assert_ptr_nonnull(f);
-    size_t n = 0;
-    static char dummy[1024];
-    while (fgets(n < max ? lines[n] : dummy, 1024, f)) {
-        if (n < max) {
-            lines[n][strcspn(lines[n], "\n")] = 0;
-            for (char *q = lines[n]; *q; q++) {
-                *q = *q == '\t' ? '|' : *q;
-            }
-        }
-        n++;
-    }
-    int status = pclose(f);
-    ck_assert_msg(status == 0, "tshark failed (status %d): %s", status, cmd);
-    return n;
-}
-
 /* Record 'x' as one UPDATE (nvo_bgp_pack_evpn) in a TCP 179 frame. */
 static void
 write_update(struct world *w, struct nvo_pcap_out *out, uint32_t *seq,
@@ -1236,7 +1183,7 @@ write_update(struct world *w, struct nvo_pcap_out *out, uint32_t *seq,
  * label field as an MPLS label, 5000 >> 4 = 312.  No malformed frame. */
 START_TEST(tshark_decodes_updates)
 {
-    require_tshark();
+    nvo_test_require_tshark();
     bool h[MAX_PES][MAX_VNIS];
     all_hosts(h, 2, 2);
     struct nvo_evpn_cfg cfg;

@@ -26,10 +26,16 @@
 #include <unistd.h>
 
 #include "io/pcap_out.h"
+#include "testfabric.h"
 #include "testutil.h"
 #include "wire/ldp.h"
 #include "wire/pkt.h"
 #include "wire/wire.h"
+
+/* This suite's tshark lines (tests/testfabric). */
+#define run_tshark(path, args, lines, max)                                  \
+    nvo_test_tshark(path, args, lines[0], sizeof lines[0], max,            \
+                    NVO_TEST_TSHARK_ECHO)
 
 static struct nvo_pkt_pool pool;
 static char *tmpdir;
@@ -384,45 +390,6 @@ write_exchange(struct cap *c, const char *path)
 
 /* ---- tshark ------------------------------------------------------------- */
 
-static void
-require_tshark(void)
-{
-    FILE *f = popen("tshark -v 2>/dev/null", "r");
-    char buf[256] = "";
-    bool ok = f && fgets(buf, sizeof buf, f) && strstr(buf, "TShark");
-    if (f) {
-        while (fgets(buf, sizeof buf, f)) {
-        }
-        ok = pclose(f) == 0 && ok;
-    }
-    ck_assert_msg(ok, "tshark is not installed or does not run: this test "
-                  "needs it to decode the pcap independently (Debian/Ubuntu: "
-                  "apt-get install tshark)");
-}
-
-static size_t
-run_tshark(const char *path, const char *args, char lines[][4096],
-           size_t max)
-{
-    char cmd[8192];
-    snprintf(cmd, sizeof cmd, "tshark -r '%s' %s 2>/dev/null", path, args);
-    FILE *f = popen(cmd, "r");
-    ck_assert_ptr_nonnull(f);
-    size_t n = 0;
-    char dummy[4096];
-    while (fgets(n < max ? lines[n] : dummy, 4096, f)) {
-        n++;
-    }
-    int status = pclose(f);
-    ck_assert_msg(status == 0, "tshark failed (status %d): %s", status, cmd);
-    if (getenv("NVO_TEST_KEEP")) {
-        for (size_t i = 0; i < NVO_MIN(n, max); i++) {
-            fputs(lines[i], stderr);
-        }
-    }
-    return n;
-}
-
 /* Splits 'line' at tabs into cols[]; returns the count. */
 static size_t
 split_tabs(char *line, char *cols[], size_t max)
@@ -446,7 +413,7 @@ static char lines[MAX_FRAMES + 8][4096];
 
 START_TEST(test_tshark_decodes_ldp)
 {
-    require_tshark();
+    nvo_test_require_tshark();
     char path[4096];
     snprintf(path, sizeof path, "%s/ldp.pcap", tmpdir);
     static struct cap c;

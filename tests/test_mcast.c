@@ -18,10 +18,16 @@
 #include "overlay/pe_node.h"
 #include "run/sim.h"
 #include "run/sim_overlay.h"
+#include "testfabric.h"
 #include "testutil.h"
 #include "wire/igmp.h"
 #include "wire/pim.h"
 #include "wire/wire.h"
+
+/* This suite's tshark lines (tests/testfabric). */
+#define run_tshark(path, args, lines, max)                                  \
+    nvo_test_tshark(path, args, lines[0], sizeof lines[0], max,            \
+                    NVO_TEST_TSHARK_STRIP)
 
 /* ---- Golden bytes (computed independently, by a Python script of the
  * RFC 3376 / RFC 7761 layouts and the RFC 1071 checksum) ------------- */
@@ -182,32 +188,14 @@ fab_build(struct fab *f, bool mcast, enum nvo_mcast_pim pim, int rp_leaf)
 {
     memset(f, 0, sizeof *f);
     memset(f->tenant, 0xff, sizeof f->tenant);
-    ck_assert_int_eq(nvo_engine_create(nvo_test_engine(), nvo_test_scheduler(),
-                                       &f->e), 0);
     struct nvo_net_cfg cfg;
-    memset(&cfg, 0, sizeof cfg);
-    cfg.convergence_delay = 50 * NVO_US;
-    cfg.ecmp.fn = NVO_HASH_CRC32;
-    cfg.ecmp.fields = NVO_ECMP_5TUPLE;
-    cfg.ecmp.parser_depth = 128;
+    nvo_test_net_cfg(&cfg);
     cfg.seed_mode = NVO_SEED_PER_SWITCH;
-    cfg.seed = cfg.run = 1;
-    f->net = nvo_net_create(f->e, &cfg);
-    char name[32];
-    for (int i = 0; i < N_SPINES; i++) {
-        snprintf(name, sizeof name, "spine%d", i + 1);
-        f->spine[i] = nvo_net_add_node(f->net, name, NVO_ROLE_SPINE);
-    }
+    f->net = nvo_test_net(&cfg, &f->e);
     struct nvo_link_cfg l;
     nvo_link_cfg_default(&l);
-    for (int i = 0; i < N_LEAVES; i++) {
-        snprintf(name, sizeof name, "leaf%d", i + 1);
-        f->leaf[i] = nvo_net_add_node(f->net, name, NVO_ROLE_LEAF);
-        for (int s = 0; s < N_SPINES; s++) {
-            ck_assert_int_eq(nvo_net_add_link(f->net, (uint32_t) f->leaf[i],
-                                              (uint32_t) f->spine[s], &l), 0);
-        }
-    }
+    nvo_test_leaf_spine(f->net, 1, N_SPINES, N_LEAVES, &l, f->spine, f->leaf);
+    char name[32];
     struct nvo_pe_node_cfg pc;
     memset(&pc, 0, sizeof pc);
     pc.encap = &nvo_encap_vxlan_ops;
@@ -783,41 +771,6 @@ END_TEST
 
 /* ---- tshark ------------------------------------------------------------- */
 
-static void
-require_tshark(void)
-{
-    FILE *f = popen("tshark -v 2>/dev/null", "r");
-    char buf[256] = "";
-    bool ok = f && fgets(buf, sizeof buf, f) && strstr(buf, "TShark");
-    if (f) {
-        while (fgets(buf, sizeof buf, f)) {
-        }
-        ok = pclose(f) == 0 && ok;
-    }
-    ck_assert_msg(ok, "tshark is not installed or does not run: this test "
-                  "needs it to decode the pcap independently (Debian/Ubuntu: "
-                  "apt-get install tshark)");
-}
-
-static size_t
-run_tshark(const char *path, const char *args, char lines[][512], size_t max)
-{
-    char cmd[4096];
-    snprintf(cmd, sizeof cmd, "tshark -r '%s' %s 2>/dev/null", path, args);
-    FILE *f = popen(cmd, "r");
-    ck_assert_ptr_nonnull(f);
-    size_t n = 0;
-    char dummy[512];
-    while (fgets(n < max ? lines[n] : dummy, 512, f)) {
-        if (n < max) {
-            lines[n][strcspn(lines[n], "\n")] = 0;
-        }
-        n++;
-    }
-    ck_assert_int_eq(pclose(f), 0);
-    return n;
-}
-
 /* The IGMP and PIM the model sends, captured on leaf4's ports (both
  * directions, whole frames) during the N:1 setup: tshark decodes the 2
  * IGMPv3 reports leaf4 receives (pe6: G0, pe7: G1; TTL 1, Router Alert
@@ -830,7 +783,7 @@ run_tshark(const char *path, const char *args, char lines[][512], size_t max)
  * and no malformed frame, no expert error. */
 START_TEST(tshark_decodes_igmp_pim)
 {
-    require_tshark();
+    nvo_test_require_tshark();
     struct fab f;
     fab_build(&f, true, NVO_MCAST_PIM_SM, -1);
     const int t2[] = { 0, 6 }, t3[] = { 5, 7 };
@@ -969,17 +922,12 @@ static void
 run_flooding(const char *const *sets, size_t n, struct flood_run *fr)
 {
     memset(fr, 0, sizeof *fr);
-    GError *error = NULL;
-    struct nvo_scenario_cfg *cfg = nvo_scenario_load(
-        nvo_test_src("scenarios/overlay-flooding.xml"), sets, n, &error);
-    ck_assert_msg(cfg, "%s", error ? error->message : "?");
-    char *dir = nvo_test_tmpdir("flooding");
-    struct nvo_sim *sim = nvo_sim_create(cfg, nvo_test_engine(), dir, &error);
-    ck_assert_msg(sim, "%s", error ? error->message : "?");
-    ck_assert_int_eq(nvo_sim_run(sim, false), 0);
+    struct nvo_scenario_cfg *cfg;
+    struct nvo_sim *sim;
+    char *dir;
+    nvo_test_scenario(nvo_test_src("scenarios/overlay-flooding.xml"), sets, n,
+                      "flooding", true, &cfg, &sim, &dir);
     ck_assert(sim->conserved);
-    ck_assert_msg(!nvo_sim_write_results(sim, &error), "%s",
-                  error ? error->message : "?");
     struct nvo_sim_overlay_totals t;
     nvo_sim_overlay_totals(sim->overlay, &t);
     fr->floods = t.c.bum[NVO_BUM_UNKNOWN];
@@ -1016,9 +964,7 @@ run_flooding(const char *const *sets, size_t n, struct flood_run *fr)
     fr->entries = nvo_mcast_state_entries(sim->net);
     fr->cell = nvo_test_summary_cell(dir, "mcast_state_entries");
     fr->bum_copies_cell = nvo_test_summary_cell(dir, "bum_copies");
-    nvo_sim_destroy(sim);
-    nvo_scenario_cfg_destroy(cfg);
-    nvo_test_rmdir(dir);
+    nvo_test_scenario_free(cfg, sim, dir);
 }
 
 static void
@@ -1196,7 +1142,7 @@ END_TEST
  * good checksums, and finds nothing malformed. */
 START_TEST(sm_register_cycle)
 {
-    require_tshark();
+    nvo_test_require_tshark();
     struct fab f;
     fab_build(&f, true, NVO_MCAST_PIM_SM, -1);
     const int all[N_PES] = { 0, 1, 2, 3, 4, 5, 6, 7 };

@@ -326,16 +326,11 @@ xnum(xmlDocPtr doc, const char *expr)
 
 START_TEST(results_memory)
 {
-    GError *error = NULL;
-    struct nvo_scenario_cfg *cfg = nvo_scenario_load(
-        nvo_test_src("scenarios/spine-failure.xml"), NULL, 0, &error);
-    ck_assert_msg(cfg, "%s", error ? error->message : "?");
-    char *dir = nvo_test_tmpdir("mem");
-    struct nvo_sim *sim = nvo_sim_create(cfg, "native", dir, &error);
-    ck_assert_msg(sim, "%s", error ? error->message : "?");
-    ck_assert_int_eq(nvo_sim_run(sim, false), 0);
-    ck_assert_msg(!nvo_sim_write_results(sim, &error), "%s",
-                  error ? error->message : "?");
+    struct nvo_scenario_cfg *cfg;
+    struct nvo_sim *sim;
+    char *dir;
+    nvo_test_scenario(nvo_test_src("scenarios/spine-failure.xml"), NULL, 0,
+                      "mem", true, &cfg, &sim, &dir);
     const struct nvo_net *net = sim->net;
     char *path = g_build_filename(dir, "results.xml", NULL);
     xmlDocPtr doc = xmlReadFile(path, NULL, XML_PARSE_NONET);
@@ -366,20 +361,8 @@ START_TEST(results_memory)
                         (double) nvo_mem_acct_objects(&net->mem));
     ck_assert_double_eq(xnum(doc, "/results/memory/@objects"), 52);
     xmlFreeDoc(doc);
-    nvo_sim_destroy(sim);
-    nvo_scenario_cfg_destroy(cfg);
     g_free(path);
-    GDir *d = g_dir_open(dir, 0, NULL);     /* results, summary, pcap */
-    for (const char *name; d && (name = g_dir_read_name(d));) {
-        char *p = g_build_filename(dir, name, NULL);
-        remove(p);
-        g_free(p);
-    }
-    if (d) {
-        g_dir_close(d);
-    }
-    remove(dir);
-    g_free(dir);
+    nvo_test_scenario_free(cfg, sim, dir);
 }
 END_TEST
 

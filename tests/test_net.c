@@ -11,6 +11,7 @@
 
 #include "fabric/net.h"
 #include "core/stats.h"
+#include "testfabric.h"
 #include "testutil.h"
 #include "traffic/traffic.h"
 #include "wire/wire.h"
@@ -43,17 +44,12 @@ static void
 fab_init(struct fab *f, enum nvo_seed_mode mode, enum nvo_hash_fn fn)
 {
     memset(f, 0, sizeof *f);
-    ck_assert_int_eq(nvo_engine_create(nvo_test_engine(), nvo_test_scheduler(), &f->e), 0);
     struct nvo_net_cfg cfg;
-    memset(&cfg, 0, sizeof cfg);
-    cfg.convergence_delay = 50 * NVO_US;
+    nvo_test_net_cfg(&cfg);
     cfg.ecmp.fn = fn;
-    cfg.ecmp.fields = NVO_ECMP_5TUPLE;
-    cfg.ecmp.parser_depth = 128;
     cfg.seed_mode = mode;
     cfg.fabric_seed = 99;
-    cfg.seed = cfg.run = 1;
-    f->net = nvo_net_create(f->e, &cfg);
+    f->net = nvo_test_net(&cfg, &f->e);
 }
 
 static void

@@ -15,34 +15,14 @@
 #include "run/sim_overlay.h"
 #include "testutil.h"
 
-static struct nvo_scenario_cfg *
-load(const char *const *sets, size_t n_sets)
-{
-    GError *error = NULL;
-    struct nvo_scenario_cfg *cfg = nvo_scenario_load(
-        nvo_test_src("scenarios/overlay-encap.xml"), sets, n_sets, &error);
-    ck_assert_msg(cfg, "%s", error ? error->message : "?");
-    return cfg;
-}
-
-static struct nvo_sim *
-create(const struct nvo_scenario_cfg *cfg, char **dir)
-{
-    GError *error = NULL;
-    *dir = nvo_test_tmpdir("overlay");
-    struct nvo_sim *sim = nvo_sim_create(cfg, nvo_test_engine(), *dir,
-                                         &error);
-    ck_assert_msg(sim, "%s", error ? error->message : "?");
-    return sim;
-}
-
+/* The shipped overlay-encap scenario with 'sets', built (and with 'run'
+ * run to the end) by nvo_test_scenario(). */
 static void
-run(struct nvo_sim *sim)
+scenario(const char *const *sets, size_t n_sets, bool run,
+         struct nvo_scenario_cfg **cfg, struct nvo_sim **sim, char **dir)
 {
-    GError *error = NULL;
-    ck_assert_int_eq(nvo_sim_run(sim, false), 0);
-    ck_assert_msg(!nvo_sim_write_results(sim, &error), "%s",
-                  error ? error->message : "?");
+    nvo_test_scenario(nvo_test_src("scenarios/overlay-encap.xml"), sets,
+                      n_sets, "overlay", run, cfg, sim, dir);
 }
 
 /* The inner frame: 14 + 1028; VXLAN over IPv4 adds 50; links frame 24. */
@@ -52,10 +32,10 @@ run(struct nvo_sim *sim)
 
 START_TEST(ingress_replication_theory)
 {
-    struct nvo_scenario_cfg *cfg = load(NULL, 0);
+    struct nvo_scenario_cfg *cfg;
+    struct nvo_sim *sim;
     char *dir;
-    struct nvo_sim *sim = create(cfg, &dir);
-    run(sim);
+    scenario(NULL, 0, true, &cfg, &sim, &dir);
     struct nvo_sim_overlay *o = sim->overlay;
     ck_assert_ptr_nonnull(o);
     ck_assert_uint_eq(o->n_pes, 8);
@@ -115,9 +95,7 @@ START_TEST(ingress_replication_theory)
     ck_assert_msg(strstr(csv, line), "%s not in %s", line, csv);
     g_free(csv);
     g_free(path);
-    nvo_sim_destroy(sim);
-    nvo_scenario_cfg_destroy(cfg);
-    nvo_test_rmdir(dir);
+    nvo_test_scenario_free(cfg, sim, dir);
 }
 END_TEST
 
@@ -133,10 +111,10 @@ START_TEST(all_pes_flood_list)
         "overlay.flood-list=all-pes",
     };
     for (int k = 0; k < 2; k++) {
-        struct nvo_scenario_cfg *cfg = load(k ? all : vni, k ? 3 : 2);
+        struct nvo_scenario_cfg *cfg;
+        struct nvo_sim *sim;
         char *dir;
-        struct nvo_sim *sim = create(cfg, &dir);
-        run(sim);
+        scenario(k ? all : vni, k ? 3 : 2, true, &cfg, &sim, &dir);
         struct nvo_sim_overlay_totals t;
         nvo_sim_overlay_totals(sim->overlay, &t);
         uint64_t floods = t.c.bum[NVO_BUM_UNKNOWN];
@@ -151,9 +129,7 @@ START_TEST(all_pes_flood_list)
                           floods * (2 + (k ? 6 * 4 : 0)));
         /* Each VM's one peer is on the other PE: no local unicast. */
         ck_assert_uint_eq(t.c.local_unicast, 0);
-        nvo_sim_destroy(sim);
-        nvo_scenario_cfg_destroy(cfg);
-        nvo_test_rmdir(dir);
+        nvo_test_scenario_free(cfg, sim, dir);
     }
 }
 END_TEST
@@ -171,10 +147,10 @@ START_TEST(flood_and_learn_reference)
         "run.duration=5s", "overlay.tenants.vms-per-tenant=8",
         "traffic.flows.size.fixed=1", "traffic.flows.arrival.rate=2",
     };
-    struct nvo_scenario_cfg *cfg = load(sets, 4);
+    struct nvo_scenario_cfg *cfg;
+    struct nvo_sim *sim;
     char *dir;
-    struct nvo_sim *sim = create(cfg, &dir);
-    run(sim);
+    scenario(sets, 4, true, &cfg, &sim, &dir);
     struct nvo_sim_overlay *o = sim->overlay;
     ck_assert_uint_eq(o->n_vms, 16);
     /* known[pe position][vm] */
@@ -212,9 +188,7 @@ START_TEST(flood_and_learn_reference)
     ck_assert_uint_eq(t.c.bum[NVO_BUM_UNKNOWN], floods);
     ck_assert_uint_eq(t.c.bum_copies, floods * 7);
     ck_assert_uint_lt(floods, n);
-    nvo_sim_destroy(sim);
-    nvo_scenario_cfg_destroy(cfg);
-    nvo_test_rmdir(dir);
+    nvo_test_scenario_free(cfg, sim, dir);
 }
 END_TEST
 
@@ -256,9 +230,10 @@ spines_per_pair(const char *encap, unsigned *n_pairs)
     char set[64];
     snprintf(set, sizeof set, "overlay.encap=%s", encap);
     const char *const sets[] = { set };
-    struct nvo_scenario_cfg *cfg = load(sets, 1);
+    struct nvo_scenario_cfg *cfg;
+    struct nvo_sim *sim;
     char *dir;
-    struct nvo_sim *sim = create(cfg, &dir);
+    scenario(sets, 1, false, &cfg, &sim, &dir);
     struct spines s = { g_hash_table_new(NULL, NULL), sim->net };
     for (uint32_t i = 0; i < nvo_net_n_nodes(sim->net); i++) {
         struct nvo_node *n = nvo_net_node(sim->net, i);
@@ -272,7 +247,7 @@ spines_per_pair(const char *encap, unsigned *n_pairs)
             }
         }
     }
-    run(sim);
+    nvo_test_sim_finish(sim);
     GHashTableIter it;
     gpointer k, v;
     unsigned two = 0;
@@ -282,9 +257,7 @@ spines_per_pair(const char *encap, unsigned *n_pairs)
     }
     *n_pairs = g_hash_table_size(s.pairs);
     g_hash_table_destroy(s.pairs);
-    nvo_sim_destroy(sim);
-    nvo_scenario_cfg_destroy(cfg);
-    nvo_test_rmdir(dir);
+    nvo_test_scenario_free(cfg, sim, dir);
     return two;
 }
 
@@ -310,9 +283,10 @@ START_TEST(hundred_thousand_vms)
         "overlay.tenants.count=1000", "overlay.tenants.vms-per-tenant=100",
         "overlay.tenants.placement=random", "run.duration=1us",
     };
-    struct nvo_scenario_cfg *cfg = load(sets, 4);
+    struct nvo_scenario_cfg *cfg;
+    struct nvo_sim *sim;
     char *dir;
-    struct nvo_sim *sim = create(cfg, &dir);
+    scenario(sets, 4, false, &cfg, &sim, &dir);
     struct nvo_sim_overlay *o = sim->overlay;
     ck_assert_uint_eq(o->n_vms, 100000);
     uint64_t tenants = 0, n_pes = 0;
@@ -336,33 +310,27 @@ START_TEST(hundred_thousand_vms)
     for (uint32_t i = 0; i < o->n_vms; i++) {
         nodes[i] = o->vms[i].node;
     }
+    struct nvo_scenario_cfg *cfg2;
+    struct nvo_sim *again;
     char *dir2;
-    struct nvo_sim *again = create(cfg, &dir2);
+    scenario(sets, 4, false, &cfg2, &again, &dir2);
     uint32_t same = 0;
     for (uint32_t i = 0; i < o->n_vms; i++) {
         same += again->overlay->vms[i].node == nodes[i];
     }
     ck_assert_uint_eq(same, 100000);
-    nvo_sim_destroy(again);
-    nvo_test_rmdir(dir2);
-    struct nvo_scenario_cfg *cfg2 = nvo_scenario_load(
-        nvo_test_src("scenarios/overlay-encap.xml"),
-        (const char *const[]) { sets[0], sets[1], sets[2], "run.run=2" }, 4,
-        NULL);
-    ck_assert_ptr_nonnull(cfg2);
-    struct nvo_sim *other = create(cfg2, &dir2);
+    nvo_test_scenario_free(cfg2, again, dir2);
+    struct nvo_sim *other;
+    scenario((const char *const[]) { sets[0], sets[1], sets[2], "run.run=2" },
+             4, false, &cfg2, &other, &dir2);
     same = 0;
     for (uint32_t i = 0; i < o->n_vms; i++) {
         same += other->overlay->vms[i].node == nodes[i];
     }
     ck_assert_uint_lt(same, 100000 / 8 + 1000);    /* about 1/8 by chance */
-    nvo_sim_destroy(other);
-    nvo_scenario_cfg_destroy(cfg2);
-    nvo_test_rmdir(dir2);
+    nvo_test_scenario_free(cfg2, other, dir2);
     g_free(nodes);
-    nvo_sim_destroy(sim);
-    nvo_scenario_cfg_destroy(cfg);
-    nvo_test_rmdir(dir);
+    nvo_test_scenario_free(cfg, sim, dir);
 }
 END_TEST
 

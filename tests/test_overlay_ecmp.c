@@ -175,13 +175,11 @@ measure(const char *const *sets, size_t n_sets, uint32_t run,
     memcpy(all, sets, n_sets * sizeof *all);
     snprintf(run_set, sizeof run_set, "run.run=%u", run);
     all[n_sets] = run_set;
-    GError *error = NULL;
-    struct nvo_scenario_cfg *cfg = nvo_scenario_load(
-        nvo_test_src("scenarios/overlay-ecmp.xml"), all, n_sets + 1, &error);
-    ck_assert_msg(cfg, "%s", error ? error->message : "?");
-    char *dir = nvo_test_tmpdir("overlay-ecmp");
-    struct nvo_sim *sim = nvo_sim_create(cfg, nvo_test_engine(), dir, &error);
-    ck_assert_msg(sim, "%s", error ? error->message : "?");
+    struct nvo_scenario_cfg *cfg;
+    struct nvo_sim *sim;
+    char *dir;
+    nvo_test_scenario(nvo_test_src("scenarios/overlay-ecmp.xml"), all,
+                      n_sets + 1, "overlay-ecmp", false, &cfg, &sim, &dir);
     const struct nvo_sim_overlay *o = sim->overlay;
     ck_assert_uint_eq(o->n_pes, 16);
     struct watch w = {
@@ -230,9 +228,7 @@ measure(const char *const *sets, size_t n_sets, uint32_t run,
     s->skipped += w.skipped;
     g_hash_table_destroy(w.pairs);
     g_hash_table_destroy(w.vm_node);
-    nvo_sim_destroy(sim);
-    nvo_scenario_cfg_destroy(cfg);
-    nvo_test_rmdir(dir);
+    nvo_test_scenario_free(cfg, sim, dir);
 }
 
 /* Runs 1..n_runs. */

@@ -56,22 +56,15 @@ run_with(struct run *r, const char *const *sets, size_t n, frame_fn *fn)
 {
     memset(r, 0, sizeof *r);
     r->min_sport = UINT32_MAX;
-    GError *error = NULL;
-    r->cfg = nvo_scenario_load(nvo_test_src("scenarios/overlay-ecmp.xml"),
-                               sets, n, &error);
-    ck_assert_msg(r->cfg, "%s", error ? error->message : "?");
-    r->dir = nvo_test_tmpdir("overlay-options");
-    r->sim = nvo_sim_create(r->cfg, nvo_test_engine(), r->dir, &error);
-    ck_assert_msg(r->sim, "%s", error ? error->message : "?");
+    nvo_test_scenario(nvo_test_src("scenarios/overlay-ecmp.xml"), sets, n,
+                      "overlay-options", false, &r->cfg, &r->sim, &r->dir);
     r->fn = fn;
     const struct nvo_sim_overlay *o = r->sim->overlay;
     for (uint32_t i = 0; i < o->n_pes; i++) {
         struct nvo_node *pn = nvo_pe_node_base(o->pes[i]);
         nvo_port_add_tap(&pn->ports[0], pe_tap, r, NVO_TAP_MASK_SEND);
     }
-    ck_assert_int_eq(nvo_sim_run(r->sim, false), 0);
-    ck_assert_msg(!nvo_sim_write_results(r->sim, &error), "%s",
-                  error ? error->message : "?");
+    nvo_test_sim_finish(r->sim);
     /* Everything arrived and reached its VM. */
     ck_assert_uint_eq(r->sim->delivered, r->sim->generated);
     struct nvo_sim_overlay_totals t;
@@ -86,9 +79,7 @@ run_with(struct run *r, const char *const *sets, size_t n, frame_fn *fn)
 static void
 run_done(struct run *r)
 {
-    nvo_sim_destroy(r->sim);
-    nvo_scenario_cfg_destroy(r->cfg);
-    nvo_test_rmdir(r->dir);
+    nvo_test_scenario_free(r->cfg, r->sim, r->dir);
 }
 
 static struct nvo_sim_overlay_totals
@@ -525,15 +516,12 @@ START_TEST(bad_options)
                                          "overlay.flood-list=all-pes" }, 3,
                  "per-pe labels need flood-list=\"vni-pes\"");
     /* Not MPLS: the label mode is ignored (and so is its limit). */
-    GError *error = NULL;
-    struct nvo_scenario_cfg *cfg = nvo_scenario_load(
+    nvo_scenario_cfg_destroy(nvo_test_load(
         nvo_test_src("scenarios/overlay-ecmp.xml"),
         (const char *const[]) { "overlay.label=per-pe",
                                 "overlay.flood-list=all-pes",
                                 "overlay.label-base=1048575",
-                                "overlay.tenants.count=2" }, 4, &error);
-    ck_assert_msg(cfg, "%s", error ? error->message : "?");
-    nvo_scenario_cfg_destroy(cfg);
+                                "overlay.tenants.count=2" }, 4));
 }
 END_TEST
 

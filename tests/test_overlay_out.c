@@ -22,33 +22,42 @@
 
 /* overlay-encap.xml on 2 spines x 2 leaves x 2 hypervisors, with 'sets'
  * after those. */
-static struct nvo_scenario_cfg *
-load(const char *const *sets, size_t n_sets, GError **error)
+/* overlay-encap.xml's sets for a small fabric (2 leaves, 2 spines, 2
+ * hypervisors per leaf) then 'sets', into all[] (32); returns their
+ * number. */
+static size_t
+small_sets(const char *const *sets, size_t n_sets, const char *all[32])
 {
-    const char *all[32] = { "topology.leaves=2", "topology.spines=2",
-                            "topology.hypervisors-per-leaf=2" };
+    static const char *const small[] = {
+        "topology.leaves=2", "topology.spines=2",
+        "topology.hypervisors-per-leaf=2",
+    };
     ck_assert_uint_le(n_sets, 29);
+    memcpy(all, small, sizeof small);
     for (size_t i = 0; i < n_sets; i++) {
         all[3 + i] = sets[i];
     }
+    return 3 + n_sets;
+}
+
+static struct nvo_scenario_cfg *
+load(const char *const *sets, size_t n_sets, GError **error)
+{
+    const char *all[32];
+    size_t n = small_sets(sets, n_sets, all);
     return nvo_scenario_load(nvo_test_src("scenarios/overlay-encap.xml"),
-                             all, 3 + n_sets, error);
+                             all, n, error);
 }
 
 static struct nvo_sim *
 run(const char *const *sets, size_t n_sets, struct nvo_scenario_cfg **cfg,
     char **dir)
 {
-    GError *error = NULL;
-    *cfg = load(sets, n_sets, &error);
-    ck_assert_msg(*cfg, "%s", error ? error->message : "?");
-    *dir = nvo_test_tmpdir("overlay-out");
-    struct nvo_sim *sim = nvo_sim_create(*cfg, nvo_test_engine(), *dir,
-                                         &error);
-    ck_assert_msg(sim, "%s", error ? error->message : "?");
-    ck_assert_int_eq(nvo_sim_run(sim, false), 0);
-    ck_assert_msg(!nvo_sim_write_results(sim, &error), "%s",
-                  error ? error->message : "?");
+    const char *all[32];
+    size_t n = small_sets(sets, n_sets, all);
+    struct nvo_sim *sim;
+    nvo_test_scenario(nvo_test_src("scenarios/overlay-encap.xml"), all, n,
+                      "overlay-out", true, cfg, &sim, dir);
     return sim;
 }
 
@@ -152,9 +161,7 @@ START_TEST(cpu_cycles_in_results)
              (double) total / 1000 / (double) c->vm_frames);
     ck_assert_msg(strstr(csv, want), "%s not in %s", want, csv);
     g_free(csv);
-    nvo_sim_destroy(sim);
-    nvo_scenario_cfg_destroy(cfg);
-    nvo_test_rmdir(dir);
+    nvo_test_scenario_free(cfg, sim, dir);
 }
 END_TEST
 
@@ -198,9 +205,7 @@ START_TEST(cpu_cited_defaults_in_run)
                       * ((geneve ? 33200 : 800000) + INNER * 250 + x));
     ck_assert_uint_eq(c->cpu_replica_mc,
                       c->bum_copies * (300000 + INNER * 125));
-    nvo_sim_destroy(sim);
-    nvo_scenario_cfg_destroy(cfg);
-    nvo_test_rmdir(dir);
+    nvo_test_scenario_free(cfg, sim, dir);
 }
 END_TEST
 
@@ -242,9 +247,7 @@ START_TEST(cpu_absent_is_missing)
     g_strfreev(cells);
     g_free(head);
     g_free(csv);
-    nvo_sim_destroy(sim);
-    nvo_scenario_cfg_destroy(cfg);
-    nvo_test_rmdir(dir);
+    nvo_test_scenario_free(cfg, sim, dir);
 }
 END_TEST
 
@@ -288,9 +291,7 @@ START_TEST(bum_bytes_per_tier)
     ck_assert_uint_eq(o->bum_link_frames, 10 * floods);
     ck_assert_uint_eq(o->bum_link_bytes, 10 * floods * WIRE);
     g_free(xml);
-    nvo_sim_destroy(sim);
-    nvo_scenario_cfg_destroy(cfg);
-    nvo_test_rmdir(dir);
+    nvo_test_scenario_free(cfg, sim, dir);
 }
 END_TEST
 
@@ -504,9 +505,7 @@ START_TEST(pcap_every_encap)
     g_free(cmd);
     ck_assert_uint_gt(by_vni[0], 0);
     ck_assert_uint_gt(by_vni[1], 0);
-    nvo_sim_destroy(sim);
-    nvo_scenario_cfg_destroy(cfg);
-    nvo_test_rmdir(dir);
+    nvo_test_scenario_free(cfg, sim, dir);
 }
 END_TEST
 

@@ -22,9 +22,15 @@
 #include "overlay/encap.h"
 #include "io/pcap_out.h"
 #include "wire/pkt.h"
+#include "testfabric.h"
 #include "testutil.h"
 #include "io/trace.h"
 #include "wire/wire.h"
+
+/* This suite's tshark lines (tests/testfabric). */
+#define run_tshark(path, args, lines, max)                                  \
+    nvo_test_tshark(path, args, lines[0], sizeof lines[0], max,            \
+                    NVO_TEST_TSHARK_ECHO)
 
 static struct nvo_pkt_pool pool;
 static char *tmpdir;            /* one for the run; each test its files */
@@ -172,45 +178,6 @@ split_tabs(char *line, char *cols[], size_t max)
     return n;
 }
 
-static void
-require_tshark(void)
-{
-    FILE *f = popen("tshark -v 2>/dev/null", "r");
-    char buf[256] = "";
-    bool ok = f && fgets(buf, sizeof buf, f) && strstr(buf, "TShark");
-    if (f) {
-        while (fgets(buf, sizeof buf, f)) {
-        }
-        ok = pclose(f) == 0 && ok;
-    }
-    ck_assert_msg(ok, "tshark is not installed or does not run: this test "
-                  "needs it to decode the pcap independently (Debian/Ubuntu: "
-                  "apt-get install tshark)");
-}
-
-/* Runs tshark with 'args' on 'path' and reads up to 'max' lines. */
-static size_t
-run_tshark(const char *path, const char *args, char lines[][1024], size_t max)
-{
-    char cmd[8192];
-    snprintf(cmd, sizeof cmd, "tshark -r '%s' %s 2>/dev/null", path, args);
-    FILE *f = popen(cmd, "r");
-    ck_assert_ptr_nonnull(f);
-    size_t n = 0;
-    char dummy[1024];
-    while (fgets(n < max ? lines[n] : dummy, 1024, f)) {
-        n++;
-    }
-    int status = pclose(f);
-    ck_assert_msg(status == 0, "tshark failed (status %d): %s", status, cmd);
-    if (getenv("NVO_TEST_KEEP")) {
-        for (size_t i = 0; i < NVO_MIN(n, max); i++) {
-            fputs(lines[i], stderr);
-        }
-    }
-    return n;
-}
-
 /* Every comma-separated value of 'col' is 'want'. */
 static bool
 all_are(const char *col, const char *want)
@@ -233,7 +200,7 @@ all_are(const char *col, const char *want)
 
 START_TEST(test_tshark_decodes_every_encap)
 {
-    require_tshark();
+    nvo_test_require_tshark();
 
     char path[4096];
     snprintf(path, sizeof path, "%s/encaps.pcap", tmpdir);
@@ -612,7 +579,7 @@ write_variants(const char *path, const char *encap, uint32_t snaplen,
  * test_tshark_decodes_every_encap.) */
 START_TEST(test_tshark_expert_clean)
 {
-    require_tshark();
+    nvo_test_require_tshark();
     static const char *const encaps[] = {
         "vxlan", "geneve", "nvgre", "stt", "mpls-gre", "mpls-ip", "mpls-udp",
         "gre-udp", "vxlan-gpe",
@@ -844,7 +811,7 @@ csv_value(const char *path, const char *name, char *out, size_t size)
  * the same way.  The pcap is pe1-1.pcap (ports numbered from 1). */
 START_TEST(test_tunnel_entropy_matches_tshark)
 {
-    require_tshark();
+    nvo_test_require_tshark();
     static const struct {
         const char *args, *field, *entropy;
         unsigned int expect;
@@ -909,7 +876,7 @@ END_TEST
  * expert test checks it stays clean). */
 START_TEST(test_tunnel_snaplen)
 {
-    require_tshark();
+    nvo_test_require_tshark();
     static const struct {
         const char *args;
         const char *caplen;
@@ -989,7 +956,7 @@ END_TEST
  * 00:00:00 -> 00:50:56:00:00:01, 10.0.0.1 -> 10.0.0.2). */
 START_TEST(test_tunnel_every_encap)
 {
-    require_tshark();
+    nvo_test_require_tshark();
     static const struct { const char *encap; uint32_t overhead; } encaps[] = {
         { "vxlan", 50 }, { "nvgre", 42 }, { "stt", 72 }, { "geneve", 50 },
         { "mpls-gre", 42 }, { "mpls-ip", 38 }, { "mpls-udp", 46 },

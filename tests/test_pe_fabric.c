@@ -11,6 +11,7 @@
 
 #include "fabric/net.h"
 #include "overlay/pe_node.h"
+#include "testfabric.h"
 #include "testutil.h"
 #include "wire/wire.h"
 
@@ -38,33 +39,15 @@ static void
 fab_build(struct fab *f, const struct nvo_encap_ops *ops, nvo_time_t aging)
 {
     memset(f, 0, sizeof *f);
-    ck_assert_int_eq(nvo_engine_create(nvo_test_engine(), nvo_test_scheduler(),
-                                       &f->e), 0);
     struct nvo_net_cfg cfg;
-    memset(&cfg, 0, sizeof cfg);
-    cfg.convergence_delay = 50 * NVO_US;
-    cfg.ecmp.fn = NVO_HASH_CRC32;
-    cfg.ecmp.fields = NVO_ECMP_5TUPLE;
-    cfg.ecmp.parser_depth = 128;
+    nvo_test_net_cfg(&cfg);
     cfg.seed_mode = NVO_SEED_PER_SWITCH;
-    cfg.seed = cfg.run = 1;
     cfg.ipv6 = fab_ipv6;
-    f->net = nvo_net_create(f->e, &cfg);
-    char name[32];
-    for (int i = 0; i < N_SPINES; i++) {
-        snprintf(name, sizeof name, "spine%d", i + 1);
-        f->spine[i] = nvo_net_add_node(f->net, name, NVO_ROLE_SPINE);
-    }
+    f->net = nvo_test_net(&cfg, &f->e);
     struct nvo_link_cfg l;
     nvo_link_cfg_default(&l);
-    for (int i = 0; i < N_LEAVES; i++) {
-        snprintf(name, sizeof name, "leaf%d", i + 1);
-        f->leaf[i] = nvo_net_add_node(f->net, name, NVO_ROLE_LEAF);
-        for (int s = 0; s < N_SPINES; s++) {
-            ck_assert_int_eq(nvo_net_add_link(f->net, (uint32_t) f->leaf[i],
-                                              (uint32_t) f->spine[s], &l), 0);
-        }
-    }
+    nvo_test_leaf_spine(f->net, 1, N_SPINES, N_LEAVES, &l, f->spine, f->leaf);
+    char name[32];
     struct nvo_pe_node_cfg pc;
     memset(&pc, 0, sizeof pc);
     pc.encap = ops;
@@ -691,18 +674,11 @@ END_TEST
 START_TEST(dual_homed_ipv6)
 {
     struct nvo_engine *e;
-    ck_assert_int_eq(nvo_engine_create(nvo_test_engine(), nvo_test_scheduler(),
-                                       &e), 0);
     struct nvo_net_cfg cfg;
-    memset(&cfg, 0, sizeof cfg);
+    nvo_test_net_cfg(&cfg);
     cfg.ipv6 = true;
-    cfg.convergence_delay = 50 * NVO_US;
-    cfg.ecmp.fn = NVO_HASH_CRC32;
-    cfg.ecmp.fields = NVO_ECMP_5TUPLE;
-    cfg.ecmp.parser_depth = 128;
     cfg.seed_mode = NVO_SEED_PER_SWITCH;
-    cfg.seed = cfg.run = 1;
-    struct nvo_net *net = nvo_net_create(e, &cfg);
+    struct nvo_net *net = nvo_test_net(&cfg, &e);
     struct nvo_link_cfg l;
     nvo_link_cfg_default(&l);
     int sp[2], lf[4];

@@ -29,16 +29,11 @@ static char *
 make_run(void)
 {
     const char *sets[] = { "run.duration=20ms", "output.flows=true" };
-    GError *error = NULL;
-    struct nvo_scenario_cfg *cfg = nvo_scenario_load(
-        nvo_test_src("scenarios/websearch.xml"), sets, 2, &error);
-    ck_assert_msg(cfg, "%s", error ? error->message : "?");
-    char *dir = nvo_test_tmpdir("plot-run");
-    struct nvo_sim *sim = nvo_sim_create(cfg, nvo_test_engine(), dir, &error);
-    ck_assert_msg(sim, "%s", error ? error->message : "?");
-    ck_assert_int_eq(nvo_sim_run(sim, false), 0);
-    ck_assert_msg(!nvo_sim_write_results(sim, &error), "%s",
-                  error ? error->message : "?");
+    struct nvo_scenario_cfg *cfg;
+    struct nvo_sim *sim;
+    char *dir;
+    nvo_test_scenario(nvo_test_src("scenarios/websearch.xml"), sets, 2,
+                      "plot-run", true, &cfg, &sim, &dir);
     nvo_sim_destroy(sim);
     nvo_scenario_cfg_destroy(cfg);
     return dir;

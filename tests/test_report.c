@@ -30,16 +30,11 @@
 static char *
 run_into(const char *rel, const char *const *sets, size_t n_sets)
 {
-    GError *error = NULL;
-    struct nvo_scenario_cfg *cfg = nvo_scenario_load(nvo_test_src(rel), sets,
-                                                     n_sets, &error);
-    ck_assert_msg(cfg, "%s", error ? error->message : "?");
-    char *dir = nvo_test_tmpdir("report");
-    struct nvo_sim *sim = nvo_sim_create(cfg, nvo_test_engine(), dir, &error);
-    ck_assert_msg(sim, "%s", error ? error->message : "?");
-    ck_assert_int_eq(nvo_sim_run(sim, false), 0);
-    ck_assert_msg(!nvo_sim_write_results(sim, &error), "%s",
-                  error ? error->message : "?");
+    struct nvo_scenario_cfg *cfg;
+    struct nvo_sim *sim;
+    char *dir;
+    nvo_test_scenario(nvo_test_src(rel), sets, n_sets, "report", true, &cfg,
+                      &sim, &dir);
     nvo_sim_destroy(sim);
     nvo_scenario_cfg_destroy(cfg);
     return dir;

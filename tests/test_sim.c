@@ -217,9 +217,7 @@ START_TEST(every_scenario_runs)
         g_strfreev(r);
         g_strfreev(lines);
         g_free(csv);
-        nvo_sim_destroy(sim);
-        nvo_scenario_cfg_destroy(cfg);
-        nvo_test_rmdir(dir);
+        nvo_test_scenario_free(cfg, sim, dir);
     }
     globfree(&g);
 }
@@ -244,9 +242,7 @@ run_outcome(const char *rel, const char *engine, const char *const *sets,
     o->n_executed = sim->engine->n_executed;
     o->delivered = sim->delivered;
     o->results = results_without_wall(dir);
-    nvo_sim_destroy(sim);
-    nvo_scenario_cfg_destroy(cfg);
-    nvo_test_rmdir(dir);
+    nvo_test_scenario_free(cfg, sim, dir);
 }
 
 START_TEST(every_scenario_same_as_heap4)
@@ -291,9 +287,7 @@ START_TEST(every_topology_runs)
                                            &dir);
         ck_assert_msg(sim->delivered > 0, "%s delivered nothing", base);
         ck_assert_uint_eq(nvo_net_n_nodes(sim->net), cfg->topo->n_nodes);
-        nvo_sim_destroy(sim);
-        nvo_scenario_cfg_destroy(cfg);
-        nvo_test_rmdir(dir);
+        nvo_test_scenario_free(cfg, sim, dir);
         g_free(set);
         g_free(base);
     }
@@ -383,9 +377,7 @@ START_TEST(spine_failure)
     /* Loss is bounded by the 200us convergence window: far fewer frames
      * lost than delivered. */
     ck_assert_uint_lt(drops * 20, sim->delivered);
-    nvo_sim_destroy(sim);
-    nvo_scenario_cfg_destroy(cfg);
-    nvo_test_rmdir(dir);
+    nvo_test_scenario_free(cfg, sim, dir);
 
     /* With spine1 down for good, after convergence only spine2 carries
      * traffic: leaf1's uplink to spine1 sends nothing after 1.2ms. */
@@ -409,9 +401,7 @@ START_TEST(spine_failure)
     ck_assert_uint_eq(l1->ports[to_spine1].st.tx_frames[NVO_TC_DATA], before);
     ck_assert_uint_eq(nvo_node_n_next_hops(l1, (uint32_t) nvo_net_find(sim->net,
                                                                        "leaf2")), 1);
-    nvo_sim_destroy(sim);
-    nvo_scenario_cfg_destroy(cfg);
-    nvo_test_rmdir(dir);
+    nvo_test_scenario_free(cfg, sim, dir);
 }
 END_TEST
 
@@ -425,13 +415,11 @@ START_TEST(dual_homed_failover)
         "events.node-down.node=leaf1", "events.node-up.node=leaf1",
         "events.node-up.at=10s",
     };
-    GError *error = NULL;
-    struct nvo_scenario_cfg *cfg = nvo_scenario_load(
-        nvo_test_src("scenarios/spine-failure.xml"), sets, 4, &error);
-    ck_assert_msg(cfg, "%s", error ? error->message : "?");
-    char *dir = nvo_test_tmpdir("failover");
-    struct nvo_sim *sim = nvo_sim_create(cfg, nvo_test_engine(), dir, &error);
-    ck_assert_msg(sim, "%s", error ? error->message : "?");
+    struct nvo_scenario_cfg *cfg;
+    struct nvo_sim *sim;
+    char *dir;
+    nvo_test_scenario(nvo_test_src("scenarios/spine-failure.xml"), sets, 4,
+                      "failover", false, &cfg, &sim, &dir);
     nvo_engine_run(sim->engine, 1300 * NVO_US);
     int hv = nvo_net_find(sim->net, "hv1-1");
     int leaf2 = nvo_net_find(sim->net, "leaf2");
@@ -451,9 +439,7 @@ START_TEST(dual_homed_failover)
     nvo_traffic_get_stats(sim->traffic, &ts);
     ck_assert_uint_eq(ts.flows_stalled, 0);
     ck_assert_uint_eq(sim->net->n_route_computations, 2);
-    nvo_sim_destroy(sim);
-    nvo_scenario_cfg_destroy(cfg);
-    nvo_test_rmdir(dir);
+    nvo_test_scenario_free(cfg, sim, dir);
 }
 END_TEST
 
@@ -572,9 +558,7 @@ START_TEST(every_hash_on_4x16x8)
                           "the mean (bound %.0f)", fns[i], s,
                           balls, spray ? "frames" : "flows", bins[0], bins[1],
                           bins[2], bins[3], wz, z);
-            nvo_sim_destroy(sim);
-            nvo_scenario_cfg_destroy(cfg);
-            nvo_test_rmdir(dir);
+            nvo_test_scenario_free(cfg, sim, dir);
         }
     }
 }
@@ -614,9 +598,7 @@ START_TEST(missing_metrics)
     /* No warning: the traffic carries the 5-tuple it hashes. */
     ck_assert_uint_eq(sim->warnings->len, 0);
     check_xpath(dir, "count(/results/warning)", "0");
-    nvo_sim_destroy(sim);
-    nvo_scenario_cfg_destroy(cfg);
-    nvo_test_rmdir(dir);
+    nvo_test_scenario_free(cfg, sim, dir);
 
     /* A 5-stage fabric measures the spines' up-links (8 of them). */
     static const char *const five[] = {
@@ -639,9 +621,7 @@ START_TEST(missing_metrics)
     check_xpath(dir, expr, "true");
     g_free(expr);
     g_free(measured);
-    nvo_sim_destroy(sim);
-    nvo_scenario_cfg_destroy(cfg);
-    nvo_test_rmdir(dir);
+    nvo_test_scenario_free(cfg, sim, dir);
 }
 END_TEST
 
@@ -688,9 +668,7 @@ START_TEST(no_traffic)
     check_xpath(dir, "string(/results/warning)", w->text);
     nvo_sim_warn(sim, "no-traffic", "%s", w->text);
     ck_assert_uint_eq(sim->warnings->len, 1);
-    nvo_sim_destroy(sim);
-    nvo_scenario_cfg_destroy(cfg);
-    nvo_test_rmdir(dir);
+    nvo_test_scenario_free(cfg, sim, dir);
 }
 END_TEST
 
@@ -737,9 +715,7 @@ START_TEST(ecmp_field_warnings)
             check_xpath(dir, "string(/results/warning[@about="
                         "'ecmp-fields'])", cases[i].text);
         }
-        nvo_sim_destroy(sim);
-        nvo_scenario_cfg_destroy(cfg);
-        nvo_test_rmdir(dir);
+        nvo_test_scenario_free(cfg, sim, dir);
     }
     /* Random spraying hashes no field: nothing to warn about. */
     const char *const sets[] = { "underlay.ecmp.fields=gre-key",
@@ -751,9 +727,7 @@ START_TEST(ecmp_field_warnings)
                                        nvo_test_engine(), sets, 3, &cfg,
                                        &dir);
     ck_assert_uint_eq(sim->warnings->len, 0);
-    nvo_sim_destroy(sim);
-    nvo_scenario_cfg_destroy(cfg);
-    nvo_test_rmdir(dir);
+    nvo_test_scenario_free(cfg, sim, dir);
 }
 END_TEST
 /* The value of attribute 'attr' of the first element 'elem' in
@@ -873,9 +847,7 @@ run_fates(const char *duration, bool drain, const char *limit,
     g_free(dr);
     *drain_end = drain ? result_attr(dir, "run", "drain-end") : NULL;
     check_schema(dir);
-    nvo_sim_destroy(sim);
-    nvo_scenario_cfg_destroy(cfg);
-    nvo_test_rmdir(dir);
+    nvo_test_scenario_free(cfg, sim, dir);
     g_free(d);
     g_free(l);
 }
@@ -937,9 +909,7 @@ START_TEST(drain_skips_later_events)
                       sim->flows_started);
     ck_assert_uint_eq(nvo_engine_n_pending(sim->engine), 0);
     ck_assert_int_gt(nvo_engine_now(sim->engine), 1500 * NVO_US);
-    nvo_sim_destroy(sim);
-    nvo_scenario_cfg_destroy(cfg);
-    nvo_test_rmdir(dir);
+    nvo_test_scenario_free(cfg, sim, dir);
 }
 END_TEST
 
@@ -983,9 +953,7 @@ START_TEST(node_list)
             }
             check_xpath(dir, expr, want);
         }
-        nvo_sim_destroy(sim);
-        nvo_scenario_cfg_destroy(cfg);
-        nvo_test_rmdir(dir);
+        nvo_test_scenario_free(cfg, sim, dir);
     }
 }
 END_TEST
@@ -1040,9 +1008,7 @@ START_TEST(entity_echoed)
                   xml);
     ck_assert_ptr_null(strstr(xml, "&d;"));
     g_free(xml);
-    nvo_sim_destroy(sim);
-    nvo_scenario_cfg_destroy(cfg);
-    nvo_test_rmdir(out);
+    nvo_test_scenario_free(cfg, sim, out);
     remove(path);
     g_free(path);
     remove(dir);

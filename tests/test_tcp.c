@@ -15,6 +15,7 @@
 #include "ctrl/tcp.h"
 #include "fabric/net.h"
 #include "io/pcap_out.h"
+#include "testfabric.h"
 #include "testutil.h"
 #include "wire/wire.h"
 
@@ -229,17 +230,10 @@ static void
 bench_net(struct bench *b, bool ipv6)
 {
     memset(b, 0, sizeof *b);
-    ck_assert_int_eq(nvo_engine_create(nvo_test_engine(),
-                                       nvo_test_scheduler(), &b->e), 0);
     struct nvo_net_cfg cfg;
-    memset(&cfg, 0, sizeof cfg);
+    nvo_test_net_cfg(&cfg);
     cfg.ipv6 = ipv6;
-    cfg.convergence_delay = 50 * NVO_US;
-    cfg.ecmp.fn = NVO_HASH_CRC32;
-    cfg.ecmp.fields = NVO_ECMP_5TUPLE;
-    cfg.ecmp.parser_depth = 128;
-    cfg.seed = cfg.run = 1;
-    b->net = nvo_net_create(b->e, &cfg);
+    b->net = nvo_test_net(&cfg, &b->e);
     for (uint32_t i = 0; i < 4; i++) {
         app_init(&b->srv[i], b);
         app_init(&b->cli[i], b);

@@ -54,15 +54,6 @@ write_scenario(const char *attrs, const char *body)
     return path;
 }
 
-static struct nvo_scenario_cfg *
-load_ok(const char *path, const char *const *sets, size_t n)
-{
-    GError *error = NULL;
-    struct nvo_scenario_cfg *cfg = nvo_scenario_load(path, sets, n, &error);
-    ck_assert_msg(cfg, "%s", error ? error->message : "?");
-    return cfg;
-}
-
 /* Loading fails with an error containing "PATH:LINE: want" (line > 0) or
  * "want" (line 0). */
 static void
@@ -111,7 +102,7 @@ static const char *const EXPLICIT =
 START_TEST(explicit_tenants_exact)
 {
     char *path = write_scenario("encap=\"vxlan\"", EXPLICIT);
-    struct nvo_scenario_cfg *cfg = load_ok(path, NULL, 0);
+    struct nvo_scenario_cfg *cfg = nvo_test_load(path, NULL, 0);
     ck_assert_uint_eq(cfg->overlay.n_tenants, 3);
     struct nvo_overlay_placement p;
     place(cfg, &p);
@@ -143,11 +134,8 @@ START_TEST(explicit_tenants_exact)
 
     /* The run: every PE hosts what the placement says; traffic within
      * the tenants is all delivered. */
-    char *dir = nvo_test_tmpdir("tenants-run");
-    GError *error = NULL;
-    struct nvo_sim *sim = nvo_sim_create(cfg, nvo_test_engine(), dir, &error);
-    ck_assert_msg(sim, "%s", error ? error->message : "?");
-    ck_assert_int_eq(nvo_sim_run(sim, false), 0);
+    char *dir;
+    struct nvo_sim *sim = nvo_test_sim(cfg, "tenants-run", true, &dir);
     const struct nvo_sim_overlay *o = sim->overlay;
     ck_assert_uint_eq(o->tenant_n_pes[0], 2);
     ck_assert_uint_eq(o->tenant_n_pes[1], 5);
@@ -162,14 +150,11 @@ START_TEST(explicit_tenants_exact)
     ck_assert_uint_gt(t.c.vm_frames, 0);
     ck_assert_uint_eq(t.c.delivered, t.c.vm_frames);
     ck_assert_uint_eq(sim->delivered, sim->generated);
-    ck_assert_int_eq(nvo_sim_write_results(sim, &error), 0);
-    nvo_sim_destroy(sim);
-    nvo_scenario_cfg_destroy(cfg);
-    nvo_test_rmdir(dir);
+    nvo_test_scenario_free(cfg, sim, dir);
 
     /* MPLS: tenant 0's frames carry label 400. */
-    cfg = load_ok(path, (const char *const[]) { "overlay.encap=mpls-udp" },
-                  1);
+    cfg = nvo_test_load(path,
+                        (const char *const[]) { "overlay.encap=mpls-udp" }, 1);
     place(cfg, &p);
     ck_assert_uint_eq(p.tenant_id[0], 400);
     ck_assert_uint_eq(p.tenant_id[1], 200);
@@ -177,8 +162,8 @@ START_TEST(explicit_tenants_exact)
     nvo_scenario_cfg_destroy(cfg);
 
     /* --set reaches the new attributes: tenant 2 with 2 more VMs. */
-    cfg = load_ok(path, (const char *const[]) { "overlay.tenant[3].vms=6" },
-                  1);
+    cfg = nvo_test_load(path, (const char *const[]) {
+                            "overlay.tenant[3].vms=6" }, 1);
     place(cfg, &p);
     ck_assert_uint_eq(p.n_vms, 13);
     nvo_overlay_placement_free(&p);
@@ -204,8 +189,8 @@ START_TEST(explicit_equals_counted)
         }
         char *a = write_scenario("", counted_body);
         char *b = write_scenario("", eb->str);
-        struct nvo_scenario_cfg *ca = load_ok(a, NULL, 0);
-        struct nvo_scenario_cfg *cb = load_ok(b, NULL, 0);
+        struct nvo_scenario_cfg *ca = nvo_test_load(a, NULL, 0);
+        struct nvo_scenario_cfg *cb = nvo_test_load(b, NULL, 0);
         struct nvo_overlay_placement pa, pb;
         place(ca, &pa);
         place(cb, &pb);
@@ -235,7 +220,7 @@ START_TEST(packed_per_leaf_exact)
     char *path = write_scenario("", "    <tenants count=\"2\" "
                                 "vms-per-tenant=\"5\" "
                                 "placement=\"packed-per-leaf\"/>\n");
-    struct nvo_scenario_cfg *cfg = load_ok(path, NULL, 0);
+    struct nvo_scenario_cfg *cfg = nvo_test_load(path, NULL, 0);
     struct nvo_overlay_placement p;
     place(cfg, &p);
     static const uint32_t nodes[] = { 6, 7, 6, 7, 8, 9, 8, 9, 10, 11 };
@@ -243,7 +228,7 @@ START_TEST(packed_per_leaf_exact)
     nvo_overlay_placement_free(&p);
     nvo_scenario_cfg_destroy(cfg);
     /* 8 x 1: one per hypervisor, like round-robin. */
-    cfg = load_ok(path, (const char *const[]) {
+    cfg = nvo_test_load(path, (const char *const[]) {
                       "overlay.tenants.count=1",
                       "overlay.tenants.vms-per-tenant=8" }, 2);
     place(cfg, &p);
@@ -260,12 +245,10 @@ static void
 check_per_pe(const char *path, const char *const *sets, size_t n, uint32_t K,
              const uint32_t *tenant_pes, uint32_t T)
 {
-    struct nvo_scenario_cfg *cfg = load_ok(path, sets, n);
+    struct nvo_scenario_cfg *cfg = nvo_test_load(path, sets, n);
     ck_assert_uint_eq(cfg->overlay.tenants_per_pe, K);
-    char *dir = nvo_test_tmpdir("tenants-pe");
-    GError *error = NULL;
-    struct nvo_sim *sim = nvo_sim_create(cfg, nvo_test_engine(), dir, &error);
-    ck_assert_msg(sim, "%s", error ? error->message : "?");
+    char *dir;
+    struct nvo_sim *sim = nvo_test_sim(cfg, "tenants-pe", false, &dir);
     const struct nvo_sim_overlay *o = sim->overlay;
     for (uint32_t i = 0; i < o->n_pes; i++) {
         ck_assert_uint_eq(nvo_pe_node_n_tenants(o->pes[i]), K);
@@ -273,9 +256,7 @@ check_per_pe(const char *path, const char *const *sets, size_t n, uint32_t K,
     for (uint32_t t = 0; t < T; t++) {
         ck_assert_uint_eq(o->tenant_n_pes[t], tenant_pes[t]);
     }
-    nvo_sim_destroy(sim);
-    nvo_scenario_cfg_destroy(cfg);
-    nvo_test_rmdir(dir);
+    nvo_test_scenario_free(cfg, sim, dir);
 }
 
 START_TEST(tenants_per_hypervisor_exact)
@@ -286,7 +267,7 @@ START_TEST(tenants_per_hypervisor_exact)
     char *path = write_scenario("", "    <tenants count=\"4\" "
                                 "vms-per-tenant=\"4\" "
                                 "tenants-per-hypervisor=\"2\"/>\n");
-    struct nvo_scenario_cfg *cfg = load_ok(path, NULL, 0);
+    struct nvo_scenario_cfg *cfg = nvo_test_load(path, NULL, 0);
     struct nvo_overlay_placement p;
     place(cfg, &p);
     static const uint32_t nodes[] = {
@@ -305,7 +286,7 @@ START_TEST(tenants_per_hypervisor_exact)
     static const char *const three[] = {
         "overlay.tenants.count=3", "overlay.tenants.vms-per-tenant=6",
     };
-    cfg = load_ok(path, three, 2);
+    cfg = nvo_test_load(path, three, 2);
     place(cfg, &p);
     static const uint32_t n3[] = {
         6, 7, 9, 10, 12, 13,    6, 8, 9, 11, 12, 6,    7, 8, 10, 11, 13, 7,
@@ -415,7 +396,7 @@ START_TEST(bad_tenants)
         "hypervisor=\"hv1-1\"/></tenant>\n"
         "    <tenant vni=\"2\"><vm mac=\"00:50:56:00:00:09\" "
         "hypervisor=\"hv1-1\"/></tenant>\n");
-    nvo_scenario_cfg_destroy(load_ok(path, NULL, 0));
+    nvo_scenario_cfg_destroy(nvo_test_load(path, NULL, 0));
     g_free(path);
     /* MPLS: a tenant without a label carries its VNI as one. */
     path = write_scenario("encap=\"mpls-udp\"",
@@ -459,13 +440,9 @@ START_TEST(mpls_label_on_the_wire)
         "  <output><pcap node=\"hv1-1\"/></output>\n"
         "</scenario>\n", nvo_test_src("topologies/leaf-spine-small.xml"));
     ck_assert(g_file_set_contents(path, text, -1, NULL));
-    struct nvo_scenario_cfg *cfg = load_ok(path, NULL, 0);
-    char *dir = nvo_test_tmpdir("tenants-mpls");
-    GError *error = NULL;
-    struct nvo_sim *sim = nvo_sim_create(cfg, nvo_test_engine(), dir, &error);
-    ck_assert_msg(sim, "%s", error ? error->message : "?");
-    ck_assert_int_eq(nvo_sim_run(sim, false), 0);
-    ck_assert_int_eq(nvo_sim_write_results(sim, &error), 0);
+    struct nvo_scenario_cfg *cfg = nvo_test_load(path, NULL, 0);
+    char *dir;
+    struct nvo_sim *sim = nvo_test_sim(cfg, "tenants-mpls", true, &dir);
     const struct nvo_sim_overlay *o = sim->overlay;
     ck_assert_uint_eq(o->tenant_id[0], 400);
     uint32_t lt;
@@ -492,9 +469,7 @@ START_TEST(mpls_label_on_the_wire)
     ck_assert_uint_eq(wrong, 0);
     g_free(cmd);
     g_free(pcap);
-    nvo_sim_destroy(sim);
-    nvo_scenario_cfg_destroy(cfg);
-    nvo_test_rmdir(dir);
+    nvo_test_scenario_free(cfg, sim, dir);
     g_free(text);
     g_free(path);
 }

@@ -24,6 +24,7 @@
 #include "overlay/tor_vtep.h"
 #include "run/sim.h"
 #include "run/sim_overlay.h"
+#include "testfabric.h"
 #include "testutil.h"
 #include "wire/wire.h"
 
@@ -83,18 +84,11 @@ fab_build(struct fab *f, bool leaf_mode)
 {
     memset(f, 0, sizeof *f);
     f->leaf_mode = leaf_mode;
-    ck_assert_int_eq(nvo_engine_create(nvo_test_engine(), nvo_test_scheduler(),
-                                       &f->e), 0);
     struct nvo_net_cfg cfg;
-    memset(&cfg, 0, sizeof cfg);
-    cfg.convergence_delay = 50 * NVO_US;
-    cfg.ecmp.fn = NVO_HASH_CRC32;
-    cfg.ecmp.fields = NVO_ECMP_5TUPLE;
-    cfg.ecmp.parser_depth = 128;
+    nvo_test_net_cfg(&cfg);
     cfg.seed_mode = NVO_SEED_PER_SWITCH;
-    cfg.seed = cfg.run = 1;
     cfg.ipv6 = fab_ipv6;
-    f->net = nvo_net_create(f->e, &cfg);
+    f->net = nvo_test_net(&cfg, &f->e);
     char name[32];
     for (int i = 0; i < N_SPINES; i++) {
         snprintf(name, sizeof name, "spine%d", i);
@@ -666,17 +660,9 @@ static struct nvo_sim *
 run_scenario(const char *const *sets, size_t n, char **dir,
              struct nvo_scenario_cfg **cfgp)
 {
-    GError *error = NULL;
-    struct nvo_scenario_cfg *cfg = nvo_scenario_load(
-        nvo_test_src("scenarios/overlay-vtep.xml"), sets, n, &error);
-    ck_assert_msg(cfg, "%s", error ? error->message : "?");
-    *dir = nvo_test_tmpdir("tor");
-    struct nvo_sim *sim = nvo_sim_create(cfg, nvo_test_engine(), *dir, &error);
-    ck_assert_msg(sim, "%s", error ? error->message : "?");
-    ck_assert_int_eq(nvo_sim_run(sim, false), 0);
-    ck_assert_msg(!nvo_sim_write_results(sim, &error), "%s",
-                  error ? error->message : "?");
-    *cfgp = cfg;
+    struct nvo_sim *sim;
+    nvo_test_scenario(nvo_test_src("scenarios/overlay-vtep.xml"), sets, n,
+                      "tor", true, cfgp, &sim, dir);
     return sim;
 }
 
@@ -821,9 +807,7 @@ START_TEST(scenario_leaf_versus_hypervisor)
     ck_assert_uint_gt(count_of(h, "1092\t5001\t\t4789,5001"), 0);
     ck_assert_uint_eq(g_hash_table_size(h), 2);
     g_hash_table_destroy(h);
-    nvo_sim_destroy(sim);
-    nvo_scenario_cfg_destroy(cfg);
-    nvo_test_rmdir(dir);
+    nvo_test_scenario_free(cfg, sim, dir);
 
     /* The same with a PE in every hypervisor: each tenant on 4 PEs. */
     const char *sets[] = { "overlay.vtep=hypervisor" };
@@ -849,9 +833,7 @@ START_TEST(scenario_leaf_versus_hypervisor)
     ck_assert_uint_gt(count_of(h, "1092\t5001"), 0);
     ck_assert_uint_eq(g_hash_table_size(h), 2);
     g_hash_table_destroy(h);
-    nvo_sim_destroy(sim);
-    nvo_scenario_cfg_destroy(cfg);
-    nvo_test_rmdir(dir);
+    nvo_test_scenario_free(cfg, sim, dir);
 }
 END_TEST
 
@@ -907,24 +889,20 @@ START_TEST(scenario_refusals)
                      "overlay.tenants.count=12285",
                      "overlay.tenants.vms-per-tenant=1" }, 2, want);
     g_free(want);
-    GError *error = NULL;
     const char *ok[] = { "overlay.tenants.count=12282",
                          "overlay.tenants.vms-per-tenant=1",
                          "run.duration=1ns" };
-    struct nvo_scenario_cfg *cfg = nvo_scenario_load(
-        nvo_test_src("scenarios/overlay-vtep.xml"), ok, 3, &error);
-    ck_assert_msg(cfg, "%s", error ? error->message : "?");
-    char *dir = nvo_test_tmpdir("tor");
-    struct nvo_sim *sim = nvo_sim_create(cfg, nvo_test_engine(), dir, &error);
-    ck_assert_msg(sim, "%s", error ? error->message : "?");
+    struct nvo_scenario_cfg *cfg;
+    struct nvo_sim *sim;
+    char *dir;
+    nvo_test_scenario(nvo_test_src("scenarios/overlay-vtep.xml"), ok, 3,
+                      "tor", false, &cfg, &sim, &dir);
     for (uint32_t l = 0; l < 3; l++) {
         ck_assert_uint_eq(nvo_pe_node_n_tenants(sim->overlay->pes[l]), 4094);
         ck_assert_uint_eq(nvo_tor_vtep_vlan(sim->overlay->vteps[l], 4093),
                           4094);
     }
-    nvo_sim_destroy(sim);
-    nvo_scenario_cfg_destroy(cfg);
-    nvo_test_rmdir(dir);
+    nvo_test_scenario_free(cfg, sim, dir);
 }
 END_TEST
 

@@ -22,16 +22,22 @@
 #include "ctrl/vpls_bgp.h"
 #include "fabric/net.h"
 #include "io/pcap_out.h"
+#include "testfabric.h"
 #include "testutil.h"
 #include "wire/bgp_attr.h"
 #include "wire/bgp_nlri.h"
 #include "wire/ldp_mesh.h"
 #include "wire/wire.h"
 
-#define MAXN 8
+/* This suite's tshark lines (tests/testfabric). */
+#define run_tshark(path, args, lines, max)                                  \
+    nvo_test_tshark(path, args, lines[0], sizeof lines[0], max,            \
+                    NVO_TEST_TSHARK_STRIP)
+
+#define MAXN NVO_TEST_PES_MAX
 #define MAXV 3
 #define MAX_ENC 256
-#define VNI0 100
+#define VNI0 NVO_TEST_PES_VNI0
 #define BUS_DELAY NVO_MS
 
 struct encrec {
@@ -53,13 +59,8 @@ struct pectx {
 };
 
 struct bench {
-    struct nvo_engine *e;
-    struct nvo_net *net;
-    int leaf, rr;               /* rr -1: the in-test bus */
-    uint32_t n, V;
-    struct nvo_pe_node *pe[MAXN];
-    uint32_t node[MAXN];
-    uint32_t tenant[MAXN][MAXV];
+    struct nvo_test_pes f;      /* first; V <= MAXV */
+    int rr;                     /* -1: the in-test bus */
     struct nvo_vpls_bgp *vb[MAXN];
     struct pectx ctx[MAXN + 1];
     /* BGP */
@@ -70,17 +71,6 @@ struct bench {
     struct encrec enc[MAX_ENC];
     uint32_t n_enc;
 };
-
-static int
-bench_ix(const struct bench *b, uint32_t node)
-{
-    for (uint32_t i = 0; i < b->n; i++) {
-        if (b->node[i] == node) {
-            return (int) i;
-        }
-    }
-    return -1;
-}
 
 /* ---- The in-test bus ------------------------------------------------------- */
 
@@ -111,7 +101,7 @@ send_all(struct pectx *c, const struct nvo_vpls_nlri *n,
          const struct nvo_bgp_attrs *a)
 {
     struct bench *b = c->b;
-    for (uint32_t i = 0; i < b->n; i++) {
+    for (uint32_t i = 0; i < b->f.n; i++) {
         if ((int) i == c->i || !b->vb[i]) {
             continue;
         }
@@ -128,7 +118,7 @@ send_all(struct pectx *c, const struct nvo_vpls_nlri *n,
                    a->n_ext_comm * (size_t) NVO_BGP_EC_LEN);
             m->a.ext_comm = NULL;
         }
-        nvo_engine_schedule(b->e, BUS_DELAY, deliver_msg, m);
+        nvo_engine_schedule(b->f.e, BUS_DELAY, deliver_msg, m);
     }
 }
 
@@ -213,8 +203,8 @@ observer(void *ctx, const struct nvo_bgp_speaker *s, uint32_t peer, bool sent,
     if (!sent) {
         return;
     }
-    struct msgrec r = { bench_ix(b, nvo_bgp_speaker_node(s)->index),
-                        bench_ix(b, peer), msg[18], len };
+    struct msgrec r = { nvo_test_pes_ix(&b->f, nvo_bgp_speaker_node(s)->index),
+                        nvo_test_pes_ix(&b->f, peer), msg[18], len };
     g_array_append_val(b->msgs, r);
 }
 
@@ -230,19 +220,12 @@ on_encap(void *ctx, struct nvo_pe_node *pe, uint32_t tenant,
     ck_assert_uint_eq(ip[9], NVO_IPPROTO_GRE);
     const uint8_t *gre = ip + 4u * (ip[0] & 15);
     ck_assert_uint_eq(nvo_rd16(gre + 2), 0x8847);
-    int d = nvo_net_addr4_node(b->net, nvo_rd32(ip + 16));
+    int d = nvo_net_addr4_node(b->f.net, nvo_rd32(ip + 16));
     ck_assert_int_ge(d, 0);
     ck_assert_uint_lt(b->n_enc, MAX_ENC);
     b->enc[b->n_enc++] = (struct encrec) {
-        bench_ix(b, nvo_pe_node_index(pe)), tenant, (uint32_t) d,
+        nvo_test_pes_ix(&b->f, nvo_pe_node_index(pe)), tenant, (uint32_t) d,
         nvo_rd32(gre + 4) >> 12 };
-}
-
-static void
-vm_mac(int pe, uint32_t v, uint8_t mac[6])
-{
-    uint8_t m[6] = { 0x02, 0, 0, 0, (uint8_t) v, (uint8_t) (pe + 1) };
-    memcpy(mac, m, 6);
 }
 
 /* Per-PE configuration overrides for the next bench_build(). */
@@ -260,28 +243,17 @@ static void
 bench_build(struct bench *b, uint32_t n, uint32_t V, bool bgp)
 {
     memset(b, 0, sizeof *b);
-    b->n = n;
-    b->V = V;
     b->rr = -1;
-    ck_assert_int_eq(nvo_engine_create(nvo_test_engine(),
-                                       nvo_test_scheduler(), &b->e), 0);
-    struct nvo_net_cfg cfg;
-    memset(&cfg, 0, sizeof cfg);
-    cfg.convergence_delay = 50 * NVO_US;
-    cfg.ecmp.fn = NVO_HASH_CRC32;
-    cfg.ecmp.fields = NVO_ECMP_5TUPLE;
-    cfg.ecmp.parser_depth = 128;
-    cfg.seed = cfg.run = 1;
-    b->net = nvo_net_create(b->e, &cfg);
-    b->leaf = nvo_net_add_node(b->net, "leaf1", NVO_ROLE_LEAF);
+    ck_assert_uint_le(V, MAXV);
+    nvo_test_pes_begin(&b->f, n, V);
     struct nvo_link_cfg l;
     nvo_link_cfg_default(&l);
     l.rate_bps = 1000000000ull;
     l.delay = 10 * NVO_US;
     if (bgp) {
-        b->rr = nvo_net_add_node(b->net, "rr", NVO_ROLE_RR);
-        ck_assert_int_eq(nvo_net_add_link(b->net, (uint32_t) b->rr,
-                                          (uint32_t) b->leaf, &l), 0);
+        b->rr = nvo_net_add_node(b->f.net, "rr", NVO_ROLE_RR);
+        ck_assert_int_eq(nvo_net_add_link(b->f.net, (uint32_t) b->rr,
+                                          (uint32_t) b->f.leaf, &l), 0);
     }
     struct nvo_pe_node_cfg pc;
     memset(&pc, 0, sizeof pc);
@@ -289,32 +261,14 @@ bench_build(struct bench *b, uint32_t n, uint32_t V, bool bgp)
     pc.label_per_pe = true;
     pc.on_encap = on_encap;
     pc.ctx = b;
-    for (uint32_t i = 0; i < n; i++) {
-        char name[32];
-        snprintf(name, sizeof name, "pe%u", i);
-        b->pe[i] = nvo_pe_node_create(b->net, name, &pc);
-        ck_assert_ptr_nonnull(b->pe[i]);
-        b->node[i] = nvo_pe_node_index(b->pe[i]);
-        ck_assert_int_eq(nvo_net_add_link(b->net, b->node[i],
-                                          (uint32_t) b->leaf, &l), 0);
-        for (uint32_t v = 0; v < V; v++) {
-            uint8_t mac[6];
-            uint32_t vm;
-            vm_mac((int) i, v, mac);
-            ck_assert_int_eq(nvo_pe_node_add_tenant(b->pe[i], VNI0 + v,
-                                                    &b->tenant[i][v]), 0);
-            ck_assert_int_eq(nvo_pe_node_add_vm(b->pe[i], b->tenant[i][v],
-                                                mac, 0, &vm), 0);
-        }
-    }
-    ck_assert_int_eq(nvo_net_finalize(b->net), 0);
+    nvo_test_pes_add(&b->f, &pc, &l, NULL, true);
     b->msgs = g_array_new(FALSE, FALSE, sizeof(struct msgrec));
     struct nvo_bgp_speaker_cfg sc;
     nvo_bgp_speaker_cfg_default(&sc);
     sc.vpls = true;
     char err[256];
     if (bgp) {
-        ck_assert_int_eq(nvo_tcp_stack_create(nvo_net_node(b->net,
+        ck_assert_int_eq(nvo_tcp_stack_create(nvo_net_node(b->f.net,
                                                            (uint32_t) b->rr),
                                               NULL, &b->tcp[n]), 0);
         sc.is_rr = true;
@@ -337,7 +291,7 @@ bench_build(struct bench *b, uint32_t n, uint32_t V, bool bgp)
             vc.mtu = 9000;
         }
         if (bgp) {
-            ck_assert_int_eq(nvo_tcp_stack_create(nvo_pe_node_base(b->pe[i]),
+            ck_assert_int_eq(nvo_tcp_stack_create(nvo_pe_node_base(b->f.pe[i]),
                                                   NULL, &b->tcp[i]), 0);
             ck_assert_int_eq(nvo_bgp_speaker_create(b->tcp[i], &sc,
                                                     &b->spk[i], err,
@@ -347,17 +301,17 @@ bench_build(struct bench *b, uint32_t n, uint32_t V, bool bgp)
             ck_assert_int_eq(nvo_bgp_speaker_add_peer(b->spk[i],
                                                       (uint32_t) b->rr,
                                                       false), 0);
-            ck_assert_int_eq(nvo_bgp_speaker_add_peer(b->spk[n], b->node[i],
+            ck_assert_int_eq(nvo_bgp_speaker_add_peer(b->spk[n], b->f.node[i],
                                                       true), 0);
         }
-        b->vb[i] = nvo_vpls_bgp_create(b->pe[i], &vc,
+        b->vb[i] = nvo_vpls_bgp_create(b->f.pe[i], &vc,
                                        bgp ? &bgp_bus : &test_bus,
                                        &b->ctx[i]);
         ck_assert_ptr_nonnull(b->vb[i]);
         if ((int) i == bench_ve_pe) {
             for (uint32_t v = 0; v < V; v++) {
                 ck_assert_int_eq(nvo_vpls_bgp_set_ve_id(b->vb[i],
-                                                        b->tenant[i][v],
+                                                        b->f.tenant[i][v],
                                                         bench_ve), 0);
             }
         }
@@ -372,15 +326,15 @@ bench_build(struct bench *b, uint32_t n, uint32_t V, bool bgp)
 static void
 bench_free(struct bench *b)
 {
-    for (uint32_t i = 0; i < b->n; i++) {
+    for (uint32_t i = 0; i < b->f.n; i++) {
         nvo_vpls_bgp_destroy(b->vb[i]);
     }
-    for (uint32_t i = 0; i <= b->n; i++) {
+    for (uint32_t i = 0; i <= b->f.n; i++) {
         nvo_bgp_speaker_destroy(b->spk[i]);
         nvo_tcp_stack_destroy(b->tcp[i]);
     }
-    nvo_net_destroy(b->net);
-    nvo_engine_destroy(b->e);
+    nvo_net_destroy(b->f.net);
+    nvo_engine_destroy(b->f.e);
     g_array_free(b->msgs, TRUE);
     bench_block_size = 0;
     bench_ve_pe = -1;
@@ -388,33 +342,7 @@ bench_free(struct bench *b)
     bench_late_pe = -1;
 }
 
-static void
-run_until(struct bench *b, nvo_time_t t)
-{
-    nvo_engine_run(b->e, t);
-}
-
 static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
-
-/* A frame from the VM of tenant v on PE 'from' to 'dst'. */
-static void
-vm_send(struct bench *b, int from, uint32_t v, const uint8_t dst[6])
-{
-    struct nvo_pkt *p = nvo_pkt_alloc(&b->net->pool, NVO_PKT_HEADROOM, 64);
-    struct nvo_frame_spec s;
-    memset(&s, 0, sizeof s);
-    vm_mac(from, v, s.src_mac);
-    memcpy(s.dst_mac, dst, 6);
-    s.src_ip4 = 0xc0a80001u + (uint32_t) from;
-    s.dst_ip4 = 0xc0a800ffu;
-    s.proto = NVO_IPPROTO_UDP;
-    s.sport = 1000;
-    s.dport = 80;
-    p->payload_size = 100 - 42;
-    ck_assert_int_eq(nvo_wire_build_frame(p, &s), 0);
-    ck_assert_int_eq(nvo_pe_node_vm_send(b->pe[from], b->tenant[from][v], 0,
-                                         p), 0);
-}
 
 static uint32_t updates(const struct bench *b, int from, int to, size_t *len,
                         uint32_t max);
@@ -423,7 +351,7 @@ static uint32_t updates(const struct bench *b, int from, int to, size_t *len,
 static struct nvo_mem_count
 mem_of(const struct bench *b, uint32_t i, const char *name)
 {
-    return nvo_mem_acct_get(&nvo_pe_node_base(b->pe[i])->mem,
+    return nvo_mem_acct_get(&nvo_pe_node_base(b->f.pe[i])->mem,
                             nvo_mem_type_register(name));
 }
 
@@ -448,7 +376,7 @@ want_label(uint32_t i, uint32_t j, uint32_t v)
 static void
 check_mesh(struct bench *b, uint64_t rcvd_each)
 {
-    uint32_t n = b->n, V = b->V;
+    uint32_t n = b->f.n, V = b->f.V;
     uint64_t adv = 0, up = 0;
     for (uint32_t i = 0; i < n; i++) {
         const struct nvo_vpls_bgp_counters *c = nvo_vpls_bgp_counters(b->vb[i]);
@@ -473,7 +401,7 @@ check_mesh(struct bench *b, uint64_t rcvd_each)
         ck_assert_uint_eq(mem_of(b, i, "vpls-bgp-vsi").objects, 1);
         ck_assert_uint_eq(mem_of(b, i, "vpls-bgp").objects, 1);
         for (uint32_t v = 0; v < V; v++) {
-            uint32_t t = b->tenant[i][v];
+            uint32_t t = b->f.tenant[i][v];
             ck_assert_uint_eq(nvo_vpls_bgp_ve_id(b->vb[i], t), i + 1);
             ck_assert_uint_eq(nvo_vpls_bgp_n_blocks(b->vb[i], t), 1);
             ck_assert_uint_eq(nvo_vpls_bgp_n_remotes(b->vb[i], t), n - 1);
@@ -483,21 +411,21 @@ check_mesh(struct bench *b, uint64_t rcvd_each)
             ck_assert_uint_eq(k.block_size, 8);
             ck_assert_uint_eq(k.label_base, 1000 * (i + 1) + 8 * v);
             uint32_t nf;
-            const uint32_t *fl = nvo_pe_node_flood(b->pe[i], t, &nf);
+            const uint32_t *fl = nvo_pe_node_flood(b->f.pe[i], t, &nf);
             ck_assert_uint_eq(nf, n - 1);
             for (uint32_t j = 0, q = 0; j < n; j++) {
                 if (j == i) {
                     continue;
                 }
-                ck_assert_uint_eq(fl[q++], b->node[j]);
+                ck_assert_uint_eq(fl[q++], b->f.node[j]);
                 ck_assert_uint_eq(nvo_vpls_bgp_tx_label(b->vb[i], t,
-                                                        b->node[j]),
+                                                        b->f.node[j]),
                                   want_label(i, j, v));
-                ck_assert_uint_eq(nvo_pe_node_pw_label(b->pe[i], t,
-                                                       b->node[j]),
+                ck_assert_uint_eq(nvo_pe_node_pw_label(b->f.pe[i], t,
+                                                       b->f.node[j]),
                                   want_label(i, j, v));
                 ck_assert_uint_eq(nvo_vpls_bgp_rx_label(b->vb[i], t,
-                                                        b->node[j]),
+                                                        b->f.node[j]),
                                   want_label(j, i, v));
             }
         }
@@ -513,14 +441,14 @@ START_TEST(mesh_4x2_bus)
 {
     static struct bench b;
     bench_build(&b, 4, 2, false);
-    run_until(&b, 10 * NVO_MS);
+    nvo_engine_run(b.f.e, 10 * NVO_MS);
     check_mesh(&b, 6);
-    ck_assert_uint_eq(nvo_vpls_bgp_tx_label(b.vb[0], b.tenant[0][1],
-                                            b.node[2]), 3008);
-    ck_assert_uint_eq(nvo_vpls_bgp_tx_label(b.vb[3], b.tenant[3][0],
-                                            b.node[1]), 2003);
-    ck_assert_uint_eq(nvo_vpls_bgp_rx_label(b.vb[1], b.tenant[1][0],
-                                            b.node[3]), 2003);
+    ck_assert_uint_eq(nvo_vpls_bgp_tx_label(b.vb[0], b.f.tenant[0][1],
+                                            b.f.node[2]), 3008);
+    ck_assert_uint_eq(nvo_vpls_bgp_tx_label(b.vb[3], b.f.tenant[3][0],
+                                            b.f.node[1]), 2003);
+    ck_assert_uint_eq(nvo_vpls_bgp_rx_label(b.vb[1], b.f.tenant[1][0],
+                                            b.f.node[3]), 2003);
     bench_free(&b);
 }
 END_TEST
@@ -530,7 +458,7 @@ START_TEST(mesh_6x3_bus)
 {
     static struct bench b;
     bench_build(&b, 6, 3, false);
-    run_until(&b, 10 * NVO_MS);
+    nvo_engine_run(b.f.e, 10 * NVO_MS);
     check_mesh(&b, 15);
     bench_free(&b);
 }
@@ -545,8 +473,8 @@ check_copies(const struct bench *b, uint32_t first, int from, uint32_t v)
     for (uint32_t r = first; r < b->n_enc; r++) {
         const struct encrec *e = &b->enc[r];
         ck_assert_int_eq(e->from, from);
-        ck_assert_uint_eq(e->tenant, b->tenant[from][v]);
-        int to = bench_ix(b, e->dst_node);
+        ck_assert_uint_eq(e->tenant, b->f.tenant[from][v]);
+        int to = nvo_test_pes_ix(&b->f, e->dst_node);
         ck_assert_int_ge(to, 0);
         ck_assert_int_ne(to, from);
         ck_assert_uint_eq(e->label, want_label((uint32_t) from,
@@ -568,41 +496,42 @@ static void
 check_bum(struct bench *b)
 {
     uint32_t first = b->n_enc;
-    vm_send(b, 0, 0, bcast);
-    run_until(b, nvo_engine_now(b->e) + 10 * NVO_MS);
+    nvo_test_pes_vm_send(&b->f, 0, 0, bcast);
+    nvo_engine_run(b->f.e, nvo_engine_now(b->f.e) + 10 * NVO_MS);
     ck_assert_uint_eq(check_copies(b, first, 0, 0), 3);
     ck_assert_uint_eq(b->enc[first].label, 2000);
     ck_assert_uint_eq(b->enc[first + 1].label, 3000);
     ck_assert_uint_eq(b->enc[first + 2].label, 4000);
     uint8_t mac0[6];
-    vm_mac(0, 0, mac0);
+    nvo_test_pes_vm_mac(0, 0, mac0);
     for (uint32_t i = 1; i < 4; i++) {
         const struct nvo_pe_node_counters *c =
-            nvo_pe_node_tenant_counters(b->pe[i], b->tenant[i][0]);
+            nvo_pe_node_tenant_counters(b->f.pe[i], b->f.tenant[i][0]);
         ck_assert_uint_eq(c->rx_decap, 1);
         ck_assert_uint_eq(c->delivered, 1);
         ck_assert_uint_eq(c->frames_out, 0);
-        ck_assert_uint_eq(nvo_pe_node_tenant_counters(b->pe[i],
-                                                      b->tenant[i][1])
+        ck_assert_uint_eq(nvo_pe_node_tenant_counters(b->f.pe[i],
+                                                      b->f.tenant[i][1])
                           ->delivered, 0);
-        ck_assert_uint_eq(nvo_pe_node_pw_counters(b->pe[i])->rx_bad_label, 0);
+        ck_assert_uint_eq(nvo_pe_node_pw_counters(b->f.pe[i])->rx_bad_label,
+                          0);
         const struct nvo_mac_entry *e =
-            nvo_mac_table_lookup(nvo_pe_node_mac_table(b->pe[i]), VNI0,
+            nvo_mac_table_lookup(nvo_pe_node_mac_table(b->f.pe[i]), VNI0,
                                  nvo_mac_from_bytes(mac0),
-                                 nvo_engine_now(b->e));
+                                 nvo_engine_now(b->f.e));
         ck_assert_ptr_nonnull(e);
-        ck_assert_uint_eq(e->loc, b->node[0]);
+        ck_assert_uint_eq(e->loc, b->f.node[0]);
     }
     first = b->n_enc;
-    vm_send(b, 2, 1, bcast);
-    run_until(b, nvo_engine_now(b->e) + 10 * NVO_MS);
+    nvo_test_pes_vm_send(&b->f, 2, 1, bcast);
+    nvo_engine_run(b->f.e, nvo_engine_now(b->f.e) + 10 * NVO_MS);
     ck_assert_uint_eq(check_copies(b, first, 2, 1), 3);
     ck_assert_uint_eq(b->enc[first].label, 1010);
     ck_assert_uint_eq(b->enc[first + 1].label, 2010);
     ck_assert_uint_eq(b->enc[first + 2].label, 4010);
     for (uint32_t i = 0; i < 4; i++) {
-        ck_assert_uint_eq(nvo_pe_node_tenant_counters(b->pe[i],
-                                                      b->tenant[i][1])
+        ck_assert_uint_eq(nvo_pe_node_tenant_counters(b->f.pe[i],
+                                                      b->f.tenant[i][1])
                           ->delivered, i == 2 ? 0 : 1);
     }
 }
@@ -611,7 +540,7 @@ START_TEST(bum_bus)
 {
     static struct bench b;
     bench_build(&b, 4, 2, false);
-    run_until(&b, 10 * NVO_MS);
+    nvo_engine_run(b.f.e, 10 * NVO_MS);
     check_bum(&b);
     bench_free(&b);
 }
@@ -633,7 +562,7 @@ check_blocks(bool bgp)
     static struct bench b;
     bench_block_size = 2;
     bench_build(&b, 4, 1, bgp);
-    run_until(&b, bgp ? NVO_SEC : 10 * NVO_MS);
+    nvo_engine_run(b.f.e, bgp ? NVO_SEC : 10 * NVO_MS);
     static const uint32_t first_off[4] = { 1, 1, 3, 3 };
     uint64_t adv = 0;
     for (uint32_t i = 0; i < 4; i++) {
@@ -645,7 +574,7 @@ check_blocks(bool bgp)
         ck_assert_uint_eq(c->refused, 0);
         ck_assert_uint_eq(c->pws_up, 3);
         adv += c->nlri_advertised;
-        uint32_t t = b.tenant[i][0];
+        uint32_t t = b.f.tenant[i][0];
         struct nvo_vpls_nlri k0, k1;
         ck_assert(nvo_vpls_bgp_block(b.vb[i], t, 0, &k0));
         ck_assert(nvo_vpls_bgp_block(b.vb[i], t, 1, &k1));
@@ -670,18 +599,18 @@ check_blocks(bool bgp)
             }
             uint32_t off = i < 2 ? 1 : 3;
             uint32_t base = 1000 * (j + 1) + (off == first_off[j] ? 0 : 2);
-            ck_assert_uint_eq(nvo_vpls_bgp_tx_label(b.vb[i], b.tenant[i][0],
-                                                    b.node[j]),
+            ck_assert_uint_eq(nvo_vpls_bgp_tx_label(b.vb[i], b.f.tenant[i][0],
+                                                    b.f.node[j]),
                               base + (i + 1) - off);
-            ck_assert_uint_eq(nvo_vpls_bgp_rx_label(b.vb[j], b.tenant[j][0],
-                                                    b.node[i]),
+            ck_assert_uint_eq(nvo_vpls_bgp_rx_label(b.vb[j], b.f.tenant[j][0],
+                                                    b.f.node[i]),
                               base + (i + 1) - off);
         }
     }
-    ck_assert_uint_eq(nvo_vpls_bgp_tx_label(b.vb[0], 0, b.node[2]), 3002);
-    ck_assert_uint_eq(nvo_vpls_bgp_tx_label(b.vb[3], 0, b.node[2]), 3001);
-    ck_assert_uint_eq(nvo_vpls_bgp_tx_label(b.vb[2], 0, b.node[0]), 1002);
-    ck_assert_uint_eq(nvo_vpls_bgp_tx_label(b.vb[1], 0, b.node[0]), 1001);
+    ck_assert_uint_eq(nvo_vpls_bgp_tx_label(b.vb[0], 0, b.f.node[2]), 3002);
+    ck_assert_uint_eq(nvo_vpls_bgp_tx_label(b.vb[3], 0, b.f.node[2]), 3001);
+    ck_assert_uint_eq(nvo_vpls_bgp_tx_label(b.vb[2], 0, b.f.node[0]), 1002);
+    ck_assert_uint_eq(nvo_vpls_bgp_tx_label(b.vb[1], 0, b.f.node[0]), 1001);
     if (bgp) {
         /* The second block shares the first's attributes but is made
          * later (when the other VE IDs arrive): 2 UPDATEs of 87 bytes
@@ -723,7 +652,7 @@ START_TEST(refusals)
     bench_ve_pe = 3;
     bench_ve = 1;
     bench_build(&b, 4, 1, false);
-    run_until(&b, 10 * NVO_MS);
+    nvo_engine_run(b.f.e, 10 * NVO_MS);
     static const uint64_t want_refused[4] = { 1, 1, 1, 1 };
     static const uint64_t want_up[4] = { 2, 2, 2, 2 };
     uint64_t refused = 0;
@@ -734,13 +663,13 @@ START_TEST(refusals)
         refused += c->refused;
     }
     ck_assert_uint_eq(refused, 4);
-    ck_assert_uint_eq(nvo_vpls_bgp_tx_label(b.vb[0], 0, b.node[3]), 0);
-    ck_assert_uint_eq(nvo_vpls_bgp_tx_label(b.vb[3], 0, b.node[1]), 2000);
+    ck_assert_uint_eq(nvo_vpls_bgp_tx_label(b.vb[0], 0, b.f.node[3]), 0);
+    ck_assert_uint_eq(nvo_vpls_bgp_tx_label(b.vb[3], 0, b.f.node[1]), 2000);
     bench_free(&b);
 
     bench_mtu_pe = 3;
     bench_build(&b, 4, 1, false);
-    run_until(&b, 10 * NVO_MS);
+    nvo_engine_run(b.f.e, 10 * NVO_MS);
     refused = 0;
     for (uint32_t i = 0; i < 4; i++) {
         const struct nvo_vpls_bgp_counters *c = nvo_vpls_bgp_counters(b.vb[i]);
@@ -762,13 +691,13 @@ START_TEST(withdraw_bus)
 {
     static struct bench b;
     bench_build(&b, 4, 1, false);
-    run_until(&b, 10 * NVO_MS);
-    vm_send(&b, 3, 0, bcast);   /* PEs 0..2 learn PE 3's MAC */
-    run_until(&b, 15 * NVO_MS);
+    nvo_engine_run(b.f.e, 10 * NVO_MS);
+    nvo_test_pes_vm_send(&b.f, 3, 0, bcast);   /* PEs 0..2 learn PE 3's MAC */
+    nvo_engine_run(b.f.e, 15 * NVO_MS);
     ck_assert_uint_eq(b.n_enc, 3);
     ck_assert_int_eq(nvo_vpls_bgp_remove_vsi(b.vb[3], 0), 0);
     ck_assert_int_eq(nvo_vpls_bgp_remove_vsi(b.vb[3], 0), EALREADY);
-    run_until(&b, 20 * NVO_MS);
+    nvo_engine_run(b.f.e, 20 * NVO_MS);
     ck_assert_uint_eq(nvo_vpls_bgp_counters(b.vb[3])->nlri_withdrawn, 1);
     ck_assert_uint_eq(nvo_vpls_bgp_counters(b.vb[3])->pws_up, 0);
     for (uint32_t i = 0; i < 3; i++) {
@@ -777,34 +706,33 @@ START_TEST(withdraw_bus)
         ck_assert_uint_eq(c->pws_up, 2);
         ck_assert_uint_eq(c->pw_down_events, 1);
         uint32_t nf;
-        (void) nvo_pe_node_flood(b.pe[i], 0, &nf);
+        (void) nvo_pe_node_flood(b.f.pe[i], 0, &nf);
         ck_assert_uint_eq(nf, 2);
-        ck_assert_uint_eq(nvo_vpls_bgp_tx_label(b.vb[i], 0, b.node[3]), 0);
-        ck_assert_uint_eq(nvo_vpls_bgp_rx_label(b.vb[i], 0, b.node[3]), 0);
+        ck_assert_uint_eq(nvo_vpls_bgp_tx_label(b.vb[i], 0, b.f.node[3]), 0);
+        ck_assert_uint_eq(nvo_vpls_bgp_rx_label(b.vb[i], 0, b.f.node[3]), 0);
         ck_assert_uint_eq(nvo_vpls_bgp_n_remotes(b.vb[i], 0), 2);
         ck_assert_uint_eq(c->macs_flushed, 1);
         ck_assert_uint_eq(mem_of(&b, i, "vpls-bgp-nlri").objects, 2);
         uint8_t mac3[6];
-        vm_mac(3, 0, mac3);
-        ck_assert_ptr_null(nvo_mac_table_lookup(nvo_pe_node_mac_table(b.pe[i]),
-                                                VNI0,
-                                                nvo_mac_from_bytes(mac3),
-                                                nvo_engine_now(b.e)));
+        nvo_test_pes_vm_mac(3, 0, mac3);
+        ck_assert_ptr_null(nvo_mac_table_lookup(
+            nvo_pe_node_mac_table(b.f.pe[i]), VNI0, nvo_mac_from_bytes(mac3),
+            nvo_engine_now(b.f.e)));
     }
     uint32_t first = b.n_enc;
-    vm_send(&b, 0, 0, bcast);
-    run_until(&b, 30 * NVO_MS);
+    nvo_test_pes_vm_send(&b.f, 0, 0, bcast);
+    nvo_engine_run(b.f.e, 30 * NVO_MS);
     ck_assert_uint_eq(check_copies(&b, first, 0, 0), 2);
     ck_assert_int_eq(nvo_vpls_bgp_restore_vsi(b.vb[3], 0), 0);
-    run_until(&b, 40 * NVO_MS);
+    nvo_engine_run(b.f.e, 40 * NVO_MS);
     for (uint32_t i = 0; i < 4; i++) {
         ck_assert_uint_eq(nvo_vpls_bgp_counters(b.vb[i])->pws_up, 3);
         ck_assert_uint_eq(nvo_vpls_bgp_counters(b.vb[i])->label_blocks, 1);
     }
-    ck_assert_uint_eq(nvo_vpls_bgp_tx_label(b.vb[0], 0, b.node[3]), 4000);
+    ck_assert_uint_eq(nvo_vpls_bgp_tx_label(b.vb[0], 0, b.f.node[3]), 4000);
     first = b.n_enc;
-    vm_send(&b, 0, 0, bcast);
-    run_until(&b, 50 * NVO_MS);
+    nvo_test_pes_vm_send(&b.f, 0, 0, bcast);
+    nvo_engine_run(b.f.e, 50 * NVO_MS);
     ck_assert_uint_eq(check_copies(&b, first, 0, 0), 3);
     bench_free(&b);
 }
@@ -830,36 +758,6 @@ updates(const struct bench *b, int from, int to, size_t *len, uint32_t max)
         k++;
     }
     return k;
-}
-
-static bool
-have_tshark(void)
-{
-    FILE *f = popen("tshark -v 2>/dev/null", "r");
-    char buf[256];
-    bool ok = f && fgets(buf, sizeof buf, f) && strstr(buf, "TShark");
-    if (f) {
-        pclose(f);
-    }
-    return ok;
-}
-
-static size_t
-run_tshark(const char *path, const char *args, char (*lines)[4096],
-           size_t max)
-{
-    char cmd[8192];
-    snprintf(cmd, sizeof cmd, "tshark -r '%s' %s 2>/dev/null", path, args);
-    FILE *f = popen(cmd, "r");
-    ck_assert_ptr_nonnull(f);
-    size_t n = 0;
-    while (n < max && fgets(lines[n], 4096, f)) {
-        lines[n][strcspn(lines[n], "\n")] = '\0';
-        n++;
-    }
-    int st = pclose(f);
-    ck_assert_msg(st == 0, "tshark failed: %s", cmd);
-    return n;
 }
 
 static char tlines[256][4096];
@@ -899,9 +797,10 @@ START_TEST(over_bgp_rr)
     struct nvo_pcap_out *po;
     char err[256];
     ck_assert_int_eq(nvo_pcap_out_open(path, 0, &po, err, sizeof err), 0);
-    struct nvo_port *rr_port = &nvo_net_node(b.net, (uint32_t) b.rr)->ports[0];
+    struct nvo_port *rr_port =
+        &nvo_net_node(b.f.net, (uint32_t) b.rr)->ports[0];
     nvo_pcap_out_attach(po, rr_port);
-    run_until(&b, NVO_SEC);
+    nvo_engine_run(b.f.e, NVO_SEC);
     for (uint32_t i = 0; i < 4; i++) {
         ck_assert_uint_eq(nvo_bgp_speaker_n_established(b.spk[i]), 1);
         ck_assert_uint_eq(b.routes_in[i], 6);
@@ -930,8 +829,8 @@ START_TEST(over_bgp_rr)
     }
     check_bum(&b);
 
-    ck_assert_int_eq(nvo_vpls_bgp_remove_vsi(b.vb[3], b.tenant[3][0]), 0);
-    run_until(&b, 2 * NVO_SEC);
+    ck_assert_int_eq(nvo_vpls_bgp_remove_vsi(b.vb[3], b.f.tenant[3][0]), 0);
+    nvo_engine_run(b.f.e, 2 * NVO_SEC);
     ck_assert_uint_eq(updates(&b, 3, -1, len, 16), 3);
     ck_assert_uint_eq(len[2], 48);
     for (int i = 0; i < 3; i++) {
@@ -941,22 +840,21 @@ START_TEST(over_bgp_rr)
         const struct nvo_vpls_bgp_counters *c = nvo_vpls_bgp_counters(b.vb[i]);
         ck_assert_uint_eq(c->nlri_unreach, 1);
         ck_assert_uint_eq(c->pws_up, 5);
-        ck_assert_uint_eq(nvo_vpls_bgp_tx_label(b.vb[i], b.tenant[i][0],
-                                                b.node[3]), 0);
-        ck_assert_uint_eq(nvo_vpls_bgp_tx_label(b.vb[i], b.tenant[i][1],
-                                                b.node[3]),
+        ck_assert_uint_eq(nvo_vpls_bgp_tx_label(b.vb[i], b.f.tenant[i][0],
+                                                b.f.node[3]), 0);
+        ck_assert_uint_eq(nvo_vpls_bgp_tx_label(b.vb[i], b.f.tenant[i][1],
+                                                b.f.node[3]),
                           want_label((uint32_t) i, 3, 1));
     }
     ck_assert_uint_eq(nvo_vpls_bgp_counters(b.vb[3])->pws_up, 3);
     uint32_t first = b.n_enc;
-    vm_send(&b, 0, 0, bcast);
-    run_until(&b, 2 * NVO_SEC + 10 * NVO_MS);
+    nvo_test_pes_vm_send(&b.f, 0, 0, bcast);
+    nvo_engine_run(b.f.e, 2 * NVO_SEC + 10 * NVO_MS);
     ck_assert_uint_eq(check_copies(&b, first, 0, 0), 2);
     nvo_pcap_out_detach(po, rr_port);
     ck_assert_int_eq(nvo_pcap_out_close(po, err, sizeof err), 0);
 
-    ck_assert_msg(have_tshark(), "tshark is required (apt-get install "
-                  "tshark)");
+    nvo_test_require_tshark();
     size_t n = run_tshark(path, "-Y 'bgp.vplsbgp.ce_id && "
                           "!bgp.update.path_attribute.mp_unreach_nlri' "
                           "-T fields "
@@ -1054,7 +952,7 @@ START_TEST(determinism)
     uint64_t fp[2];
     for (int k = 0; k < 2; k++) {
         bench_build(&b, 4, 2, true);
-        run_until(&b, NVO_SEC);
+        nvo_engine_run(b.f.e, NVO_SEC);
         uint64_t h = 0xcbf29ce484222325ull;
         for (guint i = 0; i < b.msgs->len; i++) {
             const struct msgrec *r = &g_array_index(b.msgs, struct msgrec, i);
@@ -1066,7 +964,7 @@ START_TEST(determinism)
         }
         for (uint32_t i = 0; i < 4; i++) {
             for (uint32_t j = 0; j < 4; j++) {
-                h = (h ^ nvo_vpls_bgp_tx_label(b.vb[i], 1, b.node[j]))
+                h = (h ^ nvo_vpls_bgp_tx_label(b.vb[i], 1, b.f.node[j]))
                     * 0x100000001b3ull;
             }
         }
@@ -1088,7 +986,7 @@ START_TEST(routes_before_start)
     static struct bench b;
     bench_late_pe = 3;
     bench_build(&b, 4, 1, false);
-    run_until(&b, 5 * NVO_MS);
+    nvo_engine_run(b.f.e, 5 * NVO_MS);
     const struct nvo_vpls_bgp_counters *c3 = nvo_vpls_bgp_counters(b.vb[3]);
     ck_assert_uint_eq(c3->nlri_received, 3);
     ck_assert_uint_eq(c3->nlri_advertised, 0);
@@ -1098,13 +996,13 @@ START_TEST(routes_before_start)
     ck_assert_uint_eq(c3->nlri_advertised, 1);
     ck_assert_uint_eq(c3->pws_up, 3);
     for (uint32_t j = 0; j < 3; j++) {
-        ck_assert_uint_eq(nvo_vpls_bgp_tx_label(b.vb[3], 0, b.node[j]),
+        ck_assert_uint_eq(nvo_vpls_bgp_tx_label(b.vb[3], 0, b.f.node[j]),
                           1000 * (j + 1) + 3);
     }
-    run_until(&b, 6 * NVO_MS);
+    nvo_engine_run(b.f.e, 6 * NVO_MS);
     for (uint32_t j = 0; j < 3; j++) {
         ck_assert_uint_eq(nvo_vpls_bgp_counters(b.vb[j])->pws_up, 3);
-        ck_assert_uint_eq(nvo_vpls_bgp_tx_label(b.vb[j], 0, b.node[3]),
+        ck_assert_uint_eq(nvo_vpls_bgp_tx_label(b.vb[j], 0, b.f.node[3]),
                           4000 + j);
     }
     bench_free(&b);
@@ -1117,16 +1015,16 @@ START_TEST(create_errors)
     static struct bench b;
     bench_build(&b, 2, 1, false);
     errno = 0;
-    ck_assert_ptr_null(nvo_vpls_bgp_create(b.pe[0], NULL, NULL, NULL));
+    ck_assert_ptr_null(nvo_vpls_bgp_create(b.f.pe[0], NULL, NULL, NULL));
     ck_assert_int_eq(errno, EINVAL);
     struct nvo_vpls_bgp_cfg c;
     nvo_vpls_bgp_cfg_default(&c);
     c.label_base = 15;
-    ck_assert_ptr_null(nvo_vpls_bgp_create(b.pe[0], &c, &test_bus, NULL));
+    ck_assert_ptr_null(nvo_vpls_bgp_create(b.f.pe[0], &c, &test_bus, NULL));
     ck_assert_int_eq(nvo_vpls_bgp_start(b.vb[0]), EALREADY);
     ck_assert_int_eq(nvo_vpls_bgp_set_ve_id(b.vb[0], 0, 5), EBUSY);
     ck_assert_int_eq(nvo_vpls_bgp_set_ve_id(b.vb[0], 7, 5), EINVAL);
-    run_until(&b, 10 * NVO_MS);     /* the bus messages in flight */
+    nvo_engine_run(b.f.e, 10 * NVO_MS);     /* the bus messages in flight */
     bench_free(&b);
 }
 END_TEST

@@ -16,15 +16,20 @@
 #include "ctrl/vpls.h"
 #include "fabric/net.h"
 #include "io/pcap_out.h"
+#include "testfabric.h"
 #include "testutil.h"
 #include "wire/ldp_mesh.h"
 #include "wire/wire.h"
 
-#define MAXN 8
-#define MAXV 4
+/* This suite's tshark lines (tests/testfabric). */
+#define run_tshark(path, args, lines, max)                                  \
+    nvo_test_tshark(path, args, lines[0], sizeof lines[0], max,            \
+                    NVO_TEST_TSHARK_STRIP)
+
+#define MAXN NVO_TEST_PES_MAX
 #define MAX_MAPS 1024
 #define MAX_ENC 256
-#define VNI0 100
+#define VNI0 NVO_TEST_PES_VNI0
 
 struct pectx {
     struct bench *b;
@@ -42,13 +47,7 @@ struct encrec {
 };
 
 struct bench {
-    struct nvo_engine *e;
-    struct nvo_net *net;
-    int leaf;
-    uint32_t n, V;
-    struct nvo_pe_node *pe[MAXN];
-    uint32_t node[MAXN];
-    uint32_t tenant[MAXN][MAXV];
+    struct nvo_test_pes f;      /* first */
     struct nvo_tcp_stack *tcp[MAXN];
     struct nvo_vpls *vp[MAXN];
     struct pectx ctx[MAXN];
@@ -61,17 +60,6 @@ struct bench {
     uint32_t n_enc;
     uint64_t fp;                /* FNV-1a over every PDU event */
 };
-
-static int
-bench_ix(const struct bench *b, uint32_t node)
-{
-    for (uint32_t i = 0; i < b->n; i++) {
-        if (b->node[i] == node) {
-            return (int) i;
-        }
-    }
-    return -1;
-}
 
 static void
 fnv(uint64_t *h, const void *d, size_t n)
@@ -89,8 +77,8 @@ observer(void *ctx, const struct nvo_ldp_speaker *sp, uint32_t peer,
     struct pectx *c = ctx;
     struct bench *b = c->b;
     (void) sp;
-    nvo_time_t now = nvo_engine_now(b->e);
-    int pi = bench_ix(b, peer);
+    nvo_time_t now = nvo_engine_now(b->f.e);
+    int pi = nvo_test_pes_ix(&b->f, peer);
     ck_assert_int_ge(pi, 0);
     fnv(&b->fp, &now, sizeof now);
     fnv(&b->fp, &c->i, sizeof c->i);
@@ -140,17 +128,11 @@ on_encap(void *ctx, struct nvo_pe_node *pe, uint32_t tenant,
     uint32_t dst_ip;
     uint32_t label = frame_label(p, &dst_ip);
     ck_assert_uint_lt(b->n_enc, MAX_ENC);
-    int d = nvo_net_addr4_node(b->net, dst_ip);
+    int d = nvo_net_addr4_node(b->f.net, dst_ip);
     ck_assert_int_ge(d, 0);
     b->enc[b->n_enc++] = (struct encrec) {
-        bench_ix(b, nvo_pe_node_index(pe)), tenant, (uint32_t) d, label };
-}
-
-static void
-vm_mac(int pe, uint32_t v, uint8_t mac[6])
-{
-    uint8_t m[6] = { 0x02, 0, 0, 0, (uint8_t) v, (uint8_t) (pe + 1) };
-    memcpy(mac, m, 6);
+        nvo_test_pes_ix(&b->f, nvo_pe_node_index(pe)), tenant, (uint32_t) d,
+        label };
 }
 
 /* Test LDP timers: Hellos every 1 s with a 3 s hold, KeepAlive time 9 s
@@ -171,7 +153,7 @@ static uint16_t bench_hello_hold, bench_keepalive;
 /* H-VPLS for the next bench_build() (n = 6): PEs 0 and 1 are hubs in a
  * mesh, 2 and 3 spokes of hub 0, 4 and 5 spokes of hub 1. */
 static bool bench_hvpls;
-/* A leaf-spine for the next bench_build(): leaves "leaf1" (b->leaf) and
+/* A leaf-spine for the next bench_build(): leaves "leaf1" (b->f.leaf) and
  * "leaf2", spines "spine1" and "spine2", PE i on leaf 1 + i % 2. */
 static bool bench_spines;
 
@@ -189,33 +171,27 @@ bench_build(struct bench *b, uint32_t n, uint32_t V, bool pack,
             int skip_pe, int skip_v)
 {
     memset(b, 0, sizeof *b);
-    b->n = n;
-    b->V = V;
     b->fp = 0xcbf29ce484222325ull;
-    ck_assert_int_eq(nvo_engine_create(nvo_test_engine(),
-                                       nvo_test_scheduler(), &b->e), 0);
-    struct nvo_net_cfg cfg;
-    memset(&cfg, 0, sizeof cfg);
-    cfg.convergence_delay = 50 * NVO_US;
-    cfg.ecmp.fn = NVO_HASH_CRC32;
-    cfg.ecmp.fields = NVO_ECMP_5TUPLE;
-    cfg.ecmp.parser_depth = 128;
-    cfg.seed = cfg.run = 1;
-    b->net = nvo_net_create(b->e, &cfg);
-    b->leaf = nvo_net_add_node(b->net, "leaf1", NVO_ROLE_LEAF);
+    nvo_test_pes_begin(&b->f, n, V);
     struct nvo_link_cfg l;
     nvo_link_cfg_default(&l);
-    int leaf2 = -1;
+    uint32_t up[MAXN];
+    for (uint32_t i = 0; i < n; i++) {
+        up[i] = (uint32_t) b->f.leaf;
+    }
     if (bench_spines) {
-        leaf2 = nvo_net_add_node(b->net, "leaf2", NVO_ROLE_LEAF);
-        int s1 = nvo_net_add_node(b->net, "spine1", NVO_ROLE_SPINE);
-        int s2 = nvo_net_add_node(b->net, "spine2", NVO_ROLE_SPINE);
-        int lf[2] = { b->leaf, leaf2 }, sp[2] = { s1, s2 };
+        int leaf2 = nvo_net_add_node(b->f.net, "leaf2", NVO_ROLE_LEAF);
+        int s1 = nvo_net_add_node(b->f.net, "spine1", NVO_ROLE_SPINE);
+        int s2 = nvo_net_add_node(b->f.net, "spine2", NVO_ROLE_SPINE);
+        int lf[2] = { b->f.leaf, leaf2 }, sp[2] = { s1, s2 };
         for (int i = 0; i < 2; i++) {
             for (int j = 0; j < 2; j++) {
-                ck_assert_int_eq(nvo_net_add_link(b->net, (uint32_t) lf[i],
+                ck_assert_int_eq(nvo_net_add_link(b->f.net, (uint32_t) lf[i],
                                                   (uint32_t) sp[j], &l), 0);
             }
+        }
+        for (uint32_t i = 1; i < n; i += 2) {
+            up[i] = (uint32_t) leaf2;
         }
     }
     struct nvo_pe_node_cfg pc;
@@ -224,25 +200,7 @@ bench_build(struct bench *b, uint32_t n, uint32_t V, bool pack,
     pc.label_per_pe = true;
     pc.on_encap = on_encap;
     pc.ctx = b;
-    char name[32];
-    for (uint32_t i = 0; i < n; i++) {
-        snprintf(name, sizeof name, "pe%u", i);
-        b->pe[i] = nvo_pe_node_create(b->net, name, &pc);
-        ck_assert_ptr_nonnull(b->pe[i]);
-        b->node[i] = nvo_pe_node_index(b->pe[i]);
-        uint32_t up = (uint32_t) (bench_spines && i % 2 ? leaf2 : b->leaf);
-        ck_assert_int_eq(nvo_net_add_link(b->net, b->node[i], up, &l), 0);
-        for (uint32_t v = 0; v < V; v++) {
-            uint8_t mac[6];
-            uint32_t vm;
-            vm_mac((int) i, v, mac);
-            ck_assert_int_eq(nvo_pe_node_add_tenant(b->pe[i], VNI0 + v,
-                                                    &b->tenant[i][v]), 0);
-            ck_assert_int_eq(nvo_pe_node_add_vm(b->pe[i], b->tenant[i][v],
-                                                mac, 0, &vm), 0);
-        }
-    }
-    ck_assert_int_eq(nvo_net_finalize(b->net), 0);
+    nvo_test_pes_add(&b->f, &pc, &l, up, true);
     struct nvo_ldp_speaker_cfg lc;
     test_ldp_cfg(&lc, pack);
     if (bench_hello_hold) {
@@ -252,7 +210,7 @@ bench_build(struct bench *b, uint32_t n, uint32_t V, bool pack,
         lc.keepalive_time = bench_keepalive;
     }
     for (uint32_t i = 0; i < n; i++) {
-        ck_assert_int_eq(nvo_tcp_stack_create(nvo_pe_node_base(b->pe[i]),
+        ck_assert_int_eq(nvo_tcp_stack_create(nvo_pe_node_base(b->f.pe[i]),
                                               NULL, &b->tcp[i]), 0);
         /* Label spaces apart from each other and from the PE's
          * configured labels (label_base 16 + tenant), so that a wrong
@@ -260,7 +218,7 @@ bench_build(struct bench *b, uint32_t n, uint32_t V, bool pack,
         struct nvo_vpls_cfg vc;
         nvo_vpls_cfg_default(&vc);
         vc.label_base = 1000 * (i + 1);
-        ck_assert_int_eq(nvo_vpls_create(b->pe[i], b->tcp[i], &lc, &vc,
+        ck_assert_int_eq(nvo_vpls_create(b->f.pe[i], b->tcp[i], &lc, &vc,
                                          &b->vp[i]), 0);
         b->ctx[i] = (struct pectx) { b, (int) i };
         nvo_ldp_speaker_set_observer(nvo_vpls_speaker(b->vp[i]), observer,
@@ -270,8 +228,8 @@ bench_build(struct bench *b, uint32_t n, uint32_t V, bool pack,
                 continue;
             }
             if (!bench_hvpls) {
-                ck_assert_int_eq(nvo_vpls_add_vsi(b->vp[i], b->tenant[i][v],
-                                                  0, b->node, n), 0);
+                ck_assert_int_eq(nvo_vpls_add_vsi(b->vp[i], b->f.tenant[i][v],
+                                                  0, b->f.node, n), 0);
                 continue;
             }
             uint32_t mem[MAXN], k = 0;
@@ -279,16 +237,17 @@ bench_build(struct bench *b, uint32_t n, uint32_t V, bool pack,
                 bool hub_pair = hub_of(i) < 0 && hub_of(j) < 0;
                 bool spoke_of = hub_of(j) == (int) i || hub_of(i) == (int) j;
                 if (j == i || hub_pair || spoke_of) {
-                    mem[k++] = b->node[j];
+                    mem[k++] = b->f.node[j];
                 }
             }
-            ck_assert_int_eq(nvo_vpls_add_vsi(b->vp[i], b->tenant[i][v], 0,
+            ck_assert_int_eq(nvo_vpls_add_vsi(b->vp[i], b->f.tenant[i][v], 0,
                                               mem, k), 0);
             for (uint32_t j = 0; j < n; j++) {
                 if (hub_of(j) == (int) i || hub_of(i) == (int) j) {
                     ck_assert_int_eq(nvo_vpls_set_spoke(b->vp[i],
-                                                        b->tenant[i][v],
-                                                        b->node[j], true), 0);
+                                                        b->f.tenant[i][v],
+                                                        b->f.node[j], true),
+                                     0);
                 }
             }
         }
@@ -301,47 +260,21 @@ bench_build(struct bench *b, uint32_t n, uint32_t V, bool pack,
 static void
 bench_free(struct bench *b)
 {
-    for (uint32_t i = 0; i < b->n; i++) {
+    for (uint32_t i = 0; i < b->f.n; i++) {
         nvo_vpls_destroy(b->vp[i]);
         nvo_tcp_stack_destroy(b->tcp[i]);
     }
-    nvo_net_destroy(b->net);
-    nvo_engine_destroy(b->e);
-}
-
-/* A broadcast from the VM of tenant v on PE 'from'. */
-static void
-vm_send(struct bench *b, int from, uint32_t v, const uint8_t dst[6])
-{
-    struct nvo_pkt *p = nvo_pkt_alloc(&b->net->pool, NVO_PKT_HEADROOM, 64);
-    struct nvo_frame_spec s;
-    memset(&s, 0, sizeof s);
-    vm_mac(from, v, s.src_mac);
-    memcpy(s.dst_mac, dst, 6);
-    s.src_ip4 = 0xc0a80001u + (uint32_t) from;
-    s.dst_ip4 = 0xc0a800ffu;
-    s.proto = NVO_IPPROTO_UDP;
-    s.sport = 1000;
-    s.dport = 80;
-    p->payload_size = 100 - 42;
-    ck_assert_int_eq(nvo_wire_build_frame(p, &s), 0);
-    ck_assert_int_eq(nvo_pe_node_vm_send(b->pe[from], b->tenant[from][v], 0,
-                                         p), 0);
+    nvo_net_destroy(b->f.net);
+    nvo_engine_destroy(b->f.e);
 }
 
 static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
-
-static void
-run_until(struct bench *b, nvo_time_t t)
-{
-    nvo_engine_run(b->e, t);
-}
 
 static uint64_t
 sum_out(const struct bench *b, enum nvo_ldp_kind k, bool bytes)
 {
     uint64_t s = 0;
-    for (uint32_t i = 0; i < b->n; i++) {
+    for (uint32_t i = 0; i < b->f.n; i++) {
         const struct nvo_ldp_counters *c =
             nvo_ldp_speaker_counters(nvo_vpls_speaker(b->vp[i]));
         s += bytes ? c->msg_bytes_out[k] : c->msgs_out[k];
@@ -353,7 +286,7 @@ static uint64_t
 sum_in(const struct bench *b, enum nvo_ldp_kind k, bool bytes)
 {
     uint64_t s = 0;
-    for (uint32_t i = 0; i < b->n; i++) {
+    for (uint32_t i = 0; i < b->f.n; i++) {
         const struct nvo_ldp_counters *c =
             nvo_ldp_speaker_counters(nvo_vpls_speaker(b->vp[i]));
         s += bytes ? c->msg_bytes_in[k] : c->msgs_in[k];
@@ -384,7 +317,7 @@ check_mesh(uint32_t n, uint32_t V, bool pack, uint64_t want_pdu_bytes,
 {
     static struct bench b;
     bench_build(&b, n, V, pack, -1, -1);
-    run_until(&b, 500 * NVO_MS);
+    nvo_engine_run(b.f.e, 500 * NVO_MS);
     struct nvo_ldp_mesh mesh;
     ck_assert_int_eq(nvo_ldp_mesh_cost(n, V, true, 0, &mesh), 0);
     uint64_t nn1 = (uint64_t) n * (n - 1);
@@ -412,7 +345,7 @@ check_mesh(uint32_t n, uint32_t V, bool pack, uint64_t want_pdu_bytes,
         ck_assert_uint_eq(vc->labels_assigned, (n - 1) * V);
         for (uint32_t j = 0; j < n; j++) {
             if (j != i) {
-                ck_assert_uint_eq(nvo_ldp_speaker_keepalive(sp, b.node[j]),
+                ck_assert_uint_eq(nvo_ldp_speaker_keepalive(sp, b.f.node[j]),
                                   9);
             }
         }
@@ -452,16 +385,16 @@ check_mesh(uint32_t n, uint32_t V, bool pack, uint64_t want_pdu_bytes,
         ck_assert_uint_lt(v, V);
         ck_assert_uint_eq(r->label,
                           nvo_vpls_local_label(b.vp[r->from],
-                                               b.tenant[r->from][v],
-                                               b.node[r->to]));
+                                               b.f.tenant[r->from][v],
+                                               b.f.node[r->to]));
         ck_assert_uint_eq(r->label,
                           nvo_vpls_remote_label(b.vp[r->to],
-                                                b.tenant[r->to][v],
-                                                b.node[r->from]));
+                                                b.f.tenant[r->to][v],
+                                                b.f.node[r->from]));
         ck_assert_uint_eq(r->label,
-                          nvo_pe_node_pw_label(b.pe[r->to],
-                                               b.tenant[r->to][v],
-                                               b.node[r->from]));
+                          nvo_pe_node_pw_label(b.f.pe[r->to],
+                                               b.f.tenant[r->to][v],
+                                               b.f.node[r->from]));
         ck_assert_uint_ge(r->label, 1000u * (r->from + 1));
         ck_assert_uint_lt(r->label, 1000u * (r->from + 1) + (n - 1) * V);
         for (uint32_t q = 0; q < k; q++) {
@@ -475,7 +408,7 @@ check_mesh(uint32_t n, uint32_t V, bool pack, uint64_t want_pdu_bytes,
     for (uint32_t i = 0; i < n; i++) {
         for (uint32_t v = 0; v < V; v++) {
             uint32_t nf;
-            const uint32_t *fl = nvo_pe_node_flood(b.pe[i], b.tenant[i][v],
+            const uint32_t *fl = nvo_pe_node_flood(b.f.pe[i], b.f.tenant[i][v],
                                                    &nf);
             ck_assert_uint_eq(nf, n - 1);
             for (uint32_t k = 1; k < nf; k++) {
@@ -516,13 +449,13 @@ check_copies(const struct bench *b, uint32_t first, int from, uint32_t v)
     for (uint32_t r = first; r < b->n_enc; r++) {
         const struct encrec *e = &b->enc[r];
         ck_assert_int_eq(e->from, from);
-        ck_assert_uint_eq(e->tenant, b->tenant[from][v]);
-        int to = bench_ix(b, e->dst_node);
+        ck_assert_uint_eq(e->tenant, b->f.tenant[from][v]);
+        int to = nvo_test_pes_ix(&b->f, e->dst_node);
         ck_assert_int_ge(to, 0);
         ck_assert_int_ne(to, from);
         ck_assert_uint_eq(e->label,
-                          nvo_vpls_local_label(b->vp[to], b->tenant[to][v],
-                                               b->node[from]));
+                          nvo_vpls_local_label(b->vp[to], b->f.tenant[to][v],
+                                               b->f.node[from]));
         ck_assert_uint_ne(e->label, 0);
         for (uint32_t q = first; q < r; q++) {
             ck_assert_uint_ne(b->enc[q].dst_node, e->dst_node);
@@ -542,47 +475,47 @@ START_TEST(bum_with_signalled_labels)
 {
     static struct bench b;
     bench_build(&b, 4, 2, true, -1, -1);
-    run_until(&b, 500 * NVO_MS);
+    nvo_engine_run(b.f.e, 500 * NVO_MS);
     ck_assert_uint_eq(b.n_enc, 0);
-    vm_send(&b, 0, 0, bcast);
-    run_until(&b, 510 * NVO_MS);
+    nvo_test_pes_vm_send(&b.f, 0, 0, bcast);
+    nvo_engine_run(b.f.e, 510 * NVO_MS);
     ck_assert_uint_eq(check_copies(&b, 0, 0, 0), 3);
     const struct nvo_pe_node_counters *c0 =
-        nvo_pe_node_tenant_counters(b.pe[0], b.tenant[0][0]);
+        nvo_pe_node_tenant_counters(b.f.pe[0], b.f.tenant[0][0]);
     ck_assert_uint_eq(c0->bum_copies, 3);
     ck_assert_uint_eq(c0->bum_local_copies, 0);
     uint8_t mac0[6];
-    vm_mac(0, 0, mac0);
+    nvo_test_pes_vm_mac(0, 0, mac0);
     for (uint32_t i = 1; i < 4; i++) {
         const struct nvo_pe_node_counters *c =
-            nvo_pe_node_tenant_counters(b.pe[i], b.tenant[i][0]);
+            nvo_pe_node_tenant_counters(b.f.pe[i], b.f.tenant[i][0]);
         ck_assert_uint_eq(c->rx_decap, 1);
         ck_assert_uint_eq(c->delivered, 1);
         ck_assert_uint_eq(c->frames_out, 0);        /* split horizon */
         ck_assert_uint_eq(c->bum_copies, 0);
-        ck_assert_uint_eq(nvo_pe_node_tenant_counters(b.pe[i],
-                                                      b.tenant[i][1])
+        ck_assert_uint_eq(nvo_pe_node_tenant_counters(b.f.pe[i],
+                                                      b.f.tenant[i][1])
                           ->delivered, 0);
         const struct nvo_mac_entry *e =
-            nvo_mac_table_lookup(nvo_pe_node_mac_table(b.pe[i]), VNI0,
+            nvo_mac_table_lookup(nvo_pe_node_mac_table(b.f.pe[i]), VNI0,
                                  nvo_mac_from_bytes(mac0),
-                                 nvo_engine_now(b.e));
+                                 nvo_engine_now(b.f.e));
         ck_assert_ptr_nonnull(e);
         ck_assert(e->flags & NVO_MAC_REMOTE);
-        ck_assert_uint_eq(e->loc, b.node[0]);
-        ck_assert_uint_eq(nvo_pe_node_pw_counters(b.pe[i])->rx_bad_label, 0);
+        ck_assert_uint_eq(e->loc, b.f.node[0]);
+        ck_assert_uint_eq(nvo_pe_node_pw_counters(b.f.pe[i])->rx_bad_label, 0);
     }
     uint32_t first = b.n_enc;
-    vm_send(&b, 1, 0, mac0);
-    run_until(&b, 520 * NVO_MS);
+    nvo_test_pes_vm_send(&b.f, 1, 0, mac0);
+    nvo_engine_run(b.f.e, 520 * NVO_MS);
     ck_assert_uint_eq(b.n_enc - first, 1);
-    ck_assert_uint_eq(b.enc[first].dst_node, b.node[0]);
+    ck_assert_uint_eq(b.enc[first].dst_node, b.f.node[0]);
     ck_assert_uint_eq(b.enc[first].label,
-                      nvo_vpls_local_label(b.vp[0], b.tenant[0][0],
-                                           b.node[1]));
-    ck_assert_uint_eq(nvo_pe_node_tenant_counters(b.pe[1], b.tenant[1][0])
+                      nvo_vpls_local_label(b.vp[0], b.f.tenant[0][0],
+                                           b.f.node[1]));
+    ck_assert_uint_eq(nvo_pe_node_tenant_counters(b.f.pe[1], b.f.tenant[1][0])
                       ->remote_unicast, 1);
-    ck_assert_uint_eq(nvo_pe_node_tenant_counters(b.pe[0], b.tenant[0][0])
+    ck_assert_uint_eq(nvo_pe_node_tenant_counters(b.f.pe[0], b.f.tenant[0][0])
                       ->delivered, 1);
     bench_free(&b);
 }
@@ -598,43 +531,43 @@ START_TEST(no_copy_before_mapping)
 {
     static struct bench b;
     bench_build(&b, 4, 2, true, 3, 1);
-    run_until(&b, 500 * NVO_MS);
+    nvo_engine_run(b.f.e, 500 * NVO_MS);
     ck_assert_uint_eq(nvo_vpls_counters(b.vp[3])->mappings_retained, 3);
     ck_assert_uint_eq(nvo_vpls_counters(b.vp[3])->pws_up, 3);
-    ck_assert_uint_eq(nvo_pe_node_pw_label(b.pe[0], b.tenant[0][1],
-                                           b.node[3]), 0);
+    ck_assert_uint_eq(nvo_pe_node_pw_label(b.f.pe[0], b.f.tenant[0][1],
+                                           b.f.node[3]), 0);
     uint32_t nf;
-    (void) nvo_pe_node_flood(b.pe[0], b.tenant[0][1], &nf);
+    (void) nvo_pe_node_flood(b.f.pe[0], b.f.tenant[0][1], &nf);
     ck_assert_uint_eq(nf, 2);
-    vm_send(&b, 0, 1, bcast);
-    run_until(&b, 510 * NVO_MS);
+    nvo_test_pes_vm_send(&b.f, 0, 1, bcast);
+    nvo_engine_run(b.f.e, 510 * NVO_MS);
     ck_assert_uint_eq(check_copies(&b, 0, 0, 1), 2);
     for (uint32_t r = 0; r < b.n_enc; r++) {
-        ck_assert_uint_ne(b.enc[r].dst_node, b.node[3]);
+        ck_assert_uint_ne(b.enc[r].dst_node, b.f.node[3]);
     }
-    ck_assert_uint_eq(nvo_pe_node_tenant_counters(b.pe[3], b.tenant[3][1])
+    ck_assert_uint_eq(nvo_pe_node_tenant_counters(b.f.pe[3], b.f.tenant[3][1])
                       ->rx_decap, 0);
     /* 4*3*2 - 3 = 21 mappings sent so far. */
     ck_assert_uint_eq(sum_out(&b, NVO_LDP_K_MAPPING, false), 21);
 
-    ck_assert_int_eq(nvo_vpls_add_vsi(b.vp[3], b.tenant[3][1], 0, b.node, 4),
-                     0);
+    ck_assert_int_eq(
+        nvo_vpls_add_vsi(b.vp[3], b.f.tenant[3][1], 0, b.f.node, 4), 0);
     ck_assert_uint_eq(nvo_vpls_counters(b.vp[3])->pws_up, 6);
     for (uint32_t j = 0; j < 3; j++) {
-        ck_assert_uint_eq(nvo_vpls_remote_label(b.vp[3], b.tenant[3][1],
-                                                b.node[j]),
-                          nvo_vpls_local_label(b.vp[j], b.tenant[j][1],
-                                               b.node[3]));
+        ck_assert_uint_eq(nvo_vpls_remote_label(b.vp[3], b.f.tenant[3][1],
+                                                b.f.node[j]),
+                          nvo_vpls_local_label(b.vp[j], b.f.tenant[j][1],
+                                               b.f.node[3]));
     }
-    run_until(&b, 520 * NVO_MS);
+    nvo_engine_run(b.f.e, 520 * NVO_MS);
     ck_assert_uint_eq(sum_out(&b, NVO_LDP_K_MAPPING, false), 24);
-    (void) nvo_pe_node_flood(b.pe[0], b.tenant[0][1], &nf);
+    (void) nvo_pe_node_flood(b.f.pe[0], b.f.tenant[0][1], &nf);
     ck_assert_uint_eq(nf, 3);
     uint32_t first = b.n_enc;
-    vm_send(&b, 0, 1, bcast);
-    run_until(&b, 530 * NVO_MS);
+    nvo_test_pes_vm_send(&b.f, 0, 1, bcast);
+    nvo_engine_run(b.f.e, 530 * NVO_MS);
     ck_assert_uint_eq(check_copies(&b, first, 0, 1), 3);
-    ck_assert_uint_eq(nvo_pe_node_tenant_counters(b.pe[3], b.tenant[3][1])
+    ck_assert_uint_eq(nvo_pe_node_tenant_counters(b.f.pe[3], b.f.tenant[3][1])
                       ->delivered, 1);
     bench_free(&b);
 }
@@ -654,28 +587,28 @@ START_TEST(session_loss)
 {
     static struct bench b;
     bench_build(&b, 4, 2, true, -1, -1);
-    run_until(&b, 500 * NVO_MS);
-    vm_send(&b, 3, 0, bcast);
-    run_until(&b, 2500 * NVO_MS);
-    uint32_t lab03 = nvo_vpls_remote_label(b.vp[0], b.tenant[0][0],
-                                           b.node[3]);
+    nvo_engine_run(b.f.e, 500 * NVO_MS);
+    nvo_test_pes_vm_send(&b.f, 3, 0, bcast);
+    nvo_engine_run(b.f.e, 2500 * NVO_MS);
+    uint32_t lab03 = nvo_vpls_remote_label(b.vp[0], b.f.tenant[0][0],
+                                           b.f.node[3]);
     ck_assert_uint_ne(lab03, 0);
-    int link = nvo_net_find_link(b.net, b.node[3], (uint32_t) b.leaf);
+    int link = nvo_net_find_link(b.f.net, b.f.node[3], (uint32_t) b.f.leaf);
     ck_assert_int_ge(link, 0);
-    nvo_net_set_link_up(b.net, (uint32_t) link, false);
+    nvo_net_set_link_up(b.f.net, (uint32_t) link, false);
     nvo_time_t t_h = b.last_hello_rx[0][3];
     ck_assert_int_gt(t_h, 2 * NVO_SEC);
     ck_assert_int_lt(t_h, 2 * NVO_SEC + NVO_MS);
     struct nvo_ldp_speaker *sp0 = nvo_vpls_speaker(b.vp[0]);
-    run_until(&b, t_h + 3 * NVO_SEC - NVO_NS);
-    ck_assert_int_eq(nvo_ldp_speaker_state(sp0, b.node[3]),
+    nvo_engine_run(b.f.e, t_h + 3 * NVO_SEC - NVO_NS);
+    ck_assert_int_eq(nvo_ldp_speaker_state(sp0, b.f.node[3]),
                      NVO_LDP_OPERATIONAL);
     ck_assert_uint_eq(b.last_hello_rx[0][3], t_h);
-    run_until(&b, t_h + 3 * NVO_SEC + NVO_NS);
-    ck_assert_int_eq(nvo_ldp_speaker_state(sp0, b.node[3]),
+    nvo_engine_run(b.f.e, t_h + 3 * NVO_SEC + NVO_NS);
+    ck_assert_int_eq(nvo_ldp_speaker_state(sp0, b.f.node[3]),
                      NVO_LDP_NONEXISTENT);
-    ck_assert(!nvo_ldp_speaker_adjacent(sp0, b.node[3]));
-    run_until(&b, 5500 * NVO_MS);
+    ck_assert(!nvo_ldp_speaker_adjacent(sp0, b.f.node[3]));
+    nvo_engine_run(b.f.e, 5500 * NVO_MS);
     ck_assert_uint_eq(nvo_ldp_speaker_n_sessions(sp0), 2);
     ck_assert_uint_eq(nvo_ldp_speaker_counters(sp0)->sessions_down, 1);
     ck_assert_uint_eq(nvo_ldp_speaker_n_sessions(nvo_vpls_speaker(b.vp[3])),
@@ -685,24 +618,24 @@ START_TEST(session_loss)
     ck_assert_uint_eq(nvo_vpls_counters(b.vp[0])->pws_up, 4);
     ck_assert_uint_eq(nvo_vpls_counters(b.vp[0])->macs_flushed, 1);
     uint32_t nf;
-    (void) nvo_pe_node_flood(b.pe[0], b.tenant[0][0], &nf);
+    (void) nvo_pe_node_flood(b.f.pe[0], b.f.tenant[0][0], &nf);
     ck_assert_uint_eq(nf, 2);
-    ck_assert_uint_eq(nvo_pe_node_pw_label(b.pe[0], b.tenant[0][0],
-                                           b.node[3]), 0);
+    ck_assert_uint_eq(nvo_pe_node_pw_label(b.f.pe[0], b.f.tenant[0][0],
+                                           b.f.node[3]), 0);
     uint32_t first = b.n_enc;
-    vm_send(&b, 0, 0, bcast);
-    run_until(&b, 5510 * NVO_MS);
+    nvo_test_pes_vm_send(&b.f, 0, 0, bcast);
+    nvo_engine_run(b.f.e, 5510 * NVO_MS);
     ck_assert_uint_eq(check_copies(&b, first, 0, 0), 2);
 
-    nvo_net_set_link_up(b.net, (uint32_t) link, true);
-    run_until(&b, 7500 * NVO_MS);
+    nvo_net_set_link_up(b.f.net, (uint32_t) link, true);
+    nvo_engine_run(b.f.e, 7500 * NVO_MS);
     ck_assert_uint_eq(nvo_ldp_speaker_n_sessions(sp0), 3);
     ck_assert_uint_eq(nvo_vpls_counters(b.vp[0])->pws_up, 6);
-    ck_assert_uint_eq(nvo_vpls_remote_label(b.vp[0], b.tenant[0][0],
-                                            b.node[3]), lab03);
+    ck_assert_uint_eq(nvo_vpls_remote_label(b.vp[0], b.f.tenant[0][0],
+                                            b.f.node[3]), lab03);
     first = b.n_enc;
-    vm_send(&b, 0, 0, bcast);
-    run_until(&b, 7510 * NVO_MS);
+    nvo_test_pes_vm_send(&b.f, 0, 0, bcast);
+    nvo_engine_run(b.f.e, 7510 * NVO_MS);
     ck_assert_uint_eq(check_copies(&b, first, 0, 0), 3);
     bench_free(&b);
 }
@@ -720,25 +653,25 @@ START_TEST(keepalive_expiry)
     bench_keepalive = 3;
     bench_build(&b, 4, 1, true, -1, -1);
     bench_hello_hold = bench_keepalive = 0;
-    run_until(&b, 2500 * NVO_MS);
+    nvo_engine_run(b.f.e, 2500 * NVO_MS);
     struct nvo_ldp_speaker *sp0 = nvo_vpls_speaker(b.vp[0]);
-    ck_assert_uint_eq(nvo_ldp_speaker_keepalive(sp0, b.node[3]), 3);
+    ck_assert_uint_eq(nvo_ldp_speaker_keepalive(sp0, b.f.node[3]), 3);
     /* KeepAlives: 4 * 3 at set-up, then one per second and direction
      * from about 1 s: at 1, 2 s: 12 + 2 * 12 = 36. */
     ck_assert_uint_eq(sum_out(&b, NVO_LDP_K_KEEPALIVE, false), 36);
-    int link = nvo_net_find_link(b.net, b.node[3], (uint32_t) b.leaf);
-    nvo_net_set_link_up(b.net, (uint32_t) link, false);
+    int link = nvo_net_find_link(b.f.net, b.f.node[3], (uint32_t) b.f.leaf);
+    nvo_net_set_link_up(b.f.net, (uint32_t) link, false);
     nvo_time_t t_k = b.last_sess_rx[0][3];
     ck_assert_int_gt(t_k, 1500 * NVO_MS);
     ck_assert_int_lt(t_k, 2500 * NVO_MS);
-    run_until(&b, t_k + 3 * NVO_SEC - NVO_NS);
-    ck_assert_int_eq(nvo_ldp_speaker_state(sp0, b.node[3]),
+    nvo_engine_run(b.f.e, t_k + 3 * NVO_SEC - NVO_NS);
+    ck_assert_int_eq(nvo_ldp_speaker_state(sp0, b.f.node[3]),
                      NVO_LDP_OPERATIONAL);
     ck_assert_uint_eq(b.last_notif_sent[0], 0);
-    run_until(&b, t_k + 3 * NVO_SEC + NVO_NS);
-    ck_assert_int_eq(nvo_ldp_speaker_state(sp0, b.node[3]),
+    nvo_engine_run(b.f.e, t_k + 3 * NVO_SEC + NVO_NS);
+    ck_assert_int_eq(nvo_ldp_speaker_state(sp0, b.f.node[3]),
                      NVO_LDP_NONEXISTENT);
-    ck_assert(nvo_ldp_speaker_adjacent(sp0, b.node[3]));
+    ck_assert(nvo_ldp_speaker_adjacent(sp0, b.f.node[3]));
     ck_assert_uint_eq(b.last_notif_sent[0],
                       NVO_LDP_STATUS_E | NVO_LDP_ST_KEEPALIVE_EXPIRED);
     ck_assert_uint_eq(nvo_ldp_speaker_counters(sp0)->sessions_down, 1);
@@ -898,16 +831,7 @@ START_TEST(errors_and_notifications)
 {
     static struct raw r;
     memset(&r, 0, sizeof r);
-    ck_assert_int_eq(nvo_engine_create(nvo_test_engine(),
-                                       nvo_test_scheduler(), &r.e), 0);
-    struct nvo_net_cfg cfg;
-    memset(&cfg, 0, sizeof cfg);
-    cfg.convergence_delay = 50 * NVO_US;
-    cfg.ecmp.fn = NVO_HASH_CRC32;
-    cfg.ecmp.fields = NVO_ECMP_5TUPLE;
-    cfg.ecmp.parser_depth = 128;
-    cfg.seed = cfg.run = 1;
-    r.net = nvo_net_create(r.e, &cfg);
+    r.net = nvo_test_net(NULL, &r.e);
     r.a = (uint32_t) nvo_net_add_node(r.net, "a", NVO_ROLE_HYPERVISOR);
     r.b = (uint32_t) nvo_net_add_node(r.net, "b", NVO_ROLE_HYPERVISOR);
     struct nvo_link_cfg l;
@@ -1036,7 +960,7 @@ START_TEST(hvpls)
     bench_hvpls = true;
     bench_build(&b, 6, 1, true, -1, -1);
     bench_hvpls = false;
-    run_until(&b, 500 * NVO_MS);
+    nvo_engine_run(b.f.e, 500 * NVO_MS);
     uint64_t ends = 0;
     for (uint32_t i = 0; i < 6; i++) {
         ends += nvo_ldp_speaker_n_sessions(nvo_vpls_speaker(b.vp[i]));
@@ -1044,46 +968,46 @@ START_TEST(hvpls)
     ck_assert_uint_eq(ends / 2, 5);
     ck_assert_uint_eq(sum_out(&b, NVO_LDP_K_MAPPING, false), 10);
     ck_assert_uint_eq(b.n_maps, 10);
-    vm_send(&b, 2, 0, bcast);
-    run_until(&b, 510 * NVO_MS);
+    nvo_test_pes_vm_send(&b.f, 2, 0, bcast);
+    nvo_engine_run(b.f.e, 510 * NVO_MS);
     ck_assert_uint_eq(b.n_enc, 5);
     static const int hop_from[5] = { 2, 0, 0, 1, 1 };
     static const int hop_to[5] = { 0, 3, 1, 4, 5 };
     for (uint32_t r = 0; r < 5; r++) {
         const struct encrec *e = &b.enc[r];
-        int to = bench_ix(&b, e->dst_node);
+        int to = nvo_test_pes_ix(&b.f, e->dst_node);
         bool found = false;
         for (int h = 0; h < 5; h++) {
             found |= hop_from[h] == e->from && hop_to[h] == to;
         }
         ck_assert_msg(found, "copy %d -> %d", e->from, to);
         ck_assert_uint_eq(e->label,
-                          nvo_vpls_local_label(b.vp[to], b.tenant[to][0],
-                                               b.node[e->from]));
+                          nvo_vpls_local_label(b.vp[to], b.f.tenant[to][0],
+                                               b.f.node[e->from]));
     }
     for (uint32_t i = 0; i < 6; i++) {
         const struct nvo_pe_node_counters *c =
-            nvo_pe_node_tenant_counters(b.pe[i], b.tenant[i][0]);
+            nvo_pe_node_tenant_counters(b.f.pe[i], b.f.tenant[i][0]);
         ck_assert_uint_eq(c->delivered, i == 2 ? 0 : 1);
-        ck_assert_uint_eq(nvo_pe_node_pw_counters(b.pe[i])->transit,
+        ck_assert_uint_eq(nvo_pe_node_pw_counters(b.f.pe[i])->transit,
                           i < 2 ? 2 : 0);
     }
     uint8_t mac2[6];
-    vm_mac(2, 0, mac2);
+    nvo_test_pes_vm_mac(2, 0, mac2);
     uint32_t first = b.n_enc;
-    vm_send(&b, 5, 0, mac2);
-    run_until(&b, 520 * NVO_MS);
+    nvo_test_pes_vm_send(&b.f, 5, 0, mac2);
+    nvo_engine_run(b.f.e, 520 * NVO_MS);
     ck_assert_uint_eq(b.n_enc - first, 3);
     ck_assert_int_eq(b.enc[first].from, 5);
-    ck_assert_uint_eq(b.enc[first].dst_node, b.node[1]);
+    ck_assert_uint_eq(b.enc[first].dst_node, b.f.node[1]);
     ck_assert_int_eq(b.enc[first + 1].from, 1);
-    ck_assert_uint_eq(b.enc[first + 1].dst_node, b.node[0]);
+    ck_assert_uint_eq(b.enc[first + 1].dst_node, b.f.node[0]);
     ck_assert_int_eq(b.enc[first + 2].from, 0);
-    ck_assert_uint_eq(b.enc[first + 2].dst_node, b.node[2]);
-    ck_assert_uint_eq(nvo_pe_node_tenant_counters(b.pe[2], b.tenant[2][0])
+    ck_assert_uint_eq(b.enc[first + 2].dst_node, b.f.node[2]);
+    ck_assert_uint_eq(nvo_pe_node_tenant_counters(b.f.pe[2], b.f.tenant[2][0])
                       ->delivered, 1);
-    ck_assert_uint_eq(nvo_pe_node_pw_counters(b.pe[1])->transit, 3);
-    ck_assert_uint_eq(nvo_pe_node_pw_counters(b.pe[0])->transit, 3);
+    ck_assert_uint_eq(nvo_pe_node_pw_counters(b.f.pe[1])->transit, 3);
+    ck_assert_uint_eq(nvo_pe_node_pw_counters(b.f.pe[0])->transit, 3);
     bench_free(&b);
 }
 END_TEST
@@ -1100,17 +1024,17 @@ START_TEST(link_failure_with_a_path)
     bench_spines = true;
     bench_build(&b, 4, 1, true, -1, -1);
     bench_spines = false;
-    run_until(&b, 1000 * NVO_MS);
+    nvo_engine_run(b.f.e, 1000 * NVO_MS);
     uint32_t lab[4];
     for (uint32_t j = 1; j < 4; j++) {
-        lab[j] = nvo_vpls_remote_label(b.vp[0], b.tenant[0][0], b.node[j]);
+        lab[j] = nvo_vpls_remote_label(b.vp[0], b.f.tenant[0][0], b.f.node[j]);
         ck_assert_uint_ne(lab[j], 0);
     }
-    int s1 = nvo_net_find(b.net, "spine1");
-    int link = nvo_net_find_link(b.net, (uint32_t) b.leaf, (uint32_t) s1);
+    int s1 = nvo_net_find(b.f.net, "spine1");
+    int link = nvo_net_find_link(b.f.net, (uint32_t) b.f.leaf, (uint32_t) s1);
     ck_assert_int_ge(link, 0);
-    nvo_net_set_link_up(b.net, (uint32_t) link, false);
-    run_until(&b, 20 * NVO_SEC);
+    nvo_net_set_link_up(b.f.net, (uint32_t) link, false);
+    nvo_engine_run(b.f.e, 20 * NVO_SEC);
     for (uint32_t i = 0; i < 4; i++) {
         struct nvo_ldp_speaker *sp = nvo_vpls_speaker(b.vp[i]);
         ck_assert_uint_eq(nvo_ldp_speaker_n_sessions(sp), 3);
@@ -1118,11 +1042,11 @@ START_TEST(link_failure_with_a_path)
         ck_assert_uint_eq(nvo_ldp_speaker_counters(sp)->sessions_up, 3);
     }
     for (uint32_t j = 1; j < 4; j++) {
-        ck_assert_uint_eq(nvo_vpls_remote_label(b.vp[0], b.tenant[0][0],
-                                                b.node[j]), lab[j]);
+        ck_assert_uint_eq(nvo_vpls_remote_label(b.vp[0], b.f.tenant[0][0],
+                                                b.f.node[j]), lab[j]);
     }
-    vm_send(&b, 0, 0, bcast);
-    run_until(&b, 20 * NVO_SEC + 10 * NVO_MS);
+    nvo_test_pes_vm_send(&b.f, 0, 0, bcast);
+    nvo_engine_run(b.f.e, 20 * NVO_SEC + 10 * NVO_MS);
     ck_assert_uint_eq(check_copies(&b, 0, 0, 0), 3);
     bench_free(&b);
 }
@@ -1134,7 +1058,7 @@ static uint64_t
 flushed_all(const struct bench *b)
 {
     uint64_t n = 0;
-    for (uint32_t i = 0; i < b->n; i++) {
+    for (uint32_t i = 0; i < b->f.n; i++) {
         n += nvo_vpls_counters(b->vp[i])->macs_flushed;
     }
     return n;
@@ -1152,25 +1076,25 @@ START_TEST(mac_withdraw)
 {
     static struct bench b;
     bench_build(&b, 4, 1, true, -1, -1);
-    run_until(&b, 500 * NVO_MS);
-    vm_send(&b, 0, 0, bcast);
-    vm_send(&b, 1, 0, bcast);
-    run_until(&b, 510 * NVO_MS);
-    ck_assert_int_eq(nvo_vpls_mac_withdraw(b.vp[2], b.tenant[2][0], NULL, 0),
+    nvo_engine_run(b.f.e, 500 * NVO_MS);
+    nvo_test_pes_vm_send(&b.f, 0, 0, bcast);
+    nvo_test_pes_vm_send(&b.f, 1, 0, bcast);
+    nvo_engine_run(b.f.e, 510 * NVO_MS);
+    ck_assert_int_eq(nvo_vpls_mac_withdraw(b.vp[2], b.f.tenant[2][0], NULL, 0),
                      3);
-    run_until(&b, 520 * NVO_MS);
+    nvo_engine_run(b.f.e, 520 * NVO_MS);
     ck_assert_uint_eq(nvo_vpls_counters(b.vp[0])->macs_flushed, 1);
     ck_assert_uint_eq(nvo_vpls_counters(b.vp[1])->macs_flushed, 1);
     ck_assert_uint_eq(nvo_vpls_counters(b.vp[3])->macs_flushed, 2);
     ck_assert_uint_eq(flushed_all(&b), 4);
-    vm_send(&b, 0, 0, bcast);
-    vm_send(&b, 1, 0, bcast);
-    run_until(&b, 530 * NVO_MS);
+    nvo_test_pes_vm_send(&b.f, 0, 0, bcast);
+    nvo_test_pes_vm_send(&b.f, 1, 0, bcast);
+    nvo_engine_run(b.f.e, 530 * NVO_MS);
     uint8_t mac0[6];
-    vm_mac(0, 0, mac0);
-    ck_assert_int_eq(nvo_vpls_mac_withdraw(b.vp[1], b.tenant[1][0], mac0, 1),
+    nvo_test_pes_vm_mac(0, 0, mac0);
+    ck_assert_int_eq(nvo_vpls_mac_withdraw(b.vp[1], b.f.tenant[1][0], mac0, 1),
                      3);
-    run_until(&b, 540 * NVO_MS);
+    nvo_engine_run(b.f.e, 540 * NVO_MS);
     ck_assert_uint_eq(flushed_all(&b), 6);
     ck_assert_uint_eq(nvo_vpls_counters(b.vp[0])->macs_flushed, 1);
     ck_assert_uint_eq(sum_out(&b, NVO_LDP_K_ADDRESS_WITHDRAW, false), 6);
@@ -1185,9 +1109,9 @@ START_TEST(mac_withdraw)
      * nothing for it (flushed above); PE 1 holds it at PE 0, the sender,
      * and keeps it (the MAC is where the withdraw comes from; flushing
      * every listed MAC would make 7): 3 more messages, no flush. */
-    ck_assert_int_eq(nvo_vpls_mac_withdraw(b.vp[0], b.tenant[0][0], mac0, 1),
+    ck_assert_int_eq(nvo_vpls_mac_withdraw(b.vp[0], b.f.tenant[0][0], mac0, 1),
                      3);
-    run_until(&b, 550 * NVO_MS);
+    nvo_engine_run(b.f.e, 550 * NVO_MS);
     ck_assert_uint_eq(flushed_all(&b), 6);
     ck_assert_uint_eq(sum_in(&b, NVO_LDP_K_ADDRESS_WITHDRAW, false), 9);
     bench_free(&b);
@@ -1203,10 +1127,10 @@ START_TEST(remove_vsi)
 {
     static struct bench b;
     bench_build(&b, 4, 2, true, -1, -1);
-    run_until(&b, 500 * NVO_MS);
-    ck_assert_int_eq(nvo_vpls_remove_vsi(b.vp[0], b.tenant[0][0]), 0);
-    ck_assert_int_eq(nvo_vpls_remove_vsi(b.vp[0], b.tenant[0][0]), ENOENT);
-    run_until(&b, 510 * NVO_MS);
+    nvo_engine_run(b.f.e, 500 * NVO_MS);
+    ck_assert_int_eq(nvo_vpls_remove_vsi(b.vp[0], b.f.tenant[0][0]), 0);
+    ck_assert_int_eq(nvo_vpls_remove_vsi(b.vp[0], b.f.tenant[0][0]), ENOENT);
+    nvo_engine_run(b.f.e, 510 * NVO_MS);
     ck_assert_uint_eq(nvo_vpls_counters(b.vp[0])->withdraws_sent, 3);
     ck_assert_uint_eq(nvo_vpls_counters(b.vp[0])->releases_rcvd, 3);
     ck_assert_uint_eq(sum_out(&b, NVO_LDP_K_WITHDRAW, false), 3);
@@ -1214,21 +1138,21 @@ START_TEST(remove_vsi)
     ck_assert_uint_eq(sum_out(&b, NVO_LDP_K_RELEASE, false), 3);
     ck_assert_uint_eq(sum_out(&b, NVO_LDP_K_RELEASE, true), 3 * 36);
     uint32_t nf;
-    (void) nvo_pe_node_flood(b.pe[0], b.tenant[0][0], &nf);
+    (void) nvo_pe_node_flood(b.f.pe[0], b.f.tenant[0][0], &nf);
     ck_assert_uint_eq(nf, 0);
-    (void) nvo_pe_node_flood(b.pe[0], b.tenant[0][1], &nf);
+    (void) nvo_pe_node_flood(b.f.pe[0], b.f.tenant[0][1], &nf);
     ck_assert_uint_eq(nf, 3);
     for (uint32_t i = 1; i < 4; i++) {
         ck_assert_uint_eq(nvo_vpls_counters(b.vp[i])->withdraws_rcvd, 1);
         ck_assert_uint_eq(nvo_vpls_counters(b.vp[i])->releases_sent, 1);
-        (void) nvo_pe_node_flood(b.pe[i], b.tenant[i][0], &nf);
+        (void) nvo_pe_node_flood(b.f.pe[i], b.f.tenant[i][0], &nf);
         ck_assert_uint_eq(nf, 2);
     }
     /* PE 1's broadcast no longer reaches PE 0. */
-    vm_send(&b, 1, 0, bcast);
-    run_until(&b, 520 * NVO_MS);
-    ck_assert_uint_eq(nvo_pe_node_pw_counters(b.pe[0])->rx_bad_label, 0);
-    ck_assert_uint_eq(nvo_pe_node_tenant_counters(b.pe[0], b.tenant[0][0])
+    nvo_test_pes_vm_send(&b.f, 1, 0, bcast);
+    nvo_engine_run(b.f.e, 520 * NVO_MS);
+    ck_assert_uint_eq(nvo_pe_node_pw_counters(b.f.pe[0])->rx_bad_label, 0);
+    ck_assert_uint_eq(nvo_pe_node_tenant_counters(b.f.pe[0], b.f.tenant[0][0])
                       ->rx_decap, 0);
     bench_free(&b);
 }
@@ -1247,61 +1171,39 @@ START_TEST(processing_delay)
     for (int d = 0; d < 2; d++) {
         static struct bench b;
         memset(&b, 0, sizeof b);
-        b.n = 2;
-        b.V = 1;
         b.fp = 0;
-        ck_assert_int_eq(nvo_engine_create(nvo_test_engine(),
-                                           nvo_test_scheduler(), &b.e), 0);
-        struct nvo_net_cfg cfg;
-        memset(&cfg, 0, sizeof cfg);
-        cfg.convergence_delay = 50 * NVO_US;
-        cfg.ecmp.fn = NVO_HASH_CRC32;
-        cfg.ecmp.fields = NVO_ECMP_5TUPLE;
-        cfg.ecmp.parser_depth = 128;
-        cfg.seed = cfg.run = 1;
-        b.net = nvo_net_create(b.e, &cfg);
-        b.leaf = nvo_net_add_node(b.net, "leaf1", NVO_ROLE_LEAF);
+        nvo_test_pes_begin(&b.f, 2, 1);
         struct nvo_link_cfg l;
         nvo_link_cfg_default(&l);
         struct nvo_pe_node_cfg pc;
         memset(&pc, 0, sizeof pc);
         pc.encap = &nvo_encap_mpls_gre_ops;
         pc.label_per_pe = true;
-        for (uint32_t i = 0; i < 2; i++) {
-            char name[8];
-            snprintf(name, sizeof name, "pe%u", i);
-            b.pe[i] = nvo_pe_node_create(b.net, name, &pc);
-            b.node[i] = nvo_pe_node_index(b.pe[i]);
-            ck_assert_int_eq(nvo_net_add_link(b.net, b.node[i],
-                                              (uint32_t) b.leaf, &l), 0);
-            ck_assert_int_eq(nvo_pe_node_add_tenant(b.pe[i], VNI0,
-                                                    &b.tenant[i][0]), 0);
-        }
-        ck_assert_int_eq(nvo_net_finalize(b.net), 0);
+        nvo_test_pes_add(&b.f, &pc, &l, NULL, false);
         struct nvo_ldp_speaker_cfg lc;
         test_ldp_cfg(&lc, true);
         lc.proc_delay = d ? NVO_MS : 0;
         for (uint32_t i = 0; i < 2; i++) {
-            ck_assert_int_eq(nvo_tcp_stack_create(nvo_pe_node_base(b.pe[i]),
+            ck_assert_int_eq(nvo_tcp_stack_create(nvo_pe_node_base(b.f.pe[i]),
                                                   NULL, &b.tcp[i]), 0);
-            ck_assert_int_eq(nvo_vpls_create(b.pe[i], b.tcp[i], &lc, NULL,
+            ck_assert_int_eq(nvo_vpls_create(b.f.pe[i], b.tcp[i], &lc, NULL,
                                              &b.vp[i]), 0);
-            ck_assert_int_eq(nvo_vpls_add_vsi(b.vp[i], b.tenant[i][0], 0,
-                                              b.node, 2), 0);
+            ck_assert_int_eq(nvo_vpls_add_vsi(b.vp[i], b.f.tenant[i][0], 0,
+                                              b.f.node, 2), 0);
         }
         nvo_vpls_start(b.vp[0]);
         nvo_vpls_start(b.vp[1]);
         up[d] = -1;
         for (nvo_time_t t = 0; t < 100 * NVO_MS && up[d] < 0;
              t += 10 * NVO_US) {
-            run_until(&b, t);
+            nvo_engine_run(b.f.e, t);
             if (nvo_ldp_speaker_n_sessions(nvo_vpls_speaker(b.vp[0]))
                 && nvo_ldp_speaker_n_sessions(nvo_vpls_speaker(b.vp[1]))) {
                 up[d] = t;
             }
         }
         ck_assert_int_ge(up[d], 0);
-        run_until(&b, 200 * NVO_MS);
+        nvo_engine_run(b.f.e, 200 * NVO_MS);
         ck_assert_uint_eq(nvo_vpls_counters(b.vp[0])->pws_up, 1);
         ck_assert_uint_eq(nvo_vpls_counters(b.vp[1])->pws_up, 1);
         ck_assert_uint_eq(sum_out(&b, NVO_LDP_K_MAPPING, false), 2);
@@ -1312,36 +1214,6 @@ START_TEST(processing_delay)
 END_TEST
 
 /* ---- tshark ------------------------------------------------------------------ */
-
-static bool
-have_tshark(void)
-{
-    FILE *f = popen("tshark -v 2>/dev/null", "r");
-    char buf[256];
-    bool ok = f && fgets(buf, sizeof buf, f) && strstr(buf, "TShark");
-    if (f) {
-        pclose(f);
-    }
-    return ok;
-}
-
-static size_t
-run_tshark(const char *path, const char *args, char (*lines)[4096],
-           size_t max)
-{
-    char cmd[8192];
-    snprintf(cmd, sizeof cmd, "tshark -r '%s' %s 2>/dev/null", path, args);
-    FILE *f = popen(cmd, "r");
-    ck_assert_ptr_nonnull(f);
-    size_t n = 0;
-    while (n < max && fgets(lines[n], 4096, f)) {
-        lines[n][strcspn(lines[n], "\n")] = '\0';
-        n++;
-    }
-    int st = pclose(f);
-    ck_assert_msg(st == 0, "tshark failed: %s", cmd);
-    return n;
-}
 
 static int
 cmp_pair(const void *a, const void *b)
@@ -1360,8 +1232,7 @@ static char tlines[512][4096];
  * no expert error, and no warning but the GTSM one on each Hello. */
 START_TEST(tshark_pcap)
 {
-    ck_assert_msg(have_tshark(), "tshark is required (apt-get install "
-                  "tshark)");
+    nvo_test_require_tshark();
     static struct bench b;
     bench_build(&b, 4, 2, true, -1, -1);
     char *dir = nvo_test_tmpdir("vpls");
@@ -1370,9 +1241,9 @@ START_TEST(tshark_pcap)
     struct nvo_pcap_out *po;
     char err[256];
     ck_assert_int_eq(nvo_pcap_out_open(path, 0, &po, err, sizeof err), 0);
-    nvo_pcap_out_attach(po, &nvo_pe_node_base(b.pe[0])->ports[0]);
-    run_until(&b, 500 * NVO_MS);
-    nvo_pcap_out_detach(po, &nvo_pe_node_base(b.pe[0])->ports[0]);
+    nvo_pcap_out_attach(po, &nvo_pe_node_base(b.f.pe[0])->ports[0]);
+    nvo_engine_run(b.f.e, 500 * NVO_MS);
+    nvo_pcap_out_detach(po, &nvo_pe_node_base(b.f.pe[0])->ports[0]);
     ck_assert_int_eq(nvo_pcap_out_close(po, err, sizeof err), 0);
 
     size_t n = run_tshark(path, "-Y ldp -T fields -E occurrence=a "
@@ -1457,15 +1328,15 @@ START_TEST(determinism)
     for (int r = 0; r < 2; r++) {
         static struct bench b;
         bench_build(&b, 4, 2, true, -1, -1);
-        run_until(&b, 500 * NVO_MS);
-        vm_send(&b, 2, 1, bcast);
+        nvo_engine_run(b.f.e, 500 * NVO_MS);
+        nvo_test_pes_vm_send(&b.f, 2, 1, bcast);
         /* At 3.5 s: Hellos at 0, 1, 2, 3 s: 4 * 12 = 48; KeepAlives 12
          * at set-up and one per direction 3 s after it: 24. */
-        run_until(&b, 3500 * NVO_MS);
+        nvo_engine_run(b.f.e, 3500 * NVO_MS);
         ck_assert_uint_eq(sum_out(&b, NVO_LDP_K_HELLO, false), 48);
         ck_assert_uint_eq(sum_out(&b, NVO_LDP_K_KEEPALIVE, false), 24);
         ck_assert_uint_eq(sum_in(&b, NVO_LDP_K_KEEPALIVE, false), 24);
-        run_until(&b, 4 * NVO_SEC);
+        nvo_engine_run(b.f.e, 4 * NVO_SEC);
         fp[r] = b.fp;
         ck_assert_uint_eq(b.n_maps, 24);
         for (uint32_t k = 0; k < 24; k++) {

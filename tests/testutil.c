@@ -110,20 +110,38 @@ nvo_test_summary_cell(const char *dir, const char *col)
     return out;
 }
 
+struct nvo_scenario_cfg *
+nvo_test_load(const char *path, const char *const *sets, size_t n_sets)
+{
+    GError *error = NULL;
+    struct nvo_scenario_cfg *cfg = nvo_scenario_load(path, sets, n_sets,
+                                                     &error);
+    ck_assert_msg(cfg, "%s", error ? error->message : "?");
+    return cfg;
+}
+
+struct nvo_sim *
+nvo_test_sim(const struct nvo_scenario_cfg *cfg, const char *tag, bool run,
+             char **dir)
+{
+    GError *error = NULL;
+    *dir = nvo_test_tmpdir(tag);
+    struct nvo_sim *sim = nvo_sim_create(cfg, nvo_test_engine(), *dir,
+                                         &error);
+    ck_assert_msg(sim, "%s", error ? error->message : "?");
+    if (run) {
+        nvo_test_sim_finish(sim);
+    }
+    return sim;
+}
+
 void
 nvo_test_scenario(const char *path, const char *const *sets, size_t n_sets,
                   const char *tag, bool run, struct nvo_scenario_cfg **cfg,
                   struct nvo_sim **sim, char **dir)
 {
-    GError *error = NULL;
-    *cfg = nvo_scenario_load(path, sets, n_sets, &error);
-    ck_assert_msg(*cfg, "%s", error ? error->message : "?");
-    *dir = nvo_test_tmpdir(tag);
-    *sim = nvo_sim_create(*cfg, nvo_test_engine(), *dir, &error);
-    ck_assert_msg(*sim, "%s", error ? error->message : "?");
-    if (run) {
-        nvo_test_sim_finish(*sim);
-    }
+    *cfg = nvo_test_load(path, sets, n_sets);
+    *sim = nvo_test_sim(*cfg, tag, run, dir);
 }
 
 void

@@ -30,13 +30,20 @@ void nvo_test_rmdir(char *dir);
  * the row differ in length); the caller frees it. */
 char *nvo_test_summary_cell(const char *dir, const char *col);
 
-/* A scenario run for a test: loads the scenario at 'path' with its
- * 'n_sets' --set strings, and builds it with its outputs in a fresh
- * temporary directory (*dir, from nvo_test_tmpdir(tag)); with 'run', also
- * runs it to the end and writes its results (nvo_test_sim_finish()).
- * Fails the test on any error. */
 struct nvo_scenario_cfg;
 struct nvo_sim;
+/* Loads the scenario at 'path' with its 'n_sets' --set strings; fails the
+ * test on an error. */
+struct nvo_scenario_cfg *nvo_test_load(const char *path,
+                                       const char *const *sets,
+                                       size_t n_sets);
+/* Builds 'cfg' on nvo_test_engine() with its outputs in a fresh temporary
+ * directory (*dir, from nvo_test_tmpdir(tag)); with 'run', also runs it to
+ * the end and writes its results (nvo_test_sim_finish()).  Fails the test
+ * on any error. */
+struct nvo_sim *nvo_test_sim(const struct nvo_scenario_cfg *cfg,
+                             const char *tag, bool run, char **dir);
+/* A scenario run for a test: nvo_test_load() then nvo_test_sim(). */
 void nvo_test_scenario(const char *path, const char *const *sets,
                        size_t n_sets, const char *tag, bool run,
                        struct nvo_scenario_cfg **cfg, struct nvo_sim **sim,
