@@ -1260,7 +1260,8 @@ pcap_suite(void)
     Suite *s = suite_create("pcap");
     TCase *tc = tcase_create("pcap");
     tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_set_timeout(tc, 120);
+    /* tshark over every encapsulation: 72 - 174 s on a loaded 2-core machine. */
+    tcase_set_timeout(tc, 400);
     tcase_add_test(tc, test_tshark_decodes_every_encap);
     tcase_add_test(tc, test_tshark_expert_clean);
     tcase_add_test(tc, test_trace_lines);
