@@ -154,7 +154,10 @@ fake_delivery(void *arg)
     nvo_frame_fate_delivered(c->sim->fate, &c->pkt, true);
 }
 
-static const char *overcount_topo =
+/* The star of pe_failure and overcount_fails: spine1, leaf1 and leaf2
+ * with one hypervisor each, 40 Gb/s fabric links, 10 Mb/s access links,
+ * 500 ns each. */
+static const char *star_10mbps_topo =
     "<?xml version=\"1.0\"?>\n<topology name=\"star\">\n"
     "  <defaults>\n"
     "    <fabric rate=\"40Gbps\" delay=\"500ns\" mtu=\"9000\"/>\n"
@@ -184,7 +187,7 @@ static const char *overcount_scen =
 START_TEST(overcount_fails)
 {
     struct run r;
-    run_text(&r, overcount_topo, overcount_scen);
+    run_text(&r, star_10mbps_topo, overcount_scen);
     ck_assert_int_eq(nvo_sim_run(r.sim, false), 0);
     uint64_t over = 99;
     ck_assert_int_eq(nvo_frame_fate_check(r.sim->fate, &over), -1);
@@ -198,7 +201,7 @@ START_TEST(overcount_fails)
     ck_assert(r.sim->conserved);
     run_free(&r);
 
-    run_text(&r, overcount_topo, overcount_scen);
+    run_text(&r, star_10mbps_topo, overcount_scen);
     struct fake_ctx c = { .sim = r.sim };
     c.pkt.flow_id = 1;
     c.pkt.created = 0;
@@ -265,13 +268,7 @@ START_TEST(pe_failure)
 {
     struct run r;
     run_text(&r,
-        "<?xml version=\"1.0\"?>\n<topology name=\"star\">\n"
-        "  <defaults>\n"
-        "    <fabric rate=\"40Gbps\" delay=\"500ns\" mtu=\"9000\"/>\n"
-        "    <access rate=\"10Mbps\" delay=\"500ns\" mtu=\"9000\"/>\n"
-        "  </defaults>\n"
-        "  <leaf-spine spines=\"1\" leaves=\"2\" hypervisors-per-leaf=\"1\"/>\n"
-        "</topology>\n",
+        star_10mbps_topo,
         "<?xml version=\"1.0\"?>\n<scenario name=\"fate-pe\">\n"
         "  <topology file=\"star.xml\"/>\n"
         "  <run duration=\"4500ms\" seed=\"1\" run=\"1\"/>\n"
